@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// `npm test`: lint, type-check, unit tests (Vitest) and browser tests (Playwright, when specs
+// exist), then one closing line `N passed, N failed, N skipped` that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const reports = mkdtempSync(join(tmpdir(), 'trajdbg-tests-'));
+
+function run(title, command, args) {
+  process.stdout.write(`\n== ${title}\n`);
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  return result.status ?? 1;
+}
+
+// Lint and type errors count as one failed check each, so the closing line never hides them.
+for (const [title, args] of [
+  ['lint', ['eslint', '.', '--max-warnings=0']],
+  ['type-check', ['tsc', '-p', 'tsconfig.json']],
+]) {
+  if (run(title, 'npx', args) === 0) totals.passed += 1;
+  else totals.failed += 1;
+}
+
+const vitestReport = join(reports, 'vitest.json');
+const vitestStatus = run('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+if (existsSync(vitestReport)) {
+  const report = JSON.parse(readFileSync(vitestReport, 'utf8'));
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests;
+  totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  if (vitestStatus !== 0 && report.numFailedTests === 0) totals.failed += 1; // a suite failed to load
+} else {
+  totals.failed += 1;
+}
+
+const hasSpecs = existsSync('e2e') && readdirSync('e2e', { recursive: true }).some((f) => String(f).endsWith('.spec.ts'));
+if (hasSpecs) {
+  const e2eReport = join(reports, 'playwright.json');
+  const status = spawnSync('npx', ['playwright', 'test', '--reporter=list,json'], {
+    stdio: 'inherit',
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
+  }).status;
+  if (existsSync(e2eReport)) {
+    const stats = JSON.parse(readFileSync(e2eReport, 'utf8')).stats;
+    totals.passed += stats.expected + stats.flaky;
+    totals.failed += stats.unexpected;
+    totals.skipped += stats.skipped;
+    if (status !== 0 && stats.unexpected === 0) totals.failed += 1;
+  } else {
+    totals.failed += 1;
+  }
+}
+
+rmSync(reports, { recursive: true, force: true });
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.exit(totals.failed > 0 ? 1 : 0);
