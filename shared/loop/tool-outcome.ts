@@ -1,0 +1,102 @@
+import { pyJsonDumps, pyJsonLoads, PyJsonDecodeError } from '../python/json.js';
+import { pyRepr, pyStr } from '../python/repr.js';
+import { codePointSlice } from '../python/str.js';
+import { isPyDict, pyTruthy } from '../python/value.js';
+import { comparePyStrings } from '../python/str.js';
+
+/** A tool error as the reference records it in `AgentResult.tool_errors`. */
+export interface ToolError {
+  turn: number;
+  tool_name: string;
+  arguments: string;
+  error: string;
+  tool_result: string;
+}
+
+/**
+ * How one tool call ended, in the reference's terms:
+ * - `unknown_tool`: the name is not a valid tool (counted in `exec_error`, not `attempted`);
+ * - `exception`: the tool raised (counted in `exec_error`);
+ * - `error_result`: the tool returned JSON with a truthy `error` or a negative int `exit_code`;
+ * - `ok`: anything else, including non-JSON output.
+ */
+export type ToolCallStatus = 'ok' | 'error_result' | 'exception' | 'unknown_tool';
+
+/** The tool message content and bookkeeping for one finished tool call. */
+export interface ToolOutcome {
+  status: ToolCallStatus;
+  /** The tool message content the model sees. */
+  result: string;
+  /** The entry the reference appends to `tool_errors`, or null when it appends none. */
+  toolError: ToolError | null;
+}
+
+/** The reference's `arguments=tool_args_raw[:200]` of a tool error. */
+function argumentsExcerpt(raw: string): string {
+  return codePointSlice(raw, 0, 200);
+}
+
+/**
+ * The outcome of calling a tool the model named but the run does not have. The result text is
+ * the reference's `json.dumps({"error": f"Unknown tool '{name}'. Available tools: {sorted(names)}"})`.
+ */
+export function unknownToolOutcome(turn: number, toolName: string, rawArgs: string, validNames: Iterable<string>): ToolOutcome {
+  const names = [...validNames].sort(comparePyStrings);
+  const result = pyJsonDumps(new Map([['error', `Unknown tool '${toolName}'. Available tools: ${pyRepr(names)}`]]));
+  return {
+    status: 'unknown_tool',
+    result,
+    toolError: { turn, tool_name: toolName, arguments: argumentsExcerpt(rawArgs), error: `Unknown tool '${toolName}'`, tool_result: result },
+  };
+}
+
+/**
+ * The outcome of a tool that raised. `errorText` is Python's `f"{type(e).__name__}: {e}"`; for a
+ * JavaScript error it is `"<error.name>: <error.message>"`.
+ */
+export function exceptionOutcome(turn: number, toolName: string, rawArgs: string, errorText: string): ToolOutcome {
+  const result = pyJsonDumps(new Map([['error', `Tool execution failed: ${errorText}`]]));
+  return {
+    status: 'exception',
+    result,
+    toolError: { turn, tool_name: toolName, arguments: argumentsExcerpt(rawArgs), error: errorText, tool_result: result },
+  };
+}
+
+/** `type(e).__name__: str(e)` for whatever a JavaScript tool threw. */
+export function describeException(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return `Error: ${String(error)}`;
+}
+
+/**
+ * Classifies a tool's returned string as the reference does. Reference oddity kept: a JSON
+ * `error` alone counts as an exec error but adds no `tool_errors` entry; only a negative int
+ * `exit_code` adds one (with `error` set to `str(err)` or "nonzero exit_code", result cut to 500).
+ * Booleans are ints in Python but `True < 0` is false, and `-1.0` is a float, so neither counts.
+ */
+export function returnedOutcome(turn: number, toolName: string, rawArgs: string, result: string): ToolOutcome {
+  let data;
+  try {
+    data = pyJsonLoads(result);
+  } catch (error) {
+    if (error instanceof PyJsonDecodeError) return { status: 'ok', result, toolError: null };
+    throw error;
+  }
+  if (!isPyDict(data)) return { status: 'ok', result, toolError: null };
+  const err = data.get('error') ?? null;
+  const exitCode = data.get('exit_code') ?? null;
+  let isError = pyTruthy(err);
+  let toolError: ToolError | null = null;
+  if (typeof exitCode === 'bigint' && exitCode < 0n) {
+    isError = true;
+    toolError = {
+      turn,
+      tool_name: toolName,
+      arguments: argumentsExcerpt(rawArgs),
+      error: pyTruthy(err) ? pyStr(err) : 'nonzero exit_code',
+      tool_result: codePointSlice(result, 0, 500),
+    };
+  }
+  return { status: isError ? 'error_result' : 'ok', result, toolError };
+}
