@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * A run is an append-only log of these events. The trajectory, the `AgentResult`, each turn's
+ * prompt view and the metrics are all derived from it (see run-state.ts). Every event crossing a
+ * process boundary or read from a file is validated with {@link runEventSchema}.
+ */
+
+const chatMessage = z.looseObject({ role: z.string() });
+const toolSchema = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) });
+const ranges = z.array(z.tuple([z.number().int(), z.number().int()]));
+
+/** Schema of a stored prompt view (see shared/loop/truncate.ts). */
+export const promptViewSchema = z.object({
+  messageCount: z.number().int().nonnegative(),
+  budget: z.number().int().nullable(),
+  phase: z.enum(['none', 'shortened', 'dropped']),
+  fullTokens: z.number(),
+  estimatedTokens: z.number(),
+  dropped: ranges,
+  shortened: z.array(z.number().int()),
+});
+
+/** The loop's settings, as the reference's `HermesAgentLoop` takes them. No secrets here. */
+export const loopConfigSchema = z.object({
+  maxTurns: z.number().int().positive(),
+  temperature: z.number(),
+  maxTokens: z.number().int().positive().nullable(),
+  maxContextTokens: z.number().int().positive().nullable(),
+  taskId: z.string(),
+});
+export type LoopConfig = z.infer<typeof loopConfigSchema>;
+
+/** Where a run came from: the model endpoint (never its key) and the tool sources. */
+export const runSourceSchema = z.object({
+  model: z.string().optional(),
+  baseURL: z.string().optional(),
+  stream: z.boolean().optional(),
+  toolSources: z.array(z.string()).optional(),
+  replayOf: z.string().optional(),
+});
+
+/** How a run came to an end. */
+export const endReasonSchema = z.enum([
+  'finished_naturally', // a reply without tool calls
+  'max_turns', // the loop ran out of turns
+  'model_error', // the model call failed (turns_used is that turn)
+  'empty_response', // a response without choices (turns_used is that turn)
+  'stopped', // the user stopped it
+  'failed', // the engine itself failed (a bug or bad input); the error says why
+]);
+export type EndReason = z.infer<typeof endReasonSchema>;
+
+/** Where a paused run waits. */
+export const pausePointSchema = z.enum(['before_model', 'before_tools', 'tool_error']);
+export type PausePoint = z.infer<typeof pausePointSchema>;
+
+const toolCallStatus = z.enum(['ok', 'error_result', 'exception', 'unknown_tool']);
+const toolError = z.object({ turn: z.number().int(), tool_name: z.string(), arguments: z.string(), error: z.string(), tool_result: z.string() });
+const usage = z.looseObject({}).nullable();
+
+const base = { runId: z.string(), seq: z.number().int().nonnegative(), time: z.number() };
+const turn = z.number().int().positive();
+
+/** Every event of a run. `model_delta` is live-only: run files do not keep it. */
+export const runEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('run_started'),
+    format: z.literal('trajdbg-run/1'),
+    config: loopConfigSchema,
+    source: runSourceSchema,
+    tools: z.array(toolSchema),
+    validToolNames: z.array(z.string()),
+    messages: z.array(chatMessage),
+  }),
+  z.object({ ...base, type: z.literal('turn_started'), turn }),
+  z.object({
+    ...base,
+    type: z.literal('prompt_view'),
+    turn,
+    view: promptViewSchema,
+    request: z.object({ n: z.literal(1), temperature: z.number(), max_tokens: z.number().int().optional(), tools: z.boolean() }),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('model_delta'),
+    turn,
+    delta: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('content'), text: z.string() }),
+      z.object({ kind: z.literal('reasoning'), text: z.string() }),
+      z.object({ kind: z.literal('tool_call'), index: z.number().int(), id: z.string().optional(), name: z.string().optional(), arguments: z.string().optional() }),
+    ]),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('model_reply'),
+    turn,
+    message: z.looseObject({}),
+    latencyMs: z.number(),
+    usage: usage.optional(),
+    finishReason: z.string().nullable().optional(),
+    model: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('model_failed'),
+    turn,
+    kind: z.enum(['error', 'empty']),
+    error: z.string(),
+    status: z.number().int().optional(),
+    code: z.string().optional(),
+    latencyMs: z.number(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('tool_started'),
+    turn,
+    index: z.number().int().nonnegative(),
+    id: z.string().nullable(),
+    name: z.string(),
+    arguments: z.string(),
+    known: z.boolean(),
+    normalizedArguments: z.string().nullable(),
+    schemaValid: z.boolean().nullable(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('tool_finished'),
+    turn,
+    index: z.number().int().nonnegative(),
+    status: toolCallStatus,
+    result: z.string(),
+    toolError: toolError.nullable(),
+    durationMs: z.number(),
+  }),
+  z.object({ ...base, type: z.literal('turn_finished'), turn }),
+  z.object({ ...base, type: z.literal('paused'), turn, at: pausePointSchema }),
+  z.object({ ...base, type: z.literal('resumed'), turn }),
+  z.object({
+    ...base,
+    type: z.literal('run_finished'),
+    reason: endReasonSchema,
+    turnsUsed: z.number().int().nonnegative(),
+    error: z.string().optional(),
+  }),
+]);
+
+/** One event of a run. */
+export type RunEvent = z.infer<typeof runEventSchema>;
+/** The fields an event carries besides its run id, sequence number and time. */
+export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'seq' | 'time'> : never) : never;
+/** Events a run file keeps (all but the live-only deltas). */
+export function isPersistedEvent(event: RunEvent): boolean {
+  return event.type !== 'model_delta';
+}

@@ -1,0 +1,241 @@
+import type { AssistantReply, ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
+import { extractReasoning } from '../loop/reasoning.js';
+import { jsonTruthy } from '../loop/json-semantics.js';
+import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
+import type { PromptView } from '../loop/truncate.js';
+import type { EndReason, LoopConfig, PausePoint, RunEvent } from './events.js';
+
+/** The reference's `AgentResult`, with its snake_case field names (`dataclasses.asdict`). */
+export interface AgentResult {
+  messages: ChatMessage[];
+  managed_state: Record<string, unknown> | null;
+  turns_used: number;
+  finished_naturally: boolean;
+  reasoning_per_turn: unknown[];
+  tool_errors: ToolError[];
+  tool_calls_attempted: number;
+  tool_calls_schema_valid: number;
+  tool_calls_executed_ok: number;
+  tool_calls_exec_error: number;
+}
+
+/** One tool call of a turn, as the views show it. */
+export interface ToolCallRecord {
+  index: number;
+  id: string | null;
+  name: string;
+  arguments: string;
+  known: boolean;
+  normalizedArguments: string | null;
+  schemaValid: boolean | null;
+  status: ToolCallStatus | 'running';
+  result: string | null;
+  toolError: ToolError | null;
+  durationMs: number | null;
+}
+
+/** Everything recorded about one turn (one model call and the tools it asked for). */
+export interface TurnRecord {
+  turn: number;
+  promptView: PromptView | null;
+  request: { n: 1; temperature: number; max_tokens?: number; tools: boolean } | null;
+  reply: AssistantReply | null;
+  reasoning: unknown;
+  latencyMs: number | null;
+  usage: Record<string, unknown> | null;
+  finishReason: string | null;
+  failure: { kind: 'error' | 'empty'; error: string; status?: number; code?: string } | null;
+  toolCalls: ToolCallRecord[];
+  /** Trajectory indices `[start, end)` of the messages this turn appended. */
+  messageRange: [number, number];
+  finished: boolean;
+}
+
+/** The state of a run, derived from its events alone. */
+export interface RunSnapshot {
+  runId: string;
+  config: LoopConfig;
+  tools: ToolSchema[];
+  validToolNames: string[];
+  source: Record<string, unknown>;
+  messages: ChatMessage[];
+  turns: TurnRecord[];
+  reasoningPerTurn: unknown[];
+  toolErrors: ToolError[];
+  counters: { attempted: number; schemaValid: number; executedOk: number; execError: number };
+  pausedAt: { turn: number; at: PausePoint } | null;
+  end: { reason: EndReason; turnsUsed: number; error?: string } | null;
+  lastSeq: number;
+}
+
+/** The assistant message the reference appends for a reply (`msg_dict`). */
+export function assistantMessageFor(reply: AssistantReply, reasoning: unknown): ChatMessage {
+  const content = jsonTruthy(reply.content) ? reply.content : '';
+  const message: ChatMessage = { role: 'assistant', content };
+  if (jsonTruthy(reply.tool_calls)) {
+    message.tool_calls = (reply.tool_calls ?? []).map(
+      (call): ToolCall => ({ id: call.id ?? null, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }),
+    );
+  }
+  if (jsonTruthy(reasoning)) message.reasoning_content = reasoning as string;
+  return message;
+}
+
+/**
+ * Folds a run's events into its state, one event at a time in O(1) (apart from copying the
+ * event's own data), so that a live run, a run file being read and a replay share one reducer.
+ */
+export class RunState {
+  private snapshot: RunSnapshot | null = null;
+
+  /** The current state; throws before `run_started`. */
+  get current(): RunSnapshot {
+    if (!this.snapshot) throw new Error('the run has not started');
+    return this.snapshot;
+  }
+
+  get started(): boolean {
+    return this.snapshot !== null;
+  }
+
+  /** Applies one event. Events must come in sequence order. */
+  apply(event: RunEvent): void {
+    if (event.type === 'run_started') {
+      this.snapshot = {
+        runId: event.runId,
+        config: event.config,
+        tools: event.tools as ToolSchema[],
+        validToolNames: event.validToolNames,
+        source: event.source,
+        messages: event.messages.map((m) => ({ ...m })) as ChatMessage[],
+        turns: [],
+        reasoningPerTurn: [],
+        toolErrors: [],
+        counters: { attempted: 0, schemaValid: 0, executedOk: 0, execError: 0 },
+        pausedAt: null,
+        end: null,
+        lastSeq: event.seq,
+      };
+      return;
+    }
+    const s = this.current;
+    s.lastSeq = event.seq;
+    switch (event.type) {
+      case 'turn_started':
+        s.turns.push({
+          turn: event.turn,
+          promptView: null,
+          request: null,
+          reply: null,
+          reasoning: null,
+          latencyMs: null,
+          usage: null,
+          finishReason: null,
+          failure: null,
+          toolCalls: [],
+          messageRange: [s.messages.length, s.messages.length],
+          finished: false,
+        });
+        return;
+      case 'prompt_view': {
+        const t = this.turn(event.turn);
+        t.promptView = event.view;
+        t.request = event.request;
+        return;
+      }
+      case 'model_delta':
+        return;
+      case 'model_reply': {
+        const t = this.turn(event.turn);
+        const reply = event.message as AssistantReply;
+        const reasoning = extractReasoning(reply);
+        t.reply = reply;
+        t.reasoning = reasoning;
+        t.latencyMs = event.latencyMs;
+        t.usage = (event.usage as Record<string, unknown> | null | undefined) ?? null;
+        t.finishReason = event.finishReason ?? null;
+        s.reasoningPerTurn.push(reasoning);
+        s.messages.push(assistantMessageFor(reply, reasoning));
+        t.messageRange[1] = s.messages.length;
+        return;
+      }
+      case 'model_failed': {
+        const t = this.turn(event.turn);
+        t.failure = { kind: event.kind, error: event.error, status: event.status, code: event.code };
+        t.latencyMs = event.latencyMs;
+        return;
+      }
+      case 'tool_started': {
+        const t = this.turn(event.turn);
+        t.toolCalls[event.index] = {
+          index: event.index,
+          id: event.id,
+          name: event.name,
+          arguments: event.arguments,
+          known: event.known,
+          normalizedArguments: event.normalizedArguments,
+          schemaValid: event.schemaValid,
+          status: 'running',
+          result: null,
+          toolError: null,
+          durationMs: null,
+        };
+        if (event.known) {
+          s.counters.attempted += 1;
+          if (event.schemaValid) s.counters.schemaValid += 1;
+        }
+        return;
+      }
+      case 'tool_finished': {
+        const t = this.turn(event.turn);
+        const call = t.toolCalls[event.index];
+        if (!call) throw new Error(`tool_finished for a tool call that did not start (turn ${event.turn}, call ${event.index})`);
+        call.status = event.status;
+        call.result = event.result;
+        call.toolError = event.toolError;
+        call.durationMs = event.durationMs;
+        if (event.status === 'ok') s.counters.executedOk += 1;
+        else s.counters.execError += 1;
+        if (event.toolError) s.toolErrors.push(event.toolError);
+        s.messages.push({ role: 'tool', tool_call_id: call.id, content: event.result });
+        t.messageRange[1] = s.messages.length;
+        return;
+      }
+      case 'turn_finished':
+        this.turn(event.turn).finished = true;
+        return;
+      case 'paused':
+        s.pausedAt = { turn: event.turn, at: event.at };
+        return;
+      case 'resumed':
+        s.pausedAt = null;
+        return;
+      case 'run_finished':
+        s.pausedAt = null;
+        s.end = { reason: event.reason, turnsUsed: event.turnsUsed, ...(event.error ? { error: event.error } : {}) };
+        return;
+    }
+  }
+
+  private turn(turn: number): TurnRecord {
+    const record = this.current.turns[turn - 1];
+    if (!record) throw new Error(`event for turn ${turn} before that turn started`);
+    return record;
+  }
+}
+
+/** The reference's `AgentResult` of a run (so far, if it has not ended). */
+export function agentResultOf(s: RunSnapshot): AgentResult {
+  return {
+    messages: s.messages,
+    managed_state: null,
+    turns_used: s.end ? s.end.turnsUsed : s.turns.length,
+    finished_naturally: s.end?.reason === 'finished_naturally',
+    reasoning_per_turn: s.reasoningPerTurn,
+    tool_errors: s.toolErrors,
+    tool_calls_attempted: s.counters.attempted,
+    tool_calls_schema_valid: s.counters.schemaValid,
+    tool_calls_executed_ok: s.counters.executedOk,
+    tool_calls_exec_error: s.counters.execError,
+  };
+}
