@@ -1,0 +1,505 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ToolSchema } from '../../../shared/model/chat.js';
+import { startScriptedServer, type ScriptedReply, type ScriptedServer } from '../scripted-server/scripted-server.js';
+import type { ChatRequest, ModelDelta, ModelResponse } from './model-client.js';
+import { createOpenAIModelClient, describeRetryPolicy, ModelCallError, type OpenAIClientOptions } from './openai-client.js';
+
+const KEY = 'sk-PLANTED-test-key-0123456789abcdef';
+const servers: ScriptedServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(script: ScriptedReply[]): Promise<ScriptedServer> {
+  const server = await startScriptedServer({ script });
+  servers.push(server);
+  return server;
+}
+
+function client(server: ScriptedServer | string, options: Partial<OpenAIClientOptions> = {}) {
+  const baseURL = typeof server === 'string' ? server : server.url;
+  return createOpenAIModelClient({ baseURL, apiKey: KEY, model: 'test-model', maxRetries: 0, ...options });
+}
+
+function request(over: Partial<ChatRequest> = {}): ChatRequest {
+  return { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }], n: 1, temperature: 1, ...over };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ModelCallError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ModelCallError);
+    const error = err as ModelCallError;
+    // Every message is one line and never holds the key.
+    expect(error.message).not.toContain(KEY);
+    expect(error.message).not.toMatch(/\n/);
+    expect(String(error.stack)).not.toContain(KEY);
+    expect(JSON.stringify(error)).not.toContain(KEY);
+    return error;
+  }
+  throw new Error('expected the model call to fail');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function message(response: ModelResponse | null) {
+  expect(response?.choices.length).toBe(1);
+  return response!.choices[0]!.message;
+}
+
+const TOOLS: ToolSchema[] = [
+  { type: 'function', function: { name: 'terminal', description: 'Run a command', parameters: { type: 'object', properties: { command: { type: 'string' } } } } },
+];
+
+const UNICODE = 'é漢字 𝔘😀 mixed 😀😀 text 𝔘 end';
+
+describe.each([true, false])('createOpenAIModelClient (stream: %s)', (stream) => {
+  it('reassembles content and tool calls exactly, unicode and astral characters included', async () => {
+    const args = JSON.stringify({ command: `echo ${UNICODE}`, n: 1 });
+    const server = await serve([
+      { message: { content: UNICODE, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'terminal', arguments: args } }] } },
+      // Code-unit pieces of 1 and 3 split surrogate pairs across chunks.
+      { message: { content: UNICODE }, split: 'code_units', chunk_size: 1 },
+      { message: { content: `x${UNICODE}`, tool_calls: [{ id: 'c2', type: 'function', function: { name: 't', arguments: `"${UNICODE}"` } }] }, split: 'code_units', chunk_size: 3 },
+    ]);
+    const deltas: ModelDelta[] = [];
+    const model = client(server, { stream });
+    const first = message(await model.chatCompletion(request(), { onDelta: (d) => deltas.push(d) }));
+    expect(first.content).toBe(UNICODE);
+    expect(first.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'terminal', arguments: args } }]);
+    if (stream) {
+      const content = deltas.filter((d) => d.kind === 'content');
+      expect(content.length).toBeGreaterThan(3);
+      expect(content.map((d) => (d as { text: string }).text).join('')).toBe(UNICODE);
+      const calls = deltas.filter((d) => d.kind === 'tool_call');
+      expect(calls[0]).toEqual({ kind: 'tool_call', index: 0, id: 'call_1', name: 'terminal', arguments: '' });
+      expect(calls.filter((d) => d.kind === 'tool_call' && d.arguments).length).toBeGreaterThanOrEqual(2);
+      expect(calls.map((d) => (d as { arguments?: string }).arguments ?? '').join('')).toBe(args);
+    } else {
+      expect(deltas).toEqual([]);
+    }
+    expect(message(await model.chatCompletion(request())).content).toBe(UNICODE);
+    const third = message(await model.chatCompletion(request()));
+    expect(third.content).toBe(`x${UNICODE}`);
+    expect(third.tool_calls).toEqual([{ id: 'c2', type: 'function', function: { name: 't', arguments: `"${UNICODE}"` } }]);
+  });
+
+  it('accumulates each reasoning field', async () => {
+    const details = [
+      { type: 'reasoning.text', text: 'First detail, long enough to split.', index: 0, format: 'x' },
+      { type: 'reasoning.text', text: 'Second ✓ detail 𝔘.', index: 1, signature: 'sig' },
+      { type: 'reasoning.encrypted', data: 'opaque' },
+    ];
+    const server = await serve([
+      { message: { content: 'a', reasoning_content: 'Thinking 𝔘 about it, step by step.' } },
+      { message: { content: null, reasoning: 'OpenRouter style reasoning text.', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] } },
+      { message: { content: 'b', reasoning_details: details } },
+      { message: { content: 'no reasoning' } },
+    ]);
+    const model = client(server, { stream });
+    const reasoned: string[] = [];
+    const onDelta = (d: ModelDelta) => {
+      if (d.kind === 'reasoning') reasoned.push(d.text);
+    };
+    const one = message(await model.chatCompletion(request(), { onDelta }));
+    expect(one.reasoning_content).toBe('Thinking 𝔘 about it, step by step.');
+    expect(one).not.toHaveProperty('reasoning');
+    const two = message(await model.chatCompletion(request(), { onDelta }));
+    expect(two.reasoning).toBe('OpenRouter style reasoning text.');
+    expect(two.content).toBeNull();
+    const three = message(await model.chatCompletion(request(), { onDelta }));
+    expect(three.reasoning_details).toEqual(details);
+    const four = message(await model.chatCompletion(request()));
+    expect(four).not.toHaveProperty('reasoning_content');
+    expect(four).not.toHaveProperty('reasoning');
+    expect(four).not.toHaveProperty('reasoning_details');
+    if (stream) {
+      expect(reasoned.join('')).toBe('Thinking 𝔘 about it, step by step.OpenRouter style reasoning text.First detail, long enough to split.Second ✓ detail 𝔘.');
+      expect(reasoned.length).toBeGreaterThan(6);
+    }
+  });
+
+  it('keeps parallel tool calls in index order', async () => {
+    const calls = [0, 1, 2, 3].map((i) => ({ id: `call_${i}`, type: 'function', function: { name: `tool_${i}`, arguments: JSON.stringify({ i, pad: 'x'.repeat(i * 5) }) } }));
+    const server = await serve([
+      { message: { content: null, tool_calls: calls } },
+      { message: { content: null, tool_calls: calls }, tool_call_order: 'interleaved' },
+      { message: { content: null, tool_calls: calls }, tool_call_order: 'reversed' },
+    ]);
+    const model = client(server, { stream });
+    for (let i = 0; i < 3; i += 1) {
+      const response = await model.chatCompletion(request());
+      expect(message(response).tool_calls).toEqual(calls);
+      expect(response!.choices[0]!.finish_reason).toBe('tool_calls');
+    }
+  });
+
+  it('captures usage and model', async () => {
+    const usage = { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 };
+    const server = await serve([{ message: { content: 'ok' }, usage, model: 'served-model' }]);
+    const response = await client(server, { stream }).chatCompletion(request());
+    expect(response?.usage).toEqual(usage);
+    expect(response?.model).toBe('served-model');
+    expect(response?.choices[0]?.finish_reason).toBe('stop');
+  });
+
+  it('sends the request fields exactly as given, plus model, stream and extraBody', async () => {
+    const server = await serve([{ message: { content: 'ok' } }, { message: { content: 'ok' } }]);
+    const extraBody = { top_p: 0.9, chat_template_kwargs: { enable_thinking: false }, seed: 7 };
+    const model = client(server, { stream, extraBody });
+    const full = request({ temperature: 0.25, max_tokens: 123, tools: TOOLS });
+    await model.chatCompletion(full);
+    await model.chatCompletion(request({ temperature: 0 }));
+    expect(server.requests[0]).toEqual({
+      ...full,
+      model: 'test-model',
+      stream,
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
+      ...extraBody,
+    });
+    const second = server.requests[1] as Record<string, unknown>;
+    expect(second.temperature).toBe(0);
+    expect(second).not.toHaveProperty('tools');
+    expect(second).not.toHaveProperty('max_tokens');
+    expect(second.n).toBe(1);
+    expect(server.requestHeaders[0]?.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it.each([400, 401, 500])('rejects HTTP %i with the status and the body text', async (status) => {
+    const body = JSON.stringify({ error: { message: `scripted failure ${status}: model "x" is not loaded`, type: 'invalid_request_error' } });
+    const server = await serve([{ http_error: status, body }]);
+    const error = await failure(client(server, { stream }).chatCompletion(request()));
+    expect(error.status).toBe(status);
+    expect(error.code).toBe('http');
+    expect(error.message).toBe(`HTTP ${status} from ${server.url}: ${body}`);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('keeps the body of errors the SDK cannot read (no "error" key, plain text) and cuts it at 300 characters', async () => {
+    const vllm = JSON.stringify({ object: 'error', message: 'This model\'s maximum context length is 4096 tokens.', type: 'BadRequestError', code: 400 });
+    const server = await serve([
+      { http_error: 400, body: vllm },
+      { http_error: 502, body: `Bad gateway\n<html>${'z'.repeat(500)}</html>` },
+      { http_error: 503, body: '' },
+    ]);
+    const model = client(server, { stream });
+    expect((await failure(model.chatCompletion(request()))).message).toBe(`HTTP 400 from ${server.url}: ${vllm}`);
+    const long = await failure(model.chatCompletion(request()));
+    expect(long.message.startsWith(`HTTP 502 from ${server.url}: Bad gateway <html>zzz`)).toBe(true);
+    expect(long.message.length).toBe(`HTTP 502 from ${server.url}: `.length + 300);
+    expect((await failure(model.chatCompletion(request()))).message).toBe(`HTTP 503 from ${server.url}: (empty body)`);
+  });
+
+  it('retries a 429 with Retry-After and then succeeds', async () => {
+    const server = await serve([{ http_error: 429, retry_after: 0 }, { message: { content: 'after retry' } }]);
+    const response = await client(server, { stream, maxRetries: 1 }).chatCompletion(request());
+    expect(message(response).content).toBe('after retry');
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]).toEqual(server.requests[0]);
+  });
+
+  it('returns no choices for an empty completion', async () => {
+    const server = await serve([{ empty: true }]);
+    const response = await client(server, { stream }).chatCompletion(request());
+    expect(response?.choices).toEqual([]);
+  });
+
+  it('reports a connection closed mid-reply', async () => {
+    const server = await serve([{ message: { content: 'ab', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a": 1}' } }] }, cut_after_chunks: 4 }]);
+    const error = await failure(client(server, { stream }).chatCompletion(request()));
+    if (stream) {
+      expect(error.code).toBe('stream_cut');
+      expect(error.message).toMatch(/^stream ended mid-reply \(after 4 chunks, inside tool call 0\)/);
+    } else {
+      expect(error.code).toBe('connection_reset');
+      expect(error.message).toMatch(new RegExp(`^connection to ${server.url} closed before the reply was complete`));
+    }
+  });
+
+  it('rejects an invalid chunk or body', async () => {
+    const server = await serve([{ message: { content: 'abcdefgh' }, invalid_chunk_after: 2 }]);
+    const error = await failure(client(server, { stream }).chatCompletion(request()));
+    if (stream) {
+      expect(error.code).toBe('invalid_chunk');
+      expect(error.message).toMatch(/^server sent a chunk that is not JSON \(after 2 chunks, inside content\): /);
+    } else {
+      expect(error.code).toBe('invalid_response');
+      expect(error.message).toMatch(new RegExp(`^reply from ${server.url} is not JSON: `));
+    }
+  });
+
+  it('times out a server that never answers', async () => {
+    const server = await serve([{ message: { content: 'never' }, hang: true }]);
+    const started = Date.now();
+    const error = await failure(client(server, { stream, timeoutMs: 300 }).chatCompletion(request()));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toBe(`no response from ${server.url} within 300 ms`);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('aborts through the signal, before and during the call', async () => {
+    const server = await serve([{ message: { content: 'never' }, hang: true }]);
+    const model = client(server, { stream });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const error = await failure(model.chatCompletion(request(), { signal: controller.signal }));
+    expect(error.code).toBe('aborted');
+    expect(Date.now() - started).toBeLessThan(3000);
+    const again = await failure(model.chatCompletion(request(), { signal: controller.signal }));
+    expect(again.code).toBe('aborted');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('passes unknown message fields through and survives a throwing onDelta', async () => {
+    const server = await serve([{ message: { content: 'hello there', refusal: null } }]);
+    const response = await client(server, { stream }).chatCompletion(request(), {
+      onDelta: () => {
+        throw new Error('view broke');
+      },
+    });
+    expect(message(response).content).toBe('hello there');
+    if (!stream) expect(message(response)).toHaveProperty('refusal', null);
+  });
+});
+
+describe('createOpenAIModelClient streaming specifics', () => {
+  it('merges reasoning_details fragments by index and appends items without one', async () => {
+    const server = await serve([]);
+    const chunks = [
+      { reasoning_details: [{ type: 'reasoning.text', text: 'Hel', index: 0, format: 'f' }] },
+      { reasoning_details: [{ type: 'reasoning.text', text: 'lo', index: 0 }] },
+      { reasoning_details: [{ type: 'reasoning.summary', summary: 'S1', index: 1 }, { type: 'reasoning.text', text: ' world', index: 0, signature: 'sig' }] },
+      { reasoning_details: [{ type: 'reasoning.encrypted', data: 'abc' }] },
+      { reasoning_details: [{ type: 'reasoning.summary', summary: '+S2', index: 1 }] },
+      { reasoning_details: [{ type: 'reasoning.encrypted', data: 'def' }] },
+    ];
+    const sse = [
+      ...chunks.map((delta) => ({ choices: [{ index: 0, delta }] })),
+      { choices: [{ index: 0, delta: { content: 'done' }, finish_reason: 'stop' }] },
+    ].map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
+    const fakeFetch = (async () => new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } })) as typeof fetch;
+    const response = await client(server, { fetch: fakeFetch }).chatCompletion(request());
+    expect(message(response).reasoning_details).toEqual([
+      { type: 'reasoning.text', text: 'Hello world', index: 0, format: 'f', signature: 'sig' },
+      { type: 'reasoning.summary', summary: 'S1+S2', index: 1 },
+      { type: 'reasoning.encrypted', data: 'abc' },
+      { type: 'reasoning.encrypted', data: 'def' },
+    ]);
+  });
+
+  it('shows reasoning sent in two fields at once only once, but keeps both fields', async () => {
+    const server = await serve([]);
+    const sse = [
+      { choices: [{ index: 0, delta: { reasoning: 'ab', reasoning_content: 'ab', reasoning_details: [{ type: 'reasoning.text', text: 'ab', index: 0 }] } }] },
+      { choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }] },
+    ].map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
+    const fakeFetch = (async () => new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } })) as typeof fetch;
+    const deltas: ModelDelta[] = [];
+    const reply = message(await client(server, { fetch: fakeFetch }).chatCompletion(request(), { onDelta: (d) => deltas.push(d) }));
+    expect(deltas.filter((d) => d.kind === 'reasoning')).toEqual([{ kind: 'reasoning', text: 'ab' }]);
+    expect(reply.reasoning).toBe('ab');
+    expect(reply.reasoning_content).toBe('ab');
+    expect(reply.reasoning_details).toEqual([{ type: 'reasoning.text', text: 'ab', index: 0 }]);
+  });
+
+  it('does not ask for usage when includeUsage is false', async () => {
+    const server = await serve([{ message: { content: 'ok' } }]);
+    const response = await client(server, { includeUsage: false }).chatCompletion(request());
+    expect(server.requests[0]).not.toHaveProperty('stream_options');
+    expect(response?.usage).toBeUndefined();
+    expect(message(response).content).toBe('ok');
+  });
+
+  it('lets extraBody override stream_options', async () => {
+    const server = await serve([{ message: { content: 'ok' } }]);
+    await client(server, { extraBody: { stream_options: { include_usage: false } } }).chatCompletion(request());
+    expect((server.requests[0] as Record<string, unknown>).stream_options).toEqual({ include_usage: false });
+  });
+
+  it('treats a stream that ends cleanly without finish_reason or [DONE] as cut', async () => {
+    const server = await serve([{ message: { content: 'abcdefghijkl' }, end_after_chunks: 3 }]);
+    const error = await failure(client(server).chatCompletion(request()));
+    expect(error.code).toBe('stream_cut');
+    expect(error.message).toBe('stream ended mid-reply (after 3 chunks, inside content)');
+  });
+
+  it('accepts a reply whose connection closes after finish_reason (only usage is lost)', async () => {
+    // role, 3 content pieces, finish chunk, then the usage chunk that never comes.
+    const server = await serve([{ message: { content: 'abcdefghijkl' }, cut_after_chunks: 5 }]);
+    const response = await client(server).chatCompletion(request());
+    expect(message(response).content).toBe('abcdefghijkl');
+    expect(response?.choices[0]?.finish_reason).toBe('stop');
+    expect(response?.usage).toBeUndefined();
+  });
+
+  it('reports a cut before the first chunk', async () => {
+    const server = await serve([{ message: { content: 'abc' }, cut_after_chunks: 0 }]);
+    const error = await failure(client(server).chatCompletion(request()));
+    expect(error.code).toBe('stream_cut');
+    expect(error.message).toMatch(/^stream ended mid-reply \(before the first chunk\)/);
+  });
+
+  it('returns no choices when the stream holds only usage, or nothing', async () => {
+    const server = await serve([{ empty: true }, { empty: true }]);
+    const withUsage = await client(server).chatCompletion(request());
+    expect(withUsage?.choices).toEqual([]);
+    expect(withUsage?.usage).toBeTruthy();
+    const bare = await client(server, { includeUsage: false }).chatCompletion(request());
+    expect(bare).toEqual({ choices: [] });
+  });
+
+  it('times out a stream that stalls mid-reply', async () => {
+    const server = await serve([{ message: { content: 'abcdefghijkl' }, stall_after_chunks: 2 }]);
+    const error = await failure(client(server, { timeoutMs: 300 }).chatCompletion(request()));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toBe(`no data from ${server.url} for 300 ms while reading the reply (after 2 chunks, inside content)`);
+  });
+
+  it('aborts a stream mid-reply instead of returning the partial reply', async () => {
+    const server = await serve([{ message: { content: 'abcdefghijkl' }, stall_after_chunks: 2 }]);
+    const controller = new AbortController();
+    const deltas: ModelDelta[] = [];
+    const pending = client(server).chatCompletion(request(), {
+      signal: controller.signal,
+      onDelta: (d) => {
+        deltas.push(d);
+        controller.abort();
+      },
+    });
+    const error = await failure(pending);
+    expect(error.code).toBe('aborted');
+    expect(deltas.length).toBeGreaterThan(0);
+  });
+
+  it('reports a server error object sent inside the stream', async () => {
+    const server = await serve([]);
+    const sse = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'a' } }] })}\n\ndata: ${JSON.stringify({ error: { message: 'overloaded', code: 'server_error' } })}\n\n`;
+    const fakeFetch = (async () => new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } })) as typeof fetch;
+    const error = await failure(client(server, { fetch: fakeFetch }).chatCompletion(request()));
+    expect(error.code).toBe('stream_error');
+    expect(error.message).toBe('server sent an error mid-stream (after 1 chunk, inside content): {"message":"overloaded","code":"server_error"}');
+  });
+});
+
+describe('createOpenAIModelClient connection errors and retries', () => {
+  it('reports a refused connection', async () => {
+    const port = await freePort();
+    const error = await failure(client(`http://127.0.0.1:${port}/v1`).chatCompletion(request()));
+    expect(error.code).toBe('connection_refused');
+    expect(error.message).toBe(`connection refused at http://127.0.0.1:${port}/v1`);
+  });
+
+  it('counts attempts when connection errors were retried', async () => {
+    const port = await freePort();
+    const error = await failure(client(`http://127.0.0.1:${port}/v1`, { maxRetries: 1 }).chatCompletion(request()));
+    expect(error.message).toBe(`connection refused at http://127.0.0.1:${port}/v1 (2 attempts)`);
+  });
+
+  it('reports a port that fetch refuses to use', async () => {
+    const error = await failure(client('http://127.0.0.1:9/v1').chatCompletion(request()));
+    expect(error.code).toBe('bad_port');
+  });
+
+  it('reports an unknown host', async () => {
+    const error = await failure(client('http://nohost.invalid/v1').chatCompletion(request()));
+    expect(error.code).toBe('dns');
+    expect(error.message).toBe('could not resolve host nohost.invalid');
+  });
+
+  it('rejects an invalid base URL at once', () => {
+    expect(() => client('localhost:8000/v1')).toThrow(ModelCallError);
+    expect(() => client('not a url')).toThrow(/invalid model server URL "not a url"/);
+  });
+
+  it('honours a Retry-After of one second', async () => {
+    const server = await serve([{ http_error: 429, retry_after: 1 }, { message: { content: 'ok' } }]);
+    const started = Date.now();
+    const response = await client(server, { maxRetries: 1 }).chatCompletion(request());
+    expect(message(response).content).toBe('ok');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('does not sleep through a Retry-After longer than a minute', async () => {
+    const server = await serve([{ http_error: 429, retry_after: 3600 }, { message: { content: 'ok' } }]);
+    const error = await failure(client(server, { maxRetries: 2 }).chatCompletion(request()));
+    expect(error.status).toBe(429);
+    expect(error.message).toMatch(/\[not retried: the server asked to wait 3600 s, more than 60 s\]$/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('gives up after maxRetries on 500 and says how many attempts were made', async () => {
+    const server = await serve([{ http_error: 500 }, { http_error: 500 }, { message: { content: 'too late' } }]);
+    const error = await failure(client(server, { maxRetries: 1 }).chatCompletion(request()));
+    expect(error.status).toBe(500);
+    expect(error.message).toMatch(new RegExp(`^HTTP 500 from ${server.url} \\(2 attempts\\): `));
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('answers "no reply left" once the script is exhausted', async () => {
+    const server = await serve([]);
+    const error = await failure(client(server).chatCompletion(request()));
+    expect(error.message).toContain('scripted server: no reply left for request 1');
+  });
+
+  it('never puts the API key in an error message', async () => {
+    const server = await serve([
+      { http_error: 401, body: `{"error": {"message": "Incorrect API key provided: ${KEY}. Header was Authorization: Bearer ${KEY}"}}` },
+      { http_error: 403, body: `forbidden for key ${KEY}` },
+      { message: { content: 'abcdefgh' }, cut_after_chunks: 2 },
+      { message: { content: 'abcdefgh' }, invalid_chunk_after: 1 },
+      { message: { content: 'x' }, hang: true },
+    ]);
+    const model = client(server, { timeoutMs: 200 });
+    const messages: string[] = [];
+    for (let i = 0; i < 5; i += 1) messages.push((await failure(model.chatCompletion(request()))).message);
+    messages.push((await failure(client(`http://127.0.0.1:${await freePort()}/v1`).chatCompletion(request()))).message);
+    messages.push((await failure(client(`http://user:${KEY}@nohost.invalid/v1`).chatCompletion(request()))).message);
+    for (const text of messages) expect(text).not.toContain(KEY);
+    expect(messages[0]).toContain('Incorrect API key provided: ***');
+    expect(server.requestHeaders.every((h) => h.authorization === `Bearer ${KEY}`)).toBe(true);
+  });
+});
+
+describe('describeRetryPolicy', () => {
+  it('describes the SDK rule for the default and for a custom retry count', () => {
+    const text = describeRetryPolicy({});
+    expect(text).toMatch(/^Up to 2 retries \(3 attempts in all\) on HTTP 408, 409, 429 and any status >= 500/);
+    expect(text).toContain('600000 ms');
+    expect(text).toContain('Retry-After');
+    expect(text).toContain('0.5 s, 1 s');
+    expect(describeRetryPolicy({ maxRetries: 5, timeoutMs: 30_000 })).toContain('0.5 s, 1 s, 2 s, 4 s, 8 s');
+    expect(describeRetryPolicy({ maxRetries: 1, timeoutMs: 30_000 })).toMatch(/^Up to 1 retry \(2 attempts in all\).*30000 ms/);
+    expect(describeRetryPolicy({ maxRetries: 0 })).toMatch(/^No retries/);
+  });
+});
+
+describe('createOpenAIModelClient with one signal for many calls', () => {
+  it('does not leave listeners on the caller signal', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const script: ScriptedReply[] = Array.from({ length: 15 }, () => ({ message: { content: 'ok' } }));
+      const server = await serve(script);
+      const model = client(server);
+      const controller = new AbortController();
+      for (let i = 0; i < 15; i += 1) await model.chatCompletion(request(), { signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => /listener/i.test(w))).toEqual([]);
+  });
+});
