@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatMessage, ReplyToolCall, ToolSchema } from '../../shared/model/chat.js';
+import { normalizeToolArgs } from '../../shared/loop/normalize-args.js';
+import { describeException, exceptionOutcome, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../shared/loop/tool-outcome.js';
+import { PromptViewIndex } from '../../shared/loop/truncate.js';
+import { pyJsonDumps } from '../../shared/python/json.js';
+import type { PyValue } from '../../shared/python/value.js';
+import type { EndReason, LoopConfig, PausePoint, RunEvent, RunEventBody } from '../../shared/run/events.js';
+import { agentResultOf, RunState, type AgentResult } from '../../shared/run/run-state.js';
+import type { ChatRequest, ModelClient, ModelResponse } from './model/model-client.js';
+import type { ToolCallContext } from './tools/tool-provider.js';
+
+/** The tools a run offers: their schemas, the names that count as valid, and how to call them. */
+export interface EngineTools {
+  readonly schemas: readonly ToolSchema[];
+  readonly validNames: ReadonlySet<string>;
+  call(name: string, args: PyValue, context: ToolCallContext): Promise<string>;
+}
+
+/** Receives every event of a run, persisted or not, in order. */
+export type RunListener = (event: RunEvent) => void;
+
+/** Where persisted events go (a run file); `append` must have written the event when it returns. */
+export interface RunSink {
+  append(event: RunEvent): void;
+}
+
+/** What an engine is built from; tests hand it a scripted model and scripted tools. */
+export interface EngineDeps {
+  model: ModelClient;
+  tools: EngineTools;
+  now?: () => number;
+  newId?: () => string;
+  sink?: RunSink;
+}
+
+/** Where a run stops by itself for the user to look (a debugger's breakpoints). */
+export interface Breakpoints {
+  beforeModel?: boolean;
+  beforeTools?: boolean;
+  onToolError?: boolean;
+}
+
+/** What to run: the initial messages and the reference loop's settings. */
+export interface RunRequest {
+  messages: ChatMessage[];
+  config?: Partial<LoopConfig>;
+  source?: Record<string, unknown>;
+  breakpoints?: Breakpoints;
+  /** Start paused before the first model call (to step from the first turn). */
+  startPaused?: boolean;
+}
+
+/** How a run ended and its `AgentResult`. */
+export interface RunOutcome {
+  reason: EndReason;
+  error?: string;
+  result: AgentResult;
+}
+
+/** A run in progress: its state, its events, and the debugger's controls. */
+export interface RunHandle {
+  readonly runId: string;
+  readonly state: RunState;
+  /** Settles when the run ends, however it ends (it never rejects). */
+  readonly done: Promise<RunOutcome>;
+  subscribe(listener: RunListener): () => void;
+  /** Pause at the next pause point. */
+  pause(): void;
+  /** Continue, stopping only at breakpoints. */
+  resume(): void;
+  /** Run one turn: continue and pause before the next model call. */
+  step(): void;
+  /** End the run now, aborting a model call or tool in flight. */
+  stop(): void;
+  setBreakpoints(breakpoints: Breakpoints): void;
+}
+
+/** The reference's defaults (`HermesAgentLoop.__init__`). */
+export const DEFAULT_LOOP_CONFIG: Omit<LoopConfig, 'taskId'> = {
+  maxTurns: 30,
+  temperature: 1.0,
+  maxTokens: null,
+  maxContextTokens: null,
+};
+
+class StopRequested extends Error {
+  constructor() {
+    super('the run was stopped');
+  }
+}
+
+/**
+ * Builds the engine: a faithful port of the reference loop (`HermesAgentLoop.run`) that emits
+ * every step as an event and can be paused, stepped and stopped between steps.
+ */
+export function createEngine(deps: EngineDeps) {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? randomUUID;
+
+  function start(request: RunRequest): RunHandle {
+    const runId = newId();
+    const config: LoopConfig = { ...DEFAULT_LOOP_CONFIG, taskId: newId(), ...request.config };
+    const run = new LoopRun(runId, config, request, deps, now);
+    // Start on the next microtask so that the caller can subscribe before the first event.
+    queueMicrotask(() => void run.execute());
+    return run;
+  }
+
+  return { start };
+}
+
+/** One execution of the loop. Private to this module; callers see a {@link RunHandle}. */
+class LoopRun implements RunHandle {
+  readonly state = new RunState();
+  readonly done: Promise<RunOutcome>;
+  private resolveDone!: (outcome: RunOutcome) => void;
+  private readonly listeners = new Set<RunListener>();
+  private readonly index: PromptViewIndex;
+  private readonly abort = new AbortController();
+  private seq = 0;
+  private breakpoints: Breakpoints;
+  private pauseRequested: boolean;
+  private stepping = false;
+  private resumeGate: (() => void) | null = null;
+
+  constructor(
+    readonly runId: string,
+    private readonly config: LoopConfig,
+    private readonly request: RunRequest,
+    private readonly deps: EngineDeps,
+    private readonly now: () => number,
+  ) {
+    this.index = new PromptViewIndex(config.maxContextTokens);
+    this.breakpoints = { ...request.breakpoints };
+    this.pauseRequested = request.startPaused ?? false;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  subscribe(listener: RunListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  pause(): void {
+    this.pauseRequested = true;
+  }
+
+  resume(): void {
+    this.pauseRequested = false;
+    this.stepping = false;
+    this.openGate();
+  }
+
+  step(): void {
+    this.pauseRequested = false;
+    this.stepping = true;
+    this.openGate();
+  }
+
+  stop(): void {
+    this.abort.abort(new StopRequested());
+    this.openGate();
+  }
+
+  setBreakpoints(breakpoints: Breakpoints): void {
+    this.breakpoints = { ...breakpoints };
+  }
+
+  async execute(): Promise<void> {
+    let end: { reason: EndReason; turnsUsed: number; error?: string };
+    try {
+      end = await this.loop();
+    } catch (error) {
+      const turnsUsed = this.state.started ? this.state.current.turns.length : 0;
+      end = error instanceof StopRequested || this.abort.signal.aborted
+        ? { reason: 'stopped', turnsUsed }
+        : { reason: 'failed', turnsUsed, error: describeException(error) };
+    }
+    try {
+      this.emit({ type: 'run_finished', ...end });
+    } catch (error) {
+      // The sink failed on the last event: the outcome is still reported to the caller.
+      end = { ...end, error: end.error ?? describeException(error) };
+    }
+    this.resolveDone({ reason: end.reason, ...(end.error ? { error: end.error } : {}), result: agentResultOf(this.state.current) });
+  }
+
+  /** `HermesAgentLoop.run`, step by step. */
+  private async loop(): Promise<{ reason: EndReason; turnsUsed: number; error?: string }> {
+    const { config, deps } = this;
+    this.emit({
+      type: 'run_started',
+      format: 'trajdbg-run/1',
+      config,
+      source: this.request.source ?? {},
+      tools: [...deps.tools.schemas],
+      validToolNames: [...deps.tools.validNames],
+      messages: this.request.messages,
+    });
+    this.syncIndex();
+    for (let turn = 1; turn <= config.maxTurns; turn++) {
+      this.emit({ type: 'turn_started', turn });
+      await this.checkpoint(turn, 'before_model');
+      const view = this.index.view();
+      const chat: ChatRequest = { messages: this.index.promptMessages(view), n: 1, temperature: config.temperature };
+      if (deps.tools.schemas.length > 0) chat.tools = [...deps.tools.schemas];
+      if (config.maxTokens !== null) chat.max_tokens = config.maxTokens;
+      this.emit({
+        type: 'prompt_view',
+        turn,
+        view,
+        request: { n: 1, temperature: config.temperature, ...(chat.max_tokens !== undefined ? { max_tokens: chat.max_tokens } : {}), tools: chat.tools !== undefined },
+      });
+
+      const started = this.now();
+      let response: ModelResponse | null;
+      try {
+        response = await deps.model.chatCompletion(chat, {
+          signal: this.abort.signal,
+          onDelta: (delta) => this.emit({ type: 'model_delta', turn, delta }),
+        });
+      } catch (error) {
+        this.throwIfStopped();
+        const failure = error as { status?: unknown; code?: unknown };
+        this.emit({
+          type: 'model_failed',
+          turn,
+          kind: 'error',
+          error: error instanceof Error ? error.message : String(error),
+          ...(typeof failure?.status === 'number' ? { status: failure.status } : {}),
+          ...(typeof failure?.code === 'string' ? { code: failure.code } : {}),
+          latencyMs: this.now() - started,
+        });
+        return { reason: 'model_error', turnsUsed: turn };
+      }
+      this.throwIfStopped();
+      const choice = response?.choices?.[0];
+      if (!choice) {
+        this.emit({ type: 'model_failed', turn, kind: 'empty', error: 'the response had no choices', latencyMs: this.now() - started });
+        return { reason: 'empty_response', turnsUsed: turn };
+      }
+      this.emit({
+        type: 'model_reply',
+        turn,
+        message: choice.message,
+        latencyMs: this.now() - started,
+        usage: response?.usage ?? null,
+        finishReason: choice.finish_reason ?? null,
+        ...(response?.model ? { model: response.model } : {}),
+      });
+      this.syncIndex();
+      const toolCalls = choice.message.tool_calls;
+      if (!toolCalls || toolCalls.length === 0) {
+        this.emit({ type: 'turn_finished', turn });
+        return { reason: 'finished_naturally', turnsUsed: turn };
+      }
+      await this.checkpoint(turn, 'before_tools');
+      for (const [index, call] of toolCalls.entries()) {
+        const outcome = await this.runToolCall(turn, index, call);
+        this.syncIndex();
+        if (outcome.status !== 'ok' && this.breakpoints.onToolError) await this.checkpoint(turn, 'tool_error');
+      }
+      this.emit({ type: 'turn_finished', turn });
+    }
+    return { reason: 'max_turns', turnsUsed: config.maxTurns };
+  }
+
+  /** One tool call, classified and counted as the reference does. */
+  private async runToolCall(turn: number, index: number, call: ReplyToolCall): Promise<ToolOutcome> {
+    const { name, arguments: raw } = call.function;
+    if (typeof raw !== 'string') throw new TypeError(`turn ${turn}: the arguments of tool call ${index} are not a string`);
+    const id = call.id ?? null;
+    const known = this.deps.tools.validNames.has(name);
+    const started = this.now();
+    if (!known) {
+      this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known, normalizedArguments: null, schemaValid: null });
+      const outcome = unknownToolOutcome(turn, name, raw, this.deps.tools.validNames);
+      this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
+      return outcome;
+    }
+    const { args, schemaValid } = normalizeToolArgs(name, raw);
+    this.emit({
+      type: 'tool_started',
+      turn,
+      index,
+      id,
+      name,
+      arguments: raw,
+      known,
+      normalizedArguments: pyJsonDumps(args, { ensureAscii: false }),
+      schemaValid,
+    });
+    let outcome: ToolOutcome;
+    try {
+      const result: unknown = await this.deps.tools.call(name, args, { taskId: this.config.taskId, signal: this.abort.signal });
+      this.throwIfStopped();
+      if (typeof result !== 'string') throw new TypeError(`tool '${name}' returned a ${typeof result}, not a string`);
+      outcome = returnedOutcome(turn, name, raw, result);
+    } catch (error) {
+      this.throwIfStopped();
+      outcome = exceptionOutcome(turn, name, raw, describeException(error));
+    }
+    this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: this.now() - started });
+    return outcome;
+  }
+
+  private shouldPause(at: PausePoint): boolean {
+    if (this.pauseRequested) return true;
+    if (at === 'before_model') return this.stepping || (this.breakpoints.beforeModel ?? false);
+    if (at === 'before_tools') return this.breakpoints.beforeTools ?? false;
+    return this.breakpoints.onToolError ?? false;
+  }
+
+  private async checkpoint(turn: number, at: PausePoint): Promise<void> {
+    this.throwIfStopped();
+    if (!this.shouldPause(at)) return;
+    this.pauseRequested = false;
+    this.stepping = false;
+    this.emit({ type: 'paused', turn, at });
+    await new Promise<void>((resolve) => (this.resumeGate = resolve));
+    this.throwIfStopped();
+    this.emit({ type: 'resumed', turn });
+  }
+
+  private openGate(): void {
+    const gate = this.resumeGate;
+    this.resumeGate = null;
+    gate?.();
+  }
+
+  private throwIfStopped(): void {
+    if (this.abort.signal.aborted) throw new StopRequested();
+  }
+
+  /** Feeds newly appended trajectory messages to the prompt view index. */
+  private syncIndex(): void {
+    const messages = this.state.current.messages;
+    for (let i = this.index.length; i < messages.length; i++) this.index.append(messages[i]!);
+  }
+
+  private emit(body: RunEventBody): void {
+    const event = { ...body, runId: this.runId, seq: this.seq++, time: this.now() } as RunEvent;
+    this.state.apply(event);
+    if (event.type !== 'model_delta') this.deps.sink?.append(event);
+    for (const listener of this.listeners) listener(event);
+  }
+}
