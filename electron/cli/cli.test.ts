@@ -1,0 +1,246 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pyJsonDumps, pyJsonLoads } from '../../shared/python/json.js';
+import { isPyDict } from '../../shared/python/value.js';
+import { readRunFile } from '../engine/run-file.js';
+import { loadScript, startScriptedServer } from '../engine/scripted-server/scripted-server.js';
+import { loadConformanceCases, type CaseToolOut } from '../engine/testing/conformance.js';
+import { main } from './main.js';
+
+const cases = loadConformanceCases();
+const work = mkdtempSync(join(tmpdir(), 'trajdbg-cli-'));
+
+/** Runs the CLI in process; returns the exit code and what it printed on stderr. */
+async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
+  const lines: string[] = [];
+  const code = await main(args, (line) => lines.push(line));
+  return { code, stderr: lines.join('\n') };
+}
+
+/** A tool endpoint that answers with a conformance case's tool results, in call order. */
+async function caseToolEndpoint(outs: CaseToolOut[]): Promise<{ url: string; bodies: string[]; close: () => Promise<void> }> {
+  const queue = [...outs];
+  const bodies: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      bodies.push(body);
+      const out = queue.shift();
+      const request = pyJsonLoads(body);
+      if (!out || 'raise' in out || !isPyDict(request)) {
+        res.writeHead(500).end('no result');
+        return;
+      }
+      const text = 'echo' in out ? pyJsonDumps(new Map([['tool', request.get('tool_name')!], ['args', request.get('arguments')!]]), { sortKeys: true }) : out.result;
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tool`, bodies, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+function writeJson(name: string, value: unknown): string {
+  const path = join(work, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+describe('trajdbg run, end to end over HTTP', () => {
+  // Cases whose tools raise need an in-process tool to reproduce Python's exception text.
+  const overHttp = cases.filter((c) => !c.tools_out.some((o) => 'raise' in o));
+
+  for (const stream of [true, false]) {
+    it(`reproduces the reference on ${overHttp.length} conformance cases (${stream ? 'streaming' : 'non-streaming'})`, async () => {
+      for (const c of overHttp) {
+        const server = await startScriptedServer({ script: loadScript(c.model) });
+        const endpoint = await caseToolEndpoint(c.tools_out);
+        const dir = join(work, `${c.name}-${stream}`);
+        mkdirSync(dir);
+        try {
+          const args = ['run', '--base-url', server.url, '--model', 'scripted', '--api-key', 'sk-test', '--messages', writeJson(`${c.name}-messages.json`, c.messages), '--out', join(dir, 'result.json'), '--run-file', join(dir, 'run.jsonl'), '--task-id', 'conformance'];
+          if (c.tools.length) args.push('--tools', writeJson(`${c.name}-tools.json`, c.tools), '--tool-endpoint', endpoint.url);
+          const { max_turns, temperature, max_tokens, max_context_tokens } = c.config;
+          if (max_turns !== undefined) args.push('--max-turns', String(max_turns));
+          if (temperature !== undefined) args.push('--temperature', String(temperature));
+          if (max_tokens != null) args.push('--max-tokens', String(max_tokens));
+          if (max_context_tokens != null) args.push('--max-context-tokens', String(max_context_tokens));
+          if (!stream) args.push('--no-stream');
+          const { code, stderr } = await cli(...args);
+          expect(code, `${c.name}: ${stderr}`).toBe(0);
+          expect(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')), c.name).toEqual(c.expected.result);
+          const sent = server.requests as Array<Record<string, unknown>>;
+          expect(sent.map((r) => r.messages), c.name).toEqual(c.expected.requests.map((r) => r.messages));
+          sent.forEach((r, i) => {
+            const want = c.expected.requests[i]!;
+            expect({ n: r.n, temperature: r.temperature, max_tokens: r.max_tokens, tools: r.tools }).toEqual({ n: want.n, temperature: want.temperature, max_tokens: want.max_tokens, tools: want.tools });
+          });
+          const { problems, state } = readRunFile(join(dir, 'run.jsonl'));
+          expect(problems).toEqual([]);
+          expect(state.current.end).not.toBeNull();
+          expect(readFileSync(join(dir, 'run.jsonl'), 'utf8')).not.toContain('sk-test');
+        } finally {
+          await endpoint.close();
+          await server.close();
+        }
+      }
+    }, 120_000);
+  }
+
+  it('sends the endpoint the normalized arguments, the tool name and the task id', async () => {
+    const c = cases.find((x) => x.name === 'args_odd_types')!;
+    const server = await startScriptedServer({ script: loadScript(c.model) });
+    const endpoint = await caseToolEndpoint(c.tools_out);
+    try {
+      const { code } = await cli('run', '--base-url', server.url, '--model', 'm', '--messages', writeJson('odd-m.json', c.messages), '--tools', writeJson('odd-t.json', c.tools), '--tool-endpoint', endpoint.url, '--task-id', 'task-7');
+      expect(code).toBe(0);
+      expect(endpoint.bodies[0]).toBe('{"tool_name":"terminal","arguments":{"command":"[1, 2]"},"task_id":"task-7"}');
+      expect(endpoint.bodies[5]).toBe('{"tool_name":"terminal","arguments":{"command":"None"},"task_id":"task-7"}');
+    } finally {
+      await endpoint.close();
+      await server.close();
+    }
+  });
+});
+
+describe('trajdbg run, bad input', () => {
+  const messages = writeJson('ok-messages.json', [{ role: 'user', content: 'hi' }]);
+
+  it('names a missing option', async () => {
+    const { code, stderr } = await cli('run', '--base-url', 'http://127.0.0.1:9/v1', '--messages', messages);
+    expect(code).toBe(2);
+    expect(stderr).toBe('trajdbg run: --model: required');
+  });
+
+  it('names the file, line and column of broken JSON', async () => {
+    const path = join(work, 'broken.json');
+    writeFileSync(path, '[\n  {"role": "user",\n   "content": "hi",}\n]');
+    const { code, stderr } = await cli('run', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--messages', path);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^trajdbg run: --messages ${path}: not valid JSON at line 3, column \\d+`));
+  });
+
+  it('names the field that is wrong', async () => {
+    const tools = writeJson('bad-tools.json', [{ type: 'function', function: { name: 'a' } }, { type: 'function', function: { description: 'x' } }]);
+    const { code, stderr } = await cli('run', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--messages', messages, '--tools', tools);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`--tools ${tools}: [1].function.name:`);
+    const bad = writeJson('bad-messages.json', [{ content: 'no role' }]);
+    expect((await cli('run', '--base-url', 'http://x/v1', '--model', 'm', '--messages', bad)).stderr).toContain('[0].role:');
+  });
+
+  it('rejects an unknown option and a bad number', async () => {
+    expect((await cli('run', '--bogus')).code).toBe(2);
+    const { code, stderr } = await cli('run', '--base-url', 'http://x/v1', '--model', 'm', '--messages', messages, '--max-turns', 'many');
+    expect(code).toBe(2);
+    expect(stderr).toContain("--max-turns: expected a whole number of at least 1, got 'many'");
+  });
+
+  it('ends the loop with the reason when the server is unreachable, and still writes the result', async () => {
+    const out = join(work, 'unreachable.json');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const { code, stderr } = await cli('run', '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--messages', messages, '--out', out, '--api-key', 'sk-planted-123');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/turn 1: model call failed: connection refused/);
+    expect(stderr).not.toContain('sk-planted-123');
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result).toMatchObject({ turns_used: 1, finished_naturally: false, messages: [{ role: 'user', content: 'hi' }] });
+  });
+
+  it('never overwrites an existing run file', async () => {
+    const runFile = join(work, 'existing.jsonl');
+    writeFileSync(runFile, 'precious');
+    const { code, stderr } = await cli('run', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--messages', messages, '--run-file', runFile);
+    expect(code).toBe(2);
+    expect(stderr).toContain('already exists');
+    expect(readFileSync(runFile, 'utf8')).toBe('precious');
+  });
+});
+
+describe('trajdbg run with a real MCP server', () => {
+  const entry = resolve('node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+  let data: string;
+  beforeAll(() => {
+    data = mkdtempSync(join(tmpdir(), 'trajdbg-mcp-'));
+    writeFileSync(join(data, 'hello.txt'), 'hello from MCP\n');
+  });
+
+  it('lists the server tools, calls one and records the result', async () => {
+    const hello = join(data, 'hello.txt');
+    const script = [
+      { message: { content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'read_text_file', arguments: JSON.stringify({ path: hello }) } }] } },
+      { message: { content: '', tool_calls: [{ id: 'c2', type: 'function', function: { name: 'read_text_file', arguments: JSON.stringify({ path: '/etc/passwd' }) } }] } },
+      { message: { content: 'done' } },
+    ];
+    const server = await startScriptedServer({ script: loadScript(script) });
+    const out = join(work, 'mcp.json');
+    try {
+      const { code, stderr } = await cli('run', '--base-url', server.url, '--model', 'm', '--user', 'read hello.txt', '--mcp', `"${process.execPath}" "${entry}" "${data}"`, '--out', out, '--run-file', join(work, 'mcp.jsonl'));
+      expect(code, stderr).toBe(0);
+      const result = JSON.parse(readFileSync(out, 'utf8'));
+      expect(result.finished_naturally).toBe(true);
+      expect(result.messages[2]).toEqual({ role: 'tool', tool_call_id: 'c1', content: 'hello from MCP\n' });
+      // Outside the allowed folder the server answers with an error: a tool error for the loop.
+      expect(result.messages[4].content).toMatch(/^\{"error": .*denied/i);
+      expect(result.tool_calls_executed_ok).toBe(1);
+      expect(result.tool_calls_exec_error).toBe(1);
+      const advertised = (server.requests[0] as { tools: Array<{ function: { name: string } }> }).tools.map((t) => t.function.name);
+      expect(advertised).toContain('read_text_file');
+      expect(advertised).toContain('list_directory');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+describe('trajdbg replay', () => {
+  it('recomputes an AgentResult under a budget and keeps the trajectory', async () => {
+    const c = cases.find((x) => x.name === 'trunc_0_3')!;
+    const input = writeJson('replay-in.json', c.expected.result);
+    const out = join(work, 'replay-out.json');
+    const runFile = join(work, 'replay.jsonl');
+    const { code, stderr } = await cli('replay', input, '--max-context-tokens', String(c.config.max_context_tokens), '--out', out, '--run-file', runFile);
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(c.expected.result);
+    const views = readRunFile(runFile).state.current.turns.map((t) => t.promptView!.phase);
+    expect(views).toContain('dropped');
+  });
+
+  it('names the file and what is wrong', async () => {
+    const bad = writeJson('replay-bad.json', { messages: [{ role: 1 }] });
+    const { code, stderr } = await cli('replay', bad);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${bad} (an AgentResult or an object with messages): messages[0].role:`);
+  });
+});
+
+describe('the trajdbg command', () => {
+  const bin = resolve('electron/cli/trajdbg.js');
+  const built = existsSync(resolve('out/electron/cli/main.js'));
+
+  it.skipIf(!built)('runs the demo loop with no server or key (needs the build: npm run build)', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'trajdbg-demo-test-'));
+    const result = spawnSync(process.execPath, [bin, 'demo', '--out-dir', outDir], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('run ended: finished naturally after 5 turns');
+    const agent = JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8'));
+    expect(agent).toMatchObject({ turns_used: 5, finished_naturally: true, tool_calls_attempted: 5, tool_calls_schema_valid: 4 });
+    expect(agent.tool_errors.map((e: { tool_name: string }) => e.tool_name)).toContain('web_search');
+    expect(readRunFile(join(outDir, 'run.jsonl')).problems).toEqual([]);
+  });
+
+  it.skipIf(!built)('prints usage and exits 2 for an unknown command', () => {
+    const result = spawnSync(process.execPath, [bin, 'frobnicate'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+});

@@ -1,0 +1,31 @@
+import { UsageError } from './usage-error.js';
+
+/** Parses a whole number option (`--max-turns 5`), naming the option when it is not one. */
+export function intOption(name: string, value: string | undefined, { min = 1 }: { min?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim()) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}, got '${value}'`);
+  }
+  return Number(value);
+}
+
+/** Parses a number option (`--temperature 0.7`). */
+export function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name}: expected a number, got '${value}'`);
+  return n;
+}
+
+/** Parses a JSON object option (`--extra-body '{"top_k": 20}'`). */
+export function jsonObjectOption(name: string, value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new UsageError(`--${name}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--${name}: expected a JSON object`);
+  return parsed as Record<string, unknown>;
+}

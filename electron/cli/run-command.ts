@@ -1,0 +1,167 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ChatMessage, ToolSchema } from '../../shared/model/chat.js';
+import { createEngine, type RunOutcome } from '../engine/engine.js';
+import { createOpenAIModelClient } from '../engine/model/openai-client.js';
+import { createRunFile } from '../engine/run-file.js';
+import { createBuiltinTools } from '../engine/tools/builtin-tools.js';
+import { createEndpointTools } from '../engine/tools/endpoint-tools.js';
+import { connectMcpServers } from '../engine/tools/mcp-tools.js';
+import type { ToolProvider } from '../engine/tools/tool-provider.js';
+import { createToolRegistry } from '../engine/tools/tool-registry.js';
+import { readMessagesFile, readToolsFile } from './input-files.js';
+import { intOption, jsonObjectOption, numberOption } from './options.js';
+import { writeJsonFile } from './output-files.js';
+import { progressPrinter } from './progress.js';
+import { UsageError } from './usage-error.js';
+
+export const RUN_USAGE = `Usage: trajdbg run --base-url URL --model NAME (--messages FILE | --user TEXT [--system TEXT]) [options]
+
+Runs the agent loop against an OpenAI-compatible server and writes its AgentResult.
+  --base-url URL          OpenAI-compatible endpoint (or OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1
+  --api-key KEY           API key (or OPENAI_API_KEY); never written to any file
+  --model NAME            model name sent with each request
+  --messages FILE         initial messages: a JSON array of chat messages
+  --system TEXT, --user TEXT   initial messages given inline instead of --messages
+  --tools FILE            OpenAI tool schemas (JSON array); the valid tool names are theirs
+  --tool-endpoint URL     executes the --tools tools: POST {tool_name, arguments, task_id}
+  --mcp CMD               an MCP server command line (repeatable); its tools are offered
+  --builtin-tools LIST    comma-separated: terminal,read_file,write_file (off unless listed)
+  --workspace DIR         folder the built-in tools are confined to (default: current folder)
+  --max-turns N           (30)   --temperature T (1.0)   --max-tokens N   --max-context-tokens N
+  --task-id ID            task id passed to tools (default: a random UUID)
+  --extra-body JSON       extra request fields passed through, e.g. '{"top_k": 20}'
+  --no-stream             use non-streaming requests
+  --out FILE              write the AgentResult as JSON
+  --run-file FILE         write the full run record (JSONL of events, appended as they happen)`;
+
+const BUILTIN = ['terminal', 'read_file', 'write_file'] as const;
+type BuiltinName = (typeof BUILTIN)[number];
+
+/** Tool providers for the run options; closes any it opened if a later one fails. */
+async function openTools(values: Record<string, string | string[] | boolean | undefined>) {
+  const providers: ToolProvider[] = [];
+  const sources: string[] = [];
+  let unexecuted: ToolSchema[] = [];
+  try {
+    const schemas = typeof values.tools === 'string' ? readToolsFile(values.tools) : [];
+    if (typeof values['tool-endpoint'] === 'string') {
+      if (schemas.length === 0) throw new UsageError('--tool-endpoint: give the tools it executes with --tools FILE');
+      providers.push(createEndpointTools({ url: values['tool-endpoint'], schemas }));
+      sources.push(`endpoint ${values['tool-endpoint']}`);
+    } else {
+      unexecuted = schemas;
+    }
+    const mcp = (values.mcp as string[] | undefined) ?? [];
+    if (mcp.length > 0) {
+      providers.push(await connectMcpServers(mcp));
+      sources.push(...mcp.map((c) => `mcp ${c}`));
+    }
+    if (typeof values['builtin-tools'] === 'string') {
+      const names = values['builtin-tools'].split(',').map((s) => s.trim()).filter(Boolean);
+      for (const name of names) {
+        if (!BUILTIN.includes(name as BuiltinName)) throw new UsageError(`--builtin-tools: unknown tool '${name}' (choose from ${BUILTIN.join(', ')})`);
+      }
+      const workspace = resolve(typeof values.workspace === 'string' ? values.workspace : '.');
+      providers.push(await createBuiltinTools({ enabled: names as BuiltinName[], workspace }));
+      sources.push(`builtin ${names.join(',')} in ${workspace}`);
+    }
+    return { registry: createToolRegistry(providers, unexecuted), sources };
+  } catch (error) {
+    await Promise.allSettled(providers.map((p) => p.close?.()));
+    throw error;
+  }
+}
+
+function initialMessages(values: Record<string, unknown>): ChatMessage[] {
+  if (typeof values.messages === 'string') {
+    if (values.user !== undefined || values.system !== undefined) throw new UsageError('--messages: give either --messages or --system/--user, not both');
+    return readMessagesFile(values.messages);
+  }
+  if (typeof values.user !== 'string') throw new UsageError('give the initial messages with --messages FILE or --user TEXT');
+  const messages: ChatMessage[] = [];
+  if (typeof values.system === 'string') messages.push({ role: 'system', content: values.system });
+  messages.push({ role: 'user', content: values.user });
+  return messages;
+}
+
+/** `trajdbg run`: one loop against a model server; exit 0 once it ended and its files are written. */
+export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      'base-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      model: { type: 'string' },
+      messages: { type: 'string' },
+      system: { type: 'string' },
+      user: { type: 'string' },
+      tools: { type: 'string' },
+      'tool-endpoint': { type: 'string' },
+      mcp: { type: 'string', multiple: true },
+      'builtin-tools': { type: 'string' },
+      workspace: { type: 'string' },
+      'max-turns': { type: 'string' },
+      temperature: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'max-context-tokens': { type: 'string' },
+      'task-id': { type: 'string' },
+      'extra-body': { type: 'string' },
+      'no-stream': { type: 'boolean' },
+      out: { type: 'string' },
+      'run-file': { type: 'string' },
+    },
+  });
+  const baseURL = values['base-url'] ?? env.OPENAI_BASE_URL;
+  if (!baseURL) throw new UsageError('--base-url: required (or set OPENAI_BASE_URL)');
+  if (!values.model) throw new UsageError('--model: required');
+  const messages = initialMessages(values);
+  const config = {
+    maxTurns: intOption('max-turns', values['max-turns']) ?? 30,
+    temperature: numberOption('temperature', values.temperature) ?? 1.0,
+    maxTokens: intOption('max-tokens', values['max-tokens']) ?? null,
+    maxContextTokens: intOption('max-context-tokens', values['max-context-tokens']) ?? null,
+    ...(values['task-id'] ? { taskId: values['task-id'] } : {}),
+  };
+  const extraBody = jsonObjectOption('extra-body', values['extra-body']);
+  const stream = !values['no-stream'];
+  const model = createOpenAIModelClient({
+    baseURL,
+    apiKey: values['api-key'] ?? env.OPENAI_API_KEY,
+    model: values.model,
+    stream,
+    ...(extraBody ? { extraBody } : {}),
+  });
+  const runFile = values['run-file'] ? openRunFileOrFail(values['run-file']) : undefined;
+  const { registry, sources } = await openTools(values).catch((error: unknown) => {
+    runFile?.close();
+    throw error;
+  });
+  let outcome: RunOutcome;
+  try {
+    const engine = createEngine({ model, tools: registry, ...(runFile ? { sink: runFile } : {}) });
+    const run = engine.start({ messages, config, source: { model: values.model, baseURL, stream, toolSources: sources } });
+    run.subscribe(progressPrinter(stderr));
+    const stop = () => run.stop();
+    process.once('SIGINT', stop);
+    outcome = await run.done;
+    process.off('SIGINT', stop);
+  } finally {
+    runFile?.close();
+    await registry.close?.();
+  }
+  if (values.out) writeJsonFile(values.out, outcome.result);
+  if (values.out) stderr(`wrote ${values.out}`);
+  if (runFile) stderr(`wrote ${runFile.path}`);
+  return outcome.reason === 'failed' ? 1 : 0;
+}
+
+function openRunFileOrFail(path: string) {
+  try {
+    return createRunFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--run-file ${path}: ${code === 'EEXIST' ? 'already exists (a run file is never overwritten)' : `cannot create it (${code ?? (error as Error).message})`}`);
+  }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `trajdbg` command: runs the compiled CLI (built by `npm ci` through the `prepare` script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = fileURLToPath(new URL('../../out/electron/cli/main.js', import.meta.url));
+if (!existsSync(entry)) {
+  process.stderr.write('trajdbg: not built yet: run `npm ci` (or `npm run build`) in the project folder first\n');
+  process.exit(2);
+}
+const { main } = await import(entry);
+process.exitCode = await main(process.argv.slice(2));
