@@ -27,8 +27,11 @@ export interface ConformanceCase {
 /** The folder of the reference cases, beside this repository. */
 export const CONFORMANCE_DIR = resolve(fileURLToPath(import.meta.url), '../../../../../shared/conformance');
 
-/** Every case in `cases/` (and any extra folder given), sorted by name. */
-export function loadConformanceCases(dirs: string[] = [join(CONFORMANCE_DIR, 'cases')]): ConformanceCase[] {
+/** Corners this project pinned, with expectations produced by the reference (`npm run conformance:regen`). */
+export const EXTRA_CASES_DIR = resolve(fileURLToPath(import.meta.url), '../cases');
+
+/** Every reference case and every extra case, sorted by name within each folder. */
+export function loadConformanceCases(dirs: string[] = [join(CONFORMANCE_DIR, 'cases'), EXTRA_CASES_DIR]): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
   for (const dir of dirs) {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
