@@ -156,6 +156,15 @@ describe('trajdbg run, bad input', () => {
     expect(result).toMatchObject({ turns_used: 1, finished_naturally: false, messages: [{ role: 'user', content: 'hi' }] });
   });
 
+  it('names a bad base URL and an MCP server that does not start', async () => {
+    const bad = await cli('run', '--base-url', 'ftp://x', '--model', 'm', '--messages', messages);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^trajdbg run: --base-url ftp:\/\/x: /);
+    const mcp = await cli('run', '--base-url', 'http://127.0.0.1:1/v1', '--model', 'm', '--messages', messages, '--mcp', 'no-such-command-xyz --flag');
+    expect(mcp.code).toBe(2);
+    expect(mcp.stderr).toMatch(/^trajdbg run: --mcp: .*no-such-command-xyz/);
+  });
+
   it('never overwrites an existing run file', async () => {
     const runFile = join(work, 'existing.jsonl');
     writeFileSync(runFile, 'precious');

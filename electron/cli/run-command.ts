@@ -54,7 +54,9 @@ async function openTools(values: Record<string, string | string[] | boolean | un
     }
     const mcp = (values.mcp as string[] | undefined) ?? [];
     if (mcp.length > 0) {
-      providers.push(await connectMcpServers(mcp));
+      providers.push(await connectMcpServers(mcp).catch((error: unknown) => {
+        throw new UsageError(`--mcp: ${(error as Error).message}`);
+      }));
       sources.push(...mcp.map((c) => `mcp ${c}`));
     }
     if (typeof values['builtin-tools'] === 'string') {
@@ -126,13 +128,12 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr:
   };
   const extraBody = jsonObjectOption('extra-body', values['extra-body']);
   const stream = !values['no-stream'];
-  const model = createOpenAIModelClient({
-    baseURL,
-    apiKey: values['api-key'] ?? env.OPENAI_API_KEY,
-    model: values.model,
-    stream,
-    ...(extraBody ? { extraBody } : {}),
-  });
+  let model;
+  try {
+    model = createOpenAIModelClient({ baseURL, apiKey: values['api-key'] ?? env.OPENAI_API_KEY, model: values.model, stream, ...(extraBody ? { extraBody } : {}) });
+  } catch (error) {
+    throw new UsageError(`--base-url ${baseURL}: ${(error as Error).message}`);
+  }
   const runFile = values['run-file'] ? openRunFileOrFail(values['run-file']) : undefined;
   const { registry, sources } = await openTools(values).catch((error: unknown) => {
     runFile?.close();
