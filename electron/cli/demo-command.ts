@@ -3,12 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../engine/engine.js';
-import { DEMO_CONFIG, DEMO_MESSAGES, DEMO_SCRIPT } from '../engine/demo/demo-script.js';
-import { createOpenAIModelClient } from '../engine/model/openai-client.js';
+import { openDemoResources } from '../engine/demo/demo-run.js';
+import { DEMO_CONFIG, DEMO_MESSAGES } from '../engine/demo/demo-script.js';
 import { createRunFile } from '../engine/run-file.js';
-import { loadScript, startScriptedServer } from '../engine/scripted-server/scripted-server.js';
-import { createBuiltinTools } from '../engine/tools/builtin-tools.js';
-import { createToolRegistry } from '../engine/tools/tool-registry.js';
 import { writeJsonFile } from './output-files.js';
 import { progressPrinter } from './progress.js';
 
@@ -22,14 +19,12 @@ workspace, through the real engine, HTTP and streaming. Writes the AgentResult a
 export async function demoCommand(args: string[], stderr: (line: string) => void): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: { 'out-dir': { type: 'string' } } });
   const outDir = values['out-dir'] ?? mkdtempSync(join(tmpdir(), 'trajdbg-demo-'));
-  const workspace = mkdtempSync(join(tmpdir(), 'trajdbg-demo-workspace-'));
-  const server = await startScriptedServer({ script: loadScript(DEMO_SCRIPT) });
-  const tools = createToolRegistry([await createBuiltinTools({ enabled: ['terminal', 'read_file', 'write_file'], workspace, timeoutMs: 10_000 })]);
+  const demo = await openDemoResources();
   const runFile = createRunFile(join(outDir, 'run.jsonl'));
   try {
-    stderr(`demo: scripted model at ${server.url}, tools in ${workspace}`);
-    const engine = createEngine({ model: createOpenAIModelClient({ baseURL: server.url, model: 'scripted', maxRetries: 0 }), tools, sink: runFile });
-    const run = engine.start({ messages: DEMO_MESSAGES, config: DEMO_CONFIG, source: { model: 'scripted', baseURL: server.url, stream: true, toolSources: ['builtin'] } });
+    stderr(`demo: scripted model at ${demo.baseURL}, tools in ${demo.workspace}`);
+    const engine = createEngine({ model: demo.model, tools: demo.tools, sink: runFile });
+    const run = engine.start({ messages: DEMO_MESSAGES, config: DEMO_CONFIG, source: { model: 'scripted', baseURL: demo.baseURL, stream: true, toolSources: ['builtin'] } });
     run.subscribe(progressPrinter(stderr));
     const outcome = await run.done;
     writeJsonFile(join(outDir, 'result.json'), outcome.result);
@@ -39,7 +34,6 @@ export async function demoCommand(args: string[], stderr: (line: string) => void
     return outcome.reason === 'failed' ? 1 : 0;
   } finally {
     runFile.close();
-    await tools.close?.();
-    await server.close();
+    await demo.close();
   }
 }

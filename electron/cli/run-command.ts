@@ -1,14 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChatMessage, ToolSchema } from '../../shared/model/chat.js';
+import type { ChatMessage } from '../../shared/model/chat.js';
 import { createEngine, type RunOutcome } from '../engine/engine.js';
 import { createOpenAIModelClient } from '../engine/model/openai-client.js';
 import { createRunFile } from '../engine/run-file.js';
-import { createBuiltinTools } from '../engine/tools/builtin-tools.js';
-import { createEndpointTools } from '../engine/tools/endpoint-tools.js';
-import { connectMcpServers } from '../engine/tools/mcp-tools.js';
-import type { ToolProvider } from '../engine/tools/tool-provider.js';
-import { createToolRegistry } from '../engine/tools/tool-registry.js';
+import { openToolSources, ToolSourceError } from '../engine/tools/open-tools.js';
 import { readMessagesFile, readToolsFile } from './input-files.js';
 import { intOption, jsonObjectOption, numberOption } from './options.js';
 import { writeJsonFile } from './output-files.js';
@@ -38,39 +34,25 @@ Runs the agent loop against an OpenAI-compatible server and writes its AgentResu
 const BUILTIN = ['terminal', 'read_file', 'write_file'] as const;
 type BuiltinName = (typeof BUILTIN)[number];
 
-/** Tool providers for the run options; closes any it opened if a later one fails. */
+/** The run's tools from the command line; a source that cannot be opened is bad usage. */
 async function openTools(values: Record<string, string | string[] | boolean | undefined>) {
-  const providers: ToolProvider[] = [];
-  const sources: string[] = [];
-  let unexecuted: ToolSchema[] = [];
+  const schemas = typeof values.tools === 'string' ? readToolsFile(values.tools) : [];
+  const endpointURL = typeof values['tool-endpoint'] === 'string' ? values['tool-endpoint'] : null;
+  if (endpointURL && schemas.length === 0) throw new UsageError('--tool-endpoint: give the tools it executes with --tools FILE');
+  const builtin = typeof values['builtin-tools'] === 'string' ? values['builtin-tools'].split(',').map((s) => s.trim()).filter(Boolean) : [];
+  for (const name of builtin) {
+    if (!BUILTIN.includes(name as BuiltinName)) throw new UsageError(`--builtin-tools: unknown tool '${name}' (choose from ${BUILTIN.join(', ')})`);
+  }
   try {
-    const schemas = typeof values.tools === 'string' ? readToolsFile(values.tools) : [];
-    if (typeof values['tool-endpoint'] === 'string') {
-      if (schemas.length === 0) throw new UsageError('--tool-endpoint: give the tools it executes with --tools FILE');
-      providers.push(createEndpointTools({ url: values['tool-endpoint'], schemas }));
-      sources.push(`endpoint ${values['tool-endpoint']}`);
-    } else {
-      unexecuted = schemas;
-    }
-    const mcp = (values.mcp as string[] | undefined) ?? [];
-    if (mcp.length > 0) {
-      providers.push(await connectMcpServers(mcp).catch((error: unknown) => {
-        throw new UsageError(`--mcp: ${(error as Error).message}`);
-      }));
-      sources.push(...mcp.map((c) => `mcp ${c}`));
-    }
-    if (typeof values['builtin-tools'] === 'string') {
-      const names = values['builtin-tools'].split(',').map((s) => s.trim()).filter(Boolean);
-      for (const name of names) {
-        if (!BUILTIN.includes(name as BuiltinName)) throw new UsageError(`--builtin-tools: unknown tool '${name}' (choose from ${BUILTIN.join(', ')})`);
-      }
-      const workspace = resolve(typeof values.workspace === 'string' ? values.workspace : '.');
-      providers.push(await createBuiltinTools({ enabled: names as BuiltinName[], workspace }));
-      sources.push(`builtin ${names.join(',')} in ${workspace}`);
-    }
-    return { registry: createToolRegistry(providers, unexecuted), sources };
+    return await openToolSources({
+      schemas,
+      endpointURL,
+      mcpCommands: (values.mcp as string[] | undefined) ?? [],
+      builtin: builtin as BuiltinName[],
+      workspace: builtin.length > 0 ? resolve(typeof values.workspace === 'string' ? values.workspace : '.') : null,
+    });
   } catch (error) {
-    await Promise.allSettled(providers.map((p) => p.close?.()));
+    if (error instanceof ToolSourceError) throw new UsageError(`${error.source === 'mcp' ? '--mcp' : error.source === 'builtin' ? '--workspace' : '--tool-endpoint'}: ${error.message}`);
     throw error;
   }
 }

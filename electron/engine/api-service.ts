@@ -1,0 +1,208 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiHandlers, RunSettings, RunSummary } from '../../shared/api/contract.js';
+import type { ChatMessage } from '../../shared/model/chat.js';
+import type { RunEvent } from '../../shared/run/events.js';
+import { agentResultOf } from '../../shared/run/run-state.js';
+import { openDemoResources } from './demo/demo-run.js';
+import { DEMO_CONFIG, DEMO_MESSAGES } from './demo/demo-script.js';
+import { createEngine, type Breakpoints, type EngineDeps, type RunHandle, type RunRequest } from './engine.js';
+import { createOpenAIModelClient } from './model/openai-client.js';
+import { planReplay } from './replay.js';
+import { createRunFile, type RunFileWriter } from './run-file.js';
+import type { SecretStore, SettingsStore } from './settings.js';
+import { openToolSources, ToolSourceError } from './tools/open-tools.js';
+
+/** What the API service is built from; the desktop app and serve mode differ only here. */
+export interface ApiServiceDeps {
+  mode: 'desktop' | 'serve';
+  version: string;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  /** Where each run's file is written (created if missing). */
+  runsDir: string;
+}
+
+/** The engine behind the API contract, shared by the IPC registration and the WebSocket host. */
+export interface ApiService {
+  handlers: ApiHandlers;
+  /** Every event of every run, live. */
+  onEvent(listener: (event: RunEvent) => void): () => void;
+  /** Stops every run and releases its model server, tools and files. */
+  close(): Promise<void>;
+}
+
+interface ManagedRun {
+  handle: RunHandle;
+  title: string;
+  startedAt: number;
+  parentRunId: string | null;
+  /** Persisted events, kept for clients that connect late (`run.events`). */
+  events: RunEvent[];
+  finished: Promise<void>;
+}
+
+/** The system and user prompt of the New run form as initial messages. */
+function promptMessages(prompt: RunSettings['prompt']): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  if (prompt.system.trim() !== '') messages.push({ role: 'system', content: prompt.system });
+  messages.push({ role: 'user', content: prompt.user });
+  return messages;
+}
+
+function withoutKey(settings: RunSettings): RunSettings {
+  const { apiKey: _apiKey, ...endpoint } = settings.endpoint;
+  return { ...settings, endpoint };
+}
+
+const TOOL_SOURCE_NAMES = { endpoint: 'Tool endpoint', mcp: 'MCP server', builtin: 'Built-in tools' } as const;
+
+/** Builds the API service: runs started from the UI, their events, and the remembered settings. */
+export function createApiService(deps: ApiServiceDeps): ApiService {
+  const runs = new Map<string, ManagedRun>();
+  const listeners = new Set<(event: RunEvent) => void>();
+
+  function launch(engineDeps: Pick<EngineDeps, 'model' | 'tools'>, request: RunRequest, title: string, parentRunId: string | null, release: () => Promise<void>): string {
+    mkdirSync(deps.runsDir, { recursive: true });
+    let runFile: RunFileWriter | undefined;
+    const engine = createEngine({
+      ...engineDeps,
+      sink: {
+        append(event) {
+          runFile ??= createRunFile(join(deps.runsDir, `${new Date(event.time).toISOString().replace(/[:.]/g, '-')}-${event.runId}.jsonl`));
+          runFile.append(event);
+        },
+      },
+    });
+    const handle = engine.start(request);
+    const managed: ManagedRun = {
+      handle,
+      title,
+      startedAt: Date.now(),
+      parentRunId,
+      events: [],
+      finished: handle.done.then(async () => {
+        runFile?.close();
+        await release();
+      }),
+    };
+    handle.subscribe((event) => {
+      if (event.type !== 'model_delta') managed.events.push(event);
+      for (const listener of listeners) listener(event);
+    });
+    runs.set(handle.runId, managed);
+    return handle.runId;
+  }
+
+  function find(runId: string): ManagedRun {
+    const run = runs.get(runId);
+    if (!run) throw new Error(`no run with id ${runId}`);
+    return run;
+  }
+
+  /** A run against the endpoint and tools of the settings, from the given messages. */
+  async function startFromSettings(settings: RunSettings, messages: ChatMessage[], options: { startPaused?: boolean; title: string; parentRunId: string | null }): Promise<string> {
+    if (settings.endpoint.apiKey) deps.secrets.setApiKey(settings.endpoint.apiKey);
+    let model;
+    try {
+      model = createOpenAIModelClient({ baseURL: settings.endpoint.baseURL, apiKey: deps.secrets.getApiKey() ?? undefined, model: settings.endpoint.model, stream: settings.endpoint.stream });
+    } catch (error) {
+      throw new Error(`Base URL ${settings.endpoint.baseURL}: ${(error as Error).message}`);
+    }
+    let tools;
+    try {
+      ({ registry: tools } = await openToolSources(settings.tools));
+    } catch (error) {
+      if (error instanceof ToolSourceError) throw new Error(`${TOOL_SOURCE_NAMES[error.source]}: ${error.message}`);
+      throw error;
+    }
+    deps.settings.save(withoutKey(settings));
+    const source = { model: settings.endpoint.model, baseURL: settings.endpoint.baseURL, stream: settings.endpoint.stream };
+    const request: RunRequest = {
+      messages,
+      config: { maxTurns: settings.limits.maxTurns, temperature: settings.sampling.temperature, maxTokens: settings.sampling.maxTokens, maxContextTokens: settings.limits.maxContextTokens },
+      source: options.parentRunId ? { ...source, parentRunId: options.parentRunId } : source,
+      breakpoints: settings.breakpoints,
+      startPaused: options.startPaused ?? false,
+    };
+    return launch({ model, tools }, request, options.title, options.parentRunId, async () => tools.close?.());
+  }
+
+  const handlers: ApiHandlers = {
+    async 'app.info'() {
+      return { mode: deps.mode, version: deps.version, keyStorage: deps.secrets.kind };
+    },
+    async 'settings.load'() {
+      return { settings: deps.settings.load(), hasApiKey: deps.secrets.getApiKey() !== null };
+    },
+    async 'run.start'({ settings, startPaused }) {
+      const runId = await startFromSettings(settings, promptMessages(settings.prompt), { startPaused, title: `${settings.endpoint.model}: ${settings.prompt.user.slice(0, 60)}`, parentRunId: null });
+      return { runId };
+    },
+    async 'run.demo'({ breakpoints, startPaused }) {
+      const demo = await openDemoResources();
+      const request: RunRequest = {
+        messages: DEMO_MESSAGES,
+        config: DEMO_CONFIG,
+        source: { model: 'scripted', baseURL: demo.baseURL, stream: true, toolSources: [`builtin terminal,read_file,write_file in ${demo.workspace}`] },
+        ...(breakpoints ? { breakpoints: breakpoints as Breakpoints } : {}),
+        startPaused,
+      };
+      return { runId: launch({ model: demo.model, tools: demo.tools }, request, 'Demo', null, () => demo.close()) };
+    },
+    async 'run.replay'({ title, messages, tools, maxContextTokens, breakpoints, startPaused }) {
+      const plan = planReplay({ messages: messages as ChatMessage[] }, tools as never);
+      const request: RunRequest = {
+        messages: plan.initialMessages,
+        config: { maxTurns: plan.maxTurns, maxContextTokens },
+        source: { replayOf: title },
+        ...(breakpoints ? { breakpoints } : {}),
+        startPaused,
+      };
+      return { runId: launch({ model: plan.model, tools: plan.tools }, request, title, null, async () => {}) };
+    },
+    async 'run.retry'({ runId, settings }) {
+      const parent = find(runId);
+      const messages = agentResultOf(parent.handle.state.current).messages;
+      return { runId: await startFromSettings(settings, structuredClone(messages), { title: `retry of ${parent.title}`, parentRunId: runId }) };
+    },
+    async 'run.control'({ runId, action }) {
+      const { handle } = find(runId);
+      handle[action]();
+      return {};
+    },
+    async 'run.breakpoints'({ runId, breakpoints }) {
+      find(runId).handle.setBreakpoints(breakpoints);
+      return {};
+    },
+    async 'run.events'({ runId, fromSeq }) {
+      return { events: find(runId).events.filter((event) => event.seq >= fromSeq) };
+    },
+    async 'run.list'() {
+      const summaries: RunSummary[] = [...runs.entries()].map(([runId, run]) => {
+        const state = run.handle.state.started ? run.handle.state.current : null;
+        return {
+          runId,
+          title: run.title,
+          startedAt: run.startedAt,
+          state: state?.end ? 'ended' : state?.pausedAt ? 'paused' : 'running',
+          parentRunId: run.parentRunId,
+        };
+      });
+      return { runs: summaries };
+    },
+  };
+
+  return {
+    handlers,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      for (const run of runs.values()) run.handle.stop();
+      await Promise.allSettled([...runs.values()].map((run) => run.finished));
+      listeners.clear();
+    },
+  };
+}
