@@ -240,9 +240,9 @@ describe('the trajdbg command', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'trajdbg-demo-test-'));
     const result = spawnSync(process.execPath, [bin, 'demo', '--out-dir', outDir], { encoding: 'utf8', timeout: 60_000 });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toContain('run ended: finished naturally after 5 turns');
+    expect(result.stderr).toContain('run ended: finished naturally after 6 turns');
     const agent = JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8'));
-    expect(agent).toMatchObject({ turns_used: 5, finished_naturally: true, tool_calls_attempted: 5, tool_calls_schema_valid: 4 });
+    expect(agent).toMatchObject({ turns_used: 6, finished_naturally: true, tool_calls_attempted: 6, tool_calls_schema_valid: 5 });
     expect(agent.tool_errors.map((e: { tool_name: string }) => e.tool_name)).toContain('web_search');
     expect(readRunFile(join(outDir, 'run.jsonl')).problems).toEqual([]);
   });

@@ -45,7 +45,7 @@ describe('the API service', () => {
     const { api, events, ended, runsDir } = service();
     const { runId } = await api.handlers['run.demo'](parseApiParams('run.demo', {}));
     const end = await ended(runId);
-    expect(end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 5 });
+    expect(end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 6 });
     expect(events.some((e) => e.type === 'model_delta')).toBe(true);
     const { events: caughtUp } = await api.handlers['run.events']({ runId, fromSeq: 0 });
     expect(caughtUp).toEqual(events.filter((e) => e.runId === runId && e.type !== 'model_delta'));

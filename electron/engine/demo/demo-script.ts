@@ -12,7 +12,7 @@ export const DEMO_MESSAGES: ChatMessage[] = [
 ];
 
 /** The demo's loop settings: a small context budget so the prompt view visibly truncates. */
-export const DEMO_CONFIG = { maxTurns: 8, temperature: 0.7, maxContextTokens: 700 };
+export const DEMO_CONFIG = { maxTurns: 8, temperature: 0.7, maxContextTokens: 600 };
 
 function call(id: string, name: string, args: string) {
   return { id, type: 'function', function: { name, arguments: args } };
@@ -36,10 +36,16 @@ export const DEMO_SCRIPT = [
   },
   {
     message: {
+      content: 'Listing what the workspace holds, line by line.',
+      tool_calls: [call('call_list', 'terminal', JSON.stringify({ command: 'for i in $(seq 1 40); do echo "entry $i: notes.md (scratch workspace listing)"; done' }))],
+    },
+  },
+  {
+    message: {
       content: '',
-      reasoning: 'Now check its size with wc, and look for an older draft at the same time.',
+      reasoning: 'Now check the note size with wc, and look for an older draft at the same time.',
       tool_calls: [
-        call('call_wc', 'terminal', JSON.stringify({ command: 'wc -c notes.md' })),
+        call('call_wc', 'terminal', JSON.stringify({ command: 'wc -c < notes.md' })),
         call('call_draft', 'read_file', JSON.stringify({ path: 'draft.md' })),
       ],
     },
@@ -47,7 +53,7 @@ export const DEMO_SCRIPT = [
   {
     message: {
       content: 'There is no draft. Let me read the note back and search for related docs.',
-      reasoning_details: [{ type: 'reasoning.text', text: 'Arguments below are double-encoded on purpose: the loop decodes them but counts them as invalid.' }],
+      reasoning_details: [{ type: 'reasoning.text', text: 'The read_file arguments below are double-encoded on purpose: the loop decodes them but counts them as invalid.' }],
       tool_calls: [
         call('call_read', 'read_file', JSON.stringify(JSON.stringify({ path: 'notes.md' }))),
         call('call_search', 'web_search', JSON.stringify({ query: 'agent loop truncation' })),
@@ -56,14 +62,14 @@ export const DEMO_SCRIPT = [
   },
   {
     message: {
-      content: 'web_search is not available here. Listing the workspace in detail instead.',
-      tool_calls: [call('call_ls', 'terminal', JSON.stringify({ command: "for i in $(seq 1 60); do echo \"line $i of a long listing\"; done; ls -la" }))],
+      content: 'web_search is not available here; the note is all there is.',
+      tool_calls: [call('call_head', 'terminal', JSON.stringify({ command: 'head -n 1 notes.md' }))],
     },
   },
   {
     message: {
-      content: 'notes.md holds a four-line project note (about 200 bytes); the workspace holds nothing else. An older draft does not exist.',
-      reasoning_content: 'Everything asked for is done: the note is written, measured and the workspace listed.',
+      content: 'notes.md holds a four-line project note; the workspace holds nothing else, and there is no older draft.',
+      reasoning_content: 'Everything asked for is done: the note is written, measured and read back.',
     },
   },
 ];
