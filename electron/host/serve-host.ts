@@ -1,0 +1,309 @@
+import { createReadStream } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { isApiMethod, parseApiParams, type ApiErrorData } from '../../shared/api/contract.js';
+import { WIRE_PATH } from '../../shared/api/wire.js';
+import type { RunEvent } from '../../shared/run/events.js';
+import type { ApiService } from '../engine/api-service.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  checkTokenShape,
+  createFailureLimiter,
+  hostChecker,
+  isLoopbackHost,
+  isSameOrigin,
+  isWildcardHost,
+  newToken,
+  tokenCookie,
+  tokenCookies,
+  tokenMatches,
+  urlHostname,
+} from './host-security.js';
+import { contentTypeOf, lookupStaticFile } from './static-files.js';
+
+/**
+ * Serve mode: the renderer's files and the API (over a WebSocket at {@link WIRE_PATH}) on one
+ * local origin, guarded by a random token. The browser gets the token once in the printed URL and
+ * keeps it in an HttpOnly, SameSite=Strict cookie; every request and the WebSocket upgrade need it.
+ */
+
+export interface ServeHostOptions {
+  service: ApiService;
+  /** The built renderer (index.html and its assets); nothing outside it is served. */
+  rendererDir: string;
+  /** Default 127.0.0.1. Anything but a loopback address exposes every run to the network. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default: 32 random bytes, base64url. */
+  token?: string;
+  /** One line per notable thing (warnings, sockets dropped for falling behind). Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface ServeHost {
+  /** The URL to open, with the token: `http://127.0.0.1:PORT/?token=...`. */
+  url: string;
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  token: string;
+  /** Closes every socket and stops listening (the service is the caller's to close). */
+  close(): Promise<void>;
+}
+
+/** A WebSocket frame larger than this is refused (1009). */
+const MAX_PAYLOAD = 64 * 1024 * 1024;
+/** A socket whose unsent data grows past this is closed with 1013; the client reconnects and catches up. */
+const MAX_BUFFERED = 32 * 1024 * 1024;
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+const UNAUTHORIZED_TEXT = 'Unauthorized: this Trajectory Debugger server needs its access token.\nOpen the URL printed by `trajdbg serve` (the one ending in ?token=...).\n';
+
+/** A reply on the wire; frames too broken to carry an id are answered without one. */
+type HostReply = { id: number; result: unknown } | { id?: number; error: ApiErrorData };
+
+/** Starts the host; resolves once it listens. */
+export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
+  const { service } = options;
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const token = options.token === undefined ? newToken() : checkTokenShape(options.token);
+  const tokenBytes = Buffer.from(token, 'utf8');
+  let root: string;
+  try {
+    root = await realpath(options.rendererDir);
+  } catch {
+    throw new Error(`rendererDir ${options.rendererDir}: not found`);
+  }
+  const limiter = createFailureLimiter();
+  // Set once listening; every request arrives after that.
+  let allowedHost: (hostHeader: string | undefined) => boolean = () => false;
+
+  /**
+   * Who may proceed: a right cookie always; otherwise a right `?token=`, unless the address is
+   * locked out for guessing. Only wrong `?token=`s count as guesses: a stale cookie from an earlier
+   * session (an open tab, a reconnecting client) is not one, and no other site can set our cookie.
+   */
+  function authorize(req: http.IncomingMessage, queryToken: string | undefined): { ok: true; fromQuery: boolean } | { ok: false; status: 401 | 429; retryAfter?: number } {
+    if (tokenCookies(req.headers.cookie).some((value) => tokenMatches(value, tokenBytes))) {
+      return { ok: true, fromQuery: tokenMatches(queryToken, tokenBytes) };
+    }
+    const address = req.socket.remoteAddress ?? '';
+    const blockedFor = limiter.blockedFor(address);
+    if (blockedFor > 0) return { ok: false, status: 429, retryAfter: Math.ceil(blockedFor / 1000) };
+    if (tokenMatches(queryToken, tokenBytes)) return { ok: true, fromQuery: true };
+    if (queryToken !== undefined) limiter.fail(address);
+    return { ok: false, status: 401 };
+  }
+
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!allowedHost(req.headers.host)) return sendText(req, res, 403, 'Forbidden: unexpected Host header.\n');
+    if (isCrossSiteSubrequest(req)) return sendText(req, res, 403, 'Forbidden: cross-site request.\n');
+    const { rawPath, query } = splitTarget(req.url ?? '');
+    const queryToken = query.get('token') ?? undefined;
+    const auth = authorize(req, queryToken);
+    if (!auth.ok) {
+      if (auth.status === 429) return sendText(req, res, 429, 'Too many wrong tokens: try again in a minute.\n', { 'Retry-After': String(auth.retryAfter) });
+      return sendText(req, res, 401, UNAUTHORIZED_TEXT);
+    }
+    const cookie: Record<string, string> = auth.fromQuery ? { 'Set-Cookie': tokenCookie(token) } : {};
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(req, res, 405, 'Method not allowed.\n', { ...cookie, Allow: 'GET, HEAD' });
+    if (queryToken !== undefined && (rawPath === '/' || rawPath === '/index.html')) {
+      // Keep the token out of the address bar and the history: the cookie carries it from here.
+      query.delete('token');
+      const rest = query.toString();
+      res.writeHead(303, { ...SECURITY_HEADERS, ...cookie, Location: rest ? `${rawPath}?${rest}` : rawPath, 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    const found = await lookupStaticFile(root, rawPath);
+    if (found.kind === 'refused') return sendText(req, res, 403, 'Forbidden.\n', cookie);
+    if (found.kind === 'not-found') return sendText(req, res, 404, 'Not found.\n', cookie);
+    const type = contentTypeOf(found.path);
+    const isDocument = type.startsWith('text/html') || type.startsWith('image/svg+xml');
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      ...cookie,
+      ...(isDocument ? { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } : {}),
+      'Content-Type': type,
+      'Content-Length': String(found.stats.size),
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await pipeline(createReadStream(found.path), res).catch(() => res.destroy());
+  }
+
+  const server = http.createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      log(`serve: request ${req.method} ${req.url?.split('?')[0]} failed: ${messageOf(error)}`);
+      if (!res.headersSent) sendText(req, res, 500, 'Internal error.\n');
+      else res.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const { rawPath, query } = splitTarget(req.url ?? '');
+    if (rawPath !== WIRE_PATH) return refuseUpgrade(socket, 404, 'Not found.\n');
+    if (!allowedHost(req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden: unexpected Host header.\n');
+    // A page of any other origin (or a client that hides its origin) may not drive the engine.
+    if (!isSameOrigin(req.headers.origin, req.headers.host!)) return refuseUpgrade(socket, 403, 'Forbidden: the Origin must be this server.\n');
+    const auth = authorize(req, query.get('token') ?? undefined);
+    if (!auth.ok) {
+      return auth.status === 429 ? refuseUpgrade(socket, 429, 'Too many wrong tokens: try again in a minute.\n', { 'Retry-After': String(auth.retryAfter) }) : refuseUpgrade(socket, 401, UNAUTHORIZED_TEXT);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('error', (error) => log(`serve: WebSocket error: ${error.message}`));
+    ws.on('message', (data, isBinary) => {
+      void handleFrame(ws, data, isBinary);
+    });
+  });
+
+  async function handleFrame(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) return reply(ws, { error: { method: '', message: 'expected a JSON text frame, got a binary one' } });
+    let request: unknown;
+    try {
+      request = JSON.parse(rawText(data));
+    } catch (error) {
+      return reply(ws, { error: { method: '', message: `not JSON: ${messageOf(error)}` } });
+    }
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+      return reply(ws, { error: { method: '', message: 'expected a request object {id, method, params}' } });
+    }
+    const { id, method, params } = request as Record<string, unknown>;
+    const methodName = typeof method === 'string' ? method.slice(0, 200) : '';
+    if (typeof id !== 'number' || !Number.isFinite(id)) return reply(ws, { error: { method: methodName, message: 'id: expected a number' } });
+    if (!isApiMethod(method)) {
+      return reply(ws, { id, error: { method: methodName, message: typeof method === 'string' ? `unknown API method '${methodName}'` : 'method: expected a method name' } });
+    }
+    let text: string;
+    try {
+      const handler = service.handlers[method] as (params: unknown) => Promise<unknown>;
+      const result = await handler(parseApiParams(method, params));
+      text = JSON.stringify({ id, result });
+    } catch (error) {
+      text = JSON.stringify({ id, error: { method, message: messageOf(error) } } satisfies HostReply);
+    }
+    if (ws.readyState === WebSocket.OPEN) ws.send(text);
+  }
+
+  function reply(ws: WebSocket, message: HostReply): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  }
+
+  function pushEvent(event: RunEvent): void {
+    try {
+      if (wss.clients.size === 0) return;
+      const text = JSON.stringify({ event });
+      for (const ws of wss.clients) {
+        if (ws.readyState !== WebSocket.OPEN) continue;
+        ws.send(text);
+        if (ws.bufferedAmount > MAX_BUFFERED) {
+          log('serve: closing a WebSocket that fell more than 32 MiB behind (the page reconnects and catches up)');
+          ws.close(1013, 'falling behind: reconnect and catch up with run.events');
+        }
+      }
+    } catch (error) {
+      // Never let a transport problem reach the engine that emitted the event.
+      log(`serve: could not push a run event: ${messageOf(error)}`);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHost = hostChecker(host, port);
+  const unsubscribe = service.onEvent(pushEvent);
+  const origin = `http://${isWildcardHost(host) ? '127.0.0.1' : urlHostname(host)}:${port}`;
+  if (!isLoopbackHost(host)) {
+    log(`warning: serving on ${host} port ${port}, which is not a loopback address: the UI and every run are reachable from the network (over plain HTTP), guarded only by the token`);
+  }
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    unsubscribe();
+    const open = [...wss.clients];
+    for (const ws of open) ws.close(1001, 'server stopped');
+    await Promise.race([
+      Promise.all(open.map((ws) => (ws.readyState === WebSocket.CLOSED ? undefined : new Promise((resolve) => ws.once('close', resolve))))),
+      new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+    ]);
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await stopped;
+  }
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    close: () => (closing ??= close()),
+  };
+}
+
+/** The path (still percent-encoded) and the query of a request target. */
+function splitTarget(target: string): { rawPath: string; query: URLSearchParams } {
+  const q = target.indexOf('?');
+  return q < 0 ? { rawPath: target, query: new URLSearchParams() } : { rawPath: target.slice(0, q), query: new URLSearchParams(target.slice(q + 1)) };
+}
+
+/**
+ * Fetch Metadata: what another site's page makes the browser send (images, fetches, frames) is
+ * refused before the token is even looked at; opening a link to the server (a top-level
+ * navigation) is not. Requests without these headers (older browsers, non-browsers) pass on.
+ */
+function isCrossSiteSubrequest(req: http.IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return false;
+  const navigation = req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document';
+  return !(navigation && (req.method === 'GET' || req.method === 'HEAD'));
+}
+
+function sendText(req: http.IncomingMessage, res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  const body = Buffer.from(text, 'utf8');
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Answers an upgrade request with a plain HTTP error and hangs up. */
+function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
+  const body = Buffer.from(text, 'utf8');
+  const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`, 'Connection: close', 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${body.length}`];
+  for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, ...headers })) lines.push(`${name}: ${value}`);
+  socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
