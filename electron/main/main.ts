@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
+import { createApiService, type ApiService } from '../engine/api-service.js';
+import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
+import { fileSettingsStore } from './desktop-settings.js';
+import { registerApi } from './ipc.js';
+import { installApplicationMenu } from './menu.js';
+import { openSecretStore, type DesktopSecretStore } from './secret-store.js';
+import { denyAllPermissions, guardWebContents } from './security.js';
+import { createMainWindow, loadApp } from './window.js';
+
+/**
+ * The desktop app's entry: one instance, one window on app://trajdbg/, the engine's API served to
+ * it over IPC. Everything the window may do is decided here and in the modules it wires up.
+ */
+
+/** How long quitting waits for runs to stop and the key to be written. */
+const SHUTDOWN_TIMEOUT_MS = 5_000;
+
+let service: ApiService | null = null;
+let secrets: DesktopSecretStore | null = null;
+let mainWindow: BrowserWindow | null = null;
+let shutdown: 'running' | 'closing' | 'closed' = 'running';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Files of the packaged app, from its root (the project folder, or app.asar once packed). */
+function appFile(...parts: string[]): string {
+  return join(app.getAppPath(), ...parts);
+}
+
+function openWindow(api: ApiService): void {
+  const window = createMainWindow(appFile('out', 'preload', 'preload.cjs'));
+  // Handlers are in place before the page can call them.
+  const disposeApi = registerApi(api, window);
+  window.on('closed', () => {
+    disposeApi();
+    if (mainWindow === window) mainWindow = null;
+  });
+  mainWindow = window;
+  void loadApp(window);
+}
+
+async function onReady(): Promise<void> {
+  const userData = app.getPath('userData');
+  denyAllPermissions(session.defaultSession);
+  serveAppProtocol(session.defaultSession, appFile('out', 'renderer'));
+  installApplicationMenu();
+  secrets = await openSecretStore({ dir: userData, safeStorage });
+  service = createApiService({
+    mode: 'desktop',
+    version: app.getVersion(),
+    settings: fileSettingsStore(userData),
+    secrets,
+    runsDir: join(userData, 'runs'),
+  });
+  openWindow(service);
+}
+
+/** Stops the runs (model servers, MCP processes) and finishes writing the key before exiting. */
+async function closeService(): Promise<void> {
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref());
+  const results = await Promise.race([
+    Promise.allSettled([service?.close(), secrets?.flush()]),
+    timeout.then(() => [{ status: 'rejected' as const, reason: new Error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms`) }]),
+  ]);
+  for (const result of results) {
+    if (result.status === 'rejected') console.error(`while quitting: ${messageOf(result.reason)}`);
+  }
+}
+
+function start(): void {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (service && BrowserWindow.getAllWindows().length === 0) openWindow(service);
+  });
+  app.on('will-quit', (event) => {
+    if (shutdown === 'closed') return;
+    event.preventDefault();
+    if (shutdown === 'closing') return;
+    shutdown = 'closing';
+    void closeService().finally(() => {
+      shutdown = 'closed';
+      app.quit();
+    });
+  });
+  app.whenReady().then(onReady).catch((error: unknown) => {
+    console.error(error);
+    dialog.showErrorBox('Trajectory Debugger could not start', messageOf(error));
+    app.exit(1);
+  });
+}
+
+// Before `ready`: the scheme's privileges, the renderer sandbox and the guards on every web
+// contents (the window's included) must be in place before anything is created.
+registerAppScheme();
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+
+if (app.requestSingleInstanceLock()) {
+  start();
+} else {
+  app.quit();
+}

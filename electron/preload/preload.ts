@@ -1,0 +1,33 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { TrajdbgBridge } from '../../shared/api/bridge.js';
+import { EVENT_CHANNEL, ipcChannel, isApiMethod } from '../../shared/api/contract.js';
+import type { RunEvent } from '../../shared/run/events.js';
+
+/**
+ * The only thing the page gets from the preload: `window.trajdbg`, the API contract's invoke and
+ * event channel. No ipcRenderer, no Node, no event objects cross the bridge. Bundled to one
+ * CommonJS file (out/preload/preload.cjs): a sandboxed preload cannot load ESM or other files.
+ */
+
+// Electron prefixes a rejected invoke with the channel; the page should see the engine's message.
+const REMOTE_ERROR_PREFIX = /^Error invoking remote method '[^']*': (?:Error: )?/;
+
+const bridge: TrajdbgBridge = {
+  invoke(method: string, params: unknown): Promise<unknown> {
+    if (!isApiMethod(method)) return Promise.reject(new Error(`unknown API method '${String(method)}'`));
+    return ipcRenderer.invoke(ipcChannel(method), params).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(message.replace(REMOTE_ERROR_PREFIX, ''));
+    });
+  },
+  onEvent(listener: (event: RunEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('onEvent needs a listener function');
+    const forward = (_event: IpcRendererEvent, runEvent: RunEvent): void => listener(runEvent);
+    ipcRenderer.on(EVENT_CHANNEL, forward);
+    return () => {
+      ipcRenderer.removeListener(EVENT_CHANNEL, forward);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('trajdbg', bridge);
