@@ -36,7 +36,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['node:*', 'electron', '**/electron/**'], message: 'The renderer talks to the engine through its client only.' }],
+        paths: [{ name: '@monaco-editor/react', message: 'Its loader fetches Monaco from a CDN: use features/monaco/monaco-view.tsx (the local monaco-editor package).' }],
+        patterns: [
+          { group: ['node:*', 'electron', '**/electron/**'], message: 'The renderer talks to the engine through its client only.' },
+          { group: ['monaco-editor/esm/*'], message: 'monaco-editor 0.56+ exports monaco-editor/editor/..., monaco-editor/language/... instead.' },
+        ],
       }],
     },
   },

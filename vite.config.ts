@@ -1,10 +1,71 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The dev server (`npm run dev:renderer`) injects React Refresh as an inline script: allow inline
+ * scripts in the page's CSP there only. Builds keep `script-src 'self'`.
+ */
+const devServerCsp: Plugin = {
+  name: 'trajdbg-dev-server-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+};
+
 // One config for the renderer build and for unit tests (Vitest reads the `test` block).
-export default defineConfig({
+const rendererConfig = defineConfig({
+  root: 'renderer',
+  // Relative asset URLs: the desktop app loads the build from app://trajdbg/, serve mode from http.
+  base: './',
+  plugins: [react(), devServerCsp],
+  build: {
+    outDir: '../out/renderer',
+    emptyOutDir: true,
+    // No data: URIs, so the CSP can stay at 'self' for fonts and images.
+    assetsInlineLimit: 0,
+    // Monaco's lazy chunk is ~3 MB; the first-paint chunk stays small.
+    chunkSizeWarningLimit: 4_000,
+  },
+  worker: { format: 'es' },
   test: {
-    include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
-    environment: 'node',
+    // The build root is renderer/; tests are found from the repository root.
+    root: repoRoot,
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['electron/**/*.test.ts', 'shared/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['renderer/src/test/setup.ts'],
+        },
+      },
+    ],
   },
 });
+
+// The desktop preload (`vite build --mode preload`, owned by electron/preload/): one CommonJS file,
+// since a sandboxed preload can load neither ESM nor other files; 'electron' is the only import
+// left to resolve at runtime.
+const preloadConfig = defineConfig({
+  root: repoRoot,
+  publicDir: false,
+  build: {
+    outDir: 'out/preload',
+    emptyOutDir: true,
+    target: 'es2023',
+    minify: false,
+    lib: { entry: 'electron/preload/preload.ts', formats: ['cjs'], fileName: () => 'preload.cjs' },
+    rolldownOptions: { external: ['electron'] },
+  },
+});
+
+export default defineConfig(({ mode }) => (mode === 'preload' ? preloadConfig : rendererConfig));

@@ -19,6 +19,7 @@ function run(title, command, args) {
 for (const [title, args] of [
   ['lint', ['eslint', '.', '--max-warnings=0']],
   ['type-check', ['tsc', '-p', 'tsconfig.json']],
+  ['type-check renderer', ['tsc', '-p', 'tsconfig.web.json']],
 ]) {
   if (run(title, 'npx', args) === 0) totals.passed += 1;
   else totals.failed += 1;
@@ -38,8 +39,9 @@ if (existsSync(vitestReport)) {
 
 const hasSpecs = existsSync('e2e') && readdirSync('e2e', { recursive: true }).some((f) => String(f).endsWith('.spec.ts'));
 if (hasSpecs) {
+  process.stdout.write('\n== browser tests\n');
   const e2eReport = join(reports, 'playwright.json');
-  const status = spawnSync('npx', ['playwright', 'test', '--reporter=list,json'], {
+  const status = spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], {
     stdio: 'inherit',
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport },
   }).status;

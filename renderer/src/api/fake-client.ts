@@ -1,0 +1,88 @@
+import type { ApiMethod, ApiParams, ApiResult, RunSummary } from '../../../shared/api/contract.js';
+import type { RunEvent } from '../../../shared/run/events.js';
+import { Listeners, type ConnectionState, type EngineClient } from './engine-client.js';
+
+/** A scripted reply for one method; throwing (or rejecting) makes the call fail. */
+export type FakeReply<M extends ApiMethod> = (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>>;
+
+/**
+ * An in-memory engine for tests: runs are lists of scripted events, every call is recorded, and
+ * any method's reply can be replaced. Events reach listeners only through {@link emit}.
+ */
+export class FakeClient implements EngineClient {
+  connection: ConnectionState = 'open';
+  /** Every call made, in order. */
+  readonly calls: Array<{ method: ApiMethod; params: unknown }> = [];
+  /** Replies that replace the defaults below. */
+  readonly replies: { [M in ApiMethod]?: FakeReply<M> } = {};
+  private readonly runs = new Map<string, { summary: RunSummary; events: RunEvent[] }>();
+  private readonly events = new Listeners<RunEvent>();
+  private readonly connectionChanges = new Listeners<ConnectionState>();
+  private nextRun = 1;
+
+  /** Adds a run that `run.list` and `run.events` report (its events are not pushed). */
+  addRun(events: RunEvent[], summary: Partial<RunSummary> = {}): string {
+    const runId = events[0]?.runId ?? summary.runId ?? `run-${this.nextRun++}`;
+    const ended = events.some((e) => e.type === 'run_finished');
+    this.runs.set(runId, {
+      summary: { runId, title: runId, startedAt: events[0]?.time ?? 0, state: ended ? 'ended' : 'running', parentRunId: null, ...summary },
+      events: [...events],
+    });
+    return runId;
+  }
+
+  /** Pushes an event to listeners, as the engine does while a run goes on. */
+  emit(event: RunEvent): void {
+    if (!this.runs.has(event.runId)) this.addRun([], { runId: event.runId });
+    this.runs.get(event.runId)!.events.push(event);
+    this.events.emit(event);
+  }
+
+  setConnection(state: ConnectionState): void {
+    this.connection = state;
+    this.connectionChanges.emit(state);
+  }
+
+  /** The calls made to one method, with their parameters. */
+  callsOf<M extends ApiMethod>(method: M): Array<ApiParams<M>> {
+    return this.calls.filter((c) => c.method === method).map((c) => c.params as ApiParams<M>);
+  }
+
+  onEvent(listener: (event: RunEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  onConnectionChange(listener: (state: ConnectionState) => void): () => void {
+    return this.connectionChanges.add(listener);
+  }
+
+  async call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+    this.calls.push({ method, params });
+    const reply = this.replies[method] as FakeReply<M> | undefined;
+    if (reply) return reply(params);
+    return this.defaultReply(method, params) as ApiResult<M>;
+  }
+
+  private defaultReply(method: ApiMethod, params: unknown): unknown {
+    switch (method) {
+      case 'app.info':
+        return { mode: 'serve', version: 'test', keyStorage: 'memory' };
+      case 'settings.load':
+        return { settings: null, hasApiKey: false };
+      case 'run.list':
+        return { runs: [...this.runs.values()].map((r) => r.summary) };
+      case 'run.events': {
+        const { runId, fromSeq = 0 } = params as { runId: string; fromSeq?: number };
+        return { events: (this.runs.get(runId)?.events ?? []).filter((e) => e.seq >= fromSeq && e.type !== 'model_delta') };
+      }
+      case 'run.start':
+      case 'run.demo':
+      case 'run.replay':
+      case 'run.retry':
+        return { runId: `run-${this.nextRun++}` };
+      case 'run.control':
+      case 'run.breakpoints':
+        return {};
+    }
+  }
+}

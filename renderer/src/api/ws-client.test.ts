@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createWsClient, DISCONNECTED, wireUrlFor } from './ws-client.js';
+
+/** A WebSocket double: records sent frames, lets the test open, answer and close it. */
+class FakeSocket extends EventTarget {
+  static last: FakeSocket;
+  readonly sent: Array<{ id: number; method: string; params: unknown }> = [];
+  constructor(readonly url: string) {
+    super();
+    FakeSocket.last = this;
+  }
+  send(frame: string): void {
+    this.sent.push(JSON.parse(frame));
+  }
+  open(): void {
+    this.dispatchEvent(new Event('open'));
+  }
+  receive(data: unknown): void {
+    this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(data) }));
+  }
+  close(): void {
+    this.dispatchEvent(new Event('close'));
+  }
+}
+
+const Socket = FakeSocket as unknown as typeof WebSocket;
+
+describe('WebSocket client', () => {
+  it('connects to /api on the page’s own origin', () => {
+    expect(wireUrlFor({ protocol: 'http:', host: '127.0.0.1:4000' })).toBe('ws://127.0.0.1:4000/api');
+    expect(wireUrlFor({ protocol: 'https:', host: 'example.test' })).toBe('wss://example.test/api');
+  });
+
+  it('sends requests with ids once open and resolves each with its validated reply', async () => {
+    const client = createWsClient('ws://h/api', Socket);
+    const socket = FakeSocket.last;
+    expect(client.connection).toBe('connecting');
+    const list = client.call('run.list', {});
+    const info = client.call('app.info', {});
+    expect(socket.sent).toEqual([]);
+    socket.open();
+    expect(client.connection).toBe('open');
+    expect(socket.sent).toEqual([
+      { id: 1, method: 'run.list', params: {} },
+      { id: 2, method: 'app.info', params: {} },
+    ]);
+    socket.receive({ id: 2, result: { mode: 'serve', version: '1', keyStorage: 'memory' } });
+    socket.receive({ id: 1, result: { runs: [] } });
+    expect(await info).toEqual({ mode: 'serve', version: '1', keyStorage: 'memory' });
+    expect(await list).toEqual({ runs: [] });
+  });
+
+  it('rejects with the engine’s error message, and on a malformed reply', async () => {
+    const client = createWsClient('ws://h/api', Socket);
+    const socket = FakeSocket.last;
+    socket.open();
+    const start = client.call('run.demo', {});
+    socket.receive({ id: 1, error: { method: 'run.demo', message: 'no demo here' } });
+    await expect(start).rejects.toThrow('no demo here');
+    const list = client.call('run.list', {});
+    socket.receive({ id: 2, result: { runs: 'nope' } });
+    await expect(list).rejects.toThrow(/run.list: the engine's reply is malformed at runs/);
+  });
+
+  it('passes valid pushed events on and drops malformed ones', () => {
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const client = createWsClient('ws://h/api', Socket);
+    const socket = FakeSocket.last;
+    const seen: string[] = [];
+    client.onEvent((event) => seen.push(event.type));
+    socket.open();
+    socket.receive({ event: { type: 'turn_started', turn: 1, runId: 'r', seq: 1, time: 0 } });
+    socket.receive({ event: { type: 'turn_started', turn: 0, runId: 'r', seq: 2, time: 0 } });
+    expect(seen).toEqual(['turn_started']);
+    expect(consoleError).toHaveBeenCalledWith('dropped a malformed run event', expect.anything());
+    consoleError.mockRestore();
+  });
+
+  it('reports the disconnection and fails pending and later calls', async () => {
+    const client = createWsClient('ws://h/api', Socket);
+    const socket = FakeSocket.last;
+    const states: string[] = [];
+    client.onConnectionChange((state) => states.push(state));
+    socket.open();
+    const pending = client.call('run.list', {});
+    socket.close();
+    expect(states).toEqual(['open', 'closed']);
+    await expect(pending).rejects.toThrow(DISCONNECTED);
+    await expect(client.call('run.list', {})).rejects.toThrow(DISCONNECTED);
+  });
+});

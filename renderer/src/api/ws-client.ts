@@ -1,0 +1,94 @@
+import type { ApiMethod, ApiParams, ApiResult } from '../../../shared/api/contract.js';
+import { WIRE_PATH, type WireRequest, type WireServerMessage } from '../../../shared/api/wire.js';
+import type { RunEvent } from '../../../shared/run/events.js';
+import { Listeners, parseApiResult, parseRunEvent, type ConnectionState, type EngineClient } from './engine-client.js';
+
+/** The engine's WebSocket URL for a page served by the serve host: same origin, `ws`/`wss`. */
+export function wireUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WIRE_PATH}`;
+}
+
+/** The error every call gets once the socket is gone (there is no reconnect). */
+export const DISCONNECTED = 'Disconnected from the engine';
+
+interface Pending {
+  method: ApiMethod;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The API over a WebSocket (serve mode, shared/api/wire.ts): each request carries its own id and
+ * is answered once; run events are pushed. The serve host authenticates the socket by the cookie
+ * it set with the page, so the browser's same-origin handshake is all that is needed.
+ */
+export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket): EngineClient {
+  const events = new Listeners<RunEvent>();
+  const connectionChanges = new Listeners<ConnectionState>();
+  const pending = new Map<number, Pending>();
+  const unsent: string[] = [];
+  let nextId = 1;
+  let connection: ConnectionState = 'connecting';
+  const socket = new Socket(url);
+
+  function setConnection(state: ConnectionState): void {
+    if (connection === state) return;
+    connection = state;
+    connectionChanges.emit(state);
+  }
+
+  socket.addEventListener('open', () => {
+    setConnection('open');
+    for (const frame of unsent.splice(0)) socket.send(frame);
+  });
+  socket.addEventListener('close', () => {
+    setConnection('closed');
+    for (const call of pending.values()) call.reject(new Error(DISCONNECTED));
+    pending.clear();
+    unsent.length = 0;
+  });
+  socket.addEventListener('message', (message: MessageEvent) => {
+    let data: WireServerMessage;
+    try {
+      data = JSON.parse(String(message.data)) as WireServerMessage;
+    } catch {
+      console.error('dropped a frame that is not JSON');
+      return;
+    }
+    if ('event' in data) {
+      const event = parseRunEvent(data.event);
+      if (event) events.emit(event);
+      return;
+    }
+    const call = pending.get(data.id);
+    if (!call) return;
+    pending.delete(data.id);
+    if ('error' in data) call.reject(new Error(data.error.message));
+    else {
+      try {
+        call.resolve(parseApiResult(call.method, data.result));
+      } catch (error) {
+        call.reject(error as Error);
+      }
+    }
+  });
+
+  return {
+    get connection() {
+      return connection;
+    },
+    onConnectionChange: (listener) => connectionChanges.add(listener),
+    onEvent: (listener) => events.add(listener),
+    call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+      if (connection === 'closed') return Promise.reject(new Error(DISCONNECTED));
+      const id = nextId++;
+      const request: WireRequest = { id, method, params };
+      return new Promise((resolve, reject) => {
+        pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject });
+        const frame = JSON.stringify(request);
+        if (connection === 'open') socket.send(frame);
+        else unsent.push(frame);
+      });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
+import { Counters } from './counters.js';
+import { TokensChart } from './tokens-chart.js';
+import { ToolErrorList } from './tool-error-list.js';
+
+/** The bottom panel: the run's metrics, its tool errors and tokens per turn (collapsible). */
+export function MetricsPanel() {
+  const snapshot = snapshotOf(useSelectedRunView());
+  return (
+    <section aria-label="Metrics" className="metrics-panel">
+      <details open>
+        <summary>
+          <h2 className="panel-title">Metrics</h2>
+        </summary>
+        {snapshot ? (
+          <div className="metrics-body">
+            <Counters snapshot={snapshot} />
+            <ToolErrorList errors={snapshot.toolErrors} />
+            <TokensChart snapshot={snapshot} />
+          </div>
+        ) : (
+          <p className="empty">No run selected.</p>
+        )}
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { RunSettings } from '../../../../shared/api/contract.js';
+import { FakeClient } from '../../api/fake-client.js';
+import { useStore } from '../../store/store.js';
+import { failedRun } from '../../test/fixtures.js';
+import { renderApp } from '../../test/render-app.js';
+
+const LAST: RunSettings = {
+  endpoint: { baseURL: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen3-8B', stream: true },
+  sampling: { temperature: 0.7, maxTokens: null },
+  limits: { maxTurns: 30, maxContextTokens: 8000 },
+  prompt: { system: 'Be careful.', user: 'List the files.' },
+  tools: { schemas: [], endpointURL: null, mcpCommands: [], builtin: [], workspace: null },
+  breakpoints: { beforeModel: false, beforeTools: false, onToolError: false },
+};
+
+function withLastSettings(keyStorage: 'memory' | 'os-keychain' = 'memory', hasApiKey = false): FakeClient {
+  const client = new FakeClient();
+  client.replies['settings.load'] = () => ({ settings: LAST, hasApiKey });
+  client.replies['app.info'] = () => ({ mode: 'desktop', version: 't', keyStorage });
+  return client;
+}
+
+async function openDialog(client: FakeClient, runs = [] as Parameters<typeof renderApp>[0]) {
+  const user = userEvent.setup();
+  await renderApp(runs, client);
+  await user.click(screen.getByRole('button', { name: 'New run' }));
+  const dialog = await screen.findByRole('dialog', { name: 'New run' });
+  await within(dialog).findByRole('button', { name: 'Start run' });
+  return { user, dialog, field: (name: string) => within(dialog).getByLabelText(name) as HTMLInputElement };
+}
+
+describe('New run', () => {
+  it('opens prefilled from the last settings; the key field says where the key goes', async () => {
+    const { field } = await openDialog(withLastSettings('os-keychain', true));
+    expect(field('Base URL').value).toBe('http://127.0.0.1:8000/v1');
+    expect(field('Model').value).toBe('Qwen/Qwen3-8B');
+    expect(field('Max context tokens').value).toBe('8000');
+    expect(field('User prompt').value).toBe('List the files.');
+    expect(field('API key').type).toBe('password');
+    expect(field('API key').placeholder).toBe('stored in the OS keychain');
+    expect(screen.getByText('A key is stored: leave empty to reuse it.')).toBeTruthy();
+  });
+
+  it('says a key is kept in memory in serve mode', async () => {
+    const { field } = await openDialog(withLastSettings('memory'));
+    expect(field('API key').placeholder).toBe('kept in memory for this session');
+  });
+
+  it('checks the form before starting and names what is wrong', async () => {
+    const client = withLastSettings();
+    const { user, field } = await openDialog(client);
+    await user.clear(field('Model'));
+    await user.clear(field('User prompt'));
+    await user.clear(field('Max turns'));
+    await user.type(field('Max turns'), '0');
+    await user.click(screen.getByRole('checkbox', { name: 'terminal' }));
+    await user.click(screen.getByRole('button', { name: 'Start run' }));
+    expect(client.callsOf('run.start')).toEqual([]);
+    expect(screen.getByText('Model is required')).toBeTruthy();
+    expect(screen.getByText('User prompt is required')).toBeTruthy();
+    expect(screen.getByText('Max turns must be a whole number from 1 to 10,000')).toBeTruthy();
+    expect(screen.getByText('Built-in tools need a workspace folder')).toBeTruthy();
+    expect(field('Model').getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(field('Model'));
+  });
+
+  it('starts the run with the settings typed in, then closes and selects it', async () => {
+    const client = withLastSettings();
+    const { user, field } = await openDialog(client);
+    await user.type(field('API key'), 'sk-test');
+    await user.clear(field('Temperature'));
+    await user.type(field('Temperature'), '0.2');
+    await user.type(field('Max tokens'), '512');
+    await user.type(field('MCP server commands'), 'npx server-a{Enter}{Enter}node b.js');
+    await user.click(screen.getByRole('checkbox', { name: 'read_file' }));
+    await user.type(field('Workspace folder'), '/tmp/ws');
+    const schemas = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }];
+    await user.upload(field('Tool schemas (JSON)'), new File([JSON.stringify(schemas)], 'tools.json', { type: 'application/json' }));
+    expect(await screen.findByText(/1 tool schemas: lookup/)).toBeTruthy();
+    await user.type(field('Tool endpoint URL'), 'http://127.0.0.1:9000/tool');
+    await user.click(screen.getByRole('button', { name: 'Start run' }));
+    expect(client.callsOf('run.start')).toEqual([
+      {
+        settings: {
+          endpoint: { baseURL: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen3-8B', stream: true, apiKey: 'sk-test' },
+          sampling: { temperature: 0.2, maxTokens: 512 },
+          limits: { maxTurns: 30, maxContextTokens: 8000 },
+          prompt: { system: 'Be careful.', user: 'List the files.' },
+          tools: { schemas, endpointURL: 'http://127.0.0.1:9000/tool', mcpCommands: ['npx server-a', 'node b.js'], builtin: ['read_file'], workspace: '/tmp/ws' },
+          breakpoints: { beforeModel: false, beforeTools: false, onToolError: false },
+        },
+        startPaused: false,
+      },
+    ]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(useStore.getState().selectedRunId).toBe('run-1');
+  });
+
+  it('leaves the key out when the field is empty (the stored key is reused)', async () => {
+    const client = withLastSettings('memory', true);
+    const { user } = await openDialog(client);
+    await user.click(screen.getByRole('button', { name: 'Start run' }));
+    expect(client.callsOf('run.start')[0]!.settings.endpoint).toEqual({ baseURL: LAST.endpoint.baseURL, model: LAST.endpoint.model, stream: true });
+  });
+
+  it('shows a bad tool schemas file inline and keeps the previous schemas', async () => {
+    const { user, field } = await openDialog(withLastSettings());
+    await user.upload(field('Tool schemas (JSON)'), new File(['{"tools": [{"type": "function", "function": {}}]}'], 'broken.json'));
+    expect((await screen.findByRole('alert')).textContent).toBe('broken.json: tool 1 has no "function.name"');
+    await user.upload(field('Tool schemas (JSON)'), new File(['[1, 2'], 'cut.json'));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^cut.json is not valid JSON: /);
+    expect(field('Tool schemas (JSON)').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('shows the engine’s error inline and stays open with the values', async () => {
+    const client = withLastSettings();
+    client.replies['run.start'] = () => {
+      throw new Error('MCP server "npx nope" did not start');
+    };
+    const { user, dialog, field } = await openDialog(client);
+    await user.type(field('MCP server commands'), 'npx nope');
+    await user.click(within(dialog).getByRole('button', { name: 'Start run' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('The engine refused the run: MCP server "npx nope" did not start');
+    expect(screen.getByRole('dialog', { name: 'New run' })).toBeTruthy();
+    expect(field('MCP server commands').value).toBe('npx nope');
+  });
+
+  it('"Retry turn" on a failed model call starts a run that continues the failed one', async () => {
+    const user = userEvent.setup();
+    const client = withLastSettings();
+    await renderApp([failedRun().events], client);
+    const trajectory = screen.getByRole('region', { name: 'Trajectory' });
+    await user.click(within(trajectory).getByRole('button', { name: 'Retry turn' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New run' });
+    expect(within(dialog).getByText(/Retrying turn 3/)).toBeTruthy();
+    await user.click(await within(dialog).findByRole('button', { name: 'Start run' }));
+    // The failed run's own prompt wins over the last settings (which may be another run's).
+    expect(client.callsOf('run.retry')).toEqual([{ runId: 'run-failed', settings: expect.objectContaining({ prompt: { system: 'S', user: 'U' }, endpoint: LAST.endpoint }) }]);
+    expect(client.callsOf('run.start')).toEqual([]);
+    expect(useStore.getState().selectedRunId).toBe('run-1');
+    const picker = screen.getByRole('combobox', { name: 'Run' });
+    expect(within(picker).getByRole('option', { name: /run-failed/ })).toBeTruthy();
+  });
+});

@@ -1,0 +1,57 @@
+import { useEffect, useRef, useState } from 'react';
+import { useStore } from '../../store/store.js';
+import type { RetryTarget } from '../../store/dialog-slice.js';
+import { formForRetry, formFromSettings, type NewRunForm as FormValues } from './form-values.js';
+import { NewRunForm } from './new-run-form.js';
+
+/** The form's first values: the last settings (never the key, only whether one is stored), and for a retry what the failed run recorded. */
+function useInitialForm(retryOf: RetryTarget | null): { initial: FormValues; hasApiKey: boolean; note: string | null } | null {
+  const client = useStore((s) => s.client);
+  const [loaded, setLoaded] = useState<{ initial: FormValues; hasApiKey: boolean; note: string | null } | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    const failedRun = retryOf ? useStore.getState().runs[retryOf.runId]?.feed.snapshot : null;
+    const prefill = (form: FormValues): FormValues => (failedRun ? formForRetry(form, failedRun) : form);
+    const load = client ? client.call('settings.load', {}) : Promise.reject(new Error('Not connected to the engine'));
+    load.then(
+      ({ settings, hasApiKey }) => !cancelled && setLoaded({ initial: prefill(formFromSettings(settings)), hasApiKey, note: null }),
+      (error: unknown) =>
+        !cancelled && setLoaded({ initial: prefill(formFromSettings(null)), hasApiKey: false, note: `The last settings could not be loaded: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, retryOf]);
+  return loaded;
+}
+
+function DialogBody() {
+  const retryOf = useStore((s) => s.retryOf);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const loaded = useInitialForm(retryOf);
+  const close = useStore((s) => s.closeNewRun);
+  useEffect(() => {
+    if (!dialog.current?.open) dialog.current?.showModal();
+  }, []);
+  return (
+    <dialog ref={dialog} className="new-run-dialog" aria-labelledby="new-run-title" onClose={close}>
+      <header className="dialog-head">
+        <h2 id="new-run-title">New run</h2>
+      </header>
+      {loaded === null ? (
+        <p className="muted">Loading the last settings…</p>
+      ) : (
+        <>
+          {loaded.note && <p className="field-error">{loaded.note}</p>}
+          <NewRunForm initial={loaded.initial} hasApiKey={loaded.hasApiKey} retryOf={retryOf} onCancel={() => dialog.current?.close()} />
+        </>
+      )}
+    </dialog>
+  );
+}
+
+/** The New run dialog (also opened by "Retry turn"), prefilled from the last settings. */
+export function NewRunDialog() {
+  const open = useStore((s) => s.newRunOpen);
+  return open ? <DialogBody /> : null;
+}

@@ -1,0 +1,27 @@
+import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
+import { useStore } from '../../store/store.js';
+
+/** Run (resume), Pause, Step (one turn) and Stop for the selected run, enabled where they apply. */
+export function RunControls() {
+  const control = useStore((s) => s.control);
+  const connected = useStore((s) => s.connection === 'open');
+  const snapshot = snapshotOf(useSelectedRunView());
+  const live = connected && snapshot !== null && snapshot.end === null;
+  const paused = live && snapshot.pausedAt !== null;
+  return (
+    <div className="button-group" role="group" aria-label="Run controls">
+      <button type="button" disabled={!paused} onClick={() => void control('resume')} title="Continue until a breakpoint or the end">
+        Run
+      </button>
+      <button type="button" disabled={!live || paused} onClick={() => void control('pause')} title="Pause at the next step">
+        Pause
+      </button>
+      <button type="button" disabled={!paused} onClick={() => void control('step')} title="Run one turn and pause before the next model call">
+        Step
+      </button>
+      <button type="button" disabled={!live} onClick={() => void control('stop')} className="danger">
+        Stop
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { ConnectionState } from '../../api/engine-client.js';
+
+function turns(n: number): string {
+  return n === 1 ? '1 turn' : `${n.toLocaleString('en-US')} turns`;
+}
+
+function describeEnd(s: RunSnapshot, end: NonNullable<RunSnapshot['end']>): string {
+  switch (end.reason) {
+    case 'finished_naturally':
+      return `Finished naturally after ${turns(end.turnsUsed)}`;
+    case 'max_turns':
+      return `Stopped at max turns (${s.config.maxTurns.toLocaleString('en-US')})`;
+    case 'model_error':
+    case 'empty_response': {
+      const failure = s.turns[end.turnsUsed - 1]?.failure;
+      return `Failed: ${failure?.error ?? end.error ?? 'the model call failed'} on turn ${end.turnsUsed}`;
+    }
+    case 'stopped':
+      return `Stopped by user after ${turns(end.turnsUsed)}`;
+    case 'failed':
+      return `Engine failed after ${turns(end.turnsUsed)}: ${end.error ?? 'unknown error'}`;
+  }
+}
+
+/** The run's state in words, as the top bar's status line says it. */
+export function describeRunState(connection: ConnectionState, runSelected: boolean, s: RunSnapshot | null): string {
+  if (connection === 'closed') return 'Disconnected from the engine';
+  if (!runSelected) return connection === 'connecting' ? 'Connecting to the engine' : 'No run';
+  if (!s) return 'Loading run';
+  if (s.end) return describeEnd(s, s.end);
+  if (s.pausedAt) {
+    const { turn, at } = s.pausedAt;
+    if (at === 'before_model') return `Paused before model call on turn ${turn}`;
+    if (at === 'before_tools') return `Paused before tools on turn ${turn}`;
+    return `Paused on tool error in turn ${turn}`;
+  }
+  if (s.turns.length === 0) return 'Starting run';
+  return `Running turn ${s.turns.length}`;
+}

@@ -1,0 +1,48 @@
+import { useStore } from '../../store/store.js';
+import { BreakpointToggles } from './breakpoint-toggles.js';
+import { RunControls } from './run-controls.js';
+import { RunPicker } from './run-picker.js';
+import { RunStatus } from './run-status.js';
+
+function ActionError() {
+  const error = useStore((s) => s.actionError);
+  const dismiss = useStore((s) => s.reportError);
+  if (!error) return null;
+  return (
+    <div role="alert" className="action-error">
+      {error}
+      <button type="button" onClick={() => dismiss(null)} aria-label="Dismiss error">
+        ×
+      </button>
+    </div>
+  );
+}
+
+/** The top bar: starting runs, the debugger controls, breakpoints, the run picker and the status. */
+export function TopBar() {
+  const openNewRun = useStore((s) => s.openNewRun);
+  const startDemo = useStore((s) => s.startDemo);
+  const connected = useStore((s) => s.connection === 'open');
+  return (
+    <header className="top-bar">
+      <div className="top-row">
+        <h1 className="app-title">Trajectory Debugger</h1>
+        <div className="button-group">
+          <button type="button" onClick={() => openNewRun()} disabled={!connected}>
+            New run
+          </button>
+          <button type="button" onClick={() => void startDemo()} disabled={!connected}>
+            Demo
+          </button>
+        </div>
+        <RunPicker />
+        <RunStatus />
+      </div>
+      <div className="top-row">
+        <RunControls />
+        <BreakpointToggles />
+      </div>
+      <ActionError />
+    </header>
+  );
+}

@@ -1,0 +1,36 @@
+import type { ChatMessage } from '../../../../shared/model/chat.js';
+import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
+import { contentText } from '../../ui/content-text.js';
+import { FoldedText } from '../../ui/folded-text.js';
+import { prettyJson } from '../../ui/pretty-json.js';
+import { ReasoningBlock } from './reasoning-block.js';
+
+/**
+ * One message of the trajectory before the run's first turn: the system and user prompt, or, for
+ * a retry, the whole trajectory it continues (assistant replies with their tool calls, results).
+ */
+export function MessageCard({ message, index }: { message: ChatMessage; index: number }) {
+  const text = contentText(message.content);
+  const title = `Message ${index + 1} (${message.role})`;
+  const calls = message.tool_calls ?? [];
+  return (
+    <article className={`message-card role-${message.role}`} aria-label={`Message ${index + 1}: ${message.role}`}>
+      <div className="message-head">
+        <span className="role">{message.role}</span>
+        <span className="muted">#{index + 1}</span>
+        {message.role === 'tool' && typeof message.tool_call_id === 'string' && <code className="muted">{message.tool_call_id}</code>}
+      </div>
+      {jsonTruthy(message.reasoning_content) && <ReasoningBlock reasoning={message.reasoning_content} title={`${title}: reasoning`} />}
+      {text ? <FoldedText text={text} title={title} className={message.role === 'tool' ? 'code' : 'message-text'} /> : calls.length === 0 && <p className="muted">(no content)</p>}
+      {calls.map((call, i) => (
+        <div key={i} className="tool-call">
+          <div className="tool-call-head">
+            <span className="role">tool call</span>
+            <code className="tool-name">{call.function?.name}</code>
+          </div>
+          <FoldedText text={prettyJson(String(call.function?.arguments ?? ''))} title={`${title}: arguments of ${call.function?.name}`} className="code" />
+        </div>
+      ))}
+    </article>
+  );
+}

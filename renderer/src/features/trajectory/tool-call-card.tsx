@@ -1,0 +1,41 @@
+import type { ToolCallRecord } from '../../../../shared/run/run-state.js';
+import { resultError } from '../../ui/content-text.js';
+import { FoldedText } from '../../ui/folded-text.js';
+import { ToolCallArgs } from './tool-call-args.js';
+
+const STATUS_TEXT: Record<ToolCallRecord['status'], string> = {
+  running: 'running',
+  ok: 'ok',
+  error_result: 'error',
+  exception: 'error',
+  unknown_tool: 'error',
+};
+
+/** Whether a tool call failed: an error result, an exception or an unknown tool. */
+export function isFailedCall(call: ToolCallRecord): boolean {
+  return call.status !== 'ok' && call.status !== 'running';
+}
+
+/** One tool call: name, status, arguments, and its result (red with its error when it failed). */
+export function ToolCallCard({ call, turn }: { call: ToolCallRecord; turn: number }) {
+  const failed = isFailedCall(call);
+  const error = failed ? (call.toolError?.error ?? resultError(call.result) ?? 'the tool call failed') : null;
+  const title = `Turn ${turn}, ${call.name}`;
+  return (
+    <div className={`tool-call${failed ? ' is-error' : ''}`}>
+      <div className="tool-call-head">
+        <span className="role">tool call</span>
+        <code className="tool-name">{call.name}</code>
+        <span className={`badge tone-${failed ? 'bad' : call.status === 'running' ? 'info' : 'ok'}`}>{STATUS_TEXT[call.status]}</span>
+        {call.status === 'unknown_tool' && <span className="badge tone-bad">unknown tool</span>}
+        {call.schemaValid === true && <span className="badge tone-ok">schema valid</span>}
+        {call.schemaValid === false && <span className="badge tone-warn">coerced</span>}
+        {call.durationMs !== null && <span className="muted">{call.durationMs.toLocaleString('en-US')} ms</span>}
+      </div>
+      {error !== null && <p className="tool-error-text">{error}</p>}
+      <ToolCallArgs raw={call.arguments} normalized={call.normalizedArguments} title={title} />
+      <h5 className="field-label">Result</h5>
+      {call.result === null ? <p className="muted">running…</p> : <FoldedText text={call.result} title={`${title}: result`} className="code" />}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { useStore } from '../../store/store.js';
+import { errorsRun } from '../../test/fixtures.js';
+import { push, renderApp } from '../../test/render-app.js';
+import { RunBuilder, toolCall, toolNamed } from '../../test/run-builder.js';
+
+function trajectory() {
+  return screen.getByRole('region', { name: 'Trajectory' });
+}
+
+/** A preformatted block with exactly this text (getByText would collapse its whitespace). */
+function pre(text: string) {
+  return (_: string, element: Element | null) => element?.tagName === 'PRE' && element.textContent === text;
+}
+
+function turnCard(turn: number) {
+  return within(trajectory()).getByRole('article', { name: `Turn ${turn}` });
+}
+
+describe('Trajectory', () => {
+  it('shows the reply, its reasoning in its own block, and each tool call', async () => {
+    await renderApp([errorsRun().events]);
+    act(() => useStore.getState().selectTurn(1));
+    const card = turnCard(1);
+    expect(within(card).getByText('Reading the file.')).toBeTruthy();
+    const reasoning = within(card).getByText('Reasoning').closest('details')!;
+    expect(reasoning.className).toBe('reasoning');
+    expect(within(reasoning).getByText('Let me look at a.txt first.')).toBeTruthy();
+    expect(within(card).getByText('read_file')).toBeTruthy();
+    expect(within(card).getByText('schema valid')).toBeTruthy();
+    expect(within(card).getByText(pre('{\n  "path": "a.txt"\n}'))).toBeTruthy();
+    expect(within(card).getByText('hello')).toBeTruthy();
+  });
+
+  it('marks failed and unknown tool calls red, with their error beside them', async () => {
+    await renderApp([errorsRun().events]);
+    act(() => useStore.getState().selectTurn(2));
+    const failed = turnCard(2).querySelector('.tool-call')!;
+    expect(failed.classList.contains('is-error')).toBe(true);
+    expect(within(failed as HTMLElement).getByText('error')).toBeTruthy();
+    expect(within(failed as HTMLElement).getByText('command failed')).toBeTruthy();
+    act(() => useStore.getState().selectTurn(3));
+    const unknown = turnCard(3).querySelector('.tool-call') as HTMLElement;
+    expect(unknown.classList.contains('is-error')).toBe(true);
+    expect(within(unknown).getByText('unknown tool')).toBeTruthy();
+    expect(within(unknown).getByText("Unknown tool 'web_search'")).toBeTruthy();
+  });
+
+  it('shows normalized arguments where they differ and labels them coerced', async () => {
+    await renderApp([errorsRun().events]);
+    const card = turnCard(4);
+    expect(within(card).getByText('coerced')).toBeTruthy();
+    expect(within(card).getByText('Normalized arguments')).toBeTruthy();
+    expect(within(card).getByText(pre('{\n  "path": "b.txt"\n}'))).toBeTruthy();
+    expect(within(turnCard(1)).queryByText('Normalized arguments')).toBeNull();
+  });
+
+  it('folds a long result and opens it whole in an editor', async () => {
+    const user = userEvent.setup();
+    const long = 'x'.repeat(3 * 1024 * 1024);
+    const run = new RunBuilder('big', [{ role: 'user', content: 'go' }], { tools: [toolNamed('read_file')] })
+      .turn({ reply: { content: '', tool_calls: [toolCall('c1', 'read_file', '{"path": "big"}')] }, results: [long] })
+      .finish('max_turns');
+    await renderApp([run.events]);
+    const card = turnCard(1);
+    const shown = within(card).getByText((_, el) => el?.tagName === 'PRE' && el.textContent!.startsWith('xxxx'));
+    expect(shown.textContent!.length).toBeLessThan(2_100);
+    await user.click(within(card).getByRole('button', { name: 'Show all (3,072 KB)' }));
+    const dialog = screen.getByRole('dialog', { name: 'Turn 1, read_file: result' });
+    expect(within(dialog).getByText('Loading editor…')).toBeTruthy();
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('shows streamed text as it arrives, then the recorded reply', async () => {
+    const run = new RunBuilder('live', [{ role: 'user', content: 'go' }]).startTurn();
+    const { client } = await renderApp([run.events]);
+    const from = run.events.length;
+    await push(client, run.delta({ kind: 'reasoning', text: 'Thinking ' }).delta({ kind: 'reasoning', text: 'hard.' }).delta({ kind: 'content', text: 'Hel' }).delta({ kind: 'content', text: 'lo' }).since(from));
+    const card = turnCard(1);
+    expect(within(card).getByText('streaming')).toBeTruthy();
+    expect(within(card).getByText('Hello')).toBeTruthy();
+    expect(within(card).getByText('Thinking hard.')).toBeTruthy();
+    const next = run.events.length;
+    await push(client, run.turn({ reply: { content: 'Hello there' } }).since(next));
+    expect(within(trajectory()).queryByText('streaming')).toBeNull();
+    expect(within(trajectory()).getByText('Hello there')).toBeTruthy();
+  });
+
+  it('virtualizes a 5,000-turn trajectory', async () => {
+    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }], { tools: [toolNamed('read_file')], maxContextTokens: 2_000 });
+    for (let i = 1; i <= 5_000; i++) run.turn({ reply: { content: `step ${i}`, tool_calls: [toolCall(`c${i}`, 'read_file', `{"path": "f${i}"}`)] }, results: [`result ${i}`] });
+    const started = performance.now();
+    await renderApp([run.finish('max_turns').events]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(within(trajectory()).getAllByRole('article').length).toBeLessThan(20);
+    expect(within(screen.getByRole('region', { name: 'Turns' })).getAllByRole('listitem').length).toBeLessThan(40);
+  });
+});

@@ -1,0 +1,52 @@
+import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
+import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
+import type { LiveReply } from '../../store/run-feed.js';
+import { contentText } from '../../ui/content-text.js';
+import { FoldedText } from '../../ui/folded-text.js';
+import { LiveReplyCard } from './live-reply-card.js';
+import { ReasoningBlock } from './reasoning-block.js';
+import { RetryTurnButton } from './retry-turn-button.js';
+import { ToolCallCard } from './tool-call-card.js';
+
+function canRetry(s: RunSnapshot, turn: TurnRecord): boolean {
+  return turn.failure !== null && s.end !== null && (s.end.reason === 'model_error' || s.end.reason === 'empty_response');
+}
+
+/** One turn of the trajectory: the assistant's reply with its reasoning and tool calls, or its failure. */
+export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: RunSnapshot; turn: TurnRecord; live: LiveReply | null; current: boolean; match: boolean }) {
+  const reply = turn.reply ? snapshot.messages[turn.messageRange[0]] : undefined;
+  const text = reply ? contentText(reply.content) : '';
+  const classes = ['turn-card', current && 'is-current', match && 'is-match', turn.failure && 'is-error'].filter(Boolean).join(' ');
+  return (
+    <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
+      <header className="turn-card-head">
+        <h3 id={`turn-${turn.turn}-title`}>Turn {turn.turn}</h3>
+        {turn.latencyMs !== null && <span className="muted">{turn.latencyMs.toLocaleString('en-US')} ms</span>}
+        {turn.finishReason && <span className="muted">finish: {turn.finishReason}</span>}
+      </header>
+      {live && !turn.reply && <LiveReplyCard live={live} />}
+      {turn.failure && (
+        <div className="turn-failure" role="group" aria-label="Model failure">
+          <span className="badge tone-bad">failed</span>
+          <p className="tool-error-text">
+            {turn.failure.kind === 'empty' ? 'Empty response' : 'Model call failed'}
+            {turn.failure.status !== undefined && !turn.failure.error.includes(`HTTP ${turn.failure.status}`) ? ` (HTTP ${turn.failure.status})` : ''}: {turn.failure.error}
+          </p>
+          {canRetry(snapshot, turn) && <RetryTurnButton runId={snapshot.runId} turn={turn.turn} />}
+        </div>
+      )}
+      {reply && (
+        <div className="message-card role-assistant">
+          <div className="message-head">
+            <span className="role">assistant</span>
+          </div>
+          {jsonTruthy(turn.reasoning) && <ReasoningBlock reasoning={turn.reasoning} title={`Turn ${turn.turn}: reasoning`} />}
+          {text ? <FoldedText text={text} title={`Turn ${turn.turn}: assistant text`} className="message-text" /> : turn.toolCalls.length === 0 && <p className="muted">(no content)</p>}
+        </div>
+      )}
+      {turn.toolCalls.map((call) => (
+        <ToolCallCard key={call.index} call={call} turn={turn.turn} />
+      ))}
+    </article>
+  );
+}

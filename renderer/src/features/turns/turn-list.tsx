@@ -1,0 +1,50 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import { useStore } from '../../store/store.js';
+import { measureOrEstimate } from '../../ui/virtual.js';
+import { TurnRow } from './turn-row.js';
+
+/** The turn list: one row per visible turn, only the rows in view are in the DOM. */
+export function TurnList({ snapshot, turns, currentTurn }: { snapshot: RunSnapshot; turns: readonly number[]; currentTurn: number | null }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const selectTurn = useStore((s) => s.selectTurn);
+  const virtualizer = useVirtualizer({
+    count: turns.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 64,
+    overscan: 6,
+    getItemKey: (index) => turns[index]!,
+    measureElement: measureOrEstimate,
+  });
+
+  // Keep the selected turn in view when it changes (keyboard, find, a click elsewhere).
+  useEffect(() => {
+    const index = currentTurn === null ? -1 : turns.indexOf(currentTurn);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [currentTurn, turns, virtualizer]);
+
+  return (
+    <div ref={scrollRef} className="scroller" data-virtual-scroller="">
+      <div role="list" aria-label="Turns" className="virtual-body" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const turn = snapshot.turns[turns[item.index]! - 1]!;
+          const selected = turn.turn === currentTurn;
+          return (
+            <div
+              key={item.key}
+              role="listitem"
+              aria-current={selected ? 'true' : undefined}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="virtual-row"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <TurnRow turn={turn} selected={selected} onSelect={selectTurn} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

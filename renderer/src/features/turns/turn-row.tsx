@@ -1,0 +1,34 @@
+import type { TurnRecord } from '../../../../shared/run/run-state.js';
+import { turnBadges, turnSummary, type TurnBadge } from './turn-badges.js';
+
+const BADGE_TONE: Record<TurnBadge, string> = {
+  failed: 'bad',
+  'tool error': 'bad',
+  'unknown tool': 'bad',
+  'coerced arguments': 'warn',
+  'has reasoning': 'info',
+  'truncated prompt': 'info',
+  'over budget': 'warn',
+};
+
+/** One turn in the turn list: its number, tool names, badges and estimated prompt tokens. */
+export function TurnRow({ turn, selected, onSelect }: { turn: TurnRecord; selected: boolean; onSelect(turn: number): void }) {
+  const tokens = turn.promptView?.estimatedTokens;
+  return (
+    <button type="button" className="turn-row" aria-current={selected ? 'true' : undefined} onClick={() => onSelect(turn.turn)}>
+      {/* The spaces keep the row's text readable as one line ("Turn 3 812 est. tokens read_file …"). */}
+      <span className="turn-row-head">
+        <span className="turn-number">Turn {turn.turn}</span>{' '}
+        {tokens !== undefined && <span className="turn-tokens">{tokens.toLocaleString('en-US')} est. tokens</span>}
+      </span>{' '}
+      <span className="turn-tools">{turnSummary(turn)}</span>{' '}
+      <span className="badges">
+        {turnBadges(turn).map((badge) => (
+          <span key={badge} className={`badge tone-${BADGE_TONE[badge]}`}>
+            {badge}{' '}
+          </span>
+        ))}
+      </span>
+    </button>
+  );
+}

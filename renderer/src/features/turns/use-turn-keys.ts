@@ -1,0 +1,65 @@
+import { useEffect, type RefObject } from 'react';
+import { useStore } from '../../store/store.js';
+import { neighbourTurn } from './turn-filter.js';
+
+const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'file']);
+
+/** Keys go to the control being typed in, not to the turn list. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.closest('.monaco-editor')) return true;
+  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
+  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+}
+
+const CHORD_MS = 800;
+
+/**
+ * Vim-style turn navigation over the visible turns: `j`/`k` next/previous, `gg` first, `G` last;
+ * `/` or Ctrl+F focuses the find box. Ignored while typing and while a dialog is open.
+ */
+export function useTurnKeys(visible: readonly number[], latestTurn: number | null, findBox: RefObject<HTMLInputElement | null>): void {
+  useEffect(() => {
+    let lastG = 0;
+    function select(turn: number | null): void {
+      if (turn !== null) useStore.getState().selectTurn(turn);
+    }
+    function onKeyDown(event: KeyboardEvent): void {
+      if (document.querySelector('dialog[open]')) return;
+      const findKey = event.key === '/' || ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f');
+      if (isTyping(event.target)) return;
+      if (findKey) {
+        event.preventDefault();
+        findBox.current?.focus();
+        findBox.current?.select();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const current = useStore.getState().selectedTurn ?? latestTurn;
+      switch (event.key) {
+        case 'j':
+          select(neighbourTurn(visible, current, 1));
+          break;
+        case 'k':
+          select(neighbourTurn(visible, current, -1));
+          break;
+        case 'G':
+          select(visible[visible.length - 1] ?? null);
+          break;
+        case 'g':
+          if (event.timeStamp - lastG < CHORD_MS) {
+            select(visible[0] ?? null);
+            lastG = 0;
+          } else {
+            lastG = event.timeStamp;
+          }
+          return;
+        default:
+          return;
+      }
+      event.preventDefault();
+    }
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [visible, latestTurn, findBox]);
+}

@@ -1,0 +1,129 @@
+import type { ApiResult, BreakpointSettings, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ConnectionState, EngineClient } from '../api/engine-client.js';
+import type { SliceCreator } from './store.js';
+
+/** A debugger control of the top bar. */
+export type RunAction = 'pause' | 'resume' | 'step' | 'stop';
+
+/** The engine connection, what it said about itself and its runs, and the calls that change runs. */
+export interface EngineSlice {
+  client: EngineClient | null;
+  connection: ConnectionState;
+  appInfo: ApiResult<'app.info'> | null;
+  runList: RunSummary[];
+  /** The breakpoint toggles: sent with new runs and to the selected run when changed. */
+  breakpoints: BreakpointSettings;
+  /** The last failed call of the top bar, shown until dismissed or replaced. */
+  actionError: string | null;
+  /** Attaches the client, then catches up: app info, the run list and the latest run's events. */
+  connect(client: EngineClient): Promise<void>;
+  refreshRunList(): Promise<void>;
+  startDemo(): Promise<void>;
+  /** Starts a run from the New run form; rejects with the engine's error for the form to show. */
+  startRun(settings: RunSettingsInput, startPaused: boolean): Promise<string>;
+  /** Starts a run that continues `runId` after its failed turn; rejects like {@link startRun}. */
+  retryRun(runId: string, settings: RunSettingsInput): Promise<string>;
+  control(action: RunAction): Promise<void>;
+  setBreakpoint(name: keyof BreakpointSettings, on: boolean): Promise<void>;
+  reportError(message: string | null): void;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Builds the engine slice. */
+export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
+  function requireClient(): EngineClient {
+    const client = get().client;
+    if (!client) throw new Error('Not connected to the engine');
+    return client;
+  }
+
+  /** A run this UI just started: select it and list it. */
+  function adopt(runId: string): string {
+    get().selectRun(runId);
+    void get().refreshRunList();
+    return runId;
+  }
+
+  async function attempt(what: string, call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+      set({ actionError: null });
+    } catch (error) {
+      // A lost connection is already what the status line says.
+      if (get().connection !== 'closed') set({ actionError: `${what}: ${messageOf(error)}` });
+    }
+  }
+
+  return {
+    client: null,
+    connection: 'connecting',
+    appInfo: null,
+    runList: [],
+    breakpoints: { beforeModel: false, beforeTools: false, onToolError: false },
+    actionError: null,
+
+    async connect(client) {
+      set({ client, connection: client.connection });
+      client.onConnectionChange((connection) => set({ connection }));
+      client.onEvent((event) => get().receiveEvent(event));
+      await attempt('Could not reach the engine', async () => {
+        const [appInfo, { runs }] = await Promise.all([client.call('app.info', {}), client.call('run.list', {})]);
+        set({ appInfo, runList: runs });
+        const latest = [...runs].sort((a, b) => b.startedAt - a.startedAt)[0];
+        if (latest && get().selectedRunId === null) get().selectRun(latest.runId);
+        // The selected run and runs still going are caught up now; ended ones when selected.
+        const now = runs.filter((r) => r.state !== 'ended' || r.runId === get().selectedRunId);
+        await Promise.all(now.map((r) => get().catchUp(r.runId)));
+      });
+    },
+
+    async refreshRunList() {
+      const client = get().client;
+      if (!client) return;
+      try {
+        set({ runList: (await client.call('run.list', {})).runs });
+      } catch (error) {
+        set({ actionError: `Could not list runs: ${messageOf(error)}` });
+      }
+    },
+
+    async startDemo() {
+      await attempt('Could not start the demo', async () => {
+        const { runId } = await requireClient().call('run.demo', { breakpoints: get().breakpoints });
+        adopt(runId);
+      });
+    },
+
+    async startRun(settings, startPaused) {
+      const { runId } = await requireClient().call('run.start', { settings, startPaused });
+      set({ actionError: null });
+      return adopt(runId);
+    },
+
+    async retryRun(runId, settings) {
+      const result = await requireClient().call('run.retry', { runId, settings });
+      set({ actionError: null });
+      return adopt(result.runId);
+    },
+
+    async control(action) {
+      const runId = get().selectedRunId;
+      if (!runId) return;
+      await attempt(`Could not ${action} the run`, () => requireClient().call('run.control', { runId, action }));
+    },
+
+    async setBreakpoint(name, on) {
+      const breakpoints = { ...get().breakpoints, [name]: on };
+      set({ breakpoints });
+      const runId = get().selectedRunId;
+      const snapshot = runId ? get().runs[runId]?.feed.snapshot : null;
+      if (!runId || !snapshot || snapshot.end) return;
+      await attempt('Could not set the breakpoints', () => requireClient().call('run.breakpoints', { runId, breakpoints }));
+    },
+
+    reportError: (actionError) => set({ actionError }),
+  };
+};

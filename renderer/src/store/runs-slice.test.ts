@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClient } from '../api/fake-client.js';
+import { RunBuilder } from '../test/run-builder.js';
+import { setFrameScheduler } from './frame.js';
+import { useStore } from './store.js';
+
+/** Frames run only when the test says so. */
+function manualFrames(): { run(): void; pending(): number } {
+  const queue: Array<() => void> = [];
+  setFrameScheduler((callback) => queue.push(callback));
+  return { run: () => queue.splice(0).forEach((f) => f()), pending: () => queue.length };
+}
+
+async function connected(run: RunBuilder): Promise<FakeClient> {
+  const client = new FakeClient();
+  client.addRun(run.events);
+  await useStore.getState().connect(client);
+  return client;
+}
+
+describe('runs slice', () => {
+  it('applies the deltas of one frame in one store update', async () => {
+    const run = new RunBuilder('r', [{ role: 'user', content: 'go' }]).startTurn();
+    const client = await connected(run);
+    const frames = manualFrames();
+    let updates = 0;
+    const unsubscribe = useStore.subscribe(() => updates++);
+    const from = run.events.length;
+    run.delta({ kind: 'content', text: 'Hel' }).delta({ kind: 'reasoning', text: 'hmm' }).delta({ kind: 'content', text: 'lo' });
+    run.delta({ kind: 'tool_call', index: 0, id: 'c1', name: 'read', arguments: '{"pa' }).delta({ kind: 'tool_call', index: 0, arguments: 'th": 1}' });
+    for (const event of run.since(from)) client.emit(event);
+    expect(updates).toBe(0);
+    expect(frames.pending()).toBe(1);
+    frames.run();
+    expect(updates).toBe(1);
+    const view = useStore.getState().runs.r!;
+    expect(view.live).toEqual({ turn: 1, content: 'Hello', reasoning: 'hmm', toolCalls: [{ index: 0, id: 'c1', name: 'read', arguments: '{"path": 1}' }] });
+    unsubscribe();
+  });
+
+  it('bumps a run’s version once per frame, however many events arrived', async () => {
+    const run = new RunBuilder('r', [{ role: 'user', content: 'go' }]);
+    const client = await connected(run);
+    const frames = manualFrames();
+    const before = useStore.getState().runs.r!.version;
+    const from = run.events.length;
+    run.turn({ reply: { content: 'a' } }).turn({ reply: { content: 'b' } });
+    for (const event of run.since(from)) client.emit(event);
+    frames.run();
+    expect(useStore.getState().runs.r!.version).toBe(before + 1);
+    expect(useStore.getState().runs.r!.feed.snapshot!.turns).toHaveLength(2);
+  });
+
+  it('a recorded reply supersedes what streamed', async () => {
+    const run = new RunBuilder('r', [{ role: 'user', content: 'go' }]).startTurn();
+    const client = await connected(run);
+    const frames = manualFrames();
+    const from = run.events.length;
+    run.delta({ kind: 'content', text: 'Hi' });
+    for (const event of run.since(from)) client.emit(event);
+    frames.run();
+    expect(useStore.getState().runs.r!.live?.content).toBe('Hi');
+    const next = run.events.length;
+    // The last delta and the reply arrive within one frame.
+    run.delta({ kind: 'content', text: ' there' }).complete({ reply: { content: 'Hi there' } });
+    for (const event of run.since(next)) client.emit(event);
+    frames.run();
+    const view = useStore.getState().runs.r!;
+    expect(view.live).toBeNull();
+    expect(view.feed.snapshot!.messages.at(-1)).toEqual({ role: 'assistant', content: 'Hi there' });
+  });
+
+  it('holds live events of a run joined midway until its catch-up, without duplicates', async () => {
+    const client = new FakeClient();
+    await useStore.getState().connect(client);
+    const run = new RunBuilder('late', [{ role: 'user', content: 'go' }]).turn({ reply: { content: 'one' } });
+    client.addRun(run.events);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    client.replies['run.events'] = async ({ runId }) => {
+      await gate;
+      return { events: run.events.filter((e) => e.runId === runId) };
+    };
+    const from = run.events.length;
+    run.turn({ reply: { content: 'two' } });
+    // The last event of turn 1 and all of turn 2 arrive live while run.events is in flight.
+    for (const event of run.events.slice(from - 1)) client.emit(event);
+    expect(useStore.getState().runs.late!.feed.snapshot).toBeNull();
+    release();
+    await useStore.getState().catchUp('late');
+    const snapshot = useStore.getState().runs.late!.feed.snapshot!;
+    expect(snapshot.turns.map((t) => t.turn)).toEqual([1, 2]);
+    expect(snapshot.messages.map((m) => m.content)).toEqual(['go', 'one', 'two']);
+    expect(useStore.getState().selectedRunId).toBe('late');
+  });
+});

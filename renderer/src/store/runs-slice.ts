@@ -1,0 +1,84 @@
+import type { RunEvent } from '../../../shared/run/events.js';
+import { requestFrameFlush } from './frame.js';
+import { RunFeed, type LiveReply } from './run-feed.js';
+import type { SliceCreator } from './store.js';
+
+/**
+ * One run as components see it. `feed` holds the mutable run state; `version` changes whenever it
+ * did, so components re-render without the store copying the trajectory.
+ */
+export interface RunView {
+  feed: RunFeed;
+  version: number;
+  live: LiveReply | null;
+}
+
+/** Every run the UI has seen, fed by pushed events and catch-up. */
+export interface RunsSlice {
+  runs: Record<string, RunView>;
+  /** Takes one pushed event; components see it at the next frame. */
+  receiveEvent(event: RunEvent): void;
+  /** Fetches a run's events that this UI has not seen (once; a second call waits for the first). */
+  catchUp(runId: string): Promise<void>;
+  /** Publishes every run changed since the last frame (one store update). */
+  flushUpdates(): void;
+}
+
+/** Builds the runs slice. */
+export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
+  function viewOf(runId: string): { view: RunView; isNew: boolean } {
+    const existing = get().runs[runId];
+    if (existing) return { view: existing, isNew: false };
+    const view: RunView = { feed: new RunFeed(runId), version: 0, live: null };
+    set((s) => ({ runs: { ...s.runs, [runId]: view } }));
+    return { view, isNew: true };
+  }
+
+  return {
+    runs: {},
+
+    receiveEvent(event) {
+      const { view, isNew } = viewOf(event.runId);
+      view.feed.receive(event);
+      // Joined mid-run (e.g. after a reload): fetch what came before.
+      if (view.feed.catchUp === 'needed') void get().catchUp(event.runId);
+      if (isNew || event.type === 'run_finished') void get().refreshRunList();
+      if (isNew && get().selectedRunId === null) get().selectRun(event.runId);
+      requestFrameFlush(() => get().flushUpdates());
+    },
+
+    catchUp(runId) {
+      const client = get().client;
+      const { feed } = viewOf(runId).view;
+      if (!client || feed.catchUp === 'done') return Promise.resolve();
+      if (feed.catchingUp) return feed.catchingUp;
+      feed.catchUp = 'loading';
+      feed.catchingUp = (async () => {
+        try {
+          const { events } = await client.call('run.events', { runId, fromSeq: feed.nextSeq });
+          feed.receiveCatchUp(events);
+          feed.dirty = true;
+          get().flushUpdates();
+        } catch (error) {
+          feed.catchUp = 'needed';
+          get().reportError(`Could not load the run: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          feed.catchingUp = null;
+        }
+      })();
+      return feed.catchingUp;
+    },
+
+    flushUpdates() {
+      const runs = get().runs;
+      let next: Record<string, RunView> | null = null;
+      for (const [runId, view] of Object.entries(runs)) {
+        if (!view.feed.dirty) continue;
+        view.feed.dirty = false;
+        next ??= { ...runs };
+        next[runId] = { feed: view.feed, version: view.version + 1, live: view.feed.takeLive(view.live) };
+      }
+      if (next) set({ runs: next });
+    },
+  };
+};

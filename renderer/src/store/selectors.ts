@@ -1,0 +1,28 @@
+import type { RunSnapshot, TurnRecord } from '../../../shared/run/run-state.js';
+import type { RunView } from './runs-slice.js';
+import { useStore } from './store.js';
+
+/** The selected run's view (it changes identity whenever the run changes). */
+export function useSelectedRunView(): RunView | undefined {
+  return useStore((s) => (s.selectedRunId ? s.runs[s.selectedRunId] : undefined));
+}
+
+/** A run view's state, or null before its first event. */
+export function snapshotOf(view: RunView | undefined): RunSnapshot | null {
+  return view?.feed.snapshot ?? null;
+}
+
+/** The turn on show: the selected one, or the latest while following the run. */
+export function effectiveTurn(snapshot: RunSnapshot | null, selectedTurn: number | null): TurnRecord | null {
+  if (!snapshot || snapshot.turns.length === 0) return null;
+  if (selectedTurn === null) return snapshot.turns[snapshot.turns.length - 1]!;
+  return snapshot.turns[selectedTurn - 1] ?? null;
+}
+
+/** The selected run's state and the turn on show, re-rendering once per change of the run. */
+export function useSelectedTurn(): { view: RunView | undefined; snapshot: RunSnapshot | null; turn: TurnRecord | null } {
+  const view = useSelectedRunView();
+  const selectedTurn = useStore((s) => s.selectedTurn);
+  const snapshot = snapshotOf(view);
+  return { view, snapshot, turn: effectiveTurn(snapshot, selectedTurn) };
+}

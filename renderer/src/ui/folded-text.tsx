@@ -1,0 +1,53 @@
+import { useMemo } from 'react';
+import { codePointSlice } from '../../../shared/python/str.js';
+import { useStore } from '../store/store.js';
+
+/** Characters (code points) shown before a text is folded. */
+export const FOLD_AT = 2_000;
+
+/** UTF-8 size of a string, without allocating its bytes. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** "12 KB": the size the "Show all" button names. */
+export function formatKB(text: string): string {
+  return `${Math.max(1, Math.round(utf8Length(text) / 1024)).toLocaleString('en-US')} KB`;
+}
+
+/**
+ * A text as preformatted lines, folded after {@link FOLD_AT} code points: a multi-megabyte tool
+ * result never goes into the DOM; "Show all" opens it whole in a read-only editor.
+ */
+export function FoldedText({ text, title, className }: { text: string; title: string; className?: string }) {
+  const showFullText = useStore((s) => s.showFullText);
+  const folded = useMemo(() => {
+    if (text.length <= FOLD_AT) return null;
+    const head = codePointSlice(text, 0, FOLD_AT);
+    return head.length === text.length ? null : { head, size: formatKB(text) };
+  }, [text]);
+  if (!folded) return <pre className={className}>{text}</pre>;
+  return (
+    <div className="folded">
+      <pre className={className}>
+        {folded.head}
+        <span className="fold-ellipsis" aria-hidden="true">
+          {' '}…
+        </span>
+      </pre>
+      <button type="button" className="link-button" onClick={() => showFullText(title, text)}>
+        Show all ({folded.size})
+      </button>
+    </div>
+  );
+}
