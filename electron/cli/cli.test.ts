@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -245,6 +245,25 @@ describe('the trajdbg command', () => {
     expect(agent).toMatchObject({ turns_used: 6, finished_naturally: true, tool_calls_attempted: 6, tool_calls_schema_valid: 5 });
     expect(agent.tool_errors.map((e: { tool_name: string }) => e.tool_name)).toContain('web_search');
     expect(readRunFile(join(outDir, 'run.jsonl')).problems).toEqual([]);
+  });
+
+  it.skipIf(!built || !existsSync(resolve('out/renderer/index.html')))('npm start says why the desktop app cannot open and serves the UI instead', async () => {
+    const child = spawn(process.execPath, [bin, 'start', '--no-open', '--runs-dir', mkdtempSync(join(tmpdir(), 'trajdbg-start-'))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    await expect.poll(() => stdout, { timeout: 20_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=\S+\n/);
+    expect(stderr.split('\n')[0]).toMatch(/^Desktop app unavailable: (no Electron binary|no display)/);
+    // The token in the URL buys a cookie and a redirect to the page without it.
+    const first = await fetch(stdout.trim(), { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(new URL('/', stdout.trim()), { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    child.kill('SIGINT');
+    expect(await new Promise((r) => child.on('exit', r))).toBe(0);
   });
 
   it.skipIf(!built)('prints usage and exits 2 for an unknown command', () => {

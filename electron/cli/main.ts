@@ -3,6 +3,8 @@ import { RUN_USAGE, runCommand } from './run-command.js';
 import { UsageError } from './usage-error.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { SCRIPTED_SERVER_USAGE, scriptedServerCommand } from './scripted-server-command.js';
+import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import { START_USAGE, startCommand } from './start-command.js';
 
 const USAGE = `Usage: trajdbg <command> [options]
 
@@ -11,6 +13,8 @@ Commands:
   replay FILE      recompute a saved trajectory's AgentResult under a context budget
   demo             run the built-in demo loop (no model server or key needed)
   scripted-server  serve a scripted OpenAI-compatible model for tests and demos
+  start            open the desktop app (or, where it cannot run, serve the UI)
+  serve            serve the debugger UI to a browser on 127.0.0.1
 
 Run 'trajdbg <command> --help' for a command's options.`;
 
@@ -19,6 +23,8 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[], stderr: (l
   replay: { usage: REPLAY_USAGE, run: replayCommand },
   demo: { usage: DEMO_USAGE, run: demoCommand },
   'scripted-server': { usage: SCRIPTED_SERVER_USAGE, run: scriptedServerCommand },
+  start: { usage: START_USAGE, run: startCommand },
+  serve: { usage: SERVE_USAGE, run: (args, stderr) => serveCommand(args, stderr) },
 };
 
 /** The `trajdbg` command line; returns the exit code (0 done, 1 engine failure, 2 bad usage or input). */
