@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { _electron, test as base, type Page } from '@playwright/test';
+import type * as StartCommand from '../electron/cli/start-command.js';
+import type * as Settings from '../electron/engine/settings.js';
+import type * as ScriptedServerModule from '../electron/engine/scripted-server/scripted-server.js';
+import type * as ServeApp from '../electron/host/serve-app.js';
+import { AppPage } from './pages/app-page.js';
+
+// The specs drive the built app (npm test builds it first).
+const root = resolve(import.meta.dirname, '..');
+const { serveApp } = (await import(join(root, 'out/electron/host/serve-app.js'))) as typeof ServeApp;
+const { memorySecretStore } = (await import(join(root, 'out/electron/engine/settings.js'))) as typeof Settings;
+const { desktopAvailability } = (await import(join(root, 'out/electron/cli/start-command.js'))) as typeof StartCommand;
+const { startScriptedServer, loadScript } = (await import(join(root, 'out/electron/engine/scripted-server/scripted-server.js'))) as typeof ScriptedServerModule;
+
+type ScriptedServer = Awaited<ReturnType<typeof startScriptedServer>>;
+
+interface Fixtures {
+  /** The app, opened the way a user opens it: the served page in Chromium, or the desktop window. */
+  app: AppPage;
+  /** Starts an OpenAI-compatible scripted model server for this test. */
+  scriptedServer: (script: unknown) => Promise<ScriptedServer>;
+}
+
+export const test = base.extend<Fixtures>({
+  app: async ({ page }, use, testInfo) => {
+    if (testInfo.project.name === 'electron') {
+      const desktop = desktopAvailability();
+      testInfo.skip('why' in desktop, 'why' in desktop ? `desktop app: ${desktop.why}; the same specs ran against the web UI` : '');
+      if ('why' in desktop) return;
+      const electronApp = await _electron.launch({ executablePath: desktop.executable, args: [root], env: { ...process.env, TRAJDBG_USER_DATA: mkdtempSync(join(tmpdir(), 'trajdbg-e2e-user-')) } });
+      const window: Page = await electronApp.firstWindow();
+      await use(new AppPage(window));
+      await electronApp.close();
+      return;
+    }
+    const served = await serveApp({
+      version: 'e2e',
+      rendererDir: join(root, 'out/renderer'),
+      runsDir: mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-')),
+      settings: { load: () => null, save: () => {} },
+      secrets: memorySecretStore(),
+    });
+    await page.goto(served.url);
+    await use(new AppPage(page));
+    await served.close();
+  },
+  // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
+  // eslint-disable-next-line no-empty-pattern
+  scriptedServer: async ({}, use) => {
+    const servers: ScriptedServer[] = [];
+    await use(async (script) => {
+      const server = await startScriptedServer({ script: loadScript(script) });
+      servers.push(server);
+      return server;
+    });
+    await Promise.all(servers.map((s) => s.close()));
+  },
+});
+
+export { expect } from '@playwright/test';
