@@ -47,7 +47,12 @@ describe('the API service', () => {
     const end = await ended(runId);
     expect(end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 6 });
     expect(events.some((e) => e.type === 'model_delta')).toBe(true);
-    const { events: caughtUp } = await api.handlers['run.events']({ runId, fromSeq: 0 });
+    const { events: caughtUp, complete } = await api.handlers['run.events']({ runId, fromSeq: 0, limit: 5000 });
+    expect(complete).toBe(true);
+    const firstPage = await api.handlers['run.events']({ runId, fromSeq: 0, limit: 10 });
+    expect(firstPage).toEqual({ events: caughtUp.slice(0, 10), complete: false });
+    const secondPage = await api.handlers['run.events']({ runId, fromSeq: firstPage.events.at(-1)!.seq + 1, limit: 5000 });
+    expect([...firstPage.events, ...secondPage.events]).toEqual(caughtUp);
     expect(caughtUp).toEqual(events.filter((e) => e.runId === runId && e.type !== 'model_delta'));
     const files = readdirSync(runsDir);
     expect(files).toHaveLength(1);

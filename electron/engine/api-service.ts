@@ -42,6 +42,18 @@ interface ManagedRun {
   finished: Promise<void>;
 }
 
+/** Index of the first event with a sequence number of at least `seq` (events are in order). */
+function firstAtOrAfter(events: readonly RunEvent[], seq: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The system and user prompt of the New run form as initial messages. */
 function promptMessages(prompt: RunSettings['prompt']): ChatMessage[] {
   const messages: ChatMessage[] = [];
@@ -175,8 +187,10 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       find(runId).handle.setBreakpoints(breakpoints);
       return {};
     },
-    async 'run.events'({ runId, fromSeq }) {
-      return { events: find(runId).events.filter((event) => event.seq >= fromSeq) };
+    async 'run.events'({ runId, fromSeq, limit }) {
+      const { events } = find(runId);
+      const start = firstAtOrAfter(events, fromSeq);
+      return { events: events.slice(start, start + limit), complete: start + limit >= events.length };
     },
     async 'run.list'() {
       const summaries: RunSummary[] = [...runs.entries()].map(([runId, run]) => {

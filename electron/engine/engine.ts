@@ -200,6 +200,9 @@ class LoopRun implements RunHandle {
     });
     this.syncIndex();
     for (let turn = 1; turn <= config.maxTurns; turn++) {
+      // Let I/O run between turns: a replay's model and tools answer at once, and without this a
+      // long replay would hold the event loop (and every socket and window waiting on it).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.emit({ type: 'turn_started', turn });
       await this.checkpoint(turn, 'before_model');
       const view = this.index.view();

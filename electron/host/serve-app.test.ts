@@ -39,8 +39,9 @@ describe('serveApp: the real API service behind the host', () => {
 
       ws.send(JSON.stringify({ id: 3, method: 'run.demo', params: {} }));
       const { result } = (await until(() => messages.find((m) => m.id === 3))) as { result: { runId: string } };
-      const finished = (await until(() => messages.find((m) => (m.event as { type?: string } | undefined)?.type === 'run_finished'))) as { event: { runId: string } };
-      expect(finished.event.runId).toBe(result.runId);
+      const pushed = () => messages.flatMap((m) => (m.events as Array<{ type: string; runId: string }> | undefined) ?? []);
+      const finished = (await until(() => pushed().find((e) => e.type === 'run_finished'))) as { runId: string };
+      expect(finished.runId).toBe(result.runId);
       expect(readdirSync(runsDir)).toHaveLength(1);
       ws.close();
     } finally {

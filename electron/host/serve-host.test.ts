@@ -50,7 +50,7 @@ function fakeService() {
   handlers['run.events'] = async (params) => {
     calls.push({ method: 'run.events', params });
     if (params.runId === 'gone') throw new Error('no run with id gone');
-    return { events: [] };
+    return { events: [], complete: true };
   };
   const service: ApiService = {
     handlers,
@@ -324,8 +324,8 @@ describe('serve host: WebSocket', () => {
     ws.send(JSON.stringify({ id: 1, method: 'app.info', params: {} }));
     expect(await next()).toEqual({ id: 1, result: { mode: 'serve', version: '9.9.9', keyStorage: 'memory' } });
     ws.send(JSON.stringify({ id: 2, method: 'run.events', params: { runId: 'r1' } }));
-    expect(await next()).toEqual({ id: 2, result: { events: [] } });
-    expect(calls.at(-1)).toEqual({ method: 'run.events', params: { runId: 'r1', fromSeq: 0 } });
+    expect(await next()).toEqual({ id: 2, result: { events: [], complete: true } });
+    expect(calls.at(-1)).toEqual({ method: 'run.events', params: { runId: 'r1', fromSeq: 0, limit: 5000 } });
     ws.close();
   });
 
@@ -364,14 +364,14 @@ describe('serve host: WebSocket', () => {
     ws.close();
   });
 
-  it('pushes every run event to every connected socket', async () => {
+  it('pushes every run event to every connected socket, in order, batched per tick', async () => {
     const { port, cookie, emit, host } = await start();
     const a = await connected(port, cookie);
     const b = await connected(port, cookie);
     const events = [1, 2, 3].map((seq) => ({ runId: 'r1', seq, time: seq, type: 'turn_started', turn: seq }) as RunEvent);
     for (const event of events) emit(event);
     for (const socket of [a, b]) {
-      for (const event of events) expect(await socket.next()).toEqual({ event });
+      expect(await socket.next()).toEqual({ events });
     }
     const closed = [a, b].map((s) => new Promise<number>((resolve) => s.ws.once('close', (code) => resolve(code))));
     await host.close();
@@ -390,7 +390,10 @@ describe('serve host: WebSocket', () => {
     const closedWith = new Promise<number>((resolve) => slow.once('close', (code) => resolve(code)));
     raw!.pause(); // a page that stopped reading
     const big = 'x'.repeat(1024 * 1024);
-    for (let seq = 0; seq < 48; seq++) emit({ runId: 'r1', seq, time: 0, type: 'model_delta', turn: 1, delta: { kind: 'content', text: big } } as unknown as RunEvent);
+    for (let seq = 0; seq < 48; seq++) {
+      emit({ runId: 'r1', seq, time: 0, type: 'model_delta', turn: 1, delta: { kind: 'content', text: big } } as unknown as RunEvent);
+      await new Promise((resolve) => setImmediate(resolve)); // one pushed frame per tick
+    }
     expect(lines.some((line) => line.includes('fell more than 32 MiB behind'))).toBe(true);
     raw!.resume();
     expect(await closedWith).toBe(1013);

@@ -209,10 +209,19 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   }
 
+  // Events are queued and pushed once per tick: a fast run (a replay) emits thousands per second.
+  let queued: RunEvent[] = [];
   function pushEvent(event: RunEvent): void {
+    if (wss.clients.size === 0) return;
+    if (queued.length === 0) setImmediate(flushEvents);
+    queued.push(event);
+  }
+
+  function flushEvents(): void {
+    const events = queued;
+    queued = [];
     try {
-      if (wss.clients.size === 0) return;
-      const text = JSON.stringify({ event });
+      const text = JSON.stringify({ events });
       for (const ws of wss.clients) {
         if (ws.readyState !== WebSocket.OPEN) continue;
         ws.send(text);
@@ -223,7 +232,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       }
     } catch (error) {
       // Never let a transport problem reach the engine that emitted the event.
-      log(`serve: could not push a run event: ${messageOf(error)}`);
+      log(`serve: could not push run events: ${messageOf(error)}`);
     }
   }
 

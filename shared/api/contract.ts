@@ -104,8 +104,14 @@ export const apiMethods = {
   /** Pause, resume (run), step one turn, or stop a run. */
   'run.control': { params: runRef.extend({ action: z.enum(['pause', 'resume', 'step', 'stop']) }), result: nothing },
   'run.breakpoints': { params: runRef.extend({ breakpoints: breakpointsSchema }), result: nothing },
-  /** The run's events from a sequence number on (to catch up after connecting). */
-  'run.events': { params: runRef.extend({ fromSeq: z.number().int().nonnegative().default(0) }), result: z.object({ events: z.array(runEventSchema) }) },
+  /**
+   * The run's recorded events from a sequence number on, at most `limit` of them (to catch up
+   * after connecting, a page at a time); `complete` says whether these reach the last one so far.
+   */
+  'run.events': {
+    params: runRef.extend({ fromSeq: z.number().int().nonnegative().default(0), limit: positiveInt.max(50_000).default(5_000) }),
+    result: z.object({ events: z.array(runEventSchema), complete: z.boolean() }),
+  },
   'run.list': { params: nothing, result: z.object({ runs: z.array(runSummarySchema) }) },
 } as const;
 
