@@ -20,11 +20,10 @@ interface BrowserElement {
   scrollTop: number;
   readonly scrollHeight: number;
   readonly clientHeight: number;
-  querySelectorAll(selector: string): Iterable<BrowserElement>;
+  querySelector(selector: string): BrowserElement | null;
 }
 declare const document: { querySelector(selector: string): BrowserElement | null };
 declare const window: unknown;
-declare function getComputedStyle(element: BrowserElement): { overflowY: string };
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 declare class PerformanceObserver {
   constructor(callback: (list: { getEntries(): Array<{ duration: number }> }) => void);
@@ -42,7 +41,7 @@ async function replay(app: ServeApp, turns: number): Promise<void> {
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as WireServerMessage;
       if ('error' in message) throw new Error(message.error.message);
-      if ('event' in message && message.event.type === 'run_finished') ok();
+      if ('events' in message && message.events.some((e) => e.type === 'run_finished')) ok();
     }),
   );
   socket.send(JSON.stringify({ id: 1, method: 'run.replay', params: { title: `${turns} turns`, messages: generateTrajectory(turns), maxContextTokens: 8000 } }));
@@ -58,9 +57,14 @@ async function measure(page: Page, url: string, turns: number) {
   await trajectory.getByText(/./).first().waitFor();
   const firstPaintMs = Date.now() - started;
   const rows = await page.getByRole('region', { name: 'Turns' }).getByRole('listitem').count();
+  // The rest of the run loads in pages after the first paint; scroll once all of it is in.
+  await page.getByRole('status').filter({ hasText: /^Finished/ }).waitFor({ timeout: 120_000 });
+  const loadedMs = Date.now() - started;
   const scroll = await page.evaluate(async () => {
     const region = document.querySelector('[aria-label="Trajectory"]')!;
-    const scroller = [region, ...region.querySelectorAll('*')].find((el) => el.scrollHeight > el.clientHeight + 10 && getComputedStyle(el).overflowY !== 'visible')!;
+    const scroller = region.querySelector('[data-virtual-scroller]')!;
+    scroller.scrollTop = 0;
+    for (let i = 0; i < 10; i++) await new Promise(requestAnimationFrame);
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];
     const startedAt = performance.now();
@@ -78,13 +82,13 @@ async function measure(page: Page, url: string, turns: number) {
     await new Promise((r) => setTimeout(r, 200));
     return { frames, longestFrame, longTasks: w.__longTasks, scrollMs: performance.now() - startedAt, height: scroller.scrollHeight };
   });
-  return { turns, firstPaintMs, rows, ...scroll };
+  return { turns, firstPaintMs, loadedMs, rows, ...scroll };
 }
 
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   console.log(`renderer: headless Chromium ${browser.version()}, serve mode, 1440x900`);
-  console.log('turns   first paint ms   turn rows in DOM   scroll frames   longest frame ms   longest task ms   tasks over 50 ms');
+  console.log('turns   first paint ms   all loaded ms   turn rows in DOM   scroll frames   longest frame ms   longest task ms   tasks over 50 ms');
   for (const turns of [1000, 5000, 10000]) {
     const app = await serveApp({ version: 'bench', rendererDir: join(root, 'out/renderer'), runsDir: mkdtempSync(join(tmpdir(), 'trajdbg-bench-')), settings: { load: () => null, save: () => {} }, secrets: memorySecretStore() });
     try {
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
       });
       const r = await measure(page, app.url, turns);
       const longest = r.longTasks.length ? Math.max(...r.longTasks) : 0;
-      console.log(`${String(turns).padStart(5)}   ${String(r.firstPaintMs).padStart(14)}   ${String(r.rows).padStart(16)}   ${String(r.frames).padStart(13)}   ${r.longestFrame.toFixed(1).padStart(16)}   ${longest.toFixed(0).padStart(15)}   ${String(r.longTasks.length).padStart(16)}`);
+      console.log(`${String(turns).padStart(5)}   ${String(r.firstPaintMs).padStart(14)}   ${String(r.loadedMs).padStart(13)}   ${String(r.rows).padStart(16)}   ${String(r.frames).padStart(13)}   ${r.longestFrame.toFixed(1).padStart(16)}   ${longest.toFixed(0).padStart(15)}   ${String(r.longTasks.length).padStart(16)}`);
       await page.close();
     } finally {
       await app.close();

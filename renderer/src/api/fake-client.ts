@@ -63,7 +63,8 @@ export class FakeClient implements EngineClient {
     return this.defaultReply(method, params) as ApiResult<M>;
   }
 
-  private defaultReply(method: ApiMethod, params: unknown): unknown {
+  /** What the fake answers when a test has not scripted `replies[method]`. */
+  defaultReply(method: ApiMethod, params: unknown): unknown {
     switch (method) {
       case 'app.info':
         return { mode: 'serve', version: 'test', keyStorage: 'memory' };
@@ -72,8 +73,9 @@ export class FakeClient implements EngineClient {
       case 'run.list':
         return { runs: [...this.runs.values()].map((r) => r.summary) };
       case 'run.events': {
-        const { runId, fromSeq = 0 } = params as { runId: string; fromSeq?: number };
-        return { events: (this.runs.get(runId)?.events ?? []).filter((e) => e.seq >= fromSeq && e.type !== 'model_delta') };
+        const { runId, fromSeq = 0, limit = 5_000 } = params as { runId: string; fromSeq?: number; limit?: number };
+        const events = (this.runs.get(runId)?.events ?? []).filter((e) => e.seq >= fromSeq && e.type !== 'model_delta');
+        return { events: events.slice(0, limit), complete: events.length <= limit };
       }
       case 'run.start':
       case 'run.demo':

@@ -69,15 +69,15 @@ describe('WebSocket client', () => {
     const seen: string[] = [];
     client.onEvent((event) => seen.push(event.type));
     socket.open();
-    socket.receive({ event: { type: 'turn_started', turn: 1, runId: 'r', seq: 1, time: 0 } });
-    socket.receive({ event: { type: 'turn_started', turn: 0, runId: 'r', seq: 2, time: 0 } });
-    expect(seen).toEqual(['turn_started']);
+    socket.receive({ events: [{ type: 'turn_started', turn: 1, runId: 'r', seq: 1, time: 0 }, { type: 'turn_started', turn: 0, runId: 'r', seq: 2, time: 0 }] });
+    socket.receive({ events: [{ type: 'turn_finished', turn: 1, runId: 'r', seq: 3, time: 0 }] });
+    expect(seen).toEqual(['turn_started', 'turn_finished']);
     expect(consoleError).toHaveBeenCalledWith('dropped a malformed run event', expect.anything());
     consoleError.mockRestore();
   });
 
-  it('reports the disconnection and fails pending and later calls', async () => {
-    const client = createWsClient('ws://h/api', Socket);
+  it('reports the disconnection and fails pending and later calls once it gives up', async () => {
+    const client = createWsClient('ws://h/api', Socket, []);
     const socket = FakeSocket.last;
     const states: string[] = [];
     client.onConnectionChange((state) => states.push(state));
@@ -87,5 +87,37 @@ describe('WebSocket client', () => {
     expect(states).toEqual(['open', 'closed']);
     await expect(pending).rejects.toThrow(DISCONNECTED);
     await expect(client.call('run.list', {})).rejects.toThrow(DISCONNECTED);
+  });
+
+  it('reconnects after a lost connection, failing only the calls that were pending', async () => {
+    vi.useFakeTimers();
+    try {
+      const client = createWsClient('ws://h/api', Socket, [100, 200]);
+      const states: string[] = [];
+      client.onConnectionChange((state) => states.push(state));
+      const first = FakeSocket.last;
+      first.open();
+      const pending = client.call('run.list', {});
+      first.close();
+      await expect(pending).rejects.toThrow(DISCONNECTED);
+      const queued = client.call('app.info', {});
+      vi.advanceTimersByTime(100);
+      const second = FakeSocket.last;
+      expect(second).not.toBe(first);
+      second.open();
+      expect(second.sent.map((f) => f.method)).toEqual(['app.info']);
+      second.receive({ id: second.sent[0]!.id, result: { mode: 'serve', version: 't', keyStorage: 'memory' } });
+      await expect(queued).resolves.toMatchObject({ version: 't' });
+      expect(states).toEqual(['open', 'connecting', 'open']);
+      // Attempts that keep failing end in 'closed'.
+      second.close();
+      vi.advanceTimersByTime(100);
+      FakeSocket.last.close();
+      vi.advanceTimersByTime(200);
+      FakeSocket.last.close();
+      expect(states.at(-1)).toBe('closed');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -17,19 +17,25 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** How long to wait before each reconnection attempt; after the last, the client gives up. */
+export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
+
 /**
  * The API over a WebSocket (serve mode, shared/api/wire.ts): each request carries its own id and
- * is answered once; run events are pushed. The serve host authenticates the socket by the cookie
- * it set with the page, so the browser's same-origin handshake is all that is needed.
+ * is answered once; run events are pushed in batches. The serve host authenticates the socket by
+ * the cookie it set with the page, so the browser's same-origin handshake is all that is needed.
+ * A lost connection is retried (the host closes a socket that falls behind; a laptop sleeps);
+ * calls pending when it dropped fail, and the store catches up on what was missed.
  */
-export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket): EngineClient {
+export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket, retryDelaysMs: readonly number[] = RECONNECT_DELAYS_MS): EngineClient {
   const events = new Listeners<RunEvent>();
   const connectionChanges = new Listeners<ConnectionState>();
   const pending = new Map<number, Pending>();
   const unsent: string[] = [];
   let nextId = 1;
   let connection: ConnectionState = 'connecting';
-  const socket = new Socket(url);
+  let failures = 0;
+  let socket: WebSocket;
 
   function setConnection(state: ConnectionState): void {
     if (connection === state) return;
@@ -37,17 +43,7 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
     connectionChanges.emit(state);
   }
 
-  socket.addEventListener('open', () => {
-    setConnection('open');
-    for (const frame of unsent.splice(0)) socket.send(frame);
-  });
-  socket.addEventListener('close', () => {
-    setConnection('closed');
-    for (const call of pending.values()) call.reject(new Error(DISCONNECTED));
-    pending.clear();
-    unsent.length = 0;
-  });
-  socket.addEventListener('message', (message: MessageEvent) => {
+  function onMessage(message: MessageEvent): void {
     let data: WireServerMessage;
     try {
       data = JSON.parse(String(message.data)) as WireServerMessage;
@@ -55,9 +51,11 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
       console.error('dropped a frame that is not JSON');
       return;
     }
-    if ('event' in data) {
-      const event = parseRunEvent(data.event);
-      if (event) events.emit(event);
+    if ('events' in data) {
+      for (const pushed of data.events) {
+        const event = parseRunEvent(pushed);
+        if (event) events.emit(event);
+      }
       return;
     }
     const call = pending.get(data.id);
@@ -71,8 +69,34 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
         call.reject(error as Error);
       }
     }
-  });
+  }
 
+  function onClose(): void {
+    for (const call of pending.values()) call.reject(new Error(DISCONNECTED));
+    pending.clear();
+    unsent.length = 0;
+    const delay = retryDelaysMs[failures];
+    if (delay === undefined) {
+      setConnection('closed');
+      return;
+    }
+    failures++;
+    setConnection('connecting');
+    setTimeout(connect, delay);
+  }
+
+  function connect(): void {
+    socket = new Socket(url);
+    socket.addEventListener('open', () => {
+      failures = 0;
+      setConnection('open');
+      for (const frame of unsent.splice(0)) socket.send(frame);
+    });
+    socket.addEventListener('close', onClose);
+    socket.addEventListener('message', onMessage);
+  }
+
+  connect();
   return {
     get connection() {
       return connection;

@@ -17,6 +17,8 @@ export interface EngineSlice {
   actionError: string | null;
   /** Attaches the client, then catches up: app info, the run list and the latest run's events. */
   connect(client: EngineClient): Promise<void>;
+  /** After a reconnect: refresh the run list and fetch what was pushed while the connection was down. */
+  resync(): Promise<void>;
   refreshRunList(): Promise<void>;
   startDemo(): Promise<void>;
   /** Starts a run from the New run form; rejects with the engine's error for the form to show. */
@@ -67,7 +69,11 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
 
     async connect(client) {
       set({ client, connection: client.connection });
-      client.onConnectionChange((connection) => set({ connection }));
+      client.onConnectionChange((connection) => {
+        const reconnected = connection === 'open' && get().connection !== 'open';
+        set({ connection });
+        if (reconnected) void get().resync();
+      });
       client.onEvent((event) => get().receiveEvent(event));
       await attempt('Could not reach the engine', async () => {
         const [appInfo, { runs }] = await Promise.all([client.call('app.info', {}), client.call('run.list', {})]);
@@ -77,6 +83,16 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
         // The selected run and runs still going are caught up now; ended ones when selected.
         const now = runs.filter((r) => r.state !== 'ended' || r.runId === get().selectedRunId);
         await Promise.all(now.map((r) => get().catchUp(r.runId)));
+      });
+    },
+
+    async resync() {
+      for (const view of Object.values(get().runs)) view.feed.resync();
+      await attempt('Could not reach the engine', async () => {
+        await get().refreshRunList();
+        const selected = get().selectedRunId;
+        const stale = Object.values(get().runs).filter((v) => v.feed.catchUp === 'needed' && (v.feed.runId === selected || !v.feed.snapshot?.end));
+        await Promise.all(stale.map((v) => get().catchUp(v.feed.runId)));
       });
     },
 

@@ -48,22 +48,32 @@ export class RunFeed {
 
   /** Takes one pushed event. */
   receive(event: RunEvent): void {
-    if (!this.state.started && event.type !== 'run_started') {
+    // A run seen from its first event needs no catch-up.
+    if (event.type === 'run_started' && !this.state.started) this.catchUp = 'done';
+    // Until the earlier events are in, later ones wait: applying them first would leave a gap.
+    if (this.catchUp !== 'done') {
       this.held.push(event);
       return;
     }
-    // A run seen from its first event needs no catch-up.
-    if (event.type === 'run_started') this.catchUp = 'done';
     this.apply(event);
   }
 
-  /** Takes what `run.events` returned, then the pushed events that waited for it. */
-  receiveCatchUp(events: readonly RunEvent[]): void {
+  /**
+   * Takes one page of what `run.events` returned; after the last page, the pushed events that
+   * waited for it.
+   */
+  receiveCatchUp(events: readonly RunEvent[], complete: boolean): void {
     for (const event of events) this.apply(event);
+    if (!complete) return;
     const held = this.held.sort((a, b) => a.seq - b.seq);
     this.held = [];
     for (const event of held) this.apply(event);
     this.catchUp = 'done';
+  }
+
+  /** After a lost connection: events pushed meanwhile were missed, so fetch from where this left off. */
+  resync(): void {
+    if (this.catchUp === 'done' && !this.snapshot?.end) this.catchUp = 'needed';
   }
 
   /** The live reply after the deltas buffered since `previous` was published. */

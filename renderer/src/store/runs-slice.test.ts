@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClient } from '../api/fake-client.js';
-import { RunBuilder } from '../test/run-builder.js';
+import type { RunEvent } from '../../../shared/run/events.js';
+import { RunBuilder, toolCall } from '../test/run-builder.js';
 import { setFrameScheduler } from './frame.js';
 import { useStore } from './store.js';
 
@@ -79,7 +80,7 @@ describe('runs slice', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     client.replies['run.events'] = async ({ runId }) => {
       await gate;
-      return { events: run.events.filter((e) => e.runId === runId) };
+      return { events: run.events.filter((e) => e.runId === runId), complete: true };
     };
     const from = run.events.length;
     run.turn({ reply: { content: 'two' } });
@@ -92,5 +93,27 @@ describe('runs slice', () => {
     expect(snapshot.turns.map((t) => t.turn)).toEqual([1, 2]);
     expect(snapshot.messages.map((m) => m.content)).toEqual(['go', 'one', 'two']);
     expect(useStore.getState().selectedRunId).toBe('late');
+  });
+
+  it('catches up a long run a page at a time, holding live events until the last page', async () => {
+    const client = new FakeClient();
+    await useStore.getState().connect(client);
+    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
+    for (let i = 1; i <= 900; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+    client.addRun(run.events);
+    const pages: number[] = [];
+    const paged = client.replies['run.events'];
+    client.replies['run.events'] = async (params) => {
+      const page = (await (paged ? paged(params) : client.defaultReply('run.events', params))) as { events: RunEvent[]; complete: boolean };
+      pages.push(page.events.length);
+      // A live event of a later turn arrives while the catch-up is under way.
+      if (pages.length === 1) client.emit(run.events.at(-1)!);
+      return page;
+    };
+    await useStore.getState().catchUp('long');
+    expect(pages.length).toBeGreaterThan(1);
+    const snapshot = useStore.getState().runs.long!.feed.snapshot!;
+    expect(snapshot.turns).toHaveLength(900);
+    expect(snapshot.lastSeq).toBe(run.events.at(-1)!.seq);
   });
 });

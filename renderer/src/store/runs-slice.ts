@@ -24,6 +24,11 @@ export interface RunsSlice {
   flushUpdates(): void;
 }
 
+/** Events of the first `run.events` page: enough for a screenful of turns, quick to show. */
+const FIRST_PAGE = 500;
+/** Events per later page (several hundred turns), applied between paints. */
+const CATCH_UP_PAGE = 3_000;
+
 /** Builds the runs slice. */
 export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
   function viewOf(runId: string): { view: RunView; isNew: boolean } {
@@ -55,10 +60,16 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
       feed.catchUp = 'loading';
       feed.catchingUp = (async () => {
         try {
-          const { events } = await client.call('run.events', { runId, fromSeq: feed.nextSeq });
-          feed.receiveCatchUp(events);
-          feed.dirty = true;
-          get().flushUpdates();
+          // A page at a time, painting in between: a long run shows its first turns at once.
+          for (let complete = false, pages = 0; !complete; pages++) {
+            const limit = pages === 0 ? FIRST_PAGE : CATCH_UP_PAGE;
+            const page = await client.call('run.events', { runId, fromSeq: feed.nextSeq, limit });
+            feed.receiveCatchUp(page.events, page.complete);
+            feed.dirty = true;
+            get().flushUpdates();
+            complete = page.complete;
+            if (!complete) await new Promise((resolve) => setTimeout(resolve, 0));
+          }
         } catch (error) {
           feed.catchUp = 'needed';
           get().reportError(`Could not load the run: ${error instanceof Error ? error.message : String(error)}`);

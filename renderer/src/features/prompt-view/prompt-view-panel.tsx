@@ -15,6 +15,8 @@ import { TokenMeter } from './token-meter.js';
 function PromptList({ items, trajectory }: { items: readonly PromptItem[]; trajectory: readonly ChatMessage[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
+    // Render measured rows in React's own batch rather than a synchronous flush per scroll event.
+    useFlushSync: false,
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (items[index]?.kind === 'dropped' ? 40 : 96),

@@ -27,6 +27,7 @@ function describeEnd(s: RunSnapshot, end: NonNullable<RunSnapshot['end']>): stri
 export function describeRunState(connection: ConnectionState, runSelected: boolean, s: RunSnapshot | null): string {
   if (connection === 'closed') return 'Disconnected from the engine';
   if (!runSelected) return connection === 'connecting' ? 'Connecting to the engine' : 'No run';
+  if (connection === 'connecting') return 'Reconnecting to the engine';
   if (!s) return 'Loading run';
   if (s.end) return describeEnd(s, s.end);
   if (s.pausedAt) {

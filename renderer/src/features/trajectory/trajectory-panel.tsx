@@ -21,6 +21,8 @@ function TrajectoryList({ snapshot, live }: { snapshot: RunSnapshot; live: LiveR
   const initial = initialCount(snapshot);
   const currentTurn = selectedTurn ?? (snapshot.turns.length || null);
   const virtualizer = useVirtualizer({
+    // Render measured rows in React's own batch rather than a synchronous flush per scroll event.
+    useFlushSync: false,
     count: initial + snapshot.turns.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (index < initial ? 120 : 320),

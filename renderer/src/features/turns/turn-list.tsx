@@ -10,6 +10,8 @@ export function TurnList({ snapshot, turns, currentTurn }: { snapshot: RunSnapsh
   const scrollRef = useRef<HTMLDivElement>(null);
   const selectTurn = useStore((s) => s.selectTurn);
   const virtualizer = useVirtualizer({
+    // Render measured rows in React's own batch rather than a synchronous flush per scroll event.
+    useFlushSync: false,
     count: turns.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 64,
