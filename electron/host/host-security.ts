@@ -6,10 +6,8 @@ import { isIP } from 'node:net';
  * cross-site WebSocket hijacking) and the rate limit on wrong tokens.
  */
 
-/** The Content-Security-Policy of every HTML page the host serves (the renderer must live within it). */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-  "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/** The Content-Security-Policy of every HTML page the host serves (one policy for desktop and serve mode). */
+export { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
 
 /** The cookie that carries the token once the browser has opened the printed URL. */
 export const TOKEN_COOKIE = 'trajdbg_token';

@@ -74,7 +74,7 @@ describe('registerApi', () => {
     handlers['run.events']!.mockResolvedValueOnce({ events: [] });
     registerApi(service, fakeWindow().window);
     await expect(invoke('run.events', { runId: 'r1' })).resolves.toEqual({ events: [] });
-    expect(handlers['run.events']).toHaveBeenCalledExactlyOnceWith({ runId: 'r1', fromSeq: 0 });
+    expect(handlers['run.events']).toHaveBeenCalledExactlyOnceWith({ runId: 'r1', fromSeq: 0, limit: 5000 });
     await invoke('run.list', undefined);
     expect(handlers['run.list']).toHaveBeenCalledExactlyOnceWith({});
   });
