@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { memorySecretStore } from '../engine/settings.js';
 import { serveApp, type ServeApp } from '../host/serve-app.js';
-import { fileSettingsStore, settingsFilePath } from '../host/settings-file.js';
+import { fileSettingsStore, settingsFilePath } from '../engine/settings-file.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';
 

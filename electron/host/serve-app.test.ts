@@ -7,7 +7,7 @@ import { WIRE_PATH } from '../../shared/api/wire.js';
 import { memorySecretStore } from '../engine/settings.js';
 import { TOKEN_COOKIE } from './host-security.js';
 import { serveApp } from './serve-app.js';
-import { fileSettingsStore } from './settings-file.js';
+import { fileSettingsStore } from '../engine/settings-file.js';
 
 describe('serveApp: the real API service behind the host', () => {
   it('answers app.info and runs the demo with its events pushed over the WebSocket', async () => {

@@ -23,7 +23,8 @@ import {
   tokenMatches,
   urlHostname,
 } from './host-security.js';
-import { contentTypeOf, lookupStaticFile } from './static-files.js';
+import { contentTypeOf } from '../../shared/web/content-types.js';
+import { lookupStaticFile } from './static-files.js';
 
 /**
  * Serve mode: the renderer's files and the API (over a WebSocket at {@link WIRE_PATH}) on one

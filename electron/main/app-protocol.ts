@@ -1,29 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { protocol, type Session } from 'electron';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
+import { contentTypeOf } from '../../shared/web/content-types.js';
 
 /** Headers every app:// response carries, errors included. */
 function baseHeaders(): Record<string, string> {
@@ -78,7 +58,7 @@ export function createAppProtocolHandler(rootDir: string): (request: Request) =>
     try {
       if (!(await stat(file)).isFile()) return notFound();
       const body = await readFile(file);
-      const headers = { ...baseHeaders(), 'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' };
+      const headers = { ...baseHeaders(), 'Content-Type': contentTypeOf(file) };
       return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers });
     } catch {
       return notFound();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { createApiService, type ApiService } from '../engine/api-service.js';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
-import { fileSettingsStore } from './desktop-settings.js';
+import { fileSettingsStore } from '../engine/settings-file.js';
 import { registerApi } from './ipc.js';
 import { installApplicationMenu } from './menu.js';
 import { openSecretStore, type DesktopSecretStore } from './secret-store.js';
@@ -52,7 +52,8 @@ async function onReady(): Promise<void> {
   service = createApiService({
     mode: 'desktop',
     version: app.getVersion(),
-    settings: fileSettingsStore(userData),
+    // A corrupt settings file is set aside and reported, never silently reset.
+    settings: fileSettingsStore(join(userData, 'settings.json'), { warn: (line) => console.error(line) }),
     secrets,
     runsDir: join(userData, 'runs'),
   });

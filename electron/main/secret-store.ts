@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { memorySecretStore, type SecretStore } from '../engine/settings.js';
-import { writeFileAtomic } from './atomic-file.js';
-import type { Reporter } from './desktop-settings.js';
+import { writeFileAtomic } from '../engine/atomic-file.js';
 
+
+/** Where problems are reported (console in the app, a spy in tests). */
+export type Reporter = Pick<Console, 'error' | 'warn'>;
 /** The part of Electron's safeStorage the secret store uses (the asynchronous API). */
 export interface SafeStorageApi {
   isAsyncEncryptionAvailable(): Promise<boolean>;

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { runSettingsSchema, type RunSettings } from '../../shared/api/contract.js';
-import type { SettingsStore } from '../engine/settings.js';
+import { writeFileAtomic } from './atomic-file.js';
+import type { SettingsStore } from './settings.js';
 
 /** `$XDG_CONFIG_HOME/trajdbg/settings.json`, else `~/.config/trajdbg/settings.json`. */
 export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -63,21 +63,7 @@ export function fileSettingsStore(path: string, options: FileSettingsOptions = {
       return withoutKey(parsed.data);
     },
     save(settings: RunSettings): void {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        const fd = openSync(temp, 'wx', 0o600);
-        try {
-          writeSync(fd, `${JSON.stringify(withoutKey(settings), null, 2)}\n`);
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
-        renameSync(temp, path);
-      } catch (error) {
-        rmSync(temp, { force: true });
-        throw error;
-      }
+      writeFileAtomic(path, `${JSON.stringify(withoutKey(settings), null, 2)}\n`, 0o600);
     },
   };
 }

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
  * old content or the new, never half of it, even if the app dies mid-write.
  */
 export function writeFileAtomic(file: string, data: string, mode = 0o644): void {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, data, { mode, flush: true });
