@@ -36,6 +36,8 @@ test('step the demo loop turn by turn, see tool errors, and read what the model 
   await expect(app.metrics.getByText(/Turns used\s*6/)).toBeVisible();
   await expect(app.metrics.getByText(/Attempted\s*6/)).toBeVisible();
   await expect(app.metrics.getByText(/Schema valid\s*5/)).toBeVisible();
+  // The failed read of draft.md counts as an exec error but the reference leaves it out of tool_errors: shown apart.
+  await expect(app.metrics.getByRole('list', { name: /not in tool_errors/ }).getByRole('button', { name: 'Turn 3: read_file: file not found: draft.md' })).toBeVisible();
   // The tool errors list jumps to the turn of an error.
   await app.metrics.getByRole('button', { name: /web_search/ }).click();
   await expect(app.turn(4)).toHaveAttribute('aria-current', 'true');
@@ -54,4 +56,17 @@ test('the keyboard moves between turns and the find box filters them', async ({ 
   await expect(app.turn(1)).toHaveAttribute('aria-current', 'true');
   await page.getByRole('checkbox', { name: 'Errors only' }).check();
   await expect(app.turns.getByRole('listitem')).toHaveCount(2);
+});
+
+test('the raw request of a turn opens in the read-only editor, loaded offline under the CSP', async ({ app, page }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  await app.turn(2).click();
+  await app.promptView.getByRole('button', { name: 'Raw request' }).click();
+  const editor = app.promptView.getByRole('textbox', { name: /Raw request of turn 2/ });
+  await expect(editor).toBeAttached();
+  await expect(app.promptView.locator('.view-lines')).toContainText('"role": "system"');
+  expect(errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
 });

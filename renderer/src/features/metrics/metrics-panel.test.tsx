@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useStore } from '../../store/store.js';
 import { errorsRun, truncatedRun } from '../../test/fixtures.js';
 import { renderApp } from '../../test/render-app.js';
+import { RunBuilder, toolCall, toolNamed } from '../../test/run-builder.js';
 
 function metrics() {
   return screen.getByRole('region', { name: 'Metrics' });
@@ -37,6 +38,26 @@ describe('Metrics', () => {
       .find((r) => within(r).getByRole('button').getAttribute('aria-current') === 'true')!;
     expect(within(current).getByText('Turn 2')).toBeTruthy();
     expect(within(screen.getByRole('region', { name: 'Prompt view' })).getByText('Turn 2 prompt')).toBeTruthy();
+  });
+
+  it('lists failed calls the reference leaves out of tool_errors, so the oddity is visible', async () => {
+    const user = userEvent.setup();
+    const run = new RunBuilder('run-odd', [{ role: 'user', content: 'go' }], { tools: [toolNamed('read_file')] })
+      .turn({ reply: { content: '', tool_calls: [toolCall('c1', 'read_file', '{"path": "draft.md"}')] }, results: ['{"error": "file not found: draft.md"}'] })
+      .turn({ reply: { content: 'done' } })
+      .finish('finished_naturally');
+    await renderApp([run.events]);
+    expect(counter('Exec errors')).toBe('1');
+    expect(within(metrics()).getByText('Tool errors (0)')).toBeTruthy();
+    const unrecorded = within(metrics()).getByRole('list', { name: /not in tool_errors/ });
+    const failure = within(unrecorded).getByRole('button', { name: 'Turn 1: read_file: file not found: draft.md' });
+    await user.click(failure);
+    expect(useStore.getState().selectedTurn).toBe(1);
+  });
+
+  it('shows no such list when every failed call is in tool_errors', async () => {
+    await renderApp([errorsRun().events]);
+    expect(within(metrics()).queryByRole('list', { name: /not in tool_errors/ })).toBeNull();
   });
 
   it('charts tokens per turn against the budget', async () => {

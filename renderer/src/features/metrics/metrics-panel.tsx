@@ -5,7 +5,8 @@ import { ToolErrorList } from './tool-error-list.js';
 
 /** The bottom panel: the run's metrics, its tool errors and tokens per turn (collapsible). */
 export function MetricsPanel() {
-  const snapshot = snapshotOf(useSelectedRunView());
+  const view = useSelectedRunView();
+  const snapshot = snapshotOf(view);
   return (
     <section aria-label="Metrics" className="metrics-panel">
       <details open>
@@ -15,7 +16,7 @@ export function MetricsPanel() {
         {snapshot ? (
           <div className="metrics-body">
             <Counters snapshot={snapshot} />
-            <ToolErrorList errors={snapshot.toolErrors} />
+            <ToolErrorList snapshot={snapshot} version={view?.version ?? 0} />
             <TokensChart snapshot={snapshot} />
           </div>
         ) : (
