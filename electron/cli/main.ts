@@ -1,6 +1,7 @@
 import { REPLAY_USAGE, replayCommand } from './replay-command.js';
 import { RUN_USAGE, runCommand } from './run-command.js';
 import { UsageError } from './usage-error.js';
+import { CONVERT_USAGE, convertCommand } from './convert-command.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { SCRIPTED_SERVER_USAGE, scriptedServerCommand } from './scripted-server-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
@@ -15,6 +16,7 @@ Commands:
   scripted-server  serve a scripted OpenAI-compatible model for tests and demos
   start            open the desktop app (or, where it cannot run, serve the UI)
   serve            serve the debugger UI to a browser on 127.0.0.1
+  convert IN       list or convert the trajectories of a file (hermes, JSONL, chat messages)
 
 Run 'trajdbg <command> --help' for a command's options.`;
 
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[], stderr: (l
   'scripted-server': { usage: SCRIPTED_SERVER_USAGE, run: scriptedServerCommand },
   start: { usage: START_USAGE, run: startCommand },
   serve: { usage: SERVE_USAGE, run: (args, stderr) => serveCommand(args, stderr) },
+  convert: { usage: CONVERT_USAGE, run: (args, stderr) => convertCommand(args, stderr) },
 };
 
 /** The `trajdbg` command line; returns the exit code (0 done, 1 engine failure, 2 bad usage or input). */

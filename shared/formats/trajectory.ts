@@ -1,0 +1,129 @@
+import type { AssistantReply, ChatMessage, ToolCall } from '../model/chat.js';
+import type { AgentResult } from '../run/run-state.js';
+import { extractReasoning } from '../loop/reasoning.js';
+import { normalizeToolArgs } from '../loop/normalize-args.js';
+import { exceptionOutcome, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError } from '../loop/tool-outcome.js';
+
+/** The trajectory file formats the importers read. */
+export type FormatId = 'agent-result' | 'chat-messages' | 'messages-jsonl' | 'hermes-session-jsonl' | 'hermes-sharegpt-jsonl';
+
+/** The `AgentResult` fields besides `messages`, which a file may or may not record. */
+export type AgentResultField = Exclude<keyof AgentResult, 'messages'>;
+
+export const AGENT_RESULT_FIELDS: readonly AgentResultField[] = [
+  'managed_state',
+  'turns_used',
+  'finished_naturally',
+  'reasoning_per_turn',
+  'tool_errors',
+  'tool_calls_attempted',
+  'tool_calls_schema_valid',
+  'tool_calls_executed_ok',
+  'tool_calls_exec_error',
+];
+
+/** One imported trajectory, whatever file it came from. */
+export interface Trajectory {
+  id: string;
+  model: string | null;
+  /** OpenAI chat format; assistant tool calls carry string arguments, reasoning is `reasoning_content`. */
+  messages: ChatMessage[];
+  reward: number | null;
+  /** The AgentResult fields the file itself records. */
+  recorded: Partial<Omit<AgentResult, 'messages'>>;
+  source: { format: FormatId; index: number };
+}
+
+/** The reference AgentResult of a trajectory, and which of its fields were derived rather than recorded. */
+export interface DerivedAgentResult {
+  result: AgentResult;
+  derived: AgentResultField[];
+  recorded: AgentResultField[];
+}
+
+/** The tool message content as the model saw it (non-string content as JSON). */
+function contentText(message: ChatMessage): string {
+  return typeof message.content === 'string' ? message.content : JSON.stringify(message.content ?? '');
+}
+
+/** Pairs each tool call of a turn with its tool message: by id first, then by position (import and replay). */
+export function pairToolResults(calls: readonly ToolCall[], results: readonly ChatMessage[]): Array<string | undefined> {
+  const unused = [...results];
+  const byId = calls.map((call) => {
+    const at = unused.findIndex((m) => call.id !== null && m.tool_call_id === call.id);
+    return at < 0 ? undefined : unused.splice(at, 1)[0];
+  });
+  return byId.map((found) => {
+    const message = found ?? unused.shift();
+    return message === undefined ? undefined : contentText(message);
+  });
+}
+
+/**
+ * The reference AgentResult of a trajectory: recorded fields as the file has them, the others
+ * derived with the engine's rules. Turns are the assistant messages; a tool call whose name is not
+ * in `validNames` (default: every tool name that occurs) is an unknown tool; a known call is
+ * attempted, schema-valid per `normalizeToolArgs`, and classified from its recorded result.
+ */
+export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>): DerivedAgentResult {
+  const messages = t.messages;
+  const names = new Set(validNames ?? messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.function.name) : [])));
+  const reasoning: unknown[] = [];
+  const toolErrors: ToolError[] = [];
+  let attempted = 0;
+  let schemaValid = 0;
+  let executedOk = 0;
+  let execError = 0;
+  let turn = 0;
+  let lastHadCalls = false;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    if (message.role !== 'assistant') continue;
+    turn += 1;
+    reasoning.push(extractReasoning(message as AssistantReply));
+    const calls = message.tool_calls ?? [];
+    lastHadCalls = calls.length > 0;
+    const results: ChatMessage[] = [];
+    for (let j = i + 1; j < messages.length && messages[j]!.role === 'tool'; j++) results.push(messages[j]!);
+    const paired = pairToolResults(calls, results);
+    calls.forEach((call, k) => {
+      const { name, arguments: raw } = call.function;
+      if (!names.has(name)) {
+        const outcome = unknownToolOutcome(turn, name, raw, names);
+        execError += 1;
+        if (outcome.toolError) toolErrors.push(outcome.toolError);
+        return;
+      }
+      attempted += 1;
+      if (normalizeToolArgs(name, raw).schemaValid) schemaValid += 1;
+      const result = paired[k];
+      if (result === undefined) return;
+      const exception = recordedExceptionText(result);
+      if (exception !== null) {
+        execError += 1;
+        toolErrors.push(exceptionOutcome(turn, name, raw, exception).toolError!);
+        return;
+      }
+      const outcome = returnedOutcome(turn, name, raw, result);
+      if (outcome.status === 'ok') executedOk += 1;
+      else execError += 1;
+      if (outcome.toolError) toolErrors.push(outcome.toolError);
+    });
+  }
+  const computed: Omit<AgentResult, 'messages'> = {
+    managed_state: null,
+    turns_used: turn,
+    finished_naturally: turn > 0 && !lastHadCalls,
+    reasoning_per_turn: reasoning,
+    tool_errors: toolErrors,
+    tool_calls_attempted: attempted,
+    tool_calls_schema_valid: schemaValid,
+    tool_calls_executed_ok: executedOk,
+    tool_calls_exec_error: execError,
+  };
+  const recorded = AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] !== undefined);
+  const derived = AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] === undefined);
+  const result: AgentResult = { messages, ...computed };
+  for (const field of recorded) (result as unknown as Record<string, unknown>)[field] = t.recorded[field];
+  return { result, derived, recorded };
+}
