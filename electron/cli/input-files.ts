@@ -1,20 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseJson } from '../../shared/formats/import.js';
 import type { ChatMessage, ToolSchema } from '../../shared/model/chat.js';
 import { UsageError } from './usage-error.js';
-
-/** Line and column (1-based) of a UTF-16 offset in a text. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
 
 /** Reads and parses a JSON file; errors name the file and, for syntax errors, the line and column. */
 export function readJsonFile(path: string, what: string): unknown {
@@ -24,14 +12,9 @@ export function readJsonFile(path: string, what: string): unknown {
   } catch (error) {
     throw new UsageError(`${what} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const where = at ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, Number(at[1]))) : '';
-    throw new UsageError(`${what} ${path}: not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
-  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new UsageError(`${what} ${path}: ${parsed.error}`);
+  return parsed.value;
 }
 
 /** A zod issue as "field X: what is wrong", naming array items by index. */

@@ -7,7 +7,8 @@ import { createEngine } from '../engine/engine.js';
 import { planReplay, type RecordedTrajectory } from '../engine/replay.js';
 import { createRunFile } from '../engine/run-file.js';
 import { parseRunFile } from '../engine/run-file.js';
-import { describeIssue, lineColumn, readToolsFile } from './input-files.js';
+import { parseJson } from '../../shared/formats/import.js';
+import { describeIssue, readToolsFile } from './input-files.js';
 import { intOption } from './options.js';
 import { writeJsonFile } from './output-files.js';
 import { progressPrinter } from './progress.js';
@@ -47,14 +48,9 @@ export function readRecording(path: string): RecordedTrajectory {
     const result = agentResultOf(state.current);
     return { messages: result.messages, turnsUsed: result.turns_used, finishedNaturally: result.finished_naturally };
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const at = /position (\d+)/.exec((error as Error).message);
-    const where = at ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, Number(at[1]))) : '';
-    throw new UsageError(`${path}: not valid JSON${where}`);
-  }
+  const json = parseJson(text);
+  if (!json.ok) throw new UsageError(`${path}: ${json.error}`);
+  const data = json.value;
   if (Array.isArray(data)) {
     const parsed = z.array(message).safeParse(data);
     if (!parsed.success) throw new UsageError(`${path} (a list of chat messages): ${describeIssue(parsed.error.issues[0]!)}`);

@@ -1,6 +1,6 @@
-import type { AssistantReply, ChatMessage, ToolCall, ToolSchema } from '../../shared/model/chat.js';
-import { pyJsonDumps, pyJsonLoads } from '../../shared/python/json.js';
-import { isPyDict } from '../../shared/python/value.js';
+import type { AssistantReply, ChatMessage, ToolSchema } from '../../shared/model/chat.js';
+import { pairToolResults } from '../../shared/formats/trajectory.js';
+import { recordedExceptionText } from '../../shared/loop/tool-outcome.js';
 import type { EngineTools } from './engine.js';
 import type { ModelClient } from './model/model-client.js';
 
@@ -30,22 +30,10 @@ export class RecordingEnded extends Error {
   }
 }
 
-const TOOL_FAILED = 'Tool execution failed: ';
-
-/**
- * A recorded tool exception (`{"error": "Tool execution failed: T: msg"}` exactly as the
- * reference dumps it) is raised again so the replay records it as an exception, as the original did.
- */
+/** A recorded tool exception is raised again, so the replay records it as an exception too. */
 function recordedException(result: string): Error | null {
-  if (!result.startsWith(`{"error": "${TOOL_FAILED}`)) return null;
-  let data;
-  try {
-    data = pyJsonLoads(result);
-  } catch {
-    return null;
-  }
-  if (!isPyDict(data) || data.size !== 1 || pyJsonDumps(data) !== result) return null;
-  const text = (data.get('error') as string).slice(TOOL_FAILED.length);
+  const text = recordedExceptionText(result);
+  if (text === null) return null;
   const split = text.indexOf(': ');
   const error = new Error(split < 0 ? text : text.slice(split + 2));
   error.name = split < 0 ? 'Error' : text.slice(0, split);
@@ -57,19 +45,6 @@ function replyOf(message: ChatMessage): AssistantReply {
   const reply: AssistantReply = { role: 'assistant', content: message.content ?? null, tool_calls: message.tool_calls ?? null };
   if (message.reasoning_content !== undefined) reply.reasoning_content = message.reasoning_content;
   return reply;
-}
-
-/** Pairs each tool call of a turn with its recorded result: by id first, then by position. */
-function pairResults(calls: readonly ToolCall[], results: readonly ChatMessage[]): Array<string | undefined> {
-  const unused = [...results];
-  const byId = calls.map((call) => {
-    const at = unused.findIndex((m) => m.tool_call_id === call.id && call.id !== null);
-    return at < 0 ? undefined : unused.splice(at, 1)[0];
-  });
-  return byId.map((found) => {
-    const message = found ?? unused.shift();
-    return message === undefined ? undefined : typeof message.content === 'string' ? message.content : JSON.stringify(message.content ?? '');
-  });
 }
 
 /**
@@ -88,7 +63,7 @@ export function planReplay(recording: RecordedTrajectory, toolSchemas?: readonly
     if (message.role !== 'assistant') continue;
     const results: ChatMessage[] = [];
     for (let j = i + 1; j < messages.length && messages[j]!.role === 'tool'; j++) results.push(messages[j]!);
-    turns.push({ reply: replyOf(message), results: pairResults(message.tool_calls ?? [], results) });
+    turns.push({ reply: replyOf(message), results: pairToolResults(message.tool_calls ?? [], results) });
   }
   const names = toolSchemas
     ? new Set(toolSchemas.map((s) => s.function.name))

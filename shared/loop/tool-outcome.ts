@@ -55,12 +55,31 @@ export function unknownToolOutcome(turn: number, toolName: string, rawArgs: stri
  * JavaScript error it is `"<error.name>: <error.message>"`.
  */
 export function exceptionOutcome(turn: number, toolName: string, rawArgs: string, errorText: string): ToolOutcome {
-  const result = pyJsonDumps(new Map([['error', `Tool execution failed: ${errorText}`]]));
+  const result = pyJsonDumps(new Map([['error', `${TOOL_FAILED}${errorText}`]]));
   return {
     status: 'exception',
     result,
     toolError: { turn, tool_name: toolName, arguments: argumentsExcerpt(rawArgs), error: errorText, tool_result: result },
   };
+}
+
+const TOOL_FAILED = 'Tool execution failed: ';
+
+/**
+ * The exception text of a recorded tool result that is exactly what {@link exceptionOutcome}
+ * (the reference's `json.dumps({"error": f"Tool execution failed: ..."})`) produces, else null:
+ * how replay and import tell a tool that raised from one that returned an error.
+ */
+export function recordedExceptionText(result: string): string | null {
+  if (!result.startsWith(`{"error": "${TOOL_FAILED}`)) return null;
+  let data;
+  try {
+    data = pyJsonLoads(result);
+  } catch {
+    return null;
+  }
+  if (!isPyDict(data) || data.size !== 1 || pyJsonDumps(data) !== result) return null;
+  return (data.get('error') as string).slice(TOOL_FAILED.length);
 }
 
 /** `type(e).__name__: str(e)` for whatever a JavaScript tool threw. */
