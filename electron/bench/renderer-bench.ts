@@ -89,7 +89,9 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   console.log(`renderer: headless Chromium ${browser.version()}, serve mode, 1440x900`);
   console.log('turns   first paint ms   all loaded ms   turn rows in DOM   scroll frames   longest frame ms   longest task ms   tasks over 50 ms');
-  for (const turns of [1000, 5000, 10000]) {
+  // RENDERER_BENCH_TURNS=5000 measures one size only.
+  const sizes = process.env.RENDERER_BENCH_TURNS ? process.env.RENDERER_BENCH_TURNS.split(',').map(Number) : [1000, 5000, 10000];
+  for (const turns of sizes) {
     const app = await serveApp({ version: 'bench', rendererDir: join(root, 'out/renderer'), runsDir: mkdtempSync(join(tmpdir(), 'trajdbg-bench-')), settings: { load: () => null, save: () => {} }, secrets: memorySecretStore() });
     try {
       await replay(app, turns);

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { RunSnapshot } from '../../../../shared/run/run-state.js';
 import type { LiveReply } from '../../store/run-feed.js';
 import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
@@ -14,7 +14,7 @@ function initialCount(s: RunSnapshot): number {
   return s.turns[0]?.messageRange[0] ?? s.messages.length;
 }
 
-function TrajectoryList({ snapshot, live }: { snapshot: RunSnapshot; live: LiveReply | null }) {
+function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; live: LiveReply | null; version: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selectedTurn = useStore((s) => s.selectedTurn);
   const needle = useStore((s) => s.findText.trim().toLowerCase());
@@ -44,7 +44,7 @@ function TrajectoryList({ snapshot, live }: { snapshot: RunSnapshot; live: LiveR
             {item.index < initial ? (
               <MessageCard message={snapshot.messages[item.index]!} index={item.index} />
             ) : (
-              <TurnCardAt snapshot={snapshot} number={item.index - initial + 1} live={live} current={currentTurn} needle={needle} />
+              <TurnCardAt snapshot={snapshot} version={version} number={item.index - initial + 1} live={live?.turn === item.index - initial + 1 ? live : null} current={currentTurn === item.index - initial + 1} needle={needle} />
             )}
           </div>
         ))}
@@ -53,11 +53,15 @@ function TrajectoryList({ snapshot, live }: { snapshot: RunSnapshot; live: LiveR
   );
 }
 
-function TurnCardAt({ snapshot, number, live, current, needle }: { snapshot: RunSnapshot; number: number; live: LiveReply | null; current: number | null; needle: string }) {
+/**
+ * One turn's card. Memoized so that scrolling renders only the cards that come into view; the
+ * run's snapshot is mutated in place, so `version` is what says the card may have changed.
+ */
+const TurnCardAt = memo(function TurnCardAt({ snapshot, number, live, current, needle }: { snapshot: RunSnapshot; version: number; number: number; live: LiveReply | null; current: boolean; needle: string }) {
   const turn = snapshot.turns[number - 1]!;
   const match = needle !== '' && turnSearchText(snapshot, turn).includes(needle);
-  return <TurnCard snapshot={snapshot} turn={turn} live={live?.turn === number ? live : null} current={number === current} match={match} />;
-}
+  return <TurnCard snapshot={snapshot} turn={turn} live={live} current={current} match={match} />;
+});
 
 /** The center column: the selected run's full trajectory as cards, following the selected turn. */
 export function TrajectoryPanel() {
@@ -71,7 +75,7 @@ export function TrajectoryPanel() {
           This run's record is inconsistent: {view.feed.error}
         </p>
       )}
-      {snapshot ? <TrajectoryList snapshot={snapshot} live={view?.live ?? null} /> : <p className="empty">No run selected.</p>}
+      {snapshot ? <TrajectoryList snapshot={snapshot} live={view?.live ?? null} version={view?.version ?? 0} /> : <p className="empty">No run selected.</p>}
     </section>
   );
 }
