@@ -10,7 +10,7 @@ import { createEngine, type Breakpoints, type EngineDeps, type RunHandle, type R
 import { createOpenAIModelClient } from './model/openai-client.js';
 import { planReplay } from './replay.js';
 import { createRunFile, type RunFileWriter } from './run-file.js';
-import type { SecretStore, SettingsStore } from './settings.js';
+import { withoutApiKey, type SecretStore, type SettingsStore } from './settings.js';
 import { openToolSources, ToolSourceError } from './tools/open-tools.js';
 
 /** What the API service is built from; the desktop app and serve mode differ only here. */
@@ -60,11 +60,6 @@ function promptMessages(prompt: RunSettings['prompt']): ChatMessage[] {
   if (prompt.system.trim() !== '') messages.push({ role: 'system', content: prompt.system });
   messages.push({ role: 'user', content: prompt.user });
   return messages;
-}
-
-function withoutKey(settings: RunSettings): RunSettings {
-  const { apiKey: _apiKey, ...endpoint } = settings.endpoint;
-  return { ...settings, endpoint };
 }
 
 const TOOL_SOURCE_NAMES = { endpoint: 'Tool endpoint', mcp: 'MCP server', builtin: 'Built-in tools' } as const;
@@ -128,7 +123,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       if (error instanceof ToolSourceError) throw new Error(`${TOOL_SOURCE_NAMES[error.source]}: ${error.message}`);
       throw error;
     }
-    deps.settings.save(withoutKey(settings));
+    deps.settings.save(withoutApiKey(settings));
     const source = { model: settings.endpoint.model, baseURL: settings.endpoint.baseURL, stream: settings.endpoint.stream };
     const request: RunRequest = {
       messages,

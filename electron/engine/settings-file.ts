@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { runSettingsSchema, type RunSettings } from '../../shared/api/contract.js';
 import { writeFileAtomic } from './atomic-file.js';
-import type { SettingsStore } from './settings.js';
+import { withoutApiKey, type SettingsStore } from './settings.js';
 
 /** `$XDG_CONFIG_HOME/trajdbg/settings.json`, else `~/.config/trajdbg/settings.json`. */
 export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -60,15 +60,10 @@ export function fileSettingsStore(path: string, options: FileSettingsOptions = {
         setAside(`${issue.path.join('.') || 'settings'}: ${issue.message}`);
         return null;
       }
-      return withoutKey(parsed.data);
+      return withoutApiKey(parsed.data);
     },
     save(settings: RunSettings): void {
-      writeFileAtomic(path, `${JSON.stringify(withoutKey(settings), null, 2)}\n`, 0o600);
+      writeFileAtomic(path, `${JSON.stringify(withoutApiKey(settings), null, 2)}\n`, 0o600);
     },
   };
-}
-
-function withoutKey(settings: RunSettings): RunSettings {
-  const { apiKey: _apiKey, ...endpoint } = settings.endpoint;
-  return { ...settings, endpoint };
 }

@@ -1,5 +1,11 @@
 import type { RunSettings } from '../../shared/api/contract.js';
 
+/** The settings without the API key: what a settings store may keep. */
+export function withoutApiKey(settings: RunSettings): RunSettings {
+  const { apiKey: _apiKey, ...endpoint } = settings.endpoint;
+  return { ...settings, endpoint };
+}
+
 /** Where the last run settings are remembered (never with the API key). */
 export interface SettingsStore {
   load(): RunSettings | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pyJsonDumps } from '../python/json.js';
-import { normalizeToolArgs, pyStrip } from './normalize-args.js';
+import { normalizeToolArgs } from './normalize-args.js';
 
 /** The normalized arguments as Python's json.dumps prints them, and schema_valid. */
 function norm(tool: string, raw: string): [string, boolean] {
@@ -42,10 +42,5 @@ describe('normalizeToolArgs (the reference _normalize_tool_args)', () => {
     expect(norm('read_file', '42')).toEqual(['{"input": 42}', false]);
     expect(norm('read_file', '[1, 2]')).toEqual(['{"input": [1, 2]}', false]);
     expect(norm('read_file', 'NaN')).toEqual(['{"input": NaN}', false]);
-  });
-
-  it("strips as Python's str.strip() does", () => {
-    expect(pyStrip('\u001c x \u0085')).toBe('x');
-    expect(pyStrip('\ufeffx')).toBe('\ufeffx');
   });
 });

@@ -1,5 +1,6 @@
 import { pyJsonLoads, PyJsonDecodeError } from '../python/json.js';
 import { pyStr } from '../python/repr.js';
+import { pyStrip } from '../python/str.js';
 import type { PyValue } from '../python/value.js';
 import { isPyDict } from '../python/value.js';
 
@@ -58,14 +59,4 @@ export function normalizeToolArgs(toolName: string, raw: string): NormalizedArgs
   }
   if (toolName === 'terminal') return { args: dict('command', pyStr(decoded)), schemaValid: false };
   return { args: dict('input', decoded), schemaValid: false };
-}
-
-// Python's str.strip() with no argument strips Unicode whitespace (str.isspace), which differs from
-// JS trim(): JS also strips U+FEFF and Python also strips U+001C..U+001F and U+0085.
-const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
-
-/** Python's `str.strip()` with no arguments. */
-export function pyStrip(s: string): string {
-  return s.replace(PY_STRIP, '');
 }

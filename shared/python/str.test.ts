@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codePointLength, codePointSlice, comparePyStrings } from './str.js';
+import { codePointLength, codePointSlice, comparePyStrings, pyStrip } from './str.js';
 
 // Expected values come from CPython 3.11 (`len(s)`, `s[a:b]`, `sorted(...)`).
 describe('codePointLength (Python len)', () => {
@@ -71,5 +71,12 @@ describe('comparePyStrings (Python str order)', () => {
     expect(comparePyStrings('\ud800a', '\ud800b')).toBe(-1);
     expect(comparePyStrings('x', 'x')).toBe(0);
     expect(comparePyStrings('ab', 'a')).toBe(1);
+  });
+});
+
+describe('pyStrip', () => {
+  it("strips as Python's str.strip() does", () => {
+    expect(pyStrip('\u001c x \u0085')).toBe('x');
+    expect(pyStrip('\ufeffx')).toBe('\ufeffx');
   });
 });
