@@ -1,22 +1,13 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ToolSchema } from '../../../shared/model/chat.js';
-import { startScriptedServer, type ScriptedReply, type ScriptedServer } from '../scripted-server/scripted-server.js';
+import type { ScriptedReply, ScriptedServer } from '../scripted-server/scripted-server.js';
 import type { ChatRequest, ModelDelta, ModelResponse } from './model-client.js';
 import { createOpenAIModelClient, describeRetryPolicy, ModelCallError, type OpenAIClientOptions } from './openai-client.js';
+import { useScriptedServers } from '../testing/scripted-servers.js';
 
 const KEY = 'sk-PLANTED-test-key-0123456789abcdef';
-const servers: ScriptedServer[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(script: ScriptedReply[]): Promise<ScriptedServer> {
-  const server = await startScriptedServer({ script });
-  servers.push(server);
-  return server;
-}
+const serve = useScriptedServers();
 
 function client(server: ScriptedServer | string, options: Partial<OpenAIClientOptions> = {}) {
   const baseURL = typeof server === 'string' ? server : server.url;

@@ -1,20 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_SCRIPT } from '../demo/demo-script.js';
-import { loadScript, startScriptedServer, type ScriptedReply, type ScriptedServer } from './scripted-server.js';
+import { loadScript, startScriptedServer, type ScriptedServer } from './scripted-server.js';
+import { useScriptedServers } from '../testing/scripted-servers.js';
 
-const servers: ScriptedServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(script: ScriptedReply[]): Promise<ScriptedServer> {
-  const server = await startScriptedServer({ script });
-  servers.push(server);
-  return server;
-}
+const serve = useScriptedServers();
 
 function post(server: ScriptedServer, body: unknown): Promise<Response> {
   return fetch(`${server.url}/chat/completions`, {
