@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, exportText, type ExportFormat } from '../../shared/formats/export.js';
 import { FormatError, importText, type ImportResult } from '../../shared/formats/import.js';
-import { deriveAgentResult } from '../../shared/formats/trajectory.js';
+import { summarizeTrajectory } from '../../shared/formats/summary.js';
 import { writeFileAtomic } from '../engine/atomic-file.js';
 import { UsageError } from './usage-error.js';
 
@@ -57,9 +57,8 @@ export async function convertCommand(
   for (const problem of problems) stderr(problem);
   if (values.list) {
     trajectories.forEach((t, i) => {
-      const r = deriveAgentResult(t).result;
-      const toolCalls = t.messages.reduce((n, m) => n + (m.role === 'assistant' ? (m.tool_calls?.length ?? 0) : 0), 0);
-      stdout([i, t.id, t.model ?? '-', `turns=${r.turns_used}`, `tool_calls=${toolCalls}`, `tool_errors=${r.tool_calls_exec_error}`, `finished=${r.finished_naturally ? 'yes' : 'no'}`].join('\t'));
+      const s = summarizeTrajectory(t, i);
+      stdout([i, s.id, s.model ?? '-', `turns=${s.turns}`, `tool_calls=${s.toolCalls}`, `tool_errors=${s.toolErrors}`, `finished=${s.finishedNaturally ? 'yes' : 'no'}`].join('\t'));
     });
     return 0;
   }

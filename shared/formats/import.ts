@@ -25,13 +25,20 @@ const UNSUPPORTED = {
 } as const;
 type UnsupportedId = keyof typeof UNSUPPORTED;
 
-const DESCRIPTIONS: Record<FormatId, string> = {
+/** What each format is called in messages ("looked like ..."). */
+export const FORMAT_DESCRIPTIONS: Record<FormatId, string> = {
   'agent-result': 'an AgentResult JSON',
   'chat-messages': 'a JSON list of chat messages',
   'messages-jsonl': 'JSONL of objects with messages',
   'hermes-session-jsonl': 'a hermes-agent session export JSONL',
   'hermes-sharegpt-jsonl': 'a hermes ShareGPT trajectory JSONL',
+  'swe-agent-traj': 'a SWE-agent .traj',
+  'mini-swe-agent': 'a mini-swe-agent trajectory',
+  'inspect-log': 'an Inspect AI log',
+  'inspect-eval': 'an Inspect AI .eval zip',
+  'openhands-events': 'an OpenHands event list',
 };
+const DESCRIPTIONS = FORMAT_DESCRIPTIONS;
 
 /** How many leading characters `detectFormat` looks at. */
 export const DETECT_BYTES = 65536;

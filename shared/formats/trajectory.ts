@@ -1,11 +1,21 @@
-import type { AssistantReply, ChatMessage, ToolCall } from '../model/chat.js';
+import type { AssistantReply, ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
 import { exceptionOutcome, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError } from '../loop/tool-outcome.js';
 
 /** The trajectory file formats the importers read. */
-export type FormatId = 'agent-result' | 'chat-messages' | 'messages-jsonl' | 'hermes-session-jsonl' | 'hermes-sharegpt-jsonl';
+export type FormatId =
+  | 'agent-result'
+  | 'chat-messages'
+  | 'messages-jsonl'
+  | 'hermes-session-jsonl'
+  | 'hermes-sharegpt-jsonl'
+  | 'swe-agent-traj'
+  | 'mini-swe-agent'
+  | 'inspect-log'
+  | 'inspect-eval'
+  | 'openhands-events';
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
 export type AgentResultField = Exclude<keyof AgentResult, 'messages'>;
@@ -32,6 +42,14 @@ export interface Trajectory {
   /** The AgentResult fields the file itself records. */
   recorded: Partial<Omit<AgentResult, 'messages'>>;
   source: { format: FormatId; index: number };
+  /**
+   * The exact prompt sent for each turn where the file records it (Inspect model-event inputs,
+   * SWE-agent `query`/`messages`), indexed by turn - 1; null for a turn it does not record.
+   * Absent when the format records no prompts: the prompt view is then recomputed.
+   */
+  promptViews?: Array<ChatMessage[] | null>;
+  /** The tool schemas the file records (sent to the model), when it records them. */
+  tools?: ToolSchema[];
 }
 
 /** The reference AgentResult of a trajectory, and which of its fields were derived rather than recorded. */
