@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, exportText, type ExportFormat } from '../../shared/formats/export.js';
-import { FormatError, importText, type ImportResult } from '../../shared/formats/import.js';
+import { FormatError, importBytes, type ImportResult } from '../../shared/formats/import.js';
 import { summarizeTrajectory } from '../../shared/formats/summary.js';
 import { writeFileAtomic } from '../engine/atomic-file.js';
 import { UsageError } from './usage-error.js';
@@ -19,14 +19,14 @@ Bad JSONL lines are reported as FILE:LINE and skipped.
 
 /** Reads and imports a trajectory file; a bad or unknown file is a UsageError naming it. */
 export function readTrajectories(path: string): ImportResult {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'latin1').startsWith('PK') ? 'PK' : readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new UsageError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   try {
-    return importText(text, path);
+    return importBytes(bytes, path);
   } catch (error) {
     if (error instanceof FormatError) throw new UsageError(error.message);
     throw error;

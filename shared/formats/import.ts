@@ -417,28 +417,72 @@ const LINE_IMPORTERS: Partial<Record<FormatId, (data: unknown, id: string, index
   'hermes-sharegpt-jsonl': importShareGpt,
 };
 
-/** Imports JSONL lines; a bad line becomes a problem `FILE:LINE: what` and is skipped. */
-export function importJsonl(lines: readonly string[], format: FormatId, fileName: string): ImportResult {
+/** True for the formats with one JSON value per line (imported, and indexed, line by line). */
+export function isLineFormat(format: FormatId): boolean {
+  return format in LINE_IMPORTERS;
+}
+
+/**
+ * Imports one JSONL line (`lineNumber` from 1) of a line format: its trajectories, numbered from
+ * `firstIndex`, or the problem `FILE:LINE: what is wrong`. A blank line gives no trajectories.
+ */
+export function importLine(format: FormatId, text: string, fileName: string, lineNumber: number, firstIndex: number): { trajectories: Trajectory[] } | { problem: string } {
   const importer = LINE_IMPORTERS[format];
   if (!importer) throw new FormatError(`${fileName}: ${DESCRIPTIONS[format]} is not a JSONL format`);
+  if (text.trim() === '') return { trajectories: [] };
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { problem: `${fileName}:${lineNumber}: ${parsed.error.replace(/ at line 1, column/, ' at column')}` };
+  try {
+    return { trajectories: importer(parsed.value, `${baseName(fileName)}:${lineNumber}`, firstIndex) };
+  } catch (error) {
+    if (!(error instanceof Misfit)) throw error;
+    return { problem: `${fileName}:${lineNumber}: ${error.message}` };
+  }
+}
+
+/** Imports JSONL lines; a bad line becomes a problem `FILE:LINE: what` and is skipped. */
+export function importJsonl(lines: readonly string[], format: FormatId, fileName: string): ImportResult {
   const trajectories: Trajectory[] = [];
   const problems: string[] = [];
-  const base = baseName(fileName);
   lines.forEach((text, i) => {
-    if (text.trim() === '') return;
-    const parsed = parseJson(text);
-    if (!parsed.ok) {
-      problems.push(`${fileName}:${i + 1}: ${parsed.error.replace(/ at line 1, column/, ' at column')}`);
-      return;
-    }
-    try {
-      trajectories.push(...importer(parsed.value, `${base}:${i + 1}`, trajectories.length));
-    } catch (error) {
-      if (!(error instanceof Misfit)) throw error;
-      problems.push(`${fileName}:${i + 1}: ${error.message}`);
-    }
+    const imported = importLine(format, text, fileName, i + 1, trajectories.length);
+    if ('problem' in imported) problems.push(imported.problem);
+    else trajectories.push(...imported.trajectories);
   });
   return { format, trajectories, problems };
+}
+
+/**
+ * Imports a whole file's bytes: zip containers (Inspect `.eval`) by their entries, everything else
+ * as UTF-8 text (see {@link importText}); invalid UTF-8 is reported with its byte offset.
+ */
+export function importBytes(bytes: Uint8Array, fileName: string): ImportResult {
+  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) throw new FormatError(`${fileName}: looks like ${UNSUPPORTED['inspect-eval']}, which cannot be imported yet`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new FormatError(`${fileName}: not UTF-8 text: invalid byte at offset ${invalidUtf8Offset(bytes)}`);
+  }
+  return importText(text, fileName);
+}
+
+/** The offset of the first byte that is not valid UTF-8. */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    const second = bytes[i + 1] ?? 0;
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
+    i += need + 1;
+  }
+  return bytes.length;
 }
 
 /**
