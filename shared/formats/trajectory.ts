@@ -2,7 +2,7 @@ import type { AssistantReply, ChatMessage, ToolCall, ToolSchema } from '../model
 import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
-import { exceptionOutcome, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError } from '../loop/tool-outcome.js';
+import { exceptionOutcome, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError, type ToolOutcome } from '../loop/tool-outcome.js';
 
 /** The trajectory file formats the importers read. */
 export type FormatId =
@@ -77,15 +77,51 @@ export function pairToolResults(calls: readonly ToolCall[], results: readonly Ch
   });
 }
 
+/** How one recorded tool call ended, classified with the engine's rules. */
+export interface RecordedCallOutcome {
+  known: boolean;
+  schemaValid: boolean | null;
+  /** Null when the file records no result for the call (a cut trajectory). */
+  outcome: ToolOutcome | null;
+}
+
+/**
+ * Classifies one recorded tool call as the engine would have: an unknown name is an unknown tool;
+ * a known call is schema-valid per `normalizeToolArgs` and classified from its recorded result
+ * (a result in the reference's exception shape counts as a raised exception).
+ */
+export function classifyRecordedCall(turn: number, call: ToolCall, result: string | undefined, names: ReadonlySet<string>): RecordedCallOutcome {
+  const { name, arguments: raw } = call.function;
+  if (!names.has(name)) return { known: false, schemaValid: null, outcome: unknownToolOutcome(turn, name, raw, names) };
+  const schemaValid = normalizeToolArgs(name, raw).schemaValid;
+  if (result === undefined) return { known: true, schemaValid, outcome: null };
+  const exception = recordedExceptionText(result);
+  if (exception !== null) return { known: true, schemaValid, outcome: { ...exceptionOutcome(turn, name, raw, exception), result } };
+  return { known: true, schemaValid, outcome: returnedOutcome(turn, name, raw, result) };
+}
+
+/** The names of the tools a trajectory could call: its recorded schemas, else every name it calls. */
+export function validToolNames(t: Trajectory): Set<string> {
+  if (t.tools && t.tools.length > 0) return new Set(t.tools.map((s) => s.function.name));
+  return new Set(t.messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.function.name) : [])));
+}
+
+/** The tool messages that follow the assistant message at `at`. */
+export function toolResultsAfter(messages: readonly ChatMessage[], at: number): ChatMessage[] {
+  const results: ChatMessage[] = [];
+  for (let j = at + 1; j < messages.length && messages[j]!.role === 'tool'; j++) results.push(messages[j]!);
+  return results;
+}
+
 /**
  * The reference AgentResult of a trajectory: recorded fields as the file has them, the others
  * derived with the engine's rules. Turns are the assistant messages; a tool call whose name is not
- * in `validNames` (default: every tool name that occurs) is an unknown tool; a known call is
+ * in `validNames` (default: {@link validToolNames}) is an unknown tool; a known call is
  * attempted, schema-valid per `normalizeToolArgs`, and classified from its recorded result.
  */
 export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>): DerivedAgentResult {
   const messages = t.messages;
-  const names = new Set(validNames ?? messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.function.name) : [])));
+  const names = validNames ? new Set(validNames) : validToolNames(t);
   const reasoning: unknown[] = [];
   const toolErrors: ToolError[] = [];
   let attempted = 0;
@@ -101,28 +137,12 @@ export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>):
     reasoning.push(extractReasoning(message as AssistantReply));
     const calls = message.tool_calls ?? [];
     lastHadCalls = calls.length > 0;
-    const results: ChatMessage[] = [];
-    for (let j = i + 1; j < messages.length && messages[j]!.role === 'tool'; j++) results.push(messages[j]!);
-    const paired = pairToolResults(calls, results);
+    const paired = pairToolResults(calls, toolResultsAfter(messages, i));
     calls.forEach((call, k) => {
-      const { name, arguments: raw } = call.function;
-      if (!names.has(name)) {
-        const outcome = unknownToolOutcome(turn, name, raw, names);
-        execError += 1;
-        if (outcome.toolError) toolErrors.push(outcome.toolError);
-        return;
-      }
-      attempted += 1;
-      if (normalizeToolArgs(name, raw).schemaValid) schemaValid += 1;
-      const result = paired[k];
-      if (result === undefined) return;
-      const exception = recordedExceptionText(result);
-      if (exception !== null) {
-        execError += 1;
-        toolErrors.push(exceptionOutcome(turn, name, raw, exception).toolError!);
-        return;
-      }
-      const outcome = returnedOutcome(turn, name, raw, result);
+      const { known, schemaValid: valid, outcome } = classifyRecordedCall(turn, call, paired[k], names);
+      if (known) attempted += 1;
+      if (valid) schemaValid += 1;
+      if (!outcome) return;
       if (outcome.status === 'ok') executedOk += 1;
       else execError += 1;
       if (outcome.toolError) toolErrors.push(outcome.toolError);
