@@ -38,6 +38,25 @@ export const runSourceSchema = z.object({
   stream: z.boolean().optional(),
   toolSources: z.array(z.string()).optional(),
   replayOf: z.string().optional(),
+  /** The run this one continues (a branch), and the last turn of it that this one kept. */
+  parentRunId: z.string().optional(),
+  forkTurn: z.number().int().nonnegative().optional(),
+  /** A trajectory opened from a file, shown as a run. */
+  imported: z
+    .object({
+      fileId: z.string(),
+      path: z.string(),
+      index: z.number().int().nonnegative(),
+      trajectoryId: z.string(),
+      format: z.string(),
+      /** The AgentResult fields the file records, as it records them; the rest are derived. */
+      recorded: z.record(z.string(), z.unknown()),
+      derived: z.array(z.string()),
+      /** Turns whose exact prompt the file records (1-based). */
+      recordedPromptTurns: z.array(z.number().int().positive()),
+      reward: z.number().nullable(),
+    })
+    .optional(),
 });
 
 /** How a run came to an end. */
@@ -48,6 +67,7 @@ export const endReasonSchema = z.enum([
   'empty_response', // a response without choices (turns_used is that turn)
   'stopped', // the user stopped it
   'failed', // the engine itself failed (a bug or bad input); the error says why
+  'recording_ended', // an opened trajectory: the file records no more turns
 ]);
 export type EndReason = z.infer<typeof endReasonSchema>;
 
@@ -135,6 +155,8 @@ export const runEventSchema = z.discriminatedUnion('type', [
     durationMs: z.number(),
   }),
   z.object({ ...base, type: z.literal('turn_finished'), turn }),
+  /** Messages the loop itself does not append (an opened trajectory's user turns between model calls). */
+  z.object({ ...base, type: z.literal('messages_appended'), messages: z.array(chatMessage) }),
   z.object({ ...base, type: z.literal('paused'), turn, at: pausePointSchema }),
   z.object({ ...base, type: z.literal('resumed'), turn }),
   z.object({

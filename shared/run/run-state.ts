@@ -204,6 +204,9 @@ export class RunState {
       case 'turn_finished':
         this.turn(event.turn).finished = true;
         return;
+      case 'messages_appended':
+        for (const message of event.messages) s.messages.push({ ...message } as ChatMessage);
+        return;
       case 'paused':
         s.pausedAt = { turn: event.turn, at: event.at };
         return;

@@ -20,6 +20,8 @@ function describeEnd(s: RunSnapshot, end: NonNullable<RunSnapshot['end']>): stri
       return `Stopped by user after ${turns(end.turnsUsed)}`;
     case 'failed':
       return `Engine failed after ${turns(end.turnsUsed)}: ${end.error ?? 'unknown error'}`;
+    case 'recording_ended':
+      return `End of the recording after ${turns(end.turnsUsed)}`;
   }
 }
 
