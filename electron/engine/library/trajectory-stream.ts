@@ -27,6 +27,8 @@ export interface StreamOptions {
 export interface TrajectoryStream {
   path: string;
   format: FormatId;
+  /** False when the first bytes looked like no known format (reading then fails naming the file). */
+  recognised: boolean;
   size: number;
   items: AsyncGenerator<StreamItem, void, undefined>;
 }
@@ -71,8 +73,9 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   const zip = headBytes.length >= 2 && headBytes[0] === 0x50 && headBytes[1] === 0x4b;
   const detected = zip ? 'inspect-eval' : detectFormat(head, path);
   const format: FormatId = detected !== null && detected in FORMAT_DESCRIPTIONS ? (detected as FormatId) : 'agent-result';
-  if (detected !== null && isLineFormat(format)) return { path, format, size, items: streamLines(path, format, options) };
-  return { path, format, size, items: readDocument(path, size, options) };
+  const recognised = detected !== null;
+  if (recognised && isLineFormat(format)) return { path, format, recognised, size, items: streamLines(path, format, options) };
+  return { path, format, recognised, size, items: readDocument(path, size, options) };
 }
 
 /** Streams every trajectory of a file (see {@link openTrajectoryStream}). */
@@ -102,73 +105,109 @@ async function* readDocument(path: string, size: number, options: StreamOptions)
   for (const trajectory of result.trajectories) yield { kind: 'trajectory', trajectory, start: 0, end: read, line: 1 };
 }
 
-/** Splits a file into lines over its byte chunks, keeping each line's byte range. */
-async function* streamLines(path: string, format: FormatId, options: StreamOptions): AsyncGenerator<StreamItem, void, undefined> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const name = path;
+/** One line of a JSONL file as read: its bytes without the newline, its byte range and number (from 1). */
+export interface RawLine {
+  /** Null for a line longer than {@link MAX_LINE_BYTES}, which is skipped. */
+  bytes: Buffer | null;
+  start: number;
+  end: number;
+  line: number;
+}
+
+/**
+ * Splits a file into lines over its byte chunks, keeping each line's byte range. Lines that fit in
+ * one chunk are views into it (no copy); only a line spanning chunks is joined, once, at its end.
+ */
+export async function* readLines(path: string, options: StreamOptions = {}): AsyncGenerator<RawLine, void, undefined> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let lineStart = 0;
   let lineNumber = 0;
   let skipping = false;
   let offset = 0;
-  let index = 0;
-  const emit = (bytes: Buffer, start: number): StreamItem[] => {
-    lineNumber += 1;
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      return [{ kind: 'problem', problem: `${name}:${lineNumber}: not UTF-8 text` }];
-    }
-    if (lineNumber === 1) text = text.replace(/^\uFEFF/, '');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    const imported = importLine(format, text, name, lineNumber, index);
-    if ('problem' in imported) return [{ kind: 'problem', problem: imported.problem }];
-    index += imported.trajectories.length;
-    return imported.trajectories.map((trajectory) => ({ kind: 'trajectory' as const, trajectory, start, end: start + bytes.length, line: lineNumber }));
-  };
-  const tooLong = (): StreamItem => {
-    lineNumber += 1;
-    return { kind: 'problem', problem: `${name}:${lineNumber}: the line is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB and was skipped` };
-  };
   let stream: AsyncIterable<Buffer>;
   try {
     stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20, signal: options.signal });
   } catch (error) {
     throw describeReadError(path, error);
   }
-  for await (const chunk of stream) {
-    let from = 0;
-    for (;;) {
-      const newline = chunk.indexOf(10, from);
-      if (newline < 0) break;
-      if (skipping) {
-        skipping = false;
-      } else {
-        const piece = chunk.subarray(from, newline);
-        const bytes = pending.length === 0 ? piece : Buffer.concat([...pending, piece], pendingBytes + piece.length);
-        yield* emit(bytes, lineStart);
-      }
-      pending = [];
-      pendingBytes = 0;
-      lineStart = offset + newline + 1;
-      from = newline + 1;
-    }
-    if (!skipping && from < chunk.length) {
-      pending.push(chunk.subarray(from));
-      pendingBytes += chunk.length - from;
-      if (pendingBytes > MAX_LINE_BYTES) {
+  try {
+    for await (const chunk of stream) {
+      let from = 0;
+      for (;;) {
+        const newline = chunk.indexOf(10, from);
+        if (newline < 0) break;
+        lineNumber += 1;
+        const end = offset + newline;
+        if (skipping) {
+          skipping = false;
+        } else {
+          const piece = chunk.subarray(from, newline);
+          const bytes = pending.length === 0 ? piece : Buffer.concat([...pending, piece], pendingBytes + piece.length);
+          yield { bytes, start: lineStart, end, line: lineNumber };
+        }
         pending = [];
         pendingBytes = 0;
-        skipping = true;
-        yield tooLong();
+        lineStart = end + 1;
+        from = newline + 1;
       }
+      if (!skipping && from < chunk.length) {
+        pending.push(chunk.subarray(from));
+        pendingBytes += chunk.length - from;
+        if (pendingBytes > MAX_LINE_BYTES) {
+          pending = [];
+          pendingBytes = 0;
+          skipping = true;
+          // Reported now (the line's end is not known yet); its newline then closes it unseen.
+          yield { bytes: null, start: lineStart, end: lineStart + MAX_LINE_BYTES, line: lineNumber + 1 };
+        }
+      }
+      offset += chunk.length;
+      options.onBytes?.(offset);
     }
-    offset += chunk.length;
-    options.onBytes?.(offset);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError' || error instanceof FormatError) throw error;
+    throw describeReadError(path, error);
   }
-  if (!skipping && pendingBytes > 0) yield* emit(Buffer.concat(pending, pendingBytes), lineStart);
+  if (!skipping && pendingBytes > 0) yield { bytes: Buffer.concat(pending, pendingBytes), start: lineStart, end: offset, line: lineNumber + 1 };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A raw line as text: BOM (line 1) and a trailing CR dropped; null when it is not UTF-8. */
+export function lineText(bytes: Uint8Array, line: number): string | null {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+  if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  return text;
+}
+
+/** The problem text of a line {@link readLines} skipped or could not decode. */
+export function lineProblem(path: string, raw: RawLine): string {
+  return raw.bytes === null ? `${path}:${raw.line}: the line is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB and was skipped` : `${path}:${raw.line}: not UTF-8 text`;
+}
+
+async function* streamLines(path: string, format: FormatId, options: StreamOptions): AsyncGenerator<StreamItem, void, undefined> {
+  let index = 0;
+  for await (const raw of readLines(path, options)) {
+    const text = raw.bytes === null ? null : lineText(raw.bytes, raw.line);
+    if (text === null) {
+      yield { kind: 'problem', problem: lineProblem(path, raw) };
+      continue;
+    }
+    const imported = importLine(format, text, path, raw.line, index);
+    if ('problem' in imported) {
+      yield { kind: 'problem', problem: imported.problem };
+      continue;
+    }
+    index += imported.trajectories.length;
+    for (const trajectory of imported.trajectories) yield { kind: 'trajectory', trajectory, start: raw.start, end: raw.end, line: raw.line };
+  }
 }
 
 /** Reads the trajectory whose JSONL line is at bytes `[start, end)` (for opening one row of an index). */
@@ -178,10 +217,10 @@ export async function readTrajectoryAt(path: string, format: FormatId, start: nu
   });
   try {
     const buffer = Buffer.alloc(end - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    let text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-    if (line === 1) text = text.replace(/^\uFEFF/, '');
-    const imported = importLine(format, text.replace(/\r$/, ''), path, line, index);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    const text = bytesRead === buffer.length ? lineText(buffer, line) : null;
+    if (text === null) throw new FormatError(`${path}:${line}: the line cannot be read back (was the file changed?)`);
+    const imported = importLine(format, text, path, line, index);
     if ('problem' in imported) throw new FormatError(imported.problem);
     const found = imported.trajectories.find((t) => t.source.index === index) ?? imported.trajectories[0];
     if (!found) throw new FormatError(`${path}:${line}: no trajectory at this line any more (was the file changed?)`);
