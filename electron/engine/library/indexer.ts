@@ -1,0 +1,217 @@
+import { performance } from 'node:perf_hooks';
+import { importLine, isLineFormat } from '../../../shared/formats/import.js';
+import { summarizeTrajectory, type TrajectorySummary } from '../../../shared/formats/summary.js';
+import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
+import { lineText, openTrajectoryStream, readLines } from './trajectory-stream.js';
+
+/**
+ * The indexing work of one opened file, written once and run either in a worker thread
+ * (index-worker.ts, in the app) or in-process (tests): stream the file, summarize each trajectory,
+ * post rows in batches. Everything posted is structured-clone safe.
+ */
+
+/** What an indexer is asked to do: index a file, or find the trajectories of a JSONL file containing a text. */
+export type IndexerRequest =
+  | { task: 'index'; path: string; /** read chunk size (bytes), for tests */ chunkBytes?: number }
+  | { task: 'search'; path: string; format: FormatId; text: string; chunkBytes?: number };
+
+/** One row of an index: the collection-table summary and where its line is in the file. */
+export interface IndexedRow {
+  summary: TrajectorySummary;
+  /** Byte range `[start, end)` of the JSONL line (the whole file for single-document formats). */
+  start: number;
+  end: number;
+  /** Line number from 1. */
+  line: number;
+}
+
+/** How far an indexer got. */
+export interface IndexProgress {
+  bytesRead: number;
+  size: number;
+  trajectories: number;
+}
+
+/** A message from an indexer. `done`, `failed` and `cancelled` are the last one it sends. */
+export type IndexerMessage =
+  | { type: 'opened'; format: FormatId | null; size: number }
+  | { type: 'batch'; rows: IndexedRow[]; /** the parsed trajectories of a single-document file, in row order */ documents: Trajectory[]; problems: string[]; progress: IndexProgress }
+  | { type: 'matches'; /** flat pairs: line number, then position of the trajectory within its line */ matches: number[]; progress: IndexProgress }
+  | { type: 'done'; progress: IndexProgress }
+  | { type: 'failed'; error: string }
+  | { type: 'cancelled'; progress: IndexProgress };
+
+/** A message to an indexer. */
+export type IndexerCommand = { type: 'cancel' };
+
+/** Rows (or matches) per message at most: small enough that the first rows show at once. */
+export const BATCH_ROWS = 256;
+/** A batch is posted at least this often (ms) while anything is pending, so progress moves. */
+export const BATCH_INTERVAL_MS = 50;
+
+/**
+ * A summary with the Python-semantics JSON parser's thrown "not JSON" errors made cheap: tool
+ * results are parsed to classify them, most are plain text, and capturing a stack trace for each
+ * throw was the largest single cost of indexing. The errors are caught inside; none escapes.
+ */
+function summarize(trajectory: Trajectory, index: number): TrajectorySummary {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return summarizeTrajectory(trajectory, index);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** Collects rows and problems and posts them in batches (see {@link BATCH_ROWS}, {@link BATCH_INTERVAL_MS}). */
+class Batcher {
+  private rows: IndexedRow[] = [];
+  private documents: Trajectory[] = [];
+  private problems: string[] = [];
+  private lastPost = performance.now();
+  private posted = false;
+  readonly progress: IndexProgress;
+
+  constructor(
+    private readonly post: (message: IndexerMessage) => void,
+    size: number,
+  ) {
+    this.progress = { bytesRead: 0, size, trajectories: 0 };
+  }
+
+  addRow(row: IndexedRow, document?: Trajectory): void {
+    this.rows.push(row);
+    if (document) this.documents.push(document);
+    this.progress.trajectories += 1;
+    // The first row goes out alone, so the table fills before the first batch is full.
+    if (!this.posted || this.rows.length >= BATCH_ROWS) this.flush();
+    else this.flushIfDue();
+  }
+
+  addProblem(problem: string): void {
+    this.problems.push(problem);
+    if (this.problems.length >= BATCH_ROWS) this.flush();
+    else this.flushIfDue();
+  }
+
+  bytes(bytesRead: number): void {
+    this.progress.bytesRead = bytesRead;
+    this.flushIfDue();
+  }
+
+  flushIfDue(): void {
+    if (performance.now() - this.lastPost >= BATCH_INTERVAL_MS) this.flush();
+  }
+
+  flush(): void {
+    this.post({ type: 'batch', rows: this.rows, documents: this.documents, problems: this.problems, progress: { ...this.progress } });
+    this.rows = [];
+    this.documents = [];
+    this.problems = [];
+    this.posted = true;
+    this.lastPost = performance.now();
+  }
+}
+
+function isAbort(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (error as Error | null)?.name === 'AbortError';
+}
+
+async function runIndex(path: string, chunkBytes: number | undefined, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
+  let batcher: Batcher | null = null;
+  try {
+    const stream = await openTrajectoryStream(path, { signal, chunkBytes, onBytes: (bytesRead) => batcher?.bytes(bytesRead) });
+    post({ type: 'opened', format: stream.recognised ? stream.format : null, size: stream.size });
+    batcher = new Batcher(post, stream.size);
+    // Line formats are reread by byte range; a single document has no range to reread, so it is kept.
+    const keepDocuments = !(stream.recognised && isLineFormat(stream.format));
+    let index = 0;
+    for await (const item of stream.items) {
+      if (signal.aborted) break;
+      if (item.kind === 'problem') {
+        batcher.addProblem(item.problem);
+        continue;
+      }
+      const summary = summarize(item.trajectory, index);
+      index += 1;
+      batcher.addRow({ summary, start: item.start, end: item.end, line: item.line }, keepDocuments ? item.trajectory : undefined);
+    }
+    batcher.flush();
+    if (signal.aborted) post({ type: 'cancelled', progress: batcher.progress });
+    else post({ type: 'done', progress: { ...batcher.progress, bytesRead: stream.size } });
+  } catch (error) {
+    if (isAbort(error, signal)) post({ type: 'cancelled', progress: batcher?.progress ?? { bytesRead: 0, size: 0, trajectories: 0 } });
+    else post({ type: 'failed', error: (error as Error).message ?? String(error) });
+  }
+}
+
+/**
+ * True when a needle could be spelled differently in the raw line: it holds a character JSON may
+ * write escaped, or JSON punctuation (object arguments are searched re-serialized compactly, and
+ * the file may space its tokens differently). Such needles are checked on every parsed line.
+ */
+function mayBeSpelledDifferently(needle: string): boolean {
+  if (/["\\/{}[\]:,]/.test(needle)) return true;
+  for (let i = 0; i < needle.length; i++) if (needle.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
+/** The text of a trajectory that search looks in: message contents, reasoning, tool call names and arguments. */
+export function trajectoryContains(trajectory: Trajectory, needle: string): boolean {
+  const lower = needle.toLowerCase();
+  const has = (value: unknown): boolean => {
+    if (value === undefined || value === null) return false;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.toLowerCase().includes(lower);
+  };
+  for (const message of trajectory.messages) {
+    if (has(message.content) || has(message.reasoning_content)) return true;
+    for (const call of message.tool_calls ?? []) if (has(call.function.name) || has(call.function.arguments)) return true;
+  }
+  return false;
+}
+
+async function runSearch(request: Extract<IndexerRequest, { task: 'search' }>, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
+  const { path, format, text } = request;
+  const lower = text.toLowerCase();
+  // A line that cannot contain the needle, even escaped, is skipped without being parsed.
+  const prefilter = !mayBeSpelledDifferently(text);
+  const progress: IndexProgress = { bytesRead: 0, size: 0, trajectories: 0 };
+  let matches: number[] = [];
+  let lastPost = performance.now();
+  const flush = (): void => {
+    post({ type: 'matches', matches, progress: { ...progress } });
+    matches = [];
+    lastPost = performance.now();
+  };
+  try {
+    for await (const raw of readLines(path, { signal, chunkBytes: request.chunkBytes, onBytes: (bytesRead) => (progress.bytesRead = bytesRead) })) {
+      if (signal.aborted) break;
+      const line = raw.bytes === null ? null : lineText(raw.bytes, raw.line);
+      if (line === null) continue;
+      if (prefilter && !line.includes('\\u') && !line.includes('\\/') && !line.toLowerCase().includes(lower)) continue;
+      // Matches are (line, position in line): the index maps them to row numbers.
+      const imported = importLine(format, line, path, raw.line, 0);
+      if ('problem' in imported) continue;
+      imported.trajectories.forEach((trajectory, k) => {
+        if (trajectoryContains(trajectory, text)) matches.push(raw.line, k);
+      });
+      if (matches.length >= 2 * BATCH_ROWS || performance.now() - lastPost >= BATCH_INTERVAL_MS) flush();
+    }
+    flush();
+    post(signal.aborted ? { type: 'cancelled', progress } : { type: 'done', progress });
+  } catch (error) {
+    if (isAbort(error, signal)) post({ type: 'cancelled', progress });
+    else post({ type: 'failed', error: (error as Error).message ?? String(error) });
+  }
+}
+
+/**
+ * Runs one indexer request to its end, posting messages as it goes; never throws (a failure is a
+ * `failed` message). Aborting `signal` stops the read and ends with `cancelled`.
+ */
+export async function runIndexer(request: IndexerRequest, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
+  if (request.task === 'search') await runSearch(request, post, signal);
+  else await runIndex(request.path, request.chunkBytes, post, signal);
+}

@@ -1,0 +1,446 @@
+import { randomUUID } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { TrajectorySummary } from '../../../shared/formats/summary.js';
+import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
+import { runIndexer, trajectoryContains, type IndexerMessage, type IndexerRequest } from './indexer.js';
+import { fileDisplayName, readTrajectoryAt } from './trajectory-stream.js';
+
+/** An opened trajectory file as the UI lists it: how far indexing got and what went wrong. */
+export interface OpenedFileStatus {
+  fileId: string;
+  path: string;
+  name: string;
+  size: number;
+  /** Known once the first bytes are read; null until then, or when they looked like no known format. */
+  format: FormatId | null;
+  state: 'indexing' | 'done' | 'failed' | 'cancelled';
+  bytesRead: number;
+  trajectories: number;
+  /** The first {@link MAX_PROBLEMS_KEPT} problems (skipped lines), `FILE:LINE: what`. */
+  problems: string[];
+  problemCount: number;
+  /** The FormatError message (naming the file) when indexing failed. */
+  error: string | null;
+  elapsedMs: number;
+}
+
+/** A running indexer (worker thread or in-process): its messages, a cancel request, and release. */
+export interface IndexerHandle {
+  /** Messages in order; the last is `done`, `failed` or `cancelled`. One listener. */
+  onMessage(listener: (message: IndexerMessage) => void): void;
+  /** Asks the indexer to stop reading; it answers `cancelled`. */
+  cancel(): void;
+  /** Stops it at once, wherever it is. */
+  terminate(): Promise<void>;
+}
+
+/** Starts an indexer for a request (the library's seam: worker threads in the app, in-process in tests). */
+export type SpawnIndexer = (request: IndexerRequest) => IndexerHandle;
+
+/** How many problems a status carries; the rest are counted only. */
+export const MAX_PROBLEMS_KEPT = 100;
+/** Change notifications while indexing are at most this often (ms); state changes go out at once. */
+export const CHANGE_INTERVAL_MS = 100;
+/** A cancelled indexer that has not stopped after this long (a long line being parsed) is terminated. */
+const CANCEL_GRACE_MS = 1000;
+
+function isFinal(message: IndexerMessage): boolean {
+  return message.type === 'done' || message.type === 'failed' || message.type === 'cancelled';
+}
+
+/**
+ * Runs an indexer in a worker thread from the compiled tree (`out/.../index-worker.js`, beside this
+ * module), so parsing hundreds of MB never blocks the Electron main process or the host's event loop.
+ */
+export function spawnWorkerIndexer(request: IndexerRequest, workerUrl: URL = new URL('./index-worker.js', import.meta.url)): IndexerHandle {
+  const worker = new Worker(workerUrl, { workerData: request });
+  let listener: ((message: IndexerMessage) => void) | null = null;
+  const early: IndexerMessage[] = [];
+  let ended = false;
+  const deliver = (message: IndexerMessage): void => {
+    if (ended) return;
+    if (isFinal(message)) ended = true;
+    if (listener) listener(message);
+    else early.push(message);
+  };
+  worker.on('message', deliver);
+  worker.on('error', (error: Error) => deliver({ type: 'failed', error: `${request.path}: the indexer stopped: ${error.message}` }));
+  worker.on('exit', (code) => deliver({ type: 'failed', error: `${request.path}: the indexer stopped (exit code ${code})` }));
+  return {
+    onMessage(next) {
+      listener = next;
+      for (const message of early.splice(0)) next(message);
+    },
+    cancel() {
+      worker.postMessage({ type: 'cancel' });
+    },
+    async terminate() {
+      ended = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * Runs an indexer on this thread (tests, and hosts without worker threads). Messages are cloned
+ * and delivered on later turns of the event loop, as a worker's would be.
+ */
+export function spawnInProcessIndexer(request: IndexerRequest): IndexerHandle {
+  const controller = new AbortController();
+  let listener: ((message: IndexerMessage) => void) | null = null;
+  const queue: IndexerMessage[] = [];
+  let stopped = false;
+  const drain = (): void => {
+    if (!listener) return;
+    for (const message of queue.splice(0)) if (!stopped) listener(message);
+  };
+  void runIndexer(
+    request,
+    (message) => {
+      queue.push(structuredClone(message));
+      setImmediate(drain);
+    },
+    controller.signal,
+  );
+  return {
+    onMessage(next) {
+      listener = next;
+      setImmediate(drain);
+    },
+    cancel() {
+      controller.abort();
+    },
+    async terminate() {
+      stopped = true;
+      controller.abort();
+    },
+  };
+}
+
+/** One open file: its status fields, its rows, and the indexer still working on it. */
+interface OpenedFile {
+  status: Omit<OpenedFileStatus, 'elapsedMs' | 'trajectories'>;
+  startedAt: number;
+  endedAt: number | null;
+  summaries: TrajectorySummary[];
+  /** Byte range and line of each row, parallel to `summaries` (plain number arrays stay compact). */
+  starts: number[];
+  ends: number[];
+  lines: number[];
+  /** The trajectories of a single-document file (no byte range to reread); null for line formats. */
+  documents: Trajectory[] | null;
+  indexer: IndexerHandle | null;
+  cancelTimer: NodeJS.Timeout | null;
+  searches: Set<{ handle: IndexerHandle; reject: (error: Error) => void }>;
+  /** Resolves when indexing ends, however it ends. */
+  settled: Promise<void>;
+  settle: () => void;
+  notifyTimer: NodeJS.Timeout | null;
+  lastNotify: number;
+}
+
+/**
+ * The trajectory files a user has open: indexes each in the background (a worker thread per file),
+ * serves pages of rows, rereads one trajectory by its byte range, and searches a file's content.
+ * Used by the API service; knows nothing about IPC or windows.
+ */
+export class TrajectoryLibrary {
+  private readonly files = new Map<string, OpenedFile>();
+  private readonly byPath = new Map<string, string>();
+  private readonly listeners = new Set<(status: OpenedFileStatus) => void>();
+  private readonly spawnIndexer: SpawnIndexer;
+  private readonly maxOpenFiles: number;
+  /** Models and tool names repeat on every row: one string each keeps 20,000 rows small. */
+  private readonly strings = new Map<string, string>();
+
+  /**
+   * `spawnIndexer` defaults to worker threads; when this module runs from its TypeScript source
+   * (under Vitest) there is no compiled worker beside it, so indexers run in-process there.
+   */
+  constructor(options: { spawnIndexer?: SpawnIndexer; maxOpenFiles?: number } = {}) {
+    const fromSource = import.meta.url.endsWith('.ts');
+    this.spawnIndexer = options.spawnIndexer ?? (fromSource ? spawnInProcessIndexer : (request) => spawnWorkerIndexer(request));
+    this.maxOpenFiles = options.maxOpenFiles ?? 32;
+  }
+
+  /**
+   * Opens a file (absolute path) and starts indexing it; returns at once. A path already open
+   * returns its existing status (close it first to index it again).
+   */
+  open(path: string): OpenedFileStatus {
+    if (!isAbsolute(path)) throw new Error(`open needs an absolute path, got '${path}'`);
+    const absolute = resolve(path);
+    const existing = this.byPath.get(absolute);
+    if (existing !== undefined) return this.status(existing);
+    if (this.files.size >= this.maxOpenFiles) throw new Error(`cannot open ${absolute}: ${this.maxOpenFiles} files are open already; close one first`);
+    const fileId = randomUUID();
+    let settle = (): void => {};
+    const settled = new Promise<void>((done) => (settle = done));
+    const file: OpenedFile = {
+      status: { fileId, path: absolute, name: fileDisplayName(absolute), size: 0, format: null, state: 'indexing', bytesRead: 0, problems: [], problemCount: 0, error: null },
+      startedAt: performance.now(),
+      endedAt: null,
+      summaries: [],
+      starts: [],
+      ends: [],
+      lines: [],
+      documents: null,
+      indexer: null,
+      cancelTimer: null,
+      searches: new Set(),
+      settled,
+      settle,
+      notifyTimer: null,
+      lastNotify: 0,
+    };
+    this.files.set(fileId, file);
+    this.byPath.set(absolute, fileId);
+    const indexer = this.spawnIndexer({ task: 'index', path: absolute });
+    file.indexer = indexer;
+    indexer.onMessage((message) => this.receive(file, message));
+    return this.snapshot(file);
+  }
+
+  /** The status of an open file; throws for an id that is not open. */
+  status(fileId: string): OpenedFileStatus {
+    return this.snapshot(this.file(fileId));
+  }
+
+  /** Every open file, in the order they were opened. */
+  list(): OpenedFileStatus[] {
+    return [...this.files.values()].map((file) => this.snapshot(file));
+  }
+
+  /** Up to `limit` rows from row `from` (fewer near the end, or while indexing). */
+  rows(fileId: string, from: number, limit: number): TrajectorySummary[] {
+    const file = this.file(fileId);
+    if (!Number.isInteger(from) || from < 0 || !Number.isInteger(limit) || limit < 0) throw new RangeError(`rows of ${file.status.name}: from and limit must be whole numbers >= 0 (got ${from}, ${limit})`);
+    return file.summaries.slice(from, from + limit);
+  }
+
+  /** Trajectory `index` of a file: reread from its line's bytes, or the kept document trajectory. */
+  async trajectory(fileId: string, index: number): Promise<Trajectory> {
+    const file = this.file(fileId);
+    const count = file.summaries.length;
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      const still = file.status.state === 'indexing' ? ' so far (still indexing)' : '';
+      throw new RangeError(`${file.status.name} has no trajectory ${index}: it has ${count}${still} (numbered from 0)`);
+    }
+    if (file.documents) return file.documents[index]!;
+    return readTrajectoryAt(file.status.path, file.status.format!, file.starts[index]!, file.ends[index]!, file.lines[index]!, index);
+  }
+
+  /**
+   * Indices of the trajectories whose messages (content, reasoning, tool call names and arguments)
+   * contain `text`, ignoring case. Waits for indexing to end first. JSONL files are scanned line by
+   * line in an indexer (lines that cannot match are not parsed); nothing is loaded whole.
+   */
+  async search(fileId: string, text: string): Promise<number[]> {
+    const file = this.file(fileId);
+    await file.settled;
+    if (this.files.get(fileId) !== file) throw new Error(`${file.status.name} was closed`);
+    if (file.documents) return file.documents.flatMap((t, i) => (trajectoryContains(t, text) ? [i] : []));
+    if (file.summaries.length === 0) return [];
+    const handle = this.spawnIndexer({ task: 'search', path: file.status.path, format: file.status.format!, text });
+    const found: number[] = [];
+    try {
+      await new Promise<void>((done, fail) => {
+        const entry = { handle, reject: fail };
+        file.searches.add(entry);
+        handle.onMessage((message) => {
+          if (message.type === 'matches') {
+            for (let i = 0; i < message.matches.length; i += 2) {
+              const row = this.rowOf(file, message.matches[i]!, message.matches[i + 1]!);
+              if (row !== null) found.push(row);
+            }
+          } else if (isFinal(message)) {
+            file.searches.delete(entry);
+            if (message.type === 'done') done();
+            else fail(new Error(message.type === 'failed' ? message.error : `search of ${file.status.name} was cancelled`));
+          }
+        });
+      });
+    } finally {
+      void handle.terminate();
+    }
+    return found;
+  }
+
+  /** Stops indexing a file; the rows indexed so far stay. */
+  cancel(fileId: string): void {
+    const file = this.file(fileId);
+    if (file.status.state !== 'indexing' || !file.indexer) return;
+    const indexer = file.indexer;
+    indexer.cancel();
+    this.finish(file, 'cancelled');
+    // Rows already on their way are still taken; an indexer stuck in one long line is stopped.
+    file.cancelTimer = setTimeout(() => this.release(file), CANCEL_GRACE_MS);
+    file.cancelTimer.unref();
+  }
+
+  /** Closes a file: stops its indexer and searches and forgets its rows. */
+  close(fileId: string): void {
+    const file = this.file(fileId);
+    this.files.delete(fileId);
+    this.byPath.delete(file.status.path);
+    this.teardown(file);
+  }
+
+  /** Calls `listener` with a file's status as indexing goes (throttled) and when its state changes; returns the unsubscribe. */
+  onChange(listener: (status: OpenedFileStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Closes every file and stops every worker. */
+  async dispose(): Promise<void> {
+    const files = [...this.files.values()];
+    this.files.clear();
+    this.byPath.clear();
+    this.listeners.clear();
+    await Promise.all(files.map((file) => this.teardown(file)));
+  }
+
+  private file(fileId: string): OpenedFile {
+    const file = this.files.get(fileId);
+    if (!file) throw new Error(`no open file with id '${fileId}'`);
+    return file;
+  }
+
+  private snapshot(file: OpenedFile): OpenedFileStatus {
+    const end = file.endedAt ?? performance.now();
+    return { ...file.status, problems: [...file.status.problems], trajectories: file.summaries.length, elapsedMs: Math.round(end - file.startedAt) };
+  }
+
+  private intern(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    if (this.strings.size < 10_000) this.strings.set(value, value);
+    return value;
+  }
+
+  private receive(file: OpenedFile, message: IndexerMessage): void {
+    if (this.files.get(file.status.fileId) !== file) return;
+    const status = file.status;
+    switch (message.type) {
+      case 'opened':
+        status.format = message.format;
+        status.size = message.size;
+        this.notify(file, false);
+        return;
+      case 'batch': {
+        const first = file.summaries.length === 0 && message.rows.length > 0;
+        for (const row of message.rows) {
+          const summary = row.summary;
+          if (summary.model !== null) summary.model = this.intern(summary.model);
+          summary.toolNames = summary.toolNames.map((name) => this.intern(name));
+          file.summaries.push(summary);
+          file.starts.push(row.start);
+          file.ends.push(row.end);
+          file.lines.push(row.line);
+        }
+        if (message.documents.length > 0) (file.documents ??= []).push(...message.documents);
+        for (const problem of message.problems) if (status.problems.length < MAX_PROBLEMS_KEPT) status.problems.push(problem);
+        status.problemCount += message.problems.length;
+        if (status.state === 'indexing') status.bytesRead = message.progress.bytesRead;
+        this.notify(file, first);
+        return;
+      }
+      case 'done':
+        status.bytesRead = message.progress.bytesRead;
+        this.finish(file, 'done');
+        break;
+      case 'failed':
+        status.error = message.error;
+        this.finish(file, 'failed');
+        break;
+      case 'cancelled':
+        this.finish(file, 'cancelled');
+        break;
+      default:
+        return;
+    }
+    this.release(file);
+  }
+
+  /** Sets the final state (once) and tells listeners at once. */
+  private finish(file: OpenedFile, state: 'done' | 'failed' | 'cancelled'): void {
+    if (file.status.state !== 'indexing') return;
+    file.status.state = state;
+    file.endedAt = performance.now();
+    file.settle();
+    this.notify(file, true);
+  }
+
+  /** Lets go of a file's indexer once it has ended. */
+  private release(file: OpenedFile): void {
+    if (file.cancelTimer) clearTimeout(file.cancelTimer);
+    file.cancelTimer = null;
+    const indexer = file.indexer;
+    file.indexer = null;
+    if (indexer) void indexer.terminate();
+  }
+
+  private async teardown(file: OpenedFile): Promise<void> {
+    if (file.notifyTimer) clearTimeout(file.notifyTimer);
+    file.notifyTimer = null;
+    if (file.status.state === 'indexing') {
+      file.status.state = 'cancelled';
+      file.endedAt = performance.now();
+    }
+    file.settle();
+    const stopping: Array<Promise<void>> = [];
+    if (file.cancelTimer) clearTimeout(file.cancelTimer);
+    if (file.indexer) stopping.push(file.indexer.terminate());
+    file.indexer = null;
+    for (const search of file.searches) {
+      search.reject(new Error(`${file.status.name} was closed`));
+      stopping.push(search.handle.terminate());
+    }
+    file.searches.clear();
+    await Promise.all(stopping);
+  }
+
+  /** The row of the `k`-th trajectory of line `line`, or null when that line has no row (indexing was cancelled). */
+  private rowOf(file: OpenedFile, line: number, k: number): number | null {
+    const lines = file.lines;
+    let low = 0;
+    let high = lines.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (lines[mid]! < line) low = mid + 1;
+      else high = mid;
+    }
+    const row = low + k;
+    return row < lines.length && lines[row] === line ? row : null;
+  }
+
+  private notify(file: OpenedFile, urgent: boolean): void {
+    if (urgent) {
+      this.emit(file);
+      return;
+    }
+    if (file.notifyTimer) return;
+    const wait = Math.max(0, file.lastNotify + CHANGE_INTERVAL_MS - performance.now());
+    file.notifyTimer = setTimeout(() => this.emit(file), wait);
+    file.notifyTimer.unref();
+  }
+
+  private emit(file: OpenedFile): void {
+    if (file.notifyTimer) clearTimeout(file.notifyTimer);
+    file.notifyTimer = null;
+    file.lastNotify = performance.now();
+    if (this.files.get(file.status.fileId) !== file) return;
+    const status = this.snapshot(file);
+    for (const listener of this.listeners) {
+      try {
+        listener(status);
+      } catch (error) {
+        // One failing listener must not stop the others or the indexer's message handler.
+        process.emitWarning(`a trajectory library listener threw: ${(error as Error).message}`);
+      }
+    }
+  }
+}
