@@ -5,7 +5,7 @@ import { CONVERT_USAGE, convertCommand } from './convert-command.js';
 import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { SCRIPTED_SERVER_USAGE, scriptedServerCommand } from './scripted-server-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
-import { START_USAGE, startCommand } from './start-command.js';
+import { OPEN_USAGE, START_USAGE, openCommand, startCommand } from './start-command.js';
 
 const USAGE = `Usage: trajdbg <command> [options]
 
@@ -15,8 +15,9 @@ Commands:
   demo             run the built-in demo loop (no model server or key needed)
   scripted-server  serve a scripted OpenAI-compatible model for tests and demos
   start            open the desktop app (or, where it cannot run, serve the UI)
+  open FILE[#N]    open a trajectory file in the app, at trajectory N
   serve            serve the debugger UI to a browser on 127.0.0.1
-  convert IN       list or convert the trajectories of a file (hermes, JSONL, chat messages)
+  convert IN       list or convert the trajectories of a file to another format
 
 Run 'trajdbg <command> --help' for a command's options.`;
 
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[], stderr: (l
   demo: { usage: DEMO_USAGE, run: demoCommand },
   'scripted-server': { usage: SCRIPTED_SERVER_USAGE, run: scriptedServerCommand },
   start: { usage: START_USAGE, run: startCommand },
+  open: { usage: OPEN_USAGE, run: openCommand },
   serve: { usage: SERVE_USAGE, run: (args, stderr) => serveCommand(args, stderr) },
   convert: { usage: CONVERT_USAGE, run: (args, stderr) => convertCommand(args, stderr) },
 };

@@ -7,10 +7,12 @@ import { parseArgs } from 'node:util';
 import { memorySecretStore } from '../engine/settings.js';
 import { serveApp, type ServeApp } from '../host/serve-app.js';
 import { fileSettingsStore, settingsFilePath } from '../engine/settings-file.js';
+import { fileRecentFiles } from '../engine/recent-files.js';
+import { parseOpenSpec } from './open-spec.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';
 
-export const SERVE_USAGE = `Usage: trajdbg serve [--port N] [--host H] [--runs-dir DIR] [--no-open]
+export const SERVE_USAGE = `Usage: trajdbg serve [--port N] [--host H] [--runs-dir DIR] [--open FILE[#N]] [--no-open]
 
 Serves the Trajectory Debugger UI to a browser, with the engine behind it, until interrupted.
 Prints the URL to open on stdout: it carries the access token, so keep it to yourself.
@@ -19,9 +21,10 @@ Prints the URL to open on stdout: it carries the access token, so keep it to you
                    every run to the network, guarded only by the token
   --runs-dir DIR   where run files are written (default: $XDG_DATA_HOME/trajdbg/runs,
                    else ~/.local/share/trajdbg/runs)
+  --open FILE[#N]  open a trajectory file at once (at trajectory N, from 0)
   --no-open        do not open the URL in the default browser
-The last run settings are kept in $XDG_CONFIG_HOME/trajdbg/settings.json (else ~/.config/trajdbg/);
-the API key only in memory.`;
+The last run settings and the recent files are kept in $XDG_CONFIG_HOME/trajdbg/ (else
+~/.config/trajdbg/); the API key only in memory.`;
 
 export interface ServeCommandContext {
   /** The folder holding package.json and out/ (default: found from this file). */
@@ -41,8 +44,10 @@ export async function serveCommand(args: string[], stderr: (line: string) => voi
       host: { type: 'string' },
       'runs-dir': { type: 'string' },
       'no-open': { type: 'boolean' },
+      open: { type: 'string' },
     },
   });
+  const openFile = values.open === undefined ? null : parseOpenSpec(values.open);
   const env = context.env ?? process.env;
   const port = intOption('port', values.port, { min: 0 }) ?? 0;
   if (port > 65535) throw new UsageError(`--port: expected a port number up to 65535, got '${values.port}'`);
@@ -62,6 +67,8 @@ export async function serveCommand(args: string[], stderr: (line: string) => voi
       rendererDir,
       runsDir: resolve(values['runs-dir'] ?? defaultRunsDir(env)),
       settings: fileSettingsStore(settingsFilePath(env), { warn: stderr }),
+      recentFiles: fileRecentFiles(join(dirname(settingsFilePath(env)), 'recent-files.json'), { warn: stderr }),
+      ...(openFile ? { openFiles: [openFile] } : {}),
       secrets: memorySecretStore(),
       host,
       port,

@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveCommand } from './serve-command.js';
+import { parseOpenSpec } from './open-spec.js';
+import { UsageError } from './usage-error.js';
 
 export const START_USAGE = `Usage: trajdbg start [serve options]
 
@@ -30,6 +32,19 @@ export function desktopAvailability(env: NodeJS.ProcessEnv = process.env, platfo
   return { executable };
 }
 
+export const OPEN_USAGE = `Usage: trajdbg open FILE[#N] [serve options]
+
+Opens a trajectory file in the app (the desktop app, or the browser UI where it cannot run), at
+trajectory N (from 0) when given. FILE is any format 'trajdbg convert --list' reads.`;
+
+/** `trajdbg open FILE[#N]`: the app, with a file open at trajectory N. */
+export async function openCommand(args: string[], stderr: (line: string) => void): Promise<number> {
+  const [spec, ...rest] = args;
+  if (!spec || spec.startsWith('-')) throw new UsageError('open: give the file to open, FILE or FILE#N');
+  const { path, index } = parseOpenSpec(spec);
+  return startCommand([...rest, '--open', index === undefined ? path : `${path}#${index}`], stderr);
+}
+
 /** `trajdbg start` (npm start): the desktop app, or serve mode where it cannot run. */
 export async function startCommand(args: string[], stderr: (line: string) => void): Promise<number> {
   const desktop = desktopAvailability();
@@ -38,7 +53,10 @@ export async function startCommand(args: string[], stderr: (line: string) => voi
     return serveCommand(args, stderr);
   }
   const appRoot = fileURLToPath(new URL('../../../', import.meta.url));
-  const child = spawn(desktop.executable, [appRoot], { stdio: 'inherit' });
+  // The desktop app takes only --open; serve options have no meaning there.
+  const at = args.indexOf('--open');
+  const open = at >= 0 && args[at + 1] ? [`--open=${args[at + 1]}`] : [];
+  const child = spawn(desktop.executable, [appRoot, ...open], { stdio: 'inherit' });
   return new Promise((resolve) => {
     child.on('error', (error) => {
       stderr(`Desktop app failed to start: ${error.message}; run 'npm run serve' for the browser UI.`);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiHandlers, RunSettings, RunSummary } from '../../shared/api/contract.js';
+import type { ApiHandlers, OpenedFile, RunSettings, RunSummary } from '../../shared/api/contract.js';
 import type { ChatMessage } from '../../shared/model/chat.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import { agentResultOf } from '../../shared/run/run-state.js';
@@ -12,6 +12,9 @@ import { planReplay } from './replay.js';
 import { createRunFile, type RunFileWriter } from './run-file.js';
 import { withoutApiKey, type SecretStore, type SettingsStore } from './settings.js';
 import { openToolSources, ToolSourceError } from './tools/open-tools.js';
+import { createFileHandlers, type PickFile } from './file-handlers.js';
+import { TrajectoryLibrary } from './library/trajectory-library.js';
+import { memoryRecentFiles, type RecentFiles } from './recent-files.js';
 
 /** What the API service is built from; the desktop app and serve mode differ only here. */
 export interface ApiServiceDeps {
@@ -21,6 +24,12 @@ export interface ApiServiceDeps {
   secrets: SecretStore;
   /** Where each run's file is written (created if missing). */
   runsDir: string;
+  /** Files opened before; default: kept in memory only. */
+  recentFiles?: RecentFiles;
+  /** The desktop app's native file dialog (none in serve mode). */
+  pickFile?: PickFile;
+  /** The file index (tests may give one that indexes in-process). */
+  library?: TrajectoryLibrary;
 }
 
 /** The engine behind the API contract, shared by the IPC registration and the WebSocket host. */
@@ -28,6 +37,8 @@ export interface ApiService {
   handlers: ApiHandlers;
   /** Every event of every run, live. */
   onEvent(listener: (event: RunEvent) => void): () => void;
+  /** Progress and state of every opened file, live (throttled). */
+  onFile(listener: (file: OpenedFile) => void): () => void;
   /** Stops every run and releases its model server, tools and files. */
   close(): Promise<void>;
 }
@@ -69,6 +80,9 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   const runs = new Map<string, ManagedRun>();
   const listeners = new Set<(event: RunEvent) => void>();
 
+  const library = deps.library ?? new TrajectoryLibrary();
+  const recent = deps.recentFiles ?? memoryRecentFiles();
+
   function launch(engineDeps: Pick<EngineDeps, 'model' | 'tools'>, request: RunRequest, title: string, parentRunId: string | null, release: () => Promise<void>): string {
     mkdirSync(deps.runsDir, { recursive: true });
     let runFile: RunFileWriter | undefined;
@@ -81,17 +95,21 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
         },
       },
     });
-    const handle = engine.start(request);
+    return manage(engine.start(request), title, parentRunId, async () => {
+      runFile?.close();
+      await release();
+    });
+  }
+
+  /** Lists a run, keeps its persisted events for late clients, and forwards its events. */
+  function manage(handle: RunHandle, title: string, parentRunId: string | null, release: () => Promise<void>): string {
     const managed: ManagedRun = {
       handle,
       title,
       startedAt: Date.now(),
       parentRunId,
       events: [],
-      finished: handle.done.then(async () => {
-        runFile?.close();
-        await release();
-      }),
+      finished: handle.done.then(release),
     };
     handle.subscribe((event) => {
       if (event.type !== 'model_delta') managed.events.push(event);
@@ -108,7 +126,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   }
 
   /** A run against the endpoint and tools of the settings, from the given messages. */
-  async function startFromSettings(settings: RunSettings, messages: ChatMessage[], options: { startPaused?: boolean; title: string; parentRunId: string | null }): Promise<string> {
+  async function startFromSettings(settings: RunSettings, messages: ChatMessage[], options: { startPaused?: boolean; title: string; parentRunId: string | null; forkTurn?: number }): Promise<string> {
     if (settings.endpoint.apiKey) deps.secrets.setApiKey(settings.endpoint.apiKey);
     let model;
     try {
@@ -128,14 +146,28 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     const request: RunRequest = {
       messages,
       config: { maxTurns: settings.limits.maxTurns, temperature: settings.sampling.temperature, maxTokens: settings.sampling.maxTokens, maxContextTokens: settings.limits.maxContextTokens },
-      source: options.parentRunId ? { ...source, parentRunId: options.parentRunId } : source,
+      source: options.parentRunId ? { ...source, parentRunId: options.parentRunId, ...(options.forkTurn !== undefined ? { forkTurn: options.forkTurn } : {}) } : source,
       breakpoints: settings.breakpoints,
       startPaused: options.startPaused ?? false,
     };
     return launch({ model, tools }, request, options.title, options.parentRunId, async () => tools.close?.());
   }
 
+  const files = createFileHandlers({
+    library,
+    recent,
+    ...(deps.pickFile ? { pickFile: deps.pickFile } : {}),
+    adoptRun: (handle, title) => manage(handle, title, null, async () => {}),
+    runTrajectory(runId) {
+      const run = find(runId);
+      const s = run.handle.state.current;
+      const { messages: _messages, ...recorded } = agentResultOf(s);
+      return { id: run.title, model: typeof s.source.model === 'string' ? s.source.model : null, messages: s.messages, reward: null, recorded, source: { format: 'agent-result', index: 0 }, tools: s.tools };
+    },
+  });
+
   const handlers: ApiHandlers = {
+    ...files.handlers,
     async 'app.info'() {
       return { mode: deps.mode, version: deps.version, keyStorage: deps.secrets.kind };
     },
@@ -173,6 +205,15 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       const messages = agentResultOf(parent.handle.state.current).messages;
       return { runId: await startFromSettings(settings, structuredClone(messages), { title: `retry of ${parent.title}`, parentRunId: runId }) };
     },
+    async 'run.continue'({ runId, turn, settings }) {
+      const parent = find(runId);
+      const state = parent.handle.state.current;
+      if (turn > state.turns.length) throw new Error(`run ${runId} has ${state.turns.length} turns; cannot continue from turn ${turn}`);
+      // Everything before the next turn's reply: the tool results and any user turns that followed.
+      const end = turn < state.turns.length ? state.turns[turn]!.messageRange[0] : state.messages.length;
+      const messages = structuredClone(state.messages.slice(0, end));
+      return { runId: await startFromSettings(settings, messages, { title: `${parent.title}, continued from turn ${turn}`, parentRunId: runId, forkTurn: turn }) };
+    },
     async 'run.control'({ runId, action }) {
       const { handle } = find(runId);
       handle[action]();
@@ -208,9 +249,13 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onFile(listener) {
+      return library.onChange((status) => listener(files.statusOf(status)));
+    },
     async close() {
       for (const run of runs.values()) run.handle.stop();
       await Promise.allSettled([...runs.values()].map((run) => run.finished));
+      await library.dispose();
       listeners.clear();
     },
   };

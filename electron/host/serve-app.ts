@@ -1,4 +1,5 @@
 import { createApiService } from '../engine/api-service.js';
+import type { RecentFiles } from '../engine/recent-files.js';
 import type { SecretStore, SettingsStore } from '../engine/settings.js';
 import { startServeHost } from './serve-host.js';
 
@@ -16,6 +17,9 @@ export interface ServeAppOptions {
   port?: number;
   token?: string;
   log?: (line: string) => void;
+  recentFiles?: RecentFiles;
+  /** Files to open at once (`trajdbg open FILE#N`): absolute paths, and the trajectory to show first. */
+  openFiles?: Array<{ path: string; index?: number }>;
 }
 
 export interface ServeApp {
@@ -35,7 +39,9 @@ export async function serveApp(options: ServeAppOptions): Promise<ServeApp> {
     settings: options.settings,
     secrets: options.secrets,
     runsDir: options.runsDir,
+    ...(options.recentFiles ? { recentFiles: options.recentFiles } : {}),
   });
+  for (const file of options.openFiles ?? []) await service.handlers['file.open']({ path: file.path, ...(file.index !== undefined ? { index: file.index } : {}) });
   let host;
   try {
     host = await startServeHost({ service, rendererDir: options.rendererDir, host: options.host, port: options.port, token: options.token, log: options.log });

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { API_METHOD_NAMES, type ApiHandlers } from '../../shared/api/contract.js';
-import { WIRE_PATH } from '../../shared/api/wire.js';
+import { API_METHOD_NAMES, type ApiHandlers, type OpenedFile } from '../../shared/api/contract.js';
+import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import type { ApiService } from '../engine/api-service.js';
 import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE } from './host-security.js';
@@ -33,6 +33,7 @@ function rendererBuild(): string {
 /** An ApiService-shaped fake: a few real-looking handlers, the rest reject; events pushed by hand. */
 function fakeService() {
   const listeners = new Set<(event: RunEvent) => void>();
+  const fileListeners = new Set<(file: OpenedFile) => void>();
   const calls: Array<{ method: string; params: unknown }> = [];
   const handlers = Object.fromEntries(
     API_METHOD_NAMES.map((method) => [
@@ -58,9 +59,13 @@ function fakeService() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onFile(listener) {
+      fileListeners.add(listener);
+      return () => fileListeners.delete(listener);
+    },
     close: async () => {},
   };
-  return { service, calls, listeners, emit: (event: RunEvent) => listeners.forEach((l) => l(event)) };
+  return { service, calls, listeners, emit: (event: RunEvent) => listeners.forEach((l) => l(event)), emitFile: (file: OpenedFile) => fileListeners.forEach((l) => l(file)) };
 }
 
 const hosts: ServeHost[] = [];
@@ -68,10 +73,17 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
 
-async function start(options: { host?: string; log?: (line: string) => void } = {}) {
+async function start(options: { host?: string; log?: (line: string) => void; uploadsDir?: string } = {}) {
   const fake = fakeService();
   const lines: string[] = [];
-  const host = await startServeHost({ service: fake.service, rendererDir: rendererBuild(), token: TOKEN, log: options.log ?? ((line) => lines.push(line)), ...(options.host ? { host: options.host } : {}) });
+  const host = await startServeHost({
+    service: fake.service,
+    rendererDir: rendererBuild(),
+    token: TOKEN,
+    log: options.log ?? ((line) => lines.push(line)),
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.uploadsDir ? { uploadsDir: options.uploadsDir } : {}),
+  });
   hosts.push(host);
   const port = Number(new URL(host.origin).port);
   return { ...fake, host, port, lines, cookie: `${TOKEN_COOKIE}=${TOKEN}` };
@@ -84,7 +96,7 @@ interface Reply {
 }
 
 /** One raw HTTP request to 127.0.0.1 (the path is sent exactly as given, never normalized). */
-function request(port: number, path: string, options: { method?: string; headers?: Record<string, string>; setHost?: boolean } = {}): Promise<Reply> {
+function request(port: number, path: string, options: { method?: string; headers?: Record<string, string>; setHost?: boolean; body?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ?? {}, setHost: options.setHost ?? true }, (res) => {
       const chunks: Buffer[] = [];
@@ -92,13 +104,33 @@ function request(port: number, path: string, options: { method?: string; headers
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 
 function corsHeaders(reply: Reply): string[] {
   return Object.keys(reply.headers).filter((name) => name.startsWith('access-control-'));
 }
+
+describe('serve host: dropped files', () => {
+  it('stores a file the page posts in its uploads folder and names the copy; nothing else may post', async () => {
+    const uploadsDir = mkdtempSync(join(tmpdir(), 'uploads-'));
+    const { port, cookie } = await start({ uploadsDir });
+    const origin = `http://127.0.0.1:${port}`;
+    const body = '{"messages": []}\n';
+    const headers = { Cookie: cookie, Origin: origin, [UPLOAD_NAME_HEADER]: encodeURIComponent('../../etc/ev il.jsonl') };
+    const ok = await request(port, UPLOAD_PATH, { method: 'POST', headers, body });
+    expect(ok.status).toBe(200);
+    const { path } = JSON.parse(ok.body) as { path: string };
+    expect(dirname(path)).toBe(uploadsDir);
+    expect(basename(path)).toMatch(/^[0-9a-f]{12}-ev il\.jsonl$/);
+    expect(readFileSync(path, 'utf8')).toBe(body);
+    expect((await request(port, UPLOAD_PATH, { method: 'POST', headers: { ...headers, Cookie: '' }, body })).status).toBe(401);
+    expect((await request(port, UPLOAD_PATH, { method: 'POST', headers: { ...headers, Origin: 'http://evil.example' }, body })).status).toBe(403);
+    expect((await request(port, UPLOAD_PATH, { method: 'GET', headers })).status).toBe(405);
+    expect(readdirSync(uploadsDir)).toHaveLength(1);
+  });
+});
 
 describe('serve host: HTTP', () => {
   it('refuses a request without the token with 401 and says where the URL is', async () => {
@@ -376,6 +408,15 @@ describe('serve host: WebSocket', () => {
     const closed = [a, b].map((s) => new Promise<number>((resolve) => s.ws.once('close', (code) => resolve(code))));
     await host.close();
     expect(await Promise.all(closed)).toEqual([1001, 1001]);
+  });
+
+  it('pushes opened files’ progress to every connected socket', async () => {
+    const { port, cookie, emitFile } = await start();
+    const a = await connected(port, cookie);
+    const file = { fileId: 'f1', state: 'indexing', trajectories: 12 } as unknown as OpenedFile;
+    emitFile(file);
+    expect(await a.next()).toEqual({ files: [file] });
+    a.ws.close();
   });
 
   it('closes a socket that falls more than 32 MiB behind with 1013 and keeps serving the others', async () => {

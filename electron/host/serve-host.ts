@@ -1,12 +1,15 @@
-import { createReadStream } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { isApiMethod, parseApiParams, type ApiErrorData } from '../../shared/api/contract.js';
-import { WIRE_PATH } from '../../shared/api/wire.js';
+import { isApiMethod, parseApiParams, type ApiErrorData, type OpenedFile } from '../../shared/api/contract.js';
+import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import type { ApiService } from '../engine/api-service.js';
 import {
@@ -44,6 +47,8 @@ export interface ServeHostOptions {
   token?: string;
   /** One line per notable thing (warnings, sockets dropped for falling behind). Default: stderr. */
   log?: (line: string) => void;
+  /** Where files dropped on the page are stored (a private folder; default: a new temp folder, removed on close). */
+  uploadsDir?: string;
 }
 
 export interface ServeHost {
@@ -60,6 +65,8 @@ export interface ServeHost {
 const MAX_PAYLOAD = 64 * 1024 * 1024;
 /** A socket whose unsent data grows past this is closed with 1013; the client reconnects and catches up. */
 const MAX_BUFFERED = 32 * 1024 * 1024;
+/** The largest file a page may upload (a dropped trajectory file). */
+export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -119,6 +126,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       return sendText(req, res, 401, UNAUTHORIZED_TEXT);
     }
     const cookie: Record<string, string> = auth.fromQuery ? { 'Set-Cookie': tokenCookie(token) } : {};
+    if (rawPath === UPLOAD_PATH) return receiveUpload(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(req, res, 405, 'Method not allowed.\n', { ...cookie, Allow: 'GET, HEAD' });
     if (queryToken !== undefined && (rawPath === '/' || rawPath === '/index.html')) {
       // Keep the token out of the address bar and the history: the cookie carries it from here.
@@ -145,6 +153,46 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       return;
     }
     await pipeline(createReadStream(found.path), res).catch(() => res.destroy());
+  }
+
+  // Made on the first upload; removed on close when this host made it.
+  let uploadsDir: Promise<string> | null = options.uploadsDir === undefined ? null : Promise.resolve(options.uploadsDir);
+  const ownsUploadsDir = options.uploadsDir === undefined;
+
+  /**
+   * A file dropped on the page: its bytes go to a private folder on this machine and the reply
+   * names the copy, which the page then opens with `file.open`. Only the page itself may post
+   * (same Origin, the token cookie, as for every request).
+   */
+  async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendText(req, res, 405, 'Method not allowed.\n', { Allow: 'POST' });
+    if (!isSameOrigin(req.headers.origin, req.headers.host!)) return sendText(req, res, 403, 'Forbidden: the Origin must be this server.\n');
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) return sendText(req, res, 413, `Too large: files up to ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB can be dropped; open larger ones by path.\n`);
+    let name: string;
+    try {
+      name = basename(decodeURIComponent(String(req.headers[UPLOAD_NAME_HEADER] ?? 'dropped-file')));
+    } catch {
+      name = 'dropped-file';
+    }
+    name = name.replace(/[^\w.\- ]/g, '_').slice(0, 200) || 'dropped-file';
+    uploadsDir ??= mkdtemp(join(tmpdir(), 'trajdbg-uploads-'));
+    const path = join(await uploadsDir, `${randomBytes(6).toString('hex')}-${name}`);
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_UPLOAD_BYTES) req.destroy(new Error('upload too large'));
+    });
+    try {
+      await pipeline(req, createWriteStream(path, { mode: 0o600, flags: 'wx' }));
+    } catch (error) {
+      await rm(path, { force: true });
+      if (!res.headersSent && !res.destroyed) return sendText(req, res, received > MAX_UPLOAD_BYTES ? 413 : 400, `Upload failed: ${messageOf(error)}\n`);
+      return;
+    }
+    const body = JSON.stringify({ path });
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+    res.end(body);
   }
 
   const server = http.createServer((req, res) => {
@@ -218,6 +266,11 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     queued.push(event);
   }
 
+  function pushFile(file: OpenedFile): void {
+    const text = JSON.stringify({ files: [file] });
+    for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+  }
+
   function flushEvents(): void {
     const events = queued;
     queued = [];
@@ -247,6 +300,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   const port = (server.address() as AddressInfo).port;
   allowedHost = hostChecker(host, port);
   const unsubscribe = service.onEvent(pushEvent);
+  const unsubscribeFiles = service.onFile(pushFile);
   const origin = `http://${isWildcardHost(host) ? '127.0.0.1' : urlHostname(host)}:${port}`;
   if (!isLoopbackHost(host)) {
     log(`warning: serving on ${host} port ${port}, which is not a loopback address: the UI and every run are reachable from the network (over plain HTTP), guarded only by the token`);
@@ -255,6 +309,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     unsubscribe();
+    unsubscribeFiles();
     const open = [...wss.clients];
     for (const ws of open) ws.close(1001, 'server stopped');
     await Promise.race([
@@ -266,6 +321,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await stopped;
+    if (ownsUploadsDir && uploadsDir) await rm(await uploadsDir, { recursive: true, force: true });
   }
 
   return {

@@ -16,7 +16,7 @@ const electron = vi.hoisted(() => {
 vi.mock('electron', () => ({ ipcMain: electron.ipcMain }));
 
 import type { BrowserWindow } from 'electron';
-import { API_METHOD_NAMES, EVENT_CHANNEL, ipcChannel, type ApiHandlers } from '../../shared/api/contract.js';
+import { API_METHOD_NAMES, EVENT_CHANNEL, FILE_CHANNEL, ipcChannel, type ApiHandlers, type OpenedFile } from '../../shared/api/contract.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import type { ApiService } from '../engine/api-service.js';
 import { registerApi } from './ipc.js';
@@ -25,6 +25,7 @@ const WINDOW_ID = 7;
 
 function fakeService() {
   const listeners = new Set<(event: RunEvent) => void>();
+  const fileListeners = new Set<(file: OpenedFile) => void>();
   const handlers = Object.fromEntries(API_METHOD_NAMES.map((name) => [name, vi.fn(async (_params: unknown): Promise<unknown> => ({}))]));
   const service: ApiService = {
     handlers: handlers as unknown as ApiHandlers,
@@ -32,9 +33,20 @@ function fakeService() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onFile(listener) {
+      fileListeners.add(listener);
+      return () => fileListeners.delete(listener);
+    },
     close: async () => {},
   };
-  return { service, handlers, listeners, emit: (event: RunEvent) => listeners.forEach((l) => l(event)) };
+  return {
+    service,
+    handlers,
+    listeners,
+    fileListeners,
+    emit: (event: RunEvent) => listeners.forEach((l) => l(event)),
+    emitFile: (file: OpenedFile) => fileListeners.forEach((l) => l(file)),
+  };
 }
 
 function fakeWindow() {
@@ -138,6 +150,15 @@ describe('registerApi', () => {
     expect(webContents.send).toHaveBeenCalledTimes(1);
   });
 
+  it('forwards opened files’ progress on the file channel', () => {
+    const service = fakeService();
+    const { window, webContents } = fakeWindow();
+    registerApi(service.service, window);
+    const file = { fileId: 'f1', state: 'indexing' } as unknown as OpenedFile;
+    service.emitFile(file);
+    expect(webContents.send).toHaveBeenCalledExactlyOnceWith(FILE_CHANNEL, file);
+  });
+
   it('removes every handler and the event subscription when disposed, so a new window can register', () => {
     const service = fakeService();
     const dispose = registerApi(service.service, fakeWindow().window);
@@ -146,6 +167,7 @@ describe('registerApi', () => {
     expect(electron.handlers.size).toBe(0);
     expect(electron.ipcMain.removeHandler).toHaveBeenCalledTimes(API_METHOD_NAMES.length);
     expect(service.listeners.size).toBe(0);
+    expect(service.fileListeners.size).toBe(0);
     expect(() => registerApi(service.service, fakeWindow().window)).not.toThrow();
   });
 });

@@ -2,6 +2,7 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import {
   API_METHOD_NAMES,
   EVENT_CHANNEL,
+  FILE_CHANNEL,
   ipcChannel,
   parseApiParams,
   type ApiHandlers,
@@ -57,8 +58,14 @@ export function registerApi(service: ApiService, window: BrowserWindow): () => v
     contents.send(EVENT_CHANNEL, runEvent);
   });
 
+  const unsubscribeFiles = service.onFile((file) => {
+    if (window.isDestroyed() || contents.isDestroyed()) return;
+    contents.send(FILE_CHANNEL, file);
+  });
+
   return () => {
     for (const method of API_METHOD_NAMES) ipcMain.removeHandler(ipcChannel(method));
     unsubscribe();
+    unsubscribeFiles();
   };
 }

@@ -63,7 +63,7 @@ function fakeElectron(options: { gotLock: boolean }) {
 
 const mocks = vi.hoisted(() => ({
   electron: null as unknown as ReturnType<typeof fakeElectron>,
-  service: { handlers: {}, onEvent: () => () => {}, close: async () => {} },
+  service: { handlers: {}, onEvent: () => () => {}, onFile: () => () => {}, close: async () => {} },
   createApiService: null as unknown as Mock<(deps: unknown) => unknown>,
 }));
 // The factory runs once per file: each export reads the current test's fake.
@@ -91,7 +91,7 @@ vi.mock('node:fs', async (importOriginal) => {
 
 async function startApp(options = { gotLock: true }) {
   mocks.electron = fakeElectron(options);
-  mocks.service = { handlers: {}, onEvent: () => () => {}, close: vi.fn(async () => {}) };
+  mocks.service = { handlers: {}, onEvent: () => () => {}, onFile: () => () => {}, close: vi.fn(async () => {}) };
   mocks.createApiService = vi.fn((_deps: unknown) => mocks.service);
   vi.resetModules();
   await import('./main.js');
@@ -132,6 +132,8 @@ describe('main', () => {
       settings: expect.objectContaining({ load: expect.any(Function), save: expect.any(Function) }),
       secrets: expect.objectContaining({ kind: 'os-keychain' }),
       runsDir: join('/home/u/.config/trajdbg-userData', 'runs'),
+      recentFiles: expect.objectContaining({ list: expect.any(Function), add: expect.any(Function) }),
+      pickFile: expect.any(Function),
     });
     expect(electron.windows).toHaveLength(1);
     expect(electron.windows[0]!.options.webPreferences.preload).toBe(join('/opt/trajdbg/resources/app.asar', 'out', 'preload', 'preload.cjs'));

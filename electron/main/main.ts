@@ -3,6 +3,8 @@ import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { createApiService, type ApiService } from '../engine/api-service.js';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { fileSettingsStore } from '../engine/settings-file.js';
+import { fileRecentFiles } from '../engine/recent-files.js';
+import { openArgument } from './open-argument.js';
 import { registerApi } from './ipc.js';
 import { installApplicationMenu } from './menu.js';
 import { openSecretStore, type DesktopSecretStore } from './secret-store.js';
@@ -47,17 +49,53 @@ async function onReady(): Promise<void> {
   const userData = app.getPath('userData');
   denyAllPermissions(session.defaultSession);
   serveAppProtocol(session.defaultSession, appFile('out', 'renderer'));
-  installApplicationMenu();
   secrets = await openSecretStore({ dir: userData, safeStorage });
-  service = createApiService({
+  const warn = (line: string): void => console.error(line);
+  const api = createApiService({
     mode: 'desktop',
     version: app.getVersion(),
     // A corrupt settings file is set aside and reported, never silently reset.
-    settings: fileSettingsStore(join(userData, 'settings.json'), { warn: (line) => console.error(line) }),
+    settings: fileSettingsStore(join(userData, 'settings.json'), { warn }),
     secrets,
     runsDir: join(userData, 'runs'),
+    recentFiles: fileRecentFiles(join(userData, 'recent-files.json'), { warn }),
+    pickFile,
   });
-  openWindow(service);
+  service = api;
+  installApplicationMenu(process.platform, { openFile: () => void openFromDialog(api) });
+  openWindow(api);
+  await openFromArgv(api, process.argv);
+}
+
+/** The native Open or Save dialog, on top of the window. */
+async function pickFile(purpose: 'open' | 'save', defaultPath?: string): Promise<string | null> {
+  const options = { title: purpose === 'open' ? 'Open trajectory file' : 'Export to', ...(defaultPath ? { defaultPath } : {}) };
+  if (purpose === 'open') {
+    const chosen = mainWindow ? await dialog.showOpenDialog(mainWindow, { ...options, properties: ['openFile'] }) : await dialog.showOpenDialog({ ...options, properties: ['openFile'] });
+    return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+  }
+  const chosen = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+  return chosen.canceled ? null : (chosen.filePath ?? null);
+}
+
+/** File > Open: the chosen file opens in the engine; the page learns of it from its progress. */
+async function openFromDialog(api: ApiService): Promise<void> {
+  const path = await pickFile('open');
+  if (path) await openReporting(api, path);
+}
+
+/** `--open=FILE[#N]` (from `trajdbg open`, or a second launch). */
+async function openFromArgv(api: ApiService, argv: readonly string[]): Promise<void> {
+  const spec = openArgument(argv);
+  if (spec) await openReporting(api, spec.path, spec.index);
+}
+
+async function openReporting(api: ApiService, path: string, index?: number): Promise<void> {
+  try {
+    await api.handlers['file.open']({ path, ...(index !== undefined ? { index } : {}) });
+  } catch (error) {
+    dialog.showErrorBox('Could not open the file', messageOf(error));
+  }
 }
 
 /** Stops the runs (model servers, MCP processes) and finishes writing the key before exiting. */
@@ -73,7 +111,8 @@ async function closeService(): Promise<void> {
 }
 
 function start(): void {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
+    if (service) void openFromArgv(service, argv);
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();

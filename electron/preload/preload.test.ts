@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { API_METHOD_NAMES, EVENT_CHANNEL } from '../../shared/api/contract.js';
+import { API_METHOD_NAMES, EVENT_CHANNEL, FILE_CHANNEL } from '../../shared/api/contract.js';
 import type { TrajdbgBridge } from '../../shared/api/bridge.js';
 
 /** A stand-in for Electron's ipcRenderer and contextBridge, shared by the source and the bundle. */
@@ -10,7 +10,8 @@ function fakeElectron() {
   const ipcRenderer = Object.assign(new EventEmitter(), { invoke: vi.fn<(channel: string, params: unknown) => Promise<unknown>>() });
   const exposed = new Map<string, unknown>();
   const contextBridge = { exposeInMainWorld: vi.fn((key: string, api: unknown) => void exposed.set(key, api)) };
-  return { ipcRenderer, contextBridge, exposed };
+  const webUtils = { getPathForFile: vi.fn((file: { name: string }) => `/dropped/${file.name}`) };
+  return { ipcRenderer, contextBridge, webUtils, exposed };
 }
 
 const electron = vi.hoisted(() => ({ current: null as unknown as ReturnType<typeof fakeElectron> }));
@@ -20,6 +21,9 @@ vi.mock('electron', () => ({
   },
   get contextBridge() {
     return electron.current.contextBridge;
+  },
+  get webUtils() {
+    return electron.current.webUtils;
   },
 }));
 
@@ -41,11 +45,22 @@ function bridgeContract(load: () => Promise<{ fake: ReturnType<typeof fakeElectr
     ({ fake, bridge } = await load());
   });
 
-  it('exposes only window.trajdbg, with invoke and onEvent and nothing else', () => {
+  it('exposes only window.trajdbg: invoke, the two push channels and a dropped file’s path, nothing else', () => {
     expect(fake.contextBridge.exposeInMainWorld).toHaveBeenCalledOnce();
     expect([...fake.exposed.keys()]).toEqual(['trajdbg']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent']);
-    expect(JSON.stringify(Object.values(bridge).map((v) => typeof v))).toBe('["function","function"]');
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent', 'onFile', 'pathForFile']);
+    expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
+  });
+
+  it('passes the page only the file status on the file channel, and a dropped file’s path', () => {
+    const listener = vi.fn();
+    const off = bridge.onFile(listener);
+    const status = { fileId: 'f1' };
+    fake.ipcRenderer.emit(FILE_CHANNEL, { sender: fake.ipcRenderer }, status);
+    expect(listener.mock.calls).toEqual([[status]]);
+    off();
+    expect(fake.ipcRenderer.listenerCount(FILE_CHANNEL)).toBe(0);
+    expect(bridge.pathForFile({ name: 'a.jsonl' } as File)).toBe('/dropped/a.jsonl');
   });
 
   it('invokes each API method on its channel', async () => {
@@ -115,7 +130,7 @@ describe('the preload bundle (out/preload/preload.cjs)', () => {
     const required: string[] = [];
     const require = (id: string) => {
       required.push(id);
-      if (id === 'electron') return { ipcRenderer: fake.ipcRenderer, contextBridge: fake.contextBridge };
+      if (id === 'electron') return { ipcRenderer: fake.ipcRenderer, contextBridge: fake.contextBridge, webUtils: fake.webUtils };
       throw new Error(`a sandboxed preload cannot require '${id}'`);
     };
     const module = { exports: {} };

@@ -1,6 +1,6 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { TrajdbgBridge } from '../../shared/api/bridge.js';
-import { EVENT_CHANNEL, ipcChannel, isApiMethod } from '../../shared/api/contract.js';
+import { EVENT_CHANNEL, FILE_CHANNEL, ipcChannel, isApiMethod, type OpenedFile } from '../../shared/api/contract.js';
 import type { RunEvent } from '../../shared/run/events.js';
 
 /**
@@ -27,6 +27,17 @@ const bridge: TrajdbgBridge = {
     return () => {
       ipcRenderer.removeListener(EVENT_CHANNEL, forward);
     };
+  },
+  onFile(listener: (file: OpenedFile) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('onFile needs a listener function');
+    const forward = (_event: IpcRendererEvent, file: OpenedFile): void => listener(file);
+    ipcRenderer.on(FILE_CHANNEL, forward);
+    return () => {
+      ipcRenderer.removeListener(FILE_CHANNEL, forward);
+    };
+  },
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
   },
 };
 

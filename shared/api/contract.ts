@@ -60,7 +60,45 @@ export const runSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
+/** One trajectory of an opened file, as the collection table lists it (see shared/formats/summary.ts). */
+export const trajectorySummarySchema = z.object({
+  index: z.number().int().nonnegative(),
+  id: z.string(),
+  model: z.string().nullable(),
+  turns: z.number().int().nonnegative(),
+  toolCalls: z.number().int().nonnegative(),
+  toolErrors: z.number().int().nonnegative(),
+  finishedNaturally: z.boolean(),
+  reward: z.number().nullable(),
+  toolNames: z.array(z.string()),
+  preview: z.string(),
+});
+
+/** An opened trajectory file: how far indexing got, and what went wrong. */
+export const openedFileSchema = z.object({
+  fileId: z.string(),
+  path: z.string(),
+  name: z.string(),
+  size: z.number().nonnegative(),
+  format: z.string().nullable(),
+  state: z.enum(['indexing', 'done', 'failed', 'cancelled']),
+  bytesRead: z.number().nonnegative(),
+  trajectories: z.number().int().nonnegative(),
+  /** The first problems (skipped lines), `FILE:LINE: what`. */
+  problems: z.array(z.string()),
+  problemCount: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  elapsedMs: z.number().nonnegative(),
+  /** The trajectory to show first (`trajdbg open FILE#N`), when one was asked for. */
+  focusIndex: z.number().int().nonnegative().nullable(),
+});
+export type OpenedFile = z.infer<typeof openedFileSchema>;
+
+/** The formats an export writes (shared/formats/export.ts). */
+export const exportFormatSchema = z.enum(['agent-result', 'openai-jsonl', 'sharegpt', 'html', 'markdown']);
+
 const runRef = z.object({ runId: z.string().min(1) });
+const fileRef = z.object({ fileId: z.string().min(1) });
 const runStarted = z.object({ runId: z.string() });
 const nothing = z.object({});
 
@@ -113,6 +151,63 @@ export const apiMethods = {
     result: z.object({ events: z.array(runEventSchema), complete: z.boolean() }),
   },
   'run.list': { params: nothing, result: z.object({ runs: z.array(runSummarySchema) }) },
+  /**
+   * A new run that continues a run's trajectory live against a model: its messages up to the end
+   * of `turn` (0: the initial messages only) are the history. The new run is a branch of that run.
+   */
+  'run.continue': { params: runRef.extend({ turn: z.number().int().nonnegative(), settings: runSettingsSchema }), result: runStarted },
+
+  /** Open a trajectory file on the engine's machine (absolute path); indexing goes on in the background. */
+  'file.open': { params: z.object({ path: z.string().min(1), index: z.number().int().nonnegative().optional() }), result: openedFileSchema },
+  /** Every open file and its progress. */
+  'file.list': { params: nothing, result: z.object({ files: z.array(openedFileSchema) }) },
+  /** Rows of an opened file's index, from `from`. */
+  'file.rows': {
+    params: fileRef.extend({ from: z.number().int().nonnegative().default(0), limit: positiveInt.max(50_000).default(5_000) }),
+    result: z.object({ rows: z.array(trajectorySummarySchema) }),
+  },
+  /** Indices of the trajectories whose content contains `text` (case-insensitive). */
+  'file.search': { params: fileRef.extend({ text: z.string().min(1).max(1_000) }), result: z.object({ indices: z.array(z.number().int()) }) },
+  /** Stop indexing a file (what was indexed stays). */
+  'file.cancel': { params: fileRef, result: nothing },
+  'file.close': { params: fileRef, result: nothing },
+  /**
+   * Show trajectory `index` of a file as a run: played to the end at once, or paused before its
+   * first turn to step through it (`startPaused`). Prompt views use `maxContextTokens`.
+   */
+  'file.view': {
+    params: fileRef.extend({
+      index: z.number().int().nonnegative(),
+      startPaused: z.boolean().default(false),
+      maxContextTokens: positiveInt.nullable().default(null),
+      breakpoints: breakpointsSchema.optional(),
+    }),
+    result: runStarted,
+  },
+  /** The exact prompt the file records for a turn of a trajectory, or null when it records none. */
+  'file.recordedPrompt': {
+    params: fileRef.extend({ index: z.number().int().nonnegative(), turn: positiveInt }),
+    result: z.object({ messages: z.array(chatMessage).nullable() }),
+  },
+  /** Files opened before, most recent first. */
+  'file.recent': { params: nothing, result: z.object({ files: z.array(z.object({ path: z.string(), openedAt: z.number() })) }) },
+  /** A native file dialog (desktop only): the path chosen, or null when cancelled. */
+  'file.pick': {
+    params: z.object({ purpose: z.enum(['open', 'save']), defaultPath: z.string().optional() }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+  /**
+   * Write trajectories to a file on the engine's machine: one run, one trajectory of an opened
+   * file, or all of them (`index` left out). Written to a temporary file, then renamed.
+   */
+  'export.write': {
+    params: z.object({
+      source: z.union([runRef, fileRef.extend({ index: z.number().int().nonnegative().optional() })]),
+      format: exportFormatSchema,
+      path: z.string().min(1),
+    }),
+    result: z.object({ path: z.string(), trajectories: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+  },
 } as const;
 
 /** A method name of the API. */
@@ -135,6 +230,8 @@ export interface ApiClient {
   call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
   /** Every run event, in order per run. Returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
+  /** Progress and state of opened files (also files opened from the menu or the command line). */
+  onFile(listener: (file: OpenedFile) => void): () => void;
 }
 
 /** An error a method rejected with, carried across the process boundary as plain data. */
@@ -167,3 +264,6 @@ export function ipcChannel(method: ApiMethod): string {
 
 /** The IPC channel run events travel on (desktop). */
 export const EVENT_CHANNEL = 'api:event';
+
+/** The IPC channel opened files' progress travels on (desktop). */
+export const FILE_CHANNEL = 'api:file';

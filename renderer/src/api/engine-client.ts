@@ -1,4 +1,4 @@
-import { apiMethods, type ApiClient, type ApiMethod, type ApiResult } from '../../../shared/api/contract.js';
+import { apiMethods, openedFileSchema, type ApiClient, type ApiMethod, type ApiResult, type OpenedFile } from '../../../shared/api/contract.js';
 import { runEventSchema, type RunEvent } from '../../../shared/run/events.js';
 
 /** Whether the engine can be reached: the WebSocket's life, or always `open` over IPC. */
@@ -9,6 +9,11 @@ export interface EngineClient extends ApiClient {
   readonly connection: ConnectionState;
   /** Calls `listener` on every change of {@link connection}. Returns an unsubscribe function. */
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * A path the engine can open for a file dropped on the page: its own path in the desktop app,
+   * or, in the browser, the path of an upload to the server.
+   */
+  fileRef(file: File): Promise<string>;
 }
 
 /** Checks a method's result against the contract (every message crossing a boundary is validated). */
@@ -26,6 +31,14 @@ export function parseRunEvent(value: unknown): RunEvent | null {
   const parsed = runEventSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   console.error('dropped a malformed run event', parsed.error.issues[0]);
+  return null;
+}
+
+/** Checks a pushed file status against the contract; null (and a console error) when it is malformed. */
+export function parseOpenedFile(value: unknown): OpenedFile | null {
+  const parsed = openedFileSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  console.error('dropped a malformed file status', parsed.error.issues[0]);
   return null;
 }
 

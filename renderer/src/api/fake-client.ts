@@ -1,4 +1,4 @@
-import type { ApiMethod, ApiParams, ApiResult, RunSummary } from '../../../shared/api/contract.js';
+import type { ApiMethod, ApiParams, ApiResult, OpenedFile, RunSummary } from '../../../shared/api/contract.js';
 import type { RunEvent } from '../../../shared/run/events.js';
 import { Listeners, type ConnectionState, type EngineClient } from './engine-client.js';
 
@@ -17,6 +17,9 @@ export class FakeClient implements EngineClient {
   readonly replies: { [M in ApiMethod]?: FakeReply<M> } = {};
   private readonly runs = new Map<string, { summary: RunSummary; events: RunEvent[] }>();
   private readonly events = new Listeners<RunEvent>();
+  private readonly files = new Listeners<OpenedFile>();
+  /** Paths `fileRef` gives for dropped files, by file name. */
+  readonly dropPaths = new Map<string, string>();
   private readonly connectionChanges = new Listeners<ConnectionState>();
   private nextRun = 1;
 
@@ -52,6 +55,21 @@ export class FakeClient implements EngineClient {
     return this.events.add(listener);
   }
 
+  onFile(listener: (file: OpenedFile) => void): () => void {
+    return this.files.add(listener);
+  }
+
+  /** Pushes a file status to listeners, as the engine does while it indexes. */
+  emitFile(file: OpenedFile): void {
+    this.files.emit(file);
+  }
+
+  async fileRef(file: File): Promise<string> {
+    const path = this.dropPaths.get(file.name);
+    if (!path) throw new Error(`${file.name}: this file has no path on disk`);
+    return path;
+  }
+
   onConnectionChange(listener: (state: ConnectionState) => void): () => void {
     return this.connectionChanges.add(listener);
   }
@@ -81,10 +99,28 @@ export class FakeClient implements EngineClient {
       case 'run.demo':
       case 'run.replay':
       case 'run.retry':
+      case 'run.continue':
+      case 'file.view':
         return { runId: `run-${this.nextRun++}` };
       case 'run.control':
       case 'run.breakpoints':
+      case 'file.cancel':
+      case 'file.close':
         return {};
+      case 'file.list':
+      case 'file.recent':
+        return { files: [] };
+      case 'file.rows':
+        return { rows: [] };
+      case 'file.search':
+        return { indices: [] };
+      case 'file.recordedPrompt':
+        return { messages: null };
+      case 'file.pick':
+        return { path: null };
+      case 'file.open':
+      case 'export.write':
+        throw new Error(`${method}: not scripted in this test`);
     }
   }
 }

@@ -6,6 +6,7 @@ import { createIpcClient } from './ipc-client.js';
 describe('IPC client', () => {
   it('invokes methods through the bridge, validates replies and cleans Electron’s error prefix', async () => {
     let push: (event: RunEvent) => void = () => undefined;
+    let pushFile: (file: unknown) => void = () => undefined;
     const bridge: TrajdbgBridge = {
       async invoke(method) {
         if (method === 'run.list') return { runs: [] };
@@ -15,6 +16,11 @@ describe('IPC client', () => {
         push = listener;
         return () => undefined;
       },
+      onFile(listener) {
+        pushFile = listener as (file: unknown) => void;
+        return () => undefined;
+      },
+      pathForFile: (file) => (file.name === 'on-disk.jsonl' ? '/data/on-disk.jsonl' : ''),
     };
     const client = createIpcClient(bridge);
     expect(client.connection).toBe('open');
@@ -24,5 +30,13 @@ describe('IPC client', () => {
     client.onEvent((event) => seen.push(event));
     push({ type: 'turn_started', turn: 1, runId: 'r', seq: 1, time: 0 });
     expect(seen).toHaveLength(1);
+    const files: unknown[] = [];
+    client.onFile((file) => files.push(file));
+    const status = { fileId: 'f', path: '/d/a.jsonl', name: 'a.jsonl', size: 10, format: null, state: 'indexing', bytesRead: 0, trajectories: 0, problems: [], problemCount: 0, error: null, elapsedMs: 0, focusIndex: null };
+    pushFile(status);
+    pushFile({ ...status, state: 'bogus' });
+    expect(files).toEqual([status]);
+    expect(await client.fileRef(new File(['x'], 'on-disk.jsonl'))).toBe('/data/on-disk.jsonl');
+    await expect(client.fileRef(new File(['x'], 'pasted.jsonl'))).rejects.toThrow(/pasted\.jsonl: this file has no path on disk/);
   });
 });

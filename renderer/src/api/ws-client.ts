@@ -1,7 +1,7 @@
-import type { ApiMethod, ApiParams, ApiResult } from '../../../shared/api/contract.js';
-import { WIRE_PATH, type WireRequest, type WireServerMessage } from '../../../shared/api/wire.js';
+import type { ApiMethod, ApiParams, ApiResult, OpenedFile } from '../../../shared/api/contract.js';
+import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH, type WireRequest, type WireServerMessage } from '../../../shared/api/wire.js';
 import type { RunEvent } from '../../../shared/run/events.js';
-import { Listeners, parseApiResult, parseRunEvent, type ConnectionState, type EngineClient } from './engine-client.js';
+import { Listeners, parseApiResult, parseOpenedFile, parseRunEvent, type ConnectionState, type EngineClient } from './engine-client.js';
 
 /** The engine's WebSocket URL for a page served by the serve host: same origin, `ws`/`wss`. */
 export function wireUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -29,6 +29,7 @@ export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000,
  */
 export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket, retryDelaysMs: readonly number[] = RECONNECT_DELAYS_MS): EngineClient {
   const events = new Listeners<RunEvent>();
+  const files = new Listeners<OpenedFile>();
   const connectionChanges = new Listeners<ConnectionState>();
   const pending = new Map<number, Pending>();
   const unsent: string[] = [];
@@ -55,6 +56,13 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
       for (const pushed of data.events) {
         const event = parseRunEvent(pushed);
         if (event) events.emit(event);
+      }
+      return;
+    }
+    if ('files' in data) {
+      for (const pushed of data.files) {
+        const file = parseOpenedFile(pushed);
+        if (file) files.emit(file);
       }
       return;
     }
@@ -103,6 +111,18 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
     },
     onConnectionChange: (listener) => connectionChanges.add(listener),
     onEvent: (listener) => events.add(listener),
+    onFile: (listener) => files.add(listener),
+    async fileRef(file) {
+      // The browser gives no paths: the file goes to the server, which opens its copy.
+      const response = await fetch(new URL(UPLOAD_PATH, url.replace(/^ws/, 'http')), {
+        method: 'POST',
+        headers: { [UPLOAD_NAME_HEADER]: encodeURIComponent(file.name), 'Content-Type': 'application/octet-stream' },
+        body: file,
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`Could not upload ${file.name}: ${text.trim() || response.statusText}`);
+      return (JSON.parse(text) as { path: string }).path;
+    },
     call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
       if (connection === 'closed') return Promise.reject(new Error(DISCONNECTED));
       const id = nextId++;
