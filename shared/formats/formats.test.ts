@@ -201,6 +201,50 @@ describe('hermes ShareGPT JSONL', () => {
     expect(deriveAgentResult(trajectories[1]!).recorded).toEqual(['turns_used', 'finished_naturally']);
   });
 
+  it('imports a batch-runner line: extra fields ignored, model from metadata, id from prompt_index', () => {
+    const batch = JSON.parse(shareGptLine(messages, ['terminal', 'read_file'])) as Record<string, unknown>;
+    delete batch.model;
+    delete batch.timestamp;
+    const line = JSON.stringify({
+      prompt_index: 42, ...batch, metadata: { batch_num: 2, timestamp: '2026-01-15T10:30:00', model: 'anthropic/claude-sonnet-4.6' },
+      completed: true, partial: false, api_calls: 3, toolsets_used: ['terminal', 'file'],
+      tool_stats: { terminal: { count: 1, success: 1, failure: 0 }, read_file: { count: 1, success: 0, failure: 1 } }, tool_error_counts: { terminal: 0, read_file: 1 },
+    });
+    const { trajectories, problems } = importText(line + '\n', 'trajectories.jsonl');
+    expect(problems).toEqual([]);
+    expect(trajectories).toHaveLength(1);
+    expect(trajectories[0]).toMatchObject({ id: 'trajectories:1#42', model: 'anthropic/claude-sonnet-4.6', recorded: { finished_naturally: true, turns_used: 3 } });
+    expect(trajectories[0]!.messages.slice(1)).toEqual(messages.slice(1));
+  });
+
+  it('imports a compressed line: the [CONTEXT SUMMARY]: human turn is a user message', () => {
+    const summary = '[CONTEXT SUMMARY]: The user asked for the files; a and b were listed, reading a failed.';
+    const line = JSON.parse(shareGptLine(messages, ['terminal', 'read_file'])) as { conversations: Array<{ from: string; value: string }> };
+    // hermes' compressor keeps the head (system, first human turn) and the tail and summarises the middle.
+    line.conversations.splice(2, 2, { from: 'human', value: summary });
+    const { trajectories, problems } = importText(JSON.stringify(line), 'compressed.jsonl');
+    expect(problems).toEqual([]);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'user', 'assistant']);
+    expect(trajectories[0]!.messages[2]).toEqual({ role: 'user', content: summary });
+    expect(deriveAgentResult(trajectories[0]!).result).toMatchObject({ turns_used: 1, tool_calls_attempted: 0, finished_naturally: true });
+  });
+
+  it("takes the system turn's <tools> list as the trajectory's tools, as hermes writes it", () => {
+    const hermesTools = [
+      { name: 'terminal', description: 'Run a shell command', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] }, required: null },
+      { name: 'read_file', description: '', parameters: {}, required: null },
+    ];
+    const line = (tools: string): string => JSON.stringify({ conversations: [{ from: 'system', value: `You are a function calling AI model.\n<tools>\n${tools}\n</tools>` }, { from: 'human', value: 'hi' }, { from: 'gpt', value: '<think>\n</think>\nhello' }], model: 'm', completed: true });
+    const { trajectories } = importText([line(JSON.stringify(hermesTools)), line('[{"name": broken')].join('\n'), 'samples.jsonl');
+    expect(trajectories[0]!.tools).toEqual([
+      { type: 'function', function: { name: 'terminal', description: 'Run a shell command', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } } },
+      { type: 'function', function: { name: 'read_file', description: '', parameters: {} } },
+    ]);
+    // A list that does not parse leaves the tools unrecorded; the line still imports.
+    expect(trajectories[1]!.tools).toBeUndefined();
+    expect(trajectories[1]!.messages).toHaveLength(3);
+  });
+
   it('reports a broken tool call with its line and turn', () => {
     const bad = JSON.stringify({ conversations: [{ from: 'human', value: 'x' }, { from: 'gpt', value: '<think>\n</think>\nhi\n<tool_call>\n{"name": oops}\n</tool_call>' }] });
     const { problems, trajectories } = importText([shareGptLine(messages, ['terminal', 'read_file']), bad].join('\n'), 'failed_trajectories.jsonl');

@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
+import { extractReasoning } from '../loop/reasoning.js';
+import { exceptionOutcome } from '../loop/tool-outcome.js';
+import { AGENT_RESULT_FIELDS, type Trajectory } from './trajectory.js';
+
+// What every importer shares: errors, JSON positions, zod helpers and the chat message shape.
+
+/** A file that is not a supported trajectory format, or is broken: the message names the file. */
+export class FormatError extends Error {
+  override readonly name = 'FormatError';
+}
+
+/**
+ * The first thing in a file that did not fit its format, as "field path: what is wrong". Importers
+ * throw it; `importText`/`importBytes` turn it into a `FormatError` naming the file and format.
+ */
+export class Misfit extends Error {}
+
+/** Line and column (1-based) of a UTF-16 offset in a text. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** `JSON.parse`, with a failure described as "not valid JSON at line L, column C: what". */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const offset = at ? Number(at[1]) : /end of JSON input/i.test(message) ? text.length : jsonErrorOffset(text);
+    const where = offset === null ? '' : (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, offset));
+    const what = message.replace(/,? ?(?:in JSON )?at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+    return { ok: false, error: `not valid JSON${where}: ${what}` };
+  }
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** The offset of the first JSON syntax error in a text (V8 does not always say), or null. */
+export function jsonErrorOffset(s: string): number | null {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = (): void => {
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
+  };
+  const string = (): void => {
+    i++;
+    for (;;) {
+      if (i >= s.length) fail();
+      const c = s[i]!;
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c === '\\') {
+        const e = s[i + 1] ?? '';
+        if ('bfnrt"\\/'.includes(e) && e !== '') i += 2;
+        else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) i += 6;
+        else {
+          i++;
+          fail();
+        }
+        continue;
+      }
+      if (c.charCodeAt(0) < 0x20) fail();
+      i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = s[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (s[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (s[i] !== '"') fail();
+          string();
+          ws();
+          if (s[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (s[i] === ',') {
+          i++;
+          continue;
+        }
+        if (s[i] === close) {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '"') return string();
+    for (const literal of ['true', 'false', 'null']) {
+      if (s.startsWith(literal, i)) {
+        i += literal.length;
+        return;
+      }
+    }
+    NUMBER.lastIndex = i;
+    const number = NUMBER.exec(s);
+    if (number) {
+      i += number[0].length;
+      return;
+    }
+    fail();
+  };
+  try {
+    value();
+    ws();
+    return i < s.length ? i : null;
+  } catch (error) {
+    if (typeof error === 'number') return error;
+    return null;
+  }
+}
+
+/** A zod issue as "field X: what is wrong", naming array items by index. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length === 0 ? 'the top level' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return `${field}: ${issue.message}`;
+}
+
+/**
+ * Parses `data` with a zod schema, or throws a `Misfit` naming the first field that did not fit,
+ * its path prefixed with `prefix` (the path of `data` inside the file).
+ */
+export function parseWith<T>(schema: z.ZodType<T>, data: unknown, prefix = ''): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const text = describeIssue(issue);
+    throw new Misfit(prefix && issue.path.length ? `${prefix}${text.startsWith('[') ? '' : '.'}${text}` : prefix ? `${prefix}: ${text.replace(/^the top level: /, '')}` : text);
+  }
+  return parsed.data;
+}
+
+/** An OpenAI tool call as files store it (arguments may be a string or already parsed). */
+export const toolCallSchema = z.looseObject({
+  id: z.string().nullable().optional(),
+  type: z.string().optional(),
+  function: z.looseObject({ name: z.string(), arguments: z.unknown() }),
+});
+
+/** An OpenAI chat message as files store it: a role, the rest loose. */
+export const messageSchema = z.looseObject({
+  role: z.string(),
+  tool_calls: z.array(toolCallSchema).nullable().optional(),
+  tool_call_id: z.string().nullable().optional(),
+});
+
+/** Tool call arguments as the string the model sent (parsed objects back to JSON). */
+export function argumentsText(args: unknown): string {
+  return typeof args === 'string' ? args : JSON.stringify(args ?? {});
+}
+
+/**
+ * A message in the trajectory model: tool call arguments as strings, reasoning as
+ * `reasoning_content` (from `reasoning` or `reasoning_details` when that is absent).
+ */
+export function normalizeMessage(message: z.infer<typeof messageSchema>): ChatMessage {
+  const out: ChatMessage = { ...message } as ChatMessage;
+  if (message.tool_calls === null) delete out.tool_calls;
+  else if (message.tool_calls) {
+    out.tool_calls = message.tool_calls.map((call): ToolCall => ({ ...call, id: call.id ?? null, type: 'function', function: { ...call.function, arguments: argumentsText(call.function.arguments) } }));
+  }
+  if (out.role === 'assistant' && out.reasoning_content === undefined) {
+    const reasoning = extractReasoning(out);
+    if (typeof reasoning === 'string') out.reasoning_content = reasoning;
+  }
+  return out;
+}
+
+/** Parses and normalizes a list of chat messages found at `prefix` in the file. */
+export function messagesOf(data: unknown, prefix = 'messages'): ChatMessage[] {
+  return parseWith(z.array(messageSchema), data, prefix).map(normalizeMessage);
+}
+
+const recordedSchema = z.object({
+  managed_state: z.record(z.string(), z.unknown()).nullable().optional(),
+  turns_used: z.number().int().optional(),
+  finished_naturally: z.boolean().optional(),
+  reasoning_per_turn: z.array(z.unknown()).optional(),
+  tool_errors: z.array(z.looseObject({ turn: z.number(), tool_name: z.string(), arguments: z.string(), error: z.string(), tool_result: z.string() })).optional(),
+  tool_calls_attempted: z.number().int().optional(),
+  tool_calls_schema_valid: z.number().int().optional(),
+  tool_calls_executed_ok: z.number().int().optional(),
+  tool_calls_exec_error: z.number().int().optional(),
+});
+
+/** The AgentResult fields an object records. */
+export function recordedOf(object: Record<string, unknown>): Trajectory['recorded'] {
+  const picked: Record<string, unknown> = {};
+  for (const field of AGENT_RESULT_FIELDS) if (field in object) picked[field] = object[field];
+  return parseWith(recordedSchema, picked) as Trajectory['recorded'];
+}
+
+/** The value when it is a string, else null. */
+export function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** The value when it is a finite number, else null. */
+export function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** True for a plain JSON object (not an array, not null). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The file name without folders or trajectory extensions, for trajectory ids. */
+export function baseName(fileName: string): string {
+  const name = fileName.split(/[\\/]/).pop() ?? fileName;
+  return name.replace(/\.(?:traj\.json|jsonl|json|traj|eval)$/i, '') || name;
+}
+
+/**
+ * The tool message content the reference loop records for a tool that raised
+ * (`json.dumps({"error": f"Tool execution failed: {errorText}"})`), so that `deriveAgentResult`
+ * counts it as an exec error with `errorText` in `tool_errors`.
+ */
+export function raisedToolContent(errorText: string): string {
+  return exceptionOutcome(0, '', '', errorText).result;
+}
+
+/**
+ * An OpenAI function schema from a tool description that is either one already
+ * (`{type, function: {...}}`) or a bare `{name, description, parameters}`; null when it is neither.
+ */
+export function toolSchemaOf(tool: unknown): ToolSchema | null {
+  if (!isObject(tool)) return null;
+  if (isObject(tool.function) && typeof tool.function.name === 'string') return { ...tool, type: 'function', function: tool.function as ToolSchema['function'] };
+  if (typeof tool.name !== 'string') return null;
+  const fn: ToolSchema['function'] = { name: tool.name };
+  if (typeof tool.description === 'string') fn.description = tool.description;
+  if (isObject(tool.parameters)) fn.parameters = tool.parameters;
+  return { type: 'function', function: fn };
+}
+
+/** Tool schemas from a list, first of each name kept; undefined when the list gives none. */
+export function toolSchemasOf(tools: unknown[]): ToolSchema[] | undefined {
+  const byName = new Map<string, ToolSchema>();
+  for (const tool of tools) {
+    const schema = toolSchemaOf(tool);
+    if (schema && !byName.has(schema.function.name)) byName.set(schema.function.name, schema);
+  }
+  return byName.size > 0 ? [...byName.values()] : undefined;
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { argumentsText, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type messageSchema } from './import-common.js';
+import type { Trajectory } from './trajectory.js';
+
+// hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
+
+const hermesMessage = z.looseObject({
+  role: z.string(),
+  content: z.unknown(),
+  tool_calls: z.array(toolCallSchema).nullable().optional(),
+  tool_call_id: z.string().nullable().optional(),
+  tool_name: z.string().nullable().optional(),
+});
+const hermesSession = z.looseObject({ id: z.string(), model: z.string().nullable().optional(), messages: z.array(hermesMessage) });
+
+/** One hermes-agent session export line: its messages without the `session_meta` rows. */
+export function importHermesSession(data: unknown, _id: string, index: number): Trajectory[] {
+  const session = parseWith(hermesSession, data);
+  const messages: ChatMessage[] = [];
+  for (const m of session.messages) {
+    if (m.role === 'session_meta') continue;
+    const message: ChatMessage = { role: m.role, content: m.content ?? null };
+    if (m.tool_calls) message.tool_calls = m.tool_calls as ChatMessage['tool_calls'];
+    if (m.role === 'tool') message.tool_call_id = m.tool_call_id ?? null;
+    if (m.tool_name) message.name = m.tool_name;
+    for (const key of ['reasoning_content', 'reasoning', 'reasoning_details']) if (m[key] != null) message[key] = m[key];
+    messages.push(normalizeMessage(message as z.infer<typeof messageSchema>));
+  }
+  return [{ id: session.id, model: session.model ?? null, messages, reward: null, recorded: {}, source: { format: 'hermes-session-jsonl', index } }];
+}
+
+// Batch-runner lines add prompt_index, metadata, partial, api_calls, toolsets_used, tool_stats and
+// tool_error_counts, and may leave out model and timestamp; the extra fields are kept out of the model.
+const sharegptLine = z.looseObject({
+  conversations: z.array(z.looseObject({ from: z.string(), value: z.string() })),
+  model: z.string().nullable().optional(),
+  completed: z.boolean().nullable().optional(),
+  api_calls: z.number().int().nullable().optional(),
+  prompt_index: z.number().int().nullable().optional(),
+});
+
+const THINK = /^\s*<think>\n?([\s\S]*?)\n?<\/think>\n?/;
+const TOOL_CALL = /<tool_call>\n?([\s\S]*?)\n?<\/tool_call>/g;
+const TOOL_RESPONSE = /<tool_response>\n?([\s\S]*?)\n?<\/tool_response>/g;
+const TOOLS = /<tools>\n?([\s\S]*?)\n?<\/tools>/;
+
+/** The tool list of a generated system prompt's `<tools>\n[...]\n</tools>`, when it parses. */
+function systemPromptTools(text: string): Trajectory['tools'] {
+  const match = TOOLS.exec(text);
+  if (!match) return undefined;
+  try {
+    const list: unknown = JSON.parse(match[1]!);
+    return Array.isArray(list) ? toolSchemasOf(list) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One hermes ShareGPT line (trajectory samples, failed trajectories, batch-runner output):
+ * `<think>` blocks become reasoning, `<tool_call>` blocks tool calls, merged `<tool_response>` turns
+ * one tool message each; a compressed line's `[CONTEXT SUMMARY]:` human turn stays a user message.
+ */
+export function importShareGpt(data: unknown, id: string, index: number): Trajectory[] {
+  const line = parseWith(sharegptLine, data);
+  const messages: ChatMessage[] = [];
+  const roles: Record<string, string> = { system: 'system', human: 'user', gpt: 'assistant', tool: 'tool' };
+  let tools: Trajectory['tools'];
+  let pendingCalls: ToolCall[] = [];
+  line.conversations.forEach((turn, t) => {
+    const role = roles[turn.from];
+    if (!role) throw new Misfit(`conversations[${t}].from: expected system, human, gpt or tool, got '${turn.from}'`);
+    if (role === 'assistant') {
+      let text = turn.value;
+      const message: ChatMessage = { role: 'assistant', content: '' };
+      const think = THINK.exec(text);
+      if (think) {
+        text = text.slice(think[0].length);
+        if (think[1]!.trim() !== '') message.reasoning_content = think[1]!;
+      }
+      const calls: ToolCall[] = [];
+      for (const match of text.matchAll(TOOL_CALL)) {
+        let call: unknown;
+        try {
+          call = JSON.parse(match[1]!);
+        } catch {
+          throw new Misfit(`conversations[${t}]: tool call ${calls.length + 1} is not valid JSON`);
+        }
+        const parsed = parseWith(z.looseObject({ name: z.string(), arguments: z.unknown() }), call, `conversations[${t}].tool_call[${calls.length}]`);
+        calls.push({ id: null, type: 'function', function: { name: parsed.name, arguments: argumentsText(parsed.arguments) } });
+      }
+      message.content = text.replace(TOOL_CALL, '').trim();
+      if (calls.length > 0) message.tool_calls = calls;
+      pendingCalls = calls;
+      messages.push(message);
+      return;
+    }
+    if (role === 'tool') {
+      let k = 0;
+      for (const match of turn.value.matchAll(TOOL_RESPONSE)) {
+        let response: unknown;
+        try {
+          response = JSON.parse(match[1]!);
+        } catch {
+          throw new Misfit(`conversations[${t}]: tool response ${k + 1} is not valid JSON`);
+        }
+        const parsed = parseWith(z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() }), response, `conversations[${t}].tool_response[${k}]`);
+        const callId = parsed.tool_call_id ?? `call_${t}_${k}`;
+        const call = pendingCalls[k];
+        if (call && call.id === null) call.id = callId;
+        messages.push({ role: 'tool', tool_call_id: callId, content: typeof parsed.content === 'string' ? parsed.content : JSON.stringify(parsed.content) });
+        k += 1;
+      }
+      if (k === 0) throw new Misfit(`conversations[${t}]: a tool turn without <tool_response> blocks`);
+      return;
+    }
+    // A human or system turn ends the previous turn's calls: responses after it are not theirs.
+    pendingCalls = [];
+    if (role === 'system') tools ??= systemPromptTools(turn.value);
+    messages.push({ role, content: turn.value });
+  });
+  const recorded: Trajectory['recorded'] = {};
+  if (line.completed != null) recorded.finished_naturally = line.completed;
+  if (line.api_calls != null) recorded.turns_used = line.api_calls;
+  const model = line.model ?? (isObject(line.metadata) ? str(line.metadata.model) : null);
+  const trajectory: Trajectory = { id: line.prompt_index != null ? `${id}#${line.prompt_index}` : id, model, messages, reward: null, recorded, source: { format: 'hermes-sharegpt-jsonl', index } };
+  if (tools) trajectory.tools = tools;
+  return [trajectory];
+}
