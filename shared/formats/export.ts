@@ -1,18 +1,99 @@
+import { trajectoryHtml } from './export-html.js';
+import { trajectoryMarkdown } from './export-markdown.js';
+import { shareGptLine } from './export-sharegpt.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 /** The formats `convert --to` writes. */
-export type ExportFormat = 'agent-result' | 'openai-jsonl';
+export type ExportFormat = 'agent-result' | 'openai-jsonl' | 'sharegpt' | 'html' | 'markdown';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['agent-result', 'openai-jsonl'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['agent-result', 'openai-jsonl', 'sharegpt', 'html', 'markdown'];
+
+/** True for the report formats, which hold exactly one trajectory. */
+export function isSingleTrajectoryFormat(format: ExportFormat): boolean {
+  return format === 'html' || format === 'markdown';
+}
+
+/** An input the export format cannot write (several trajectories for a report, or none). */
+export class ExportError extends Error {
+  override readonly name = 'ExportError';
+}
+
+/** Options of an export. */
+export interface ExportOptions {
+  /** The clock for `sharegpt`'s `timestamp` (hermes writes the time of saving). */
+  now?: () => Date;
+}
+
+/** Writes an export as trajectories arrive: the text to append for each, then at the end. */
+export interface ExportWriter {
+  write(t: Trajectory): string;
+  end(): string;
+}
+
+function tooMany(format: ExportFormat, count?: number): ExportError {
+  const held = count === undefined ? 'more than one' : String(count);
+  return new ExportError(`${format} exports one trajectory, and the input holds ${held}: pick one with --index N (from 0; --list shows them)`);
+}
 
 /**
- * The text of a file in an export format. `agent-result`: the reference AgentResult (recorded
- * fields kept, the rest derived) as one pretty JSON for a single trajectory, else one per line.
- * `openai-jsonl`: one `{"messages": [...]}` per line.
+ * A writer for one export format. `agent-result` writes one pretty JSON when the input holds
+ * exactly one trajectory, else one JSON per line, so it keeps the first back until a second
+ * arrives; the JSONL formats write each trajectory at once (memory does not grow with the input);
+ * `html` and `markdown` report one trajectory and throw `ExportError` at a second one.
  */
-export function exportText(trajectories: readonly Trajectory[], format: ExportFormat): string {
-  if (format === 'openai-jsonl') return trajectories.map((t) => `${JSON.stringify({ messages: t.messages })}\n`).join('');
-  const results = trajectories.map((t) => deriveAgentResult(t).result);
-  if (results.length === 1) return `${JSON.stringify(results[0], null, 2)}\n`;
-  return results.map((r) => `${JSON.stringify(r)}\n`).join('');
+export function createExportWriter(format: ExportFormat, options: ExportOptions = {}): ExportWriter {
+  const now = options.now ?? (() => new Date());
+  const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+  switch (format) {
+    case 'openai-jsonl':
+      return { write: (t) => line({ messages: t.messages }), end: () => '' };
+    case 'sharegpt':
+      return { write: (t) => `${shareGptLine(t, now())}\n`, end: () => '' };
+    case 'agent-result': {
+      let first: Trajectory | null = null;
+      let count = 0;
+      return {
+        write(t) {
+          count += 1;
+          if (count === 1) {
+            first = t;
+            return '';
+          }
+          const held = first ? line(deriveAgentResult(first).result) : '';
+          first = null;
+          return held + line(deriveAgentResult(t).result);
+        },
+        end: () => (first ? `${JSON.stringify(deriveAgentResult(first).result, null, 2)}\n` : ''),
+      };
+    }
+    case 'html':
+    case 'markdown': {
+      let only: Trajectory | null = null;
+      return {
+        write(t) {
+          if (only) throw tooMany(format);
+          only = t;
+          return '';
+        },
+        end() {
+          if (!only) throw new ExportError(`${format} exports one trajectory, and the input holds none`);
+          return format === 'html' ? trajectoryHtml(only) : trajectoryMarkdown(only);
+        },
+      };
+    }
+  }
+}
+
+/**
+ * The text of a file in an export format (see {@link createExportWriter}). `agent-result`: the
+ * reference AgentResult (recorded fields kept, the rest derived); `openai-jsonl`: one
+ * `{"messages": [...]}` per line; `sharegpt`: hermes-agent's ShareGPT trajectory JSONL; `html` and
+ * `markdown`: a report of one trajectory.
+ */
+export function exportText(trajectories: readonly Trajectory[], format: ExportFormat, options: ExportOptions = {}): string {
+  if (isSingleTrajectoryFormat(format) && trajectories.length > 1) throw tooMany(format, trajectories.length);
+  const writer = createExportWriter(format, options);
+  let text = '';
+  for (const t of trajectories) text += writer.write(t);
+  return text + writer.end();
 }
