@@ -88,7 +88,10 @@ describe('trajdbg convert', () => {
     writeFileSync(truncated, '[\n  {"role": "user", "content": "hi"},\n  {"role": "assis');
     expect(await cli(truncated, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${truncated} (looked like a JSON list of chat messages): not valid JSON at line 3, column 18: Unterminated string` });
     const openhands = corpus('openhands_basic.json');
-    expect(await cli(openhands, '--list')).toMatchObject({ code: 2, stderr: `trajdbg convert: ${openhands}: looks like an OpenHands event list, which cannot be imported yet` });
+    expect(await cli(openhands, '--list')).toEqual({ code: 0, stdout: '0\topenhands_basic\tclaude-3-5-sonnet-20241022\tturns=2\ttool_calls=2\ttool_errors=0\tfinished=yes\n', stderr: '' });
+    const cut = join(work, 'cut.eval');
+    writeFileSync(cut, readFileSync(corpus('inspect-ai_log_streaming.eval')).subarray(0, 4000));
+    expect(await cli(cut, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${cut} (looked like an Inspect AI .eval zip): not a complete zip: the end of its central directory is missing (the file may be truncated)` });
     expect((await cli(join(work, 'missing.json'), '--list')).stderr).toMatch(/missing\.json: cannot read it \(ENOENT\)$/);
     expect(await cli(HERMES, '--to', 'csv', '--out', 'x')).toMatchObject({ code: 2, stderr: "trajdbg convert: --to: expected one of agent-result, openai-jsonl, got 'csv'" });
     expect(await cli(HERMES, '--to', 'agent-result')).toMatchObject({ code: 2, stderr: 'trajdbg convert: --to needs --out OUT' });

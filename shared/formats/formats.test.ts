@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { exportText } from './export.js';
-import { detectFormat, FormatError, importText, jsonErrorOffset, lineColumn } from './import.js';
+import { DETECT_BYTES, detectFormat, FormatError, importText, jsonErrorOffset, lineColumn } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 const corpus = new URL('../../../shared/corpus/', import.meta.url);
@@ -65,13 +65,13 @@ describe('the corpus', () => {
   });
 
   it.each([
-    ['openhands_basic.json', 'an OpenHands event list'],
-    ['swe-agent_function_calling_simple.traj', 'a SWE-agent .traj'],
-    ['swe-agent_marshmallow-1867_function_calling_replace.traj', 'a SWE-agent .traj'],
-    ['inspect-ai_security-guide.json', 'an Inspect AI log'],
-    ['inspect-ai_log_tool_call_error.json', 'an Inspect AI log'],
-  ])('names %s as %s, not yet importable', (name, what) => {
-    expect(() => importText(readCorpus(name), name)).toThrow(`${name}: looks like ${what}, which cannot be imported yet`);
+    ['openhands_basic.json', 'openhands-events'],
+    ['swe-agent_function_calling_simple.traj', 'swe-agent-traj'],
+    ['swe-agent_marshmallow-1867_function_calling_replace.traj', 'swe-agent-traj'],
+    ['inspect-ai_security-guide.json', 'inspect-log'],
+    ['inspect-ai_log_tool_call_error.json', 'inspect-log'],
+  ])('recognises %s as %s from its head', (name, format) => {
+    expect(detectFormat(readCorpus(name).slice(0, DETECT_BYTES), name)).toBe(format);
   });
 
   it('recognises the .eval zip from its first bytes', () => {

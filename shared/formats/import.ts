@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { baseName, FormatError, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
+import { baseName, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
+import { importInspectEval, importInspectLog } from './import-inspect.js';
+import { importOpenHands } from './import-openhands.js';
+import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
+import { looksLikeZip } from './import-zip.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // Format detection and the entry points; each format's importer lives in its own import-*.ts.
@@ -13,15 +17,6 @@ export interface ImportResult {
   /** `FILE:LINE: what is wrong`, one per skipped JSONL line. */
   problems: string[];
 }
-
-/** Formats recognised from content but not imported yet. */
-const UNSUPPORTED = {
-  'swe-agent-traj': 'a SWE-agent .traj',
-  'inspect-log': 'an Inspect AI log',
-  'inspect-eval': 'an Inspect AI .eval zip',
-  'openhands-events': 'an OpenHands event list',
-} as const;
-type UnsupportedId = keyof typeof UNSUPPORTED;
 
 /** What each format is called in messages ("looked like ..."). */
 export const FORMAT_DESCRIPTIONS: Record<FormatId, string> = {
@@ -41,11 +36,8 @@ const DESCRIPTIONS = FORMAT_DESCRIPTIONS;
 /** How many leading characters `detectFormat` looks at. */
 export const DETECT_BYTES = 65536;
 
-/**
- * The format of a file judged from its first bytes (and name): a supported `FormatId`, a known but
- * unsupported format, or null when it looks like nothing known.
- */
-export function detectFormat(firstBytes: string, fileName?: string): FormatId | UnsupportedId | null {
+/** The format of a file judged from its first bytes (and name), or null when it looks like nothing known. */
+export function detectFormat(firstBytes: string, fileName?: string): FormatId | null {
   if (firstBytes.startsWith('PK')) return 'inspect-eval';
   const text = firstBytes.replace(/^\uFEFF/, '').trimStart();
   const newline = text.indexOf('\n');
@@ -66,6 +58,9 @@ export function detectFormat(firstBytes: string, fileName?: string): FormatId | 
   }
   if (/^\{\s*"history"\s*:/.test(head) || (has('history') && (has('trajectory') || has('replay_config')))) return 'swe-agent-traj';
   if (has('eval') && (has('samples') || has('plan') || has('results'))) return 'inspect-log';
+  // mini-swe-agent writes `info` (with `mini_version` and its class names) first and
+  // `trajectory_format` last, after the messages, so the head may only show the former.
+  if (/"trajectory_format"\s*:\s*"mini-swe-agent/.test(head) || (has('info') && (has('mini_version') || /"(?:agent|model)_type"\s*:\s*"minisweagent\./.test(head)))) return 'mini-swe-agent';
   if (has('messages')) return 'agent-result';
   if (has('conversations')) return 'hermes-sharegpt-jsonl';
   return null;
@@ -94,6 +89,10 @@ function importChatMessages(data: unknown, id: string): Trajectory[] {
 const DOCUMENT_IMPORTERS: Partial<Record<FormatId, (data: unknown, id: string) => Trajectory[]>> = {
   'agent-result': importAgentResult,
   'chat-messages': importChatMessages,
+  'swe-agent-traj': importSweAgent,
+  'mini-swe-agent': importMiniSweAgent,
+  'inspect-log': (data) => importInspectLog(data),
+  'openhands-events': importOpenHands,
 };
 
 // --- JSONL --------------------------------------------------------------------------------------
@@ -172,7 +171,7 @@ function fitting<T>(fileName: string, format: FormatId, run: () => T): T {
  * as UTF-8 text (see {@link importText}); invalid UTF-8 is reported with its byte offset.
  */
 export function importBytes(bytes: Uint8Array, fileName: string): ImportResult {
-  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) throw new FormatError(`${fileName}: looks like ${UNSUPPORTED['inspect-eval']}, which cannot be imported yet`);
+  if (looksLikeZip(bytes)) return { format: 'inspect-eval', trajectories: fitting(fileName, 'inspect-eval', () => importInspectEval(bytes)), problems: [] };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -200,6 +199,10 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+function isMiniSweAgent(value: unknown): boolean {
+  return isObject(value) && /^mini-swe-agent/.test(str(value.trajectory_format) ?? '');
+}
+
 /**
  * Imports a whole file's text. Throws `FormatError` naming the file, the format it looked like and
  * the first thing that did not fit; bad JSONL lines are skipped and listed in `problems`.
@@ -208,20 +211,25 @@ export function importText(text: string, fileName: string): ImportResult {
   const detected = detectFormat(text.slice(0, DETECT_BYTES), fileName);
   if (detected === null) {
     const start = text.replace(/^\uFEFF/, '').trimStart();
+    // mini-swe-agent writes `info` first and `trajectory_format` last: a long `info` hides every
+    // key that tells, so an unrecognised object is read whole once to look for that last key.
+    const whole = start.startsWith('{') ? parseJson(start) : null;
+    if (whole?.ok && isMiniSweAgent(whole.value)) return { format: 'mini-swe-agent', trajectories: fitting(fileName, 'mini-swe-agent', () => importMiniSweAgent(whole.value, baseName(fileName))), problems: [] };
     const what = start === '' ? 'it is empty' : !/^[[{]/.test(start) ? 'it is not JSON or JSONL' : 'it has none of messages, conversations or a list of chat messages';
     throw new FormatError(`${fileName}: not a known trajectory format: ${what}`);
   }
-  if (detected in UNSUPPORTED) throw new FormatError(`${fileName}: looks like ${UNSUPPORTED[detected as UnsupportedId]}, which cannot be imported yet`);
-  const format = detected as FormatId;
-  if (format in LINE_IMPORTERS) {
-    const result = importJsonl(text.replace(/^\uFEFF/, '').split(/\r?\n/), format, fileName);
+  if (detected === 'inspect-eval') throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): a zip is read from its bytes, not from text`);
+  if (detected in LINE_IMPORTERS) {
+    const result = importJsonl(text.replace(/^\uFEFF/, '').split(/\r?\n/), detected, fileName);
     if (result.trajectories.length === 0) {
-      throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[format]}): no line could be imported${result.problems[0] ? `; first: ${result.problems[0]}` : ''}`);
+      throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): no line could be imported${result.problems[0] ? `; first: ${result.problems[0]}` : ''}`);
     }
     return result;
   }
   const parsed = parseJson(text.replace(/^\uFEFF/, ''));
-  if (!parsed.ok) throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[format]}): ${parsed.error}`);
+  if (!parsed.ok) throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): ${parsed.error}`);
+  // A mini-swe-agent file whose head did not show what it is still says so in its last key.
+  const format: FormatId = detected === 'agent-result' && isMiniSweAgent(parsed.value) ? 'mini-swe-agent' : detected;
   const importer = DOCUMENT_IMPORTERS[format]!;
   return { format, trajectories: fitting(fileName, format, () => importer(parsed.value, baseName(fileName))), problems: [] };
 }

@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { deflateSync, strToU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { FormatError, importBytes, importText } from './import.js';
+import { inspectScoreValue } from './import-inspect.js';
+import { deriveAgentResult, type Trajectory } from './trajectory.js';
+
+const EVAL = 'inspect-ai_log_streaming.eval';
+const evalBytes = (): Uint8Array => readFileSync(fileURLToPath(new URL(`../../../shared/corpus/${EVAL}`, import.meta.url)));
+
+// --- a tool-using sample, in the layout Inspect 0.3.9x writes -----------------------------------
+
+const bashTool = { name: 'bash', description: 'Run a bash command.', parameters: { type: 'object', properties: { cmd: { type: 'string', description: 'The command.' } }, required: ['cmd'], additionalProperties: false } };
+const pythonTool = { name: 'python', description: 'Run Python code.', parameters: { type: 'object', properties: { code: { type: 'string' } }, required: ['code'], additionalProperties: false } };
+
+function toolSample(): Record<string, unknown> {
+  const m = [
+    { id: 'm0', role: 'system', content: 'attachment://0f5c' },
+    { id: 'm1', role: 'user', content: [{ type: 'text', text: 'How many files are there?' }, { type: 'image', image: 'data:image/png;base64,AAAA', detail: 'auto' }], source: 'input' },
+    {
+      id: 'm2', role: 'assistant', source: 'generate', model: 'gpt-x-2025',
+      content: [{ type: 'reasoning', reasoning: 'I should list them.', signature: 'sig', redacted: false }, { type: 'text', text: 'Listing.' }],
+      tool_calls: [{ id: 'call_1', function: 'bash', arguments: { cmd: 'ls' }, type: 'function' }],
+    },
+    { id: 'm3', role: 'tool', content: '', tool_call_id: 'call_1', function: 'bash', error: { type: 'timeout', message: 'Command timed out before completing.' } },
+    { id: 'm4', role: 'assistant', source: 'generate', content: '', tool_calls: [{ id: 'call_2', function: 'python', arguments: { code: 'import os; print(len(os.listdir()))' }, type: 'function' }] },
+    { id: 'm5', role: 'tool', content: 'attachment://9ab1', tool_call_id: 'call_2', function: 'python' },
+    { id: 'm6', role: 'assistant', source: 'generate', content: [{ type: 'reasoning', reasoning: 'gAAAAB-encrypted', redacted: true, summary: 'Counted two.' }, { type: 'text', text: 'There are 2 files.' }] },
+  ];
+  const model = (span: string, input: unknown[], output: unknown, tools: unknown[] = [bashTool, pythonTool]) => ({ span_id: span, event: 'model', model: 'openai/gpt-x', input, tools, tool_choice: 'auto', config: {}, output: { model: 'gpt-x-2025', choices: [{ message: output, stop_reason: 'tool_calls' }] } });
+  return {
+    id: 'task-7', epoch: 2, input: 'How many files are there?', target: '2', messages: m,
+    events: [
+      { span_id: 's1', event: 'span_begin', id: 's1', type: 'solver', name: 'react' },
+      model('s1', [m[0], m[1]], m[2]),
+      { span_id: 's1', event: 'tool', type: 'function', id: 'call_1', function: 'bash', arguments: { cmd: 'ls' }, result: '', error: { type: 'timeout', message: 'Command timed out before completing.' } },
+      model('s1', m.slice(0, 4), m[4]),
+      model('s1', m.slice(0, 6), m[6]),
+      { span_id: 's1', event: 'span_end', id: 's1' },
+      { span_id: 's2', event: 'span_begin', id: 's2', type: 'scorer', name: 'model_graded_qa' },
+      model('s2', [{ id: 'g0', role: 'user', content: 'attachment://77e2' }], { id: 'g1', role: 'assistant', content: 'GRADE: P' }, []),
+      { span_id: 's2', event: 'score', score: { value: 'P', explanation: 'attachment://77e2' } },
+    ],
+    scores: { model_graded_qa: { value: 'P', answer: 'There are 2 files.', explanation: 'attachment://77e2' } },
+    attachments: { '0f5c': 'You are a careful agent.', '9ab1': '2\n', '77e2': 'Grade the answer. It is partly right.' },
+  };
+}
+
+const log = (samples: unknown[]): string => JSON.stringify({ version: 2, status: 'success', eval: { task: 'count_files', model: 'openai/gpt-x' }, plan: { steps: [] }, samples }, null, 2);
+const importSample = (sample: unknown): Trajectory => importText(log([sample]), 'count.json').trajectories[0]!;
+
+describe('Inspect messages and events', () => {
+  it('maps content parts, tool calls, tool errors and attachments onto chat messages', () => {
+    const t = importSample(toolSample());
+    expect(t).toMatchObject({ id: 'task-7#2', model: 'openai/gpt-x', reward: 0.5, recorded: {} });
+    expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant']);
+    expect(t.messages[0]!.content).toBe('You are a careful agent.');
+    expect(t.messages[1]!.content).toBe('How many files are there?');
+    expect(t.messages[2]).toEqual({ role: 'assistant', content: 'Listing.', reasoning_content: 'I should list them.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"cmd":"ls"}' } }] });
+    expect(t.messages[3]).toEqual({ role: 'tool', tool_call_id: 'call_1', name: 'bash', content: '{"error": "Tool execution failed: timeout: Command timed out before completing."}' });
+    expect(t.messages[5]).toEqual({ role: 'tool', tool_call_id: 'call_2', name: 'python', content: '2\n' });
+    // A redacted reasoning block is shown by its summary.
+    expect(t.messages[6]).toEqual({ role: 'assistant', content: 'There are 2 files.', reasoning_content: 'Counted two.' });
+    expect(JSON.stringify(t)).not.toContain('attachment://');
+  });
+
+  it('counts a tool message with an error as a tool that raised', () => {
+    const d = deriveAgentResult(importSample(toolSample()));
+    expect(d.result).toMatchObject({ turns_used: 3, finished_naturally: true, tool_calls_attempted: 2, tool_calls_executed_ok: 1, tool_calls_exec_error: 1, reasoning_per_turn: ['I should list them.', null, 'Counted two.'] });
+    expect(d.result.tool_errors).toEqual([{ turn: 1, tool_name: 'bash', arguments: '{"cmd":"ls"}', error: 'timeout: Command timed out before completing.', tool_result: '{"error": "Tool execution failed: timeout: Command timed out before completing."}' }]);
+  });
+
+  it("takes each turn's prompt from its model event and the tools they offered, leaving the grader out", () => {
+    const t = importSample(toolSample());
+    expect(t.promptViews!.map((v) => v!.length)).toEqual([2, 4, 6]);
+    expect(t.promptViews![0]![0]!.content).toBe('You are a careful agent.');
+    expect(t.promptViews![2]![5]!.content).toBe('2\n');
+    expect(t.promptViews![1]![3]!.content).toBe(t.messages[3]!.content);
+    expect(t.tools).toEqual([{ type: 'function', function: bashTool }, { type: 'function', function: pythonTool }]);
+  });
+
+  it('pairs model events by position when the log has no message ids, and skips older scorer steps', () => {
+    const sample = JSON.parse(JSON.stringify(toolSample()).replace(/"id":"(m|g)\d","/g, '"')) as { events: Array<Record<string, unknown>>; messages: Array<Record<string, unknown>> };
+    expect(sample.messages.some((m) => 'id' in m)).toBe(false);
+    // Inspect before spans marked the scorer with step events.
+    sample.events = sample.events.filter((e) => !String(e.event).startsWith('span')).map(({ span_id: _span, ...e }) => e);
+    const grader = sample.events.findIndex((e) => e.event === 'model' && (e.input as unknown[]).length === 1);
+    sample.events.splice(grader, 0, { event: 'step', action: 'begin', type: 'scorer', name: 'model_graded_qa' });
+    sample.events.push({ event: 'step', action: 'end', type: 'scorer', name: 'model_graded_qa' });
+    const t = importSample(sample);
+    expect(t.promptViews!.map((v) => v!.length)).toEqual([2, 4, 6]);
+  });
+
+  it('records a sample that hit a limit as not finished, and leaves prompts out when there are no model events', () => {
+    const t = importSample({ ...toolSample(), limit: { type: 'message', limit: 7 }, events: [] });
+    expect(t.recorded).toEqual({ finished_naturally: false });
+    expect(t.promptViews).toBeUndefined();
+    expect(t.tools).toBeUndefined();
+  });
+
+  it('names the first field of a sample that does not fit', () => {
+    const sample = toolSample();
+    (sample.messages as Array<Record<string, unknown>>)[4]!.tool_calls = [{ id: 'call_2', arguments: {} }];
+    expect(() => importText(log([toolSample(), sample]), 'bad.json')).toThrow('bad.json (looked like an Inspect AI log): samples[1].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined');
+    expect(() => importText(log([]), 'empty.json')).toThrow('empty.json (looked like an Inspect AI log): samples: the log holds no samples');
+  });
+});
+
+describe('inspectScoreValue', () => {
+  it("converts scalars as Inspect's value_to_float does, and nothing else", () => {
+    const cases: Array<[unknown, number | null]> = [
+      ['C', 1], ['I', 0], ['P', 0.5], ['N', 0], [true, 1], [false, 0], [0.75, 0.75], [3, 3],
+      ['yes', 1], ['True', 1], ['NO', 0], ['false', 0], ['0.25', 0.25], ['12', 12],
+      ['c', null], ['-1', null], ['maybe', null], ['', null], [null, null], [[1, 0], null], [{ accuracy: 1 }, null],
+    ];
+    expect(cases.map(([value]) => inspectScoreValue(value))).toEqual(cases.map(([, reward]) => reward));
+  });
+});
+
+// --- .eval zips -----------------------------------------------------------------------------------
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (data: Uint8Array): number => {
+  let c = 0xffffffff;
+  for (const b of data) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+
+/** A zstd frame of raw (uncompressed) blocks: the format without its compressor, as RFC 8878 lays it out. */
+function zstdFrame(data: Uint8Array): Uint8Array {
+  const out: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0xa0]; // magic; Single_Segment with a 4-byte content size
+  out.push(data.length & 0xff, (data.length >>> 8) & 0xff, (data.length >>> 16) & 0xff, data.length >>> 24);
+  for (let at = 0; at === 0 || at < data.length; at += 1 << 17) {
+    const block = data.subarray(at, at + (1 << 17));
+    const header = (at + block.length >= data.length ? 1 : 0) | (block.length << 3); // Raw_Block
+    out.push(header & 0xff, (header >>> 8) & 0xff, header >>> 16, ...block);
+  }
+  return Uint8Array.from(out);
+}
+
+/** A zip of the given entries, each stored (0), deflated (8) or zstd-compressed (93). */
+function zipOf(entries: Array<{ name: string; data: Uint8Array; method: 0 | 8 | 93 }>): Uint8Array {
+  const locals: number[] = [];
+  const central: number[] = [];
+  const u16 = (v: number) => [v & 0xff, v >>> 8];
+  const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+  for (const e of entries) {
+    const body = e.method === 0 ? e.data : e.method === 8 ? deflateSync(e.data) : zstdFrame(e.data);
+    const name = strToU8(e.name);
+    const common = [...u16(e.method === 93 ? 63 : 20), ...u16(0x800), ...u16(e.method), ...u16(0), ...u16(0x21), ...u32(crc32(e.data)), ...u32(body.length), ...u32(e.data.length), ...u16(name.length), ...u16(0)];
+    central.push(...u32(0x02014b50), ...u16(63), ...common, ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(locals.length), ...name);
+    locals.push(...u32(0x04034b50), ...common, ...name, ...body);
+  }
+  const end = [...u32(0x06054b50), ...u16(0), ...u16(0), ...u16(entries.length), ...u16(entries.length), ...u32(central.length), ...u32(locals.length), ...u16(0)];
+  return Uint8Array.from([...locals, ...central, ...end]);
+}
+
+/** The corpus .eval's entries, read with fflate's own unzip (not the importer's reader). */
+const corpusEntries = (): Record<string, Uint8Array> => unzipSync(evalBytes());
+
+describe('.eval zips', () => {
+  it('reads zstd entries (method 93) as newer Inspect writes them', () => {
+    const files = corpusEntries();
+    const zipped = zipOf(Object.entries(files).map(([name, data]) => ({ name, data, method: name.startsWith('samples/') ? 93 : 8 })));
+    const viaZstd = importBytes(zipped, 'zstd.eval');
+    const viaDeflate = importBytes(evalBytes(), EVAL);
+    expect(viaZstd.trajectories.map((t) => [t.id, t.reward, t.messages[2]!.content])).toEqual([['1#1', 0, 'No'], ['1#2', 1, 'Yes.'], ['2#1', 1, 'No.'], ['2#2', 1, 'No']]);
+    expect(viaZstd.trajectories).toEqual(viaDeflate.trajectories);
+  });
+
+  it('names the file for a truncated zip', () => {
+    const bytes = evalBytes();
+    // 8854 bytes: cutting the last 100 loses the end of the central directory.
+    expect(bytes.length).toBe(8854);
+    expect(() => importBytes(bytes.subarray(0, bytes.length - 100), 'cut.eval')).toThrow(new FormatError('cut.eval (looked like an Inspect AI .eval zip): not a complete zip: the end of its central directory is missing (the file may be truncated)'));
+  });
+
+  it('names the entry whose JSON is broken, or whose sample does not fit', () => {
+    const files = corpusEntries();
+    const broken = zipOf([
+      { name: 'header.json', data: files['header.json']!, method: 8 },
+      { name: 'samples/1_epoch_1.json', data: files['samples/1_epoch_1.json']!, method: 8 },
+      { name: 'samples/2_epoch_1.json', data: strToU8('{"id": 2, "epoch": 1, "messages": [{"role": "user", "content": "hi"}'), method: 8 },
+    ]);
+    // The entry is 68 characters long and ends inside the messages list.
+    expect(() => importBytes(broken, 'bad.eval')).toThrow("bad.eval (looked like an Inspect AI .eval zip): samples/2_epoch_1.json: not valid JSON at line 1, column 69: Expected ',' or ']' after array element");
+    const misfit = zipOf([{ name: 'samples/3_epoch_1.json', data: strToU8('{"id": 3, "epoch": 1, "messages": [{"content": "no role"}]}'), method: 0 }]);
+    expect(() => importBytes(misfit, 'misfit.eval')).toThrow('misfit.eval (looked like an Inspect AI .eval zip): samples/3_epoch_1.json: messages[0].role: Invalid input: expected string, received undefined');
+  });
+
+  it('names the entry with an unknown compression method or broken data', () => {
+    const sample = corpusEntries()['samples/1_epoch_1.json']!;
+    const zipped = zipOf([{ name: 'samples/1_epoch_1.json', data: sample, method: 8 }]);
+    const bzip2 = zipped.slice();
+    bzip2[8] = 12; // the local header's method
+    bzip2[bzip2.length - 22 - 46 - 22 + 10] = 12; // the central directory's
+    expect(() => importBytes(bzip2, 'bzip2.eval')).toThrow('bzip2.eval (looked like an Inspect AI .eval zip): samples/1_epoch_1.json: compression method 12 is not supported (only stored, deflate and zstd)');
+    const garbled = zipped.slice();
+    garbled.fill(0xff, 30 + 22, 30 + 60);
+    expect(() => importBytes(garbled, 'garbled.eval')).toThrow(/^garbled\.eval \(looked like an Inspect AI \.eval zip\): samples\/1_epoch_1\.json: the deflate data is broken \(.+\)$/);
+  });
+
+  it('refuses a zip without samples, and a zip handed over as text', () => {
+    expect(() => importBytes(zipOf([{ name: 'header.json', data: strToU8('{"eval": {}}'), method: 0 }]), 'none.eval')).toThrow('none.eval (looked like an Inspect AI .eval zip): samples/: the log holds no samples');
+    expect(() => importText(new TextDecoder().decode(evalBytes()), EVAL)).toThrow(`${EVAL} (looked like an Inspect AI .eval zip): a zip is read from its bytes, not from text`);
+  });
+});

@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { argumentsText, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
+import { zipEntries, zipEntryBytes } from './import-zip.js';
+import type { Trajectory } from './trajectory.js';
+
+// Inspect AI logs: `.json` (every sample inline) and `.eval` (a zip with one entry per sample).
+// One trajectory per sample and epoch, the model from `eval.model`.
+//
+// Choices:
+// - A tool message with `error: {type, message}` is a tool that failed: Inspect's providers send
+//   the model "Error: <message>" instead of the content. The trajectory records it as the
+//   reference loop records a tool that raised, `{"error": "Tool execution failed: <type>:
+//   <message>"}`, so the derived AgentResult counts an exec error and lists the Inspect error type
+//   and message in `tool_errors`. Keeping the text would count it as a tool that returned fine.
+// - Reward from `scores`: the first scorer whose value is a number or one of Inspect's scalar
+//   values, converted as Inspect's `value_to_float` does: C(orrect) 1, I(ncorrect) 0, P(artial)
+//   0.5, N(o answer) 0, booleans and "yes"/"no"/"true"/"false" 1/0, numeric strings their number.
+//   Other values (lists, dicts, unknown strings) give no reward rather than Inspect's 0.
+// - `promptViews`: the k-th model event outside scorers (a model-graded scorer calls the model too)
+//   is turn k's prompt, paired by the assistant message id where the log records ids; `tools` are
+//   those events' tool definitions as OpenAI function schemas.
+// - A sample that hit a limit or raised an error records `finished_naturally: false`.
+
+const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]);
+const inspectToolCall = z.looseObject({ id: z.string(), function: z.string(), arguments: z.unknown() });
+const inspectMessage = z.looseObject({
+  id: z.string().nullable().optional(),
+  role: z.string(),
+  content,
+  tool_calls: z.array(inspectToolCall).nullable().optional(),
+  tool_call_id: z.string().nullable().optional(),
+  function: z.string().nullable().optional(),
+  error: z.looseObject({ type: z.string(), message: z.string() }).nullable().optional(),
+  reasoning: z.string().nullable().optional(),
+});
+type InspectMessage = z.infer<typeof inspectMessage>;
+
+const modelEvent = z.looseObject({
+  event: z.literal('model'),
+  input: z.array(inspectMessage),
+  tools: z.array(z.unknown()).nullable().optional(),
+  output: z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({ id: z.string().nullable().optional() }) })).nullable().optional() }).nullable().optional(),
+});
+
+const inspectSample = z.looseObject({
+  id: z.union([z.string(), z.number()]),
+  epoch: z.number().int().nullable().optional(),
+  messages: z.array(inspectMessage),
+  events: z.array(z.looseObject({ event: z.string() })).nullable().optional(),
+  scores: z.record(z.string(), z.looseObject({ value: z.unknown() }).nullable()).nullable().optional(),
+  error: z.unknown().optional(),
+  limit: z.unknown().optional(),
+});
+
+const ATTACHMENT = /^attachment:\/\/([0-9a-zA-Z]+)$/;
+
+/**
+ * `value` with every `attachment://<hash>` string replaced by the sample's attachment. A reference
+ * to a missing attachment stays as it is, as Inspect itself leaves it.
+ */
+function resolveAttachments(value: unknown, attachments: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    const ref = ATTACHMENT.exec(value);
+    const found = ref ? attachments[ref[1]!] : undefined;
+    return typeof found === 'string' ? found : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveAttachments(v, attachments));
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = resolveAttachments(v, attachments);
+    return out;
+  }
+  return value;
+}
+
+/** The text parts of Inspect content joined by newlines (Inspect's `ChatMessage.text`). */
+function textOf(value: z.infer<typeof content>): string {
+  if (typeof value === 'string') return value;
+  return value.flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : [])).join('\n');
+}
+
+/** Readable reasoning of a message: its reasoning parts (a redacted one by its summary), or `reasoning`. */
+function reasoningOf(message: InspectMessage): string | null {
+  if (Array.isArray(message.content)) {
+    const parts = message.content.flatMap((part) => {
+      if (part.type !== 'reasoning') return [];
+      const text = part.redacted === true ? part.summary : (part.reasoning ?? part.summary);
+      return typeof text === 'string' && text !== '' ? [text] : [];
+    });
+    if (parts.length > 0) return parts.join('\n');
+  }
+  return message.reasoning || null;
+}
+
+/** An Inspect chat message as an OpenAI chat message (see the choices above for tool errors). */
+function chatMessage(message: InspectMessage): ChatMessage {
+  const out: ChatMessage = { role: message.role, content: textOf(message.content) };
+  if (message.role === 'assistant') {
+    const reasoning = reasoningOf(message);
+    if (reasoning) out.reasoning_content = reasoning;
+    if (message.tool_calls && message.tool_calls.length > 0) {
+      out.tool_calls = message.tool_calls.map((call): ToolCall => ({ id: call.id, type: 'function', function: { name: call.function, arguments: argumentsText(call.arguments) } }));
+    }
+  }
+  if (message.role === 'tool') {
+    out.tool_call_id = message.tool_call_id ?? null;
+    if (message.function) out.name = message.function;
+    if (message.error) out.content = raisedToolContent(`${message.error.type}: ${message.error.message}`);
+  }
+  return out;
+}
+
+/** A score value as a reward, as Inspect's default `value_to_float` converts scalars; else null. */
+export function inspectScoreValue(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value !== 'string') return null;
+  if (value === 'C') return 1;
+  if (value === 'P') return 0.5;
+  if (value === 'I' || value === 'N') return 0;
+  const lower = value.toLowerCase();
+  if (lower === 'yes' || lower === 'true') return 1;
+  if (lower === 'no' || lower === 'false') return 0;
+  // Python's `value.replace(".", "").isnumeric()`: digits and dots only, so no sign.
+  return /^\d*\.?\d*$/.test(value) && /\d/.test(value) ? Number(value) : null;
+}
+
+/**
+ * The indices of the agent's model events, in order: those outside scorer spans (and, in older
+ * logs, outside `step` events of type scorer).
+ */
+function agentModelEvents(events: ReadonlyArray<Record<string, unknown>>): number[] {
+  const spans = new Map<string, { type: unknown; parent: unknown }>();
+  for (const e of events) if (e.event === 'span_begin' && typeof e.id === 'string') spans.set(e.id, { type: e.type, parent: e.parent_id });
+  const inScorerSpan = (spanId: unknown): boolean => {
+    for (let id = spanId, depth = 0; typeof id === 'string' && depth < 1000; depth++) {
+      const span = spans.get(id);
+      if (!span) return false;
+      if (span.type === 'scorer' || span.type === 'scorers') return true;
+      id = span.parent;
+    }
+    return false;
+  };
+  let scorerSteps = 0;
+  const found: number[] = [];
+  events.forEach((e, i) => {
+    if (e.event === 'step' && e.type === 'scorer') scorerSteps += e.action === 'begin' ? 1 : e.action === 'end' ? -1 : 0;
+    else if (e.event === 'model' && scorerSteps <= 0 && !inScorerSpan(e.span_id)) found.push(i);
+  });
+  return found;
+}
+
+/** One Inspect sample (its attachments resolved) as a trajectory; `at` is its field path in the file. */
+function importSample(raw: unknown, at: string, model: string | null, index: number): Trajectory {
+  const attachments = isObject(raw) && isObject(raw.attachments) ? raw.attachments : {};
+  const resolved = isObject(raw) ? { ...raw, messages: resolveAttachments(raw.messages, attachments) } : raw;
+  const sample = parseWith(inspectSample, resolved, at);
+  const messages = sample.messages.map(chatMessage);
+  const trajectory: Trajectory = { id: `${sample.id}#${sample.epoch ?? 1}`, model, messages, reward: null, recorded: {}, source: { format: 'inspect-log', index } };
+  for (const score of Object.values(sample.scores ?? {})) {
+    const reward = inspectScoreValue(score?.value);
+    if (reward !== null) {
+      trajectory.reward = reward;
+      break;
+    }
+  }
+  if (sample.limit != null || sample.error != null) trajectory.recorded.finished_naturally = false;
+
+  const events = sample.events ?? [];
+  const modelEvents = agentModelEvents(events).map((i) => parseWith(modelEvent, resolveAttachments(events[i], attachments), `${at}${at ? '.' : ''}events[${i}]`));
+  const assistants = sample.messages.filter((m) => m.role === 'assistant');
+  const byId = new Map(modelEvents.flatMap((e) => {
+    const id = e.output?.choices?.[0]?.message.id;
+    return id ? [[id, e] as const] : [];
+  }));
+  const views = assistants.map((m, k) => {
+    const event = byId.size > 0 ? (m.id ? byId.get(m.id) : undefined) : modelEvents[k];
+    return event ? event.input.map(chatMessage) : null;
+  });
+  if (views.some((v) => v !== null)) trajectory.promptViews = views;
+  const tools = toolSchemasOf(modelEvents.flatMap((e) => e.tools ?? []));
+  if (tools) trajectory.tools = tools;
+  return trajectory;
+}
+
+const inspectLog = z.looseObject({
+  eval: z.looseObject({ model: z.string().nullable().optional() }),
+  samples: z.array(z.unknown()).nullable().optional(),
+});
+
+/** An Inspect `.json` log: one trajectory per sample. */
+export function importInspectLog(data: unknown): Trajectory[] {
+  const log = parseWith(inspectLog, data);
+  const samples = log.samples ?? [];
+  if (samples.length === 0) throw new Misfit('samples: the log holds no samples (written without them, or before one finished)');
+  return samples.map((sample, i) => importSample(sample, `samples[${i}]`, log.eval.model ?? null, i));
+}
+
+/** The name's sample id and epoch order: numbers by value, so `2_epoch_1` comes before `10_epoch_1`. */
+const byName = new Intl.Collator('en', { numeric: true }).compare;
+
+/**
+ * An Inspect `.eval` zip: one trajectory per `samples/*.json` entry, in sample and epoch order;
+ * the model from `header.json` (or `_journal/start.json` for a log still being written).
+ */
+export function importInspectEval(bytes: Uint8Array): Trajectory[] {
+  const entries = zipEntries(bytes);
+  const readJson = (name: string): unknown => {
+    const entry = entries.find((e) => e.name === name);
+    if (!entry) return undefined;
+    const text = new TextDecoder('utf-8').decode(zipEntryBytes(bytes, entry));
+    const parsed = parseJson(text);
+    if (!parsed.ok) throw new Misfit(`${name}: ${parsed.error}`);
+    return parsed.value;
+  };
+  const header = readJson('header.json') ?? readJson('_journal/start.json');
+  const model = isObject(header) && isObject(header.eval) ? str(header.eval.model) : null;
+  const samples = entries.filter((e) => /^samples\/[^/]+\.json$/.test(e.name)).sort((a, b) => byName(a.name, b.name));
+  if (samples.length === 0) throw new Misfit('samples/: the log holds no samples (written without them, or before one finished)');
+  return samples.map((entry, i) => {
+    const sample = readJson(entry.name);
+    try {
+      return { ...importSample(sample, '', model, i), source: { format: 'inspect-eval' as const, index: i } };
+    } catch (error) {
+      if (error instanceof Misfit) throw new Misfit(`${entry.name}: ${error.message}`);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { ChatMessage } from '../model/chat.js';
+import { messageSchema, normalizeMessage, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
+import type { Trajectory } from './trajectory.js';
+
+// OpenHands event lists (the JSON array a conversation's events are saved as).
+//
+// - A user message action is a user message; a system message action (newer logs) is the system
+//   message, and its `tools` are the trajectory's tools.
+// - Agent actions with `tool_call_metadata` are function calls: one assistant message per distinct
+//   `model_response` (content, tool calls and reasoning from `choices[0].message`), so actions that
+//   one response asked for are one turn. An agent message action without one is assistant text.
+// - An observation answering a tool call (its own `tool_call_metadata`, or its `cause` action's)
+//   is that call's tool message. Its text is the observation `content`, except an OpenHands-ACI
+//   edit, whose model-facing text OpenHands recorded as `extras.formatted_output_and_error`. An
+//   error observation is recorded as the reference loop records a tool that raised
+//   (`{"error": "Tool execution failed: ErrorObservation: ..."}`) so that it counts as a tool error.
+//   The per-type framing OpenHands adds when it builds the prompt (exit-code lines and such) is not
+//   recorded in the events and is not reproduced.
+// - Actions without tool metadata in non-function-calling runs are assistant text (the thought and
+//   OpenHands' description of the action), their observations user messages, as OpenHands sends them.
+// - An agent `finish` action records `finished_naturally: true`: calling finish is how an OpenHands
+//   agent ends a run itself (the call has no tool result).
+
+const toolCallMetadata = z.looseObject({
+  function_name: z.string().nullable().optional(),
+  tool_call_id: z.string(),
+  model_response: z.looseObject({
+    id: z.string().nullable().optional(),
+    model: z.string().nullable().optional(),
+    choices: z.array(z.looseObject({ message: z.record(z.string(), z.unknown()) })).min(1),
+  }).nullable().optional(),
+});
+
+const event = z.looseObject({
+  id: z.number().int().nullable().optional(),
+  source: z.string().nullable().optional(),
+  message: z.string().nullable().optional(),
+  action: z.string().nullable().optional(),
+  observation: z.string().nullable().optional(),
+  content: z.unknown().optional(),
+  cause: z.number().int().nullable().optional(),
+  args: z.record(z.string(), z.unknown()).nullable().optional(),
+  extras: z.record(z.string(), z.unknown()).nullable().optional(),
+  tool_call_metadata: toolCallMetadata.nullable().optional(),
+});
+type OpenHandsEvent = z.infer<typeof event>;
+
+/** Agent actions that are bookkeeping, never sent to the model. */
+const BOOKKEEPING = new Set(['change_agent_state', 'recall', 'null', 'condensation', 'condensation_request', 'push', 'send_pr']);
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : JSON.stringify(v));
+
+/** The text an observation gave the model (see above). */
+function observationText(e: OpenHandsEvent): string {
+  const shown = e.extras?.formatted_output_and_error;
+  return typeof shown === 'string' && shown !== '' ? shown : text(e.content);
+}
+
+/** An OpenHands event list as one trajectory. */
+export function importOpenHands(data: unknown, id: string): Trajectory[] {
+  const events = parseWith(z.array(event), data);
+  const messages: ChatMessage[] = [];
+  const responses = new Set<string>();
+  const actions = new Map<number, OpenHandsEvent>();
+  const plainActions = new Set<number>();
+  let model: string | null = null;
+  let tools: Trajectory['tools'];
+  let finished = false;
+  events.forEach((e, i) => {
+    if (e.action) {
+      if (typeof e.id === 'number') actions.set(e.id, e);
+      const args = e.args ?? {};
+      if (e.action === 'system') {
+        messages.push({ role: 'system', content: text(args.content ?? e.message) });
+        if (Array.isArray(args.tools)) tools ??= toolSchemasOf(args.tools);
+        return;
+      }
+      if (e.source === 'user') {
+        if (e.action === 'message') messages.push({ role: 'user', content: text(args.content ?? e.message) });
+        return;
+      }
+      if (e.source !== 'agent') return;
+      if (e.action === 'finish') finished = true;
+      const response = e.tool_call_metadata?.model_response;
+      if (response) {
+        const key = response.id ?? `event ${e.id ?? i}`;
+        if (responses.has(key)) return;
+        responses.add(key);
+        model ??= response.model ?? null;
+        const reply = { ...response.choices[0]!.message, role: 'assistant' };
+        messages.push(normalizeMessage(parseWith(messageSchema, reply, `[${i}].tool_call_metadata.model_response.choices[0].message`)));
+        return;
+      }
+      if (e.action === 'message') {
+        messages.push({ role: 'assistant', content: text(args.content ?? e.message) });
+        return;
+      }
+      if (e.action === 'finish') {
+        messages.push({ role: 'assistant', content: text(args.final_thought || args.thought || e.message) });
+        return;
+      }
+      if (BOOKKEEPING.has(e.action)) return;
+      messages.push({ role: 'assistant', content: [str(args.thought), e.message].filter((t) => t).join('\n') });
+      if (typeof e.id === 'number') plainActions.add(e.id);
+      return;
+    }
+    if (!e.observation) return;
+    const cause = typeof e.cause === 'number' ? actions.get(e.cause) : undefined;
+    const metadata = e.tool_call_metadata ?? cause?.tool_call_metadata;
+    if (metadata) {
+      const message: ChatMessage = { role: 'tool', tool_call_id: metadata.tool_call_id, content: e.observation === 'error' ? raisedToolContent(`ErrorObservation: ${text(e.content)}`) : observationText(e) };
+      if (metadata.function_name) message.name = metadata.function_name;
+      messages.push(message);
+      return;
+    }
+    if (typeof e.cause === 'number' && plainActions.has(e.cause)) messages.push({ role: 'user', content: observationText(e) });
+  });
+  const trajectory: Trajectory = { id, model, messages, reward: null, recorded: finished ? { finished_naturally: true } : {}, source: { format: 'openhands-events', index: 0 } };
+  if (tools) trajectory.tools = tools;
+  return [trajectory];
+}
