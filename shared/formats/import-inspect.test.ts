@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { deflateSync, strToU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { recordedExceptionText } from '../loop/tool-outcome.js';
 import { FormatError, importBytes, importText } from './import.js';
+import { raisedToolContent } from './import-common.js';
 import { inspectScoreValue } from './import-inspect.js';
+import { zipEntries, zipEntryBytes } from './import-zip.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 const EVAL = 'inspect-ai_log_streaming.eval';
@@ -104,6 +108,17 @@ describe('Inspect messages and events', () => {
     (sample.messages as Array<Record<string, unknown>>)[4]!.tool_calls = [{ id: 'call_2', arguments: {} }];
     expect(() => importText(log([toolSample(), sample]), 'bad.json')).toThrow('bad.json (looked like an Inspect AI log): samples[1].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined');
     expect(() => importText(log([]), 'empty.json')).toThrow('empty.json (looked like an Inspect AI log): samples: the log holds no samples');
+  });
+});
+
+describe('raisedToolContent', () => {
+  it('reads back as the exception text for any error type and message', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 40 }), (type, message) => {
+        expect(recordedExceptionText(raisedToolContent(`${type}: ${message}`))).toBe(`${type}: ${message}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -208,5 +223,36 @@ describe('.eval zips', () => {
   it('refuses a zip without samples, and a zip handed over as text', () => {
     expect(() => importBytes(zipOf([{ name: 'header.json', data: strToU8('{"eval": {}}'), method: 0 }]), 'none.eval')).toThrow('none.eval (looked like an Inspect AI .eval zip): samples/: the log holds no samples');
     expect(() => importText(new TextDecoder().decode(evalBytes()), EVAL)).toThrow(`${EVAL} (looked like an Inspect AI .eval zip): a zip is read from its bytes, not from text`);
+  });
+});
+
+describe('the zip reader', () => {
+  const entry = fc.record({
+    name: fc.stringMatching(/^[a-z0-9_]{1,12}(\/[a-z0-9_.]{1,12}){0,2}$/),
+    data: fc.oneof(fc.uint8Array({ maxLength: 3000 }), fc.string({ maxLength: 2000 }).map((t) => strToU8(t.repeat(3)))),
+    method: fc.constantFrom(0 as const, 8 as const, 93 as const),
+  });
+  const entries = fc.uniqueArray(entry, { minLength: 1, maxLength: 5, selector: (e) => e.name });
+
+  it('gives back every entry of a zip, stored, deflated or zstd', () => {
+    fc.assert(
+      fc.property(entries, (list) => {
+        const zip = zipOf(list);
+        const read = zipEntries(zip);
+        expect(read.map((e) => [e.name, e.method, e.size])).toEqual(list.map((e) => [e.name, e.method, e.data.length]));
+        read.forEach((e, i) => expect(zipEntryBytes(zip, e)).toEqual(list[i]!.data));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('turns any cut-off zip into a FormatError naming the file', () => {
+    fc.assert(
+      fc.property(entries, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (list, at) => {
+        const zip = zipOf(list.map((e) => ({ ...e, name: `samples/${e.name.replace(/\//g, '_')}.json` })));
+        expect(() => importBytes(zip.subarray(0, Math.floor(at * zip.length)), 'cut.eval')).toThrow(/^cut\.eval(:| \(looked like an Inspect AI \.eval zip\):) /);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
