@@ -12,7 +12,8 @@ import { deriveAgentResult, type Trajectory } from './trajectory.js';
  * and matches byte for byte where hermes and a trajectory agree. Where they do not, we keep data
  * that hermes would drop, on purpose:
  * - hermes never writes the agent's own system prompt (its first turn is a generated tool-calling
- *   prompt); we write that generated prompt only when the trajectory records `tools`, and keep every
+ *   prompt); we write that generated prompt when the trajectory records `tools` and no system
+ *   message already lists them in `<tools>` (as one imported from hermes does), and keep every
  *   system message of the trajectory as a `system` turn after it;
  * - hermes writes `{}` for tool call arguments that are not JSON (it validated them during the
  *   run); we write the raw string as `arguments`, so a malformed call survives the export;
@@ -195,8 +196,9 @@ function escapeLoneSurrogates(line: string): string {
  */
 export function shareGptLine(t: Trajectory, now: Date): string {
   const turns: Array<[from: string, value: string]> = [];
-  if (t.tools) turns.push(['system', hermesToolsPrompt(t.tools)]);
   const messages = t.messages;
+  const listsTools = messages.some((m) => m.role === 'system' && contentText(m.content).includes('<tools>'));
+  if (t.tools && !listsTools) turns.push(['system', hermesToolsPrompt(t.tools)]);
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     if (message.role === 'system') turns.push(['system', contentText(message.content)]);

@@ -74,6 +74,16 @@ describe('sharegpt', () => {
     expect(back.messages[2]!.tool_calls!.map((c) => c.function.arguments)).toEqual(['{"command": "ls"', '{"x": NaN}']);
   });
 
+  it('re-exports a hermes line without a second tool prompt', () => {
+    const first = exportText([SAMPLE], 'sharegpt', { now: () => NOW });
+    const imported = importText(first, 'trajectory_samples.jsonl').trajectories[0]!;
+    expect(imported.messages[0]!.content).toContain('<tools>\n[{"name": "terminal"');
+    const again = exportText([{ ...imported, tools: TOOLS }], 'sharegpt', { now: () => NOW });
+    // Byte for byte but one number: the importer re-serialises arguments, and 1.0 reads back as 1.
+    expect(again).toBe(first.replace('\\"limit\\": 1.0}', '\\"limit\\": 1}'));
+    expect(again).not.toBe(first);
+  });
+
   it('writes datetime.now().isoformat(): local time, microseconds only when there are some', () => {
     expect(pythonIsoformat(new Date(2025, 11, 31, 23, 59, 58, 7))).toBe('2025-12-31T23:59:58.007000');
     expect(pythonIsoformat(new Date(2025, 0, 1, 0, 0, 0, 0))).toBe('2025-01-01T00:00:00');
