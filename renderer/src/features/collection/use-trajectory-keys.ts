@@ -1,0 +1,39 @@
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { neighbourIndex } from './collection-order.js';
+
+const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'file']);
+
+/** Keys go to the control being typed in, not to the table. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.closest('.monaco-editor')) return true;
+  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
+  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+}
+
+const STEP: Record<string, 1 | -1> = { h: -1, H: -1, l: 1, L: 1 };
+
+/**
+ * `H` / `L` open the previous / next trajectory of `order` (as shown), relative to the open one.
+ * Ignored while typing, while a dialog is open, and when another handler already took the key.
+ */
+export function useTrajectoryKeys(order: readonly number[], fullOrder: readonly number[], selectedIndex: number | null, onOpen: (index: number) => void): void {
+  const latest = useRef({ order, fullOrder, selectedIndex, onOpen });
+  useLayoutEffect(() => {
+    latest.current = { order, fullOrder, selectedIndex, onOpen };
+  });
+
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent): void {
+      const step = STEP[event.key];
+      if (step === undefined || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (document.querySelector('dialog[open]') || isTyping(event.target)) return;
+      event.preventDefault();
+      const { order, fullOrder, selectedIndex, onOpen } = latest.current;
+      const next = neighbourIndex(order, selectedIndex, step, fullOrder);
+      if (next !== null && next !== selectedIndex) onOpen(next);
+    }
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+}
