@@ -1,39 +1,105 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, exportText, type ExportFormat } from '../../shared/formats/export.js';
-import { FormatError, importBytes, type ImportResult } from '../../shared/formats/import.js';
+import { EXPORT_FORMATS, ExportError, createExportWriter, isSingleTrajectoryFormat, type ExportFormat } from '../../shared/formats/export.js';
+import { FORMAT_DESCRIPTIONS, FormatError } from '../../shared/formats/import.js';
 import { summarizeTrajectory } from '../../shared/formats/summary.js';
-import { writeFileAtomic } from '../engine/atomic-file.js';
+import type { Trajectory } from '../../shared/formats/trajectory.js';
+import { openTrajectoryStream, type TrajectoryStream } from '../engine/library/trajectory-stream.js';
+import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';
 
-export const CONVERT_USAGE = `Usage: trajdbg convert IN (--list | --to FORMAT --out OUT)
+export const CONVERT_USAGE = `Usage: trajdbg convert IN (--list | --to FORMAT --out OUT) [--index N]
 
-Imports the trajectories of IN (an AgentResult JSON, a JSON list of chat messages, JSONL of objects
-with "messages" (RL groups too), a hermes-agent session export or hermes ShareGPT JSONL).
-Bad JSONL lines are reported as FILE:LINE and skipped.
+Reads the trajectories of IN, any trajectory file the debugger opens (AgentResult JSON, chat
+message lists, JSONL of messages, hermes-agent exports and the other formats it imports). JSONL is
+read and written line by line, so files of any size convert in little memory. Bad JSONL lines are
+reported on stderr as FILE:LINE as they are met, and skipped.
   --list         print one line per trajectory: index, id, model, turns, tool calls, tool errors,
                  finished naturally (tab-separated)
-  --to FORMAT    agent-result (one JSON for one trajectory, else JSONL) or openai-jsonl
-                 (one {"messages": [...]} per line)
-  --out OUT      the file to write (written to a temporary file, then renamed)`;
+  --to FORMAT    agent-result  the reference AgentResult: one JSON for one trajectory, else JSONL
+                 openai-jsonl  one {"messages": [...]} per line
+                 sharegpt      hermes-agent's ShareGPT trajectory JSONL
+                 html          a report of one trajectory to open in a browser (no app needed)
+                 markdown      the same report as Markdown
+  --out OUT      the file to write: a temporary file beside it, renamed onto OUT when complete
+                 (OUT is left as it was if anything fails)
+  --index N      only the trajectory at index N (from 0, as --list numbers them); html and
+                 markdown need it when IN holds more than one trajectory`;
 
-/** Reads and imports a trajectory file; a bad or unknown file is a UsageError naming it. */
-export function readTrajectories(path: string): ImportResult {
-  let bytes: Uint8Array;
+/** Bytes gathered before a write to the output file (fewer, larger writes). */
+const FLUSH_BYTES = 1 << 20;
+
+/**
+ * An output file written as a temporary file beside `out`, flushed to disk and renamed onto `out`
+ * by `commit`; `abort` removes it. A reader of `out` sees the old file or the whole new one.
+ */
+async function openAtomicOutput(out: string): Promise<{ write(text: string): Promise<void>; commit(): Promise<void>; abort(): Promise<void> }> {
+  await mkdir(dirname(out), { recursive: true });
+  const temp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let handle: FileHandle | null = await open(temp, 'wx', 0o644);
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    pendingLength = 0;
+    await handle!.write(text);
+  };
+  return {
+    async write(text) {
+      if (text === '') return;
+      pending.push(text);
+      pendingLength += text.length;
+      if (pendingLength >= FLUSH_BYTES) await flush();
+    },
+    async commit() {
+      await flush();
+      await handle!.sync();
+      await handle!.close();
+      handle = null;
+      await rename(temp, out);
+    },
+    async abort() {
+      await handle?.close().catch(() => undefined);
+      handle = null;
+      await rm(temp, { force: true });
+    },
+  };
+}
+
+/** Opens IN for streaming; an unreadable or unknown file is a UsageError naming it. */
+async function openInput(path: string): Promise<TrajectoryStream> {
   try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    return importBytes(bytes, path);
+    return await openTrajectoryStream(path);
   } catch (error) {
     if (error instanceof FormatError) throw new UsageError(error.message);
     throw error;
   }
 }
 
-/** `trajdbg convert`: list or convert the trajectories of a file. */
+/** The trajectories of a stream, numbered from 0; problems go to `onProblem` as they are met. */
+async function* trajectoriesOf(stream: TrajectoryStream, onProblem: (problem: string) => void): AsyncGenerator<Trajectory, void, undefined> {
+  try {
+    for await (const item of stream.items) {
+      if (item.kind === 'problem') onProblem(item.problem);
+      else yield item.trajectory;
+    }
+  } catch (error) {
+    // A single-document file is imported when it is read: its errors name the file.
+    if (error instanceof FormatError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function outOfRange(index: number, path: string, count: number): UsageError {
+  const held = count === 0 ? 'no trajectories' : count === 1 ? 'one trajectory (index 0)' : `${count} trajectories (indexes 0 to ${count - 1})`;
+  return new UsageError(`--index ${index}: ${path} holds ${held}`);
+}
+
+/** `trajdbg convert`: list or convert the trajectories of a file, streaming. */
 export async function convertCommand(
   args: string[],
   stderr: (line: string) => void,
@@ -43,7 +109,7 @@ export async function convertCommand(
     args,
     strict: true,
     allowPositionals: true,
-    options: { list: { type: 'boolean' }, to: { type: 'string' }, out: { type: 'string' } },
+    options: { list: { type: 'boolean' }, to: { type: 'string' }, out: { type: 'string' }, index: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('convert: give exactly one input file IN');
   if (values.list && (values.to !== undefined || values.out !== undefined)) throw new UsageError('convert: give either --list or --to with --out, not both');
@@ -52,18 +118,63 @@ export async function convertCommand(
     if (!EXPORT_FORMATS.includes(values.to as ExportFormat)) throw new UsageError(`--to: expected one of ${EXPORT_FORMATS.join(', ')}, got '${values.to}'`);
     if (values.out === undefined) throw new UsageError('--to needs --out OUT');
   }
+  const index = intOption('index', values.index, { min: 0 });
   const path = positionals[0]!;
-  const { trajectories, problems } = readTrajectories(path);
-  for (const problem of problems) stderr(problem);
+  const stream = await openInput(path);
+  let problems = 0;
+  let firstProblem = '';
+  const onProblem = (problem: string): void => {
+    problems += 1;
+    firstProblem ||= problem;
+    stderr(problem);
+  };
+  // Every line bad: the file is not what it looked like (as importing it whole would say).
+  const nothingImported = (): UsageError =>
+    new UsageError(`${path} (looked like ${FORMAT_DESCRIPTIONS[stream.format]}): no line could be imported; first: ${firstProblem}`);
+
   if (values.list) {
-    trajectories.forEach((t, i) => {
+    let count = 0;
+    for await (const t of trajectoriesOf(stream, onProblem)) {
+      const i = count++;
+      if (index !== undefined && i !== index) continue;
       const s = summarizeTrajectory(t, i);
       stdout([i, s.id, s.model ?? '-', `turns=${s.turns}`, `tool_calls=${s.toolCalls}`, `tool_errors=${s.toolErrors}`, `finished=${s.finishedNaturally ? 'yes' : 'no'}`].join('\t'));
-    });
+      if (index !== undefined) return 0;
+    }
+    if (count === 0 && problems > 0) throw nothingImported();
+    if (index !== undefined) throw outOfRange(index, path, count);
     return 0;
   }
+
+  const format = values.to as ExportFormat;
   const out = values.out!;
-  writeFileAtomic(out, exportText(trajectories, values.to as ExportFormat));
-  stderr(`wrote ${trajectories.length} trajectories to ${out}${problems.length ? ` (${problems.length} bad lines skipped)` : ''}`);
+  const single = isSingleTrajectoryFormat(format) && index === undefined;
+  const writer = createExportWriter(format);
+  const output = await openAtomicOutput(out);
+  let count = 0;
+  let written = 0;
+  try {
+    for await (const t of trajectoriesOf(stream, onProblem)) {
+      const i = count++;
+      if (index !== undefined && i !== index) continue;
+      // A report of one trajectory from several: read on only to say how many there are.
+      if (single && i > 0) continue;
+      await output.write(writer.write(t));
+      written += 1;
+      if (index !== undefined) break;
+    }
+    if (count === 0 && problems > 0) throw nothingImported();
+    if (index !== undefined && written === 0) throw outOfRange(index, path, count);
+    if (single && count > 1) {
+      throw new UsageError(`${format} exports one trajectory, and ${path} holds ${count}: pick one with --index N (0 to ${count - 1}; --list shows them)`);
+    }
+    await output.write(writer.end());
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    if (error instanceof ExportError) throw new UsageError(`${path}: ${error.message}`);
+    throw error;
+  }
+  stderr(`wrote ${written} ${written === 1 ? 'trajectory' : 'trajectories'} to ${out}${problems ? ` (${problems} bad ${problems === 1 ? 'line' : 'lines'} skipped)` : ''}`);
   return 0;
 }
