@@ -172,6 +172,13 @@ describe('files that do not open', () => {
     await expect(library.trajectory(fileId, 0)).rejects.toThrow(/notes\.txt has no trajectory 0: it has 0/);
   });
 
+  it('fails a JSONL file of which no line imports, naming it and the first bad line', async () => {
+    const path = write('all-bad.jsonl', '{"messages": 1}\n{"messages": 2}\n');
+    const { status } = await openAndIndex(path);
+    expect(status).toMatchObject({ state: 'failed', format: 'messages-jsonl', trajectories: 0, problemCount: 2 });
+    expect(status.error).toMatch(new RegExp(`^${escape(path)} \\(looked like JSONL of objects with messages\\): no line could be imported; first: ${escape(path)}:1: `));
+  });
+
   it('fails a missing file, naming it', async () => {
     const path = join(dir, 'missing.jsonl');
     const { status } = await openAndIndex(path);
@@ -285,6 +292,9 @@ describe('search', () => {
     expect(await library.search(fileId, 'read_file')).toEqual([0, 1, 2]);
     expect(await library.search(fileId, '"path":"src/a.py"')).toEqual([0, 1, 2]);
     expect(await library.search(fileId, 'nowhere to be found')).toEqual([]);
+    expect((await library.trajectory(fileId, 4)).messages[0]!.content).toBe('first rollout');
+    expect((await library.trajectory(fileId, 5)).messages[0]!.content).toBe('second rollout mentions valueerror');
+    expect((await library.trajectory(fileId, 5)).source.index).toBe(5);
   });
 
   it('searches the corpus export and a kept document', async () => {

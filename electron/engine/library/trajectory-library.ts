@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import type { TrajectorySummary } from '../../../shared/formats/summary.js';
 import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
+import { IndexWorkerPool, isFinalMessage, type IndexerHandle } from './index-worker-pool.js';
 import { runIndexer, trajectoryContains, type IndexerMessage, type IndexerRequest } from './indexer.js';
 import { fileDisplayName, readTrajectoryAt } from './trajectory-stream.js';
 
@@ -26,15 +26,7 @@ export interface OpenedFileStatus {
   elapsedMs: number;
 }
 
-/** A running indexer (worker thread or in-process): its messages, a cancel request, and release. */
-export interface IndexerHandle {
-  /** Messages in order; the last is `done`, `failed` or `cancelled`. One listener. */
-  onMessage(listener: (message: IndexerMessage) => void): void;
-  /** Asks the indexer to stop reading; it answers `cancelled`. */
-  cancel(): void;
-  /** Stops it at once, wherever it is. */
-  terminate(): Promise<void>;
-}
+export type { IndexerHandle } from './index-worker-pool.js';
 
 /** Starts an indexer for a request (the library's seam: worker threads in the app, in-process in tests). */
 export type SpawnIndexer = (request: IndexerRequest) => IndexerHandle;
@@ -45,43 +37,6 @@ export const MAX_PROBLEMS_KEPT = 100;
 export const CHANGE_INTERVAL_MS = 100;
 /** A cancelled indexer that has not stopped after this long (a long line being parsed) is terminated. */
 const CANCEL_GRACE_MS = 1000;
-
-function isFinal(message: IndexerMessage): boolean {
-  return message.type === 'done' || message.type === 'failed' || message.type === 'cancelled';
-}
-
-/**
- * Runs an indexer in a worker thread from the compiled tree (`out/.../index-worker.js`, beside this
- * module), so parsing hundreds of MB never blocks the Electron main process or the host's event loop.
- */
-export function spawnWorkerIndexer(request: IndexerRequest, workerUrl: URL = new URL('./index-worker.js', import.meta.url)): IndexerHandle {
-  const worker = new Worker(workerUrl, { workerData: request });
-  let listener: ((message: IndexerMessage) => void) | null = null;
-  const early: IndexerMessage[] = [];
-  let ended = false;
-  const deliver = (message: IndexerMessage): void => {
-    if (ended) return;
-    if (isFinal(message)) ended = true;
-    if (listener) listener(message);
-    else early.push(message);
-  };
-  worker.on('message', deliver);
-  worker.on('error', (error: Error) => deliver({ type: 'failed', error: `${request.path}: the indexer stopped: ${error.message}` }));
-  worker.on('exit', (code) => deliver({ type: 'failed', error: `${request.path}: the indexer stopped (exit code ${code})` }));
-  return {
-    onMessage(next) {
-      listener = next;
-      for (const message of early.splice(0)) next(message);
-    },
-    cancel() {
-      worker.postMessage({ type: 'cancel' });
-    },
-    async terminate() {
-      ended = true;
-      await worker.terminate();
-    },
-  };
-}
 
 /**
  * Runs an indexer on this thread (tests, and hosts without worker threads). Messages are cloned
@@ -119,6 +74,18 @@ export function spawnInProcessIndexer(request: IndexerRequest): IndexerHandle {
   };
 }
 
+/** The first row at or after line `line` (rows are in line order; a line may hold several). */
+function firstRowOf(lines: readonly number[], line: number): number {
+  let low = 0;
+  let high = lines.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (lines[mid]! < line) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /** One open file: its status fields, its rows, and the indexer still working on it. */
 interface OpenedFile {
   status: Omit<OpenedFileStatus, 'elapsedMs' | 'trajectories'>;
@@ -151,17 +118,19 @@ export class TrajectoryLibrary {
   private readonly byPath = new Map<string, string>();
   private readonly listeners = new Set<(status: OpenedFileStatus) => void>();
   private readonly spawnIndexer: SpawnIndexer;
+  private readonly pool: IndexWorkerPool | null = null;
   private readonly maxOpenFiles: number;
   /** Models and tool names repeat on every row: one string each keeps 20,000 rows small. */
   private readonly strings = new Map<string, string>();
 
   /**
-   * `spawnIndexer` defaults to worker threads; when this module runs from its TypeScript source
-   * (under Vitest) there is no compiled worker beside it, so indexers run in-process there.
+   * `spawnIndexer` defaults to a pool of worker threads; when this module runs from its TypeScript
+   * source (under Vitest) there is no compiled worker beside it, so indexers run in-process there.
    */
   constructor(options: { spawnIndexer?: SpawnIndexer; maxOpenFiles?: number } = {}) {
     const fromSource = import.meta.url.endsWith('.ts');
-    this.spawnIndexer = options.spawnIndexer ?? (fromSource ? spawnInProcessIndexer : (request) => spawnWorkerIndexer(request));
+    if (!options.spawnIndexer && !fromSource) this.pool = new IndexWorkerPool();
+    this.spawnIndexer = options.spawnIndexer ?? this.pool?.spawn.bind(this.pool) ?? spawnInProcessIndexer;
     this.maxOpenFiles = options.maxOpenFiles ?? 32;
   }
 
@@ -229,7 +198,8 @@ export class TrajectoryLibrary {
       throw new RangeError(`${file.status.name} has no trajectory ${index}: it has ${count}${still} (numbered from 0)`);
     }
     if (file.documents) return file.documents[index]!;
-    return readTrajectoryAt(file.status.path, file.status.format!, file.starts[index]!, file.ends[index]!, file.lines[index]!, index);
+    const line = file.lines[index]!;
+    return readTrajectoryAt(file.status.path, file.status.format!, file.starts[index]!, file.ends[index]!, line, index, firstRowOf(file.lines, line));
   }
 
   /**
@@ -255,7 +225,7 @@ export class TrajectoryLibrary {
               const row = this.rowOf(file, message.matches[i]!, message.matches[i + 1]!);
               if (row !== null) found.push(row);
             }
-          } else if (isFinal(message)) {
+          } else if (isFinalMessage(message)) {
             file.searches.delete(entry);
             if (message.type === 'done') done();
             else fail(new Error(message.type === 'failed' ? message.error : `search of ${file.status.name} was cancelled`));
@@ -294,13 +264,14 @@ export class TrajectoryLibrary {
     return () => this.listeners.delete(listener);
   }
 
-  /** Closes every file and stops every worker. */
+  /** Closes every file and ends every worker thread. */
   async dispose(): Promise<void> {
     const files = [...this.files.values()];
     this.files.clear();
     this.byPath.clear();
     this.listeners.clear();
     await Promise.all(files.map((file) => this.teardown(file)));
+    await this.pool?.dispose();
   }
 
   private file(fileId: string): OpenedFile {
@@ -343,7 +314,7 @@ export class TrajectoryLibrary {
         }
         if (message.documents.length > 0) (file.documents ??= []).push(...message.documents);
         for (const problem of message.problems) if (status.problems.length < MAX_PROBLEMS_KEPT) status.problems.push(problem);
-        status.problemCount += message.problems.length;
+        status.problemCount += message.problemCount;
         if (status.state === 'indexing') status.bytesRead = message.progress.bytesRead;
         this.notify(file, first);
         return;
@@ -405,16 +376,8 @@ export class TrajectoryLibrary {
 
   /** The row of the `k`-th trajectory of line `line`, or null when that line has no row (indexing was cancelled). */
   private rowOf(file: OpenedFile, line: number, k: number): number | null {
-    const lines = file.lines;
-    let low = 0;
-    let high = lines.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (lines[mid]! < line) low = mid + 1;
-      else high = mid;
-    }
-    const row = low + k;
-    return row < lines.length && lines[row] === line ? row : null;
+    const row = firstRowOf(file.lines, line) + k;
+    return row < file.lines.length && file.lines[row] === line ? row : null;
   }
 
   private notify(file: OpenedFile, urgent: boolean): void {

@@ -210,8 +210,11 @@ async function* streamLines(path: string, format: FormatId, options: StreamOptio
   }
 }
 
-/** Reads the trajectory whose JSONL line is at bytes `[start, end)` (for opening one row of an index). */
-export async function readTrajectoryAt(path: string, format: FormatId, start: number, end: number, line: number, index: number): Promise<Trajectory> {
+/**
+ * Reads trajectory `index`, whose JSONL line is at bytes `[start, end)` (for opening one row of an
+ * index). `firstIndex` is the index of that line's first trajectory: a line may hold several.
+ */
+export async function readTrajectoryAt(path: string, format: FormatId, start: number, end: number, line: number, index: number, firstIndex = index): Promise<Trajectory> {
   const handle = await open(path, 'r').catch((error: unknown) => {
     throw describeReadError(path, error);
   });
@@ -220,9 +223,9 @@ export async function readTrajectoryAt(path: string, format: FormatId, start: nu
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
     const text = bytesRead === buffer.length ? lineText(buffer, line) : null;
     if (text === null) throw new FormatError(`${path}:${line}: the line cannot be read back (was the file changed?)`);
-    const imported = importLine(format, text, path, line, index);
+    const imported = importLine(format, text, path, line, firstIndex);
     if ('problem' in imported) throw new FormatError(imported.problem);
-    const found = imported.trajectories.find((t) => t.source.index === index) ?? imported.trajectories[0];
+    const found = imported.trajectories.find((t) => t.source.index === index);
     if (!found) throw new FormatError(`${path}:${line}: no trajectory at this line any more (was the file changed?)`);
     return found;
   } finally {
