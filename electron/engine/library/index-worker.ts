@@ -1,19 +1,26 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { runIndexer, type IndexerCommand, type IndexerMessage, type IndexerRequest } from './indexer.js';
+import { parentPort } from 'node:worker_threads';
+import { runIndexer, type WorkerCommand, type WorkerReply } from './indexer.js';
 
 /**
- * The worker-thread entry of an indexer (see indexer.ts): reads its request from `workerData`,
- * posts messages to the parent, and stops reading on a `cancel` message. Loaded by
- * trajectory-library.ts from the compiled tree as `./index-worker.js`.
+ * The worker-thread entry of the indexers (see indexer.ts): runs the requests it is sent one at a
+ * time, posts each one's messages tagged with its id, and stops reading on a `cancel`. Started and
+ * kept warm by index-worker-pool.ts, from the compiled tree as `./index-worker.js`.
  */
 
 const port = parentPort;
 if (port) {
-  const controller = new AbortController();
-  port.on('message', (command: IndexerCommand) => {
-    if (command.type === 'cancel') controller.abort();
+  let current: { id: number; controller: AbortController } | null = null;
+  let queue = Promise.resolve();
+  port.on('message', (command: WorkerCommand) => {
+    if (command.type === 'cancel') {
+      if (current?.id === command.id) current.controller.abort();
+      return;
+    }
+    queue = queue.then(async () => {
+      const controller = new AbortController();
+      current = { id: command.id, controller };
+      await runIndexer(command.request, (message) => port.postMessage({ id: command.id, message } satisfies WorkerReply), controller.signal);
+      current = null;
+    });
   });
-  await runIndexer(workerData as IndexerRequest, (message: IndexerMessage) => port.postMessage(message), controller.signal);
-  // The last message is posted; let the thread end once it is delivered.
-  port.unref();
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { importLine, isLineFormat } from '../../../shared/formats/import.js';
+import { FORMAT_DESCRIPTIONS, importLine, isLineFormat } from '../../../shared/formats/import.js';
 import { summarizeTrajectory, type TrajectorySummary } from '../../../shared/formats/summary.js';
 import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
 import { lineText, openTrajectoryStream, readLines } from './trajectory-stream.js';
@@ -34,20 +34,38 @@ export interface IndexProgress {
 
 /** A message from an indexer. `done`, `failed` and `cancelled` are the last one it sends. */
 export type IndexerMessage =
+  /** The format from the first bytes (null: none known); sent again if importing a document tells better. */
   | { type: 'opened'; format: FormatId | null; size: number }
-  | { type: 'batch'; rows: IndexedRow[]; /** the parsed trajectories of a single-document file, in row order */ documents: Trajectory[]; problems: string[]; progress: IndexProgress }
+  | {
+      type: 'batch';
+      rows: IndexedRow[];
+      /** The parsed trajectories of a single-document file, in row order. */
+      documents: Trajectory[];
+      /** Problem texts, only while fewer than {@link MAX_PROBLEM_TEXTS} were sent; `problemCount` counts them all. */
+      problems: string[];
+      problemCount: number;
+      progress: IndexProgress;
+    }
   | { type: 'matches'; /** flat pairs: line number, then position of the trajectory within its line */ matches: number[]; progress: IndexProgress }
   | { type: 'done'; progress: IndexProgress }
   | { type: 'failed'; error: string }
   | { type: 'cancelled'; progress: IndexProgress };
 
-/** A message to an indexer. */
-export type IndexerCommand = { type: 'cancel' };
+/** What a pooled index worker is told: run a request (one at a time), or cancel the one it runs. */
+export type WorkerCommand = { type: 'run'; id: number; request: IndexerRequest } | { type: 'cancel'; id: number };
+
+/** What a pooled index worker answers: a message of request `id`. */
+export interface WorkerReply {
+  id: number;
+  message: IndexerMessage;
+}
 
 /** Rows (or matches) per message at most: small enough that the first rows show at once. */
 export const BATCH_ROWS = 256;
 /** A batch is posted at least this often (ms) while anything is pending, so progress moves. */
 export const BATCH_INTERVAL_MS = 50;
+/** Problem texts sent per file at most (a file of a million bad lines is counted, not copied). */
+export const MAX_PROBLEM_TEXTS = 100;
 
 /**
  * A summary with the Python-semantics JSON parser's thrown "not JSON" errors made cheap: tool
@@ -69,6 +87,10 @@ class Batcher {
   private rows: IndexedRow[] = [];
   private documents: Trajectory[] = [];
   private problems: string[] = [];
+  private problemCount = 0;
+  private problemTexts = 0;
+  /** The first problem, for the message of a file where no line could be imported. */
+  firstProblem: string | null = null;
   private lastPost = performance.now();
   private posted = false;
   readonly progress: IndexProgress;
@@ -90,8 +112,13 @@ class Batcher {
   }
 
   addProblem(problem: string): void {
-    this.problems.push(problem);
-    if (this.problems.length >= BATCH_ROWS) this.flush();
+    this.firstProblem ??= problem;
+    this.problemCount += 1;
+    if (this.problemTexts < MAX_PROBLEM_TEXTS) {
+      this.problemTexts += 1;
+      this.problems.push(problem);
+    }
+    if (this.problemCount >= BATCH_ROWS) this.flush();
     else this.flushIfDue();
   }
 
@@ -105,10 +132,11 @@ class Batcher {
   }
 
   flush(): void {
-    this.post({ type: 'batch', rows: this.rows, documents: this.documents, problems: this.problems, progress: { ...this.progress } });
+    this.post({ type: 'batch', rows: this.rows, documents: this.documents, problems: this.problems, problemCount: this.problemCount, progress: { ...this.progress } });
     this.rows = [];
     this.documents = [];
     this.problems = [];
+    this.problemCount = 0;
     this.posted = true;
     this.lastPost = performance.now();
   }
@@ -122,7 +150,8 @@ async function runIndex(path: string, chunkBytes: number | undefined, post: (mes
   let batcher: Batcher | null = null;
   try {
     const stream = await openTrajectoryStream(path, { signal, chunkBytes, onBytes: (bytesRead) => batcher?.bytes(bytesRead) });
-    post({ type: 'opened', format: stream.recognised ? stream.format : null, size: stream.size });
+    const reported = stream.recognised ? stream.format : null;
+    post({ type: 'opened', format: reported, size: stream.size });
     batcher = new Batcher(post, stream.size);
     // Line formats are reread by byte range; a single document has no range to reread, so it is kept.
     const keepDocuments = !(stream.recognised && isLineFormat(stream.format));
@@ -133,13 +162,19 @@ async function runIndex(path: string, chunkBytes: number | undefined, post: (mes
         batcher.addProblem(item.problem);
         continue;
       }
+      // A document's format is only sure once it is imported (some tell what they are in their last key).
+      if (keepDocuments && index === 0 && item.trajectory.source.format !== reported) post({ type: 'opened', format: item.trajectory.source.format, size: stream.size });
       const summary = summarize(item.trajectory, index);
       index += 1;
       batcher.addRow({ summary, start: item.start, end: item.end, line: item.line }, keepDocuments ? item.trajectory : undefined);
     }
     batcher.flush();
     if (signal.aborted) post({ type: 'cancelled', progress: batcher.progress });
-    else post({ type: 'done', progress: { ...batcher.progress, bytesRead: stream.size } });
+    else if (index === 0 && !keepDocuments) {
+      // As importing the whole file says it: a JSONL file of which no line imports is not opened.
+      const first = batcher.firstProblem === null ? '' : `; first: ${batcher.firstProblem}`;
+      post({ type: 'failed', error: `${path} (looked like ${FORMAT_DESCRIPTIONS[stream.format]}): no line could be imported${first}` });
+    } else post({ type: 'done', progress: { ...batcher.progress, bytesRead: stream.size } });
   } catch (error) {
     if (isAbort(error, signal)) post({ type: 'cancelled', progress: batcher?.progress ?? { bytesRead: 0, size: 0, trajectories: 0 } });
     else post({ type: 'failed', error: (error as Error).message ?? String(error) });
