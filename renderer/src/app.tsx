@@ -1,3 +1,8 @@
+import { CollectionPanel } from './features/files/collection-panel.js';
+import { DropZone } from './features/files/drop-zone.js';
+import { ExportDialog } from './features/files/export-dialog.js';
+import { LoadProgress } from './features/files/load-progress.js';
+import { OpenFileDialog } from './features/files/open-file-dialog.js';
 import { MetricsPanel } from './features/metrics/metrics-panel.js';
 import { FullTextDialog } from './features/monaco/full-text-dialog.js';
 import { NewRunDialog } from './features/new-run/new-run-dialog.js';
@@ -6,11 +11,13 @@ import { TopBar } from './features/top-bar/top-bar.js';
 import { TrajectoryPanel } from './features/trajectory/trajectory-panel.js';
 import { TurnsPanel } from './features/turns/turns-panel.js';
 
-/** The whole window: top bar, turns | trajectory | prompt view, metrics below. */
+/** The whole window: top bar, the opened file's collection, turns | trajectory | prompt view, metrics below. */
 export function App() {
   return (
     <div className="app">
       <TopBar />
+      <LoadProgress />
+      <CollectionPanel />
       <main className="workspace">
         <TurnsPanel />
         <TrajectoryPanel />
@@ -18,7 +25,10 @@ export function App() {
       </main>
       <MetricsPanel />
       <NewRunDialog />
+      <OpenFileDialog />
+      <ExportDialog />
       <FullTextDialog />
+      <DropZone />
     </div>
   );
 }

@@ -1,9 +1,13 @@
 import type { SliceCreator } from './store.js';
 
-/** The turn a retry continues from (a run that ended with a model failure). */
+/**
+ * Where a new run continues another: `retry` re-runs a turn whose model call failed; `continue`
+ * starts a live branch from the end of `turn` (0: from the initial messages).
+ */
 export interface RetryTarget {
   runId: string;
   turn: number;
+  mode?: 'retry' | 'continue';
 }
 
 /** Which dialog is open: the New run form (maybe as a retry) and the full text viewer. */

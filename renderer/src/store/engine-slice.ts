@@ -25,6 +25,8 @@ export interface EngineSlice {
   startRun(settings: RunSettingsInput, startPaused: boolean): Promise<string>;
   /** Starts a run that continues `runId` after its failed turn; rejects like {@link startRun}. */
   retryRun(runId: string, settings: RunSettingsInput): Promise<string>;
+  /** Starts a live branch of `runId` from the end of `turn`; rejects like {@link startRun}. */
+  continueRun(runId: string, turn: number, settings: RunSettingsInput): Promise<string>;
   control(action: RunAction): Promise<void>;
   setBreakpoint(name: keyof BreakpointSettings, on: boolean): Promise<void>;
   reportError(message: string | null): void;
@@ -82,7 +84,7 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
         if (latest && get().selectedRunId === null) get().selectRun(latest.runId);
         // The selected run and runs still going are caught up now; ended ones when selected.
         const now = runs.filter((r) => r.state !== 'ended' || r.runId === get().selectedRunId);
-        await Promise.all(now.map((r) => get().catchUp(r.runId)));
+        await Promise.all([...now.map((r) => get().catchUp(r.runId)), get().attachFiles(client)]);
       });
     },
 
@@ -121,6 +123,12 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
 
     async retryRun(runId, settings) {
       const result = await requireClient().call('run.retry', { runId, settings });
+      set({ actionError: null });
+      return adopt(result.runId);
+    },
+
+    async continueRun(runId, turn, settings) {
+      const result = await requireClient().call('run.continue', { runId, turn, settings });
       set({ actionError: null });
       return adopt(result.runId);
     },

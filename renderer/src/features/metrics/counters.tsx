@@ -2,15 +2,31 @@ import type { RunSnapshot } from '../../../../shared/run/run-state.js';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
-function CounterList({ title, rows }: { title: string; rows: Array<[string, string]> }) {
+/** Whether a value was recorded by the file a trajectory came from, or derived with the engine's rules. */
+type Origin = 'recorded' | 'derived' | null;
+
+interface Row {
+  label: string;
+  value: string;
+  origin: Origin;
+}
+
+function CounterList({ title, rows }: { title: string; rows: Row[] }) {
   return (
     <div className="counter-group">
       <h3>{title}</h3>
       <dl className="counters">
-        {rows.map(([label, value]) => (
+        {rows.map(({ label, value, origin }) => (
           <div key={label} className="counter">
             <dt>{label}</dt>
-            <dd>{value}</dd>
+            <dd>
+              {value}
+              {origin && (
+                <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : 'tone-info'}`} title={origin === 'recorded' ? 'As the file records it' : 'Not in the file: derived with the engine’s rules'}>
+                  {origin}
+                </span>
+              )}
+            </dd>
           </div>
         ))}
       </dl>
@@ -18,19 +34,37 @@ function CounterList({ title, rows }: { title: string; rows: Array<[string, stri
   );
 }
 
-/** The loop's metrics: turns used, whether it finished naturally, and the four tool call counters. */
+interface Imported {
+  recorded: Record<string, unknown>;
+  reward: number | null;
+}
+
+/**
+ * The loop's metrics: turns used, whether it finished naturally, and the four tool call counters.
+ * For a trajectory opened from a file, a value the file records is shown as recorded (even where
+ * the engine's rules would say otherwise) and every other value is marked derived.
+ */
 export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
   const { counters, end } = snapshot;
-  const loop: Array<[string, string]> = [
-    ['Turns used', n(end ? end.turnsUsed : snapshot.turns.length)],
-    ['Finished naturally', end ? (end.reason === 'finished_naturally' ? 'yes' : 'no') : 'not yet'],
+  const imported = snapshot.source.imported as Imported | undefined;
+  const row = (field: string, label: string, value: string, show: (v: unknown) => string): Row => {
+    if (!imported) return { label, value, origin: null };
+    if (field in imported.recorded) return { label, value: show(imported.recorded[field]), origin: 'recorded' };
+    return { label, value, origin: 'derived' };
+  };
+  const yesNo = (v: unknown): string => (v ? 'yes' : 'no');
+  const num = (v: unknown): string => (typeof v === 'number' ? n(v) : String(v));
+  const loop: Row[] = [
+    row('turns_used', 'Turns used', n(end ? end.turnsUsed : snapshot.turns.length), num),
+    row('finished_naturally', 'Finished naturally', end ? (end.reason === 'finished_naturally' ? 'yes' : 'no') : 'not yet', yesNo),
   ];
+  if (imported && imported.reward !== null) loop.push({ label: 'Reward', value: String(imported.reward), origin: 'recorded' });
   // The reference's tool_calls_attempted, _schema_valid, _executed_ok and _exec_error.
-  const toolCalls: Array<[string, string]> = [
-    ['Attempted', n(counters.attempted)],
-    ['Schema valid', n(counters.schemaValid)],
-    ['Executed OK', n(counters.executedOk)],
-    ['Exec errors', n(counters.execError)],
+  const toolCalls: Row[] = [
+    row('tool_calls_attempted', 'Attempted', n(counters.attempted), num),
+    row('tool_calls_schema_valid', 'Schema valid', n(counters.schemaValid), num),
+    row('tool_calls_executed_ok', 'Executed OK', n(counters.executedOk), num),
+    row('tool_calls_exec_error', 'Exec errors', n(counters.execError), num),
   ];
   return (
     <div className="counter-groups">

@@ -65,9 +65,11 @@ function text(value: unknown): string | null {
  * belong to another run. Tools are not recorded in a form the form can take: they stay as last used.
  */
 export function formForRetry(form: NewRunForm, run: RunSnapshot): NewRunForm {
-  const source = run.source as { baseURL?: unknown; model?: unknown; stream?: unknown };
+  const source = run.source as { baseURL?: unknown; model?: unknown; stream?: unknown; imported?: unknown };
   const system = run.messages.find((m) => m.role === 'system');
   const user = run.messages.find((m) => m.role === 'user');
+  // An opened file records no loop settings: keep the last ones, take only what it does record.
+  if (source.imported) return { ...form, model: text(source.model) ?? form.model, system: text(system?.content) ?? form.system, user: text(user?.content) ?? form.user };
   return {
     ...form,
     baseURL: text(source.baseURL) ?? form.baseURL,

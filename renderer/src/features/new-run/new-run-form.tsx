@@ -19,6 +19,7 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
   const breakpoints = useStore((s) => s.breakpoints);
   const startRun = useStore((s) => s.startRun);
   const retryRun = useStore((s) => s.retryRun);
+  const continueRun = useStore((s) => s.continueRun);
   const closeNewRun = useStore((s) => s.closeNewRun);
 
   function update<F extends FormField>(field: F, value: FormValues[F]): void {
@@ -39,7 +40,8 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
     setEngineError(null);
     setBusy(true);
     try {
-      if (retryOf) await retryRun(retryOf.runId, result.settings);
+      if (retryOf?.mode === 'continue') await continueRun(retryOf.runId, retryOf.turn, result.settings);
+      else if (retryOf) await retryRun(retryOf.runId, result.settings);
       else await startRun(result.settings, form.startPaused);
       closeNewRun();
     } catch (error) {
@@ -51,9 +53,15 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
   const groupProps = { form, errors, update };
   return (
     <form className="new-run-form" noValidate onSubmit={(e) => void onSubmit(e)}>
-      {retryOf && (
+      {retryOf && retryOf.mode !== 'continue' && (
         <p className="hint">
           Retrying turn {retryOf.turn}: the new run continues the failed run's trajectory; the failed run stays in the run list.
+        </p>
+      )}
+      {retryOf?.mode === 'continue' && (
+        <p className="hint">
+          Continuing live from turn {retryOf.turn}: the new run starts with this trajectory up to the end of turn {retryOf.turn} as its history and calls the model from there. It is a new branch;
+          the original is not changed.
         </p>
       )}
       <EndpointFields {...groupProps} keyStorage={keyStorage} hasApiKey={hasApiKey} />
@@ -77,7 +85,7 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
           Cancel
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Starting…' : 'Start run'}
+          {busy ? 'Starting…' : retryOf?.mode === 'continue' ? 'Continue live' : 'Start run'}
         </button>
       </div>
     </form>

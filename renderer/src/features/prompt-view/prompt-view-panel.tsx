@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../../../shared/model/chat.js';
 import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
-import type { PromptView } from '../../../../shared/loop/truncate.js';
+import { PromptViewIndex, type PromptView } from '../../../../shared/loop/truncate.js';
+import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
 import { useSelectedTurn } from '../../store/selectors.js';
 import { measureOrEstimate } from '../../ui/virtual.js';
@@ -53,12 +54,64 @@ function promptOf(view: RunView, s: RunSnapshot, turn: TurnRecord): { prompt: Pr
   return { prompt, request, upcoming: true };
 }
 
-function TurnPrompt({ view, snapshot, turn }: { view: RunView; snapshot: RunSnapshot; turn: TurnRecord }) {
+/** The prompt view the engine's truncation gives the first `messageCount` messages under `budget`. */
+export function recomputePromptView(messages: readonly ChatMessage[], messageCount: number, budget: number | null): PromptView {
+  const index = new PromptViewIndex(budget);
+  for (let i = 0; i < messageCount; i++) index.append(messages[i]!);
+  return index.view();
+}
+
+interface ImportedSource {
+  fileId: string;
+  index: number;
+  recordedPromptTurns: number[];
+}
+
+/** The exact prompt the opened file records for a turn (fetched when shown), or null. */
+function useRecordedPrompt(imported: ImportedSource | undefined, turn: number, wanted: boolean): ChatMessage[] | null | 'loading' {
+  const client = useStore((s) => s.client);
+  const [loaded, setLoaded] = useState<{ key: string; messages: ChatMessage[] | null } | null>(null);
+  const key = imported ? `${imported.fileId}#${imported.index}#${turn}` : '';
+  const has = wanted && imported !== undefined && imported.recordedPromptTurns.includes(turn);
+  useEffect(() => {
+    if (!has || !client || !imported) return;
+    let cancelled = false;
+    client.call('file.recordedPrompt', { fileId: imported.fileId, index: imported.index, turn }).then(
+      ({ messages }) => !cancelled && setLoaded({ key, messages: messages as ChatMessage[] | null }),
+      () => !cancelled && setLoaded({ key, messages: null }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [has, client, imported, turn, key]);
+  if (!has) return null;
+  return loaded?.key === key ? loaded.messages : 'loading';
+}
+
+/** Where the prompt on show comes from, in the user's words. */
+function originText(source: 'engine' | 'recorded' | 'recomputed', budget: number | null): string {
+  if (source === 'engine') return 'Sent by the engine';
+  if (source === 'recorded') return 'Recorded in the file';
+  return budget === null ? 'Recomputed, no budget' : `Recomputed with a budget of ${budget.toLocaleString('en-US')} tokens`;
+}
+
+function TurnPrompt({ view, snapshot, turn, budget }: { view: RunView; snapshot: RunSnapshot; turn: TurnRecord; budget: number | null | undefined }) {
   const [showRaw, setShowRaw] = useState(false);
-  const shown = useMemo(() => promptOf(view, snapshot, turn), [view, snapshot, turn]);
+  const imported = snapshot.source.imported as ImportedSource | undefined;
+  const sentView = useMemo(() => promptOf(view, snapshot, turn), [view, snapshot, turn]);
+  // A budget the user set recomputes the view at once; an opened file's own prompt wins otherwise.
+  const recorded = useRecordedPrompt(imported, turn.turn, budget === undefined);
+  const shown = useMemo(() => {
+    if (!sentView || budget === undefined) return sentView;
+    return { ...sentView, prompt: recomputePromptView(snapshot.messages, sentView.prompt.messageCount, budget) };
+  }, [sentView, budget, snapshot]);
+  const origin = recorded !== null && recorded !== 'loading' ? 'recorded' : budget !== undefined || imported ? 'recomputed' : 'engine';
   const prompt = shown?.prompt ?? null;
   // A sent turn's prompt view never changes: its rows are computed once, not on every event.
-  const items = useMemo(() => (prompt ? promptItems(snapshot.messages, prompt) : []), [snapshot, prompt]);
+  const items = useMemo((): PromptItem[] => {
+    if (Array.isArray(recorded)) return recorded.map((message, index) => ({ kind: 'message', index, message, cut: null }));
+    return prompt ? promptItems(snapshot.messages, prompt) : [];
+  }, [snapshot, prompt, recorded]);
   const sent = useMemo(() => items.flatMap((i) => (i.kind === 'message' ? [i.message] : [])), [items]);
   if (!shown) return <p className="empty">Turn {turn.turn} has no prompt yet.</p>;
   return (
@@ -71,23 +124,58 @@ function TurnPrompt({ view, snapshot, turn }: { view: RunView; snapshot: RunSnap
           Raw request
         </button>
       </div>
-      <TokenMeter view={shown.prompt} />
+      <p className="prompt-origin">
+        <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : origin === 'recomputed' ? 'tone-info' : ''}`}>{originText(origin, shown.prompt.budget)}</span>
+      </p>
+      {origin === 'recorded' ? <p className="muted">The exact messages the file records for this model call.</p> : <TokenMeter view={shown.prompt} />}
       {showRaw ? (
         <RawRequest sent={sent} request={shown.request} tools={snapshot.tools} turn={turn.turn} />
       ) : (
-        <PromptList key={`${snapshot.runId}:${turn.turn}`} items={items} trajectory={snapshot.messages} />
+        <PromptList key={`${snapshot.runId}:${turn.turn}:${origin}`} items={items} trajectory={snapshot.messages} />
       )}
     </>
   );
 }
 
+/** A context budget typed by the user: a whole number of tokens, '' for none; null when it is not one. */
+function parseBudget(text: string): number | null | 'invalid' {
+  if (text.trim() === '') return null;
+  return /^\d+$/.test(text.trim()) && Number(text) > 0 ? Number(text) : 'invalid';
+}
+
 /** The right column: the exact messages sent on the selected turn, aligned with the trajectory. */
 export function PromptViewPanel() {
   const { view, snapshot, turn } = useSelectedTurn();
+  // undefined: the run's own prompt views; a number or null: recomputed under that budget.
+  const [budgetText, setBudgetText] = useState<string | null>(null);
+  const parsed = budgetText === null ? undefined : parseBudget(budgetText);
+  const budget = parsed === 'invalid' ? undefined : parsed;
   return (
     <section aria-label="Prompt view" className="panel prompt-panel">
       <h2 className="panel-title">Prompt view</h2>
-      {view && snapshot && turn ? <TurnPrompt view={view} snapshot={snapshot} turn={turn} /> : <p className="empty">Select a turn to see the prompt it sent.</p>}
+      <div className="panel-tools">
+        <label className="budget-field">
+          Context budget
+          <input
+            type="text"
+            inputMode="numeric"
+            value={budgetText ?? ''}
+            placeholder={snapshot?.config.maxContextTokens?.toString() ?? 'none'}
+            aria-invalid={parsed === 'invalid'}
+            aria-describedby="budget-hint"
+            onChange={(e) => setBudgetText(e.target.value)}
+          />
+        </label>
+        {budgetText !== null && (
+          <button type="button" onClick={() => setBudgetText(null)}>
+            Use the run’s own
+          </button>
+        )}
+        <span id="budget-hint" className={parsed === 'invalid' ? 'field-error' : 'muted'}>
+          {parsed === 'invalid' ? 'A whole number of tokens above 0, or empty for none' : 'Recompute with the engine’s truncation'}
+        </span>
+      </div>
+      {view && snapshot && turn ? <TurnPrompt view={view} snapshot={snapshot} turn={turn} budget={budget} /> : <p className="empty">Select a turn to see the prompt it sent.</p>}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useStore } from '../../store/store.js';
 import { BreakpointToggles } from './breakpoint-toggles.js';
+import { ReplayButton } from './replay-button.js';
 import { RunControls } from './run-controls.js';
 import { RunPicker } from './run-picker.js';
 import { RunStatus } from './run-status.js';
@@ -22,6 +23,9 @@ function ActionError() {
 export function TopBar() {
   const openNewRun = useStore((s) => s.openNewRun);
   const startDemo = useStore((s) => s.startDemo);
+  const showOpenFile = useStore((s) => s.showOpenFile);
+  const showExport = useStore((s) => s.showExport);
+  const hasRun = useStore((s) => s.selectedRunId !== null);
   const connected = useStore((s) => s.connection === 'open');
   return (
     <header className="top-bar">
@@ -34,12 +38,19 @@ export function TopBar() {
           <button type="button" onClick={() => void startDemo()} disabled={!connected}>
             Demo
           </button>
+          <button type="button" onClick={() => showOpenFile(true)} disabled={!connected}>
+            Open file…
+          </button>
+          <button type="button" onClick={() => showExport(true)} disabled={!connected || !hasRun}>
+            Export…
+          </button>
         </div>
         <RunPicker />
         <RunStatus />
       </div>
       <div className="top-row">
         <RunControls />
+        <ReplayButton />
         <BreakpointToggles />
       </div>
       <ActionError />

@@ -9,3 +9,13 @@ export function RetryTurnButton({ runId, turn }: { runId: string; turn: number }
     </button>
   );
 }
+
+/** Opens the New run form to continue this trajectory live against a model from the end of a turn (a new branch). */
+export function ContinueButton({ runId, turn }: { runId: string; turn: number }) {
+  const openNewRun = useStore((s) => s.openNewRun);
+  return (
+    <button type="button" className="small-button" onClick={() => openNewRun({ runId, turn, mode: 'continue' })} aria-label={`Continue live from turn ${turn}`}>
+      Continue live…
+    </button>
+  );
+}

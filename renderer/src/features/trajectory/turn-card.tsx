@@ -5,7 +5,7 @@ import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { LiveReplyCard } from './live-reply-card.js';
 import { ReasoningBlock } from './reasoning-block.js';
-import { RetryTurnButton } from './retry-turn-button.js';
+import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
 
 function canRetry(s: RunSnapshot, turn: TurnRecord): boolean {
@@ -23,6 +23,7 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
         <h3 id={`turn-${turn.turn}-title`}>Turn {turn.turn}</h3>
         {turn.latencyMs !== null && <span className="muted">{turn.latencyMs.toLocaleString('en-US')} ms</span>}
         {turn.finishReason && <span className="muted">finish: {turn.finishReason}</span>}
+        {snapshot.end !== null && turn.finished && <ContinueButton runId={snapshot.runId} turn={turn.turn} />}
       </header>
       {live && !turn.reply && <LiveReplyCard live={live} />}
       {turn.failure && (

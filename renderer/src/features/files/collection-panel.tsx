@@ -1,0 +1,63 @@
+import { useCallback } from 'react';
+import { useStore } from '../../store/store.js';
+import { CollectionTable } from '../collection/collection-table.js';
+
+/** The open files and, for the active one, its collection table (one row per trajectory). */
+export function CollectionPanel() {
+  const files = useStore((s) => s.files);
+  const activeFileId = useStore((s) => s.activeFileId);
+  const shown = useStore((s) => s.shown);
+  const setActive = useStore((s) => s.setActiveFile);
+  const closeFile = useStore((s) => s.closeFile);
+  const view = useStore((s) => s.viewTrajectory);
+  const search = useStore((s) => s.searchFile);
+  const active = activeFileId ? files[activeFileId] : undefined;
+  const onOpen = useCallback((index: number) => activeFileId && void view(activeFileId, index), [activeFileId, view]);
+  const onTextSearch = useCallback((text: string) => activeFileId && void search(activeFileId, text), [activeFileId, search]);
+  const ids = Object.keys(files);
+  if (!active || ids.length === 0) return null;
+  const status = active.status;
+  return (
+    <section aria-label="Collection" className="collection-panel">
+      <details open>
+        <summary>
+          <h2 className="panel-title">
+            {status.name}: {status.trajectories.toLocaleString('en-US')} {status.trajectories === 1 ? 'trajectory' : 'trajectories'}
+            {status.format ? <span className="muted"> ({status.format})</span> : null}
+          </h2>
+        </summary>
+        <div className="panel-tools">
+          {ids.length > 1 && (
+            <label>
+              File{' '}
+              <select value={activeFileId ?? ''} onChange={(e) => setActive(e.target.value)}>
+                {ids.map((id) => (
+                  <option key={id} value={id}>
+                    {files[id]!.status.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <span className="muted code" title={status.path}>
+            {status.path}
+          </span>
+          <button type="button" onClick={() => void closeFile(status.fileId)}>
+            Close file
+          </button>
+        </div>
+        {active.rows.length > 0 && (
+          <CollectionTable
+            key={status.fileId}
+            fileName={status.name}
+            rows={active.rows}
+            selectedIndex={shown?.fileId === status.fileId ? shown.index : null}
+            onOpen={onOpen}
+            textMatches={active.textMatches}
+            onTextSearch={onTextSearch}
+          />
+        )}
+      </details>
+    </section>
+  );
+}

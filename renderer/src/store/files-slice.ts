@@ -1,0 +1,210 @@
+import type { ApiParams, OpenedFile } from '../../../shared/api/contract.js';
+import type { TrajectorySummary } from '../../../shared/formats/summary.js';
+import type { EngineClient } from '../api/engine-client.js';
+import type { SliceCreator } from './store.js';
+
+/** An opened file as the UI holds it: its progress and the rows indexed so far. */
+export interface FileView {
+  status: OpenedFile;
+  rows: TrajectorySummary[];
+  /** Indices matching the collection's full-text search, or null when none is active. */
+  textMatches: ReadonlySet<number> | null;
+}
+
+/** The trajectory of a file on show, and the run that shows it. */
+export interface ShownTrajectory {
+  fileId: string;
+  index: number;
+  runId: string;
+}
+
+/** Rows fetched per `file.rows` call while a file is indexed. */
+const ROWS_PAGE = 5_000;
+
+/** Opened trajectory files, their collection rows, and which trajectory is on show. */
+export interface FilesSlice {
+  files: Record<string, FileView>;
+  activeFileId: string | null;
+  shown: ShownTrajectory | null;
+  recentFiles: Array<{ path: string; openedAt: number }>;
+  openFileOpen: boolean;
+  exportOpen: boolean;
+  /** Listens for file progress and lists the files the engine already has open (on connect). */
+  attachFiles(client: EngineClient): Promise<void>;
+  /** Opens a file on the engine's machine; rejects with the engine's message. */
+  openFile(path: string, index?: number): Promise<void>;
+  /** Opens a file dropped on the window (its path, or an upload of it in the browser). */
+  openDropped(file: File): Promise<void>;
+  receiveFile(status: OpenedFile): void;
+  /** Shows trajectory `index` of a file as a run (played to the end, or paused to step through). */
+  viewTrajectory(fileId: string, index: number, options?: { startPaused?: boolean }): Promise<void>;
+  searchFile(fileId: string, text: string): Promise<void>;
+  cancelFile(fileId: string): Promise<void>;
+  closeFile(fileId: string): Promise<void>;
+  setActiveFile(fileId: string | null): void;
+  refreshRecent(): Promise<void>;
+  showOpenFile(open: boolean): void;
+  showExport(open: boolean): void;
+  exportTo(params: ApiParams<'export.write'>): Promise<string>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Builds the files slice. */
+export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
+  /** Row fetches in flight, per file: one at a time, each from where the last ended. */
+  const fetching = new Set<string>();
+  /** Runs already showing a trajectory, so reopening a row selects its run instead of replaying it. */
+  const shownRuns = new Map<string, string>();
+
+  function client(): EngineClient {
+    const c = get().client;
+    if (!c) throw new Error('Not connected to the engine');
+    return c;
+  }
+
+  async function fetchRows(fileId: string): Promise<void> {
+    if (fetching.has(fileId)) return;
+    fetching.add(fileId);
+    try {
+      for (;;) {
+        const file = get().files[fileId];
+        if (!file || file.rows.length >= file.status.trajectories) return;
+        const { rows } = await client().call('file.rows', { fileId, from: file.rows.length, limit: ROWS_PAGE });
+        if (rows.length === 0) return;
+        const now = get().files[fileId];
+        if (!now) return;
+        set((s) => ({ files: { ...s.files, [fileId]: { ...now, rows: [...now.rows, ...rows] } } }));
+        afterRows(fileId);
+      }
+    } catch (error) {
+      get().reportError(`Could not list the trajectories of the file: ${messageOf(error)}`);
+    } finally {
+      fetching.delete(fileId);
+    }
+  }
+
+  /** The first trajectory (or the one asked for) goes on screen as soon as its row is indexed. */
+  function afterRows(fileId: string): void {
+    const file = get().files[fileId];
+    if (!file || get().activeFileId !== fileId) return;
+    const shown = get().shown;
+    if (shown?.fileId === fileId) return;
+    const wanted = file.status.focusIndex ?? 0;
+    if (file.rows.length > wanted) void get().viewTrajectory(fileId, wanted);
+  }
+
+  return {
+    files: {},
+    activeFileId: null,
+    shown: null,
+    recentFiles: [],
+    openFileOpen: false,
+    exportOpen: false,
+
+    async attachFiles(c) {
+      c.onFile((status) => get().receiveFile(status));
+      const [{ files }, recent] = await Promise.all([c.call('file.list', {}), c.call('file.recent', {})]);
+      set({ recentFiles: recent.files });
+      for (const status of files) get().receiveFile(status);
+    },
+
+    async openFile(path, index) {
+      const status = await client().call('file.open', { path, ...(index !== undefined ? { index } : {}) });
+      set({ activeFileId: status.fileId, openFileOpen: false });
+      const existing = get().files[status.fileId];
+      // Opened again: show the trajectory asked for (or the first) once more.
+      if (existing && get().shown?.fileId === status.fileId) void get().viewTrajectory(status.fileId, index ?? get().shown!.index);
+      get().receiveFile(status);
+      void get().refreshRecent();
+    },
+
+    async openDropped(file) {
+      try {
+        const path = await client().fileRef(file);
+        await get().openFile(path);
+      } catch (error) {
+        get().reportError(`Could not open ${file.name}: ${messageOf(error)}`);
+      }
+    },
+
+    receiveFile(status) {
+      const existing = get().files[status.fileId];
+      const file: FileView = existing ? { ...existing, status } : { status, rows: [], textMatches: null };
+      set((s) => ({ files: { ...s.files, [status.fileId]: file }, activeFileId: s.activeFileId ?? status.fileId }));
+      if (!existing && get().activeFileId !== status.fileId) set({ activeFileId: status.fileId });
+      if (file.rows.length < status.trajectories) void fetchRows(status.fileId);
+      else afterRows(status.fileId);
+    },
+
+    async viewTrajectory(fileId, index, options = {}) {
+      const key = `${fileId}#${index}`;
+      const known = options.startPaused ? undefined : shownRuns.get(key);
+      try {
+        const runId = known && get().runs[known] ? known : (await client().call('file.view', { fileId, index, startPaused: options.startPaused ?? false, breakpoints: get().breakpoints })).runId;
+        if (!options.startPaused) shownRuns.set(key, runId);
+        set({ shown: { fileId, index, runId }, activeFileId: fileId });
+        get().selectRun(runId);
+        void get().refreshRunList();
+      } catch (error) {
+        get().reportError(`Could not open trajectory ${index}: ${messageOf(error)}`);
+      }
+    },
+
+    async searchFile(fileId, text) {
+      const file = get().files[fileId];
+      if (!file) return;
+      if (text.trim() === '') {
+        set((s) => ({ files: { ...s.files, [fileId]: { ...s.files[fileId]!, textMatches: null } } }));
+        return;
+      }
+      try {
+        const { indices } = await client().call('file.search', { fileId, text });
+        set((s) => ({ files: { ...s.files, [fileId]: { ...s.files[fileId]!, textMatches: new Set(indices) } } }));
+      } catch (error) {
+        get().reportError(`Could not search the file: ${messageOf(error)}`);
+      }
+    },
+
+    async cancelFile(fileId) {
+      try {
+        await client().call('file.cancel', { fileId });
+      } catch (error) {
+        get().reportError(`Could not cancel: ${messageOf(error)}`);
+      }
+    },
+
+    async closeFile(fileId) {
+      try {
+        await client().call('file.close', { fileId });
+      } catch (error) {
+        get().reportError(`Could not close the file: ${messageOf(error)}`);
+      }
+      for (const key of [...shownRuns.keys()]) if (key.startsWith(`${fileId}#`)) shownRuns.delete(key);
+      set((s) => {
+        const { [fileId]: _closed, ...files } = s.files;
+        return { files, activeFileId: s.activeFileId === fileId ? (Object.keys(files)[0] ?? null) : s.activeFileId, shown: s.shown?.fileId === fileId ? null : s.shown };
+      });
+    },
+
+    setActiveFile: (activeFileId) => set({ activeFileId }),
+
+    async refreshRecent() {
+      try {
+        set({ recentFiles: (await client().call('file.recent', {})).files });
+      } catch {
+        // The list is a convenience: a failure here leaves the old one.
+      }
+    },
+
+    showOpenFile: (openFileOpen) => set({ openFileOpen }),
+    showExport: (exportOpen) => set({ exportOpen }),
+
+    async exportTo(params) {
+      const written = await client().call('export.write', params);
+      return `Wrote ${written.trajectories.toLocaleString('en-US')} ${written.trajectories === 1 ? 'trajectory' : 'trajectories'} (${written.bytes.toLocaleString('en-US')} bytes) to ${written.path}`;
+    },
+  };
+};
