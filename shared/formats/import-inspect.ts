@@ -206,8 +206,9 @@ const byName = new Intl.Collator('en', { numeric: true }).compare;
  */
 export function importInspectEval(bytes: Uint8Array): Trajectory[] {
   const entries = zipEntries(bytes);
+  const byEntryName = new Map(entries.map((e) => [e.name, e]));
   const readJson = (name: string): unknown => {
-    const entry = entries.find((e) => e.name === name);
+    const entry = byEntryName.get(name);
     if (!entry) return undefined;
     const text = new TextDecoder('utf-8').decode(zipEntryBytes(bytes, entry));
     const parsed = parseJson(text);
