@@ -127,6 +127,14 @@ describe('the export writer', () => {
     expect(exportText([], 'openai-jsonl')).toBe('');
   });
 
+  it('refuses, as an ExportError, a trajectory nested too deep for JSON.stringify', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    const t = trajectory([{ role: 'user', content: deep }, { role: 'assistant', content: 'ok' }], { id: 'deep' });
+    for (const format of EXPORT_FORMATS) {
+      expect(() => exportText([t], format), format).toThrow(new ExportError(`${format} cannot write trajectory deep: Maximum call stack size exceeded (nested too deep, or too long, for JSON)`));
+    }
+  });
+
   it('knows every format', () => {
     expect(EXPORT_FORMATS).toEqual(['agent-result', 'openai-jsonl', 'sharegpt', 'html', 'markdown']);
   });

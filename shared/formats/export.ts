@@ -42,6 +42,28 @@ function tooMany(format: ExportFormat, count?: number): ExportError {
  * `html` and `markdown` report one trajectory and throw `ExportError` at a second one.
  */
 export function createExportWriter(format: ExportFormat, options: ExportOptions = {}): ExportWriter {
+  const writer = formatWriter(format, options);
+  let last: Trajectory | null = null;
+  // JSON.stringify recurses: a trajectory nested thousands deep (which the iterative JSON.parse
+  // reads) overflows the stack. That is a trajectory this format cannot write, not a crash.
+  const guarded = (run: () => string): string => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof RangeError) throw new ExportError(`${format} cannot write trajectory ${last?.id ?? ''}: ${error.message} (nested too deep, or too long, for JSON)`);
+      throw error;
+    }
+  };
+  return {
+    write(t) {
+      last = t;
+      return guarded(() => writer.write(t));
+    },
+    end: () => guarded(() => writer.end()),
+  };
+}
+
+function formatWriter(format: ExportFormat, options: ExportOptions): ExportWriter {
   const now = options.now ?? (() => new Date());
   const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
   switch (format) {
