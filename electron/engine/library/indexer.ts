@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { FORMAT_DESCRIPTIONS, importLine, isLineFormat } from '../../../shared/formats/import.js';
+import { importLine, isLineFormat } from '../../../shared/formats/import.js';
 import { summarizeTrajectory, type TrajectorySummary } from '../../../shared/formats/summary.js';
 import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
 import { lineText, openTrajectoryStream, readLines } from './trajectory-stream.js';
@@ -12,7 +12,14 @@ import { lineText, openTrajectoryStream, readLines } from './trajectory-stream.j
 
 /** What an indexer is asked to do: index a file, or find the trajectories of a JSONL file containing a text. */
 export type IndexerRequest =
-  | { task: 'index'; path: string; /** read chunk size (bytes), for tests */ chunkBytes?: number }
+  | {
+      task: 'index';
+      path: string;
+      /** Part `index` of `of` of a JSONL file (indexed side by side; rows numbered from 0 in each part). */
+      part?: { index: number; of: number };
+      /** Read chunk size (bytes), for tests. */
+      chunkBytes?: number;
+    }
   | { task: 'search'; path: string; format: FormatId; text: string; chunkBytes?: number };
 
 /** One row of an index: the collection-table summary and where its line is in the file. */
@@ -27,6 +34,7 @@ export interface IndexedRow {
 
 /** How far an indexer got. */
 export interface IndexProgress {
+  /** Bytes of its share of the file read (its part, when it reads a part). */
   bytesRead: number;
   size: number;
   trajectories: number;
@@ -89,8 +97,6 @@ class Batcher {
   private problems: string[] = [];
   private problemCount = 0;
   private problemTexts = 0;
-  /** The first problem, for the message of a file where no line could be imported. */
-  firstProblem: string | null = null;
   private lastPost = performance.now();
   private posted = false;
   readonly progress: IndexProgress;
@@ -112,7 +118,6 @@ class Batcher {
   }
 
   addProblem(problem: string): void {
-    this.firstProblem ??= problem;
     this.problemCount += 1;
     if (this.problemTexts < MAX_PROBLEM_TEXTS) {
       this.problemTexts += 1;
@@ -146,10 +151,14 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (error as Error | null)?.name === 'AbortError';
 }
 
-async function runIndex(path: string, chunkBytes: number | undefined, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
+async function runIndex(request: Extract<IndexerRequest, { task: 'index' }>, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
+  const { path, part } = request;
   let batcher: Batcher | null = null;
+  let rangeStart = 0;
   try {
-    const stream = await openTrajectoryStream(path, { signal, chunkBytes, onBytes: (bytesRead) => batcher?.bytes(bytesRead) });
+    const stream = await openTrajectoryStream(path, { signal, part, chunkBytes: request.chunkBytes, onBytes: (offset) => batcher?.bytes(offset - rangeStart) });
+    rangeStart = stream.range?.start ?? 0;
+    const share = stream.range ? stream.range.end - stream.range.start : part && part.index > 0 ? 0 : stream.size;
     const reported = stream.recognised ? stream.format : null;
     post({ type: 'opened', format: reported, size: stream.size });
     batcher = new Batcher(post, stream.size);
@@ -170,11 +179,7 @@ async function runIndex(path: string, chunkBytes: number | undefined, post: (mes
     }
     batcher.flush();
     if (signal.aborted) post({ type: 'cancelled', progress: batcher.progress });
-    else if (index === 0 && !keepDocuments) {
-      // As importing the whole file says it: a JSONL file of which no line imports is not opened.
-      const first = batcher.firstProblem === null ? '' : `; first: ${batcher.firstProblem}`;
-      post({ type: 'failed', error: `${path} (looked like ${FORMAT_DESCRIPTIONS[stream.format]}): no line could be imported${first}` });
-    } else post({ type: 'done', progress: { ...batcher.progress, bytesRead: stream.size } });
+    else post({ type: 'done', progress: { ...batcher.progress, bytesRead: share } });
   } catch (error) {
     if (isAbort(error, signal)) post({ type: 'cancelled', progress: batcher?.progress ?? { bytesRead: 0, size: 0, trajectories: 0 } });
     else post({ type: 'failed', error: (error as Error).message ?? String(error) });
@@ -248,5 +253,5 @@ async function runSearch(request: Extract<IndexerRequest, { task: 'search' }>, p
  */
 export async function runIndexer(request: IndexerRequest, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
   if (request.task === 'search') await runSearch(request, post, signal);
-  else await runIndex(request.path, request.chunkBytes, post, signal);
+  else await runIndex(request, post, signal);
 }

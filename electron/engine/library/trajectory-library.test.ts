@@ -267,6 +267,54 @@ describe('the library', () => {
   });
 });
 
+describe('a JSONL file indexed in parts side by side', () => {
+  const lines = [
+    line('first', 'ok', { id: 'a' }),
+    '{"messages": [',
+    line('second'),
+    '',
+    JSON.stringify({ messages: [[{ role: 'user', content: 'rollout zero' }], [{ role: 'user', content: 'rollout one' }]] }),
+    line('long', 'z'.repeat(3000)),
+    line('third'),
+    'nope',
+    line('fourth'),
+    line('fifth'),
+  ];
+
+  async function index(parallelism: number): Promise<{ lib: TrajectoryLibrary; fileId: string; status: OpenedFileStatus }> {
+    const lib = new TrajectoryLibrary({ spawnIndexer: (request) => spawnInProcessIndexer({ ...request, chunkBytes: 97 }), parallelism, minPartBytes: 1 });
+    const { fileId } = lib.open(join(dir, 'parts.jsonl'));
+    return { lib, fileId, status: await settled(lib, fileId) };
+  }
+
+  it('gives the rows, problems and trajectories of reading it whole', async () => {
+    write('parts.jsonl', `${lines.join('\r\n')}\r\n`);
+    const whole = await index(1);
+    const parts = [];
+    try {
+      for (const parallelism of [2, 3, 7]) parts.push(await index(parallelism));
+      expect(whole.status).toMatchObject({ state: 'done', trajectories: 8, problemCount: 2 });
+      for (const { lib, fileId, status } of parts) {
+        expect({ ...status, fileId: '', elapsedMs: 0 }).toEqual({ ...whole.status, fileId: '', elapsedMs: 0 });
+        expect(lib.rows(fileId, 0, 100)).toEqual(whole.lib.rows(whole.fileId, 0, 100));
+        for (let i = 0; i < 8; i++) expect(await lib.trajectory(fileId, i)).toEqual(await whole.lib.trajectory(whole.fileId, i));
+        expect(await lib.search(fileId, 'ROLLOUT')).toEqual([2, 3]);
+      }
+      expect(whole.lib.rows(whole.fileId, 0, 100).map((r) => r.preview)).toEqual(['first', 'second', 'rollout zero', 'rollout one', 'long', 'third', 'fourth', 'fifth']);
+    } finally {
+      await whole.lib.dispose();
+      for (const { lib } of parts) await lib.dispose();
+    }
+  });
+
+  it('reads a single document once, whatever the parts', async () => {
+    library = new TrajectoryLibrary({ spawnIndexer: spawnInProcessIndexer, parallelism: 4, minPartBytes: 1 });
+    const { fileId } = library.open(corpusPath(MINI));
+    expect(await settled(library, fileId)).toMatchObject({ state: 'done', trajectories: 1 });
+    expect(library.rows(fileId, 0, 10)[0]!.turns).toBe(10);
+  });
+});
+
 describe('search', () => {
   it('finds the trajectories whose messages contain a text, ignoring case, and not JSON keys', async () => {
     const path = write(

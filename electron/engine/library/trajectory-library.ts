@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { FORMAT_DESCRIPTIONS, isLineFormat } from '../../../shared/formats/import.js';
 import type { TrajectorySummary } from '../../../shared/formats/summary.js';
 import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
 import { IndexWorkerPool, isFinalMessage, type IndexerHandle } from './index-worker-pool.js';
@@ -86,7 +89,16 @@ function firstRowOf(lines: readonly number[], line: number): number {
   return low;
 }
 
-/** One open file: its status fields, its rows, and the indexer still working on it. */
+/** One indexer working on a part of a file, and the batches it sent before their turn. */
+interface Part {
+  handle: IndexerHandle | null;
+  state: 'indexing' | 'done' | 'failed' | 'cancelled';
+  bytesRead: number;
+  /** Batches waiting for the parts before this one to finish (rows are kept in file order). */
+  waiting: Array<Extract<IndexerMessage, { type: 'batch' }>>;
+}
+
+/** One open file: its status fields, its rows, and the indexers still working on it. */
 interface OpenedFile {
   status: Omit<OpenedFileStatus, 'elapsedMs' | 'trajectories'>;
   startedAt: number;
@@ -98,7 +110,9 @@ interface OpenedFile {
   lines: number[];
   /** The trajectories of a single-document file (no byte range to reread); null for line formats. */
   documents: Trajectory[] | null;
-  indexer: IndexerHandle | null;
+  parts: Part[];
+  /** The part whose rows are being added; the parts after it wait. */
+  turn: number;
   cancelTimer: NodeJS.Timeout | null;
   searches: Set<{ handle: IndexerHandle; reject: (error: Error) => void }>;
   /** Resolves when indexing ends, however it ends. */
@@ -108,10 +122,22 @@ interface OpenedFile {
   lastNotify: number;
 }
 
+/** Options of a {@link TrajectoryLibrary}. */
+export interface TrajectoryLibraryOptions {
+  /** Starts indexers: a pool of worker threads by default; tests run them in-process. */
+  spawnIndexer?: SpawnIndexer;
+  /** Files open at once at most (default 32). */
+  maxOpenFiles?: number;
+  /** Indexers one JSONL file is split across at most (default: the CPUs, up to 4). */
+  parallelism?: number;
+  /** A JSONL file is split only into parts of at least this many bytes (default 32 MiB). */
+  minPartBytes?: number;
+}
+
 /**
- * The trajectory files a user has open: indexes each in the background (a worker thread per file),
- * serves pages of rows, rereads one trajectory by its byte range, and searches a file's content.
- * Used by the API service; knows nothing about IPC or windows.
+ * The trajectory files a user has open: indexes each in the background (worker threads; a large
+ * JSONL file in parts side by side), serves pages of rows, rereads one trajectory by its byte
+ * range, and searches a file's content. Used by the API service; knows nothing about IPC or windows.
  */
 export class TrajectoryLibrary {
   private readonly files = new Map<string, OpenedFile>();
@@ -120,6 +146,8 @@ export class TrajectoryLibrary {
   private readonly spawnIndexer: SpawnIndexer;
   private readonly pool: IndexWorkerPool | null = null;
   private readonly maxOpenFiles: number;
+  private readonly parallelism: number;
+  private readonly minPartBytes: number;
   /** Models and tool names repeat on every row: one string each keeps 20,000 rows small. */
   private readonly strings = new Map<string, string>();
 
@@ -127,9 +155,11 @@ export class TrajectoryLibrary {
    * `spawnIndexer` defaults to a pool of worker threads; when this module runs from its TypeScript
    * source (under Vitest) there is no compiled worker beside it, so indexers run in-process there.
    */
-  constructor(options: { spawnIndexer?: SpawnIndexer; maxOpenFiles?: number } = {}) {
+  constructor(options: TrajectoryLibraryOptions = {}) {
     const fromSource = import.meta.url.endsWith('.ts');
-    if (!options.spawnIndexer && !fromSource) this.pool = new IndexWorkerPool();
+    this.parallelism = Math.max(1, Math.floor(options.parallelism ?? Math.min(4, availableParallelism())));
+    this.minPartBytes = Math.max(1, options.minPartBytes ?? 32 * 2 ** 20);
+    if (!options.spawnIndexer && !fromSource) this.pool = new IndexWorkerPool({ keepIdle: this.parallelism });
     this.spawnIndexer = options.spawnIndexer ?? this.pool?.spawn.bind(this.pool) ?? spawnInProcessIndexer;
     this.maxOpenFiles = options.maxOpenFiles ?? 32;
   }
@@ -147,8 +177,16 @@ export class TrajectoryLibrary {
     const fileId = randomUUID();
     let settle = (): void => {};
     const settled = new Promise<void>((done) => (settle = done));
+    // The size decides the parts; a file that cannot be read fails in its indexer, which says why.
+    let size = 0;
+    try {
+      size = statSync(absolute, { throwIfNoEntry: false })?.size ?? 0;
+    } catch {
+      size = 0;
+    }
+    const of = Math.max(1, Math.min(this.parallelism, Math.floor(size / this.minPartBytes)));
     const file: OpenedFile = {
-      status: { fileId, path: absolute, name: fileDisplayName(absolute), size: 0, format: null, state: 'indexing', bytesRead: 0, problems: [], problemCount: 0, error: null },
+      status: { fileId, path: absolute, name: fileDisplayName(absolute), size, format: null, state: 'indexing', bytesRead: 0, problems: [], problemCount: 0, error: null },
       startedAt: performance.now(),
       endedAt: null,
       summaries: [],
@@ -156,7 +194,8 @@ export class TrajectoryLibrary {
       ends: [],
       lines: [],
       documents: null,
-      indexer: null,
+      parts: Array.from({ length: of }, () => ({ handle: null, state: 'indexing' as const, bytesRead: 0, waiting: [] })),
+      turn: 0,
       cancelTimer: null,
       searches: new Set(),
       settled,
@@ -166,9 +205,11 @@ export class TrajectoryLibrary {
     };
     this.files.set(fileId, file);
     this.byPath.set(absolute, fileId);
-    const indexer = this.spawnIndexer({ task: 'index', path: absolute });
-    file.indexer = indexer;
-    indexer.onMessage((message) => this.receive(file, message));
+    file.parts.forEach((part, index) => {
+      const handle = this.spawnIndexer(of > 1 ? { task: 'index', path: absolute, part: { index, of } } : { task: 'index', path: absolute });
+      part.handle = handle;
+      handle.onMessage((message) => this.receive(file, part, message));
+    });
     return this.snapshot(file);
   }
 
@@ -241,21 +282,20 @@ export class TrajectoryLibrary {
   /** Stops indexing a file; the rows indexed so far stay. */
   cancel(fileId: string): void {
     const file = this.file(fileId);
-    if (file.status.state !== 'indexing' || !file.indexer) return;
-    const indexer = file.indexer;
-    indexer.cancel();
+    if (file.status.state !== 'indexing') return;
+    for (const part of file.parts) if (part.state === 'indexing') part.handle?.cancel();
     this.finish(file, 'cancelled');
     // Rows already on their way are still taken; an indexer stuck in one long line is stopped.
-    file.cancelTimer = setTimeout(() => this.release(file), CANCEL_GRACE_MS);
+    file.cancelTimer = setTimeout(() => this.stopParts(file), CANCEL_GRACE_MS);
     file.cancelTimer.unref();
   }
 
-  /** Closes a file: stops its indexer and searches and forgets its rows. */
+  /** Closes a file: stops its indexers and searches and forgets its rows. */
   close(fileId: string): void {
     const file = this.file(fileId);
     this.files.delete(fileId);
     this.byPath.delete(file.status.path);
-    this.teardown(file);
+    void this.teardown(file);
   }
 
   /** Calls `listener` with a file's status as indexing goes (throttled) and when its state changes; returns the unsubscribe. */
@@ -292,48 +332,96 @@ export class TrajectoryLibrary {
     return value;
   }
 
-  private receive(file: OpenedFile, message: IndexerMessage): void {
+  private receive(file: OpenedFile, part: Part, message: IndexerMessage): void {
     if (this.files.get(file.status.fileId) !== file) return;
     const status = file.status;
     switch (message.type) {
       case 'opened':
+        // Part 0 has the last word: it alone reads a single document, whose import may name a better format.
+        if (part !== file.parts[0]) return;
         status.format = message.format;
         status.size = message.size;
         this.notify(file, false);
         return;
-      case 'batch': {
-        const first = file.summaries.length === 0 && message.rows.length > 0;
-        for (const row of message.rows) {
-          const summary = row.summary;
-          if (summary.model !== null) summary.model = this.intern(summary.model);
-          summary.toolNames = summary.toolNames.map((name) => this.intern(name));
-          file.summaries.push(summary);
-          file.starts.push(row.start);
-          file.ends.push(row.end);
-          file.lines.push(row.line);
-        }
-        if (message.documents.length > 0) (file.documents ??= []).push(...message.documents);
-        for (const problem of message.problems) if (status.problems.length < MAX_PROBLEMS_KEPT) status.problems.push(problem);
-        status.problemCount += message.problemCount;
-        if (status.state === 'indexing') status.bytesRead = message.progress.bytesRead;
-        this.notify(file, first);
+      case 'batch':
+        part.bytesRead = message.progress.bytesRead;
+        if (status.state === 'indexing') status.bytesRead = file.parts.reduce((sum, p) => sum + p.bytesRead, 0);
+        part.waiting.push(message);
+        this.advance(file);
         return;
-      }
       case 'done':
-        status.bytesRead = message.progress.bytesRead;
-        this.finish(file, 'done');
-        break;
+        part.state = 'done';
+        part.bytesRead = message.progress.bytesRead;
+        this.release(part);
+        this.advance(file);
+        return;
       case 'failed':
-        status.error = message.error;
+        part.state = 'failed';
+        this.release(part);
+        if (status.state === 'indexing') status.error = message.error;
         this.finish(file, 'failed');
-        break;
+        this.stopParts(file);
+        return;
       case 'cancelled':
+        part.state = 'cancelled';
+        this.release(part);
         this.finish(file, 'cancelled');
-        break;
+        return;
       default:
         return;
     }
-    this.release(file);
+  }
+
+  /** Adds the rows of the part whose turn it is, moving on while parts are done; ends the file after the last. */
+  private advance(file: OpenedFile): void {
+    let added = false;
+    const hadRows = file.summaries.length > 0;
+    while (file.turn < file.parts.length) {
+      const part = file.parts[file.turn]!;
+      for (const batch of part.waiting.splice(0)) {
+        this.add(file, batch);
+        added = true;
+      }
+      if (part.state !== 'done') break;
+      file.turn += 1;
+    }
+    if (file.turn === file.parts.length && file.status.state === 'indexing') {
+      this.complete(file);
+      return;
+    }
+    if (added) this.notify(file, !hadRows && file.summaries.length > 0);
+  }
+
+  private add(file: OpenedFile, batch: Extract<IndexerMessage, { type: 'batch' }>): void {
+    for (const row of batch.rows) {
+      const summary = row.summary;
+      // Parts number their rows from 0; a row's index is its place in the whole file.
+      summary.index = file.summaries.length;
+      if (summary.model !== null) summary.model = this.intern(summary.model);
+      summary.toolNames = summary.toolNames.map((name) => this.intern(name));
+      file.summaries.push(summary);
+      file.starts.push(row.start);
+      file.ends.push(row.end);
+      file.lines.push(row.line);
+    }
+    if (batch.documents.length > 0) (file.documents ??= []).push(...batch.documents);
+    const problems = file.status.problems;
+    for (const problem of batch.problems) if (problems.length < MAX_PROBLEMS_KEPT) problems.push(problem);
+    file.status.problemCount += batch.problemCount;
+  }
+
+  /** Every part is done: the file is indexed, unless no line of a JSONL file could be imported. */
+  private complete(file: OpenedFile): void {
+    const status = file.status;
+    status.bytesRead = status.size;
+    if (file.summaries.length === 0 && status.format !== null && isLineFormat(status.format)) {
+      // As importing the whole file says it, so the table and `convert` tell the same story.
+      const first = status.problems[0] === undefined ? '' : `; first: ${status.problems[0]}`;
+      status.error = `${status.path} (looked like ${FORMAT_DESCRIPTIONS[status.format]}): no line could be imported${first}`;
+      this.finish(file, 'failed');
+      return;
+    }
+    this.finish(file, 'done');
   }
 
   /** Sets the final state (once) and tells listeners at once. */
@@ -345,13 +433,24 @@ export class TrajectoryLibrary {
     this.notify(file, true);
   }
 
-  /** Lets go of a file's indexer once it has ended. */
-  private release(file: OpenedFile): void {
+  /** Lets go of a part's indexer once it has ended. */
+  private release(part: Part): void {
+    const handle = part.handle;
+    part.handle = null;
+    if (handle) void handle.terminate();
+  }
+
+  /** Stops every part still running (after a failure, or a cancel that was not heard). */
+  private stopParts(file: OpenedFile): Array<Promise<void>> {
     if (file.cancelTimer) clearTimeout(file.cancelTimer);
     file.cancelTimer = null;
-    const indexer = file.indexer;
-    file.indexer = null;
-    if (indexer) void indexer.terminate();
+    const stopping: Array<Promise<void>> = [];
+    for (const part of file.parts) {
+      if (part.handle) stopping.push(part.handle.terminate());
+      part.handle = null;
+      part.waiting = [];
+    }
+    return stopping;
   }
 
   private async teardown(file: OpenedFile): Promise<void> {
@@ -362,10 +461,7 @@ export class TrajectoryLibrary {
       file.endedAt = performance.now();
     }
     file.settle();
-    const stopping: Array<Promise<void>> = [];
-    if (file.cancelTimer) clearTimeout(file.cancelTimer);
-    if (file.indexer) stopping.push(file.indexer.terminate());
-    file.indexer = null;
+    const stopping = this.stopParts(file);
     for (const search of file.searches) {
       search.reject(new Error(`${file.status.name} was closed`));
       stopping.push(search.handle.terminate());

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lineText, readLines, streamTrajectories, type RawLine } from './trajectory-stream.js';
+import { lineRangeOfPart, lineText, readLines, streamTrajectories, type LineRange, type RawLine } from './trajectory-stream.js';
 
 let dir: string;
 beforeAll(() => {
@@ -42,5 +43,34 @@ describe('readLines', () => {
     const items = [];
     for await (const item of streamTrajectories(path)) items.push(item.kind === 'problem' ? item.problem : item.line);
     expect(items).toEqual([1, `${path}:2: not UTF-8 text`, 3]);
+  });
+});
+
+describe('lineRangeOfPart', () => {
+  it('cuts a file into parts that tile it, each starting where a line starts, with its line number', async () => {
+    const path = join(dir, 'parts.txt');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat({ max: 40 }), { maxLength: 30 }), fc.boolean(), fc.integer({ min: 1, max: 6 }), async (lengths, trailingNewline, of) => {
+        const text = lengths.map((n, i) => String(i % 10).repeat(n)).join('\n') + (trailingNewline ? '\n' : '');
+        writeFileSync(path, text);
+        const size = Buffer.byteLength(text);
+        const ranges: LineRange[] = [];
+        for (let index = 0; index < of; index++) ranges.push(await lineRangeOfPart(path, size, index, of));
+        expect(ranges[0]!.start).toBe(0);
+        expect(ranges.at(-1)!.end).toBe(size);
+        ranges.forEach((range, i) => {
+          expect(range.end).toBeGreaterThanOrEqual(range.start);
+          if (i > 0) expect(range.start).toBe(ranges[i - 1]!.end);
+          expect(range.start === 0 || range.start === size || text[range.start - 1] === '\n').toBe(true);
+          expect(range.firstLine).toBe(text.slice(0, range.start).split('\n').length);
+        });
+        // Reading the parts one after another gives the lines of the whole file.
+        const whole = await collect(path, 7);
+        const joined = [];
+        for (const range of ranges) for await (const raw of readLines(path, { chunkBytes: 5, range })) joined.push({ text: raw.bytes && lineText(raw.bytes, raw.line), start: raw.start, end: raw.end, line: raw.line });
+        expect(joined).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

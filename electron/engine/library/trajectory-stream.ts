@@ -21,6 +21,23 @@ export interface StreamOptions {
   onBytes?: (bytesRead: number) => void;
   /** Read chunk size (bytes). */
   chunkBytes?: number;
+  /**
+   * JSONL only: read the lines of bytes `[start, end)` only, `start` being where line `firstLine`
+   * begins (see splitLines), so parts of one file can be read side by side.
+   */
+  range?: LineRange;
+  /**
+   * JSONL only: read part `index` of `of` equal parts of the file, each cut at a line start (see
+   * {@link lineRangeOfPart}); for a single document, part 0 reads it and the others read nothing.
+   */
+  part?: { index: number; of: number };
+}
+
+/** A run of whole lines of a file: bytes `[start, end)`, the first of them line number `firstLine`. */
+export interface LineRange {
+  start: number;
+  end: number;
+  firstLine: number;
 }
 
 /** A file opened for streaming: its format (from its first bytes) and its items, read lazily. */
@@ -29,6 +46,8 @@ export interface TrajectoryStream {
   format: FormatId;
   /** False when the first bytes looked like no known format (reading then fails naming the file). */
   recognised: boolean;
+  /** The lines this stream reads, when it reads a part of a JSONL file. */
+  range?: LineRange;
   size: number;
   items: AsyncGenerator<StreamItem, void, undefined>;
 }
@@ -74,9 +93,16 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   const detected = zip ? 'inspect-eval' : detectFormat(head, path);
   const format: FormatId = detected !== null && detected in FORMAT_DESCRIPTIONS ? (detected as FormatId) : 'agent-result';
   const recognised = detected !== null;
-  if (recognised && isLineFormat(format)) return { path, format, recognised, size, items: streamLines(path, format, options) };
-  return { path, format, recognised, size, items: readDocument(path, size, options) };
+  const part = options.part && options.part.of > 1 ? options.part : null;
+  if (recognised && isLineFormat(format)) {
+    const range = part ? await lineRangeOfPart(path, size, part.index, part.of, options.signal) : options.range;
+    return { path, format, recognised, size, range, items: streamLines(path, format, { ...options, range }) };
+  }
+  return { path, format, recognised, size, items: part && part.index > 0 ? nothing() : readDocument(path, size, options) };
 }
+
+/** An empty stream, for the parts of a single document after the first. */
+async function* nothing(): AsyncGenerator<StreamItem, void, undefined> {}
 
 /** Streams every trajectory of a file (see {@link openTrajectoryStream}). */
 export async function* streamTrajectories(path: string, options: StreamOptions = {}): AsyncGenerator<StreamItem, void, undefined> {
@@ -105,6 +131,45 @@ async function* readDocument(path: string, size: number, options: StreamOptions)
   for (const trajectory of result.trajectories) yield { kind: 'trajectory', trajectory, start: 0, end: read, line: 1 };
 }
 
+/**
+ * The lines of part `index` of `of` of a file: its byte share, moved forward to where a line
+ * starts, and the number of that line (the newlines before it are counted, at memchr speed).
+ * The parts tile the file; a part inside one long line is empty.
+ */
+export async function lineRangeOfPart(path: string, size: number, index: number, of: number, signal?: AbortSignal): Promise<LineRange> {
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw describeReadError(path, error);
+  });
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    // The first line start at or after `at`: just after a newline at `at - 1` or later.
+    const lineStartFrom = async (at: number): Promise<number> => {
+      if (at <= 0) return 0;
+      for (let position = at - 1; position < size; position += buffer.length) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+        const newline = buffer.subarray(0, bytesRead).indexOf(10);
+        if (newline >= 0) return position + newline + 1;
+        if (bytesRead === 0) break;
+      }
+      return size;
+    };
+    const start = await lineStartFrom(Math.floor((index * size) / of));
+    const end = index + 1 >= of ? size : Math.max(start, await lineStartFrom(Math.floor(((index + 1) * size) / of)));
+    let newlines = 0;
+    for (let position = 0; position < start; ) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, start - position), position);
+      if (bytesRead === 0) break;
+      const view = buffer.subarray(0, bytesRead);
+      for (let at = view.indexOf(10); at >= 0; at = view.indexOf(10, at + 1)) newlines += 1;
+      position += bytesRead;
+    }
+    return { start, end, firstLine: newlines + 1 };
+  } finally {
+    await handle.close();
+  }
+}
+
 /** One line of a JSONL file as read: its bytes without the newline, its byte range and number (from 1). */
 export interface RawLine {
   /** Null for a line longer than {@link MAX_LINE_BYTES}, which is skipped. */
@@ -121,13 +186,16 @@ export interface RawLine {
 export async function* readLines(path: string, options: StreamOptions = {}): AsyncGenerator<RawLine, void, undefined> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let lineStart = 0;
-  let lineNumber = 0;
+  const range = options.range;
+  if (range && range.end <= range.start) return;
+  let lineStart = range?.start ?? 0;
+  let lineNumber = (range?.firstLine ?? 1) - 1;
   let skipping = false;
-  let offset = 0;
+  let offset = lineStart;
   let stream: AsyncIterable<Buffer>;
   try {
-    stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20, signal: options.signal });
+    // createReadStream's `end` is inclusive.
+    stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20, signal: options.signal, start: lineStart, end: range ? range.end - 1 : undefined });
   } catch (error) {
     throw describeReadError(path, error);
   }
