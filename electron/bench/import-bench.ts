@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { TrajectoryLibrary } from '../engine/library/trajectory-library.js';
@@ -19,6 +20,8 @@ interface Figures {
   bytes: number;
   firstRowMs: number;
   indexMs: number;
+  /** CPU time of the whole process (all threads) while indexing: less swayed by other load than wall time. */
+  indexCpuMs: number;
   peakRss: number;
   baselineRss: number;
   peakHeap: number;
@@ -38,6 +41,7 @@ async function measure(path: string, bytes: number): Promise<Figures> {
   const sampler = setInterval(sample, 5);
   const library = new TrajectoryLibrary();
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let firstRowMs = -1;
   const status = await new Promise<ReturnType<TrajectoryLibrary['status']>>((done) => {
     library.onChange((s) => {
@@ -47,6 +51,8 @@ async function measure(path: string, bytes: number): Promise<Figures> {
     library.open(path);
   });
   const indexMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const indexCpuMs = (cpu.user + cpu.system) / 1000;
   sample();
   clearInterval(sampler);
   if (status.state !== 'done') throw new Error(`indexing ended ${status.state}: ${status.error}`);
@@ -58,7 +64,7 @@ async function measure(path: string, bytes: number): Promise<Figures> {
   for (const line of lines) if (line !== '') parsed += JSON.parse(line) === null ? 0 : 1;
   const parseMs = performance.now() - parseStarted;
   if (parsed !== status.trajectories) throw new Error(`indexed ${status.trajectories} trajectories but parsed ${parsed} lines`);
-  return { trajectories: status.trajectories, bytes, firstRowMs, indexMs, peakRss, baselineRss, peakHeap, parseMs };
+  return { trajectories: status.trajectories, bytes, firstRowMs, indexMs, indexCpuMs, peakRss, baselineRss, peakHeap, parseMs };
 }
 
 function mib(bytes: number): string {
@@ -74,7 +80,8 @@ async function main(): Promise<void> {
   }
   const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
   console.log(`opening messages-JSONL collections through TrajectoryLibrary (index worker), ${process.version}`);
-  console.log('trajectories    MiB   first row ms   index ms   index MB/s   JSON.parse MB/s   ratio   peak RSS MiB (x file)   RSS at start MiB   peak main heap MiB');
+  console.log(`load average at start: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs (wall times stretch under load; CPU s is all threads)`);
+  console.log('trajectories    MiB   first row ms   index ms   CPU s   index MB/s   JSON.parse MB/s   ratio   peak RSS MiB (x file)   RSS at start MiB   peak main heap MiB');
   const results: Figures[] = [];
   for (const count of counts.length > 0 ? counts : [2_000, 20_000]) {
     const file = await ensureCollectionFile(count);
@@ -85,7 +92,7 @@ async function main(): Promise<void> {
     const indexRate = f.bytes / MiB / (f.indexMs / 1000);
     const parseRate = f.bytes / MiB / (f.parseMs / 1000);
     console.log(
-      `${String(f.trajectories).padStart(12)}   ${mib(f.bytes).padStart(4)}   ${f.firstRowMs.toFixed(0).padStart(12)}   ${f.indexMs.toFixed(0).padStart(8)}   ${indexRate.toFixed(1).padStart(10)}   ${parseRate.toFixed(1).padStart(15)}   ${(parseRate / indexRate).toFixed(1).padStart(5)}x   ${`${mib(f.peakRss)} (${(f.peakRss / f.bytes).toFixed(2)}x)`.padStart(21)}   ${mib(f.baselineRss).padStart(16)}   ${mib(f.peakHeap).padStart(18)}${file.reused ? '' : '   (file generated)'}`,
+      `${String(f.trajectories).padStart(12)}   ${mib(f.bytes).padStart(4)}   ${f.firstRowMs.toFixed(0).padStart(12)}   ${f.indexMs.toFixed(0).padStart(8)}   ${(f.indexCpuMs / 1000).toFixed(1).padStart(5)}   ${indexRate.toFixed(1).padStart(10)}   ${parseRate.toFixed(1).padStart(15)}   ${(parseRate / indexRate).toFixed(1).padStart(5)}x   ${`${mib(f.peakRss)} (${(f.peakRss / f.bytes).toFixed(2)}x)`.padStart(21)}   ${mib(f.baselineRss).padStart(16)}   ${mib(f.peakHeap).padStart(18)}${file.reused ? '' : '   (file generated)'}`,
     );
   }
   const largest = results.at(-1)!;
