@@ -18,14 +18,22 @@ const { startScriptedServer, loadScript } = (await import(join(root, 'out/electr
 type ScriptedServer = Awaited<ReturnType<typeof startScriptedServer>>;
 
 interface Fixtures {
+  /** Files the app opens at start, as `trajdbg open FILE#N` does (serve mode). */
+  openFiles: Array<{ path: string; index?: number }>;
   /** The app, opened the way a user opens it: the served page in Chromium, or the desktop window. */
   app: AppPage;
   /** Starts an OpenAI-compatible scripted model server for this test. */
   scriptedServer: (script: unknown) => Promise<ScriptedServer>;
 }
 
+/** A file of the shared corpus of real trajectory files (never copied into the repository). */
+export function corpusFile(name: string): string {
+  return resolve(root, '..', 'shared', 'corpus', name);
+}
+
 export const test = base.extend<Fixtures>({
-  app: async ({ page }, use, testInfo) => {
+  openFiles: [[], { option: true }],
+  app: async ({ page, openFiles }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const desktop = desktopAvailability();
       testInfo.skip('why' in desktop, 'why' in desktop ? `desktop app: ${desktop.why}; the same specs ran against the web UI` : '');
@@ -42,6 +50,7 @@ export const test = base.extend<Fixtures>({
       runsDir: mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-')),
       settings: { load: () => null, save: () => {} },
       secrets: memorySecretStore(),
+      openFiles,
     });
     await page.goto(served.url);
     await use(new AppPage(page));

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useStore } from '../../store/store.js';
 import { CollectionTable } from '../collection/collection-table.js';
 
@@ -14,19 +14,21 @@ export function CollectionPanel() {
   const active = activeFileId ? files[activeFileId] : undefined;
   const onOpen = useCallback((index: number) => activeFileId && void view(activeFileId, index), [activeFileId, view]);
   const onTextSearch = useCallback((text: string) => activeFileId && void search(activeFileId, text), [activeFileId, search]);
+  const [expanded, setExpanded] = useState(true);
   const ids = Object.keys(files);
   if (!active || ids.length === 0) return null;
   const status = active.status;
   return (
-    <section aria-label="Collection" className="collection-panel">
-      <details open>
-        <summary>
-          <h2 className="panel-title">
-            {status.name}: {status.trajectories.toLocaleString('en-US')} {status.trajectories === 1 ? 'trajectory' : 'trajectories'}
-            {status.format ? <span className="muted"> ({status.format})</span> : null}
-          </h2>
-        </summary>
-        <div className="panel-tools">
+    <section aria-label="Collection" className={`collection-panel${expanded ? ' is-expanded' : ''}`}>
+      <div className="panel-tools collection-panel-head">
+        <button type="button" className="disclosure" aria-expanded={expanded} aria-controls="collection-body" onClick={() => setExpanded(!expanded)}>
+          <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
+          <span className="visually-hidden">{expanded ? 'Hide' : 'Show'} the trajectory table</span>
+        </button>
+        <h2 className="panel-title">
+          {status.name}: {status.trajectories.toLocaleString('en-US')} {status.trajectories === 1 ? 'trajectory' : 'trajectories'}
+          {status.format ? <span className="muted"> ({status.format})</span> : null}
+        </h2>
           {ids.length > 1 && (
             <label>
               File{' '}
@@ -42,10 +44,11 @@ export function CollectionPanel() {
           <span className="muted code" title={status.path}>
             {status.path}
           </span>
-          <button type="button" onClick={() => void closeFile(status.fileId)}>
-            Close file
-          </button>
-        </div>
+        <button type="button" onClick={() => void closeFile(status.fileId)}>
+          Close file
+        </button>
+      </div>
+      <div id="collection-body" className="collection-body-wrap" hidden={!expanded}>
         {active.rows.length > 0 && (
           <CollectionTable
             key={status.fileId}
@@ -57,7 +60,7 @@ export function CollectionPanel() {
             onTextSearch={onTextSearch}
           />
         )}
-      </details>
+      </div>
     </section>
   );
 }

@@ -1,0 +1,156 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { corpusFile, expect, test } from './fixtures.js';
+
+const HERMES = corpusFile('hermes-agent_session_export.jsonl');
+const MINI = corpusFile('mini-swe-agent_github_issue.traj.json');
+const INSPECT = corpusFile('inspect-ai_security-guide.json');
+
+test('opens a file by path, lists its trajectories, and shows each as a run with derived values marked', async ({ app }) => {
+  await app.button('Open file…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await dialog.getByLabel('File path').fill(HERMES);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('heading', { name: /hermes-agent_session_export\.jsonl: 19 trajectories/ })).toBeVisible();
+  const table = collection.getByRole('grid', { name: 'Trajectories in hermes-agent_session_export.jsonl' });
+  await expect(collection.getByRole('status')).toHaveText('19 of 19 trajectories');
+  // The first trajectory is on screen without asking.
+  await expect(table.getByRole('row', { selected: true })).toContainText('0');
+  await expect(app.metrics.getByText('derived').first()).toBeVisible();
+
+  await collection.getByRole('checkbox', { name: 'Errors only' }).check();
+  const errorRows = await collection.getByRole('status').textContent();
+  expect(errorRows).toMatch(/^\d+ of 19 trajectories$/);
+  expect(Number(errorRows!.split(' ')[0])).toBeLessThan(19);
+  await table.getByRole('row').nth(1).click();
+  await app.turns.getByRole('checkbox', { name: 'Errors only' }).check();
+  await app.turns.getByRole('listitem').first().click();
+  await expect(app.trajectory.getByText('error', { exact: true }).first()).toBeVisible();
+  const exec = app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd');
+  await expect(exec).toContainText(/^[1-9]\d*derived$/);
+});
+
+test('H and L open the previous and next trajectory; Replay from start steps through one turn by turn', async ({ app }) => {
+  await app.button('Open file…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await dialog.getByLabel('File path').fill(HERMES);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  const table = app.page.getByRole('grid', { name: /Trajectories in/ });
+  await expect(table.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '2');
+  await app.page.locator('body').press('L');
+  await expect(table.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '3');
+  await app.page.locator('body').press('L');
+  await app.page.locator('body').press('H');
+  await expect(table.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '3');
+
+  await app.button('Replay from start').click();
+  await expect(app.status).toHaveText('Paused before model call on turn 1');
+  await app.button('Step').click();
+  await expect(app.status).toHaveText('Paused before model call on turn 2');
+  await expect(app.turn(1)).toBeVisible();
+  await app.button('Run').click();
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording) after \d+ turns?$/);
+});
+
+test.describe('opened at start like trajdbg open FILE#N', () => {
+  test.use({ openFiles: [{ path: MINI, index: 0 }] });
+
+  test('shows the trajectory, keeps observations between model calls, and recomputes the prompt under a budget', async ({ app }) => {
+    await expect(app.status).toHaveText('Finished naturally after 10 turns');
+    await app.turn(9).click();
+    await expect(app.promptView.getByText('Recomputed, no budget')).toBeVisible();
+    const before = await app.promptView.locator('.prompt-message').count();
+    await app.promptView.getByLabel('Context budget').fill('300');
+    await expect(app.promptView.getByText('Recomputed with a budget of 300 tokens')).toBeVisible();
+    await expect(app.promptView.getByText(/dropped/i).first()).toBeVisible();
+    expect(before).toBeGreaterThan(0);
+    await app.promptView.getByRole('button', { name: 'Use the run’s own' }).click();
+    await expect(app.promptView.getByText('Recomputed, no budget')).toBeVisible();
+  });
+
+  test('continues the trajectory live from a turn as a new run', async ({ app, scriptedServer }) => {
+    const server = await scriptedServer([{ message: { content: 'Picked up from turn 3 and finished.' } }]);
+    await expect(app.status).toHaveText('Finished naturally after 10 turns');
+    await app.turn(3).click();
+    await app.page.getByRole('button', { name: 'Continue live from turn 3' }).click();
+    const dialog = app.page.getByRole('dialog', { name: 'Continue live' });
+    await dialog.getByLabel('Base URL').fill(server.url);
+    await dialog.getByLabel('Model').fill('scripted');
+    await dialog.getByRole('button', { name: 'Continue live' }).click();
+    await expect(app.status).toHaveText('Finished naturally after 1 turn');
+    await expect(app.trajectory.getByText('Picked up from turn 3 and finished.')).toBeVisible();
+    const sent = (server.requests[0] as { messages: Array<{ role: string }> }).messages;
+    expect(sent.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user']);
+  });
+});
+
+test.describe('a file that records the prompt of each model call', () => {
+  test.use({ openFiles: [{ path: INSPECT }] });
+
+  test('shows the recorded prompt and the reward', async ({ app }) => {
+    await expect(app.page.getByRole('grid', { name: /Trajectories in inspect-ai_security-guide\.json/ })).toBeVisible();
+    await expect(app.promptView.getByText('Recorded in the file')).toBeVisible();
+    await expect(app.metrics.getByRole('term').filter({ hasText: 'Reward' })).toBeVisible();
+  });
+});
+
+test('exports the opened trajectory as a Markdown report and the whole file as ShareGPT', async ({ app }) => {
+  const out = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-export-'));
+  await app.button('Open file…').click();
+  const open = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await open.getByLabel('File path').fill(HERMES);
+  await open.getByRole('button', { name: 'Open' }).click();
+  await expect(app.page.getByRole('grid', { name: /Trajectories in/ }).getByRole('row', { selected: true })).toBeVisible();
+
+  await app.button('Export…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Export' });
+  await dialog.getByLabel('Format').selectOption({ label: 'Markdown report (one trajectory)' });
+  await dialog.getByLabel('Save to').fill(join(out, 'one.md'));
+  await dialog.getByRole('button', { name: 'Export' }).click();
+  await expect(dialog.getByRole('status')).toContainText(`Wrote 1 trajectory`);
+  expect(readFileSync(join(out, 'one.md'), 'utf8')).toMatch(/^# /);
+
+  await dialog.getByRole('radio', { name: /Every trajectory in/ }).check();
+  await dialog.getByLabel('Format').selectOption({ label: 'ShareGPT JSONL (hermes-agent)' });
+  await dialog.getByLabel('Save to').fill(join(out, 'all.sharegpt.jsonl'));
+  await dialog.getByRole('button', { name: 'Export' }).click();
+  await expect(dialog.getByRole('status')).toContainText('Wrote 19 trajectories');
+  expect(readFileSync(join(out, 'all.sharegpt.jsonl'), 'utf8').trim().split('\n')).toHaveLength(19);
+});
+
+test('a file dropped on the page is uploaded and opened; a broken one is named with what is wrong', async ({ app }) => {
+  const good = readFileSync(MINI, 'utf8');
+  const drop = async (name: string, text: string) => {
+    const transfer = await app.page.evaluateHandle(([fileName, content]) => {
+      const data = new DataTransfer();
+      data.items.add(new File([content], fileName, { type: 'application/json' }));
+      return data;
+    }, [name, text] as const);
+    await app.page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer });
+    await app.page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+  };
+  await drop('mini.traj.json', good);
+  await expect(app.status).toHaveText('Finished naturally after 10 turns');
+
+  await drop('broken.jsonl', '{"messages": [\n');
+  await expect(app.page.getByRole('alert')).toContainText('broken.jsonl');
+  await expect(app.page.getByRole('alert')).toContainText(/broken\.jsonl:1: not valid JSON at column 15/);
+});
+
+test('a large file shows its progress with a Cancel button', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-big-'));
+  const path = join(dir, 'big.jsonl');
+  const line = `${JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(20_000) }, { role: 'assistant', content: 'done' }] })}\n`;
+  writeFileSync(path, line.repeat(12_000));
+  await app.button('Open file…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await dialog.getByLabel('File path').fill(path);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  const progress = app.page.getByRole('progressbar', { name: 'Loading big.jsonl' });
+  await expect(progress).toBeVisible();
+  await app.button('Cancel').click();
+  await expect(app.page.getByText(/Loading big\.jsonl was cancelled after [\d,]+ trajectories/)).toBeVisible();
+});
