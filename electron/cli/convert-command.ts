@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, ExportError, createExportWriter, isSingleTrajectoryFormat, type ExportFormat } from '../../shared/formats/export.js';
 import { FORMAT_DESCRIPTIONS, FormatError } from '../../shared/formats/import.js';
 import { summarizeTrajectory } from '../../shared/formats/summary.js';
 import type { Trajectory } from '../../shared/formats/trajectory.js';
+import { openAtomicWriter } from '../engine/atomic-file.js';
 import { openTrajectoryStream, type TrajectoryStream } from '../engine/library/trajectory-stream.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';
@@ -27,48 +25,6 @@ reported on stderr as FILE:LINE as they are met, and skipped.
                  (OUT is left as it was if anything fails)
   --index N      only the trajectory at index N (from 0, as --list numbers them); html and
                  markdown need it when IN holds more than one trajectory`;
-
-/** Bytes gathered before a write to the output file (fewer, larger writes). */
-const FLUSH_BYTES = 1 << 20;
-
-/**
- * An output file written as a temporary file beside `out`, flushed to disk and renamed onto `out`
- * by `commit`; `abort` removes it. A reader of `out` sees the old file or the whole new one.
- */
-async function openAtomicOutput(out: string): Promise<{ write(text: string): Promise<void>; commit(): Promise<void>; abort(): Promise<void> }> {
-  await mkdir(dirname(out), { recursive: true });
-  const temp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  let handle: FileHandle | null = await open(temp, 'wx', 0o644);
-  let pending: string[] = [];
-  let pendingLength = 0;
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    pendingLength = 0;
-    await handle!.write(text);
-  };
-  return {
-    async write(text) {
-      if (text === '') return;
-      pending.push(text);
-      pendingLength += text.length;
-      if (pendingLength >= FLUSH_BYTES) await flush();
-    },
-    async commit() {
-      await flush();
-      await handle!.sync();
-      await handle!.close();
-      handle = null;
-      await rename(temp, out);
-    },
-    async abort() {
-      await handle?.close().catch(() => undefined);
-      handle = null;
-      await rm(temp, { force: true });
-    },
-  };
-}
 
 /** Opens IN for streaming; an unreadable or unknown file is a UsageError naming it. */
 async function openInput(path: string): Promise<TrajectoryStream> {
@@ -150,7 +106,7 @@ export async function convertCommand(
   const out = values.out!;
   const single = isSingleTrajectoryFormat(format) && index === undefined;
   const writer = createExportWriter(format);
-  const output = await openAtomicOutput(out);
+  const output = await openAtomicWriter(out);
   let count = 0;
   let written = 0;
   try {

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { once } from 'node:events';
-import { createExportWriter, type ExportFormat } from '../../shared/formats/export.js';
+import { createExportWriter, ExportError, isSingleTrajectoryFormat, type ExportFormat } from '../../shared/formats/export.js';
 import type { Trajectory } from '../../shared/formats/trajectory.js';
+import { openAtomicWriter } from './atomic-file.js';
 import { streamTrajectories } from './library/trajectory-stream.js';
 
 /** What to export: trajectories at hand, or every trajectory of a file (streamed, never held whole). */
@@ -16,33 +13,32 @@ export interface ExportWritten {
 }
 
 /**
- * Writes trajectories in an export format to `out`, as they are read: a temporary file beside
- * `out`, renamed over it at the end, so `out` is either the old file or the whole new one and
- * memory does not grow with the number of trajectories. On failure the temporary file is removed.
+ * Writes trajectories in an export format to `out` as they are read, through a temporary file
+ * renamed over `out` at the end: `out` is the old file or the whole new one, and memory does not
+ * grow with the number of trajectories. A report format (one trajectory) refuses a whole file.
  */
 export async function exportTrajectories(source: ExportSource, format: ExportFormat, out: string): Promise<ExportWritten> {
-  mkdirSync(dirname(out), { recursive: true });
-  const temp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const stream = createWriteStream(temp, { mode: 0o644 });
+  if ('path' in source && isSingleTrajectoryFormat(format)) {
+    throw new Error(`${format} exports one trajectory: export one trajectory of ${source.path}, or pick a JSONL format for the whole file`);
+  }
+  const writer = createExportWriter(format);
+  const output = await openAtomicWriter(out);
   let bytes = 0;
   let count = 0;
   const write = async (text: string): Promise<void> => {
-    if (text === '') return;
     bytes += Buffer.byteLength(text);
-    if (!stream.write(text)) await once(stream, 'drain');
+    await output.write(text);
   };
   try {
-    const writer = createExportWriter(format);
-    const items = 'trajectories' in source ? source.trajectories : null;
-    if (items) {
-      for (const t of items) {
+    if ('trajectories' in source) {
+      for (const t of source.trajectories) {
         await write(writer.write(t));
         count += 1;
       }
     } else {
-      for await (const item of streamTrajectories((source as { path: string }).path)) {
+      for await (const item of streamTrajectories(source.path)) {
         if (item.kind === 'problem') {
-          (source as { onProblem?: (problem: string) => void }).onProblem?.(item.problem);
+          source.onProblem?.(item.problem);
           continue;
         }
         await write(writer.write(item.trajectory));
@@ -50,20 +46,11 @@ export async function exportTrajectories(source: ExportSource, format: ExportFor
       }
     }
     await write(writer.end());
-    stream.end();
-    await once(stream, 'finish');
-    // On disk before it takes the name: a crash leaves the old file or the whole new one.
-    const fd = openSync(temp, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, out);
+    await output.commit();
     return { trajectories: count, bytes };
   } catch (error) {
-    stream.destroy();
-    rmSync(temp, { force: true });
+    await output.abort();
+    if (error instanceof ExportError) throw new Error(`${out}: ${error.message}`);
     throw error;
   }
 }
