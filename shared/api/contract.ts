@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { runEventSchema, type RunEvent } from '../run/events.js';
+import { branchChangeSchema, runEventSchema, type RunEvent } from '../run/events.js';
+
+export { branchChangeSchema, type BranchChange } from '../run/events.js';
 
 /**
  * The one API between the UI and the engine. Every transport is derived from {@link apiMethods}:
@@ -50,13 +52,22 @@ export type RunSettings = z.infer<typeof runSettingsSchema>;
 /** Run settings as the form edits them (defaults not yet applied). */
 export type RunSettingsInput = z.input<typeof runSettingsSchema>;
 
-/** One run as the run picker lists it. */
+/** One run as the run picker and the branch tree list it. */
 export const runSummarySchema = z.object({
   runId: z.string(),
   title: z.string(),
   startedAt: z.number(),
   state: z.enum(['running', 'paused', 'ended']),
   parentRunId: z.string().nullable(),
+  /** The last turn of the parent this run kept (a branch), or null. */
+  forkTurn: z.number().int().nonnegative().nullable().default(null),
+  /** What the branch changed, in words (e.g. "turn 3: arguments of read_file edited"), or null. */
+  change: z.string().nullable().default(null),
+  /** How the run ended so far: turns used, tool errors, finished naturally. */
+  outcome: z
+    .object({ turnsUsed: z.number().int().nonnegative(), toolErrors: z.number().int().nonnegative(), finishedNaturally: z.boolean(), endReason: z.string().nullable() })
+    .nullable()
+    .default(null),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
@@ -96,6 +107,7 @@ export type OpenedFile = z.infer<typeof openedFileSchema>;
 
 /** The formats an export writes (shared/formats/export.ts). */
 export const exportFormatSchema = z.enum(['agent-result', 'openai-jsonl', 'sharegpt', 'html', 'markdown']);
+
 
 const runRef = z.object({ runId: z.string().min(1) });
 const fileRef = z.object({ fileId: z.string().min(1) });
@@ -139,6 +151,23 @@ export const apiMethods = {
   },
   /** Retry from where a run ended (after fixing the settings): a new run continuing its trajectory. */
   'run.retry': { params: z.object({ runId: z.string().min(1), settings: runSettingsSchema }), result: runStarted },
+  /**
+   * A new branch of a run: the change applied at its fork, then the loop re-executed from there
+   * against a model and real tools (nothing is served from the recording unless
+   * `reuseToolResults`: then a tool call identical to the parent's at the same turn and position
+   * gets the parent's result). The model and tools are `settings` when given, else the parent's
+   * own (a demo run's scripted model and workspace; a run's settings); an opened trajectory has
+   * none, so it needs `settings`. The original is never modified.
+   */
+  'run.branch': {
+    params: runRef.extend({
+      change: branchChangeSchema,
+      settings: runSettingsSchema.optional(),
+      reuseToolResults: z.boolean().default(false),
+      startPaused: z.boolean().default(false),
+    }),
+    result: runStarted,
+  },
   /** Pause, resume (run), step one turn, or stop a run. */
   'run.control': { params: runRef.extend({ action: z.enum(['pause', 'resume', 'step', 'stop']) }), result: nothing },
   'run.breakpoints': { params: runRef.extend({ breakpoints: breakpointsSchema }), result: nothing },

@@ -31,6 +31,33 @@ export const loopConfigSchema = z.object({
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
 
+/**
+ * What a branch changes at its fork. Turns are the parent's turn numbers; the branch keeps the
+ * parent's trajectory before the change and re-executes everything after it (model and tools).
+ * - `tool_arguments`: turn N's tool calls with edited raw arguments; the tools of turn N run again.
+ * - `resample`: call the model again with turn N's prompt (optionally another temperature or max tokens).
+ * - `assistant_message`: turn N's reply replaced (text and tool calls); its tools run again.
+ * - `tool_result`: one tool result of turn N replaced; the loop continues from turn N + 1.
+ * - `prompt`: the system and user prompt replaced; the loop runs from turn 1.
+ */
+export const branchChangeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('tool_arguments'),
+    turn: z.number().int().positive(),
+    arguments: z.array(z.object({ index: z.number().int().nonnegative(), arguments: z.string() })).min(1),
+  }),
+  z.object({ kind: z.literal('resample'), turn: z.number().int().positive(), temperature: z.number().min(0).max(2).optional(), maxTokens: z.number().int().positive().nullable().optional() }),
+  z.object({
+    kind: z.literal('assistant_message'),
+    turn: z.number().int().positive(),
+    content: z.string(),
+    toolCalls: z.array(z.object({ id: z.string().nullable(), name: z.string().min(1), arguments: z.string() })).default([]),
+  }),
+  z.object({ kind: z.literal('tool_result'), turn: z.number().int().positive(), index: z.number().int().nonnegative(), content: z.string() }),
+  z.object({ kind: z.literal('prompt'), system: z.string(), user: z.string().min(1) }),
+]);
+export type BranchChange = z.infer<typeof branchChangeSchema>;
+
 /** Where a run came from: the model endpoint (never its key) and the tool sources. */
 export const runSourceSchema = z.object({
   model: z.string().optional(),
@@ -41,6 +68,8 @@ export const runSourceSchema = z.object({
   /** The run this one continues (a branch), and the last turn of it that this one kept. */
   parentRunId: z.string().optional(),
   forkTurn: z.number().int().nonnegative().optional(),
+  /** What a branch changed at its fork (see {@link branchChangeSchema}). */
+  change: branchChangeSchema.optional(),
   /** A trajectory opened from a file, shown as a run. */
   imported: z
     .object({
@@ -121,6 +150,8 @@ export const runEventSchema = z.discriminatedUnion('type', [
     usage: usage.optional(),
     finishReason: z.string().nullable().optional(),
     model: z.string().optional(),
+    /** The reply was given by the user (a branch's edited reply), not returned by the model. */
+    edited: z.boolean().optional(),
   }),
   z.object({
     ...base,
