@@ -154,3 +154,43 @@ test('a large file shows its progress with a Cancel button', async ({ app }) => 
   await app.button('Cancel').click();
   await expect(app.page.getByText(/Loading big\.jsonl was cancelled after [\d,]+ trajectories/)).toBeVisible();
 });
+
+test('a JSONL file with a broken line opens its good lines and lists the bad one with its line number', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-lines-'));
+  const path = join(dir, 'rollouts.jsonl');
+  const good = (n: number) => JSON.stringify({ id: `r${n}`, messages: [{ role: 'user', content: `task ${n}` }, { role: 'assistant', content: 'done' }] });
+  writeFileSync(path, `${good(1)}\n{"messages": [oops\n${good(3)}\n`);
+  await app.button('Open file…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await dialog.getByLabel('File path').fill(path);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('status')).toHaveText('2 of 2 trajectories');
+  const skipped = app.page.getByText('1 line of rollouts.jsonl could not be read and was skipped');
+  await skipped.click();
+  await expect(app.page.getByText(`${path}:2: not valid JSON at column 15`)).toBeVisible();
+});
+
+test('a 10 MB tool result is folded with its size and opens whole in a read-only editor', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-long-'));
+  const path = join(dir, 'long.json');
+  const huge = `${'0123456789abcdef'.repeat(655_360)}`;
+  const messages = [
+    { role: 'user', content: 'read the log' },
+    { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"path": "big.log"}' } }] },
+    { role: 'tool', tool_call_id: 'c1', content: huge },
+    { role: 'assistant', content: 'It is long.' },
+  ];
+  writeFileSync(path, JSON.stringify(messages));
+  await app.button('Open file…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await dialog.getByLabel('File path').fill(path);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  await expect(app.status).toHaveText('Finished naturally after 2 turns');
+  await app.turn(1).click();
+  const showAll = app.trajectory.getByRole('button', { name: 'Show all (10,240 KB)' });
+  await expect(showAll).toBeVisible();
+  expect(await app.page.evaluate(() => document.body.innerText.length)).toBeLessThan(200_000);
+  await showAll.click();
+  const viewer = app.page.getByRole('dialog', { name: 'Turn 1, read_file: result' });
+  await expect(viewer.locator('.monaco-editor')).toBeVisible();
+});
