@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { OpenedFile } from '../../../shared/api/contract.js';
+import type { TrajectorySummary } from '../../../shared/formats/summary.js';
+import { FakeClient } from '../api/fake-client.js';
+import { useStore } from './store.js';
+
+function status(extra: Partial<OpenedFile> = {}): OpenedFile {
+  return { fileId: 'f1', path: '/data/runs.jsonl', name: 'runs.jsonl', size: 1000, format: 'messages-jsonl', state: 'indexing', bytesRead: 0, trajectories: 0, problems: [], problemCount: 0, error: null, elapsedMs: 0, focusIndex: null, ...extra };
+}
+
+function row(index: number): TrajectorySummary {
+  return { index, id: `t${index}`, model: 'm', turns: 2, toolCalls: 1, toolErrors: index % 2, finishedNaturally: true, reward: null, toolNames: ['terminal'], preview: `task ${index}` };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The rows the engine has indexed so far, as file.rows returns them. */
+let indexed = 0;
+
+async function connected(): Promise<FakeClient> {
+  const client = new FakeClient();
+  const all = Array.from({ length: 7_000 }, (_, i) => row(i));
+  indexed = 7_000;
+  client.replies['file.rows'] = ({ from = 0, limit = 5_000 }) => ({ rows: all.slice(from, Math.min(indexed, from + limit)) });
+  client.replies['file.open'] = ({ path, index }) => status({ path, focusIndex: index ?? null });
+  await useStore.getState().connect(client);
+  return client;
+}
+
+describe('files slice', () => {
+  it('fetches rows as indexing reports them, in pages, and shows the first trajectory as soon as its row is in', async () => {
+    const client = await connected();
+    indexed = 1;
+    client.emitFile(status({ trajectories: 1 }));
+    await tick();
+    expect(useStore.getState().files.f1!.rows).toHaveLength(1);
+    expect(client.callsOf('file.view')).toEqual([expect.objectContaining({ fileId: 'f1', index: 0, startPaused: false })]);
+    expect(useStore.getState().shown).toMatchObject({ fileId: 'f1', index: 0 });
+    indexed = 7_000;
+    client.emitFile(status({ trajectories: 7_000, state: 'done' }));
+    await tick();
+    await tick();
+    expect(useStore.getState().files.f1!.rows.map((r) => r.index)).toEqual(Array.from({ length: 7_000 }, (_, i) => i));
+    // One trajectory shown, once.
+    expect(client.callsOf('file.view')).toHaveLength(1);
+  });
+
+  it('shows the trajectory a file was opened at (trajdbg open FILE#N), and reuses a shown run when a row is opened again', async () => {
+    const client = await connected();
+    await useStore.getState().openFile('/data/runs.jsonl', 3);
+    client.emitFile(status({ trajectories: 5, state: 'done', focusIndex: 3 }));
+    await tick();
+    await tick();
+    expect(client.callsOf('file.view').map((p) => p.index)).toEqual([3]);
+    const first = useStore.getState().shown!.runId;
+    await useStore.getState().viewTrajectory('f1', 4);
+    await useStore.getState().viewTrajectory('f1', 3);
+    expect(client.callsOf('file.view').map((p) => p.index)).toEqual([3, 4]);
+    expect(useStore.getState().selectedRunId).toBe(first);
+    // Stepping through always starts a fresh, paused playback.
+    await useStore.getState().viewTrajectory('f1', 3, { startPaused: true });
+    expect(client.callsOf('file.view').at(-1)).toMatchObject({ index: 3, startPaused: true });
+  });
+
+  it('keeps full-text matches per file and clears them with the text', async () => {
+    const client = await connected();
+    client.replies['file.search'] = () => ({ indices: [2, 5] });
+    client.emitFile(status({ trajectories: 6, state: 'done' }));
+    await tick();
+    await useStore.getState().searchFile('f1', 'needle');
+    expect([...useStore.getState().files.f1!.textMatches!]).toEqual([2, 5]);
+    await useStore.getState().searchFile('f1', '  ');
+    expect(useStore.getState().files.f1!.textMatches).toBeNull();
+  });
+
+  it('says which dropped file could not be opened and why', async () => {
+    await connected();
+    await useStore.getState().openDropped(new File(['x'], 'pasted.jsonl'));
+    expect(useStore.getState().actionError).toBe('Could not open pasted.jsonl: pasted.jsonl: this file has no path on disk');
+  });
+});
