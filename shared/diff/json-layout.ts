@@ -1,0 +1,50 @@
+/**
+ * JSON text indented by two spaces token by token, without parsing its values, so numbers,
+ * escapes, duplicate keys and key order stay as the model wrote them (a parse and re-stringify
+ * would round 12345678901234567890 and drop a repeated key, and a diff would then show changes
+ * that were never made). The layout is the trajectory view's, so both views read the same.
+ * Returns null when the text is not valid JSON.
+ */
+export function layoutJson(text: string): string | null {
+  try {
+    JSON.parse(text);
+  } catch {
+    return null;
+  }
+  // Pieces joined once at the end: a multi-megabyte argument is laid out in linear time.
+  const out: string[] = [];
+  let depth = 0;
+  const newline = (): string => '\n' + '  '.repeat(depth);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
+    if (c === '"') {
+      // Copy the whole string literal, escapes included, in one slice.
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out.push(text.slice(i, j + 1));
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j]!)) j++;
+      if (text[j] === close) {
+        out.push(c + close);
+        i = j;
+      } else {
+        depth++;
+        out.push(c + newline());
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out.push(newline() + c);
+    } else if (c === ',') {
+      out.push(',' + newline());
+    } else if (c === ':') {
+      out.push(': ');
+    } else {
+      out.push(c);
+    }
+  }
+  return out.join('');
+}
