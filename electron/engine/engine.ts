@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, ReplyToolCall, ToolSchema } from '../../shared/model/chat.js';
+import type { AssistantReply, ChatMessage, ReplyToolCall, ToolSchema } from '../../shared/model/chat.js';
 import { normalizeToolArgs } from '../../shared/loop/normalize-args.js';
 import { describeException, exceptionOutcome, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../shared/loop/tool-outcome.js';
 import { PromptViewIndex } from '../../shared/loop/truncate.js';
@@ -41,6 +41,31 @@ export interface Breakpoints {
   onToolError?: boolean;
 }
 
+/** Events a run may start with (a branch's copy of its parent's turns before the fork). */
+export const PREFIX_EVENT_TYPES: ReadonlySet<RunEventBody['type']> = new Set(['turn_started', 'prompt_view', 'model_reply', 'tool_started', 'tool_finished', 'turn_finished', 'messages_appended']);
+
+/** Where the loop picks up after a prefix: a turn's model call, or the tool calls of its reply. */
+export interface ResumePoint {
+  turn: number;
+  /** `model`: the turn starts as usual; `tools`: the prefix holds the turn's reply, whose tool calls run now. */
+  phase: 'model' | 'tools';
+}
+
+/** How a tool call ended in a recording, for a call that may reuse it instead of running. */
+export interface RecordedToolResult {
+  status: ToolOutcome['status'];
+  result: string;
+  toolError: ToolOutcome['toolError'];
+}
+
+/** A tool call as {@link RunRequest.recordedToolResult} is asked about it. */
+export interface ToolCallKey {
+  turn: number;
+  index: number;
+  name: string;
+  arguments: string;
+}
+
 /** What to run: the initial messages and the reference loop's settings. */
 export interface RunRequest {
   messages: ChatMessage[];
@@ -49,6 +74,18 @@ export interface RunRequest {
   breakpoints?: Breakpoints;
   /** Start paused before the first model call (to step from the first turn). */
   startPaused?: boolean;
+  /**
+   * Events emitted right after `run_started`, before the loop (see {@link PREFIX_EVENT_TYPES}):
+   * a branch's copy of its parent's turns, so its log and views cover the whole trajectory.
+   */
+  prefix?: readonly RunEventBody[];
+  /** Where the loop continues after the prefix (default: the model call of the turn after it). */
+  resume?: ResumePoint;
+  /**
+   * A known tool call's recorded result to use instead of calling the tool, or null to call it
+   * (a branch that reuses its parent's results for identical calls).
+   */
+  recordedToolResult?: (call: ToolCallKey) => RecordedToolResult | null;
 }
 
 /** How a run ended and its `AgentResult`. */
@@ -199,7 +236,16 @@ class LoopRun implements RunHandle {
       messages: this.request.messages,
     });
     this.syncIndex();
-    for (let turn = 1; turn <= config.maxTurns; turn++) {
+    let first = 1;
+    if (this.request.prefix || this.request.resume) {
+      const resume = this.emitPrefix();
+      if (resume.phase === 'tools') {
+        const end = await this.finishTurn(resume.turn, this.state.current.turns[resume.turn - 1]!.reply!);
+        if (end) return end;
+      }
+      first = resume.phase === 'tools' ? resume.turn + 1 : resume.turn;
+    }
+    for (let turn = first; turn <= config.maxTurns; turn++) {
       // Let I/O run between turns: a replay's model and tools answer at once, and without this a
       // long replay would hold the event loop (and every socket and window waiting on it).
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -253,20 +299,52 @@ class LoopRun implements RunHandle {
         ...(response?.model ? { model: response.model } : {}),
       });
       this.syncIndex();
-      const toolCalls = choice.message.tool_calls;
-      if (!toolCalls || toolCalls.length === 0) {
-        this.emit({ type: 'turn_finished', turn });
-        return { reason: 'finished_naturally', turnsUsed: turn };
-      }
-      await this.checkpoint(turn, 'before_tools');
-      for (const [index, call] of toolCalls.entries()) {
-        const outcome = await this.runToolCall(turn, index, call);
-        this.syncIndex();
-        if (outcome.status !== 'ok' && this.breakpoints.onToolError) await this.checkpoint(turn, 'tool_error');
-      }
-      this.emit({ type: 'turn_finished', turn });
+      const end = await this.finishTurn(turn, choice.message);
+      if (end) return end;
     }
     return { reason: 'max_turns', turnsUsed: config.maxTurns };
+  }
+
+  /** The rest of a turn once its reply is in: its tool calls, or the natural end of the run. */
+  private async finishTurn(turn: number, reply: AssistantReply): Promise<{ reason: EndReason; turnsUsed: number } | null> {
+    const toolCalls = reply.tool_calls;
+    if (!toolCalls || toolCalls.length === 0) {
+      this.emit({ type: 'turn_finished', turn });
+      return { reason: 'finished_naturally', turnsUsed: turn };
+    }
+    await this.checkpoint(turn, 'before_tools');
+    for (const [index, call] of toolCalls.entries()) {
+      const outcome = await this.runToolCall(turn, index, call);
+      this.syncIndex();
+      if (outcome.status !== 'ok' && this.breakpoints.onToolError) await this.checkpoint(turn, 'tool_error');
+    }
+    this.emit({ type: 'turn_finished', turn });
+    return null;
+  }
+
+  /**
+   * Emits the request's prefix and checks that it ends where the loop resumes: after whole turns
+   * (`model`), or after the resumed turn's reply with none of its tools started (`tools`).
+   */
+  private emitPrefix(): ResumePoint {
+    for (const body of this.request.prefix ?? []) {
+      if (!PREFIX_EVENT_TYPES.has(body.type)) throw new TypeError(`a run cannot start with a '${body.type}' event`);
+      this.emit(structuredClone(body));
+    }
+    // The prompt view index sees exactly the messages the state holds after the prefix.
+    this.syncIndex();
+    const turns = this.state.current.turns;
+    const last = turns[turns.length - 1];
+    const resume = this.request.resume ?? { turn: turns.length + 1, phase: 'model' };
+    const where = `resuming at turn ${resume.turn} (${resume.phase})`;
+    if (resume.phase === 'model') {
+      if (turns.length !== resume.turn - 1 || (last && !last.finished)) throw new Error(`${where}: the prefix must hold turns 1 to ${resume.turn - 1}, each finished; it holds ${turns.length}`);
+      return resume;
+    }
+    if (turns.length !== resume.turn || !last?.reply || last.toolCalls.length > 0 || last.finished) {
+      throw new Error(`${where}: the prefix must end with turn ${resume.turn}'s reply, before its tools`);
+    }
+    return resume;
   }
 
   /** One tool call, classified and counted as the reference does. */
@@ -294,6 +372,11 @@ class LoopRun implements RunHandle {
       normalizedArguments: pyJsonDumps(args, { ensureAscii: false }),
       schemaValid,
     });
+    const recorded = this.request.recordedToolResult?.({ turn, index, name, arguments: raw }) ?? null;
+    if (recorded) {
+      this.emit({ type: 'tool_finished', turn, index, status: recorded.status, result: recorded.result, toolError: recorded.toolError, durationMs: 0 });
+      return { status: recorded.status, result: recorded.result, toolError: recorded.toolError };
+    }
     let outcome: ToolOutcome;
     try {
       const result: unknown = await this.deps.tools.call(name, args, { taskId: this.config.taskId, signal: this.abort.signal });

@@ -3,7 +3,7 @@ import { extractReasoning } from '../loop/reasoning.js';
 import { jsonTruthy } from '../loop/json-semantics.js';
 import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
 import type { PromptView } from '../loop/truncate.js';
-import type { EndReason, LoopConfig, PausePoint, RunEvent } from './events.js';
+import type { BranchChange, EndReason, LoopConfig, PausePoint, RunEvent } from './events.js';
 
 /** The reference's `AgentResult`, with its snake_case field names (`dataclasses.asdict`). */
 export interface AgentResult {
@@ -40,6 +40,8 @@ export interface TurnRecord {
   promptView: PromptView | null;
   request: { n: 1; temperature: number; max_tokens?: number; tools: boolean } | null;
   reply: AssistantReply | null;
+  /** The reply was given by the user in a branch, not returned by the model. */
+  edited?: boolean;
   reasoning: unknown;
   latencyMs: number | null;
   usage: Record<string, unknown> | null;
@@ -150,6 +152,7 @@ export class RunState {
         const reply = event.message as AssistantReply;
         const reasoning = extractReasoning(reply);
         t.reply = reply;
+        if (event.edited) t.edited = true;
         t.reasoning = reasoning;
         t.latencyMs = event.latencyMs;
         t.usage = (event.usage as Record<string, unknown> | null | undefined) ?? null;
@@ -241,4 +244,47 @@ export function agentResultOf(s: RunSnapshot): AgentResult {
     tool_calls_executed_ok: s.counters.executedOk,
     tool_calls_exec_error: s.counters.execError,
   };
+}
+
+/** What a branch changed, in words: the turn it changed (null for the prompt) and what. */
+export interface BranchChangeWords {
+  turn: number | null;
+  what: string;
+}
+
+/**
+ * Describes a branch's change for titles and lists ("read_file arguments edited"); `toolName`
+ * names a tool call of the turn the change is at (from the parent's or the branch's record).
+ */
+export function describeBranchChange(change: BranchChange, toolName: (turn: number, index: number) => string | undefined): BranchChangeWords {
+  switch (change.kind) {
+    case 'tool_arguments': {
+      const names = [...new Set(change.arguments.map((a) => toolName(change.turn, a.index) ?? `call ${a.index}`))];
+      return { turn: change.turn, what: `${names.join(', ')} arguments edited` };
+    }
+    case 'resample': {
+      const settings = [
+        ...(change.temperature !== undefined ? [`temperature ${change.temperature}`] : []),
+        ...(change.maxTokens !== undefined ? [change.maxTokens === null ? 'no max tokens' : `max tokens ${change.maxTokens}`] : []),
+      ];
+      return { turn: change.turn, what: settings.length > 0 ? `resampled at ${settings.join(', ')}` : 'resampled' };
+    }
+    case 'assistant_message':
+      return { turn: change.turn, what: 'reply edited' };
+    case 'tool_result':
+      return { turn: change.turn, what: `${toolName(change.turn, change.index) ?? `call ${change.index}`} result edited` };
+    case 'prompt':
+      return { turn: null, what: 'prompt edited' };
+  }
+}
+
+/** "turn 3: read_file arguments edited" (or "prompt edited"): a change as run lists show it. */
+export function branchChangeText(words: BranchChangeWords): string {
+  return words.turn === null ? words.what : `turn ${words.turn}: ${words.what}`;
+}
+
+/** The name of tool call `index` of `turn` in a run's state, if it has one. */
+export function toolCallName(s: RunSnapshot, turn: number, index: number): string | undefined {
+  const record = s.turns[turn - 1];
+  return record?.toolCalls[index]?.name ?? record?.reply?.tool_calls?.[index]?.function.name;
 }
