@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { runEventSchema, type RunEvent } from '../../shared/run/events.js';
+import { constants, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { parseRunFileText, type RunFileProblem, type RunFileRun } from '../../shared/formats/import-run-file.js';
+import type { RunEvent } from '../../shared/run/events.js';
 import { RunState } from '../../shared/run/run-state.js';
 import type { RunSink } from './engine.js';
 
@@ -15,7 +16,20 @@ export interface RunFileWriter extends RunSink {
  * The file must not exist yet: a run file is never overwritten.
  */
 export function createRunFile(path: string): RunFileWriter {
-  const fd = openSync(path, 'wx');
+  return writerOn(path, openSync(path, 'wx'));
+}
+
+/**
+ * Opens an existing run file to append another run's events to it (a branch goes to the file of
+ * its root run). Nothing already in the file is touched; the file must exist.
+ */
+export function appendToRunFile(path: string): RunFileWriter {
+  return writerOn(path, openSync(path, constants.O_WRONLY | constants.O_APPEND));
+}
+
+export type { RunFileProblem, RunFileRun };
+
+function writerOn(path: string, fd: number): RunFileWriter {
   let open = true;
   return {
     path,
@@ -30,61 +44,27 @@ export function createRunFile(path: string): RunFileWriter {
   };
 }
 
-/** A problem found while reading a run file; the events before it are kept. */
-export interface RunFileProblem {
-  line: number;
-  message: string;
-}
-
-/** A run file read back: its events, the state they add up to, and what could not be read. */
+/** A run file read back: its first run's events and state, every run in it, and what could not be read. */
 export interface RunFileContents {
+  /** The events of the file's first run (its root run). */
   events: RunEvent[];
+  /** The state of the file's first run (not started when none could be read). */
   state: RunState;
+  /** Every run of the file (the root run, then its branches), each with its own events and state. */
+  runs: RunFileRun[];
   problems: RunFileProblem[];
 }
 
 /**
- * Reads a run file. A last line cut short (the app was killed mid-write) is reported and
- * skipped; every complete event before it is kept. Any other bad line stops the read there,
- * with its line number and the first field that is wrong.
+ * Reads a run file: a root run and the branches made from it, their events grouped by run. A
+ * last line cut short (the app was killed mid-write) is reported and skipped; every complete
+ * event before it is kept. Any other bad line stops the read there, with its line number and the
+ * first field that is wrong.
  */
 export function parseRunFile(text: string, path: string): RunFileContents {
-  const state = new RunState();
-  const events: RunEvent[] = [];
-  const problems: RunFileProblem[] = [];
-  const lines = text.split('\n');
-  let lastLine = lines.length - 1;
-  while (lastLine >= 0 && lines[lastLine]!.trim() === '') lastLine--;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const lineNo = i + 1;
-    const isLast = i === lastLine;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (error) {
-      const why = isLast ? 'the last line is incomplete (the run was interrupted while writing it)' : (error as Error).message;
-      problems.push({ line: lineNo, message: `${path}:${lineNo}: ${why}` });
-      if (isLast) break;
-      return { events, state, problems };
-    }
-    const parsed = runEventSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      problems.push({ line: lineNo, message: `${path}:${lineNo}: field ${issue.path.join('.') || '(event)'}: ${issue.message}` });
-      return { events, state, problems };
-    }
-    try {
-      state.apply(parsed.data);
-    } catch (error) {
-      problems.push({ line: lineNo, message: `${path}:${lineNo}: ${(error as Error).message}` });
-      return { events, state, problems };
-    }
-    events.push(parsed.data);
-  }
-  if (!state.started) problems.push({ line: 1, message: `${path}: not a run file (no run_started event)` });
-  return { events, state, problems };
+  const { runs, problems } = parseRunFileText(text, path);
+  const first = runs[0];
+  return { events: first?.events ?? [], state: first?.state ?? new RunState(), runs, problems };
 }
 
 /** Reads a run file from disk; see {@link parseRunFile}. */

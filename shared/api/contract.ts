@@ -83,6 +83,9 @@ export const trajectorySummarySchema = z.object({
   reward: z.number().nullable(),
   toolNames: z.array(z.string()),
   preview: z.string(),
+  /** A branch's parent trajectory id and fork turn (a run file's branches). */
+  parentId: z.string().nullable().optional(),
+  forkTurn: z.number().int().nonnegative().nullable().optional(),
 });
 
 /** An opened trajectory file: how far indexing got, and what went wrong. */

@@ -3,6 +3,7 @@ import { baseName, FormatError, isObject, messagesOf, Misfit, num, parseJson, pa
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
 import { importOpenHands } from './import-openhands.js';
+import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
 import type { FormatId, Trajectory } from './trajectory.js';
@@ -30,6 +31,7 @@ export const FORMAT_DESCRIPTIONS: Record<FormatId, string> = {
   'inspect-log': 'an Inspect AI log',
   'inspect-eval': 'an Inspect AI .eval zip',
   'openhands-events': 'an OpenHands event list',
+  'trajdbg-run': 'a trajdbg run file',
 };
 const DESCRIPTIONS = FORMAT_DESCRIPTIONS;
 
@@ -48,6 +50,8 @@ export function detectFormat(firstBytes: string, fileName?: string): FormatId | 
     return 'chat-messages';
   }
   if (!text.startsWith('{')) return null;
+  // A run file's first event holds the initial `messages`: told apart before messages JSONL.
+  if (isRunFileHead(firstLine)) return 'trajdbg-run';
   const head = jsonl ? firstLine : text;
   const has = (key: string): boolean => new RegExp(`"${key}"\\s*:`).test(head);
   if (jsonl) {
@@ -219,6 +223,7 @@ export function importText(text: string, fileName: string): ImportResult {
     throw new FormatError(`${fileName}: not a known trajectory format: ${what}`);
   }
   if (detected === 'inspect-eval') throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): a zip is read from its bytes, not from text`);
+  if (detected === 'trajdbg-run') return { format: detected, ...fitting(fileName, detected, () => importRunFile(text, fileName)) };
   if (detected in LINE_IMPORTERS) {
     const result = importJsonl(text.replace(/^\uFEFF/, '').split(/\r?\n/), detected, fileName);
     if (result.trajectories.length === 0) {

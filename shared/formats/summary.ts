@@ -16,6 +16,9 @@ export interface TrajectorySummary {
   toolNames: string[];
   /** The first user message, cut to a line (for the text filter and the table). */
   preview: string;
+  /** A branch's parent trajectory id and the last of its turns the branch kept (branches only). */
+  parentId?: string | null;
+  forkTurn?: number | null;
 }
 
 const PREVIEW_CHARS = 160;
@@ -50,5 +53,6 @@ export function summarizeTrajectory(t: Trajectory, index: number): TrajectorySum
     reward: t.reward,
     toolNames: [...names],
     preview: previewOf(t),
+    ...(t.branch ? { parentId: t.branch.parentId, forkTurn: t.branch.forkTurn } : {}),
   };
 }

@@ -15,7 +15,8 @@ export type FormatId =
   | 'mini-swe-agent'
   | 'inspect-log'
   | 'inspect-eval'
-  | 'openhands-events';
+  | 'openhands-events'
+  | 'trajdbg-run';
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
 export type AgentResultField = Exclude<keyof AgentResult, 'messages'>;
@@ -50,6 +51,8 @@ export interface Trajectory {
   promptViews?: Array<ChatMessage[] | null>;
   /** The tool schemas the file records (sent to the model), when it records them. */
   tools?: ToolSchema[];
+  /** A branch of another trajectory of the file: its id, the last turn kept whole, and what changed. */
+  branch?: { parentId: string; forkTurn: number; change: string };
 }
 
 /** The reference AgentResult of a trajectory, and which of its fields were derived rather than recorded. */

@@ -1,0 +1,121 @@
+import { branchChangeSchema, runEventSchema, type RunEvent } from '../run/events.js';
+import { agentResultOf, branchChangeText, describeBranchChange, RunState, toolCallName } from '../run/run-state.js';
+import { Misfit } from './import-common.js';
+import type { Trajectory } from './trajectory.js';
+
+// The engine's own run files (`trajdbg-run/1`): one JSON event per line, each with its run id.
+// A run file holds its root run and every branch made from it, their lines interleaved as the
+// runs went; each run is read back into its own RunState.
+
+/** One run of a run file: its events, in order, and the state they add up to. */
+export interface RunFileRun {
+  runId: string;
+  events: RunEvent[];
+  state: RunState;
+}
+
+/** A problem found while reading a run file; the events before it are kept. */
+export interface RunFileProblem {
+  line: number;
+  /** `FILE:LINE: what is wrong`. */
+  message: string;
+}
+
+/** A run file read back: its runs in the order they started, and what could not be read. */
+export interface ParsedRunFile {
+  runs: RunFileRun[];
+  problems: RunFileProblem[];
+}
+
+/** True when a file's first line is a run file's first event (`run_started` of `trajdbg-run/…`). */
+export function isRunFileHead(firstLine: string): boolean {
+  const line = firstLine.trimStart();
+  return line.startsWith('{') && /"type"\s*:\s*"run_started"/.test(line) && /"format"\s*:\s*"trajdbg-run\/\d+"/.test(line);
+}
+
+/**
+ * Reads a run file's text, grouping events by run. A last line cut short (the app was killed
+ * mid-write) is reported and skipped, so every event written whole before it is kept. Any other
+ * bad line stops the read there, with its line number and the first field that is wrong.
+ */
+export function parseRunFileText(text: string, path: string): ParsedRunFile {
+  const runs = new Map<string, RunFileRun>();
+  const problems: RunFileProblem[] = [];
+  const done = (): ParsedRunFile => {
+    if (runs.size === 0 && problems.length === 0) problems.push({ line: 1, message: `${path}: not a run file (no run_started event)` });
+    return { runs: [...runs.values()], problems };
+  };
+  const lines = text.split('\n');
+  let lastLine = lines.length - 1;
+  while (lastLine >= 0 && lines[lastLine]!.trim() === '') lastLine--;
+  for (let i = 0; i <= lastLine; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    const lineNo = i + 1;
+    const problem = (why: string): ParsedRunFile => {
+      problems.push({ line: lineNo, message: `${path}:${lineNo}: ${why}` });
+      return done();
+    };
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (error) {
+      return problem(i === lastLine ? 'the last line is incomplete (the run was interrupted while writing it)' : (error as Error).message);
+    }
+    const parsed = runEventSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return problem(`field ${issue.path.join('.') || '(event)'}: ${issue.message}`);
+    }
+    const event = parsed.data;
+    let run = runs.get(event.runId);
+    if (event.type === 'run_started') {
+      if (run) return problem(`run ${event.runId} starts a second time`);
+      run = { runId: event.runId, events: [], state: new RunState() };
+      runs.set(event.runId, run);
+    } else if (!run) {
+      return problem(`an event of run ${event.runId} before that run started`);
+    }
+    try {
+      run.state.apply(event);
+    } catch (error) {
+      return problem(`run ${event.runId}: ${(error as Error).message}`);
+    }
+    run.events.push(event);
+  }
+  return done();
+}
+
+/** The trajectory of one run of a run file, with its branch link when it is a branch. */
+function runTrajectory(run: RunFileRun, index: number): Trajectory {
+  const s = run.state.current;
+  const { messages, ...recorded } = agentResultOf(s);
+  const trajectory: Trajectory = {
+    id: run.runId,
+    model: typeof s.source.model === 'string' ? s.source.model : null,
+    messages,
+    reward: null,
+    recorded,
+    source: { format: 'trajdbg-run', index },
+    tools: s.tools,
+  };
+  const { parentRunId, forkTurn } = s.source;
+  if (typeof parentRunId === 'string' && typeof forkTurn === 'number') {
+    const change = branchChangeSchema.safeParse(s.source.change);
+    // The branch's own record names the tool calls it changed (the fork turn is copied into it).
+    const what = change.success ? branchChangeText(describeBranchChange(change.data, (turn, k) => toolCallName(s, turn, k))) : 'continued';
+    trajectory.branch = { parentId: parentRunId, forkTurn, change: what };
+  }
+  return trajectory;
+}
+
+/**
+ * Imports a run file: one trajectory per run (a root run and its branches), in the order they
+ * started, each with every AgentResult field recorded as the run's state has it. Throws a
+ * `Misfit` when not one run could be read.
+ */
+export function importRunFile(text: string, fileName: string): { trajectories: Trajectory[]; problems: string[] } {
+  const { runs, problems } = parseRunFileText(text.replace(/^\uFEFF/, ''), fileName);
+  if (runs.length === 0) throw new Misfit(`no run could be read${problems[0] ? `: ${problems[0].message}` : ''}`);
+  return { trajectories: runs.map(runTrajectory), problems: problems.map((p) => p.message) };
+}
