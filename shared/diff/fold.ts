@@ -4,7 +4,7 @@ import type { DiffSegment } from './text-diff.js';
  * A piece of one side of a diff as shown: text (changed on this side or not); `elided`, unchanged
  * text left out between changes; `more`, everything after the display limit (in code points).
  */
-export type ShownPiece = { kind: 'same' | 'changed'; text: string } | { kind: 'elided' | 'more'; chars: number };
+export type ShownPiece = { kind: 'same'; text: string } | { kind: 'changed'; text: string } | { kind: 'elided' | 'more'; chars: number };
 
 /** One side of a diff as shown, and whether anything of it was left out. */
 export interface FoldedSide {
