@@ -1,3 +1,6 @@
+import { BranchesPanel } from './features/branches/branches-panel.js';
+import { CompareDialog } from './features/branches/compare-dialog.js';
+import { EditDialog } from './features/branches/edit-dialog.js';
 import { CollectionPanel } from './features/files/collection-panel.js';
 import { DropZone } from './features/files/drop-zone.js';
 import { ExportDialog } from './features/files/export-dialog.js';
@@ -19,7 +22,10 @@ export function App() {
       <LoadProgress />
       <CollectionPanel />
       <main className="workspace">
-        <TurnsPanel />
+        <div className="left-column">
+          <BranchesPanel />
+          <TurnsPanel />
+        </div>
         <TrajectoryPanel />
         <PromptViewPanel />
       </main>
@@ -27,6 +33,8 @@ export function App() {
       <NewRunDialog />
       <OpenFileDialog />
       <ExportDialog />
+      <EditDialog />
+      <CompareDialog />
       <FullTextDialog />
       <DropZone />
     </div>

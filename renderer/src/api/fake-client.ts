@@ -28,7 +28,7 @@ export class FakeClient implements EngineClient {
     const runId = events[0]?.runId ?? summary.runId ?? `run-${this.nextRun++}`;
     const ended = events.some((e) => e.type === 'run_finished');
     this.runs.set(runId, {
-      summary: { runId, title: runId, startedAt: events[0]?.time ?? 0, state: ended ? 'ended' : 'running', parentRunId: null, ...summary },
+      summary: { runId, title: runId, startedAt: events[0]?.time ?? 0, state: ended ? 'ended' : 'running', parentRunId: null, forkTurn: null, change: null, outcome: null, ...summary },
       events: [...events],
     });
     return runId;
@@ -100,6 +100,7 @@ export class FakeClient implements EngineClient {
       case 'run.replay':
       case 'run.retry':
       case 'run.continue':
+      case 'run.branch':
       case 'file.view':
         return { runId: `run-${this.nextRun++}` };
       case 'run.control':

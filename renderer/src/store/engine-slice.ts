@@ -1,4 +1,4 @@
-import type { ApiResult, BreakpointSettings, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ApiResult, BranchChange, BreakpointSettings, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
 
@@ -27,6 +27,12 @@ export interface EngineSlice {
   retryRun(runId: string, settings: RunSettingsInput): Promise<string>;
   /** Starts a live branch of `runId` from the end of `turn`; rejects like {@link startRun}. */
   continueRun(runId: string, turn: number, settings: RunSettingsInput): Promise<string>;
+  /**
+   * Starts a branch of `runId` with `change`, on the run's own model and tools, or on `settings`.
+   * A run with no model of its own (an opened file) opens the form to choose one; resolves with
+   * the branch's id, or null when the form was opened instead. Rejects with the engine's message.
+   */
+  branchRun(runId: string, change: BranchChange, options?: { settings?: RunSettingsInput; reuseToolResults?: boolean }): Promise<string | null>;
   control(action: RunAction): Promise<void>;
   setBreakpoint(name: keyof BreakpointSettings, on: boolean): Promise<void>;
   reportError(message: string | null): void;
@@ -131,6 +137,23 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
       const result = await requireClient().call('run.continue', { runId, turn, settings });
       set({ actionError: null });
       return adopt(result.runId);
+    },
+
+    async branchRun(runId, change, options = {}) {
+      try {
+        const result = await requireClient().call('run.branch', {
+          runId,
+          change,
+          reuseToolResults: options.reuseToolResults ?? false,
+          ...(options.settings ? { settings: options.settings } : {}),
+        });
+        set({ actionError: null });
+        return adopt(result.runId);
+      } catch (error) {
+        if (options.settings || !/choose a model endpoint/i.test(messageOf(error))) throw error;
+        get().openNewRun({ runId, turn: 'turn' in change ? change.turn : 0, mode: 'branch', change, reuseToolResults: options.reuseToolResults ?? false });
+        return null;
+      }
     },
 
     async control(action) {

@@ -36,7 +36,7 @@ function DialogBody() {
   return (
     <dialog ref={dialog} className="new-run-dialog" aria-labelledby="new-run-title" onClose={close}>
       <header className="dialog-head">
-        <h2 id="new-run-title">{retryOf?.mode === 'continue' ? 'Continue live' : 'New run'}</h2>
+        <h2 id="new-run-title">{retryOf?.mode === 'continue' ? 'Continue live' : retryOf?.mode === 'branch' ? 'Branch settings' : 'New run'}</h2>
       </header>
       {loaded === null ? (
         <p className="muted">Loading the last settings…</p>

@@ -20,6 +20,7 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
   const startRun = useStore((s) => s.startRun);
   const retryRun = useStore((s) => s.retryRun);
   const continueRun = useStore((s) => s.continueRun);
+  const branchRun = useStore((s) => s.branchRun);
   const closeNewRun = useStore((s) => s.closeNewRun);
 
   function update<F extends FormField>(field: F, value: FormValues[F]): void {
@@ -40,7 +41,8 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
     setEngineError(null);
     setBusy(true);
     try {
-      if (retryOf?.mode === 'continue') await continueRun(retryOf.runId, retryOf.turn, result.settings);
+      if (retryOf?.mode === 'branch' && retryOf.change) await branchRun(retryOf.runId, retryOf.change, { settings: result.settings, reuseToolResults: retryOf.reuseToolResults ?? false });
+      else if (retryOf?.mode === 'continue') await continueRun(retryOf.runId, retryOf.turn, result.settings);
       else if (retryOf) await retryRun(retryOf.runId, result.settings);
       else await startRun(result.settings, form.startPaused);
       closeNewRun();
@@ -53,7 +55,12 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
   const groupProps = { form, errors, update };
   return (
     <form className="new-run-form" noValidate onSubmit={(e) => void onSubmit(e)}>
-      {retryOf && retryOf.mode !== 'continue' && (
+      {retryOf?.mode === 'branch' && (
+        <p className="hint">
+          This trajectory has no model or tools of its own: choose the endpoint and tools the branch runs against from turn {retryOf.turn}. The original is not changed.
+        </p>
+      )}
+      {retryOf && retryOf.mode !== 'continue' && retryOf.mode !== 'branch' && (
         <p className="hint">
           Retrying turn {retryOf.turn}: the new run continues the failed run's trajectory; the failed run stays in the run list.
         </p>
@@ -85,7 +92,7 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
           Cancel
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Starting…' : retryOf?.mode === 'continue' ? 'Continue live' : 'Start run'}
+          {busy ? 'Starting…' : retryOf?.mode === 'continue' ? 'Continue live' : retryOf?.mode === 'branch' ? 'Start branch' : 'Start run'}
         </button>
       </div>
     </form>

@@ -3,13 +3,16 @@ import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
 import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { prettyJson } from '../../ui/pretty-json.js';
+import { useStore } from '../../store/store.js';
 import { ReasoningBlock } from './reasoning-block.js';
 
 /**
  * One message of the trajectory before the run's first turn: the system and user prompt, or, for
  * a retry, the whole trajectory it continues (assistant replies with their tool calls, results).
  */
-export function MessageCard({ message, index }: { message: ChatMessage; index: number }) {
+export function MessageCard({ message, index, runId }: { message: ChatMessage; index: number; runId?: string }) {
+  const openEdit = useStore((s) => s.openEdit);
+  const promptPart = runId !== undefined && (message.role === 'system' || message.role === 'user');
   const text = contentText(message.content);
   const title = `Message ${index + 1} (${message.role})`;
   const calls = message.tool_calls ?? [];
@@ -19,6 +22,11 @@ export function MessageCard({ message, index }: { message: ChatMessage; index: n
         <span className="role">{message.role}</span>
         <span className="muted">#{index + 1}</span>
         {message.role === 'tool' && typeof message.tool_call_id === 'string' && <code className="muted">{message.tool_call_id}</code>}
+        {promptPart && (
+          <button type="button" className="small-button" onClick={() => openEdit({ kind: 'prompt', runId: runId! })} aria-label={`Edit prompt (${message.role})`}>
+            Edit prompt
+          </button>
+        )}
       </div>
       {jsonTruthy(message.reasoning_content) && <ReasoningBlock reasoning={message.reasoning_content} title={`${title}: reasoning`} />}
       {text ? <FoldedText text={text} title={title} className={message.role === 'tool' ? 'code' : 'message-text'} /> : calls.length === 0 && <p className="muted">(no content)</p>}

@@ -1,4 +1,5 @@
 import type { ToolCallRecord } from '../../../../shared/run/run-state.js';
+import { useStore } from '../../store/store.js';
 import { resultError } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { ToolCallArgs } from './tool-call-args.js';
@@ -17,12 +18,13 @@ export function isFailedCall(call: ToolCallRecord): boolean {
 }
 
 /** One tool call: name, status, arguments, and its result (red with its error when it failed). */
-export function ToolCallCard({ call, turn }: { call: ToolCallRecord; turn: number }) {
+export function ToolCallCard({ call, turn, runId, editable = false }: { call: ToolCallRecord; turn: number; runId?: string; editable?: boolean }) {
+  const openEdit = useStore((s) => s.openEdit);
   const failed = isFailedCall(call);
   const error = failed ? (call.toolError?.error ?? resultError(call.result) ?? 'the tool call failed') : null;
   const title = `Turn ${turn}, ${call.name}`;
   return (
-    <div className={`tool-call${failed ? ' is-error' : ''}`}>
+    <div className={`tool-call${failed ? ' is-error' : ''}`} role="group" aria-label={`Tool call ${call.name}`}>
       <div className="tool-call-head">
         <span className="role">tool call</span>
         <code className="tool-name">{call.name}</code>
@@ -31,6 +33,18 @@ export function ToolCallCard({ call, turn }: { call: ToolCallRecord; turn: numbe
         {call.schemaValid === true && <span className="badge tone-ok">schema valid</span>}
         {call.schemaValid === false && <span className="badge tone-warn">coerced</span>}
         {call.durationMs !== null && <span className="muted">{call.durationMs.toLocaleString('en-US')} ms</span>}
+        {editable && runId && (
+          <span className="card-actions">
+            <button type="button" className="small-button" onClick={() => openEdit({ kind: 'tool_arguments', runId, turn, index: call.index })} aria-label="Edit arguments">
+              Edit arguments
+            </button>
+            {call.result !== null && (
+              <button type="button" className="small-button" onClick={() => openEdit({ kind: 'tool_result', runId, turn, index: call.index })} aria-label={`Edit result of ${call.name}`}>
+                Edit result
+              </button>
+            )}
+          </span>
+        )}
       </div>
       {error !== null && <p className="tool-error-text">{error}</p>}
       <ToolCallArgs raw={call.arguments} normalized={call.normalizedArguments} title={title} />

@@ -42,7 +42,7 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
         {virtualizer.getVirtualItems().map((item) => (
           <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="virtual-row card-row" style={{ transform: `translateY(${item.start}px)` }}>
             {item.index < initial ? (
-              <MessageCard message={snapshot.messages[item.index]!} index={item.index} />
+              <MessageCard message={snapshot.messages[item.index]!} index={item.index} runId={snapshot.runId} />
             ) : (
               <TurnCardAt snapshot={snapshot} version={version} number={item.index - initial + 1} live={live?.turn === item.index - initial + 1 ? live : null} current={currentTurn === item.index - initial + 1} needle={needle} />
             )}

@@ -1,9 +1,11 @@
 import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
 import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
 import type { LiveReply } from '../../store/run-feed.js';
+import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { LiveReplyCard } from './live-reply-card.js';
+import { MessageCard } from './message-card.js';
 import { ReasoningBlock } from './reasoning-block.js';
 import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
@@ -12,18 +14,50 @@ function canRetry(s: RunSnapshot, turn: TurnRecord): boolean {
   return turn.failure !== null && s.end !== null && (s.end.reason === 'model_error' || s.end.reason === 'empty_response');
 }
 
+/**
+ * Messages the file has between this turn and the next that the loop did not append itself (an
+ * agent's observations sent as user messages, tool results no call claimed).
+ */
+function FollowingMessages({ snapshot, turn }: { snapshot: RunSnapshot; turn: TurnRecord }) {
+  const end = snapshot.turns[turn.turn]?.messageRange[0] ?? snapshot.messages.length;
+  const start = turn.messageRange[1];
+  if (!turn.finished || end <= start) return null;
+  return (
+    <>
+      {snapshot.messages.slice(start, end).map((message, i) => (
+        <MessageCard key={start + i} message={message} index={start + i} />
+      ))}
+    </>
+  );
+}
+
 /** One turn of the trajectory: the assistant's reply with its reasoning and tool calls, or its failure. */
 export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: RunSnapshot; turn: TurnRecord; live: LiveReply | null; current: boolean; match: boolean }) {
   const reply = turn.reply ? snapshot.messages[turn.messageRange[0]] : undefined;
   const text = reply ? contentText(reply.content) : '';
   const classes = ['turn-card', current && 'is-current', match && 'is-match', turn.failure && 'is-error'].filter(Boolean).join(' ');
+  const openEdit = useStore((s) => s.openEdit);
+  // A turn whose reply and tools are recorded can be forked, in a running run too.
+  const editable = turn.finished && turn.reply !== null;
   return (
     <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
       <header className="turn-card-head">
         <h3 id={`turn-${turn.turn}-title`}>Turn {turn.turn}</h3>
         {turn.latencyMs !== null && <span className="muted">{turn.latencyMs.toLocaleString('en-US')} ms</span>}
         {turn.finishReason && <span className="muted">finish: {turn.finishReason}</span>}
-        {snapshot.end !== null && turn.finished && <ContinueButton runId={snapshot.runId} turn={turn.turn} />}
+        <span className="card-actions">
+          {turn.request !== null && (
+            <button type="button" className="small-button" onClick={() => openEdit({ kind: 'resample', runId: snapshot.runId, turn: turn.turn })} aria-label="Re-sample turn">
+              Re-sample turn
+            </button>
+          )}
+          {editable && (
+            <button type="button" className="small-button" onClick={() => openEdit({ kind: 'assistant_message', runId: snapshot.runId, turn: turn.turn })} aria-label={`Edit reply of turn ${turn.turn}`}>
+              Edit reply
+            </button>
+          )}
+          {snapshot.end !== null && turn.finished && <ContinueButton runId={snapshot.runId} turn={turn.turn} />}
+        </span>
       </header>
       {live && !turn.reply && <LiveReplyCard live={live} />}
       {turn.failure && (
@@ -46,8 +80,9 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
         </div>
       )}
       {turn.toolCalls.map((call) => (
-        <ToolCallCard key={call.index} call={call} turn={turn.turn} />
+        <ToolCallCard key={call.index} call={call} turn={turn.turn} runId={snapshot.runId} editable={editable} />
       ))}
+      <FollowingMessages snapshot={snapshot} turn={turn} />
     </article>
   );
 }

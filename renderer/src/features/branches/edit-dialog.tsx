@@ -1,0 +1,278 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { BranchChange } from '../../../../shared/api/contract.js';
+import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { EditTarget } from '../../store/dialog-slice.js';
+import { useStore } from '../../store/store.js';
+import { contentText } from '../../ui/content-text.js';
+import { indentJson, prettyJson } from '../../ui/pretty-json.js';
+import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `JSON.parse`'s complaint about a text, or null when it parses. */
+export function jsonProblem(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    return messageOf(error);
+  }
+}
+
+/** The parameter schema of a tool of the run, when the run knows it. */
+function schemaOf(snapshot: RunSnapshot, name: string): Record<string, unknown> | undefined {
+  return snapshot.tools.find((t) => t.function.name === name)?.function.parameters;
+}
+
+function Shell({ title, children, onClose }: { title: string; children: ReactNode; onClose(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (!dialog.current?.open) dialog.current?.showModal();
+  }, []);
+  return (
+    <dialog ref={dialog} className="edit-dialog" aria-labelledby="edit-title" onClose={onClose}>
+      <header className="dialog-head">
+        <h2 id="edit-title">{title}</h2>
+      </header>
+      {children}
+    </dialog>
+  );
+}
+
+/** Starts the branch, keeping engine errors inline; closes the dialog once the branch runs. */
+function useBranch(runId: string) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const close = useStore((s) => s.openEdit);
+  async function start(change: BranchChange, reuseToolResults = false): Promise<void> {
+    setError(null);
+    setBusy(true);
+    try {
+      await useStore.getState().branchRun(runId, change, { reuseToolResults });
+      close(null);
+    } catch (e) {
+      setError(messageOf(e));
+      setBusy(false);
+    }
+  }
+  return { error, busy, start };
+}
+
+function Actions({ busy, disabled, label, error, onCancel }: { busy: boolean; disabled?: boolean; label: string; error: string | null; onCancel(): void }) {
+  return (
+    <>
+      {error && (
+        <p role="alert" className="form-alert">
+          The branch could not start: {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy || disabled}>
+          {busy ? 'Starting…' : label}
+        </button>
+      </div>
+    </>
+  );
+}
+
+const FORK_NOTE = 'A new branch runs from here against the model and the real tools; this run stays as it is.';
+
+function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSnapshot; turn: number; index: number; onCancel(): void }) {
+  const call = snapshot.turns[turn - 1]!.toolCalls[index]!;
+  const initial = useMemo(() => (jsonProblem(call.arguments) === null ? prettyJson(call.arguments) : call.arguments), [call]);
+  const [text, setText] = useState(initial);
+  const [problems, setProblems] = useState<EditorProblem[]>([]);
+  const [reuse, setReuse] = useState(false);
+  const schema = schemaOf(snapshot, call.name);
+  const parseError = jsonProblem(text);
+  const schemaIssues = parseError === null ? problems : [];
+  const { error, busy, start } = useBranch(snapshot.runId);
+  const others = snapshot.turns[turn - 1]!.toolCalls.length - 1;
+  return (
+    <form
+      className="edit-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (parseError === null) void start({ kind: 'tool_arguments', turn, arguments: [{ index, arguments: text }] }, reuse);
+      }}
+    >
+      <p className="hint">{FORK_NOTE}</p>
+      <div className="edit-columns">
+        <div className="edit-main">
+          <h3 className="field-label" id="edit-args-label">
+            Raw arguments{schema ? ` (checked against ${call.name}'s parameter schema)` : ' (the run has no schema for this tool)'}
+          </h3>
+          <MonacoEditor initial={initial} language="json" label={`Arguments of ${call.name}`} schema={schema} onChange={setText} onProblems={setProblems} className="edit-editor" />
+        </div>
+        <div className="edit-side">
+          <h3 className="field-label">Normalized by the engine</h3>
+          <pre className="code">{call.normalizedArguments === null ? '(unknown tool: not normalized)' : indentJson(call.normalizedArguments)}</pre>
+        </div>
+      </div>
+      {parseError !== null && (
+        <p role="alert" className="field-error">
+          Not valid JSON: {parseError}
+        </p>
+      )}
+      {schemaIssues.length > 0 && (
+        <div role="status" className="schema-warning">
+          <p>
+            These arguments do not match {call.name}'s parameter schema. You can still send them: the tool sees them as they are.
+          </p>
+          <ul>
+            {schemaIssues.map((p, i) => (
+              <li key={i}>
+                line {p.line}, column {p.column}: {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <label className="toggle">
+        <input type="checkbox" checked={reuse} onChange={(e) => setReuse(e.target.checked)} />
+        Reuse recorded tool results for calls that did not change{others > 0 ? ` (the other ${others} of this turn and later identical calls)` : ''}
+      </label>
+      <Actions busy={busy} disabled={parseError !== null} label="Re-run turn" error={error} onCancel={onCancel} />
+    </form>
+  );
+}
+
+function TextEditor({ snapshot, target, onCancel }: { snapshot: RunSnapshot; target: Extract<EditTarget, { kind: 'tool_result' | 'assistant_message' }>; onCancel(): void }) {
+  const turn = snapshot.turns[target.turn - 1]!;
+  const initial = target.kind === 'tool_result' ? (turn.toolCalls[target.index]?.result ?? '') : contentText(turn.reply?.content ?? '');
+  const [text, setText] = useState(initial);
+  const { error, busy, start } = useBranch(snapshot.runId);
+  const change = (): BranchChange =>
+    target.kind === 'tool_result'
+      ? { kind: 'tool_result', turn: target.turn, index: target.index, content: text }
+      : {
+          kind: 'assistant_message',
+          turn: target.turn,
+          content: text,
+          toolCalls: turn.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })),
+        };
+  return (
+    <form
+      className="edit-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void start(change());
+      }}
+    >
+      <p className="hint">
+        {target.kind === 'tool_result'
+          ? `The loop continues from turn ${target.turn + 1} with this result in place of the recorded one. `
+          : `Turn ${target.turn}'s reply with this text (its tool calls run again). `}
+        {FORK_NOTE}
+      </p>
+      <MonacoEditor initial={initial} language={jsonProblem(initial) === null && initial.trim() !== '' ? 'json' : 'plaintext'} label={target.kind === 'tool_result' ? 'Tool result' : 'Assistant message'} onChange={setText} className="edit-editor" />
+      <Actions busy={busy} label="Edit and continue" error={error} onCancel={onCancel} />
+    </form>
+  );
+}
+
+function PromptEditor({ snapshot, onCancel }: { snapshot: RunSnapshot; onCancel(): void }) {
+  const system = snapshot.messages.find((m) => m.role === 'system');
+  const user = snapshot.messages.find((m) => m.role === 'user');
+  const [systemText, setSystem] = useState(contentText(system?.content ?? ''));
+  const [userText, setUser] = useState(contentText(user?.content ?? ''));
+  const { error, busy, start } = useBranch(snapshot.runId);
+  return (
+    <form
+      className="edit-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (userText.trim() !== '') void start({ kind: 'prompt', system: systemText, user: userText });
+      }}
+    >
+      <p className="hint">The loop runs again from turn 1 with this prompt. {FORK_NOTE}</p>
+      <div className="field">
+        <label htmlFor="edit-system">System prompt</label>
+        <textarea id="edit-system" rows={6} value={systemText} onChange={(e) => setSystem(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="edit-user">User prompt</label>
+        <textarea id="edit-user" rows={6} value={userText} onChange={(e) => setUser(e.target.value)} aria-invalid={userText.trim() === ''} />
+      </div>
+      <Actions busy={busy} disabled={userText.trim() === ''} label="Edit and continue" error={error} onCancel={onCancel} />
+    </form>
+  );
+}
+
+function ResampleEditor({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; turn: number; onCancel(): void }) {
+  const request = snapshot.turns[turn - 1]?.request;
+  const [temperature, setTemperature] = useState(String(request?.temperature ?? snapshot.config.temperature));
+  const [maxTokens, setMaxTokens] = useState(request?.max_tokens?.toString() ?? '');
+  const { error, busy, start } = useBranch(snapshot.runId);
+  const t = Number(temperature);
+  const badTemperature = temperature.trim() === '' || !Number.isFinite(t) || t < 0 || t > 2;
+  const badMax = maxTokens.trim() !== '' && !/^\d+$/.test(maxTokens.trim());
+  return (
+    <form
+      className="edit-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (badTemperature || badMax) return;
+        void start({ kind: 'resample', turn, temperature: t, maxTokens: maxTokens.trim() === '' ? null : Number(maxTokens) });
+      }}
+    >
+      <p className="hint">
+        Calls the model again with exactly turn {turn}'s prompt view, then goes on. {FORK_NOTE}
+      </p>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="resample-temperature">Temperature</label>
+          <input id="resample-temperature" value={temperature} onChange={(e) => setTemperature(e.target.value)} aria-invalid={badTemperature} />
+          {badTemperature && <p className="field-error">Temperature must be a number from 0 to 2</p>}
+        </div>
+        <div className="field">
+          <label htmlFor="resample-max-tokens">Max tokens</label>
+          <input id="resample-max-tokens" value={maxTokens} placeholder="server default" onChange={(e) => setMaxTokens(e.target.value)} aria-invalid={badMax} />
+          {badMax && <p className="field-error">Max tokens must be a whole number above 0, or empty</p>}
+        </div>
+      </div>
+      <Actions busy={busy} disabled={badTemperature || badMax} label="Re-sample turn" error={error} onCancel={onCancel} />
+    </form>
+  );
+}
+
+function titleOf(target: EditTarget, snapshot: RunSnapshot): string {
+  switch (target.kind) {
+    case 'tool_arguments':
+      return `Edit arguments: ${snapshot.turns[target.turn - 1]?.toolCalls[target.index]?.name ?? 'tool call'} (turn ${target.turn})`;
+    case 'tool_result':
+      return `Edit result: ${snapshot.turns[target.turn - 1]?.toolCalls[target.index]?.name ?? 'tool call'} (turn ${target.turn})`;
+    case 'assistant_message':
+      return `Edit reply (turn ${target.turn})`;
+    case 'resample':
+      return `Re-sample turn ${target.turn}`;
+    case 'prompt':
+      return 'Edit prompt';
+  }
+}
+
+/** The dialog that edits one part of a run (arguments, a reply, a result, the prompt) and starts a branch from it. */
+export function EditDialog() {
+  const target = useStore((s) => s.editing);
+  const snapshot = useStore((s) => (s.editing ? s.runs[s.editing.runId]?.feed.snapshot : null));
+  const close = useStore((s) => s.openEdit);
+  if (!target || !snapshot) return null;
+  const cancel = () => close(null);
+  return (
+    <Shell title={titleOf(target, snapshot)} onClose={cancel}>
+      {target.kind === 'tool_arguments' && <ArgumentsEditor snapshot={snapshot} turn={target.turn} index={target.index} onCancel={cancel} />}
+      {(target.kind === 'tool_result' || target.kind === 'assistant_message') && <TextEditor snapshot={snapshot} target={target} onCancel={cancel} />}
+      {target.kind === 'prompt' && <PromptEditor snapshot={snapshot} onCancel={cancel} />}
+      {target.kind === 'resample' && <ResampleEditor snapshot={snapshot} turn={target.turn} onCancel={cancel} />}
+    </Shell>
+  );
+}
