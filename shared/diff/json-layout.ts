@@ -11,6 +11,14 @@ export function layoutJson(text: string): string | null {
   } catch {
     return null;
   }
+  return indentJson(text);
+}
+
+/**
+ * Re-indents JSON-like text token by token, two spaces per level, without parsing it (so it also
+ * lays out Python's `json.dumps` with NaN/Infinity). Linear in the text's length.
+ */
+export function indentJson(text: string): string {
   // Pieces joined once at the end: a multi-megabyte argument is laid out in linear time.
   const out: string[] = [];
   let depth = 0;

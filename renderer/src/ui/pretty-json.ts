@@ -1,3 +1,7 @@
+import { indentJson } from '../../../shared/diff/json-layout.js';
+
+export { indentJson };
+
 /**
  * Indents JSON text by two spaces without parsing its values, so numbers, escapes and key order
  * stay exactly as the model wrote them (a parse and re-stringify would round 12345678901234567890
@@ -10,49 +14,6 @@ export function prettyJson(text: string): string {
     return text;
   }
   return indentJson(text);
-}
-
-/** Re-indents JSON-like text (also Python's NaN/Infinity dumps) token by token. */
-export function indentJson(text: string): string {
-  let out = '';
-  let depth = 0;
-  let inString = false;
-  const newline = (): string => '\n' + '  '.repeat(depth);
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
-    if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      let j = i + 1;
-      while (j < text.length && /\s/.test(text[j]!)) j++;
-      if (text[j] === close) {
-        out += c + close;
-        i = j;
-      } else {
-        depth++;
-        out += c + newline();
-      }
-    } else if (c === '}' || c === ']') {
-      depth--;
-      out += newline() + c;
-    } else if (c === ',') {
-      out += ',' + newline();
-    } else if (c === ':') {
-      out += ': ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 /** Whether two JSON texts hold the same value (falls back to comparing the texts). */
