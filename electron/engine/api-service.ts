@@ -1,15 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiHandlers, OpenedFile, RunSettings, RunSummary } from '../../shared/api/contract.js';
+import type { ApiHandlers, ApiRequest, OpenedFile, RunSettings, RunSummary } from '../../shared/api/contract.js';
 import type { ChatMessage } from '../../shared/model/chat.js';
-import type { RunEvent } from '../../shared/run/events.js';
-import { agentResultOf } from '../../shared/run/run-state.js';
+import type { LoopConfig, RunEvent } from '../../shared/run/events.js';
+import { agentResultOf, branchChangeText } from '../../shared/run/run-state.js';
+import { planBranch } from './branch.js';
 import { openDemoResources } from './demo/demo-run.js';
 import { DEMO_CONFIG, DEMO_MESSAGES } from './demo/demo-script.js';
 import { createEngine, type Breakpoints, type EngineDeps, type RunHandle, type RunRequest } from './engine.js';
 import { createOpenAIModelClient } from './model/openai-client.js';
 import { planReplay } from './replay.js';
-import { createRunFile, type RunFileWriter } from './run-file.js';
+import { appendToRunFile, createRunFile, type RunFileWriter } from './run-file.js';
 import { withoutApiKey, type SecretStore, type SettingsStore } from './settings.js';
 import { openToolSources, ToolSourceError } from './tools/open-tools.js';
 import { createFileHandlers, type PickFile } from './file-handlers.js';
@@ -43,14 +44,45 @@ export interface ApiService {
   close(): Promise<void>;
 }
 
+/** Where a run's model and tools came from, so a branch can get the same again. */
+type RunOrigin = { kind: 'settings'; settings: RunSettings } | { kind: 'demo'; workspace: string };
+
 interface ManagedRun {
   handle: RunHandle;
   title: string;
+  /** The title of the run its branch tree starts from (its own title for a root run). */
+  rootTitle: string;
   startedAt: number;
   parentRunId: string | null;
+  /** What a branch changed, in words (run.branch only). */
+  change: string | null;
+  /** The run's settings (without the key) or demo workspace; null for an opened trajectory or a replay. */
+  origin: RunOrigin | null;
+  /** The run file its events go to (its root run's), once written; null for runs without one. */
+  runFile: { path: string | null };
   /** Persisted events, kept for clients that connect late (`run.events`). */
   events: RunEvent[];
   finished: Promise<void>;
+}
+
+/** How a run is listed and where its events are written. */
+interface RunMeta {
+  title: string;
+  rootTitle?: string;
+  parentRunId: string | null;
+  change?: string | null;
+  origin: RunOrigin | null;
+  /** Append to this run file (the root run's) instead of starting a new one. */
+  appendTo?: string | null;
+}
+
+/** A model and tools opened for a run, with what its `run_started.source` says of them. */
+interface RunResources {
+  model: EngineDeps['model'];
+  tools: EngineDeps['tools'];
+  source: Record<string, unknown>;
+  origin: RunOrigin;
+  close(): Promise<void>;
 }
 
 /** Index of the first event with a sequence number of at least `seq` (events are in order). */
@@ -83,31 +115,43 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   const library = deps.library ?? new TrajectoryLibrary();
   const recent = deps.recentFiles ?? memoryRecentFiles();
 
-  function launch(engineDeps: Pick<EngineDeps, 'model' | 'tools'>, request: RunRequest, title: string, parentRunId: string | null, release: () => Promise<void>): string {
+  function launch(engineDeps: Pick<EngineDeps, 'model' | 'tools'>, request: RunRequest, meta: RunMeta, release: () => Promise<void>): string {
     mkdirSync(deps.runsDir, { recursive: true });
-    let runFile: RunFileWriter | undefined;
+    const runFile = { path: meta.appendTo ?? null };
+    let writer: RunFileWriter | undefined;
     const engine = createEngine({
       ...engineDeps,
       sink: {
         append(event) {
-          runFile ??= createRunFile(join(deps.runsDir, `${new Date(event.time).toISOString().replace(/[:.]/g, '-')}-${event.runId}.jsonl`));
-          runFile.append(event);
+          if (!writer) {
+            if (runFile.path !== null) {
+              writer = appendToRunFile(runFile.path);
+            } else {
+              runFile.path = join(deps.runsDir, `${new Date(event.time).toISOString().replace(/[:.]/g, '-')}-${event.runId}.jsonl`);
+              writer = createRunFile(runFile.path);
+            }
+          }
+          writer.append(event);
         },
       },
     });
-    return manage(engine.start(request), title, parentRunId, async () => {
-      runFile?.close();
+    return manage(engine.start(request), meta, runFile, async () => {
+      writer?.close();
       await release();
     });
   }
 
   /** Lists a run, keeps its persisted events for late clients, and forwards its events. */
-  function manage(handle: RunHandle, title: string, parentRunId: string | null, release: () => Promise<void>): string {
+  function manage(handle: RunHandle, meta: RunMeta, runFile: { path: string | null }, release: () => Promise<void>): string {
     const managed: ManagedRun = {
       handle,
-      title,
+      title: meta.title,
+      rootTitle: meta.rootTitle ?? meta.title,
       startedAt: Date.now(),
-      parentRunId,
+      parentRunId: meta.parentRunId,
+      change: meta.change ?? null,
+      origin: meta.origin,
+      runFile,
       events: [],
       finished: handle.done.then(release),
     };
@@ -125,8 +169,8 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     return run;
   }
 
-  /** A run against the endpoint and tools of the settings, from the given messages. */
-  async function startFromSettings(settings: RunSettings, messages: ChatMessage[], options: { startPaused?: boolean; title: string; parentRunId: string | null; forkTurn?: number }): Promise<string> {
+  /** The endpoint and tools of the settings; `remember` saves the settings (without the key) for next time. */
+  async function openSettingsResources(settings: RunSettings, remember: boolean): Promise<RunResources> {
     if (settings.endpoint.apiKey) deps.secrets.setApiKey(settings.endpoint.apiKey);
     let model;
     try {
@@ -141,23 +185,83 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       if (error instanceof ToolSourceError) throw new Error(`${TOOL_SOURCE_NAMES[error.source]}: ${error.message}`);
       throw error;
     }
-    deps.settings.save(withoutApiKey(settings));
-    const source = { model: settings.endpoint.model, baseURL: settings.endpoint.baseURL, stream: settings.endpoint.stream };
+    const kept = withoutApiKey(settings);
+    if (remember) deps.settings.save(kept);
+    return {
+      model,
+      tools,
+      source: { model: settings.endpoint.model, baseURL: settings.endpoint.baseURL, stream: settings.endpoint.stream },
+      origin: { kind: 'settings', settings: kept },
+      close: async () => tools.close?.(),
+    };
+  }
+
+  /** The demo's scripted model (answering from `fromTurn`) and built-in tools in `workspace` (default: a new one). */
+  async function openDemo(options: { workspace?: string; fromTurn?: number } = {}): Promise<RunResources> {
+    const demo = await openDemoResources(options);
+    return {
+      model: demo.model,
+      tools: demo.tools,
+      source: { model: 'scripted', baseURL: demo.baseURL, stream: true, toolSources: [`builtin terminal,read_file,write_file in ${demo.workspace}`] },
+      origin: { kind: 'demo', workspace: demo.workspace },
+      close: () => demo.close(),
+    };
+  }
+
+  /** The loop settings of the New run form. */
+  function loopConfigOf(settings: RunSettings): Partial<LoopConfig> {
+    return { maxTurns: settings.limits.maxTurns, temperature: settings.sampling.temperature, maxTokens: settings.sampling.maxTokens, maxContextTokens: settings.limits.maxContextTokens };
+  }
+
+  /** A run against the endpoint and tools of the settings, from the given messages. */
+  async function startFromSettings(settings: RunSettings, messages: ChatMessage[], options: { startPaused?: boolean; title: string; parent: ManagedRun | null; forkTurn?: number }): Promise<string> {
+    const resources = await openSettingsResources(settings, true);
+    const parentRunId = options.parent?.handle.runId ?? null;
     const request: RunRequest = {
       messages,
-      config: { maxTurns: settings.limits.maxTurns, temperature: settings.sampling.temperature, maxTokens: settings.sampling.maxTokens, maxContextTokens: settings.limits.maxContextTokens },
-      source: options.parentRunId ? { ...source, parentRunId: options.parentRunId, ...(options.forkTurn !== undefined ? { forkTurn: options.forkTurn } : {}) } : source,
+      config: loopConfigOf(settings),
+      source: parentRunId ? { ...resources.source, parentRunId, ...(options.forkTurn !== undefined ? { forkTurn: options.forkTurn } : {}) } : resources.source,
       breakpoints: settings.breakpoints,
       startPaused: options.startPaused ?? false,
     };
-    return launch({ model, tools }, request, options.title, options.parentRunId, async () => tools.close?.());
+    const meta: RunMeta = { title: options.title, parentRunId, origin: resources.origin, ...(options.parent ? { rootTitle: options.parent.rootTitle, appendTo: options.parent.runFile.path } : {}) };
+    return launch({ model: resources.model, tools: resources.tools }, request, meta, resources.close);
+  }
+
+  /** A branch of a run: the change applied at its fork, the loop re-executed from there (see `run.branch`). */
+  async function startBranch(parent: ManagedRun, params: ApiRequest<'run.branch'>): Promise<string> {
+    const { runId, change, settings, reuseToolResults, startPaused } = params;
+    const plan = planBranch({ runId, events: parent.events }, change, { reuseToolResults });
+    const parentState = parent.handle.state.current;
+    let resources: RunResources;
+    if (settings) resources = await openSettingsResources(settings, true);
+    else if (parent.origin?.kind === 'settings') resources = await openSettingsResources(parent.origin.settings, false);
+    else if (parent.origin?.kind === 'demo') resources = await openDemo({ workspace: parent.origin.workspace, fromTurn: plan.firstModelTurn });
+    else throw new Error(`run "${parent.title}" (${runId}) has no model or tools of its own (an opened trajectory or a replay): choose a model endpoint for the branch`);
+    const own = resources.origin.kind === 'settings' ? resources.origin.settings : null;
+    const { taskId, ...parentConfig } = parentState.config;
+    const request: RunRequest = {
+      messages: plan.messages,
+      // The same task (its id reaches the tools), with the branch's own settings if it has them.
+      config: { ...(own ? loopConfigOf(own) : parentConfig), ...plan.config, taskId },
+      source: { ...resources.source, parentRunId: runId, forkTurn: plan.forkTurn, change },
+      ...(own ? { breakpoints: own.breakpoints } : {}),
+      startPaused,
+      prefix: plan.prefix,
+      resume: plan.resume,
+      ...(plan.recordedToolResult ? { recordedToolResult: plan.recordedToolResult } : {}),
+    };
+    const { turn, what } = plan.words;
+    const title = turn === null ? `${parent.rootTitle}, branch: ${what}` : `${parent.rootTitle}, branch at turn ${turn}: ${what}`;
+    const meta: RunMeta = { title, rootTitle: parent.rootTitle, parentRunId: runId, change: branchChangeText(plan.words), origin: resources.origin, appendTo: parent.runFile.path };
+    return launch({ model: resources.model, tools: resources.tools }, request, meta, resources.close);
   }
 
   const files = createFileHandlers({
     library,
     recent,
     ...(deps.pickFile ? { pickFile: deps.pickFile } : {}),
-    adoptRun: (handle, title) => manage(handle, title, null, async () => {}),
+    adoptRun: (handle, title) => manage(handle, { title, parentRunId: null, origin: null }, { path: null }, async () => {}),
     runTrajectory(runId) {
       const run = find(runId);
       const s = run.handle.state.current;
@@ -175,19 +279,19 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       return { settings: deps.settings.load(), hasApiKey: deps.secrets.getApiKey() !== null };
     },
     async 'run.start'({ settings, startPaused }) {
-      const runId = await startFromSettings(settings, promptMessages(settings.prompt), { startPaused, title: `${settings.endpoint.model}: ${settings.prompt.user.slice(0, 60)}`, parentRunId: null });
+      const runId = await startFromSettings(settings, promptMessages(settings.prompt), { startPaused, title: `${settings.endpoint.model}: ${settings.prompt.user.slice(0, 60)}`, parent: null });
       return { runId };
     },
     async 'run.demo'({ breakpoints, startPaused }) {
-      const demo = await openDemoResources();
+      const demo = await openDemo();
       const request: RunRequest = {
         messages: DEMO_MESSAGES,
         config: DEMO_CONFIG,
-        source: { model: 'scripted', baseURL: demo.baseURL, stream: true, toolSources: [`builtin terminal,read_file,write_file in ${demo.workspace}`] },
+        source: demo.source,
         ...(breakpoints ? { breakpoints: breakpoints as Breakpoints } : {}),
         startPaused,
       };
-      return { runId: launch({ model: demo.model, tools: demo.tools }, request, 'Demo', null, () => demo.close()) };
+      return { runId: launch({ model: demo.model, tools: demo.tools }, request, { title: 'Demo', parentRunId: null, origin: demo.origin }, demo.close) };
     },
     async 'run.replay'({ title, messages, tools, maxContextTokens, breakpoints, startPaused }) {
       const plan = planReplay({ messages: messages as ChatMessage[] }, tools as never);
@@ -198,12 +302,14 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
         ...(breakpoints ? { breakpoints } : {}),
         startPaused,
       };
-      return { runId: launch({ model: plan.model, tools: plan.tools }, request, title, null, async () => {}) };
+      return { runId: launch({ model: plan.model, tools: plan.tools }, request, { title, parentRunId: null, origin: null }, async () => {}) };
     },
     async 'run.retry'({ runId, settings }) {
       const parent = find(runId);
-      const messages = agentResultOf(parent.handle.state.current).messages;
-      return { runId: await startFromSettings(settings, structuredClone(messages), { title: `retry of ${parent.title}`, parentRunId: runId }) };
+      const state = parent.handle.state.current;
+      const messages = agentResultOf(state).messages;
+      // A retry keeps the whole trajectory: it forks after the parent's last turn.
+      return { runId: await startFromSettings(settings, structuredClone(messages), { title: `retry of ${parent.title}`, parent, forkTurn: state.turns.length }) };
     },
     async 'run.continue'({ runId, turn, settings }) {
       const parent = find(runId);
@@ -212,7 +318,10 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       // Everything before the next turn's reply: the tool results and any user turns that followed.
       const end = turn < state.turns.length ? state.turns[turn]!.messageRange[0] : state.messages.length;
       const messages = structuredClone(state.messages.slice(0, end));
-      return { runId: await startFromSettings(settings, messages, { title: `${parent.title}, continued from turn ${turn}`, parentRunId: runId, forkTurn: turn }) };
+      return { runId: await startFromSettings(settings, messages, { title: `${parent.title}, continued from turn ${turn}`, parent, forkTurn: turn }) };
+    },
+    async 'run.branch'(params) {
+      return { runId: await startBranch(find(params.runId), params) };
     },
     async 'run.control'({ runId, action }) {
       const { handle } = find(runId);
@@ -231,12 +340,18 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     async 'run.list'() {
       const summaries: RunSummary[] = [...runs.entries()].map(([runId, run]) => {
         const state = run.handle.state.started ? run.handle.state.current : null;
+        const forkTurn = state?.source.forkTurn;
         return {
           runId,
           title: run.title,
           startedAt: run.startedAt,
           state: state?.end ? 'ended' : state?.pausedAt ? 'paused' : 'running',
           parentRunId: run.parentRunId,
+          forkTurn: typeof forkTurn === 'number' ? forkTurn : null,
+          change: run.change,
+          outcome: state
+            ? { turnsUsed: state.end?.turnsUsed ?? state.turns.length, toolErrors: state.counters.execError, finishedNaturally: state.end?.reason === 'finished_naturally', endReason: state.end?.reason ?? null }
+            : null,
         };
       });
       return { runs: summaries };

@@ -17,10 +17,20 @@ export interface DemoResources {
   close(): Promise<void>;
 }
 
-/** Starts the demo's scripted model server and tools; `close` stops both. */
-export async function openDemoResources(): Promise<DemoResources> {
-  const workspace = mkdtempSync(join(tmpdir(), 'trajdbg-demo-workspace-'));
-  const server = await startScriptedServer({ script: loadScript(DEMO_SCRIPT) });
+/** Where a demo run starts: for a branch of a demo, its parent's workspace and the turn it asks the model for next. */
+export interface DemoOptions {
+  /** The workspace folder to use as it is (default: a new scratch folder). */
+  workspace?: string;
+  /** The turn of the first model call: the script answers from that turn's reply on (default 1). */
+  fromTurn?: number;
+}
+
+/** Starts the demo's scripted model server and tools; `close` stops both (the workspace stays). */
+export async function openDemoResources(options: DemoOptions = {}): Promise<DemoResources> {
+  const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), 'trajdbg-demo-workspace-'));
+  // The demo's turns are the script's replies in order, so turn N is reply N - 1 (a branch
+  // keeps its parent's turn numbers).
+  const server = await startScriptedServer({ script: loadScript(DEMO_SCRIPT.slice(Math.max(0, (options.fromTurn ?? 1) - 1))) });
   try {
     const tools = createToolRegistry([await createBuiltinTools({ enabled: ['terminal', 'read_file', 'write_file'], workspace, timeoutMs: 10_000 })]);
     const model = createOpenAIModelClient({ baseURL: server.url, model: 'scripted', maxRetries: 0 });
