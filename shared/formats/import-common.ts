@@ -192,9 +192,11 @@ export function normalizeMessage(message: z.infer<typeof messageSchema>): ChatMe
   return out;
 }
 
+const messageListSchema = z.array(messageSchema);
+
 /** Parses and normalizes a list of chat messages found at `prefix` in the file. */
 export function messagesOf(data: unknown, prefix = 'messages'): ChatMessage[] {
-  return parseWith(z.array(messageSchema), data, prefix).map(normalizeMessage);
+  return parseWith(messageListSchema, data, prefix).map(normalizeMessage);
 }
 
 const recordedSchema = z.object({

@@ -40,6 +40,9 @@ const sharegptLine = z.looseObject({
   prompt_index: z.number().int().nullable().optional(),
 });
 
+const toolCallBlock = z.looseObject({ name: z.string(), arguments: z.unknown() });
+const toolResponseBlock = z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() });
+
 const THINK = /^\s*<think>\n?([\s\S]*?)\n?<\/think>\n?/;
 const TOOL_CALL = /<tool_call>\n?([\s\S]*?)\n?<\/tool_call>/g;
 const TOOL_RESPONSE = /<tool_response>\n?([\s\S]*?)\n?<\/tool_response>/g;
@@ -87,7 +90,7 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
         } catch {
           throw new Misfit(`conversations[${t}]: tool call ${calls.length + 1} is not valid JSON`);
         }
-        const parsed = parseWith(z.looseObject({ name: z.string(), arguments: z.unknown() }), call, `conversations[${t}].tool_call[${calls.length}]`);
+        const parsed = parseWith(toolCallBlock, call, `conversations[${t}].tool_call[${calls.length}]`);
         calls.push({ id: null, type: 'function', function: { name: parsed.name, arguments: argumentsText(parsed.arguments) } });
       }
       message.content = text.replace(TOOL_CALL, '').trim();
@@ -105,7 +108,7 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
         } catch {
           throw new Misfit(`conversations[${t}]: tool response ${k + 1} is not valid JSON`);
         }
-        const parsed = parseWith(z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() }), response, `conversations[${t}].tool_response[${k}]`);
+        const parsed = parseWith(toolResponseBlock, response, `conversations[${t}].tool_response[${k}]`);
         const callId = parsed.tool_call_id ?? `call_${t}_${k}`;
         const call = pendingCalls[k];
         if (call && call.id === null) call.id = callId;

@@ -45,6 +45,7 @@ const event = z.looseObject({
   tool_call_metadata: toolCallMetadata.nullable().optional(),
 });
 type OpenHandsEvent = z.infer<typeof event>;
+const eventList = z.array(event);
 
 /** Agent actions that are bookkeeping, never sent to the model. */
 const BOOKKEEPING = new Set(['change_agent_state', 'recall', 'null', 'condensation', 'condensation_request', 'push', 'send_pr']);
@@ -59,7 +60,7 @@ function observationText(e: OpenHandsEvent): string {
 
 /** An OpenHands event list as one trajectory. */
 export function importOpenHands(data: unknown, id: string): Trajectory[] {
-  const events = parseWith(z.array(event), data);
+  const events = parseWith(eventList, data);
   const messages: ChatMessage[] = [];
   const responses = new Set<string>();
   const actions = new Map<number, OpenHandsEvent>();

@@ -28,6 +28,7 @@ const sweHistoryItem = z.looseObject({
   reasoning_content: z.string().nullable().optional(),
 });
 type SweHistoryItem = z.infer<typeof sweHistoryItem>;
+const sweHistory = z.array(sweHistoryItem);
 
 const sweStep = z.looseObject({
   response: z.string().nullable().optional(),
@@ -95,7 +96,7 @@ function sweStepPrompts(steps: z.infer<typeof sweStep>[], turns: SweHistoryItem[
     const items = step.query ?? step.messages;
     if (!items || items.length === 0) return null;
     const key = step.query ? 'query' : 'messages';
-    return parseWith(z.array(sweHistoryItem), items, `trajectory[${s}].${key}`).map(sweMessage);
+    return parseWith(sweHistory, items, `trajectory[${s}].${key}`).map(sweMessage);
   };
   if (!steps.some((s) => (s.query ?? s.messages ?? []).length > 0)) return undefined;
   let views: Array<ChatMessage[] | null>;

@@ -81,8 +81,12 @@ function isJson(text: string): boolean {
 
 // --- one JSON document ------------------------------------------------------------------------
 
+// Schemas are built once: building one costs more than checking a line with it.
+const agentResultSchema = z.looseObject({ messages: z.unknown() });
+const messagesLineSchema = z.looseObject({ messages: z.array(z.unknown()) });
+
 function importAgentResult(data: unknown, id: string): Trajectory[] {
-  const object = parseWith(z.looseObject({ messages: z.unknown() }), data);
+  const object = parseWith(agentResultSchema, data);
   return [{ id: str(object.id) ?? id, model: str(object.model), messages: messagesOf(object.messages), reward: num(object.reward), recorded: recordedOf(object), source: { format: 'agent-result', index: 0 } }];
 }
 
@@ -102,7 +106,7 @@ const DOCUMENT_IMPORTERS: Partial<Record<FormatId, (data: unknown, id: string) =
 // --- JSONL --------------------------------------------------------------------------------------
 
 function importMessagesLine(data: unknown, id: string, index: number): Trajectory[] {
-  const object = parseWith(z.looseObject({ messages: z.array(z.unknown()) }), data);
+  const object = parseWith(messagesLineSchema, data);
   const model = str(object.model);
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
   if (!groups) {
