@@ -245,6 +245,14 @@ describe('hermes ShareGPT JSONL', () => {
     expect(trajectories[1]!.messages).toHaveLength(3);
   });
 
+  it('cuts each <tool_call> block from its opening tag to the first closing tag, leaving unclosed tags in the text', () => {
+    const value = '<think>\n</think>\nbefore\n<tool_call>\n{"name": "a", "arguments": {"x": 1}}\n</tool_call>\nmiddle <tool_call>{"name": "b", "arguments": "raw"}</tool_call> after </tool_call> <tool_call> unclosed';
+    const line = JSON.stringify({ conversations: [{ from: 'human', value: 'go' }, { from: 'gpt', value }] });
+    const message = importText(line, 'samples.jsonl').trajectories[0]!.messages[1]!;
+    expect(message.content).toBe('before\n\nmiddle  after </tool_call> <tool_call> unclosed');
+    expect(message.tool_calls!.map((c) => [c.function.name, c.function.arguments])).toEqual([['a', '{"x":1}'], ['b', 'raw']]);
+  });
+
   it('reports a broken tool call with its line and turn', () => {
     const bad = JSON.stringify({ conversations: [{ from: 'human', value: 'x' }, { from: 'gpt', value: '<think>\n</think>\nhi\n<tool_call>\n{"name": oops}\n</tool_call>' }] });
     const { problems, trajectories } = importText([shareGptLine(messages, ['terminal', 'read_file']), bad].join('\n'), 'failed_trajectories.jsonl');

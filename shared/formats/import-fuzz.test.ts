@@ -264,15 +264,22 @@ describe('repeated unclosed tags in a hermes ShareGPT line', () => {
     withinBudget(line([{ from: 'gpt', value: '<think>'.repeat(REPEAT) }]));
   });
 
-  // Known importer bug: the lazy `<tool_call>\n?([\s\S]*?)\n?<\/tool_call>` patterns of
-  // import-hermes.ts (and those for <tool_response> and <tools>) scan to the end of the turn from
-  // every opening tag that is never closed: quadratic, about 5 s for 16,000 tags (176 KB) and hours
-  // for a few MB. Expected to pass once each scan stops at the first closing tag or the turn's end.
-  it.fails.each([
+  // Lazy `<tool_call>\n?([\s\S]*?)\n?<\/tool_call>` patterns (and those for <tool_response> and
+  // <tools>) once scanned to the end of the turn from every opening tag that is never closed:
+  // quadratic, about 5 s for 16,000 tags (176 KB) and hours for a few MB.
+  it.each([
     ['<tool_call>', [{ from: 'gpt', value: '<tool_call>'.repeat(REPEAT) }]],
     ['<tool_response>', [{ from: 'gpt', value: 'x' }, { from: 'tool', value: '<tool_response>'.repeat(REPEAT) }]],
     ['<tools>', [{ from: 'system', value: '<tools>'.repeat(REPEAT) }]],
   ])('%s without its closing tag is read in linear time', (_tag, conversations) => {
+    withinBudget(line(conversations));
+  });
+
+  it.each([
+    ['<tool_call>', [{ from: 'gpt', value: `${'<tool_call>'.repeat(REPEAT)}</tool_call>` }]],
+    ['<tool_response>', [{ from: 'gpt', value: 'x' }, { from: 'tool', value: `${'<tool_response>'.repeat(REPEAT)}</tool_response>` }]],
+    ['<tools>', [{ from: 'system', value: `${'<tools>'.repeat(REPEAT)}</tools>`.repeat(2) }]],
+  ])('%s repeated and closed once at the end is read in linear time', (_tag, conversations) => {
     withinBudget(line(conversations));
   });
 });

@@ -44,16 +44,55 @@ const toolCallBlock = z.looseObject({ name: z.string(), arguments: z.unknown() }
 const toolResponseBlock = z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() });
 
 const THINK = /^\s*<think>\n?([\s\S]*?)\n?<\/think>\n?/;
-const TOOL_CALL = /<tool_call>\n?([\s\S]*?)\n?<\/tool_call>/g;
-const TOOL_RESPONSE = /<tool_response>\n?([\s\S]*?)\n?<\/tool_response>/g;
-const TOOLS = /<tools>\n?([\s\S]*?)\n?<\/tools>/;
+/** One `<tag>...</tag>` block of a turn: where it starts and ends, and the text between the tags. */
+interface TagBlock {
+  start: number;
+  end: number;
+  /** The text between the tags, less one newline after the opening tag and one before the closing tag. */
+  inner: string;
+}
+
+/**
+ * The `<tag>` blocks of a turn as the lazy pattern `<tag>\n?([\s\S]*?)\n?</tag>` finds them (each
+ * from an opening tag to the first closing tag after it), in linear time: the pattern rescans to
+ * the end of the turn from every opening tag that is never closed.
+ */
+function tagBlocks(text: string, tag: string): TagBlock[] {
+  const open = `<${tag}>`;
+  const close = `</${tag}>`;
+  const blocks: TagBlock[] = [];
+  for (let from = 0; ; ) {
+    const start = text.indexOf(open, from);
+    if (start < 0) break;
+    const at = text.indexOf(close, start + open.length);
+    // No closing tag after this opening tag, so none after any later one either.
+    if (at < 0) break;
+    let inner = text.slice(start + open.length, at);
+    if (inner.startsWith('\n')) inner = inner.slice(1);
+    if (inner.endsWith('\n')) inner = inner.slice(0, -1);
+    from = at + close.length;
+    blocks.push({ start, end: from, inner });
+  }
+  return blocks;
+}
+
+/** The text with the blocks cut out. */
+function withoutBlocks(text: string, blocks: readonly TagBlock[]): string {
+  let out = '';
+  let from = 0;
+  for (const block of blocks) {
+    out += text.slice(from, block.start);
+    from = block.end;
+  }
+  return out + text.slice(from);
+}
 
 /** The tool list of a generated system prompt's `<tools>\n[...]\n</tools>`, when it parses. */
 function systemPromptTools(text: string): Trajectory['tools'] {
-  const match = TOOLS.exec(text);
-  if (!match) return undefined;
+  const block = tagBlocks(text, 'tools')[0];
+  if (!block) return undefined;
   try {
-    const list: unknown = JSON.parse(match[1]!);
+    const list: unknown = JSON.parse(block.inner);
     return Array.isArray(list) ? toolSchemasOf(list) : undefined;
   } catch {
     return undefined;
@@ -83,17 +122,18 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
         if (think[1]!.trim() !== '') message.reasoning_content = think[1]!;
       }
       const calls: ToolCall[] = [];
-      for (const match of text.matchAll(TOOL_CALL)) {
+      const blocks = tagBlocks(text, 'tool_call');
+      for (const block of blocks) {
         let call: unknown;
         try {
-          call = JSON.parse(match[1]!);
+          call = JSON.parse(block.inner);
         } catch {
           throw new Misfit(`conversations[${t}]: tool call ${calls.length + 1} is not valid JSON`);
         }
         const parsed = parseWith(toolCallBlock, call, `conversations[${t}].tool_call[${calls.length}]`);
         calls.push({ id: null, type: 'function', function: { name: parsed.name, arguments: argumentsText(parsed.arguments) } });
       }
-      message.content = text.replace(TOOL_CALL, '').trim();
+      message.content = withoutBlocks(text, blocks).trim();
       if (calls.length > 0) message.tool_calls = calls;
       pendingCalls = calls;
       messages.push(message);
@@ -101,10 +141,10 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
     }
     if (role === 'tool') {
       let k = 0;
-      for (const match of turn.value.matchAll(TOOL_RESPONSE)) {
+      for (const block of tagBlocks(turn.value, 'tool_response')) {
         let response: unknown;
         try {
-          response = JSON.parse(match[1]!);
+          response = JSON.parse(block.inner);
         } catch {
           throw new Misfit(`conversations[${t}]: tool response ${k + 1} is not valid JSON`);
         }
