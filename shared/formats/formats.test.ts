@@ -245,6 +245,13 @@ describe('hermes ShareGPT JSONL', () => {
     expect(trajectories[1]!.messages).toHaveLength(3);
   });
 
+  it("finds the tool list in hermes-agent's own prompt, which names <tools> </tools> in prose first", () => {
+    const tools = [{ name: 'terminal', description: 'Run a command', parameters: { type: 'object' }, required: null }];
+    const system = `You are a function calling AI model. You are provided with function signatures within <tools> </tools> XML tags. Here are the available tools:\n<tools>\n{"not": "a list"}\n</tools>\n<tools>\n${JSON.stringify(tools)}\n</tools>\nEach function call should be enclosed within <tool_call> </tool_call> XML tags.`;
+    const line = JSON.stringify({ conversations: [{ from: 'system', value: system }, { from: 'human', value: 'hi' }] });
+    expect(importText(line, 'samples.jsonl').trajectories[0]!.tools).toEqual([{ type: 'function', function: { name: 'terminal', description: 'Run a command', parameters: { type: 'object' } } }]);
+  });
+
   it('cuts each <tool_call> block from its opening tag to the first closing tag, leaving unclosed tags in the text', () => {
     const value = '<think>\n</think>\nbefore\n<tool_call>\n{"name": "a", "arguments": {"x": 1}}\n</tool_call>\nmiddle <tool_call>{"name": "b", "arguments": "raw"}</tool_call> after </tool_call> <tool_call> unclosed';
     const line = JSON.stringify({ conversations: [{ from: 'human', value: 'go' }, { from: 'gpt', value }] });

@@ -87,16 +87,23 @@ function withoutBlocks(text: string, blocks: readonly TagBlock[]): string {
   return out + text.slice(from);
 }
 
-/** The tool list of a generated system prompt's `<tools>\n[...]\n</tools>`, when it parses. */
+/**
+ * The tool list of a generated system prompt: the first `<tools>` block that holds a JSON array.
+ * hermes-agent's prompt names the tags in prose before the list ("within <tools> </tools> XML tags").
+ */
 function systemPromptTools(text: string): Trajectory['tools'] {
-  const block = tagBlocks(text, 'tools')[0];
-  if (!block) return undefined;
-  try {
-    const list: unknown = JSON.parse(block.inner);
-    return Array.isArray(list) ? toolSchemasOf(list) : undefined;
-  } catch {
-    return undefined;
+  for (const block of tagBlocks(text, 'tools')) {
+    if (!block.inner.trimStart().startsWith('[')) continue;
+    let list: unknown;
+    try {
+      list = JSON.parse(block.inner);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(list)) continue;
+    return toolSchemasOf(list);
   }
+  return undefined;
 }
 
 /**

@@ -229,10 +229,9 @@ describe('import(export(t)) keeps a trajectory', () => {
     );
   });
 
-  // Known importer bug: importShareGpt's <tools> pattern matches the prose "<tools> </tools> XML
-  // tags" at the start of hermes-agent's own generated system prompt, so no tools are recovered
-  // from hermes files. Expected to pass once the importer reads the <tools> block that holds JSON.
-  it.fails('sharegpt: recorded tools come back from the generated system turn', () => {
+  // hermes-agent's generated system prompt names "<tools> </tools> XML tags" in prose before the
+  // list: the importer must read the <tools> block that holds the JSON list.
+  it('sharegpt: recorded tools come back from the generated system turn', () => {
     fc.assert(
       fc.property(trajectoryArb.filter((t) => (t.tools?.length ?? 0) > 0), (t) => {
         const back = importText(exportText([t], 'sharegpt'), 'trajectory_samples.jsonl').trajectories[0]!;
