@@ -180,8 +180,9 @@ describe('hermes ShareGPT JSONL', () => {
     { role: 'system', content: 'You are a function calling AI model.' },
     { role: 'user', content: 'List the files, then read one.' },
     { role: 'assistant', content: 'Listing.', reasoning_content: 'I should look first.', tool_calls: [call('call_1', 'terminal', { command: 'ls' }), call('call_2', 'read_file', { path: 'a' })] },
-    { role: 'tool', tool_call_id: 'call_1', content: '{"output":"a b","exit_code":0}' },
-    { role: 'tool', tool_call_id: 'call_2', content: '{"error":"no such file"}' },
+    // Tool results as hermes-agent's tools write them (json.dumps), the layout the importer restores.
+    { role: 'tool', tool_call_id: 'call_1', content: '{"output": "a b", "exit_code": 0}' },
+    { role: 'tool', tool_call_id: 'call_2', content: '{"error": "no such file"}' },
     { role: 'assistant', content: 'Done: a and b.' },
   ];
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
+import { isPyDict, type PyValue } from '../python/value.js';
 import { argumentsText, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type messageSchema } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -107,6 +109,18 @@ function systemPromptTools(text: string): Trajectory['tools'] {
 }
 
 /**
+ * A tool result's text as the tool returned it. hermes-agent parses a result that looks like JSON
+ * (`json.loads`) and writes it parsed; the tool wrote it with `json.dumps`, so dumping the value
+ * again with Python's defaults gives back its text, floats (`1.0`), big ints and exception shape
+ * (`{"error": "Tool execution failed: ..."}`) included. A tool that used other `json.dumps` options
+ * (indent, compact separators, `ensure_ascii=False`) comes back in the default layout.
+ */
+function toolResultText(content: unknown): string | null {
+  if (typeof content === 'string') return content;
+  return content === undefined ? null : pyJsonDumps(content as PyValue);
+}
+
+/**
  * One hermes ShareGPT line (trajectory samples, failed trajectories, batch-runner output):
  * `<think>` blocks become reasoning, `<tool_call>` blocks tool calls, merged `<tool_response>` turns
  * one tool message each; a compressed line's `[CONTEXT SUMMARY]:` human turn stays a user message.
@@ -149,17 +163,18 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
     if (role === 'tool') {
       let k = 0;
       for (const block of tagBlocks(turn.value, 'tool_response')) {
-        let response: unknown;
+        // Python's reader, so that the content's floats and big ints survive (see toolResultText).
+        let response: PyValue;
         try {
-          response = JSON.parse(block.inner);
+          response = pyJsonLoads(block.inner);
         } catch {
           throw new Misfit(`conversations[${t}]: tool response ${k + 1} is not valid JSON`);
         }
-        const parsed = parseWith(toolResponseBlock, response, `conversations[${t}].tool_response[${k}]`);
+        const parsed = parseWith(toolResponseBlock, isPyDict(response) ? Object.fromEntries(response) : response, `conversations[${t}].tool_response[${k}]`);
         const callId = parsed.tool_call_id ?? `call_${t}_${k}`;
         const call = pendingCalls[k];
         if (call && call.id === null) call.id = callId;
-        messages.push({ role: 'tool', tool_call_id: callId, content: typeof parsed.content === 'string' ? parsed.content : JSON.stringify(parsed.content) });
+        messages.push({ role: 'tool', tool_call_id: callId, content: toolResultText(parsed.content) });
         k += 1;
       }
       if (k === 0) throw new Misfit(`conversations[${t}]: a tool turn without <tool_response> blocks`);

@@ -15,7 +15,10 @@
  *   - tool call ids are not in `gpt` turns: the importer gives the k-th call the id of the k-th
  *     tool response after it (none when there is no k-th response);
  *   - tool call arguments and tool results that are JSON objects or arrays are written parsed
- *     (as hermes does) and come back re-serialised by `JSON.stringify`: same value, compact text;
+ *     (as hermes does); arguments come back re-serialised by `JSON.stringify` (same value, compact
+ *     text), tool results as Python's `json.dumps` writes them (same value, floats and big ints
+ *     as written, Python's default layout: so a result the reference loop wrote comes back byte
+ *     for byte);
  *   - the model is kept; the id is not (it becomes FILE:LINE);
  *   - recorded tools are written in a generated system turn (unless a system message already lists
  *     them) and come back with name, description (empty when none) and parameters (`{}` when
@@ -26,7 +29,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AssistantReply, ChatMessage } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
+import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { pyStrip } from '../python/str.js';
+import type { PyValue } from '../python/value.js';
 import { EXPORT_FORMATS, exportText } from './export.js';
 import { hermesToolsPrompt } from './export-sharegpt.js';
 import { FormatError, importBytes, importText, type ImportResult } from './import.js';
@@ -109,6 +114,28 @@ function compactJson(text: string): string {
   return finite ? JSON.stringify(value) : text;
 }
 
+/**
+ * Tool results that are JSON objects or arrays as Python's `json.dumps` writes them (how they come
+ * back from ShareGPT); not those with NaN, 1e400 and the like, which the export keeps as text.
+ */
+function pythonJson(text: string): string {
+  if (!/^[{[]/.test(pyStrip(text))) return text;
+  let value: PyValue;
+  try {
+    value = pyJsonLoads(text);
+  } catch {
+    return text;
+  }
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) return text;
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v instanceof Map) stack.push(...v.values());
+  }
+  return pyJsonDumps(value);
+}
+
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (content == null) return '';
@@ -147,7 +174,7 @@ function shareGptView(t: Trajectory): ChatMessage[] {
       const id = 'tool_call_id' in m ? (m.tool_call_id ?? null) : '';
       const call = pendingCalls[k++];
       if (call && call.id === null && id !== null) call.id = id;
-      out.push({ role: 'tool', tool_call_id: id, content: compactJson(textOf(m.content)) });
+      out.push({ role: 'tool', tool_call_id: id, content: pythonJson(textOf(m.content)) });
     }
     previous = m.role;
   }
@@ -305,22 +332,39 @@ describe('the corpus through every export format', () => {
   });
 });
 
-describe('what the importer makes of hermes JSON (reported, not normalised away)', () => {
-  it('the line keeps the Python JSON text of a tool result, and the importer re-serialises it compactly', () => {
-    const t: Trajectory = {
-      id: 'x', model: 'm', reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 },
-      messages: [
-        { role: 'user', content: 'go' },
-        { role: 'assistant', content: '', tool_calls: [{ id: 'a', type: 'function', function: { name: 'terminal', arguments: '{"command": "ls"}' } }] },
-        { role: 'tool', tool_call_id: 'a', content: '{"error": "Tool execution failed: ValueError: bad"}' },
-      ],
-    };
+describe('what the importer makes of hermes JSON', () => {
+  // Arguments as JSON.stringify writes them: the importer re-serialises arguments that way.
+  const withResult = (content: string): Trajectory => ({
+    id: 'x', model: 'm', reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 },
+    messages: [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'a', type: 'function', function: { name: 'terminal', arguments: '{"command":"ls"}' } }] },
+      { role: 'tool', tool_call_id: 'a', content },
+    ],
+  });
+
+  it('the line holds a tool result parsed, and the importer writes it back as json.dumps wrote it: a recorded exception stays one', () => {
+    const t = withResult('{"error": "Tool execution failed: ValueError: bad"}');
     const line = exportText([t], 'sharegpt');
     expect(line).toContain('\\"content\\": {\\"error\\": \\"Tool execution failed: ValueError: bad\\"}');
     const back = importText(line, 'x.jsonl').trajectories[0]!;
-    expect(back.messages[2]!.content).toBe('{"error":"Tool execution failed: ValueError: bad"}');
-    // So a recorded exception reads back as a returned error: the exception's tool_errors entry is lost.
+    expect(back.messages[2]!.content).toBe('{"error": "Tool execution failed: ValueError: bad"}');
     expect(deriveAgentResult(t).result.tool_errors).toHaveLength(1);
-    expect(deriveAgentResult(back).result.tool_errors).toHaveLength(0);
+    expect(deriveAgentResult(back).result.tool_errors).toEqual(deriveAgentResult(t).result.tool_errors);
+    expect(deriveAgentResult(back).result.tool_calls_exec_error).toBe(1);
+  });
+
+  it('floats written as 1.0, ints past 2^53 and non-ASCII escapes come back as written', () => {
+    const content = '{"score": 1.0, "id": 123456789012345678901234567890, "small": 1e-07, "name": "caf\\u00e9 \\ud83d\\ude00", "items": [0.5, -0.0, 2]}';
+    const back = importText(exportText([withResult(content)], 'sharegpt'), 'x.jsonl').trajectories[0]!;
+    expect(back.messages[2]!.content).toBe(content);
+  });
+
+  it('reads a line hermes-agent wrote: NaN in a tool result is Python JSON, kept as written', () => {
+    const response = '<tool_response>\n{"tool_call_id": "a", "name": "terminal", "content": {"loss": NaN, "big": 1e+300}}\n</tool_response>';
+    const line = JSON.stringify({ conversations: [{ from: 'human', value: 'go' }, { from: 'gpt', value: '<think>\n</think>\n<tool_call>\n{"name": "terminal", "arguments": {}}\n</tool_call>' }, { from: 'tool', value: response }] });
+    const back = importText(line, 'x.jsonl');
+    expect(back.problems).toEqual([]);
+    expect(back.trajectories[0]!.messages[2]!.content).toBe('{"loss": NaN, "big": 1e+300}');
   });
 });
