@@ -156,6 +156,69 @@ export function parseWith<T>(schema: z.ZodType<T>, data: unknown, prefix = ''): 
   return parsed.data;
 }
 
+/**
+ * How deep a file's JSON may nest, counted in objects and arrays from the top of the document (or
+ * of a JSON text stored inside it). Deeper values are refused by {@link checkNesting}.
+ */
+// JSON.parse reads any depth, but JSON.stringify, structuredClone (IPC, workers) and recursive
+// helpers overflow V8's stack a few thousand levels down: on Node 20's main thread JSON.stringify
+// fails past about 4,100 levels and structuredClone of objects past about 1,900, fewer when the
+// call stack is already deep. Python's json cannot read or write much past 1,000 levels either
+// (RecursionError), so no file a Python agent wrote nests deeper.
+export const MAX_NESTING = 1000;
+
+/** The path segments shown for a value nested too deep: the rest is the same key over and over. */
+const NESTING_PATH_SHOWN = 8;
+
+/**
+ * Throws a `Misfit` "PATH: nested deeper than 1000 levels" when `value` nests deeper than
+ * {@link MAX_NESTING}; `prefix` is the path of `value` inside the file. Iterative, once per value;
+ * given the JSON `text` the value was read from, skipped when the text has too few brackets to nest that deep.
+ */
+export function checkNesting(value: unknown, prefix = '', text?: string): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (text !== undefined && bracketsAtMost(text, MAX_NESTING)) return;
+  // One frame per open container: the frames are the path to where the walk is.
+  const frames: Array<{ container: Record<string, unknown> | unknown[]; keys: string[] | null; i: number }> = [];
+  const open = (container: object): void => {
+    frames.push(Array.isArray(container) ? { container, keys: null, i: 0 } : { container: container as Record<string, unknown>, keys: Object.keys(container), i: 0 });
+  };
+  open(value);
+  while (frames.length > 0) {
+    const top = frames[frames.length - 1]!;
+    const size = top.keys ? top.keys.length : (top.container as unknown[]).length;
+    if (top.i >= size) {
+      frames.pop();
+      continue;
+    }
+    const key = top.keys ? top.keys[top.i]! : top.i;
+    top.i += 1;
+    const child = (top.container as Record<string | number, unknown>)[key];
+    if (typeof child !== 'object' || child === null) continue;
+    if (frames.length >= MAX_NESTING) throw new Misfit(`${nestingPath(prefix, frames)}: nested deeper than ${MAX_NESTING} levels`);
+    open(child);
+  }
+}
+
+/** True when the text holds at most `limit` opening brackets (so no JSON in it nests deeper): a quicker test than the walk. */
+function bracketsAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['[', '{']) {
+    for (let at = text.indexOf(bracket); at >= 0; at = text.indexOf(bracket, at + 1)) if (++count > limit) return false;
+  }
+  return true;
+}
+
+/** "a.b[0].c…" for the path the frames of {@link checkNesting} stand on, its start only. */
+function nestingPath(prefix: string, frames: ReadonlyArray<{ keys: string[] | null; i: number }>): string {
+  let path = prefix;
+  for (const frame of frames.slice(0, NESTING_PATH_SHOWN)) {
+    const key = frame.keys ? frame.keys[frame.i - 1]! : frame.i - 1;
+    path += typeof key === 'number' ? `[${key}]` : path === '' ? key : `.${key}`;
+  }
+  return frames.length > NESTING_PATH_SHOWN ? `${path}…` : path;
+}
+
 /** An OpenAI tool call as files store it (arguments may be a string or already parsed). */
 export const toolCallSchema = z.looseObject({
   id: z.string().nullable().optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { isPyDict, type PyValue } from '../python/value.js';
-import { argumentsText, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type messageSchema } from './import-common.js';
+import { argumentsText, checkNesting, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type messageSchema } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
@@ -46,6 +46,7 @@ const toolCallBlock = z.looseObject({ name: z.string(), arguments: z.unknown() }
 const toolResponseBlock = z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() });
 
 const THINK = /^\s*<think>\n?([\s\S]*?)\n?<\/think>\n?/;
+
 /** One `<tag>...</tag>` block of a turn: where it starts and ends, and the text between the tags. */
 interface TagBlock {
   start: number;
@@ -93,7 +94,7 @@ function withoutBlocks(text: string, blocks: readonly TagBlock[]): string {
  * The tool list of a generated system prompt: the first `<tools>` block that holds a JSON array.
  * hermes-agent's prompt names the tags in prose before the list ("within <tools> </tools> XML tags").
  */
-function systemPromptTools(text: string): Trajectory['tools'] {
+function systemPromptTools(text: string, t: number): Trajectory['tools'] {
   for (const block of tagBlocks(text, 'tools')) {
     if (!block.inner.trimStart().startsWith('[')) continue;
     let list: unknown;
@@ -103,6 +104,7 @@ function systemPromptTools(text: string): Trajectory['tools'] {
       continue;
     }
     if (!Array.isArray(list)) continue;
+    checkNesting(list, `conversations[${t}].tools`, block.inner);
     return toolSchemasOf(list);
   }
   return undefined;
@@ -151,7 +153,9 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
         } catch {
           throw new Misfit(`conversations[${t}]: tool call ${calls.length + 1} is not valid JSON`);
         }
-        const parsed = parseWith(toolCallBlock, call, `conversations[${t}].tool_call[${calls.length}]`);
+        const at = `conversations[${t}].tool_call[${calls.length}]`;
+        checkNesting(call, at, block.inner);
+        const parsed = parseWith(toolCallBlock, call, at);
         calls.push({ id: null, type: 'function', function: { name: parsed.name, arguments: argumentsText(parsed.arguments) } });
       }
       message.content = withoutBlocks(text, blocks).trim();
@@ -182,7 +186,7 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
     }
     // A human or system turn ends the previous turn's calls: responses after it are not theirs.
     pendingCalls = [];
-    if (role === 'system') tools ??= systemPromptTools(turn.value);
+    if (role === 'system') tools ??= systemPromptTools(turn.value, t);
     messages.push({ role, content: turn.value });
   });
   const recorded: Trajectory['recorded'] = {};

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { deflateSync, strToU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { recordedExceptionText } from '../loop/tool-outcome.js';
-import { FormatError, importBytes, importText } from './import.js';
+import { FormatError, importBytes, importText, MAX_NESTING } from './import.js';
 import { raisedToolContent } from './import-common.js';
 import { inspectScoreValue } from './import-inspect.js';
 import { zipEntries, zipEntryBytes } from './import-zip.js';
@@ -206,6 +206,12 @@ describe('.eval zips', () => {
     expect(() => importBytes(broken, 'bad.eval')).toThrow("bad.eval (looked like an Inspect AI .eval zip): samples/2_epoch_1.json: not valid JSON at line 1, column 69: Expected ',' or ']' after array element");
     const misfit = zipOf([{ name: 'samples/3_epoch_1.json', data: strToU8('{"id": 3, "epoch": 1, "messages": [{"content": "no role"}]}'), method: 0 }]);
     expect(() => importBytes(misfit, 'misfit.eval')).toThrow('misfit.eval (looked like an Inspect AI .eval zip): samples/3_epoch_1.json: messages[0].role: Invalid input: expected string, received undefined');
+  });
+
+  it('names the entry whose JSON is nested too deep', () => {
+    const deep = `{"id": 1, "epoch": 1, "messages": [{"role": "user", "content": ${'['.repeat(MAX_NESTING)}${']'.repeat(MAX_NESTING)}}]}`;
+    const zipped = zipOf([{ name: 'samples/1_epoch_1.json', data: strToU8(deep), method: 0 }]);
+    expect(() => importBytes(zipped, 'deep.eval')).toThrow(new FormatError(`deep.eval (looked like an Inspect AI .eval zip): samples/1_epoch_1.json: messages[0].content[0][0][0][0][0]…: nested deeper than ${MAX_NESTING} levels`));
   });
 
   it('names the entry with an unknown compression method or broken data', () => {

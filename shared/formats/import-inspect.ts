@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
+import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
 import { zipEntries, zipEntryBytes } from './import-zip.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -213,6 +213,12 @@ export function importInspectEval(bytes: Uint8Array): Trajectory[] {
     const text = new TextDecoder('utf-8').decode(zipEntryBytes(bytes, entry));
     const parsed = parseJson(text);
     if (!parsed.ok) throw new Misfit(`${name}: ${parsed.error}`);
+    try {
+      checkNesting(parsed.value, '', text);
+    } catch (error) {
+      if (error instanceof Misfit) throw new Misfit(`${name}: ${error.message}`);
+      throw error;
+    }
     return parsed.value;
   };
   const header = readJson('header.json') ?? readJson('_journal/start.json');

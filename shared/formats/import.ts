@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseName, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
+import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
 import { importOpenHands } from './import-openhands.js';
@@ -9,7 +9,7 @@ import { looksLikeZip } from './import-zip.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // Format detection and the entry points; each format's importer lives in its own import-*.ts.
-export { FormatError, jsonErrorOffset, lineColumn, parseJson } from './import-common.js';
+export { FormatError, jsonErrorOffset, lineColumn, MAX_NESTING, parseJson } from './import-common.js';
 
 /** What an import produced: the trajectories of the good parts and one problem per skipped line. */
 export interface ImportResult {
@@ -145,6 +145,7 @@ export function importLine(format: FormatId, text: string, fileName: string, lin
   const parsed = parseJson(text);
   if (!parsed.ok) return { problem: `${fileName}:${lineNumber}: ${parsed.error.replace(/ at line 1, column/, ' at column')}` };
   try {
+    checkNesting(parsed.value, '', text);
     return { trajectories: importer(parsed.value, `${baseName(fileName)}:${lineNumber}`, firstIndex) };
   } catch (error) {
     if (!(error instanceof Misfit)) throw error;
@@ -222,7 +223,7 @@ export function importText(text: string, fileName: string): ImportResult {
     // mini-swe-agent writes `info` first and `trajectory_format` last: a long `info` hides every
     // key that tells, so an unrecognised object is read whole once to look for that last key.
     const whole = start.startsWith('{') ? parseJson(start) : null;
-    if (whole?.ok && isMiniSweAgent(whole.value)) return { format: 'mini-swe-agent', trajectories: fitting(fileName, 'mini-swe-agent', () => importMiniSweAgent(whole.value, baseName(fileName))), problems: [] };
+    if (whole?.ok && isMiniSweAgent(whole.value)) return { format: 'mini-swe-agent', trajectories: fitting(fileName, 'mini-swe-agent', () => importDocument(importMiniSweAgent, whole.value, start, fileName)), problems: [] };
     const what = start === '' ? 'it is empty' : !/^[[{]/.test(start) ? 'it is not JSON or JSONL' : 'it has none of messages, conversations or a list of chat messages';
     throw new FormatError(`${fileName}: not a known trajectory format: ${what}`);
   }
@@ -240,5 +241,11 @@ export function importText(text: string, fileName: string): ImportResult {
   // A mini-swe-agent file whose head did not show what it is still says so in its last key.
   const format: FormatId = detected === 'agent-result' && isMiniSweAgent(parsed.value) ? 'mini-swe-agent' : detected;
   const importer = DOCUMENT_IMPORTERS[format]!;
-  return { format, trajectories: fitting(fileName, format, () => importer(parsed.value, baseName(fileName))), problems: [] };
+  return { format, trajectories: fitting(fileName, format, () => importDocument(importer, parsed.value, text, fileName)), problems: [] };
+}
+
+/** Runs a document importer on a file's parsed `text` once its nesting is known to be within bounds. */
+function importDocument(importer: (data: unknown, id: string) => Trajectory[], data: unknown, text: string, fileName: string): Trajectory[] {
+  checkNesting(data, '', text);
+  return importer(data, baseName(fileName));
 }
