@@ -51,6 +51,17 @@ describe('nesting', () => {
     expect(problems).toEqual([`deep.jsonl:1: messages[0].content[0][0][0][0][0]…: nested deeper than ${MAX_NESTING} levels`]);
   });
 
+  it('stops reading a run file at an event nested too deep', () => {
+    const started = (runId: string, content: string): string =>
+      `{"runId": "${runId}", "seq": 0, "time": 0, "type": "run_started", "format": "trajdbg-run/1", "config": {"maxTurns": 30, "temperature": 1, "maxTokens": null, "maxContextTokens": null, "taskId": "task"}, "source": {}, "tools": [], "validToolNames": [], "messages": [{"role": "user", "content": ${content}}]}`;
+    const { trajectories, problems } = importText(`${started('a', '"ok"')}\n${started('b', deepArray(MAX_NESTING))}\n`, 'run.jsonl');
+    expect(trajectories.map((t) => t.id)).toEqual(['a']);
+    expect(problems).toEqual([`run.jsonl:2: messages[0].content[0][0][0][0][0]…: nested deeper than ${MAX_NESTING} levels`]);
+    expect(() => importText(`${started('b', deepArray(100_000))}\n`, 'run.jsonl')).toThrow(
+      new FormatError(`run.jsonl (looked like a trajdbg run file): no run could be read: run.jsonl:1: messages[0].content[0][0][0][0][0]…: nested deeper than ${MAX_NESTING} levels`),
+    );
+  });
+
   it('checks the JSON that a hermes ShareGPT turn holds as text', () => {
     const gpt = `<think>\n</think>\n<tool_call>\n{"name": "terminal", "arguments": ${deepObject(MAX_NESTING)}}\n</tool_call>`;
     const tools = `You are a function calling AI model.\n<tools>\n[${deepArray(MAX_NESTING)}]\n</tools>`;

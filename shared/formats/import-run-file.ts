@@ -1,6 +1,6 @@
 import { branchChangeSchema, runEventSchema, type RunEvent } from '../run/events.js';
 import { agentResultOf, branchChangeText, describeBranchChange, RunState, toolCallName } from '../run/run-state.js';
-import { Misfit } from './import-common.js';
+import { checkNesting, Misfit } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // The engine's own run files (`trajdbg-run/1`): one JSON event per line, each with its run id.
@@ -61,6 +61,12 @@ export function parseRunFileText(text: string, path: string): ParsedRunFile {
       json = JSON.parse(line);
     } catch (error) {
       return problem(i === lastLine ? 'the last line is incomplete (the run was interrupted while writing it)' : (error as Error).message);
+    }
+    try {
+      checkNesting(json, '', line);
+    } catch (error) {
+      if (!(error instanceof Misfit)) throw error;
+      return problem(error.message);
     }
     const parsed = runEventSchema.safeParse(json);
     if (!parsed.success) {
