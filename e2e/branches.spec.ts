@@ -4,16 +4,16 @@ test('edit a failing tool call’s arguments, re-run the turn, see the branch su
   await app.button('Demo').click();
   await expect(app.status).toHaveText('Finished naturally after 6 turns');
   await app.turn(3).click();
-  const failing = app.trajectory.getByRole('group', { name: 'Tool call read_file' });
+  const failing = app.trajectory.getByRole('article', { name: 'Turn 3' }).getByRole('group', { name: 'Tool call read_file' });
   await expect(failing).toContainText('error');
   await expect(failing).toContainText('draft.md');
   await failing.getByRole('button', { name: 'Edit arguments' }).click();
 
   const dialog = app.page.getByRole('dialog', { name: 'Edit arguments: read_file (turn 3)' });
-  const editor = dialog.locator('.monaco-editor textarea');
-  await expect(dialog.locator('.monaco-editor')).toBeVisible();
+  const editor = dialog.locator('.monaco-editor .view-lines');
+  await expect(editor).toBeVisible();
   const replace = async (text: string) => {
-    await editor.focus();
+    await editor.click();
     await app.page.keyboard.press('ControlOrMeta+A');
     await app.page.keyboard.press('Delete');
     await app.page.keyboard.type(text);
@@ -33,7 +33,7 @@ test('edit a failing tool call’s arguments, re-run the turn, see the branch su
   // The branch is selected: its turn 3 really read the file, and the loop went on to the end.
   await expect(app.status).toHaveText('Finished naturally after 6 turns');
   await app.turn(3).click();
-  const fixed = app.trajectory.getByRole('group', { name: 'Tool call read_file' });
+  const fixed = app.trajectory.getByRole('article', { name: 'Turn 3' }).getByRole('group', { name: 'Tool call read_file' });
   await expect(fixed).toContainText('notes.md');
   await expect(fixed.getByText('ok', { exact: true })).toBeVisible();
 
@@ -45,15 +45,15 @@ test('edit a failing tool call’s arguments, re-run the turn, see the branch su
   const compare = app.page.getByRole('region', { name: 'Compare' });
   await expect(compare).toBeVisible();
   const turn3 = compare.getByRole('article', { name: 'Turn 3' });
-  await expect(turn3.locator('del').filter({ hasText: 'draft.md' }).first()).toBeVisible();
-  await expect(turn3.locator('ins').filter({ hasText: 'notes.md' }).first()).toBeVisible();
+  await expect(turn3.locator('del').filter({ hasText: 'draft' }).first()).toBeVisible();
+  await expect(turn3.locator('ins').filter({ hasText: 'notes' }).first()).toBeVisible();
 });
 
 test('re-sample a turn: the model is called again from that turn’s prompt, as a new branch', async ({ app }) => {
   await app.button('Demo').click();
   await expect(app.status).toHaveText('Finished naturally after 6 turns');
   await app.turn(5).click();
-  await app.trajectory.getByRole('button', { name: 'Re-sample turn' }).first().click();
+  await app.trajectory.getByRole('article', { name: 'Turn 5' }).getByRole('button', { name: 'Re-sample turn' }).click();
   const dialog = app.page.getByRole('dialog', { name: 'Re-sample turn 5' });
   await dialog.getByLabel('Temperature').fill('0.2');
   await dialog.getByRole('button', { name: 'Re-sample turn' }).click();

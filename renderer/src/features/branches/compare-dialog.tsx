@@ -3,7 +3,7 @@ import { useStore } from '../../store/store.js';
 import { ComparePanel } from '../compare/compare-panel.js';
 import { sharedTurns } from './branch-tree.js';
 
-/** Two runs side by side in a full-window dialog, aligned at the last turn they share. */
+/** Two runs side by side in a full-window dialog, starting at the first turn where they differ. */
 export function CompareDialog() {
   const comparing = useStore((s) => s.comparing);
   const left = useStore((s) => (s.comparing ? s.runs[s.comparing.left] : undefined));
@@ -13,7 +13,8 @@ export function CompareDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
   const leftSnapshot = left?.feed.snapshot ?? null;
   const rightSnapshot = right?.feed.snapshot ?? null;
-  const forkTurn = useMemo(() => (leftSnapshot && rightSnapshot ? sharedTurns(leftSnapshot, rightSnapshot) : 0), [leftSnapshot, rightSnapshot, left?.version, right?.version]);
+  // The turns both share are folded away; the view opens on the first turn that differs.
+  const forkTurn = useMemo(() => (leftSnapshot && rightSnapshot ? sharedTurns(leftSnapshot, rightSnapshot) + 1 : 1), [leftSnapshot, rightSnapshot, left?.version, right?.version]);
   useEffect(() => {
     if (comparing && !dialog.current?.open) dialog.current?.showModal();
   }, [comparing]);
