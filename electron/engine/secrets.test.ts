@@ -230,6 +230,23 @@ describe('a planted API key', () => {
     expect((await keyCutByTheErrorLimit()).leaked).toEqual([]);
   });
 
+  // Known bug (electron/engine/api-service.ts and electron/cli/run-command.ts): the base URL goes
+  // into run_started.source and the saved settings as typed, so credentials in its userinfo are
+  // written out, although the model client redacts them from its own messages.
+  it.fails('stays out of the run file and the settings when given as the base URL\'s password', async () => {
+    const key = plantedKey();
+    const root = mkdtempSync(join(tmpdir(), 'trajdbg-secrets-'));
+    mkdirSync(join(root, 'config'));
+    const server = await serve([{ message: { content: 'hi' } }]);
+    const { api, events, ended } = service(root);
+    const { runId } = await api.handlers['run.start']({ settings: settingsFor(server.url.replace('http://', `http://user:${key}@`), ''), startPaused: false });
+    // fetch refuses a URL with credentials, so the model call fails; what was written is the point.
+    expect((await ended(runId)).reason).toBe('model_error');
+    await api.close();
+    expect(JSON.stringify(events)).not.toContain(key);
+    expect(filesHolding(root, key).holding).toEqual([]);
+  });
+
   it('stays out of trajdbg run\'s stderr, --out and --run-file when a 401 echoes it', async () => {
     const key = plantedKey();
     const root = mkdtempSync(join(tmpdir(), 'trajdbg-secrets-'));
