@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChatMessage } from '../../shared/model/chat.js';
+import { urlHasCredentials } from '../../shared/api/contract.js';
 import { createEngine, type RunOutcome } from '../engine/engine.js';
 import { createOpenAIModelClient } from '../engine/model/openai-client.js';
 import { createRunFile } from '../engine/run-file.js';
@@ -99,6 +100,8 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr:
   });
   const baseURL = values['base-url'] ?? env.OPENAI_BASE_URL;
   if (!baseURL) throw new UsageError('--base-url: required (or set OPENAI_BASE_URL)');
+  // Credentials in the URL would be written to the run file with it: the key has its own option.
+  if (urlHasCredentials(baseURL)) throw new UsageError('--base-url: must not hold a user name or password: give the key with --api-key or OPENAI_API_KEY');
   if (!values.model) throw new UsageError('--model: required');
   const messages = initialMessages(values);
   const config = {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runSettingsSchema, type RunSettingsInput } from '../../shared/api/contract.js';
+import { parseApiParams, runSettingsSchema, type RunSettingsInput } from '../../shared/api/contract.js';
 import { EXPORT_FORMATS } from '../../shared/formats/export.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import { main } from '../cli/main.js';
@@ -223,27 +223,32 @@ describe('a planted API key', () => {
     expect(failure).toMatchObject({ status: 401, error: expect.stringMatching(/^HTTP 401 from .*: \{"error": \{"message": "unknown key x+/) });
   });
 
-  // Known bug (electron/engine/model/openai-client.ts, toError): the error body is cut to 300
-  // characters before the key is removed, so a key straddling the cut is no longer recognised and
-  // its first characters stay in the message, the model_failed event and the run file.
-  it.fails('leaves no piece of itself in the error when a 401 echo holds it at the 300th character', async () => {
+  it('leaves no piece of itself in the error when a 401 echo holds it at the 300th character', async () => {
     expect((await keyCutByTheErrorLimit()).leaked).toEqual([]);
   });
 
-  // Known bug (electron/engine/api-service.ts and electron/cli/run-command.ts): the base URL goes
-  // into run_started.source and the saved settings as typed, so credentials in its userinfo are
-  // written out, although the model client redacts them from its own messages.
-  it.fails('stays out of the run file and the settings when given as the base URL\'s password', async () => {
+  it('is refused as the base URL\'s password, by the API and by trajdbg run, and written nowhere', async () => {
     const key = plantedKey();
     const root = mkdtempSync(join(tmpdir(), 'trajdbg-secrets-'));
     mkdirSync(join(root, 'config'));
     const server = await serve([{ message: { content: 'hi' } }]);
-    const { api, events, ended } = service(root);
-    const { runId } = await api.handlers['run.start']({ settings: settingsFor(server.url.replace('http://', `http://user:${key}@`), ''), startPaused: false });
-    // fetch refuses a URL with credentials, so the model call fails; what was written is the point.
-    expect((await ended(runId)).reason).toBe('model_error');
+    const withKey = server.url.replace('http://', `http://user:${key}@`);
+    const { api, events } = service(root);
+    let refused = '';
+    try {
+      parseApiParams('run.start', { settings: { endpoint: { baseURL: withKey, model: 'scripted' }, prompt: { user: 'hi' }, sampling: {}, limits: {}, tools: {} }, startPaused: false });
+    } catch (error) {
+      refused = (error as Error).message;
+    }
+    expect(refused).toMatch(/^run\.start: settings\.endpoint\.baseURL: must not hold a user name or password/);
+    expect(refused).not.toContain(key);
     await api.close();
     expect(JSON.stringify(events)).not.toContain(key);
+    const lines: string[] = [];
+    const code = await main(['run', '--base-url', withKey, '--model', 'scripted', '--user', 'hi', '--run-file', join(root, 'run.jsonl')], (line) => lines.push(line));
+    expect(code).toBe(2);
+    expect(lines.join('\n')).toMatch(/--base-url: must not hold a user name or password/);
+    expect(lines.join('\n')).not.toContain(key);
     expect(filesHolding(root, key).holding).toEqual([]);
   });
 

@@ -24,9 +24,23 @@ export const breakpointsSchema = z.object({
 export type BreakpointSettings = z.infer<typeof breakpointsSchema>;
 
 /** What the New run form holds. The API key is sent once and never returned. */
+/** True when a URL carries a user name or password (which would then be written where URLs are). */
+export function urlHasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 export const runSettingsSchema = z.object({
   endpoint: z.object({
-    baseURL: z.string().url(),
+    // Credentials in the URL would be written to run files and settings with it: the key has its own field.
+    baseURL: z
+      .string()
+      .url()
+      .refine((url) => !urlHasCredentials(url), 'must not hold a user name or password: give the key as the API key'),
     model: z.string().min(1),
     /** Only when the user typed a new key; otherwise the stored key is used. */
     apiKey: z.string().optional(),
@@ -183,6 +197,16 @@ export const apiMethods = {
     result: z.object({ events: z.array(runEventSchema), complete: z.boolean() }),
   },
   'run.list': { params: nothing, result: z.object({ runs: z.array(runSummarySchema) }) },
+  /**
+   * Run files of earlier sessions whose runs never ended (the app or serve mode was killed mid-run),
+   * most recent first, to offer reopening them: every completed turn is in the file.
+   */
+  'run.interrupted': {
+    params: nothing,
+    result: z.object({
+      files: z.array(z.object({ path: z.string(), modifiedAt: z.number(), unfinishedRuns: z.number().int(), completedTurns: z.number().int() })),
+    }),
+  },
   /**
    * A new run that continues a run's trajectory live against a model: its messages up to the end
    * of `turn` (0: the initial messages only) are the history. The new run is a branch of that run.

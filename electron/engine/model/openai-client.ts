@@ -216,7 +216,8 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
     }
     if (err instanceof APIError && typeof err.status === 'number') {
       const raw = state.lastErrorBody ?? err.message;
-      const text = oneLine(raw).slice(0, ERROR_BODY_CHARS) || '(empty body)';
+      // Scrub before cutting: a key cut in half at the limit would no longer be recognised.
+      const text = scrubbed(oneLine(raw)).slice(0, ERROR_BODY_CHARS) || '(empty body)';
       const refused =
         state.refusedRetryAfter !== undefined
           ? ` [not retried: the server asked to wait ${state.refusedRetryAfter} s, more than ${MAX_RETRY_AFTER_SECONDS} s]`
@@ -230,7 +231,7 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
       // An `error` object sent inside the stream.
       const detail = err.error !== undefined ? JSON.stringify(err.error) : err.message;
       return new ModelCallError(
-        scrubbed(`server sent an error mid-stream${progress ? ` ${at}` : ''}: ${oneLine(detail).slice(0, ERROR_BODY_CHARS)}`),
+        scrubbed(`server sent an error mid-stream${progress ? ` ${at}` : ''}: ${scrubbed(oneLine(detail)).slice(0, ERROR_BODY_CHARS)}`),
         { code: 'stream_error' },
       );
     }
@@ -288,7 +289,7 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
     if (completion === null || typeof completion !== 'object' || !Array.isArray((completion as { choices?: unknown }).choices)) {
       const shown = typeof completion === 'string' ? completion : JSON.stringify(completion);
       throw new ModelCallError(
-        scrubbed(`reply from ${shownURL} is not a chat completion: ${oneLine(String(shown)).slice(0, ERROR_BODY_CHARS)}`),
+        scrubbed(`reply from ${shownURL} is not a chat completion: ${scrubbed(oneLine(String(shown))).slice(0, ERROR_BODY_CHARS)}`),
         { code: 'invalid_response' },
       );
     }
