@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, test as base, type Page } from '@playwright/test';
@@ -20,6 +20,8 @@ type ScriptedServer = Awaited<ReturnType<typeof startScriptedServer>>;
 interface Fixtures {
   /** Files the app opens at start, as `trajdbg open FILE#N` does (serve mode). */
   openFiles: Array<{ path: string; index?: number }>;
+  /** Files already in the runs folder when the app starts (run files of an earlier session), by name. */
+  earlierRunFiles: Record<string, string>;
   /** The app, opened the way a user opens it: the served page in Chromium, or the desktop window. */
   app: AppPage;
   /** Starts an OpenAI-compatible scripted model server for this test. */
@@ -33,7 +35,8 @@ export function corpusFile(name: string): string {
 
 export const test = base.extend<Fixtures>({
   openFiles: [[], { option: true }],
-  app: async ({ page, openFiles }, use, testInfo) => {
+  earlierRunFiles: [{}, { option: true }],
+  app: async ({ page, openFiles, earlierRunFiles }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const desktop = desktopAvailability();
       testInfo.skip('why' in desktop, 'why' in desktop ? `desktop app: ${desktop.why}; the same specs ran against the web UI` : '');
@@ -44,10 +47,12 @@ export const test = base.extend<Fixtures>({
       await electronApp.close();
       return;
     }
+    const runsDir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-'));
+    for (const [name, text] of Object.entries(earlierRunFiles)) writeFileSync(join(runsDir, name), text);
     const served = await serveApp({
       version: 'e2e',
       rendererDir: join(root, 'out/renderer'),
-      runsDir: mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-')),
+      runsDir,
       settings: { load: () => null, save: () => {} },
       secrets: memorySecretStore(),
       openFiles,

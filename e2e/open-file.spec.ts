@@ -143,8 +143,12 @@ test('a file dropped on the page is uploaded and opened; a broken one is named w
 test('a large file shows its progress with a Cancel button', async ({ app }) => {
   const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-big-'));
   const path = join(dir, 'big.jsonl');
-  const line = `${JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(20_000) }, { role: 'assistant', content: 'done' }] })}\n`;
-  writeFileSync(path, line.repeat(12_000));
+  // Many tool calls per line: each costs the indexer far more than its bytes, so the load
+  // lasts long enough to cancel on any machine, while the file stays small to write.
+  const calls = Array.from({ length: 100 }, (_, k) => ({ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }));
+  const results = calls.map((c) => ({ role: 'tool', tool_call_id: c.id, content: '{"output": "ok", "exit_code": 0}' }));
+  const line = `${JSON.stringify({ messages: [{ role: 'user', content: 'run them' }, { role: 'assistant', content: '', tool_calls: calls }, ...results, { role: 'assistant', content: 'done' }] })}\n`;
+  writeFileSync(path, line.repeat(6_000));
   await app.button('Open file…').click();
   const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
   await dialog.getByLabel('File path').fill(path);

@@ -16,6 +16,7 @@ import { openToolSources, ToolSourceError } from './tools/open-tools.js';
 import { createFileHandlers, type PickFile } from './file-handlers.js';
 import { TrajectoryLibrary } from './library/trajectory-library.js';
 import { memoryRecentFiles, type RecentFiles } from './recent-files.js';
+import { findInterruptedRuns } from './interrupted-runs.js';
 
 /** What the API service is built from; the desktop app and serve mode differ only here. */
 export interface ApiServiceDeps {
@@ -336,6 +337,9 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       const { events } = find(runId);
       const start = firstAtOrAfter(events, fromSeq);
       return { events: events.slice(start, start + limit), complete: start + limit >= events.length };
+    },
+    async 'run.interrupted'() {
+      return { files: findInterruptedRuns(deps.runsDir, new Set(runs.keys())) };
     },
     async 'run.list'() {
       const summaries: RunSummary[] = [...runs.entries()].map(([runId, run]) => {

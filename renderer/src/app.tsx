@@ -4,6 +4,7 @@ import { EditDialog } from './features/branches/edit-dialog.js';
 import { CollectionPanel } from './features/files/collection-panel.js';
 import { DropZone } from './features/files/drop-zone.js';
 import { ExportDialog } from './features/files/export-dialog.js';
+import { InterruptedRuns } from './features/files/interrupted-runs.js';
 import { LoadProgress } from './features/files/load-progress.js';
 import { OpenFileDialog } from './features/files/open-file-dialog.js';
 import { MetricsPanel } from './features/metrics/metrics-panel.js';
@@ -19,6 +20,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      <InterruptedRuns />
       <LoadProgress />
       <CollectionPanel />
       <main className="workspace">

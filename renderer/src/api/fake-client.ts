@@ -110,6 +110,7 @@ export class FakeClient implements EngineClient {
         return {};
       case 'file.list':
       case 'file.recent':
+      case 'run.interrupted':
         return { files: [] };
       case 'file.rows':
         return { rows: [] };
