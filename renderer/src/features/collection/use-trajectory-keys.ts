@@ -1,15 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { neighbourIndex } from './collection-order.js';
-
-const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'file']);
-
-/** Keys go to the control being typed in, not to the table. */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target.closest('.monaco-editor')) return true;
-  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
-  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
-}
+import { isTyping } from '../../ui/typing.js';
 
 const STEP: Record<string, 1 | -1> = { h: -1, H: -1, l: 1, L: 1 };
 

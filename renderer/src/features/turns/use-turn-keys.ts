@@ -1,16 +1,7 @@
 import { useEffect, type RefObject } from 'react';
 import { useStore } from '../../store/store.js';
 import { neighbourTurn } from './turn-filter.js';
-
-const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'file']);
-
-/** Keys go to the control being typed in, not to the turn list. */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target.closest('.monaco-editor')) return true;
-  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
-  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
-}
+import { isTyping } from '../../ui/typing.js';
 
 const CHORD_MS = 800;
 
