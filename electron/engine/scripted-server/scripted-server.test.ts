@@ -146,6 +146,24 @@ describe('startScriptedServer', () => {
     expect(invalid).toMatch(/^data: \{"id".*\n\ndata: \{not json\n\n$/s);
   });
 
+  it('stalls a JSON body halfway, leaving the response open', async () => {
+    const server = await serve([{ message: { content: 'abcdefghijkl' }, stall_after_chunks: 0 }]);
+    const response = await post(server, REQUEST);
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    const half = new TextDecoder().decode(first.value);
+    expect(half).toMatch(/^\{"id":"chatcmpl-scripted-1"/);
+    expect(() => JSON.parse(half)).toThrow();
+    // Nothing more comes: the next read only ends when the server goes away, as an error.
+    const next = reader.read().then(
+      (r) => (r.done ? 'ended' : 'more data'),
+      () => 'closed',
+    );
+    await server.close();
+    expect(await next).toBe('closed');
+  });
+
   it('closes even with a request left hanging', async () => {
     const server = await startScriptedServer({ script: [{ message: { content: 'x' }, hang: true }] });
     const pending = post(server, REQUEST).catch((e: unknown) => e);

@@ -37,7 +37,10 @@ export interface ReplyOptions {
   cut_after_chunks?: number;
   /** Send a `data: {not json` line after N SSE chunks (non-streaming: an invalid JSON body). */
   invalid_chunk_after?: number;
-  /** Send N SSE chunks, then keep the connection open without sending anything more. */
+  /**
+   * Send N SSE chunks, then keep the connection open without sending anything more
+   * (non-streaming: half of the JSON body, then nothing).
+   */
   stall_after_chunks?: number;
   /** Send N SSE chunks, then end the response cleanly (no finish_reason, no `[DONE]`). */
   end_after_chunks?: number;
@@ -281,6 +284,11 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
       let text = JSON.stringify(completion);
       if (reply.invalid_chunk_after !== undefined) text = '{not json';
       res.writeHead(200, { 'content-type': 'application/json' });
+      if (reply.stall_after_chunks !== undefined) {
+        res.flushHeaders();
+        await write(res, Buffer.from(text.slice(0, Math.floor(text.length / 2))));
+        return;
+      }
       if (reply.cut_after_chunks !== undefined) {
         res.flushHeaders();
         await write(res, Buffer.from(text.slice(0, Math.floor(text.length / 2))));
