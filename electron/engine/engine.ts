@@ -4,8 +4,8 @@ import { normalizeToolArgs } from '../../shared/loop/normalize-args.js';
 import { describeException, exceptionOutcome, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../shared/loop/tool-outcome.js';
 import { PromptViewIndex } from '../../shared/loop/truncate.js';
 import { pyJsonDumps } from '../../shared/python/json.js';
-import type { PyValue } from '../../shared/python/value.js';
-import type { EndReason, LoopConfig, PausePoint, RunEvent, RunEventBody } from '../../shared/run/events.js';
+import { isPyDict, type PyValue } from '../../shared/python/value.js';
+import type { ApprovalDecision, EndReason, LoopConfig, PausePoint, PendingApproval, RunEvent, RunEventBody, ToolCallApproval } from '../../shared/run/events.js';
 import { agentResultOf, RunState, type AgentResult } from '../../shared/run/run-state.js';
 import type { ChatRequest, ModelClient, ModelResponse } from './model/model-client.js';
 import type { ToolCallContext } from './tools/tool-provider.js';
@@ -66,6 +66,28 @@ export interface ToolCallKey {
   arguments: string;
 }
 
+/**
+ * Which tool calls wait for the user before they run: calls of `tool` whose normalized arguments
+ * hold a string `argument` (the command shown, and replaced by an edit).
+ */
+export interface CommandApproval {
+  tool: string;
+  argument: string;
+}
+
+/** The user's decision on the command that waits; `command` is the edited command (edit only). */
+export interface CommandDecision {
+  decision: ApprovalDecision;
+  command?: string;
+}
+
+/**
+ * The error a rejected command is recorded with, as if the tool had raised it: the call's result
+ * is `{"error": "Tool execution failed: PermissionError: the user rejected the command"}`, its
+ * status `exception`, and it counts as an exec error and a `tool_errors` entry.
+ */
+export const REJECTED_COMMAND_ERROR = 'PermissionError: the user rejected the command';
+
 /** What to run: the initial messages and the reference loop's settings. */
 export interface RunRequest {
   messages: ChatMessage[];
@@ -86,6 +108,12 @@ export interface RunRequest {
    * (a branch that reuses its parent's results for identical calls).
    */
   recordedToolResult?: (call: ToolCallKey) => RecordedToolResult | null;
+  /**
+   * Ask before each command of a tool (the terminal's): the run pauses at `approval` until
+   * {@link RunHandle.approve}. Left out (the CLI, the demo, the conformance cases), every call
+   * runs at once, exactly as the reference loop runs it.
+   */
+  approval?: CommandApproval;
 }
 
 /** How a run ended and its `AgentResult`. */
@@ -111,6 +139,11 @@ export interface RunHandle {
   /** End the run now, aborting a model call or tool in flight. */
   stop(): void;
   setBreakpoints(breakpoints: Breakpoints): void;
+  /**
+   * Decides on the command the run waits for (paused at `approval`); throws when none waits or
+   * an edit has no command. Resume and step never decide. Absent on runs that never ask (a recording).
+   */
+  approve?(decision: CommandDecision): void;
 }
 
 /** The reference's defaults (`HermesAgentLoop.__init__`). */
@@ -160,6 +193,8 @@ class LoopRun implements RunHandle {
   private pauseRequested: boolean;
   private stepping = false;
   private resumeGate: (() => void) | null = null;
+  /** Set while a command waits for the user; resolves with the decision, or null on stop. */
+  private approvalGate: ((decision: CommandDecision | null) => void) | null = null;
 
   constructor(
     readonly runId: string,
@@ -198,6 +233,13 @@ class LoopRun implements RunHandle {
   stop(): void {
     this.abort.abort(new StopRequested());
     this.openGate();
+    this.decide(null);
+  }
+
+  approve(decision: CommandDecision): void {
+    if (!this.approvalGate) throw new Error(`run ${this.runId} is not waiting for approval of a command`);
+    if (decision.decision === 'edit' && !decision.command?.trim()) throw new Error('command: an edit needs the command to run instead');
+    this.decide(decision);
   }
 
   setBreakpoints(breakpoints: Breakpoints): void {
@@ -353,14 +395,27 @@ class LoopRun implements RunHandle {
     if (typeof raw !== 'string') throw new TypeError(`turn ${turn}: the arguments of tool call ${index} are not a string`);
     const id = call.id ?? null;
     const known = this.deps.tools.validNames.has(name);
-    const started = this.now();
+    let started = this.now();
     if (!known) {
       this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known, normalizedArguments: null, schemaValid: null });
       const outcome = unknownToolOutcome(turn, name, raw, this.deps.tools.validNames);
       this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
       return outcome;
     }
-    const { args, schemaValid } = normalizeToolArgs(name, raw);
+    const normalized = normalizeToolArgs(name, raw);
+    const { schemaValid } = normalized;
+    let args = normalized.args;
+    const recorded = this.request.recordedToolResult?.({ turn, index, name, arguments: raw }) ?? null;
+    // A reused result runs nothing, so there is nothing to ask about.
+    const command = recorded ? null : this.commandToApprove(name, args);
+    let approval: ToolCallApproval | undefined;
+    if (command !== null) {
+      const decision = await this.awaitApproval(turn, { index, tool: name, command });
+      // The time spent deciding is the user's, not the tool's.
+      started = this.now();
+      approval = { decision: decision.decision, command: decision.decision === 'edit' ? decision.command! : command };
+      if (decision.decision === 'edit') args = new Map(args as Map<string, PyValue>).set(this.request.approval!.argument, approval.command);
+    }
     this.emit({
       type: 'tool_started',
       turn,
@@ -371,11 +426,16 @@ class LoopRun implements RunHandle {
       known,
       normalizedArguments: pyJsonDumps(args, { ensureAscii: false }),
       schemaValid,
+      ...(approval ? { approval } : {}),
     });
-    const recorded = this.request.recordedToolResult?.({ turn, index, name, arguments: raw }) ?? null;
     if (recorded) {
       this.emit({ type: 'tool_finished', turn, index, status: recorded.status, result: recorded.result, toolError: recorded.toolError, durationMs: 0 });
       return { status: recorded.status, result: recorded.result, toolError: recorded.toolError };
+    }
+    if (approval?.decision === 'reject') {
+      const outcome = exceptionOutcome(turn, name, raw, REJECTED_COMMAND_ERROR);
+      this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
+      return outcome;
     }
     let outcome: ToolOutcome;
     try {
@@ -389,6 +449,37 @@ class LoopRun implements RunHandle {
     }
     this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: this.now() - started });
     return outcome;
+  }
+
+  /**
+   * The command a call must wait on, or null when it runs at once: approval is off, it is another
+   * tool, or its arguments hold no string command (the tool then refuses it without running anything).
+   */
+  private commandToApprove(name: string, args: PyValue): string | null {
+    const rule = this.request.approval;
+    if (!rule || name !== rule.tool || !isPyDict(args)) return null;
+    const command = args.get(rule.argument);
+    return typeof command === 'string' ? command : null;
+  }
+
+  /**
+   * Pauses at `approval` until the user decides on the command. A requested pause is served by
+   * this one; resume and step leave it waiting (they only say how to go on after it).
+   */
+  private async awaitApproval(turn: number, pending: PendingApproval): Promise<CommandDecision> {
+    this.throwIfStopped();
+    this.pauseRequested = false;
+    this.emit({ type: 'paused', turn, at: 'approval', approval: pending });
+    const decision = await new Promise<CommandDecision | null>((resolve) => (this.approvalGate = resolve));
+    this.throwIfStopped();
+    this.emit({ type: 'resumed', turn });
+    return decision!;
+  }
+
+  private decide(decision: CommandDecision | null): void {
+    const gate = this.approvalGate;
+    this.approvalGate = null;
+    gate?.(decision);
   }
 
   private shouldPause(at: PausePoint): boolean {

@@ -100,9 +100,27 @@ export const endReasonSchema = z.enum([
 ]);
 export type EndReason = z.infer<typeof endReasonSchema>;
 
-/** Where a paused run waits. */
-export const pausePointSchema = z.enum(['before_model', 'before_tools', 'tool_error']);
+/**
+ * Where a paused run waits. `approval`: before a tool call whose command needs the user's
+ * decision (the terminal tool when the run asks before each command); only a decision ends it.
+ */
+export const pausePointSchema = z.enum(['before_model', 'before_tools', 'tool_error', 'approval']);
 export type PausePoint = z.infer<typeof pausePointSchema>;
+
+/** What the user decides about a command that waits: run it, run an edited one, or refuse it. */
+export const approvalDecisionSchema = z.enum(['approve', 'edit', 'reject']);
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+
+/** A tool call waiting for approval: its position in the turn's reply, its tool and its command. */
+export const pendingApprovalSchema = z.object({ index: z.number().int().nonnegative(), tool: z.string(), command: z.string() });
+export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
+
+/**
+ * How the user decided on a tool call that waited: `command` is what ran (the edited command for
+ * `edit`), or the model's command that was refused (`reject`).
+ */
+export const toolCallApprovalSchema = z.object({ decision: approvalDecisionSchema, command: z.string() });
+export type ToolCallApproval = z.infer<typeof toolCallApprovalSchema>;
 
 const toolCallStatus = z.enum(['ok', 'error_result', 'exception', 'unknown_tool']);
 const toolError = z.object({ turn: z.number().int(), tool_name: z.string(), arguments: z.string(), error: z.string(), tool_result: z.string() });
@@ -174,6 +192,11 @@ export const runEventSchema = z.discriminatedUnion('type', [
     known: z.boolean(),
     normalizedArguments: z.string().nullable(),
     schemaValid: z.boolean().nullable(),
+    /**
+     * Present when the call waited for the user (see {@link toolCallApprovalSchema}). `arguments`
+     * stay as the model sent them; `normalizedArguments` hold the command that ran.
+     */
+    approval: toolCallApprovalSchema.optional(),
   }),
   z.object({
     ...base,
@@ -188,7 +211,8 @@ export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('turn_finished'), turn }),
   /** Messages the loop itself does not append (an opened trajectory's user turns between model calls). */
   z.object({ ...base, type: z.literal('messages_appended'), messages: z.array(chatMessage) }),
-  z.object({ ...base, type: z.literal('paused'), turn, at: pausePointSchema }),
+  /** `approval` says what waits when `at` is `approval`. */
+  z.object({ ...base, type: z.literal('paused'), turn, at: pausePointSchema, approval: pendingApprovalSchema.optional() }),
   z.object({ ...base, type: z.literal('resumed'), turn }),
   z.object({
     ...base,

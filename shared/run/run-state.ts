@@ -3,7 +3,7 @@ import { extractReasoning } from '../loop/reasoning.js';
 import { jsonTruthy } from '../loop/json-semantics.js';
 import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
 import type { PromptView } from '../loop/truncate.js';
-import type { BranchChange, EndReason, LoopConfig, PausePoint, RunEvent } from './events.js';
+import type { BranchChange, EndReason, LoopConfig, PausePoint, PendingApproval, RunEvent, ToolCallApproval } from './events.js';
 
 /** The reference's `AgentResult`, with its snake_case field names (`dataclasses.asdict`). */
 export interface AgentResult {
@@ -32,6 +32,8 @@ export interface ToolCallRecord {
   result: string | null;
   toolError: ToolError | null;
   durationMs: number | null;
+  /** How the user decided, for a call that waited for approval; absent otherwise. */
+  approval?: ToolCallApproval;
 }
 
 /** Everything recorded about one turn (one model call and the tools it asked for). */
@@ -65,7 +67,8 @@ export interface RunSnapshot {
   reasoningPerTurn: unknown[];
   toolErrors: ToolError[];
   counters: { attempted: number; schemaValid: number; executedOk: number; execError: number };
-  pausedAt: { turn: number; at: PausePoint } | null;
+  /** Where the run waits; `approval` is the command that waits for a decision (at `approval`). */
+  pausedAt: { turn: number; at: PausePoint; approval?: PendingApproval } | null;
   end: { reason: EndReason; turnsUsed: number; error?: string } | null;
   lastSeq: number;
 }
@@ -182,6 +185,7 @@ export class RunState {
           result: null,
           toolError: null,
           durationMs: null,
+          ...(event.approval ? { approval: { ...event.approval } } : {}),
         };
         if (event.known) {
           s.counters.attempted += 1;
@@ -211,7 +215,7 @@ export class RunState {
         for (const message of event.messages) s.messages.push({ ...message } as ChatMessage);
         return;
       case 'paused':
-        s.pausedAt = { turn: event.turn, at: event.at };
+        s.pausedAt = { turn: event.turn, at: event.at, ...(event.approval ? { approval: { ...event.approval } } : {}) };
         return;
       case 'resumed':
         s.pausedAt = null;

@@ -22,6 +22,12 @@ export interface BuiltinToolsOptions {
   outputCapBytes?: number;
 }
 
+/**
+ * The terminal's calls, as a run that asks before each command waits on them (the engine's
+ * `RunRequest.approval`): the `command` argument is what the user approves, edits or rejects.
+ */
+export const TERMINAL_APPROVAL = { tool: 'terminal', argument: 'command' } as const;
+
 /** Files larger than this are refused by read_file rather than loaded. */
 const MAX_READ_BYTES = 256 * 1024 * 1024;
 
