@@ -12,6 +12,7 @@ import { createOpenAIModelClient } from './model/openai-client.js';
 import { planReplay } from './replay.js';
 import { appendToRunFile, createRunFile, type RunFileWriter } from './run-file.js';
 import { withoutApiKey, type SecretStore, type SettingsStore } from './settings.js';
+import { TERMINAL_APPROVAL } from './tools/builtin-tools.js';
 import { openToolSources, ToolSourceError } from './tools/open-tools.js';
 import { createFileHandlers, type PickFile } from './file-handlers.js';
 import { TrajectoryLibrary } from './library/trajectory-library.js';
@@ -209,6 +210,11 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     };
   }
 
+  /** Whether the settings' terminal asks before each command (the demo and the CLI never ask). */
+  function approvalOf(settings: RunSettings): Pick<RunRequest, 'approval'> {
+    return settings.tools.builtin.includes('terminal') && settings.tools.approveTerminal ? { approval: TERMINAL_APPROVAL } : {};
+  }
+
   /** The loop settings of the New run form. */
   function loopConfigOf(settings: RunSettings): Partial<LoopConfig> {
     return { maxTurns: settings.limits.maxTurns, temperature: settings.sampling.temperature, maxTokens: settings.sampling.maxTokens, maxContextTokens: settings.limits.maxContextTokens };
@@ -224,6 +230,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       source: parentRunId ? { ...resources.source, parentRunId, ...(options.forkTurn !== undefined ? { forkTurn: options.forkTurn } : {}) } : resources.source,
       breakpoints: settings.breakpoints,
       startPaused: options.startPaused ?? false,
+      ...approvalOf(settings),
     };
     const meta: RunMeta = { title: options.title, parentRunId, origin: resources.origin, ...(options.parent ? { rootTitle: options.parent.rootTitle, appendTo: options.parent.runFile.path } : {}) };
     return launch({ model: resources.model, tools: resources.tools }, request, meta, resources.close);
@@ -246,7 +253,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       // The same task (its id reaches the tools), with the branch's own settings if it has them.
       config: { ...(own ? loopConfigOf(own) : parentConfig), ...plan.config, taskId },
       source: { ...resources.source, parentRunId: runId, forkTurn: plan.forkTurn, change },
-      ...(own ? { breakpoints: own.breakpoints } : {}),
+      ...(own ? { breakpoints: own.breakpoints, ...approvalOf(own) } : {}),
       startPaused,
       prefix: plan.prefix,
       resume: plan.resume,
@@ -327,6 +334,12 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     async 'run.control'({ runId, action }) {
       const { handle } = find(runId);
       handle[action]();
+      return {};
+    },
+    async 'run.approve'({ runId, decision, command }) {
+      const { handle, title } = find(runId);
+      if (!handle.approve) throw new Error(`run "${title}" (${runId}) never waits for approval: it plays a recording`);
+      handle.approve({ decision, ...(command !== undefined ? { command } : {}) });
       return {};
     },
     async 'run.breakpoints'({ runId, breakpoints }) {

@@ -125,7 +125,8 @@ describe('a planted API key', () => {
     );
     const { api, events, ended, warnings } = service(root);
     const replies: unknown[] = [];
-    const settings = settingsFor(server.url, key, { tools: { builtin: ['terminal', 'read_file', 'write_file'], workspace } });
+    // No one is there to approve the terminal command: it runs at once.
+    const settings = settingsFor(server.url, key, { tools: { builtin: ['terminal', 'read_file', 'write_file'], workspace, approveTerminal: false } });
     const { runId } = await api.handlers['run.start']({ settings, startPaused: false });
     const end = await ended(runId);
     expect(end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 3 });

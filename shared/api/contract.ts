@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { branchChangeSchema, runEventSchema, type RunEvent } from '../run/events.js';
+import { approvalDecisionSchema, branchChangeSchema, runEventSchema, type RunEvent } from '../run/events.js';
 
 export { branchChangeSchema, type BranchChange } from '../run/events.js';
 
@@ -59,6 +59,8 @@ export const runSettingsSchema = z.object({
     /** Built-in tools (off unless listed) and the folder they are confined to. */
     builtin: z.array(z.enum(['terminal', 'read_file', 'write_file'])).default([]),
     workspace: z.string().nullable().default(null),
+    /** Each terminal command waits for the user's approval before it runs (when terminal is on). */
+    approveTerminal: z.boolean().default(true),
   }),
   breakpoints: breakpointsSchema.default({ beforeModel: false, beforeTools: false, onToolError: false }),
 });
@@ -188,6 +190,20 @@ export const apiMethods = {
   /** Pause, resume (run), step one turn, or stop a run. */
   'run.control': { params: runRef.extend({ action: z.enum(['pause', 'resume', 'step', 'stop']) }), result: nothing },
   'run.breakpoints': { params: runRef.extend({ breakpoints: breakpointsSchema }), result: nothing },
+  /**
+   * Decide on the terminal command a run waits for (paused at `approval`): run it as is, run
+   * `command` instead (`edit`, which needs it), or refuse it (`reject`: the call's result is a
+   * tool error). Rejects when the run waits for no command.
+   */
+  'run.approve': {
+    params: runRef
+      .extend({ decision: approvalDecisionSchema, command: z.string().optional() })
+      .superRefine((params, context) => {
+        if (params.decision === 'edit' && !params.command?.trim()) context.addIssue({ code: 'custom', path: ['command'], message: 'an edit needs the command to run instead' });
+        if (params.decision !== 'edit' && params.command !== undefined) context.addIssue({ code: 'custom', path: ['command'], message: `only an edit takes a command, not ${params.decision}` });
+      }),
+    result: nothing,
+  },
   /**
    * The run's recorded events from a sequence number on, at most `limit` of them (to catch up
    * after connecting, a page at a time); `complete` says whether these reach the last one so far.
