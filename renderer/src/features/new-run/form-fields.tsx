@@ -32,7 +32,7 @@ export function TextField({
   hint,
   type = 'text',
   ...rest
-}: FieldGroupProps & { field: Exclude<FormField, 'stream' | 'builtin' | 'schemas' | 'startPaused'>; label: string; hint?: ReactNode; type?: string; props?: Record<string, unknown> }) {
+}: FieldGroupProps & { field: Exclude<FormField, 'stream' | 'builtin' | 'schemas' | 'startPaused' | 'approveTerminal'>; label: string; hint?: ReactNode; type?: string; props?: Record<string, unknown> }) {
   const { form, errors, update } = rest;
   return (
     <div className="field">

@@ -14,7 +14,7 @@ describe('New run form values', () => {
         sampling: { temperature: 1, maxTokens: null },
         limits: { maxTurns: 30, maxContextTokens: 4000 },
         prompt: { system: '', user: 'hi' },
-        tools: { schemas: [], endpointURL: null, mcpCommands: [], builtin: [], workspace: null },
+        tools: { schemas: [], endpointURL: null, mcpCommands: [], builtin: [], workspace: null, approveTerminal: true },
         breakpoints,
       },
     });

@@ -24,6 +24,8 @@ export interface NewRunForm {
   mcpCommands: string;
   builtin: BuiltinTool[];
   workspace: string;
+  /** Each terminal command waits for the user's approval (only matters with terminal on). */
+  approveTerminal: boolean;
   schemas: ToolSchema[];
   startPaused: boolean;
 }
@@ -50,6 +52,7 @@ export function formFromSettings(settings: RunSettings | null): NewRunForm {
     mcpCommands: (settings?.tools.mcpCommands ?? []).join('\n'),
     builtin: [...(settings?.tools.builtin ?? [])],
     workspace: settings?.tools.workspace ?? '',
+    approveTerminal: settings?.tools.approveTerminal ?? true,
     schemas: (settings?.tools.schemas ?? []) as ToolSchema[],
     startPaused: false,
   };
@@ -134,6 +137,7 @@ export function settingsFromForm(form: NewRunForm, breakpoints: BreakpointSettin
       mcpCommands: form.mcpCommands.split('\n').map((line) => line.trim()).filter(Boolean),
       builtin: form.builtin,
       workspace: form.workspace.trim() || null,
+      approveTerminal: form.approveTerminal,
     },
     breakpoints,
   };

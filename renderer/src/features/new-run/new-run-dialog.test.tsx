@@ -12,7 +12,7 @@ const LAST: RunSettings = {
   sampling: { temperature: 0.7, maxTokens: null },
   limits: { maxTurns: 30, maxContextTokens: 8000 },
   prompt: { system: 'Be careful.', user: 'List the files.' },
-  tools: { schemas: [], endpointURL: null, mcpCommands: [], builtin: [], workspace: null },
+  tools: { schemas: [], endpointURL: null, mcpCommands: [], builtin: [], workspace: null, approveTerminal: true },
   breakpoints: { beforeModel: false, beforeTools: false, onToolError: false },
 };
 
@@ -89,7 +89,7 @@ describe('New run', () => {
           sampling: { temperature: 0.2, maxTokens: 512 },
           limits: { maxTurns: 30, maxContextTokens: 8000 },
           prompt: { system: 'Be careful.', user: 'List the files.' },
-          tools: { schemas, endpointURL: 'http://127.0.0.1:9000/tool', mcpCommands: ['npx server-a', 'node b.js'], builtin: ['read_file'], workspace: '/tmp/ws' },
+          tools: { schemas, endpointURL: 'http://127.0.0.1:9000/tool', mcpCommands: ['npx server-a', 'node b.js'], builtin: ['read_file'], workspace: '/tmp/ws', approveTerminal: true },
           breakpoints: { beforeModel: false, beforeTools: false, onToolError: false },
         },
         startPaused: false,
@@ -97,6 +97,31 @@ describe('New run', () => {
     ]);
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(useStore.getState().selectedRunId).toBe('run-1');
+  });
+
+  it('asks before each terminal command by default; the box applies once terminal is on', async () => {
+    const client = withLastSettings();
+    const { user, field } = await openDialog(client);
+    const ask = screen.getByRole('checkbox', { name: 'Ask before each terminal command' }) as HTMLInputElement;
+    expect(ask.checked).toBe(true);
+    expect(ask.disabled).toBe(true);
+    await user.click(screen.getByRole('checkbox', { name: 'terminal' }));
+    expect(ask.disabled).toBe(false);
+    await user.type(field('Workspace folder'), '/tmp/ws');
+    await user.click(screen.getByRole('button', { name: 'Start run' }));
+    expect(client.callsOf('run.start')[0]!.settings.tools).toMatchObject({ builtin: ['terminal'], workspace: '/tmp/ws', approveTerminal: true });
+  });
+
+  it('runs terminal commands without asking when the box is cleared, and remembers it', async () => {
+    const client = withLastSettings();
+    client.replies['settings.load'] = () => ({ settings: { ...LAST, tools: { ...LAST.tools, builtin: ['terminal'], workspace: '/tmp/ws', approveTerminal: false } }, hasApiKey: false });
+    const { user } = await openDialog(client);
+    const ask = screen.getByRole('checkbox', { name: 'Ask before each terminal command' }) as HTMLInputElement;
+    expect(ask.checked).toBe(false);
+    await user.click(ask);
+    await user.click(ask);
+    await user.click(screen.getByRole('button', { name: 'Start run' }));
+    expect(client.callsOf('run.start')[0]!.settings.tools).toMatchObject({ builtin: ['terminal'], approveTerminal: false });
   });
 
   it('leaves the key out when the field is empty (the stored key is reused)', async () => {

@@ -23,6 +23,19 @@ export function ToolFields(props: FieldGroupProps) {
             {tool}
           </label>
         ))}
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={form.approveTerminal}
+            disabled={!form.builtin.includes('terminal')}
+            aria-describedby="approveTerminal-hint"
+            onChange={(e) => update('approveTerminal', e.target.checked)}
+          />
+          Ask before each terminal command
+        </label>
+        <p id="approveTerminal-hint" className="hint">
+          The run waits on each command until you approve, edit or reject it.
+        </p>
       </fieldset>
       <TextField {...props} field="workspace" label="Workspace folder" props={{ placeholder: '/path/to/sandbox' }} hint="The built-in tools cannot reach outside it." />
     </fieldset>
