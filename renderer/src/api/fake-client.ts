@@ -104,6 +104,7 @@ export class FakeClient implements EngineClient {
       case 'file.view':
         return { runId: `run-${this.nextRun++}` };
       case 'run.control':
+      case 'run.approve':
       case 'run.breakpoints':
       case 'file.cancel':
       case 'file.close':

@@ -1,4 +1,5 @@
 import type { ApiResult, BranchChange, BreakpointSettings, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ApprovalDecision } from '../../../shared/run/events.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
 
@@ -34,6 +35,11 @@ export interface EngineSlice {
    */
   branchRun(runId: string, change: BranchChange, options?: { settings?: RunSettingsInput; reuseToolResults?: boolean }): Promise<string | null>;
   control(action: RunAction): Promise<void>;
+  /**
+   * Decides on the command `runId` waits for: run it, run `command` instead (`edit`), or refuse
+   * it. A failure is shown as the top bar's error.
+   */
+  decideCommand(runId: string, decision: ApprovalDecision, command?: string): Promise<void>;
   setBreakpoint(name: keyof BreakpointSettings, on: boolean): Promise<void>;
   reportError(message: string | null): void;
 }
@@ -160,6 +166,11 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
       const runId = get().selectedRunId;
       if (!runId) return;
       await attempt(`Could not ${action} the run`, () => requireClient().call('run.control', { runId, action }));
+    },
+
+    async decideCommand(runId, decision, command) {
+      const verb = decision === 'edit' ? 'run the edited command' : `${decision} the command`;
+      await attempt(`Could not ${verb}`, () => requireClient().call('run.approve', { runId, decision, ...(decision === 'edit' ? { command } : {}) }));
     },
 
     async setBreakpoint(name, on) {

@@ -8,15 +8,17 @@ export function RunControls() {
   const snapshot = snapshotOf(useSelectedRunView());
   const live = connected && snapshot !== null && snapshot.end === null;
   const paused = live && snapshot.pausedAt !== null;
+  // Run and Step never decide on a command that waits: they say how to go on once it is decided.
+  const deciding = paused && snapshot.pausedAt?.at === 'approval';
   return (
     <div className="button-group" role="group" aria-label="Run controls">
-      <button type="button" disabled={!paused} onClick={() => void control('resume')} title="Continue until a breakpoint or the end">
+      <button type="button" disabled={!paused} onClick={() => void control('resume')} title={deciding ? 'Once the command is decided, continue until a breakpoint or the end' : 'Continue until a breakpoint or the end'}>
         Run
       </button>
       <button type="button" disabled={!live || paused} onClick={() => void control('pause')} title="Pause at the next step">
         Pause
       </button>
-      <button type="button" disabled={!paused} onClick={() => void control('step')} title="Run one turn and pause before the next model call">
+      <button type="button" disabled={!paused} onClick={() => void control('step')} title={deciding ? 'Once the command is decided, pause before the next model call' : 'Run one turn and pause before the next model call'}>
         Step
       </button>
       <button type="button" disabled={!live} onClick={() => void control('stop')} className="danger">

@@ -27,6 +27,10 @@ describe('describeRunState', () => {
     expect(describeRunState('open', true, snapshotOf(new RunBuilder('r', prompt).startTurn().pause('before_tools').events))).toBe('Paused before tools on turn 1');
     expect(describeRunState('open', true, snapshotOf(new RunBuilder('r', prompt).startTurn().pause('tool_error').events))).toBe('Paused on tool error in turn 1');
     expect(describeRunState('open', true, snapshotOf(new RunBuilder('r', prompt).startTurn().pause('before_tools').resume().events))).toBe('Running turn 1');
+    const waiting = new RunBuilder('r', prompt).turn({ reply: { content: '' } }).startTurn().events;
+    const last = waiting.at(-1)!;
+    waiting.push({ type: 'paused', turn: 2, at: 'approval', approval: { index: 0, tool: 'terminal', command: 'ls' }, runId: 'r', seq: last.seq + 1, time: last.time + 1 });
+    expect(describeRunState('open', true, snapshotOf(waiting))).toBe('Waiting for approval of a terminal command on turn 2');
   });
 
   it('says how each run ended', () => {

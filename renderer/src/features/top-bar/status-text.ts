@@ -33,7 +33,8 @@ export function describeRunState(connection: ConnectionState, runSelected: boole
   if (!s) return 'Loading run';
   if (s.end) return describeEnd(s, s.end);
   if (s.pausedAt) {
-    const { turn, at } = s.pausedAt;
+    const { turn, at, approval } = s.pausedAt;
+    if (at === 'approval') return `Waiting for approval of a ${approval?.tool ?? 'tool'} command on turn ${turn}`;
     if (at === 'before_model') return `Paused before model call on turn ${turn}`;
     if (at === 'before_tools') return `Paused before tools on turn ${turn}`;
     return `Paused on tool error in turn ${turn}`;

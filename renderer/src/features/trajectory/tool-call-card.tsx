@@ -12,6 +12,13 @@ const STATUS_TEXT: Record<ToolCallRecord['status'], string> = {
   unknown_tool: 'error',
 };
 
+/** What the user decided on a call that waited for approval, as its badge says it. */
+const DECISION_TEXT: Record<NonNullable<ToolCallRecord['approval']>['decision'], string> = {
+  approve: 'approved by user',
+  edit: 'command edited by user',
+  reject: 'rejected by user',
+};
+
 /** Whether a tool call failed: an error result, an exception or an unknown tool. */
 export function isFailedCall(call: ToolCallRecord): boolean {
   return call.status !== 'ok' && call.status !== 'running';
@@ -30,6 +37,7 @@ export function ToolCallCard({ call, turn, runId, editable = false }: { call: To
         <code className="tool-name">{call.name}</code>
         <span className={`badge tone-${failed ? 'bad' : call.status === 'running' ? 'info' : 'ok'}`}>{STATUS_TEXT[call.status]}</span>
         {call.status === 'unknown_tool' && <span className="badge tone-bad">unknown tool</span>}
+        {call.approval && <span className={`badge tone-${call.approval.decision === 'approve' ? 'info' : 'warn'}`}>{DECISION_TEXT[call.approval.decision]}</span>}
         {call.schemaValid === true && <span className="badge tone-ok">schema valid</span>}
         {call.schemaValid === false && <span className="badge tone-warn">coerced</span>}
         {call.durationMs !== null && <span className="muted">{call.durationMs.toLocaleString('en-US')} ms</span>}

@@ -4,6 +4,7 @@ import type { LiveReply } from '../../store/run-feed.js';
 import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
+import { CommandApprovalCard } from './command-approval-card.js';
 import { LiveReplyCard } from './live-reply-card.js';
 import { MessageCard } from './message-card.js';
 import { ReasoningBlock } from './reasoning-block.js';
@@ -39,6 +40,9 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
   const openEdit = useStore((s) => s.openEdit);
   // A turn whose reply and tools are recorded can be forked, in a running run too.
   const editable = turn.finished && turn.reply !== null;
+  // The tool call this turn waits on, not started until the user decides.
+  const paused = snapshot.end === null ? snapshot.pausedAt : null;
+  const waiting = paused?.at === 'approval' && paused.turn === turn.turn ? (paused.approval ?? null) : null;
   return (
     <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
       <header className="turn-card-head">
@@ -82,6 +86,7 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
       {turn.toolCalls.map((call) => (
         <ToolCallCard key={call.index} call={call} turn={turn.turn} runId={snapshot.runId} editable={editable} />
       ))}
+      {waiting && <CommandApprovalCard key={`approval-${waiting.index}`} runId={snapshot.runId} turn={turn.turn} pending={waiting} />}
       <FollowingMessages snapshot={snapshot} turn={turn} />
     </article>
   );
