@@ -23,7 +23,8 @@ Runs the agent loop against an OpenAI-compatible server and writes its AgentResu
   --tools FILE            OpenAI tool schemas (JSON array); the valid tool names are theirs
   --tool-endpoint URL     executes the --tools tools: POST {tool_name, arguments, task_id}
   --mcp CMD               an MCP server command line (repeatable); its tools are offered
-  --builtin-tools LIST    comma-separated: terminal,read_file,write_file (off unless listed)
+  --builtin-tools LIST    comma-separated: terminal,read_file,write_file (off unless listed);
+                          terminal commands run without asking (there is no one to approve them here)
   --workspace DIR         folder the built-in tools are confined to (default: current folder)
   --max-turns N           (30)   --temperature T (1.0)   --max-tokens N   --max-context-tokens N
   --task-id ID            task id passed to tools (default: a random UUID)
