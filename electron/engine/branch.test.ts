@@ -232,3 +232,18 @@ describe('a run started from a prefix', () => {
     expect((await start({ prefix: plan.prefix, config: caseConfig(c) })).result.turns_used).toBe(3);
   });
 });
+
+describe('reusing recorded tool results', () => {
+  it('reuses an identical call the parent ran as asked, never one the user edited or rejected', async () => {
+    const c = cases.find((x) => x.expected.result.messages.filter((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0).length >= 2)!;
+    const parent = await runCase(c);
+    const first = parent.events.find((e) => e.type === 'tool_started' && e.known) as Extract<RunEvent, { type: 'tool_started' }>;
+    const key = { turn: first.turn, index: first.index, name: first.name, arguments: first.arguments };
+    const plan = (events: RunEvent[]) => planBranch({ runId: 'p', events }, { kind: 'resample', turn: first.turn }, { reuseToolResults: true });
+    expect(plan(parent.events).recordedToolResult!(key)).not.toBeNull();
+    for (const decision of ['edit', 'reject'] as const) {
+      const decided = parent.events.map((e) => (e === first ? { ...first, approval: { decision, command: 'something else' } } : e)) as RunEvent[];
+      expect(plan(decided).recordedToolResult!(key), decision).toBeNull();
+    }
+  });
+});

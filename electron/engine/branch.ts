@@ -209,7 +209,8 @@ function turnOpening(record: ParentRecord, turn: number): RunEventBody[] {
 
 /**
  * The parent's result for a call identical to its own (same turn, position, name and raw
- * arguments) that it ran as a known tool; anything else runs.
+ * arguments) that it ran as a known tool as the model asked; anything else runs. A call the user
+ * edited or rejected at an approval did not run what the model asked, so its result is not reused.
  */
 function reuseFrom(record: ParentRecord): (call: ToolCallKey) => RecordedToolResult | null {
   return ({ turn, index, name, arguments: raw }) => {
@@ -218,6 +219,7 @@ function reuseFrom(record: ParentRecord): (call: ToolCallKey) => RecordedToolRes
     const finished = recorded?.toolFinished.get(index);
     if (!started || !finished || !started.known || finished.status === 'unknown_tool') return null;
     if (started.name !== name || started.arguments !== raw) return null;
+    if (started.approval && started.approval.decision !== 'approve') return null;
     return { status: finished.status, result: finished.result, toolError: finished.toolError };
   };
 }
