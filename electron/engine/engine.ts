@@ -8,6 +8,7 @@ import { isPyDict, type PyValue } from '../../shared/python/value.js';
 import type { ApprovalDecision, EndReason, LoopConfig, PausePoint, PendingApproval, RunEvent, RunEventBody, ToolCallApproval } from '../../shared/run/events.js';
 import { agentResultOf, RunState, type AgentResult } from '../../shared/run/run-state.js';
 import type { ChatRequest, ModelClient, ModelResponse } from './model/model-client.js';
+import { PauseControl } from './pause-control.js';
 import type { ToolCallContext } from './tools/tool-provider.js';
 
 /** The tools a run offers: their schemas, the names that count as valid, and how to call them. */
@@ -189,10 +190,7 @@ class LoopRun implements RunHandle {
   private readonly index: PromptViewIndex;
   private readonly abort = new AbortController();
   private seq = 0;
-  private breakpoints: Breakpoints;
-  private pauseRequested: boolean;
-  private stepping = false;
-  private resumeGate: (() => void) | null = null;
+  private readonly controls: PauseControl;
   /** Set while a command waits for the user; resolves with the decision, or null on stop. */
   private approvalGate: ((decision: CommandDecision | null) => void) | null = null;
 
@@ -204,8 +202,7 @@ class LoopRun implements RunHandle {
     private readonly now: () => number,
   ) {
     this.index = new PromptViewIndex(config.maxContextTokens);
-    this.breakpoints = { ...request.breakpoints };
-    this.pauseRequested = request.startPaused ?? false;
+    this.controls = new PauseControl(request.breakpoints, request.startPaused ?? false);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -215,24 +212,20 @@ class LoopRun implements RunHandle {
   }
 
   pause(): void {
-    this.pauseRequested = true;
+    this.controls.pause();
   }
 
   resume(): void {
-    this.pauseRequested = false;
-    this.stepping = false;
-    this.openGate();
+    this.controls.resume();
   }
 
   step(): void {
-    this.pauseRequested = false;
-    this.stepping = true;
-    this.openGate();
+    this.controls.step();
   }
 
   stop(): void {
     this.abort.abort(new StopRequested());
-    this.openGate();
+    this.controls.release();
     this.decide(null);
   }
 
@@ -243,7 +236,7 @@ class LoopRun implements RunHandle {
   }
 
   setBreakpoints(breakpoints: Breakpoints): void {
-    this.breakpoints = { ...breakpoints };
+    this.controls.setBreakpoints(breakpoints);
   }
 
   async execute(): Promise<void> {
@@ -358,7 +351,7 @@ class LoopRun implements RunHandle {
     for (const [index, call] of toolCalls.entries()) {
       const outcome = await this.runToolCall(turn, index, call);
       this.syncIndex();
-      if (outcome.status !== 'ok' && this.breakpoints.onToolError) await this.checkpoint(turn, 'tool_error');
+      if (outcome.status !== 'ok' && this.controls.onToolError) await this.checkpoint(turn, 'tool_error');
     }
     this.emit({ type: 'turn_finished', turn });
     return null;
@@ -468,7 +461,7 @@ class LoopRun implements RunHandle {
    */
   private async awaitApproval(turn: number, pending: PendingApproval): Promise<CommandDecision> {
     this.throwIfStopped();
-    this.pauseRequested = false;
+    this.controls.servePauseRequest();
     this.emit({ type: 'paused', turn, at: 'approval', approval: pending });
     const decision = await new Promise<CommandDecision | null>((resolve) => (this.approvalGate = resolve));
     this.throwIfStopped();
@@ -482,28 +475,13 @@ class LoopRun implements RunHandle {
     gate?.(decision);
   }
 
-  private shouldPause(at: PausePoint): boolean {
-    if (this.pauseRequested) return true;
-    if (at === 'before_model') return this.stepping || (this.breakpoints.beforeModel ?? false);
-    if (at === 'before_tools') return this.breakpoints.beforeTools ?? false;
-    return this.breakpoints.onToolError ?? false;
-  }
-
-  private async checkpoint(turn: number, at: PausePoint): Promise<void> {
-    this.throwIfStopped();
-    if (!this.shouldPause(at)) return;
-    this.pauseRequested = false;
-    this.stepping = false;
-    this.emit({ type: 'paused', turn, at });
-    await new Promise<void>((resolve) => (this.resumeGate = resolve));
-    this.throwIfStopped();
-    this.emit({ type: 'resumed', turn });
-  }
-
-  private openGate(): void {
-    const gate = this.resumeGate;
-    this.resumeGate = null;
-    gate?.();
+  private checkpoint(turn: number, at: PausePoint): Promise<void> {
+    return this.controls.checkpoint(
+      turn,
+      at,
+      (body) => this.emit(body),
+      () => this.throwIfStopped(),
+    );
   }
 
   private throwIfStopped(): void {

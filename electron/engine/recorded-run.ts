@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EndReason, PausePoint, RunEvent, RunEventBody } from '../../shared/run/events.js';
 import { agentResultOf, RunState } from '../../shared/run/run-state.js';
 import type { Breakpoints, RunHandle, RunListener, RunOutcome } from './engine.js';
+import { PauseControl } from './pause-control.js';
 
 /** Options of {@link playRecordedRun}. */
 export interface RecordedRunOptions {
@@ -33,11 +34,8 @@ class RecordedRun implements RunHandle {
   private readonly listeners = new Set<RunListener>();
   private readonly now: () => number;
   private seq = 0;
-  private breakpoints: Breakpoints;
-  private pauseRequested: boolean;
-  private stepping = false;
+  private readonly controls: PauseControl;
   private stopped = false;
-  private resumeGate: (() => void) | null = null;
 
   constructor(
     readonly runId: string,
@@ -45,8 +43,7 @@ class RecordedRun implements RunHandle {
     options: RecordedRunOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.breakpoints = { ...options.breakpoints };
-    this.pauseRequested = options.startPaused ?? false;
+    this.controls = new PauseControl(options.breakpoints, options.startPaused ?? false);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -56,28 +53,24 @@ class RecordedRun implements RunHandle {
   }
 
   pause(): void {
-    this.pauseRequested = true;
+    this.controls.pause();
   }
 
   resume(): void {
-    this.pauseRequested = false;
-    this.stepping = false;
-    this.openGate();
+    this.controls.resume();
   }
 
   step(): void {
-    this.pauseRequested = false;
-    this.stepping = true;
-    this.openGate();
+    this.controls.step();
   }
 
   stop(): void {
     this.stopped = true;
-    this.openGate();
+    this.controls.release();
   }
 
   setBreakpoints(breakpoints: Breakpoints): void {
-    this.breakpoints = { ...breakpoints };
+    this.controls.setBreakpoints(breakpoints);
   }
 
   async play(): Promise<void> {
@@ -102,7 +95,7 @@ class RecordedRun implements RunHandle {
           await this.checkpoint(turn, 'before_tools');
         }
         this.emit(body);
-        if (body.type === 'tool_finished' && body.status !== 'ok' && this.breakpoints.onToolError) await this.checkpoint(turn, 'tool_error');
+        if (body.type === 'tool_finished' && body.status !== 'ok' && this.controls.onToolError) await this.checkpoint(turn, 'tool_error');
       }
     } catch (error) {
       if (!(error instanceof Stopped)) throw error;
@@ -112,28 +105,15 @@ class RecordedRun implements RunHandle {
     this.resolveDone({ reason: end.reason, result: agentResultOf(this.state.current) });
   }
 
-  private shouldPause(at: PausePoint): boolean {
-    if (this.pauseRequested) return true;
-    if (at === 'before_model') return this.stepping || (this.breakpoints.beforeModel ?? false);
-    if (at === 'before_tools') return this.breakpoints.beforeTools ?? false;
-    return this.breakpoints.onToolError ?? false;
-  }
-
-  private async checkpoint(turn: number, at: PausePoint): Promise<void> {
-    if (this.stopped) throw new Stopped();
-    if (!this.shouldPause(at)) return;
-    this.pauseRequested = false;
-    this.stepping = false;
-    this.emit({ type: 'paused', turn, at });
-    await new Promise<void>((resolve) => (this.resumeGate = resolve));
-    if (this.stopped) throw new Stopped();
-    this.emit({ type: 'resumed', turn });
-  }
-
-  private openGate(): void {
-    const gate = this.resumeGate;
-    this.resumeGate = null;
-    gate?.();
+  private checkpoint(turn: number, at: PausePoint): Promise<void> {
+    return this.controls.checkpoint(
+      turn,
+      at,
+      (body) => this.emit(body),
+      () => {
+        if (this.stopped) throw new Stopped();
+      },
+    );
   }
 
   private emit(body: RunEventBody): void {
