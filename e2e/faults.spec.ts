@@ -82,10 +82,9 @@ test('a tool that hangs is stopped at its timeout, and the tool call says so', a
   await expect(app.trajectory.getByText('The command timed out.')).toBeVisible();
 });
 
-// Gap: the retry policy the app follows (describeRetryPolicy) is shown nowhere in the UI; the
-// New run form would be the place, next to the endpoint it applies to.
-test.fail('the New run form states the retry policy', async ({ app }) => {
+test('the New run form states the retry policy the engine follows, next to the endpoint', async ({ app }) => {
   await app.button('New run').click();
   const dialog = app.page.getByRole('dialog', { name: 'New run' });
-  await expect(dialog.getByText(describeRetryPolicy({}))).toBeVisible({ timeout: 2_000 });
+  await dialog.getByText('When a model call fails').click();
+  await expect(dialog.getByText(describeRetryPolicy({}))).toBeVisible();
 });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { ChatMessage } from '../../shared/model/chat.js';
 import { urlHasCredentials } from '../../shared/api/contract.js';
 import { createEngine, type RunOutcome } from '../engine/engine.js';
-import { createOpenAIModelClient } from '../engine/model/openai-client.js';
+import { createOpenAIModelClient, describeRetryPolicy } from '../engine/model/openai-client.js';
 import { createRunFile } from '../engine/run-file.js';
 import { openToolSources, ToolSourceError } from '../engine/tools/open-tools.js';
 import { readMessagesFile, readToolsFile } from './input-files.js';
@@ -31,7 +31,9 @@ Runs the agent loop against an OpenAI-compatible server and writes its AgentResu
   --extra-body JSON       extra request fields passed through, e.g. '{"top_k": 20}'
   --no-stream             use non-streaming requests
   --out FILE              write the AgentResult as JSON
-  --run-file FILE         write the full run record (JSONL of events, appended as they happen)`;
+  --run-file FILE         write the full run record (JSONL of events, appended as they happen)
+
+Model calls: ${describeRetryPolicy({})}`;
 
 const BUILTIN = ['terminal', 'read_file', 'write_file'] as const;
 type BuiltinName = (typeof BUILTIN)[number];

@@ -8,7 +8,7 @@ import { planBranch } from './branch.js';
 import { openDemoResources } from './demo/demo-run.js';
 import { DEMO_CONFIG, DEMO_MESSAGES } from './demo/demo-script.js';
 import { createEngine, type Breakpoints, type EngineDeps, type RunHandle, type RunRequest } from './engine.js';
-import { createOpenAIModelClient } from './model/openai-client.js';
+import { createOpenAIModelClient, describeRetryPolicy } from './model/openai-client.js';
 import { planReplay } from './replay.js';
 import { appendToRunFile, createRunFile, type RunFileWriter } from './run-file.js';
 import { withoutApiKey, type SecretStore, type SettingsStore } from './settings.js';
@@ -281,7 +281,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   const handlers: ApiHandlers = {
     ...files.handlers,
     async 'app.info'() {
-      return { mode: deps.mode, version: deps.version, keyStorage: deps.secrets.kind };
+      return { mode: deps.mode, version: deps.version, keyStorage: deps.secrets.kind, retryPolicy: describeRetryPolicy({}) };
     },
     async 'settings.load'() {
       return { settings: deps.settings.load(), hasApiKey: deps.secrets.getApiKey() !== null };

@@ -140,6 +140,8 @@ export const apiMethods = {
     params: nothing,
     result: z.object({
       mode: z.enum(['desktop', 'serve']),
+      /** How a failed model call is retried and timed out, in words (shown with the endpoint). */
+      retryPolicy: z.string().default(''),
       version: z.string(),
       keyStorage: z.enum(['os-keychain', 'memory']),
     }),

@@ -32,6 +32,15 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 /** `JSON.parse`, with a failure described as "not valid JSON at line L, column C: what". */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  // Parsing builds every nested array first: millions of levels would exhaust memory before
+  // checkNesting could refuse them, so such a text is refused from its characters.
+  if (!bracketsAtMost(text, PARSE_DEPTH_LIMIT)) {
+    const deep = offsetDeeperThan(text, PARSE_DEPTH_LIMIT);
+    if (deep !== null) {
+      const { line, column } = lineColumn(text, deep);
+      return { ok: false, error: `at line ${line}, column ${column}: nested deeper than ${MAX_NESTING} levels` };
+    }
+  }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -198,6 +207,26 @@ export function checkNesting(value: unknown, prefix = '', text?: string): void {
     if (frames.length >= MAX_NESTING) throw new Misfit(`${nestingPath(prefix, frames)}: nested deeper than ${MAX_NESTING} levels`);
     open(child);
   }
+}
+
+/** Depth past which a text is refused before it is parsed (see {@link parseJson}). */
+const PARSE_DEPTH_LIMIT = 100_000;
+
+/** The offset of the first bracket that opens level `limit` + 1 of a JSON-like text (strings skipped), or null. */
+function offsetDeeperThan(text: string, limit: number): number | null {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip a string literal, escapes included.
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if (c === 93 || c === 125) {
+      depth--;
+    }
+  }
+  return null;
 }
 
 /** True when the text holds at most `limit` opening brackets (so no JSON in it nests deeper): a quicker test than the walk. */

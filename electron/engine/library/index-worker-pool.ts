@@ -50,6 +50,9 @@ interface PooledWorker {
  * `keepIdle` threads stay for `idleMs` after their last request. Idle threads do not keep the
  * process alive.
  */
+/** Heap limit of an index worker: a 512 MiB document (the largest opened whole) parses within it. */
+export const INDEX_WORKER_HEAP_MB = 4096;
+
 export class IndexWorkerPool {
   private readonly idle: PooledWorker[] = [];
   private readonly workers = new Set<PooledWorker>();
@@ -94,7 +97,8 @@ export class IndexWorkerPool {
   }
 
   private start(): PooledWorker {
-    const worker = new Worker(this.options.workerUrl ?? new URL('./index-worker.js', import.meta.url));
+    // A bounded heap: a hostile file ends that index with an out-of-memory error, not the app.
+    const worker = new Worker(this.options.workerUrl ?? new URL('./index-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: INDEX_WORKER_HEAP_MB } });
     const pooled: PooledWorker = { worker, job: null, idleTimer: null };
     this.workers.add(pooled);
     worker.on('message', (reply: WorkerReply) => {

@@ -58,13 +58,42 @@ function describeReadError(path: string, error: unknown): FormatError {
   return new FormatError(`${path}: cannot read it (${why})`);
 }
 
-/** The first bytes of a file as text, for format detection. */
+/** Bytes read at a time while looking for the first non-blank byte. */
+const SKIP_CHUNK = 1 << 20;
+
+function isBlank(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/**
+ * The first bytes of a file as text, for format detection: from its first non-blank byte, so a
+ * JSONL file that starts with many empty lines is still recognised by its first record.
+ */
 async function readHead(path: string): Promise<{ head: string; bytes: Uint8Array }> {
   const handle = await open(path, 'r');
   try {
+    const first = Buffer.alloc(DETECT_BYTES);
+    const { bytesRead } = await handle.read(first, 0, DETECT_BYTES, 0);
+    let start = first.subarray(0, bytesRead).findIndex((b) => !isBlank(b));
+    if (start < 0 && bytesRead === DETECT_BYTES) {
+      const chunk = Buffer.alloc(SKIP_CHUNK);
+      for (let at = bytesRead; ; at += SKIP_CHUNK) {
+        const { bytesRead: n } = await handle.read(chunk, 0, SKIP_CHUNK, at);
+        if (n === 0) break;
+        const found = chunk.subarray(0, n).findIndex((b) => !isBlank(b));
+        if (found >= 0) {
+          start = at + found;
+          break;
+        }
+      }
+    }
+    if (start <= 0) {
+      const bytes = first.subarray(0, bytesRead);
+      return { head: bytes.toString('utf8'), bytes };
+    }
     const buffer = Buffer.alloc(DETECT_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, DETECT_BYTES, 0);
-    const bytes = buffer.subarray(0, bytesRead);
+    const { bytesRead: read } = await handle.read(buffer, 0, DETECT_BYTES, start);
+    const bytes = buffer.subarray(0, read);
     return { head: bytes.toString('utf8'), bytes };
   } finally {
     await handle.close();

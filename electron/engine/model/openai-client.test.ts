@@ -467,7 +467,7 @@ describe('describeRetryPolicy', () => {
   it('describes the SDK rule for the default and for a custom retry count', () => {
     const text = describeRetryPolicy({});
     expect(text).toMatch(/^Up to 2 retries \(3 attempts in all\) on HTTP 408, 409, 429 and any status >= 500/);
-    expect(text).toContain('600000 ms');
+    expect(text).toContain('240000 ms');
     expect(text).toContain('Retry-After');
     expect(text).toContain('0.5 s, 1 s');
     expect(describeRetryPolicy({ maxRetries: 5, timeoutMs: 30_000 })).toContain('0.5 s, 1 s, 2 s, 4 s, 8 s');

@@ -22,8 +22,8 @@ export interface OpenAIClientOptions {
   /** Extra request body keys (e.g. `top_p`, `chat_template_kwargs`), spread last. */
   extraBody?: Record<string, unknown>;
   /**
-   * Per attempt: how long to wait for the response headers (the SDK's `timeout`, default 10
-   * minutes) and, once they arrived, the longest silence allowed while reading the body.
+   * Per attempt: how long to wait for the response headers (the SDK's `timeout`) and, once they
+   * arrived, the longest silence allowed while reading the body. Default {@link DEFAULT_TIMEOUT_MS}.
    */
   timeoutMs?: number;
   /** Default 2 (the SDK's). */
@@ -65,7 +65,12 @@ export class ModelCallError extends Error {
   }
 }
 
-const SDK_DEFAULT_TIMEOUT_MS = 600_000;
+/**
+ * The default per-attempt timeout: under the 300 s after which Node's fetch itself gives up on
+ * headers or a silent body, so that a stalled server is reported as the timeout it is (and as
+ * the policy says), not as a cut stream.
+ */
+export const DEFAULT_TIMEOUT_MS = 240_000;
 const SDK_DEFAULT_MAX_RETRIES = 2;
 /** A Retry-After longer than this fails the call instead of sleeping (the SDK has no cap). */
 export const MAX_RETRY_AFTER_SECONDS = 60;
@@ -74,8 +79,8 @@ const ERROR_BODY_CHARS = 300;
 /** Describes, truthfully for openai@6.49, when and how a failed call is retried. */
 export function describeRetryPolicy(options: Pick<OpenAIClientOptions, 'maxRetries' | 'timeoutMs'> = {}): string {
   const retries = options.maxRetries ?? SDK_DEFAULT_MAX_RETRIES;
-  const timeout = options.timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS;
-  const wait = `each attempt waits up to ${timeout} ms for the response headers`;
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const wait = `each attempt waits up to ${timeout} ms for the response headers, and a reply that falls silent for as long fails`;
   if (retries <= 0) {
     return `No retries (maxRetries 0): the first failure ends the model call; ${wait}.`;
   }
@@ -143,7 +148,7 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
   const shownURL = redactURL(parsedURL);
   const stream = options.stream ?? true;
   const includeUsage = options.includeUsage ?? true;
-  const timeoutMs = options.timeoutMs;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const baseFetch = options.fetch ?? globalThis.fetch;
 
   const scrubbed = (message: string) => scrub(message, options.apiKey);
@@ -206,7 +211,7 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
     }
     if (err instanceof APIConnectionTimeoutError) {
       return new ModelCallError(
-        scrubbed(`no response from ${shownURL} within ${timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS} ms${tries}`),
+        scrubbed(`no response from ${shownURL} within ${timeoutMs} ms${tries}`),
         { code: 'timeout' },
       );
     }

@@ -1,9 +1,11 @@
+import { useStore } from '../../store/store.js';
 import { TextField, type FieldGroupProps } from './form-fields.js';
 
 /** The model endpoint: base URL, model, API key and streaming. */
 export function EndpointFields(props: FieldGroupProps & { keyStorage: 'os-keychain' | 'memory' | null; hasApiKey: boolean }) {
   const { form, update, keyStorage, hasApiKey } = props;
   const placeholder = keyStorage === 'os-keychain' ? 'stored in the OS keychain' : 'kept in memory for this session';
+  const retryPolicy = useStore((s) => s.appInfo?.retryPolicy ?? '');
   return (
     <fieldset>
       <legend>Model endpoint</legend>
@@ -21,6 +23,12 @@ export function EndpointFields(props: FieldGroupProps & { keyStorage: 'os-keycha
         <input type="checkbox" checked={form.stream} onChange={(e) => update('stream', e.target.checked)} />
         Stream replies
       </label>
+      {retryPolicy && (
+        <details className="hint">
+          <summary>When a model call fails</summary>
+          <p>{retryPolicy}</p>
+        </details>
+      )}
     </fieldset>
   );
 }

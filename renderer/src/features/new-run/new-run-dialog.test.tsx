@@ -19,7 +19,7 @@ const LAST: RunSettings = {
 function withLastSettings(keyStorage: 'memory' | 'os-keychain' = 'memory', hasApiKey = false): FakeClient {
   const client = new FakeClient();
   client.replies['settings.load'] = () => ({ settings: LAST, hasApiKey });
-  client.replies['app.info'] = () => ({ mode: 'desktop', version: 't', keyStorage });
+  client.replies['app.info'] = () => ({ mode: 'desktop', version: 't', keyStorage, retryPolicy: 'Up to 2 retries on HTTP 429.' });
   return client;
 }
 
@@ -42,6 +42,9 @@ describe('New run', () => {
     expect(field('API key').type).toBe('password');
     expect(field('API key').placeholder).toBe('stored in the OS keychain');
     expect(screen.getByText('A key is stored: leave empty to reuse it.')).toBeTruthy();
+    // The retry policy the engine follows is said next to the endpoint.
+    expect(screen.getByText('When a model call fails')).toBeTruthy();
+    expect(screen.getByText('Up to 2 retries on HTTP 429.')).toBeTruthy();
   });
 
   it('says a key is kept in memory in serve mode', async () => {
