@@ -60,3 +60,42 @@ test('re-sample a turn: the model is called again from that turn’s prompt, as 
   await expect(app.status).toHaveText(/^Finished naturally after 6 turns$/);
   await expect(app.page.getByRole('region', { name: 'Branches' }).getByRole('listitem')).toHaveCount(2);
 });
+
+test('edit a tool result and continue: the branch carries the edited result and goes on from the next turn', async ({ app }) => {
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  await app.turn(3).click();
+  const failing = app.trajectory.getByRole('article', { name: 'Turn 3' }).getByRole('group', { name: 'Tool call read_file' });
+  await failing.getByRole('button', { name: 'Edit result of read_file' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'Edit result: read_file (turn 3)' });
+  const editor = dialog.locator('.monaco-editor .view-lines');
+  await expect(editor).toBeVisible();
+  await editor.click();
+  await app.page.keyboard.press('ControlOrMeta+A');
+  await app.page.keyboard.press('Delete');
+  await app.page.keyboard.type('draft.md: an older draft of the note');
+  await dialog.getByRole('button', { name: 'Edit and continue' }).click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  await app.turn(3).click();
+  const edited = app.trajectory.getByRole('article', { name: 'Turn 3' }).getByRole('group', { name: 'Tool call read_file' });
+  await expect(edited).toContainText('draft.md: an older draft of the note');
+  await expect(edited.getByText('ok', { exact: true })).toBeVisible();
+  await expect(app.page.getByRole('region', { name: 'Branches' }).getByRole('listitem').nth(1)).toContainText(/turn 3/);
+});
+
+test('edit the prompt and continue: the loop runs again from turn 1 as a new branch', async ({ app }) => {
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  // The prompt is the first message of the trajectory, just above turn 1.
+  await app.turn(1).click();
+  await app.trajectory.getByRole('button', { name: 'Edit prompt (user)' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'Edit prompt' });
+  await dialog.getByLabel('User prompt').fill('Write the project note, then check it.');
+  await dialog.getByRole('button', { name: 'Edit and continue' }).click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  await app.turn(1).click();
+  await expect(app.trajectory.getByText('Write the project note, then check it.')).toBeVisible();
+  const branches = app.page.getByRole('region', { name: 'Branches' });
+  await expect(branches.getByRole('listitem')).toHaveCount(2);
+  await expect(branches.getByRole('listitem').nth(1)).toContainText(/prompt/);
+});
