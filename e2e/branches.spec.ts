@@ -56,7 +56,13 @@ test('re-sample a turn: the model is called again from that turn’s prompt, as 
   await app.trajectory.getByRole('article', { name: 'Turn 5' }).getByRole('button', { name: 'Re-sample turn' }).click();
   const dialog = app.page.getByRole('dialog', { name: 'Re-sample turn 5' });
   await dialog.getByLabel('Temperature').fill('0.2');
+  await dialog.getByRole('checkbox', { name: /Pause at the fork/ }).check();
   await dialog.getByRole('button', { name: 'Re-sample turn' }).click();
+  // The branch waits at the fork: step one turn, then run to the end, as with any run.
+  await expect(app.status).toHaveText('Paused before model call on turn 5');
+  await app.button('Step').click();
+  await expect(app.status).toHaveText('Paused before model call on turn 6');
+  await app.button('Run').click();
   await expect(app.status).toHaveText(/^Finished naturally after 6 turns$/);
   await expect(app.page.getByRole('region', { name: 'Branches' }).getByRole('listitem')).toHaveCount(2);
 });

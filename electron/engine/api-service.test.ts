@@ -80,7 +80,7 @@ describe('the API service', () => {
 
   it('names the tool source that failed to open', async () => {
     const { api } = service();
-    const bad = settingsFor('http://127.0.0.1:1/v1', { tools: { schemas: [], endpointURL: null, mcpCommands: ['no-such-mcp-server-xyz'], builtin: [], workspace: null } });
+    const bad = settingsFor('http://127.0.0.1:1/v1', { tools: { schemas: [], endpointURL: null, mcpCommands: ['no-such-mcp-server-xyz'], builtin: [], workspace: null, approveTerminal: true } });
     await expect(api.handlers['run.start']({ settings: bad, startPaused: false })).rejects.toThrow(/^MCP server: .*no-such-mcp-server-xyz/);
     await api.close();
   });

@@ -238,7 +238,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
 
   /** A branch of a run: the change applied at its fork, the loop re-executed from there (see `run.branch`). */
   async function startBranch(parent: ManagedRun, params: ApiRequest<'run.branch'>): Promise<string> {
-    const { runId, change, settings, reuseToolResults, startPaused } = params;
+    const { runId, change, settings, reuseToolResults, startPaused, breakpoints } = params;
     const plan = planBranch({ runId, events: parent.events }, change, { reuseToolResults });
     const parentState = parent.handle.state.current;
     let resources: RunResources;
@@ -254,6 +254,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       config: { ...(own ? loopConfigOf(own) : parentConfig), ...plan.config, taskId },
       source: { ...resources.source, parentRunId: runId, forkTurn: plan.forkTurn, change },
       ...(own ? { breakpoints: own.breakpoints, ...approvalOf(own) } : {}),
+      ...(breakpoints ? { breakpoints } : {}),
       startPaused,
       prefix: plan.prefix,
       resume: plan.resume,

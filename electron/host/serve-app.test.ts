@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WIRE_PATH } from '../../shared/api/wire.js';
 import { memorySecretStore } from '../engine/settings.js';
+import { describeRetryPolicy } from '../engine/model/openai-client.js';
 import { TOKEN_COOKIE } from './host-security.js';
 import { serveApp } from './serve-app.js';
 import { fileSettingsStore } from '../engine/settings-file.js';
@@ -33,7 +34,7 @@ describe('serveApp: the real API service behind the host', () => {
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
 
       ws.send(JSON.stringify({ id: 1, method: 'app.info', params: {} }));
-      expect(await until(() => messages.find((m) => m.id === 1))).toEqual({ id: 1, result: { mode: 'serve', version: '1.2.3', keyStorage: 'memory' } });
+      expect(await until(() => messages.find((m) => m.id === 1))).toEqual({ id: 1, result: { mode: 'serve', version: '1.2.3', keyStorage: 'memory', retryPolicy: describeRetryPolicy({}) } });
       ws.send(JSON.stringify({ id: 2, method: 'settings.load', params: {} }));
       expect(await until(() => messages.find((m) => m.id === 2))).toEqual({ id: 2, result: { settings: null, hasApiKey: false } });
 

@@ -185,7 +185,10 @@ export const apiMethods = {
       change: branchChangeSchema,
       settings: runSettingsSchema.optional(),
       reuseToolResults: z.boolean().default(false),
+      /** Pause before the branch's first model call or tools, to step from the fork. */
       startPaused: z.boolean().default(false),
+      /** The breakpoints the branch runs with (default: its settings'). */
+      breakpoints: breakpointsSchema.optional(),
     }),
     result: runStarted,
   },

@@ -33,7 +33,7 @@ export interface EngineSlice {
    * A run with no model of its own (an opened file) opens the form to choose one; resolves with
    * the branch's id, or null when the form was opened instead. Rejects with the engine's message.
    */
-  branchRun(runId: string, change: BranchChange, options?: { settings?: RunSettingsInput; reuseToolResults?: boolean }): Promise<string | null>;
+  branchRun(runId: string, change: BranchChange, options?: { settings?: RunSettingsInput; reuseToolResults?: boolean; startPaused?: boolean }): Promise<string | null>;
   control(action: RunAction): Promise<void>;
   /**
    * Decides on the command `runId` waits for: run it, run `command` instead (`edit`), or refuse
@@ -151,6 +151,9 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
           runId,
           change,
           reuseToolResults: options.reuseToolResults ?? false,
+          startPaused: options.startPaused ?? false,
+          // The breakpoints set in the top bar apply to the branch as to any run.
+          breakpoints: get().breakpoints,
           ...(options.settings ? { settings: options.settings } : {}),
         });
         set({ actionError: null });

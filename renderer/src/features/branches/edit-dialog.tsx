@@ -45,24 +45,29 @@ function Shell({ title, children, onClose }: { title: string; children: ReactNod
 function useBranch(runId: string) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [startPaused, setStartPaused] = useState(false);
   const close = useStore((s) => s.openEdit);
   async function start(change: BranchChange, reuseToolResults = false): Promise<void> {
     setError(null);
     setBusy(true);
     try {
-      await useStore.getState().branchRun(runId, change, { reuseToolResults });
+      await useStore.getState().branchRun(runId, change, { reuseToolResults, startPaused });
       close(null);
     } catch (e) {
       setError(messageOf(e));
       setBusy(false);
     }
   }
-  return { error, busy, start };
+  return { error, busy, start, startPaused, setStartPaused };
 }
 
-function Actions({ busy, disabled, label, error, onCancel }: { busy: boolean; disabled?: boolean; label: string; error: string | null; onCancel(): void }) {
+function Actions({ busy, disabled, label, error, onCancel, startPaused, setStartPaused }: ReturnType<typeof useBranch> & { disabled?: boolean; label: string; onCancel(): void }) {
   return (
     <>
+      <label className="toggle">
+        <input type="checkbox" checked={startPaused} onChange={(e) => setStartPaused(e.target.checked)} />
+        Pause at the fork (then Step or Run, with the breakpoints set above)
+      </label>
       {error && (
         <p role="alert" className="form-alert">
           The branch could not start: {error}
@@ -91,7 +96,8 @@ function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSna
   const schema = schemaOf(snapshot, call.name);
   const parseError = jsonProblem(text);
   const schemaIssues = parseError === null ? problems : [];
-  const { error, busy, start } = useBranch(snapshot.runId);
+  const branch = useBranch(snapshot.runId);
+  const { start } = branch;
   const others = snapshot.turns[turn - 1]!.toolCalls.length - 1;
   return (
     <form
@@ -138,7 +144,7 @@ function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSna
         <input type="checkbox" checked={reuse} onChange={(e) => setReuse(e.target.checked)} />
         Reuse recorded tool results for calls that did not change{others > 0 ? ` (the other ${others} of this turn and later identical calls)` : ''}
       </label>
-      <Actions busy={busy} disabled={parseError !== null} label="Re-run turn" error={error} onCancel={onCancel} />
+      <Actions {...branch} disabled={parseError !== null} label="Re-run turn" onCancel={onCancel} />
     </form>
   );
 }
@@ -147,7 +153,8 @@ function TextEditor({ snapshot, target, onCancel }: { snapshot: RunSnapshot; tar
   const turn = snapshot.turns[target.turn - 1]!;
   const initial = target.kind === 'tool_result' ? (turn.toolCalls[target.index]?.result ?? '') : contentText(turn.reply?.content ?? '');
   const [text, setText] = useState(initial);
-  const { error, busy, start } = useBranch(snapshot.runId);
+  const branch = useBranch(snapshot.runId);
+  const { start } = branch;
   const change = (): BranchChange =>
     target.kind === 'tool_result'
       ? { kind: 'tool_result', turn: target.turn, index: target.index, content: text }
@@ -173,7 +180,7 @@ function TextEditor({ snapshot, target, onCancel }: { snapshot: RunSnapshot; tar
         {FORK_NOTE}
       </p>
       <MonacoEditor initial={initial} language={jsonProblem(initial) === null && initial.trim() !== '' ? 'json' : 'plaintext'} label={target.kind === 'tool_result' ? 'Tool result' : 'Assistant message'} onChange={setText} className="edit-editor" />
-      <Actions busy={busy} label="Edit and continue" error={error} onCancel={onCancel} />
+      <Actions {...branch} label="Edit and continue" onCancel={onCancel} />
     </form>
   );
 }
@@ -183,7 +190,8 @@ function PromptEditor({ snapshot, onCancel }: { snapshot: RunSnapshot; onCancel(
   const user = snapshot.messages.find((m) => m.role === 'user');
   const [systemText, setSystem] = useState(contentText(system?.content ?? ''));
   const [userText, setUser] = useState(contentText(user?.content ?? ''));
-  const { error, busy, start } = useBranch(snapshot.runId);
+  const branch = useBranch(snapshot.runId);
+  const { start } = branch;
   return (
     <form
       className="edit-form"
@@ -202,7 +210,7 @@ function PromptEditor({ snapshot, onCancel }: { snapshot: RunSnapshot; onCancel(
         <label htmlFor="edit-user">User prompt</label>
         <textarea id="edit-user" rows={6} value={userText} onChange={(e) => setUser(e.target.value)} aria-invalid={userText.trim() === ''} />
       </div>
-      <Actions busy={busy} disabled={userText.trim() === ''} label="Edit and continue" error={error} onCancel={onCancel} />
+      <Actions {...branch} disabled={userText.trim() === ''} label="Edit and continue" onCancel={onCancel} />
     </form>
   );
 }
@@ -211,7 +219,8 @@ function ResampleEditor({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; t
   const request = snapshot.turns[turn - 1]?.request;
   const [temperature, setTemperature] = useState(String(request?.temperature ?? snapshot.config.temperature));
   const [maxTokens, setMaxTokens] = useState(request?.max_tokens?.toString() ?? '');
-  const { error, busy, start } = useBranch(snapshot.runId);
+  const branch = useBranch(snapshot.runId);
+  const { start } = branch;
   const t = Number(temperature);
   const badTemperature = temperature.trim() === '' || !Number.isFinite(t) || t < 0 || t > 2;
   const badMax = maxTokens.trim() !== '' && !/^\d+$/.test(maxTokens.trim());
@@ -240,7 +249,7 @@ function ResampleEditor({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; t
           {badMax && <p className="field-error">Max tokens must be a whole number above 0, or empty</p>}
         </div>
       </div>
-      <Actions busy={busy} disabled={badTemperature || badMax} label="Re-sample turn" error={error} onCancel={onCancel} />
+      <Actions {...branch} disabled={badTemperature || badMax} label="Re-sample turn" onCancel={onCancel} />
     </form>
   );
 }
