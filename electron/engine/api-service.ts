@@ -115,6 +115,9 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   const listeners = new Set<(event: RunEvent) => void>();
 
   const library = deps.library ?? new TrajectoryLibrary();
+  // Runs cut short belong to earlier sessions: look once, as the service starts, before this
+  // session's own runs write files (a scan later would compete with a client's first catch-up).
+  const interrupted = findInterruptedRuns(deps.runsDir).catch(() => []);
   const recent = deps.recentFiles ?? memoryRecentFiles();
 
   function launch(engineDeps: Pick<EngineDeps, 'model' | 'tools'>, request: RunRequest, meta: RunMeta, release: () => Promise<void>): string {
@@ -353,7 +356,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       return { events: events.slice(start, start + limit), complete: start + limit >= events.length };
     },
     async 'run.interrupted'() {
-      return { files: findInterruptedRuns(deps.runsDir, new Set(runs.keys())) };
+      return { files: await interrupted };
     },
     async 'run.list'() {
       const summaries: RunSummary[] = [...runs.entries()].map(([runId, run]) => {

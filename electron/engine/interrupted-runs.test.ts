@@ -37,10 +37,10 @@ describe('interrupted runs', () => {
     writeFileSync(join(dir, 'killed.jsonl'), events.slice(0, cut + 1).map((e) => `${JSON.stringify(e)}\n`).join(''));
     appendFileSync(join(dir, 'killed.jsonl'), '{"runId": "x", "seq": 99, "ty');
     writeFileSync(join(dir, 'notes.txt'), 'not a run file');
-    const found = findInterruptedRuns(dir);
+    const found = await findInterruptedRuns(dir);
     expect(found.map((f) => [f.path, f.unfinishedRuns, f.completedTurns])).toEqual([[join(dir, 'killed.jsonl'), 1, 2]]);
     // A run still going in this process is not interrupted.
-    expect(findInterruptedRuns(dir, new Set([events[0]!.runId]))).toEqual([]);
-    expect(findInterruptedRuns(join(dir, 'missing'))).toEqual([]);
+    expect(await findInterruptedRuns(dir, new Set([events[0]!.runId]))).toEqual([]);
+    expect(await findInterruptedRuns(join(dir, 'missing'))).toEqual([]);
   });
 });
