@@ -60,14 +60,23 @@ export async function serveCommand(args: string[], stderr: (line: string) => voi
   }
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
+  // A corrupt settings or recent-files file is set aside and reported here and in the page.
+  const notices: string[] = [];
+  const warn = (line: string): void => {
+    stderr(line);
+    notices.push(line);
+  };
+  const settings = fileSettingsStore(settingsFilePath(env), { warn });
+  settings.load();
   let app: ServeApp;
   try {
     app = await serveApp({
       version,
       rendererDir,
       runsDir: resolve(values['runs-dir'] ?? defaultRunsDir(env)),
-      settings: fileSettingsStore(settingsFilePath(env), { warn: stderr }),
-      recentFiles: fileRecentFiles(join(dirname(settingsFilePath(env)), 'recent-files.json'), { warn: stderr }),
+      settings,
+      recentFiles: fileRecentFiles(join(dirname(settingsFilePath(env)), 'recent-files.json'), { warn }),
+      notices,
       ...(openFile ? { openFiles: [openFile] } : {}),
       secrets: memorySecretStore(),
       host,

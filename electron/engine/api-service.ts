@@ -33,6 +33,8 @@ export interface ApiServiceDeps {
   pickFile?: PickFile;
   /** The file index (tests may give one that indexes in-process). */
   library?: TrajectoryLibrary;
+  /** Lines the user must see (a settings or recent-files file set aside as corrupt); read live. */
+  notices?: readonly string[];
 }
 
 /** The engine behind the API contract, shared by the IPC registration and the WebSocket host. */
@@ -285,7 +287,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   const handlers: ApiHandlers = {
     ...files.handlers,
     async 'app.info'() {
-      return { mode: deps.mode, version: deps.version, keyStorage: deps.secrets.kind, retryPolicy: describeRetryPolicy({}) };
+      return { mode: deps.mode, version: deps.version, keyStorage: deps.secrets.kind, retryPolicy: describeRetryPolicy({}), notices: [...(deps.notices ?? [])] };
     },
     async 'settings.load'() {
       return { settings: deps.settings.load(), hasApiKey: deps.secrets.getApiKey() !== null };

@@ -10,6 +10,7 @@ import { spawnInProcessIndexer, TrajectoryLibrary } from './library/trajectory-l
 import { memoryRecentFiles } from './recent-files.js';
 import { loadScript, startScriptedServer } from './scripted-server/scripted-server.js';
 import { memorySecretStore } from './settings.js';
+import { fileSettingsStore } from './settings-file.js';
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../../../shared/corpus/${name}`, import.meta.url));
 const HERMES = corpus('hermes-agent_session_export.jsonl');
@@ -162,5 +163,20 @@ describe('files through the API service', () => {
     const desktop = service(async () => '/chosen.jsonl');
     expect(await desktop.api.handlers['file.pick']({ purpose: 'open' })).toEqual({ path: '/chosen.jsonl' });
     await desktop.api.close();
+  });
+});
+
+describe('startup notices', () => {
+  it('reports through app.info the lines the stores warned with (a corrupt settings file set aside)', async () => {
+    const notices: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'trajdbg-notices-'));
+    writeFileSync(join(dir, 'settings.json'), '{"endpoint": ');
+    const settings = fileSettingsStore(join(dir, 'settings.json'), { warn: (line) => notices.push(line), now: () => new Date(0) });
+    expect(settings.load()).toBeNull();
+    const api = createApiService({ mode: 'serve', version: 't', settings, secrets: memorySecretStore(), runsDir: join(dir, 'runs'), notices });
+    const info = await api.handlers['app.info']({});
+    expect(info.notices).toHaveLength(1);
+    expect(info.notices[0]).toMatch(/the settings file .*settings\.json could not be read \(not JSON: .*\); moved it to .*settings\.corrupt-1970/);
+    await api.close();
   });
 });

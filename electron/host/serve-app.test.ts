@@ -34,7 +34,7 @@ describe('serveApp: the real API service behind the host', () => {
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
 
       ws.send(JSON.stringify({ id: 1, method: 'app.info', params: {} }));
-      expect(await until(() => messages.find((m) => m.id === 1))).toEqual({ id: 1, result: { mode: 'serve', version: '1.2.3', keyStorage: 'memory', retryPolicy: describeRetryPolicy({}) } });
+      expect(await until(() => messages.find((m) => m.id === 1))).toEqual({ id: 1, result: { mode: 'serve', version: '1.2.3', keyStorage: 'memory', retryPolicy: describeRetryPolicy({}), notices: [] } });
       ws.send(JSON.stringify({ id: 2, method: 'settings.load', params: {} }));
       expect(await until(() => messages.find((m) => m.id === 2))).toEqual({ id: 2, result: { settings: null, hasApiKey: false } });
 

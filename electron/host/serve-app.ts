@@ -18,6 +18,8 @@ export interface ServeAppOptions {
   token?: string;
   log?: (line: string) => void;
   recentFiles?: RecentFiles;
+  /** Lines the page must show from the start (see `ApiServiceDeps.notices`). */
+  notices?: readonly string[];
   /** Files to open at once (`trajdbg open FILE#N`): absolute paths, and the trajectory to show first. */
   openFiles?: Array<{ path: string; index?: number }>;
 }
@@ -40,6 +42,7 @@ export async function serveApp(options: ServeAppOptions): Promise<ServeApp> {
     secrets: options.secrets,
     runsDir: options.runsDir,
     ...(options.recentFiles ? { recentFiles: options.recentFiles } : {}),
+    ...(options.notices ? { notices: options.notices } : {}),
   });
   for (const file of options.openFiles ?? []) await service.handlers['file.open']({ path: file.path, ...(file.index !== undefined ? { index: file.index } : {}) });
   let host;

@@ -46,7 +46,7 @@ function fakeService() {
   ) as unknown as ApiHandlers;
   handlers['app.info'] = async (params) => {
     calls.push({ method: 'app.info', params });
-    return { mode: 'serve', version: '9.9.9', keyStorage: 'memory', retryPolicy: '' };
+    return { mode: 'serve', version: '9.9.9', keyStorage: 'memory', retryPolicy: '', notices: [] };
   };
   handlers['run.events'] = async (params) => {
     calls.push({ method: 'run.events', params });
@@ -354,7 +354,7 @@ describe('serve host: WebSocket', () => {
     const { port, cookie, calls } = await start();
     const { ws, next } = await connected(port, cookie);
     ws.send(JSON.stringify({ id: 1, method: 'app.info', params: {} }));
-    expect(await next()).toEqual({ id: 1, result: { mode: 'serve', version: '9.9.9', keyStorage: 'memory', retryPolicy: '' } });
+    expect(await next()).toEqual({ id: 1, result: { mode: 'serve', version: '9.9.9', keyStorage: 'memory', retryPolicy: '', notices: [] } });
     ws.send(JSON.stringify({ id: 2, method: 'run.events', params: { runId: 'r1' } }));
     expect(await next()).toEqual({ id: 2, result: { events: [], complete: true } });
     expect(calls.at(-1)).toEqual({ method: 'run.events', params: { runId: 'r1', fromSeq: 0, limit: 5000 } });

@@ -134,6 +134,7 @@ describe('main', () => {
       runsDir: join('/home/u/.config/trajdbg-userData', 'runs'),
       recentFiles: expect.objectContaining({ list: expect.any(Function), add: expect.any(Function) }),
       pickFile: expect.any(Function),
+      notices: [],
     });
     expect(electron.windows).toHaveLength(1);
     expect(electron.windows[0]!.options.webPreferences.preload).toBe(join('/opt/trajdbg/resources/app.asar', 'out', 'preload', 'preload.cjs'));

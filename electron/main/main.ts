@@ -50,12 +50,19 @@ async function onReady(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   serveAppProtocol(session.defaultSession, appFile('out', 'renderer'));
   secrets = await openSecretStore({ dir: userData, safeStorage });
-  const warn = (line: string): void => console.error(line);
+  // A corrupt settings or recent-files file is set aside and reported (in the window too), never silently reset.
+  const notices: string[] = [];
+  const warn = (line: string): void => {
+    console.error(line);
+    notices.push(line);
+  };
+  const settings = fileSettingsStore(join(userData, 'settings.json'), { warn });
+  settings.load();
   const api = createApiService({
     mode: 'desktop',
     version: app.getVersion(),
-    // A corrupt settings file is set aside and reported, never silently reset.
-    settings: fileSettingsStore(join(userData, 'settings.json'), { warn }),
+    settings,
+    notices,
     secrets,
     runsDir: join(userData, 'runs'),
     recentFiles: fileRecentFiles(join(userData, 'recent-files.json'), { warn }),

@@ -142,6 +142,8 @@ export const apiMethods = {
       mode: z.enum(['desktop', 'serve']),
       /** How a failed model call is retried and timed out, in words (shown with the endpoint). */
       retryPolicy: z.string().default(''),
+      /** What the user must know from the start: e.g. a corrupt settings file that was set aside. */
+      notices: z.array(z.string()).default([]),
       version: z.string(),
       keyStorage: z.enum(['os-keychain', 'memory']),
     }),

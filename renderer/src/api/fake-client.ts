@@ -85,7 +85,7 @@ export class FakeClient implements EngineClient {
   defaultReply(method: ApiMethod, params: unknown): unknown {
     switch (method) {
       case 'app.info':
-        return { mode: 'serve', version: 'test', keyStorage: 'memory', retryPolicy: '' };
+        return { mode: 'serve', version: 'test', keyStorage: 'memory', retryPolicy: '', notices: [] };
       case 'settings.load':
         return { settings: null, hasApiKey: false };
       case 'run.list':

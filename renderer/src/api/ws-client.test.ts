@@ -46,7 +46,7 @@ describe('WebSocket client', () => {
     ]);
     socket.receive({ id: 2, result: { mode: 'serve', version: '1', keyStorage: 'memory' } });
     socket.receive({ id: 1, result: { runs: [] } });
-    expect(await info).toEqual({ mode: 'serve', version: '1', keyStorage: 'memory', retryPolicy: '' });
+    expect(await info).toEqual({ mode: 'serve', version: '1', keyStorage: 'memory', retryPolicy: '', notices: [] });
     expect(await list).toEqual({ runs: [] });
   });
 

@@ -19,7 +19,7 @@ const LAST: RunSettings = {
 function withLastSettings(keyStorage: 'memory' | 'os-keychain' = 'memory', hasApiKey = false): FakeClient {
   const client = new FakeClient();
   client.replies['settings.load'] = () => ({ settings: LAST, hasApiKey });
-  client.replies['app.info'] = () => ({ mode: 'desktop', version: 't', keyStorage, retryPolicy: 'Up to 2 retries on HTTP 429.' });
+  client.replies['app.info'] = () => ({ mode: 'desktop', version: 't', keyStorage, retryPolicy: 'Up to 2 retries on HTTP 429.', notices: [] });
   return client;
 }
 

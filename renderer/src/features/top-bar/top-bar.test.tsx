@@ -10,6 +10,17 @@ const status = () => screen.getByRole('status');
 const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement;
 
 describe('Top bar', () => {
+  it('shows what the engine says the user must know from the start, until dismissed', async () => {
+    const user = userEvent.setup();
+    const client = new FakeClient();
+    const line = 'trajdbg: the settings file /home/u/.config/trajdbg/settings.json could not be read (not JSON: Unexpected end); moved it to settings.corrupt-1.json';
+    client.replies['app.info'] = () => ({ mode: 'serve', version: 't', keyStorage: 'memory', retryPolicy: '', notices: [line] });
+    await renderApp([], client);
+    expect(screen.getByRole('alert').textContent).toContain(line);
+    await user.click(button('Dismiss notices'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('says "No run" before any run, and "Disconnected from the engine" when the socket closes', async () => {
     const { client } = await renderApp();
     expect(status().textContent).toBe('No run');

@@ -4,6 +4,7 @@ import { ReplayButton } from './replay-button.js';
 import { RunControls } from './run-controls.js';
 import { RunPicker } from './run-picker.js';
 import { RunStatus } from './run-status.js';
+import { StartupNotices } from './startup-notices.js';
 
 function ActionError() {
   const error = useStore((s) => s.actionError);
@@ -53,6 +54,7 @@ export function TopBar() {
         <ReplayButton />
         <BreakpointToggles />
       </div>
+      <StartupNotices />
       <ActionError />
     </header>
   );
