@@ -30,6 +30,16 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
+/** Whether a text parses as JSON. */
+export function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `JSON.parse`, with a failure described as "not valid JSON at line L, column C: what". */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   // Parsing builds every nested array first: millions of levels would exhaust memory before

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
+import { baseName, checkNesting, FormatError, isJson, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
 import { importOpenHands } from './import-openhands.js';
@@ -70,14 +70,6 @@ export function detectFormat(firstBytes: string, fileName?: string): FormatId | 
   return null;
 }
 
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // --- one JSON document ------------------------------------------------------------------------
 

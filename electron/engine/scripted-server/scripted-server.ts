@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { isJson } from '../../../shared/formats/import-common.js';
 
 /** A tool call as a script gives it (the shape a server returns on an assistant message). */
 export interface ScriptedToolCall {
@@ -411,15 +412,6 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         server.closeAllConnections();
       }),
   };
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function defaultUsage(body: Record<string, unknown>, message: ScriptedMessage | undefined): Record<string, number> {
