@@ -24,6 +24,22 @@ export function FieldError({ field, errors }: { field: FormField; errors: FieldE
   ) : null;
 }
 
+/** A field's label, its hint and its error around the control itself. */
+function FieldShell({ field, label, hint, errors, children }: { field: FormField; label: string; hint?: ReactNode; errors: FieldGroupProps['errors']; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={field}>{label}</label>
+      {children}
+      {hint !== undefined && (
+        <p id={`${field}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      <FieldError field={field} errors={errors} />
+    </div>
+  );
+}
+
 /** A labelled text-like input with its hint and error. */
 export function TextField({
   field,
@@ -35,8 +51,7 @@ export function TextField({
 }: FieldGroupProps & { field: Exclude<FormField, 'stream' | 'builtin' | 'schemas' | 'startPaused' | 'approveTerminal'>; label: string; hint?: ReactNode; type?: string; props?: Record<string, unknown> }) {
   const { form, errors, update } = rest;
   return (
-    <div className="field">
-      <label htmlFor={field}>{label}</label>
+    <FieldShell field={field} label={label} hint={hint} errors={errors}>
       <input
         id={field}
         name={field}
@@ -47,13 +62,7 @@ export function TextField({
         onChange={(e) => update(field, e.target.value)}
         {...props}
       />
-      {hint !== undefined && (
-        <p id={`${field}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      <FieldError field={field} errors={errors} />
-    </div>
+    </FieldShell>
   );
 }
 
@@ -61,8 +70,7 @@ export function TextField({
 export function TextArea({ field, label, rows = 3, hint, ...rest }: FieldGroupProps & { field: 'system' | 'user' | 'mcpCommands'; label: string; rows?: number; hint?: string }) {
   const { form, errors, update } = rest;
   return (
-    <div className="field">
-      <label htmlFor={field}>{label}</label>
+    <FieldShell field={field} label={label} hint={hint} errors={errors}>
       <textarea
         id={field}
         name={field}
@@ -72,12 +80,6 @@ export function TextArea({ field, label, rows = 3, hint, ...rest }: FieldGroupPr
         aria-describedby={describedBy(field, errors, hint !== undefined)}
         onChange={(e) => update(field, e.target.value)}
       />
-      {hint !== undefined && (
-        <p id={`${field}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      <FieldError field={field} errors={errors} />
-    </div>
+    </FieldShell>
   );
 }
