@@ -85,6 +85,22 @@ function Actions({ busy, disabled, label, error, onCancel, startPaused, setStart
   );
 }
 
+/** The form of an edit: submitting it (the button or Enter) starts the branch. */
+function EditForm({ onSubmit, children }: { onSubmit(): void; children: ReactNode }) {
+  return (
+    <form
+      className="edit-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
 const FORK_NOTE = 'A new branch runs from here against the model and the real tools; this run stays as it is.';
 
 function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSnapshot; turn: number; index: number; onCancel(): void }) {
@@ -100,11 +116,8 @@ function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSna
   const { start } = branch;
   const others = snapshot.turns[turn - 1]!.toolCalls.length - 1;
   return (
-    <form
-      className="edit-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <EditForm
+      onSubmit={() => {
         if (parseError === null) void start({ kind: 'tool_arguments', turn, arguments: [{ index, arguments: text }] }, reuse);
       }}
     >
@@ -145,7 +158,7 @@ function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSna
         Reuse recorded tool results for calls that did not change{others > 0 ? ` (the other ${others} of this turn and later identical calls)` : ''}
       </label>
       <Actions {...branch} disabled={parseError !== null} label="Re-run turn" onCancel={onCancel} />
-    </form>
+    </EditForm>
   );
 }
 
@@ -165,11 +178,8 @@ function TextEditor({ snapshot, target, onCancel }: { snapshot: RunSnapshot; tar
           toolCalls: turn.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })),
         };
   return (
-    <form
-      className="edit-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <EditForm
+      onSubmit={() => {
         void start(change());
       }}
     >
@@ -181,7 +191,7 @@ function TextEditor({ snapshot, target, onCancel }: { snapshot: RunSnapshot; tar
       </p>
       <MonacoEditor initial={initial} language={jsonProblem(initial) === null && initial.trim() !== '' ? 'json' : 'plaintext'} label={target.kind === 'tool_result' ? 'Tool result' : 'Assistant message'} onChange={setText} className="edit-editor" />
       <Actions {...branch} label="Edit and continue" onCancel={onCancel} />
-    </form>
+    </EditForm>
   );
 }
 
@@ -193,11 +203,8 @@ function PromptEditor({ snapshot, onCancel }: { snapshot: RunSnapshot; onCancel(
   const branch = useBranch(snapshot.runId);
   const { start } = branch;
   return (
-    <form
-      className="edit-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <EditForm
+      onSubmit={() => {
         if (userText.trim() !== '') void start({ kind: 'prompt', system: systemText, user: userText });
       }}
     >
@@ -211,7 +218,7 @@ function PromptEditor({ snapshot, onCancel }: { snapshot: RunSnapshot; onCancel(
         <textarea id="edit-user" rows={6} value={userText} onChange={(e) => setUser(e.target.value)} aria-invalid={userText.trim() === ''} />
       </div>
       <Actions {...branch} disabled={userText.trim() === ''} label="Edit and continue" onCancel={onCancel} />
-    </form>
+    </EditForm>
   );
 }
 
@@ -225,11 +232,8 @@ function ResampleEditor({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; t
   const badTemperature = temperature.trim() === '' || !Number.isFinite(t) || t < 0 || t > 2;
   const badMax = maxTokens.trim() !== '' && !/^\d+$/.test(maxTokens.trim());
   return (
-    <form
-      className="edit-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
+    <EditForm
+      onSubmit={() => {
         if (badTemperature || badMax) return;
         void start({ kind: 'resample', turn, temperature: t, maxTokens: maxTokens.trim() === '' ? null : Number(maxTokens) });
       }}
@@ -250,7 +254,7 @@ function ResampleEditor({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; t
         </div>
       </div>
       <Actions {...branch} disabled={badTemperature || badMax} label="Re-sample turn" onCancel={onCancel} />
-    </form>
+    </EditForm>
   );
 }
 
