@@ -30,7 +30,7 @@ export default tseslint.config(
       }],
     },
   },
-  { files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/host/**/*.ts'], rules: { 'no-restricted-imports': ['error', noElectronInEngine] } },
+  { files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/host/**/*.ts', 'electron/scripted-server/**/*.ts', 'electron/testing/**/*.ts'], rules: { 'no-restricted-imports': ['error', noElectronInEngine] } },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

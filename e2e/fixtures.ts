@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, test as base, type Page } from '@playwright/test';
 import type * as StartCommand from '../electron/cli/start-command.js';
-import type * as Settings from '../electron/engine/settings.js';
-import type * as ScriptedServerModule from '../electron/engine/scripted-server/scripted-server.js';
+import type * as Settings from '../electron/engine/persistence/settings.js';
+import type * as ScriptedServerModule from '../electron/scripted-server/scripted-server.js';
 import type * as ServeApp from '../electron/host/serve-app.js';
 import { AppPage } from './pages/app-page.js';
 
 // The specs drive the built app (npm test builds it first).
 const root = resolve(import.meta.dirname, '..');
 const { serveApp } = (await import(join(root, 'out/electron/host/serve-app.js'))) as typeof ServeApp;
-const { memorySecretStore } = (await import(join(root, 'out/electron/engine/settings.js'))) as typeof Settings;
+const { memorySecretStore } = (await import(join(root, 'out/electron/engine/persistence/settings.js'))) as typeof Settings;
 const { desktopAvailability } = (await import(join(root, 'out/electron/cli/start-command.js'))) as typeof StartCommand;
-const { startScriptedServer, loadScript } = (await import(join(root, 'out/electron/engine/scripted-server/scripted-server.js'))) as typeof ScriptedServerModule;
+const { startScriptedServer, loadScript } = (await import(join(root, 'out/electron/scripted-server/scripted-server.js'))) as typeof ScriptedServerModule;
 
 type ScriptedServer = Awaited<ReturnType<typeof startScriptedServer>>;
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { WireServerMessage } from '../../shared/api/wire.js';
-import { memorySecretStore } from '../engine/settings.js';
+import { memorySecretStore } from '../engine/persistence/settings.js';
 import { serveApp, type ServeApp } from '../host/serve-app.js';
 import { generateTrajectory } from './generate.js';
 

@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pyJsonDumps, pyJsonLoads } from '../../shared/python/json.js';
 import { isPyDict } from '../../shared/python/value.js';
-import { readRunFile } from '../engine/run-file.js';
-import { loadScript, startScriptedServer } from '../engine/scripted-server/scripted-server.js';
-import { loadConformanceCases, type CaseToolOut } from '../engine/testing/conformance.js';
+import { readRunFile } from '../engine/persistence/run-file.js';
+import { loadScript, startScriptedServer } from '../scripted-server/scripted-server.js';
+import { loadConformanceCases, type CaseToolOut } from '../testing/conformance.js';
 import { main } from './main.js';
 
 const cases = loadConformanceCases();

@@ -3,7 +3,7 @@ import { EXPORT_FORMATS, ExportError, createExportWriter, isSingleTrajectoryForm
 import { FORMAT_DESCRIPTIONS, FormatError } from '../../shared/formats/import.js';
 import { summarizeTrajectory } from '../../shared/formats/summary.js';
 import type { Trajectory } from '../../shared/formats/trajectory.js';
-import { openAtomicWriter } from '../engine/atomic-file.js';
+import { openAtomicWriter } from '../engine/persistence/atomic-file.js';
 import { openTrajectoryStream, type TrajectoryStream } from '../engine/library/trajectory-stream.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../engine/engine.js';
+import { createEngine } from '../engine/loop/engine.js';
 import { openDemoResources } from '../engine/demo/demo-run.js';
 import { DEMO_CONFIG, DEMO_MESSAGES } from '../engine/demo/demo-script.js';
-import { createRunFile } from '../engine/run-file.js';
+import { createRunFile } from '../engine/persistence/run-file.js';
 import { writeJsonFile } from './output-files.js';
 import { progressPrinter } from './progress.js';
 

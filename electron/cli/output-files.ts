@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../engine/atomic-file.js';
+import { writeFileAtomic } from '../engine/persistence/atomic-file.js';
 
 /** Writes a value as pretty JSON, atomically (the reference's `AgentResult` field names are kept as they are). */
 export function writeJsonFile(path: string, value: unknown): void {

@@ -1,10 +1,12 @@
+import { LOOP_DEFAULTS } from '../../shared/loop/defaults.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChatMessage } from '../../shared/model/chat.js';
 import { urlHasCredentials } from '../../shared/api/contract.js';
-import { createEngine, type RunOutcome } from '../engine/engine.js';
+import { createEngine } from '../engine/loop/engine.js';
+import { type RunOutcome } from '../engine/loop/run-handle.js';
 import { createOpenAIModelClient, describeRetryPolicy } from '../engine/model/openai-client.js';
-import { createRunFile } from '../engine/run-file.js';
+import { createRunFile } from '../engine/persistence/run-file.js';
 import { openToolSources, ToolSourceError } from '../engine/tools/open-tools.js';
 import { readMessagesFile, readToolsFile } from './input-files.js';
 import { intOption, jsonObjectOption, numberOption } from './options.js';
@@ -26,7 +28,7 @@ Runs the agent loop against an OpenAI-compatible server and writes its AgentResu
   --builtin-tools LIST    comma-separated: terminal,read_file,write_file (off unless listed);
                           terminal commands run without asking (there is no one to approve them here)
   --workspace DIR         folder the built-in tools are confined to (default: current folder)
-  --max-turns N           (30)   --temperature T (1.0)   --max-tokens N   --max-context-tokens N
+  --max-turns N           (${LOOP_DEFAULTS.maxTurns})   --temperature T (${LOOP_DEFAULTS.temperature.toFixed(1)})   --max-tokens N   --max-context-tokens N
   --task-id ID            task id passed to tools (default: a random UUID)
   --extra-body JSON       extra request fields passed through, e.g. '{"top_k": 20}'
   --no-stream             use non-streaming requests
@@ -108,8 +110,8 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr:
   if (!values.model) throw new UsageError('--model: required');
   const messages = initialMessages(values);
   const config = {
-    maxTurns: intOption('max-turns', values['max-turns']) ?? 30,
-    temperature: numberOption('temperature', values.temperature) ?? 1.0,
+    maxTurns: intOption('max-turns', values['max-turns']) ?? LOOP_DEFAULTS.maxTurns,
+    temperature: numberOption('temperature', values.temperature) ?? LOOP_DEFAULTS.temperature,
     maxTokens: intOption('max-tokens', values['max-tokens']) ?? null,
     maxContextTokens: intOption('max-context-tokens', values['max-context-tokens']) ?? null,
     ...(values['task-id'] ? { taskId: values['task-id'] } : {}),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEMO_SCRIPT } from '../engine/demo/demo-script.js';
-import { loadScript, startScriptedServer } from '../engine/scripted-server/scripted-server.js';
+import { loadScript, startScriptedServer } from '../scripted-server/scripted-server.js';
 import { readJsonFile } from './input-files.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WIRE_PATH } from '../../shared/api/wire.js';
-import { memorySecretStore } from '../engine/settings.js';
+import { memorySecretStore } from '../engine/persistence/settings.js';
 import { describeRetryPolicy } from '../engine/model/openai-client.js';
 import { TOKEN_COOKIE } from './host-security.js';
 import { serveApp } from './serve-app.js';
-import { fileSettingsStore } from '../engine/settings-file.js';
+import { fileSettingsStore } from '../engine/persistence/settings-file.js';
 
 describe('serveApp: the real API service behind the host', () => {
   it('answers app.info and runs the demo with its events pushed over the WebSocket', async () => {

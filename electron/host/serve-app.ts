@@ -1,6 +1,6 @@
-import { createApiService } from '../engine/api-service.js';
-import type { RecentFiles } from '../engine/recent-files.js';
-import type { SecretStore, SettingsStore } from '../engine/settings.js';
+import { createApiService } from '../engine/service/api-service.js';
+import type { RecentFiles } from '../engine/persistence/recent-files.js';
+import type { SecretStore, SettingsStore } from '../engine/persistence/settings.js';
 import { startServeHost } from './serve-host.js';
 
 export interface ServeAppOptions {

@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import { API_METHOD_NAMES, type ApiHandlers, type OpenedFile } from '../../shared/api/contract.js';
 import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
 import type { RunEvent } from '../../shared/run/events.js';
-import type { ApiService } from '../engine/api-service.js';
+import type { ApiService } from '../engine/service/api-service.js';
 import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE } from './host-security.js';
 import { startServeHost, type ServeHost } from './serve-host.js';
 

@@ -11,7 +11,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { isApiMethod, parseApiParams, type ApiErrorData, type OpenedFile } from '../../shared/api/contract.js';
 import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
 import type { RunEvent } from '../../shared/run/events.js';
-import type { ApiService } from '../engine/api-service.js';
+import type { ApiService } from '../engine/service/api-service.js';
 import {
   CONTENT_SECURITY_POLICY,
   checkTokenShape,

@@ -18,7 +18,7 @@ vi.mock('electron', () => ({ ipcMain: electron.ipcMain }));
 import type { BrowserWindow } from 'electron';
 import { API_METHOD_NAMES, EVENT_CHANNEL, FILE_CHANNEL, ipcChannel, type ApiHandlers, type OpenedFile } from '../../shared/api/contract.js';
 import type { RunEvent } from '../../shared/run/events.js';
-import type { ApiService } from '../engine/api-service.js';
+import type { ApiService } from '../engine/service/api-service.js';
 import { registerApi } from './ipc.js';
 
 const WINDOW_ID = 7;

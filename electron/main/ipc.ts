@@ -9,7 +9,7 @@ import {
   type ApiMethod,
   type ApiResult,
 } from '../../shared/api/contract.js';
-import type { ApiService } from '../engine/api-service.js';
+import type { ApiService } from '../engine/service/api-service.js';
 import { isAppUrl } from './app-origin.js';
 
 /**

@@ -82,7 +82,7 @@ vi.mock('electron', () =>
     ]),
   ),
 );
-vi.mock('../engine/api-service.js', () => ({ createApiService: (deps: unknown) => mocks.createApiService(deps) }));
+vi.mock('../engine/service/api-service.js', () => ({ createApiService: (deps: unknown) => mocks.createApiService(deps) }));
 // No file system: the stores are opened but never touched in these tests.
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof NodeFs>();

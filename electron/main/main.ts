@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
-import { createApiService, type ApiService } from '../engine/api-service.js';
+import { createApiService, type ApiService } from '../engine/service/api-service.js';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
-import { fileSettingsStore } from '../engine/settings-file.js';
-import { fileRecentFiles } from '../engine/recent-files.js';
+import { fileSettingsStore } from '../engine/persistence/settings-file.js';
+import { fileRecentFiles } from '../engine/persistence/recent-files.js';
 import { openArgument } from './open-argument.js';
 import { registerApi } from './ipc.js';
 import { installApplicationMenu } from './menu.js';

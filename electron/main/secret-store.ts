@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { memorySecretStore, type SecretStore } from '../engine/settings.js';
-import { writeFileAtomic } from '../engine/atomic-file.js';
+import { memorySecretStore, type SecretStore } from '../engine/persistence/settings.js';
+import { writeFileAtomic } from '../engine/persistence/atomic-file.js';
 
 
 /** Where problems are reported (console in the app, a spy in tests). */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { approvalDecisionSchema, branchChangeSchema, runEventSchema, type RunEvent } from '../run/events.js';
+import { LOOP_DEFAULTS } from '../loop/defaults.js';
+import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
 
-export { branchChangeSchema, type BranchChange } from '../run/events.js';
+export { branchChangeSchema, breakpointsSchema, type BranchChange, type Breakpoints } from '../run/events.js';
 
 /**
  * The one API between the UI and the engine. Every transport is derived from {@link apiMethods}:
@@ -15,15 +16,7 @@ const toolSchema = z.looseObject({ type: z.literal('function'), function: z.loos
 const chatMessage = z.looseObject({ role: z.string() });
 const positiveInt = z.number().int().positive();
 
-/** The debugger's breakpoints: where a run pauses by itself. */
-export const breakpointsSchema = z.object({
-  beforeModel: z.boolean().default(false),
-  beforeTools: z.boolean().default(false),
-  onToolError: z.boolean().default(false),
-});
-export type BreakpointSettings = z.infer<typeof breakpointsSchema>;
 
-/** What the New run form holds. The API key is sent once and never returned. */
 /** True when a URL carries a user name or password (which would then be written where URLs are). */
 export function urlHasCredentials(url: string): boolean {
   try {
@@ -34,6 +27,7 @@ export function urlHasCredentials(url: string): boolean {
   }
 }
 
+/** What the New run form holds. The API key is sent once and never returned. */
 export const runSettingsSchema = z.object({
   endpoint: z.object({
     // Credentials in the URL would be written to run files and settings with it: the key has its own field.
@@ -46,8 +40,8 @@ export const runSettingsSchema = z.object({
     apiKey: z.string().optional(),
     stream: z.boolean().default(true),
   }),
-  sampling: z.object({ temperature: z.number().min(0).max(2).default(1.0), maxTokens: positiveInt.nullable().default(null) }),
-  limits: z.object({ maxTurns: positiveInt.max(10_000).default(30), maxContextTokens: positiveInt.nullable().default(null) }),
+  sampling: z.object({ temperature: z.number().min(0).max(2).default(LOOP_DEFAULTS.temperature), maxTokens: positiveInt.nullable().default(LOOP_DEFAULTS.maxTokens) }),
+  limits: z.object({ maxTurns: positiveInt.max(10_000).default(LOOP_DEFAULTS.maxTurns), maxContextTokens: positiveInt.nullable().default(LOOP_DEFAULTS.maxContextTokens) }),
   prompt: z.object({ system: z.string().default(''), user: z.string().min(1) }),
   tools: z.object({
     /** OpenAI tool schemas (from a JSON file the user picked). */
@@ -62,7 +56,7 @@ export const runSettingsSchema = z.object({
     /** Each terminal command waits for the user's approval before it runs (when terminal is on). */
     approveTerminal: z.boolean().default(true),
   }),
-  breakpoints: breakpointsSchema.default({ beforeModel: false, beforeTools: false, onToolError: false }),
+  breakpoints: breakpointsSchema.default(breakpointsSchema.parse({})),
 });
 export type RunSettings = z.infer<typeof runSettingsSchema>;
 /** Run settings as the form edits them (defaults not yet applied). */

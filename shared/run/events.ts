@@ -108,6 +108,18 @@ export const pausePointSchema = z.enum(['before_model', 'before_tools', 'tool_er
 export type PausePoint = z.infer<typeof pausePointSchema>;
 
 /** What the user decides about a command that waits: run it, run an edited one, or refuse it. */
+/** Where a run stops by itself for the user to look (a debugger's breakpoints); all off by default. */
+export const breakpointsSchema = z.object({
+  beforeModel: z.boolean().default(false),
+  beforeTools: z.boolean().default(false),
+  onToolError: z.boolean().default(false),
+});
+/** The breakpoints as a run applies them (every flag set). */
+export type Breakpoints = z.infer<typeof breakpointsSchema>;
+/** Breakpoints as a caller may give them (flags left out are off). */
+export type BreakpointsInput = z.input<typeof breakpointsSchema>;
+
+/** The user's decision on a terminal command that waits for approval. */
 export const approvalDecisionSchema = z.enum(['approve', 'edit', 'reject']);
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelClient } from '../model/model-client.js';
 import { createOpenAIModelClient } from '../model/openai-client.js';
-import { loadScript, startScriptedServer } from '../scripted-server/scripted-server.js';
+import { loadScript, startScriptedServer } from '../../scripted-server/scripted-server.js';
 import { createBuiltinTools } from '../tools/builtin-tools.js';
 import { createToolRegistry, type ToolRegistry } from '../tools/tool-registry.js';
 import { DEMO_SCRIPT } from './demo-script.js';

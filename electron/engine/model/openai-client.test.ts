@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { ToolSchema } from '../../../shared/model/chat.js';
-import type { ScriptedReply, ScriptedServer } from '../scripted-server/scripted-server.js';
+import type { ScriptedReply, ScriptedServer } from '../../scripted-server/scripted-server.js';
 import type { ChatRequest, ModelDelta, ModelResponse } from './model-client.js';
 import { createOpenAIModelClient, describeRetryPolicy, ModelCallError, type OpenAIClientOptions } from './openai-client.js';
-import { useScriptedServers } from '../testing/scripted-servers.js';
+import { useScriptedServers } from '../../testing/scripted-servers.js';
 
 const KEY = 'sk-PLANTED-test-key-0123456789abcdef';
 const serve = useScriptedServers();

@@ -3,8 +3,8 @@
  * back by the OpenAI client, streaming and not: each reply must come back as the case wrote it.
  */
 import { describe, expect, it } from 'vitest';
-import { loadScript, startScriptedServer } from '../scripted-server/scripted-server.js';
-import { loadConformanceCases } from '../testing/conformance.js';
+import { loadScript, startScriptedServer } from '../../scripted-server/scripted-server.js';
+import { loadConformanceCases } from '../../testing/conformance.js';
 import type { ChatRequest } from './model-client.js';
 import { createOpenAIModelClient, ModelCallError } from './openai-client.js';
 

@@ -1,4 +1,4 @@
-import type { ApiResult, BranchChange, BreakpointSettings, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
 import type { ApprovalDecision } from '../../../shared/run/events.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
@@ -13,7 +13,7 @@ export interface EngineSlice {
   appInfo: ApiResult<'app.info'> | null;
   runList: RunSummary[];
   /** The breakpoint toggles: sent with new runs and to the selected run when changed. */
-  breakpoints: BreakpointSettings;
+  breakpoints: Breakpoints;
   /** The last failed call of the top bar, shown until dismissed or replaced. */
   actionError: string | null;
   /** Attaches the client, then catches up: app info, the run list and the latest run's events. */
@@ -40,7 +40,7 @@ export interface EngineSlice {
    * it. A failure is shown as the top bar's error.
    */
   decideCommand(runId: string, decision: ApprovalDecision, command?: string): Promise<void>;
-  setBreakpoint(name: keyof BreakpointSettings, on: boolean): Promise<void>;
+  setBreakpoint(name: keyof Breakpoints, on: boolean): Promise<void>;
   reportError(message: string | null): void;
 }
 

@@ -1,4 +1,5 @@
-import { runSettingsSchema, type BreakpointSettings, type RunSettings, type RunSettingsInput } from '../../../../shared/api/contract.js';
+import { LOOP_DEFAULTS } from '../../../../shared/loop/defaults.js';
+import { runSettingsSchema, type Breakpoints, type RunSettings, type RunSettingsInput } from '../../../../shared/api/contract.js';
 import type { ToolSchema } from '../../../../shared/model/chat.js';
 import type { RunSnapshot } from '../../../../shared/run/run-state.js';
 
@@ -42,9 +43,9 @@ export function formFromSettings(settings: RunSettings | null): NewRunForm {
     model: settings?.endpoint.model ?? '',
     apiKey: '',
     stream: settings?.endpoint.stream ?? true,
-    temperature: String(settings?.sampling.temperature ?? 1),
+    temperature: String(settings?.sampling.temperature ?? LOOP_DEFAULTS.temperature),
     maxTokens: settings?.sampling.maxTokens?.toString() ?? '',
-    maxTurns: String(settings?.limits.maxTurns ?? 30),
+    maxTurns: String(settings?.limits.maxTurns ?? LOOP_DEFAULTS.maxTurns),
     maxContextTokens: settings?.limits.maxContextTokens?.toString() ?? '',
     system: settings?.prompt.system ?? '',
     user: settings?.prompt.user ?? '',
@@ -125,7 +126,7 @@ function optionalNumber(text: string): number | null {
  * The run settings a filled form asks for, checked with the contract's schema; or what is wrong,
  * field by field. An empty API key is left out so the engine reuses the stored one.
  */
-export function settingsFromForm(form: NewRunForm, breakpoints: BreakpointSettings): { settings: RunSettingsInput } | { errors: FieldErrors } {
+export function settingsFromForm(form: NewRunForm, breakpoints: Breakpoints): { settings: RunSettingsInput } | { errors: FieldErrors } {
   const settings: RunSettingsInput = {
     endpoint: { baseURL: form.baseURL.trim(), model: form.model.trim(), stream: form.stream, ...(form.apiKey ? { apiKey: form.apiKey } : {}) },
     sampling: { temperature: form.temperature.trim() === '' ? Number.NaN : Number(form.temperature), maxTokens: optionalNumber(form.maxTokens) },

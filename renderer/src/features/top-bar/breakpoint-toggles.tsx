@@ -1,13 +1,13 @@
-import type { BreakpointSettings } from '../../../../shared/api/contract.js';
+import type { Breakpoints } from '../../../../shared/api/contract.js';
 import { useStore } from '../../store/store.js';
 
-const TOGGLES: Array<[keyof BreakpointSettings, string]> = [
+const TOGGLES: Array<[keyof Breakpoints, string]> = [
   ['beforeModel', 'Break before model call'],
   ['beforeTools', 'Break before tools'],
   ['onToolError', 'Break on tool error'],
 ];
 
-function BreakpointToggle({ name, label }: { name: keyof BreakpointSettings; label: string }) {
+function BreakpointToggle({ name, label }: { name: keyof Breakpoints; label: string }) {
   const on = useStore((s) => s.breakpoints[name]);
   const setBreakpoint = useStore((s) => s.setBreakpoint);
   return (
