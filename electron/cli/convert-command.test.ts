@@ -88,7 +88,7 @@ describe('trajdbg convert', () => {
   it('exits with 2 and one line naming the file for bad input and usage', async () => {
     const truncated = join(work, 'truncated.json');
     writeFileSync(truncated, '[\n  {"role": "user", "content": "hi"},\n  {"role": "assis');
-    expect(await cli(truncated, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${truncated} (looked like a JSON list of chat messages): not valid JSON at line 3, column 18: Unterminated string` });
+    expect(await cli(truncated, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${truncated}: not valid JSON at line 3, column 18: Unterminated string` });
     const openhands = corpus('openhands_basic.json');
     expect(await cli(openhands, '--list')).toEqual({ code: 0, stdout: '0\topenhands_basic\tclaude-3-5-sonnet-20241022\tturns=2\ttool_calls=2\ttool_errors=0\tfinished=yes\n', stderr: '' });
     const cut = join(work, 'cut.eval');

@@ -86,7 +86,7 @@ export async function convertCommand(
   };
   // Every line bad: the file is not what it looked like (as importing it whole would say).
   const nothingImported = (): UsageError =>
-    new UsageError(`${path} (looked like ${FORMAT_DESCRIPTIONS[stream.format]}): no line could be imported; first: ${firstProblem}`);
+    new UsageError(`${path}${stream.format ? ` (looked like ${FORMAT_DESCRIPTIONS[stream.format]})` : ''}: no line could be imported; first: ${firstProblem}`);
 
   if (values.list) {
     let count = 0;

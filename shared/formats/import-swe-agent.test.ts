@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DETECT_BYTES, detectFormat, importText } from './import.js';
+import { detectFormat, importText } from './import.js';
 import { deriveAgentResult } from './trajectory.js';
 
 // Small files in the layouts SWE-agent 1.x (`DefaultAgent.get_trajectory_data`) and mini-swe-agent
@@ -143,7 +143,7 @@ function miniFile(systemTemplate = 'You are a helpful assistant that can interac
 describe('mini-swe-agent object files', () => {
   it('imports {info, messages, trajectory_format}: the model, the exit status, no extra and no exit message', () => {
     const text = JSON.stringify(miniFile(), null, 2);
-    expect(detectFormat(text.slice(0, DETECT_BYTES), 'run.traj.json')).toBe('mini-swe-agent');
+    expect(detectFormat(text, 'run.traj.json')).toBe('mini-swe-agent');
     const { format, trajectories } = importText(text, 'run.traj.json');
     expect(format).toBe('mini-swe-agent');
     const t = trajectories[0]!;
@@ -165,8 +165,9 @@ describe('mini-swe-agent object files', () => {
   });
 
   it('finds a file whose long info hides every telling key from the head', () => {
-    const text = JSON.stringify(miniFile('x'.repeat(DETECT_BYTES)), null, 2);
-    expect(detectFormat(text.slice(0, DETECT_BYTES), 'long.traj.json')).toBeNull();
+    const text = JSON.stringify(miniFile('x'.repeat(65536)), null, 2);
+    expect(detectFormat(text.slice(0, 65536), 'long.traj.json')).toBeNull();
+    expect(detectFormat(text, 'long.traj.json')).toBe('mini-swe-agent');
     const { format, trajectories } = importText(text, 'long.traj.json');
     expect(format).toBe('mini-swe-agent');
     expect(trajectories[0]!.messages).toHaveLength(6);
