@@ -70,7 +70,8 @@ describe('trajdbg convert', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown[]>);
     expect(lines).toHaveLength(19);
     expect(lines.every((l) => Object.keys(l).join() === 'messages')).toBe(true);
-    expect(lines.reduce((n, l) => n + l.messages!.length, 0)).toBe(301);
+    // 301 messages and the 17 system prompts the export keeps beside them.
+    expect(lines.reduce((n, l) => n + l.messages!.length, 0)).toBe(318);
     const listed = await cli(out, '--list');
     expect(listed.stdout.trimEnd().split('\n')).toHaveLength(19);
   });
@@ -114,7 +115,8 @@ describe('trajdbg convert to the other formats', () => {
     expect([code, stderr]).toEqual([0, `wrote 19 trajectories to ${out}`]);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(19);
-    expect(lines.every((l) => l.startsWith('{"conversations": [{"from": "human", "value": '))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('{"conversations": [{"from": "system", "value": '))).toHaveLength(17);
+    expect(lines.every((l) => /^\{"conversations": \[\{"from": "(?:system|human)", "value": /.test(l))).toBe(true);
     const listed = await cli(out, '--list');
     expect(listed.stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(2).join('\t'))).toEqual(
       (await cli(HERMES, '--list')).stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(2).join('\t')),
