@@ -6,6 +6,7 @@ import { importOpenHands } from './import-openhands.js';
 import { importRunFile } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
+import type { ChatMessage } from '../model/chat.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // Format detection and the entry points; each format's importer lives in its own import-*.ts.
@@ -82,22 +83,55 @@ function importChatMessages(data: unknown, id: string): Trajectory[] {
   return [{ id, model: null, messages: messagesOf(data, ''), reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } }];
 }
 
+/**
+ * One line of JSONL with `messages`: one trajectory, or (RL rollout lines, e.g. atropos groups) a
+ * list of rollouts of one prompt next to their `scores`, one trajectory each with its group.
+ */
 function importMessagesLine(data: unknown, id: string, index: number): Trajectory[] {
   const object = parseWith(messagesLineSchema, data);
   const model = str(object.model);
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
+  const lineId = str(object.id) ?? id;
   if (!groups) {
-    return [{ id: str(object.id) ?? id, model, messages: messagesOf(object.messages), reward: num(object.reward) ?? num(object.score), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }];
+    return [{ id: lineId, model, messages: rolloutMessages(object.messages, 'messages'), reward: num(object.reward) ?? num(object.score), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }];
   }
   const scores = Array.isArray(object.scores) ? object.scores : [];
   return object.messages.map((rollout, k) => ({
-    id: `${str(object.id) ?? id}.${k}`,
+    id: `${lineId}.${k}`,
     model,
-    messages: messagesOf(rollout, `messages[${k}]`),
+    messages: rolloutMessages(rollout as unknown[], `messages[${k}]`),
     reward: num(scores[k]),
     recorded: {},
     source: { format: 'messages-jsonl' as const, index: index + k },
+    group: { id: lineId, index: k, size: object.messages.length, score: num(scores[k]) },
   }));
+}
+
+/**
+ * A rollout's messages with RL environments' roles mapped onto chat roles: `agent` is the
+ * assistant; `environment` answers the assistant's tool calls (a tool message, paired by position)
+ * or else speaks as the user. Rendered strings (a chat template already applied) are refused by name.
+ */
+function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
+  if (items.length > 0 && items.every((m) => typeof m === 'string')) {
+    throw new Misfit(`${at}: holds rendered strings (a chat template already applied), not chat messages with roles; export the rollouts before templating`);
+  }
+  const messages = messagesOf(items, at);
+  let pending: Array<string | null> = [];
+  return messages.map((message) => {
+    if (message.role === 'agent') {
+      pending = (message.tool_calls ?? []).map((c) => c.id);
+      return { ...message, role: 'assistant' };
+    }
+    if (message.role === 'environment') {
+      if (pending.length === 0) return { ...message, role: 'user' };
+      const callId = message.tool_call_id ?? pending.shift() ?? null;
+      return { ...message, role: 'tool', tool_call_id: callId };
+    }
+    if (message.role === 'assistant') pending = (message.tool_calls ?? []).map((c) => c.id);
+    else if (message.role !== 'tool') pending = [];
+    return message;
+  });
 }
 
 // --- the table ----------------------------------------------------------------------------------
