@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../model/chat.js';
-import { messageSchema, normalizeMessage, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
+import { isObject, messageSchema, normalizeMessage, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenHands event lists (the JSON array a conversation's events are saved as).
@@ -21,6 +21,11 @@ import type { Trajectory } from './trajectory.js';
 //   OpenHands' description of the action), their observations user messages, as OpenHands sends them.
 // - An agent `finish` action records `finished_naturally: true`: calling finish is how an OpenHands
 //   agent ends a run itself (the call has no tool result).
+// - Older histories are lists of `[action, observation]` pairs: they are read as the events in order.
+// - A list none of whose events becomes a message still opens, with a problem that says why.
+// - Evaluation outputs (`output.jsonl`): one `{instance_id, history, test_result, metadata, error}`
+//   per line, each line a trajectory named by its instance id; the test result is kept as a score
+//   (its `resolved`, where it has one, as the reward), an `error` as the stop reason.
 
 const toolCallMetadata = z.looseObject({
   function_name: z.string().nullable().optional(),
@@ -47,6 +52,11 @@ const event = z.looseObject({
 type OpenHandsEvent = z.infer<typeof event>;
 const eventList = z.array(event);
 
+/** The events of a history: `[action, observation]` pairs (older histories) taken in order. */
+function flatEvents(items: readonly unknown[]): unknown[] {
+  return items.flatMap((item) => (Array.isArray(item) ? item : [item]));
+}
+
 /** Agent actions that are bookkeeping, never sent to the model. */
 const BOOKKEEPING = new Set(['change_agent_state', 'recall', 'null', 'condensation', 'condensation_request', 'push', 'send_pr']);
 
@@ -60,7 +70,12 @@ function observationText(e: OpenHandsEvent): string {
 
 /** An OpenHands event list as one trajectory. */
 export function importOpenHands(data: unknown, id: string): Trajectory[] {
-  const events = parseWith(eventList, data);
+  return [openHandsTrajectory(data, id, '')];
+}
+
+/** The trajectory of an event list (or of pairs) found at `at` in the file. */
+function openHandsTrajectory(data: unknown, id: string, at: string): Trajectory {
+  const events = parseWith(eventList, Array.isArray(data) ? flatEvents(data) : data, at);
   const messages: ChatMessage[] = [];
   const responses = new Set<string>();
   const actions = new Map<number, OpenHandsEvent>();
@@ -119,5 +134,45 @@ export function importOpenHands(data: unknown, id: string): Trajectory[] {
   });
   const trajectory: Trajectory = { id, model, messages, reward: null, recorded: finished ? { finished_naturally: true } : {}, source: { format: 'openhands-events', index: 0 } };
   if (tools) trajectory.tools = tools;
-  return [trajectory];
+  if (messages.length === 0) trajectory.problems = [emptyWhy(events, at)];
+  return trajectory;
+}
+
+/** Why no event of a list became a message: what sources and actions it holds. */
+function emptyWhy(events: readonly OpenHandsEvent[], at: string): string {
+  const kinds = [...new Set(events.map((e) => `${e.source ?? 'no source'}/${e.action ?? (e.observation ? `observation ${e.observation}` : 'no action')}`))];
+  const held = events.length === 0 ? 'it holds no events' : `none of its ${events.length} events is a user or agent message or action (${kinds.slice(0, 6).join(', ')}${kinds.length > 6 ? ', …' : ''})`;
+  return `${at || 'the event list'}: the trajectory is empty: ${held}`;
+}
+
+const evalOutputLine = z.looseObject({
+  instance_id: z.union([z.string(), z.number()]),
+  history: z.array(z.unknown()),
+  test_result: z.unknown().optional(),
+  metadata: z.looseObject({ llm_config: z.looseObject({ model: z.string().nullable().optional() }).nullable().optional() }).nullable().optional(),
+  instruction: z.string().nullable().optional(),
+  error: z.unknown().optional(),
+});
+
+/** `resolved` of a test result (at its top or in its `report`), as a reward; else null. */
+function resolvedOf(testResult: unknown): number | null {
+  if (!isObject(testResult)) return null;
+  const report = isObject(testResult.report) ? testResult.report : {};
+  const resolved = testResult.resolved ?? report.resolved;
+  return typeof resolved === 'boolean' ? (resolved ? 1 : 0) : null;
+}
+
+/** One line of an OpenHands evaluation `output.jsonl`: the instance's history as a trajectory, with its outcome. */
+export function importOpenHandsEvalLine(data: unknown, _id: string, index: number): Trajectory[] {
+  const line = parseWith(evalOutputLine, data);
+  const t = openHandsTrajectory(line.history, String(line.instance_id), 'history');
+  t.source = { format: 'openhands-eval-jsonl', index };
+  t.model ??= line.metadata?.llm_config?.model ?? null;
+  t.reward = resolvedOf(line.test_result);
+  t.evaluation = { scores: line.test_result === undefined ? [] : [{ scorer: 'test_result', value: line.test_result }], metadata: { instance_id: line.instance_id } };
+  if (line.error != null && line.error !== '') {
+    t.recorded.finished_naturally = false;
+    t.stopReason = `error: ${typeof line.error === 'string' ? line.error : JSON.stringify(line.error)}`.split('\n')[0]!;
+  }
+  return [t];
 }

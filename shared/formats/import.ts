@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
-import { importOpenHands } from './import-openhands.js';
+import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
 import { importRunFile } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
@@ -55,6 +55,11 @@ function isRunFileHead(first: unknown): boolean {
 
 function isOpenHandsEvent(value: unknown): boolean {
   return isObject(value) && !('role' in value) && ('action' in value || 'observation' in value || 'tool_call_metadata' in value);
+}
+
+/** An event, or an `[action, observation]` pair of events (older histories). */
+function isOpenHandsItem(value: unknown): boolean {
+  return Array.isArray(value) ? value.some(isOpenHandsEvent) : isOpenHandsEvent(value);
 }
 
 function isMiniSweAgent(first: unknown): boolean {
@@ -145,8 +150,9 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'trajdbg-run', description: 'a trajdbg run file', layout: 'text', matches: isRunFileHead, importText: importRunFile },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
+  { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },
   { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages'), importLine: importMessagesLine },
-  { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && first.some(isOpenHandsEvent), importDocument: importOpenHands },
+  { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
   { id: 'chat-messages', description: 'a JSON list of chat messages', layout: 'document', matches: Array.isArray, importDocument: importChatMessages },
   { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => has(first, 'history') && Array.isArray(first.history) && !('messages' in first), importDocument: importSweAgent },
   { id: 'inspect-log', description: 'an Inspect AI log', layout: 'document', matches: (first) => has(first, 'eval') && ('samples' in first || 'plan' in first || 'results' in first), importDocument: (data) => importInspectLog(data) },

@@ -19,6 +19,7 @@ export type FormatId =
   | 'inspect-log'
   | 'inspect-eval'
   | 'openhands-events'
+  | 'openhands-eval-jsonl'
   | 'trajdbg-run';
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
