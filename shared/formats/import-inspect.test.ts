@@ -128,10 +128,13 @@ describe('Inspect messages and events', () => {
     expect(t.tools).toBeUndefined();
   });
 
-  it('names the first field of a sample that does not fit', () => {
+  it('reports a sample that does not fit by its first field and opens the others; refuses a log of none', () => {
     const sample = toolSample();
     (sample.messages as Array<Record<string, unknown>>)[4]!.tool_calls = [{ id: 'call_2', arguments: {} }];
-    expect(() => importText(log([toolSample(), sample]), 'bad.json')).toThrow('bad.json (looked like an Inspect AI log): samples[1].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined');
+    const { trajectories, problems } = importText(log([toolSample(), sample, toolSample()]), 'bad.json');
+    expect(problems).toEqual(['bad.json: samples[1].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined; the sample is left out']);
+    expect(trajectories.map((t) => t.source.index)).toEqual([0, 1]);
+    expect(() => importText(log([sample]), 'bad.json')).toThrow('bad.json (looked like an Inspect AI log): samples[0].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined');
     expect(() => importText(log([]), 'empty.json')).toThrow('empty.json (looked like an Inspect AI log): samples: the log holds no samples');
   });
 });
@@ -228,7 +231,9 @@ describe('.eval zips', () => {
       { name: 'samples/2_epoch_1.json', data: strToU8('{"id": 2, "epoch": 1, "messages": [{"role": "user", "content": "hi"}'), method: 8 },
     ]);
     // The entry is 68 characters long and ends inside the messages list.
-    expect(() => importBytes(broken, 'bad.eval')).toThrow("bad.eval (looked like an Inspect AI .eval zip): samples/2_epoch_1.json: not valid JSON at line 1, column 69: Expected ',' or ']' after array element");
+    const opened = importBytes(broken, 'bad.eval');
+    expect(opened.problems).toEqual(["bad.eval: samples/2_epoch_1.json: not valid JSON at line 1, column 69: Expected ',' or ']' after array element; the sample is left out"]);
+    expect(opened.trajectories.map((t) => t.id)).toEqual(['1#1']);
     const misfit = zipOf([{ name: 'samples/3_epoch_1.json', data: strToU8('{"id": 3, "epoch": 1, "messages": [{"content": "no role"}]}'), method: 0 }]);
     expect(() => importBytes(misfit, 'misfit.eval')).toThrow('misfit.eval (looked like an Inspect AI .eval zip): samples/3_epoch_1.json: messages[0].role: Invalid input: expected string, received undefined');
   });

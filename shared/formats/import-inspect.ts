@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
+import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
 import { zipEntries, zipEntryBytes } from './import-zip.js';
 import { endsWithEndTool, type Trajectory } from './trajectory.js';
 
@@ -235,12 +235,27 @@ const inspectLog = z.looseObject({
   samples: z.array(z.unknown()).nullable().optional(),
 });
 
-/** An Inspect `.json` log: one trajectory per sample. */
-export function importInspectLog(data: unknown): Trajectory[] {
+/**
+ * The samples that can be read, and one problem per sample that cannot (it is left out, the
+ * others open); a `Misfit` naming the first when none can.
+ */
+function eachSample<T>(items: readonly T[], read: (item: T, i: number) => Trajectory): { trajectories: Trajectory[]; problems: string[] } {
+  const trajectories: Trajectory[] = [];
+  const problems: string[] = [];
+  items.forEach((item, i) => {
+    const t = tryParse(() => read(item, i), problems, 'the sample is left out');
+    if (t) trajectories.push({ ...t, source: { ...t.source, index: trajectories.length } });
+  });
+  if (trajectories.length === 0) throw new Misfit(problems[0]!.replace(/; the sample is left out$/, ''));
+  return { trajectories, problems };
+}
+
+/** An Inspect `.json` log: one trajectory per sample; a sample that cannot be read is a problem. */
+export function importInspectLog(data: unknown): { trajectories: Trajectory[]; problems: string[] } {
   const log = parseWith(inspectLog, data);
   const samples = log.samples ?? [];
   if (samples.length === 0) throw new Misfit('samples: the log holds no samples (written without them, or before one finished)');
-  return samples.map((sample, i) => importSample(sample, `samples[${i}]`, log.eval.model ?? null, i));
+  return eachSample(samples, (sample, i) => importSample(sample, `samples[${i}]`, log.eval.model ?? null, i));
 }
 
 /** The name's sample id and epoch order: numbers by value, so `2_epoch_1` comes before `10_epoch_1`. */
@@ -250,7 +265,7 @@ const byName = new Intl.Collator('en', { numeric: true }).compare;
  * An Inspect `.eval` zip: one trajectory per `samples/*.json` entry, in sample and epoch order;
  * the model from `header.json` (or `_journal/start.json` for a log still being written).
  */
-export function importInspectEval(bytes: Uint8Array): Trajectory[] {
+export function importInspectEval(bytes: Uint8Array): { trajectories: Trajectory[]; problems: string[] } {
   const entries = zipEntries(bytes);
   const byEntryName = new Map(entries.map((e) => [e.name, e]));
   const readJson = (name: string): unknown => {
@@ -271,12 +286,11 @@ export function importInspectEval(bytes: Uint8Array): Trajectory[] {
   const model = isObject(header) && isObject(header.eval) ? str(header.eval.model) : null;
   const samples = entries.filter((e) => /^samples\/[^/]+\.json$/.test(e.name)).sort((a, b) => byName(a.name, b.name));
   if (samples.length === 0) throw new Misfit('samples/: the log holds no samples (written without them, or before one finished)');
-  return samples.map((entry, i) => {
-    const sample = readJson(entry.name);
+  return eachSample(samples, (entry, i) => {
     try {
-      return { ...importSample(sample, '', model, i), source: { format: 'inspect-eval' as const, index: i } };
+      return { ...importSample(readJson(entry.name), '', model, i), source: { format: 'inspect-eval' as const, index: i } };
     } catch (error) {
-      if (error instanceof Misfit) throw new Misfit(`${entry.name}: ${error.message}`);
+      if (error instanceof Misfit && !error.message.startsWith(`${entry.name}: `)) throw new Misfit(`${entry.name}: ${error.message}`);
       throw error;
     }
   });

@@ -33,6 +33,17 @@ interface FormatBase {
   description: string;
 }
 
+/** What a document importer read: its trajectories, and a problem per part it left out. */
+export interface DocumentImport {
+  trajectories: Trajectory[];
+  problems: string[];
+}
+
+/** Trajectories as a {@link DocumentImport}. */
+function asImport(read: Trajectory[] | DocumentImport): DocumentImport {
+  return Array.isArray(read) ? { trajectories: read, problems: [] } : read;
+}
+
 /**
  * One format the importers read. `matches` looks at the parsed first record (any key order, any
  * size); the first entry of {@link FORMATS} that matches wins. `lines` formats import each JSONL
@@ -41,9 +52,9 @@ interface FormatBase {
  */
 export type FormatEntry =
   | (FormatBase & { layout: 'lines'; matches: (first: unknown) => boolean; importLine: (data: unknown, id: string, index: number) => Trajectory[] })
-  | (FormatBase & { layout: 'document'; matches: (first: unknown) => boolean; importDocument: (data: unknown, id: string) => Trajectory[] })
+  | (FormatBase & { layout: 'document'; matches: (first: unknown) => boolean; importDocument: (data: unknown, id: string) => Trajectory[] | DocumentImport })
   | (FormatBase & { layout: 'text'; matches: (firstLine: unknown) => boolean; importText: (text: string, fileName: string) => { trajectories: Trajectory[]; problems: string[] } })
-  | (FormatBase & { layout: 'zip'; importBytes: (bytes: Uint8Array) => Trajectory[] });
+  | (FormatBase & { layout: 'zip'; importBytes: (bytes: Uint8Array) => Trajectory[] | DocumentImport });
 
 // --- predicates ---------------------------------------------------------------------------------
 
@@ -333,8 +344,9 @@ function fitting<T>(fileName: string, format: FormatId, run: () => T): T {
  */
 export function importBytes(bytes: Uint8Array, fileName: string): ImportResult {
   if (looksLikeZip(bytes)) {
-    const trajectories = fitting(fileName, 'inspect-eval', () => importInspectEval(bytes)).map((t) => withFileProblems(t, fileName));
-    return { format: 'inspect-eval', trajectories, problems: trajectories.flatMap((t) => t.problems ?? []) };
+    const read = asImport(fitting(fileName, 'inspect-eval', () => importInspectEval(bytes)));
+    const trajectories = read.trajectories.map((t) => withFileProblems(t, fileName));
+    return { format: 'inspect-eval', trajectories, problems: [...read.problems.map((p) => `${fileName}: ${p}`), ...trajectories.flatMap((t) => t.problems ?? [])] };
   }
   let text: string;
   try {
@@ -420,9 +432,10 @@ export function importDocumentValue(format: FormatId, value: unknown, fileName: 
     return { format, trajectories: imported.trajectories, problems: imported.trajectories.flatMap((t) => t.problems ?? []) };
   }
   if (entry.layout !== 'document') throw new FormatError(`${fileName}: ${entry.description} is not read from a parsed document`);
-  const trajectories = fitting(fileName, format, () => {
+  const read = asImport(fitting(fileName, format, () => {
     checkNesting(value, '', text);
     return entry.importDocument(value, baseName(fileName));
-  }).map((t) => withFileProblems(t, fileName));
-  return { format, trajectories, problems: trajectories.flatMap((t) => t.problems ?? []) };
+  }));
+  const trajectories = read.trajectories.map((t) => withFileProblems(t, fileName));
+  return { format, trajectories, problems: [...read.problems.map((p) => `${fileName}: ${p}`), ...trajectories.flatMap((t) => t.problems ?? [])] };
 }
