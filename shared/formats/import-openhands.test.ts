@@ -71,10 +71,12 @@ describe('OpenHands event lists', () => {
     expect(t.recorded).toEqual({ finished_naturally: true });
   });
 
-  it('names the event that does not fit', () => {
+  it('reports the event that does not fit by its field and opens the rest', () => {
     const list = events() as Array<Record<string, unknown>>;
     list[3]!.tool_call_metadata = { function_name: 'execute_bash', model_response: null };
-    expect(() => importText(JSON.stringify(list), 'bad.json')).toThrow('bad.json (looked like an OpenHands event list): [3].tool_call_metadata.tool_call_id: Invalid input: expected string, received undefined');
+    const { trajectories, problems } = importText(JSON.stringify(list), 'bad.json');
+    expect(problems).toEqual(['bad.json: [3].tool_call_metadata.tool_call_id: Invalid input: expected string, received undefined; the event is left out']);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
   });
 });
 

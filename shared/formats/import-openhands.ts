@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../model/chat.js';
-import { isObject, messageSchema, normalizeMessage, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
+import { isObject, messageSchema, normalizeMessage, parseEach, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenHands event lists (the JSON array a conversation's events are saved as).
@@ -50,7 +50,6 @@ const event = z.looseObject({
   tool_call_metadata: toolCallMetadata.nullable().optional(),
 });
 type OpenHandsEvent = z.infer<typeof event>;
-const eventList = z.array(event);
 
 /** The events of a history: `[action, observation]` pairs (older histories) taken in order. */
 function flatEvents(items: readonly unknown[]): unknown[] {
@@ -75,7 +74,9 @@ export function importOpenHands(data: unknown, id: string): Trajectory[] {
 
 /** The trajectory of an event list (or of pairs) found at `at` in the file. */
 function openHandsTrajectory(data: unknown, id: string, at: string): Trajectory {
-  const events = parseWith(eventList, Array.isArray(data) ? flatEvents(data) : data, at);
+  const problems: string[] = [];
+  // One event that does not fit is reported and left out; the others open.
+  const events = parseEach(event, parseWith(z.array(z.unknown()), Array.isArray(data) ? flatEvents(data) : data, at), at, problems, 'the event is left out').map((e) => e.value);
   const messages: ChatMessage[] = [];
   const responses = new Set<string>();
   const actions = new Map<number, OpenHandsEvent>();
@@ -134,7 +135,8 @@ function openHandsTrajectory(data: unknown, id: string, at: string): Trajectory 
   });
   const trajectory: Trajectory = { id, model, messages, reward: null, recorded: finished ? { finished_naturally: true } : {}, source: { format: 'openhands-events', index: 0 } };
   if (tools) trajectory.tools = tools;
-  if (messages.length === 0) trajectory.problems = [emptyWhy(events, at)];
+  if (messages.length === 0) problems.push(emptyWhy(events, at));
+  if (problems.length > 0) trajectory.problems = problems;
   return trajectory;
 }
 
