@@ -13,9 +13,9 @@ interface Row {
   contradiction?: string;
 }
 
-function CounterList({ title, rows }: { title: string; rows: Row[] }) {
+function CounterList({ title, rows, className = '' }: { title: string; rows: Row[]; className?: string }) {
   return (
-    <div className="counter-group">
+    <div className={`counter-group ${className}`.trim()}>
       <h3>{title}</h3>
       <dl className="counters">
         {rows.map(({ label, value, origin, contradiction }) => (
@@ -46,6 +46,20 @@ interface Imported {
   reward: number | null;
   contradicted?: Array<{ field: string; derived: unknown; note: string }>;
   stopReason?: string | null;
+  evaluation?: { target?: unknown; scores: Array<{ scorer: string; value: unknown; answer?: string | null; explanation?: string | null }> };
+}
+
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** The evaluation a file records for the sample (Inspect's target and scorers, a test result), as recorded. */
+function evaluationRows(evaluation: NonNullable<Imported['evaluation']>): Row[] {
+  const rows: Row[] = [];
+  if (evaluation.target !== undefined) rows.push({ label: 'Target', value: shown(evaluation.target), origin: 'recorded' });
+  for (const score of evaluation.scores) {
+    const value = [shown(score.value), score.answer ? `answer: ${score.answer}` : '', score.explanation ? `explanation: ${score.explanation}` : ''].filter(Boolean).join('\n');
+    rows.push({ label: score.scorer, value, origin: 'recorded' });
+  }
+  return rows;
 }
 
 /**
@@ -82,6 +96,7 @@ export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
     <div className="counter-groups">
       <CounterList title="Loop" rows={loop} />
       <CounterList title="Tool calls" rows={toolCalls} />
+      {imported?.evaluation && <CounterList title="Evaluation" rows={evaluationRows(imported.evaluation)} className="evaluation" />}
     </div>
   );
 }

@@ -87,3 +87,17 @@ describe('Metrics of an opened trajectory', () => {
     expect(counter('Stop reason')).toMatch(/^submitted/);
   });
 });
+
+describe('Evaluation of an opened sample', () => {
+  it('shows the target and each scorer with its answer and explanation, as recorded', async () => {
+    const t: Trajectory = {
+      id: '1#1', model: 'm', reward: 0.5, recorded: {}, source: { format: 'inspect-log', index: 0 },
+      messages: [{ role: 'user', content: 'How many?' }, { role: 'assistant', content: 'Two.' }],
+      evaluation: { target: '2', scores: [{ scorer: 'model_graded_qa', value: 'P', answer: 'Two.', explanation: 'Partly right.' }], metadata: { level: 1 } },
+    };
+    const events = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/log.json' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'opened', seq, time: 0 }) as RunEvent);
+    await renderApp([events]);
+    expect(counter('Target')).toMatch(/^2recorded/);
+    expect(counter('model_graded_qa')).toBe('P\nanswer: Two.\nexplanation: Partly right.recorded');
+  });
+});
