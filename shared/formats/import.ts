@@ -3,7 +3,7 @@ import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num,
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
-import { importRunFile } from './import-run-file.js';
+import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
 import type { ChatMessage } from '../model/chat.js';
@@ -59,10 +59,6 @@ export type FormatEntry =
 // --- predicates ---------------------------------------------------------------------------------
 
 const has = (value: unknown, ...keys: string[]): value is Record<string, unknown> => isObject(value) && keys.every((k) => k in value);
-
-function isRunFileHead(first: unknown): boolean {
-  return has(first, 'type', 'format') && first.type === 'run_started' && /^trajdbg-run\/\d+$/.test(str(first.format) ?? '');
-}
 
 function isOpenHandsEvent(value: unknown): boolean {
   return isObject(value) && !('role' in value) && ('action' in value || 'observation' in value || 'tool_call_metadata' in value);
