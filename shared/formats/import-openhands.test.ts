@@ -112,3 +112,12 @@ describe('OpenHands evaluation outputs', () => {
     expect(problems).toEqual(['old.json: the event list: the trajectory is empty: none of its 2 events is a user or agent message or action (environment/observation agent_state_changed, no source/change_agent_state)']);
   });
 });
+
+describe('OpenHands images', () => {
+  it('keeps the images a user message action attaches as image parts', () => {
+    const list = events() as Array<Record<string, unknown>>;
+    list[1] = { ...list[1], args: { content: 'What is in the picture?', image_urls: ['data:image/png;base64,AAAA'], wait_for_response: false } };
+    const t = importText(JSON.stringify(list), 'img.json').trajectories[0]!;
+    expect(t.messages[1]!.content).toEqual([{ type: 'text', text: 'What is in the picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]);
+  });
+});

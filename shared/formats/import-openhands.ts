@@ -5,7 +5,7 @@ import type { Trajectory } from './trajectory.js';
 
 // OpenHands event lists (the JSON array a conversation's events are saved as).
 //
-// - A user message action is a user message; a system message action (newer logs) is the system
+// - A user message action is a user message (its `image_urls` as image content parts); a system message action (newer logs) is the system
 //   message, and its `tools` are the trajectory's tools.
 // - Agent actions with `tool_call_metadata` are function calls: one assistant message per distinct
 //   `model_response` (content, tool calls and reasoning from `choices[0].message`), so actions that
@@ -61,6 +61,13 @@ const BOOKKEEPING = new Set(['change_agent_state', 'recall', 'null', 'condensati
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : JSON.stringify(v));
 
+/** A message's text with the images a message action attached (`image_urls`), as OpenAI content parts. */
+function withImages(content: string, imageUrls: unknown): ChatMessage['content'] {
+  const urls = Array.isArray(imageUrls) ? imageUrls.filter((u): u is string => typeof u === 'string' && u !== '') : [];
+  if (urls.length === 0) return content;
+  return [{ type: 'text', text: content }, ...urls.map((url) => ({ type: 'image_url', image_url: { url } }))];
+}
+
 /** The text an observation gave the model (see above). */
 function observationText(e: OpenHandsEvent): string {
   const shown = e.extras?.formatted_output_and_error;
@@ -94,7 +101,7 @@ function openHandsTrajectory(data: unknown, id: string, at: string): Trajectory 
         return;
       }
       if (e.source === 'user') {
-        if (e.action === 'message') messages.push({ role: 'user', content: text(args.content ?? e.message) });
+        if (e.action === 'message') messages.push({ role: 'user', content: withImages(text(args.content ?? e.message), args.image_urls) });
         return;
       }
       if (e.source !== 'agent') return;
