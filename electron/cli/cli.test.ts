@@ -266,6 +266,22 @@ describe('the trajdbg command', () => {
     expect(await new Promise((r) => child.on('exit', r))).toBe(0);
   });
 
+  it.skipIf(!built)('ends quietly when the reader of its output closes the pipe early (convert --list | head -1)', async () => {
+    const path = join(work, 'many.jsonl');
+    const line = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
+    writeFileSync(path, `${Array(50_000).fill(line).join('\n')}\n`);
+    const child = spawn(process.execPath, [bin, 'convert', path, '--list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const first = await new Promise<string>((done) => child.stdout.once('data', (d: Buffer) => done(String(d))));
+    // As `head -1` does: read one line, then close the pipe.
+    child.stdout.destroy();
+    const code = await new Promise((done) => child.on('exit', done));
+    expect(first.split('\t').slice(0, 2)).toEqual(['0', 'many:1']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
+
   it.skipIf(!built)('prints usage and exits 2 for an unknown command', () => {
     const result = spawnSync(process.execPath, [bin, 'frobnicate'], { encoding: 'utf8' });
     expect(result.status).toBe(2);

@@ -36,11 +36,11 @@ describe('trajdbg convert', () => {
     expect(code, stderr).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(19);
-    expect(lines[0]).toBe('0\t20260219_201205_876b30\tanthropic/claude-opus-4.6\tturns=0\ttool_calls=0\ttool_errors=0\tfinished=no');
-    expect(lines[1]).toBe('1\t20260219_200627_0bf46c\tanthropic/claude-opus-4.6\tturns=2\ttool_calls=1\ttool_errors=0\tfinished=yes');
+    expect(lines[0]).toBe('0\t20260219_201205_876b30\tanthropic/claude-opus-4.6\tturns=0\ttool_calls=0\ttool_errors=0\tfinished=no\tstop=cli_close');
+    expect(lines[1]).toBe('1\t20260219_200627_0bf46c\tanthropic/claude-opus-4.6\tturns=2\ttool_calls=1\ttool_errors=0\tfinished=yes\tstop=cli_close');
     const sum = (key: string): number => lines.reduce((n, l) => n + Number(new RegExp(`${key}=(\\d+)`).exec(l)![1]), 0);
     expect([sum('turns'), sum('tool_calls'), sum('tool_errors')]).toEqual([143, 125, 9]);
-    expect(lines.filter((l) => l.endsWith('finished=yes'))).toHaveLength(18);
+    expect(lines.filter((l) => l.includes('\tfinished=yes'))).toHaveLength(18);
   });
 
   it('--to agent-result writes JSONL for many trajectories and one JSON for one, through a temp file', async () => {
@@ -70,7 +70,8 @@ describe('trajdbg convert', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown[]>);
     expect(lines).toHaveLength(19);
     expect(lines.every((l) => Object.keys(l).join() === 'messages')).toBe(true);
-    expect(lines.reduce((n, l) => n + l.messages!.length, 0)).toBe(301);
+    // 301 messages and the 17 system prompts the export keeps beside them.
+    expect(lines.reduce((n, l) => n + l.messages!.length, 0)).toBe(318);
     const listed = await cli(out, '--list');
     expect(listed.stdout.trimEnd().split('\n')).toHaveLength(19);
   });
@@ -88,7 +89,7 @@ describe('trajdbg convert', () => {
   it('exits with 2 and one line naming the file for bad input and usage', async () => {
     const truncated = join(work, 'truncated.json');
     writeFileSync(truncated, '[\n  {"role": "user", "content": "hi"},\n  {"role": "assis');
-    expect(await cli(truncated, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${truncated} (looked like a JSON list of chat messages): not valid JSON at line 3, column 18: Unterminated string` });
+    expect(await cli(truncated, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${truncated}: not valid JSON at line 3, column 18: Unterminated string` });
     const openhands = corpus('openhands_basic.json');
     expect(await cli(openhands, '--list')).toEqual({ code: 0, stdout: '0\topenhands_basic\tclaude-3-5-sonnet-20241022\tturns=2\ttool_calls=2\ttool_errors=0\tfinished=yes\n', stderr: '' });
     const cut = join(work, 'cut.eval');
@@ -114,10 +115,12 @@ describe('trajdbg convert to the other formats', () => {
     expect([code, stderr]).toEqual([0, `wrote 19 trajectories to ${out}`]);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(19);
-    expect(lines.every((l) => l.startsWith('{"conversations": [{"from": "human", "value": '))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('{"conversations": [{"from": "system", "value": '))).toHaveLength(17);
+    expect(lines.every((l) => /^\{"conversations": \[\{"from": "(?:system|human)", "value": /.test(l))).toBe(true);
     const listed = await cli(out, '--list');
+    // ShareGPT records no stop reason: the rest of each row is the same.
     expect(listed.stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(2).join('\t'))).toEqual(
-      (await cli(HERMES, '--list')).stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(2).join('\t')),
+      (await cli(HERMES, '--list')).stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(2, 7).join('\t')),
     );
   });
 
@@ -138,7 +141,7 @@ describe('trajdbg convert to the other formats', () => {
     const out = join(work, 'one.openai.jsonl');
     expect((await cli(HERMES, '--to', 'openai-jsonl', '--index', '1', '--out', out)).code).toBe(0);
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(1);
-    expect(await cli(HERMES, '--list', '--index', '18')).toEqual({ code: 0, stdout: '18\t20260219_005933_1b6228\tanthropic/claude-opus-4.6\tturns=1\ttool_calls=0\ttool_errors=0\tfinished=yes\n', stderr: '' });
+    expect(await cli(HERMES, '--list', '--index', '18')).toEqual({ code: 0, stdout: '18\t20260219_005933_1b6228\tanthropic/claude-opus-4.6\tturns=1\ttool_calls=0\ttool_errors=0\tfinished=yes\tstop=cli_close\n', stderr: '' });
     expect(await cli(HERMES, '--list', '--index', '19')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: --index 19: ${HERMES} holds 19 trajectories (indexes 0 to 18)` });
     expect(await cli(MINI, '--to', 'html', '--index', '1', '--out', join(work, 'never.html'))).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: --index 1: ${MINI} holds one trajectory (index 0)` });
     expect((await cli(HERMES, '--list', '--index=-1')).stderr).toBe("trajdbg convert: --index: expected a whole number, got '-1'");

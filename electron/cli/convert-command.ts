@@ -15,7 +15,8 @@ message lists, JSONL of messages, hermes-agent exports and the other formats it 
 read and written line by line, so files of any size convert in little memory. Bad JSONL lines are
 reported on stderr as FILE:LINE as they are met, and skipped.
   --list         print one line per trajectory: index, id, model, turns, tool calls, tool errors,
-                 finished naturally (tab-separated)
+                 finished (the agent ended the run itself), and the stop reason the
+                 file records, if any (tab-separated)
   --to FORMAT    agent-result  the reference AgentResult: one JSON for one trajectory, else JSONL
                  openai-jsonl  one {"messages": [...]} per line
                  sharegpt      hermes-agent's ShareGPT trajectory JSONL
@@ -86,7 +87,7 @@ export async function convertCommand(
   };
   // Every line bad: the file is not what it looked like (as importing it whole would say).
   const nothingImported = (): UsageError =>
-    new UsageError(`${path} (looked like ${FORMAT_DESCRIPTIONS[stream.format]}): no line could be imported; first: ${firstProblem}`);
+    new UsageError(`${path}${stream.format ? ` (looked like ${FORMAT_DESCRIPTIONS[stream.format]})` : ''}: no line could be imported; first: ${firstProblem}`);
 
   if (values.list) {
     let count = 0;
@@ -94,7 +95,8 @@ export async function convertCommand(
       const i = count++;
       if (index !== undefined && i !== index) continue;
       const s = summarizeTrajectory(t, i);
-      stdout([i, s.id, s.model ?? '-', `turns=${s.turns}`, `tool_calls=${s.toolCalls}`, `tool_errors=${s.toolErrors}`, `finished=${s.finishedNaturally ? 'yes' : 'no'}`].join('\t'));
+      const stop = s.stopReason ? [`stop=${s.stopReason.replace(/\s+/g, ' ')}`] : [];
+      stdout([i, s.id, s.model ?? '-', `turns=${s.turns}`, `tool_calls=${s.toolCalls}`, `tool_errors=${s.toolErrors}`, `finished=${s.finishedNaturally ? 'yes' : 'no'}`, ...stop].join('\t'));
       if (index !== undefined) return 0;
     }
     if (count === 0 && problems > 0) throw nothingImported();

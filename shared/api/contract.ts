@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trajectorySummarySchema } from '../formats/summary.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
 import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
 
@@ -82,21 +83,7 @@ export const runSummarySchema = z.object({
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
 /** One trajectory of an opened file, as the collection table lists it (see shared/formats/summary.ts). */
-export const trajectorySummarySchema = z.object({
-  index: z.number().int().nonnegative(),
-  id: z.string(),
-  model: z.string().nullable(),
-  turns: z.number().int().nonnegative(),
-  toolCalls: z.number().int().nonnegative(),
-  toolErrors: z.number().int().nonnegative(),
-  finishedNaturally: z.boolean(),
-  reward: z.number().nullable(),
-  toolNames: z.array(z.string()),
-  preview: z.string(),
-  /** A branch's parent trajectory id and fork turn (a run file's branches). */
-  parentId: z.string().nullable().optional(),
-  forkTurn: z.number().int().nonnegative().nullable().optional(),
-});
+export { trajectorySummarySchema };
 
 /** An opened trajectory file: how far indexing got, and what went wrong. */
 export const openedFileSchema = z.object({

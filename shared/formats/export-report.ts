@@ -1,3 +1,4 @@
+import { contentAsText, hasNonTextParts } from './content-parts.js';
 import type { AssistantReply, ChatMessage, ToolCall } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
@@ -75,8 +76,12 @@ export interface TrajectoryReport {
   entries: Array<ReportMessage | ReportTurn>;
 }
 
-/** A message's content as text (non-string content as JSON), as the model saw it. */
+/**
+ * A message's content as text (non-string content as JSON), as the model saw it; content with
+ * images or other non-text parts as its text with a placeholder per part (`[image: image/png, 12 KB]`).
+ */
 function contentText(content: unknown): string {
+  if (hasNonTextParts(content)) return contentAsText(content);
   return typeof content === 'string' ? content : JSON.stringify(content ?? '') ?? '';
 }
 

@@ -1,3 +1,4 @@
+import { contentAsText } from './content-parts.js';
 import type { AssistantReply, ChatMessage, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
@@ -97,14 +98,9 @@ function toPyValue(root: unknown): PyValue {
   return top;
 }
 
-/** A message's content as text: strings as they are, text parts joined, anything else as JSON. */
+/** A message's content as text: text parts joined, images and other parts as placeholders (see content-parts.ts). */
 function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (content === null || content === undefined) return '';
-  if (Array.isArray(content) && content.every((p) => p !== null && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string')) {
-    return content.map((p) => (p as { text: string }).text).join('');
-  }
-  return JSON.stringify(content);
+  return contentAsText(content, '');
 }
 
 /** hermes' `convert_scratchpad_to_think`: models reasoning in XML when native thinking is off. */

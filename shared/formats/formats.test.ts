@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { exportText } from './export.js';
-import { DETECT_BYTES, detectFormat, FormatError, importText, jsonErrorOffset, lineColumn } from './import.js';
+import { detectFormat, FormatError, importText, jsonErrorOffset, lineColumn } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 const corpus = new URL('../../../shared/corpus/', import.meta.url);
@@ -37,16 +37,21 @@ describe('the corpus', () => {
     expect(format).toBe('hermes-session-jsonl');
     expect(problems).toEqual([]);
     expect(trajectories).toHaveLength(19);
-    // 303 exported messages, 2 of them session_meta (skipped); 143 assistant, 125 tool, 33 user.
-    expect(totals(trajectories)).toEqual({ turns: 143, toolCalls: 125, attempted: 125, schemaValid: 125, ok: 116, execError: 9, toolErrors: 0, finished: 18, messages: 301 });
+    // 303 exported messages, 2 of them session_meta (skipped); 143 assistant, 125 tool, 33 user;
+    // and 17 system prompts, which the export keeps beside the messages.
+    expect(totals(trajectories)).toEqual({ turns: 143, toolCalls: 125, attempted: 125, schemaValid: 125, ok: 116, execError: 9, toolErrors: 0, finished: 18, messages: 318 });
     const first = trajectories[0]!;
     expect(first).toMatchObject({ id: '20260219_201205_876b30', model: 'anthropic/claude-opus-4.6', reward: null, recorded: {}, source: { format: 'hermes-session-jsonl', index: 0 } });
-    expect(first.messages).toHaveLength(1);
+    expect(first.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    const lines = readCorpus(HERMES).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { system_prompt: string | null; end_reason: string | null });
+    expect(first.messages[0]!.content).toBe(lines[0]!.system_prompt);
+    expect(trajectories.filter((t) => t.messages[0]!.role === 'system')).toHaveLength(17);
+    expect(trajectories.map((t) => t.stopReason)).toEqual(lines.map((l) => l.end_reason));
     expect(trajectories.flatMap((t) => t.messages).some((m) => m.role === 'session_meta')).toBe(false);
     const second = trajectories[1]!;
-    expect(second.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user', 'user']);
-    expect(second.messages[1]!.tool_calls![0]).toMatchObject({ id: 'toolu_bdrk_01TX67rXMKuA7ZSeuohykvxn', type: 'function', function: { name: 'clarify' } });
-    expect(second.messages[2]).toEqual({ role: 'tool', tool_call_id: 'toolu_bdrk_01TX67rXMKuA7ZSeuohykvxn', content: expect.stringContaining('"user_response": "It works!"') });
+    expect(second.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user', 'user']);
+    expect(second.messages[2]!.tool_calls![0]).toMatchObject({ id: 'toolu_bdrk_01TX67rXMKuA7ZSeuohykvxn', type: 'function', function: { name: 'clarify' } });
+    expect(second.messages[3]).toEqual({ role: 'tool', tool_call_id: 'toolu_bdrk_01TX67rXMKuA7ZSeuohykvxn', content: expect.stringContaining('"user_response": "It works!"') });
     const derived = deriveAgentResult(second);
     expect(derived.recorded).toEqual([]);
     expect(derived.derived).toContain('tool_calls_attempted');
@@ -70,8 +75,8 @@ describe('the corpus', () => {
     ['swe-agent_marshmallow-1867_function_calling_replace.traj', 'swe-agent-traj'],
     ['inspect-ai_security-guide.json', 'inspect-log'],
     ['inspect-ai_log_tool_call_error.json', 'inspect-log'],
-  ])('recognises %s as %s from its head', (name, format) => {
-    expect(detectFormat(readCorpus(name).slice(0, DETECT_BYTES), name)).toBe(format);
+  ])('recognises %s as %s from its first record', (name, format) => {
+    expect(detectFormat(readCorpus(name), name)).toBe(format);
   });
 
   it('recognises the .eval zip from its first bytes', () => {
@@ -129,7 +134,7 @@ describe('bad input', () => {
     const cut = text.slice(0, text.indexOf('\n  {', 4000) + 1);
     const { line, column } = lineColumn(cut, cut.length);
     expect(line).toBeGreaterThan(1);
-    expect(() => importText(cut, 'cut.json')).toThrow(new RegExp(`^cut\\.json \\(looked like a JSON list of chat messages\\): not valid JSON at line ${line}, column ${column}: `));
+    expect(() => importText(cut, 'cut.json')).toThrow(new RegExp(`^cut\\.json: not valid JSON at line ${line}, column ${column}: `));
   });
 
   it('names the first thing that does not fit', () => {

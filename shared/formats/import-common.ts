@@ -373,3 +373,28 @@ export function toolSchemasOf(tools: unknown[]): ToolSchema[] | undefined {
   }
   return byName.size > 0 ? [...byName.values()] : undefined;
 }
+
+/**
+ * Parses each item of a list on its own: the items that fit, with their positions, and one problem
+ * per item that does not ("PREFIX[i].field: what is wrong; WHAT"), so one odd item does not make
+ * the whole file unreadable. `what` says what became of the item ("the message is left out").
+ */
+export function parseEach<T>(schema: z.ZodType<T>, items: readonly unknown[], prefix: string, problems: string[], what: string): Array<{ index: number; value: T }> {
+  const read: Array<{ index: number; value: T }> = [];
+  items.forEach((item, index) => {
+    const value = tryParse(() => parseWith(schema, item, `${prefix}[${index}]`), problems, what);
+    if (value !== undefined) read.push({ index, value });
+  });
+  return read;
+}
+
+/** Runs a read that may not fit: its value, or undefined with the problem "field: what is wrong; WHAT" added. */
+export function tryParse<T>(read: () => T, problems: string[], what: string): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof Misfit)) throw error;
+    problems.push(`${error.message}; ${what}`);
+    return undefined;
+  }
+}

@@ -14,12 +14,24 @@ const hermesMessage = z.looseObject({
   tool_call_id: z.string().nullable().optional(),
   tool_name: z.string().nullable().optional(),
 });
-const hermesSession = z.looseObject({ id: z.string(), model: z.string().nullable().optional(), messages: z.array(hermesMessage) });
+const hermesSession = z.looseObject({
+  id: z.string(),
+  model: z.string().nullable().optional(),
+  system_prompt: z.string().nullable().optional(),
+  end_reason: z.string().nullable().optional(),
+  messages: z.array(hermesMessage),
+});
 
-/** One hermes-agent session export line: its messages without the `session_meta` rows. */
+/**
+ * One hermes-agent session export line: its messages without the `session_meta` rows. The export
+ * keeps the system prompt beside the messages (`system_prompt`), not in them: it is put back as the
+ * first message, as the model received it. `end_reason` is the stop reason.
+ */
 export function importHermesSession(data: unknown, _id: string, index: number): Trajectory[] {
   const session = parseWith(hermesSession, data);
   const messages: ChatMessage[] = [];
+  const hasSystem = session.messages.some((m) => m.role === 'system');
+  if (session.system_prompt && !hasSystem) messages.push({ role: 'system', content: session.system_prompt });
   for (const m of session.messages) {
     if (m.role === 'session_meta') continue;
     const message: ChatMessage = { role: m.role, content: m.content ?? null };
@@ -29,7 +41,7 @@ export function importHermesSession(data: unknown, _id: string, index: number): 
     for (const key of ['reasoning_content', 'reasoning', 'reasoning_details']) if (m[key] != null) message[key] = m[key];
     messages.push(normalizeMessage(message as z.infer<typeof messageSchema>));
   }
-  return [{ id: session.id, model: session.model ?? null, messages, reward: null, recorded: {}, source: { format: 'hermes-session-jsonl', index } }];
+  return [{ id: session.id, model: session.model ?? null, messages, reward: null, recorded: {}, source: { format: 'hermes-session-jsonl', index }, stopReason: session.end_reason ?? null }];
 }
 
 // Batch-runner lines add prompt_index, metadata, partial, api_calls, toolsets_used, tool_stats and

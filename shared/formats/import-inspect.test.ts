@@ -60,13 +60,38 @@ describe('Inspect messages and events', () => {
     expect(t).toMatchObject({ id: 'task-7#2', model: 'openai/gpt-x', reward: 0.5, recorded: {} });
     expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant']);
     expect(t.messages[0]!.content).toBe('You are a careful agent.');
-    expect(t.messages[1]!.content).toBe('How many files are there?');
+    // The image is kept, as an OpenAI image part.
+    expect(t.messages[1]!.content).toEqual([{ type: 'text', text: 'How many files are there?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'auto' } }]);
     expect(t.messages[2]).toEqual({ role: 'assistant', content: 'Listing.', reasoning_content: 'I should list them.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"cmd":"ls"}' } }] });
     expect(t.messages[3]).toEqual({ role: 'tool', tool_call_id: 'call_1', name: 'bash', content: '{"error": "Tool execution failed: timeout: Command timed out before completing."}' });
     expect(t.messages[5]).toEqual({ role: 'tool', tool_call_id: 'call_2', name: 'python', content: '2\n' });
     // A redacted reasoning block is shown by its summary.
     expect(t.messages[6]).toEqual({ role: 'assistant', content: 'There are 2 files.', reasoning_content: 'Counted two.' });
     expect(JSON.stringify(t)).not.toContain('attachment://');
+  });
+
+  it('keeps the target, each scorer\'s value, answer and explanation, and the sample metadata', () => {
+    const t = importSample({ ...toolSample(), metadata: { difficulty: 'easy', files: ['a', 'b'] } });
+    expect(t.evaluation).toEqual({
+      target: '2',
+      scores: [{ scorer: 'model_graded_qa', value: 'P', answer: 'There are 2 files.', explanation: 'Grade the answer. It is partly right.', metadata: null }],
+      metadata: { difficulty: 'easy', files: ['a', 'b'] },
+    });
+  });
+
+  it('counts a sample that ended by calling submit() as finished, and one stopped by a limit as not', () => {
+    const submitted = toolSample();
+    const messages = submitted.messages as Array<Record<string, unknown>>;
+    messages.push(
+      { id: 'm7', role: 'assistant', source: 'generate', content: '', tool_calls: [{ id: 'call_3', function: 'submit', arguments: { answer: '2' }, type: 'function' }] },
+      { id: 'm8', role: 'tool', content: '2', tool_call_id: 'call_3', function: 'submit' },
+    );
+    const t = importSample(submitted);
+    expect([t.recorded.finished_naturally, t.stopReason, deriveAgentResult(t).result.finished_naturally]).toEqual([true, 'submit', true]);
+    const limited = importSample({ ...submitted, limit: { type: 'message', limit: 8 } });
+    expect([limited.recorded.finished_naturally, limited.stopReason]).toEqual([false, 'limit: message']);
+    const failed = importSample({ ...toolSample(), error: { message: 'RuntimeError: boom\nmore', traceback: '...' } });
+    expect([failed.recorded.finished_naturally, failed.stopReason]).toEqual([false, 'error: RuntimeError: boom']);
   });
 
   it('counts a tool message with an error as a tool that raised', () => {
@@ -103,10 +128,13 @@ describe('Inspect messages and events', () => {
     expect(t.tools).toBeUndefined();
   });
 
-  it('names the first field of a sample that does not fit', () => {
+  it('reports a sample that does not fit by its first field and opens the others; refuses a log of none', () => {
     const sample = toolSample();
     (sample.messages as Array<Record<string, unknown>>)[4]!.tool_calls = [{ id: 'call_2', arguments: {} }];
-    expect(() => importText(log([toolSample(), sample]), 'bad.json')).toThrow('bad.json (looked like an Inspect AI log): samples[1].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined');
+    const { trajectories, problems } = importText(log([toolSample(), sample, toolSample()]), 'bad.json');
+    expect(problems).toEqual(['bad.json: samples[1].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined; the sample is left out']);
+    expect(trajectories.map((t) => t.source.index)).toEqual([0, 1]);
+    expect(() => importText(log([sample]), 'bad.json')).toThrow('bad.json (looked like an Inspect AI log): samples[0].messages[4].tool_calls[0].function: Invalid input: expected string, received undefined');
     expect(() => importText(log([]), 'empty.json')).toThrow('empty.json (looked like an Inspect AI log): samples: the log holds no samples');
   });
 });
@@ -203,7 +231,9 @@ describe('.eval zips', () => {
       { name: 'samples/2_epoch_1.json', data: strToU8('{"id": 2, "epoch": 1, "messages": [{"role": "user", "content": "hi"}'), method: 8 },
     ]);
     // The entry is 68 characters long and ends inside the messages list.
-    expect(() => importBytes(broken, 'bad.eval')).toThrow("bad.eval (looked like an Inspect AI .eval zip): samples/2_epoch_1.json: not valid JSON at line 1, column 69: Expected ',' or ']' after array element");
+    const opened = importBytes(broken, 'bad.eval');
+    expect(opened.problems).toEqual(["bad.eval: samples/2_epoch_1.json: not valid JSON at line 1, column 69: Expected ',' or ']' after array element; the sample is left out"]);
+    expect(opened.trajectories.map((t) => t.id)).toEqual(['1#1']);
     const misfit = zipOf([{ name: 'samples/3_epoch_1.json', data: strToU8('{"id": 3, "epoch": 1, "messages": [{"content": "no role"}]}'), method: 0 }]);
     expect(() => importBytes(misfit, 'misfit.eval')).toThrow('misfit.eval (looked like an Inspect AI .eval zip): samples/3_epoch_1.json: messages[0].role: Invalid input: expected string, received undefined');
   });

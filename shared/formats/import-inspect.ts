@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
+import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
 import { zipEntries, zipEntryBytes } from './import-zip.js';
-import type { Trajectory } from './trajectory.js';
+import { endsWithEndTool, type Trajectory } from './trajectory.js';
 
 // Inspect AI logs: `.json` (every sample inline) and `.eval` (a zip with one entry per sample).
 // One trajectory per sample and epoch, the model from `eval.model`.
@@ -20,7 +20,14 @@ import type { Trajectory } from './trajectory.js';
 // - `promptViews`: the k-th model event outside scorers (a model-graded scorer calls the model too)
 //   is turn k's prompt, paired by the assistant message id where the log records ids; `tools` are
 //   those events' tool definitions as OpenAI function schemas.
-// - A sample that hit a limit or raised an error records `finished_naturally: false`.
+// - Finished (see FINISHED_MEANING): a sample that hit a limit or raised an error records
+//   `finished_naturally: false`; one whose last reply calls `submit()` records `true` (the agent
+//   ended it). The stop reason is `limit: <type>`, `error: <message>`, `submit`, or the last
+//   model output's `stop_reason`.
+// - The target, every scorer's value, answer, explanation and metadata, and the sample's metadata
+//   are kept as the trajectory's `evaluation`, as Inspect View shows them.
+// - Content other than text (images, audio, video, documents) is kept as content parts: an image
+//   as an OpenAI `image_url` part, the others as Inspect wrote them. Text-only content stays a string.
 
 const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]);
 const inspectToolCall = z.looseObject({ id: z.string(), function: z.string(), arguments: z.unknown() });
@@ -48,7 +55,10 @@ const inspectSample = z.looseObject({
   epoch: z.number().int().nullable().optional(),
   messages: z.array(inspectMessage),
   events: z.array(z.looseObject({ event: z.string() })).nullable().optional(),
-  scores: z.record(z.string(), z.looseObject({ value: z.unknown() }).nullable()).nullable().optional(),
+  scores: z.record(z.string(), z.looseObject({ value: z.unknown(), answer: z.string().nullable().optional(), explanation: z.string().nullable().optional(), metadata: z.record(z.string(), z.unknown()).nullable().optional() }).nullable()).nullable().optional(),
+  target: z.unknown().optional(),
+  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+  output: z.looseObject({ choices: z.array(z.looseObject({ stop_reason: z.string().nullable().optional() })).nullable().optional() }).nullable().optional(),
   error: z.unknown().optional(),
   limit: z.unknown().optional(),
 });
@@ -80,6 +90,22 @@ function textOf(value: z.infer<typeof content>): string {
   return value.flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : [])).join('\n');
 }
 
+/**
+ * Inspect content as message content: a string when it is text only (parts joined as Inspect's
+ * `text` does); else every part but reasoning (which goes to `reasoning_content`) as an OpenAI-style
+ * content part, an image as `{type: 'image_url', image_url: {url, detail}}`.
+ */
+function contentOf(value: z.infer<typeof content>): ChatMessage['content'] {
+  if (typeof value === 'string') return value;
+  const parts = value.filter((part) => part.type !== 'reasoning');
+  if (parts.every((part) => part.type === 'text')) return textOf(value);
+  return parts.map((part) => {
+    if (part.type === 'text') return { type: 'text', text: typeof part.text === 'string' ? part.text : '' };
+    if (part.type === 'image' && typeof part.image === 'string') return { type: 'image_url', image_url: { url: part.image, ...(typeof part.detail === 'string' ? { detail: part.detail } : {}) } };
+    return part;
+  });
+}
+
 /** Readable reasoning of a message: its reasoning parts (a redacted one by its summary), or `reasoning`. */
 function reasoningOf(message: InspectMessage): string | null {
   if (Array.isArray(message.content)) {
@@ -95,7 +121,7 @@ function reasoningOf(message: InspectMessage): string | null {
 
 /** An Inspect chat message as an OpenAI chat message (see the choices above for tool errors). */
 function chatMessage(message: InspectMessage): ChatMessage {
-  const out: ChatMessage = { role: message.role, content: textOf(message.content) };
+  const out: ChatMessage = { role: message.role, content: contentOf(message.content) };
   if (message.role === 'assistant') {
     const reasoning = reasoningOf(message);
     if (reasoning) out.reasoning_content = reasoning;
@@ -151,10 +177,17 @@ function agentModelEvents(events: ReadonlyArray<Record<string, unknown>>): numbe
   return found;
 }
 
+/** Why a sample was stopped before the agent ended it (`limit: message`, `error: ...`), or null. */
+function stopOf(sample: z.infer<typeof inspectSample>): string | null {
+  if (sample.limit != null) return `limit: ${isObject(sample.limit) ? (str(sample.limit.type) ?? 'unknown') : String(sample.limit)}`;
+  if (sample.error != null) return `error: ${isObject(sample.error) ? (str(sample.error.message) ?? 'unknown') : String(sample.error)}`.split('\n')[0]!;
+  return null;
+}
+
 /** One Inspect sample (its attachments resolved) as a trajectory; `at` is its field path in the file. */
 function importSample(raw: unknown, at: string, model: string | null, index: number): Trajectory {
   const attachments = isObject(raw) && isObject(raw.attachments) ? raw.attachments : {};
-  const resolved = isObject(raw) ? { ...raw, messages: resolveAttachments(raw.messages, attachments) } : raw;
+  const resolved = isObject(raw) ? { ...raw, messages: resolveAttachments(raw.messages, attachments), scores: resolveAttachments(raw.scores, attachments) } : raw;
   const sample = parseWith(inspectSample, resolved, at);
   const messages = sample.messages.map(chatMessage);
   const trajectory: Trajectory = { id: `${sample.id}#${sample.epoch ?? 1}`, model, messages, reward: null, recorded: {}, source: { format: 'inspect-log', index } };
@@ -165,7 +198,20 @@ function importSample(raw: unknown, at: string, model: string | null, index: num
       break;
     }
   }
-  if (sample.limit != null || sample.error != null) trajectory.recorded.finished_naturally = false;
+  const stopped = stopOf(sample);
+  if (stopped !== null) {
+    trajectory.recorded.finished_naturally = false;
+    trajectory.stopReason = stopped;
+  } else if (endsWithEndTool(messages)) {
+    trajectory.recorded.finished_naturally = true;
+    trajectory.stopReason = 'submit';
+  } else {
+    trajectory.stopReason = sample.output?.choices?.[0]?.stop_reason ?? null;
+  }
+  const scores = Object.entries(sample.scores ?? {}).flatMap(([scorer, score]) => (score ? [{ scorer, value: score.value, answer: score.answer ?? null, explanation: score.explanation ?? null, metadata: score.metadata ?? null }] : []));
+  if (sample.target !== undefined || scores.length > 0 || sample.metadata) {
+    trajectory.evaluation = { scores, ...(sample.target !== undefined ? { target: sample.target } : {}), ...(sample.metadata ? { metadata: sample.metadata } : {}) };
+  }
 
   const events = sample.events ?? [];
   const modelEvents = agentModelEvents(events).map((i) => parseWith(modelEvent, resolveAttachments(events[i], attachments), `${at}${at ? '.' : ''}events[${i}]`));
@@ -189,12 +235,27 @@ const inspectLog = z.looseObject({
   samples: z.array(z.unknown()).nullable().optional(),
 });
 
-/** An Inspect `.json` log: one trajectory per sample. */
-export function importInspectLog(data: unknown): Trajectory[] {
+/**
+ * The samples that can be read, and one problem per sample that cannot (it is left out, the
+ * others open); a `Misfit` naming the first when none can.
+ */
+function eachSample<T>(items: readonly T[], read: (item: T, i: number) => Trajectory): { trajectories: Trajectory[]; problems: string[] } {
+  const trajectories: Trajectory[] = [];
+  const problems: string[] = [];
+  items.forEach((item, i) => {
+    const t = tryParse(() => read(item, i), problems, 'the sample is left out');
+    if (t) trajectories.push({ ...t, source: { ...t.source, index: trajectories.length } });
+  });
+  if (trajectories.length === 0) throw new Misfit(problems[0]!.replace(/; the sample is left out$/, ''));
+  return { trajectories, problems };
+}
+
+/** An Inspect `.json` log: one trajectory per sample; a sample that cannot be read is a problem. */
+export function importInspectLog(data: unknown): { trajectories: Trajectory[]; problems: string[] } {
   const log = parseWith(inspectLog, data);
   const samples = log.samples ?? [];
   if (samples.length === 0) throw new Misfit('samples: the log holds no samples (written without them, or before one finished)');
-  return samples.map((sample, i) => importSample(sample, `samples[${i}]`, log.eval.model ?? null, i));
+  return eachSample(samples, (sample, i) => importSample(sample, `samples[${i}]`, log.eval.model ?? null, i));
 }
 
 /** The name's sample id and epoch order: numbers by value, so `2_epoch_1` comes before `10_epoch_1`. */
@@ -204,7 +265,7 @@ const byName = new Intl.Collator('en', { numeric: true }).compare;
  * An Inspect `.eval` zip: one trajectory per `samples/*.json` entry, in sample and epoch order;
  * the model from `header.json` (or `_journal/start.json` for a log still being written).
  */
-export function importInspectEval(bytes: Uint8Array): Trajectory[] {
+export function importInspectEval(bytes: Uint8Array): { trajectories: Trajectory[]; problems: string[] } {
   const entries = zipEntries(bytes);
   const byEntryName = new Map(entries.map((e) => [e.name, e]));
   const readJson = (name: string): unknown => {
@@ -225,12 +286,11 @@ export function importInspectEval(bytes: Uint8Array): Trajectory[] {
   const model = isObject(header) && isObject(header.eval) ? str(header.eval.model) : null;
   const samples = entries.filter((e) => /^samples\/[^/]+\.json$/.test(e.name)).sort((a, b) => byName(a.name, b.name));
   if (samples.length === 0) throw new Misfit('samples/: the log holds no samples (written without them, or before one finished)');
-  return samples.map((entry, i) => {
-    const sample = readJson(entry.name);
+  return eachSample(samples, (entry, i) => {
     try {
-      return { ...importSample(sample, '', model, i), source: { format: 'inspect-eval' as const, index: i } };
+      return { ...importSample(readJson(entry.name), '', model, i), source: { format: 'inspect-eval' as const, index: i } };
     } catch (error) {
-      if (error instanceof Misfit) throw new Misfit(`${entry.name}: ${error.message}`);
+      if (error instanceof Misfit && !error.message.startsWith(`${entry.name}: `)) throw new Misfit(`${entry.name}: ${error.message}`);
       throw error;
     }
   });

@@ -58,7 +58,7 @@ describe('nesting', () => {
     expect(trajectories.map((t) => t.id)).toEqual(['a']);
     expect(problems).toEqual([`run.jsonl:2: messages[0].content[0][0][0][0][0]…: nested deeper than ${MAX_NESTING} levels`]);
     expect(() => importText(`${started('b', deepArray(100_000))}\n`, 'run.jsonl')).toThrow(
-      new FormatError(`run.jsonl (looked like a trajdbg run file): no run could be read: run.jsonl:1: messages[0].content[0][0][0][0][0]…: nested deeper than ${MAX_NESTING} levels`),
+      new FormatError(`run.jsonl: at line 1, column 100283: nested deeper than ${MAX_NESTING} levels`),
     );
   });
 

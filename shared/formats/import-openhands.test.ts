@@ -71,9 +71,53 @@ describe('OpenHands event lists', () => {
     expect(t.recorded).toEqual({ finished_naturally: true });
   });
 
-  it('names the event that does not fit', () => {
+  it('reports the event that does not fit by its field and opens the rest', () => {
     const list = events() as Array<Record<string, unknown>>;
     list[3]!.tool_call_metadata = { function_name: 'execute_bash', model_response: null };
-    expect(() => importText(JSON.stringify(list), 'bad.json')).toThrow('bad.json (looked like an OpenHands event list): [3].tool_call_metadata.tool_call_id: Invalid input: expected string, received undefined');
+    const { trajectories, problems } = importText(JSON.stringify(list), 'bad.json');
+    expect(problems).toEqual(['bad.json: [3].tool_call_metadata.tool_call_id: Invalid input: expected string, received undefined; the event is left out']);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
+  });
+});
+
+describe('OpenHands evaluation outputs', () => {
+  const line = (instanceId: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ instance_id: instanceId, instruction: 'Fix the bug.', metadata: { agent_class: 'CodeActAgent', llm_config: { model: 'claude-sonnet-4' }, max_iterations: 30 }, history: events(), metrics: { accumulated_cost: 0.1 }, error: null, test_result: { git_patch: 'diff --git a/x b/x' }, ...extra });
+
+  it('opens output.jsonl: one trajectory per instance, named by its id, with its outcome', () => {
+    const text = [line('django__django-11099', { test_result: { git_patch: 'diff', report: { resolved: true } } }), line('sympy__sympy-20590', { error: 'Agent got stuck in a loop\nTraceback ...' })].join('\n');
+    const { format, trajectories, problems } = importText(text, 'output.jsonl');
+    expect(format).toBe('openhands-eval-jsonl');
+    expect(problems).toEqual([]);
+    expect(trajectories.map((t) => [t.id, t.reward, t.stopReason ?? null, t.recorded.finished_naturally ?? null])).toEqual([
+      ['django__django-11099', 1, null, null],
+      ['sympy__sympy-20590', null, 'error: Agent got stuck in a loop', false],
+    ]);
+    const t = trajectories[0]!;
+    expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
+    expect(t.evaluation).toEqual({ scores: [{ scorer: 'test_result', value: { git_patch: 'diff', report: { resolved: true } } }], metadata: { instance_id: 'django__django-11099' } });
+  });
+
+  it('reads older histories of [action, observation] pairs', () => {
+    const list = events();
+    const pairs = [[list[1], list[2]], [list[3], list[5]], [list[4], list[6]], [list[7], {}]];
+    const t = importText(line('a', { history: pairs }), 'output.jsonl').trajectories[0]!;
+    expect(t.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
+  });
+
+  it('never opens an event list as empty without a problem saying why', () => {
+    const bookkeeping = [{ id: 0, source: 'environment', observation: 'agent_state_changed', content: '', extras: { agent_state: 'running' } }, { id: 1, action: 'change_agent_state', args: { agent_state: 'stopped' } }];
+    const { trajectories, problems } = importText(JSON.stringify(bookkeeping), 'old.json');
+    expect(trajectories[0]!.messages).toEqual([]);
+    expect(problems).toEqual(['old.json: the event list: the trajectory is empty: none of its 2 events is a user or agent message or action (environment/observation agent_state_changed, no source/change_agent_state)']);
+  });
+});
+
+describe('OpenHands images', () => {
+  it('keeps the images a user message action attaches as image parts', () => {
+    const list = events() as Array<Record<string, unknown>>;
+    list[1] = { ...list[1], args: { content: 'What is in the picture?', image_urls: ['data:image/png;base64,AAAA'], wait_for_response: false } };
+    const t = importText(JSON.stringify(list), 'img.json').trajectories[0]!;
+    expect(t.messages[1]!.content).toEqual([{ type: 'text', text: 'What is in the picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]);
   });
 });

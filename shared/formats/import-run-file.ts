@@ -27,10 +27,11 @@ export interface ParsedRunFile {
   problems: RunFileProblem[];
 }
 
-/** True when a file's first line is a run file's first event (`run_started` of `trajdbg-run/…`). */
-export function isRunFileHead(firstLine: string): boolean {
-  const line = firstLine.trimStart();
-  return line.startsWith('{') && /"type"\s*:\s*"run_started"/.test(line) && /"format"\s*:\s*"trajdbg-run\/\d+"/.test(line);
+/** True when a file's parsed first line is a run file's first event (`run_started` of `trajdbg-run/…`). */
+export function isRunFileHead(first: unknown): boolean {
+  if (typeof first !== 'object' || first === null || Array.isArray(first)) return false;
+  const event = first as Record<string, unknown>;
+  return event.type === 'run_started' && typeof event.format === 'string' && /^trajdbg-run\/\d+$/.test(event.format);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DETECT_BYTES, detectFormat, importText } from './import.js';
+import { detectFormat, importText } from './import.js';
 import { deriveAgentResult } from './trajectory.js';
 
 // Small files in the layouts SWE-agent 1.x (`DefaultAgent.get_trajectory_data`) and mini-swe-agent
@@ -95,10 +95,52 @@ describe('SWE-agent .traj with recorded prompts', () => {
     expect(importText(JSON.stringify(file), 'x.traj').trajectories[0]!.promptViews).toBeUndefined();
   });
 
-  it('names the first item of a recorded prompt that does not fit', () => {
+  it('reports a recorded prompt that does not fit, naming the step and field, and opens the rest', () => {
     const file = JSON.parse(functionCallingTraj('submitted')) as { trajectory: Array<{ query: Array<Record<string, unknown>> }> };
     delete file.trajectory[2]!.query[1]!.role;
-    expect(() => importText(JSON.stringify(file), 'bad.traj')).toThrow('bad.traj (looked like a SWE-agent .traj): trajectory[2].query[1].role: Invalid input: expected string, received undefined');
+    const { trajectories, problems } = importText(JSON.stringify(file), 'bad.traj');
+    expect(problems).toEqual(["bad.traj: trajectory[2].query[1].role: Invalid input: expected string, received undefined; step 3's recorded prompt is left out"]);
+    expect(trajectories[0]!.promptViews!.map((v) => v?.length ?? null)).toEqual([2, null]);
+    expect(trajectories[0]!.messages).toHaveLength(6);
+  });
+
+  it("opens a run whose last step is the forced exit on a full context window (query: [{}])", () => {
+    const file = JSON.parse(functionCallingTraj('exit_context')) as { trajectory: Array<Record<string, unknown>>; history: unknown[] };
+    const exit = 'Exit due to context window';
+    file.trajectory.push({ action: '', observation: exit, response: exit, thought: exit, execution_time: 0, state: {}, query: [{}], extra_info: {} });
+    file.history.push({ role: 'assistant', content: exit, thought: exit, action: '', agent: 'main', tool_calls: null, message_type: 'action' });
+    const { format, trajectories, problems } = importText(JSON.stringify(file), 'full.traj');
+    expect(format).toBe('swe-agent-traj');
+    expect(problems).toEqual(["full.traj: trajectory[3].query[0].role: Invalid input: expected string, received undefined; step 4's recorded prompt is left out"]);
+    const t = trajectories[0]!;
+    expect(t.messages).toHaveLength(7);
+    expect(t.promptViews!.map((v) => v?.length ?? null)).toEqual([2, 6, null]);
+    expect(t.stopReason).toBe('exit_context');
+    expect(t.recorded.finished_naturally).toBe(false);
+    expect(t.problems).toEqual(problems);
+  });
+
+  it('reports a history entry that does not fit and keeps the others', () => {
+    const file = JSON.parse(functionCallingTraj('submitted')) as { history: Array<Record<string, unknown>> };
+    file.history.splice(2, 0, { content: 'no role', agent: 'main' });
+    const { trajectories, problems } = importText(JSON.stringify(file), 'odd.traj');
+    expect(problems).toEqual(['odd.traj: history[2].role: Invalid input: expected string, received undefined; the message is left out']);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool']);
+  });
+
+  it('flags a recorded api_calls of 0 that contradicts the assistant messages, and counts the messages', () => {
+    const file = JSON.parse(functionCallingTraj('submitted')) as { info: { model_stats: { api_calls: number } } };
+    file.info.model_stats.api_calls = 0;
+    const t = importText(JSON.stringify(file), 'demo.traj').trajectories[0]!;
+    // Shown as recorded...
+    expect(t.recorded.turns_used).toBe(0);
+    const derived = deriveAgentResult(t);
+    // ...flagged, and not used as the count.
+    expect(derived.contradicted).toEqual([{ field: 'turns_used', recorded: 0, derived: 2, note: 'contradicts the messages: they hold 2 assistant messages' }]);
+    expect(derived.result.turns_used).toBe(2);
+    // More calls than messages (requeries) is no contradiction.
+    file.info.model_stats.api_calls = 3;
+    expect(deriveAgentResult(importText(JSON.stringify(file), 'ok.traj').trajectories[0]!).contradicted).toEqual([]);
   });
 });
 
@@ -143,7 +185,7 @@ function miniFile(systemTemplate = 'You are a helpful assistant that can interac
 describe('mini-swe-agent object files', () => {
   it('imports {info, messages, trajectory_format}: the model, the exit status, no extra and no exit message', () => {
     const text = JSON.stringify(miniFile(), null, 2);
-    expect(detectFormat(text.slice(0, DETECT_BYTES), 'run.traj.json')).toBe('mini-swe-agent');
+    expect(detectFormat(text, 'run.traj.json')).toBe('mini-swe-agent');
     const { format, trajectories } = importText(text, 'run.traj.json');
     expect(format).toBe('mini-swe-agent');
     const t = trajectories[0]!;
@@ -165,8 +207,9 @@ describe('mini-swe-agent object files', () => {
   });
 
   it('finds a file whose long info hides every telling key from the head', () => {
-    const text = JSON.stringify(miniFile('x'.repeat(DETECT_BYTES)), null, 2);
-    expect(detectFormat(text.slice(0, DETECT_BYTES), 'long.traj.json')).toBeNull();
+    const text = JSON.stringify(miniFile('x'.repeat(65536)), null, 2);
+    expect(detectFormat(text.slice(0, 65536), 'long.traj.json')).toBeNull();
+    expect(detectFormat(text, 'long.traj.json')).toBe('mini-swe-agent');
     const { format, trajectories } = importText(text, 'long.traj.json');
     expect(format).toBe('mini-swe-agent');
     expect(trajectories[0]!.messages).toHaveLength(6);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../model/chat.js';
-import { isObject, messageSchema, normalizeMessage, parseWith, str, toolCallSchema } from './import-common.js';
+import { isObject, messageSchema, normalizeMessage, parseEach, parseWith, str, toolCallSchema, tryParse } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // SWE-agent `.traj` files and mini-swe-agent's `{info, messages, trajectory_format}` files.
@@ -38,8 +38,8 @@ const sweStep = z.looseObject({
 });
 
 const sweTraj = z.looseObject({
-  history: z.array(sweHistoryItem),
-  trajectory: z.array(sweStep).nullable().optional(),
+  history: z.array(z.unknown()),
+  trajectory: z.array(z.unknown()).nullable().optional(),
   info: z.looseObject({
     exit_status: z.string().nullable().optional(),
     model_stats: z.looseObject({ api_calls: z.number().int().nullable().optional() }).nullable().optional(),
@@ -91,12 +91,14 @@ function replayModel(replayConfig: unknown): string | null {
  * otherwise (requeries after format errors add steps that never reach the history) each turn takes
  * the next step whose `response` is the turn's text.
  */
-function sweStepPrompts(steps: z.infer<typeof sweStep>[], turns: SweHistoryItem[]): Trajectory['promptViews'] {
+function sweStepPrompts(steps: z.infer<typeof sweStep>[], turns: SweHistoryItem[], problems: string[]): Trajectory['promptViews'] {
+  // A step whose prompt cannot be read (SWE-agent records `query: [{}]` for its forced exit on a
+  // full context window) shows no recorded prompt; the others still do.
   const prompt = (step: z.infer<typeof sweStep>, s: number): ChatMessage[] | null => {
     const items = step.query ?? step.messages;
     if (!items || items.length === 0) return null;
     const key = step.query ? 'query' : 'messages';
-    return parseWith(sweHistory, items, `trajectory[${s}].${key}`).map(sweMessage);
+    return tryParse(() => parseWith(sweHistory, items, `trajectory[${s}].${key}`).map(sweMessage), problems, `step ${s + 1}'s recorded prompt is left out`) ?? null;
   };
   if (!steps.some((s) => (s.query ?? s.messages ?? []).length > 0)) return undefined;
   let views: Array<ChatMessage[] | null>;
@@ -118,18 +120,22 @@ function sweStepPrompts(steps: z.infer<typeof sweStep>[], turns: SweHistoryItem[
 /** A SWE-agent `.traj`: the history as chat messages, the steps' recorded prompts, info and model. */
 export function importSweAgent(data: unknown, id: string): Trajectory[] {
   const traj = parseWith(sweTraj, data);
+  const problems: string[] = [];
+  const history = parseEach(sweHistoryItem, traj.history, 'history', problems, 'the message is left out').map((item) => item.value);
+  const steps = parseEach(sweStep, traj.trajectory ?? [], 'trajectory', problems, 'the step is left out').map((step) => step.value);
   // Demonstrations put into the history one entry at a time are few-shot examples, not turns of
   // this run; the single templated demonstration message is a user message and stays.
-  const items = traj.history.filter((item) => !item.is_demo || item.message_type === 'demonstration');
+  const items = history.filter((item) => !item.is_demo || item.message_type === 'demonstration');
   const messages = items.map(sweMessage);
   const recorded: Trajectory['recorded'] = {};
   const status = traj.info?.exit_status;
   if (typeof status === 'string') recorded.finished_naturally = status === 'submitted';
   const apiCalls = traj.info?.model_stats?.api_calls;
   if (typeof apiCalls === 'number') recorded.turns_used = apiCalls;
-  const trajectory: Trajectory = { id, model: replayModel(traj.replay_config), messages, reward: null, recorded, source: { format: 'swe-agent-traj', index: 0 } };
-  const promptViews = sweStepPrompts(traj.trajectory ?? [], items.filter((item) => item.role === 'assistant'));
+  const trajectory: Trajectory = { id, model: replayModel(traj.replay_config), messages, reward: null, recorded, source: { format: 'swe-agent-traj', index: 0 }, stopReason: status ?? null };
+  const promptViews = sweStepPrompts(steps, items.filter((item) => item.role === 'assistant'), problems);
   if (promptViews) trajectory.promptViews = promptViews;
+  if (problems.length > 0) trajectory.problems = problems;
   return [trajectory];
 }
 
@@ -164,5 +170,5 @@ export function importMiniSweAgent(data: unknown, id: string): Trajectory[] {
   if (exitStatus) recorded.finished_naturally = exitStatus === 'Submitted';
   const apiCalls = file.info?.model_stats?.api_calls;
   if (typeof apiCalls === 'number') recorded.turns_used = apiCalls;
-  return [{ id, model: file.info?.config?.model?.model_name ?? null, messages, reward: null, recorded, source: { format: 'mini-swe-agent', index: 0 } }];
+  return [{ id, model: file.info?.config?.model?.model_name ?? null, messages, reward: null, recorded, source: { format: 'mini-swe-agent', index: 0 }, stopReason: exitStatus }];
 }

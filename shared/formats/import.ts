@@ -1,77 +1,86 @@
 import { z } from 'zod';
-import { baseName, checkNesting, FormatError, isJson, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
+import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
-import { importOpenHands } from './import-openhands.js';
+import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
 import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
+import type { ChatMessage } from '../model/chat.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // Format detection and the entry points; each format's importer lives in its own import-*.ts.
+//
+// A file is told by the structure of its first record, never by where its keys sit in the text:
+// the first JSONL line, or the whole JSON document, is parsed once, matched against FORMATS in
+// order, and the parsed value handed on to the importer.
 export { FormatError, jsonErrorOffset, lineColumn, MAX_NESTING, parseJson } from './import-common.js';
 
-/** What an import produced: the trajectories of the good parts and one problem per skipped line. */
+/** What an import produced: the trajectories of the good parts and one problem per part left out. */
 export interface ImportResult {
   format: FormatId;
   trajectories: Trajectory[];
-  /** `FILE:LINE: what is wrong`, one per skipped JSONL line. */
+  /** `FILE:LINE: what is wrong` per skipped JSONL line, `FILE: field: what is wrong` per skipped part of a document. */
   problems: string[];
 }
 
-/** What each format is called in messages ("looked like ..."). */
-export const FORMAT_DESCRIPTIONS: Record<FormatId, string> = {
-  'agent-result': 'an AgentResult JSON',
-  'chat-messages': 'a JSON list of chat messages',
-  'messages-jsonl': 'JSONL of objects with messages',
-  'hermes-session-jsonl': 'a hermes-agent session export JSONL',
-  'hermes-sharegpt-jsonl': 'a hermes ShareGPT trajectory JSONL',
-  'swe-agent-traj': 'a SWE-agent .traj',
-  'mini-swe-agent': 'a mini-swe-agent trajectory',
-  'inspect-log': 'an Inspect AI log',
-  'inspect-eval': 'an Inspect AI .eval zip',
-  'openhands-events': 'an OpenHands event list',
-  'trajdbg-run': 'a trajdbg run file',
-};
-const DESCRIPTIONS = FORMAT_DESCRIPTIONS;
+/** Where a format's first record comes from: the first JSONL line, or the whole JSON document. */
+export type RecordKind = 'line' | 'document';
 
-/** How many leading characters `detectFormat` looks at. */
-export const DETECT_BYTES = 65536;
-
-/** The format of a file judged from its first bytes (and name), or null when it looks like nothing known. */
-export function detectFormat(firstBytes: string, fileName?: string): FormatId | null {
-  if (firstBytes.startsWith('PK')) return 'inspect-eval';
-  const text = firstBytes.replace(/^\uFEFF/, '').trimStart();
-  const newline = text.indexOf('\n');
-  const firstLine = newline < 0 ? text : text.slice(0, newline);
-  const jsonl = /\.jsonl$/i.test(fileName ?? '') || (newline >= 0 && text.slice(newline).trim() !== '' && isJson(firstLine.trim()));
-  if (text.startsWith('[')) {
-    if (/"tool_call_metadata"|"observation"\s*:|"action"\s*:/.test(text) && !/^\[\s*\{\s*"role"/.test(text)) return 'openhands-events';
-    return 'chat-messages';
-  }
-  if (!text.startsWith('{')) return null;
-  // A run file's first event holds the initial `messages`: told apart before messages JSONL.
-  if (isRunFileHead(firstLine)) return 'trajdbg-run';
-  const head = jsonl ? firstLine : text;
-  const has = (key: string): boolean => new RegExp(`"${key}"\\s*:`).test(head);
-  if (jsonl) {
-    if (has('conversations')) return 'hermes-sharegpt-jsonl';
-    if (has('started_at') && has('end_reason') && has('messages')) return 'hermes-session-jsonl';
-    if (has('messages')) return 'messages-jsonl';
-    return null;
-  }
-  if (/^\{\s*"history"\s*:/.test(head) || (has('history') && (has('trajectory') || has('replay_config')))) return 'swe-agent-traj';
-  if (has('eval') && (has('samples') || has('plan') || has('results'))) return 'inspect-log';
-  // mini-swe-agent writes `info` (with `mini_version` and its class names) first and
-  // `trajectory_format` last, after the messages, so the head may only show the former.
-  if (/"trajectory_format"\s*:\s*"mini-swe-agent/.test(head) || (has('info') && (has('mini_version') || /"(?:agent|model)_type"\s*:\s*"minisweagent\./.test(head)))) return 'mini-swe-agent';
-  if (has('messages')) return 'agent-result';
-  if (has('conversations')) return 'hermes-sharegpt-jsonl';
-  return null;
+interface FormatBase {
+  id: FormatId;
+  /** What the format is called in messages ("looked like ..."). */
+  description: string;
 }
 
+/** What a document importer read: its trajectories, and a problem per part it left out. */
+export interface DocumentImport {
+  trajectories: Trajectory[];
+  problems: string[];
+}
 
-// --- one JSON document ------------------------------------------------------------------------
+/** Trajectories as a {@link DocumentImport}. */
+function asImport(read: Trajectory[] | DocumentImport): DocumentImport {
+  return Array.isArray(read) ? { trajectories: read, problems: [] } : read;
+}
+
+/**
+ * One format the importers read. `matches` looks at the parsed first record (any key order, any
+ * size); the first entry of {@link FORMATS} that matches wins. `lines` formats import each JSONL
+ * line on its own (and are indexed line by line), `document` formats the parsed whole file,
+ * `text` formats (matched on their first line) the whole text, `zip` formats the bytes.
+ */
+export type FormatEntry =
+  | (FormatBase & { layout: 'lines'; matches: (first: unknown) => boolean; importLine: (data: unknown, id: string, index: number) => Trajectory[] })
+  | (FormatBase & { layout: 'document'; matches: (first: unknown) => boolean; importDocument: (data: unknown, id: string) => Trajectory[] | DocumentImport })
+  | (FormatBase & { layout: 'text'; matches: (firstLine: unknown) => boolean; importText: (text: string, fileName: string) => { trajectories: Trajectory[]; problems: string[] } })
+  | (FormatBase & { layout: 'zip'; importBytes: (bytes: Uint8Array) => Trajectory[] | DocumentImport });
+
+// --- predicates ---------------------------------------------------------------------------------
+
+const has = (value: unknown, ...keys: string[]): value is Record<string, unknown> => isObject(value) && keys.every((k) => k in value);
+
+function isOpenHandsEvent(value: unknown): boolean {
+  return isObject(value) && !('role' in value) && ('action' in value || 'observation' in value || 'tool_call_metadata' in value);
+}
+
+/** An event, or an `[action, observation]` pair of events (older histories). */
+function isOpenHandsItem(value: unknown): boolean {
+  return Array.isArray(value) ? value.some(isOpenHandsEvent) : isOpenHandsEvent(value);
+}
+
+function isMiniSweAgent(first: unknown): boolean {
+  if (!has(first, 'messages')) return false;
+  if (/^mini-swe-agent/.test(str(first.trajectory_format) ?? '')) return true;
+  const info = first.info;
+  if (!isObject(info)) return false;
+  if ('mini_version' in info) return true;
+  // Its config names its classes: `agent_type: "minisweagent.agents.default.DefaultAgent"`.
+  const config = isObject(info.config) ? info.config : {};
+  return [config.agent_type, config.model_type].some((v) => /^minisweagent\./.test(str(v) ?? ''));
+}
+
+// --- simple importers ---------------------------------------------------------------------------
 
 // Schemas are built once: building one costs more than checking a line with it.
 const agentResultSchema = z.looseObject({ messages: z.unknown() });
@@ -86,44 +95,201 @@ function importChatMessages(data: unknown, id: string): Trajectory[] {
   return [{ id, model: null, messages: messagesOf(data, ''), reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } }];
 }
 
-const DOCUMENT_IMPORTERS: Partial<Record<FormatId, (data: unknown, id: string) => Trajectory[]>> = {
-  'agent-result': importAgentResult,
-  'chat-messages': importChatMessages,
-  'swe-agent-traj': importSweAgent,
-  'mini-swe-agent': importMiniSweAgent,
-  'inspect-log': (data) => importInspectLog(data),
-  'openhands-events': importOpenHands,
-};
-
-// --- JSONL --------------------------------------------------------------------------------------
-
+/**
+ * One line of JSONL with `messages`: one trajectory, or (RL rollout lines, e.g. atropos groups) a
+ * list of rollouts of one prompt next to their `scores`, one trajectory each with its group.
+ */
 function importMessagesLine(data: unknown, id: string, index: number): Trajectory[] {
   const object = parseWith(messagesLineSchema, data);
   const model = str(object.model);
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
+  const lineId = str(object.id) ?? id;
   if (!groups) {
-    return [{ id: str(object.id) ?? id, model, messages: messagesOf(object.messages), reward: num(object.reward) ?? num(object.score), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }];
+    return [{ id: lineId, model, messages: rolloutMessages(object.messages, 'messages'), reward: num(object.reward) ?? num(object.score), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }];
   }
   const scores = Array.isArray(object.scores) ? object.scores : [];
   return object.messages.map((rollout, k) => ({
-    id: `${str(object.id) ?? id}.${k}`,
+    id: `${lineId}.${k}`,
     model,
-    messages: messagesOf(rollout, `messages[${k}]`),
+    messages: rolloutMessages(rollout as unknown[], `messages[${k}]`),
     reward: num(scores[k]),
     recorded: {},
     source: { format: 'messages-jsonl' as const, index: index + k },
+    group: { id: lineId, index: k, size: object.messages.length, score: num(scores[k]) },
   }));
 }
 
-const LINE_IMPORTERS: Partial<Record<FormatId, (data: unknown, id: string, index: number) => Trajectory[]>> = {
-  'messages-jsonl': importMessagesLine,
-  'hermes-session-jsonl': importHermesSession,
-  'hermes-sharegpt-jsonl': importShareGpt,
-};
+/**
+ * A rollout's messages with RL environments' roles mapped onto chat roles: `agent` is the
+ * assistant; `environment` answers the assistant's tool calls (a tool message, paired by position)
+ * or else speaks as the user. Rendered strings (a chat template already applied) are refused by name.
+ */
+function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
+  if (items.length > 0 && items.every((m) => typeof m === 'string')) {
+    throw new Misfit(`${at}: holds rendered strings (a chat template already applied), not chat messages with roles; export the rollouts before templating`);
+  }
+  const messages = messagesOf(items, at);
+  let pending: Array<string | null> = [];
+  return messages.map((message) => {
+    if (message.role === 'agent') {
+      pending = (message.tool_calls ?? []).map((c) => c.id);
+      return { ...message, role: 'assistant' };
+    }
+    if (message.role === 'environment') {
+      if (pending.length === 0) return { ...message, role: 'user' };
+      const callId = message.tool_call_id ?? pending.shift() ?? null;
+      return { ...message, role: 'tool', tool_call_id: callId };
+    }
+    if (message.role === 'assistant') pending = (message.tool_calls ?? []).map((c) => c.id);
+    else if (message.role !== 'tool') pending = [];
+    return message;
+  });
+}
+
+// --- the table ----------------------------------------------------------------------------------
+
+/**
+ * Every format, in the order they are tried. A format whose first record could also match a later
+ * entry's goes first (a run file's first line and a hermes session both hold `messages`).
+ */
+export const FORMATS: readonly FormatEntry[] = [
+  { id: 'inspect-eval', description: 'an Inspect AI .eval zip', layout: 'zip', importBytes: importInspectEval },
+  { id: 'trajdbg-run', description: 'a trajdbg run file', layout: 'text', matches: isRunFileHead, importText: importRunFile },
+  { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
+  { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
+  { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },
+  { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages'), importLine: importMessagesLine },
+  { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
+  { id: 'chat-messages', description: 'a JSON list of chat messages', layout: 'document', matches: Array.isArray, importDocument: importChatMessages },
+  { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => has(first, 'history') && Array.isArray(first.history) && !('messages' in first), importDocument: importSweAgent },
+  { id: 'inspect-log', description: 'an Inspect AI log', layout: 'document', matches: (first) => has(first, 'eval') && ('samples' in first || 'plan' in first || 'results' in first), importDocument: (data) => importInspectLog(data) },
+  { id: 'mini-swe-agent', description: 'a mini-swe-agent trajectory', layout: 'document', matches: isMiniSweAgent, importDocument: importMiniSweAgent },
+  { id: 'agent-result', description: 'an AgentResult JSON', layout: 'document', matches: (first) => has(first, 'messages'), importDocument: importAgentResult },
+];
+
+const BY_ID = new Map<FormatId, FormatEntry>(FORMATS.map((f) => [f.id, f]));
+
+function entryOf(format: FormatId): FormatEntry {
+  const entry = BY_ID.get(format);
+  if (!entry) throw new FormatError(`no importer for the format '${format}'`);
+  return entry;
+}
+
+/** What each format is called in messages ("looked like ..."). */
+export const FORMAT_DESCRIPTIONS: Record<FormatId, string> = Object.fromEntries(FORMATS.map((f) => [f.id, f.description])) as Record<FormatId, string>;
 
 /** True for the formats with one JSON value per line (imported, and indexed, line by line). */
 export function isLineFormat(format: FormatId): boolean {
-  return format in LINE_IMPORTERS;
+  return BY_ID.get(format)?.layout === 'lines';
+}
+
+/**
+ * The format of a parsed first record: the first JSONL line (`line`) or the whole document
+ * (`document`). A lone line of a file that holds nothing else may be either; a document that only
+ * a line format matches is read as a one-line file of it.
+ */
+export function detectRecord(first: unknown, kind: RecordKind, alone = kind === 'document'): FormatId | null {
+  const lineLayouts = ['lines', 'text'];
+  for (const entry of FORMATS) {
+    if (entry.layout === 'zip') continue;
+    const fits = kind === 'line' ? lineLayouts.includes(entry.layout) || alone : entry.layout === 'document';
+    if (fits && entry.matches(first)) return entry.id;
+  }
+  if (kind === 'document') for (const entry of FORMATS) if (entry.layout === 'lines' && entry.matches(first)) return entry.id;
+  return null;
+}
+
+/** How a file's text starts: its first record when it reads as JSONL. */
+interface FirstRecord {
+  /** The text without a BOM. */
+  text: string;
+  /** JSONL: the first line that parses, its number (from 1) and parsed value; null for a document. */
+  line: { number: number; value: unknown } | null;
+  /** True when nothing but this one line is in the file. */
+  alone: boolean;
+}
+
+/**
+ * Reads the first record of a file's text. The text is JSONL when its first non-blank line is a
+ * JSON value by itself and more follows it (or the name ends in `.jsonl`, where a first line that
+ * does not parse is passed over for the next one); otherwise it is one JSON document.
+ */
+function firstRecordOf(raw: string, fileName: string | undefined): FirstRecord {
+  const text = raw.replace(/^\uFEFF/, '');
+  const jsonlName = isJsonlName(fileName);
+  let from = 0;
+  for (let number = 1; ; number++) {
+    const newline = text.indexOf('\n', from);
+    const lineText = newline < 0 ? text.slice(from) : text.slice(from, newline);
+    const more = newline >= 0 && text.slice(newline + 1).trim() !== '';
+    if (lineText.trim() !== '') {
+      const parsed = looksLikeRecordLine(lineText, jsonlName, more) ? parseJson(lineText) : null;
+      if (parsed?.ok) return { text, line: { number, value: parsed.value }, alone: !more };
+      if (!(jsonlName && parsed && more)) return { text, line: null, alone: !more };
+    }
+    if (!more) return { text, line: null, alone: true };
+    from = newline + 1;
+  }
+}
+
+/** True for a `.jsonl` file name. */
+export function isJsonlName(fileName: string | undefined): boolean {
+  return /\.jsonl$/i.test(fileName ?? '');
+}
+
+/**
+ * Whether a first non-blank line is worth parsing as a JSONL record: it opens an object or list,
+ * and the file is named `.jsonl` or holds more after it. (A document's first line, "{" or "[{",
+ * seldom parses, and parsing a one-line document here would parse it twice.)
+ */
+export function looksLikeRecordLine(line: string, jsonlName: boolean, more: boolean): boolean {
+  return /^\s*[[{]/.test(line) && (jsonlName || more);
+}
+
+/**
+ * The format of a file from its text, which holds at least its first record (the first JSONL line,
+ * or the whole JSON document); null when it looks like no known format or the record is cut.
+ */
+export function detectFormat(text: string, fileName?: string): FormatId | null {
+  if (text.startsWith('PK')) return 'inspect-eval';
+  const first = firstRecordOf(text, fileName);
+  if (first.line) return detectRecord(first.line.value, 'line', first.alone);
+  const parsed = parseJson(first.text);
+  return parsed.ok ? detectRecord(parsed.value, 'document') : null;
+}
+
+/** Why a parsed first record fits no format, as `FILE: not a known trajectory format: ...`. */
+export function unknownFormat(fileName: string, first: unknown, kind: RecordKind): FormatError {
+  const what = kind === 'line' ? `its first line (${shapeOf(first)}) has none of messages or conversations` : `it (${shapeOf(first)}) has none of messages, conversations or a list of chat messages`;
+  return new FormatError(`${fileName}: not a known trajectory format: ${what}`);
+}
+
+/** "an object with keys a, b, c" / "a string": what a parsed record is, for messages. */
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (!isObject(value)) return value === null ? 'null' : `a ${typeof value}`;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return 'an empty object';
+  return `an object with keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
+}
+
+// --- JSONL --------------------------------------------------------------------------------------
+
+/**
+ * Imports one parsed JSONL line (`lineNumber` from 1) of a line format: its trajectories, numbered
+ * from `firstIndex`, or the problem `FILE:LINE: what is wrong`. `text` is the line's text (for a
+ * quick nesting check), when known.
+ */
+export function importLineValue(format: FormatId, value: unknown, fileName: string, lineNumber: number, firstIndex: number, text?: string): { trajectories: Trajectory[] } | { problem: string } {
+  const entry = entryOf(format);
+  if (entry.layout !== 'lines') throw new FormatError(`${fileName}: ${entry.description} is not a JSONL format`);
+  try {
+    checkNesting(value, '', text);
+    return { trajectories: entry.importLine(value, `${baseName(fileName)}:${lineNumber}`, firstIndex).map((t) => withFileProblems(t, `${fileName}:${lineNumber}`)) };
+  } catch (error) {
+    if (!(error instanceof Misfit)) throw error;
+    return { problem: `${fileName}:${lineNumber}: ${error.message}` };
+  }
 }
 
 /**
@@ -131,18 +297,12 @@ export function isLineFormat(format: FormatId): boolean {
  * `firstIndex`, or the problem `FILE:LINE: what is wrong`. A blank line gives no trajectories.
  */
 export function importLine(format: FormatId, text: string, fileName: string, lineNumber: number, firstIndex: number): { trajectories: Trajectory[] } | { problem: string } {
-  const importer = LINE_IMPORTERS[format];
-  if (!importer) throw new FormatError(`${fileName}: ${DESCRIPTIONS[format]} is not a JSONL format`);
+  const entry = entryOf(format);
+  if (entry.layout !== 'lines') throw new FormatError(`${fileName}: ${entry.description} is not a JSONL format`);
   if (text.trim() === '') return { trajectories: [] };
   const parsed = parseJson(text);
   if (!parsed.ok) return { problem: `${fileName}:${lineNumber}: ${parsed.error.replace(/ at line 1, column/, ' at column')}` };
-  try {
-    checkNesting(parsed.value, '', text);
-    return { trajectories: importer(parsed.value, `${baseName(fileName)}:${lineNumber}`, firstIndex) };
-  } catch (error) {
-    if (!(error instanceof Misfit)) throw error;
-    return { problem: `${fileName}:${lineNumber}: ${error.message}` };
-  }
+  return importLineValue(format, parsed.value, fileName, lineNumber, firstIndex, text);
 }
 
 /** Imports JSONL lines; a bad line becomes a problem `FILE:LINE: what` and is skipped. */
@@ -154,8 +314,15 @@ export function importJsonl(lines: readonly string[], format: FormatId, fileName
     if ('problem' in imported) problems.push(imported.problem);
     else trajectories.push(...imported.trajectories);
   });
-  return { format, trajectories, problems };
+  return { format, trajectories, problems: [...problems, ...trajectories.flatMap((t) => t.problems ?? [])] };
 }
+
+/** The trajectory with its problems prefixed by where they are (`FILE` or `FILE:LINE`). */
+function withFileProblems(t: Trajectory, where: string): Trajectory {
+  return t.problems && t.problems.length > 0 ? { ...t, problems: t.problems.map((p) => `${where}: ${p}`) } : t;
+}
+
+// --- whole files --------------------------------------------------------------------------------
 
 /** Runs an importer, turning its `Misfit` into a `FormatError` that names the file and the format. */
 function fitting<T>(fileName: string, format: FormatId, run: () => T): T {
@@ -163,7 +330,7 @@ function fitting<T>(fileName: string, format: FormatId, run: () => T): T {
     return run();
   } catch (error) {
     if (!(error instanceof Misfit)) throw error;
-    throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[format]}): ${error.message}`);
+    throw new FormatError(`${fileName} (looked like ${FORMAT_DESCRIPTIONS[format]}): ${error.message}`);
   }
 }
 
@@ -172,7 +339,11 @@ function fitting<T>(fileName: string, format: FormatId, run: () => T): T {
  * as UTF-8 text (see {@link importText}); invalid UTF-8 is reported with its byte offset.
  */
 export function importBytes(bytes: Uint8Array, fileName: string): ImportResult {
-  if (looksLikeZip(bytes)) return { format: 'inspect-eval', trajectories: fitting(fileName, 'inspect-eval', () => importInspectEval(bytes)), problems: [] };
+  if (looksLikeZip(bytes)) {
+    const read = asImport(fitting(fileName, 'inspect-eval', () => importInspectEval(bytes)));
+    const trajectories = read.trajectories.map((t) => withFileProblems(t, fileName));
+    return { format: 'inspect-eval', trajectories, problems: [...read.problems.map((p) => `${fileName}: ${p}`), ...trajectories.flatMap((t) => t.problems ?? [])] };
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -200,44 +371,67 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-function isMiniSweAgent(value: unknown): boolean {
-  return isObject(value) && /^mini-swe-agent/.test(str(value.trajectory_format) ?? '');
+/**
+ * Imports a whole file's text. Throws `FormatError` naming the file, the format it looked like and
+ * the first thing that did not fit; bad JSONL lines and unreadable parts of a trajectory are left
+ * out and listed in `problems`.
+ */
+export function importText(text: string, fileName: string): ImportResult {
+  if (text.startsWith('PK')) throw new FormatError(`${fileName} (looked like ${FORMAT_DESCRIPTIONS['inspect-eval']}): a zip is read from its bytes, not from text`);
+  const first = firstRecordOf(text, fileName);
+  const start = first.text.trimStart();
+  if (start === '') throw new FormatError(`${fileName}: not a known trajectory format: it is empty`);
+  if (!/^[[{]/.test(start)) throw new FormatError(`${fileName}: not a known trajectory format: it is not JSON or JSONL`);
+  if (first.line) {
+    const format = detectRecord(first.line.value, 'line', first.alone);
+    if (format === null) throw unknownFormat(fileName, first.line.value, 'line');
+    const entry = entryOf(format);
+    if (entry.layout === 'text') return { format, ...fitting(fileName, format, () => entry.importText(first.text, fileName)) };
+    if (entry.layout === 'document') return importDocumentValue(format, first.line.value, fileName);
+    return importLines(first, format, fileName);
+  }
+  const parsed = parseJson(first.text);
+  if (!parsed.ok) throw new FormatError(`${fileName}: ${parsed.error}`);
+  const format = detectRecord(parsed.value, 'document');
+  if (format === null) throw unknownFormat(fileName, parsed.value, 'document');
+  return importDocumentValue(format, parsed.value, fileName, first.text);
+}
+
+/** Imports the lines of a JSONL text whose first record was read already (and is not parsed again). */
+function importLines(first: FirstRecord, format: FormatId, fileName: string): ImportResult {
+  const lines = first.text.split(/\r?\n/);
+  const trajectories: Trajectory[] = [];
+  const problems: string[] = [];
+  lines.forEach((text, i) => {
+    const number = i + 1;
+    const imported = number === first.line!.number
+      ? importLineValue(format, first.line!.value, fileName, number, trajectories.length, text)
+      : importLine(format, text, fileName, number, trajectories.length);
+    if ('problem' in imported) problems.push(imported.problem);
+    else trajectories.push(...imported.trajectories);
+  });
+  if (trajectories.length === 0) {
+    throw new FormatError(`${fileName} (looked like ${FORMAT_DESCRIPTIONS[format]}): no line could be imported${problems[0] ? `; first: ${problems[0]}` : ''}`);
+  }
+  return { format, trajectories, problems: [...problems, ...trajectories.flatMap((t) => t.problems ?? [])] };
 }
 
 /**
- * Imports a whole file's text. Throws `FormatError` naming the file, the format it looked like and
- * the first thing that did not fit; bad JSONL lines are skipped and listed in `problems`.
+ * Imports a parsed JSON document of `format` (`text` is the document's text, for a quick nesting
+ * check). A document of a line format is read as a one-line file of it.
  */
-export function importText(text: string, fileName: string): ImportResult {
-  const detected = detectFormat(text.slice(0, DETECT_BYTES), fileName);
-  if (detected === null) {
-    const start = text.replace(/^\uFEFF/, '').trimStart();
-    // mini-swe-agent writes `info` first and `trajectory_format` last: a long `info` hides every
-    // key that tells, so an unrecognised object is read whole once to look for that last key.
-    const whole = start.startsWith('{') ? parseJson(start) : null;
-    if (whole?.ok && isMiniSweAgent(whole.value)) return { format: 'mini-swe-agent', trajectories: fitting(fileName, 'mini-swe-agent', () => importDocument(importMiniSweAgent, whole.value, start, fileName)), problems: [] };
-    const what = start === '' ? 'it is empty' : !/^[[{]/.test(start) ? 'it is not JSON or JSONL' : 'it has none of messages, conversations or a list of chat messages';
-    throw new FormatError(`${fileName}: not a known trajectory format: ${what}`);
+export function importDocumentValue(format: FormatId, value: unknown, fileName: string, text?: string): ImportResult {
+  const entry = entryOf(format);
+  if (entry.layout === 'lines') {
+    const imported = importLineValue(format, value, fileName, 1, 0, text);
+    if ('problem' in imported) throw new FormatError(`${fileName} (looked like ${entry.description}): ${imported.problem.slice(fileName.length + 1).replace(/^1: /, '')}`);
+    return { format, trajectories: imported.trajectories, problems: imported.trajectories.flatMap((t) => t.problems ?? []) };
   }
-  if (detected === 'inspect-eval') throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): a zip is read from its bytes, not from text`);
-  if (detected === 'trajdbg-run') return { format: detected, ...fitting(fileName, detected, () => importRunFile(text, fileName)) };
-  if (detected in LINE_IMPORTERS) {
-    const result = importJsonl(text.replace(/^\uFEFF/, '').split(/\r?\n/), detected, fileName);
-    if (result.trajectories.length === 0) {
-      throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): no line could be imported${result.problems[0] ? `; first: ${result.problems[0]}` : ''}`);
-    }
-    return result;
-  }
-  const parsed = parseJson(text.replace(/^\uFEFF/, ''));
-  if (!parsed.ok) throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): ${parsed.error}`);
-  // A mini-swe-agent file whose head did not show what it is still says so in its last key.
-  const format: FormatId = detected === 'agent-result' && isMiniSweAgent(parsed.value) ? 'mini-swe-agent' : detected;
-  const importer = DOCUMENT_IMPORTERS[format]!;
-  return { format, trajectories: fitting(fileName, format, () => importDocument(importer, parsed.value, text, fileName)), problems: [] };
-}
-
-/** Runs a document importer on a file's parsed `text` once its nesting is known to be within bounds. */
-function importDocument(importer: (data: unknown, id: string) => Trajectory[], data: unknown, text: string, fileName: string): Trajectory[] {
-  checkNesting(data, '', text);
-  return importer(data, baseName(fileName));
+  if (entry.layout !== 'document') throw new FormatError(`${fileName}: ${entry.description} is not read from a parsed document`);
+  const read = asImport(fitting(fileName, format, () => {
+    checkNesting(value, '', text);
+    return entry.importDocument(value, baseName(fileName));
+  }));
+  const trajectories = read.trajectories.map((t) => withFileProblems(t, fileName));
+  return { format, trajectories, problems: [...read.problems.map((p) => `${fileName}: ${p}`), ...trajectories.flatMap((t) => t.problems ?? [])] };
 }

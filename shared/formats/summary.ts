@@ -1,25 +1,33 @@
+import { z } from 'zod';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
-/** One trajectory as a collection lists it (the collection table, `convert --list`). */
-export interface TrajectorySummary {
+/** One trajectory as a collection lists it (the collection table, `convert --list`); crosses IPC. */
+export const trajectorySummarySchema = z.object({
   /** Position in the file, from 0. */
-  index: number;
-  id: string;
-  model: string | null;
-  turns: number;
-  toolCalls: number;
+  index: z.number().int().nonnegative(),
+  id: z.string(),
+  model: z.string().nullable(),
+  turns: z.number().int().nonnegative(),
+  toolCalls: z.number().int().nonnegative(),
   /** `tool_calls_exec_error` of the AgentResult (recorded, or derived with the engine's rules). */
-  toolErrors: number;
-  finishedNaturally: boolean;
-  reward: number | null;
+  toolErrors: z.number().int().nonnegative(),
+  /** Whether the agent ended the run itself (see `FINISHED_MEANING`). */
+  finishedNaturally: z.boolean(),
+  /** How the file says the run ended, in its own words; null when it does not say. */
+  stopReason: z.string().nullable().optional(),
+  reward: z.number().nullable(),
   /** Distinct tool names called, in first-call order (for the tool-name filter). */
-  toolNames: string[];
+  toolNames: z.array(z.string()),
   /** The first user message, cut to a line (for the text filter and the table). */
-  preview: string;
+  preview: z.string(),
   /** A branch's parent trajectory id and the last of its turns the branch kept (branches only). */
-  parentId?: string | null;
-  forkTurn?: number | null;
-}
+  parentId: z.string().nullable().optional(),
+  forkTurn: z.number().int().nonnegative().nullable().optional(),
+  /** The group of rollouts of one prompt this one belongs to, and its place in it (rollout groups only). */
+  groupId: z.string().nullable().optional(),
+  groupIndex: z.number().int().nonnegative().nullable().optional(),
+});
+export type TrajectorySummary = z.infer<typeof trajectorySummarySchema>;
 
 const PREVIEW_CHARS = 160;
 
@@ -50,9 +58,11 @@ export function summarizeTrajectory(t: Trajectory, index: number): TrajectorySum
     toolCalls,
     toolErrors: result.tool_calls_exec_error,
     finishedNaturally: result.finished_naturally,
+    stopReason: t.stopReason ?? null,
     reward: t.reward,
     toolNames: [...names],
     preview: previewOf(t),
     ...(t.branch ? { parentId: t.branch.parentId, forkTurn: t.branch.forkTurn } : {}),
+    ...(t.group ? { groupId: t.group.id, groupIndex: t.group.index } : {}),
   };
 }

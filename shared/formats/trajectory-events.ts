@@ -5,7 +5,7 @@ import type { RunEventBody } from '../run/events.js';
 import { assistantMessageFor } from '../run/run-state.js';
 import { pyJsonDumps } from '../python/json.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
-import { AGENT_RESULT_FIELDS, classifyRecordedCall, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
+import { AGENT_RESULT_FIELDS, classifyRecordedCall, deriveAgentResult, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
 
 /** Where an opened trajectory came from, carried on its run (see `runSourceSchema.imported`). */
 export interface TrajectoryOrigin {
@@ -18,6 +18,18 @@ export interface TrajectoryEventsOptions {
   origin: TrajectoryOrigin;
   /** The context budget prompt views are computed with (null: whole prompts). */
   maxContextTokens: number | null;
+}
+
+/** What an opened trajectory carries besides its counts, for the views (only what it has). */
+function importedDetails(t: Trajectory): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  const contradicted = deriveAgentResult(t).contradicted;
+  if (contradicted.length > 0) details.contradicted = contradicted;
+  if (t.stopReason !== undefined) details.stopReason = t.stopReason;
+  if (t.problems && t.problems.length > 0) details.problems = t.problems;
+  if (t.group) details.group = t.group;
+  if (t.evaluation) details.evaluation = t.evaluation;
+  return details;
 }
 
 /** The reply a server would have sent for a recorded assistant message. */
@@ -61,6 +73,7 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
           derived: AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] === undefined),
           recordedPromptTurns: (t.promptViews ?? []).flatMap((view, i) => (view ? [i + 1] : [])),
           reward: t.reward,
+          ...importedDetails(t),
         },
       },
       tools: schemas,

@@ -3,6 +3,9 @@ import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
 import { exceptionOutcome, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError, type ToolOutcome } from '../loop/tool-outcome.js';
+import type { Contradiction, Evaluation, TrajectoryGroup } from './trajectory-details.js';
+
+export type { Contradiction, Evaluation, TrajectoryGroup } from './trajectory-details.js';
 
 /** The trajectory file formats the importers read. */
 export type FormatId =
@@ -16,6 +19,7 @@ export type FormatId =
   | 'inspect-log'
   | 'inspect-eval'
   | 'openhands-events'
+  | 'openhands-eval-jsonl'
   | 'trajdbg-run';
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
@@ -32,6 +36,29 @@ export const AGENT_RESULT_FIELDS: readonly AgentResultField[] = [
   'tool_calls_executed_ok',
   'tool_calls_exec_error',
 ];
+
+/**
+ * What "finished" means, for every format: the agent ended the run itself. Its last reply called
+ * no tools (the reference loop's `finished_naturally`), or it called the tool its harness ends a
+ * run with (see {@link END_TOOL_NAMES}), and no limit, error or cut stopped it first. A run stopped
+ * by a step, cost, context or message limit, an error, or a file that ends mid-run is not finished.
+ * Importers record `finished_naturally` with this meaning where the file tells it (an exit status,
+ * a limit, a final call to the end tool); otherwise it is derived with the reference rule. How the
+ * file itself words the end is kept beside it in {@link Trajectory.stopReason}.
+ */
+export const FINISHED_MEANING = 'the agent ended the run itself: a last reply without tool calls, or a call to its harness\'s end tool, not stopped by a limit, an error or a cut';
+
+/** Tools a harness ends a run with: SWE-agent's and Inspect's `submit`, OpenHands' `finish`. */
+export const END_TOOL_NAMES: ReadonlySet<string> = new Set(['submit', 'finish']);
+
+/** True when the last assistant message calls an end tool ({@link END_TOOL_NAMES}). */
+export function endsWithEndTool(messages: readonly ChatMessage[]): boolean {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role === 'assistant') return (m.tool_calls ?? []).some((c) => END_TOOL_NAMES.has(c.function.name));
+  }
+  return false;
+}
 
 /** One imported trajectory, whatever file it came from. */
 export interface Trajectory {
@@ -53,6 +80,17 @@ export interface Trajectory {
   tools?: ToolSchema[];
   /** A branch of another trajectory of the file: its id, the last turn kept whole, and what changed. */
   branch?: { parentId: string; forkTurn: number; change: string };
+  /**
+   * How the file says the run ended, in its own words (an exit status, a limit, an end reason);
+   * null or absent when it does not say. Whether that counts as finished: {@link FINISHED_MEANING}.
+   */
+  stopReason?: string | null;
+  /** Parts of the trajectory the importer could not read and left out, as "field path: what is wrong". */
+  problems?: string[];
+  /** The rollout's group, for files that hold several rollouts of one prompt. */
+  group?: TrajectoryGroup;
+  /** What an evaluation recorded about the sample (target, scores with explanations, metadata). */
+  evaluation?: Evaluation;
 }
 
 /** The reference AgentResult of a trajectory, and which of its fields were derived rather than recorded. */
@@ -60,6 +98,8 @@ export interface DerivedAgentResult {
   result: AgentResult;
   derived: AgentResultField[];
   recorded: AgentResultField[];
+  /** Recorded fields the messages contradict: `result` holds the derived value for them. */
+  contradicted: Contradiction[];
 }
 
 /** The tool message content as the model saw it (non-string content as JSON). */
@@ -118,7 +158,9 @@ export function toolResultsAfter(messages: readonly ChatMessage[], at: number): 
 
 /**
  * The reference AgentResult of a trajectory: recorded fields as the file has them, the others
- * derived with the engine's rules. Turns are the assistant messages; a tool call whose name is not
+ * derived with the engine's rules. A recorded `turns_used` below the number of assistant messages
+ * cannot be true (each of them is a model call): it is listed in `contradicted` and the derived
+ * count is used. Turns are the assistant messages; a tool call whose name is not
  * in `validNames` (default: {@link validToolNames}) is an unknown tool; a known call is
  * attempted, schema-valid per `normalizeToolArgs`, and classified from its recorded result.
  */
@@ -164,7 +206,22 @@ export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>):
   };
   const recorded = AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] !== undefined);
   const derived = AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] === undefined);
+  const contradicted = contradictions(t.recorded, computed);
   const result: AgentResult = { messages, ...computed };
-  for (const field of recorded) (result as unknown as Record<string, unknown>)[field] = t.recorded[field];
-  return { result, derived, recorded };
+  for (const field of recorded) {
+    if (contradicted.some((c) => c.field === field)) continue;
+    (result as unknown as Record<string, unknown>)[field] = t.recorded[field];
+  }
+  return { result, derived, recorded, contradicted };
+}
+
+/** The recorded fields that the counts taken from the messages show to be wrong. */
+function contradictions(recorded: Trajectory['recorded'], computed: Omit<AgentResult, 'messages'>): Contradiction[] {
+  const found: Contradiction[] = [];
+  const turns = recorded.turns_used;
+  // More model calls than assistant messages is normal (requeries never reach the history); fewer is not.
+  if (turns !== undefined && turns < computed.turns_used) {
+    found.push({ field: 'turns_used', recorded: turns, derived: computed.turns_used, note: `contradicts the messages: they hold ${computed.turns_used} assistant ${computed.turns_used === 1 ? 'message' : 'messages'}` });
+  }
+  return found;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
 
 /**
  * A run is an append-only log of these events. The trajectory, the `AgentResult`, each turn's
@@ -84,6 +85,16 @@ export const runSourceSchema = z.object({
       /** Turns whose exact prompt the file records (1-based). */
       recordedPromptTurns: z.array(z.number().int().positive()),
       reward: z.number().nullable(),
+      /** Recorded fields the messages contradict: shown as recorded, marked, and not used as counts. */
+      contradicted: z.array(contradictionSchema).optional(),
+      /** How the file says the run ended, in its own words (an exit status, a limit, an end reason). */
+      stopReason: z.string().nullable().optional(),
+      /** Parts of the trajectory the importer could not read and left out. */
+      problems: z.array(z.string()).optional(),
+      /** The rollout's group (several rollouts of one prompt, each with its score). */
+      group: trajectoryGroupSchema.optional(),
+      /** What an evaluation recorded about the sample: target, scores with explanations, metadata. */
+      evaluation: evaluationSchema.optional(),
     })
     .optional(),
 });

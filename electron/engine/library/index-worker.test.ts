@@ -37,7 +37,8 @@ describe('the compiled index worker', () => {
       const { fileId } = library.open(hermes);
       const status = await settled(library, fileId);
       expect(status).toMatchObject({ state: 'done', format: 'hermes-session-jsonl', trajectories: 19, problemCount: 0, error: null });
-      expect((await library.trajectory(fileId, 1)).messages[1]!.tool_calls![0]!.function.name).toBe('clarify');
+      // messages[0] is the session's system prompt.
+      expect((await library.trajectory(fileId, 1)).messages[2]!.tool_calls![0]!.function.name).toBe('clarify');
       expect(await library.search(fileId, 'IT WORKS!')).toContain(1);
     } finally {
       await library.dispose();

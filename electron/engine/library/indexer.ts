@@ -159,11 +159,11 @@ async function runIndex(request: Extract<IndexerRequest, { task: 'index' }>, pos
     const stream = await openTrajectoryStream(path, { signal, part, chunkBytes: request.chunkBytes, onBytes: (offset) => batcher?.bytes(offset - rangeStart) });
     rangeStart = stream.range?.start ?? 0;
     const share = stream.range ? stream.range.end - stream.range.start : part && part.index > 0 ? 0 : stream.size;
-    const reported = stream.recognised ? stream.format : null;
+    const reported = stream.format;
     post({ type: 'opened', format: reported, size: stream.size });
     batcher = new Batcher(post, stream.size);
     // Line formats are reread by byte range; a single document has no range to reread, so it is kept.
-    const keepDocuments = !(stream.recognised && isLineFormat(stream.format));
+    const keepDocuments = !(stream.format !== null && isLineFormat(stream.format));
     let index = 0;
     for await (const item of stream.items) {
       if (signal.aborted) break;

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lineRangeOfPart, lineText, readLines, streamTrajectories, type LineRange, type RawLine } from './trajectory-stream.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { atroposLine, sweAgentTraj } from '../../../shared/formats/test-files.js';
+import { lineRangeOfPart, lineText, openTrajectoryStream, readLines, streamTrajectories, type LineRange, type RawLine } from './trajectory-stream.js';
 
 let dir: string;
 beforeAll(() => {
@@ -72,5 +73,32 @@ describe('lineRangeOfPart', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('format from the first record', () => {
+  it('streams a SWE-agent .traj whose history comes after 600 KB of steps', async () => {
+    const path = join(dir, 'late-history.traj');
+    writeFileSync(path, sweAgentTraj(30));
+    const stream = await openTrajectoryStream(path);
+    const items = [];
+    for await (const item of stream.items) items.push(item);
+    expect(items.map((i) => (i.kind === 'trajectory' ? i.trajectory.source.format : i.problem))).toEqual(['swe-agent-traj']);
+  });
+
+  it('streams atropos lines with 400 KB of tokens before messages, each line parsed once', async () => {
+    const path = join(dir, 'atropos.jsonl');
+    writeFileSync(path, `\n\n${atroposLine(3, 12_000)}\n${atroposLine(3, 12_000)}\n`);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const stream = await openTrajectoryStream(path, { chunkBytes: 65536 });
+      expect(stream.format).toBe('messages-jsonl');
+      const items = [];
+      for await (const item of stream.items) items.push(item);
+      expect(items.map((i) => (i.kind === 'trajectory' ? [i.line, i.trajectory.source.index] : i.problem))).toEqual([[3, 0], [3, 1], [3, 2], [4, 3], [4, 4], [4, 5]]);
+      expect(parse.mock.calls.filter(([text]) => typeof text === 'string' && text.length > 300_000)).toHaveLength(2);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

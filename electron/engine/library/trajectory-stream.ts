@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { DETECT_BYTES, FORMAT_DESCRIPTIONS, FormatError, detectFormat, importBytes, importLine, isLineFormat } from '../../../shared/formats/import.js';
+import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '../../../shared/formats/import.js';
 import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
 
 /** One item a streamed file yields: a trajectory (with the byte range of its line), or a skipped line. */
@@ -40,12 +40,14 @@ export interface LineRange {
   firstLine: number;
 }
 
-/** A file opened for streaming: its format (from its first bytes) and its items, read lazily. */
+/** A file opened for streaming: its format (from its first record) and its items, read lazily. */
 export interface TrajectoryStream {
   path: string;
-  format: FormatId;
-  /** False when the first bytes looked like no known format (reading then fails naming the file). */
-  recognised: boolean;
+  /**
+   * The format, from the parsed first record; null for a JSON document spread over lines, which is
+   * only told once it is read whole (each trajectory's `source.format` then says it).
+   */
+  format: FormatId | null;
   /** The lines this stream reads, when it reads a part of a JSONL file. */
   range?: LineRange;
   size: number;
@@ -58,76 +60,140 @@ function describeReadError(path: string, error: unknown): FormatError {
   return new FormatError(`${path}: cannot read it (${why})`);
 }
 
-/** Bytes read at a time while looking for the first non-blank byte. */
-const SKIP_CHUNK = 1 << 20;
+const isBlank = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
-function isBlank(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-/**
- * The first bytes of a file as text, for format detection: from its first non-blank byte, so a
- * JSONL file that starts with many empty lines is still recognised by its first record.
- */
-async function readHead(path: string): Promise<{ head: string; bytes: Uint8Array }> {
+/** Whether any byte of the file from `offset` on is not blank (a JSONL file holds more records). */
+async function hasContentAfter(path: string, offset: number, size: number): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
-    const first = Buffer.alloc(DETECT_BYTES);
-    const { bytesRead } = await handle.read(first, 0, DETECT_BYTES, 0);
-    let start = first.subarray(0, bytesRead).findIndex((b) => !isBlank(b));
-    if (start < 0 && bytesRead === DETECT_BYTES) {
-      const chunk = Buffer.alloc(SKIP_CHUNK);
-      for (let at = bytesRead; ; at += SKIP_CHUNK) {
-        const { bytesRead: n } = await handle.read(chunk, 0, SKIP_CHUNK, at);
-        if (n === 0) break;
-        const found = chunk.subarray(0, n).findIndex((b) => !isBlank(b));
-        if (found >= 0) {
-          start = at + found;
-          break;
-        }
-      }
+    const chunk = Buffer.alloc(Math.min(1 << 16, Math.max(1, size - offset)));
+    for (let at = offset; at < size; ) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
+      if (bytesRead === 0) return false;
+      if (chunk.subarray(0, bytesRead).some((b) => !isBlank(b))) return true;
+      at += bytesRead;
     }
-    if (start <= 0) {
-      const bytes = first.subarray(0, bytesRead);
-      return { head: bytes.toString('utf8'), bytes };
-    }
-    const buffer = Buffer.alloc(DETECT_BYTES);
-    const { bytesRead: read } = await handle.read(buffer, 0, DETECT_BYTES, start);
-    const bytes = buffer.subarray(0, read);
-    return { head: bytes.toString('utf8'), bytes };
+    return false;
   } finally {
     await handle.close();
   }
 }
 
+/** The first bytes of a file (for the zip signature). */
+async function readSignature(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const bytes = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(bytes, 0, 4, 0);
+    return bytes.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The first record of a file read from its lines: what it is and the lines passed over before it. */
+interface FirstRecord {
+  /** The first record as a JSONL line, parsed; null when the file is one JSON document over lines. */
+  line: { raw: RawLine; value: unknown; text: string } | null;
+  /** True when nothing but the first record's line is in the file. */
+  alone: boolean;
+  /** Problems of the lines passed over before it (a `.jsonl` file's lines that do not parse). */
+  skipped: string[];
+}
+
 /**
- * Opens a trajectory file for streaming. JSONL formats are read line by line and never held whole
- * (memory stays flat as the file grows); a bad line becomes a `problem` item and reading goes on.
- * Single-document formats (one JSON, a zip) are read whole and imported at once. Throws
- * `FormatError` naming the file for unreadable or unrecognised files.
+ * Reads a file's lines from `lines` up to its first record: the first non-blank line, read whole
+ * however long, and parsed once. In a `.jsonl` file a line that does not parse is passed over (and
+ * reported) for the next; otherwise such a line means the file is one JSON document.
+ */
+async function readFirstRecord(path: string, size: number, lines: AsyncGenerator<RawLine, void, undefined>): Promise<FirstRecord> {
+  const jsonlName = isJsonlName(path);
+  const skipped: string[] = [];
+  for (;;) {
+    const next = await lines.next();
+    if (next.done) return { line: null, alone: true, skipped };
+    const raw = next.value;
+    const text = raw.bytes === null ? null : lineText(raw.bytes, raw.line);
+    if (text !== null && text.trim() === '') continue;
+    const more = await hasContentAfter(path, raw.end + 1, size);
+    if (text === null) {
+      if (!jsonlName) return { line: null, alone: !more, skipped };
+      skipped.push(lineProblem(path, raw));
+      continue;
+    }
+    // A lone line is parsed here too: it is the whole document, read once.
+    if (!looksLikeRecordLine(text, jsonlName, more) && more) return { line: null, alone: false, skipped };
+    const parsed = parseJson(text);
+    if (parsed.ok) return { line: { raw, value: parsed.value, text }, alone: !more, skipped };
+    if (!jsonlName || !more) return { line: null, alone: !more, skipped };
+    skipped.push(`${path}:${raw.line}: ${parsed.error.replace(/ at line 1, column/, ' at column')}`);
+  }
+}
+
+/**
+ * Opens a trajectory file for streaming. Its format is told from its first record, parsed once and
+ * handed on: the first JSONL line, however long and whatever its key order, or the whole JSON
+ * document. JSONL formats are read line by line and never held whole (memory stays flat as the
+ * file grows); a bad line becomes a `problem` item and reading goes on. Single-document formats
+ * (one JSON, a zip) are read whole and imported at once. Throws `FormatError` naming the file for
+ * unreadable files and for a first record of no known format.
  */
 export async function openTrajectoryStream(path: string, options: StreamOptions = {}): Promise<TrajectoryStream> {
   let size: number;
-  let head: string;
-  let headBytes: Uint8Array;
+  let signature: Uint8Array;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
     size = info.size;
-    ({ head, bytes: headBytes } = await readHead(path));
+    signature = await readSignature(path);
   } catch (error) {
     throw describeReadError(path, error);
   }
-  const zip = headBytes.length >= 2 && headBytes[0] === 0x50 && headBytes[1] === 0x4b;
-  const detected = zip ? 'inspect-eval' : detectFormat(head, path);
-  const format: FormatId = detected !== null && detected in FORMAT_DESCRIPTIONS ? (detected as FormatId) : 'agent-result';
-  const recognised = detected !== null;
   const part = options.part && options.part.of > 1 ? options.part : null;
-  if (recognised && isLineFormat(format)) {
-    const range = part ? await lineRangeOfPart(path, size, part.index, part.of, options.signal) : options.range;
-    return { path, format, recognised, size, range, items: streamLines(path, format, { ...options, range }) };
+  const document = (format: FormatId | null): TrajectoryStream => ({ path, format, size, items: part && part.index > 0 ? nothing() : readDocument(path, size, options) });
+  if (signature.length >= 2 && signature[0] === 0x50 && signature[1] === 0x4b) return document('inspect-eval');
+  // The first part reads on from its first record; the others read it only to learn the format.
+  const range = part ? await lineRangeOfPart(path, size, part.index, part.of, options.signal) : options.range;
+  const ownLines = !part || part.index === 0 ? readLines(path, { ...options, range: part ? range : undefined }) : null;
+  const probe = ownLines ?? readLines(path, { signal: options.signal, chunkBytes: options.chunkBytes });
+  let first: FirstRecord;
+  try {
+    first = await readFirstRecord(path, size, probe);
+  } catch (error) {
+    await probe.return();
+    throw error;
   }
-  return { path, format, recognised, size, items: part && part.index > 0 ? nothing() : readDocument(path, size, options) };
+  if (probe !== ownLines) await probe.return();
+  if (!first.line) {
+    await ownLines?.return();
+    return document(null);
+  }
+  const { value, raw, text } = first.line;
+  const format = detectRecord(value, first.alone && !isJsonlName(path) ? 'document' : 'line', first.alone);
+  if (format === null) {
+    await ownLines?.return();
+    throw unknownFormat(path, value, first.alone && !isJsonlName(path) ? 'document' : 'line');
+  }
+  if (!isLineFormat(format)) {
+    await ownLines?.return();
+    // A one-line document was parsed whole already; a run file is read whole by its importer.
+    if (first.alone && format !== 'trajdbg-run') return { path, format, size, items: part && part.index > 0 ? nothing() : importedDocument(path, format, value, raw.end, text) };
+    return document(format);
+  }
+  if (options.range && !part) {
+    // A given range is read as is: its first line is not necessarily the file's first record.
+    await ownLines?.return();
+    return { path, format, size, range, items: streamLines(path, format, readLines(path, options)) };
+  }
+  const items = ownLines ? streamLines(path, format, ownLines, { raw, value, text, skipped: first.skipped }) : streamLines(path, format, readLines(path, { ...options, range }));
+  return { path, format, size, range, items };
+}
+
+/** The items of a one-line document parsed while its format was told. */
+async function* importedDocument(path: string, format: FormatId, value: unknown, end: number, text: string): AsyncGenerator<StreamItem, void, undefined> {
+  const result = importDocumentValue(format, value, path, text);
+  for (const problem of result.problems) yield { kind: 'problem', problem };
+  for (const trajectory of result.trajectories) yield { kind: 'trajectory', trajectory, start: 0, end, line: 1 };
 }
 
 /** An empty stream, for the parts of a single document after the first. */
@@ -289,21 +355,39 @@ export function lineProblem(path: string, raw: RawLine): string {
   return raw.bytes === null ? `${path}:${raw.line}: the line is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB and was skipped` : `${path}:${raw.line}: not UTF-8 text`;
 }
 
-async function* streamLines(path: string, format: FormatId, options: StreamOptions): AsyncGenerator<StreamItem, void, undefined> {
+/** The first record of a JSONL file, read and parsed while its format was told. */
+interface ParsedFirstLine {
+  raw: RawLine;
+  value: unknown;
+  text: string;
+  /** Problems of the lines before it. */
+  skipped: string[];
+}
+
+async function* streamLines(path: string, format: FormatId, lines: AsyncGenerator<RawLine, void, undefined>, first?: ParsedFirstLine): AsyncGenerator<StreamItem, void, undefined> {
   let index = 0;
-  for await (const raw of readLines(path, options)) {
+  const emit = function* (imported: ReturnType<typeof importLine>, raw: RawLine): Generator<StreamItem, void, undefined> {
+    if ('problem' in imported) {
+      yield { kind: 'problem', problem: imported.problem };
+      return;
+    }
+    index += imported.trajectories.length;
+    for (const trajectory of imported.trajectories) {
+      for (const problem of trajectory.problems ?? []) yield { kind: 'problem', problem };
+      yield { kind: 'trajectory', trajectory, start: raw.start, end: raw.end, line: raw.line };
+    }
+  };
+  if (first) {
+    for (const problem of first.skipped) yield { kind: 'problem', problem };
+    yield* emit(importLineValue(format, first.value, path, first.raw.line, index, first.text), first.raw);
+  }
+  for await (const raw of lines) {
     const text = raw.bytes === null ? null : lineText(raw.bytes, raw.line);
     if (text === null) {
       yield { kind: 'problem', problem: lineProblem(path, raw) };
       continue;
     }
-    const imported = importLine(format, text, path, raw.line, index);
-    if ('problem' in imported) {
-      yield { kind: 'problem', problem: imported.problem };
-      continue;
-    }
-    index += imported.trajectories.length;
-    for (const trajectory of imported.trajectories) yield { kind: 'trajectory', trajectory, start: raw.start, end: raw.end, line: raw.line };
+    yield* emit(importLine(format, text, path, raw.line, index), raw);
   }
 }
 

@@ -1,13 +1,13 @@
+import { contentAsText } from '../../../shared/formats/content-parts.js';
+
 /**
- * A message's content as text: strings as they are, OpenAI content parts by their text, anything
- * else as indented JSON.
+ * A message's content as text: strings as they are, OpenAI content parts by their text (images and
+ * other parts as placeholders such as `[image: image/png, 12 KB]`), anything else as indented JSON.
  */
 export function contentText(content: unknown): string {
+  if (Array.isArray(content) && content.every((p) => p !== null && typeof p === 'object' && !Array.isArray(p))) return contentAsText(content);
   if (typeof content === 'string') return content;
   if (content === null || content === undefined) return '';
-  if (Array.isArray(content) && content.every((p) => p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string')) {
-    return content.map((p) => (p as { text: string }).text).join('\n');
-  }
   return JSON.stringify(content, null, 2);
 }
 

@@ -10,6 +10,8 @@ export interface ColumnSpec {
   text(row: TrajectorySummary): string;
   /** A tone class for the cell (e.g. failed tool calls). */
   tone?(row: TrajectorySummary): string | undefined;
+  /** The cell's tooltip, when it says more than the text. */
+  title?(row: TrajectorySummary): string | undefined;
 }
 
 function formatReward(reward: number | null): string {
@@ -24,7 +26,11 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { key: 'turns', label: 'Turns', numeric: true, text: (r) => String(r.turns) },
   { key: 'toolCalls', label: 'Tool calls', numeric: true, text: (r) => String(r.toolCalls) },
   { key: 'toolErrors', label: 'Tool errors', numeric: true, text: (r) => String(r.toolErrors), tone: (r) => (r.toolErrors > 0 ? 'is-bad' : undefined) },
-  { key: 'finishedNaturally', label: 'Finished', numeric: false, text: (r) => (r.finishedNaturally ? 'yes' : 'no'), tone: (r) => (r.finishedNaturally ? undefined : 'is-warn') },
+  {
+    key: 'finishedNaturally', label: 'Finished', numeric: false, text: (r) => (r.finishedNaturally ? 'yes' : 'no'), tone: (r) => (r.finishedNaturally ? undefined : 'is-warn'),
+    // The file's own words for the end: an exit status, a limit, an end reason.
+    title: (r) => (r.stopReason ? `${r.finishedNaturally ? 'yes' : 'no'} (stop reason: ${r.stopReason})` : undefined),
+  },
   { key: 'reward', label: 'Reward', numeric: true, text: (r) => formatReward(r.reward) },
   { key: 'preview', label: 'First user message', numeric: false, text: (r) => r.preview },
 ];

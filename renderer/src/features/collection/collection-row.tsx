@@ -26,7 +26,7 @@ export const CollectionRow = memo(function CollectionRow({ row, position, top, s
         const text = column.text(row);
         const tone = column.tone?.(row);
         return (
-          <div key={column.key} role="gridcell" className={`collection-cell${column.numeric ? ' is-number' : ''}${tone ? ` ${tone}` : ''}`} title={column.numeric ? undefined : text}>
+          <div key={column.key} role="gridcell" className={`collection-cell${column.numeric ? ' is-number' : ''}${tone ? ` ${tone}` : ''}`} title={column.title?.(row) ?? (column.numeric ? undefined : text)}>
             {text}
           </div>
         );

@@ -123,6 +123,15 @@ describe('CollectionTable', () => {
     expect(shownIds()).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
   });
 
+  it('shows the recorded stop reason as the Finished cell\'s tooltip', () => {
+    const rows = sampleRows();
+    rows[1] = { ...rows[1]!, stopReason: 'exit_context' };
+    setup({ rows });
+    const cells = (id: string) => within(rowOf(id)).getAllByRole('gridcell');
+    expect(cells('bravo')[6]!.getAttribute('title')).toBe('no (stop reason: exit_context)');
+    expect(cells('alpha')[6]!.getAttribute('title')).toBe('yes');
+  });
+
   it('sorts by one column at a time', async () => {
     const { user } = setup();
     await user.click(screen.getByRole('button', { name: 'Turns' }));

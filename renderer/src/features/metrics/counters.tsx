@@ -9,14 +9,16 @@ interface Row {
   label: string;
   value: string;
   origin: Origin;
+  /** Set when the recorded value contradicts the messages: why, and the value counted instead. */
+  contradiction?: string;
 }
 
-function CounterList({ title, rows }: { title: string; rows: Row[] }) {
+function CounterList({ title, rows, className = '' }: { title: string; rows: Row[]; className?: string }) {
   return (
-    <div className="counter-group">
+    <div className={`counter-group ${className}`.trim()}>
       <h3>{title}</h3>
       <dl className="counters">
-        {rows.map(({ label, value, origin }) => (
+        {rows.map(({ label, value, origin, contradiction }) => (
           <div key={label} className="counter">
             <dt>{label}</dt>
             <dd>
@@ -24,6 +26,11 @@ function CounterList({ title, rows }: { title: string; rows: Row[] }) {
               {origin && (
                 <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : 'tone-info'}`} title={origin === 'recorded' ? 'As the file records it' : 'Not in the file: derived with the engine’s rules'}>
                   {origin}
+                </span>
+              )}
+              {contradiction && (
+                <span className="badge origin-badge tone-bad" title={contradiction}>
+                  contradicts the messages
                 </span>
               )}
             </dd>
@@ -37,6 +44,22 @@ function CounterList({ title, rows }: { title: string; rows: Row[] }) {
 interface Imported {
   recorded: Record<string, unknown>;
   reward: number | null;
+  contradicted?: Array<{ field: string; derived: unknown; note: string }>;
+  stopReason?: string | null;
+  evaluation?: { target?: unknown; scores: Array<{ scorer: string; value: unknown; answer?: string | null; explanation?: string | null }> };
+}
+
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** The evaluation a file records for the sample (Inspect's target and scorers, a test result), as recorded. */
+function evaluationRows(evaluation: NonNullable<Imported['evaluation']>): Row[] {
+  const rows: Row[] = [];
+  if (evaluation.target !== undefined) rows.push({ label: 'Target', value: shown(evaluation.target), origin: 'recorded' });
+  for (const score of evaluation.scores) {
+    const value = [shown(score.value), score.answer ? `answer: ${score.answer}` : '', score.explanation ? `explanation: ${score.explanation}` : ''].filter(Boolean).join('\n');
+    rows.push({ label: score.scorer, value, origin: 'recorded' });
+  }
+  return rows;
 }
 
 /**
@@ -49,6 +72,8 @@ export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
   const imported = snapshot.source.imported as Imported | undefined;
   const row = (field: string, label: string, value: string, show: (v: unknown) => string): Row => {
     if (!imported) return { label, value, origin: null };
+    const contradicted = imported.contradicted?.find((c) => c.field === field);
+    if (contradicted) return { label, value: show(imported.recorded[field]), origin: 'recorded', contradiction: `${contradicted.note}; counted as ${show(contradicted.derived)}` };
     if (field in imported.recorded) return { label, value: show(imported.recorded[field]), origin: 'recorded' };
     return { label, value, origin: 'derived' };
   };
@@ -59,6 +84,7 @@ export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
     row('finished_naturally', 'Finished naturally', end ? (end.reason === 'finished_naturally' ? 'yes' : 'no') : 'not yet', yesNo),
   ];
   if (imported && imported.reward !== null) loop.push({ label: 'Reward', value: String(imported.reward), origin: 'recorded' });
+  if (imported?.stopReason) loop.push({ label: 'Stop reason', value: imported.stopReason, origin: 'recorded' });
   // The reference's tool_calls_attempted, _schema_valid, _executed_ok and _exec_error.
   const toolCalls: Row[] = [
     row('tool_calls_attempted', 'Attempted', n(counters.attempted), num),
@@ -70,6 +96,7 @@ export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
     <div className="counter-groups">
       <CounterList title="Loop" rows={loop} />
       <CounterList title="Tool calls" rows={toolCalls} />
+      {imported?.evaluation && <CounterList title="Evaluation" rows={evaluationRows(imported.evaluation)} className="evaluation" />}
     </div>
   );
 }

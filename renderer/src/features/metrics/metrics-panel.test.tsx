@@ -1,6 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { Trajectory } from '../../../../shared/formats/trajectory.js';
+import { trajectoryRunEvents } from '../../../../shared/formats/trajectory-events.js';
+import type { RunEvent } from '../../../../shared/run/events.js';
 import { useStore } from '../../store/store.js';
 import { errorsRun, truncatedRun } from '../../test/fixtures.js';
 import { renderApp } from '../../test/render-app.js';
@@ -66,5 +69,35 @@ describe('Metrics', () => {
     expect(chart.querySelector('title')?.textContent).toMatch(/^Estimated prompt tokens per turn: peak \d+ against a budget of 400$/);
     expect(chart.querySelector('.budget-line')).toBeTruthy();
     expect(chart.querySelectorAll('circle')).toHaveLength(6);
+  });
+});
+
+describe('Metrics of an opened trajectory', () => {
+  it('shows a recorded count that contradicts the messages as recorded, marked, and the stop reason', async () => {
+    const t: Trajectory = {
+      id: 'demo', model: 'm', reward: null, source: { format: 'swe-agent-traj', index: 0 }, stopReason: 'submitted',
+      recorded: { turns_used: 0, finished_naturally: true },
+      messages: [{ role: 'user', content: 'fix' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'go on' }, { role: 'assistant', content: 'b' }],
+    };
+    const events = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/demo.traj' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'opened', seq, time: 0 }) as RunEvent);
+    await renderApp([events]);
+    expect(counter('Turns used')).toMatch(/^0recorded/);
+    const mark = within(metrics()).getByText('contradicts the messages');
+    expect(mark.getAttribute('title')).toBe('contradicts the messages: they hold 2 assistant messages; counted as 2');
+    expect(counter('Stop reason')).toMatch(/^submitted/);
+  });
+});
+
+describe('Evaluation of an opened sample', () => {
+  it('shows the target and each scorer with its answer and explanation, as recorded', async () => {
+    const t: Trajectory = {
+      id: '1#1', model: 'm', reward: 0.5, recorded: {}, source: { format: 'inspect-log', index: 0 },
+      messages: [{ role: 'user', content: 'How many?' }, { role: 'assistant', content: 'Two.' }],
+      evaluation: { target: '2', scores: [{ scorer: 'model_graded_qa', value: 'P', answer: 'Two.', explanation: 'Partly right.' }], metadata: { level: 1 } },
+    };
+    const events = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/log.json' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'opened', seq, time: 0 }) as RunEvent);
+    await renderApp([events]);
+    expect(counter('Target')).toMatch(/^2recorded/);
+    expect(counter('model_graded_qa')).toBe('P\nanswer: Two.\nexplanation: Partly right.recorded');
   });
 });

@@ -4,6 +4,7 @@ import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { prettyJson } from '../../ui/pretty-json.js';
 import { useStore } from '../../store/store.js';
+import { MessageImages } from './message-images.js';
 import { ReasoningBlock } from './reasoning-block.js';
 
 /**
@@ -30,6 +31,7 @@ export function MessageCard({ message, index, runId }: { message: ChatMessage; i
       </div>
       {jsonTruthy(message.reasoning_content) && <ReasoningBlock reasoning={message.reasoning_content} title={`${title}: reasoning`} />}
       {text ? <FoldedText text={text} title={title} className={message.role === 'tool' ? 'code' : 'message-text'} /> : calls.length === 0 && <p className="muted">(no content)</p>}
+      <MessageImages content={message.content} />
       {calls.map((call, i) => (
         <div key={i} className="tool-call">
           <div className="tool-call-head">

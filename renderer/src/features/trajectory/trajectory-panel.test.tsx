@@ -1,6 +1,9 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { Trajectory } from '../../../../shared/formats/trajectory.js';
+import { trajectoryRunEvents } from '../../../../shared/formats/trajectory-events.js';
+import type { RunEvent } from '../../../../shared/run/events.js';
 import { useStore } from '../../store/store.js';
 import { errorsRun } from '../../test/fixtures.js';
 import { push, renderApp } from '../../test/render-app.js';
@@ -97,5 +100,24 @@ describe('Trajectory', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(within(trajectory()).getAllByRole('article').length).toBeLessThan(20);
     expect(within(screen.getByRole('region', { name: 'Turns' })).getAllByRole('listitem').length).toBeLessThan(40);
+  });
+});
+
+describe('Trajectory of an opened file with images', () => {
+  it('shows a message with image parts: its text, a placeholder for a remote image, a thumbnail of a data: image', async () => {
+    const png = `data:image/png;base64,${btoa('x'.repeat(3 * 1024))}`;
+    const t: Trajectory = {
+      id: 'img', model: 'm', reward: null, recorded: {}, source: { format: 'inspect-log', index: 0 },
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Compare these.' }, { type: 'image_url', image_url: { url: png } }, { type: 'image_url', image_url: { url: 'https://example.org/b.png' } }] },
+        { role: 'assistant', content: 'They differ.' },
+      ],
+    };
+    const events = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/img.json' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'opened', seq, time: 0 }) as RunEvent);
+    await renderApp([events]);
+    const card = within(trajectory()).getByRole('article', { name: 'Message 1: user' });
+    expect(card.textContent).toContain('Compare these.\n[image: image/png, 3 KB]\n[image: https://example.org/b.png]');
+    const images = within(card).getAllByRole('img');
+    expect(images.map((img) => [img.getAttribute('alt'), img.getAttribute('src') === png])).toEqual([['image: image/png, 3 KB', true]]);
   });
 });
