@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { baseName, checkNesting, FormatError, isJson, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
+import { importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
+import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands } from './import-openhands.js';
+import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, type TextImport } from './import-responses.js';
+import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
+import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
 import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
@@ -32,8 +37,36 @@ export const FORMAT_DESCRIPTIONS: Record<FormatId, string> = {
   'inspect-eval': 'an Inspect AI .eval zip',
   'openhands-events': 'an OpenHands event list',
   'trajdbg-run': 'a trajdbg run file',
+  'nemo-gym-rollouts': 'a NeMo Gym rollouts JSONL (Responses API items)',
+  'codex-session': 'a Codex CLI session log (Responses API items)',
+  'claude-code-session': 'an agent session transcript (Anthropic Messages blocks)',
+  'tau-bench': 'a tau-bench results file',
+  'tau2-bench': 'a tau2-bench results file',
+  'verifiers-results': 'a verifiers results JSONL',
+  'langfuse-trace': 'a Langfuse trace export (OpenTelemetry GenAI)',
 };
 const DESCRIPTIONS = FORMAT_DESCRIPTIONS;
+
+/** Formats told from the structure of their first record (a JSONL line, else the whole document). */
+const STRUCTURAL: ReadonlyArray<[FormatId, (record: unknown) => boolean]> = [
+  ['nemo-gym-rollouts', isResponsesRollout],
+  ['verifiers-results', isVerifiersResult],
+  ['codex-session', isCodexSessionRecord],
+  ['claude-code-session', isClaudeCodeRecord],
+  ['tau-bench', isTauBenchResults],
+  ['tau2-bench', isTau2Results],
+  ['langfuse-trace', isLangfuseTrace],
+];
+
+/** The structural format of a text and the record it was told from (`whole` when that is the whole text), or null. */
+function structuralFormat(text: string): { format: FormatId; value: unknown; whole: boolean } | null {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  const newline = start.indexOf('\n');
+  const firstLine = newline < 0 || start.slice(newline).trim() === '' ? null : parseJson(start.slice(0, newline));
+  const record = firstLine?.ok ? { value: firstLine.value, whole: false } : /^[[{]/.test(start) ? (({ ok, value }) => (ok ? { value, whole: true } : null))(parseJson(start) as { ok: boolean; value?: unknown }) : null;
+  const found = record ? STRUCTURAL.find(([, test]) => test(record.value)) : undefined;
+  return found && record ? { format: found[0], ...record } : null;
+}
 
 /** How many leading characters `detectFormat` looks at. */
 export const DETECT_BYTES = 65536;
@@ -52,6 +85,8 @@ export function detectFormat(firstBytes: string, fileName?: string): FormatId | 
   if (!text.startsWith('{')) return null;
   // A run file's first event holds the initial `messages`: told apart before messages JSONL.
   if (isRunFileHead(firstLine)) return 'trajdbg-run';
+  const structural = structuralFormat(text);
+  if (structural) return structural.format;
   const head = jsonl ? firstLine : text;
   const has = (key: string): boolean => new RegExp(`"${key}"\\s*:`).test(head);
   if (jsonl) {
@@ -115,8 +150,14 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
   }));
 }
 
+// Whole files that give problems as well as trajectories: a bad line or item is skipped, the rest opens.
+const TEXT_IMPORTERS: Partial<Record<FormatId, (text: string, fileName: string) => TextImport>> = { 'codex-session': importCodexSession, 'claude-code-session': importClaudeCodeSession };
+const RECORDS_IMPORTERS: Partial<Record<FormatId, (data: unknown, fileName: string) => TextImport>> = { 'tau-bench': importTauBench, 'tau2-bench': importTau2Bench, 'langfuse-trace': importLangfuseTraces };
+
 const LINE_IMPORTERS: Partial<Record<FormatId, (data: unknown, id: string, index: number) => Trajectory[]>> = {
   'messages-jsonl': importMessagesLine,
+  'nemo-gym-rollouts': importNemoGymRollout,
+  'verifiers-results': importVerifiersResult,
   'hermes-session-jsonl': importHermesSession,
   'hermes-sharegpt-jsonl': importShareGpt,
 };
@@ -209,7 +250,8 @@ function isMiniSweAgent(value: unknown): boolean {
  * the first thing that did not fit; bad JSONL lines are skipped and listed in `problems`.
  */
 export function importText(text: string, fileName: string): ImportResult {
-  const detected = detectFormat(text.slice(0, DETECT_BYTES), fileName);
+  const structural = structuralFormat(text);
+  const detected = structural?.format ?? detectFormat(text.slice(0, DETECT_BYTES), fileName);
   if (detected === null) {
     const start = text.replace(/^\uFEFF/, '').trimStart();
     // mini-swe-agent writes `info` first and `trajectory_format` last: a long `info` hides every
@@ -221,6 +263,8 @@ export function importText(text: string, fileName: string): ImportResult {
   }
   if (detected === 'inspect-eval') throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): a zip is read from its bytes, not from text`);
   if (detected === 'trajdbg-run') return { format: detected, ...fitting(fileName, detected, () => importRunFile(text, fileName)) };
+  const textImporter = TEXT_IMPORTERS[detected];
+  if (textImporter) return { format: detected, ...fitting(fileName, detected, () => textImporter(text, fileName)) };
   if (detected in LINE_IMPORTERS) {
     const result = importJsonl(text.replace(/^\uFEFF/, '').split(/\r?\n/), detected, fileName);
     if (result.trajectories.length === 0) {
@@ -228,8 +272,15 @@ export function importText(text: string, fileName: string): ImportResult {
     }
     return result;
   }
-  const parsed = parseJson(text.replace(/^\uFEFF/, ''));
+  const parsed = structural?.whole ? { ok: true as const, value: structural.value } : parseJson(text.replace(/^\uFEFF/, ''));
   if (!parsed.ok) throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): ${parsed.error}`);
+  const recordsImporter = RECORDS_IMPORTERS[detected];
+  if (recordsImporter) {
+    return { format: detected, ...fitting(fileName, detected, () => {
+      checkNesting(parsed.value, '', text);
+      return recordsImporter(parsed.value, fileName);
+    }) };
+  }
   // A mini-swe-agent file whose head did not show what it is still says so in its last key.
   const format: FormatId = detected === 'agent-result' && isMiniSweAgent(parsed.value) ? 'mini-swe-agent' : detected;
   const importer = DOCUMENT_IMPORTERS[format]!;

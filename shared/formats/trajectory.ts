@@ -16,7 +16,14 @@ export type FormatId =
   | 'inspect-log'
   | 'inspect-eval'
   | 'openhands-events'
-  | 'trajdbg-run';
+  | 'trajdbg-run'
+  | 'nemo-gym-rollouts'
+  | 'codex-session'
+  | 'claude-code-session'
+  | 'tau-bench'
+  | 'tau2-bench'
+  | 'verifiers-results'
+  | 'langfuse-trace';
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
 export type AgentResultField = Exclude<keyof AgentResult, 'messages'>;
