@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recordedExceptionText } from '../loop/tool-outcome.js';
 import { exportText } from './export.js';
-import { FormatError, importBytes, importText, type ImportResult } from './import.js';
+import { DETECT_BYTES, detectFormat, FormatError, importBytes, importText, type ImportResult } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 // The corpus files of the Responses, Anthropic Messages, tau-bench, verifiers and Langfuse
@@ -213,6 +213,35 @@ describe('Langfuse OpenTelemetry GenAI traces', () => {
     expect(t.promptViews!.map((v) => v!.map((m) => m.role))).toEqual([['user'], ['tool']]);
     expect(t.tools?.map((s) => s.function.name)).toEqual(['get_weather']);
     expect(answeredCalls(t)).toBe(1);
+  });
+});
+
+describe('detection from the first record', () => {
+  const reversed = (value: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(value).reverse());
+
+  it('tells a rollout line whatever its key order, and one longer than the detection head', () => {
+    const line = JSON.parse(read('nemogym_newton_bench_example_rollouts.jsonl').toString('utf8').split('\n')[0]!) as Record<string, unknown>;
+    const padded = { padding: 'x'.repeat(2 * DETECT_BYTES), ...reversed(line) };
+    const text = `${JSON.stringify(reversed(line))}\n${JSON.stringify(padded)}\n`;
+    expect(detectFormat(text.slice(0, DETECT_BYTES), 'r.jsonl')).toBe('nemo-gym-rollouts');
+    const long = `${JSON.stringify(padded)}\n${JSON.stringify(line)}\n`;
+    expect(importText(long, 'r.jsonl')).toMatchObject({ format: 'nemo-gym-rollouts', problems: [] });
+    expect(importText(long, 'r.jsonl').trajectories).toHaveLength(2);
+  });
+
+  it.each([
+    ['spotter_tool_heavy.jsonl', 'claude-code-session'],
+    ['verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl', 'verifiers-results'],
+    ['langfuse_microsoft-agent-2025-12-17.trace.json', 'langfuse-trace'],
+  ])('tells %s from its first bytes', (name, format) => {
+    expect(detectFormat(read(name).toString('utf8', 0, DETECT_BYTES), name)).toBe(format);
+  });
+
+  it('tells a tau2-bench file whose simulations come before its info, and a pretty-printed tau-bench list', () => {
+    const tau2 = JSON.parse(read('tau2bench-pr448_airline_run1.json').toString('utf8')) as { info: unknown; simulations: unknown[] };
+    expect(importText(JSON.stringify({ simulations: tau2.simulations.slice(0, 1), info: tau2.info }), 't.json').format).toBe('tau2-bench');
+    const tau = JSON.parse(read('taubench_gpt-4o-airline.json').toString('utf8')) as Array<Record<string, unknown>>;
+    expect(importText(JSON.stringify(tau.slice(0, 2).map(reversed), null, 2), 't.json')).toMatchObject({ format: 'tau-bench', problems: [] });
   });
 });
 

@@ -58,14 +58,25 @@ const STRUCTURAL: ReadonlyArray<[FormatId, (record: unknown) => boolean]> = [
   ['langfuse-trace', isLangfuseTrace],
 ];
 
-/** The structural format of a text and the record it was told from (`whole` when that is the whole text), or null. */
-function structuralFormat(text: string): { format: FormatId; value: unknown; whole: boolean } | null {
+/**
+ * The first record of a text: its first line when that is JSON and more lines follow, else the
+ * whole text (`whole`); null when neither parses.
+ */
+function firstRecord(text: string): { value: unknown; whole: boolean } | null {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   const newline = start.indexOf('\n');
-  const firstLine = newline < 0 || start.slice(newline).trim() === '' ? null : parseJson(start.slice(0, newline));
-  const record = firstLine?.ok ? { value: firstLine.value, whole: false } : /^[[{]/.test(start) ? (({ ok, value }) => (ok ? { value, whole: true } : null))(parseJson(start) as { ok: boolean; value?: unknown }) : null;
-  const found = record ? STRUCTURAL.find(([, test]) => test(record.value)) : undefined;
-  return found && record ? { format: found[0], ...record } : null;
+  if (newline >= 0 && start.slice(newline).trim() !== '') {
+    const line = parseJson(start.slice(0, newline));
+    if (line.ok) return { value: line.value, whole: false };
+  }
+  if (!/^[[{]/.test(start)) return null;
+  const whole = parseJson(start);
+  return whole.ok ? { value: whole.value, whole: true } : null;
+}
+
+/** The format a first record's structure tells, or null. */
+function structuralFormat(record: { value: unknown } | null): FormatId | null {
+  return record ? (STRUCTURAL.find(([, test]) => test(record.value))?.[0] ?? null) : null;
 }
 
 /** How many leading characters `detectFormat` looks at. */
@@ -85,8 +96,8 @@ export function detectFormat(firstBytes: string, fileName?: string): FormatId | 
   if (!text.startsWith('{')) return null;
   // A run file's first event holds the initial `messages`: told apart before messages JSONL.
   if (isRunFileHead(firstLine)) return 'trajdbg-run';
-  const structural = structuralFormat(text);
-  if (structural) return structural.format;
+  const structural = structuralFormat(firstRecord(text));
+  if (structural) return structural;
   const head = jsonl ? firstLine : text;
   const has = (key: string): boolean => new RegExp(`"${key}"\\s*:`).test(head);
   if (jsonl) {
@@ -250,13 +261,14 @@ function isMiniSweAgent(value: unknown): boolean {
  * the first thing that did not fit; bad JSONL lines are skipped and listed in `problems`.
  */
 export function importText(text: string, fileName: string): ImportResult {
-  const structural = structuralFormat(text);
-  const detected = structural?.format ?? detectFormat(text.slice(0, DETECT_BYTES), fileName);
+  // The first record, parsed once: it tells the structural formats, and a whole document is reused.
+  const record = firstRecord(text);
+  const detected = structuralFormat(record) ?? detectFormat(text.slice(0, DETECT_BYTES), fileName);
   if (detected === null) {
     const start = text.replace(/^\uFEFF/, '').trimStart();
     // mini-swe-agent writes `info` first and `trajectory_format` last: a long `info` hides every
     // key that tells, so an unrecognised object is read whole once to look for that last key.
-    const whole = start.startsWith('{') ? parseJson(start) : null;
+    const whole = record?.whole && start.startsWith('{') ? { ok: true as const, value: record.value } : null;
     if (whole?.ok && isMiniSweAgent(whole.value)) return { format: 'mini-swe-agent', trajectories: fitting(fileName, 'mini-swe-agent', () => importDocument(importMiniSweAgent, whole.value, start, fileName)), problems: [] };
     const what = start === '' ? 'it is empty' : !/^[[{]/.test(start) ? 'it is not JSON or JSONL' : 'it has none of messages, conversations or a list of chat messages';
     throw new FormatError(`${fileName}: not a known trajectory format: ${what}`);
@@ -272,7 +284,7 @@ export function importText(text: string, fileName: string): ImportResult {
     }
     return result;
   }
-  const parsed = structural?.whole ? { ok: true as const, value: structural.value } : parseJson(text.replace(/^\uFEFF/, ''));
+  const parsed = record?.whole ? { ok: true as const, value: record.value } : parseJson(text.replace(/^\uFEFF/, ''));
   if (!parsed.ok) throw new FormatError(`${fileName} (looked like ${DESCRIPTIONS[detected]}): ${parsed.error}`);
   const recordsImporter = RECORDS_IMPORTERS[detected];
   if (recordsImporter) {
