@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recordedExceptionText } from '../loop/tool-outcome.js';
+import { runEventSchema, type RunEvent } from '../run/events.js';
+import { RunState, agentResultOf } from '../run/run-state.js';
 import { exportText } from './export.js';
 import { DETECT_BYTES, detectFormat, FormatError, importBytes, importText, type ImportResult } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { trajectoryRunEvents } from './trajectory-events.js';
 
 // The corpus files of the Responses, Anthropic Messages, tau-bench, verifiers and Langfuse
 // formats, imported from their bytes as the app opens them. The counts are those of
@@ -31,6 +34,8 @@ function answeredCalls(t: Trajectory): number {
   });
   return answered;
 }
+
+const CORPUS = ['nemogym_newton_bench_example_rollouts.jsonl', 'spotter_tool_heavy.jsonl', 'taubench_gpt-4o-airline.json', 'tau2bench-pr448_airline_run1.json', 'verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl', 'langfuse_microsoft-agent-2025-12-17.trace.json'];
 
 describe('NeMo Gym rollouts (Responses API items)', () => {
   const result = open('nemogym_newton_bench_example_rollouts.jsonl');
@@ -216,6 +221,31 @@ describe('Langfuse OpenTelemetry GenAI traces', () => {
   });
 });
 
+describe('Langfuse traces without the result in a model input', () => {
+  it('takes the tool span as the result, and keeps a span no call asked for at the end', () => {
+    const attributes = (a: Record<string, string>): string => JSON.stringify({ attributes: a });
+    const trace = {
+      trace: { id: 'tr', scores: [{ name: 'reward', value: 0.5 }] },
+      observations: [
+        { type: 'SPAN', startTime: '3', output: '"late"', metadata: attributes({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.id': 'other' }) },
+        { type: 'TOOL', startTime: '2', output: '"sunny"', level: 'ERROR', statusMessage: 'timeout', metadata: attributes({ 'gen_ai.tool.call.id': 'c1', 'gen_ai.tool.name': 'weather' }) },
+        {
+          type: 'GENERATION', startTime: '1', model: 'm',
+          input: JSON.stringify([{ role: 'user', content: 'weather?' }]),
+          output: JSON.stringify([{ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{}' } }] }]),
+          metadata: attributes({ 'gen_ai.response.finish_reasons': '["tool_calls"]' }),
+        },
+      ],
+    };
+    const [t] = importText(JSON.stringify(trace), 'trace.json').trajectories;
+    expect(t!.messages.map((m) => [m.role, m.tool_call_id ?? null])).toEqual([['user', null], ['assistant', null], ['tool', 'c1'], ['tool', 'other']]);
+    expect(t!.messages[1]!.finish_reason).toBe('tool_calls');
+    expect(recordedExceptionText(String(t!.messages[2]!.content))).toBe('timeout');
+    expect(t).toMatchObject({ model: 'm', reward: 0.5 });
+    expect(deriveAgentResult(t!).result).toMatchObject({ tool_calls_attempted: 1, tool_calls_exec_error: 1 });
+  });
+});
+
 describe('detection from the first record', () => {
   const reversed = (value: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(value).reverse());
 
@@ -251,7 +281,19 @@ describe('refusals and exports', () => {
     expect(() => importText('{"type":"progress","sessionId":"s","parentUuid":null}\n{"type":"progress","sessionId":"s","parentUuid":null}\n', 's.jsonl')).toThrow(/^s\.jsonl \(looked like an agent session transcript \(Anthropic Messages blocks\)\): no line holds a message/);
   });
 
-  it.each(['nemogym_newton_bench_example_rollouts.jsonl', 'spotter_tool_heavy.jsonl', 'taubench_gpt-4o-airline.json', 'tau2bench-pr448_airline_run1.json', 'verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl', 'langfuse_microsoft-agent-2025-12-17.trace.json'])('%s exports to every format', (name) => {
+  it.each(CORPUS)('%s opens as runs: valid events, every message, the derived counts', (name) => {
+    for (const t of open(name).trajectories) {
+      const state = new RunState();
+      trajectoryRunEvents(t, { origin: { fileId: 'f', path: name }, maxContextTokens: 2000 }).forEach((body, seq) => state.apply(runEventSchema.parse({ ...body, runId: 'r', seq, time: 0 }) as RunEvent));
+      const result = agentResultOf(state.current);
+      // The run holds every message (tool results in call order, as the engine writes them).
+      expect(result.messages).toHaveLength(t.messages.length);
+      const derived = deriveAgentResult(t).result;
+      expect([result.turns_used, result.tool_calls_attempted, result.tool_calls_exec_error]).toEqual([derived.turns_used, derived.tool_calls_attempted, derived.tool_calls_exec_error]);
+    }
+  });
+
+  it.each(CORPUS)('%s exports to every format', (name) => {
     const { trajectories } = open(name);
     const first = trajectories.slice(0, 3);
     const lines = exportText(first, 'openai-jsonl').trim().split('\n');
