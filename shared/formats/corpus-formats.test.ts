@@ -149,6 +149,20 @@ describe('agent session transcripts (Anthropic Messages blocks)', () => {
     expect(recordedExceptionText(String(trajectories[1]!.messages[2]!.content))).toBe('no such file');
     expect(deriveAgentResult(trajectories[1]!).result.tool_calls_exec_error).toBe(1);
   });
+
+  it('tells two subagents of an older log apart by their parent links', () => {
+    const text = [
+      line({ type: 'user', uuid: 'u1', message: { role: 'user', content: 'go' } }),
+      line({ type: 'user', uuid: 'x1', isSidechain: true, message: { role: 'user', content: 'first' } }),
+      line({ type: 'user', uuid: 'y1', isSidechain: true, message: { role: 'user', content: 'second' } }),
+      line({ type: 'assistant', uuid: 'x2', parentUuid: 'x1', isSidechain: true, message: { id: 'm', role: 'assistant', content: 'one' } }),
+    ].join('\n');
+    expect(importText(text, 's.jsonl').trajectories.map((t) => [t.id, t.messages.map((m) => m.content)])).toEqual([
+      ['s', ['go']],
+      ['s/sidechain 1', ['first', 'one']],
+      ['s/sidechain 2', ['second']],
+    ]);
+  });
 });
 
 describe('tau-bench and tau2-bench', () => {

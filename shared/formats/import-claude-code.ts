@@ -18,7 +18,8 @@ import type { Trajectory } from './trajectory.js';
 //   `is_error: true` is recorded as the reference loop records a tool that raised (`{"error":
 //   "Tool execution failed: ..."}`, as for Inspect tool errors) and keeps `is_error`. The line's
 //   other blocks are one user message after them.
-// - Subagent lines (`isSidechain: true`) are kept apart, one trajectory per `agentId`, linked to
+// - Subagent lines (`isSidechain: true`) are kept apart, one trajectory per `agentId` (in older
+//   logs, per chain of `parentUuid` links), linked to
 //   the main session through `branch`: the parent's id and the number of turns the parent had when
 //   the subagent started.
 
@@ -109,6 +110,7 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
   const main = newChain();
   const subagents = new Map<string, Chain>();
   const seen = new Set<string>();
+  const sidechainOf = new Map<string, string>();
   const problems: string[] = [];
   let sessionId: string | null = null;
   let read = 0;
@@ -133,7 +135,10 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
       if (role === null) throw new Misfit('message.role: expected a string');
       let chain = main;
       if (value.isSidechain === true) {
-        const key = str(value.agentId) ?? 'sidechain';
+        // Older logs have no agentId: a sidechain line belongs to its parent line's subagent, and one without a known parent starts a new one.
+        const parent = str(value.parentUuid);
+        const key = str(value.agentId) ?? (parent !== null ? sidechainOf.get(parent) : undefined) ?? `sidechain ${subagents.size + 1}`;
+        if (uuid !== null) sidechainOf.set(uuid, key);
         chain = subagents.get(key) ?? newChain();
         if (!subagents.has(key)) {
           chain.parentTurns = turnsOf(main.messages);
