@@ -286,6 +286,7 @@ describe('detection from the first record', () => {
     expect(importText(JSON.stringify({ simulations: tau2.simulations.slice(0, 1), info: tau2.info }), 't.json').format).toBe('tau2-bench');
     const tau = JSON.parse(read('taubench_gpt-4o-airline.json').toString('utf8')) as Array<Record<string, unknown>>;
     expect(importText(JSON.stringify(tau.slice(0, 2).map(reversed), null, 2), 't.json')).toMatchObject({ format: 'tau-bench', problems: [] });
+    expect(detectFormat(JSON.stringify(tau.slice(0, 1)), 't.json')).toBe('tau-bench');
   });
 });
 

@@ -89,6 +89,8 @@ export function detectFormat(firstBytes: string, fileName?: string): FormatId | 
   const newline = text.indexOf('\n');
   const firstLine = newline < 0 ? text : text.slice(0, newline);
   const jsonl = /\.jsonl$/i.test(fileName ?? '') || (newline >= 0 && text.slice(newline).trim() !== '' && isJson(firstLine.trim()));
+  const structural = structuralFormat(firstRecord(text));
+  if (structural) return structural;
   if (text.startsWith('[')) {
     if (/"tool_call_metadata"|"observation"\s*:|"action"\s*:/.test(text) && !/^\[\s*\{\s*"role"/.test(text)) return 'openhands-events';
     return 'chat-messages';
@@ -96,8 +98,6 @@ export function detectFormat(firstBytes: string, fileName?: string): FormatId | 
   if (!text.startsWith('{')) return null;
   // A run file's first event holds the initial `messages`: told apart before messages JSONL.
   if (isRunFileHead(firstLine)) return 'trajdbg-run';
-  const structural = structuralFormat(firstRecord(text));
-  if (structural) return structural;
   const head = jsonl ? firstLine : text;
   const has = (key: string): boolean => new RegExp(`"${key}"\\s*:`).test(head);
   if (jsonl) {
