@@ -59,6 +59,30 @@ describe('NeMo Gym rollouts (Responses API items)', () => {
     expect(deriveAgentResult(first).result.finished_naturally).toBe(true);
   });
 
+  it('records an incomplete response, and a call that carries its own output', () => {
+    const rollout = {
+      responses_create_params: { input: 'list files', instructions: 'be brief' },
+      response: {
+        model: 'm', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' },
+        output: [
+          { type: 'mcp_call', id: 'mcp_1', name: 'ls', arguments: '{}', output: 'a.txt' },
+          { type: 'reasoning', summary: [{ type: 'summary_text', text: 'one file' }] },
+          { type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'output_text', text: 'There is a' }] },
+        ],
+      },
+      reward: 0,
+    };
+    const [t] = importText(`${JSON.stringify(rollout)}\n`, 'r.jsonl').trajectories;
+    expect(t!.messages).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'list files' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'mcp_1', type: 'function', function: { name: 'ls', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'mcp_1', content: 'a.txt' },
+      { role: 'assistant', content: 'There is a', reasoning_content: 'one file', finish_reason: 'max_output_tokens' },
+    ]);
+    expect(t!.recorded).toEqual({ finished_naturally: false });
+  });
+
   it('groups rollouts of one task by their task and rollout indices', () => {
     const line = JSON.parse(read('nemogym_newton_bench_example_rollouts.jsonl').toString('utf8').split('\n')[0]!) as Record<string, unknown>;
     const text = [0, 1].map((r) => JSON.stringify({ _ng_rollout_index: r, ...line, _ng_task_index: 7 })).join('\n');
