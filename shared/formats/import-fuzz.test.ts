@@ -34,9 +34,9 @@ const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 
 /**
  * Imports bytes and checks the contract: a result whose problems and trajectories are well formed,
- * or a FormatError naming the file. Returns which.
+ * with the lines or items it skipped reported, or a FormatError naming the file. Returns which.
  */
-function importChecked(bytes: Uint8Array, name: string): 'imported' | 'refused' {
+function importChecked(bytes: Uint8Array, name: string): 'imported' | 'reported' | 'refused' {
   let result;
   try {
     result = importBytes(bytes, name);
@@ -49,7 +49,7 @@ function importChecked(bytes: Uint8Array, name: string): 'imported' | 'refused' 
   result.trajectories.forEach((t, i) => {
     if (!Array.isArray(t.messages) || t.messages.some((m) => typeof m?.role !== 'string')) throw new Error(`trajectory ${i} has messages without a role`);
   });
-  return 'imported';
+  return result.problems.length > 0 ? 'reported' : 'imported';
 }
 
 // --- byte-level damage to every corpus file ---------------------------------------------------------
@@ -195,8 +195,34 @@ const parse = (text: string): Json => JSON.parse(text) as Json;
 const corpusJson = (name: string): Json => parse(new TextDecoder().decode(bytesOf(name)));
 const mini = corpusJson('mini-swe-agent_github_issue.traj.json') as Json[];
 
-/** One valid document per format, small enough to walk: the wrong-type walk replaces each of its values. */
-const DOCUMENTS: Array<{ name: string; doc: Json; jsonl: boolean }> = [
+const corpusLines = (name: string, count: number): Json[] => new TextDecoder().decode(bytesOf(name)).split('\n').filter((l) => l.trim() !== '').slice(0, count).map(parse);
+const tau2 = corpusJson('tau2bench-pr448_airline_run1.json') as { info: Json; simulations: Json[] };
+
+/**
+ * One valid document per format, small enough to walk: the wrong-type walk replaces each of its
+ * values. `lines: true` writes a list as one JSONL line per item (a whole-file JSONL format).
+ */
+const DOCUMENTS: Array<{ name: string; doc: Json; jsonl: boolean; lines?: boolean }> = [
+  { name: 'rollouts.jsonl', doc: corpusLines('nemogym_newton_bench_example_rollouts.jsonl', 1)[0]!, jsonl: true },
+  { name: 'results.jsonl', doc: corpusLines('verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl', 1)[0]!, jsonl: true },
+  { name: 'transcript.jsonl', doc: corpusLines('spotter_tool_heavy.jsonl', 40), jsonl: true, lines: true },
+  {
+    name: 'rollout-codex.jsonl',
+    doc: [
+      { timestamp: 't', type: 'session_meta', payload: { id: 's', base_instructions: { text: 'be brief' } } },
+      { timestamp: 't', type: 'turn_context', payload: { model: 'm' } },
+      { timestamp: 't', type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] } },
+      { timestamp: 't', type: 'response_item', payload: { type: 'reasoning', summary: [{ type: 'summary_text', text: 'r' }], encrypted_content: 'e' } },
+      { timestamp: 't', type: 'response_item', payload: { type: 'function_call', name: 'shell', arguments: '{}', call_id: 'c' } },
+      { timestamp: 't', type: 'response_item', payload: { type: 'function_call_output', call_id: 'c', output: { content: 'ok', success: true } } },
+      { timestamp: 't', type: 'event_msg', payload: { type: 'task_complete' } },
+    ],
+    jsonl: true,
+    lines: true,
+  },
+  { name: 'tau.json', doc: (corpusJson('taubench_gpt-4o-airline.json') as Json[]).slice(0, 2), jsonl: false },
+  { name: 'tau2.json', doc: { info: tau2.info, simulations: tau2.simulations.slice(0, 2) }, jsonl: false },
+  { name: 'trace.json', doc: corpusJson('langfuse_microsoft-agent-2025-12-17.trace.json'), jsonl: false },
   { name: 'result.json', doc: parse(exportText([hermes[1]!], 'agent-result')), jsonl: false },
   { name: 'chat.json', doc: mini.slice(0, 4), jsonl: false },
   { name: 'messages.jsonl', doc: parse(exportText([hermes[1]!], 'openai-jsonl')), jsonl: true },
@@ -211,9 +237,15 @@ const DOCUMENTS: Array<{ name: string; doc: Json; jsonl: boolean }> = [
 /** Paths walked per document by default; every path when FUZZ_RUNS is set. */
 const PATHS_BY_DEFAULT = 80;
 
+/** The file text of a walked document (see DOCUMENTS). */
+function documentText(doc: Json, jsonl: boolean, lines = false): string {
+  if (lines && Array.isArray(doc)) return doc.map((line) => `${JSON.stringify(line)}\n`).join('');
+  return `${JSON.stringify(doc)}${jsonl ? '\n' : ''}`;
+}
+
 describe('a wrong type in every field', () => {
-  it.each(DOCUMENTS)('$name', ({ name, doc, jsonl }) => {
-    expect(importChecked(encoder.encode(`${JSON.stringify(doc)}${jsonl ? '\n' : ''}`), name)).toBe('imported');
+  it.each(DOCUMENTS)('$name', ({ name, doc, jsonl, lines }) => {
+    expect(importChecked(encoder.encode(documentText(doc, jsonl, lines)), name)).toBe('imported');
     const all = pathsOf(doc);
     // A seeded, evenly spread sample by default (the big corpus files have over a thousand values).
     const step = LONG ? 1 : Math.max(1, Math.ceil(all.length / PATHS_BY_DEFAULT));
@@ -222,25 +254,25 @@ describe('a wrong type in every field', () => {
     let walked = 0;
     for (let p = offset; p < all.length; p += step) {
       for (const [what, value] of WRONG) {
-        const text = `${JSON.stringify(replaced(doc, all[p]!, value))}${jsonl ? '\n' : ''}`;
+        const text = documentText(replaced(doc, all[p]!, value), jsonl, lines);
         try {
-          if (importChecked(encoder.encode(text), name) === 'refused') refused += 1;
+          if (importChecked(encoder.encode(text), name) !== 'imported') refused += 1;
         } catch (error) {
           throw new Error(`${name}: ${what} at ${JSON.stringify(all[p])}: ${(error as Error).stack}`, { cause: error });
         }
         walked += 1;
       }
     }
-    // The root replaced by a wrong type is refused every time: the walk reaches the importers.
+    // Some wrong type is refused, or its line or item reported: the walk reaches the importers.
     expect(walked).toBeGreaterThanOrEqual(WRONG.length);
     expect(refused).toBeGreaterThan(0);
   }, TIMEOUT);
 
-  it.each(DOCUMENTS)('$name, with any JSON value in any field', ({ name, doc, jsonl }) => {
+  it.each(DOCUMENTS)('$name, with any JSON value in any field', ({ name, doc, jsonl, lines }) => {
     const all = pathsOf(doc);
     fc.assert(
       fc.property(fc.nat({ max: all.length - 1 }), fc.jsonValue({ maxDepth: 3 }), (p, value) => {
-        importChecked(encoder.encode(`${JSON.stringify(replaced(doc, all[p]!, value as Json))}${jsonl ? '\n' : ''}`), name);
+        importChecked(encoder.encode(documentText(replaced(doc, all[p]!, value as Json), jsonl, lines)), name);
       }),
       params,
     );

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog } from './import-inspect.js';
+import { importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
+import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
+import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout } from './import-responses.js';
+import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
+import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
 import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
@@ -52,7 +57,7 @@ function asImport(read: Trajectory[] | DocumentImport): DocumentImport {
  */
 export type FormatEntry =
   | (FormatBase & { layout: 'lines'; matches: (first: unknown) => boolean; importLine: (data: unknown, id: string, index: number) => Trajectory[] })
-  | (FormatBase & { layout: 'document'; matches: (first: unknown) => boolean; importDocument: (data: unknown, id: string) => Trajectory[] | DocumentImport })
+  | (FormatBase & { layout: 'document'; matches: (first: unknown) => boolean; importDocument: (data: unknown, id: string, fileName: string) => Trajectory[] | DocumentImport })
   | (FormatBase & { layout: 'text'; matches: (firstLine: unknown) => boolean; importText: (text: string, fileName: string) => { trajectories: Trajectory[]; problems: string[] } })
   | (FormatBase & { layout: 'zip'; importBytes: (bytes: Uint8Array) => Trajectory[] | DocumentImport });
 
@@ -155,6 +160,14 @@ function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
 export const FORMATS: readonly FormatEntry[] = [
   { id: 'inspect-eval', description: 'an Inspect AI .eval zip', layout: 'zip', importBytes: importInspectEval },
   { id: 'trajdbg-run', description: 'a trajdbg run file', layout: 'text', matches: isRunFileHead, importText: importRunFile },
+  // Formats told by a structure of their own, before the generic `messages` and list shapes.
+  { id: 'nemo-gym-rollouts', description: 'a NeMo Gym rollouts JSONL (Responses API items)', layout: 'lines', matches: isResponsesRollout, importLine: importNemoGymRollout },
+  { id: 'verifiers-results', description: 'a verifiers results JSONL', layout: 'lines', matches: isVerifiersResult, importLine: importVerifiersResult },
+  { id: 'codex-session', description: 'a Codex CLI session log (Responses API items)', layout: 'text', matches: isCodexSessionRecord, importText: importCodexSession },
+  { id: 'claude-code-session', description: 'an agent session transcript (Anthropic Messages blocks)', layout: 'text', matches: isClaudeCodeRecord, importText: importClaudeCodeSession },
+  { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },
+  { id: 'tau2-bench', description: 'a tau2-bench results file', layout: 'document', matches: isTau2Results, importDocument: (data, _id, fileName) => importTau2Bench(data, fileName) },
+  { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
   { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },
@@ -430,7 +443,7 @@ export function importDocumentValue(format: FormatId, value: unknown, fileName: 
   if (entry.layout !== 'document') throw new FormatError(`${fileName}: ${entry.description} is not read from a parsed document`);
   const read = asImport(fitting(fileName, format, () => {
     checkNesting(value, '', text);
-    return entry.importDocument(value, baseName(fileName));
+    return entry.importDocument(value, baseName(fileName), fileName);
   }));
   const trajectories = read.trajectories.map((t) => withFileProblems(t, fileName));
   return { format, trajectories, problems: [...read.problems.map((p) => `${fileName}: ${p}`), ...trajectories.flatMap((t) => t.problems ?? [])] };

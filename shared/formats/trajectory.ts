@@ -20,7 +20,14 @@ export type FormatId =
   | 'inspect-eval'
   | 'openhands-events'
   | 'openhands-eval-jsonl'
-  | 'trajdbg-run';
+  | 'trajdbg-run'
+  | 'nemo-gym-rollouts'
+  | 'codex-session'
+  | 'claude-code-session'
+  | 'tau-bench'
+  | 'tau2-bench'
+  | 'verifiers-results'
+  | 'langfuse-trace';
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
 export type AgentResultField = Exclude<keyof AgentResult, 'messages'>;

@@ -1,0 +1,353 @@
+import { z } from 'zod';
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { argumentsText, baseName, checkNesting, isObject, Misfit, num, parseJson, parseWith, str, toolSchemasOf } from './import-common.js';
+import type { Trajectory } from './trajectory.js';
+
+// OpenAI Responses API items, as NeMo Gym rollouts and Codex CLI session logs record them.
+//
+// - Items are read in order; an assistant turn gathers the `reasoning`, assistant `message` and
+//   `*_call` items that follow each other, and ends at the first item the model did not write
+//   (a `*_call_output`, a user or system message). A `reasoning` item after the turn already has
+//   text or calls starts the next turn: a response starts with its reasoning.
+// - `function_call` and the other `*_call` items (`custom_tool_call`, `local_shell_call`,
+//   `web_search_call`, ...) are tool calls with their `call_id`; arguments are `arguments`, else
+//   the freeform `input`, else the `action` as JSON. Their `*_call_output` items are tool messages
+//   paired by `call_id`. A call that carries its own `output` (`mcp_call`) gets its tool message
+//   right after the turn.
+// - Reasoning: `summary` and `content` texts become `reasoning_content`; `encrypted_content` is
+//   kept in `reasoning_details` as `{type: "reasoning.encrypted", id, data}`, so a turn whose only
+//   reasoning is encrypted keeps it without inventing text.
+// - Message parts: text parts (`input_text`, `output_text`, `text`, `refusal`) are joined by
+//   newlines; a message with other parts (images, files) keeps its parts as recorded. A
+//   `developer` message is the system message it stands for.
+// - Items of other types (`item_reference`, `compaction`) carry nothing the model saw and are skipped.
+
+/** The text of a Responses content value: a string, or text parts joined; other parts kept as recorded. */
+function contentOf(content: unknown): unknown {
+  if (typeof content === 'string') return content;
+  if (content == null) return '';
+  if (!Array.isArray(content)) return content;
+  const texts: string[] = [];
+  for (const part of content) {
+    if (!isObject(part)) return content;
+    const text = typeof part.text === 'string' ? part.text : typeof part.refusal === 'string' ? part.refusal : null;
+    if (text === null) return content;
+    texts.push(text);
+  }
+  return texts.join('\n');
+}
+
+/** Content as a list of parts (a text as one text part), to join two contents that are not both text. */
+function partsOf(content: unknown): unknown[] {
+  if (Array.isArray(content)) return content;
+  return [typeof content === 'string' ? { type: 'text', text: content } : content];
+}
+
+/** A tool output as the text the model got: a string as is, text parts joined, anything else as JSON. */
+function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (output == null) return '';
+  if (isObject(output) && typeof output.content === 'string') return output.content;
+  const content = contentOf(output);
+  return typeof content === 'string' ? content : JSON.stringify(output);
+}
+
+/** The readable texts of a reasoning item: its summary, then its reasoning content. */
+function reasoningTexts(item: Record<string, unknown>): string[] {
+  const texts: string[] = [];
+  for (const field of ['summary', 'content']) {
+    const parts = item[field];
+    if (!Array.isArray(parts)) continue;
+    for (const part of parts) if (isObject(part) && typeof part.text === 'string' && part.text !== '') texts.push(part.text);
+  }
+  return texts;
+}
+
+const CALL_BOOKKEEPING = new Set(['type', 'id', 'call_id', 'status', 'name', 'output', 'result']);
+
+/** The arguments of a `*_call` item as text (see the notes above). */
+function callArguments(item: Record<string, unknown>): string {
+  if (item.arguments !== undefined) return argumentsText(item.arguments);
+  if (typeof item.input === 'string') return item.input;
+  if (item.input !== undefined) return argumentsText(item.input);
+  if (item.action !== undefined) return argumentsText(item.action);
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) if (!CALL_BOOKKEEPING.has(key)) rest[key] = value;
+  return JSON.stringify(rest);
+}
+
+/** Builds chat messages from Responses items, one item at a time (see the notes above). */
+export class ResponsesConversation {
+  readonly messages: ChatMessage[] = [];
+  private turn: ChatMessage | null = null;
+  private inlineResults: ChatMessage[] = [];
+
+  /** The assistant message being built, opened if there is none. */
+  private open(): ChatMessage {
+    if (!this.turn) {
+      this.turn = { role: 'assistant', content: '' };
+      this.messages.push(this.turn);
+    }
+    return this.turn;
+  }
+
+  /** Ends the assistant turn: the results its calls carried inline follow it. */
+  close(): void {
+    this.turn = null;
+    this.messages.push(...this.inlineResults);
+    this.inlineResults = [];
+  }
+
+  /** The last assistant message written so far, if any. */
+  lastAssistant(): ChatMessage | undefined {
+    return this.messages.findLast((m) => m.role === 'assistant');
+  }
+
+  /** Adds one item; `at` names it in a `Misfit` ("response.output[3]", "line 12: payload"). */
+  add(item: unknown, at: string): void {
+    if (!isObject(item)) throw new Misfit(`${at}: expected an item object`);
+    const type = str(item.type) ?? (typeof item.role === 'string' ? 'message' : null);
+    if (type === null) throw new Misfit(`${at}.type: expected an item type`);
+    if (type === 'message') return this.addMessage(item, at);
+    if (type === 'reasoning') return this.addReasoning(item);
+    if (type.endsWith('_call_output')) {
+      this.close();
+      this.messages.push({ role: 'tool', tool_call_id: str(item.call_id) ?? str(item.id), content: outputText(item.output) });
+      return;
+    }
+    if (type.endsWith('_call')) return this.addCall(item, type);
+  }
+
+  private addMessage(item: Record<string, unknown>, at: string): void {
+    const role = str(item.role);
+    if (role === null) throw new Misfit(`${at}.role: expected a string`);
+    const content = contentOf(item.content);
+    if (role !== 'assistant') {
+      this.close();
+      this.messages.push({ role: role === 'developer' ? 'system' : role, content });
+      return;
+    }
+    const turn = this.open();
+    const had = turn.content;
+    turn.content = had === '' ? content : typeof had === 'string' && typeof content === 'string' ? `${had}\n${content}` : [...partsOf(had), ...partsOf(content)];
+    if (typeof item.status === 'string' && item.status !== 'completed') turn.finish_reason = item.status;
+  }
+
+  private addReasoning(item: Record<string, unknown>): void {
+    const current = this.turn;
+    if (current && ((typeof current.content === 'string' ? current.content !== '' : current.content != null) || (current.tool_calls?.length ?? 0) > 0)) this.close();
+    const turn = this.open();
+    const texts = reasoningTexts(item);
+    if (texts.length > 0) turn.reasoning_content = [turn.reasoning_content, ...texts].filter((t) => t).join('\n\n');
+    if (typeof item.encrypted_content === 'string') {
+      const details = Array.isArray(turn.reasoning_details) ? turn.reasoning_details : [];
+      turn.reasoning_details = [...details, { type: 'reasoning.encrypted', id: str(item.id), data: item.encrypted_content }];
+    }
+  }
+
+  private addCall(item: Record<string, unknown>, type: string): void {
+    const turn = this.open();
+    const id = str(item.call_id) ?? str(item.id);
+    const call: ToolCall = { id, type: 'function', function: { name: str(item.name) ?? type.slice(0, -'_call'.length), arguments: callArguments(item) } };
+    turn.tool_calls = [...(turn.tool_calls ?? []), call];
+    const inline = item.output ?? item.result;
+    if (inline != null) this.inlineResults.push({ role: 'tool', tool_call_id: id, content: outputText(inline) });
+  }
+}
+
+// --- NeMo Gym rollouts -------------------------------------------------------------------------------
+
+/** True for a NeMo Gym rollout line: a Responses `response` with its `output` list, and what was sent or scored. */
+export function isResponsesRollout(record: unknown): boolean {
+  return isObject(record) && isObject(record.response) && Array.isArray(record.response.output) && (isObject(record.responses_create_params) || 'reward' in record);
+}
+
+const rolloutSchema = z.looseObject({
+  responses_create_params: z
+    .looseObject({
+      input: z.union([z.string(), z.array(z.unknown())]).nullable().optional(),
+      instructions: z.string().nullable().optional(),
+      tools: z.array(z.unknown()).nullable().optional(),
+      model: z.string().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  response: z.looseObject({
+    id: z.string().nullable().optional(),
+    model: z.string().nullable().optional(),
+    instructions: z.unknown().optional(),
+    output: z.array(z.unknown()),
+    status: z.string().nullable().optional(),
+    incomplete_details: z.looseObject({ reason: z.string().nullable().optional() }).nullable().optional(),
+    error: z.unknown().optional(),
+  }),
+  _ng_task_index: z.number().int().nullable().optional(),
+  _ng_rollout_index: z.number().int().nullable().optional(),
+});
+
+/**
+ * One NeMo Gym rollout line: the sent `input` (after `instructions`) then `response.output`, the
+ * reward from the top level. Rollouts of one task are grouped by id: `task T.R` from
+ * `_ng_task_index` and `_ng_rollout_index`, else the response id. A response that ended
+ * `incomplete` or with an error records `finished_naturally: false`; the reason is kept as the
+ * last assistant message's `finish_reason`.
+ */
+export function importNemoGymRollout(data: unknown, id: string, index: number): Trajectory[] {
+  const line = parseWith(rolloutSchema, data);
+  const params = line.responses_create_params ?? {};
+  const conversation = new ResponsesConversation();
+  if (params.instructions) conversation.messages.push({ role: 'system', content: params.instructions });
+  if (typeof params.input === 'string') conversation.messages.push({ role: 'user', content: params.input });
+  else (params.input ?? []).forEach((item, i) => conversation.add(item, `responses_create_params.input[${i}]`));
+  conversation.close();
+  line.response.output.forEach((item, i) => conversation.add(item, `response.output[${i}]`));
+  conversation.close();
+  const response = line.response;
+  const task = line._ng_task_index;
+  const trajectory: Trajectory = {
+    id: task != null ? `task ${task}.${line._ng_rollout_index ?? 0}` : (response.id ?? id),
+    model: response.model ?? params.model ?? null,
+    messages: conversation.messages,
+    reward: num(line.reward) ?? (typeof line.reward === 'boolean' ? Number(line.reward) : null),
+    recorded: {},
+    source: { format: 'nemo-gym-rollouts', index },
+  };
+  const reason = response.incomplete_details?.reason ?? (response.status === 'incomplete' || response.status === 'failed' ? response.status : null) ?? (response.error != null ? 'error' : null);
+  if (reason) {
+    trajectory.recorded.finished_naturally = false;
+    const last = conversation.lastAssistant();
+    if (last) last.finish_reason = reason;
+  }
+  const tools = toolSchemasOf(params.tools ?? []);
+  if (tools) trajectory.tools = tools;
+  return [trajectory];
+}
+
+// --- Codex CLI session logs ----------------------------------------------------------------------------
+
+const CODEX_LINE_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
+const RESPONSES_ITEM_TYPES = new Set(['message', 'reasoning', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'local_shell_call', 'local_shell_call_output']);
+
+/** True for a Responses item as older Codex logs write them, one bare item per line. */
+function isBareItem(record: Record<string, unknown>): boolean {
+  if (!RESPONSES_ITEM_TYPES.has(str(record.type) ?? '')) return false;
+  return record.type !== 'message' || (typeof record.role === 'string' && Array.isArray(record.content));
+}
+
+/**
+ * True for a line of a Codex CLI session log: `{timestamp, type, payload}` with a Codex line type,
+ * or (older logs) the `{id, timestamp, instructions}` header or a bare Responses item.
+ */
+export function isCodexSessionRecord(record: unknown): boolean {
+  if (!isObject(record)) return false;
+  if (isObject(record.payload)) return CODEX_LINE_TYPES.has(str(record.type) ?? '');
+  if (typeof record.id === 'string' && typeof record.timestamp === 'string' && 'instructions' in record && !('type' in record)) return true;
+  return isBareItem(record);
+}
+
+/** The instructions text of a Codex session header (`instructions`, or `base_instructions.text`). */
+function instructionsOf(meta: Record<string, unknown>): string | null {
+  if (typeof meta.instructions === 'string' && meta.instructions !== '') return meta.instructions;
+  const base = meta.base_instructions;
+  return isObject(base) && typeof base.text === 'string' && base.text !== '' ? base.text : null;
+}
+
+/** What a whole-file importer gives: trajectories, and `FILE:LINE: what` per line it skipped. */
+export interface TextImport {
+  trajectories: Trajectory[];
+  problems: string[];
+}
+
+/** Each non-blank line of a JSONL text parsed, or the problem that line has; nesting checked. */
+export function* jsonLines(text: string, fileName: string): Generator<{ line: number; value: unknown } | { problem: string }> {
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.replace(/\r$/, '');
+    if (raw.trim() === '') continue;
+    const parsed = parseJson(raw);
+    if (!parsed.ok) {
+      yield { problem: `${fileName}:${i + 1}: ${parsed.error.replace(/ at line 1, column/, ' at column')}` };
+      continue;
+    }
+    try {
+      checkNesting(parsed.value, '', raw);
+    } catch (error) {
+      if (!(error instanceof Misfit)) throw error;
+      yield { problem: `${fileName}:${i + 1}: ${error.message}` };
+      continue;
+    }
+    yield { line: i + 1, value: parsed.value };
+  }
+}
+
+/** Runs `read` for one line, turning its `Misfit` into the problem `FILE:LINE: what`. */
+export function readLine(problems: string[], fileName: string, line: number, read: () => void): void {
+  try {
+    read();
+  } catch (error) {
+    if (!(error instanceof Misfit)) throw error;
+    problems.push(`${fileName}:${line}: ${error.message}`);
+  }
+}
+
+/**
+ * A Codex CLI session log (`rollout-*.jsonl`) as one trajectory: `response_item` payloads (or the
+ * bare items of older logs) are the conversation; `event_msg` lines repeat them for the UI and are
+ * dropped, except that the last `task_complete` or `turn_aborted` says whether the session's last
+ * task ended by itself. The id is the session id, the model the last `turn_context` model, and the
+ * header's instructions the system message. A line that cannot be read is reported and skipped.
+ */
+export function importCodexSession(text: string, fileName: string): TextImport {
+  const conversation = new ResponsesConversation();
+  const problems: string[] = [];
+  let id: string | null = null;
+  let model: string | null = null;
+  let finished: boolean | undefined;
+  let read = 0;
+  for (const entry of jsonLines(text, fileName)) {
+    if ('problem' in entry) {
+      problems.push(entry.problem);
+      continue;
+    }
+    const { line, value } = entry;
+    readLine(problems, fileName, line, () => {
+      if (!isObject(value)) throw new Misfit('expected a JSON object');
+      read += 1;
+      const payload = value.payload;
+      if (!isObject(payload)) {
+        // Older logs: a header line, state lines, then bare items.
+        if (typeof value.type === 'string') conversation.add(value, 'the item');
+        else if (id === null && typeof value.id === 'string') {
+          id = value.id;
+          const instructions = instructionsOf(value);
+          if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
+        }
+        return;
+      }
+      switch (value.type) {
+        case 'session_meta': {
+          id ??= str(payload.id);
+          const instructions = instructionsOf(payload);
+          if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
+          return;
+        }
+        case 'turn_context':
+          model = str(payload.model) ?? model;
+          return;
+        case 'response_item':
+          conversation.add(payload, 'payload');
+          return;
+        case 'event_msg':
+          if (payload.type === 'task_complete') finished = true;
+          else if (payload.type === 'turn_aborted') finished = false;
+          return;
+        default:
+      }
+    });
+  }
+  conversation.close();
+  if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
+  const trajectory: Trajectory = { id: id ?? baseName(fileName), model, messages: conversation.messages, reward: null, recorded: {}, source: { format: 'codex-session', index: 0 } };
+  if (finished !== undefined) trajectory.recorded.finished_naturally = finished;
+  return { trajectories: [trajectory], problems };
+}
