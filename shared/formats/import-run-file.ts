@@ -35,9 +35,10 @@ export function isRunFileHead(first: unknown): boolean {
 }
 
 /**
- * Reads a run file's text, grouping events by run. A last line cut short (the app was killed
- * mid-write) is reported and skipped, so every event written whole before it is kept. Any other
- * bad line stops the read there, with its line number and the first field that is wrong.
+ * Reads a run file's text, grouping events by run. A line cut short (the app was killed or the
+ * disk filled mid-write) is reported and skipped, so every event written whole before or after it
+ * is kept. Any other bad line stops the read there, with its line number and the first field that
+ * is wrong.
  */
 export function parseRunFileText(text: string, path: string): ParsedRunFile {
   const runs = new Map<string, RunFileRun>();
@@ -61,7 +62,11 @@ export function parseRunFileText(text: string, path: string): ParsedRunFile {
     try {
       json = JSON.parse(line);
     } catch (error) {
-      return problem(i === lastLine ? 'the last line is incomplete (the run was interrupted while writing it)' : (error as Error).message);
+      if (i === lastLine) return problem('the last line is incomplete (the run was interrupted while writing it)');
+      // A line cut short by a failed write, then ended so later runs could append: reported, and
+      // the lines after it (a retry or branch appended later) are still read.
+      problems.push({ line: lineNo, message: `${path}:${lineNo}: not a whole event, skipped (a write was cut short): ${(error as Error).message}` });
+      continue;
     }
     try {
       checkNesting(json, '', line);

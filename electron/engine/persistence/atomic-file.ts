@@ -11,12 +11,20 @@ export function writeFileAtomic(file: string, data: string, mode = 0o644): void 
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
+    // writeFileSync writes until every byte is out or throws; flush fsyncs before the rename.
     writeFileSync(temp, data, { mode, flush: true });
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw writeFailed(file, error);
   }
+}
+
+/** A failed write of `file` as one line naming it and saying it was left as it was. */
+function writeFailed(file: string, error: unknown): Error {
+  const e = error as NodeJS.ErrnoException;
+  const why = e.code === 'ENOSPC' ? 'ENOSPC: no space left on device' : (e.message ?? String(error));
+  return Object.assign(new Error(`could not write ${file} (${why}); it was left as it was`), { code: e.code, cause: error });
 }
 
 /** Bytes gathered before a write to the output file (fewer, larger writes). */
@@ -44,24 +52,41 @@ export async function openAtomicWriter(out: string): Promise<AtomicWriter> {
   let pendingLength = 0;
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    const text = pending.join('');
+    const bytes = Buffer.from(pending.join(''));
     pending = [];
     pendingLength = 0;
-    await handle!.write(text);
+    // A write may take fewer bytes than given (a full disk): write the rest, and a write that
+    // takes none is the disk refusing, never a success.
+    let offset = 0;
+    while (offset < bytes.length) {
+      const { bytesWritten } = await handle!.write(bytes, offset, bytes.length - offset);
+      if (bytesWritten <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      offset += bytesWritten;
+    }
+  };
+  const fail = async (error: unknown): Promise<never> => {
+    await handle?.close().catch(() => undefined);
+    handle = null;
+    await rm(temp, { force: true });
+    throw writeFailed(out, error);
   };
   return {
     async write(text) {
       if (text === '') return;
       pending.push(text);
       pendingLength += text.length;
-      if (pendingLength >= FLUSH_BYTES) await flush();
+      if (pendingLength >= FLUSH_BYTES) await flush().catch(fail);
     },
     async commit() {
-      await flush();
-      await handle!.sync();
-      await handle!.close();
-      handle = null;
-      await rename(temp, out);
+      try {
+        await flush();
+        await handle!.sync();
+        await handle!.close();
+        handle = null;
+        await rename(temp, out);
+      } catch (error) {
+        await fail(error);
+      }
     },
     async abort() {
       await handle?.close().catch(() => undefined);

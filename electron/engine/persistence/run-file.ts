@@ -1,4 +1,4 @@
-import { constants, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { constants, closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { parseRunFileText, type RunFileProblem, type RunFileRun } from '../../../shared/formats/import-run-file.js';
 import type { RunEvent } from '../../../shared/run/events.js';
 import { RunState } from '../../../shared/run/run-state.js';
@@ -7,6 +7,8 @@ import type { RunSink } from '../loop/run-handle.js';
 /** A run file being written: one JSON event per line, each written before `append` returns. */
 export interface RunFileWriter extends RunSink {
   readonly path: string;
+  /** The first write that failed (naming the file and why), or null while every event is on disk. */
+  readonly error: Error | null;
   close(): void;
 }
 
@@ -24,18 +26,53 @@ export function createRunFile(path: string): RunFileWriter {
  * its root run). Nothing already in the file is touched; the file must exist.
  */
 export function appendToRunFile(path: string): RunFileWriter {
-  return writerOn(path, openSync(path, constants.O_WRONLY | constants.O_APPEND));
+  return writerOn(path, openSync(path, constants.O_RDWR | constants.O_APPEND));
 }
 
 export type { RunFileProblem, RunFileRun };
 
+/** True when the file at `fd` is not empty and its last byte is not a newline (a line cut short). */
+function endsMidLine(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] !== 0x0a;
+}
+
 function writerOn(path: string, fd: number): RunFileWriter {
   let open = true;
+  let error: Error | null = null;
+  // A line cut short (a failed or interrupted write) is ended first, so the next event starts a
+  // line of its own and is not joined to the fragment.
+  let midLine = endsMidLine(fd);
   return {
     path,
+    get error() {
+      return error;
+    },
     append(event: RunEvent) {
       if (!open) throw new Error(`run file ${path} is closed`);
-      writeSync(fd, `${JSON.stringify(event)}\n`);
+      const bytes = Buffer.from(`${midLine ? '\n' : ''}${JSON.stringify(event)}\n`);
+      let offset = 0;
+      try {
+        // A write may take fewer bytes than given (a full disk): write the rest or fail.
+        while (offset < bytes.length) {
+          const n = writeSync(fd, bytes, offset, bytes.length - offset);
+          if (n <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          offset += n;
+        }
+        midLine = false;
+      } catch (cause) {
+        if (offset > 0) midLine = bytes[offset - 1] !== 0x0a;
+        // Only the first failure is thrown: it ends the run with its reason, and the run's end
+        // event that follows still reaches its listeners (and the file, if there is room again).
+        if (error) return;
+        const e = cause as NodeJS.ErrnoException;
+        const why = e.code === 'ENOSPC' ? 'ENOSPC: no space left on device' : (e.message ?? String(cause));
+        error = Object.assign(new Error(`could not write the run file ${path} (${why}); events from here on are not in it`), { code: e.code });
+        throw error;
+      }
     },
     close() {
       if (open) closeSync(fd);
@@ -57,9 +94,9 @@ export interface RunFileContents {
 
 /**
  * Reads a run file: a root run and the branches made from it, their events grouped by run. A
- * last line cut short (the app was killed mid-write) is reported and skipped; every complete
- * event before it is kept. Any other bad line stops the read there, with its line number and the
- * first field that is wrong.
+ * line cut short (the app was killed or the disk filled mid-write) is reported and skipped; every
+ * complete event before and after it is kept. Any other bad line stops the read there, with its
+ * line number and the first field that is wrong.
  */
 export function parseRunFile(text: string, path: string): RunFileContents {
   const { runs, problems } = parseRunFileText(text, path);
