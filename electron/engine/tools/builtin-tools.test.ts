@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { link, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PyValue } from '../../../shared/python/value.js';
-import { createBuiltinTools, sliceLines } from './builtin-tools.js';
+import { createBuiltinTools, sliceLines, withTimeout } from './builtin-tools.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';
 
 const posix = process.platform !== 'win32';
@@ -170,6 +171,32 @@ describe('read_file and write_file', () => {
     });
     expect(await readFile(secret, 'utf8')).toBe('top secret');
     await expect(readFile(path.join(outside, 'new.txt'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it.runIf(posix)('refuses a hard link to a file outside, reading and writing', async () => {
+    await link(path.join(outside, 'secret.txt'), path.join(workspace, 'hard-link.txt'));
+    const refused = { error: 'refused: hard-linked file (it may be shared with a file outside the workspace): hard-link.txt' };
+    expect(await parsed('read_file', { path: 'hard-link.txt' })).toEqual(refused);
+    expect(await parsed('write_file', { path: 'hard-link.txt', content: 'pwned' })).toEqual(refused);
+    expect(await readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('top secret');
+  });
+
+  it.runIf(posix)('refuses a FIFO at once instead of hanging, reading and writing', async () => {
+    execFileSync('mkfifo', [path.join(workspace, 'pipe')]);
+    const started = Date.now();
+    expect(await parsed('write_file', { path: 'pipe', content: 'x' })).toEqual({ error: 'not a regular file: pipe' });
+    expect(await parsed('read_file', { path: 'pipe' })).toEqual({ error: 'not a regular file: pipe' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+});
+
+describe('withTimeout', () => {
+  it('rejects with a tool error when the work does not finish in time', async () => {
+    const started = Date.now();
+    await expect(withTimeout(new Promise<never>(() => undefined), 100, 'read_file timed out')).rejects.toThrow('read_file timed out');
+    expect(Date.now() - started).toBeLessThan(2000);
+    await expect(withTimeout(Promise.resolve(7), 100, 'late')).resolves.toBe(7);
   });
 });
 
