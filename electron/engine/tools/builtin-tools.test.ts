@@ -117,6 +117,27 @@ describe.runIf(posix)('terminal', () => {
     expect(result.output).not.toContain('planted');
   });
 
+  it('scrubs secrets by name pattern and credential URLs by value', async () => {
+    const planted = { MY_SERVICE_KEY: 'k', GH_TOKEN: 't', APP_SECRET: 's', DB_PASSWORD_FILE: 'p', AWS_ACCESS_KEY_ID: 'a', DATABASE_URL: 'postgres://u:pw@db/x' };
+    Object.assign(process.env, planted);
+    const result = await parsed('terminal', { command: 'env' });
+    for (const name of Object.keys(planted)) expect(result.output).not.toContain(`${name}=`);
+    expect(result.output).toContain('HOME=');
+    expect(result.output).toContain('PWD=');
+  });
+
+  it.runIf(process.platform === 'linux')('runs the command under a parent that holds neither this environment nor its command line', async () => {
+    const result = await parsed('terminal', { command: 'echo "$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ; tr "\\0" " " < /proc/$PPID/cmdline' });
+    const output = String(result.output);
+    const ppid = Number(output.split('\n')[0]);
+    expect(ppid).not.toBe(process.pid);
+    const parentEnv = await readFile(`/proc/${process.pid}/environ`, 'utf8');
+    const ownOnly = parentEnv.split('\0').filter((entry) => entry.includes('=') && !output.includes(entry));
+    expect(ownOnly.length).toBeGreaterThan(0);
+    for (const arg of process.argv.slice(1)) expect(output).not.toContain(arg);
+    expect(result.exit_code).toBe(0);
+  });
+
   it('reports missing and non-string commands as errors', async () => {
     expect(await call('terminal', {})).toBe('{"error": "missing required argument \'command\'"}');
     expect(await parsed('terminal', { command: 5n })).toEqual({ error: "argument 'command' must be a string" });
