@@ -156,6 +156,36 @@ describe('trajdbg run, bad input', () => {
     expect(result).toMatchObject({ turns_used: 1, finished_naturally: false, messages: [{ role: 'user', content: 'hi' }] });
   });
 
+  it('redacts the key a tool echoes back, in any case or escaping, from the run file and --out', async () => {
+    const key = 'sk-planted-Echo/Me+456';
+    const call = (id: string, name: string) => ({ id, type: 'function', function: { name, arguments: '{}' } });
+    const server = await startScriptedServer({ script: loadScript([{ message: { content: '', tool_calls: [call('c1', 'leak'), call('c2', 'fail')] } }, { message: { content: 'Done.' } }]) });
+    const echo: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        if (body.includes('"fail"')) res.writeHead(500).end(`denied ${encodeURIComponent(key).toLowerCase()}`);
+        else res.writeHead(200).end(`${key.toUpperCase()} ${JSON.stringify(key)} ${encodeURIComponent(key)}`);
+      });
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const dir = join(work, 'echo-key');
+    mkdirSync(dir);
+    try {
+      const tools = writeJson('echo-tools.json', ['leak', 'fail'].map((name) => ({ type: 'function', function: { name, parameters: { type: 'object', properties: {} } } })));
+      const { code, stderr } = await cli('run', '--base-url', server.url, '--model', 'scripted', '--api-key', key, '--user', 'hi', '--tools', tools, '--tool-endpoint', `http://127.0.0.1:${(echo.address() as AddressInfo).port}/tool`, '--out', join(dir, 'result.json'), '--run-file', join(dir, 'run.jsonl'));
+      expect(code, stderr).toBe(0);
+      for (const file of ['result.json', 'run.jsonl']) {
+        const text = readFileSync(join(dir, file), 'utf8').toLowerCase();
+        expect(text).toContain('[redacted]');
+        expect(text).not.toContain('echo');
+      }
+    } finally {
+      await new Promise((r) => echo.close(r));
+      await server.close();
+    }
+  });
+
   it('names a bad base URL and an MCP server that does not start', async () => {
     const bad = await cli('run', '--base-url', 'ftp://x', '--model', 'm', '--messages', messages);
     expect(bad.code).toBe(2);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../engine/loop/engine.js';
-import { openDemoResources } from '../engine/demo/demo-run.js';
+import { openDemoResources, removeDemoWorkspaces } from '../engine/demo/demo-run.js';
 import { DEMO_CONFIG, DEMO_MESSAGES } from '../engine/demo/demo-script.js';
 import { createRunFile } from '../engine/persistence/run-file.js';
 import { writeJsonFile } from './output-files.js';
@@ -35,5 +35,6 @@ export async function demoCommand(args: string[], stderr: (line: string) => void
   } finally {
     runFile.close();
     await demo.close();
+    removeDemoWorkspaces();
   }
 }

@@ -8,6 +8,7 @@ import { type RunOutcome } from '../engine/loop/run-handle.js';
 import { createOpenAIModelClient, describeRetryPolicy } from '../engine/model/openai-client.js';
 import { createRunFile } from '../engine/persistence/run-file.js';
 import { openToolSources, ToolSourceError } from '../engine/tools/open-tools.js';
+import { redactingTools } from '../engine/tools/redact-secret.js';
 import { readMessagesFile, readToolsFile } from './input-files.js';
 import { intOption, jsonObjectOption, numberOption } from './options.js';
 import { writeJsonFile } from './output-files.js';
@@ -118,17 +119,23 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr:
   };
   const extraBody = jsonObjectOption('extra-body', values['extra-body']);
   const stream = !values['no-stream'];
+  const apiKey = values['api-key'] ?? env.OPENAI_API_KEY;
+  // Nothing started from here on (tools, MCP servers) inherits the key.
+  delete env.OPENAI_API_KEY;
   let model;
   try {
-    model = createOpenAIModelClient({ baseURL, apiKey: values['api-key'] ?? env.OPENAI_API_KEY, model: values.model, stream, ...(extraBody ? { extraBody } : {}) });
+    model = createOpenAIModelClient({ baseURL, apiKey, model: values.model, stream, ...(extraBody ? { extraBody } : {}) });
   } catch (error) {
     throw new UsageError(`--base-url ${baseURL}: ${(error as Error).message}`);
   }
   const runFile = values['run-file'] ? openRunFileOrFail(values['run-file']) : undefined;
-  const { registry, sources } = await openTools(values).catch((error: unknown) => {
+  const opened = await openTools(values).catch((error: unknown) => {
     runFile?.close();
     throw error;
   });
+  // A tool or a server may echo the key back: it is redacted before the loop records anything.
+  const registry = redactingTools(opened.registry, apiKey);
+  const sources = opened.sources;
   let outcome: RunOutcome;
   try {
     const engine = createEngine({ model, tools: registry, ...(runFile ? { sink: runFile } : {}) });

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { removeDemoWorkspaces } from '../engine/demo/demo-run.js';
 import { memorySecretStore } from '../engine/persistence/settings.js';
 import { serveApp, type ServeApp } from '../host/serve-app.js';
 import { fileSettingsStore, settingsFilePath } from '../engine/persistence/settings-file.js';
@@ -96,6 +97,7 @@ export async function serveCommand(args: string[], stderr: (line: string) => voi
   });
   stderr('stopping: closing every run');
   await app.close();
+  removeDemoWorkspaces();
   return 0;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFailureLimiter, hostChecker, isLoopbackHost, isSameOrigin, tokenCookies, tokenMatches } from './host-security.js';
+import { createFailureLimiter, hostChecker, judgeQueryToken, isLoopbackHost, isSameOrigin, tokenCookies, tokenMatches } from './host-security.js';
 
 describe('host security helpers', () => {
   it('locks an address out after 10 failures within a minute, for a minute', () => {
@@ -19,6 +19,19 @@ describe('host security helpers', () => {
     expect(limiter.blockedFor('a')).toBe(0);
     limiter.fail('a');
     expect(limiter.blockedFor('a')).toBe(0); // a fresh count after the lockout
+  });
+
+  it('lets the right token through even after another site spent the guesses, and counts only wrong ones', () => {
+    const token = Buffer.from('right-token-0123456789');
+    const limiter = createFailureLimiter({ now: () => 0 });
+    for (let i = 0; i < 10; i++) expect(judgeQueryToken(limiter, 'a', 'wrong', token)).toEqual({ ok: false, status: 401 });
+    expect(judgeQueryToken(limiter, 'a', 'wrong', token)).toEqual({ ok: false, status: 429, retryAfter: 60 });
+    expect(judgeQueryToken(limiter, 'a', undefined, token)).toEqual({ ok: false, status: 429, retryAfter: 60 });
+    expect(judgeQueryToken(limiter, 'a', 'right-token-0123456789', token)).toEqual({ ok: true });
+    const fresh = createFailureLimiter({ now: () => 0 });
+    for (let i = 0; i < 20; i++) judgeQueryToken(fresh, 'b', undefined, token);
+    for (let i = 0; i < 20; i++) judgeQueryToken(fresh, 'b', 'right-token-0123456789', token);
+    expect(fresh.blockedFor('b')).toBe(0);
   });
 
   it('compares tokens exactly', () => {

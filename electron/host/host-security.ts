@@ -131,3 +131,25 @@ export function createFailureLimiter({ limit = 10, windowMs = 60_000, now = Date
     },
   };
 }
+
+/** What the serve host does with a request that has no right cookie. */
+export type TokenVerdict = { ok: true } | { ok: false; status: 401 } | { ok: false; status: 429; retryAfter: number };
+
+/**
+ * Judges the `?token=` of a request without a right cookie. The right token always passes, even
+ * from a locked-out address: any web page can navigate the browser to `/?token=wrong` ten times,
+ * and that must not lock the owner out of the URL they were given. Only a wrong token counts as a
+ * guess; while locked out, every other request is refused with 429.
+ */
+export function judgeQueryToken(
+  limiter: ReturnType<typeof createFailureLimiter>,
+  address: string,
+  queryToken: string | undefined,
+  token: Buffer,
+): TokenVerdict {
+  if (tokenMatches(queryToken, token)) return { ok: true };
+  const blockedFor = limiter.blockedFor(address);
+  if (blockedFor > 0) return { ok: false, status: 429, retryAfter: Math.ceil(blockedFor / 1000) };
+  if (queryToken !== undefined) limiter.fail(address);
+  return { ok: false, status: 401 };
+}

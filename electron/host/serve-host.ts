@@ -20,6 +20,7 @@ import {
   isLoopbackHost,
   isSameOrigin,
   isWildcardHost,
+  judgeQueryToken,
   newToken,
   tokenCookie,
   tokenCookies,
@@ -107,12 +108,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (tokenCookies(req.headers.cookie).some((value) => tokenMatches(value, tokenBytes))) {
       return { ok: true, fromQuery: tokenMatches(queryToken, tokenBytes) };
     }
-    const address = req.socket.remoteAddress ?? '';
-    const blockedFor = limiter.blockedFor(address);
-    if (blockedFor > 0) return { ok: false, status: 429, retryAfter: Math.ceil(blockedFor / 1000) };
-    if (tokenMatches(queryToken, tokenBytes)) return { ok: true, fromQuery: true };
-    if (queryToken !== undefined) limiter.fail(address);
-    return { ok: false, status: 401 };
+    const verdict = judgeQueryToken(limiter, req.socket.remoteAddress ?? '', queryToken, tokenBytes);
+    return verdict.ok ? { ok: true, fromQuery: true } : verdict;
   }
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

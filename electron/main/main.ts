@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
+import { removeDemoWorkspaces } from '../engine/demo/demo-run.js';
 import { createApiService, type ApiService } from '../engine/service/api-service.js';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { fileSettingsStore } from '../engine/persistence/settings-file.js';
@@ -109,7 +110,7 @@ async function openReporting(api: ApiService, path: string, index?: number): Pro
 async function closeService(): Promise<void> {
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref());
   const results = await Promise.race([
-    Promise.allSettled([service?.close(), secrets?.flush()]),
+    Promise.allSettled([service?.close().then(removeDemoWorkspaces), secrets?.flush()]),
     timeout.then(() => [{ status: 'rejected' as const, reason: new Error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms`) }]),
   ]);
   for (const result of results) {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelClient } from '../model/model-client.js';
@@ -25,9 +25,41 @@ export interface DemoOptions {
   fromTurn?: number;
 }
 
-/** Starts the demo's scripted model server and tools; `close` stops both (the workspace stays). */
+/** The scratch workspaces this process created; a branch of a demo reuses its parent's, so they live until removed. */
+const createdWorkspaces = new Set<string>();
+let exitHookInstalled = false;
+
+/**
+ * Removes every scratch workspace a demo of this process created (never one given in `workspace`).
+ * Runs by itself when the process exits; the CLI and the hosts call it once their runs are closed.
+ */
+export function removeDemoWorkspaces(): void {
+  for (const workspace of createdWorkspaces) {
+    try {
+      rmSync(workspace, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // A folder held open elsewhere (Windows) stays; the temporary folder is cleared in time.
+    }
+    createdWorkspaces.delete(workspace);
+  }
+}
+
+function newScratchWorkspace(): string {
+  if (!exitHookInstalled) {
+    process.once('exit', removeDemoWorkspaces);
+    exitHookInstalled = true;
+  }
+  const workspace = mkdtempSync(join(tmpdir(), 'trajdbg-demo-workspace-'));
+  createdWorkspaces.add(workspace);
+  return workspace;
+}
+
+/**
+ * Starts the demo's scripted model server and tools; `close` stops both. The workspace stays for
+ * branches of the run until removeDemoWorkspaces (or the process exit).
+ */
 export async function openDemoResources(options: DemoOptions = {}): Promise<DemoResources> {
-  const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), 'trajdbg-demo-workspace-'));
+  const workspace = options.workspace ?? newScratchWorkspace();
   // The demo's turns are the script's replies in order, so turn N is reply N - 1 (a branch
   // keeps its parent's turn numbers).
   const server = await startScriptedServer({ script: loadScript(DEMO_SCRIPT.slice(Math.max(0, (options.fromTurn ?? 1) - 1))) });

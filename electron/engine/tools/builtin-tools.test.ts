@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { link, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PyValue } from '../../../shared/python/value.js';
-import { createBuiltinTools, sliceLines } from './builtin-tools.js';
+import { createBuiltinTools, sliceLines, withTimeout } from './builtin-tools.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';
 
 const posix = process.platform !== 'win32';
@@ -116,6 +117,27 @@ describe.runIf(posix)('terminal', () => {
     expect(result.output).not.toContain('planted');
   });
 
+  it('scrubs secrets by name pattern and credential URLs by value', async () => {
+    const planted = { MY_SERVICE_KEY: 'k', GH_TOKEN: 't', APP_SECRET: 's', DB_PASSWORD_FILE: 'p', AWS_ACCESS_KEY_ID: 'a', DATABASE_URL: 'postgres://u:pw@db/x' };
+    Object.assign(process.env, planted);
+    const result = await parsed('terminal', { command: 'env' });
+    for (const name of Object.keys(planted)) expect(result.output).not.toContain(`${name}=`);
+    expect(result.output).toContain('HOME=');
+    expect(result.output).toContain('PWD=');
+  });
+
+  it.runIf(process.platform === 'linux')('runs the command under a parent that holds neither this environment nor its command line', async () => {
+    const result = await parsed('terminal', { command: 'echo "$PPID"; tr "\\0" "\\n" < /proc/$PPID/environ; tr "\\0" " " < /proc/$PPID/cmdline' });
+    const output = String(result.output);
+    const ppid = Number(output.split('\n')[0]);
+    expect(ppid).not.toBe(process.pid);
+    const parentEnv = await readFile(`/proc/${process.pid}/environ`, 'utf8');
+    const ownOnly = parentEnv.split('\0').filter((entry) => entry.includes('=') && !output.includes(entry));
+    expect(ownOnly.length).toBeGreaterThan(0);
+    for (const arg of process.argv.slice(1)) expect(output).not.toContain(arg);
+    expect(result.exit_code).toBe(0);
+  });
+
   it('reports missing and non-string commands as errors', async () => {
     expect(await call('terminal', {})).toBe('{"error": "missing required argument \'command\'"}');
     expect(await parsed('terminal', { command: 5n })).toEqual({ error: "argument 'command' must be a string" });
@@ -170,6 +192,32 @@ describe('read_file and write_file', () => {
     });
     expect(await readFile(secret, 'utf8')).toBe('top secret');
     await expect(readFile(path.join(outside, 'new.txt'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it.runIf(posix)('refuses a hard link to a file outside, reading and writing', async () => {
+    await link(path.join(outside, 'secret.txt'), path.join(workspace, 'hard-link.txt'));
+    const refused = { error: 'refused: hard-linked file (it may be shared with a file outside the workspace): hard-link.txt' };
+    expect(await parsed('read_file', { path: 'hard-link.txt' })).toEqual(refused);
+    expect(await parsed('write_file', { path: 'hard-link.txt', content: 'pwned' })).toEqual(refused);
+    expect(await readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('top secret');
+  });
+
+  it.runIf(posix)('refuses a FIFO at once instead of hanging, reading and writing', async () => {
+    execFileSync('mkfifo', [path.join(workspace, 'pipe')]);
+    const started = Date.now();
+    expect(await parsed('write_file', { path: 'pipe', content: 'x' })).toEqual({ error: 'not a regular file: pipe' });
+    expect(await parsed('read_file', { path: 'pipe' })).toEqual({ error: 'not a regular file: pipe' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+});
+
+describe('withTimeout', () => {
+  it('rejects with a tool error when the work does not finish in time', async () => {
+    const started = Date.now();
+    await expect(withTimeout(new Promise<never>(() => undefined), 100, 'read_file timed out')).rejects.toThrow('read_file timed out');
+    expect(Date.now() - started).toBeLessThan(2000);
+    await expect(withTimeout(Promise.resolve(7), 100, 'late')).resolves.toBe(7);
   });
 });
 

@@ -1,4 +1,5 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ToolSchema } from '../../../shared/model/chat.js';
 import { pyJsonDumps } from '../../../shared/python/json.js';
@@ -56,6 +57,14 @@ interface BuiltinContext {
 type Handler = (args: PyDict, builtin: BuiltinContext, call: ToolCallContext) => Promise<PyDict>;
 
 const HANDLERS: Readonly<Record<BuiltinToolName, Handler>> = { terminal, read_file: readFileTool, write_file: writeFileTool };
+
+/**
+ * Opened without following a final symlink and without blocking (a FIFO or device never waits
+ * for a peer); the handle itself is then checked, so nothing can be swapped in between.
+ */
+const READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
+/** No O_TRUNC: the file is emptied only after the opened handle passes the checks. */
+const WRITE_FLAGS = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
 
 /**
  * The built-in terminal/read_file/write_file tools, confined to `workspace` (which must exist).
@@ -118,11 +127,14 @@ async function readFileTool(args: PyDict, builtin: BuiltinContext): Promise<PyDi
   const offset = optionalCount(args, 'offset');
   const limit = optionalCount(args, 'limit');
   const file = await resolveInWorkspace(builtin.root, userPath);
-  const info = await stat(file).catch((error: unknown) => rethrowFsError(error, userPath));
-  if (info.isDirectory()) throw new ToolInputError(`is a directory: ${userPath}`);
-  if (!info.isFile()) throw new ToolInputError(`not a regular file: ${userPath}`);
-  if (info.size > MAX_READ_BYTES) throw new ToolInputError(`file too large (${info.size} bytes): ${userPath}`);
-  const text = (await readFile(file).catch((error: unknown) => rethrowFsError(error, userPath))).toString('utf8');
+  const text = await withTimeout(
+    withCheckedFile(file, READ_FLAGS, userPath, async (handle, size) => {
+      if (size > MAX_READ_BYTES) throw new ToolInputError(`file too large (${size} bytes): ${userPath}`);
+      return (await handle.readFile()).toString('utf8');
+    }),
+    builtin.timeoutMs,
+    `read_file timed out after ${builtin.timeoutMs / 1000} s: ${userPath}`,
+  );
   return new Map([['content', capText(sliceLines(text, offset, limit), builtin.outputCapBytes)]]);
 }
 
@@ -131,13 +143,56 @@ async function writeFileTool(args: PyDict, builtin: BuiltinContext): Promise<PyD
   const content = requireString(args, 'content');
   const file = await resolveInWorkspace(builtin.root, userPath);
   const bytes = Buffer.from(content, 'utf8');
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, bytes);
-  } catch (error) {
-    rethrowFsError(error, userPath);
-  }
+  const write = async (): Promise<void> => {
+    await mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => rethrowFsError(error, userPath));
+    await withCheckedFile(file, WRITE_FLAGS, userPath, async (handle) => {
+      await handle.truncate(0);
+      await handle.writeFile(bytes);
+    });
+  };
+  await withTimeout(write(), builtin.timeoutMs, `write_file timed out after ${builtin.timeoutMs / 1000} s: ${userPath}`);
   return new Map([['bytes_written', BigInt(bytes.length)]]);
+}
+
+/**
+ * Opens `file` with `flags`, refuses anything but a regular file with a single link (a hard
+ * link inside the workspace can share its content with a file outside), then runs `use`.
+ */
+async function withCheckedFile<T>(
+  file: string,
+  flags: number,
+  userPath: string,
+  use: (handle: FileHandle, size: number) => Promise<T>,
+): Promise<T> {
+  const handle = await open(file, flags, 0o666).catch((error: unknown) => rethrowFsError(error, userPath));
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new ToolInputError(`is a directory: ${userPath}`);
+    if (!info.isFile()) throw new ToolInputError(`not a regular file: ${userPath}`);
+    if (info.nlink > 1) throw new ToolInputError(`refused: hard-linked file (it may be shared with a file outside the workspace): ${userPath}`);
+    return await use(handle, info.size);
+  } catch (error) {
+    if (error instanceof ToolInputError) throw error;
+    return rethrowFsError(error, userPath);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * `work`, or a ToolInputError with `message` once `ms` have passed: a file on a stalled mount
+ * must not hold the run until the model timeout.
+ */
+export async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ToolInputError(message)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Lines `offset` (1-based; 0 reads as 1) to `offset + limit - 1`, line endings kept. */
@@ -164,6 +219,8 @@ const FS_ERRORS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   ELOOP: 'too many symbolic links',
+  // O_NONBLOCK write-open of a FIFO with no reader, or of a device without its driver.
+  ENXIO: 'not a regular file',
   ENOSPC: 'no space left on device',
 };
 

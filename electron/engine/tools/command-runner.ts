@@ -21,19 +21,31 @@ export interface RunResult {
 /** How long to keep reading after the shell exits while a background child holds the pipes. */
 const PIPE_GRACE_MS = 250;
 
-/** Names ending like these are dropped from a command's environment. */
-const SECRET_NAME = /(?:^|_)(?:API_?KEY|TOKEN|SECRET|SECRET_?KEY|ACCESS_?KEY|PASSWORD|PASSWD|CREDENTIALS?)$/i;
-const SECRET_NAMES = new Set(['AWS_ACCESS_KEY_ID', 'OPENAI_API_KEY', 'OPENAI_ORG_ID', 'OPENAI_ORGANIZATION', 'OPENAI_PROJECT_ID']);
+/** Variable names that hold secrets: `*_KEY`, `*_TOKEN`, `*_SECRET`, `*PASSWORD*`, credentials and the like. */
+const SECRET_NAME = /(?:^|_)(?:KEY|KEYS|KEY_ID|TOKEN|TOKENS|SECRETS?|APIKEY|PASS)$|PASSW(?:OR)?D|CREDENTIAL|SECRET|PRIVATE_KEY|AUTH_?TOKEN|SESSION_?TOKEN|COOKIE/i;
+const SECRET_NAMES = new Set(['OPENAI_ORG_ID', 'OPENAI_ORGANIZATION', 'OPENAI_PROJECT_ID']);
+/** A value that is a URL carrying a user name and password (`postgres://user:pw@host/db`). */
+const CREDENTIAL_URL = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]*@/i;
 
-/** A copy of `env` without API keys, tokens, secrets and passwords (by variable name). */
+/** A copy of `env` without API keys, tokens, secrets, passwords and credential URLs (by name and by value). */
 export function scrubEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || SECRET_NAME.test(name) || SECRET_NAMES.has(name.toUpperCase())) continue;
+    if (value === undefined || SECRET_NAME.test(name)) continue;
+    if (SECRET_NAMES.has(name.toUpperCase()) || CREDENTIAL_URL.test(value)) continue;
     clean[name] = value;
   }
   return clean;
 }
+
+/**
+ * The shell that runs a command is started by this intermediate shell, so the command's `$PPID`
+ * is a process whose initial environment is already scrubbed and whose command line holds only
+ * the command: `/proc/$PPID/environ` and `cmdline` cannot show the caller's key. A status above
+ * 128 is a signal: the wrapper re-raises it so the exit code stays negative (its own stderr is
+ * silenced, and handed to the command inside, so its "Terminated" notice stays out of the output).
+ */
+const POSIX_WRAPPER = 'exec 3>&2 2>/dev/null; "$0" -c "exec 2>&3 3>&-\n$1"; s=$?; if [ "$s" -gt 128 ] && [ "$s" -lt 160 ]; then trap - "$((s - 128))"; kill -"$((s - 128))" $$; fi; exit "$s"';
 
 /**
  * Runs `command` through `/bin/sh -c` (`cmd /d /s /c` on Windows) in its own process group; kills
@@ -64,7 +76,7 @@ export async function runShellCommand(command: string, options: RunOptions): Pro
 
 function spawnShell(command: string, options: RunOptions): ChildProcess {
   const windows = process.platform === 'win32';
-  const [file, args] = windows ? ['cmd.exe', ['/d', '/s', '/c', `"${command}"`]] : ['/bin/sh', ['-c', command]];
+  const [file, args] = windows ? ['cmd.exe', ['/d', '/s', '/c', `"${command}"`]] : ['/bin/sh', ['-c', POSIX_WRAPPER, '/bin/sh', command]];
   return spawn(file, args, {
     cwd: options.cwd,
     env: options.env,

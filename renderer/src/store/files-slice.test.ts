@@ -45,6 +45,23 @@ describe('files slice', () => {
     expect(client.callsOf('file.view')).toHaveLength(1);
   });
 
+  it('shows the trajectory asked for last when an earlier one loads slower (L then H)', async () => {
+    const client = await connected();
+    await useStore.getState().openFile('/data/runs.jsonl', 3);
+    client.emitFile(status({ trajectories: 5, state: 'done', focusIndex: 3 }));
+    await tick();
+    await tick();
+    expect(useStore.getState().shown).toMatchObject({ index: 3 });
+    let release: () => void = () => undefined;
+    client.replies['file.view'] = () => new Promise((resolve) => (release = () => resolve({ runId: 'run-slow' })));
+    const next = useStore.getState().viewTrajectory('f1', 4);
+    // Back to 3, already shown once: it needs no load and lands first.
+    await useStore.getState().viewTrajectory('f1', 3);
+    release();
+    await next;
+    expect(useStore.getState().shown).toMatchObject({ index: 3 });
+  });
+
   it('shows the trajectory a file was opened at (trajdbg open FILE#N), and reuses a shown run when a row is opened again', async () => {
     const client = await connected();
     await useStore.getState().openFile('/data/runs.jsonl', 3);

@@ -58,6 +58,8 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
   const fetching = new Set<string>();
   /** Runs already showing a trajectory, so reopening a row selects its run instead of replaying it. */
   const shownRuns = new Map<string, string>();
+  /** Counts viewTrajectory calls: only the latest may change what is shown (a slower earlier load must not win). */
+  let viewRequests = 0;
 
   function client(): EngineClient {
     const c = get().client;
@@ -142,9 +144,11 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
     async viewTrajectory(fileId, index, options = {}) {
       const key = `${fileId}#${index}`;
       const known = options.startPaused ? undefined : shownRuns.get(key);
+      const request = ++viewRequests;
       try {
         const runId = known && get().runs[known] ? known : (await client().call('file.view', { fileId, index, startPaused: options.startPaused ?? false, breakpoints: get().breakpoints })).runId;
         if (!options.startPaused) shownRuns.set(key, runId);
+        if (request !== viewRequests) return;
         set({ shown: { fileId, index, runId }, activeFileId: fileId });
         get().selectRun(runId);
         void get().refreshRunList();

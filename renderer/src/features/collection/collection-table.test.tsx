@@ -310,6 +310,22 @@ describe('CollectionTable', () => {
     expect(onOpen).not.toHaveBeenCalled();
   });
 
+  it('steps from the trajectory last asked for while it is still loading, not from the one shown', async () => {
+    // The app moves the selection only once the trajectory has loaded: until then the table
+    // still shows the old one, and a quick L then H must come back to it, not go one before it.
+    const onOpen = vi.fn<(index: number) => void>();
+    const user = userEvent.setup();
+    const view = render(<CollectionTable fileName="runs.jsonl" rows={sampleRows()} textMatches={null} onTextSearch={() => undefined} selectedIndex={1} onOpen={onOpen} />);
+    await user.keyboard('L');
+    await user.keyboard('L');
+    await user.keyboard('H');
+    expect(onOpen.mock.calls.map(([index]) => index)).toEqual([2, 3, 2]);
+    // Once a load lands, that is where the keys step from.
+    view.rerender(<CollectionTable fileName="runs.jsonl" rows={sampleRows()} textMatches={null} onTextSearch={() => undefined} selectedIndex={4} onOpen={onOpen} />);
+    await user.keyboard('H');
+    expect(onOpen).toHaveBeenLastCalledWith(3);
+  });
+
   it('ignores H and L while typing in the search box', async () => {
     const { user, onOpen } = setup({ initialSelected: 0 });
     await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'hl');
