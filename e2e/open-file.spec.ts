@@ -138,7 +138,7 @@ test('a file dropped on the page is uploaded and opened; a broken one is named w
 
   await drop('broken.jsonl', '{"messages": [\n');
   await expect(app.page.getByRole('alert')).toContainText('broken.jsonl');
-  await expect(app.page.getByRole('alert')).toContainText(/broken\.jsonl:1: not valid JSON at column 15/);
+  await expect(app.page.getByRole('alert')).toContainText(/broken\.jsonl: not valid JSON at line 2, column 1/);
 });
 
 test('a large file shows its progress with a Cancel button', async ({ app }) => {
