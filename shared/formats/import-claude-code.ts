@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../model/chat.js';
 import { argumentsText, baseName, isObject, Misfit, raisedToolContent, str } from './import-common.js';
-import { jsonLines, readLine, type TextImport } from './import-responses.js';
+import { eachObjectLine, type TextImport } from './import-responses.js';
 import type { Trajectory } from './trajectory.js';
 
 // Agent session transcripts in Anthropic Messages blocks, one event per line (Claude Code's
@@ -114,45 +114,36 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
   const problems: string[] = [];
   let sessionId: string | null = null;
   let read = 0;
-  for (const entry of jsonLines(text, fileName)) {
-    if ('problem' in entry) {
-      problems.push(entry.problem);
-      continue;
+  read = eachObjectLine(text, fileName, problems, (value) => {
+    const message = value.message;
+    if (!isObject(message)) return;
+    const uuid = str(value.uuid);
+    if (uuid !== null) {
+      if (seen.has(uuid)) return;
+      seen.add(uuid);
     }
-    const { line, value } = entry;
-    readLine(problems, fileName, line, () => {
-      if (!isObject(value)) throw new Misfit('expected a JSON object');
-      read += 1;
-      const message = value.message;
-      if (!isObject(message)) return;
-      const uuid = str(value.uuid);
-      if (uuid !== null) {
-        if (seen.has(uuid)) return;
-        seen.add(uuid);
+    sessionId ??= str(value.sessionId);
+    const role = str(message.role) ?? (value.type === 'assistant' || value.type === 'user' ? value.type : null);
+    if (role === null) throw new Misfit('message.role: expected a string');
+    let chain = main;
+    if (value.isSidechain === true) {
+      // Older logs have no agentId: a sidechain line belongs to its parent line's subagent, and one without a known parent starts a new one.
+      const parent = str(value.parentUuid);
+      const key = str(value.agentId) ?? (parent !== null ? sidechainOf.get(parent) : undefined) ?? `sidechain ${subagents.size + 1}`;
+      if (uuid !== null) sidechainOf.set(uuid, key);
+      chain = subagents.get(key) ?? newChain();
+      if (!subagents.has(key)) {
+        chain.parentTurns = turnsOf(main.messages);
+        subagents.set(key, chain);
       }
-      sessionId ??= str(value.sessionId);
-      const role = str(message.role) ?? (value.type === 'assistant' || value.type === 'user' ? value.type : null);
-      if (role === null) throw new Misfit('message.role: expected a string');
-      let chain = main;
-      if (value.isSidechain === true) {
-        // Older logs have no agentId: a sidechain line belongs to its parent line's subagent, and one without a known parent starts a new one.
-        const parent = str(value.parentUuid);
-        const key = str(value.agentId) ?? (parent !== null ? sidechainOf.get(parent) : undefined) ?? `sidechain ${subagents.size + 1}`;
-        if (uuid !== null) sidechainOf.set(uuid, key);
-        chain = subagents.get(key) ?? newChain();
-        if (!subagents.has(key)) {
-          chain.parentTurns = turnsOf(main.messages);
-          subagents.set(key, chain);
-        }
-      }
-      if (role === 'assistant') {
-        const content = message.content;
-        if (content != null && typeof content !== 'string' && !Array.isArray(content)) throw new Misfit('message.content: expected a string or a list of blocks');
-        addAssistant(chain, message, typeof content === 'string' ? [{ type: 'text', text: content }] : (content ?? []));
-      } else if (role === 'user') addUser(chain, message.content);
-      else chain.messages.push({ role, content: message.content ?? '' });
-    });
-  }
+    }
+    if (role === 'assistant') {
+      const content = message.content;
+      if (content != null && typeof content !== 'string' && !Array.isArray(content)) throw new Misfit('message.content: expected a string or a list of blocks');
+      addAssistant(chain, message, typeof content === 'string' ? [{ type: 'text', text: content }] : (content ?? []));
+    } else if (role === 'user') addUser(chain, message.content);
+    else chain.messages.push({ role, content: message.content ?? '' });
+  });
   if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
   const id = sessionId ?? baseName(fileName);
   const trajectories: Trajectory[] = [];

@@ -291,6 +291,27 @@ export function readLine(problems: string[], fileName: string, line: number, rea
 }
 
 /**
+ * Reads each JSON object line of a JSONL text with `read`; a line that does not parse, is not an
+ * object or does not fit is reported in `problems` as `FILE:LINE: what`. Returns the object lines read.
+ */
+export function eachObjectLine(text: string, fileName: string, problems: string[], read: (value: Record<string, unknown>) => void): number {
+  let count = 0;
+  for (const entry of jsonLines(text, fileName)) {
+    if ('problem' in entry) {
+      problems.push(entry.problem);
+      continue;
+    }
+    const { line, value } = entry;
+    readLine(problems, fileName, line, () => {
+      if (!isObject(value)) throw new Misfit('expected a JSON object');
+      count += 1;
+      read(value);
+    });
+  }
+  return count;
+}
+
+/**
  * A Codex CLI session log (`rollout-*.jsonl`) as one trajectory: `response_item` payloads (or the
  * bare items of older logs) are the conversation; `event_msg` lines repeat them for the UI and are
  * dropped, except that the last `task_complete` or `turn_aborted` says whether the session's last
@@ -304,47 +325,38 @@ export function importCodexSession(text: string, fileName: string): TextImport {
   let model: string | null = null;
   let finished: boolean | undefined;
   let read = 0;
-  for (const entry of jsonLines(text, fileName)) {
-    if ('problem' in entry) {
-      problems.push(entry.problem);
-      continue;
+  read = eachObjectLine(text, fileName, problems, (value) => {
+    const payload = value.payload;
+    if (!isObject(payload)) {
+      // Older logs: a header line, state lines, then bare items.
+      if (typeof value.type === 'string') conversation.add(value, 'the item');
+      else if (id === null && typeof value.id === 'string') {
+        id = value.id;
+        const instructions = instructionsOf(value);
+        if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
+      }
+      return;
     }
-    const { line, value } = entry;
-    readLine(problems, fileName, line, () => {
-      if (!isObject(value)) throw new Misfit('expected a JSON object');
-      read += 1;
-      const payload = value.payload;
-      if (!isObject(payload)) {
-        // Older logs: a header line, state lines, then bare items.
-        if (typeof value.type === 'string') conversation.add(value, 'the item');
-        else if (id === null && typeof value.id === 'string') {
-          id = value.id;
-          const instructions = instructionsOf(value);
-          if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
-        }
+    switch (value.type) {
+      case 'session_meta': {
+        id ??= str(payload.id);
+        const instructions = instructionsOf(payload);
+        if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
         return;
       }
-      switch (value.type) {
-        case 'session_meta': {
-          id ??= str(payload.id);
-          const instructions = instructionsOf(payload);
-          if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
-          return;
-        }
-        case 'turn_context':
-          model = str(payload.model) ?? model;
-          return;
-        case 'response_item':
-          conversation.add(payload, 'payload');
-          return;
-        case 'event_msg':
-          if (payload.type === 'task_complete') finished = true;
-          else if (payload.type === 'turn_aborted') finished = false;
-          return;
-        default:
-      }
-    });
-  }
+      case 'turn_context':
+        model = str(payload.model) ?? model;
+        return;
+      case 'response_item':
+        conversation.add(payload, 'payload');
+        return;
+      case 'event_msg':
+        if (payload.type === 'task_complete') finished = true;
+        else if (payload.type === 'turn_aborted') finished = false;
+        return;
+      default:
+    }
+  });
   conversation.close();
   if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
   const trajectory: Trajectory = { id: id ?? baseName(fileName), model, messages: conversation.messages, reward: null, recorded: {}, source: { format: 'codex-session', index: 0 } };
