@@ -85,8 +85,10 @@ function summaryOf(run: ManagedRun, state: RunSnapshot | null): RunSummary {
  * summary in memory: its events and state are read back from the file when asked for, so a
  * long-lived service holds the events of its live runs only.
  */
-export function createRunRegistry(): RunRegistry {
+export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRegistry {
+  const unfiledKept = options.unfiledKept ?? UNFILED_RUNS_KEPT;
   const runs = new Map<string, ManagedRun>();
+  const unfiledEnded: string[] = [];
   const listeners = new Set<(event: RunEvent) => void>();
 
   /** The run's own part of its run file (a file holds a root run and its branches). */
@@ -94,6 +96,20 @@ export function createRunRegistry(): RunRegistry {
     const found = readRunFile(path).runs.find((r) => r.runId === run.runId);
     if (!found || !found.state.started) throw new Error(`run file ${path}: run ${run.runId} is missing from it`);
     return { events: found.events, state: found.state.current };
+  }
+
+  /** After the run has ended and its file is closed: drop what the file holds, or bound unfiled runs. */
+  function settle(run: ManagedRun): void {
+    const handle = run.handle;
+    if (!handle || !handle.state.started || !handle.state.current.end) return;
+    if (run.runFile.path !== null) {
+      run.ended = summaryOf(run, handle.state.current);
+      run.handle = null;
+      run.events = [];
+      return;
+    }
+    unfiledEnded.push(run.runId);
+    while (unfiledEnded.length > unfiledKept) runs.delete(unfiledEnded.shift()!);
   }
 
   function find(runId: string): ManagedRun {
@@ -118,7 +134,7 @@ export function createRunRegistry(): RunRegistry {
         ended: null,
         finished: Promise.resolve(),
       };
-      run.finished = handle.done.then(release);
+      run.finished = handle.done.then(release).then(() => settle(run));
       handle.subscribe((event) => {
         if (event.type !== 'model_delta' && run.handle) run.events.push(event);
         for (const listener of listeners) listener(event);
