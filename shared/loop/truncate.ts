@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { promptViewSchema } from '../run/events.js';
 import type { ChatMessage } from '../model/chat.js';
 import { codePointSlice } from '../python/str.js';
 import { contentOf, estimateMessageTokens, estimateTokens } from './estimate.js';
@@ -98,22 +100,7 @@ export type IndexRanges = Array<[number, number]>;
  * messages were left out and which tool results were shortened. {@link materializePromptView}
  * turns it back into the exact messages.
  */
-export interface PromptView {
-  /** Length of the trajectory when the view was built; the view covers indices below it. */
-  messageCount: number;
-  /** `max_context_tokens`, or null when there is no budget. */
-  budget: number | null;
-  /** `none`: sent whole; `shortened`: phase 1 sufficed; `dropped`: phase 2 dropped messages. */
-  phase: 'none' | 'shortened' | 'dropped';
-  /** The reference's estimate of the whole trajectory at that point. */
-  fullTokens: number;
-  /** The reference's estimate of the messages sent. */
-  estimatedTokens: number;
-  /** Trajectory indices left out of the prompt. */
-  dropped: IndexRanges;
-  /** Trajectory indices of tool results sent shortened. */
-  shortened: number[];
-}
+export type PromptView = z.infer<typeof promptViewSchema>;
 
 function addIndex(ranges: IndexRanges, index: number): void {
   const last = ranges[ranges.length - 1];

@@ -13,12 +13,19 @@ const ranges = z.array(z.tuple([z.number().int(), z.number().int()]));
 
 /** Schema of a stored prompt view (see shared/loop/truncate.ts). */
 export const promptViewSchema = z.object({
+  /** Length of the trajectory when the view was built; the view covers indices below it. */
   messageCount: z.number().int().nonnegative(),
+  /** `max_context_tokens`, or null when there is no budget. */
   budget: z.number().int().nullable(),
+  /** `none`: sent whole; `shortened`: phase 1 sufficed; `dropped`: phase 2 dropped messages. */
   phase: z.enum(['none', 'shortened', 'dropped']),
+  /** The reference's estimate of the whole trajectory at that point. */
   fullTokens: z.number(),
+  /** The reference's estimate of the messages sent. */
   estimatedTokens: z.number(),
+  /** Trajectory indices left out of the prompt (half-open ranges). */
   dropped: ranges,
+  /** Trajectory indices of tool results sent shortened. */
   shortened: z.array(z.number().int()),
 });
 

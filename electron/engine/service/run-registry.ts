@@ -1,0 +1,176 @@
+import type { RunSettings, RunSummary } from '../../../shared/api/contract.js';
+import type { RunEvent } from '../../../shared/run/events.js';
+import type { RunSnapshot } from '../../../shared/run/run-state.js';
+import type { RunHandle } from '../loop/run-handle.js';
+import { readRunFile } from '../persistence/run-file.js';
+
+/** Where a run's model and tools came from, so a branch can get the same again. */
+export type RunOrigin = { kind: 'settings'; settings: RunSettings } | { kind: 'demo'; workspace: string };
+
+/** How a run is listed and where its events are written. */
+export interface RunMeta {
+  title: string;
+  rootTitle?: string;
+  parentRunId: string | null;
+  change?: string | null;
+  origin: RunOrigin | null;
+  /** Append to this run file (the root run's) instead of starting a new one. */
+  appendTo?: string | null;
+}
+
+/** A run the service knows of, live or ended; ended runs with a run file are read back from it. */
+export interface ManagedRun {
+  readonly runId: string;
+  readonly title: string;
+  /** The title of the run its branch tree starts from (its own title for a root run). */
+  readonly rootTitle: string;
+  readonly startedAt: number;
+  readonly parentRunId: string | null;
+  /** What a branch changed, in words (run.branch only). */
+  readonly change: string | null;
+  /** The run's settings (without the key) or demo workspace; null for an opened trajectory or a replay. */
+  readonly origin: RunOrigin | null;
+  /** The run file its events go to (its root run's), once written; null for runs without one. */
+  readonly runFile: { path: string | null };
+  /** The live handle, or null once the run has ended and been released to its run file. */
+  handle: RunHandle | null;
+  /** Persisted events while held in memory (empty once released). */
+  events: RunEvent[];
+  /** How it is listed once released (computed as it ended). */
+  ended: RunSummary | null;
+  finished: Promise<void>;
+}
+
+/** The runs of the service: live ones in memory, ended ones on disk with a summary in memory. */
+export interface RunRegistry {
+  /** Lists a run, keeps its persisted events while it is live, and forwards its events. */
+  add(handle: RunHandle, meta: RunMeta, runFile: { path: string | null }, release: () => Promise<void>): string;
+  find(runId: string): ManagedRun;
+  /** A run's persisted events, from memory or its run file. */
+  eventsOf(run: ManagedRun): RunEvent[];
+  /** A run's current state, from its handle or its run file. */
+  stateOf(run: ManagedRun): RunSnapshot;
+  /** The live handle of a run; throws once the run has ended and been released. */
+  handleOf(run: ManagedRun): RunHandle;
+  list(): RunSummary[];
+  onEvent(listener: (event: RunEvent) => void): () => void;
+  /** How many events are held in memory across all runs (the memory bound's measure). */
+  heldEvents(): number;
+  /** Stops every live run and waits for each to be released. */
+  close(): Promise<void>;
+}
+
+/** Ended runs without a run file (opened trajectories played as runs) kept in memory; older ones are forgotten. */
+export const UNFILED_RUNS_KEPT = 32;
+
+/** How a live or just-ended run is listed. */
+function summaryOf(run: ManagedRun, state: RunSnapshot | null): RunSummary {
+  const forkTurn = state?.source.forkTurn;
+  return {
+    runId: run.runId,
+    title: run.title,
+    startedAt: run.startedAt,
+    state: state?.end ? 'ended' : state?.pausedAt ? 'paused' : 'running',
+    parentRunId: run.parentRunId,
+    forkTurn: typeof forkTurn === 'number' ? forkTurn : null,
+    change: run.change,
+    outcome: state
+      ? { turnsUsed: state.end?.turnsUsed ?? state.turns.length, toolErrors: state.counters.execError, finishedNaturally: state.end?.reason === 'finished_naturally', endReason: state.end?.reason ?? null }
+      : null,
+  };
+}
+
+/**
+ * Builds the run registry. A run that has ended and whose run file is closed keeps only its
+ * summary in memory: its events and state are read back from the file when asked for, so a
+ * long-lived service holds the events of its live runs only.
+ */
+export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRegistry {
+  const unfiledKept = options.unfiledKept ?? UNFILED_RUNS_KEPT;
+  const runs = new Map<string, ManagedRun>();
+  const unfiledEnded: string[] = [];
+  const listeners = new Set<(event: RunEvent) => void>();
+
+  /** The run's own part of its run file (a file holds a root run and its branches). */
+  function fromFile(run: ManagedRun, path: string): { events: RunEvent[]; state: RunSnapshot } {
+    const found = readRunFile(path).runs.find((r) => r.runId === run.runId);
+    if (!found || !found.state.started) throw new Error(`run file ${path}: run ${run.runId} is missing from it`);
+    return { events: found.events, state: found.state.current };
+  }
+
+  /** After the run has ended and its file is closed: drop what the file holds, or bound unfiled runs. */
+  function settle(run: ManagedRun): void {
+    const handle = run.handle;
+    if (!handle || !handle.state.started || !handle.state.current.end) return;
+    if (run.runFile.path !== null) {
+      run.ended = summaryOf(run, handle.state.current);
+      run.handle = null;
+      run.events = [];
+      return;
+    }
+    unfiledEnded.push(run.runId);
+    while (unfiledEnded.length > unfiledKept) runs.delete(unfiledEnded.shift()!);
+  }
+
+  function find(runId: string): ManagedRun {
+    const run = runs.get(runId);
+    if (!run) throw new Error(`no run with id ${runId}`);
+    return run;
+  }
+
+  return {
+    add(handle, meta, runFile, release) {
+      const run: ManagedRun = {
+        runId: handle.runId,
+        title: meta.title,
+        rootTitle: meta.rootTitle ?? meta.title,
+        startedAt: Date.now(),
+        parentRunId: meta.parentRunId,
+        change: meta.change ?? null,
+        origin: meta.origin,
+        runFile,
+        handle,
+        events: [],
+        ended: null,
+        finished: Promise.resolve(),
+      };
+      run.finished = handle.done.then(release).then(() => settle(run));
+      handle.subscribe((event) => {
+        if (event.type !== 'model_delta' && run.handle) run.events.push(event);
+        for (const listener of listeners) listener(event);
+      });
+      runs.set(handle.runId, run);
+      return handle.runId;
+    },
+    find,
+    eventsOf(run) {
+      if (run.handle || run.runFile.path === null) return run.events;
+      return fromFile(run, run.runFile.path).events;
+    },
+    stateOf(run) {
+      if (run.handle || run.runFile.path === null) return run.handle!.state.current;
+      return fromFile(run, run.runFile.path).state;
+    },
+    handleOf(run) {
+      if (!run.handle) throw new Error(`run "${run.title}" (${run.runId}) has ended`);
+      return run.handle;
+    },
+    list() {
+      return [...runs.values()].map((run) => run.ended ?? summaryOf(run, run.handle?.state.started ? run.handle.state.current : null));
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    heldEvents() {
+      let n = 0;
+      for (const run of runs.values()) n += run.events.length;
+      return n;
+    },
+    async close() {
+      for (const run of runs.values()) run.handle?.stop();
+      await Promise.allSettled([...runs.values()].map((run) => run.finished));
+      listeners.clear();
+    },
+  };
+}
