@@ -67,10 +67,11 @@ describe('trajdbg run, end to end over HTTP', () => {
           const args = ['run', '--base-url', server.url, '--model', 'scripted', '--api-key', 'sk-test', '--messages', writeJson(`${c.name}-messages.json`, c.messages), '--out', join(dir, 'result.json'), '--run-file', join(dir, 'run.jsonl'), '--task-id', 'conformance'];
           if (c.tools.length) args.push('--tools', writeJson(`${c.name}-tools.json`, c.tools), '--tool-endpoint', endpoint.url);
           const { max_turns, temperature, max_tokens, max_context_tokens } = c.config;
-          if (max_turns !== undefined) args.push('--max-turns', String(max_turns));
+          // The `=` form passes negative values (parseArgs takes `-5` alone for an option).
+          if (max_turns !== undefined) args.push(`--max-turns=${max_turns}`);
           if (temperature !== undefined) args.push('--temperature', String(temperature));
           if (max_tokens != null) args.push('--max-tokens', String(max_tokens));
-          if (max_context_tokens != null) args.push('--max-context-tokens', String(max_context_tokens));
+          if (max_context_tokens != null) args.push(`--max-context-tokens=${max_context_tokens}`);
           if (!stream) args.push('--no-stream');
           const { code, stderr } = await cli(...args);
           expect(code, `${c.name}: ${stderr}`).toBe(0);
@@ -139,7 +140,7 @@ describe('trajdbg run, bad input', () => {
     expect((await cli('run', '--bogus')).code).toBe(2);
     const { code, stderr } = await cli('run', '--base-url', 'http://x/v1', '--model', 'm', '--messages', messages, '--max-turns', 'many');
     expect(code).toBe(2);
-    expect(stderr).toContain("--max-turns: expected a whole number of at least 1, got 'many'");
+    expect(stderr).toContain("--max-turns: expected a whole number, got 'many'");
   });
 
   it('ends the loop with the reason when the server is unreachable, and still writes the result', async () => {

@@ -29,8 +29,9 @@ function parseWith<T>(schema: z.ZodType<T>, data: unknown, path: string, what: s
   return parsed.data;
 }
 
+// A recorded call may lack `id`: the reference's truncation falls back to its `tool_call_id`.
 const toolCallSchema = z.looseObject({
-  id: z.string().nullable(),
+  id: z.string().nullable().optional(),
   type: z.literal('function'),
   function: z.looseObject({ name: z.string(), arguments: z.string() }),
 });
@@ -51,16 +52,14 @@ const toolSchemaSchema = z.looseObject({
   function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
 });
 
-/** Reads `--tools FILE`: a JSON array of OpenAI function tool schemas, or an object with `tools`. */
+/**
+ * Reads `--tools FILE`: a JSON array of OpenAI function tool schemas, or an object with `tools`.
+ * A name declared twice is kept twice, as the reference sends its list as given.
+ */
 export function readToolsFile(path: string): ToolSchema[] {
   const data = readJsonFile(path, '--tools');
   const tools = (Array.isArray(data)
     ? parseWith(z.array(toolSchemaSchema), data, path, '--tools')
     : parseWith(z.object({ tools: z.array(toolSchemaSchema) }), data, path, '--tools').tools) as ToolSchema[];
-  const seen = new Set<string>();
-  tools.forEach((tool, i) => {
-    if (seen.has(tool.function.name)) throw new UsageError(`--tools ${path}: [${i}].function.name: '${tool.function.name}' is declared twice`);
-    seen.add(tool.function.name);
-  });
   return tools;
 }

@@ -9,6 +9,23 @@ export function intOption(name: string, value: string | undefined, { min = 1 }: 
   return Number(value);
 }
 
+/**
+ * Parses a whole number the reference takes as is (`--max-turns 0`, `--max-context-tokens -1`).
+ * One beyond 2^53 becomes ±(2^53 - 1), which every comparison the loop makes treats alike.
+ */
+export function loopIntOption(name: string, value: string | undefined, warn: (line: string) => void): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[+-]?\d+$/.test(value.trim())) throw new UsageError(`--${name}: expected a whole number, got '${value}'`);
+  const n = BigInt(value.trim());
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  if (n > max || n < -max) {
+    const clamped = n > max ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
+    warn(`warning: --${name} ${value.trim()}: beyond 2^53, taken as ${clamped} (the same for every estimate the loop compares)`);
+    return clamped;
+  }
+  return Number(n);
+}
+
 /** Parses a number option (`--temperature 0.7`). */
 export function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

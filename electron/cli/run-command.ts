@@ -10,7 +10,7 @@ import { createRunFile } from '../engine/persistence/run-file.js';
 import { openToolSources, ToolSourceError } from '../engine/tools/open-tools.js';
 import { redactingTools } from '../engine/tools/redact-secret.js';
 import { readMessagesFile, readToolsFile } from './input-files.js';
-import { intOption, jsonObjectOption, numberOption } from './options.js';
+import { intOption, jsonObjectOption, loopIntOption, numberOption } from './options.js';
 import { writeJsonFile } from './output-files.js';
 import { progressPrinter } from './progress.js';
 import { UsageError } from './usage-error.js';
@@ -42,10 +42,11 @@ const BUILTIN = ['terminal', 'read_file', 'write_file'] as const;
 type BuiltinName = (typeof BUILTIN)[number];
 
 /** The run's tools from the command line; a source that cannot be opened is bad usage. */
-async function openTools(values: Record<string, string | string[] | boolean | undefined>) {
+async function openTools(values: Record<string, string | string[] | boolean | undefined>, stderr: (line: string) => void) {
   const schemas = typeof values.tools === 'string' ? readToolsFile(values.tools) : [];
   const endpointURL = typeof values['tool-endpoint'] === 'string' ? values['tool-endpoint'] : null;
-  if (endpointURL && schemas.length === 0) throw new UsageError('--tool-endpoint: give the tools it executes with --tools FILE');
+  // With no schemas the endpoint is never called (no tool name is valid): allowed, as the reference allows an empty list.
+  if (endpointURL && schemas.length === 0) stderr('warning: --tool-endpoint: no --tools schemas, so no tool call reaches it');
   const builtin = typeof values['builtin-tools'] === 'string' ? values['builtin-tools'].split(',').map((s) => s.trim()).filter(Boolean) : [];
   for (const name of builtin) {
     if (!BUILTIN.includes(name as BuiltinName)) throw new UsageError(`--builtin-tools: unknown tool '${name}' (choose from ${BUILTIN.join(', ')})`);
@@ -111,12 +112,15 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr:
   if (!values.model) throw new UsageError('--model: required');
   const messages = initialMessages(values);
   const config = {
-    maxTurns: intOption('max-turns', values['max-turns']) ?? LOOP_DEFAULTS.maxTurns,
+    maxTurns: loopIntOption('max-turns', values['max-turns'], stderr) ?? LOOP_DEFAULTS.maxTurns,
     temperature: numberOption('temperature', values.temperature) ?? LOOP_DEFAULTS.temperature,
     maxTokens: intOption('max-tokens', values['max-tokens']) ?? null,
-    maxContextTokens: intOption('max-context-tokens', values['max-context-tokens']) ?? null,
+    maxContextTokens: loopIntOption('max-context-tokens', values['max-context-tokens'], stderr) ?? null,
     ...(values['task-id'] ? { taskId: values['task-id'] } : {}),
   };
+  // Accepted as the reference accepts them, but surely not what was meant.
+  if (config.maxTurns <= 0) stderr(`warning: --max-turns ${config.maxTurns}: the loop makes no model call (turns_used ${config.maxTurns})`);
+  if (config.maxContextTokens !== null && config.maxContextTokens <= 0) stderr(`warning: --max-context-tokens ${config.maxContextTokens}: every prompt is cut as far as the truncation goes`);
   const extraBody = jsonObjectOption('extra-body', values['extra-body']);
   const stream = !values['no-stream'];
   const apiKey = values['api-key'] ?? env.OPENAI_API_KEY;
@@ -129,7 +133,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr:
     throw new UsageError(`--base-url ${baseURL}: ${(error as Error).message}`);
   }
   const runFile = values['run-file'] ? openRunFileOrFail(values['run-file']) : undefined;
-  const opened = await openTools(values).catch((error: unknown) => {
+  const opened = await openTools(values, stderr).catch((error: unknown) => {
     runFile?.close();
     throw error;
   });

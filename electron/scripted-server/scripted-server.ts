@@ -105,10 +105,11 @@ const replyOptionsShape = {
   model: z.string().optional(),
 };
 
+// Ids of any kind and a missing name are served as scripted: the reference keeps them.
 const toolCallSchema = z.looseObject({
-  id: z.string().nullable().optional(),
+  id: z.union([z.string(), z.number()]).nullable().optional(),
   type: z.string().optional(),
-  function: z.looseObject({ name: z.string(), arguments: z.string() }),
+  function: z.looseObject({ name: z.string().nullable(), arguments: z.string() }),
 });
 
 const messageSchema = z.looseObject({

@@ -90,7 +90,7 @@ export function trajectoryHtml(t: Trajectory): string {
     const also = f.derivedValue === undefined ? '' : ` (the engine's rules derive ${escapeHtml(fieldSummary(f.field, f.derivedValue))})`;
     return `<tr><th><code>${f.field}</code></th><td>${escapeHtml(fieldSummary(f.field, f.value))}${also}</td><td><span class="origin ${f.origin}">${f.origin}</span></td></tr>`;
   });
-  const errors = r.toolErrors.map((e) => `<li>Turn ${e.turn}, <code>${escapeHtml(e.tool_name)}</code>: <span class="error-text">${escapeHtml(e.error)}</span></li>`);
+  const errors = r.toolErrors.map((e) => `<li>Turn ${e.turn}, <code>${escapeHtml(e.tool_name ?? 'None')}</code>: <span class="error-text">${escapeHtml(e.error)}</span></li>`);
   const meta = [`model ${r.model === null ? 'unknown' : `<code>${escapeHtml(r.model)}</code>`}`, `${escapeHtml(r.formatDescription)} (<code>${r.format}</code>), trajectory ${r.index} of its file`];
   if (r.reward !== null) meta.push(`reward ${r.reward}`);
   const body = [

@@ -95,7 +95,7 @@ export function trajectoryMarkdown(t: Trajectory): string {
   );
   if (r.toolErrors.length > 0) {
     lines.push('', '### tool_errors', '');
-    r.toolErrors.forEach((e, k) => lines.push(`${k + 1}. Turn ${e.turn}, ${codeSpan(e.tool_name)}: ${codeSpan(e.error)}`));
+    r.toolErrors.forEach((e, k) => lines.push(`${k + 1}. Turn ${e.turn}, ${codeSpan(e.tool_name ?? 'None')}: ${codeSpan(e.error)}`));
   }
   if (r.managedState !== null && r.managedState !== undefined) lines.push('', section('managed_state', JSON.stringify(r.managedState, null, 2), 'json'));
   if (r.tools !== null) lines.push('', section('Tool schemas', r.tools, 'json'));

@@ -7,7 +7,7 @@ import { comparePyStrings } from '../python/str.js';
 /** A tool error as the reference records it in `AgentResult.tool_errors`. */
 export interface ToolError {
   turn: number;
-  tool_name: string;
+  tool_name: string | null;
   arguments: string;
   error: string;
   tool_result: string;
@@ -40,13 +40,15 @@ function argumentsExcerpt(raw: string): string {
  * The outcome of calling a tool the model named but the run does not have. The result text is
  * the reference's `json.dumps({"error": f"Unknown tool '{name}'. Available tools: {sorted(names)}"})`.
  */
-export function unknownToolOutcome(turn: number, toolName: string, rawArgs: string, validNames: Iterable<string>): ToolOutcome {
+export function unknownToolOutcome(turn: number, toolName: string | null, rawArgs: string, validNames: Iterable<string>): ToolOutcome {
   const names = [...validNames].sort(comparePyStrings);
-  const result = pyJsonDumps(new Map([['error', `Unknown tool '${toolName}'. Available tools: ${pyRepr(names)}`]]));
+  // An f-string prints a missing name (None) as Python's str() does.
+  const shown = pyStr(toolName);
+  const result = pyJsonDumps(new Map([['error', `Unknown tool '${shown}'. Available tools: ${pyRepr(names)}`]]));
   return {
     status: 'unknown_tool',
     result,
-    toolError: { turn, tool_name: toolName, arguments: argumentsExcerpt(rawArgs), error: `Unknown tool '${toolName}'`, tool_result: result },
+    toolError: { turn, tool_name: toolName, arguments: argumentsExcerpt(rawArgs), error: `Unknown tool '${shown}'`, tool_result: result },
   };
 }
 

@@ -29,12 +29,15 @@ export const promptViewSchema = z.object({
   shortened: z.array(z.number().int()),
 });
 
-/** The loop's settings, as the reference's `HermesAgentLoop` takes them. No secrets here. */
+/**
+ * The loop's settings, as the reference's `HermesAgentLoop` takes them. No secrets here. Zero and
+ * negative turn counts and budgets are the reference's too (no turn; everything truncatable cut).
+ */
 export const loopConfigSchema = z.object({
-  maxTurns: z.number().int().positive(),
+  maxTurns: z.number().int(),
   temperature: z.number(),
   maxTokens: z.number().int().positive().nullable(),
-  maxContextTokens: z.number().int().positive().nullable(),
+  maxContextTokens: z.number().int().nullable(),
   taskId: z.string(),
 });
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
@@ -153,7 +156,7 @@ export const toolCallApprovalSchema = z.object({ decision: approvalDecisionSchem
 export type ToolCallApproval = z.infer<typeof toolCallApprovalSchema>;
 
 const toolCallStatus = z.enum(['ok', 'error_result', 'exception', 'unknown_tool']);
-const toolError = z.object({ turn: z.number().int(), tool_name: z.string(), arguments: z.string(), error: z.string(), tool_result: z.string() });
+const toolError = z.object({ turn: z.number().int(), tool_name: z.string().nullable(), arguments: z.string(), error: z.string(), tool_result: z.string() });
 const usage = z.looseObject({}).nullable();
 
 const base = { runId: z.string(), seq: z.number().int().nonnegative(), time: z.number() };
@@ -216,8 +219,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
     type: z.literal('tool_started'),
     turn,
     index: z.number().int().nonnegative(),
-    id: z.string().nullable(),
-    name: z.string(),
+    /** As the model sent them: the reference keeps any id (`""`, a number) and a missing name (null). */
+    id: z.union([z.string(), z.number(), z.null()]),
+    name: z.string().nullable(),
     arguments: z.string(),
     known: z.boolean(),
     normalizedArguments: z.string().nullable(),
@@ -248,7 +252,8 @@ export const runEventSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('run_finished'),
     reason: endReasonSchema,
-    turnsUsed: z.number().int().nonnegative(),
+    // Negative after a negative max_turns, as the reference's `turns_used = self.max_turns`.
+    turnsUsed: z.number().int(),
     error: z.string().optional(),
   }),
 ]);

@@ -175,8 +175,9 @@ export class RunState {
         const t = this.turn(event.turn);
         t.toolCalls[event.index] = {
           index: event.index,
-          id: event.id,
-          name: event.name,
+          id: typeof event.id === 'number' ? String(event.id) : event.id,
+          // A call the model sent with no name is shown as the reference prints it.
+          name: event.name ?? 'None',
           arguments: event.arguments,
           known: event.known,
           normalizedArguments: event.normalizedArguments,

@@ -239,7 +239,7 @@ describe('reusing recorded tool results', () => {
     const c = cases.find((x) => x.expected.result.messages.filter((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0).length >= 2)!;
     const parent = await runCase(c);
     const first = parent.events.find((e) => e.type === 'tool_started' && e.known) as Extract<RunEvent, { type: 'tool_started' }>;
-    const key = { turn: first.turn, index: first.index, name: first.name, arguments: first.arguments };
+    const key = { turn: first.turn, index: first.index, name: first.name!, arguments: first.arguments };
     const plan = (events: RunEvent[]) => planBranch({ runId: 'p', events }, { kind: 'resample', turn: first.turn }, { reuseToolResults: true });
     expect(plan(parent.events).recordedToolResult!(key)).not.toBeNull();
     for (const decision of ['edit', 'reject'] as const) {

@@ -179,7 +179,8 @@ export function planBranch(parent: BranchParent, change: BranchChange, options: 
       const started = turn.toolStarted.get(change.index);
       const finished = turn.toolFinished.get(change.index);
       if (!started || !finished || !turn.finished) throw new BranchError(`turn ${change.turn} of run ${parent.runId} has not finished its tool calls; its results can be edited once it has`);
-      const call: ToolCall = { id: started.id, type: 'function', function: { name: started.name, arguments: started.arguments } };
+      // The id and name stay as the model sent them, a missing name (null) or a numeric id included.
+      const call: ToolCall = { id: started.id as string | null, type: 'function', function: { name: started.name as string, arguments: started.arguments } };
       // Classified as the engine would have classified the edited text, had the tool returned it.
       const { outcome } = classifyRecordedCall(change.turn, call, change.content, new Set(record.started.validToolNames));
       const prefix = record.before(change.turn + 1).map((body) =>

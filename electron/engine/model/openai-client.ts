@@ -123,7 +123,7 @@ interface StreamProgress {
 
 interface ChoiceAccumulator {
   content: string | null;
-  toolCalls: Map<number, { id: string | null; type: string | null; name: string | null; arguments: string }>;
+  toolCalls: Map<number, { id: unknown; type: string | null; name: string | null; arguments: string }>;
   reasoningContent?: string;
   reasoning?: string;
   reasoningDetails?: Array<Record<string, unknown>>;
@@ -416,15 +416,17 @@ class StreamAccumulator {
             call = { id: null, type: null, name: null, arguments: '' };
             acc.toolCalls.set(callIndex, call);
           }
-          const id = typeof fragment.id === 'string' && fragment.id ? fragment.id : undefined;
+          // Any id is kept as sent (the reference stores `tc.id` whatever it is); an empty one
+          // gives way to a later non-empty one.
+          const id = fragment.id === undefined || fragment.id === null ? undefined : fragment.id;
           const name = typeof fragment.function?.name === 'string' && fragment.function.name ? fragment.function.name : undefined;
           const args = typeof fragment.function?.arguments === 'string' ? fragment.function.arguments : undefined;
-          if (id !== undefined && call.id === null) call.id = id;
+          if (id !== undefined && (call.id === null || (call.id === '' && id !== ''))) call.id = id;
           if (typeof fragment.type === 'string' && call.type === null) call.type = fragment.type;
           if (name !== undefined && call.name === null) call.name = name;
           if (args !== undefined) call.arguments += args;
           const report: ModelDelta = { kind: 'tool_call', index: callIndex };
-          if (id !== undefined) report.id = id;
+          if (typeof id === 'string' && id) report.id = id;
           if (name !== undefined) report.name = name;
           if (args !== undefined) report.arguments = args;
           this.emit(report);
@@ -453,7 +455,8 @@ class StreamAccumulator {
 function toMessage(acc: ChoiceAccumulator): AssistantReply {
   const toolCalls: ReplyToolCall[] = [...acc.toolCalls.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([, call]) => ({ id: call.id, type: 'function', function: { name: call.name ?? '', arguments: call.arguments } }));
+    // A call whose name never came stays nameless (null), as a non-streamed reply would have it.
+    .map(([, call]) => ({ id: call.id as string | null, type: 'function', function: { name: call.name as string, arguments: call.arguments } }));
   const message: AssistantReply = { role: 'assistant', content: acc.content, tool_calls: toolCalls.length ? toolCalls : null };
   if (acc.reasoningContent !== undefined) message.reasoning_content = acc.reasoningContent;
   if (acc.reasoning !== undefined) message.reasoning = acc.reasoning;

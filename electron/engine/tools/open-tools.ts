@@ -37,7 +37,6 @@ export async function openToolSources(settings: ToolSourceSettings): Promise<{ r
   try {
     let unexecuted: ToolSchema[] = settings.schemas;
     if (settings.endpointURL) {
-      if (settings.schemas.length === 0) throw new ToolSourceError('endpoint', 'a tool endpoint needs the schemas of the tools it executes');
       providers.push(createEndpointTools({ url: settings.endpointURL, schemas: settings.schemas }));
       sources.push(`endpoint ${settings.endpointURL}`);
       unexecuted = [];

@@ -34,14 +34,17 @@ describe('createToolRegistry', () => {
     );
   });
 
-  it('throws at creation on a duplicate name, naming the tool', () => {
+  it('advertises both schemas of a name one source declares twice, as the reference sends them', () => {
+    const registry = createToolRegistry([{ schemas: [schema('y'), schema('y')], call: async () => '' }], [schema('z'), schema('z')]);
+    expect(registry.schemas.map((s) => s.function.name)).toEqual(['y', 'y', 'z', 'z']);
+    expect([...registry.validNames]).toEqual(['y', 'z']);
+  });
+
+  it('throws at creation on a name two sources declare, naming the tool', () => {
     expect(() => createToolRegistry([fakeProvider('A', ['x']), fakeProvider('B', ['x'])])).toThrow(
       "duplicate tool name 'x': declared by A and by B",
     );
     expect(() => createToolRegistry([fakeProvider('A', ['x'])], [schema('x')])).toThrow(/duplicate tool name 'x'/);
-    expect(() => createToolRegistry([{ schemas: [schema('y'), schema('y')], call: async () => '' }])).toThrow(
-      "duplicate tool name 'y': declared by tool provider #1 and by tool provider #1",
-    );
   });
 
   it('closes every provider, even when one fails', async () => {

@@ -11,7 +11,8 @@ type Route = { provider: ToolProvider; label: string } | { provider: undefined; 
 
 /**
  * Routes each call to the provider that declared the tool; `extraSchemas` are advertised with no
- * executor (calling one rejects). A tool name declared twice throws here, naming the tool.
+ * executor (calling one rejects). A name declared by two sources throws here, naming the tool;
+ * declared twice by one source, both schemas are advertised.
  */
 export function createToolRegistry(providers: ToolProvider[], extraSchemas: ToolSchema[] = []): ToolRegistry {
   const routes = new Map<string, Route>();
@@ -43,6 +44,12 @@ export function noExecutorMessage(name: string): string {
 function addRoute(routes: Map<string, Route>, schemas: ToolSchema[], schema: ToolSchema, route: Route): void {
   const name = schema.function.name;
   const existing = routes.get(name);
+  // One source declaring a name twice is the reference's case (its schemas are sent as given, its
+  // valid names are a set): both schemas are advertised. Two sources claiming it stay ambiguous.
+  if (existing !== undefined && existing.provider === route.provider) {
+    schemas.push(schema);
+    return;
+  }
   if (existing !== undefined) {
     throw new Error(`duplicate tool name '${name}': declared by ${existing.label} and by ${route.label}`);
   }
