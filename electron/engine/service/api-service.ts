@@ -19,6 +19,7 @@ import { createFileHandlers, type PickFile } from './file-handlers.js';
 import { TrajectoryLibrary } from '../library/trajectory-library.js';
 import { memoryRecentFiles, type RecentFiles } from '../persistence/recent-files.js';
 import { findInterruptedRuns } from '../persistence/interrupted-runs.js';
+import { ApiError } from '../../../shared/rpc/errors.js';
 
 /** What the API service is built from; the desktop app and serve mode differ only here. */
 export interface ApiServiceDeps {
@@ -173,7 +174,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
 
   function find(runId: string): ManagedRun {
     const run = runs.get(runId);
-    if (!run) throw new Error(`no run with id ${runId}`);
+    if (!run) throw new ApiError('not_found', `no run with id ${runId}`);
     return run;
   }
 
@@ -251,7 +252,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     if (settings) resources = await openSettingsResources(settings, true);
     else if (parent.origin?.kind === 'settings') resources = await openSettingsResources(parent.origin.settings, false);
     else if (parent.origin?.kind === 'demo') resources = await openDemo({ workspace: parent.origin.workspace, fromTurn: plan.firstModelTurn });
-    else throw new Error(`run "${parent.title}" (${runId}) has no model or tools of its own (an opened trajectory or a replay): choose a model endpoint for the branch`);
+    else throw new ApiError('needs_endpoint', `run "${parent.title}" (${runId}) has no model or tools of its own (an opened trajectory or a replay): choose a model endpoint for the branch`);
     const own = resources.origin.kind === 'settings' ? resources.origin.settings : null;
     const { taskId, ...parentConfig } = parentState.config;
     const request: RunRequest = {
