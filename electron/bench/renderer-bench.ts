@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { WireServerMessage } from '../../shared/api/wire.js';
+import { runEventSchema } from '../../shared/run/events.js';
 import { memorySecretStore } from '../engine/persistence/settings.js';
 import { serveApp, type ServeApp } from '../host/serve-app.js';
 import { generateTrajectory } from './generate.js';
@@ -41,7 +42,7 @@ async function replay(app: ServeApp, turns: number): Promise<void> {
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as WireServerMessage;
       if ('error' in message) throw new Error(message.error.message);
-      if ('events' in message && message.events.some((e) => e.type === 'run_finished')) ok();
+      if ('events' in message && message.events.some((e) => runEventSchema.safeParse(e).data?.type === 'run_finished')) ok();
     }),
   );
   socket.send(JSON.stringify({ id: 1, method: 'run.replay', params: { title: `${turns} turns`, messages: generateTrajectory(turns), maxContextTokens: 8000 } }));

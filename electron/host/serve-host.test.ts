@@ -370,21 +370,22 @@ describe('serve host: WebSocket', () => {
 
     ws.send(JSON.stringify({ id: 3, method: 'run.events', params: { fromSeq: -1 } }));
     const invalid = await next();
-    expect(invalid).toMatchObject({ id: 3, error: { method: 'run.events' } });
+    expect(invalid).toMatchObject({ id: 3, error: { code: 'invalid_params', method: 'run.events' } });
     expect((invalid.error as { message: string }).message).toMatch(/^run\.events: runId: /);
     expect(calls).toEqual([]);
 
     ws.send(JSON.stringify({ id: 4, method: 'fs.readFile', params: {} }));
-    expect(await next()).toEqual({ id: 4, error: { method: 'fs.readFile', message: "unknown API method 'fs.readFile'" } });
+    expect(await next()).toEqual({ id: 4, error: { code: 'unknown_method', method: 'fs.readFile', message: "unknown API method 'fs.readFile'" } });
     ws.send(JSON.stringify({ id: 5, method: 'toString', params: {} }));
-    expect(await next()).toMatchObject({ id: 5, error: { message: "unknown API method 'toString'" } });
+    expect(await next()).toMatchObject({ id: 5, error: { code: 'unknown_method', message: "unknown API method 'toString'" } });
 
     ws.send('{not json');
     const notJson = await next();
     expect(notJson).not.toHaveProperty('id');
     expect((notJson.error as { message: string }).message).toMatch(/^not JSON/);
+    expect(notJson).toMatchObject({ error: { code: 'bad_message' } });
     ws.send(JSON.stringify({ method: 'app.info', params: {} }));
-    expect(await next()).toEqual({ error: { method: 'app.info', message: 'id: expected a number' } });
+    expect(await next()).toEqual({ error: { code: 'bad_message', method: 'app.info', message: 'id: expected a non-negative integer' } });
     ws.send(JSON.stringify([1, 2]));
     expect(await next()).toHaveProperty('error');
     ws.send(Buffer.from('{"id":6,"method":"app.info"}'), { binary: true });
@@ -392,7 +393,7 @@ describe('serve host: WebSocket', () => {
 
     ws.send(JSON.stringify({ id: 7, method: 'run.events', params: { runId: 'gone' } }));
     const failed = await next();
-    expect(failed).toEqual({ id: 7, error: { method: 'run.events', message: 'no run with id gone' } });
+    expect(failed).toEqual({ id: 7, error: { code: 'internal', method: 'run.events', message: 'no run with id gone' } });
 
     ws.send(JSON.stringify({ id: 8, method: 'app.info' }));
     expect(await next()).toMatchObject({ id: 8, result: { version: '9.9.9' } });
@@ -406,7 +407,7 @@ describe('serve host: WebSocket', () => {
     const events = [1, 2, 3].map((seq) => ({ runId: 'r1', seq, time: seq, type: 'turn_started', turn: seq }) as RunEvent);
     for (const event of events) emit(event);
     for (const socket of [a, b]) {
-      expect(await socket.next()).toEqual({ events });
+      expect(await socket.next()).toEqual({ seq: 1, events });
     }
     const closed = [a, b].map((s) => new Promise<number>((resolve) => s.ws.once('close', (code) => resolve(code))));
     await host.close();

@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { isApiMethod, parseApiParams, type ApiErrorData, type OpenedFile } from '../../shared/api/contract.js';
-import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
+import { apiCall, type OpenedFile } from '../../shared/api/contract.js';
+import { MAX_FRAME_BYTES, UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
+import { createEventBatcher, serveRpc, type RpcServerMessage } from '../../shared/rpc/protocol.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
 import {
@@ -62,8 +63,6 @@ export interface ServeHost {
   close(): Promise<void>;
 }
 
-/** A WebSocket frame larger than this is refused (1009). */
-const MAX_PAYLOAD = 64 * 1024 * 1024;
 /** A socket whose unsent data grows past this is closed with 1013; the client reconnects and catches up. */
 const MAX_BUFFERED = 32 * 1024 * 1024;
 /** The largest file a page may upload (a dropped trajectory file). */
@@ -78,9 +77,6 @@ const SECURITY_HEADERS = {
 };
 
 const UNAUTHORIZED_TEXT = 'Unauthorized: this Trajectory Debugger server needs its access token.\nOpen the URL printed by `trajdbg serve` (the one ending in ?token=...).\n';
-
-/** A reply on the wire; frames too broken to carry an id are answered without one. */
-type HostReply = { id: number; result: unknown } | { id?: number; error: ApiErrorData };
 
 /** Starts the host; resolves once it listens. */
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
@@ -200,7 +196,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -216,75 +212,51 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  const call = apiCall(service.handlers);
+
   wss.on('connection', (ws: WebSocket) => {
     ws.on('error', (error) => log(`serve: WebSocket error: ${error.message}`));
+    const connection = serveRpc(call, (message) => send(ws, JSON.stringify(message)));
+    ws.on('close', () => connection.close());
     ws.on('message', (data, isBinary) => {
-      void handleFrame(ws, data, isBinary);
+      if (isBinary) return connection.refuse('expected a JSON text frame, got a binary one');
+      let message: unknown;
+      try {
+        message = JSON.parse(rawText(data));
+      } catch (error) {
+        return connection.refuse(`not JSON: ${messageOf(error)}`);
+      }
+      connection.receive(message);
     });
   });
 
-  async function handleFrame(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
-    if (isBinary) return reply(ws, { error: { method: '', message: 'expected a JSON text frame, got a binary one' } });
-    let request: unknown;
-    try {
-      request = JSON.parse(rawText(data));
-    } catch (error) {
-      return reply(ws, { error: { method: '', message: `not JSON: ${messageOf(error)}` } });
+  function send(ws: WebSocket, text: string): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(text);
+    if (ws.bufferedAmount > MAX_BUFFERED) {
+      log('serve: closing a WebSocket that fell more than 32 MiB behind (the page reconnects and catches up)');
+      ws.close(1013, 'falling behind: reconnect and catch up with run.events');
     }
-    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-      return reply(ws, { error: { method: '', message: 'expected a request object {id, method, params}' } });
-    }
-    const { id, method, params } = request as Record<string, unknown>;
-    const methodName = typeof method === 'string' ? method.slice(0, 200) : '';
-    if (typeof id !== 'number' || !Number.isFinite(id)) return reply(ws, { error: { method: methodName, message: 'id: expected a number' } });
-    if (!isApiMethod(method)) {
-      return reply(ws, { id, error: { method: methodName, message: typeof method === 'string' ? `unknown API method '${methodName}'` : 'method: expected a method name' } });
-    }
-    let text: string;
-    try {
-      const handler = service.handlers[method] as (params: unknown) => Promise<unknown>;
-      const result = await handler(parseApiParams(method, params));
-      text = JSON.stringify({ id, result });
-    } catch (error) {
-      text = JSON.stringify({ id, error: { method, message: messageOf(error) } } satisfies HostReply);
-    }
-    if (ws.readyState === WebSocket.OPEN) ws.send(text);
   }
 
-  function reply(ws: WebSocket, message: HostReply): void {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  function broadcast(message: RpcServerMessage): void {
+    try {
+      const text = JSON.stringify(message);
+      for (const ws of wss.clients) send(ws, text);
+    } catch (error) {
+      // Never let a transport problem reach the engine that emitted the event.
+      log(`serve: could not push to the page: ${messageOf(error)}`);
+    }
   }
 
-  // Events are queued and pushed once per tick: a fast run (a replay) emits thousands per second.
-  let queued: RunEvent[] = [];
+  // Events go out once per tick, numbered: a fast run (a replay) emits thousands per second.
+  const batcher = createEventBatcher<RunEvent>(broadcast, setImmediate);
   function pushEvent(event: RunEvent): void {
-    if (wss.clients.size === 0) return;
-    if (queued.length === 0) setImmediate(flushEvents);
-    queued.push(event);
+    if (wss.clients.size > 0) batcher.push(event);
   }
 
   function pushFile(file: OpenedFile): void {
-    const text = JSON.stringify({ files: [file] });
-    for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(text);
-  }
-
-  function flushEvents(): void {
-    const events = queued;
-    queued = [];
-    try {
-      const text = JSON.stringify({ events });
-      for (const ws of wss.clients) {
-        if (ws.readyState !== WebSocket.OPEN) continue;
-        ws.send(text);
-        if (ws.bufferedAmount > MAX_BUFFERED) {
-          log('serve: closing a WebSocket that fell more than 32 MiB behind (the page reconnects and catches up)');
-          ws.close(1013, 'falling behind: reconnect and catch up with run.events');
-        }
-      }
-    } catch (error) {
-      // Never let a transport problem reach the engine that emitted the event.
-      log(`serve: could not push run events: ${messageOf(error)}`);
-    }
+    broadcast({ files: [file] });
   }
 
   await new Promise<void>((resolve, reject) => {

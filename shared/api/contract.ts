@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { trajectorySummarySchema } from '../formats/summary.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
+import { ApiError, type RpcErrorData } from '../rpc/errors.js';
 import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
 
 export { branchChangeSchema, breakpointsSchema, type BranchChange, type Breakpoints } from '../run/events.js';
@@ -287,29 +288,36 @@ export type ApiHandlers = { [M in ApiMethod]: (params: ApiRequest<M>) => Promise
 
 /** What the UI talks to, over IPC or WebSocket alike. */
 export interface ApiClient {
-  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
+  /** Calls `method`; aborting `signal` cancels the call (it rejects with the `cancelled` code). */
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>, signal?: AbortSignal): Promise<ApiResult<M>>;
   /** Every run event, in order per run. Returns an unsubscribe function. */
   onEvent(listener: (event: RunEvent) => void): () => void;
   /** Progress and state of opened files (also files opened from the menu or the command line). */
   onFile(listener: (file: OpenedFile) => void): () => void;
 }
 
-/** An error a method rejected with, carried across the process boundary as plain data. */
-export interface ApiErrorData {
-  method: string;
-  message: string;
-}
+/** An error a method rejected with, carried across the process boundary as plain data (code, message, method). */
+export type ApiErrorData = RpcErrorData;
 
 /** Validates a method call's parameters; the error names the method and the first bad field. */
 export function parseApiParams<M extends ApiMethod>(method: M, params: unknown): ApiRequest<M> {
   const schema = apiMethods[method]?.params;
-  if (!schema) throw new Error(`unknown API method '${String(method)}'`);
+  if (!schema) throw new ApiError('unknown_method', `unknown API method '${String(method)}'`);
   const parsed = schema.safeParse(params ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`${method}: ${issue.path.join('.') || 'params'}: ${issue.message}`);
+    throw new ApiError('invalid_params', `${method}: ${issue.path.join('.') || 'params'}: ${issue.message}`, method);
   }
   return parsed.data as ApiRequest<M>;
+}
+
+/** The RPC layer's call into `handlers`: the method checked, its params validated (errors as {@link ApiError}s). */
+export function apiCall(handlers: ApiHandlers): (method: string, params: unknown) => Promise<unknown> {
+  return async (method, params) => {
+    if (!isApiMethod(method)) throw new ApiError('unknown_method', `unknown API method '${method.slice(0, 200)}'`, method.slice(0, 200));
+    const handler = handlers[method] as (params: unknown) => Promise<unknown>;
+    return handler(parseApiParams(method, params));
+  };
 }
 
 /** True for a method name of the API (transports refuse anything else). */

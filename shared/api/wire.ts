@@ -1,23 +1,29 @@
-import type { RunEvent } from '../run/events.js';
-import type { ApiErrorData, ApiMethod, OpenedFile } from './contract.js';
-
 /**
- * The API over a WebSocket (serve mode): JSON text frames. The client sends requests with its own
- * ids; the server answers each once and pushes every run event, in order, batched: the events
- * that happened since the last push go in one frame, so a fast run costs one frame per tick
- * rather than one per event.
+ * The transports under shared/rpc/protocol.ts. Serve mode: a WebSocket of JSON text frames at
+ * {@link WIRE_PATH}. Desktop: Electron IPC messages on {@link RPC_CHANNEL}, both ways. This file
+ * holds constants only: the preload bundles it and nothing heavier.
  */
-export type WireRequest = { id: number; method: ApiMethod; params: unknown };
-export type WireReply = { id: number; result: unknown } | { id: number; error: ApiErrorData };
-export type WirePush = { events: RunEvent[] } | { files: OpenedFile[] };
-export type WireServerMessage = WireReply | WirePush;
 
 /** The path the WebSocket endpoint listens on, below the served page's origin. */
 export const WIRE_PATH = '/api';
 
+/** The one IPC channel the RPC messages travel on (desktop). */
+export const RPC_CHANNEL = 'api:rpc';
+
 /**
  * Where the page uploads a file dropped on it (POST, body = the file's bytes, its name in
  * {@link UPLOAD_NAME_HEADER}); the reply is `{path}` on the server, to open with `file.open`.
+ * Files go over HTTP, streamed to disk, never over the WebSocket (whose frames are capped small).
  */
 export const UPLOAD_PATH = '/api/upload';
 export const UPLOAD_NAME_HEADER = 'x-trajdbg-file-name';
+
+/**
+ * The largest WebSocket frame the host accepts (a larger one closes the socket with 1009). A
+ * request is small: the largest the page sends are a run's settings (with its tool schemas) and a
+ * branch's edited message, which may quote a long tool output. Files never travel as frames.
+ */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** A message the host pushes or replies with (see shared/rpc/protocol.ts). */
+export type { RpcServerMessage as WireServerMessage } from '../rpc/protocol.js';

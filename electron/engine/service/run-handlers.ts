@@ -1,3 +1,4 @@
+import { ApiError } from '../../../shared/rpc/errors.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiHandlers, ApiRequest, RunSettings } from '../../../shared/api/contract.js';
@@ -117,7 +118,7 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
     if (settings) resources = await openSettingsResources(deps, settings, true);
     else if (parent.origin?.kind === 'settings') resources = await openSettingsResources(deps, parent.origin.settings, false);
     else if (parent.origin?.kind === 'demo') resources = await openDemo({ workspace: parent.origin.workspace, fromTurn: plan.firstModelTurn });
-    else throw new Error(`run "${parent.title}" (${runId}) has no model or tools of its own (an opened trajectory or a replay): choose a model endpoint for the branch`);
+    else throw new ApiError('needs_endpoint', `run "${parent.title}" (${runId}) has no model or tools of its own (an opened trajectory or a replay): choose a model endpoint for the branch`);
     const own = resources.origin.kind === 'settings' ? resources.origin.settings : null;
     const { taskId, ...parentConfig } = parentState.config;
     const request: RunRequest = {

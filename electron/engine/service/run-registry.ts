@@ -1,3 +1,4 @@
+import { ApiError } from '../../../shared/rpc/errors.js';
 import type { RunSettings, RunSummary } from '../../../shared/api/contract.js';
 import type { RunEvent } from '../../../shared/run/events.js';
 import type { RunSnapshot } from '../../../shared/run/run-state.js';
@@ -114,7 +115,7 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
 
   function find(runId: string): ManagedRun {
     const run = runs.get(runId);
-    if (!run) throw new Error(`no run with id ${runId}`);
+    if (!run) throw new ApiError('not_found', `no run with id ${runId}`);
     return run;
   }
 

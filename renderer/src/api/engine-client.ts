@@ -1,4 +1,5 @@
 import { apiMethods, openedFileSchema, type ApiClient, type ApiMethod, type ApiResult, type OpenedFile } from '../../../shared/api/contract.js';
+import { createRpcClient, type RpcClientMessage } from '../../../shared/rpc/protocol.js';
 import { runEventSchema, type RunEvent } from '../../../shared/run/events.js';
 
 /** Whether the engine can be reached: the WebSocket's life, or always `open` over IPC. */
@@ -54,4 +55,46 @@ export class Listeners<T> {
   emit(value: T): void {
     for (const listener of this.listeners) listener(value);
   }
+}
+
+/** The RPC client both transports share, with its results, events and files checked against the contract. */
+export interface EngineRpc {
+  call: ApiClient['call'];
+  receive(message: unknown): void;
+  disconnected(): void;
+  events: Listeners<RunEvent>;
+  files: Listeners<OpenedFile>;
+}
+
+/** An {@link EngineRpc} whose messages go out through `send` (the transport's pipe). */
+export function createEngineRpc(send: (message: RpcClientMessage) => void): EngineRpc {
+  const events = new Listeners<RunEvent>();
+  const files = new Listeners<OpenedFile>();
+  const rpc = createRpcClient({
+    send,
+    onEvents(batch) {
+      for (const raw of batch) {
+        const event = parseRunEvent(raw);
+        if (event) events.emit(event);
+      }
+    },
+    onFiles(batch) {
+      for (const raw of batch) {
+        const file = parseOpenedFile(raw);
+        if (file) files.emit(file);
+      }
+    },
+    // A lost batch is caught up like a reconnection: the store reads run.events from its last seq.
+    onGap: (expected, got) => console.error(`missed pushed event batches ${expected} to ${got - 1}`),
+    onMalformed: (message) => console.error(message),
+  });
+  return {
+    async call<M extends ApiMethod>(method: M, params: unknown, signal?: AbortSignal): Promise<ApiResult<M>> {
+      return parseApiResult(method, await rpc.call(method, params, signal));
+    },
+    receive: rpc.receive,
+    disconnected: rpc.disconnected,
+    events,
+    files,
+  };
 }

@@ -50,13 +50,14 @@ describe('WebSocket client', () => {
     expect(await list).toEqual({ runs: [] });
   });
 
-  it('rejects with the engine’s error message, and on a malformed reply', async () => {
+  it('rejects with the engine’s error code and message, and on a malformed reply', async () => {
     const client = createWsClient('ws://h/api', Socket);
     const socket = FakeSocket.last;
     socket.open();
     const start = client.call('run.demo', {});
-    socket.receive({ id: 1, error: { method: 'run.demo', message: 'no demo here' } });
+    socket.receive({ id: 1, error: { code: 'not_found', method: 'run.demo', message: 'no demo here' } });
     await expect(start).rejects.toThrow('no demo here');
+    await expect(start).rejects.toMatchObject({ code: 'not_found', method: 'run.demo' });
     const list = client.call('run.list', {});
     socket.receive({ id: 2, result: { runs: 'nope' } });
     await expect(list).rejects.toThrow(/run.list: the engine's reply is malformed at runs/);
@@ -69,8 +70,8 @@ describe('WebSocket client', () => {
     const seen: string[] = [];
     client.onEvent((event) => seen.push(event.type));
     socket.open();
-    socket.receive({ events: [{ type: 'turn_started', turn: 1, runId: 'r', seq: 1, time: 0 }, { type: 'turn_started', turn: 0, runId: 'r', seq: 2, time: 0 }] });
-    socket.receive({ events: [{ type: 'turn_finished', turn: 1, runId: 'r', seq: 3, time: 0 }] });
+    socket.receive({ seq: 1, events: [{ type: 'turn_started', turn: 1, runId: 'r', seq: 1, time: 0 }, { type: 'turn_started', turn: 0, runId: 'r', seq: 2, time: 0 }] });
+    socket.receive({ seq: 2, events: [{ type: 'turn_finished', turn: 1, runId: 'r', seq: 3, time: 0 }] });
     expect(seen).toEqual(['turn_started', 'turn_finished']);
     expect(consoleError).toHaveBeenCalledWith('dropped a malformed run event', expect.anything());
     consoleError.mockRestore();

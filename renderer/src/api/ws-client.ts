@@ -1,42 +1,38 @@
-import type { ApiMethod, ApiParams, ApiResult, OpenedFile } from '../../../shared/api/contract.js';
-import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH, type WireRequest, type WireServerMessage } from '../../../shared/api/wire.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import { Listeners, parseApiResult, parseOpenedFile, parseRunEvent, type ConnectionState, type EngineClient } from './engine-client.js';
+import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../../shared/api/wire.js';
+import { DISCONNECTED, type RpcClientMessage } from '../../../shared/rpc/protocol.js';
+import { ApiError } from '../../../shared/rpc/errors.js';
+import { createEngineRpc, Listeners, type ConnectionState, type EngineClient } from './engine-client.js';
+
+export { DISCONNECTED };
 
 /** The engine's WebSocket URL for a page served by the serve host: same origin, `ws`/`wss`. */
 export function wireUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WIRE_PATH}`;
 }
 
-/** The error every call gets once the socket is gone (there is no reconnect). */
-export const DISCONNECTED = 'Disconnected from the engine';
-
-interface Pending {
-  method: ApiMethod;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 /** How long to wait before each reconnection attempt; after the last, the client gives up. */
 export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 
 /**
- * The API over a WebSocket (serve mode, shared/api/wire.ts): each request carries its own id and
- * is answered once; run events are pushed in batches. The serve host authenticates the socket by
- * the cookie it set with the page, so the browser's same-origin handshake is all that is needed.
- * A lost connection is retried (the host closes a socket that falls behind; a laptop sleeps);
- * calls pending when it dropped fail, and the store catches up on what was missed.
+ * The API over a WebSocket (serve mode): shared/rpc/protocol.ts in JSON text frames. The serve
+ * host authenticates the socket by the cookie it set with the page, so the browser's same-origin
+ * handshake is all that is needed. A lost connection is retried (the host closes a socket that
+ * falls behind; a laptop sleeps); calls pending when it dropped fail, and the store catches up on
+ * what was missed.
  */
 export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket, retryDelaysMs: readonly number[] = RECONNECT_DELAYS_MS): EngineClient {
-  const events = new Listeners<RunEvent>();
-  const files = new Listeners<OpenedFile>();
   const connectionChanges = new Listeners<ConnectionState>();
-  const pending = new Map<number, Pending>();
+  // Frames of calls made while connecting, sent once the socket opens.
   const unsent: string[] = [];
-  let nextId = 1;
   let connection: ConnectionState = 'connecting';
   let failures = 0;
   let socket: WebSocket;
+
+  const rpc = createEngineRpc((message: RpcClientMessage) => {
+    const frame = JSON.stringify(message);
+    if (connection === 'open') socket.send(frame);
+    else unsent.push(frame);
+  });
 
   function setConnection(state: ConnectionState): void {
     if (connection === state) return;
@@ -45,44 +41,19 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
   }
 
   function onMessage(message: MessageEvent): void {
-    let data: WireServerMessage;
+    let data: unknown;
     try {
-      data = JSON.parse(String(message.data)) as WireServerMessage;
+      data = JSON.parse(String(message.data));
     } catch {
       console.error('dropped a frame that is not JSON');
       return;
     }
-    if ('events' in data) {
-      for (const pushed of data.events) {
-        const event = parseRunEvent(pushed);
-        if (event) events.emit(event);
-      }
-      return;
-    }
-    if ('files' in data) {
-      for (const pushed of data.files) {
-        const file = parseOpenedFile(pushed);
-        if (file) files.emit(file);
-      }
-      return;
-    }
-    const call = pending.get(data.id);
-    if (!call) return;
-    pending.delete(data.id);
-    if ('error' in data) call.reject(new Error(data.error.message));
-    else {
-      try {
-        call.resolve(parseApiResult(call.method, data.result));
-      } catch (error) {
-        call.reject(error as Error);
-      }
-    }
+    rpc.receive(data);
   }
 
   function onClose(): void {
-    for (const call of pending.values()) call.reject(new Error(DISCONNECTED));
-    pending.clear();
     unsent.length = 0;
+    rpc.disconnected();
     const delay = retryDelaysMs[failures];
     if (delay === undefined) {
       setConnection('closed');
@@ -110,10 +81,11 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
       return connection;
     },
     onConnectionChange: (listener) => connectionChanges.add(listener),
-    onEvent: (listener) => events.add(listener),
-    onFile: (listener) => files.add(listener),
+    onEvent: (listener) => rpc.events.add(listener),
+    onFile: (listener) => rpc.files.add(listener),
     async fileRef(file) {
-      // The browser gives no paths: the file goes to the server, which opens its copy.
+      // The browser gives no paths: the file is streamed to the server over HTTP (never as a
+      // WebSocket frame, which the host caps small), and the server opens its copy.
       const response = await fetch(new URL(UPLOAD_PATH, url.replace(/^ws/, 'http')), {
         method: 'POST',
         headers: { [UPLOAD_NAME_HEADER]: encodeURIComponent(file.name), 'Content-Type': 'application/octet-stream' },
@@ -123,16 +95,9 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
       if (!response.ok) throw new Error(`Could not upload ${file.name}: ${text.trim() || response.statusText}`);
       return (JSON.parse(text) as { path: string }).path;
     },
-    call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
-      if (connection === 'closed') return Promise.reject(new Error(DISCONNECTED));
-      const id = nextId++;
-      const request: WireRequest = { id, method, params };
-      return new Promise((resolve, reject) => {
-        pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject });
-        const frame = JSON.stringify(request);
-        if (connection === 'open') socket.send(frame);
-        else unsent.push(frame);
-      });
+    call(method, params, signal) {
+      if (connection === 'closed') return Promise.reject(new ApiError('disconnected', DISCONNECTED, method));
+      return rpc.call(method, params, signal);
     },
   };
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './errors.js';
+import { createEventBatcher, createRpcClient, serveRpc, type RpcClientMessage } from './protocol.js';
+
+/** A client and a server joined by an in-memory pipe; `hold` keeps client messages until `flush`. */
+function pair(call: (method: string, params: unknown) => Promise<unknown>) {
+  const events: unknown[] = [];
+  const gaps: Array<[number, number]> = [];
+  const link: { server?: ReturnType<typeof serveRpc> } = {};
+  const client = createRpcClient({ send: (message: RpcClientMessage) => link.server!.receive(message), onEvents: (batch) => events.push(...batch), onFiles: () => undefined, onGap: (a, b) => gaps.push([a, b]) });
+  const server = serveRpc(call, (message) => client.receive(JSON.parse(JSON.stringify(message))));
+  link.server = server;
+  return { client, server, events, gaps };
+}
+
+describe('rpc protocol', () => {
+  it('matches replies to their calls by id, whatever the order they come back in', async () => {
+    const { client } = pair(async (method) => (method === 'slow' ? new Promise((ok) => setTimeout(() => ok('s'), 20)) : 'f'));
+    const slow = client.call('slow', {});
+    const fast = client.call('fast', {});
+    expect(await Promise.all([slow, fast])).toEqual(['s', 'f']);
+  });
+
+  it('turns a thrown ApiError into the same code on the caller, anything else into internal', async () => {
+    const { client } = pair(async (method) => {
+      if (method === 'a') throw new ApiError('needs_endpoint', 'choose one', 'a');
+      throw new Error('boom');
+    });
+    await expect(client.call('a', {})).rejects.toMatchObject({ code: 'needs_endpoint', message: 'choose one', method: 'a' });
+    await expect(client.call('b', {})).rejects.toMatchObject({ code: 'internal', message: 'boom', method: 'b' });
+  });
+
+  it('rejects a cancelled call at once and never delivers its reply', async () => {
+    let finish!: (value: unknown) => void;
+    const { client } = pair(() => new Promise((ok) => (finish = ok)));
+    const abort = new AbortController();
+    const call = client.call('m', {}, abort.signal);
+    abort.abort();
+    await expect(call).rejects.toMatchObject({ code: 'cancelled' });
+    finish('late');
+  });
+
+  it('fails pending calls on a disconnection and accepts a new batch count after it', async () => {
+    const { client, events, gaps } = pair(() => new Promise(() => undefined));
+    const pending = client.call('m', {});
+    client.receive({ seq: 1, events: ['a'] });
+    client.receive({ seq: 1, events: ['a'] }); // a duplicate is dropped
+    client.receive({ seq: 3, events: ['c'] });
+    expect(gaps).toEqual([[2, 3]]);
+    client.disconnected();
+    await expect(pending).rejects.toMatchObject({ code: 'disconnected' });
+    client.receive({ seq: 7, events: ['after reconnect'] });
+    expect(events).toEqual(['a', 'c', 'after reconnect']);
+    expect(gaps).toEqual([[2, 3]]);
+  });
+
+  it('batches pushed items per tick, in order, numbered from 1', () => {
+    const ticks: Array<() => void> = [];
+    const batches: unknown[] = [];
+    const batcher = createEventBatcher<number>((batch) => batches.push(batch), (run) => ticks.push(run));
+    batcher.push(1);
+    batcher.push(2);
+    ticks.shift()!();
+    batcher.push(3);
+    ticks.shift()!();
+    expect(batches).toEqual([{ seq: 1, events: [1, 2] }, { seq: 2, events: [3] }]);
+  });
+});

@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { ApiError, fromErrorData, rpcErrorDataSchema, toErrorData, type RpcErrorData } from './errors.js';
+
+/**
+ * Request/reply and pushed events between the UI and the engine, written once over any message
+ * pipe (Electron IPC in the desktop app, a WebSocket in serve mode). The client numbers its
+ * requests; the server answers each id once (a result or a typed error), drops the reply of a
+ * call the client cancelled, and pushes events in batches numbered from 1 so the client sees
+ * their order and any gap. Every message is checked with the schemas below on arrival.
+ */
+
+const requestId = z.number().int().nonnegative();
+
+/** A call: `{id, method, params}`. */
+export const rpcRequestSchema = z.object({ id: requestId, method: z.string(), params: z.unknown().optional() });
+/** The caller gave up on request `cancel`: its reply is not sent. */
+export const rpcCancelSchema = z.object({ cancel: requestId });
+/** What a client sends. */
+export const rpcClientMessageSchema = z.union([rpcRequestSchema, rpcCancelSchema]);
+export type RpcClientMessage = z.infer<typeof rpcClientMessageSchema>;
+
+/** A reply: the result, or an error (with no id when the request was too broken to carry one). */
+export const rpcReplySchema = z.union([z.object({ id: requestId.optional(), error: rpcErrorDataSchema }), z.object({ id: requestId, result: z.unknown() })]);
+/** Pushed events, `seq` counting the batches from 1 (each pusher numbers its own). */
+export const rpcEventsSchema = z.object({ seq: z.number().int().positive(), events: z.array(z.unknown()) });
+/** Pushed file statuses. */
+export const rpcFilesSchema = z.object({ files: z.array(z.unknown()) });
+/** What a server sends. */
+export const rpcServerMessageSchema = z.union([rpcEventsSchema, rpcFilesSchema, rpcReplySchema]);
+export type RpcServerMessage = z.infer<typeof rpcServerMessageSchema>;
+
+/** Serves one call: throws an {@link ApiError} (or any error, sent as `internal`). */
+export type RpcCall = (method: string, params: unknown) => Promise<unknown>;
+
+/** One client's connection as the server sees it. */
+export interface RpcServerConnection {
+  /** A message from the client (already decoded from its frame). */
+  receive(message: unknown): void;
+  /** Answers a frame the transport could not decode (binary, not JSON) with a `bad_message` error. */
+  refuse(message: string): void;
+  /** Stops answering: replies still in flight are dropped. */
+  close(): void;
+}
+
+/** Serves `call` to one client; `send` is the pipe back to it. */
+export function serveRpc(call: RpcCall, send: (message: RpcServerMessage) => void): RpcServerConnection {
+  const inFlight = new Set<number>();
+  let closed = false;
+
+  function reply(message: RpcServerMessage): void {
+    if (!closed) send(message);
+  }
+
+  async function serve(id: number, method: string, params: unknown): Promise<void> {
+    inFlight.add(id);
+    let message: RpcServerMessage;
+    try {
+      message = { id, result: await call(method, params) };
+    } catch (error) {
+      message = { id, error: toErrorData(error, method) };
+    }
+    // Deleted by a cancel: the caller has stopped waiting.
+    if (inFlight.delete(id)) reply(message);
+  }
+
+  return {
+    receive(raw) {
+      const parsed = rpcClientMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        reply(badMessage(raw));
+        return;
+      }
+      const message = parsed.data;
+      if ('cancel' in message) inFlight.delete(message.cancel);
+      else void serve(message.id, message.method, message.params);
+    },
+    refuse(message) {
+      reply({ error: { code: 'bad_message', message, method: '' } });
+    },
+    close() {
+      closed = true;
+      inFlight.clear();
+    },
+  };
+}
+
+/** The error for a message that is not a request: it keeps the id and method when they are usable. */
+function badMessage(raw: unknown): RpcServerMessage {
+  const fields = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+  const method = typeof fields?.method === 'string' ? fields.method.slice(0, 200) : '';
+  const id = requestId.safeParse(fields?.id);
+  let message = 'expected a request object {id, method, params}';
+  if (fields && !id.success) message = 'id: expected a non-negative integer';
+  else if (fields && typeof fields.method !== 'string') message = 'method: expected a method name';
+  return id.success ? { id: id.data, error: { code: 'bad_message', message, method } } : { error: { code: 'bad_message', message, method } };
+}
+
+/** Collects pushed items and sends them once per tick as one numbered batch. */
+export interface EventBatcher<T> {
+  push(item: T): void;
+}
+
+/** Batches `push`ed items: `flush` gets `{seq, events}` once per `schedule` tick, `seq` counting from 1. */
+export function createEventBatcher<T>(flush: (batch: { seq: number; events: T[] }) => void, schedule: (run: () => void) => void = (run) => setTimeout(run, 0)): EventBatcher<T> {
+  let queued: T[] = [];
+  let seq = 0;
+  return {
+    push(item) {
+      if (queued.length === 0) {
+        schedule(() => {
+          const events = queued;
+          queued = [];
+          seq++;
+          flush({ seq, events });
+        });
+      }
+      queued.push(item);
+    },
+  };
+}
+
+/** The message every pending call gets when the connection drops. */
+export const DISCONNECTED = 'Disconnected from the engine';
+
+/** The client side of {@link serveRpc}. */
+export interface RpcClient {
+  /** Calls `method`; an `AbortSignal` cancels it (the call rejects with `cancelled`, the server drops the reply). */
+  call(method: string, params: unknown, signal?: AbortSignal): Promise<unknown>;
+  /** A message from the server (already decoded from its frame). */
+  receive(message: unknown): void;
+  /** The pipe dropped: pending calls fail with `disconnected`; the next batch may start a new count. */
+  disconnected(): void;
+}
+
+export interface RpcClientOptions {
+  send(message: RpcClientMessage): void;
+  onEvents(events: unknown[]): void;
+  onFiles(files: unknown[]): void;
+  /** Batches were lost between `expected` and `got` (the listener catches up by other means). */
+  onGap?(expected: number, got: number): void;
+  /** A message that is not one the server sends. */
+  onMalformed?(message: string): void;
+}
+
+interface Pending {
+  method: string;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** Numbers calls, matches replies to them, and hands pushed batches over in order. */
+export function createRpcClient(options: RpcClientOptions): RpcClient {
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let lastSeq: number | null = null;
+
+  function settle(id: number | undefined, outcome: { result: unknown } | { error: RpcErrorData }): void {
+    const call = id === undefined ? undefined : pending.get(id);
+    if (!call) {
+      if ('error' in outcome) options.onMalformed?.(`the engine refused a message: ${outcome.error.message}`);
+      return;
+    }
+    pending.delete(id!);
+    if ('error' in outcome) call.reject(fromErrorData(outcome.error));
+    else call.resolve(outcome.result);
+  }
+
+  return {
+    call(method, params, signal) {
+      if (signal?.aborted) return Promise.reject(new ApiError('cancelled', `${method}: cancelled`, method));
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { method, resolve, reject });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            if (!pending.delete(id)) return;
+            reject(new ApiError('cancelled', `${method}: cancelled`, method));
+            options.send({ cancel: id });
+          },
+          { once: true },
+        );
+        options.send({ id, method, params });
+      });
+    },
+    receive(raw) {
+      const parsed = rpcServerMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        options.onMalformed?.('dropped a message from the engine that is not a reply or a push');
+        return;
+      }
+      const message = parsed.data;
+      if ('seq' in message) {
+        if (lastSeq !== null && message.seq <= lastSeq) return; // Already delivered.
+        if (lastSeq !== null && message.seq !== lastSeq + 1) options.onGap?.(lastSeq + 1, message.seq);
+        lastSeq = message.seq;
+        options.onEvents(message.events);
+      } else if ('files' in message) options.onFiles(message.files);
+      else settle(message.id, 'error' in message ? { error: message.error } : { result: message.result });
+    },
+    disconnected() {
+      for (const call of pending.values()) call.reject(new ApiError('disconnected', DISCONNECTED, call.method));
+      pending.clear();
+      lastSeq = null;
+    },
+  };
+}
