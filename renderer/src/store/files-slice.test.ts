@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OpenedFile } from '../../../shared/api/contract.js';
 import type { TrajectorySummary } from '../../../shared/formats/summary.js';
 import { FakeClient } from '../api/fake-client.js';
-import { useStore } from './store.js';
+import { resetStore, useStore } from './store.js';
 
 function status(extra: Partial<OpenedFile> = {}): OpenedFile {
   return { fileId: 'f1', path: '/data/runs.jsonl', name: 'runs.jsonl', size: 1000, format: 'messages-jsonl', state: 'indexing', bytesRead: 0, trajectories: 0, problems: [], problemCount: 0, error: null, elapsedMs: 0, focusIndex: null, ...extra };
@@ -94,5 +94,26 @@ describe('files slice', () => {
     await connected();
     await useStore.getState().openDropped(new File(['x'], 'pasted.jsonl'));
     expect(useStore.getState().actionError).toBe('Could not open pasted.jsonl: pasted.jsonl: this file has no path on disk');
+  });
+
+  it('forgets rows in flight and shown runs with a store reset', async () => {
+    const stuck = new FakeClient();
+    stuck.replies['file.rows'] = () => new Promise(() => undefined);
+    await useStore.getState().connect(stuck);
+    stuck.emitFile(status({ trajectories: 3 }));
+    await tick();
+    expect(useStore.getState().fetchingRows).toEqual({ f1: true });
+    resetStore();
+    expect(useStore.getState().fetchingRows).toEqual({});
+    // A fresh connection fetches the same file's rows again rather than waiting on the old fetch.
+    const client = await connected();
+    indexed = 3;
+    client.emitFile(status({ trajectories: 3, state: 'done' }));
+    await tick();
+    expect(client.callsOf('file.rows')).toHaveLength(1);
+    expect(useStore.getState().files.f1!.rows).toHaveLength(3);
+    expect(Object.keys(useStore.getState().shownRuns)).toEqual(['f1#0']);
+    resetStore();
+    expect(useStore.getState().shownRuns).toEqual({});
   });
 });

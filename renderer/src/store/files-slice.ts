@@ -1,4 +1,5 @@
-import type { ApiParams, OpenedFile } from '../../../shared/api/contract.js';
+import type { ApiParams, ApiResult, OpenedFile } from '../../../shared/api/contract.js';
+import type { ChatMessage } from '../../../shared/model/chat.js';
 import type { TrajectorySummary } from '../../../shared/formats/summary.js';
 import type { EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
@@ -18,6 +19,9 @@ export interface ShownTrajectory {
   runId: string;
 }
 
+/** A run file of an earlier session that never ended, offered for reopening. */
+export type InterruptedRun = ApiResult<'run.interrupted'>['files'][number];
+
 /** Rows fetched per `file.rows` call while a file is indexed. */
 const ROWS_PAGE = 5_000;
 
@@ -27,8 +31,16 @@ export interface FilesSlice {
   activeFileId: string | null;
   shown: ShownTrajectory | null;
   recentFiles: Array<{ path: string; openedAt: number }>;
-  openFileOpen: boolean;
-  exportOpen: boolean;
+  /** Runs of earlier sessions that never ended (listed once connected). */
+  interrupted: InterruptedRun[];
+  /** The exact prompts files record, by `fileId#index#turn`: 'loading', or null when there is none. */
+  recordedPrompts: Record<string, ChatMessage[] | null | 'loading'>;
+  /** Files whose rows are being fetched: one fetch at a time, each from where the last ended. */
+  fetchingRows: Record<string, true>;
+  /** Runs already showing a trajectory, by `fileId#index`: reopening a row selects its run instead of replaying it. */
+  shownRuns: Record<string, string>;
+  /** Counts viewTrajectory calls: only the latest may change what is shown (a slower earlier load must not win). */
+  viewRequests: number;
   /** Listens for file progress and lists the files the engine already has open (on connect). */
   attachFiles(client: EngineClient): Promise<void>;
   /** Opens a file on the engine's machine; rejects with the engine's message. */
@@ -43,8 +55,14 @@ export interface FilesSlice {
   closeFile(fileId: string): Promise<void>;
   setActiveFile(fileId: string | null): void;
   refreshRecent(): Promise<void>;
-  showOpenFile(open: boolean): void;
-  showExport(open: boolean): void;
+  /** Lists the interrupted runs of earlier sessions (a failure leaves the list as it was). */
+  loadInterrupted(): Promise<void>;
+  /** Opens an interrupted run's file and takes it off the list; a failure is reported. */
+  reopenInterrupted(path: string): Promise<void>;
+  /** Fetches the prompt a file records for a turn into `recordedPrompts` (once). */
+  loadRecordedPrompt(fileId: string, index: number, turn: number): Promise<void>;
+  /** Asks the desktop for a path with its native picker: null when cancelled or not connected. */
+  pickFile(purpose: 'open' | 'save', defaultPath?: string): Promise<string | null>;
   exportTo(params: ApiParams<'export.write'>): Promise<string>;
 }
 
@@ -54,13 +72,6 @@ function messageOf(error: unknown): string {
 
 /** Builds the files slice. */
 export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
-  /** Row fetches in flight, per file: one at a time, each from where the last ended. */
-  const fetching = new Set<string>();
-  /** Runs already showing a trajectory, so reopening a row selects its run instead of replaying it. */
-  const shownRuns = new Map<string, string>();
-  /** Counts viewTrajectory calls: only the latest may change what is shown (a slower earlier load must not win). */
-  let viewRequests = 0;
-
   function client(): EngineClient {
     const c = get().client;
     if (!c) throw new Error('Not connected to the engine');
@@ -68,8 +79,8 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
   }
 
   async function fetchRows(fileId: string): Promise<void> {
-    if (fetching.has(fileId)) return;
-    fetching.add(fileId);
+    if (get().fetchingRows[fileId]) return;
+    set((s) => ({ fetchingRows: { ...s.fetchingRows, [fileId]: true } }));
     try {
       for (;;) {
         const file = get().files[fileId];
@@ -84,7 +95,10 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
     } catch (error) {
       get().reportError(`Could not list the trajectories of the file: ${messageOf(error)}`);
     } finally {
-      fetching.delete(fileId);
+      set((s) => {
+        const { [fileId]: _done, ...fetchingRows } = s.fetchingRows;
+        return { fetchingRows };
+      });
     }
   }
 
@@ -103,8 +117,11 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
     activeFileId: null,
     shown: null,
     recentFiles: [],
-    openFileOpen: false,
-    exportOpen: false,
+    interrupted: [],
+    recordedPrompts: {},
+    fetchingRows: {},
+    shownRuns: {},
+    viewRequests: 0,
 
     async attachFiles(c) {
       c.onFile((status) => get().receiveFile(status));
@@ -143,12 +160,13 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
 
     async viewTrajectory(fileId, index, options = {}) {
       const key = `${fileId}#${index}`;
-      const known = options.startPaused ? undefined : shownRuns.get(key);
-      const request = ++viewRequests;
+      const known = options.startPaused ? undefined : get().shownRuns[key];
+      const request = get().viewRequests + 1;
+      set({ viewRequests: request });
       try {
         const runId = known && get().runs[known] ? known : (await client().call('file.view', { fileId, index, startPaused: options.startPaused ?? false, breakpoints: get().breakpoints })).runId;
-        if (!options.startPaused) shownRuns.set(key, runId);
-        if (request !== viewRequests) return;
+        if (!options.startPaused) set((s) => ({ shownRuns: { ...s.shownRuns, [key]: runId } }));
+        if (request !== get().viewRequests) return;
         set({ shown: { fileId, index, runId }, activeFileId: fileId });
         get().selectRun(runId);
         void get().refreshRunList();
@@ -186,10 +204,16 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
       } catch (error) {
         get().reportError(`Could not close the file: ${messageOf(error)}`);
       }
-      for (const key of [...shownRuns.keys()]) if (key.startsWith(`${fileId}#`)) shownRuns.delete(key);
+      const ofOthers = <T>(byKey: Record<string, T>) => Object.fromEntries(Object.entries(byKey).filter(([key]) => !key.startsWith(`${fileId}#`)));
       set((s) => {
         const { [fileId]: _closed, ...files } = s.files;
-        return { files, activeFileId: s.activeFileId === fileId ? (Object.keys(files)[0] ?? null) : s.activeFileId, shown: s.shown?.fileId === fileId ? null : s.shown };
+        return {
+          files,
+          shownRuns: ofOthers(s.shownRuns),
+          recordedPrompts: ofOthers(s.recordedPrompts),
+          activeFileId: s.activeFileId === fileId ? (Object.keys(files)[0] ?? null) : s.activeFileId,
+          shown: s.shown?.fileId === fileId ? null : s.shown,
+        };
       });
     },
 
@@ -203,8 +227,45 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
       }
     },
 
-    showOpenFile: (openFileOpen) => set({ openFileOpen }),
-    showExport: (exportOpen) => set({ exportOpen }),
+    async loadInterrupted() {
+      const c = get().client;
+      if (!c) return;
+      try {
+        set({ interrupted: (await c.call('run.interrupted', {})).files });
+      } catch {
+        // An offer to reopen: without the list there is nothing to offer.
+      }
+    },
+
+    async reopenInterrupted(path) {
+      try {
+        await get().openFile(path);
+        set((s) => ({ interrupted: s.interrupted.filter((f) => f.path !== path) }));
+      } catch (error) {
+        get().reportError(`Could not reopen ${path}: ${messageOf(error)}`);
+      }
+    },
+
+    async loadRecordedPrompt(fileId, index, turn) {
+      const key = `${fileId}#${index}#${turn}`;
+      const c = get().client;
+      if (!c || get().recordedPrompts[key] !== undefined) return;
+      set((s) => ({ recordedPrompts: { ...s.recordedPrompts, [key]: 'loading' } }));
+      let messages: ChatMessage[] | null;
+      try {
+        messages = (await c.call('file.recordedPrompt', { fileId, index, turn })).messages as ChatMessage[] | null;
+      } catch {
+        // Shown as a recomputed prompt instead.
+        messages = null;
+      }
+      set((s) => ({ recordedPrompts: { ...s.recordedPrompts, [key]: messages } }));
+    },
+
+    async pickFile(purpose, defaultPath) {
+      const c = get().client;
+      if (!c) return null;
+      return (await c.call('file.pick', { purpose, ...(defaultPath ? { defaultPath } : {}) })).path;
+    },
 
     async exportTo(params) {
       const written = await client().call('export.write', params);

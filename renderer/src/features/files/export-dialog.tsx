@@ -43,10 +43,8 @@ function DialogBody() {
   const collectionBlocked = scope === 'file' && !formatInfo.collection;
 
   async function browse(): Promise<void> {
-    const client = useStore.getState().client;
-    if (!client) return;
     try {
-      const chosen = (await client.call('file.pick', { purpose: 'save', ...(target ? { defaultPath: target } : {}) })).path;
+      const chosen = await useStore.getState().pickFile('save', target);
       if (chosen) setPath(chosen);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

@@ -1,31 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { ApiResult } from '../../../../shared/api/contract.js';
 import { useStore } from '../../store/store.js';
-
-type Interrupted = ApiResult<'run.interrupted'>['files'];
 
 /**
  * After a crash or a kill: the runs of earlier sessions that never ended, offered for reopening
  * (their run files keep every completed turn). Shown once per start, until dismissed.
  */
 export function InterruptedRuns() {
-  const client = useStore((s) => s.client);
-  const connected = useStore((s) => s.connection === 'open');
-  const openFile = useStore((s) => s.openFile);
-  const reportError = useStore((s) => s.reportError);
-  const [files, setFiles] = useState<Interrupted>([]);
+  const ready = useStore((s) => s.client !== null && s.connection === 'open');
+  const files = useStore((s) => s.interrupted);
+  const loadInterrupted = useStore((s) => s.loadInterrupted);
+  const reopenInterrupted = useStore((s) => s.reopenInterrupted);
   const [dismissed, setDismissed] = useState(false);
   useEffect(() => {
-    if (!client || !connected) return;
-    let cancelled = false;
-    client.call('run.interrupted', {}).then(
-      (result) => !cancelled && setFiles(result.files),
-      () => undefined,
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [client, connected]);
+    if (ready) void loadInterrupted();
+  }, [ready, loadInterrupted]);
   if (dismissed || files.length === 0) return null;
   const turns = files.reduce((n, f) => n + f.completedTurns, 0);
   return (
@@ -38,15 +26,7 @@ export function InterruptedRuns() {
         {files.map((file) => (
           <li key={file.path}>
             <span className="code">{file.path}</span> <span className="muted">({new Date(file.modifiedAt).toLocaleString()})</span>{' '}
-            <button
-              type="button"
-              onClick={() => {
-                openFile(file.path).then(
-                  () => setFiles((all) => all.filter((f) => f.path !== file.path)),
-                  (error: unknown) => reportError(`Could not reopen ${file.path}: ${error instanceof Error ? error.message : String(error)}`),
-                );
-              }}
-            >
+            <button type="button" onClick={() => void reopenInterrupted(file.path)}>
               Reopen
             </button>
           </li>

@@ -31,8 +31,7 @@ function DialogBody() {
 
   async function browse(): Promise<void> {
     try {
-      const client = useStore.getState().client;
-      const chosen = client ? (await client.call('file.pick', { purpose: 'open' })).path : null;
+      const chosen = await useStore.getState().pickFile('open');
       if (chosen) await open(chosen);
     } catch (e) {
       setError(messageOf(e));

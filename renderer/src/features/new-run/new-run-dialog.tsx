@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useStore } from '../../store/store.js';
 import type { RetryTarget } from '../../store/dialog-slice.js';
 import { formForRetry, formFromSettings, type NewRunForm as FormValues } from './form-values.js';
@@ -6,23 +6,18 @@ import { NewRunForm } from './new-run-form.js';
 
 /** The form's first values: the last settings (never the key, only whether one is stored), and for a retry what the failed run recorded. */
 function useInitialForm(retryOf: RetryTarget | null): { initial: FormValues; hasApiKey: boolean; note: string | null } | null {
-  const client = useStore((s) => s.client);
-  const [loaded, setLoaded] = useState<{ initial: FormValues; hasApiKey: boolean; note: string | null } | null>(null);
+  const lastSettings = useStore((s) => s.lastSettings);
+  const loadLastSettings = useStore((s) => s.loadLastSettings);
   useEffect(() => {
-    let cancelled = false;
+    void loadLastSettings();
+  }, [loadLastSettings]);
+  return useMemo(() => {
+    if (!lastSettings) return null;
     const failedRun = retryOf ? useStore.getState().runs[retryOf.runId]?.feed.snapshot : null;
-    const prefill = (form: FormValues): FormValues => (failedRun ? formForRetry(form, failedRun) : form);
-    const load = client ? client.call('settings.load', {}) : Promise.reject(new Error('Not connected to the engine'));
-    load.then(
-      ({ settings, hasApiKey }) => !cancelled && setLoaded({ initial: prefill(formFromSettings(settings)), hasApiKey, note: null }),
-      (error: unknown) =>
-        !cancelled && setLoaded({ initial: prefill(formFromSettings(null)), hasApiKey: false, note: `The last settings could not be loaded: ${error instanceof Error ? error.message : String(error)}` }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [client, retryOf]);
-  return loaded;
+    const form = formFromSettings(lastSettings.loaded ? lastSettings.settings : null);
+    const initial = failedRun ? formForRetry(form, failedRun) : form;
+    return lastSettings.loaded ? { initial, hasApiKey: lastSettings.hasApiKey, note: null } : { initial, hasApiKey: false, note: lastSettings.note };
+  }, [lastSettings, retryOf]);
 }
 
 function DialogBody() {

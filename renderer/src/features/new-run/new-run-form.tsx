@@ -41,7 +41,7 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
     setEngineError(null);
     setBusy(true);
     try {
-      if (retryOf?.mode === 'branch' && retryOf.change) await branchRun(retryOf.runId, retryOf.change, { settings: result.settings, reuseToolResults: retryOf.reuseToolResults ?? false });
+      if (retryOf?.mode === 'branch') await branchRun(retryOf.runId, retryOf.change, { settings: result.settings, reuseToolResults: retryOf.reuseToolResults });
       else if (retryOf?.mode === 'continue') await continueRun(retryOf.runId, retryOf.turn, result.settings);
       else if (retryOf) await retryRun(retryOf.runId, result.settings);
       else await startRun(result.settings, form.startPaused);
@@ -60,7 +60,7 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
           This trajectory has no model or tools of its own: choose the endpoint and tools the branch runs against from turn {retryOf.turn}. The original is not changed.
         </p>
       )}
-      {retryOf && retryOf.mode !== 'continue' && retryOf.mode !== 'branch' && (
+      {retryOf?.mode === 'retry' && (
         <p className="hint">
           Retrying turn {retryOf.turn}: the new run continues the failed run's trajectory; the failed run stays in the run list.
         </p>

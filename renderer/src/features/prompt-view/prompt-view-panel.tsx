@@ -69,23 +69,15 @@ interface ImportedSource {
 
 /** The exact prompt the opened file records for a turn (fetched when shown), or null. */
 function useRecordedPrompt(imported: ImportedSource | undefined, turn: number, wanted: boolean): ChatMessage[] | null | 'loading' {
-  const client = useStore((s) => s.client);
-  const [loaded, setLoaded] = useState<{ key: string; messages: ChatMessage[] | null } | null>(null);
-  const key = imported ? `${imported.fileId}#${imported.index}#${turn}` : '';
   const has = wanted && imported !== undefined && imported.recordedPromptTurns.includes(turn);
+  const key = imported ? `${imported.fileId}#${imported.index}#${turn}` : '';
+  const recorded = useStore((s) => s.recordedPrompts[key]);
+  const loadRecordedPrompt = useStore((s) => s.loadRecordedPrompt);
   useEffect(() => {
-    if (!has || !client || !imported) return;
-    let cancelled = false;
-    client.call('file.recordedPrompt', { fileId: imported.fileId, index: imported.index, turn }).then(
-      ({ messages }) => !cancelled && setLoaded({ key, messages: messages as ChatMessage[] | null }),
-      () => !cancelled && setLoaded({ key, messages: null }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [has, client, imported, turn, key]);
+    if (has && imported) void loadRecordedPrompt(imported.fileId, imported.index, turn);
+  }, [has, imported, turn, loadRecordedPrompt]);
   if (!has) return null;
-  return loaded?.key === key ? loaded.messages : 'loading';
+  return recorded ?? 'loading';
 }
 
 /** Where the prompt on show comes from, in the user's words. */

@@ -4,7 +4,7 @@ import { useStore } from '../../store/store.js';
 export function RetryTurnButton({ runId, turn }: { runId: string; turn: number }) {
   const openNewRun = useStore((s) => s.openNewRun);
   return (
-    <button type="button" onClick={() => openNewRun({ runId, turn })}>
+    <button type="button" onClick={() => openNewRun({ mode: 'retry', runId, turn })}>
       Retry turn
     </button>
   );
@@ -14,7 +14,7 @@ export function RetryTurnButton({ runId, turn }: { runId: string; turn: number }
 export function ContinueButton({ runId, turn }: { runId: string; turn: number }) {
   const openNewRun = useStore((s) => s.openNewRun);
   return (
-    <button type="button" className="small-button" onClick={() => openNewRun({ runId, turn, mode: 'continue' })} aria-label={`Continue live from turn ${turn}`}>
+    <button type="button" className="small-button" onClick={() => openNewRun({ mode: 'continue', runId, turn })} aria-label={`Continue live from turn ${turn}`}>
       Continue live…
     </button>
   );
