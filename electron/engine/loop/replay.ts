@@ -94,6 +94,8 @@ export function planReplay(recording: RecordedTrajectory, toolSchemas?: readonly
       return result;
     },
   };
-  const recordedEnd = recording.finishedNaturally === false && recording.turnsUsed !== undefined ? recording.turnsUsed : turns.length;
-  return { initialMessages, model, tools, maxTurns: Math.max(1, recordedEnd), replies: turns.length };
+  // A run cut off by its turn limit replays with that limit, zero or negative included (the
+  // reference then makes no call and reports it as turns_used); otherwise one turn per reply.
+  const maxTurns = recording.finishedNaturally === false && recording.turnsUsed !== undefined ? recording.turnsUsed : Math.max(1, turns.length);
+  return { initialMessages, model, tools, maxTurns, replies: turns.length };
 }
