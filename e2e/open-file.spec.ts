@@ -190,7 +190,9 @@ test('a 10 MB tool result is folded with its size and opens whole in a read-only
   const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
   await dialog.getByLabel('File path').fill(path);
   await dialog.getByRole('button', { name: 'Open' }).click();
-  await expect(app.status).toHaveText('Finished naturally after 2 turns');
+  // Reading, parsing and sending 10 MB to the page is the work under test: on a busy machine it
+  // takes longer than the default wait for a UI change.
+  await expect(app.status).toHaveText('Finished naturally after 2 turns', { timeout: 45_000 });
   await app.turn(1).click();
   const showAll = app.trajectory.getByRole('button', { name: 'Show all (10,240 KB)' });
   await expect(showAll).toBeVisible();
