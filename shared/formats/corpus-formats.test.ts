@@ -86,7 +86,9 @@ describe('NeMo Gym rollouts (Responses API items)', () => {
   it('groups rollouts of one task by their task and rollout indices', () => {
     const line = JSON.parse(read('nemogym_newton_bench_example_rollouts.jsonl').toString('utf8').split('\n')[0]!) as Record<string, unknown>;
     const text = [0, 1].map((r) => JSON.stringify({ _ng_rollout_index: r, ...line, _ng_task_index: 7 })).join('\n');
-    expect(importText(text, 'r.jsonl').trajectories.map((t) => t.id)).toEqual(['task 7.0', 'task 7.1']);
+    const { trajectories } = importText(text, 'r.jsonl');
+    expect(trajectories.map((t) => t.id)).toEqual(['task 7.0', 'task 7.1']);
+    expect(trajectories.map((t) => t.group)).toEqual([0, 1].map((index) => ({ id: 'task 7', index, size: null, score: 1 })));
   });
 });
 
@@ -238,6 +240,9 @@ describe('verifiers results', () => {
     expect(counts(result)).toEqual({ trajectories: 15, calls: 30, results: 30 });
     expect(result.trajectories.reduce((n, t) => n + answeredCalls(t), 0)).toBe(30);
     expect(result.trajectories.map((t) => t.id.replace(/\.\d+$/, ''))).toEqual([0, 1, 2, 3, 4].flatMap((e) => Array(3).fill(`example ${e}`)));
+    // The collection's group view reads the group; its score is the rollout's reward.
+    expect(result.trajectories.map((t) => t.group?.id)).toEqual([0, 1, 2, 3, 4].flatMap((e) => Array(3).fill(`example ${e}`)));
+    expect(result.trajectories.every((t) => t.group?.score === t.reward)).toBe(true);
     const first = result.trajectories[0]!;
     expect(first.reward).toBe(1);
     expect(first.tools?.map((s) => s.function.name)).toEqual(['python']);

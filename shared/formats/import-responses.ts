@@ -218,6 +218,7 @@ export function importNemoGymRollout(data: unknown, id: string, index: number): 
     const last = conversation.lastAssistant();
     if (last) last.finish_reason = reason;
   }
+  if (task != null) trajectory.group = { id: `task ${task}`, index: Math.max(0, line._ng_rollout_index ?? 0), size: null, score: trajectory.reward };
   const tools = toolSchemasOf(params.tools ?? []);
   if (tools) trajectory.tools = tools;
   return [trajectory];

@@ -80,6 +80,8 @@ export function importVerifiersResult(data: unknown, id: string, index: number):
   const group = example != null ? `example ${example}` : `prompt ${hash(JSON.stringify(line.prompt))}`;
   const lineNumber = /:(\d+)$/.exec(id)?.[1] ?? String(index);
   const t: Trajectory = { id: `${group}.${lineNumber}`, model: null, messages, reward: line.reward ?? null, recorded: {}, source: { format: 'verifiers-results', index } };
+  // The place in the group is the line's: rollouts of one prompt are written one per line.
+  t.group = { id: group, index: Number(lineNumber), size: null, score: line.reward ?? null };
   if (line.is_truncated === true) t.recorded.finished_naturally = false;
   const info = typeof line.info === 'string' ? parseJson(line.info) : { ok: true as const, value: line.info };
   if (info.ok && typeof line.info === 'string') checkNesting(info.value, 'info', line.info);

@@ -7,9 +7,10 @@ import { z } from 'zod';
 export const trajectoryGroupSchema = z.object({
   /** The group's id within the file (the line it came from). */
   id: z.string(),
-  /** This rollout's position in the group, from 0. */
+  /** This rollout's place in the group: its position from 0, or (one rollout per line) the file's own number for it. */
   index: z.number().int().nonnegative(),
-  size: z.number().int().positive(),
+  /** How many rollouts the group has, when one record holds them all; null when each is a line of its own. */
+  size: z.number().int().positive().nullable(),
   /** The score the file records for this rollout, null when it records none. */
   score: z.number().nullable(),
 });

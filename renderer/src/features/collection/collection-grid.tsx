@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
-import { COLUMNS } from './collection-columns.js';
+import { gridTemplateOf, type ColumnSpec } from './collection-columns.js';
 import { CollectionHeader, HEADER_HEIGHT } from './collection-header.js';
 import type { CollectionColumn, CollectionSort } from './collection-order.js';
 import { CollectionRow, ROW_HEIGHT } from './collection-row.js';
@@ -15,7 +15,7 @@ function rowElementOf(target: EventTarget): HTMLElement | null {
  * (the focused one, else the open one); arrow keys, Page Up/Down, Home and End move between rows,
  * Enter or a click opens one.
  */
-export function CollectionGrid({ label, rows, selectedIndex, sort, onSort, onOpen }: { label: string; rows: readonly TrajectorySummary[]; selectedIndex: number | null; sort: CollectionSort | null; onSort(column: CollectionColumn): void; onOpen(index: number): void }) {
+export function CollectionGrid({ columns, label, rows, selectedIndex, sort, onSort, onOpen }: { columns: readonly ColumnSpec[]; label: string; rows: readonly TrajectorySummary[]; selectedIndex: number | null; sort: CollectionSort | null; onSort(column: CollectionColumn): void; onOpen(index: number): void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const positions = useMemo(() => new Map(rows.map((row, position) => [row.index, position])), [rows]);
   // The row focused by keyboard or click, as long as the open trajectory stays the one it was set under.
@@ -108,17 +108,18 @@ export function CollectionGrid({ label, rows, selectedIndex, sort, onSort, onOpe
       role="grid"
       aria-label={label}
       aria-rowcount={rows.length + 1}
-      aria-colcount={COLUMNS.length}
+      aria-colcount={columns.length}
       className="scroller collection-grid"
+      style={{ '--collection-columns': gridTemplateOf(columns) } as CSSProperties}
       data-virtual-scroller=""
       onKeyDown={onKeyDown}
       onClick={onClick}
     >
-      <CollectionHeader sort={sort} onSort={onSort} />
+      <CollectionHeader columns={columns} sort={sort} onSort={onSort} />
       <div role="rowgroup" className="virtual-body collection-body" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const row = rows[item.index]!;
-          return <CollectionRow key={item.key} row={row} position={item.index} top={item.start - HEADER_HEIGHT} selected={row.index === selectedIndex} tabbable={item.index === tabPosition} />;
+          return <CollectionRow key={item.key} columns={columns} row={row} position={item.index} top={item.start - HEADER_HEIGHT} selected={row.index === selectedIndex} tabbable={item.index === tabPosition} />;
         })}
       </div>
     </div>

@@ -34,7 +34,7 @@ export function nextSort(sort: CollectionSort | null, column: CollectionColumn):
   return sort.direction === 'ascending' ? { column, direction: 'descending' } : null;
 }
 
-const TEXT_COLUMNS: ReadonlySet<CollectionColumn> = new Set(['id', 'model', 'preview']);
+const TEXT_COLUMNS: ReadonlySet<CollectionColumn> = new Set(['id', 'model', 'preview', 'groupId', 'parentId']);
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;

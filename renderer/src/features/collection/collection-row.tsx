@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
-import { COLUMNS } from './collection-columns.js';
+import type { ColumnSpec } from './collection-columns.js';
 
 /** Every row has this height, so the table can place 20,000 of them without measuring any. */
 export const ROW_HEIGHT = 30;
@@ -10,7 +10,7 @@ export const ROW_HEIGHT = 30;
  * whose place or selection changed. Clicks and keys are handled by the table (event delegation),
  * which finds the trajectory by `data-trajectory`.
  */
-export const CollectionRow = memo(function CollectionRow({ row, position, top, selected, tabbable }: { row: TrajectorySummary; position: number; top: number; selected: boolean; tabbable: boolean }) {
+export const CollectionRow = memo(function CollectionRow({ columns, row, position, top, selected, tabbable }: { columns: readonly ColumnSpec[]; row: TrajectorySummary; position: number; top: number; selected: boolean; tabbable: boolean }) {
   return (
     <div
       role="row"
@@ -22,7 +22,7 @@ export const CollectionRow = memo(function CollectionRow({ row, position, top, s
       className="virtual-row collection-row"
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
     >
-      {COLUMNS.map((column) => {
+      {columns.map((column) => {
         const text = column.text(row);
         const tone = column.tone?.(row);
         return (

@@ -384,4 +384,54 @@ describe('CollectionTable', () => {
       restore();
     }
   });
+
+  describe('rollout groups', () => {
+    const grouped = [
+      summary(0, { id: 'a.1', groupId: 'prompt a', groupIndex: 1, reward: 0 }),
+      summary(1, { id: 'b.0', groupId: 'prompt b', groupIndex: 0, reward: 1 }),
+      summary(2, { id: 'a.0', groupId: 'prompt a', groupIndex: 0, reward: 1, toolErrors: 2 }),
+      summary(3, { id: 'b.1', groupId: 'prompt b', groupIndex: 1, reward: 1 }),
+      summary(4, { id: 'sub', parentId: 'a.0', forkTurn: 3 }),
+    ];
+
+    it('lists the group and the parent as columns', () => {
+      setup({ rows: grouped });
+      const headers = within(grid()).getAllByRole('columnheader').map((h) => h.textContent);
+      expect(headers).toEqual(expect.arrayContaining(['Group', 'Parent']));
+      expect(within(rowOf('a.1')).getByText('prompt a · 1')).toBeTruthy();
+      expect(within(rowOf('sub')).getByText('a.0 @ turn 3')).toBeTruthy();
+    });
+
+    it('shows the rollouts of each prompt side by side with reward and advantage, and opens one', async () => {
+      const { user, onOpen } = setup({ rows: grouped });
+      await user.click(screen.getByRole('button', { name: 'Groups' }));
+      expect(screen.getByRole('button', { name: 'Groups' }).getAttribute('aria-pressed')).toBe('true');
+      const a = screen.getByRole('group', { name: /^Group prompt a: 2 rollouts, mean reward 0\.5, spread 0\.5, 2 finished$/ });
+      const cards = within(a).getAllByRole('button').map((b) => b.getAttribute('aria-label'));
+      expect(cards).toEqual(['a.0 (prompt a): reward 1, advantage +1, 1 turn, 2 failed tool calls', 'a.1 (prompt a): reward 0, advantage -1, 1 turn']);
+      // Equal rewards: the group gives no learning signal, and says so.
+      const b = screen.getByRole('group', { name: /^Group prompt b: / });
+      expect(within(b).getByText('no signal')).toBeTruthy();
+      expect(screen.getByRole('status').textContent).toBe('5 of 5 trajectories in 3 groups');
+      await user.click(within(a).getByRole('button', { name: /^a\.1 / }));
+      expect(onOpen).toHaveBeenLastCalledWith(0);
+      // L goes to the next rollout as the groups show them.
+      await user.keyboard('L');
+      expect(onOpen).toHaveBeenLastCalledWith(1);
+    });
+
+    it('orders groups by mean reward and keeps the filters', async () => {
+      const { user } = setup({ rows: grouped });
+      await user.click(screen.getByRole('button', { name: 'Groups' }));
+      await user.selectOptions(screen.getByRole('combobox', { name: 'Order groups by' }), 'mean reward');
+      expect(screen.getAllByRole('group', { name: /^Group / }).map((g) => g.getAttribute('aria-label')!.split(':')[0])).toEqual(['Group prompt b', 'Group prompt a', 'Group sub (no group)']);
+      await user.click(screen.getByRole('checkbox', { name: 'Errors only' }));
+      expect(screen.getAllByRole('group', { name: /^Group / }).map((g) => g.getAttribute('aria-label')!.split(':')[0])).toEqual(['Group prompt a']);
+    });
+
+    it('offers no group view for files without groups', () => {
+      setup();
+      expect(screen.queryByRole('button', { name: 'Groups' })).toBeNull();
+    });
+  });
 });
