@@ -18,12 +18,5 @@ export const RPC_CHANNEL = 'api:rpc';
 export const UPLOAD_PATH = '/api/upload';
 export const UPLOAD_NAME_HEADER = 'x-trajdbg-file-name';
 
-/**
- * The largest WebSocket frame the host accepts (a larger one closes the socket with 1009). A
- * request is small: the largest the page sends are a run's settings (with its tool schemas) and a
- * branch's edited message, which may quote a long tool output. Files never travel as frames.
- */
-export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-
 /** A message the host pushes or replies with (see shared/rpc/protocol.ts). */
 export type { RpcServerMessage as WireServerMessage } from '../rpc/protocol.js';
