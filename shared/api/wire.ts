@@ -1,13 +1,14 @@
 /**
- * The transports under shared/rpc/protocol.ts. Serve mode: a WebSocket of JSON text frames at
- * {@link WIRE_PATH}. Desktop: Electron IPC messages on {@link RPC_CHANNEL}, both ways. This file
- * holds constants only: the preload bundles it and nothing heavier.
+ * The transports under shared/rpc/protocol.ts, both carrying JSON text frames (shared/rpc/frames.ts).
+ * Serve mode: a WebSocket at {@link WIRE_PATH}. Desktop: a MessagePort each page load hands the
+ * main process on {@link RPC_CHANNEL}. This file holds constants only: the preload bundles it and
+ * nothing heavier.
  */
 
 /** The path the WebSocket endpoint listens on, below the served page's origin. */
 export const WIRE_PATH = '/api';
 
-/** The one IPC channel the RPC messages travel on (desktop). */
+/** The one IPC channel: a page's preload posts its end of the RPC port on it, once per load (desktop). */
 export const RPC_CHANNEL = 'api:rpc';
 
 /**
