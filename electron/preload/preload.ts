@@ -15,10 +15,13 @@ const { port1: port, port2: enginePort } = new MessageChannel();
 ipcRenderer.postMessage(RPC_CHANNEL, null, [enginePort]);
 
 const listeners = new Set<(frame: string) => void>();
-port.onmessage = (event: MessageEvent) => {
-  if (typeof event.data !== 'string') return;
-  for (const listener of listeners) listener(event.data);
-};
+port.addEventListener('message', (event) => {
+  // A MessageEvent (the preload is type-checked without the DOM's types).
+  const { data } = event as Event & { data?: unknown };
+  if (typeof data !== 'string') return;
+  for (const listener of listeners) listener(data);
+});
+port.start();
 
 const bridge: TrajdbgBridge = {
   send(frame: string): void {
