@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { API_METHOD_NAMES, type ApiHandlers, type OpenedFile } from '../../shared/api/contract.js';
 import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
+import { MAX_FRAME_BYTES } from '../../shared/rpc/frames.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
 import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE } from './host-security.js';
@@ -421,6 +422,41 @@ describe('serve host: WebSocket', () => {
     emitFile(file);
     expect(await a.next()).toEqual({ files: [file] });
     a.ws.close();
+  });
+
+  it('refuses a frame over MAX_FRAME_BYTES with 1009 (Message Too Big) from its header alone, and keeps serving', async () => {
+    const { port, cookie, calls } = await start();
+    let raw: net.Socket | undefined;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${WIRE_PATH}`, {
+      origin: `http://127.0.0.1:${port}`,
+      headers: { Cookie: cookie },
+      createConnection: () => (raw = net.connect({ host: '127.0.0.1', port })),
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    // A masked text frame that declares 1 TiB and sends 16 bytes of it: were the host to buffer
+    // the frame before judging it, it would wait for the rest and never answer.
+    const header = Buffer.alloc(14);
+    header[0] = 0x81;
+    header[1] = 0x80 | 127;
+    header.writeBigUInt64BE(2n ** 40n, 2);
+    raw!.write(Buffer.concat([header, Buffer.alloc(16, 0x20)]));
+    expect(await closed).toBe(1009);
+    expect(calls).toEqual([]);
+
+    // A real frame one byte over the cap is refused the same way; one at the cap is answered.
+    const over = await connected(port, cookie);
+    const overClosed = new Promise<number>((resolve) => over.ws.once('close', (code) => resolve(code)));
+    const overFrame = `{"id":1,"method":"app.info","params":"${'x'.repeat(MAX_FRAME_BYTES - 39)}"}`;
+    expect(Buffer.byteLength(overFrame)).toBe(MAX_FRAME_BYTES + 1);
+    over.ws.send(overFrame);
+    expect(await overClosed).toBe(1009);
+    const atCap = await connected(port, cookie);
+    const frame = `{"id":2,"method":"app.info","params":{"pad":"${'x'.repeat(MAX_FRAME_BYTES - 48)}"}}`;
+    expect(Buffer.byteLength(frame)).toBe(MAX_FRAME_BYTES);
+    atCap.ws.send(frame);
+    expect(await atCap.next()).toMatchObject({ id: 2 });
+    atCap.ws.close();
   });
 
   it('closes a socket that falls more than 32 MiB behind with 1013 and keeps serving the others', async () => {

@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { apiCall, type OpenedFile } from '../../shared/api/contract.js';
-import { MAX_FRAME_BYTES, UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
+import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
+import { MAX_FRAME_BYTES } from '../../shared/rpc/frames.js';
 import { createEventBatcher, serveRpc, type RpcServerMessage } from '../../shared/rpc/protocol.js';
 import type { RunEvent } from '../../shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
@@ -196,6 +197,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     });
   });
 
+  // ws reads a frame's declared length first and closes with 1009 (Message Too Big) when it is
+  // over this, before buffering any of it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -220,13 +223,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     ws.on('close', () => connection.close());
     ws.on('message', (data, isBinary) => {
       if (isBinary) return connection.refuse('expected a JSON text frame, got a binary one');
-      let message: unknown;
-      try {
-        message = JSON.parse(rawText(data));
-      } catch (error) {
-        return connection.refuse(`not JSON: ${messageOf(error)}`);
-      }
-      connection.receive(message);
+      connection.receiveFrame(rawText(data));
     });
   });
 

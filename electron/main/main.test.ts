@@ -47,7 +47,7 @@ function fakeElectron(options: { gotLock: boolean }) {
       BrowserWindow: FakeWindow,
       session: { defaultSession },
       protocol: { registerSchemesAsPrivileged: vi.fn(() => void calls.push('registerSchemesAsPrivileged')) },
-      ipcMain: { handle: vi.fn((channel: string) => void calls.push(`handle ${channel}`)), removeHandler: vi.fn() },
+      ipcMain: { on: vi.fn((channel: string) => void calls.push(`ipcMain.on ${channel}`)), removeListener: vi.fn() },
       safeStorage: {
         isAsyncEncryptionAvailable: vi.fn(async () => true),
         getSelectedStorageBackend: () => 'gnome_libsecret',
@@ -143,9 +143,9 @@ describe('main', () => {
     const at = (call: string) => order.findIndex((c) => c.startsWith(call));
     expect(at('setPermissionRequestHandler')).toBeLessThan(at('new BrowserWindow'));
     expect(at('protocol.handle app')).toBeLessThan(at('new BrowserWindow'));
-    // Every handler is in place before the page loads.
-    expect(order.filter((c) => c.startsWith('handle api:')).length).toBeGreaterThan(0);
-    expect(order.findLastIndex((c) => c.startsWith('handle api:'))).toBeLessThan(at('loadURL'));
+    // The API listens before the page loads (its preload connects at once).
+    expect(at('ipcMain.on api:rpc')).toBeGreaterThanOrEqual(0);
+    expect(at('ipcMain.on api:rpc')).toBeLessThan(at('loadURL'));
     expect(order.at(-1)).toBe('loadURL app://trajdbg/index.html');
   });
 

@@ -1,13 +1,13 @@
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { API_METHOD_NAMES, EVENT_CHANNEL, FILE_CHANNEL } from '../../shared/api/contract.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TrajdbgBridge } from '../../shared/api/bridge.js';
+import { RPC_CHANNEL } from '../../shared/api/wire.js';
 
 /** A stand-in for Electron's ipcRenderer and contextBridge, shared by the source and the bundle. */
 function fakeElectron() {
-  const ipcRenderer = Object.assign(new EventEmitter(), { invoke: vi.fn<(channel: string, params: unknown) => Promise<unknown>>() });
+  const ipcRenderer = { postMessage: vi.fn<(channel: string, message: unknown, transfer?: MessagePort[]) => void>() };
   const exposed = new Map<string, unknown>();
   const contextBridge = { exposeInMainWorld: vi.fn((key: string, api: unknown) => void exposed.set(key, api)) };
   const webUtils = { getPathForFile: vi.fn((file: { name: string }) => `/dropped/${file.name}`) };
@@ -27,85 +27,78 @@ vi.mock('electron', () => ({
   },
 }));
 
-async function loadPreload(): Promise<{ fake: ReturnType<typeof fakeElectron>; bridge: TrajdbgBridge }> {
+type Loaded = { fake: ReturnType<typeof fakeElectron>; bridge: TrajdbgBridge };
+
+async function loadPreload(): Promise<Loaded> {
   electron.current = fakeElectron();
   vi.resetModules();
   await import('./preload.js');
   return { fake: electron.current, bridge: electron.current.exposed.get('trajdbg') as TrajdbgBridge };
 }
 
+/** The port the preload handed to the main process (Node's MessagePort, as an emitter). */
+function enginePort(fake: ReturnType<typeof fakeElectron>): MessagePort & EventEmitter {
+  return fake.ipcRenderer.postMessage.mock.calls[0]![2]![0] as MessagePort & EventEmitter;
+}
+
+function nextMessage(port: EventEmitter): Promise<unknown> {
+  return new Promise((resolve) => port.once('message', resolve));
+}
+
 /**
  * Checks a loaded bridge (from the TypeScript source, or the built bundle): the same behaviour
  * must hold for both.
  */
-function bridgeContract(load: () => Promise<{ fake: ReturnType<typeof fakeElectron>; bridge: TrajdbgBridge }>) {
+function bridgeContract(load: () => Promise<Loaded>) {
   let fake: ReturnType<typeof fakeElectron>;
   let bridge: TrajdbgBridge;
+  let port: MessagePort & EventEmitter;
   beforeEach(async () => {
     ({ fake, bridge } = await load());
+    port = enginePort(fake);
   });
+  afterEach(() => port.close());
 
-  it('exposes only window.trajdbg: invoke, the two push channels and a dropped file’s path, nothing else', () => {
+  it('exposes only window.trajdbg: a frame pipe and a dropped file’s path, nothing else', () => {
     expect(fake.contextBridge.exposeInMainWorld).toHaveBeenCalledOnce();
     expect([...fake.exposed.keys()]).toEqual(['trajdbg']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvent', 'onFile', 'pathForFile']);
+    expect(Object.keys(bridge).sort()).toEqual(['onFrame', 'pathForFile', 'send']);
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
-  });
-
-  it('passes the page only the file status on the file channel, and a dropped file’s path', () => {
-    const listener = vi.fn();
-    const off = bridge.onFile(listener);
-    const status = { fileId: 'f1' };
-    fake.ipcRenderer.emit(FILE_CHANNEL, { sender: fake.ipcRenderer }, status);
-    expect(listener.mock.calls).toEqual([[status]]);
-    off();
-    expect(fake.ipcRenderer.listenerCount(FILE_CHANNEL)).toBe(0);
     expect(bridge.pathForFile({ name: 'a.jsonl' } as File)).toBe('/dropped/a.jsonl');
   });
 
-  it('invokes each API method on its channel', async () => {
-    fake.ipcRenderer.invoke.mockResolvedValue({ runs: [] });
-    for (const method of API_METHOD_NAMES) {
-      await bridge.invoke(method, { x: 1 });
-      expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith(`api:${method}`, { x: 1 });
-    }
-    await expect(bridge.invoke('run.list', {})).resolves.toEqual({ runs: [] });
+  it('hands the main process one port on the RPC channel as it loads, with no other payload', () => {
+    expect(fake.ipcRenderer.postMessage).toHaveBeenCalledOnce();
+    const [channel, message, transfer] = fake.ipcRenderer.postMessage.mock.calls[0]!;
+    expect(channel).toBe(RPC_CHANNEL);
+    expect(message).toBeNull();
+    expect(transfer).toHaveLength(1);
   });
 
-  it.each(['run.delete', 'api:run.list', '__proto__', 'toString', 'constructor', '', 42, null])('refuses the unknown method %s without touching IPC', async (method) => {
-    await expect(bridge.invoke(method as string, {})).rejects.toThrow(/unknown API method/);
-    expect(fake.ipcRenderer.invoke).not.toHaveBeenCalled();
+  it('carries the page’s frames to the engine’s port, as they are', async () => {
+    const arrived = nextMessage(port);
+    bridge.send('{"id":1,"method":"run.list","params":{}}');
+    expect(await arrived).toBe('{"id":1,"method":"run.list","params":{}}');
   });
 
-  it("rejects with the engine's message, without Electron's remote-method prefix", async () => {
-    fake.ipcRenderer.invoke.mockRejectedValue(new Error("Error invoking remote method 'api:run.control': Error: run.control: action: Invalid option"));
-    await expect(bridge.invoke('run.control', {})).rejects.toThrow(/^run\.control: action: Invalid option$/);
-  });
-
-  it('passes the page only the run event, never the IpcRendererEvent', () => {
-    const listener = vi.fn();
-    bridge.onEvent(listener);
-    const runEvent = { type: 'run.paused', runId: 'r1', seq: 1 };
-    const ipcEvent = { sender: fake.ipcRenderer, senderFrame: {}, ports: [] };
-    fake.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, runEvent);
-    expect(listener).toHaveBeenCalledOnce();
-    expect(listener.mock.calls[0]).toEqual([runEvent]);
-    expect(listener.mock.calls[0]![0]).toBe(runEvent);
-  });
-
-  it('unsubscribes', () => {
-    const listener = vi.fn();
-    const off = bridge.onEvent(listener);
-    expect(fake.ipcRenderer.listenerCount(EVENT_CHANNEL)).toBe(1);
+  it('passes the page only the frame text from the engine, to every listener until it unsubscribes', async () => {
+    const first = vi.fn();
+    const second = vi.fn();
+    const off = bridge.onFrame(first);
+    bridge.onFrame(second);
+    port.postMessage({ not: 'a frame' });
+    port.postMessage('{"seq":1,"events":[]}');
+    await vi.waitFor(() => expect(second).toHaveBeenCalledOnce());
+    expect(first.mock.calls).toEqual([['{"seq":1,"events":[]}']]);
     off();
-    expect(fake.ipcRenderer.listenerCount(EVENT_CHANNEL)).toBe(0);
-    fake.ipcRenderer.emit(EVENT_CHANNEL, {}, { type: 'run.paused' });
-    expect(listener).not.toHaveBeenCalled();
+    port.postMessage('{"seq":2,"events":[]}');
+    await vi.waitFor(() => expect(second).toHaveBeenCalledTimes(2));
+    expect(first).toHaveBeenCalledOnce();
   });
 
-  it('refuses a listener that is not a function', () => {
-    expect(() => bridge.onEvent('nope' as never)).toThrow(TypeError);
-    expect(fake.ipcRenderer.listenerCount(EVENT_CHANNEL)).toBe(0);
+  it('refuses a frame that is not text and a listener that is not a function', () => {
+    expect(() => bridge.send({ id: 1 } as never)).toThrow(TypeError);
+    expect(() => bridge.onFrame('nope' as never)).toThrow(TypeError);
   });
 }
 
@@ -134,7 +127,7 @@ describe('the preload bundle (out/preload/preload.cjs)', () => {
       throw new Error(`a sandboxed preload cannot require '${id}'`);
     };
     const module = { exports: {} };
-    runInNewContext(readFileSync(BUNDLE, 'utf8'), { require, module, exports: module.exports, Error, TypeError, Promise, Object, JSON, String });
+    runInNewContext(readFileSync(BUNDLE, 'utf8'), { require, module, exports: module.exports, Error, TypeError, Promise, Object, JSON, String, Set, MessageChannel });
     expect(required).toEqual(['electron']);
     return { fake, bridge: fake.exposed.get('trajdbg') as TrajdbgBridge };
   }

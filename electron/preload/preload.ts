@@ -1,39 +1,38 @@
-import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { TrajdbgBridge } from '../../shared/api/bridge.js';
-import { EVENT_CHANNEL, FILE_CHANNEL, ipcChannel, isApiMethod, type OpenedFile } from '../../shared/api/contract.js';
-import type { RunEvent } from '../../shared/run/events.js';
+import { RPC_CHANNEL } from '../../shared/api/wire.js';
 
 /**
- * The only thing the page gets from the preload: `window.trajdbg`, the API contract's invoke and
- * event channel. No ipcRenderer, no Node, no event objects cross the bridge. Bundled to one
+ * The only thing the page gets from the preload: `window.trajdbg`, a pipe of RPC frames to the
+ * engine (shared/rpc does the requests, replies, errors and events on both ends) and a dropped
+ * file's path. No ipcRenderer, port, Node or event object crosses the bridge. Bundled to one
  * CommonJS file (out/preload/preload.cjs): a sandboxed preload cannot load ESM or other files.
  */
 
-// Electron prefixes a rejected invoke with the channel; the page should see the engine's message.
-const REMOTE_ERROR_PREFIX = /^Error invoking remote method '[^']*': (?:Error: )?/;
+// Each page load hands the main process one end of a fresh channel: replies still in flight for
+// an earlier page (before a reload) go to its closed port, never to this one.
+const { port1: port, port2: enginePort } = new MessageChannel();
+ipcRenderer.postMessage(RPC_CHANNEL, null, [enginePort]);
+
+const listeners = new Set<(frame: string) => void>();
+port.addEventListener('message', (event) => {
+  // A MessageEvent (the preload is type-checked without the DOM's types).
+  const { data } = event as Event & { data?: unknown };
+  if (typeof data !== 'string') return;
+  for (const listener of listeners) listener(data);
+});
+port.start();
 
 const bridge: TrajdbgBridge = {
-  invoke(method: string, params: unknown): Promise<unknown> {
-    if (!isApiMethod(method)) return Promise.reject(new Error(`unknown API method '${String(method)}'`));
-    return ipcRenderer.invoke(ipcChannel(method), params).catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(message.replace(REMOTE_ERROR_PREFIX, ''));
-    });
+  send(frame: string): void {
+    if (typeof frame !== 'string') throw new TypeError('send needs a JSON text frame');
+    port.postMessage(frame);
   },
-  onEvent(listener: (event: RunEvent) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('onEvent needs a listener function');
-    const forward = (_event: IpcRendererEvent, runEvent: RunEvent): void => listener(runEvent);
-    ipcRenderer.on(EVENT_CHANNEL, forward);
+  onFrame(listener: (frame: string) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('onFrame needs a listener function');
+    listeners.add(listener);
     return () => {
-      ipcRenderer.removeListener(EVENT_CHANNEL, forward);
-    };
-  },
-  onFile(listener: (file: OpenedFile) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('onFile needs a listener function');
-    const forward = (_event: IpcRendererEvent, file: OpenedFile): void => listener(file);
-    ipcRenderer.on(FILE_CHANNEL, forward);
-    return () => {
-      ipcRenderer.removeListener(FILE_CHANNEL, forward);
+      listeners.delete(listener);
     };
   },
   pathForFile(file: File): string {

@@ -29,9 +29,10 @@ const REVIEWED = [
     file: 'electron/main/window.ts',
     reason:
       'raised by any preload at all. Ours runs sandboxed with contextIsolation and exposes only window.trajdbg through ' +
-      'contextBridge: invoke limited to the API method names, event listeners that never see the IpcRendererEvent, ' +
-      'and webUtils.getPathForFile. No ipcRenderer, Node or Electron object reaches the page; the main process checks ' +
-      'the sender frame and validates every request with the contract\'s zod schemas (electron/main/ipc.ts).',
+      'contextBridge: send and onFrame, strings only, over a MessagePort the preload keeps to itself, and ' +
+      'webUtils.getPathForFile. No ipcRenderer, port, Node or Electron object reaches the page; the main process checks ' +
+      'the sender frame before taking the port and validates every frame and request with shared/rpc and the ' +
+      'contract\'s zod schemas (electron/main/ipc.ts).',
   },
   {
     check: 'OPEN_EXTERNAL_JS_CHECK',

@@ -324,14 +324,3 @@ export function apiCall(handlers: ApiHandlers): (method: string, params: unknown
 export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.hasOwn(apiMethods, name);
 }
-
-/** The IPC channel of a method (desktop). */
-export function ipcChannel(method: ApiMethod): string {
-  return `api:${method}`;
-}
-
-/** The IPC channel run events travel on (desktop). */
-export const EVENT_CHANNEL = 'api:event';
-
-/** The IPC channel opened files' progress travels on (desktop). */
-export const FILE_CHANNEL = 'api:file';

@@ -1,13 +1,14 @@
 /**
- * The transports under shared/rpc/protocol.ts. Serve mode: a WebSocket of JSON text frames at
- * {@link WIRE_PATH}. Desktop: Electron IPC messages on {@link RPC_CHANNEL}, both ways. This file
- * holds constants only: the preload bundles it and nothing heavier.
+ * The transports under shared/rpc/protocol.ts, both carrying JSON text frames (shared/rpc/frames.ts).
+ * Serve mode: a WebSocket at {@link WIRE_PATH}. Desktop: a MessagePort each page load hands the
+ * main process on {@link RPC_CHANNEL}. This file holds constants only: the preload bundles it and
+ * nothing heavier.
  */
 
 /** The path the WebSocket endpoint listens on, below the served page's origin. */
 export const WIRE_PATH = '/api';
 
-/** The one IPC channel the RPC messages travel on (desktop). */
+/** The one IPC channel: a page's preload posts its end of the RPC port on it, once per load (desktop). */
 export const RPC_CHANNEL = 'api:rpc';
 
 /**
@@ -17,13 +18,6 @@ export const RPC_CHANNEL = 'api:rpc';
  */
 export const UPLOAD_PATH = '/api/upload';
 export const UPLOAD_NAME_HEADER = 'x-trajdbg-file-name';
-
-/**
- * The largest WebSocket frame the host accepts (a larger one closes the socket with 1009). A
- * request is small: the largest the page sends are a run's settings (with its tool schemas) and a
- * branch's edited message, which may quote a long tool output. Files never travel as frames.
- */
-export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 /** A message the host pushes or replies with (see shared/rpc/protocol.ts). */
 export type { RpcServerMessage as WireServerMessage } from '../rpc/protocol.js';

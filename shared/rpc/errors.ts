@@ -7,11 +7,12 @@ import { z } from 'zod';
  * - `not_found`: the run, file or trajectory named does not exist;
  * - `needs_endpoint`: the call needs a model endpoint the run does not have (the UI asks for one);
  * - `bad_message`: a frame that is not a valid request (not JSON, no id, ...);
+ * - `too_large`: a request over the engine's frame size limit (shared/rpc/frames.ts), refused unread;
  * - `cancelled`: the caller cancelled the call;
  * - `disconnected`: the connection to the engine dropped before the reply came;
  * - `internal`: anything else.
  */
-export const rpcErrorCodeSchema = z.enum(['invalid_params', 'unknown_method', 'not_found', 'needs_endpoint', 'bad_message', 'cancelled', 'disconnected', 'internal']);
+export const rpcErrorCodeSchema = z.enum(['invalid_params', 'unknown_method', 'not_found', 'needs_endpoint', 'bad_message', 'too_large', 'cancelled', 'disconnected', 'internal']);
 export type RpcErrorCode = z.infer<typeof rpcErrorCodeSchema>;
 
 /** An error as it crosses the process boundary: plain data, no stack or cause. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors.js';
-import { createEventBatcher, createRpcClient, serveRpc, type RpcClientMessage } from './protocol.js';
+import { encodeClientFrame, MAX_FRAME_BYTES } from './frames.js';
+import { createEventBatcher, createRpcClient, serveRpc, type RpcClientMessage, type RpcServerMessage } from './protocol.js';
 
 /** A client and a server joined by an in-memory pipe; `hold` keeps client messages until `flush`. */
 function pair(call: (method: string, params: unknown) => Promise<unknown>) {
@@ -64,5 +65,28 @@ describe('rpc protocol', () => {
     batcher.push(3);
     ticks.shift()!();
     expect(batches).toEqual([{ seq: 1, events: [1, 2] }, { seq: 2, events: [3] }]);
+  });
+
+  it('refuses frames that are not JSON text, or over the cap, with a typed error and keeps serving', async () => {
+    const replies: RpcServerMessage[] = [];
+    const server = serveRpc(async () => 'ok', (message) => replies.push(message));
+    server.receiveFrame('{broken');
+    server.receiveFrame(new Uint8Array([1]));
+    server.receiveFrame(`{"id":1,"method":"m","params":"${'x'.repeat(MAX_FRAME_BYTES)}"}`);
+    server.receiveFrame('{"id":2,"method":"m"}');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(replies.map((r) => ('error' in r ? r.error.code : 'result' in r ? r.result : null))).toEqual(['bad_message', 'bad_message', 'too_large', 'ok']);
+    expect(replies[2]).toEqual({ error: { code: 'too_large', method: '', message: 'the frame is over the 4 MiB the engine accepts' } });
+  });
+
+  it('fails a call whose request the pipe refuses to send, and only that call', async () => {
+    const sent: string[] = [];
+    const client = createRpcClient({ send: (message) => void sent.push(encodeClientFrame(message)), onEvents: () => undefined, onFiles: () => undefined });
+    const huge = client.call('run.start', { text: 'x'.repeat(MAX_FRAME_BYTES) });
+    await expect(huge).rejects.toMatchObject({ code: 'too_large', method: 'run.start' });
+    const small = client.call('run.list', {});
+    expect(sent.map((frame) => JSON.parse(frame))).toEqual([{ id: 2, method: 'run.list', params: {} }]);
+    client.receiveFrame('{"id":2,"result":[]}');
+    await expect(small).resolves.toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ApiError, fromErrorData, rpcErrorDataSchema, toErrorData, type RpcErrorData } from './errors.js';
+import { ApiError, fromErrorData, rpcErrorDataSchema, toErrorData, type RpcErrorCode, type RpcErrorData } from './errors.js';
+import { decodeFrame, MAX_FRAME_BYTES } from './frames.js';
 
 /**
  * Request/reply and pushed events between the UI and the engine, written once over any message
@@ -36,8 +37,10 @@ export type RpcCall = (method: string, params: unknown) => Promise<unknown>;
 export interface RpcServerConnection {
   /** A message from the client (already decoded from its frame). */
   receive(message: unknown): void;
-  /** Answers a frame the transport could not decode (binary, not JSON) with a `bad_message` error. */
-  refuse(message: string): void;
+  /** A frame from the client, decoded here (JSON text up to MAX_FRAME_BYTES) or refused with a typed error. */
+  receiveFrame(frame: unknown): void;
+  /** Answers a frame the transport could not decode (binary, not JSON) with an error (`bad_message` unless told). */
+  refuse(message: string, code?: RpcErrorCode): void;
   /** Stops answering: replies still in flight are dropped. */
   close(): void;
 }
@@ -63,20 +66,29 @@ export function serveRpc(call: RpcCall, send: (message: RpcServerMessage) => voi
     if (inFlight.delete(id)) reply(message);
   }
 
+  function receive(raw: unknown): void {
+    const parsed = rpcClientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      reply(badMessage(raw));
+      return;
+    }
+    const message = parsed.data;
+    if ('cancel' in message) inFlight.delete(message.cancel);
+    else void serve(message.id, message.method, message.params);
+  }
+
+  function refuse(message: string, code: RpcErrorCode = 'bad_message'): void {
+    reply({ error: { code, message, method: '' } });
+  }
+
   return {
-    receive(raw) {
-      const parsed = rpcClientMessageSchema.safeParse(raw);
-      if (!parsed.success) {
-        reply(badMessage(raw));
-        return;
-      }
-      const message = parsed.data;
-      if ('cancel' in message) inFlight.delete(message.cancel);
-      else void serve(message.id, message.method, message.params);
+    receive,
+    receiveFrame(frame) {
+      const decoded = decodeFrame(frame, MAX_FRAME_BYTES);
+      if (decoded.ok) receive(decoded.message);
+      else refuse(decoded.reason, decoded.code);
     },
-    refuse(message) {
-      reply({ error: { code: 'bad_message', message, method: '' } });
-    },
+    refuse,
     close() {
       closed = true;
       inFlight.clear();
@@ -128,11 +140,14 @@ export interface RpcClient {
   call(method: string, params: unknown, signal?: AbortSignal): Promise<unknown>;
   /** A message from the server (already decoded from its frame). */
   receive(message: unknown): void;
+  /** A frame from the server (a JSON text), decoded here; one that is not JSON is dropped as malformed. */
+  receiveFrame(frame: unknown): void;
   /** The pipe dropped: pending calls fail with `disconnected`; the next batch may start a new count. */
   disconnected(): void;
 }
 
 export interface RpcClientOptions {
+  /** Sends a message; throwing (e.g. an {@link ApiError} `too_large` from encodeClientFrame) fails that call only. */
   send(message: RpcClientMessage): void;
   onEvents(events: unknown[]): void;
   onFiles(files: unknown[]): void;
@@ -165,6 +180,22 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     else call.resolve(outcome.result);
   }
 
+  function receive(raw: unknown): void {
+    const parsed = rpcServerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      options.onMalformed?.('dropped a message from the engine that is not a reply or a push');
+      return;
+    }
+    const message = parsed.data;
+    if ('seq' in message) {
+      if (lastSeq !== null && message.seq <= lastSeq) return; // Already delivered.
+      if (lastSeq !== null && message.seq !== lastSeq + 1) options.onGap?.(lastSeq + 1, message.seq);
+      lastSeq = message.seq;
+      options.onEvents(message.events);
+    } else if ('files' in message) options.onFiles(message.files);
+    else settle(message.id, 'error' in message ? { error: message.error } : { result: message.result });
+  }
+
   return {
     call(method, params, signal) {
       if (signal?.aborted) return Promise.reject(new ApiError('cancelled', `${method}: cancelled`, method));
@@ -180,23 +211,19 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           },
           { once: true },
         );
-        options.send({ id, method, params });
+        try {
+          options.send({ id, method, params });
+        } catch (error) {
+          pending.delete(id);
+          reject(error instanceof ApiError ? error : new ApiError('internal', `${method}: ${error instanceof Error ? error.message : String(error)}`, method));
+        }
       });
     },
-    receive(raw) {
-      const parsed = rpcServerMessageSchema.safeParse(raw);
-      if (!parsed.success) {
-        options.onMalformed?.('dropped a message from the engine that is not a reply or a push');
-        return;
-      }
-      const message = parsed.data;
-      if ('seq' in message) {
-        if (lastSeq !== null && message.seq <= lastSeq) return; // Already delivered.
-        if (lastSeq !== null && message.seq !== lastSeq + 1) options.onGap?.(lastSeq + 1, message.seq);
-        lastSeq = message.seq;
-        options.onEvents(message.events);
-      } else if ('files' in message) options.onFiles(message.files);
-      else settle(message.id, 'error' in message ? { error: message.error } : { result: message.result });
+    receive,
+    receiveFrame(frame) {
+      const decoded = decodeFrame(frame);
+      if (decoded.ok) receive(decoded.message);
+      else options.onMalformed?.(`dropped a frame from the engine: ${decoded.reason}`);
     },
     disconnected() {
       for (const call of pending.values()) call.reject(new ApiError('disconnected', DISCONNECTED, call.method));

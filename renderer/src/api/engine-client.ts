@@ -1,5 +1,6 @@
 import { apiMethods, openedFileSchema, type ApiClient, type ApiMethod, type ApiResult, type OpenedFile } from '../../../shared/api/contract.js';
-import { createRpcClient, type RpcClientMessage } from '../../../shared/rpc/protocol.js';
+import { encodeClientFrame } from '../../../shared/rpc/frames.js';
+import { createRpcClient } from '../../../shared/rpc/protocol.js';
 import { runEventSchema, type RunEvent } from '../../../shared/run/events.js';
 
 /** Whether the engine can be reached: the WebSocket's life, or always `open` over IPC. */
@@ -60,18 +61,22 @@ export class Listeners<T> {
 /** The RPC client both transports share, with its results, events and files checked against the contract. */
 export interface EngineRpc {
   call: ApiClient['call'];
-  receive(message: unknown): void;
+  /** A JSON text frame from the engine (both transports carry frames). */
+  receiveFrame(frame: unknown): void;
   disconnected(): void;
   events: Listeners<RunEvent>;
   files: Listeners<OpenedFile>;
 }
 
-/** An {@link EngineRpc} whose messages go out through `send` (the transport's pipe). */
-export function createEngineRpc(send: (message: RpcClientMessage) => void): EngineRpc {
+/**
+ * An {@link EngineRpc} whose frames go out through `send` (the transport's pipe). A request too
+ * large for the engine fails with `too_large` without being sent.
+ */
+export function createEngineRpc(send: (frame: string) => void): EngineRpc {
   const events = new Listeners<RunEvent>();
   const files = new Listeners<OpenedFile>();
   const rpc = createRpcClient({
-    send,
+    send: (message) => send(encodeClientFrame(message)),
     onEvents(batch) {
       for (const raw of batch) {
         const event = parseRunEvent(raw);
@@ -92,7 +97,7 @@ export function createEngineRpc(send: (message: RpcClientMessage) => void): Engi
     async call<M extends ApiMethod>(method: M, params: unknown, signal?: AbortSignal): Promise<ApiResult<M>> {
       return parseApiResult(method, await rpc.call(method, params, signal));
     },
-    receive: rpc.receive,
+    receiveFrame: rpc.receiveFrame,
     disconnected: rpc.disconnected,
     events,
     files,

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { MAX_FRAME_BYTES } from '../../../shared/rpc/frames.js';
 import { createWsClient, DISCONNECTED, wireUrlFor } from './ws-client.js';
 
 /** A WebSocket double: records sent frames, lets the test open, answer and close it. */
@@ -61,6 +62,19 @@ describe('WebSocket client', () => {
     const list = client.call('run.list', {});
     socket.receive({ id: 2, result: { runs: 'nope' } });
     await expect(list).rejects.toThrow(/run.list: the engine's reply is malformed at runs/);
+  });
+
+  it('fails a request too large for the engine with too_large, without sending it or dropping the socket', async () => {
+    const client = createWsClient('ws://h/api', Socket);
+    const socket = FakeSocket.last;
+    socket.open();
+    const huge = client.call('run.branch', { runId: 'r', change: { kind: 'resample', turn: 1 }, note: 'x'.repeat(MAX_FRAME_BYTES) } as never);
+    await expect(huge).rejects.toMatchObject({ code: 'too_large', method: 'run.branch' });
+    expect(socket.sent).toEqual([]);
+    const list = client.call('run.list', {});
+    socket.receive({ id: socket.sent[0]!.id, result: { runs: [] } });
+    expect(await list).toEqual({ runs: [] });
+    expect(client.connection).toBe('open');
   });
 
   it('passes valid pushed events on and drops malformed ones', () => {

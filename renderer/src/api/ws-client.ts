@@ -1,5 +1,5 @@
 import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../../shared/api/wire.js';
-import { DISCONNECTED, type RpcClientMessage } from '../../../shared/rpc/protocol.js';
+import { DISCONNECTED } from '../../../shared/rpc/protocol.js';
 import { ApiError } from '../../../shared/rpc/errors.js';
 import { createEngineRpc, Listeners, type ConnectionState, type EngineClient } from './engine-client.js';
 
@@ -14,7 +14,7 @@ export function wireUrlFor(location: Pick<Location, 'protocol' | 'host'>): strin
 export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 
 /**
- * The API over a WebSocket (serve mode): shared/rpc/protocol.ts in JSON text frames. The serve
+ * The API over a WebSocket (serve mode): shared/rpc/protocol.ts in JSON text frames (shared/rpc/frames.ts). The serve
  * host authenticates the socket by the cookie it set with the page, so the browser's same-origin
  * handshake is all that is needed. A lost connection is retried (the host closes a socket that
  * falls behind; a laptop sleeps); calls pending when it dropped fail, and the store catches up on
@@ -28,8 +28,7 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
   let failures = 0;
   let socket: WebSocket;
 
-  const rpc = createEngineRpc((message: RpcClientMessage) => {
-    const frame = JSON.stringify(message);
+  const rpc = createEngineRpc((frame) => {
     if (connection === 'open') socket.send(frame);
     else unsent.push(frame);
   });
@@ -41,14 +40,7 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
   }
 
   function onMessage(message: MessageEvent): void {
-    let data: unknown;
-    try {
-      data = JSON.parse(String(message.data));
-    } catch {
-      console.error('dropped a frame that is not JSON');
-      return;
-    }
-    rpc.receive(data);
+    rpc.receiveFrame(message.data);
   }
 
   function onClose(): void {

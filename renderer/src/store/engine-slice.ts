@@ -1,5 +1,6 @@
 import type { ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
 import type { ApprovalDecision } from '../../../shared/run/events.js';
+import { hasErrorCode } from '../../../shared/rpc/errors.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
 
@@ -159,7 +160,8 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
         set({ actionError: null });
         return adopt(result.runId);
       } catch (error) {
-        if (options.settings || !/choose a model endpoint/i.test(messageOf(error))) throw error;
+        // The run has no endpoint of its own to branch with: ask for one in the New run form.
+        if (options.settings || !hasErrorCode(error, 'needs_endpoint')) throw error;
         get().openNewRun({ runId, turn: 'turn' in change ? change.turn : 0, mode: 'branch', change, reuseToolResults: options.reuseToolResults ?? false });
         return null;
       }
