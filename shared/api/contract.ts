@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { trajectorySummarySchema } from '../formats/summary.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
+import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
 import { ApiError, type RpcErrorData } from '../rpc/errors.js';
 import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
 
@@ -14,8 +15,6 @@ export { branchChangeSchema, breakpointsSchema, type BranchChange, type Breakpoi
  * sequence number).
  */
 
-const toolSchema = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().min(1) }) });
-const chatMessage = z.looseObject({ role: z.string() });
 const positiveInt = z.number().int().positive();
 
 
@@ -47,7 +46,7 @@ export const runSettingsSchema = z.object({
   prompt: z.object({ system: z.string().default(''), user: z.string().min(1) }),
   tools: z.object({
     /** OpenAI tool schemas (from a JSON file the user picked). */
-    schemas: z.array(toolSchema).default([]),
+    schemas: z.array(toolSchemaSchema).default([]),
     /** Executes `schemas`: POST {tool_name, arguments, task_id}. */
     endpointURL: z.string().url().nullable().default(null),
     /** MCP server command lines. */
@@ -146,8 +145,8 @@ export const apiMethods = {
   'run.replay': {
     params: z.object({
       title: z.string().default('replay'),
-      messages: z.array(chatMessage).min(1),
-      tools: z.array(toolSchema).optional(),
+      messages: z.array(chatMessageSchema).min(1),
+      tools: z.array(toolSchemaSchema).optional(),
       maxContextTokens: positiveInt.nullable().default(null),
       breakpoints: breakpointsSchema.optional(),
       startPaused: z.boolean().default(false),
@@ -248,7 +247,7 @@ export const apiMethods = {
   /** The exact prompt the file records for a turn of a trajectory, or null when it records none. */
   'file.recordedPrompt': {
     params: fileRef.extend({ index: z.number().int().nonnegative(), turn: positiveInt }),
-    result: z.object({ messages: z.array(chatMessage).nullable() }),
+    result: z.object({ messages: z.array(chatMessageSchema).nullable() }),
   },
   /** Files opened before, most recent first. */
   'file.recent': { params: nothing, result: z.object({ files: z.array(z.object({ path: z.string(), openedAt: z.number() })) }) },

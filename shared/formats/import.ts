@@ -11,7 +11,7 @@ import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js'
 import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
-import type { ChatMessage } from '../model/chat.js';
+import type { ChatMessage, ToolCall } from '../model/chat.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // Format detection and the entry points; each format's importer lives in its own import-*.ts.
@@ -134,7 +134,7 @@ function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
     throw new Misfit(`${at}: holds rendered strings (a chat template already applied), not chat messages with roles; export the rollouts before templating`);
   }
   const messages = messagesOf(items, at);
-  let pending: Array<string | null> = [];
+  let pending: Array<ToolCall['id']> = [];
   return messages.map((message) => {
     if (message.role === 'agent') {
       pending = (message.tool_calls ?? []).map((c) => c.id);

@@ -37,6 +37,14 @@ function argumentsExcerpt(raw: string): string {
 }
 
 /**
+ * True when the model's call names a tool of the run. The reference's `tool_name not in
+ * valid_tool_names`; a call without a name (null) names none.
+ */
+export function isKnownTool(validNames: ReadonlySet<string>, toolName: string | null): toolName is string {
+  return toolName !== null && validNames.has(toolName);
+}
+
+/**
  * The outcome of calling a tool the model named but the run does not have. The result text is
  * the reference's `json.dumps({"error": f"Unknown tool '{name}'. Available tools: {sorted(names)}"})`.
  */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
 import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
 
 /**
@@ -7,8 +8,6 @@ import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '..
  * process boundary or read from a file is validated with {@link runEventSchema}.
  */
 
-const chatMessage = z.looseObject({ role: z.string() });
-const toolSchema = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) });
 const ranges = z.array(z.tuple([z.number().int(), z.number().int()]));
 
 /** Schema of a stored prompt view (see shared/loop/truncate.ts). */
@@ -170,9 +169,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
     format: z.literal('trajdbg-run/1'),
     config: loopConfigSchema,
     source: runSourceSchema,
-    tools: z.array(toolSchema),
+    tools: z.array(toolSchemaSchema),
     validToolNames: z.array(z.string()),
-    messages: z.array(chatMessage),
+    messages: z.array(chatMessageSchema),
   }),
   z.object({ ...base, type: z.literal('turn_started'), turn }),
   z.object({
@@ -244,7 +243,7 @@ export const runEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ ...base, type: z.literal('turn_finished'), turn }),
   /** Messages the loop itself does not append (an opened trajectory's user turns between model calls). */
-  z.object({ ...base, type: z.literal('messages_appended'), messages: z.array(chatMessage) }),
+  z.object({ ...base, type: z.literal('messages_appended'), messages: z.array(chatMessageSchema) }),
   /** `approval` says what waits when `at` is `approval`. */
   z.object({ ...base, type: z.literal('paused'), turn, at: pausePointSchema, approval: pendingApprovalSchema.optional() }),
   z.object({ ...base, type: z.literal('resumed'), turn }),

@@ -291,5 +291,5 @@ export function branchChangeText(words: BranchChangeWords): string {
 /** The name of tool call `index` of `turn` in a run's state, if it has one. */
 export function toolCallName(s: RunSnapshot, turn: number, index: number): string | undefined {
   const record = s.turns[turn - 1];
-  return record?.toolCalls[index]?.name ?? record?.reply?.tool_calls?.[index]?.function.name;
+  return record?.toolCalls[index]?.name ?? record?.reply?.tool_calls?.[index]?.function.name ?? undefined;
 }

@@ -111,7 +111,7 @@ class ParentRecord {
   /** The name of tool call `index` of `turn`, as the parent records it. */
   toolName(turn: number, index: number): string | undefined {
     const record = this.turns[turn - 1];
-    return record?.toolStarted.get(index)?.name ?? (record?.reply?.message as AssistantReply | undefined)?.tool_calls?.[index]?.function.name;
+    return record?.toolStarted.get(index)?.name ?? (record?.reply?.message as AssistantReply | undefined)?.tool_calls?.[index]?.function.name ?? undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AssistantReply, ReplyToolCall } from '../../../shared/model/chat.js';
 import { normalizeToolArgs } from '../../../shared/loop/normalize-args.js';
-import { describeException, exceptionOutcome, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../../shared/loop/tool-outcome.js';
+import { describeException, exceptionOutcome, isKnownTool, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../../shared/loop/tool-outcome.js';
 import { PromptViewIndex } from '../../../shared/loop/truncate.js';
 import { pyJsonDumps } from '../../../shared/python/json.js';
 import { isPyDict, type PyValue } from '../../../shared/python/value.js';
@@ -244,10 +244,9 @@ class LoopRun implements RunHandle {
     const { name, arguments: raw } = call.function;
     if (typeof raw !== 'string') throw new TypeError(`turn ${turn}: the arguments of tool call ${index} are not a string`);
     const id = call.id ?? null;
-    const known = this.deps.tools.validNames.has(name);
     let started = this.now();
-    if (!known) {
-      this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known, normalizedArguments: null, schemaValid: null });
+    if (!isKnownTool(this.deps.tools.validNames, name)) {
+      this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known: false, normalizedArguments: null, schemaValid: null });
       const outcome = unknownToolOutcome(turn, name, raw, this.deps.tools.validNames);
       this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
       return outcome;
@@ -273,7 +272,7 @@ class LoopRun implements RunHandle {
       id,
       name,
       arguments: raw,
-      known,
+      known: true,
       normalizedArguments: pyJsonDumps(args, { ensureAscii: false }),
       schemaValid,
       ...(approval ? { approval } : {}),

@@ -1,6 +1,6 @@
 import type { AssistantReply, ChatMessage, ToolSchema } from '../../../shared/model/chat.js';
 import { normalizeToolArgs } from '../../../shared/loop/normalize-args.js';
-import { returnedOutcome, unknownToolOutcome, exceptionOutcome } from '../../../shared/loop/tool-outcome.js';
+import { isKnownTool, returnedOutcome, unknownToolOutcome, exceptionOutcome } from '../../../shared/loop/tool-outcome.js';
 import { PromptViewIndex } from '../../../shared/loop/truncate.js';
 import { pyJsonDumps } from '../../../shared/python/json.js';
 import type { EndReason, PausePoint, RunEvent, RunEventBody } from '../../../shared/run/events.js';
@@ -89,7 +89,7 @@ export class RunBuilder {
       const { name, arguments: raw } = call.function;
       const id = call.id ?? null;
       const result = scripted.results?.[index] ?? '{"ok": true}';
-      if (!this.validNames.has(name)) {
+      if (!isKnownTool(this.validNames, name)) {
         this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known: false, normalizedArguments: null, schemaValid: null });
         const outcome = unknownToolOutcome(turn, name, raw, this.validNames);
         this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
