@@ -1,5 +1,5 @@
 import { contentAsText, hasNonTextParts } from './content-parts.js';
-import type { AssistantReply, ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
 import { pyJsonLoads } from '../python/json.js';
@@ -192,7 +192,7 @@ function reportCall(turn: number, call: ToolCall, message: ChatMessage | undefin
 }
 
 function reasoningText(message: ChatMessage): string | null {
-  const reasoning = extractReasoning(message as AssistantReply);
+  const reasoning = extractReasoning(message);
   if (reasoning === null || reasoning === undefined) return null;
   return typeof reasoning === 'string' ? reasoning : JSON.stringify(reasoning, null, 2);
 }

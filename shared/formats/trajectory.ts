@@ -1,4 +1,4 @@
-import type { AssistantReply, ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
+import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
@@ -186,7 +186,7 @@ export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>):
     const message = messages[i]!;
     if (message.role !== 'assistant') continue;
     turn += 1;
-    reasoning.push(extractReasoning(message as AssistantReply));
+    reasoning.push(extractReasoning(message));
     const calls = message.tool_calls ?? [];
     lastHadCalls = calls.length > 0;
     const paired = pairToolResults(calls, toolResultsAfter(messages, i));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
+import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
 import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
 
 /**
@@ -156,7 +156,6 @@ export type ToolCallApproval = z.infer<typeof toolCallApprovalSchema>;
 
 const toolCallStatus = z.enum(['ok', 'error_result', 'exception', 'unknown_tool']);
 const toolError = z.object({ turn: z.number().int(), tool_name: z.string().nullable(), arguments: z.string(), error: z.string(), tool_result: z.string() });
-const usage = z.looseObject({}).nullable();
 
 const base = { runId: z.string(), seq: z.number().int().nonnegative(), time: z.number() };
 const turn = z.number().int().positive();
@@ -195,9 +194,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('model_reply'),
     turn,
-    message: z.looseObject({}),
+    message: assistantReplySchema,
     latencyMs: z.number(),
-    usage: usage.optional(),
+    usage: tokenUsageSchema.nullable().optional(),
     finishReason: z.string().nullable().optional(),
     model: z.string().optional(),
     /** The reply was given by the user (a branch's edited reply), not returned by the model. */

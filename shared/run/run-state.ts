@@ -109,10 +109,10 @@ export class RunState {
       this.snapshot = {
         runId: event.runId,
         config: event.config,
-        tools: event.tools as ToolSchema[],
+        tools: event.tools,
         validToolNames: event.validToolNames,
         source: event.source,
-        messages: event.messages.map((m) => ({ ...m })) as ChatMessage[],
+        messages: event.messages.map((m) => ({ ...m })),
         turns: [],
         reasoningPerTurn: [],
         toolErrors: [],
@@ -152,7 +152,7 @@ export class RunState {
         return;
       case 'model_reply': {
         const t = this.turn(event.turn);
-        const reply = event.message as AssistantReply;
+        const reply = event.message;
         const reasoning = extractReasoning(reply);
         t.reply = reply;
         if (event.edited) t.edited = true;
@@ -213,7 +213,7 @@ export class RunState {
         this.turn(event.turn).finished = true;
         return;
       case 'messages_appended':
-        for (const message of event.messages) s.messages.push({ ...message } as ChatMessage);
+        for (const message of event.messages) s.messages.push({ ...message });
         return;
       case 'paused':
         s.pausedAt = { turn: event.turn, at: event.at, ...(event.approval ? { approval: { ...event.approval } } : {}) };
