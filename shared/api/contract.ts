@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { trajectorySummarySchema } from '../formats/summary.js';
+import { formatIdSchema } from '../formats/trajectory.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
 import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
 import { ApiError, type RpcErrorData } from '../rpc/errors.js';
@@ -91,13 +92,15 @@ export const openedFileSchema = z.object({
   path: z.string(),
   name: z.string(),
   size: z.number().nonnegative(),
-  format: z.string().nullable(),
+  /** Known once the first bytes are read; null until then, or when they looked like no known format. */
+  format: formatIdSchema.nullable(),
   state: z.enum(['indexing', 'done', 'failed', 'cancelled']),
   bytesRead: z.number().nonnegative(),
   trajectories: z.number().int().nonnegative(),
   /** The first problems (skipped lines), `FILE:LINE: what`. */
   problems: z.array(z.string()),
   problemCount: z.number().int().nonnegative(),
+  /** The FormatError message (naming the file) when indexing failed. */
   error: z.string().nullable(),
   elapsedMs: z.number().nonnegative(),
   /** The trajectory to show first (`trajdbg open FILE#N`), when one was asked for. */

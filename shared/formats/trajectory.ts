@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
@@ -7,27 +8,30 @@ import type { Contradiction, Evaluation, TrajectoryGroup } from './trajectory-de
 
 export type { Contradiction, Evaluation, TrajectoryGroup } from './trajectory-details.js';
 
-/** The trajectory file formats the importers read. */
-export type FormatId =
-  | 'agent-result'
-  | 'chat-messages'
-  | 'messages-jsonl'
-  | 'hermes-session-jsonl'
-  | 'hermes-sharegpt-jsonl'
-  | 'swe-agent-traj'
-  | 'mini-swe-agent'
-  | 'inspect-log'
-  | 'inspect-eval'
-  | 'openhands-events'
-  | 'openhands-eval-jsonl'
-  | 'trajdbg-run'
-  | 'nemo-gym-rollouts'
-  | 'codex-session'
-  | 'claude-code-session'
-  | 'tau-bench'
-  | 'tau2-bench'
-  | 'verifiers-results'
-  | 'langfuse-trace';
+/** The trajectory file formats the importers read (an opened file's format crosses IPC). */
+export const formatIdSchema = z.enum([
+  'agent-result',
+  'chat-messages',
+  'messages-jsonl',
+  'hermes-session-jsonl',
+  'hermes-sharegpt-jsonl',
+  'swe-agent-traj',
+  'mini-swe-agent',
+  'inspect-log',
+  'inspect-eval',
+  'openhands-events',
+  'openhands-eval-jsonl',
+  'trajdbg-run',
+  'nemo-gym-rollouts',
+  'codex-session',
+  'claude-code-session',
+  'tau-bench',
+  'tau2-bench',
+  'verifiers-results',
+  'langfuse-trace',
+]);
+/** A trajectory file format the importers read. */
+export type FormatId = z.infer<typeof formatIdSchema>;
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
 export type AgentResultField = Exclude<keyof AgentResult, 'messages'>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
+import { toolCallStatusSchema, toolErrorSchema } from '../loop/tool-outcome.js';
 import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
 
 /**
@@ -154,8 +155,6 @@ export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 export const toolCallApprovalSchema = z.object({ decision: approvalDecisionSchema, command: z.string() });
 export type ToolCallApproval = z.infer<typeof toolCallApprovalSchema>;
 
-const toolCallStatus = z.enum(['ok', 'error_result', 'exception', 'unknown_tool']);
-const toolError = z.object({ turn: z.number().int(), tool_name: z.string().nullable(), arguments: z.string(), error: z.string(), tool_result: z.string() });
 
 const base = { runId: z.string(), seq: z.number().int().nonnegative(), time: z.number() };
 const turn = z.number().int().positive();
@@ -235,9 +234,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
     type: z.literal('tool_finished'),
     turn,
     index: z.number().int().nonnegative(),
-    status: toolCallStatus,
+    status: toolCallStatusSchema,
     result: z.string(),
-    toolError: toolError.nullable(),
+    toolError: toolErrorSchema.nullable(),
     durationMs: z.number(),
   }),
   z.object({ ...base, type: z.literal('turn_finished'), turn }),
