@@ -271,6 +271,8 @@ export const messageSchema = z.looseObject({
   tool_calls: z.array(toolCallSchema).nullable().optional(),
   tool_call_id: z.string().nullable().optional(),
 });
+/** A chat message as a file stores it, before {@link normalizeMessage}. */
+export type FileMessage = z.infer<typeof messageSchema>;
 
 /** Tool call arguments as the string the model sent (parsed objects back to JSON). */
 export function argumentsText(args: unknown): string {
@@ -281,7 +283,7 @@ export function argumentsText(args: unknown): string {
  * A message in the trajectory model: tool call arguments as strings, reasoning as
  * `reasoning_content` (from `reasoning` or `reasoning_details` when that is absent).
  */
-export function normalizeMessage(message: z.infer<typeof messageSchema>): ChatMessage {
+export function normalizeMessage(message: FileMessage): ChatMessage {
   const out: ChatMessage = { ...message } as ChatMessage;
   if (message.tool_calls === null) delete out.tool_calls;
   else if (message.tool_calls) {
