@@ -259,6 +259,12 @@ export const runEventSchema = z.discriminatedUnion('type', [
 export type RunEvent = z.infer<typeof runEventSchema>;
 /** The fields an event carries besides its run id, sequence number and time. */
 export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'seq' | 'time'> : never) : never;
+/** An event's fields stamped with its run id, sequence number and time: the event. */
+export function stampEvent(body: RunEventBody, runId: string, seq: number, time: number): RunEvent {
+  // TypeScript loses the tie between `type` and its fields when a union member is spread.
+  return { ...body, runId, seq, time } as RunEvent;
+}
+
 /** Events a run file keeps (all but the live-only deltas). */
 export function isPersistedEvent(event: RunEvent): boolean {
   return event.type !== 'model_delta';

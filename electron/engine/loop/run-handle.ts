@@ -3,7 +3,7 @@
 import type { ToolSchema, ChatMessage } from '../../../shared/model/chat.js';
 import type { ToolOutcome } from '../../../shared/loop/tool-outcome.js';
 import type { PyValue } from '../../../shared/python/value.js';
-import type { ApprovalDecision, BreakpointsInput, EndReason, LoopConfig, RunEvent, RunEventBody } from '../../../shared/run/events.js';
+import { stampEvent, type ApprovalDecision, type BreakpointsInput, type EndReason, type LoopConfig, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
 import { RunState, type AgentResult } from '../../../shared/run/run-state.js';
 import type { ModelClient } from '../model/model-client.js';
 import type { ToolCallContext } from '../tools/tool-provider.js';
@@ -191,7 +191,7 @@ export abstract class ControlledRun implements RunHandle {
 
   /** Stamps an event with the run id, the next sequence number and the time, applies it, then tells the listeners. */
   protected emit(body: RunEventBody): RunEvent {
-    const event = { ...body, runId: this.runId, seq: this.seq++, time: this.now() } as RunEvent;
+    const event = stampEvent(body, this.runId, this.seq++, this.now());
     this.state.apply(event);
     this.record(event);
     for (const listener of this.listeners) listener(event);

@@ -3,7 +3,7 @@ import { normalizeToolArgs } from '../../../shared/loop/normalize-args.js';
 import { isKnownTool, returnedOutcome, unknownToolOutcome, exceptionOutcome } from '../../../shared/loop/tool-outcome.js';
 import { PromptViewIndex } from '../../../shared/loop/truncate.js';
 import { pyJsonDumps } from '../../../shared/python/json.js';
-import type { EndReason, PausePoint, RunEvent, RunEventBody } from '../../../shared/run/events.js';
+import { stampEvent, type EndReason, type PausePoint, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
 import { RunState } from '../../../shared/run/run-state.js';
 
 /** One scripted turn: the model's reply and each tool call's result, or a failed model call. */
@@ -133,7 +133,7 @@ export class RunBuilder {
   }
 
   private emit(body: RunEventBody): void {
-    const event = { ...body, runId: this.runId, seq: this.seq++, time: 1_700_000_000_000 + this.seq } as RunEvent;
+    const event = stampEvent(body, this.runId, this.seq++, 1_700_000_000_000 + this.seq);
     this.state.apply(event);
     this.events.push(event);
   }
