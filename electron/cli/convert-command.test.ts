@@ -1,15 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXPORT_FORMATS } from '../../shared/formats/export.js';
 import { CONVERT_USAGE } from './convert-command.js';
 import { main } from './main.js';
+import { corpusPath } from '../testing/corpus.js';
 
-const corpus = (name: string): string => fileURLToPath(new URL(`../../../shared/corpus/${name}`, import.meta.url));
-const HERMES = corpus('hermes-agent_session_export.jsonl');
-const MINI = corpus('mini-swe-agent_github_issue.traj.json');
+const HERMES = corpusPath('hermes-agent_session_export.jsonl');
+const MINI = corpusPath('mini-swe-agent_github_issue.traj.json');
 const work = mkdtempSync(join(tmpdir(), 'trajdbg-convert-'));
 
 /** Runs the CLI in process; returns the exit code, stdout and stderr. */
@@ -90,10 +89,10 @@ describe('trajdbg convert', () => {
     const truncated = join(work, 'truncated.json');
     writeFileSync(truncated, '[\n  {"role": "user", "content": "hi"},\n  {"role": "assis');
     expect(await cli(truncated, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${truncated}: not valid JSON at line 3, column 18: Unterminated string` });
-    const openhands = corpus('openhands_basic.json');
+    const openhands = corpusPath('openhands_basic.json');
     expect(await cli(openhands, '--list')).toEqual({ code: 0, stdout: '0\topenhands_basic\tclaude-3-5-sonnet-20241022\tturns=2\ttool_calls=2\ttool_errors=0\tfinished=yes\n', stderr: '' });
     const cut = join(work, 'cut.eval');
-    writeFileSync(cut, readFileSync(corpus('inspect-ai_log_streaming.eval')).subarray(0, 4000));
+    writeFileSync(cut, readFileSync(corpusPath('inspect-ai_log_streaming.eval')).subarray(0, 4000));
     expect(await cli(cut, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${cut} (looked like an Inspect AI .eval zip): not a complete zip: the end of its central directory is missing (the file may be truncated)` });
     expect((await cli(join(work, 'missing.json'), '--list')).stderr).toMatch(/missing\.json: cannot read it \(no such file\)$/);
     expect(await cli(HERMES, '--to', 'csv', '--out', 'x')).toMatchObject({ code: 2, stderr: "trajdbg convert: --to: expected one of agent-result, openai-jsonl, sharegpt, html, markdown, got 'csv'" });

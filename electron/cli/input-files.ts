@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseJson } from '../../shared/formats/import.js';
-import type { ChatMessage, ToolSchema } from '../../shared/model/chat.js';
+import { chatMessageSchema, toolSchemaSchema, type ChatMessage, type ToolSchema } from '../../shared/model/chat.js';
 import { UsageError } from './usage-error.js';
 
 /** Reads and parses a JSON file; errors name the file and, for syntax errors, the line and column. */
@@ -29,28 +29,16 @@ function parseWith<T>(schema: z.ZodType<T>, data: unknown, path: string, what: s
   return parsed.data;
 }
 
-// A recorded call may lack `id`: the reference's truncation falls back to its `tool_call_id`.
-const toolCallSchema = z.looseObject({
-  id: z.string().nullable().optional(),
-  type: z.literal('function'),
-  function: z.looseObject({ name: z.string(), arguments: z.string() }),
-});
-const messageSchema = z.looseObject({ role: z.string(), tool_calls: z.array(toolCallSchema).optional(), tool_call_id: z.string().nullable().optional() });
 
 /** Reads `--messages FILE`: a JSON array of chat messages, or an object with `messages`. */
 export function readMessagesFile(path: string): ChatMessage[] {
   const data = readJsonFile(path, '--messages');
-  const messages = (Array.isArray(data)
-    ? parseWith(z.array(messageSchema), data, path, '--messages')
-    : parseWith(z.object({ messages: z.array(messageSchema) }), data, path, '--messages').messages) as ChatMessage[];
+  const messages = Array.isArray(data)
+    ? parseWith(z.array(chatMessageSchema), data, path, '--messages')
+    : parseWith(z.object({ messages: z.array(chatMessageSchema) }), data, path, '--messages').messages;
   if (messages.length === 0) throw new UsageError(`--messages ${path}: the list of messages is empty`);
   return messages;
 }
-
-const toolSchemaSchema = z.looseObject({
-  type: z.literal('function'),
-  function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
-});
 
 /**
  * Reads `--tools FILE`: a JSON array of OpenAI function tool schemas, or an object with `tools`.
@@ -58,8 +46,7 @@ const toolSchemaSchema = z.looseObject({
  */
 export function readToolsFile(path: string): ToolSchema[] {
   const data = readJsonFile(path, '--tools');
-  const tools = (Array.isArray(data)
+  return Array.isArray(data)
     ? parseWith(z.array(toolSchemaSchema), data, path, '--tools')
-    : parseWith(z.object({ tools: z.array(toolSchemaSchema) }), data, path, '--tools').tools) as ToolSchema[];
-  return tools;
+    : parseWith(z.object({ tools: z.array(toolSchemaSchema) }), data, path, '--tools').tools;
 }

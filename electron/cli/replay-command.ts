@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { ChatMessage } from '../../shared/model/chat.js';
+import { chatMessageSchema } from '../../shared/model/chat.js';
 import { agentResultOf } from '../../shared/run/run-state.js';
 import { createEngine } from '../engine/loop/engine.js';
 import { planReplay, type RecordedTrajectory } from '../engine/loop/replay.js';
@@ -26,9 +26,8 @@ FILE is an AgentResult JSON, a JSON array of chat messages, an object with "mess
   --out FILE              write the recomputed AgentResult as JSON
   --run-file FILE         write the replay's run record`;
 
-const message = z.looseObject({ role: z.string() });
 const agentResultLike = z.looseObject({
-  messages: z.array(message),
+  messages: z.array(chatMessageSchema),
   turns_used: z.number().int().optional(),
   finished_naturally: z.boolean().optional(),
 });
@@ -52,14 +51,14 @@ export function readRecording(path: string): RecordedTrajectory {
   if (!json.ok) throw new UsageError(`${path}: ${json.error}`);
   const data = json.value;
   if (Array.isArray(data)) {
-    const parsed = z.array(message).safeParse(data);
+    const parsed = z.array(chatMessageSchema).safeParse(data);
     if (!parsed.success) throw new UsageError(`${path} (a list of chat messages): ${describeIssue(parsed.error.issues[0]!)}`);
-    return { messages: parsed.data as ChatMessage[] };
+    return { messages: parsed.data };
   }
   const parsed = agentResultLike.safeParse(data);
   if (!parsed.success) throw new UsageError(`${path} (an AgentResult or an object with messages): ${describeIssue(parsed.error.issues[0]!)}`);
   return {
-    messages: parsed.data.messages as ChatMessage[],
+    messages: parsed.data.messages,
     ...(parsed.data.turns_used !== undefined ? { turnsUsed: parsed.data.turns_used } : {}),
     ...(parsed.data.finished_naturally !== undefined ? { finishedNaturally: parsed.data.finished_naturally } : {}),
   };

@@ -8,64 +8,74 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { isJson } from '../../shared/formats/import-common.js';
+import { replyToolCallSchema, type ReplyToolCall } from '../../shared/model/chat.js';
 
-/** A tool call as a script gives it (the shape a server returns on an assistant message). */
-export interface ScriptedToolCall {
-  id?: string | null;
-  type?: string;
-  function: { name: string; arguments: string };
-}
+// ---------------------------------------------------------------------------------------------
+// Script validation
 
-/** The assistant message a scripted reply returns. Unknown fields are passed through. */
-export interface ScriptedMessage {
-  role?: string;
-  content?: string | null;
-  tool_calls?: ScriptedToolCall[] | null;
-  reasoning_content?: string | null;
-  reasoning?: string | null;
-  /** Items with a numeric `index` and a string `text` are streamed in pieces; others whole. */
-  reasoning_details?: Array<Record<string, unknown>> | null;
-  [field: string]: unknown;
-}
-
-/** Options that shape or break the answer to one request. */
-export interface ReplyOptions {
+const count = z.number().int().nonnegative();
+const replyOptionsShape = {
   /** Wait this long before answering (before the status line). */
-  delay_ms?: number;
+  delay_ms: z.number().nonnegative().optional(),
   /** Never answer (the request stays open until the client gives up or the server closes). */
-  hang?: boolean;
+  hang: z.boolean().optional(),
   /** Destroy the socket after N SSE chunks (non-streaming: after half of the JSON body). */
-  cut_after_chunks?: number;
+  cut_after_chunks: count.optional(),
   /** Send a `data: {not json` line after N SSE chunks (non-streaming: an invalid JSON body). */
-  invalid_chunk_after?: number;
+  invalid_chunk_after: count.optional(),
   /**
    * Send N SSE chunks, then keep the connection open without sending anything more
    * (non-streaming: half of the JSON body, then nothing).
    */
-  stall_after_chunks?: number;
+  stall_after_chunks: count.optional(),
   /** Send N SSE chunks, then end the response cleanly (no finish_reason, no `[DONE]`). */
-  end_after_chunks?: number;
+  end_after_chunks: count.optional(),
   /** Pause between SSE chunks. */
-  chunk_delay_ms?: number;
+  chunk_delay_ms: z.number().nonnegative().optional(),
   /** Size of the streamed pieces of content and reasoning text (default 4). */
-  chunk_size?: number;
+  chunk_size: z.number().int().positive().optional(),
   /** Split text by code points (default; never splits a character) or by UTF-16 code units. */
-  split?: 'code_points' | 'code_units';
+  split: z.enum(['code_points', 'code_units']).optional(),
   /** Order in which tool-call fragments are streamed (default sequential, by index). */
-  tool_call_order?: 'sequential' | 'interleaved' | 'reversed';
+  tool_call_order: z.enum(['sequential', 'interleaved', 'reversed']).optional(),
   /** `finish_reason` to report (default `tool_calls` when there are tool calls, else `stop`). */
-  finish_reason?: string;
+  finish_reason: z.string().optional(),
   /** `usage` to report (default: rough counts from the request and reply sizes). */
-  usage?: Record<string, unknown>;
+  usage: z.record(z.string(), z.unknown()).optional(),
   /** `model` to report (default: the request's `model`, else `scripted`). */
-  model?: string;
-}
+  model: z.string().optional(),
+};
 
+// Ids of any kind and a missing name are served as scripted: the reference keeps them.
+const messageSchema = z.looseObject({
+  role: z.string().optional(),
+  content: z.string().nullable().optional(),
+  tool_calls: z.array(replyToolCallSchema).nullable().optional(),
+  reasoning_content: z.string().nullable().optional(),
+  reasoning: z.string().nullable().optional(),
+  /** Items with a numeric `index` and a string `text` are streamed in pieces; others whole. */
+  reasoning_details: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
+});
+/** The assistant message a scripted reply returns. Unknown fields are passed through. */
+export type ScriptedMessage = z.infer<typeof messageSchema>;
+/** A tool call as a script gives it (the shape a server returns on an assistant message). */
+export type ScriptedToolCall = ReplyToolCall;
+
+/** Options that shape or break the answer to one request. */
+export type ReplyOptions = z.infer<z.ZodObject<typeof replyOptionsShape>>;
+
+const replySchemas = {
+  message: z.strictObject({ message: messageSchema, ...replyOptionsShape }),
+  http_error: z.strictObject({
+    http_error: z.number().int().min(400).max(599),
+    body: z.string().optional(),
+    retry_after: z.number().nonnegative().optional(),
+    ...replyOptionsShape,
+  }),
+  empty: z.strictObject({ empty: z.literal(true), ...replyOptionsShape }),
+};
 /** One scripted answer: a message, an HTTP error, or a completion without choices. */
-export type ScriptedReply =
-  | ({ message: ScriptedMessage } & ReplyOptions)
-  | ({ http_error: number; body?: string; retry_after?: number } & ReplyOptions)
-  | ({ empty: true } & ReplyOptions);
+export type ScriptedReply = z.infer<(typeof replySchemas)[keyof typeof replySchemas]>;
 
 export interface ScriptedServer {
   /** Base URL ending in `/v1`. */
@@ -85,52 +95,6 @@ export interface ScriptedServerOptions {
   host?: string;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Script validation
-
-const count = z.number().int().nonnegative();
-const replyOptionsShape = {
-  delay_ms: z.number().nonnegative().optional(),
-  hang: z.boolean().optional(),
-  cut_after_chunks: count.optional(),
-  invalid_chunk_after: count.optional(),
-  stall_after_chunks: count.optional(),
-  end_after_chunks: count.optional(),
-  chunk_delay_ms: z.number().nonnegative().optional(),
-  chunk_size: z.number().int().positive().optional(),
-  split: z.enum(['code_points', 'code_units']).optional(),
-  tool_call_order: z.enum(['sequential', 'interleaved', 'reversed']).optional(),
-  finish_reason: z.string().optional(),
-  usage: z.record(z.string(), z.unknown()).optional(),
-  model: z.string().optional(),
-};
-
-// Ids of any kind and a missing name are served as scripted: the reference keeps them.
-const toolCallSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).nullable().optional(),
-  type: z.string().optional(),
-  function: z.looseObject({ name: z.string().nullable(), arguments: z.string() }),
-});
-
-const messageSchema = z.looseObject({
-  role: z.string().optional(),
-  content: z.string().nullable().optional(),
-  tool_calls: z.array(toolCallSchema).nullable().optional(),
-  reasoning_content: z.string().nullable().optional(),
-  reasoning: z.string().nullable().optional(),
-  reasoning_details: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
-});
-
-const replySchemas = {
-  message: z.strictObject({ message: messageSchema, ...replyOptionsShape }),
-  http_error: z.strictObject({
-    http_error: z.number().int().min(400).max(599),
-    body: z.string().optional(),
-    retry_after: z.number().nonnegative().optional(),
-    ...replyOptionsShape,
-  }),
-  empty: z.strictObject({ empty: z.literal(true), ...replyOptionsShape }),
-};
 const replyKinds = Object.keys(replySchemas) as Array<keyof typeof replySchemas>;
 
 /**
@@ -165,7 +129,7 @@ export function loadScript(json: unknown): ScriptedReply[] {
       const field = issue.path.length ? `.${issue.path.map(String).join('.')}` : '';
       throw new Error(`${at}${field}: ${issue.message}`);
     }
-    return parsed.data as ScriptedReply;
+    return parsed.data;
   });
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { trajectorySummarySchema } from '../formats/summary.js';
+import { formatIdSchema } from '../formats/trajectory.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
+import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
 import { ApiError, type RpcErrorData } from '../rpc/errors.js';
 import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
 
@@ -14,8 +16,6 @@ export { branchChangeSchema, breakpointsSchema, type BranchChange, type Breakpoi
  * sequence number).
  */
 
-const toolSchema = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().min(1) }) });
-const chatMessage = z.looseObject({ role: z.string() });
 const positiveInt = z.number().int().positive();
 
 
@@ -47,7 +47,7 @@ export const runSettingsSchema = z.object({
   prompt: z.object({ system: z.string().default(''), user: z.string().min(1) }),
   tools: z.object({
     /** OpenAI tool schemas (from a JSON file the user picked). */
-    schemas: z.array(toolSchema).default([]),
+    schemas: z.array(toolSchemaSchema).default([]),
     /** Executes `schemas`: POST {tool_name, arguments, task_id}. */
     endpointURL: z.string().url().nullable().default(null),
     /** MCP server command lines. */
@@ -92,13 +92,15 @@ export const openedFileSchema = z.object({
   path: z.string(),
   name: z.string(),
   size: z.number().nonnegative(),
-  format: z.string().nullable(),
+  /** Known once the first bytes are read; null until then, or when they looked like no known format. */
+  format: formatIdSchema.nullable(),
   state: z.enum(['indexing', 'done', 'failed', 'cancelled']),
   bytesRead: z.number().nonnegative(),
   trajectories: z.number().int().nonnegative(),
   /** The first problems (skipped lines), `FILE:LINE: what`. */
   problems: z.array(z.string()),
   problemCount: z.number().int().nonnegative(),
+  /** The FormatError message (naming the file) when indexing failed. */
   error: z.string().nullable(),
   elapsedMs: z.number().nonnegative(),
   /** The trajectory to show first (`trajdbg open FILE#N`), when one was asked for. */
@@ -146,8 +148,8 @@ export const apiMethods = {
   'run.replay': {
     params: z.object({
       title: z.string().default('replay'),
-      messages: z.array(chatMessage).min(1),
-      tools: z.array(toolSchema).optional(),
+      messages: z.array(chatMessageSchema).min(1),
+      tools: z.array(toolSchemaSchema).optional(),
       maxContextTokens: positiveInt.nullable().default(null),
       breakpoints: breakpointsSchema.optional(),
       startPaused: z.boolean().default(false),
@@ -248,7 +250,7 @@ export const apiMethods = {
   /** The exact prompt the file records for a turn of a trajectory, or null when it records none. */
   'file.recordedPrompt': {
     params: fileRef.extend({ index: z.number().int().nonnegative(), turn: positiveInt }),
-    result: z.object({ messages: z.array(chatMessage).nullable() }),
+    result: z.object({ messages: z.array(chatMessageSchema).nullable() }),
   },
   /** Files opened before, most recent first. */
   'file.recent': { params: nothing, result: z.object({ files: z.array(z.object({ path: z.string(), openedAt: z.number() })) }) },

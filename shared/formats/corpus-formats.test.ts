@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recordedExceptionText } from '../loop/tool-outcome.js';
 import { runEventSchema, type RunEvent } from '../run/events.js';
@@ -8,13 +7,13 @@ import { exportText } from './export.js';
 import { detectFormat, FormatError, importBytes, importText, type ImportResult } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 import { trajectoryRunEvents } from './trajectory-events.js';
+import { corpusPath } from '../../electron/testing/corpus.js';
 
 // The corpus files of the Responses, Anthropic Messages, tau-bench, verifiers and Langfuse
 // formats, imported from their bytes as the app opens them. The counts are those of
 // corpus/README.md, read from the files with python3; here they are counted from the trajectories.
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
-const read = (name: string): Buffer => readFileSync(fileURLToPath(new URL(name, corpus)));
+const read = (name: string): Buffer => readFileSync(corpusPath(name));
 const open = (name: string): ImportResult => importBytes(read(name), name);
 
 /** Trajectories, tool calls and tool results of an import. */

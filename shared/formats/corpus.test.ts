@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recordedExceptionText } from '../loop/tool-outcome.js';
 import { importBytes, type ImportResult } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { corpusPath } from '../../electron/testing/corpus.js';
 
 // Every corpus file, imported from its bytes as the app opens it. The numbers were read from the
 // files with python3 (json, zipfile), independently of the importers.
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
-const open = (name: string): ImportResult => importBytes(readFileSync(fileURLToPath(new URL(name, corpus))), name);
+const open = (name: string): ImportResult => importBytes(readFileSync(corpusPath(name)), name);
 
 /** The per-trajectory facts the tests pin. */
 function facts(t: Trajectory) {

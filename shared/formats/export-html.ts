@@ -61,7 +61,7 @@ function block(label: string, text: string, heading: 'h3' | 'h4' = 'h4'): string
 function callHtml(call: ReportToolCall, k: number): string {
   const failed = call.error !== null;
   const parts = [
-    `<h4>Tool call ${k + 1}: <code>${escapeHtml(call.name)}</code>${call.id ? ` <code>${escapeHtml(call.id)}</code>` : ''} <span class="status ${failed ? 'failed' : 'ok'}">${STATUS_LABELS[call.status]}</span></h4>`,
+    `<h4>Tool call ${k + 1}: <code>${escapeHtml(call.name ?? 'None')}</code>${call.id ? ` <code>${escapeHtml(String(call.id))}</code>` : ''} <span class="status ${failed ? 'failed' : 'ok'}">${STATUS_LABELS[call.status]}</span></h4>`,
   ];
   if (failed) parts.push(`<p class="error-text">Error: ${escapeHtml(call.error!)}</p>`);
   parts.push(block('Arguments', call.prettyArguments ?? call.arguments));

@@ -41,7 +41,7 @@ function section(label: string, text: string, info = 'text'): string {
 
 function callMarkdown(call: ReportToolCall, k: number): string {
   const failed = call.error !== null;
-  const parts = [`#### Tool call ${k + 1}: ${codeSpan(call.name)}${call.id ? ` (${codeSpan(call.id)})` : ''}, ${failed ? `**${STATUS_LABELS[call.status]}**` : STATUS_LABELS[call.status]}`];
+  const parts = [`#### Tool call ${k + 1}: ${codeSpan(call.name ?? 'None')}${call.id ? ` (${codeSpan(String(call.id))})` : ''}, ${failed ? `**${STATUS_LABELS[call.status]}**` : STATUS_LABELS[call.status]}`];
   if (failed) parts.push(`> **Error:**\n\n${fencedBlock(call.error!)}`.replace(/\n/g, '\n> '));
   parts.push(section('Arguments', call.prettyArguments ?? call.arguments, call.prettyArguments ? 'json' : 'text'));
   if (call.result !== null) parts.push(section('Result', call.prettyResult ?? call.result, call.prettyResult ? 'json' : 'text'));

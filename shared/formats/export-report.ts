@@ -1,5 +1,5 @@
 import { contentAsText, hasNonTextParts } from './content-parts.js';
-import type { AssistantReply, ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
 import { pyJsonLoads } from '../python/json.js';
@@ -28,8 +28,9 @@ export interface ReportField {
 
 /** One tool call of a turn, with its result and how it ended. */
 export interface ReportToolCall {
-  id: string | null;
-  name: string;
+  id: string | number | null;
+  /** As the model sent it: null when the call has no name. */
+  name: string | null;
   arguments: string;
   /** The arguments re-indented, when they are a JSON object or array. */
   prettyArguments: string | null;
@@ -179,7 +180,7 @@ function reportCall(turn: number, call: ToolCall, message: ChatMessage | undefin
   let error: string | null = null;
   if (outcome && outcome.status !== 'ok') error = outcome.toolError?.error ?? returnedErrorText(result ?? '');
   return {
-    id: call.id,
+    id: call.id ?? null,
     name: call.function.name,
     arguments: call.function.arguments,
     prettyArguments: prettyJson(call.function.arguments),
@@ -191,7 +192,7 @@ function reportCall(turn: number, call: ToolCall, message: ChatMessage | undefin
 }
 
 function reasoningText(message: ChatMessage): string | null {
-  const reasoning = extractReasoning(message as AssistantReply);
+  const reasoning = extractReasoning(message);
   if (reasoning === null || reasoning === undefined) return null;
   return typeof reasoning === 'string' ? reasoning : JSON.stringify(reasoning, null, 2);
 }

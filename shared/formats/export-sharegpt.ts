@@ -1,5 +1,5 @@
 import { contentAsText } from './content-parts.js';
-import type { AssistantReply, ChatMessage, ToolSchema } from '../model/chat.js';
+import type { ChatMessage, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { pyStrip } from '../python/str.js';
@@ -115,7 +115,7 @@ function pyRstrip(s: string): string {
 
 /** A `gpt` turn: `<think>` block (empty without reasoning), the text, one `<tool_call>` per call. */
 function gptValue(message: ChatMessage): string {
-  const reasoning = extractReasoning(message as AssistantReply);
+  const reasoning = extractReasoning(message);
   let value = typeof reasoning === 'string' && pyStrip(reasoning) !== '' ? `<think>\n${reasoning}\n</think>\n` : '';
   const content = contentText(message.content);
   const calls = message.tool_calls ?? [];

@@ -161,7 +161,7 @@ describe('the report', () => {
     const r = trajectoryReport(REPORTED);
     const turns = r.entries.filter((e) => e.kind === 'turn');
     expect(turns.map((t) => t.turn)).toEqual([1, 2]);
-    expect(turns[0]!.calls.map((c) => [c.name.slice(0, 8), c.status, c.error])).toEqual([
+    expect(turns[0]!.calls.map((c) => [c.name?.slice(0, 8), c.status, c.error])).toEqual([
       ['terminal', 'error_result', 'make: *** No rule to make target'],
       ['evil<scr', 'ok', null],
     ]);

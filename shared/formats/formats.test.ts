@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { exportText } from './export.js';
 import { detectFormat, FormatError, importText, jsonErrorOffset, lineColumn } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { corpusPath } from '../../electron/testing/corpus.js';
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
-const corpusPath = (name: string): string => fileURLToPath(new URL(name, corpus));
 const readCorpus = (name: string): string => readFileSync(corpusPath(name), 'utf8');
 
 const HERMES = 'hermes-agent_session_export.jsonl';

@@ -1,6 +1,5 @@
 import type { ChatMessage } from '../model/chat.js';
-import { argumentsText, baseName, isObject, Misfit, raisedToolContent, str } from './import-common.js';
-import { eachObjectLine, type TextImport } from './import-responses.js';
+import { argumentsText, baseName, eachObjectLine, isObject, Misfit, raisedToolContent, str, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // Agent session transcripts in Anthropic Messages blocks, one event per line (Claude Code's

@@ -271,6 +271,8 @@ export const messageSchema = z.looseObject({
   tool_calls: z.array(toolCallSchema).nullable().optional(),
   tool_call_id: z.string().nullable().optional(),
 });
+/** A chat message as a file stores it, before {@link normalizeMessage}. */
+export type FileMessage = z.infer<typeof messageSchema>;
 
 /** Tool call arguments as the string the model sent (parsed objects back to JSON). */
 export function argumentsText(args: unknown): string {
@@ -281,7 +283,7 @@ export function argumentsText(args: unknown): string {
  * A message in the trajectory model: tool call arguments as strings, reasoning as
  * `reasoning_content` (from `reasoning` or `reasoning_details` when that is absent).
  */
-export function normalizeMessage(message: z.infer<typeof messageSchema>): ChatMessage {
+export function normalizeMessage(message: FileMessage): ChatMessage {
   const out: ChatMessage = { ...message } as ChatMessage;
   if (message.tool_calls === null) delete out.tool_calls;
   else if (message.tool_calls) {
@@ -397,4 +399,65 @@ export function tryParse<T>(read: () => T, problems: string[], what: string): T 
     problems.push(`${error.message}; ${what}`);
     return undefined;
   }
+}
+
+// --- JSONL texts read whole ------------------------------------------------------------------
+
+/** What a whole-file importer gives: trajectories, and `FILE:LINE: what` per line it skipped. */
+export interface TextImport {
+  trajectories: Trajectory[];
+  problems: string[];
+}
+
+/** Each non-blank line of a JSONL text parsed, or the problem that line has; nesting checked. */
+export function* jsonLines(text: string, fileName: string): Generator<{ line: number; value: unknown } | { problem: string }> {
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.replace(/\r$/, '');
+    if (raw.trim() === '') continue;
+    const parsed = parseJson(raw);
+    if (!parsed.ok) {
+      yield { problem: `${fileName}:${i + 1}: ${parsed.error.replace(/ at line 1, column/, ' at column')}` };
+      continue;
+    }
+    try {
+      checkNesting(parsed.value, '', raw);
+    } catch (error) {
+      if (!(error instanceof Misfit)) throw error;
+      yield { problem: `${fileName}:${i + 1}: ${error.message}` };
+      continue;
+    }
+    yield { line: i + 1, value: parsed.value };
+  }
+}
+
+/** Runs `read` for one line, turning its `Misfit` into the problem `FILE:LINE: what`. */
+export function readLine(problems: string[], fileName: string, line: number, read: () => void): void {
+  try {
+    read();
+  } catch (error) {
+    if (!(error instanceof Misfit)) throw error;
+    problems.push(`${fileName}:${line}: ${error.message}`);
+  }
+}
+
+/**
+ * Reads each JSON object line of a JSONL text with `read`; a line that does not parse, is not an
+ * object or does not fit is reported in `problems` as `FILE:LINE: what`. Returns the object lines read.
+ */
+export function eachObjectLine(text: string, fileName: string, problems: string[], read: (value: Record<string, unknown>) => void): number {
+  let count = 0;
+  for (const entry of jsonLines(text, fileName)) {
+    if ('problem' in entry) {
+      problems.push(entry.problem);
+      continue;
+    }
+    const { line, value } = entry;
+    readLine(problems, fileName, line, () => {
+      if (!isObject(value)) throw new Misfit('expected a JSON object');
+      count += 1;
+      read(value);
+    });
+  }
+  return count;
 }

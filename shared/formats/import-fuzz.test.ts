@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exportText } from './export.js';
 import { FormatError, importBytes, importText } from './import.js';
+import { CORPUS_DIR, corpusPath } from '../../electron/testing/corpus.js';
 
 const LONG = process.env.FUZZ_RUNS !== undefined;
 const RUNS = LONG ? Number(process.env.FUZZ_RUNS) : 40;
@@ -19,9 +20,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20260226);
 const TIMEOUT = LONG ? 60 * 60_000 : 60_000;
 const params = { seed: SEED, numRuns: RUNS, endOnFailure: true };
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
-const CORPUS = readdirSync(corpus).filter((name) => name !== 'README.md').sort();
-const BYTES = new Map(CORPUS.map((name) => [name, new Uint8Array(readFileSync(new URL(name, corpus)))]));
+const CORPUS = readdirSync(CORPUS_DIR).filter((name) => name !== 'README.md').sort();
+const BYTES = new Map(CORPUS.map((name) => [name, new Uint8Array(readFileSync(corpusPath(name)))]));
 const encoder = new TextEncoder();
 const hermesLines = new TextDecoder().decode(BYTES.get('hermes-agent_session_export.jsonl')).split('\n');
 const hermes = importText(hermesLines.join('\n'), 'h.jsonl').trajectories;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { isPyDict, type PyValue } from '../python/value.js';
-import { argumentsText, checkNesting, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type messageSchema } from './import-common.js';
+import { argumentsText, checkNesting, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
@@ -34,12 +34,12 @@ export function importHermesSession(data: unknown, _id: string, index: number): 
   if (session.system_prompt && !hasSystem) messages.push({ role: 'system', content: session.system_prompt });
   for (const m of session.messages) {
     if (m.role === 'session_meta') continue;
-    const message: ChatMessage = { role: m.role, content: m.content ?? null };
-    if (m.tool_calls) message.tool_calls = m.tool_calls as ChatMessage['tool_calls'];
+    const message: FileMessage = { role: m.role, content: m.content ?? null };
+    if (m.tool_calls) message.tool_calls = m.tool_calls;
     if (m.role === 'tool') message.tool_call_id = m.tool_call_id ?? null;
     if (m.tool_name) message.name = m.tool_name;
     for (const key of ['reasoning_content', 'reasoning', 'reasoning_details']) if (m[key] != null) message[key] = m[key];
-    messages.push(normalizeMessage(message as z.infer<typeof messageSchema>));
+    messages.push(normalizeMessage(message));
   }
   return [{ id: session.id, model: session.model ?? null, messages, reward: null, recorded: {}, source: { format: 'hermes-session-jsonl', index }, stopReason: session.end_reason ?? null }];
 }

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { deflateSync, strToU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +8,10 @@ import { raisedToolContent } from './import-common.js';
 import { inspectScoreValue } from './import-inspect.js';
 import { zipEntries, zipEntryBytes } from './import-zip.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { corpusPath } from '../../electron/testing/corpus.js';
 
 const EVAL = 'inspect-ai_log_streaming.eval';
-const evalBytes = (): Uint8Array => readFileSync(fileURLToPath(new URL(`../../../shared/corpus/${EVAL}`, import.meta.url)));
+const evalBytes = (): Uint8Array => readFileSync(corpusPath(EVAL));
 
 // --- a tool-using sample, in the layout Inspect 0.3.9x writes -----------------------------------
 

@@ -1,6 +1,5 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
-import type { TextImport } from './import-responses.js';
+import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenTelemetry GenAI traces as Langfuse stores them: `{trace, observations[]}` (or a list of

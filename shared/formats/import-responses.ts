@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, baseName, checkNesting, isObject, Misfit, num, parseJson, parseWith, str, toolSchemasOf } from './import-common.js';
+import { argumentsText, baseName, eachObjectLine, isObject, Misfit, num, parseWith, str, toolSchemasOf, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenAI Responses API items, as NeMo Gym rollouts and Codex CLI session logs record them.
@@ -251,65 +251,6 @@ function instructionsOf(meta: Record<string, unknown>): string | null {
   if (typeof meta.instructions === 'string' && meta.instructions !== '') return meta.instructions;
   const base = meta.base_instructions;
   return isObject(base) && typeof base.text === 'string' && base.text !== '' ? base.text : null;
-}
-
-/** What a whole-file importer gives: trajectories, and `FILE:LINE: what` per line it skipped. */
-export interface TextImport {
-  trajectories: Trajectory[];
-  problems: string[];
-}
-
-/** Each non-blank line of a JSONL text parsed, or the problem that line has; nesting checked. */
-export function* jsonLines(text: string, fileName: string): Generator<{ line: number; value: unknown } | { problem: string }> {
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.replace(/\r$/, '');
-    if (raw.trim() === '') continue;
-    const parsed = parseJson(raw);
-    if (!parsed.ok) {
-      yield { problem: `${fileName}:${i + 1}: ${parsed.error.replace(/ at line 1, column/, ' at column')}` };
-      continue;
-    }
-    try {
-      checkNesting(parsed.value, '', raw);
-    } catch (error) {
-      if (!(error instanceof Misfit)) throw error;
-      yield { problem: `${fileName}:${i + 1}: ${error.message}` };
-      continue;
-    }
-    yield { line: i + 1, value: parsed.value };
-  }
-}
-
-/** Runs `read` for one line, turning its `Misfit` into the problem `FILE:LINE: what`. */
-export function readLine(problems: string[], fileName: string, line: number, read: () => void): void {
-  try {
-    read();
-  } catch (error) {
-    if (!(error instanceof Misfit)) throw error;
-    problems.push(`${fileName}:${line}: ${error.message}`);
-  }
-}
-
-/**
- * Reads each JSON object line of a JSONL text with `read`; a line that does not parse, is not an
- * object or does not fit is reported in `problems` as `FILE:LINE: what`. Returns the object lines read.
- */
-export function eachObjectLine(text: string, fileName: string, problems: string[], read: (value: Record<string, unknown>) => void): number {
-  let count = 0;
-  for (const entry of jsonLines(text, fileName)) {
-    if ('problem' in entry) {
-      problems.push(entry.problem);
-      continue;
-    }
-    const { line, value } = entry;
-    readLine(problems, fileName, line, () => {
-      if (!isObject(value)) throw new Misfit('expected a JSON object');
-      count += 1;
-      read(value);
-    });
-  }
-  return count;
 }
 
 /**

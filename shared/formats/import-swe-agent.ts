@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../model/chat.js';
-import { isObject, messageSchema, normalizeMessage, parseEach, parseWith, str, toolCallSchema, tryParse } from './import-common.js';
+import { isObject, messageSchema, normalizeMessage, parseEach, parseWith, str, toolCallSchema, tryParse, type FileMessage } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // SWE-agent `.traj` files and mini-swe-agent's `{info, messages, trajectory_format}` files.
@@ -60,12 +60,12 @@ function thinkingText(blocks: unknown[] | null | undefined): string | null {
  */
 function sweMessage(item: SweHistoryItem): ChatMessage {
   const hasContent = typeof item.content === 'string' ? item.content !== '' : item.content != null;
-  const message: ChatMessage = { role: item.role, content: hasContent ? item.content : (item.thought ?? item.content ?? '') };
+  const message: FileMessage = { role: item.role, content: hasContent ? item.content : (item.thought ?? item.content ?? '') };
   if (item.role === 'tool') message.tool_call_id = item.tool_call_ids?.[0] ?? item.tool_call_id ?? null;
-  if (item.tool_calls && item.tool_calls.length > 0) message.tool_calls = item.tool_calls as ChatMessage['tool_calls'];
+  if (item.tool_calls && item.tool_calls.length > 0) message.tool_calls = item.tool_calls;
   const reasoning = item.reasoning_content ?? thinkingText(item.thinking_blocks);
   if (reasoning) message.reasoning_content = reasoning;
-  return normalizeMessage(message as z.infer<typeof messageSchema>);
+  return normalizeMessage(message);
 }
 
 /** The model name in a replay config (a JSON string in SWE-agent 1.x, an object in some files). */
@@ -164,7 +164,7 @@ export function importMiniSweAgent(data: unknown, id: string): Trajectory[] {
       continue;
     }
     const { extra: _extra, ...message } = m;
-    messages.push(normalizeMessage(message as z.infer<typeof messageSchema>));
+    messages.push(normalizeMessage(message));
   }
   const recorded: Trajectory['recorded'] = {};
   if (exitStatus) recorded.finished_naturally = exitStatus === 'Submitted';

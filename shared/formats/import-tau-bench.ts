@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, Misfit, messagesOf, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf } from './import-common.js';
-import type { TextImport } from './import-responses.js';
+import { argumentsText, isObject, Misfit, messagesOf, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // tau-bench and tau2-bench results files: one trajectory per task trial, ids `task T.TRIAL`

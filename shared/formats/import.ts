@@ -11,7 +11,7 @@ import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js'
 import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
-import type { ChatMessage } from '../model/chat.js';
+import type { ChatMessage, ToolCall } from '../model/chat.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // Format detection and the entry points; each format's importer lives in its own import-*.ts.
@@ -134,7 +134,7 @@ function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
     throw new Misfit(`${at}: holds rendered strings (a chat template already applied), not chat messages with roles; export the rollouts before templating`);
   }
   const messages = messagesOf(items, at);
-  let pending: Array<string | null> = [];
+  let pending: Array<ToolCall['id']> = [];
   return messages.map((message) => {
     if (message.role === 'agent') {
       pending = (message.tool_calls ?? []).map((c) => c.id);
@@ -320,10 +320,18 @@ export function importLine(format: FormatId, text: string, fileName: string, lin
 
 /** Imports JSONL lines; a bad line becomes a problem `FILE:LINE: what` and is skipped. */
 export function importJsonl(lines: readonly string[], format: FormatId, fileName: string): ImportResult {
+  return importEachLine(lines, format, fileName, null);
+}
+
+/** Imports each line; `parsed` is a line read already (not parsed again), or null. */
+function importEachLine(lines: readonly string[], format: FormatId, fileName: string, parsed: FirstRecord['line']): ImportResult {
   const trajectories: Trajectory[] = [];
   const problems: string[] = [];
   lines.forEach((text, i) => {
-    const imported = importLine(format, text, fileName, i + 1, trajectories.length);
+    const number = i + 1;
+    const imported = number === parsed?.number
+      ? importLineValue(format, parsed.value, fileName, number, trajectories.length, text)
+      : importLine(format, text, fileName, number, trajectories.length);
     if ('problem' in imported) problems.push(imported.problem);
     else trajectories.push(...imported.trajectories);
   });
@@ -412,21 +420,12 @@ export function importText(text: string, fileName: string): ImportResult {
 
 /** Imports the lines of a JSONL text whose first record was read already (and is not parsed again). */
 function importLines(first: FirstRecord, format: FormatId, fileName: string): ImportResult {
-  const lines = first.text.split(/\r?\n/);
-  const trajectories: Trajectory[] = [];
-  const problems: string[] = [];
-  lines.forEach((text, i) => {
-    const number = i + 1;
-    const imported = number === first.line!.number
-      ? importLineValue(format, first.line!.value, fileName, number, trajectories.length, text)
-      : importLine(format, text, fileName, number, trajectories.length);
-    if ('problem' in imported) problems.push(imported.problem);
-    else trajectories.push(...imported.trajectories);
-  });
-  if (trajectories.length === 0) {
-    throw new FormatError(`${fileName} (looked like ${FORMAT_DESCRIPTIONS[format]}): no line could be imported${problems[0] ? `; first: ${problems[0]}` : ''}`);
+  const imported = importEachLine(first.text.split(/\r?\n/), format, fileName, first.line);
+  if (imported.trajectories.length === 0) {
+    const firstProblem = imported.problems[0];
+    throw new FormatError(`${fileName} (looked like ${FORMAT_DESCRIPTIONS[format]}): no line could be imported${firstProblem ? `; first: ${firstProblem}` : ''}`);
   }
-  return { format, trajectories, problems: [...problems, ...trajectories.flatMap((t) => t.problems ?? [])] };
+  return imported;
 }
 
 /**

@@ -36,8 +36,8 @@ import { EXPORT_FORMATS, exportText } from './export.js';
 import { hermesToolsPrompt } from './export-sharegpt.js';
 import { FormatError, importBytes, importText, type ImportResult } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { CORPUS_DIR, corpusPath } from '../../electron/testing/corpus.js';
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
 
 // --- generated trajectories --------------------------------------------------------------------
 
@@ -281,10 +281,10 @@ describe('import(export(t)) keeps a trajectory', () => {
 /** Every corpus file that imports today (the list grows as importers are added). */
 function importableCorpus(): Array<{ name: string; result: ImportResult }> {
   const files: Array<{ name: string; result: ImportResult }> = [];
-  for (const name of readdirSync(corpus).sort()) {
+  for (const name of readdirSync(CORPUS_DIR).sort()) {
     if (name === 'README.md') continue;
     try {
-      files.push({ name, result: importBytes(readFileSync(new URL(name, corpus)), name) });
+      files.push({ name, result: importBytes(readFileSync(corpusPath(name)), name) });
     } catch (error) {
       if (!(error instanceof FormatError)) throw error;
     }

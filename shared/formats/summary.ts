@@ -47,7 +47,7 @@ export function summarizeTrajectory(t: Trajectory, index: number): TrajectorySum
     if (m.role !== 'assistant') continue;
     for (const call of m.tool_calls ?? []) {
       toolCalls += 1;
-      names.add(call.function.name);
+      if (call.function.name !== null) names.add(call.function.name);
     }
   }
   return {

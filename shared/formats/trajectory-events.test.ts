@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../model/chat.js';
@@ -9,8 +8,8 @@ import { RunState, agentResultOf } from '../run/run-state.js';
 import { importText } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 import { trajectoryRunEvents } from './trajectory-events.js';
+import { corpusPath } from '../../electron/testing/corpus.js';
 
-const corpus = (name: string): string => fileURLToPath(new URL(`../../../shared/corpus/${name}`, import.meta.url));
 const origin = { fileId: 'f1', path: '/data/x.jsonl' };
 
 function replay(t: Trajectory, budget: number | null = null): RunState {
@@ -101,7 +100,7 @@ describe('trajectoryRunEvents', () => {
   });
 
   it('gives every hermes session the counts convert --list derives', () => {
-    const { trajectories } = importText(readFileSync(corpus('hermes-agent_session_export.jsonl'), 'utf8'), 'h.jsonl');
+    const { trajectories } = importText(readFileSync(corpusPath('hermes-agent_session_export.jsonl'), 'utf8'), 'h.jsonl');
     let turns = 0;
     let calls = 0;
     for (const t of trajectories) {

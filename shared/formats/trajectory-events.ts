@@ -117,7 +117,7 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
         name: call.function.name,
         arguments: raw,
         known,
-        normalizedArguments: known ? pyJsonDumps(normalizeToolArgs(call.function.name, raw).args, { ensureAscii: false }) : null,
+        normalizedArguments: known && call.function.name !== null ? pyJsonDumps(normalizeToolArgs(call.function.name, raw).args, { ensureAscii: false }) : null,
         schemaValid,
       });
       if (!outcome) return;

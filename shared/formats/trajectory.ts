@@ -1,33 +1,37 @@
-import type { AssistantReply, ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
+import { z } from 'zod';
+import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
-import { exceptionOutcome, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError, type ToolOutcome } from '../loop/tool-outcome.js';
+import { exceptionOutcome, isKnownTool, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError, type ToolOutcome } from '../loop/tool-outcome.js';
 import type { Contradiction, Evaluation, TrajectoryGroup } from './trajectory-details.js';
 
 export type { Contradiction, Evaluation, TrajectoryGroup } from './trajectory-details.js';
 
-/** The trajectory file formats the importers read. */
-export type FormatId =
-  | 'agent-result'
-  | 'chat-messages'
-  | 'messages-jsonl'
-  | 'hermes-session-jsonl'
-  | 'hermes-sharegpt-jsonl'
-  | 'swe-agent-traj'
-  | 'mini-swe-agent'
-  | 'inspect-log'
-  | 'inspect-eval'
-  | 'openhands-events'
-  | 'openhands-eval-jsonl'
-  | 'trajdbg-run'
-  | 'nemo-gym-rollouts'
-  | 'codex-session'
-  | 'claude-code-session'
-  | 'tau-bench'
-  | 'tau2-bench'
-  | 'verifiers-results'
-  | 'langfuse-trace';
+/** The trajectory file formats the importers read (an opened file's format crosses IPC). */
+export const formatIdSchema = z.enum([
+  'agent-result',
+  'chat-messages',
+  'messages-jsonl',
+  'hermes-session-jsonl',
+  'hermes-sharegpt-jsonl',
+  'swe-agent-traj',
+  'mini-swe-agent',
+  'inspect-log',
+  'inspect-eval',
+  'openhands-events',
+  'openhands-eval-jsonl',
+  'trajdbg-run',
+  'nemo-gym-rollouts',
+  'codex-session',
+  'claude-code-session',
+  'tau-bench',
+  'tau2-bench',
+  'verifiers-results',
+  'langfuse-trace',
+]);
+/** A trajectory file format the importers read. */
+export type FormatId = z.infer<typeof formatIdSchema>;
 
 /** The `AgentResult` fields besides `messages`, which a file may or may not record. */
 export type AgentResultField = Exclude<keyof AgentResult, 'messages'>;
@@ -62,7 +66,7 @@ export const END_TOOL_NAMES: ReadonlySet<string> = new Set(['submit', 'finish'])
 export function endsWithEndTool(messages: readonly ChatMessage[]): boolean {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
-    if (m.role === 'assistant') return (m.tool_calls ?? []).some((c) => END_TOOL_NAMES.has(c.function.name));
+    if (m.role === 'assistant') return (m.tool_calls ?? []).some((c) => isKnownTool(END_TOOL_NAMES, c.function.name));
   }
   return false;
 }
@@ -142,7 +146,7 @@ export interface RecordedCallOutcome {
  */
 export function classifyRecordedCall(turn: number, call: ToolCall, result: string | undefined, names: ReadonlySet<string>): RecordedCallOutcome {
   const { name, arguments: raw } = call.function;
-  if (!names.has(name)) return { known: false, schemaValid: null, outcome: unknownToolOutcome(turn, name, raw, names) };
+  if (!isKnownTool(names, name)) return { known: false, schemaValid: null, outcome: unknownToolOutcome(turn, name, raw, names) };
   const schemaValid = normalizeToolArgs(name, raw).schemaValid;
   if (result === undefined) return { known: true, schemaValid, outcome: null };
   const exception = recordedExceptionText(result);
@@ -153,7 +157,7 @@ export function classifyRecordedCall(turn: number, call: ToolCall, result: strin
 /** The names of the tools a trajectory could call: its recorded schemas, else every name it calls. */
 export function validToolNames(t: Trajectory): Set<string> {
   if (t.tools && t.tools.length > 0) return new Set(t.tools.map((s) => s.function.name));
-  return new Set(t.messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.function.name) : [])));
+  return new Set(t.messages.flatMap((m) => (m.role === 'assistant' ? calledNames(m.tool_calls ?? []) : [])));
 }
 
 /** The tool messages that follow the assistant message at `at`. */
@@ -186,7 +190,7 @@ export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>):
     const message = messages[i]!;
     if (message.role !== 'assistant') continue;
     turn += 1;
-    reasoning.push(extractReasoning(message as AssistantReply));
+    reasoning.push(extractReasoning(message));
     const calls = message.tool_calls ?? [];
     lastHadCalls = calls.length > 0;
     const paired = pairToolResults(calls, toolResultsAfter(messages, i));
@@ -231,4 +235,9 @@ function contradictions(recorded: Trajectory['recorded'], computed: Omit<AgentRe
     found.push({ field: 'turns_used', recorded: turns, derived: computed.turns_used, note: `contradicts the messages: they hold ${computed.turns_used} assistant ${computed.turns_used === 1 ? 'message' : 'messages'}` });
   }
   return found;
+}
+
+/** The names a list of tool calls calls (a call without a name names none). */
+export function calledNames(calls: ReadonlyArray<{ function: { name: string | null } }>): string[] {
+  return calls.flatMap((call) => (call.function.name === null ? [] : [call.function.name]));
 }

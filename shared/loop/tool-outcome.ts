@@ -1,17 +1,14 @@
+import { z } from 'zod';
 import { pyJsonDumps, pyJsonLoads, PyJsonDecodeError } from '../python/json.js';
 import { pyRepr, pyStr } from '../python/repr.js';
 import { codePointSlice } from '../python/str.js';
 import { isPyDict, pyTruthy } from '../python/value.js';
 import { comparePyStrings } from '../python/str.js';
 
-/** A tool error as the reference records it in `AgentResult.tool_errors`. */
-export interface ToolError {
-  turn: number;
-  tool_name: string | null;
-  arguments: string;
-  error: string;
-  tool_result: string;
-}
+/** A tool error as the reference records it in `AgentResult.tool_errors` (run files keep it). */
+export const toolErrorSchema = z.object({ turn: z.number().int(), tool_name: z.string().nullable(), arguments: z.string(), error: z.string(), tool_result: z.string() });
+/** A tool error as the reference records it. */
+export type ToolError = z.infer<typeof toolErrorSchema>;
 
 /**
  * How one tool call ended, in the reference's terms:
@@ -20,7 +17,9 @@ export interface ToolError {
  * - `error_result`: the tool returned JSON with a truthy `error` or a negative int `exit_code`;
  * - `ok`: anything else, including non-JSON output.
  */
-export type ToolCallStatus = 'ok' | 'error_result' | 'exception' | 'unknown_tool';
+export const toolCallStatusSchema = z.enum(['ok', 'error_result', 'exception', 'unknown_tool']);
+/** How one tool call ended (see {@link toolCallStatusSchema}). */
+export type ToolCallStatus = z.infer<typeof toolCallStatusSchema>;
 
 /** The tool message content and bookkeeping for one finished tool call. */
 export interface ToolOutcome {
@@ -34,6 +33,14 @@ export interface ToolOutcome {
 /** The reference's `arguments=tool_args_raw[:200]` of a tool error. */
 function argumentsExcerpt(raw: string): string {
   return codePointSlice(raw, 0, 200);
+}
+
+/**
+ * True when the model's call names a tool of the run. The reference's `tool_name not in
+ * valid_tool_names`; a call without a name (null) names none.
+ */
+export function isKnownTool(validNames: ReadonlySet<string>, toolName: string | null): toolName is string {
+  return toolName !== null && validNames.has(toolName);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
+import { toolCallStatusSchema, toolErrorSchema } from '../loop/tool-outcome.js';
 import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
 
 /**
@@ -7,8 +9,6 @@ import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '..
  * process boundary or read from a file is validated with {@link runEventSchema}.
  */
 
-const chatMessage = z.looseObject({ role: z.string() });
-const toolSchema = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) });
 const ranges = z.array(z.tuple([z.number().int(), z.number().int()]));
 
 /** Schema of a stored prompt view (see shared/loop/truncate.ts). */
@@ -155,9 +155,6 @@ export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 export const toolCallApprovalSchema = z.object({ decision: approvalDecisionSchema, command: z.string() });
 export type ToolCallApproval = z.infer<typeof toolCallApprovalSchema>;
 
-const toolCallStatus = z.enum(['ok', 'error_result', 'exception', 'unknown_tool']);
-const toolError = z.object({ turn: z.number().int(), tool_name: z.string().nullable(), arguments: z.string(), error: z.string(), tool_result: z.string() });
-const usage = z.looseObject({}).nullable();
 
 const base = { runId: z.string(), seq: z.number().int().nonnegative(), time: z.number() };
 const turn = z.number().int().positive();
@@ -170,9 +167,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
     format: z.literal('trajdbg-run/1'),
     config: loopConfigSchema,
     source: runSourceSchema,
-    tools: z.array(toolSchema),
+    tools: z.array(toolSchemaSchema),
     validToolNames: z.array(z.string()),
-    messages: z.array(chatMessage),
+    messages: z.array(chatMessageSchema),
   }),
   z.object({ ...base, type: z.literal('turn_started'), turn }),
   z.object({
@@ -196,9 +193,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('model_reply'),
     turn,
-    message: z.looseObject({}),
+    message: assistantReplySchema,
     latencyMs: z.number(),
-    usage: usage.optional(),
+    usage: tokenUsageSchema.nullable().optional(),
     finishReason: z.string().nullable().optional(),
     model: z.string().optional(),
     /** The reply was given by the user (a branch's edited reply), not returned by the model. */
@@ -237,14 +234,14 @@ export const runEventSchema = z.discriminatedUnion('type', [
     type: z.literal('tool_finished'),
     turn,
     index: z.number().int().nonnegative(),
-    status: toolCallStatus,
+    status: toolCallStatusSchema,
     result: z.string(),
-    toolError: toolError.nullable(),
+    toolError: toolErrorSchema.nullable(),
     durationMs: z.number(),
   }),
   z.object({ ...base, type: z.literal('turn_finished'), turn }),
   /** Messages the loop itself does not append (an opened trajectory's user turns between model calls). */
-  z.object({ ...base, type: z.literal('messages_appended'), messages: z.array(chatMessage) }),
+  z.object({ ...base, type: z.literal('messages_appended'), messages: z.array(chatMessageSchema) }),
   /** `approval` says what waits when `at` is `approval`. */
   z.object({ ...base, type: z.literal('paused'), turn, at: pausePointSchema, approval: pendingApprovalSchema.optional() }),
   z.object({ ...base, type: z.literal('resumed'), turn }),
@@ -262,6 +259,12 @@ export const runEventSchema = z.discriminatedUnion('type', [
 export type RunEvent = z.infer<typeof runEventSchema>;
 /** The fields an event carries besides its run id, sequence number and time. */
 export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'seq' | 'time'> : never) : never;
+/** An event's fields stamped with its run id, sequence number and time: the event. */
+export function stampEvent(body: RunEventBody, runId: string, seq: number, time: number): RunEvent {
+  // TypeScript loses the tie between `type` and its fields when a union member is spread.
+  return { ...body, runId, seq, time } as RunEvent;
+}
+
 /** Events a run file keeps (all but the live-only deltas). */
 export function isPersistedEvent(event: RunEvent): boolean {
   return event.type !== 'model_delta';

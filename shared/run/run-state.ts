@@ -109,10 +109,10 @@ export class RunState {
       this.snapshot = {
         runId: event.runId,
         config: event.config,
-        tools: event.tools as ToolSchema[],
+        tools: event.tools,
         validToolNames: event.validToolNames,
         source: event.source,
-        messages: event.messages.map((m) => ({ ...m })) as ChatMessage[],
+        messages: event.messages.map((m) => ({ ...m })),
         turns: [],
         reasoningPerTurn: [],
         toolErrors: [],
@@ -152,7 +152,7 @@ export class RunState {
         return;
       case 'model_reply': {
         const t = this.turn(event.turn);
-        const reply = event.message as AssistantReply;
+        const reply = event.message;
         const reasoning = extractReasoning(reply);
         t.reply = reply;
         if (event.edited) t.edited = true;
@@ -213,7 +213,7 @@ export class RunState {
         this.turn(event.turn).finished = true;
         return;
       case 'messages_appended':
-        for (const message of event.messages) s.messages.push({ ...message } as ChatMessage);
+        for (const message of event.messages) s.messages.push({ ...message });
         return;
       case 'paused':
         s.pausedAt = { turn: event.turn, at: event.at, ...(event.approval ? { approval: { ...event.approval } } : {}) };
@@ -291,5 +291,5 @@ export function branchChangeText(words: BranchChangeWords): string {
 /** The name of tool call `index` of `turn` in a run's state, if it has one. */
 export function toolCallName(s: RunSnapshot, turn: number, index: number): string | undefined {
   const record = s.turns[turn - 1];
-  return record?.toolCalls[index]?.name ?? record?.reply?.tool_calls?.[index]?.function.name;
+  return record?.toolCalls[index]?.name ?? record?.reply?.tool_calls?.[index]?.function.name ?? undefined;
 }

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import type * as PoolModule from './index-worker-pool.js';
 import type * as LibraryModule from './trajectory-library.js';
 import type { OpenedFileStatus, TrajectoryLibrary } from './trajectory-library.js';
+import { corpusPath } from '../../testing/corpus.js';
 
 // The app runs the compiled worker; these run that same file, from out/, through the compiled library.
 const compiled = new URL('../../../out/electron/engine/library/', import.meta.url);
 const built = ['index-worker.js', 'index-worker-pool.js', 'trajectory-library.js'].every((name) => existsSync(fileURLToPath(new URL(name, compiled))));
-const hermes = fileURLToPath(new URL('../../../../shared/corpus/hermes-agent_session_export.jsonl', import.meta.url));
+const hermes = corpusPath('hermes-agent_session_export.jsonl');
 const skipped = (title: string): string => (built ? title : `${title} (skipped: out/ is not built; npm test builds it first)`);
 
 async function load(): Promise<{ TrajectoryLibrary: typeof LibraryModule.TrajectoryLibrary; IndexWorkerPool: typeof PoolModule.IndexWorkerPool }> {

@@ -1,15 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importBytes, importLine } from '../../../shared/formats/import.js';
 import { summarizeTrajectory } from '../../../shared/formats/summary.js';
 import type { IndexerMessage, IndexerRequest } from './indexer.js';
 import { spawnInProcessIndexer, TrajectoryLibrary, type IndexerHandle, type OpenedFileStatus, type SpawnIndexer } from './trajectory-library.js';
+import { CORPUS_DIR, corpusPath } from '../../testing/corpus.js';
 
-const corpus = new URL('../../../../shared/corpus/', import.meta.url);
-const corpusPath = (name: string): string => fileURLToPath(new URL(name, corpus));
 const HERMES = 'hermes-agent_session_export.jsonl';
 const MINI = 'mini-swe-agent_github_issue.traj.json';
 
@@ -86,7 +84,7 @@ describe('opening the corpus', () => {
 
   // Importers for the other formats are being added: each file either opens with the count a
   // direct import gives, or fails with the importer's message, which names the file.
-  for (const name of readdirSync(fileURLToPath(corpus)).filter((n) => n !== 'README.md')) {
+  for (const name of readdirSync(CORPUS_DIR).filter((n) => n !== 'README.md')) {
     it(`opens ${name} as a direct import does`, async () => {
       const path = corpusPath(name);
       let expected: number | string;

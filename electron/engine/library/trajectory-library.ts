@@ -3,31 +3,19 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { OpenedFile as ListedFile } from '../../../shared/api/contract.js';
 import { FORMAT_DESCRIPTIONS, isLineFormat } from '../../../shared/formats/import.js';
 import type { TrajectorySummary } from '../../../shared/formats/summary.js';
-import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
+import type { Trajectory } from '../../../shared/formats/trajectory.js';
 import { IndexWorkerPool, isFinalMessage, type IndexerHandle } from './index-worker-pool.js';
 import { runIndexer, trajectoryContains, type IndexerMessage, type IndexerRequest } from './indexer.js';
 import { fileDisplayName, readTrajectoryAt } from './trajectory-stream.js';
 
-/** An opened trajectory file as the UI lists it: how far indexing got and what went wrong. */
-export interface OpenedFileStatus {
-  fileId: string;
-  path: string;
-  name: string;
-  size: number;
-  /** Known once the first bytes are read; null until then, or when they looked like no known format. */
-  format: FormatId | null;
-  state: 'indexing' | 'done' | 'failed' | 'cancelled';
-  bytesRead: number;
-  trajectories: number;
-  /** The first {@link MAX_PROBLEMS_KEPT} problems (skipped lines), `FILE:LINE: what`. */
-  problems: string[];
-  problemCount: number;
-  /** The FormatError message (naming the file) when indexing failed. */
-  error: string | null;
-  elapsedMs: number;
-}
+/**
+ * An opened trajectory file as the UI lists it: how far indexing got and what went wrong (at most
+ * {@link MAX_PROBLEMS_KEPT} problems). The API adds which trajectory to show first.
+ */
+export type OpenedFileStatus = Omit<ListedFile, 'focusIndex'>;
 
 export type { IndexerHandle } from './index-worker-pool.js';
 

@@ -111,13 +111,13 @@ class ParentRecord {
   /** The name of tool call `index` of `turn`, as the parent records it. */
   toolName(turn: number, index: number): string | undefined {
     const record = this.turns[turn - 1];
-    return record?.toolStarted.get(index)?.name ?? (record?.reply?.message as AssistantReply | undefined)?.tool_calls?.[index]?.function.name;
+    return record?.toolStarted.get(index)?.name ?? record?.reply?.message.tool_calls?.[index]?.function.name ?? undefined;
   }
 }
 
 /** The tool calls of a reply, or none. */
 function callsOf(reply: Event<'model_reply'>): NonNullable<AssistantReply['tool_calls']> {
-  return (reply.message as AssistantReply).tool_calls ?? [];
+  return reply.message.tool_calls ?? [];
 }
 
 /**
@@ -129,12 +129,12 @@ function callsOf(reply: Event<'model_reply'>): NonNullable<AssistantReply['tool_
 export function planBranch(parent: BranchParent, change: BranchChange, options: { reuseToolResults: boolean }): BranchPlan {
   const record = new ParentRecord(parent);
   const words = describeBranchChange(change, (turn, index) => record.toolName(turn, index));
-  const messages = structuredClone(record.started.messages) as ChatMessage[];
+  const messages = structuredClone(record.started.messages);
   let plan: Omit<BranchPlan, 'words' | 'firstModelTurn' | 'recordedToolResult'>;
   switch (change.kind) {
     case 'tool_arguments': {
       const reply = record.reply(change.turn);
-      const message = structuredClone(reply.message) as AssistantReply;
+      const message = structuredClone(reply.message);
       const calls = message.tool_calls ?? [];
       for (const edit of change.arguments) {
         record.checkCallIndex(change.turn, edit.index, calls.length);

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { AssistantReply, ReplyToolCall } from '../../../shared/model/chat.js';
 import { normalizeToolArgs } from '../../../shared/loop/normalize-args.js';
-import { describeException, exceptionOutcome, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../../shared/loop/tool-outcome.js';
+import { describeException, exceptionOutcome, isKnownTool, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../../shared/loop/tool-outcome.js';
 import { PromptViewIndex } from '../../../shared/loop/truncate.js';
 import { pyJsonDumps } from '../../../shared/python/json.js';
 import { isPyDict, type PyValue } from '../../../shared/python/value.js';
-import type { BreakpointsInput, EndReason, LoopConfig, PausePoint, PendingApproval, RunEvent, RunEventBody, ToolCallApproval } from '../../../shared/run/events.js';
-import { agentResultOf, RunState } from '../../../shared/run/run-state.js';
+import { isPersistedEvent, type EndReason, type LoopConfig, type PausePoint, type PendingApproval, type RunEvent, type ToolCallApproval } from '../../../shared/run/events.js';
+import { agentResultOf } from '../../../shared/run/run-state.js';
 import type { ChatRequest, ModelResponse } from '../model/model-client.js';
 import { LOOP_DEFAULTS } from '../../../shared/loop/defaults.js';
-import { RunControl } from './run-control.js';
-import { PREFIX_EVENT_TYPES, REJECTED_COMMAND_ERROR, type ResumePoint, type CommandDecision, type EngineDeps, type RunHandle, type RunListener, type RunOutcome, type RunRequest } from './run-handle.js';
+import { ControlledRun, PREFIX_EVENT_TYPES, REJECTED_COMMAND_ERROR, type ResumePoint, type CommandDecision, type EngineDeps, type RunHandle, type RunRequest } from './run-handle.js';
 
 class StopRequested extends Error {
   constructor() {
@@ -39,45 +38,21 @@ export function createEngine(deps: EngineDeps) {
 }
 
 /** One execution of the loop. Private to this module; callers see a {@link RunHandle}. */
-class LoopRun implements RunHandle {
-  readonly state = new RunState();
-  readonly done: Promise<RunOutcome>;
-  private resolveDone!: (outcome: RunOutcome) => void;
-  private readonly listeners = new Set<RunListener>();
+class LoopRun extends ControlledRun {
   private readonly index: PromptViewIndex;
   private readonly abort = new AbortController();
-  private seq = 0;
-  private readonly controls: RunControl;
   /** Set while a command waits for the user; resolves with the decision, or null on stop. */
   private approvalGate: ((decision: CommandDecision | null) => void) | null = null;
 
   constructor(
-    readonly runId: string,
+    runId: string,
     private readonly config: LoopConfig,
     private readonly request: RunRequest,
     private readonly deps: EngineDeps,
-    private readonly now: () => number,
+    now: () => number,
   ) {
+    super(runId, now, request.breakpoints, request.startPaused ?? false);
     this.index = new PromptViewIndex(config.maxContextTokens);
-    this.controls = new RunControl(request.breakpoints, request.startPaused ?? false);
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-  }
-
-  subscribe(listener: RunListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  pause(): void {
-    this.controls.pause();
-  }
-
-  resume(): void {
-    this.controls.resume();
-  }
-
-  step(): void {
-    this.controls.step();
   }
 
   stop(): void {
@@ -90,10 +65,6 @@ class LoopRun implements RunHandle {
     if (!this.approvalGate) throw new Error(`run ${this.runId} is not waiting for approval of a command`);
     if (decision.decision === 'edit' && !decision.command?.trim()) throw new Error('command: an edit needs the command to run instead');
     this.decide(decision);
-  }
-
-  setBreakpoints(breakpoints: BreakpointsInput): void {
-    this.controls.setBreakpoints(breakpoints);
   }
 
   async execute(): Promise<void> {
@@ -112,7 +83,7 @@ class LoopRun implements RunHandle {
       // The sink failed on the last event: the outcome is still reported to the caller.
       end = { ...end, error: end.error ?? describeException(error) };
     }
-    this.resolveDone({ reason: end.reason, ...(end.error ? { error: end.error } : {}), result: agentResultOf(this.state.current) });
+    this.finish({ reason: end.reason, ...(end.error ? { error: end.error } : {}), result: agentResultOf(this.state.current) });
   }
 
   /** `HermesAgentLoop.run`, step by step. */
@@ -244,10 +215,9 @@ class LoopRun implements RunHandle {
     const { name, arguments: raw } = call.function;
     if (typeof raw !== 'string') throw new TypeError(`turn ${turn}: the arguments of tool call ${index} are not a string`);
     const id = call.id ?? null;
-    const known = this.deps.tools.validNames.has(name);
     let started = this.now();
-    if (!known) {
-      this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known, normalizedArguments: null, schemaValid: null });
+    if (!isKnownTool(this.deps.tools.validNames, name)) {
+      this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known: false, normalizedArguments: null, schemaValid: null });
       const outcome = unknownToolOutcome(turn, name, raw, this.deps.tools.validNames);
       this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
       return outcome;
@@ -273,7 +243,7 @@ class LoopRun implements RunHandle {
       id,
       name,
       arguments: raw,
-      known,
+      known: true,
       normalizedArguments: pyJsonDumps(args, { ensureAscii: false }),
       schemaValid,
       ...(approval ? { approval } : {}),
@@ -351,10 +321,7 @@ class LoopRun implements RunHandle {
     for (let i = this.index.length; i < messages.length; i++) this.index.append(messages[i]!);
   }
 
-  private emit(body: RunEventBody): void {
-    const event = { ...body, runId: this.runId, seq: this.seq++, time: this.now() } as RunEvent;
-    this.state.apply(event);
-    if (event.type !== 'model_delta') this.deps.sink?.append(event);
-    for (const listener of this.listeners) listener(event);
+  protected override record(event: RunEvent): void {
+    if (isPersistedEvent(event)) this.deps.sink?.append(event);
   }
 }

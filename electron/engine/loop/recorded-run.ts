@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EndReason, PausePoint, RunEvent, RunEventBody } from '../../../shared/run/events.js';
-import { agentResultOf, RunState } from '../../../shared/run/run-state.js';
+import type { EndReason, PausePoint, RunEventBody } from '../../../shared/run/events.js';
+import { agentResultOf } from '../../../shared/run/run-state.js';
 import type { BreakpointsInput } from '../../../shared/run/events.js';
-import type { RunHandle, RunListener, RunOutcome } from './run-handle.js';
-import { RunControl } from './run-control.js';
+import { ControlledRun, type RunHandle } from './run-handle.js';
 
 /** Options of {@link playRecordedRun}. */
 export interface RecordedRunOptions {
@@ -28,50 +27,20 @@ export function playRecordedRun(bodies: readonly RunEventBody[], options: Record
   return run;
 }
 
-class RecordedRun implements RunHandle {
-  readonly state = new RunState();
-  readonly done: Promise<RunOutcome>;
-  private resolveDone!: (outcome: RunOutcome) => void;
-  private readonly listeners = new Set<RunListener>();
-  private readonly now: () => number;
-  private seq = 0;
-  private readonly controls: RunControl;
+class RecordedRun extends ControlledRun {
   private stopped = false;
 
   constructor(
-    readonly runId: string,
+    runId: string,
     private readonly bodies: readonly RunEventBody[],
     options: RecordedRunOptions,
   ) {
-    this.now = options.now ?? Date.now;
-    this.controls = new RunControl(options.breakpoints, options.startPaused ?? false);
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-  }
-
-  subscribe(listener: RunListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  pause(): void {
-    this.controls.pause();
-  }
-
-  resume(): void {
-    this.controls.resume();
-  }
-
-  step(): void {
-    this.controls.step();
+    super(runId, options.now ?? Date.now, options.breakpoints, options.startPaused ?? false);
   }
 
   stop(): void {
     this.stopped = true;
     this.controls.release();
-  }
-
-  setBreakpoints(breakpoints: BreakpointsInput): void {
-    this.controls.setBreakpoints(breakpoints);
   }
 
   async play(): Promise<void> {
@@ -103,7 +72,7 @@ class RecordedRun implements RunHandle {
       end = { reason: 'stopped', turnsUsed: this.state.started ? this.state.current.turns.length : 0 };
     }
     this.emit({ type: 'run_finished', ...end });
-    this.resolveDone({ reason: end.reason, result: agentResultOf(this.state.current) });
+    this.finish({ reason: end.reason, result: agentResultOf(this.state.current) });
   }
 
   private checkpoint(turn: number, at: PausePoint): Promise<void> {
@@ -115,11 +84,5 @@ class RecordedRun implements RunHandle {
         if (this.stopped) throw new Stopped();
       },
     );
-  }
-
-  private emit(body: RunEventBody): void {
-    const event = { ...body, runId: this.runId, seq: this.seq++, time: this.now() } as RunEvent;
-    this.state.apply(event);
-    for (const listener of this.listeners) listener(event);
   }
 }

@@ -1,6 +1,6 @@
 import type { AssistantReply, ChatMessage, ToolSchema } from '../../../shared/model/chat.js';
-import { pairToolResults } from '../../../shared/formats/trajectory.js';
-import { recordedExceptionText } from '../../../shared/loop/tool-outcome.js';
+import { calledNames, pairToolResults } from '../../../shared/formats/trajectory.js';
+import { isKnownTool, recordedExceptionText } from '../../../shared/loop/tool-outcome.js';
 import type { EngineTools } from './run-handle.js';
 import type { ModelClient } from '../model/model-client.js';
 
@@ -67,7 +67,7 @@ export function planReplay(recording: RecordedTrajectory, toolSchemas?: readonly
   }
   const names = toolSchemas
     ? new Set(toolSchemas.map((s) => s.function.name))
-    : new Set(turns.flatMap((t) => (t.reply.tool_calls ?? []).map((c) => c.function.name)));
+    : new Set(turns.flatMap((t) => calledNames(t.reply.tool_calls ?? [])));
   const schemas = toolSchemas ? [...toolSchemas] : [...names].map((name): ToolSchema => ({ type: 'function', function: { name, parameters: { type: 'object' } } }));
 
   let turnIndex = -1;
@@ -78,7 +78,7 @@ export function planReplay(recording: RecordedTrajectory, toolSchemas?: readonly
       const turn = turns[turnIndex];
       if (!turn) throw new RecordingEnded(turnIndex + 1);
       const calls = turn.reply.tool_calls ?? [];
-      queue = turn.results.filter((_, k) => names.has(calls[k]!.function.name));
+      queue = turn.results.filter((_, k) => isKnownTool(names, calls[k]!.function.name));
       return { choices: [{ message: structuredClone(turn.reply) }] };
     },
   };

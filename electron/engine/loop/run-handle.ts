@@ -3,10 +3,11 @@
 import type { ToolSchema, ChatMessage } from '../../../shared/model/chat.js';
 import type { ToolOutcome } from '../../../shared/loop/tool-outcome.js';
 import type { PyValue } from '../../../shared/python/value.js';
-import type { ApprovalDecision, BreakpointsInput, EndReason, LoopConfig, RunEvent, RunEventBody } from '../../../shared/run/events.js';
-import type { AgentResult, RunState } from '../../../shared/run/run-state.js';
+import { stampEvent, type ApprovalDecision, type BreakpointsInput, type EndReason, type LoopConfig, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
+import { RunState, type AgentResult } from '../../../shared/run/run-state.js';
 import type { ModelClient } from '../model/model-client.js';
 import type { ToolCallContext } from '../tools/tool-provider.js';
+import { RunControl } from './run-control.js';
 
 /** The tools a run offers: their schemas, the names that count as valid, and how to call them. */
 export interface EngineTools {
@@ -137,3 +138,66 @@ export interface RunHandle {
   approve?(decision: CommandDecision): void;
 }
 
+/**
+ * What the live loop and recorded playback share as a {@link RunHandle}: the state folded from
+ * the events, the listeners, the debugger's controls and the `done` promise. Subclasses play the
+ * run and say how it stops.
+ */
+export abstract class ControlledRun implements RunHandle {
+  readonly state = new RunState();
+  readonly done: Promise<RunOutcome>;
+  protected readonly controls: RunControl;
+  private resolveDone!: (outcome: RunOutcome) => void;
+  private readonly listeners = new Set<RunListener>();
+  private seq = 0;
+
+  constructor(
+    readonly runId: string,
+    protected readonly now: () => number,
+    breakpoints: BreakpointsInput | undefined,
+    startPaused: boolean,
+  ) {
+    this.controls = new RunControl(breakpoints, startPaused);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  abstract stop(): void;
+
+  subscribe(listener: RunListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  pause(): void {
+    this.controls.pause();
+  }
+
+  resume(): void {
+    this.controls.resume();
+  }
+
+  step(): void {
+    this.controls.step();
+  }
+
+  setBreakpoints(breakpoints: BreakpointsInput): void {
+    this.controls.setBreakpoints(breakpoints);
+  }
+
+  /** Settles {@link done}. */
+  protected finish(outcome: RunOutcome): void {
+    this.resolveDone(outcome);
+  }
+
+  /** Stamps an event with the run id, the next sequence number and the time, applies it, then tells the listeners. */
+  protected emit(body: RunEventBody): RunEvent {
+    const event = stampEvent(body, this.runId, this.seq++, this.now());
+    this.state.apply(event);
+    this.record(event);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /** Writes an applied event where the run keeps them (nowhere by default), before the listeners see it. */
+  protected record(_event: RunEvent): void {}
+}

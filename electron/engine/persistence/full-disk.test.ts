@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS } from '../../../shared/formats/export.js';
 import { main } from '../../cli/main.js';
@@ -10,8 +9,9 @@ import { createEngine } from '../loop/engine.js';
 import type { RunEvent } from '../../../shared/run/events.js';
 import { caseConfig, loadConformanceCases, scriptedModel, scriptedTools } from '../../testing/conformance.js';
 import { appendToRunFile, createRunFile, readRunFile } from './run-file.js';
+import { corpusPath } from '../../testing/corpus.js';
 
-const HERMES = fileURLToPath(new URL('../../../../shared/corpus/hermes-agent_session_export.jsonl', import.meta.url));
+const HERMES = corpusPath('hermes-agent_session_export.jsonl');
 const disk = mountFullDisk('64k');
 if (!disk.dir) console.warn(`skipping the full-disk tests: ${disk.reason}`);
 afterAll(() => disk.unmount());

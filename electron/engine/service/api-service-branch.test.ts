@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseApiParams, runSettingsSchema, type ApiParams, type RunSettings } from '../../../shared/api/contract.js';
 import type { RunEvent } from '../../../shared/run/events.js';
@@ -13,10 +12,11 @@ import { readRunFile } from '../persistence/run-file.js';
 import type { ScriptedReply } from '../../scripted-server/scripted-server.js';
 import { memorySecretStore, type SettingsStore } from '../persistence/settings.js';
 import { useScriptedServers } from '../../testing/scripted-servers.js';
+import { corpusPath } from '../../testing/corpus.js';
 
 type Event<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
-const MINI = fileURLToPath(new URL('../../../../shared/corpus/mini-swe-agent_github_issue.traj.json', import.meta.url));
+const MINI = corpusPath('mini-swe-agent_github_issue.traj.json');
 
 function service() {
   const saved: RunSettings[] = [];

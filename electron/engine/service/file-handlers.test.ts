@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseApiParams, runSettingsSchema, type OpenedFile } from '../../../shared/api/contract.js';
 import type { RunEvent } from '../../../shared/run/events.js';
@@ -11,10 +10,10 @@ import { memoryRecentFiles } from '../persistence/recent-files.js';
 import { loadScript, startScriptedServer } from '../../scripted-server/scripted-server.js';
 import { memorySecretStore } from '../persistence/settings.js';
 import { fileSettingsStore } from '../persistence/settings-file.js';
+import { corpusPath } from '../../testing/corpus.js';
 
-const corpus = (name: string): string => fileURLToPath(new URL(`../../../../shared/corpus/${name}`, import.meta.url));
-const HERMES = corpus('hermes-agent_session_export.jsonl');
-const MINI = corpus('mini-swe-agent_github_issue.traj.json');
+const HERMES = corpusPath('hermes-agent_session_export.jsonl');
+const MINI = corpusPath('mini-swe-agent_github_issue.traj.json');
 
 function service(pickFile?: (purpose: 'open' | 'save') => Promise<string | null>) {
   const recentFiles = memoryRecentFiles();

@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ApiHandlers, OpenedFile } from '../../../shared/api/contract.js';
-import type { ChatMessage } from '../../../shared/model/chat.js';
 import { trajectoryRunEvents } from '../../../shared/formats/trajectory-events.js';
 import type { Trajectory } from '../../../shared/formats/trajectory.js';
 import type { RunHandle } from '../loop/run-handle.js';
@@ -92,7 +91,7 @@ export function createFileHandlers(deps: FileHandlerDeps): { handlers: Pick<ApiH
     },
     async 'file.recordedPrompt'({ fileId, index, turn }) {
       const t = await trajectory(fileId, index);
-      return { messages: (t.promptViews?.[turn - 1] ?? null) as ChatMessage[] | null };
+      return { messages: t.promptViews?.[turn - 1] ?? null };
     },
     async 'file.recent'() {
       return { files: deps.recent.list() };

@@ -156,7 +156,7 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       return { runId: launch({ model: demo.model, tools: demo.tools }, request, { title: 'Demo', parentRunId: null, origin: demo.origin }, demo.close) };
     },
     async 'run.replay'({ title, messages, tools, maxContextTokens, breakpoints, startPaused }) {
-      const plan = planReplay({ messages: messages as ChatMessage[] }, tools as never);
+      const plan = planReplay({ messages }, tools);
       const request: RunRequest = {
         messages: plan.initialMessages,
         config: { maxTurns: plan.maxTurns, maxContextTokens },

@@ -1,9 +1,9 @@
 import type { AssistantReply, ChatMessage, ToolSchema } from '../../../shared/model/chat.js';
 import { normalizeToolArgs } from '../../../shared/loop/normalize-args.js';
-import { returnedOutcome, unknownToolOutcome, exceptionOutcome } from '../../../shared/loop/tool-outcome.js';
+import { isKnownTool, returnedOutcome, unknownToolOutcome, exceptionOutcome } from '../../../shared/loop/tool-outcome.js';
 import { PromptViewIndex } from '../../../shared/loop/truncate.js';
 import { pyJsonDumps } from '../../../shared/python/json.js';
-import type { EndReason, PausePoint, RunEvent, RunEventBody } from '../../../shared/run/events.js';
+import { stampEvent, type EndReason, type PausePoint, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
 import { RunState } from '../../../shared/run/run-state.js';
 
 /** One scripted turn: the model's reply and each tool call's result, or a failed model call. */
@@ -89,7 +89,7 @@ export class RunBuilder {
       const { name, arguments: raw } = call.function;
       const id = call.id ?? null;
       const result = scripted.results?.[index] ?? '{"ok": true}';
-      if (!this.validNames.has(name)) {
+      if (!isKnownTool(this.validNames, name)) {
         this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known: false, normalizedArguments: null, schemaValid: null });
         const outcome = unknownToolOutcome(turn, name, raw, this.validNames);
         this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
@@ -133,7 +133,7 @@ export class RunBuilder {
   }
 
   private emit(body: RunEventBody): void {
-    const event = { ...body, runId: this.runId, seq: this.seq++, time: 1_700_000_000_000 + this.seq } as RunEvent;
+    const event = stampEvent(body, this.runId, this.seq++, 1_700_000_000_000 + this.seq);
     this.state.apply(event);
     this.events.push(event);
   }
