@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useStore } from '../../store/store.js';
 import { branchFamily, outcomeText } from './branch-tree.js';
+import './branches-panel.css';
 
 /**
  * The branch tree of the selected run: the run it descends from and every branch, where each

@@ -5,6 +5,7 @@ import { CollectionGrid } from './collection-grid.js';
 import { filterRows, nextSort, sortRows, toolNamesOf, type CollectionColumn, type CollectionFilter, type CollectionSort } from './collection-order.js';
 import { useTextSearch } from './use-text-search.js';
 import { useTrajectoryKeys } from './use-trajectory-keys.js';
+import './collection.css';
 
 export interface CollectionTableProps {
   fileName: string;

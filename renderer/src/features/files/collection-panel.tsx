@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { useStore } from '../../store/store.js';
 import { CollectionTable } from '../collection/collection-table.js';
+import './collection-panel.css';
 
 /** The open files and, for the active one, its collection table (one row per trajectory). */
 export function CollectionPanel() {

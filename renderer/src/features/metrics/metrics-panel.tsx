@@ -2,6 +2,7 @@ import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
 import { Counters } from './counters.js';
 import { TokensChart } from './tokens-chart.js';
 import { ToolErrorList } from './tool-error-list.js';
+import './metrics.css';
 
 /** The bottom panel: the run's metrics, its tool errors and tokens per turn (collapsible). */
 export function MetricsPanel() {

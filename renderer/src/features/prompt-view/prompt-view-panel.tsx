@@ -12,6 +12,7 @@ import { PromptMessage } from './prompt-message.js';
 import { promptItems, type PromptItem } from './prompt-items.js';
 import { RawRequest } from './raw-request.js';
 import { TokenMeter } from './token-meter.js';
+import './prompt-view.css';
 
 function PromptList({ items, trajectory }: { items: readonly PromptItem[]; trajectory: readonly ChatMessage[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
