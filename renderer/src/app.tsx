@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import { BranchesPanel } from './features/branches/branches-panel.js';
 import { CompareDialog } from './features/branches/compare-dialog.js';
 import { EditDialog } from './features/branches/edit-dialog.js';
@@ -14,11 +15,26 @@ import { PromptViewPanel } from './features/prompt-view/prompt-view-panel.js';
 import { TopBar } from './features/top-bar/top-bar.js';
 import { TrajectoryPanel } from './features/trajectory/trajectory-panel.js';
 import { TurnsPanel } from './features/turns/turns-panel.js';
+import type { Layout } from './store/layout-slice.js';
+import { useStore } from './store/store.js';
+import { Splitter } from './ui/splitter.js';
+
+/** The sizes a person dragged, as the CSS variables the panels read (unset: the stylesheet's default). */
+function layoutVariables(sizes: Layout['sizes']): CSSProperties {
+  const vars: Record<string, string> = {};
+  if (sizes.collection) vars['--collection-height'] = `${sizes.collection}px`;
+  if (sizes.metrics) vars['--metrics-height'] = `${sizes.metrics}px`;
+  // Columns give way in a narrower window rather than squeeze the trajectory out.
+  if (sizes.turns) vars['--turns-width'] = `min(${sizes.turns}px, 35vw)`;
+  if (sizes.prompt) vars['--prompt-width'] = `min(${sizes.prompt}px, 45vw)`;
+  return vars as CSSProperties;
+}
 
 /** The whole window: top bar, the opened file's collection, turns | trajectory | prompt view, metrics below. */
 export function App() {
+  const sizes = useStore((s) => s.layout.sizes);
   return (
-    <div className="app">
+    <div className="app" style={layoutVariables(sizes)}>
       <TopBar />
       <InterruptedRuns />
       <LoadProgress />
@@ -27,6 +43,7 @@ export function App() {
         <div className="left-column">
           <BranchesPanel />
           <TurnsPanel />
+          <Splitter panel="turns" label="Resize the turns column" orientation="vertical" grow={1} min={160} max={() => window.innerWidth * 0.35} />
         </div>
         <TrajectoryPanel />
         <PromptViewPanel />

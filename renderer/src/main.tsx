@@ -2,9 +2,17 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createIpcClient } from './api/ipc-client.js';
 import { createWsClient, wireUrlFor } from './api/ws-client.js';
+// Global styles first, then what several features share; each feature's own stylesheet is
+// imported by its component and so comes after these, free to refine them.
+import './styles.css';
+import './ui/alerts.css';
+import './ui/badge.css';
+import './ui/dialog.css';
+import './ui/form.css';
+import './ui/message-card.css';
+import './ui/virtual-list.css';
 import { App } from './app.js';
 import { useStore } from './store/store.js';
-import './styles.css';
 
 // The desktop app's preload exposes `window.trajdbg`; in a browser the serve host answers on a
 // same-origin WebSocket (it authenticated this page with a cookie when it served it).

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { codePointSlice } from '../../../shared/python/str.js';
 import { useStore } from '../store/store.js';
+import './folded-text.css';
 
 /** Characters (code points) shown before a text is folded. */
 export const FOLD_AT = 2_000;

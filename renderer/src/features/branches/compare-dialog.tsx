@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useStore } from '../../store/store.js';
 import { ComparePanel } from '../compare/compare-panel.js';
 import { sharedTurns } from './branch-tree.js';
+import './compare-dialog.css';
 
 /** Two runs side by side in a full-window dialog, starting at the first turn where they differ. */
 export function CompareDialog() {

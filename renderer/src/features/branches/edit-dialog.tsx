@@ -6,6 +6,7 @@ import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { indentJson, prettyJson } from '../../ui/pretty-json.js';
 import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
+import './edit-dialog.css';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

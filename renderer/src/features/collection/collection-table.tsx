@@ -8,6 +8,7 @@ import { GroupView } from './group-view.js';
 import { GROUP_ORDERS, groupRollouts, hasGroups, orderGroups, type GroupOrder } from './rollout-groups.js';
 import { useTextSearch } from './use-text-search.js';
 import { useTrajectoryKeys } from './use-trajectory-keys.js';
+import './collection.css';
 
 export interface CollectionTableProps {
   fileName: string;

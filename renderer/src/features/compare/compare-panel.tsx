@@ -5,6 +5,7 @@ import { measureOrEstimate } from '../../ui/virtual.js';
 import { CompareMetrics } from './compare-metrics.js';
 import { compareRows, earlierText, initialMessages, sameInitialMessages, turnsByNumber, type CompareRow } from './compare-model.js';
 import { InitialComparison, TurnComparison } from './turn-comparison.js';
+import './compare.css';
 
 /** What the compare panel compares: two runs, one a branch of the other (or both of a common parent). */
 export interface ComparePanelProps {

@@ -1,6 +1,8 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { useStore } from '../../store/store.js';
+import { Splitter } from '../../ui/splitter.js';
 import { CollectionTable } from '../collection/collection-table.js';
+import './collection-panel.css';
 
 /** The open files and, for the active one, its collection table (one row per trajectory). */
 export function CollectionPanel() {
@@ -14,16 +16,17 @@ export function CollectionPanel() {
   const active = activeFileId ? files[activeFileId] : undefined;
   const onOpen = useCallback((index: number) => activeFileId && void view(activeFileId, index), [activeFileId, view]);
   const onTextSearch = useCallback((text: string) => activeFileId && void search(activeFileId, text), [activeFileId, search]);
-  const [expanded, setExpanded] = useState(true);
+  const expanded = !useStore((s) => s.layout.collapsed.collection);
+  const setCollapsed = useStore((s) => s.setCollapsed);
   const ids = Object.keys(files);
   if (!active || ids.length === 0) return null;
   const status = active.status;
   return (
     <section aria-label="Collection" className={`collection-panel${expanded ? ' is-expanded' : ''}`}>
       <div className="panel-tools collection-panel-head">
-        <button type="button" className="disclosure" aria-expanded={expanded} aria-controls="collection-body" onClick={() => setExpanded(!expanded)}>
+        <button type="button" className="disclosure" aria-expanded={expanded} aria-controls="collection-body" onClick={() => setCollapsed('collection', expanded)}>
           <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
-          <span className="visually-hidden">{expanded ? 'Hide' : 'Show'} the trajectory table</span>
+          <span className="visually-hidden">Trajectory table</span>
         </button>
         <h2 className="panel-title">
           {status.name}: {status.trajectories.toLocaleString('en-US')} {status.trajectories === 1 ? 'trajectory' : 'trajectories'}
@@ -61,6 +64,7 @@ export function CollectionPanel() {
           />
         )}
       </div>
+      {expanded && <Splitter panel="collection" label="Resize the trajectory table" orientation="horizontal" grow={1} min={80} max={() => window.innerHeight * 0.7} />}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { ApiParams } from '../../../../shared/api/contract.js';
 import { useStore } from '../../store/store.js';
+import './file-dialogs.css';
 
 type Format = ApiParams<'export.write'>['format'];
 type Scope = 'run' | 'trajectory' | 'file';

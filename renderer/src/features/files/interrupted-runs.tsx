@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from '../../store/store.js';
+import './interrupted-runs.css';
 
 /**
  * After a crash or a kill: the runs of earlier sessions that never ended, offered for reopening

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { OpenedFile } from '../../../../shared/api/contract.js';
 import { useStore } from '../../store/store.js';
+import './load-progress.css';
 
 /** How long a load runs before its progress bar shows. */
 export const PROGRESS_AFTER_MS = 500;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from '../../store/store.js';
+import './file-dialogs.css';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from '../../store/store.js';
 import { MonacoView } from './monaco-view.js';
+import './full-text-dialog.css';
 
 function looksLikeJson(text: string): boolean {
   const start = text.trimStart()[0];

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { loadMonacoModule, type Monaco } from './load-monaco.js';
+import './monaco-view.css';
 
 type Editor = ReturnType<Monaco['editor']['create']>;
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Monaco } from './load-monaco.js';
 import { loadMonaco } from './load-monaco.js';
+import './monaco-view.css';
 
 type Editor = ReturnType<Monaco['editor']['create']>;
 

@@ -3,6 +3,7 @@ import { useStore } from '../../store/store.js';
 import type { RetryTarget } from '../../store/dialog-slice.js';
 import { formForRetry, formFromSettings, type NewRunForm as FormValues } from './form-values.js';
 import { NewRunForm } from './new-run-form.js';
+import './new-run.css';
 
 /** The form's first values: the last settings (never the key, only whether one is stored), and for a retry what the failed run recorded. */
 function useInitialForm(retryOf: RetryTarget | null): { initial: FormValues; hasApiKey: boolean; note: string | null } | null {

@@ -6,12 +6,14 @@ import { PromptViewIndex, type PromptView } from '../../../../shared/loop/trunca
 import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
 import { useSelectedTurn } from '../../store/selectors.js';
+import { Splitter } from '../../ui/splitter.js';
 import { measureOrEstimate } from '../../ui/virtual.js';
 import { DroppedMarker } from './dropped-marker.js';
 import { PromptMessage } from './prompt-message.js';
 import { promptItems, type PromptItem } from './prompt-items.js';
 import { RawRequest } from './raw-request.js';
 import { TokenMeter } from './token-meter.js';
+import './prompt-view.css';
 
 function PromptList({ items, trajectory }: { items: readonly PromptItem[]; trajectory: readonly ChatMessage[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -144,6 +146,7 @@ export function PromptViewPanel() {
   const budget = parsed === 'invalid' ? undefined : parsed;
   return (
     <section aria-label="Prompt view" className="panel prompt-panel">
+      <Splitter panel="prompt" label="Resize the prompt view" orientation="vertical" grow={-1} min={240} max={() => window.innerWidth * 0.45} />
       <h2 className="panel-title">Prompt view</h2>
       <div className="panel-tools">
         <label className="budget-field">

@@ -5,6 +5,7 @@ import { RunControls } from './run-controls.js';
 import { RunPicker } from './run-picker.js';
 import { RunStatus } from './run-status.js';
 import { StartupNotices } from './startup-notices.js';
+import './top-bar.css';
 
 function ActionError() {
   const error = useStore((s) => s.actionError);

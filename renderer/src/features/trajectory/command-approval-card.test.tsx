@@ -111,7 +111,8 @@ describe('A terminal command waiting for approval', () => {
     expect(within(trajectory()).queryByRole('group', { name: 'Tool call terminal waiting for approval' })).toBeNull();
     const call = within(trajectory()).getByRole('group', { name: 'Tool call terminal' });
     expect(within(call).getByText('command edited by user')).toBeTruthy();
-    expect(within(call).getByText(edited)).toBeTruthy();
+    // The JSON result reads decoded (its line break real), as `key: value` lines.
+    expect(within(call).getByText('output: a.txt exit_code: 0')).toBeTruthy();
     expect(screen.getByRole('status').textContent).toBe('Running turn 1');
   });
 

@@ -6,6 +6,7 @@ import { prettyJson } from '../../ui/pretty-json.js';
 import { useStore } from '../../store/store.js';
 import { MessageImages } from './message-images.js';
 import { ReasoningBlock } from './reasoning-block.js';
+import { ToolResult } from './tool-result.js';
 
 /**
  * One message of the trajectory before the run's first turn: the system and user prompt, or, for
@@ -30,7 +31,11 @@ export function MessageCard({ message, index, runId }: { message: ChatMessage; i
         )}
       </div>
       {jsonTruthy(message.reasoning_content) && <ReasoningBlock reasoning={message.reasoning_content} title={`${title}: reasoning`} />}
-      {text ? <FoldedText text={text} title={title} className={message.role === 'tool' ? 'code' : 'message-text'} /> : calls.length === 0 && <p className="muted">(no content)</p>}
+      {text ? (
+        message.role === 'tool' ? <ToolResult text={text} title={title} /> : <FoldedText text={text} title={title} className="message-text" />
+      ) : (
+        calls.length === 0 && <p className="muted">(no content)</p>
+      )}
       <MessageImages content={message.content} />
       {calls.map((call, i) => (
         <div key={i} className="tool-call">

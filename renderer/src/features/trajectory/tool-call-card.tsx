@@ -1,8 +1,8 @@
 import type { ToolCallRecord } from '../../../../shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { resultError } from '../../ui/content-text.js';
-import { FoldedText } from '../../ui/folded-text.js';
 import { ToolCallArgs } from './tool-call-args.js';
+import { ToolResult } from './tool-result.js';
 
 const STATUS_TEXT: Record<ToolCallRecord['status'], string> = {
   running: 'running',
@@ -56,8 +56,14 @@ export function ToolCallCard({ call, turn, runId, editable = false }: { call: To
       </div>
       {error !== null && <p className="tool-error-text">{error}</p>}
       <ToolCallArgs raw={call.arguments} normalized={call.normalizedArguments} title={title} />
-      <h5 className="field-label">Result</h5>
-      {call.result === null ? <p className="muted">running…</p> : <FoldedText text={call.result} title={`${title}: result`} className="code" />}
+      {call.result === null ? (
+        <>
+          <h5 className="field-label">Result</h5>
+          <p className="muted">running…</p>
+        </>
+      ) : (
+        <ToolResult text={call.result} title={`${title}: result`} label="Result" />
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { measureOrEstimate } from '../../ui/virtual.js';
 import { turnSearchText } from '../turns/turn-filter.js';
 import { MessageCard } from './message-card.js';
 import { TurnCard } from './turn-card.js';
+import './trajectory.css';
 
 /** Messages before the first turn (system, user) are cards of their own; then one card per turn. */
 function initialCount(s: RunSnapshot): number {

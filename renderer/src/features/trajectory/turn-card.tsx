@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
 import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
 import type { LiveReply } from '../../store/run-feed.js';
@@ -10,6 +11,9 @@ import { MessageCard } from './message-card.js';
 import { ReasoningBlock } from './reasoning-block.js';
 import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
+import { TurnApi } from './turn-api.js';
+import { TurnUsage } from './turn-usage.js';
+import './turn-api.css';
 
 function canRetry(s: RunSnapshot, turn: TurnRecord): boolean {
   return turn.failure !== null && s.end !== null && (s.end.reason === 'model_error' || s.end.reason === 'empty_response');
@@ -38,6 +42,7 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
   const text = reply ? contentText(reply.content) : '';
   const classes = ['turn-card', current && 'is-current', match && 'is-match', turn.failure && 'is-error'].filter(Boolean).join(' ');
   const openEdit = useStore((s) => s.openEdit);
+  const [showApi, setShowApi] = useState(false);
   // A turn whose reply and tools are recorded can be forked, in a running run too.
   const editable = turn.finished && turn.reply !== null;
   // The tool call this turn waits on, not started until the user decides.
@@ -47,9 +52,13 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
     <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
       <header className="turn-card-head">
         <h3 id={`turn-${turn.turn}-title`}>Turn {turn.turn}</h3>
-        {turn.latencyMs !== null && <span className="muted">{turn.latencyMs.toLocaleString('en-US')} ms</span>}
         {turn.finishReason && <span className="muted">finish: {turn.finishReason}</span>}
         <span className="card-actions">
+          {turn.request !== null && (
+            <button type="button" className="small-button" aria-expanded={showApi} aria-controls={`turn-${turn.turn}-api`} onClick={() => setShowApi(!showApi)} aria-label={`API call of turn ${turn.turn}`}>
+              API
+            </button>
+          )}
           {turn.request !== null && (
             <button type="button" className="small-button" onClick={() => openEdit({ kind: 'resample', runId: snapshot.runId, turn: turn.turn })} aria-label="Re-sample turn">
               Re-sample turn
@@ -63,6 +72,12 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
           {snapshot.end !== null && turn.finished && <ContinueButton runId={snapshot.runId} turn={turn.turn} />}
         </span>
       </header>
+      <TurnUsage snapshot={snapshot} turn={turn} />
+      {showApi && (
+        <div id={`turn-${turn.turn}-api`}>
+          <TurnApi snapshot={snapshot} turn={turn} />
+        </div>
+      )}
       {live && !turn.reply && <LiveReplyCard live={live} />}
       {turn.failure && (
         <div className="turn-failure" role="group" aria-label="Model failure">

@@ -5,6 +5,7 @@ import { FindBox } from './find-box.js';
 import { visibleTurnNumbers } from './turn-filter.js';
 import { TurnList } from './turn-list.js';
 import { useTurnKeys } from './use-turn-keys.js';
+import './turns.css';
 
 function ErrorsOnlyToggle() {
   const errorsOnly = useStore((s) => s.errorsOnly);
