@@ -296,7 +296,7 @@ describe('the corpus through every export format', () => {
   const files = importableCorpus();
 
   it('has every corpus file, each of a format the app opens', () => {
-    expect(files.map((f) => f.name)).toEqual(readdirSync(corpus).filter((name) => name !== 'README.md').sort());
+    expect(files.map((f) => f.name)).toEqual(readdirSync(CORPUS_DIR).filter((name) => name !== 'README.md').sort());
   });
 
   it.each(files.map((f) => [f.name, f.result] as const))('%s: agent-result, openai-jsonl and sharegpt import back; html and markdown report every turn', (name, { trajectories }) => {
