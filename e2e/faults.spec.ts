@@ -77,7 +77,7 @@ test('a tool that hangs is stopped at its timeout, and the tool call says so', a
   const call = app.trajectory.getByRole('group', { name: 'Tool call terminal' });
   await expect(call).toContainText('running…');
   await expect(call.getByText('command timed out after 60 s', { exact: true })).toBeVisible({ timeout: 120_000 });
-  await expect(call).toContainText('"exit_code": -1');
+  await expect(call.locator('.tool-result pre')).toContainText('exit_code: -1');
   await expect(app.status).toHaveText('Finished naturally after 2 turns');
   await expect(app.trajectory.getByText('The command timed out.')).toBeVisible();
 });
