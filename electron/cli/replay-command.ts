@@ -13,6 +13,7 @@ import { intOption } from './options.js';
 import { writeJsonFile } from './output-files.js';
 import { progressPrinter } from './progress.js';
 import { UsageError } from './usage-error.js';
+import { LOOP_DEFAULTS } from '../../shared/loop/defaults.js';
 
 export const REPLAY_USAGE = `Usage: trajdbg replay FILE [--max-context-tokens N] [--out FILE] [options]
 
@@ -22,7 +23,7 @@ FILE is an AgentResult JSON, a JSON array of chat messages, an object with "mess
   --max-context-tokens N  context budget for the recomputed prompt views (default: none)
   --tools FILE            tool schemas; without it every tool name in the trajectory is valid
   --max-turns N           turn limit (default: where the recording ended)
-  --temperature T         recorded in the requests (1.0)
+  --temperature T         recorded in the requests (${LOOP_DEFAULTS.temperature.toFixed(1)})
   --out FILE              write the recomputed AgentResult as JSON
   --run-file FILE         write the replay's run record`;
 
@@ -91,7 +92,7 @@ export async function replayCommand(args: string[], stderr: (line: string) => vo
       messages: plan.initialMessages,
       config: {
         maxTurns: intOption('max-turns', values['max-turns']) ?? plan.maxTurns,
-        temperature: values.temperature !== undefined ? Number(values.temperature) : 1.0,
+        temperature: values.temperature !== undefined ? Number(values.temperature) : LOOP_DEFAULTS.temperature,
         maxContextTokens: intOption('max-context-tokens', values['max-context-tokens']) ?? null,
       },
       source: { replayOf: path },

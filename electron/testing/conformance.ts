@@ -7,6 +7,7 @@ import type { LoopConfig } from '../../shared/run/events.js';
 import type { AgentResult } from '../../shared/run/run-state.js';
 import type { EngineTools } from '../engine/loop/run-handle.js';
 import type { ChatRequest, ModelClient } from '../engine/model/model-client.js';
+import { LOOP_DEFAULTS } from '../../shared/loop/defaults.js';
 
 /** A model reply in a conformance case (and in scripted-server scripts). */
 export type CaseReply = { message: AssistantReply } | { http_error: number } | { empty: true };
@@ -45,10 +46,10 @@ export function loadConformanceCases(dirs: string[] = [join(CONFORMANCE_DIR, 'ca
 /** The loop settings of a case, with the reference's defaults (and run_case.py's task id). */
 export function caseConfig(c: ConformanceCase): LoopConfig {
   return {
-    maxTurns: c.config.max_turns ?? 30,
-    temperature: c.config.temperature ?? 1.0,
-    maxTokens: c.config.max_tokens ?? null,
-    maxContextTokens: c.config.max_context_tokens ?? null,
+    maxTurns: c.config.max_turns ?? LOOP_DEFAULTS.maxTurns,
+    temperature: c.config.temperature ?? LOOP_DEFAULTS.temperature,
+    maxTokens: c.config.max_tokens ?? LOOP_DEFAULTS.maxTokens,
+    maxContextTokens: c.config.max_context_tokens ?? LOOP_DEFAULTS.maxContextTokens,
     taskId: c.config.task_id ?? 'conformance',
   };
 }

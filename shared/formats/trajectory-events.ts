@@ -6,6 +6,7 @@ import { assistantMessageFor } from '../run/run-state.js';
 import { pyJsonDumps } from '../python/json.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
 import { AGENT_RESULT_FIELDS, classifyRecordedCall, deriveAgentResult, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
+import { LOOP_DEFAULTS } from '../loop/defaults.js';
 
 /** Where an opened trajectory came from, carried on its run (see `runSourceSchema.imported`). */
 export interface TrajectoryOrigin {
@@ -60,7 +61,7 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
     {
       type: 'run_started',
       format: 'trajdbg-run/1',
-      config: { maxTurns: Math.max(1, turns), temperature: 1, maxTokens: null, maxContextTokens: options.maxContextTokens, taskId: t.id },
+      config: { maxTurns: Math.max(1, turns), temperature: LOOP_DEFAULTS.temperature, maxTokens: LOOP_DEFAULTS.maxTokens, maxContextTokens: options.maxContextTokens, taskId: t.id },
       source: {
         ...(t.model ? { model: t.model } : {}),
         imported: {
@@ -98,7 +99,7 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
     }
     turn += 1;
     events.push({ type: 'turn_started', turn });
-    events.push({ type: 'prompt_view', turn, view: index.view(), request: { n: 1, temperature: 1, tools: schemas.length > 0 } });
+    events.push({ type: 'prompt_view', turn, view: index.view(), request: { n: 1, temperature: LOOP_DEFAULTS.temperature, tools: schemas.length > 0 } });
     const reply = replyOf(message);
     events.push({ type: 'model_reply', turn, message: reply, latencyMs: 0, ...(t.model ? { model: t.model } : {}) });
     index.append(assistantMessageFor(reply, extractReasoning(reply)));

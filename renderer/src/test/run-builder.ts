@@ -5,6 +5,7 @@ import { PromptViewIndex } from '../../../shared/loop/truncate.js';
 import { pyJsonDumps } from '../../../shared/python/json.js';
 import { stampEvent, type EndReason, type PausePoint, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
 import { RunState } from '../../../shared/run/run-state.js';
+import { LOOP_DEFAULTS } from '../../../shared/loop/defaults.js';
 
 /** One scripted turn: the model's reply and each tool call's result, or a failed model call. */
 export type ScriptedTurn =
@@ -43,7 +44,7 @@ export class RunBuilder {
     this.emit({
       type: 'run_started',
       format: 'trajdbg-run/1',
-      config: { maxTurns: options.maxTurns ?? 30, temperature: 1, maxTokens: null, maxContextTokens: options.maxContextTokens ?? null, taskId: 'task' },
+      config: { ...LOOP_DEFAULTS, maxTurns: options.maxTurns ?? LOOP_DEFAULTS.maxTurns, maxContextTokens: options.maxContextTokens ?? LOOP_DEFAULTS.maxContextTokens, taskId: 'task' },
       source: {},
       tools,
       validToolNames: [...this.validNames],
@@ -67,7 +68,7 @@ export class RunBuilder {
 
   /** Emits the current turn's prompt view, as the engine does right before the model call. */
   sendPrompt(): this {
-    this.emit({ type: 'prompt_view', turn: this.turns, view: this.index.view(), request: { n: 1, temperature: 1, tools: this.validNames.size > 0 } });
+    this.emit({ type: 'prompt_view', turn: this.turns, view: this.index.view(), request: { n: 1, temperature: LOOP_DEFAULTS.temperature, tools: this.validNames.size > 0 } });
     return this;
   }
 
