@@ -62,7 +62,7 @@ export const branchChangeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('assistant_message'),
     turn: z.number().int().positive(),
     content: z.string(),
-    toolCalls: z.array(z.object({ id: z.string().nullable(), name: z.string().min(1), arguments: z.string() })).default([]),
+    toolCalls: z.array(z.object({ id: z.union([z.string(), z.number()]).nullable(), name: z.string().min(1), arguments: z.string() })).default([]),
   }),
   z.object({ kind: z.literal('tool_result'), turn: z.number().int().positive(), index: z.number().int().nonnegative(), content: z.string() }),
   z.object({ kind: z.literal('prompt'), system: z.string(), user: z.string().min(1) }),

@@ -22,7 +22,8 @@ export interface AgentResult {
 /** One tool call of a turn, as the views show it. */
 export interface ToolCallRecord {
   index: number;
-  id: string | null;
+  /** As the model sent it: the reference keeps a number as a number (`tool_call_id` too). */
+  id: string | number | null;
   name: string;
   arguments: string;
   known: boolean;
@@ -175,7 +176,7 @@ export class RunState {
         const t = this.turn(event.turn);
         t.toolCalls[event.index] = {
           index: event.index,
-          id: typeof event.id === 'number' ? String(event.id) : event.id,
+          id: event.id,
           // A call the model sent with no name is shown as the reference prints it.
           name: event.name ?? 'None',
           arguments: event.arguments,
