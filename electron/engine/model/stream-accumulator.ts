@@ -116,15 +116,17 @@ export class StreamAccumulator {
           // Any id is kept as sent (the reference stores `tc.id` whatever it is); an empty one
           // gives way to a later non-empty one.
           const id = fragment.id === undefined || fragment.id === null ? undefined : fragment.id;
-          const name = typeof fragment.function?.name === 'string' && fragment.function.name ? fragment.function.name : undefined;
+          // A name is kept as sent, even empty (the reference then reports `Unknown tool ''`); an
+          // empty one gives way to a later non-empty one, as an id does.
+          const name = typeof fragment.function?.name === 'string' ? fragment.function.name : undefined;
           const args = typeof fragment.function?.arguments === 'string' ? fragment.function.arguments : undefined;
           if (id !== undefined && (call.id === null || (call.id === '' && id !== ''))) call.id = id;
           if (typeof fragment.type === 'string' && call.type === null) call.type = fragment.type;
-          if (name !== undefined && call.name === null) call.name = name;
+          if (name !== undefined && (call.name === null || (call.name === '' && name !== ''))) call.name = name;
           if (args !== undefined) call.arguments += args;
           const report: ModelDelta = { kind: 'tool_call', index: callIndex };
           if (typeof id === 'string' && id) report.id = id;
-          if (name !== undefined) report.name = name;
+          if (name) report.name = name;
           if (args !== undefined) report.arguments = args;
           this.emit(report);
           progress.where = `inside tool call ${callIndex}`;
