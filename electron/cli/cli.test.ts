@@ -67,11 +67,11 @@ describe('trajdbg run, end to end over HTTP', () => {
           const args = ['run', '--base-url', server.url, '--model', 'scripted', '--api-key', 'sk-test', '--messages', writeJson(`${c.name}-messages.json`, c.messages), '--out', join(dir, 'result.json'), '--run-file', join(dir, 'run.jsonl'), '--task-id', 'conformance'];
           if (c.tools.length) args.push('--tools', writeJson(`${c.name}-tools.json`, c.tools), '--tool-endpoint', endpoint.url);
           const { max_turns, temperature, max_tokens, max_context_tokens } = c.config;
-          // The `=` form passes negative values (parseArgs takes `-5` alone for an option).
-          if (max_turns !== undefined) args.push(`--max-turns=${max_turns}`);
+          // Negative values as a user types them, after a space.
+          if (max_turns !== undefined) args.push('--max-turns', String(max_turns));
           if (temperature !== undefined) args.push('--temperature', String(temperature));
           if (max_tokens != null) args.push('--max-tokens', String(max_tokens));
-          if (max_context_tokens != null) args.push(`--max-context-tokens=${max_context_tokens}`);
+          if (max_context_tokens != null) args.push('--max-context-tokens', String(max_context_tokens));
           if (!stream) args.push('--no-stream');
           const { code, stderr } = await cli(...args);
           expect(code, `${c.name}: ${stderr}`).toBe(0);

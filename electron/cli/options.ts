@@ -1,5 +1,24 @@
 import { UsageError } from './usage-error.js';
 
+/**
+ * Rewrites `--name -5` as `--name=-5` for the given options, so that a negative number after an
+ * option is taken as its value (parseArgs would take it for an option of its own and refuse it).
+ */
+export function joinNegativeNumbers(args: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (names.some((n) => arg === `--${n}`) && next !== undefined && /^-\d+(\.\d*)?([eE][+-]?\d+)?$/.test(next.trim())) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** Parses a whole number option (`--max-turns 5`), naming the option when it is not one. */
 export function intOption(name: string, value: string | undefined, { min = 1 }: { min?: number } = {}): number | undefined {
   if (value === undefined) return undefined;

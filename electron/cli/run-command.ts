@@ -10,7 +10,7 @@ import { createRunFile } from '../engine/persistence/run-file.js';
 import { openToolSources, ToolSourceError } from '../engine/tools/open-tools.js';
 import { redactingTools } from '../engine/tools/redact-secret.js';
 import { readMessagesFile, readToolsFile } from './input-files.js';
-import { intOption, jsonObjectOption, loopIntOption, numberOption } from './options.js';
+import { intOption, joinNegativeNumbers, jsonObjectOption, loopIntOption, numberOption } from './options.js';
 import { writeJsonFile } from './output-files.js';
 import { progressPrinter } from './progress.js';
 import { UsageError } from './usage-error.js';
@@ -80,7 +80,8 @@ function initialMessages(values: Record<string, unknown>): ChatMessage[] {
 /** `trajdbg run`: one loop against a model server; exit 0 once it ended and its files are written. */
 export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
-    args,
+    // The reference takes a negative turn count or budget as is: so does `--max-turns -3`.
+    args: joinNegativeNumbers(args, ['max-turns', 'max-context-tokens', 'max-tokens', 'temperature']),
     strict: true,
     options: {
       'base-url': { type: 'string' },
