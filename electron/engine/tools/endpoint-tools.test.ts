@@ -77,6 +77,19 @@ describe('createEndpointTools', () => {
     expect(await tools.call('terminal', new Map(), context())).toBe('');
   });
 
+  it('keeps a leading BOM of the reply, as the reference reads it', async () => {
+    const tools = createEndpointTools({ url, schemas });
+    reply = (response) => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end('\ufeff{"error": "x"}');
+    expect(await tools.call('terminal', new Map(), context())).toBe('\ufeff{"error": "x"}');
+  });
+
+  it('sends a lone surrogate escaped, as json.dumps writes it, and a pair as it is', async () => {
+    const tools = createEndpointTools({ url, schemas });
+    const args: PyValue = new Map<string, PyValue>([['s', 'a\ud800b\udfff😀'], ['\udc00', 'é']]);
+    await tools.call('terminal', args, context());
+    expect(received[0]!.body).toBe('{"tool_name":"terminal","arguments":{"s":"a\\ud800b\\udfff😀","\\udc00":"é"},"task_id":"task-7"}');
+  });
+
   it('rejects other statuses with the status and the start of the body', async () => {
     const tools = createEndpointTools({ url, schemas });
     reply = (response) => response.writeHead(500).end('boom');

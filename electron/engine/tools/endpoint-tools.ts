@@ -15,6 +15,8 @@ export interface EndpointToolsOptions {
 /** Default per-call timeout of an endpoint tool call. */
 export const DEFAULT_ENDPOINT_TIMEOUT_MS = 300_000;
 
+const UTF8_KEEPING_BOM = new TextDecoder('utf-8', { ignoreBOM: true });
+
 /** How much of an error response body goes into the rejection message (in characters). */
 const ERROR_BODY_CHARS = 500;
 
@@ -35,8 +37,13 @@ export function createEndpointTools(options: EndpointToolsOptions): ToolProvider
 /** The exact request body for one call: compact JSON, key order and int/float forms kept. */
 export function endpointBody(name: string, args: PyValue, taskId: string): string {
   const body = new Map<string, PyValue>([['tool_name', name], ['arguments', args], ['task_id', taskId]]);
-  return pyJsonDumps(body, { ensureAscii: false, separators: [',', ':'] });
+  // A lone surrogate cannot travel as UTF-8 (fetch would send U+FFFD): it goes escaped, as
+  // Python's json.dumps writes it (`\ud800`). Pairs and every other character stay as they are.
+  return pyJsonDumps(body, { ensureAscii: false, separators: [',', ':'] }).replace(LONE_SURROGATE, (s) => `\\u${s.charCodeAt(0).toString(16)}`);
 }
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 async function postToolCall(doFetch: typeof fetch, url: string, timeoutMs: number, body: string, context: ToolCallContext): Promise<string> {
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -46,7 +53,9 @@ async function postToolCall(doFetch: typeof fetch, url: string, timeoutMs: numbe
   try {
     const response = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
     status = response.status;
-    text = await response.text();
+    // Decoded by hand: Response.text() drops a leading BOM, which the reference keeps (and which
+    // then makes the reply not JSON, so never a tool error).
+    text = UTF8_KEEPING_BOM.decode(await response.arrayBuffer());
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason;
     if (timeout.aborted) throw new Error(`tool endpoint ${url} did not answer within ${timeoutMs / 1000} s`);
