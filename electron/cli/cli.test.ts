@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseJsonExact, stringifyJsonExact } from '../../shared/model/exact-json.js';
 import { pyJsonDumps, pyJsonLoads } from '../../shared/python/json.js';
 import { isPyDict } from '../../shared/python/value.js';
 import { readRunFile } from '../engine/persistence/run-file.js';
@@ -48,7 +49,7 @@ async function caseToolEndpoint(outs: CaseToolOut[]): Promise<{ url: string; bod
 
 function writeJson(name: string, value: unknown): string {
   const path = join(work, name);
-  writeFileSync(path, JSON.stringify(value));
+  writeFileSync(path, stringifyJsonExact(value));
   return path;
 }
 
@@ -75,7 +76,7 @@ describe('trajdbg run, end to end over HTTP', () => {
           if (!stream) args.push('--no-stream');
           const { code, stderr } = await cli(...args);
           expect(code, `${c.name}: ${stderr}`).toBe(0);
-          expect(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')), c.name).toEqual(c.expected.result);
+          expect(parseJsonExact(readFileSync(join(dir, 'result.json'), 'utf8')), c.name).toEqual(c.expected.result);
           const sent = server.requests as Array<Record<string, unknown>>;
           expect(sent.map((r) => r.messages), c.name).toEqual(c.expected.requests.map((r) => r.messages));
           sent.forEach((r, i) => {
@@ -93,6 +94,37 @@ describe('trajdbg run, end to end over HTTP', () => {
       }
     }, 120_000);
   }
+
+  it('keeps integers beyond 2^53 in the messages exact, in the requests, --out and the run file', async () => {
+    const server = await startScriptedServer({ script: loadScript([{ message: { content: 'ok' } }]) });
+    const seen: string[] = [];
+    const spy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        seen.push(body);
+        // Pass the request on to the scripted server and its reply back.
+        void fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => {
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(await r.text());
+        });
+      });
+    });
+    await new Promise<void>((r) => spy.listen(0, '127.0.0.1', r));
+    const dir = join(work, 'big-ints');
+    mkdirSync(dir);
+    const messages = join(dir, 'messages.json');
+    writeFileSync(messages, '[{"role": "user", "content": "hi", "seed": 12345678901234567890123, "ids": [-9007199254740993, 1e19]}]');
+    try {
+      const { code, stderr } = await cli('run', '--base-url', `http://127.0.0.1:${(spy.address() as AddressInfo).port}/v1`, '--model', 'm', '--messages', messages, '--no-stream', '--out', join(dir, 'out.json'), '--run-file', join(dir, 'run.jsonl'));
+      expect(code, stderr).toBe(0);
+      expect(seen[0]).toContain('"seed":12345678901234567890123,"ids":[-9007199254740993,1e+19]');
+      expect(readFileSync(join(dir, 'out.json'), 'utf8')).toContain('"seed": 12345678901234567890123,\n      "ids": [\n        -9007199254740993,\n        1e+19\n      ]');
+      expect(readFileSync(join(dir, 'run.jsonl'), 'utf8')).toContain('"seed":12345678901234567890123,"ids":[-9007199254740993,1e+19]');
+    } finally {
+      await new Promise((r) => spy.close(r));
+      await server.close();
+    }
+  });
 
   it('sends the endpoint the normalized arguments, the tool name and the task id', async () => {
     const c = cases.find((x) => x.name === 'args_odd_types')!;

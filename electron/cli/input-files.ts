@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseJson } from '../../shared/formats/import.js';
+import { parseJsonExact } from '../../shared/model/exact-json.js';
 import { chatMessageSchema, toolSchemaSchema, type ChatMessage, type ToolSchema } from '../../shared/model/chat.js';
 import { UsageError } from './usage-error.js';
 
-/** Reads and parses a JSON file; errors name the file and, for syntax errors, the line and column. */
-export function readJsonFile(path: string, what: string): unknown {
+/**
+ * Reads and parses a JSON file; errors name the file and, for syntax errors, the line and column.
+ * With `exactInts`, integers beyond 2^53 are kept exact (see shared/model/exact-json.ts).
+ */
+export function readJsonFile(path: string, what: string, { exactInts = false }: { exactInts?: boolean } = {}): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -14,7 +18,7 @@ export function readJsonFile(path: string, what: string): unknown {
   }
   const parsed = parseJson(text);
   if (!parsed.ok) throw new UsageError(`${what} ${path}: ${parsed.error}`);
-  return parsed.value;
+  return exactInts ? parseJsonExact(text) : parsed.value;
 }
 
 /** A zod issue as "field X: what is wrong", naming array items by index. */
@@ -30,9 +34,12 @@ function parseWith<T>(schema: z.ZodType<T>, data: unknown, path: string, what: s
 }
 
 
-/** Reads `--messages FILE`: a JSON array of chat messages, or an object with `messages`. */
+/**
+ * Reads `--messages FILE`: a JSON array of chat messages, or an object with `messages`. Integers
+ * beyond 2^53 stay exact, as the reference keeps them, through to the requests and the outputs.
+ */
 export function readMessagesFile(path: string): ChatMessage[] {
-  const data = readJsonFile(path, '--messages');
+  const data = readJsonFile(path, '--messages', { exactInts: true });
   const messages = Array.isArray(data)
     ? parseWith(z.array(chatMessageSchema), data, path, '--messages')
     : parseWith(z.object({ messages: z.array(chatMessageSchema) }), data, path, '--messages').messages;
@@ -42,10 +49,11 @@ export function readMessagesFile(path: string): ChatMessage[] {
 
 /**
  * Reads `--tools FILE`: a JSON array of OpenAI function tool schemas, or an object with `tools`.
- * A name declared twice is kept twice, as the reference sends its list as given.
+ * A name declared twice is kept twice, as the reference sends its list as given (integers beyond
+ * 2^53 exact).
  */
 export function readToolsFile(path: string): ToolSchema[] {
-  const data = readJsonFile(path, '--tools');
+  const data = readJsonFile(path, '--tools', { exactInts: true });
   return Array.isArray(data)
     ? parseWith(z.array(toolSchemaSchema), data, path, '--tools')
     : parseWith(z.object({ tools: z.array(toolSchemaSchema) }), data, path, '--tools').tools;

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { isJson } from '../../shared/formats/import-common.js';
+import { parseJsonExact } from '../../shared/model/exact-json.js';
 import { replyToolCallSchema, type ReplyToolCall } from '../../shared/model/chat.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +195,8 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body: Record<string, unknown>;
     try {
-      const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      // Integers beyond 2^53 are recorded exact, as the client sent them.
+      const parsed: unknown = parseJsonExact(Buffer.concat(chunks).toString('utf8'));
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       body = parsed as Record<string, unknown>;
     } catch (err) {

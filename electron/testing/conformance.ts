@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AssistantReply, ChatMessage, ToolSchema } from '../../shared/model/chat.js';
+import { parseJsonExact } from '../../shared/model/exact-json.js';
 import { pyJsonDumps } from '../../shared/python/json.js';
 import type { LoopConfig } from '../../shared/run/events.js';
 import type { AgentResult } from '../../shared/run/run-state.js';
@@ -36,7 +37,8 @@ export function loadConformanceCases(dirs: string[] = [join(CONFORMANCE_DIR, 'ca
   const cases: ConformanceCase[] = [];
   for (const dir of dirs) {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-      const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Omit<ConformanceCase, 'name'>;
+      // Integers beyond 2^53 stay exact, as the reference reads them.
+      const data = parseJsonExact(readFileSync(join(dir, file), 'utf8')) as Omit<ConformanceCase, 'name'>;
       cases.push({ ...data, config: data.config ?? {}, tools: data.tools ?? [], tools_out: data.tools_out ?? [], name: file.replace(/\.json$/, '') });
     }
   }

@@ -6,6 +6,7 @@
  */
 import OpenAI, { APIUserAbortError } from 'openai';
 import type { ChatRequest, ModelCallOptions, ModelClient, ModelDelta, ModelResponse } from './model-client.js';
+import { restoreExactInts } from '../../../shared/model/exact-json.js';
 import { watchBody } from './idle-watchdog.js';
 import { classifyModelError, ERROR_BODY_CHARS, isTransportError, ModelCallError, type CallFacts, type CallTarget } from './model-errors.js';
 import { oneLine, redactURL, scrub } from './redact-key.js';
@@ -65,7 +66,9 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
   function makeSdk(state: CallState): OpenAI {
     const watchedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       state.attempts += 1;
-      const response = await baseFetch(input, init);
+      // Integers beyond 2^53 in the messages go out digit for digit (shared/model/exact-json.ts).
+      const sent = typeof init?.body === 'string' ? { ...init, body: restoreExactInts(init.body) } : init;
+      const response = await baseFetch(input, sent);
       if (!response.body) return response;
       const body = watchBody(response.body, state, timeoutMs);
       const headers = new Headers(response.headers);
