@@ -95,7 +95,7 @@ describe('trajdbg run, end to end over HTTP', () => {
     }, 120_000);
   }
 
-  it('keeps integers beyond 2^53 in the messages exact, in the requests, --out and the run file', async () => {
+  it('keeps the messages as written (integers beyond 2^53, key order) in the requests, --out and the run file', async () => {
     const server = await startScriptedServer({ script: loadScript([{ message: { content: 'ok' } }]) });
     const seen: string[] = [];
     const spy = createServer((req, res) => {
@@ -113,13 +113,14 @@ describe('trajdbg run, end to end over HTTP', () => {
     const dir = join(work, 'big-ints');
     mkdirSync(dir);
     const messages = join(dir, 'messages.json');
-    writeFileSync(messages, '[{"role": "user", "content": "hi", "seed": 12345678901234567890123, "ids": [-9007199254740993, 1e19]}]');
+    writeFileSync(messages, '[{"content": "hi", "seed": 12345678901234567890123, "role": "user", "ids": [-9007199254740993, 1e19]}]');
     try {
       const { code, stderr } = await cli('run', '--base-url', `http://127.0.0.1:${(spy.address() as AddressInfo).port}/v1`, '--model', 'm', '--messages', messages, '--no-stream', '--out', join(dir, 'out.json'), '--run-file', join(dir, 'run.jsonl'));
       expect(code, stderr).toBe(0);
-      expect(seen[0]).toContain('"seed":12345678901234567890123,"ids":[-9007199254740993,1e+19]');
-      expect(readFileSync(join(dir, 'out.json'), 'utf8')).toContain('"seed": 12345678901234567890123,\n      "ids": [\n        -9007199254740993,\n        1e+19\n      ]');
-      expect(readFileSync(join(dir, 'run.jsonl'), 'utf8')).toContain('"seed":12345678901234567890123,"ids":[-9007199254740993,1e+19]');
+      const sent = '{"content":"hi","seed":12345678901234567890123,"role":"user","ids":[-9007199254740993,1e+19]}';
+      expect(seen[0]).toContain(`"messages":[${sent}]`);
+      expect(readFileSync(join(dir, 'out.json'), 'utf8')).toContain('"content": "hi",\n      "seed": 12345678901234567890123,\n      "role": "user",\n      "ids": [\n        -9007199254740993,\n        1e+19\n      ]');
+      expect(readFileSync(join(dir, 'run.jsonl'), 'utf8')).toContain(sent);
     } finally {
       await new Promise((r) => spy.close(r));
       await server.close();
