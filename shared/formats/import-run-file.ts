@@ -2,6 +2,7 @@ import { branchChangeSchema, runEventSchema, type RunEvent } from '../run/events
 import { agentResultOf, branchChangeText, describeBranchChange, RunState, toolCallName } from '../run/run-state.js';
 import { checkNesting, Misfit } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
+import { parseJsonExact } from '../model/exact-json.js';
 
 // The engine's own run files (`trajdbg-run/1`): one JSON event per line, each with its run id.
 // A run file holds its root run and every branch made from it, their lines interleaved as the
@@ -60,7 +61,8 @@ export function parseRunFileText(text: string, path: string): ParsedRunFile {
     };
     let json: unknown;
     try {
-      json = JSON.parse(line);
+      // Integers beyond 2^53 read back exact, as they were written.
+      json = parseJsonExact(line);
     } catch (error) {
       if (i === lastLine) return problem('the last line is incomplete (the run was interrupted while writing it)');
       // A line cut short by a failed write, then ended so later runs could append: reported, and

@@ -16,6 +16,8 @@ import { isPyDict, type PyValue } from '../python/value.js';
 const MARK = '\uE000num:';
 const MARKED = /"\uE000num:(-?[\d.eE+-]+)"/g;
 
+const MAYBE_INEXACT = /(?:^|[:[,])\s*-?(?:\d{16}|\d+(?:\.\d+)?[eE])/;
+
 /** The value that stands for a JSON number kept as written, given its text (`123456789012345678901`). */
 export function exactNumber(text: string): string {
   return `${MARK}${text}`;
@@ -37,8 +39,8 @@ export function stringifyJsonExact(value: unknown, space?: number): string {
  */
 export function parseJsonExact(text: string): unknown {
   const plain: unknown = JSON.parse(text);
-  // Only a run of 16 or more digits or an exponent can be a number a double does not write back.
-  if (!/\d{16}|\d[eE]/.test(text)) return plain;
+  // Only a number of 16 or more digits or with an exponent can be one a double does not write back.
+  if (!MAYBE_INEXACT.test(text)) return plain;
   let loaded: PyValue;
   try {
     loaded = pyJsonLoads(text);
