@@ -300,7 +300,7 @@ function unzstdAtMost(data: Uint8Array, entry: ZipEntry): Uint8Array {
   const frames = zstdFrames(data, entry);
   const upperBound = frames.reduce((sum, f) => sum + f.upperBound, 0);
   const limit = entry.size + 128 * 1024;
-  if (upperBound > limit) throw new Misfit(`${entry.name}: the zstd data can inflate to ${mib(upperBound)}, past the ${entry.size} bytes the entry declares; the file is not read further`);
+  if (upperBound > limit) throw new Misfit(`${entry.name}: the zstd data can inflate to ${mib(upperBound)}, past the ${entry.size} bytes the entry declares; the entry is not read`);
   let windowWork = 0;
   for (const frame of frames) {
     if (frame.window === null) continue;
@@ -310,7 +310,7 @@ function unzstdAtMost(data: Uint8Array, entry: ZipEntry): Uint8Array {
       windowWork += frame.window * frame.blocks;
     }
   }
-  if (windowWork > MAX_ZSTD_WINDOW_WORK) throw new Misfit(`${entry.name}: the zstd data has too many small blocks for its window (${windowWork} bytes to move); the file is not read further`);
+  if (windowWork > MAX_ZSTD_WINDOW_WORK) throw new Misfit(`${entry.name}: the zstd data has too many small blocks for its window (${windowWork} bytes to move); the entry is not read`);
   const chunks: Uint8Array[] = [];
   let length = 0;
   for (const frame of frames) {

@@ -101,7 +101,7 @@ describe('hostile .eval archives', () => {
     expect(body.length).toBeLessThan(99_100);
     const zip = zipOfRaw([goodEntry, { name: 'samples/2_epoch_1.json', method: 93, body, size: 1_000_000 }]);
     const opened = importBytes(zip, 'zstd-bomb.eval');
-    expect(opened.problems).toEqual(['zstd-bomb.eval: samples/2_epoch_1.json: the zstd data can inflate to 3094 MiB, past the 1000000 bytes the entry declares; the file is not read further; the sample is left out']);
+    expect(opened.problems).toEqual(['zstd-bomb.eval: samples/2_epoch_1.json: the zstd data can inflate to 3094 MiB, past the 1000000 bytes the entry declares; the entry is not read; the sample is left out']);
     // A frame that fits its declared size but asks fzstd for a 1 GiB window.
     const wide = zipOfRaw([{ name: 'samples/1_epoch_1.json', method: 93, body: zstdRleBomb(2, 20), size: 256 * 1024 }]);
     expect(() => importBytes(wide, 'wide.eval')).toThrow(`${PREFIX('wide.eval')}samples/1_epoch_1.json: a zstd frame without a declared size asks for a 1024 MiB window, more than the 8.0 MiB this reader accepts`);
