@@ -9,6 +9,7 @@ import { exportTrajectories } from '../engine/persistence/export-file.js';
 import { appendToRunFile, createRunFile, readRunFile } from '../engine/persistence/run-file.js';
 import { caseConfig, loadConformanceCases, scriptedModel, scriptedTools } from './conformance.js';
 import { corpusPath } from './corpus.js';
+import { loadScript, startScriptedServer } from '../scripted-server/scripted-server.js';
 import type { FullDisk } from './full-disk.js';
 
 // What must hold when the disk fills up, run on a real tmpfs (as root, in CI) and on a simulated
@@ -91,6 +92,21 @@ export function describeFullDisk(title: string, disk: FullDisk): void {
       expect(read.runs[1]!.events).toHaveLength(retry.events.length);
       expect(read.problems).toHaveLength(1);
       expect(read.problems[0]!.message).toMatch(new RegExp(`${path.replace(/[.]/g, '\\.')}:\\d+: not a whole event`));
+    });
+
+    it('trajdbg run whose run file fills the disk fails naming the file, and never says it wrote it', async () => {
+      const server = await startScriptedServer({ script: loadScript([{ message: { content: 'Done.' } }]) });
+      const runFile = join(dir, 'cli-run.jsonl');
+      disk.leaveOnePage();
+      const errors: string[] = [];
+      try {
+        expect(await main(['run', '--base-url', server.url, '--model', 'scripted', '--api-key', 'sk-test', '--user', 'y'.repeat(6000), '--run-file', runFile], (line) => errors.push(line))).toBe(1);
+      } finally {
+        await server.close();
+      }
+      const printed = errors.join('\n');
+      expect(printed).toContain(`could not write the run file ${runFile} (ENOSPC: no space left on device)`);
+      expect(printed).not.toContain(`wrote ${runFile}`);
     });
   });
 }
