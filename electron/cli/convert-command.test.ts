@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +96,12 @@ describe('trajdbg convert', () => {
     writeFileSync(cut, readFileSync(corpusPath('inspect-ai_log_streaming.eval')).subarray(0, 4000));
     expect(await cli(cut, '--list')).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${cut} (looked like an Inspect AI .eval zip): not a complete zip: the end of its central directory is missing (the file may be truncated)` });
     expect((await cli(join(work, 'missing.json'), '--list')).stderr).toMatch(/missing\.json: cannot read it \(no such file\)$/);
+    // A device or a FIFO is refused at once (it used to be read for ever, or to block).
+    expect(await cli('/dev/zero', '--list')).toEqual({ code: 2, stdout: '', stderr: 'trajdbg convert: /dev/zero: not a regular file: a character device' });
+    const fifo = join(work, 'pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    expect(await cli(fifo, '--to', 'openai-jsonl', '--out', join(work, 'never.jsonl'))).toEqual({ code: 2, stdout: '', stderr: `trajdbg convert: ${fifo}: not a regular file: a FIFO` });
+    expect(existsSync(join(work, 'never.jsonl'))).toBe(false);
     expect(await cli(HERMES, '--to', 'csv', '--out', 'x')).toMatchObject({ code: 2, stderr: "trajdbg convert: --to: expected one of agent-result, openai-jsonl, sharegpt, html, markdown, got 'csv'" });
     expect(await cli(HERMES, '--to', 'agent-result')).toMatchObject({ code: 2, stderr: 'trajdbg convert: --to needs --out OUT' });
     expect((await cli(HERMES)).code).toBe(2);

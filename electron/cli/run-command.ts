@@ -156,7 +156,8 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv, stderr:
   }
   if (values.out) writeJsonFile(values.out, outcome.result);
   if (values.out) stderr(`wrote ${values.out}`);
-  if (runFile) stderr(`wrote ${runFile.path}`);
+  // A run file the disk cut short was not written: its error (naming it) was the run's end.
+  if (runFile) stderr(runFile.error ? `${runFile.path}: incomplete; ${runFile.error.message}` : `wrote ${runFile.path}`);
   return outcome.reason === 'failed' ? 1 : 0;
 }
 

@@ -105,7 +105,12 @@ export class IndexWorkerPool {
       const job = pooled.job;
       if (!job || job.id !== reply.id) return;
       job.deliver(reply.message);
-      if (isFinalMessage(reply.message)) this.release(pooled);
+      // A cancelled or failed read may have left a large heap behind (a huge file given up on):
+      // that thread is ended to give its memory back, and only a thread that finished is kept.
+      if (isFinalMessage(reply.message)) {
+        if (reply.message.type === 'done') this.release(pooled);
+        else this.retire(pooled);
+      }
     });
     const lost = (why: string): void => {
       this.forget(pooled);
@@ -129,6 +134,12 @@ export class IndexWorkerPool {
     pooled.idleTimer = setTimeout(() => void this.stop(pooled), this.options.idleMs ?? 30_000);
     pooled.idleTimer.unref();
     this.idle.push(pooled);
+  }
+
+  /** Ends a thread after its request instead of keeping it idle. */
+  private retire(pooled: PooledWorker): void {
+    pooled.job = null;
+    if (this.workers.has(pooled)) void this.stop(pooled);
   }
 
   private forget(pooled: PooledWorker): void {

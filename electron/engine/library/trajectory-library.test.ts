@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +183,16 @@ describe('files that do not open', () => {
     const { status } = await openAndIndex(path);
     expect(status.state).toBe('failed');
     expect(status.error).toBe(`${path}: cannot read it (no such file)`);
+  });
+
+  it('refuses a FIFO and a device at once, saying what they are', async () => {
+    const fifo = join(dir, 'pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a FIFO with no writer used to wait forever.
+    expect((await openAndIndex(fifo)).status).toMatchObject({ state: 'failed', error: `${fifo}: not a regular file: a FIFO` });
+    await library.dispose();
+    // /dev/zero never ends: it used to be read until memory ran out.
+    expect((await openAndIndex('/dev/zero')).status).toMatchObject({ state: 'failed', error: '/dev/zero: not a regular file: a character device' });
   });
 });
 

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '../../../shared/formats/import.js';
 import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
@@ -56,8 +56,37 @@ export interface TrajectoryStream {
 
 function describeReadError(path: string, error: unknown): FormatError {
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENXIO') return new FormatError(`${path}: not a regular file: a socket or a device with no driver`);
   const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
   return new FormatError(`${path}: cannot read it (${why})`);
+}
+
+/** What a path that is not a regular file is, in words. */
+function fileKind(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+/**
+ * The size and first bytes of a regular file. It is opened without blocking (opening a FIFO with
+ * no writer would wait forever) and checked on the opened handle: a FIFO, a device (`/dev/zero`
+ * never ends) or a socket is refused at once, saying what it is.
+ */
+async function openRegularFile(path: string): Promise<{ size: number; signature: Uint8Array }> {
+  const handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+    if (!info.isFile()) throw new FormatError(`${path}: not a regular file: ${fileKind(info)}`);
+    const bytes = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(bytes, 0, 4, 0);
+    return { size: info.size, signature: bytes.subarray(0, bytesRead) };
+  } finally {
+    await handle.close();
+  }
 }
 
 const isBlank = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -74,18 +103,6 @@ async function hasContentAfter(path: string, offset: number, size: number): Prom
       at += bytesRead;
     }
     return false;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The first bytes of a file (for the zip signature). */
-async function readSignature(path: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const bytes = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(bytes, 0, 4, 0);
-    return bytes.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
@@ -142,11 +159,9 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   let size: number;
   let signature: Uint8Array;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
-    size = info.size;
-    signature = await readSignature(path);
+    ({ size, signature } = await openRegularFile(path));
   } catch (error) {
+    if (error instanceof FormatError) throw error;
     throw describeReadError(path, error);
   }
   const part = options.part && options.part.of > 1 ? options.part : null;

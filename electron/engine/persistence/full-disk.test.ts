@@ -1,109 +1,11 @@
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXPORT_FORMATS } from '../../../shared/formats/export.js';
-import { main } from '../../cli/main.js';
+import { afterAll } from 'vitest';
+import { describeFullDisk } from '../../testing/full-disk-cases.js';
 import { mountFullDisk } from '../../testing/full-disk.js';
-import { exportTrajectories } from './export-file.js';
-import { createEngine } from '../loop/engine.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import { caseConfig, loadConformanceCases, scriptedModel, scriptedTools } from '../../testing/conformance.js';
-import { appendToRunFile, createRunFile, readRunFile } from './run-file.js';
-import { corpusPath } from '../../testing/corpus.js';
 
-const HERMES = corpusPath('hermes-agent_session_export.jsonl');
+// The full-disk tests on a real disk: a 64k tmpfs, which needs root (CI runs as root).
+// full-disk-simulated.test.ts runs the same tests everywhere.
 const disk = mountFullDisk('64k');
-if (!disk.dir) console.warn(`skipping the full-disk tests: ${disk.reason}`);
+if (!disk.dir) console.warn(`skipping the full-disk tests on a tmpfs: ${disk.reason}`);
 afterAll(() => disk.unmount());
 
-describe.skipIf(!disk.dir)('on a full disk (a 64k tmpfs)', () => {
-  const dir = disk.dir!;
-  // Each test starts on an empty disk, whatever the one before left.
-  beforeEach(() => {
-    for (const f of readdirSync(dir)) rmSync(join(dir, f), { force: true });
-  });
-
-  it.each(EXPORT_FORMATS)('convert --to %s fails, names the file and leaves the old one as it was', async (format) => {
-    const out = join(dir, `out.${format}`);
-    writeFileSync(out, 'old\n');
-    // Leave a few KB free: even a one-trajectory report does not fit.
-    writeFileSync(join(dir, 'filler'), Buffer.alloc(48 * 1024));
-    const errors: string[] = [];
-    const index = format === 'html' || format === 'markdown' ? ['--index', '1'] : [];
-    expect(await main(['convert', HERMES, '--to', format, '--out', out, ...index], (line) => errors.push(line))).toBe(1);
-    expect(errors.join('\n')).toContain(out);
-    expect(errors.join('\n')).toMatch(/ENOSPC|no space/i);
-    expect(readFileSync(out, 'utf8')).toBe('old\n');
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
-
-  it('convert --to openai-jsonl of the whole file does not fit and fails', async () => {
-    const out = join(dir, 'all.jsonl');
-    writeFileSync(out, 'old\n');
-    const errors: string[] = [];
-    expect(await main(['convert', HERMES, '--to', 'openai-jsonl', '--out', out], (line) => errors.push(line))).toBe(1);
-    expect(errors.join('\n')).toContain(out);
-    expect(readFileSync(out, 'utf8')).toBe('old\n');
-  });
-
-  it("serve mode's export rejects, naming the file, and keeps the old one", async () => {
-    const out = join(dir, 'export.jsonl');
-    writeFileSync(out, 'old\n');
-    await expect(exportTrajectories({ path: HERMES }, 'sharegpt', out)).rejects.toThrow(new RegExp(`${out.replace(/[.]/g, '\\.')}.*(ENOSPC|no space)`));
-    expect(readFileSync(out, 'utf8')).toBe('old\n');
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
-
-  /** Fills the disk with 4k files, then frees one: a file may grow by one page and no more. */
-  function leaveOnePage(): void {
-    const page = Buffer.alloc(4096);
-    let n = 0;
-    for (;;) {
-      try {
-        writeFileSync(join(dir, `filler-${n}`), page);
-        n += 1;
-      } catch {
-        rmSync(join(dir, `filler-${n}`), { force: true });
-        break;
-      }
-    }
-    rmSync(join(dir, `filler-${n - 1}`));
-  }
-
-  it('a run that fills the disk ends failed with its end event naming the file and ENOSPC, and a later run appended is read back', async () => {
-    const c = loadConformanceCases().find((x) => x.name === 'trunc_0_3')!;
-    const path = join(dir, 'run.jsonl');
-    const runOn = (sink: ReturnType<typeof createRunFile>, userText: string) => {
-      const messages = structuredClone(c.messages);
-      messages.push({ role: 'user', content: userText });
-      const run = createEngine({ model: scriptedModel(c.model), tools: scriptedTools(c.tools, c.tools_out), sink }).start({ messages, config: caseConfig(c) });
-      const events: RunEvent[] = [];
-      run.subscribe((e) => events.push(e));
-      return { run, events, done: run.done.then((o) => (sink.close(), o)) };
-    };
-    leaveOnePage();
-    const writer = createRunFile(path);
-    // run_started fits in the page; the next event that repeats the messages does not.
-    const first = runOn(writer, 'x'.repeat(2500));
-    const outcome = await first.done;
-    expect(outcome.reason).toBe('failed');
-    expect(outcome.error).toContain(path);
-    expect(outcome.error).toMatch(/ENOSPC/);
-    const end = first.events.at(-1)!;
-    expect(end.type).toBe('run_finished');
-    expect(end.type === 'run_finished' && end.error).toContain(path);
-    expect(writer.error?.message).toContain(path);
-    // The disk stopped the write mid-line.
-    expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(false);
-
-    // Room again: a retry appended to the same file is not joined to the fragment.
-    for (const f of readdirSync(dir)) if (f.startsWith('filler-')) rmSync(join(dir, f));
-    const retry = runOn(appendToRunFile(path), 'again');
-    expect((await retry.done).reason).not.toBe('failed');
-    const read = readRunFile(path);
-    expect(read.runs.map((r) => r.runId)).toEqual([first.run.runId, retry.run.runId]);
-    expect(read.runs[1]!.events).toHaveLength(retry.events.length);
-    expect(read.problems).toHaveLength(1);
-    expect(read.problems[0]!.message).toMatch(new RegExp(`${path.replace(/[.]/g, '\\.')}:\\d+: not a whole event`));
-  });
-});
+describeFullDisk('on a full disk (a 64k tmpfs)', disk);
