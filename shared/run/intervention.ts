@@ -21,7 +21,7 @@ export const toolCallInterventionRequestSchema = z.discriminatedUnion('action', 
 export type ToolCallInterventionRequest = z.infer<typeof toolCallInterventionRequestSchema>;
 
 /** The words every view and report uses for a call the user changed at a breakpoint. */
-export function interventionText(intervention: ToolCallIntervention): string {
+export function interventionText(intervention: Pick<ToolCallIntervention, 'action'>): string {
   return intervention.action === 'edit' ? 'edited at breakpoint' : 'skipped at breakpoint';
 }
 
