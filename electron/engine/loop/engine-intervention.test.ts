@@ -7,6 +7,7 @@ import { RunState } from '../../../shared/run/run-state.js';
 import { createEngine } from './engine.js';
 import type { EngineTools, RunHandle, RunRequest, RunSink } from './run-handle.js';
 import { SKIPPED_CALL_ERROR } from './tool-intervention.js';
+import { planBranch } from './branch.js';
 import { scriptedModel, type CaseReply } from '../../testing/conformance.js';
 import { TERMINAL_APPROVAL } from '../tools/builtin-tools.js';
 
@@ -154,6 +155,20 @@ describe('changing pending tool calls at the "before tools" breakpoint', () => {
     run.resume();
     await run.done;
     expect(() => run.intervene!(1, 0, { action: 'skip' })).toThrow(/the run has ended/);
+  });
+
+  it('a branch after the changed turn keeps the change: its trajectory holds the arguments that ran', async () => {
+    const { run, persisted } = startRun(['a.txt']);
+    await nextPause(run);
+    run.intervene!(1, 0, { action: 'edit', arguments: '{"path": "b.txt"}' });
+    run.resume();
+    await run.done;
+    const all = [...run.state.current.messages];
+    const plan = planBranch({ runId: run.runId, events: persisted }, { kind: 'resample', turn: 2 }, { reuseToolResults: false });
+    const branch = createEngine({ model: scriptedModel([{ message: { content: 'Again.' } }]), tools: recordingTools() }).start({ messages: plan.messages, prefix: plan.prefix, resume: plan.resume });
+    await branch.done;
+    expect(branch.state.current.messages.slice(0, 3)).toEqual(all.slice(0, 3));
+    expect(branch.state.current.turns[0]!.toolCalls[0]!.intervention).toMatchObject({ action: 'edit', arguments: '{"path": "b.txt"}' });
   });
 
   it('lets a call after a failed one be changed at the tool-error breakpoint', async () => {
