@@ -22,6 +22,8 @@ interface Fixtures {
   openFiles: Array<{ path: string; index?: number }>;
   /** Files already in the runs folder when the app starts (run files of an earlier session), by name. */
   earlierRunFiles: Record<string, string>;
+  /** The folder the served app writes its run files to. */
+  runsDir: string;
   /** The app, opened the way a user opens it: the served page in Chromium, or the desktop window. */
   app: AppPage;
   /** Starts an OpenAI-compatible scripted model server for this test. */
@@ -36,7 +38,11 @@ export function corpusFile(name: string): string {
 export const test = base.extend<Fixtures>({
   openFiles: [[], { option: true }],
   earlierRunFiles: [{}, { option: true }],
-  app: async ({ page, openFiles, earlierRunFiles }, use, testInfo) => {
+  // eslint-disable-next-line no-empty-pattern
+  runsDir: async ({}, use) => {
+    await use(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-')));
+  },
+  app: async ({ page, openFiles, earlierRunFiles, runsDir }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const desktop = desktopAvailability();
       testInfo.skip('why' in desktop, 'why' in desktop ? `desktop app: ${desktop.why}; the same specs ran against the web UI` : '');
@@ -47,7 +53,6 @@ export const test = base.extend<Fixtures>({
       await electronApp.close();
       return;
     }
-    const runsDir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-'));
     for (const [name, text] of Object.entries(earlierRunFiles)) writeFileSync(join(runsDir, name), text);
     const served = await serveApp({
       version: 'e2e',

@@ -5,6 +5,7 @@ import { LOOP_DEFAULTS } from '../loop/defaults.js';
 import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
 import { ApiError, type RpcErrorData } from '../rpc/errors.js';
 import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
+import { toolCallInterventionRequestSchema } from '../run/intervention.js';
 
 export { branchChangeSchema, breakpointsSchema, type BranchChange, type Breakpoints } from '../run/events.js';
 
@@ -193,6 +194,17 @@ export const apiMethods = {
         if (params.decision === 'edit' && !params.command?.trim()) context.addIssue({ code: 'custom', path: ['command'], message: 'an edit needs the command to run instead' });
         if (params.decision !== 'edit' && params.command !== undefined) context.addIssue({ code: 'custom', path: ['command'], message: `only an edit takes a command, not ${params.decision}` });
       }),
+    result: nothing,
+  },
+  /**
+   * Change tool call `index` of `turn` before it runs, while the run is paused before that turn's
+   * tools (or on a tool error before it): run it with `arguments` (raw JSON text, as a model sends
+   * it) instead of the model's, or skip it (the model gets a tool error saying the user skipped
+   * it). Recorded as a `tool_call_intervened` event; Continue (resume) or Step then runs the tools.
+   * Rejects when the call cannot be changed (not paused there, already run, a recording).
+   */
+  'run.intervene': {
+    params: runRef.extend({ turn: positiveInt, index: z.number().int().nonnegative(), change: toolCallInterventionRequestSchema }),
     result: nothing,
   },
   /**

@@ -1,4 +1,5 @@
 import type { Trajectory } from './trajectory.js';
+import { interventionText } from '../run/intervention.js';
 import { FOLD_CHARS, STATUS_LABELS, fieldSummary, sizeLabel, trajectoryReport, type ReportMessage, type ReportToolCall, type ReportTurn } from './export-report.js';
 
 /*
@@ -39,6 +40,7 @@ article.turn { border-left: 4px solid var(--accent); }
 .status { font-size: .8rem; padding: 0 .4rem; border-radius: 4px; border: 1px solid currentColor; }
 .status.ok { color: var(--ok); }
 .status.failed, .error-text { color: var(--err); }
+.status.edited { color: var(--accent); }
 .error-text { font-weight: 600; margin: .3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 details > summary { cursor: pointer; color: var(--muted); margin: .2rem 0; }
 .empty { color: var(--muted); font-style: italic; margin: 0; }
@@ -63,8 +65,10 @@ function callHtml(call: ReportToolCall, k: number): string {
   const parts = [
     `<h4>Tool call ${k + 1}: <code>${escapeHtml(call.name ?? 'None')}</code>${call.id ? ` <code>${escapeHtml(String(call.id))}</code>` : ''} <span class="status ${failed ? 'failed' : 'ok'}">${STATUS_LABELS[call.status]}</span></h4>`,
   ];
+  if (call.intervention) parts[0] = parts[0]!.replace('</h4>', ` <span class="status edited">${interventionText(call.intervention)}</span></h4>`);
   if (failed) parts.push(`<p class="error-text">Error: ${escapeHtml(call.error!)}</p>`);
   parts.push(block('Arguments', call.prettyArguments ?? call.arguments));
+  if (call.intervention?.action === 'edit') parts.push(block('Arguments the model sent', call.intervention.model_arguments));
   if (call.result !== null) parts.push(block('Result', call.prettyResult ?? call.result));
   return `<div class="call${failed ? ' failed' : ''}">${parts.join('\n')}</div>`;
 }

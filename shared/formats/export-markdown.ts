@@ -1,4 +1,5 @@
 import type { Trajectory } from './trajectory.js';
+import { interventionText } from '../run/intervention.js';
 import { FOLD_CHARS, STATUS_LABELS, fieldSummary, sizeLabel, trajectoryReport, type ReportMessage, type ReportToolCall, type ReportTurn } from './export-report.js';
 
 /*
@@ -42,8 +43,10 @@ function section(label: string, text: string, info = 'text'): string {
 function callMarkdown(call: ReportToolCall, k: number): string {
   const failed = call.error !== null;
   const parts = [`#### Tool call ${k + 1}: ${codeSpan(call.name ?? 'None')}${call.id ? ` (${codeSpan(String(call.id))})` : ''}, ${failed ? `**${STATUS_LABELS[call.status]}**` : STATUS_LABELS[call.status]}`];
+  if (call.intervention) parts[0] += `, **${interventionText(call.intervention)}**`;
   if (failed) parts.push(`> **Error:**\n\n${fencedBlock(call.error!)}`.replace(/\n/g, '\n> '));
   parts.push(section('Arguments', call.prettyArguments ?? call.arguments, call.prettyArguments ? 'json' : 'text'));
+  if (call.intervention?.action === 'edit') parts.push(section('Arguments the model sent', call.intervention.model_arguments));
   if (call.result !== null) parts.push(section('Result', call.prettyResult ?? call.result, call.prettyResult ? 'json' : 'text'));
   return parts.join('\n\n');
 }

@@ -6,6 +6,7 @@ import { pyJsonLoads } from '../python/json.js';
 import { pyStr } from '../python/repr.js';
 import { isPyDict } from '../python/value.js';
 import { FORMAT_DESCRIPTIONS } from './import.js';
+import { interventionMarkOf, type InterventionMark } from '../run/intervention.js';
 import { classifyRecordedCall, deriveAgentResult, validToolNames, type AgentResultField, type Trajectory } from './trajectory.js';
 
 /*
@@ -40,6 +41,8 @@ export interface ReportToolCall {
   status: ToolCallStatus | 'no_result';
   /** What went wrong, for any status but `ok` and `no_result`. */
   error: string | null;
+  /** The user's change at a breakpoint (the arguments above are the ones that ran), or null. */
+  intervention: InterventionMark | null;
 }
 
 /** A message outside an assistant turn (system, user, other roles, a tool result no call matches). */
@@ -188,6 +191,7 @@ function reportCall(turn: number, call: ToolCall, message: ChatMessage | undefin
     prettyResult: result === null ? null : prettyJson(result),
     status,
     error,
+    intervention: interventionMarkOf(call),
   };
 }
 

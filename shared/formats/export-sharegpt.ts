@@ -5,6 +5,7 @@ import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { pyStrip } from '../python/str.js';
 import type { PyDict, PyValue } from '../python/value.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { INTERVENTION_MARK_KEY, interventionMarkOf } from '../run/intervention.js';
 
 /*
  * hermes-agent's ShareGPT trajectory line, as its `convert_to_trajectory_format` and
@@ -39,6 +40,24 @@ const TRAJECTORY_SYSTEM_PROMPT_TAIL =
   "'arguments': {'title': 'Arguments', 'type': 'object'}}, 'required': ['name', 'arguments']}\n" +
   'Each function call should be enclosed within <tool_call> </tool_call> XML tags.\n' +
   "Example:\n<tool_call>\n{'name': <function-name>,'arguments': <args-dict>}\n</tool_call>";
+
+/**
+ * The tool calls changed at a breakpoint (their turn from 1, their position in it from 0, what
+ * the user did and the model's arguments): the `<tool_call>` of each holds the arguments that ran.
+ */
+function interventionMarks(messages: readonly ChatMessage[]): PyValue[] {
+  const marks: PyValue[] = [];
+  let turn = 0;
+  for (const message of messages) {
+    if (message.role !== 'assistant') continue;
+    turn += 1;
+    (message.tool_calls ?? []).forEach((call, index) => {
+      const mark = interventionMarkOf(call);
+      if (mark) marks.push(new Map<string, PyValue>([['turn', BigInt(turn)], ['call', BigInt(index)], ['action', mark.action], ['model_arguments', mark.model_arguments]]));
+    });
+  }
+  return marks;
+}
 
 /** hermes-agent's generated system turn: the tool-calling instructions and the tool schemas in `<tools>`. */
 export function hermesToolsPrompt(tools: readonly ToolSchema[]): string {
@@ -218,5 +237,8 @@ export function shareGptLine(t: Trajectory, now: Date): string {
     ['model', t.model],
     ['completed', deriveAgentResult(t).result.finished_naturally],
   ]);
+  // The conversation has no room for a mark: the calls the user changed are listed beside it.
+  const marks = interventionMarks(messages);
+  if (marks.length > 0) entry.set(INTERVENTION_MARK_KEY, marks);
   return escapeLoneSurrogates(pyJsonDumps(entry, { ensureAscii: false }));
 }

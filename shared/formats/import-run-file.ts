@@ -1,5 +1,6 @@
 import { branchChangeSchema, runEventSchema, type RunEvent } from '../run/events.js';
-import { agentResultOf, branchChangeText, describeBranchChange, RunState, toolCallName } from '../run/run-state.js';
+import { agentResultOf, branchChangeText, describeBranchChange, placedInterventions, RunState, toolCallName } from '../run/run-state.js';
+import { markInterventions } from '../run/intervention.js';
 import { checkNesting, Misfit } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 import { parseJsonExact } from '../model/exact-json.js';
@@ -107,7 +108,8 @@ function runTrajectory(run: RunFileRun, index: number): Trajectory {
   const trajectory: Trajectory = {
     id: run.runId,
     model: typeof s.source.model === 'string' ? s.source.model : null,
-    messages,
+    // Tool calls the user changed at a breakpoint are marked (see INTERVENTION_MARK_KEY).
+    messages: markInterventions(messages, placedInterventions(s)),
     reward: null,
     recorded,
     source: { format: 'trajdbg-run', index },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
 import { toolCallStatusSchema, toolErrorSchema } from '../loop/tool-outcome.js';
 import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
+import { toolCallInterventionSchema } from './intervention.js';
 
 /**
  * A run is an append-only log of these events. The trajectory, the `AgentResult`, each turn's
@@ -253,6 +254,12 @@ export const runEventSchema = z.discriminatedUnion('type', [
     turnsUsed: z.number().int(),
     error: z.string().optional(),
   }),
+  /**
+   * The user changed tool call `index` of `turn` before it ran, while the run was paused (see
+   * {@link toolCallInterventionSchema}); a later one for the same call replaces it. The turn's
+   * assistant message then holds the user's arguments; `model_reply` keeps the model's.
+   */
+  z.object({ ...base, type: z.literal('tool_call_intervened'), turn, index: z.number().int().nonnegative(), intervention: toolCallInterventionSchema }),
 ]);
 
 /** One event of a run. */

@@ -4,6 +4,7 @@ import { jsonTruthy } from '../loop/json-semantics.js';
 import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
 import type { PromptView } from '../loop/truncate.js';
 import type { BranchChange, EndReason, LoopConfig, PausePoint, PendingApproval, RunEvent, ToolCallApproval } from './events.js';
+import type { PlacedIntervention, ToolCallIntervention } from './intervention.js';
 
 /** The reference's `AgentResult`, with its snake_case field names (`dataclasses.asdict`). */
 export interface AgentResult {
@@ -35,6 +36,8 @@ export interface ToolCallRecord {
   durationMs: number | null;
   /** How the user decided, for a call that waited for approval; absent otherwise. */
   approval?: ToolCallApproval;
+  /** What the user changed before the call ran, at a breakpoint; absent otherwise. */
+  intervention?: ToolCallIntervention;
 }
 
 /** Everything recorded about one turn (one model call and the tools it asked for). */
@@ -51,6 +54,8 @@ export interface TurnRecord {
   finishReason: string | null;
   failure: { kind: 'error' | 'empty'; error: string; status?: number; code?: string } | null;
   toolCalls: ToolCallRecord[];
+  /** Tool calls the user changed at a breakpoint before they ran, by their index in the reply. */
+  interventions?: Record<number, ToolCallIntervention>;
   /** Trajectory indices `[start, end)` of the messages this turn appended. */
   messageRange: [number, number];
   finished: boolean;
@@ -188,6 +193,7 @@ export class RunState {
           toolError: null,
           durationMs: null,
           ...(event.approval ? { approval: { ...event.approval } } : {}),
+          ...(t.interventions?.[event.index] ? { intervention: { ...t.interventions[event.index]! } } : {}),
         };
         if (event.known) {
           s.counters.attempted += 1;
@@ -222,6 +228,9 @@ export class RunState {
       case 'resumed':
         s.pausedAt = null;
         return;
+      case 'tool_call_intervened':
+        applyIntervention(s, this.turn(event.turn), event.index, event.intervention);
+        return;
       case 'run_finished':
         s.pausedAt = null;
         s.end = { reason: event.reason, turnsUsed: event.turnsUsed, ...(event.error ? { error: event.error } : {}) };
@@ -234,6 +243,30 @@ export class RunState {
     if (!record) throw new Error(`event for turn ${turn} before that turn started`);
     return record;
   }
+}
+
+/**
+ * Records an intervention on a turn and puts the arguments the tool will run with into the turn's
+ * assistant message (the model's own for a skipped call), in place: the prompt view index of a
+ * live run holds that same message.
+ */
+function applyIntervention(s: RunSnapshot, t: TurnRecord, index: number, intervention: ToolCallIntervention): void {
+  t.interventions = { ...t.interventions, [index]: intervention };
+  const message = s.messages[t.messageRange[0]];
+  const call = message?.tool_calls?.[index];
+  if (!message || !call) throw new Error(`tool_call_intervened for a tool call the reply of turn ${t.turn} does not have (call ${index})`);
+  const calls = message.tool_calls!.slice();
+  calls[index] = { ...call, function: { ...call.function, arguments: intervention.action === 'edit' ? intervention.arguments : intervention.modelArguments } };
+  message.tool_calls = calls;
+}
+
+/** Every intervention of a run, placed in its trajectory (for exports that mark them). */
+export function placedInterventions(s: RunSnapshot): PlacedIntervention[] {
+  const placed: PlacedIntervention[] = [];
+  for (const t of s.turns) {
+    for (const [index, intervention] of Object.entries(t.interventions ?? {})) placed.push({ messageIndex: t.messageRange[0], callIndex: Number(index), intervention });
+  }
+  return placed;
 }
 
 /** The reference's `AgentResult` of a run (so far, if it has not ended). */

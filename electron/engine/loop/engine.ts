@@ -10,6 +10,8 @@ import { agentResultOf } from '../../../shared/run/run-state.js';
 import type { ChatRequest, ModelResponse } from '../model/model-client.js';
 import { LOOP_DEFAULTS } from '../../../shared/loop/defaults.js';
 import { ControlledRun, PREFIX_EVENT_TYPES, REJECTED_COMMAND_ERROR, type ResumePoint, type CommandDecision, type EngineDeps, type RunHandle, type RunRequest } from './run-handle.js';
+import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
+import { interventionEvent, interventionOn, SKIPPED_CALL_ERROR } from './tool-intervention.js';
 
 class StopRequested extends Error {
   constructor() {
@@ -65,6 +67,10 @@ class LoopRun extends ControlledRun {
     if (!this.approvalGate) throw new Error(`run ${this.runId} is not waiting for approval of a command`);
     if (decision.decision === 'edit' && !decision.command?.trim()) throw new Error('command: an edit needs the command to run instead');
     this.decide(decision);
+  }
+
+  intervene(turn: number, index: number, request: ToolCallInterventionRequest): void {
+    this.emit(interventionEvent(this.state.current, turn, index, request));
   }
 
   async execute(): Promise<void> {
@@ -212,12 +218,16 @@ class LoopRun extends ControlledRun {
 
   /** One tool call, classified and counted as the reference does. */
   private async runToolCall(turn: number, index: number, call: ReplyToolCall): Promise<ToolOutcome> {
-    const { name, arguments: raw } = call.function;
+    // The user may have changed the call at a breakpoint: it runs with their arguments, or not at all.
+    const intervention = interventionOn(this.state.current, turn, index);
+    const { name } = call.function;
+    const raw = intervention?.action === 'edit' ? intervention.arguments : call.function.arguments;
     if (typeof raw !== 'string') throw new TypeError(`turn ${turn}: the arguments of tool call ${index} are not a string`);
     const id = call.id ?? null;
     let started = this.now();
     if (!isKnownTool(this.deps.tools.validNames, name)) {
       this.emit({ type: 'tool_started', turn, index, id, name, arguments: raw, known: false, normalizedArguments: null, schemaValid: null });
+      // An unknown tool runs nothing: skipped or not, the model hears what the reference tells it.
       const outcome = unknownToolOutcome(turn, name, raw, this.deps.tools.validNames);
       this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
       return outcome;
@@ -225,9 +235,10 @@ class LoopRun extends ControlledRun {
     const normalized = normalizeToolArgs(name, raw);
     const { schemaValid } = normalized;
     let args = normalized.args;
-    const recorded = this.request.recordedToolResult?.({ turn, index, name, arguments: raw }) ?? null;
-    // A reused result runs nothing, so there is nothing to ask about.
-    const command = recorded ? null : this.commandToApprove(name, args);
+    const skipped = intervention?.action === 'skip';
+    const recorded = skipped ? null : (this.request.recordedToolResult?.({ turn, index, name, arguments: raw }) ?? null);
+    // A reused result or a skipped call runs nothing, so there is nothing to ask about.
+    const command = recorded || skipped ? null : this.commandToApprove(name, args);
     let approval: ToolCallApproval | undefined;
     if (command !== null) {
       const decision = await this.awaitApproval(turn, { index, tool: name, command });
@@ -252,8 +263,8 @@ class LoopRun extends ControlledRun {
       this.emit({ type: 'tool_finished', turn, index, status: recorded.status, result: recorded.result, toolError: recorded.toolError, durationMs: 0 });
       return { status: recorded.status, result: recorded.result, toolError: recorded.toolError };
     }
-    if (approval?.decision === 'reject') {
-      const outcome = exceptionOutcome(turn, name, raw, REJECTED_COMMAND_ERROR);
+    if (approval?.decision === 'reject' || skipped) {
+      const outcome = exceptionOutcome(turn, name, raw, skipped ? SKIPPED_CALL_ERROR : REJECTED_COMMAND_ERROR);
       this.emit({ type: 'tool_finished', turn, index, status: outcome.status, result: outcome.result, toolError: outcome.toolError, durationMs: 0 });
       return outcome;
     }

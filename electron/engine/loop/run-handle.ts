@@ -5,6 +5,7 @@ import type { ToolOutcome } from '../../../shared/loop/tool-outcome.js';
 import type { PyValue } from '../../../shared/python/value.js';
 import { stampEvent, type ApprovalDecision, type BreakpointsInput, type EndReason, type LoopConfig, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
 import { RunState, type AgentResult } from '../../../shared/run/run-state.js';
+import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
 import type { ModelClient } from '../model/model-client.js';
 import type { ToolCallContext } from '../tools/tool-provider.js';
 import { RunControl } from './run-control.js';
@@ -34,7 +35,16 @@ export interface EngineDeps {
 }
 
 /** Events a run may start with (a branch's copy of its parent's turns before the fork). */
-export const PREFIX_EVENT_TYPES: ReadonlySet<RunEventBody['type']> = new Set(['turn_started', 'prompt_view', 'model_reply', 'tool_started', 'tool_finished', 'turn_finished', 'messages_appended']);
+export const PREFIX_EVENT_TYPES: ReadonlySet<RunEventBody['type']> = new Set([
+  'turn_started',
+  'prompt_view',
+  'model_reply',
+  'tool_started',
+  'tool_finished',
+  'turn_finished',
+  'messages_appended',
+  'tool_call_intervened',
+]);
 
 /** Where the loop picks up after a prefix: a turn's model call, or the tool calls of its reply. */
 export interface ResumePoint {
@@ -136,6 +146,11 @@ export interface RunHandle {
    * an edit has no command. Resume and step never decide. Absent on runs that never ask (a recording).
    */
   approve?(decision: CommandDecision): void;
+  /**
+   * Changes tool call `index` of `turn` before it runs (edit its arguments, or skip it), while the
+   * run is paused before that turn's tools; throws otherwise. Absent on runs that play a recording.
+   */
+  intervene?(turn: number, index: number, request: ToolCallInterventionRequest): void;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ApiHandlers, OpenedFile } from '../../../shared/api/contract.js';
 import type { RunEvent } from '../../../shared/run/events.js';
-import { agentResultOf } from '../../../shared/run/run-state.js';
+import { agentResultOf, placedInterventions } from '../../../shared/run/run-state.js';
+import { markInterventions } from '../../../shared/run/intervention.js';
 import type { SecretStore, SettingsStore } from '../persistence/settings.js';
 import { createFileHandlers, type PickFile } from './file-handlers.js';
 import { TrajectoryLibrary } from '../library/trajectory-library.js';
@@ -54,7 +55,9 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
       const run = runs.find(runId);
       const s = runs.stateOf(run);
       const { messages: _messages, ...recorded } = agentResultOf(s);
-      return { id: run.title, model: typeof s.source.model === 'string' ? s.source.model : null, messages: s.messages, reward: null, recorded, source: { format: 'agent-result', index: 0 }, tools: s.tools };
+      // Tool calls the user changed at a breakpoint are marked in every export (see INTERVENTION_MARK_KEY).
+      const messages = markInterventions(s.messages, placedInterventions(s));
+      return { id: run.title, model: typeof s.source.model === 'string' ? s.source.model : null, messages, reward: null, recorded, source: { format: 'agent-result', index: 0 }, tools: s.tools };
     },
   });
 

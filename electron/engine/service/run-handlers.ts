@@ -34,6 +34,7 @@ type RunMethods =
   | 'run.branch'
   | 'run.control'
   | 'run.approve'
+  | 'run.intervene'
   | 'run.breakpoints'
   | 'run.events'
   | 'run.interrupted'
@@ -195,6 +196,13 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       const handle = registry.handleOf(run);
       if (!handle.approve) throw new Error(`run "${run.title}" (${runId}) never waits for approval: it plays a recording`);
       handle.approve({ decision, ...(command !== undefined ? { command } : {}) });
+      return {};
+    },
+    async 'run.intervene'({ runId, turn, index, change }) {
+      const run = registry.find(runId);
+      const handle = registry.handleOf(run);
+      if (!handle.intervene) throw new Error(`run "${run.title}" (${runId}) plays a recording: its tool calls cannot be changed (edit them in a branch)`);
+      handle.intervene(turn, index, change);
       return {};
     },
     async 'run.breakpoints'({ runId, breakpoints }) {

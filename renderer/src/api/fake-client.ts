@@ -105,6 +105,7 @@ export class FakeClient implements EngineClient {
         return { runId: `run-${this.nextRun++}` };
       case 'run.control':
       case 'run.approve':
+      case 'run.intervene':
       case 'run.breakpoints':
       case 'file.cancel':
       case 'file.close':

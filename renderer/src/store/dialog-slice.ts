@@ -14,6 +14,8 @@ export type RetryTarget =
 /** What the edit dialog edits before it starts a branch. */
 export type EditTarget =
   | { kind: 'tool_arguments'; runId: string; turn: number; index: number }
+  /** A tool call that has not run yet, in the run paused before it: edited in place, no branch. */
+  | { kind: 'pending_arguments'; runId: string; turn: number; index: number }
   | { kind: 'tool_result'; runId: string; turn: number; index: number }
   | { kind: 'assistant_message'; runId: string; turn: number }
   | { kind: 'resample'; runId: string; turn: number }

@@ -1,5 +1,6 @@
 import type { ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
 import type { ApprovalDecision } from '../../../shared/run/events.js';
+import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
 import { hasErrorCode } from '../../../shared/rpc/errors.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
@@ -41,6 +42,11 @@ export interface EngineSlice {
    * it. A failure is shown as the top bar's error.
    */
   decideCommand(runId: string, decision: ApprovalDecision, command?: string): Promise<void>;
+  /**
+   * Changes tool call `index` of `turn` before it runs (the run is paused before its tools):
+   * edit its arguments or skip it. Rejects with the engine's message, for the caller to show.
+   */
+  interveneToolCall(runId: string, turn: number, index: number, change: ToolCallInterventionRequest): Promise<void>;
   setBreakpoint(name: keyof Breakpoints, on: boolean): Promise<void>;
   reportError(message: string | null): void;
 }
@@ -176,6 +182,10 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
     async decideCommand(runId, decision, command) {
       const verb = decision === 'edit' ? 'run the edited command' : `${decision} the command`;
       await attempt(`Could not ${verb}`, () => requireClient().call('run.approve', { runId, decision, ...(decision === 'edit' ? { command } : {}) }));
+    },
+
+    async interveneToolCall(runId, turn, index, change) {
+      await requireClient().call('run.intervene', { runId, turn, index, change });
     },
 
     async setBreakpoint(name, on) {

@@ -6,6 +6,7 @@ import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { indentJson, prettyJson } from '../../ui/pretty-json.js';
 import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
+import { pendingToolCalls } from '../trajectory/pending-tool-calls.js';
 import './edit-dialog.css';
 
 function messageOf(error: unknown): string {
@@ -140,25 +141,102 @@ function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSna
           Not valid JSON: {parseError}
         </p>
       )}
-      {schemaIssues.length > 0 && (
-        <div role="status" className="schema-warning">
-          <p>
-            These arguments do not match {call.name}'s parameter schema. You can still send them: the tool sees them as they are.
-          </p>
-          <ul>
-            {schemaIssues.map((p, i) => (
-              <li key={i}>
-                line {p.line}, column {p.column}: {p.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <SchemaWarning tool={call.name} issues={schemaIssues} />
       <label className="toggle">
         <input type="checkbox" checked={reuse} onChange={(e) => setReuse(e.target.checked)} />
         Reuse recorded tool results for calls that did not change{others > 0 ? ` (the other ${others} of this turn and later identical calls)` : ''}
       </label>
       <Actions {...branch} disabled={parseError !== null} label="Re-run turn" onCancel={onCancel} />
+    </EditForm>
+  );
+}
+
+/** Problems the editor found against the tool's schema, with the warning that they may still be sent. */
+function SchemaWarning({ tool, issues }: { tool: string; issues: EditorProblem[] }) {
+  if (issues.length === 0) return null;
+  return (
+    <div role="status" className="schema-warning">
+      <p>These arguments do not match {tool}'s parameter schema. You can still send them: the tool sees them as they are.</p>
+      <ul>
+        {issues.map((p, i) => (
+          <li key={i}>
+            line {p.line}, column {p.column}: {p.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * The arguments of a tool call that has not run yet, while the run waits before it: saved on the
+ * run itself (no branch), to run when the user continues.
+ */
+function PendingArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSnapshot; turn: number; index: number; onCancel(): void }) {
+  const record = snapshot.turns[turn - 1];
+  const call = record ? pendingToolCalls(record).find((c) => c.index === index) : undefined;
+  const modelArguments = record?.reply?.tool_calls?.[index]?.function.arguments ?? '';
+  const current = call?.arguments ?? modelArguments;
+  const initial = useMemo(() => (jsonProblem(current) === null ? prettyJson(current) : current), [current]);
+  const [text, setText] = useState(initial);
+  const [problems, setProblems] = useState<EditorProblem[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const name = call?.name ?? 'tool call';
+  const schema = schemaOf(snapshot, name);
+  const parseError = jsonProblem(text);
+  async function save(): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await useStore.getState().interveneToolCall(snapshot.runId, turn, index, { action: 'edit', arguments: text });
+      onCancel();
+    } catch (e) {
+      setError(messageOf(e));
+      setBusy(false);
+    }
+  }
+  return (
+    <EditForm
+      onSubmit={() => {
+        if (parseError === null && call) void save();
+      }}
+    >
+      <p className="hint">The run waits before this call. It runs with these arguments in this run (no branch) when you continue; the model's arguments are kept in the run file beside them.</p>
+      <div className="edit-columns">
+        <div className="edit-main">
+          <h3 className="field-label">Raw arguments{schema ? ` (checked against ${name}'s parameter schema)` : ' (the run has no schema for this tool)'}</h3>
+          <MonacoEditor initial={initial} language="json" label={`Arguments of ${name}`} schema={schema} onChange={setText} onProblems={setProblems} className="edit-editor" />
+        </div>
+        <div className="edit-side">
+          <h3 className="field-label">Arguments the model sent</h3>
+          <pre className="code">{jsonProblem(modelArguments) === null ? prettyJson(modelArguments) : modelArguments}</pre>
+        </div>
+      </div>
+      {!call && (
+        <p role="alert" className="form-alert">
+          This call is no longer pending: it has run, or the run went on.
+        </p>
+      )}
+      {parseError !== null && (
+        <p role="alert" className="field-error">
+          Not valid JSON: {parseError}
+        </p>
+      )}
+      <SchemaWarning tool={name} issues={parseError === null ? problems : []} />
+      {error && (
+        <p role="alert" className="form-alert">
+          The arguments could not be saved: {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy || parseError !== null || !call}>
+          {busy ? 'Saving…' : 'Use these arguments'}
+        </button>
+      </div>
     </EditForm>
   );
 }
@@ -263,6 +341,8 @@ function titleOf(target: EditTarget, snapshot: RunSnapshot): string {
   switch (target.kind) {
     case 'tool_arguments':
       return `Edit arguments: ${snapshot.turns[target.turn - 1]?.toolCalls[target.index]?.name ?? 'tool call'} (turn ${target.turn})`;
+    case 'pending_arguments':
+      return `Edit arguments: ${snapshot.turns[target.turn - 1]?.reply?.tool_calls?.[target.index]?.function.name ?? 'tool call'} (turn ${target.turn}, before it runs)`;
     case 'tool_result':
       return `Edit result: ${snapshot.turns[target.turn - 1]?.toolCalls[target.index]?.name ?? 'tool call'} (turn ${target.turn})`;
     case 'assistant_message':
@@ -284,6 +364,7 @@ export function EditDialog() {
   return (
     <Shell title={titleOf(target, snapshot)} onClose={cancel}>
       {target.kind === 'tool_arguments' && <ArgumentsEditor snapshot={snapshot} turn={target.turn} index={target.index} onCancel={cancel} />}
+      {target.kind === 'pending_arguments' && <PendingArgumentsEditor snapshot={snapshot} turn={target.turn} index={target.index} onCancel={cancel} />}
       {(target.kind === 'tool_result' || target.kind === 'assistant_message') && <TextEditor snapshot={snapshot} target={target} onCancel={cancel} />}
       {target.kind === 'prompt' && <PromptEditor snapshot={snapshot} onCancel={cancel} />}
       {target.kind === 'resample' && <ResampleEditor snapshot={snapshot} turn={target.turn} onCancel={cancel} />}

@@ -1,4 +1,6 @@
 import type { ToolCallRecord } from '../../../../shared/run/run-state.js';
+import { interventionText } from '../../../../shared/run/intervention.js';
+import { FoldedText } from '../../ui/folded-text.js';
 import { useStore } from '../../store/store.js';
 import { resultError } from '../../ui/content-text.js';
 import { ToolCallArgs } from './tool-call-args.js';
@@ -38,6 +40,7 @@ export function ToolCallCard({ call, turn, runId, editable = false }: { call: To
         <span className={`badge tone-${failed ? 'bad' : call.status === 'running' ? 'info' : 'ok'}`}>{STATUS_TEXT[call.status]}</span>
         {call.status === 'unknown_tool' && <span className="badge tone-bad">unknown tool</span>}
         {call.approval && <span className={`badge tone-${call.approval.decision === 'approve' ? 'info' : 'warn'}`}>{DECISION_TEXT[call.approval.decision]}</span>}
+        {call.intervention && <span className="badge tone-warn">{interventionText(call.intervention)}</span>}
         {call.schemaValid === true && <span className="badge tone-ok">schema valid</span>}
         {call.schemaValid === false && <span className="badge tone-warn">coerced</span>}
         {call.durationMs !== null && <span className="muted">{call.durationMs.toLocaleString('en-US')} ms</span>}
@@ -56,6 +59,12 @@ export function ToolCallCard({ call, turn, runId, editable = false }: { call: To
       </div>
       {error !== null && <p className="tool-error-text">{error}</p>}
       <ToolCallArgs raw={call.arguments} normalized={call.normalizedArguments} title={title} />
+      {call.intervention?.action === 'edit' && (
+        <>
+          <h5 className="field-label">Arguments the model sent</h5>
+          <FoldedText text={call.intervention.modelArguments || '(empty)'} title={`${title}: arguments the model sent`} className="code" />
+        </>
+      )}
       {call.result === null ? (
         <>
           <h5 className="field-label">Result</h5>

@@ -11,6 +11,7 @@ import { MessageCard } from './message-card.js';
 import { ReasoningBlock } from './reasoning-block.js';
 import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
+import { PendingToolCalls } from './pending-tool-calls.js';
 import { TurnApi } from './turn-api.js';
 import { TurnUsage } from './turn-usage.js';
 import './turn-api.css';
@@ -95,12 +96,13 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
             <span className="role">assistant</span>
           </div>
           {jsonTruthy(turn.reasoning) && <ReasoningBlock reasoning={turn.reasoning} title={`Turn ${turn.turn}: reasoning`} />}
-          {text ? <FoldedText text={text} title={`Turn ${turn.turn}: assistant text`} className="message-text" /> : turn.toolCalls.length === 0 && <p className="muted">(no content)</p>}
+          {text ? <FoldedText text={text} title={`Turn ${turn.turn}: assistant text`} className="message-text" /> : !turn.reply?.tool_calls?.length && <p className="muted">(no content)</p>}
         </div>
       )}
       {turn.toolCalls.map((call) => (
         <ToolCallCard key={call.index} call={call} turn={turn.turn} runId={snapshot.runId} editable={editable} />
       ))}
+      <PendingToolCalls snapshot={snapshot} turn={turn} />
       {waiting && <CommandApprovalCard key={`approval-${waiting.index}`} runId={snapshot.runId} turn={turn.turn} pending={waiting} />}
       <FollowingMessages snapshot={snapshot} turn={turn} />
     </article>

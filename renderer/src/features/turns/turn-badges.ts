@@ -2,12 +2,28 @@ import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
 import type { TurnRecord } from '../../../../shared/run/run-state.js';
 
 /** A badge on a turn row, in the words the row shows. */
-export type TurnBadge = 'failed' | 'tool error' | 'unknown tool' | 'coerced arguments' | 'has reasoning' | 'truncated prompt' | 'over budget';
+export type TurnBadge =
+  | 'failed'
+  | 'pending tool calls'
+  | 'edited at breakpoint'
+  | 'tool error'
+  | 'unknown tool'
+  | 'coerced arguments'
+  | 'has reasoning'
+  | 'truncated prompt'
+  | 'over budget';
 
-/** The badges of a turn, most serious first. */
-export function turnBadges(turn: TurnRecord): TurnBadge[] {
+/** Whether some tool calls of the turn's reply have not run and still may (the run has not ended). */
+function hasPendingCalls(turn: TurnRecord, ended: boolean): boolean {
+  return !ended && !turn.finished && (turn.reply?.tool_calls?.length ?? 0) > turn.toolCalls.length;
+}
+
+/** The badges of a turn, most serious first; `ended`: the run has ended (nothing is pending any more). */
+export function turnBadges(turn: TurnRecord, ended = false): TurnBadge[] {
   const badges: TurnBadge[] = [];
   if (turn.failure) badges.push('failed');
+  if (hasPendingCalls(turn, ended)) badges.push('pending tool calls');
+  if (turn.interventions && Object.keys(turn.interventions).length > 0) badges.push('edited at breakpoint');
   if (turn.toolCalls.some((c) => c.status === 'error_result' || c.status === 'exception')) badges.push('tool error');
   if (turn.toolCalls.some((c) => c.status === 'unknown_tool')) badges.push('unknown tool');
   if (turn.toolCalls.some((c) => c.schemaValid === false)) badges.push('coerced arguments');
@@ -24,8 +40,10 @@ export function turnHasError(turn: TurnRecord): boolean {
   return turn.failure !== null || turn.toolCalls.some((c) => c.status !== 'ok' && c.status !== 'running');
 }
 
-/** What a turn row calls the turn: its tool names, or what the model did instead. */
+/** What a turn row calls the turn: its tool names (those it asked for, run or not), or what the model did instead. */
 export function turnSummary(turn: TurnRecord): string {
+  const asked = turn.reply?.tool_calls ?? [];
+  if (asked.length > turn.toolCalls.length) return asked.map((c) => c.function.name ?? 'None').join(', ');
   if (turn.toolCalls.length > 0) return turn.toolCalls.map((c) => c.name).join(', ');
   if (turn.failure) return 'model call failed';
   if (turn.reply) return 'answer';

@@ -3,6 +3,8 @@ import { turnBadges, turnSummary, type TurnBadge } from './turn-badges.js';
 
 const BADGE_TONE: Record<TurnBadge, string> = {
   failed: 'bad',
+  'pending tool calls': 'info',
+  'edited at breakpoint': 'warn',
   'tool error': 'bad',
   'unknown tool': 'bad',
   'coerced arguments': 'warn',
@@ -12,7 +14,7 @@ const BADGE_TONE: Record<TurnBadge, string> = {
 };
 
 /** One turn in the turn list: its number, tool names, badges and estimated prompt tokens. */
-export function TurnRow({ turn, selected, onSelect }: { turn: TurnRecord; selected: boolean; onSelect(turn: number): void }) {
+export function TurnRow({ turn, selected, ended = false, onSelect }: { turn: TurnRecord; selected: boolean; ended?: boolean; onSelect(turn: number): void }) {
   const tokens = turn.promptView?.estimatedTokens;
   return (
     <button type="button" className="turn-row" aria-current={selected ? 'true' : undefined} onClick={() => onSelect(turn.turn)}>
@@ -23,7 +25,7 @@ export function TurnRow({ turn, selected, onSelect }: { turn: TurnRecord; select
       </span>{' '}
       <span className="turn-tools">{turnSummary(turn)}</span>{' '}
       <span className="badges">
-        {turnBadges(turn).map((badge) => (
+        {turnBadges(turn, ended).map((badge) => (
           <span key={badge} className={`badge tone-${BADGE_TONE[badge]}`}>
             {badge}{' '}
           </span>

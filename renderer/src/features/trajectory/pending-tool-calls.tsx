@@ -1,0 +1,147 @@
+import { useMemo, useState } from 'react';
+import { normalizeToolArgs } from '../../../../shared/loop/normalize-args.js';
+import { isKnownTool } from '../../../../shared/loop/tool-outcome.js';
+import { pyJsonDumps } from '../../../../shared/python/json.js';
+import { interventionText, type ToolCallIntervention } from '../../../../shared/run/intervention.js';
+import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
+import { useStore } from '../../store/store.js';
+import { FoldedText } from '../../ui/folded-text.js';
+import { ToolCallArgs } from './tool-call-args.js';
+
+/** A tool call of a turn's reply that has not run yet, with what the user changed about it. */
+export interface PendingToolCall {
+  index: number;
+  name: string;
+  /** The raw arguments it will run with (the user's when edited). */
+  arguments: string;
+  intervention: ToolCallIntervention | null;
+}
+
+/** The calls of a turn's reply that have not started, while the turn is not finished. */
+export function pendingToolCalls(turn: TurnRecord): PendingToolCall[] {
+  if (turn.finished || !turn.reply) return [];
+  const pending: PendingToolCall[] = [];
+  (turn.reply.tool_calls ?? []).forEach((call, index) => {
+    if (turn.toolCalls[index] !== undefined || typeof call.function.arguments !== 'string') return;
+    const intervention = turn.interventions?.[index] ?? null;
+    const args = intervention?.action === 'edit' ? intervention.arguments : call.function.arguments;
+    pending.push({ index, name: call.function.name ?? 'None', arguments: args, intervention });
+  });
+  return pending;
+}
+
+/** Whether the user can change the pending calls of `turn` now: the live run waits before them. */
+export function canChangePendingCalls(snapshot: RunSnapshot, turn: number): boolean {
+  const paused = snapshot.end === null ? snapshot.pausedAt : null;
+  return paused !== null && paused.turn === turn && (paused.at === 'before_tools' || paused.at === 'tool_error');
+}
+
+/** The parameter schema of a tool of the run, when the run knows it. */
+export function toolParameters(snapshot: RunSnapshot, name: string): Record<string, unknown> | undefined {
+  return snapshot.tools.find((t) => t.function.name === name)?.function.parameters;
+}
+
+/** The engine's normalization of a pending call's arguments, as the call will be recorded. */
+function normalizedOf(snapshot: RunSnapshot, call: PendingToolCall): { known: boolean; normalized: string | null; schemaValid: boolean | null } {
+  if (!isKnownTool(new Set(snapshot.validToolNames), call.name)) return { known: false, normalized: null, schemaValid: null };
+  const { args, schemaValid } = normalizeToolArgs(call.name, call.arguments);
+  return { known: true, normalized: pyJsonDumps(args, { ensureAscii: false }), schemaValid };
+}
+
+function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: RunSnapshot; turn: number; call: PendingToolCall; changeable: boolean }) {
+  const openEdit = useStore((s) => s.openEdit);
+  const intervene = useStore((s) => s.interveneToolCall);
+  const connected = useStore((s) => s.connection === 'open');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { known, normalized, schemaValid } = useMemo(() => normalizedOf(snapshot, call), [snapshot, call]);
+  const schema = toolParameters(snapshot, call.name);
+  const title = `Turn ${turn}, ${call.name} (pending)`;
+  const skipped = call.intervention?.action === 'skip';
+
+  async function skip(): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await intervene(snapshot.runId, turn, call.index, { action: 'skip' });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="tool-call is-pending" role="group" aria-label={`Pending tool call ${call.name}`}>
+      <div className="tool-call-head">
+        <span className="role">tool call</span>
+        <code className="tool-name">{call.name}</code>
+        <span className="badge tone-info">pending</span>
+        {call.intervention && <span className="badge tone-warn">{interventionText(call.intervention)}</span>}
+        {!known && <span className="badge tone-bad">unknown tool</span>}
+        {schemaValid === true && <span className="badge tone-ok">schema valid</span>}
+        {schemaValid === false && <span className="badge tone-warn">coerced</span>}
+        {changeable && (
+          <span className="card-actions">
+            <button type="button" className="small-button" disabled={!connected || busy} onClick={() => openEdit({ kind: 'pending_arguments', runId: snapshot.runId, turn, index: call.index })}>
+              Edit arguments
+            </button>
+            {known && !skipped && (
+              <button type="button" className="small-button danger" disabled={!connected || busy} onClick={() => void skip()}>
+                Skip call
+              </button>
+            )}
+          </span>
+        )}
+      </div>
+      {error !== null && (
+        <p role="alert" className="tool-error-text">
+          Could not skip the call: {error}
+        </p>
+      )}
+      <ToolCallArgs raw={call.arguments} normalized={normalized} title={title} />
+      {call.intervention?.action === 'edit' && (
+        <>
+          <h5 className="field-label">Arguments the model sent</h5>
+          <FoldedText text={call.intervention.modelArguments || '(empty)'} title={`${title}: arguments the model sent`} className="code" />
+        </>
+      )}
+      {schema ? (
+        <details className="tool-schema">
+          <summary className="field-label">Parameter schema</summary>
+          <FoldedText text={JSON.stringify(schema, null, 2)} title={`${call.name}: parameter schema`} className="code" />
+        </details>
+      ) : (
+        <p className="muted">Parameter schema: the run has none for this tool</p>
+      )}
+      {skipped && <p className="muted">The model will get a tool error saying the user skipped this call.</p>}
+    </div>
+  );
+}
+
+/**
+ * The tool calls of a turn's reply that have not run yet, shown in full; while the run waits
+ * before them, each can be edited or skipped, and Continue runs them.
+ */
+export function PendingToolCalls({ snapshot, turn }: { snapshot: RunSnapshot; turn: TurnRecord }) {
+  const control = useStore((s) => s.control);
+  const connected = useStore((s) => s.connection === 'open');
+  const pending = pendingToolCalls(turn);
+  if (pending.length === 0) return null;
+  const changeable = canChangePendingCalls(snapshot, turn.turn);
+  return (
+    <section className="pending-tool-calls" aria-label={`Pending tool calls of turn ${turn.turn}`}>
+      {pending.map((call) => (
+        <PendingToolCallCard key={call.index} snapshot={snapshot} turn={turn.turn} call={call} changeable={changeable} />
+      ))}
+      {changeable && (
+        <div className="button-group">
+          <button type="button" className="primary" disabled={!connected} onClick={() => void control('resume')}>
+            Continue
+          </button>
+          <span className="muted">runs {pending.length === 1 ? 'this call' : `these ${pending.length} calls`} in this run, as shown</span>
+        </div>
+      )}
+    </section>
+  );
+}
