@@ -1,3 +1,4 @@
+import { originOf } from './shown.js';
 import type { SliceCreator } from './store.js';
 
 /** What the user is looking at: the run, the turn, and the turn list's filters. */
@@ -20,7 +21,9 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
   errorsOnly: false,
   findText: '',
   selectRun(runId) {
-    set({ selectedRunId: runId, selectedTurn: null });
+    // A run shown from an open file brings its file into the collection panel too.
+    const origin = runId ? originOf(get(), runId) : null;
+    set({ selectedRunId: runId, selectedTurn: null, ...(origin && get().files[origin.fileId] ? { activeFileId: origin.fileId } : {}) });
     if (runId) void get().catchUp(runId);
   },
   selectTurn: (turn) => set({ selectedTurn: turn }),

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { OpenedFile } from '../../../../shared/api/contract.js';
+import { activeFileOf } from '../../store/shown.js';
 import { useStore } from '../../store/store.js';
 import './load-progress.css';
 
@@ -67,7 +68,10 @@ function Problems({ file }: { file: OpenedFile }) {
  * for a load over half a second, then what was skipped, or why the file could not be opened.
  */
 export function LoadProgress() {
-  const file = useStore((s) => (s.activeFileId ? s.files[s.activeFileId]?.status : undefined));
+  const file = useStore((s) => {
+    const fileId = activeFileOf(s);
+    return fileId ? s.files[fileId]?.status : undefined;
+  });
   const close = useStore((s) => s.closeFile);
   if (!file) return null;
   return (
