@@ -1,5 +1,6 @@
 import type { RunSnapshot, TurnRecord } from '../../../shared/run/run-state.js';
 import type { RunView } from './runs-slice.js';
+import { loadingOf, type Loading } from './loading.js';
 import { activeFileOf, shownTrajectory, type ShownTrajectory } from './shown.js';
 import { useStore } from './store.js';
 
@@ -39,4 +40,14 @@ export function useShownTrajectory(): ShownTrajectory | null {
 /** The file the collection panel shows (see {@link activeFileOf}). */
 export function useActiveFileId(): string | null {
   return useStore(activeFileOf);
+}
+
+/** What the page is loading for the current selection (see {@link loadingOf}), or null. */
+export function useLoading(): Loading | null {
+  const name = useStore((s) => loadingOf(s)?.name ?? null);
+  const progress = useStore((s) => loadingOf(s)?.progress ?? null);
+  const detail = useStore((s) => loadingOf(s)?.detail ?? null);
+  const fileId = useStore((s) => loadingOf(s)?.cancel.fileId ?? null);
+  const runId = useStore((s) => loadingOf(s)?.cancel.runId ?? null);
+  return name === null ? null : { name, progress, detail, cancel: { fileId, runId } };
 }

@@ -1,0 +1,120 @@
+/// <reference lib="dom" />
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { corpusFile, expect, test } from './fixtures.js';
+import type { AppPage } from './pages/app-page.js';
+
+const HERMES = corpusFile('hermes-agent_session_export.jsonl');
+const MINI = corpusFile('mini-swe-agent_github_issue.traj.json');
+
+async function open(app: AppPage, path: string): Promise<void> {
+  await app.button('Open file…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await dialog.getByLabel('File path').fill(path);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+}
+
+/** Records every text the top bar's status shows, with whether Pause and Stop were enabled then. */
+async function watchStatus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: Array<{ text: string; pause: boolean; stop: boolean }> = [];
+    (window as unknown as { seen: typeof seen }).seen = seen;
+    const record = () => {
+      const status = document.querySelector('.run-status');
+      const button = (name: string) => [...document.querySelectorAll('button')].find((b) => b.textContent === name) as HTMLButtonElement | undefined;
+      const entry = { text: status?.textContent ?? '', pause: button('Pause')?.disabled === false, stop: button('Stop')?.disabled === false };
+      const last = seen.at(-1);
+      if (!last || last.text !== entry.text || last.pause !== entry.pause || last.stop !== entry.stop) seen.push(entry);
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    record();
+  });
+}
+
+test('a 2,000-turn file is loading, never running: "Loading FILE" with a progressbar and Cancel, no run controls', async ({ app }, testInfo) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-long-run-'));
+  const path = join(dir, 'long-run.json');
+  const messages: unknown[] = [{ role: 'user', content: 'count to 2000' }];
+  for (let k = 1; k <= 2_000; k++) {
+    messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
+    messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
+  }
+  messages.push({ role: 'assistant', content: 'done' });
+  writeFileSync(path, JSON.stringify(messages));
+
+  await watchStatus(app.page);
+  await open(app, path);
+  await expect(app.status).toHaveText('Loading long-run.json');
+  await expect(app.page.getByRole('progressbar', { name: 'Loading long-run.json' })).toBeVisible();
+  await expect(app.button('Cancel')).toBeVisible();
+  await expect(app.button('Pause')).toBeDisabled();
+  await expect(app.button('Stop')).toBeDisabled();
+  await app.page.screenshot({ path: testInfo.outputPath('loading.png') });
+
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording) after 2,001 turns$/, { timeout: 60_000 });
+  const seen = await app.page.evaluate(() => (window as unknown as { seen: Array<{ text: string; pause: boolean; stop: boolean }> }).seen);
+  expect(seen.filter((s) => /Running|Starting/.test(s.text))).toEqual([]);
+  expect(seen.filter((s) => s.pause || s.stop)).toEqual([]);
+  expect(seen.map((s) => s.text)).toContain('Loading long-run.json');
+  await expect(app.button('Cancel')).toHaveCount(0);
+});
+
+test('Cancel while a recording loads stops it where it got to', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-cancel-run-'));
+  const path = join(dir, 'cancel-me.json');
+  const messages: unknown[] = [{ role: 'user', content: 'count' }];
+  for (let k = 1; k <= 3_000; k++) {
+    messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
+    messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
+  }
+  writeFileSync(path, JSON.stringify(messages));
+  await open(app, path);
+  await expect(app.status).toHaveText('Loading cancel-me.json');
+  await app.button('Cancel').click();
+  await expect(app.status).toHaveText(/^(Stopped by user after [\d,]+ turns?|End of the recording after 3,000 turns)$/);
+});
+
+test('the collection search matches id and model as well as message text', async ({ app }, testInfo) => {
+  await open(app, HERMES);
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('status')).toHaveText('19 of 19 trajectories');
+  const search = collection.getByRole('searchbox', { name: 'Search' });
+  // Wait for the engine's full-text answer (no message mentions the session id), then look again.
+  const cdp = await app.page.context().newCDPSession(app.page);
+  await cdp.send('Network.enable');
+  const answered = new Promise<void>((resolve) => cdp.on('Network.webSocketFrameReceived', (e) => e.response.payloadData.includes('"indices"') && resolve()));
+  await search.fill('20260219_201205_876b30');
+  await answered;
+  await expect(collection.getByRole('status')).toHaveText('1 of 19 trajectories');
+  await search.fill('anthropic/claude-opus-4.6');
+  await expect(collection.getByRole('status')).toHaveText(/^[1-9]\d* of 19 trajectories$/);
+  await app.page.screenshot({ path: testInfo.outputPath('search.png') });
+});
+
+test('one selection drives the Run selector, the collection, Replay and the status', async ({ app }, testInfo) => {
+  await open(app, HERMES);
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('heading', { name: /hermes-agent_session_export\.jsonl/ })).toBeVisible();
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
+  await open(app, MINI);
+  await expect(collection.getByRole('heading', { name: /mini-swe-agent_github_issue\.traj\.json/ })).toBeVisible();
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
+  const picker = app.page.getByRole('combobox', { name: 'Run' });
+  await expect(picker.locator('option:checked')).toHaveText(/^mini-swe-agent_github_issue\.traj\.json #0/);
+
+  // A run of the first file, picked while the second is open: the collection and Replay follow.
+  const hermesRun = await picker.locator('option', { hasText: /^hermes-agent_session_export\.jsonl #0/ }).getAttribute('value');
+  await picker.selectOption(hermesRun!);
+  await expect(collection.getByRole('heading', { name: /hermes-agent_session_export\.jsonl/ })).toBeVisible();
+  await expect(collection.getByRole('grid', { name: /Trajectories in hermes/ }).getByRole('row', { selected: true })).toContainText('0');
+  await expect(app.button('Replay from start')).toBeVisible();
+  await app.page.screenshot({ path: testInfo.outputPath('run-of-other-file.png') });
+
+  // A file picked in the collection panel: the Run selector and the status follow.
+  await collection.getByRole('combobox', { name: 'File' }).selectOption({ label: 'mini-swe-agent_github_issue.traj.json' });
+  await expect(picker.locator('option:checked')).toHaveText(/^mini-swe-agent_github_issue\.traj\.json #0/);
+  await expect(collection.getByRole('heading', { name: /mini-swe-agent_github_issue\.traj\.json/ })).toBeVisible();
+  await expect(app.button('Replay from start')).toBeVisible();
+});
