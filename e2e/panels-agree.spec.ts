@@ -118,3 +118,26 @@ test('one selection drives the Run selector, the collection, Replay and the stat
   await expect(collection.getByRole('heading', { name: /mini-swe-agent_github_issue\.traj\.json/ })).toBeVisible();
   await expect(app.button('Replay from start')).toBeVisible();
 });
+
+test('after Stop during a model call the turn no longer says it waits for the model', async ({ app, scriptedServer }, testInfo) => {
+  const server = await scriptedServer([{ message: { content: 'never sent' }, hang: true }]);
+  await app.startRun({ baseURL: server.url });
+  await expect(app.turn(1)).toContainText('waiting for the model');
+  await app.button('Stop').click();
+  await expect(app.status).toHaveText(/^Stopped by user after/);
+  await expect(app.turn(1)).toContainText('stopped before the reply');
+  await expect(app.turn(1)).not.toContainText('waiting for the model');
+  await app.page.screenshot({ path: testInfo.outputPath('stopped.png') });
+});
+
+test('an OpenHands finish call in a closed recording is not badged running', async ({ app }, testInfo) => {
+  await open(app, corpusFile('openhands_basic.json'));
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording|Stopped)/);
+  const finish = app.turns.getByRole('listitem').filter({ hasText: 'finish' }).last();
+  await finish.click();
+  const card = app.trajectory.getByRole('group', { name: 'Tool call finish' });
+  await expect(card).toBeVisible();
+  await expect(card.getByText('running', { exact: true })).toHaveCount(0);
+  await expect(card.getByText('no result', { exact: true })).toBeVisible();
+  await app.page.screenshot({ path: testInfo.outputPath('openhands-finish.png') });
+});

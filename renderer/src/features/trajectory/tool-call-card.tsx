@@ -1,16 +1,9 @@
 import type { ToolCallRecord } from '../../../../shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
+import { callStatusText } from '../turns/turn-badges.js';
 import { resultError } from '../../ui/content-text.js';
 import { ToolCallArgs } from './tool-call-args.js';
 import { ToolResult } from './tool-result.js';
-
-const STATUS_TEXT: Record<ToolCallRecord['status'], string> = {
-  running: 'running',
-  ok: 'ok',
-  error_result: 'error',
-  exception: 'error',
-  unknown_tool: 'error',
-};
 
 /** What the user decided on a call that waited for approval, as its badge says it. */
 const DECISION_TEXT: Record<NonNullable<ToolCallRecord['approval']>['decision'], string> = {
@@ -25,7 +18,7 @@ export function isFailedCall(call: ToolCallRecord): boolean {
 }
 
 /** One tool call: name, status, arguments, and its result (red with its error when it failed). */
-export function ToolCallCard({ call, turn, runId, editable = false }: { call: ToolCallRecord; turn: number; runId?: string; editable?: boolean }) {
+export function ToolCallCard({ call, turn, runId, editable = false, runEnded = false }: { call: ToolCallRecord; turn: number; runId?: string; editable?: boolean; runEnded?: boolean }) {
   const openEdit = useStore((s) => s.openEdit);
   const failed = isFailedCall(call);
   const error = failed ? (call.toolError?.error ?? resultError(call.result) ?? 'the tool call failed') : null;
@@ -35,7 +28,7 @@ export function ToolCallCard({ call, turn, runId, editable = false }: { call: To
       <div className="tool-call-head">
         <span className="role">tool call</span>
         <code className="tool-name">{call.name}</code>
-        <span className={`badge tone-${failed ? 'bad' : call.status === 'running' ? 'info' : 'ok'}`}>{STATUS_TEXT[call.status]}</span>
+        <span className={`badge tone-${failed ? 'bad' : call.status === 'running' ? 'info' : 'ok'}`}>{callStatusText(call, runEnded)}</span>
         {call.status === 'unknown_tool' && <span className="badge tone-bad">unknown tool</span>}
         {call.approval && <span className={`badge tone-${call.approval.decision === 'approve' ? 'info' : 'warn'}`}>{DECISION_TEXT[call.approval.decision]}</span>}
         {call.schemaValid === true && <span className="badge tone-ok">schema valid</span>}
@@ -59,7 +52,7 @@ export function ToolCallCard({ call, turn, runId, editable = false }: { call: To
       {call.result === null ? (
         <>
           <h5 className="field-label">Result</h5>
-          <p className="muted">running…</p>
+          <p className="muted">{runEnded ? 'no result recorded' : 'running…'}</p>
         </>
       ) : (
         <ToolResult text={call.result} title={`${title}: result`} label="Result" />
