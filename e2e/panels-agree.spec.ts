@@ -141,3 +141,14 @@ test('an OpenHands finish call in a closed recording is not badged running', asy
   await expect(card.getByText('no result', { exact: true })).toBeVisible();
   await app.page.screenshot({ path: testInfo.outputPath('openhands-finish.png') });
 });
+
+test('"schema_valid" is labelled as the reference means it, and the tool schema check is its own status', async ({ app }, testInfo) => {
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  await app.turn(3).click();
+  const card = app.trajectory.getByRole('group', { name: 'Tool call read_file' }).first();
+  await expect(card.getByText('schema_valid: decoded to an object')).toBeVisible();
+  await expect(card.getByText(/^(matches tool schema|does not match tool schema)$/)).toBeVisible();
+  await expect(card.getByText('schema valid', { exact: true })).toHaveCount(0);
+  await app.page.screenshot({ path: testInfo.outputPath('schema-status.png') });
+});

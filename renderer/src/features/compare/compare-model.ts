@@ -99,7 +99,7 @@ function promptFacts(view: PromptView | null): PromptFacts | null {
 }
 
 function callFacts(call: ToolCallRecord): CallFacts {
-  const schema = call.schemaValid === true ? ', schema valid' : call.schemaValid === false ? ', coerced' : '';
+  const schema = call.schemaValid === true ? ', schema_valid' : call.schemaValid === false ? ', coerced' : '';
   // The same error text the trajectory's tool call card shows.
   const error = isFailedCall(call) ? (call.toolError?.error ?? resultError(call.result) ?? 'the tool call failed') : null;
   return { name: call.name, status: STATUS_TEXT[call.status] + schema, arguments: call.arguments, result: call.result, error };
