@@ -152,3 +152,21 @@ test('"schema_valid" is labelled as the reference means it, and the tool schema 
   await expect(card.getByText('schema valid', { exact: true })).toHaveCount(0);
   await app.page.screenshot({ path: testInfo.outputPath('schema-status.png') });
 });
+
+test('a typed Context budget belongs to the run it was typed for', async ({ app }, testInfo) => {
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  await app.turn(5).click();
+  const budget = app.promptView.getByRole('textbox', { name: 'Context budget' });
+  await budget.fill('8000');
+  await expect(app.promptView.getByText('Recomputed for this run only')).toBeVisible();
+  const picker = app.page.getByRole('combobox', { name: 'Run' });
+  const demo = await picker.inputValue();
+  await open(app, MINI);
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
+  await expect(budget).toHaveValue('');
+  await expect(app.promptView.getByText(/budget of 8,000/)).toHaveCount(0);
+  await app.page.screenshot({ path: testInfo.outputPath('budget-other-run.png') });
+  await picker.selectOption(demo);
+  await expect(budget).toHaveValue('8000');
+});
