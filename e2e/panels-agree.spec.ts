@@ -170,3 +170,16 @@ test('a typed Context budget belongs to the run it was typed for', async ({ app 
   await picker.selectOption(demo);
   await expect(budget).toHaveValue('8000');
 });
+
+test('each tool-error count is named for what it counts in Metrics and the Collection', async ({ app }, testInfo) => {
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  // The reference's tool_errors list, and the failed calls (tool_calls_exec_error), apart.
+  await expect(app.metrics.getByRole('heading', { name: 'tool_errors (1)' })).toBeVisible();
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors (failed calls)' }).locator('xpath=following-sibling::dd')).toHaveText('2');
+  await open(app, HERMES);
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('columnheader', { name: 'Failed calls' })).toBeVisible();
+  await expect(collection.getByRole('columnheader', { name: 'Tool errors' })).toHaveCount(0);
+  await app.page.screenshot({ path: testInfo.outputPath('error-counts.png') });
+});

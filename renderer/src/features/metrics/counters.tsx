@@ -1,4 +1,5 @@
 import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import { FAILED_CALLS_NAME } from '../../../../shared/loop/error-counts.js';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
@@ -90,7 +91,7 @@ export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
     row('tool_calls_attempted', 'Attempted', n(counters.attempted), num),
     row('tool_calls_schema_valid', 'Schema valid', n(counters.schemaValid), num),
     row('tool_calls_executed_ok', 'Executed OK', n(counters.executedOk), num),
-    row('tool_calls_exec_error', 'Exec errors', n(counters.execError), num),
+    row('tool_calls_exec_error', `Exec errors (${FAILED_CALLS_NAME.toLowerCase()})`, n(counters.execError), num),
   ];
   return (
     <div className="counter-groups">

@@ -26,7 +26,7 @@ describe('Metrics', () => {
     expect(counter('Attempted')).toBe('3');
     expect(counter('Schema valid')).toBe('2');
     expect(counter('Executed OK')).toBe('2');
-    expect(counter('Exec errors')).toBe('2');
+    expect(counter('Exec errors (failed calls)')).toBe('2');
   });
 
   it('lists tool errors; clicking one jumps to its turn', async () => {
@@ -50,8 +50,8 @@ describe('Metrics', () => {
       .turn({ reply: { content: 'done' } })
       .finish('finished_naturally');
     await renderApp([run.events]);
-    expect(counter('Exec errors')).toBe('1');
-    expect(within(metrics()).getByText('Tool errors (0)')).toBeTruthy();
+    expect(counter('Exec errors (failed calls)')).toBe('1');
+    expect(within(metrics()).getByText('tool_errors (0)')).toBeTruthy();
     const unrecorded = within(metrics()).getByRole('list', { name: /not in tool_errors/ });
     const failure = within(unrecorded).getByRole('button', { name: 'Turn 1: read_file: file not found: draft.md' });
     await user.click(failure);
