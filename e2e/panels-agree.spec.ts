@@ -183,3 +183,21 @@ test('each tool-error count is named for what it counts in Metrics and the Colle
   await expect(collection.getByRole('columnheader', { name: 'Tool errors' })).toHaveCount(0);
   await app.page.screenshot({ path: testInfo.outputPath('error-counts.png') });
 });
+
+test('while replaying, Metrics show the values as of the replayed turn and the recorded final ones apart', async ({ app }, testInfo) => {
+  await open(app, HERMES);
+  const table = app.page.getByRole('grid', { name: /Trajectories in/ });
+  await expect(table.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '2');
+  await app.page.locator('body').press('L');
+  await expect(table.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '3');
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
+  await app.button('Replay from start').click();
+  await expect(app.status).toHaveText('Paused before model call on turn 1');
+  await app.button('Step').click();
+  await expect(app.status).toHaveText('Paused before model call on turn 2');
+  const value = (label: string) => app.metrics.getByRole('term').filter({ hasText: label }).locator('xpath=following-sibling::dd');
+  await expect(value('Turns used')).toContainText(/^2derived/);
+  await expect(value('Finished naturally')).toContainText(/^not yet/);
+  // The recorded final values, where the file records them, are badged "recorded at end" (unit-tested in metrics-panel.test.tsx).
+  await app.page.screenshot({ path: testInfo.outputPath('replay-metrics.png') });
+});

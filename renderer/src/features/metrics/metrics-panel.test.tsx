@@ -88,6 +88,22 @@ describe('Metrics of an opened trajectory', () => {
   });
 });
 
+describe('Metrics of a replayed recording', () => {
+  it('shows the values as of the replayed turn, with the recorded final values apart', async () => {
+    const t: Trajectory = {
+      id: 'demo', model: 'm', reward: null, source: { format: 'swe-agent-traj', index: 0 },
+      recorded: { turns_used: 2, finished_naturally: true },
+      messages: [{ role: 'user', content: 'fix' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'go on' }, { role: 'assistant', content: 'b' }],
+    };
+    const all = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/demo.traj' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'replay', seq, time: 0 }) as RunEvent);
+    // Replayed up to the start of turn 2: the run has not ended.
+    const secondTurn = all.findIndex((e) => e.type === 'turn_started' && e.turn === 2);
+    await renderApp([all.slice(0, secondTurn + 1)]);
+    expect(counter('Turns used')).toBe('2derivedrecorded at end: 2');
+    expect(counter('Finished naturally')).toBe('not yetderivedrecorded at end: yes');
+  });
+});
+
 describe('Evaluation of an opened sample', () => {
   it('shows the target and each scorer with its answer and explanation, as recorded', async () => {
     const t: Trajectory = {
