@@ -201,3 +201,20 @@ test('while replaying, Metrics show the values as of the replayed turn and the r
   // The recorded final values, where the file records them, are badged "recorded at end" (unit-tested in metrics-panel.test.tsx).
   await app.page.screenshot({ path: testInfo.outputPath('replay-metrics.png') });
 });
+
+test('branch settings for an opened file are not prefilled from the last New run', async ({ app, scriptedServer }, testInfo) => {
+  const server = await scriptedServer([{ message: { content: 'done' } }]);
+  await app.startRun({ baseURL: server.url, maxContextTokens: 8000, user: 'the last New run' });
+  await expect(app.status).toHaveText('Finished naturally after 1 turn');
+  await open(app, MINI);
+  await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
+  await app.turn(1).click();
+  await app.trajectory.getByRole('button', { name: 'Re-sample turn' }).first().click();
+  // The edit dialog starts the branch; the file has no model of its own, so the settings are asked for.
+  await app.page.getByRole('dialog', { name: /Re-sample/ }).getByRole('button', { name: 'Re-sample turn' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'Branch settings' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Max context tokens')).toHaveValue('');
+  await expect(dialog.getByLabel('User prompt')).not.toHaveValue('the last New run');
+  await app.page.screenshot({ path: testInfo.outputPath('branch-settings.png') });
+});
