@@ -218,3 +218,24 @@ test('branch settings for an opened file are not prefilled from the last New run
   await expect(dialog.getByLabel('User prompt')).not.toHaveValue('the last New run');
   await app.page.screenshot({ path: testInfo.outputPath('branch-settings.png') });
 });
+
+test('scrolling the trajectory moves the selection; clicking the selected turn again scrolls back to it', async ({ app }, testInfo) => {
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  await app.turn(2).click();
+  await expect(app.turn(2)).toHaveAttribute('aria-current', 'true');
+  const scroller = app.trajectory.locator('[data-virtual-scroller]');
+  const box = (await scroller.boundingBox())!;
+  await app.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await app.page.mouse.wheel(0, 2_500);
+  // The turn at the top of the view is now the selected one.
+  const selected = app.turns.getByRole('listitem').and(app.page.locator('[aria-current="true"]'));
+  await expect(selected).not.toContainText(/^\s*Turn 2\b/);
+  const turnText = (await selected.textContent())!.match(/Turn (\d+)/)![1]!;
+  const card = app.trajectory.getByRole('heading', { name: `Turn ${turnText}` }).or(app.trajectory.getByText(`Turn ${turnText}`, { exact: true })).first();
+  // Clicking it again brings its card back to the top of the view.
+  await app.turn(Number(turnText)).click();
+  await expect.poll(async () => Math.abs((await card.boundingBox())!.y - box.y)).toBeLessThan(40);
+  await expect(app.turn(Number(turnText))).toHaveAttribute('aria-current', 'true');
+  await app.page.screenshot({ path: testInfo.outputPath('scroll-follow.png') });
+});

@@ -6,10 +6,15 @@ export interface SelectionSlice {
   selectedRunId: string | null;
   /** The selected turn; null follows the latest turn. */
   selectedTurn: number | null;
+  /** Counts the times a turn was picked: each one brings it into view again, even when already selected. */
+  turnReveals: number;
   errorsOnly: boolean;
   findText: string;
   selectRun(runId: string | null): void;
+  /** Picks a turn and brings it into view (a click, a key). */
   selectTurn(turn: number | null): void;
+  /** Follows the trajectory as the user scrolls it: selects the turn at the top, without scrolling to it. */
+  followScroll(turn: number): void;
   setErrorsOnly(on: boolean): void;
   setFindText(text: string): void;
 }
@@ -18,6 +23,7 @@ export interface SelectionSlice {
 export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => ({
   selectedRunId: null,
   selectedTurn: null,
+  turnReveals: 0,
   errorsOnly: false,
   findText: '',
   selectRun(runId) {
@@ -26,7 +32,8 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
     set({ selectedRunId: runId, selectedTurn: null, ...(origin && get().files[origin.fileId] ? { activeFileId: origin.fileId } : {}) });
     if (runId) void get().catchUp(runId);
   },
-  selectTurn: (turn) => set({ selectedTurn: turn }),
+  selectTurn: (turn) => set((s) => ({ selectedTurn: turn, turnReveals: s.turnReveals + 1 })),
+  followScroll: (turn) => set((s) => (s.selectedTurn === turn ? s : { selectedTurn: turn })),
   setErrorsOnly: (errorsOnly) => set({ errorsOnly }),
   setFindText: (findText) => set({ findText }),
 });
