@@ -89,7 +89,7 @@ describe('the API service', () => {
     const failing = await startScriptedServer({
       script: loadScript([{ message: { content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'nope', arguments: '{}' } }] } }, { http_error: 500, body: 'overloaded' }]),
     });
-    const { api, ended, events } = service();
+    const { api, ended, events, settings } = service();
     const { runId } = await api.handlers['run.start']({ settings: settingsFor(failing.url), startPaused: true });
     await new Promise((r) => setTimeout(r, 50));
     expect(events.filter((e) => e.runId === runId).at(-1)).toMatchObject({ type: 'paused', at: 'before_model', turn: 1 });
@@ -107,6 +107,8 @@ describe('the API service', () => {
     expect(started.source).toMatchObject({ parentRunId: runId });
     const runs = (await api.handlers['run.list']({})).runs;
     expect(runs.find((r) => r.runId === retry.runId)?.parentRunId).toBe(runId);
+    // The retry's endpoint is not the next New run's default: only the New run's settings were remembered.
+    expect(settings.saved.map((saved) => saved.endpoint.baseURL)).toEqual([failing.url]);
     await api.close();
     await failing.close();
     await fixed.close();

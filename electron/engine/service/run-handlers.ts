@@ -96,7 +96,8 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
 
   /** A run against the endpoint and tools of the settings, from the given messages. */
   async function startFromSettings(settings: RunSettings, messages: ChatMessage[], options: { startPaused?: boolean; title: string; parent: ManagedRun | null; forkTurn?: number }): Promise<string> {
-    const resources = await openSettingsResources(deps, settings, true);
+    // Only a New run's settings become the next New run's defaults, never those of a retry or a branch.
+    const resources = await openSettingsResources(deps, settings, options.parent === null);
     const parentRunId = options.parent?.runId ?? null;
     const request: RunRequest = {
       messages,
@@ -116,7 +117,7 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
     const plan = planBranch({ runId, events: registry.eventsOf(parent) }, change, { reuseToolResults });
     const parentState = registry.stateOf(parent);
     let resources: RunResources;
-    if (settings) resources = await openSettingsResources(deps, settings, true);
+    if (settings) resources = await openSettingsResources(deps, settings, false);
     else if (parent.origin?.kind === 'settings') resources = await openSettingsResources(deps, parent.origin.settings, false);
     else if (parent.origin?.kind === 'demo') resources = await openDemo({ workspace: parent.origin.workspace, fromTurn: plan.firstModelTurn });
     else throw new ApiError('needs_endpoint', `run "${parent.title}" (${runId}) has no model or tools of its own (an opened trajectory or a replay): choose a model endpoint for the branch`);

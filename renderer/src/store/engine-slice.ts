@@ -37,6 +37,8 @@ export interface EngineSlice {
    */
   branchRun(runId: string, change: BranchChange, options?: { settings?: RunSettingsInput; reuseToolResults?: boolean; startPaused?: boolean }): Promise<string | null>;
   control(action: RunAction): Promise<void>;
+  /** Stops `runId` (Cancel of a recording that is loading); a failure is shown as the top bar's error. */
+  stopRun(runId: string): Promise<void>;
   /**
    * Decides on the command `runId` waits for: run it, run `command` instead (`edit`), or refuse
    * it. A failure is shown as the top bar's error.
@@ -177,6 +179,10 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
       const runId = get().selectedRunId;
       if (!runId) return;
       await attempt(`Could not ${action} the run`, () => requireClient().call('run.control', { runId, action }));
+    },
+
+    async stopRun(runId) {
+      await attempt('Could not cancel loading', () => requireClient().call('run.control', { runId, action: 'stop' }));
     },
 
     async decideCommand(runId, decision, command) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OpenedFile } from '../../../shared/api/contract.js';
 import type { TrajectorySummary } from '../../../shared/formats/summary.js';
 import { FakeClient } from '../api/fake-client.js';
+import { activeFileOf, shownTrajectory } from './shown.js';
 import { resetStore, useStore } from './store.js';
 
 function status(extra: Partial<OpenedFile> = {}): OpenedFile {
@@ -35,7 +36,7 @@ describe('files slice', () => {
     await tick();
     expect(useStore.getState().files.f1!.rows).toHaveLength(1);
     expect(client.callsOf('file.view')).toEqual([expect.objectContaining({ fileId: 'f1', index: 0, startPaused: false })]);
-    expect(useStore.getState().shown).toMatchObject({ fileId: 'f1', index: 0 });
+    expect(shownTrajectory(useStore.getState())).toMatchObject({ fileId: 'f1', index: 0 });
     indexed = 7_000;
     client.emitFile(status({ trajectories: 7_000, state: 'done' }));
     await tick();
@@ -51,7 +52,7 @@ describe('files slice', () => {
     client.emitFile(status({ trajectories: 5, state: 'done', focusIndex: 3 }));
     await tick();
     await tick();
-    expect(useStore.getState().shown).toMatchObject({ index: 3 });
+    expect(shownTrajectory(useStore.getState())).toMatchObject({ index: 3 });
     let release: () => void = () => undefined;
     client.replies['file.view'] = () => new Promise((resolve) => (release = () => resolve({ runId: 'run-slow' })));
     const next = useStore.getState().viewTrajectory('f1', 4);
@@ -59,7 +60,7 @@ describe('files slice', () => {
     await useStore.getState().viewTrajectory('f1', 3);
     release();
     await next;
-    expect(useStore.getState().shown).toMatchObject({ index: 3 });
+    expect(shownTrajectory(useStore.getState())).toMatchObject({ index: 3 });
   });
 
   it('shows the trajectory a file was opened at (trajdbg open FILE#N), and reuses a shown run when a row is opened again', async () => {
@@ -69,7 +70,7 @@ describe('files slice', () => {
     await tick();
     await tick();
     expect(client.callsOf('file.view').map((p) => p.index)).toEqual([3]);
-    const first = useStore.getState().shown!.runId;
+    const first = shownTrajectory(useStore.getState())!.runId;
     await useStore.getState().viewTrajectory('f1', 4);
     await useStore.getState().viewTrajectory('f1', 3);
     expect(client.callsOf('file.view').map((p) => p.index)).toEqual([3, 4]);
@@ -115,5 +116,31 @@ describe('files slice', () => {
     expect(Object.keys(useStore.getState().shownRuns)).toEqual(['f1#0']);
     resetStore();
     expect(useStore.getState().shownRuns).toEqual({});
+  });
+
+  it('derives the collection and the shown trajectory from the one selected run, both ways', async () => {
+    const client = await connected();
+    client.emitFile(status({ trajectories: 5, state: 'done' }));
+    client.emitFile(status({ fileId: 'f2', name: 'other.jsonl', path: '/data/other.jsonl', trajectories: 5, state: 'done' }));
+    await tick();
+    await tick();
+    await useStore.getState().viewTrajectory('f1', 2);
+    const ofA = useStore.getState().selectedRunId!;
+    await useStore.getState().viewTrajectory('f2', 1);
+    const ofB = useStore.getState().selectedRunId!;
+    expect(activeFileOf(useStore.getState())).toBe('f2');
+    // A run of the first file picked in the Run selector: the collection and Replay follow it.
+    useStore.getState().selectRun(ofA);
+    expect(activeFileOf(useStore.getState())).toBe('f1');
+    expect(shownTrajectory(useStore.getState())).toEqual({ fileId: 'f1', index: 2, runId: ofA });
+    // The other file picked in the collection panel: its run is selected again.
+    useStore.getState().setActiveFile('f2');
+    expect(useStore.getState().selectedRunId).toBe(ofB);
+    expect(shownTrajectory(useStore.getState())).toEqual({ fileId: 'f2', index: 1, runId: ofB });
+    // A run of no file: the collection keeps the file picked last, and nothing claims to show it.
+    useStore.getState().selectRun('run-live');
+    expect(shownTrajectory(useStore.getState())).toBeNull();
+    expect(activeFileOf(useStore.getState())).toBe('f2');
+    expect(client.callsOf('file.view').length).toBeGreaterThan(0);
   });
 });

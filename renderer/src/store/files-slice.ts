@@ -2,6 +2,7 @@ import type { ApiParams, ApiResult, OpenedFile } from '../../../shared/api/contr
 import type { ChatMessage } from '../../../shared/model/chat.js';
 import type { TrajectorySummary } from '../../../shared/formats/summary.js';
 import type { EngineClient } from '../api/engine-client.js';
+import { activeFileOf, shownTrajectory, type RunOrigin } from './shown.js';
 import type { SliceCreator } from './store.js';
 
 /** An opened file as the UI holds it: its progress and the rows indexed so far. */
@@ -10,13 +11,6 @@ export interface FileView {
   rows: TrajectorySummary[];
   /** Indices matching the collection's full-text search, or null when none is active. */
   textMatches: ReadonlySet<number> | null;
-}
-
-/** The trajectory of a file on show, and the run that shows it. */
-export interface ShownTrajectory {
-  fileId: string;
-  index: number;
-  runId: string;
 }
 
 /** A run file of an earlier session that never ended, offered for reopening. */
@@ -28,8 +22,15 @@ const ROWS_PAGE = 5_000;
 /** Opened trajectory files, their collection rows, and which trajectory is on show. */
 export interface FilesSlice {
   files: Record<string, FileView>;
+  /**
+   * The file picked or opened last. The collection shows the selected run's file instead when
+   * there is one (see activeFileOf): the selected run is the one selection.
+   */
   activeFileId: string | null;
-  shown: ShownTrajectory | null;
+  /** Which file trajectory each run shows, for the runs this UI asked the engine to show. */
+  runOrigins: Record<string, RunOrigin>;
+  /** The file trajectory being asked for (one request at a time per file load), or null. */
+  viewing: RunOrigin | null;
   recentFiles: Array<{ path: string; openedAt: number }>;
   /** Runs of earlier sessions that never ended (listed once connected). */
   interrupted: InterruptedRun[];
@@ -53,6 +54,7 @@ export interface FilesSlice {
   searchFile(fileId: string, text: string): Promise<void>;
   cancelFile(fileId: string): Promise<void>;
   closeFile(fileId: string): Promise<void>;
+  /** Picks a file in the collection panel: selects the run last shown from it, or shows its first trajectory. */
   setActiveFile(fileId: string | null): void;
   refreshRecent(): Promise<void>;
   /** Lists the interrupted runs of earlier sessions (a failure leaves the list as it was). */
@@ -105,9 +107,8 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
   /** The first trajectory (or the one asked for) goes on screen as soon as its row is indexed. */
   function afterRows(fileId: string): void {
     const file = get().files[fileId];
-    if (!file || get().activeFileId !== fileId) return;
-    const shown = get().shown;
-    if (shown?.fileId === fileId) return;
+    if (!file || activeFileOf(get()) !== fileId) return;
+    if (shownTrajectory(get())?.fileId === fileId || get().viewing?.fileId === fileId) return;
     const wanted = file.status.focusIndex ?? 0;
     if (file.rows.length > wanted) void get().viewTrajectory(fileId, wanted);
   }
@@ -115,7 +116,8 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
   return {
     files: {},
     activeFileId: null,
-    shown: null,
+    runOrigins: {},
+    viewing: null,
     recentFiles: [],
     interrupted: [],
     recordedPrompts: {},
@@ -134,8 +136,11 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
       const status = await client().call('file.open', { path, ...(index !== undefined ? { index } : {}) });
       set({ activeFileId: status.fileId, openFileOpen: false });
       const existing = get().files[status.fileId];
+      const shown = shownTrajectory(get());
       // Opened again: show the trajectory asked for (or the first) once more.
-      if (existing && get().shown?.fileId === status.fileId) void get().viewTrajectory(status.fileId, index ?? get().shown!.index);
+      if (existing && shown?.fileId === status.fileId) void get().viewTrajectory(status.fileId, index ?? shown.index);
+      // Another run on show: this file's trajectory replaces it (the page says it is loading meanwhile).
+      else if (shown?.fileId !== status.fileId) get().selectRun(null);
       get().receiveFile(status);
       void get().refreshRecent();
     },
@@ -162,16 +167,18 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
       const key = `${fileId}#${index}`;
       const known = options.startPaused ? undefined : get().shownRuns[key];
       const request = get().viewRequests + 1;
-      set({ viewRequests: request });
+      set({ viewRequests: request, viewing: { fileId, index } });
       try {
         const runId = known && get().runs[known] ? known : (await client().call('file.view', { fileId, index, startPaused: options.startPaused ?? false, breakpoints: get().breakpoints })).runId;
-        if (!options.startPaused) set((s) => ({ shownRuns: { ...s.shownRuns, [key]: runId } }));
+        set((s) => ({ runOrigins: { ...s.runOrigins, [runId]: { fileId, index } }, ...(options.startPaused ? {} : { shownRuns: { ...s.shownRuns, [key]: runId } }) }));
         if (request !== get().viewRequests) return;
-        set({ shown: { fileId, index, runId }, activeFileId: fileId });
+        set({ activeFileId: fileId });
         get().selectRun(runId);
         void get().refreshRunList();
       } catch (error) {
         get().reportError(`Could not open trajectory ${index}: ${messageOf(error)}`);
+      } finally {
+        if (request === get().viewRequests) set({ viewing: null });
       }
     },
 
@@ -212,12 +219,21 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
           shownRuns: ofOthers(s.shownRuns),
           recordedPrompts: ofOthers(s.recordedPrompts),
           activeFileId: s.activeFileId === fileId ? (Object.keys(files)[0] ?? null) : s.activeFileId,
-          shown: s.shown?.fileId === fileId ? null : s.shown,
         };
       });
     },
 
-    setActiveFile: (activeFileId) => set({ activeFileId }),
+    setActiveFile(fileId) {
+      set({ activeFileId: fileId });
+      if (!fileId || activeFileOf(get()) === fileId) return;
+      // The run last shown from this file, else its first trajectory (or, once indexed, the one asked for).
+      const last = Object.entries(get().shownRuns)
+        .filter(([key, runId]) => key.startsWith(`${fileId}#`) && get().runs[runId])
+        .at(-1)?.[1];
+      if (last) return get().selectRun(last);
+      get().selectRun(null);
+      afterRows(fileId);
+    },
 
     async refreshRecent() {
       try {

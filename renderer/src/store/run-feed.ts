@@ -28,6 +28,8 @@ export class RunFeed {
   catchingUp: Promise<void> | null = null;
   /** Something changed since the store last published this run. */
   dirty = false;
+  /** The run has paused at least once: a recording played that way is being stepped through, not loaded. */
+  pausedOnce = false;
   private held: RunEvent[] = [];
   private deltas: DeltaEvent[] = [];
   private liveEnded = false;
@@ -126,6 +128,7 @@ export class RunFeed {
       return;
     }
     this.dirty = true;
+    if (event.type === 'paused') this.pausedOnce = true;
     if (event.type === 'model_delta') this.deltas.push(event);
     else if (event.type === 'model_reply' || event.type === 'turn_started') {
       // The reply is now in the trajectory: what streamed is superseded.

@@ -1,5 +1,7 @@
 import type { RunSnapshot, TurnRecord } from '../../../shared/run/run-state.js';
 import type { RunView } from './runs-slice.js';
+import { loadingOf, type Loading } from './loading.js';
+import { activeFileOf, shownTrajectory, type ShownTrajectory } from './shown.js';
 import { useStore } from './store.js';
 
 /** The selected run's view (it changes identity whenever the run changes). */
@@ -25,4 +27,27 @@ export function useSelectedTurn(): { view: RunView | undefined; snapshot: RunSna
   const selectedTurn = useStore((s) => s.selectedTurn);
   const snapshot = snapshotOf(view);
   return { view, snapshot, turn: effectiveTurn(snapshot, selectedTurn) };
+}
+
+/** The file trajectory the selected run shows, or null (see {@link shownTrajectory}). */
+export function useShownTrajectory(): ShownTrajectory | null {
+  const fileId = useStore((s) => shownTrajectory(s)?.fileId ?? null);
+  const index = useStore((s) => shownTrajectory(s)?.index ?? null);
+  const runId = useStore((s) => s.selectedRunId);
+  return fileId !== null && index !== null && runId !== null ? { fileId, index, runId } : null;
+}
+
+/** The file the collection panel shows (see {@link activeFileOf}). */
+export function useActiveFileId(): string | null {
+  return useStore(activeFileOf);
+}
+
+/** What the page is loading for the current selection (see {@link loadingOf}), or null. */
+export function useLoading(): Loading | null {
+  const name = useStore((s) => loadingOf(s)?.name ?? null);
+  const progress = useStore((s) => loadingOf(s)?.progress ?? null);
+  const detail = useStore((s) => loadingOf(s)?.detail ?? null);
+  const fileId = useStore((s) => loadingOf(s)?.cancel.fileId ?? null);
+  const runId = useStore((s) => loadingOf(s)?.cancel.runId ?? null);
+  return name === null ? null : { name, progress, detail, cancel: { fileId, runId } };
 }

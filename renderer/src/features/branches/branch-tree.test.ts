@@ -30,8 +30,8 @@ describe('branchFamily', () => {
 
 describe('outcomeText', () => {
   it('says how a run ended with its turns and tool errors', () => {
-    expect(outcomeText(run('r', null, 1, { outcome: { turnsUsed: 4, toolErrors: 1, finishedNaturally: true, endReason: 'finished_naturally' } }))).toBe('finished naturally, 4 turns, 1 tool error');
-    expect(outcomeText(run('r', null, 1, { outcome: { turnsUsed: 1, toolErrors: 0, finishedNaturally: false, endReason: 'model_error' } }))).toBe('model error, 1 turn, 0 tool errors');
+    expect(outcomeText(run('r', null, 1, { outcome: { turnsUsed: 4, toolErrors: 1, finishedNaturally: true, endReason: 'finished_naturally' } }))).toBe('finished naturally, 4 turns, 1 failed tool call');
+    expect(outcomeText(run('r', null, 1, { outcome: { turnsUsed: 1, toolErrors: 0, finishedNaturally: false, endReason: 'model_error' } }))).toBe('model error, 1 turn, 0 failed tool calls');
     expect(outcomeText(run('r', null, 1, { state: 'running' }))).toBe('running');
   });
 });

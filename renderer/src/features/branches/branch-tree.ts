@@ -1,4 +1,5 @@
 import type { RunSummary } from '../../../../shared/api/contract.js';
+import { failedCallsText } from '../../../../shared/loop/error-counts.js';
 import type { RunSnapshot } from '../../../../shared/run/run-state.js';
 
 /** A run of a family (a run and every branch made from it), with its depth in the tree. */
@@ -45,7 +46,7 @@ export function outcomeText(run: RunSummary): string {
   const o = run.outcome;
   if (!o) return 'ended';
   const turns = `${o.turnsUsed} ${o.turnsUsed === 1 ? 'turn' : 'turns'}`;
-  const errors = `${o.toolErrors} tool ${o.toolErrors === 1 ? 'error' : 'errors'}`;
+  const errors = failedCallsText(o.toolErrors);
   const end = o.finishedNaturally ? 'finished naturally' : o.endReason === 'recording_ended' ? 'end of recording' : (o.endReason?.replace(/_/g, ' ') ?? 'ended');
   return `${end}, ${turns}, ${errors}`;
 }

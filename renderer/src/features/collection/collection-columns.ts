@@ -1,4 +1,5 @@
 import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import { FAILED_CALLS_NAME } from '../../../../shared/loop/error-counts.js';
 import type { CollectionColumn } from './collection-order.js';
 
 /** How one column of the collection table reads. */
@@ -27,7 +28,7 @@ const COLUMNS: readonly ColumnSpec[] = [
   { key: 'model', width: 'minmax(8em, 1fr)', label: 'Model', numeric: false, text: (r) => r.model ?? '' },
   { key: 'turns', width: '4.5em', label: 'Turns', numeric: true, text: (r) => String(r.turns) },
   { key: 'toolCalls', width: '5.5em', label: 'Tool calls', numeric: true, text: (r) => String(r.toolCalls) },
-  { key: 'toolErrors', width: '6em', label: 'Tool errors', numeric: true, text: (r) => String(r.toolErrors), tone: (r) => (r.toolErrors > 0 ? 'is-bad' : undefined) },
+  { key: 'toolErrors', width: '6em', label: FAILED_CALLS_NAME, numeric: true, text: (r) => String(r.toolErrors), tone: (r) => (r.toolErrors > 0 ? 'is-bad' : undefined) },
   {
     key: 'finishedNaturally', width: '5em', label: 'Finished', numeric: false, text: (r) => (r.finishedNaturally ? 'yes' : 'no'), tone: (r) => (r.finishedNaturally ? undefined : 'is-warn'),
     // The file's own words for the end: an exit status, a limit, an end reason.

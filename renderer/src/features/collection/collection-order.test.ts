@@ -89,6 +89,12 @@ describe('filterRows', () => {
     expect(filtered({ text: 'nothing like this' })).toEqual([]);
   });
 
+  it('the full-text answer adds message matches to the id and model match', () => {
+    // Searching an id or a model name the messages never mention still finds its rows.
+    expect(filtered({ text: 'charlie', textMatches: new Set() })).toEqual(['charlie']);
+    expect(filtered({ text: 'llama', textMatches: new Set([0]) })).toEqual(['alpha', 'bravo', 'echo']);
+  });
+
   it('the full-text answer decides the text match, with the other filters', () => {
     const textMatches = new Set([1, 3, 4]);
     expect(filtered({ text: 'hello', textMatches })).toEqual(['bravo', 'delta', 'echo']);

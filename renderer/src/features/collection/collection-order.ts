@@ -21,7 +21,7 @@ export interface CollectionFilter {
   tool: string | null;
   /** Matched case-insensitively against id, model and the first user message. */
   text: string;
-  /** The full-text search's answer: when non-null, a trajectory must be in it and `text` is not matched locally. */
+  /** The full-text search's answer over message text: when non-null, a row matches `text` by id, model and preview, or by being in it. */
   textMatches: ReadonlySet<number> | null;
 }
 
@@ -136,8 +136,9 @@ export function rowFilter(filter: CollectionFilter): (row: TrajectorySummary) =>
     if (errorsOnly && row.toolErrors === 0) return false;
     if (unfinishedOnly && row.finishedNaturally) return false;
     if (tool !== null && !row.toolNames.includes(tool)) return false;
-    if (textMatches !== null) return textMatches.has(row.index);
-    return needle === '' || searchTextOf(row).includes(needle);
+    // The full-text answer adds the rows whose messages match; id and model still match here.
+    if (needle === '') return textMatches === null || textMatches.has(row.index);
+    return searchTextOf(row).includes(needle) || (textMatches?.has(row.index) ?? false);
   };
 }
 

@@ -99,7 +99,7 @@ function letGridsScroll(): () => void {
 describe('CollectionTable', () => {
   it('shows one row per trajectory under named column headers', () => {
     setup();
-    expect(within(grid()).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['#', 'ID', 'Model', 'Turns', 'Tool calls', 'Tool errors', 'Finished', 'Reward', 'First user message']);
+    expect(within(grid()).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['#', 'ID', 'Model', 'Turns', 'Tool calls', 'Failed calls', 'Finished', 'Reward', 'First user message']);
     expect(shownIds()).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
     expect(within(rowOf('bravo')).getAllByRole('gridcell').map((c) => c.textContent)).toEqual(['1', 'bravo', 'llama-70b', '5', '4', '2', 'no', '1', 'Deploy the service']);
     // No model and no reward read as blank cells.

@@ -1,4 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { failedCallsText } from '../../../../shared/loop/error-counts.js';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
 import { advantageOf, formatScore, type RolloutGroup } from './rollout-groups.js';
@@ -11,7 +12,7 @@ function rolloutLabel(row: TrajectorySummary, group: RolloutGroup, advantage: nu
   const parts = [`reward ${formatScore(row.reward)}`];
   if (advantage !== null) parts.push(`advantage ${formatScore(advantage, true)}`);
   parts.push(`${row.turns} ${row.turns === 1 ? 'turn' : 'turns'}`);
-  if (row.toolErrors > 0) parts.push(`${row.toolErrors} failed tool ${row.toolErrors === 1 ? 'call' : 'calls'}`);
+  if (row.toolErrors > 0) parts.push(failedCallsText(row.toolErrors));
   if (!row.finishedNaturally) parts.push('unfinished');
   return `${row.id} (${group.id}): ${parts.join(', ')}`;
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../../../shared/model/chat.js';
+import { TOOL_ERRORS_NAME } from '../../../../shared/loop/error-counts.js';
 import type { PromptView } from '../../../../shared/loop/truncate.js';
 import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
 import type { RunSnapshot, ToolCallRecord, TurnRecord } from '../../../../shared/run/run-state.js';
@@ -53,7 +54,7 @@ export function compareMetrics(left: RunSnapshot, right: RunSnapshot): MetricRow
     count('Schema valid', 'schemaValid'),
     count('Executed OK', 'executedOk'),
     count('Exec errors', 'execError'),
-    count('Tool errors', 'toolErrors'),
+    count(TOOL_ERRORS_NAME, 'toolErrors'),
   ];
 }
 
@@ -99,7 +100,7 @@ function promptFacts(view: PromptView | null): PromptFacts | null {
 }
 
 function callFacts(call: ToolCallRecord): CallFacts {
-  const schema = call.schemaValid === true ? ', schema valid' : call.schemaValid === false ? ', coerced' : '';
+  const schema = call.schemaValid === true ? ', schema_valid' : call.schemaValid === false ? ', coerced' : '';
   // The same error text the trajectory's tool call card shows.
   const error = isFailedCall(call) ? (call.toolError?.error ?? resultError(call.result) ?? 'the tool call failed') : null;
   return { name: call.name, status: STATUS_TEXT[call.status] + schema, arguments: call.arguments, result: call.result, error };

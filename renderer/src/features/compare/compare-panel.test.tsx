@@ -127,7 +127,7 @@ describe('ComparePanel', () => {
     expect(cells(turnsUsed).map((c) => c.textContent)).toEqual(['4', '5 (+1)']);
     expect(turnsUsed.querySelectorAll('mark.diff-value')).toHaveLength(2);
     expect(cells(row(metrics, 'Exec errors')).map((c) => c.textContent)).toEqual(['0', '1 (+1)']);
-    expect(cells(row(metrics, 'Tool errors')).map((c) => c.textContent)).toEqual(['0', '1 (+1)']);
+    expect(cells(row(metrics, 'tool_errors')).map((c) => c.textContent)).toEqual(['0', '1 (+1)']);
     expect(cells(row(metrics, 'Tool calls attempted')).map((c) => c.textContent)).toEqual(['3', '4 (+1)']);
     const finished = row(metrics, 'Finished naturally');
     expect(finished.className).toBe('');

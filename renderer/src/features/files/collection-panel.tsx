@@ -1,4 +1,5 @@
 import { useCallback } from 'react';
+import { useActiveFileId, useShownTrajectory } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import { Splitter } from '../../ui/splitter.js';
 import { CollectionTable } from '../collection/collection-table.js';
@@ -7,8 +8,8 @@ import './collection-panel.css';
 /** The open files and, for the active one, its collection table (one row per trajectory). */
 export function CollectionPanel() {
   const files = useStore((s) => s.files);
-  const activeFileId = useStore((s) => s.activeFileId);
-  const shown = useStore((s) => s.shown);
+  const activeFileId = useActiveFileId();
+  const shown = useShownTrajectory();
   const setActive = useStore((s) => s.setActiveFile);
   const closeFile = useStore((s) => s.closeFile);
   const view = useStore((s) => s.viewTrajectory);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { ApiParams } from '../../../../shared/api/contract.js';
+import { useShownTrajectory } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import './file-dialogs.css';
 
@@ -25,8 +26,8 @@ function DialogBody() {
   const dialog = useRef<HTMLDialogElement>(null);
   const close = useStore((s) => s.showExport);
   const runId = useStore((s) => s.selectedRunId);
-  const shown = useStore((s) => s.shown);
-  const file = useStore((s) => (s.shown ? s.files[s.shown.fileId]?.status : undefined));
+  const shown = useShownTrajectory();
+  const file = useStore((s) => (shown ? s.files[shown.fileId]?.status : undefined));
   const desktop = useStore((s) => s.appInfo?.mode === 'desktop');
   const fromFile = shown !== null && shown.runId === runId && file !== undefined;
   const [format, setFormat] = useState<Format>('agent-result');

@@ -1,4 +1,5 @@
 import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import { FAILED_CALLS_NAME } from '../../../../shared/loop/error-counts.js';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
@@ -11,6 +12,8 @@ interface Row {
   origin: Origin;
   /** Set when the recorded value contradicts the messages: why, and the value counted instead. */
   contradiction?: string;
+  /** While a recording is replayed: the value the file records for its end, shown apart. */
+  recordedFinal?: string;
 }
 
 function CounterList({ title, rows, className = '' }: { title: string; rows: Row[]; className?: string }) {
@@ -18,7 +21,7 @@ function CounterList({ title, rows, className = '' }: { title: string; rows: Row
     <div className={`counter-group ${className}`.trim()}>
       <h3>{title}</h3>
       <dl className="counters">
-        {rows.map(({ label, value, origin, contradiction }) => (
+        {rows.map(({ label, value, origin, contradiction, recordedFinal }) => (
           <div key={label} className="counter">
             <dt>{label}</dt>
             <dd>
@@ -26,6 +29,11 @@ function CounterList({ title, rows, className = '' }: { title: string; rows: Row
               {origin && (
                 <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : 'tone-info'}`} title={origin === 'recorded' ? 'As the file records it' : 'Not in the file: derived with the engine’s rules'}>
                   {origin}
+                </span>
+              )}
+              {recordedFinal !== undefined && (
+                <span className="badge origin-badge tone-ok" title="The value the file records for the end of the run">
+                  recorded at end: {recordedFinal}
                 </span>
               )}
               {contradiction && (
@@ -72,6 +80,8 @@ export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
   const imported = snapshot.source.imported as Imported | undefined;
   const row = (field: string, label: string, value: string, show: (v: unknown) => string): Row => {
     if (!imported) return { label, value, origin: null };
+    // Replaying: the values as of the replayed turn, and the recorded final ones apart.
+    if (!end) return { label, value, origin: 'derived', ...(field in imported.recorded ? { recordedFinal: show(imported.recorded[field]) } : {}) };
     const contradicted = imported.contradicted?.find((c) => c.field === field);
     if (contradicted) return { label, value: show(imported.recorded[field]), origin: 'recorded', contradiction: `${contradicted.note}; counted as ${show(contradicted.derived)}` };
     if (field in imported.recorded) return { label, value: show(imported.recorded[field]), origin: 'recorded' };
@@ -90,7 +100,7 @@ export function Counters({ snapshot }: { snapshot: RunSnapshot }) {
     row('tool_calls_attempted', 'Attempted', n(counters.attempted), num),
     row('tool_calls_schema_valid', 'Schema valid', n(counters.schemaValid), num),
     row('tool_calls_executed_ok', 'Executed OK', n(counters.executedOk), num),
-    row('tool_calls_exec_error', 'Exec errors', n(counters.execError), num),
+    row('tool_calls_exec_error', `Exec errors (${FAILED_CALLS_NAME.toLowerCase()})`, n(counters.execError), num),
   ];
   return (
     <div className="counter-groups">

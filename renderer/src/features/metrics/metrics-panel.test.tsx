@@ -26,7 +26,7 @@ describe('Metrics', () => {
     expect(counter('Attempted')).toBe('3');
     expect(counter('Schema valid')).toBe('2');
     expect(counter('Executed OK')).toBe('2');
-    expect(counter('Exec errors')).toBe('2');
+    expect(counter('Exec errors (failed calls)')).toBe('2');
   });
 
   it('lists tool errors; clicking one jumps to its turn', async () => {
@@ -50,8 +50,8 @@ describe('Metrics', () => {
       .turn({ reply: { content: 'done' } })
       .finish('finished_naturally');
     await renderApp([run.events]);
-    expect(counter('Exec errors')).toBe('1');
-    expect(within(metrics()).getByText('Tool errors (0)')).toBeTruthy();
+    expect(counter('Exec errors (failed calls)')).toBe('1');
+    expect(within(metrics()).getByText('tool_errors (0)')).toBeTruthy();
     const unrecorded = within(metrics()).getByRole('list', { name: /not in tool_errors/ });
     const failure = within(unrecorded).getByRole('button', { name: 'Turn 1: read_file: file not found: draft.md' });
     await user.click(failure);
@@ -85,6 +85,22 @@ describe('Metrics of an opened trajectory', () => {
     const mark = within(metrics()).getByText('contradicts the messages');
     expect(mark.getAttribute('title')).toBe('contradicts the messages: they hold 2 assistant messages; counted as 2');
     expect(counter('Stop reason')).toMatch(/^submitted/);
+  });
+});
+
+describe('Metrics of a replayed recording', () => {
+  it('shows the values as of the replayed turn, with the recorded final values apart', async () => {
+    const t: Trajectory = {
+      id: 'demo', model: 'm', reward: null, source: { format: 'swe-agent-traj', index: 0 },
+      recorded: { turns_used: 2, finished_naturally: true },
+      messages: [{ role: 'user', content: 'fix' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'go on' }, { role: 'assistant', content: 'b' }],
+    };
+    const all = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/demo.traj' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'replay', seq, time: 0 }) as RunEvent);
+    // Replayed up to the start of turn 2: the run has not ended.
+    const secondTurn = all.findIndex((e) => e.type === 'turn_started' && e.turn === 2);
+    await renderApp([all.slice(0, secondTurn + 1)]);
+    expect(counter('Turns used')).toBe('2derivedrecorded at end: 2');
+    expect(counter('Finished naturally')).toBe('not yetderivedrecorded at end: yes');
   });
 });
 

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { TOOL_ERRORS_NAME } from '../../../../shared/loop/error-counts.js';
 import type { ToolError } from '../../../../shared/loop/tool-outcome.js';
 import type { RunSnapshot } from '../../../../shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
@@ -50,7 +51,9 @@ export function ToolErrorList({ snapshot, version }: { snapshot: RunSnapshot; ve
   const unrecorded = useMemo(() => unrecordedFailures(snapshot), [snapshot, version]);
   return (
     <div className="tool-errors">
-      <h3>Tool errors ({errors.length.toLocaleString('en-US')})</h3>
+      <h3 title="The reference's tool_errors list; failed calls are counted apart (Exec errors)">
+        {TOOL_ERRORS_NAME} ({errors.length.toLocaleString('en-US')})
+      </h3>
       {errors.length === 0 ? (
         <p className="muted">None.</p>
       ) : (

@@ -40,4 +40,13 @@ describe('New run form values', () => {
     const form = formForRetry({ ...formFromSettings(null), builtin: ['read_file'], workspace: '/w' }, snapshot);
     expect(form).toMatchObject({ baseURL: 'http://h:1/v1', model: 'm1', stream: false, maxTurns: '7', maxContextTokens: '900', system: 'sys', user: 'task', builtin: ['read_file'], workspace: '/w' });
   });
+
+  it('fills branch settings for an opened file from the file, not from the last New run’s prompt or budget', () => {
+    const run = new RunBuilder('r', [{ role: 'user', content: 'task from the file' }]).events[0]!;
+    if (run.type !== 'run_started') throw new Error('expected run_started');
+    const snapshot = { ...run, source: { imported: { fileId: 'f', index: 0 } }, turns: [], messages: run.messages } as never;
+    const last = { ...formFromSettings(null), baseURL: 'http://last:1/v1', model: 'last-model', system: 'the last system prompt', maxContextTokens: '8000' };
+    const form = formForRetry(last, snapshot);
+    expect(form).toMatchObject({ baseURL: 'http://last:1/v1', model: 'last-model', system: '', user: 'task from the file', maxContextTokens: '' });
+  });
 });

@@ -72,8 +72,18 @@ export function formForRetry(form: NewRunForm, run: RunSnapshot): NewRunForm {
   const source = run.source as { baseURL?: unknown; model?: unknown; stream?: unknown; imported?: unknown };
   const system = run.messages.find((m) => m.role === 'system');
   const user = run.messages.find((m) => m.role === 'user');
-  // An opened file records no loop settings: keep the last ones, take only what it does record.
-  if (source.imported) return { ...form, model: text(source.model) ?? form.model, system: text(system?.content) ?? form.system, user: text(user?.content) ?? form.user };
+  // An opened file records no loop settings: keep the last endpoint and tools to branch against,
+  // take what the file records, and nothing of the last New run's prompt or budget.
+  if (source.imported) {
+    return {
+      ...form,
+      model: text(source.model) ?? form.model,
+      system: text(system?.content) ?? '',
+      user: text(user?.content) ?? '',
+      maxContextTokens: run.config.maxContextTokens?.toString() ?? '',
+      maxTokens: run.config.maxTokens?.toString() ?? '',
+    };
+  }
   return {
     ...form,
     baseURL: text(source.baseURL) ?? form.baseURL,

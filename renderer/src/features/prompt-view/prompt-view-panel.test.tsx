@@ -21,6 +21,23 @@ async function selectTurn(turn: number): Promise<void> {
 }
 
 describe('Prompt view', () => {
+  it('keeps a typed context budget with the run it was typed for, not the next run selected', async () => {
+    const user = userEvent.setup();
+    const other = new RunBuilder('other', [{ role: 'user', content: 'go' }]).turn({ reply: { content: 'done' } }).finish('finished_naturally');
+    await renderApp([truncatedRun().events, other.events]);
+    const picker = screen.getByRole('combobox', { name: 'Run' });
+    const firstRun = (picker as HTMLSelectElement).value;
+    const budget = () => within(promptRegion()).getByRole('textbox', { name: 'Context budget' }) as HTMLInputElement;
+    await user.type(budget(), '8000');
+    expect(within(promptRegion()).getByText('Recomputed for this run only')).toBeTruthy();
+    const next = firstRun === 'other' ? truncatedRun().runId : 'other';
+    await user.selectOptions(picker, next);
+    expect(budget().value).toBe('');
+    expect(within(promptRegion()).queryByText(/Recomputed with a budget of 8,000/)).toBeNull();
+    await user.selectOptions(picker, firstRun);
+    expect(budget().value).toBe('8000');
+  });
+
   it('shows the selected turn’s prompt: dropped ranges, shortened results and the budget', async () => {
     const run = truncatedRun();
     await renderApp([run.events]);

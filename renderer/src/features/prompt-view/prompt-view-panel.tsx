@@ -140,8 +140,15 @@ function parseBudget(text: string): number | null | 'invalid' {
 /** The right column: the exact messages sent on the selected turn, aligned with the trajectory. */
 export function PromptViewPanel() {
   const { view, snapshot, turn } = useSelectedTurn();
+  // A budget belongs to the run it was typed for: each run keeps its own, and another run starts with none.
+  const runId = snapshot?.runId ?? null;
+  const [budgets, setBudgets] = useState<Record<string, string>>({});
+  const budgetText = runId !== null ? (budgets[runId] ?? null) : null;
+  const setBudgetText = (text: string | null) => {
+    if (runId === null) return;
+    setBudgets(({ [runId]: _old, ...others }) => (text === null ? others : { ...others, [runId]: text }));
+  };
   // undefined: the run's own prompt views; a number or null: recomputed under that budget.
-  const [budgetText, setBudgetText] = useState<string | null>(null);
   const parsed = budgetText === null ? undefined : parseBudget(budgetText);
   const budget = parsed === 'invalid' ? undefined : parsed;
   return (
@@ -167,7 +174,7 @@ export function PromptViewPanel() {
           </button>
         )}
         <span id="budget-hint" className={parsed === 'invalid' ? 'field-error' : 'muted'}>
-          {parsed === 'invalid' ? 'A whole number of tokens above 0, or empty for none' : 'Recompute with the engine’s truncation'}
+          {parsed === 'invalid' ? 'A whole number of tokens above 0, or empty for none' : budgetText !== null ? 'Recomputed for this run only' : 'Recompute with the engine’s truncation'}
         </span>
       </div>
       {view && snapshot && turn ? <TurnPrompt view={view} snapshot={snapshot} turn={turn} budget={budget} /> : <p className="empty">Select a turn to see the prompt it sent.</p>}

@@ -1,3 +1,4 @@
+import { useShownTrajectory } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 
 /**
@@ -5,9 +6,10 @@ import { useStore } from '../../store/store.js';
  * turn, to step through it with the run controls and breakpoints as if it were running.
  */
 export function ReplayButton() {
-  const shown = useStore((s) => (s.shown && s.shown.runId === s.selectedRunId ? s.shown : null));
+  const shown = useShownTrajectory();
+  const open = useStore((s) => (shown ? s.files[shown.fileId] !== undefined : false));
   const view = useStore((s) => s.viewTrajectory);
-  if (!shown) return null;
+  if (!shown || !open) return null;
   return (
     <button type="button" onClick={() => void view(shown.fileId, shown.index, { startPaused: true })} title="Step through this trajectory from its first turn">
       Replay from start

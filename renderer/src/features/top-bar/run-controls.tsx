@@ -1,4 +1,4 @@
-import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
+import { snapshotOf, useLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 
 /** Run (resume), Pause, Step (one turn) and Stop for the selected run, enabled where they apply. */
@@ -6,7 +6,9 @@ export function RunControls() {
   const control = useStore((s) => s.control);
   const connected = useStore((s) => s.connection === 'open');
   const snapshot = snapshotOf(useSelectedRunView());
-  const live = connected && snapshot !== null && snapshot.end === null;
+  // Something loading (a file, a recording played to its end, a run's earlier events) is not running.
+  const loading = useLoading() !== null;
+  const live = connected && !loading && snapshot !== null && snapshot.end === null;
   const paused = live && snapshot.pausedAt !== null;
   // Run and Step never decide on a command that waits: they say how to go on once it is decided.
   const deciding = paused && snapshot.pausedAt?.at === 'approval';

@@ -1,4 +1,5 @@
 import { useStore } from '../../store/store.js';
+import { runLabel } from './run-label.js';
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
@@ -17,7 +18,7 @@ export function RunPicker() {
         {!listed && <option value={selectedRunId}>{selectedRunId}</option>}
         {runs.map((r) => (
           <option key={r.runId} value={r.runId}>
-            {`${r.title} · ${time.format(r.startedAt)} · ${r.state}${r.parentRunId ? ' · retry' : ''}`}
+            {runLabel(r, (at) => time.format(at))}
           </option>
         ))}
       </select>

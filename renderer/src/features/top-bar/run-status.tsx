@@ -1,18 +1,49 @@
-import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
+import type { Loading } from '../../store/loading.js';
+import { snapshotOf, useLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import { describeRunState } from './status-text.js';
 
-/** The run's state in words; screen readers hear each change. */
+/** A load on its way: how far it got, and Cancel (stops indexing the file and playing the recording). */
+function LoadingControls({ loading }: { loading: Loading }) {
+  const cancelFile = useStore((s) => s.cancelFile);
+  const stopRun = useStore((s) => s.stopRun);
+  const { fileId, runId } = loading.cancel;
+  const label = `Loading ${loading.name}`;
+  return (
+    <span className="run-loading">
+      {loading.progress === null ? <progress aria-label={label} /> : <progress aria-label={label} max={100} value={Math.round(loading.progress * 100)} />}
+      {loading.detail && <span className="muted">{loading.detail}</span>}
+      {(fileId || runId) && (
+        <button
+          type="button"
+          onClick={() => {
+            if (fileId) void cancelFile(fileId);
+            if (runId) void stopRun(runId);
+          }}
+        >
+          Cancel
+        </button>
+      )}
+    </span>
+  );
+}
+
+/** The run's state in words (or what is loading); screen readers hear each change. */
 export function RunStatus() {
   const connection = useStore((s) => s.connection);
   const runSelected = useStore((s) => s.selectedRunId !== null);
   const view = useSelectedRunView();
+  const loading = useLoading();
   const snapshot = snapshotOf(view);
-  const text = describeRunState(connection, runSelected, snapshot);
-  const tone = connection === 'closed' || snapshot?.end?.reason === 'model_error' || snapshot?.end?.reason === 'failed' ? 'bad' : snapshot?.pausedAt ? 'paused' : 'normal';
+  const shownLoading = connection === 'open' ? loading : null;
+  const text = shownLoading ? `Loading ${shownLoading.name}` : describeRunState(connection, runSelected, snapshot);
+  const tone = shownLoading ? 'normal' : connection === 'closed' || snapshot?.end?.reason === 'model_error' || snapshot?.end?.reason === 'failed' ? 'bad' : snapshot?.pausedAt ? 'paused' : 'normal';
   return (
-    <p role="status" aria-live="polite" className={`run-status tone-${tone}`}>
-      {text}
-    </p>
+    <>
+      <p role="status" aria-live="polite" className={`run-status tone-${tone}`}>
+        {text}
+      </p>
+      {shownLoading && <LoadingControls loading={shownLoading} />}
+    </>
   );
 }

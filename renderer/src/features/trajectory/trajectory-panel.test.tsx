@@ -32,7 +32,7 @@ describe('Trajectory', () => {
     expect(reasoning.className).toBe('reasoning');
     expect(within(reasoning).getByText('Let me look at a.txt first.')).toBeTruthy();
     expect(within(card).getByText('read_file')).toBeTruthy();
-    expect(within(card).getByText('schema valid')).toBeTruthy();
+    expect(within(card).getByText('schema_valid: decoded to an object')).toBeTruthy();
     expect(within(card).getByText(pre('{\n  "path": "a.txt"\n}'))).toBeTruthy();
     expect(within(card).getByText('hello')).toBeTruthy();
   });

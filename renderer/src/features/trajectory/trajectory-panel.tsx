@@ -18,6 +18,10 @@ function initialCount(s: RunSnapshot): number {
 function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; live: LiveReply | null; version: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selectedTurn = useStore((s) => s.selectedTurn);
+  const reveals = useStore((s) => s.turnReveals);
+  const followScroll = useStore((s) => s.followScroll);
+  // Set by the user's own scrolling (wheel, touch, keys, scrollbar drag); a scroll this panel makes itself leaves it unset.
+  const userScrolling = useRef(false);
   const needle = useStore((s) => s.findText.trim().toLowerCase());
   const initial = initialCount(snapshot);
   const currentTurn = selectedTurn ?? (snapshot.turns.length || null);
@@ -32,13 +36,30 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
     measureElement: measureOrEstimate,
   });
 
-  // Bring the selected turn to the top (only when the selection changes, not on every event).
+  // Bring the selected turn to the top each time it is picked (again too), and follow the latest
+  // turn while none is picked; not when the selection follows the user's scrolling.
+  const following = selectedTurn === null ? currentTurn : null;
   useEffect(() => {
-    if (currentTurn !== null) virtualizer.scrollToIndex(initial + currentTurn - 1, { align: 'start' });
-  }, [currentTurn, initial, virtualizer]);
+    const turn = useStore.getState().selectedTurn ?? following;
+    if (turn === null) return;
+    userScrolling.current = false;
+    virtualizer.scrollToIndex(initial + turn - 1, { align: 'start' });
+  }, [reveals, following, initial, virtualizer]);
+
+  /** The user scrolled: the turn at the top of the view becomes the selected one. */
+  function onScroll(): void {
+    const scroller = scrollRef.current;
+    if (!userScrolling.current || !scroller) return;
+    const top = virtualizer.getVirtualItems().find((item) => item.end > scroller.scrollTop + 1);
+    if (top && top.index >= initial) followScroll(top.index - initial + 1);
+  }
+
+  const userScroll = () => {
+    userScrolling.current = true;
+  };
 
   return (
-    <div ref={scrollRef} className="scroller" data-virtual-scroller="">
+    <div ref={scrollRef} className="scroller" data-virtual-scroller="" onScroll={onScroll} onWheel={userScroll} onTouchMove={userScroll} onKeyDown={userScroll} onPointerDown={userScroll}>
       <div className="virtual-body" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => (
           <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="virtual-row card-row" style={{ transform: `translateY(${item.start}px)` }}>

@@ -100,7 +100,7 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
         </div>
       )}
       {turn.toolCalls.map((call) => (
-        <ToolCallCard key={call.index} call={call} turn={turn.turn} runId={snapshot.runId} editable={editable} />
+        <ToolCallCard key={call.index} call={call} turn={turn.turn} runId={snapshot.runId} editable={editable} runEnded={snapshot.end !== null} parameters={snapshot.tools.find((t) => t.function.name === call.name)?.function.parameters} />
       ))}
       <PendingToolCalls snapshot={snapshot} turn={turn} />
       {waiting && <CommandApprovalCard key={`approval-${waiting.index}`} runId={snapshot.runId} turn={turn.turn} pending={waiting} />}

@@ -1,5 +1,5 @@
 import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
-import type { TurnRecord } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot, ToolCallRecord, TurnRecord } from '../../../../shared/run/run-state.js';
 
 /** A badge on a turn row, in the words the row shows. */
 export type TurnBadge =
@@ -40,12 +40,28 @@ export function turnHasError(turn: TurnRecord): boolean {
   return turn.failure !== null || turn.toolCalls.some((c) => c.status !== 'ok' && c.status !== 'running');
 }
 
+/** How the run ended, or null while it goes on. */
+type RunEnd = NonNullable<RunSnapshot['end']>['reason'] | null;
+
 /** What a turn row calls the turn: its tool names (those it asked for, run or not), or what the model did instead. */
-export function turnSummary(turn: TurnRecord): string {
+export function turnSummary(turn: TurnRecord, runEnd: RunEnd = null): string {
   const asked = turn.reply?.tool_calls ?? [];
   if (asked.length > turn.toolCalls.length) return asked.map((c) => c.function.name ?? 'None').join(', ');
   if (turn.toolCalls.length > 0) return turn.toolCalls.map((c) => c.name).join(', ');
   if (turn.failure) return 'model call failed';
   if (turn.reply) return 'answer';
+  // Nothing waits for the model once the run has ended.
+  if (runEnd === 'stopped') return 'stopped before the reply';
+  if (runEnd !== null) return 'no reply';
   return 'waiting for the model';
+}
+
+/**
+ * A tool call's status in words: a call with no result is running while the run goes on, and
+ * has "no result" once it ended (stopped, or a recording that closed without one, such as an
+ * OpenHands `finish`).
+ */
+export function callStatusText(call: ToolCallRecord, runEnded: boolean): string {
+  if (call.status === 'running') return runEnded ? 'no result' : 'running';
+  return call.status === 'ok' ? 'ok' : 'error';
 }

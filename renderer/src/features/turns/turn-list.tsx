@@ -42,7 +42,7 @@ export function TurnList({ snapshot, turns, currentTurn }: { snapshot: RunSnapsh
               className="virtual-row"
               style={{ transform: `translateY(${item.start}px)` }}
             >
-              <TurnRow turn={turn} selected={selected} ended={snapshot.end !== null} onSelect={selectTurn} />
+              <TurnRow turn={turn} selected={selected} onSelect={selectTurn} runEnd={snapshot.end?.reason ?? null} />
             </div>
           );
         })}

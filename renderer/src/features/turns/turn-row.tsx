@@ -1,4 +1,4 @@
-import type { TurnRecord } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
 import { turnBadges, turnSummary, type TurnBadge } from './turn-badges.js';
 
 const BADGE_TONE: Record<TurnBadge, string> = {
@@ -14,7 +14,7 @@ const BADGE_TONE: Record<TurnBadge, string> = {
 };
 
 /** One turn in the turn list: its number, tool names, badges and estimated prompt tokens. */
-export function TurnRow({ turn, selected, ended = false, onSelect }: { turn: TurnRecord; selected: boolean; ended?: boolean; onSelect(turn: number): void }) {
+export function TurnRow({ turn, selected, onSelect, runEnd = null }: { turn: TurnRecord; selected: boolean; onSelect(turn: number): void; runEnd?: NonNullable<RunSnapshot['end']>['reason'] | null }) {
   const tokens = turn.promptView?.estimatedTokens;
   return (
     <button type="button" className="turn-row" aria-current={selected ? 'true' : undefined} onClick={() => onSelect(turn.turn)}>
@@ -23,9 +23,9 @@ export function TurnRow({ turn, selected, ended = false, onSelect }: { turn: Tur
         <span className="turn-number">Turn {turn.turn}</span>{' '}
         {tokens !== undefined && <span className="turn-tokens">{tokens.toLocaleString('en-US')} est. tokens</span>}
       </span>{' '}
-      <span className="turn-tools">{turnSummary(turn)}</span>{' '}
+      <span className="turn-tools">{turnSummary(turn, runEnd)}</span>{' '}
       <span className="badges">
-        {turnBadges(turn, ended).map((badge) => (
+        {turnBadges(turn, runEnd !== null).map((badge) => (
           <span key={badge} className={`badge tone-${BADGE_TONE[badge]}`}>
             {badge}{' '}
           </span>
