@@ -375,7 +375,7 @@ export class RolloutSet {
       try {
         count = (await this.reader.extractStatements(probe)).count;
       } catch (error) {
-        throw new SetQueryError((error as Error).message);
+        throw new SetQueryError((error as Error).message.replace(/^Failed to extract statements: /, ''));
       }
       if (count !== 1) throw new SetQueryError('the filter must be one SQL expression (no ";")');
       parts.push(`(${where})`);
