@@ -27,6 +27,8 @@ const MAX_SHARD_PROBLEMS = 20;
 /** Rows appended before they are flushed, and at least how often (ms), so queries see them. */
 const FLUSH_ROWS = 2_000;
 const FLUSH_MS = 250;
+/** Indexing gives the event loop a turn at least this often (ms). */
+const YIELD_MS = 10;
 
 /** `$XDG_CACHE_HOME/trajdbg/rollout-sets`, else `~/.cache/trajdbg/rollout-sets`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -243,6 +245,7 @@ export class RolloutSet {
     const tools = await this.writer.createAppender('rollout_tools');
     let pending = 0;
     let lastFlush = performance.now();
+    let lastYield = performance.now();
     const flush = (): void => {
       appender.flushSync();
       tools.flushSync();
@@ -294,6 +297,11 @@ export class RolloutSet {
           entry.rollouts += 1;
         });
         if (pending >= FLUSH_ROWS || performance.now() - lastFlush >= FLUSH_MS || this.rowCount === 0) flush();
+        // Let queries of the rows indexed so far answer while indexing goes on.
+        if (performance.now() - lastYield >= YIELD_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
       }
     } catch (error) {
       entry.error = `cannot read it (${(error as Error).message})`;
