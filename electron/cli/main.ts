@@ -6,6 +6,7 @@ import { DEMO_USAGE, demoCommand } from './demo-command.js';
 import { SCRIPTED_SERVER_USAGE, scriptedServerCommand } from './scripted-server-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 import { OPEN_USAGE, START_USAGE, openCommand, startCommand } from './start-command.js';
+import { QUERY_USAGE } from './query-usage.js';
 
 const USAGE = `Usage: trajdbg <command> [options]
 
@@ -18,6 +19,7 @@ Commands:
   open FILE[#N]    open a trajectory file in the app, at trajectory N
   serve            serve the debugger UI to a browser on 127.0.0.1
   convert IN       list or convert the trajectories of a file to another format
+  query SET...     filter and sort the rollouts of a set of shards (folders, globs, files) with SQL
 
 Run 'trajdbg <command> --help' for a command's options.`;
 
@@ -30,6 +32,8 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[], stderr: (l
   open: { usage: OPEN_USAGE, run: openCommand },
   serve: { usage: SERVE_USAGE, run: (args, stderr) => serveCommand(args, stderr) },
   convert: { usage: CONVERT_USAGE, run: (args, stderr) => convertCommand(args, stderr) },
+  // Loaded when used: it brings in DuckDB.
+  query: { usage: QUERY_USAGE, run: async (args, stderr) => (await import('./query-command.js')).queryCommand(args, stderr) },
 };
 
 /** The `trajdbg` command line; returns the exit code (0 done, 1 engine failure, 2 bad usage or input). */

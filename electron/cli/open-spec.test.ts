@@ -18,8 +18,12 @@ describe('trajdbg open FILE[#N]', () => {
     expect(parseOpenSpec('odd#3', dir)).toEqual({ path: join(dir, 'odd#3') });
   });
 
-  it('names a missing file or a folder', () => {
+  it('names a missing file', () => {
     expect(() => parseOpenSpec('missing.jsonl#2', dir)).toThrow('missing.jsonl#2: no such file');
-    expect(() => parseOpenSpec(dir)).toThrow(/is a folder/);
+  });
+
+  it('takes a folder or a glob as a rollout set', () => {
+    expect(parseOpenSpec(dir)).toEqual({ path: dir, set: true });
+    expect(parseOpenSpec('shards/*.jsonl.gz', dir)).toEqual({ path: join(dir, 'shards/*.jsonl.gz'), set: true });
   });
 });

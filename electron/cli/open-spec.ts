@@ -6,6 +6,8 @@ import { UsageError } from './usage-error.js';
 export interface OpenSpec {
   path: string;
   index?: number;
+  /** A rollout set (a folder or a glob of shards), opened as one table. */
+  set?: boolean;
 }
 
 /**
@@ -14,6 +16,7 @@ export interface OpenSpec {
  */
 export function parseOpenSpec(spec: string, cwd = process.cwd()): OpenSpec {
   const whole = resolve(cwd, spec);
+  if (/[*?[]/.test(spec) && !existsSync(whole)) return { path: whole, set: true };
   let path = whole;
   let index: number | undefined;
   const suffix = /#(\d+)$/.exec(spec);
@@ -22,6 +25,6 @@ export function parseOpenSpec(spec: string, cwd = process.cwd()): OpenSpec {
     index = Number(suffix[1]);
   }
   if (!existsSync(path)) throw new UsageError(`${spec}: no such file`);
-  if (statSync(path).isDirectory()) throw new UsageError(`${spec}: is a folder, not a trajectory file`);
+  if (statSync(path).isDirectory()) return index === undefined ? { path, set: true } : { path, index, set: true };
   return index === undefined ? { path } : { path, index };
 }

@@ -22,7 +22,8 @@ Prints the URL to open on stdout: it carries the access token, so keep it to you
                    every run to the network, guarded only by the token
   --runs-dir DIR   where run files are written (default: $XDG_DATA_HOME/trajdbg/runs,
                    else ~/.local/share/trajdbg/runs)
-  --open FILE[#N]  open a trajectory file at once (at trajectory N, from 0)
+  --open FILE[#N]  open a trajectory file at once (at trajectory N, from 0), or a rollout set:
+                   a folder or glob of .jsonl, .jsonl.gz, .jsonl.zst and .parquet shards
   --no-open        do not open the URL in the default browser
 The last run settings and the recent files are kept in $XDG_CONFIG_HOME/trajdbg/ (else
 ~/.config/trajdbg/); the API key only in memory.`;

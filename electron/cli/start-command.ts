@@ -32,10 +32,11 @@ export function desktopAvailability(env: NodeJS.ProcessEnv = process.env, platfo
   return { executable };
 }
 
-export const OPEN_USAGE = `Usage: trajdbg open FILE[#N] [serve options]
+export const OPEN_USAGE = `Usage: trajdbg open FILE[#N] | DIR | GLOB [serve options]
 
 Opens a trajectory file in the app (the desktop app, or the browser UI where it cannot run), at
-trajectory N (from 0) when given. FILE is any format 'trajdbg convert --list' reads.`;
+trajectory N (from 0) when given. FILE is any format 'trajdbg convert --list' reads. A folder or a
+glob (quoted) of .jsonl, .jsonl.gz, .jsonl.zst and .parquet shards opens as one rollout set.`;
 
 /** `trajdbg open FILE[#N]`: the app, with a file open at trajectory N. */
 export async function openCommand(args: string[], stderr: (line: string) => void): Promise<number> {

@@ -21,7 +21,7 @@ export interface ServeAppOptions {
   /** Lines the page must show from the start (see `ApiServiceDeps.notices`). */
   notices?: readonly string[];
   /** Files to open at once (`trajdbg open FILE#N`): absolute paths, and the trajectory to show first. */
-  openFiles?: Array<{ path: string; index?: number }>;
+  openFiles?: Array<{ path: string; index?: number; set?: boolean }>;
 }
 
 export interface ServeApp {
@@ -44,7 +44,14 @@ export async function serveApp(options: ServeAppOptions): Promise<ServeApp> {
     ...(options.recentFiles ? { recentFiles: options.recentFiles } : {}),
     ...(options.notices ? { notices: options.notices } : {}),
   });
-  for (const file of options.openFiles ?? []) await service.handlers['file.open']({ path: file.path, ...(file.index !== undefined ? { index: file.index } : {}) });
+  for (const file of options.openFiles ?? []) {
+    // A folder or glob of shards (or a Parquet or compressed shard) opens as a rollout set.
+    if (file.set || file.index === undefined) {
+      const { set } = await service.handlers['set.open']({ sources: [file.path], onlyIfSet: !file.set });
+      if (set) continue;
+    }
+    await service.handlers['file.open']({ path: file.path, ...(file.index !== undefined ? { index: file.index } : {}) });
+  }
   let host;
   try {
     host = await startServeHost({ service, rendererDir: options.rendererDir, host: options.host, port: options.port, token: options.token, log: options.log });

@@ -100,6 +100,8 @@ async function openFromArgv(api: ApiService, argv: readonly string[]): Promise<v
 
 async function openReporting(api: ApiService, path: string, index?: number): Promise<void> {
   try {
+    // A folder or glob of shards opens as a rollout set.
+    if (index === undefined && (await api.handlers['set.open']({ sources: [path], onlyIfSet: true })).set) return;
     await api.handlers['file.open']({ path, ...(index !== undefined ? { index } : {}) });
   } catch (error) {
     dialog.showErrorBox('Could not open the file', messageOf(error));

@@ -12,6 +12,7 @@ import { MetricsPanel } from './features/metrics/metrics-panel.js';
 import { FullTextDialog } from './features/monaco/full-text-dialog.js';
 import { NewRunDialog } from './features/new-run/new-run-dialog.js';
 import { PromptViewPanel } from './features/prompt-view/prompt-view-panel.js';
+import { SetPanel } from './features/rollout-set/set-panel.js';
 import { TopBar } from './features/top-bar/top-bar.js';
 import { TrajectoryPanel } from './features/trajectory/trajectory-panel.js';
 import { TurnsPanel } from './features/turns/turns-panel.js';
@@ -38,6 +39,7 @@ export function App() {
       <TopBar />
       <InterruptedRuns />
       <LoadProgress />
+      <SetPanel />
       <CollectionPanel />
       <main className="workspace">
         <div className="left-column">

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { trajectorySummarySchema } from '../formats/summary.js';
+import { ROLLOUT_COLUMN_NAMES, rolloutRowSchema, type RolloutColumn } from '../formats/rollout-row.js';
+import { setChartsSchema, setStatusSchema } from './rollout-set.js';
 import { formatIdSchema } from '../formats/trajectory.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
 import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
@@ -111,6 +113,15 @@ export type OpenedFile = z.infer<typeof openedFileSchema>;
 
 /** The formats an export writes (shared/formats/export.ts). */
 export const exportFormatSchema = z.enum(['agent-result', 'openai-jsonl', 'sharegpt', 'html', 'markdown']);
+
+/** An open rollout set (see shared/api/rollout-set.ts). */
+export const openedSetSchema = z.object({ setId: z.string(), name: z.string(), status: setStatusSchema });
+export type OpenedSet = z.infer<typeof openedSetSchema>;
+
+const rolloutColumnSchema = z.enum(ROLLOUT_COLUMN_NAMES as [RolloutColumn, ...RolloutColumn[]]);
+/** A filter over a set's rollouts: a SQL expression (DuckDB) and a text search. */
+const setFilter = z.object({ setId: z.string().min(1), where: z.string().max(10_000).default(''), search: z.string().max(1_000).default('') });
+const setOrder = z.object({ orderBy: rolloutColumnSchema.optional(), descending: z.boolean().default(false) });
 
 
 const runRef = z.object({ runId: z.string().min(1) });
@@ -283,6 +294,33 @@ export const apiMethods = {
     }),
     result: z.object({ path: z.string(), trajectories: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
   },
+
+  /**
+   * Open a rollout set: folders, globs or shard files (.jsonl, .jsonl.gz, .jsonl.zst, .parquet) on
+   * the engine's machine, as one table indexed in the background and watched for growth. With
+   * `onlyIfSet`, a single plain file (a JSONL or JSON trajectory file) is not opened: `set` is null.
+   */
+  'set.open': { params: z.object({ sources: z.array(z.string().min(1)).min(1), onlyIfSet: z.boolean().default(false) }), result: z.object({ set: openedSetSchema.nullable() }) },
+  'set.list': { params: nothing, result: z.object({ sets: z.array(openedSetSchema) }) },
+  'set.status': { params: z.object({ setId: z.string().min(1) }), result: openedSetSchema },
+  /** Rows of a set a filter keeps, in order, a page at a time, and how many it keeps. A bad filter rejects with DuckDB's message. */
+  'set.query': {
+    params: setFilter.merge(setOrder).extend({ offset: z.number().int().nonnegative().default(0), limit: positiveInt.max(5_000).default(200) }),
+    result: z.object({ rows: z.array(rolloutRowSchema), total: z.number().int().nonnegative() }),
+  },
+  /** Charts of the rollouts a filter keeps. */
+  'set.charts': { params: setFilter, result: setChartsSchema },
+  /** Show one rollout of a set as a run (read from its line's bytes or its Parquet row only). */
+  'set.view': {
+    params: z.object({ setId: z.string().min(1), rid: z.number().int().nonnegative(), startPaused: z.boolean().default(false), maxContextTokens: positiveInt.nullable().default(null), breakpoints: breakpointsSchema.optional() }),
+    result: runStarted,
+  },
+  /** Write the rollouts a filter keeps in an export format, streamed (written to a temporary file, then renamed). */
+  'set.export': {
+    params: setFilter.merge(setOrder).extend({ format: exportFormatSchema, path: z.string().min(1) }),
+    result: z.object({ path: z.string(), trajectories: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+  },
+  'set.close': { params: z.object({ setId: z.string().min(1) }), result: nothing },
 } as const;
 
 /** A method name of the API. */

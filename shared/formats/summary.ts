@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AgentResult } from '../run/run-state.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 /** One trajectory as a collection lists it (the collection table, `convert --list`); crosses IPC. */
@@ -38,9 +39,8 @@ function previewOf(t: Trajectory): string {
   return text.slice(0, PREVIEW_CHARS * 2).replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
 }
 
-/** The collection row of a trajectory at `index`. */
-export function summarizeTrajectory(t: Trajectory, index: number): TrajectorySummary {
-  const { result } = deriveAgentResult(t);
+/** The collection row of a trajectory at `index` (`result`: its AgentResult, when derived already). */
+export function summarizeTrajectory(t: Trajectory, index: number, result: AgentResult = deriveAgentResult(t).result): TrajectorySummary {
   const names = new Set<string>();
   let toolCalls = 0;
   for (const m of t.messages) {

@@ -9,6 +9,7 @@ import { memoryRecentFiles, type RecentFiles } from '../persistence/recent-files
 import { createRunRegistry, type RunRegistry } from './run-registry.js';
 import { createRunHandlers } from './run-handlers.js';
 import { createSettingsHandlers } from './settings-handlers.js';
+import { createSetHandlers } from '../rollout-set/set-handlers.js';
 
 /** What the API service is built from; the desktop app and serve mode differ only here. */
 export interface ApiServiceDeps {
@@ -28,6 +29,8 @@ export interface ApiServiceDeps {
   notices?: readonly string[];
   /** The runs in memory (tests may give one to watch what it holds). */
   runs?: RunRegistry;
+  /** Rollout sets: where their indexes are kept and how often they are looked at for growth. */
+  rolloutSets?: { cacheDir?: string; pollMs?: number };
 }
 
 /** The engine behind the API contract, shared by the IPC registration and the WebSocket host. */
@@ -61,13 +64,20 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     },
   });
 
+  const sets = createSetHandlers({
+    adoptRun: (handle, title) => runs.add(handle, { title, parentRunId: null, origin: null }, { path: null }, async () => {}),
+    ...(deps.rolloutSets?.pollMs !== undefined ? { pollMs: deps.rolloutSets.pollMs } : {}),
+    ...(deps.rolloutSets?.cacheDir ? { setOptions: { cacheDir: deps.rolloutSets.cacheDir } } : {}),
+  });
+
   return {
-    handlers: { ...files.handlers, ...createSettingsHandlers(deps), ...runHandlers },
+    handlers: { ...files.handlers, ...sets.handlers, ...createSettingsHandlers(deps), ...runHandlers },
     onEvent: (listener) => runs.onEvent(listener),
     onFile: (listener) => library.onChange((status) => listener(files.statusOf(status))),
     async close() {
       await runs.close();
       await library.dispose();
+      await sets.close();
     },
   };
 }

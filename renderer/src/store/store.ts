@@ -6,9 +6,10 @@ import { setFrameScheduler } from './frame.js';
 import { createLayoutSlice, type LayoutSlice } from './layout-slice.js';
 import { createRunsSlice, type RunsSlice } from './runs-slice.js';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice.js';
+import { createSetsSlice, type SetsSlice } from './sets-slice.js';
 
 /** The whole UI state: one store built from slices, each with its own actions. */
-export type Store = EngineSlice & RunsSlice & SelectionSlice & DialogSlice & FilesSlice & LayoutSlice;
+export type Store = EngineSlice & RunsSlice & SelectionSlice & DialogSlice & FilesSlice & LayoutSlice & SetsSlice;
 
 /** A slice of {@link Store}: it may read and call the other slices. */
 export type SliceCreator<T> = StateCreator<Store, [], [], T>;
@@ -21,6 +22,7 @@ export const useStore = create<Store>()((...args) => ({
   ...createDialogSlice(...args),
   ...createFilesSlice(...args),
   ...createLayoutSlice(...args),
+  ...createSetsSlice(...args),
 }));
 
 /** Back to the initial state (tests): no client, no runs, the real frame scheduler. */

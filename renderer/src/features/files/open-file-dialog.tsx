@@ -23,7 +23,7 @@ function DialogBody() {
     setError(null);
     setBusy(true);
     try {
-      await useStore.getState().openFile(target.trim());
+      await useStore.getState().openPath(target.trim());
     } catch (e) {
       setError(messageOf(e));
       setBusy(false);
@@ -57,7 +57,8 @@ function DialogBody() {
         <p className="hint">
           {desktop
             ? 'Any trajectory file: AgentResult JSON, chat messages, RL JSONL, hermes-agent, SWE-agent, Inspect and OpenHands logs. You can also drop a file on the window.'
-            : 'The file is opened on the machine the server runs on: give its absolute path. You can also drop a file on the page to upload it.'}
+            : 'The file is opened on the machine the server runs on: give its absolute path. You can also drop a file on the page to upload it.'}{' '}
+          A folder or glob of .jsonl, .jsonl.gz, .jsonl.zst and .parquet shards opens as one rollout set.
         </p>
         <div className="field">
           <label htmlFor="open-file-path">File path</label>

@@ -1,0 +1,90 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/**
+ * Generated rollout sets for tests and the bench: messages-JSONL lines of RL rollouts (a task, a few
+ * tool-calling turns, some failing, a reward, a group id and a training step), written as plain,
+ * gzip and zstd JSONL and Parquet shards. Deterministic per (shard, line).
+ */
+
+const TOOLS = ['terminal', 'read_file', 'search'];
+
+/** A deterministic pseudo-random number in [0, 1) for (a, b, c). */
+function noise(a: number, b: number, c: number): number {
+  let h = (a * 374761393 + b * 668265263 + c * 2147483647) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 1274126177) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+/** One rollout line: `turns` tool turns then a final answer (or cut: not finished), errors where `noise` says. */
+export function rolloutLine(shard: number, index: number, padding = 0): string {
+  const r = (k: number): number => noise(shard + 1, index + 1, k);
+  const turns = 1 + Math.floor(r(1) * 5);
+  const messages: unknown[] = [
+    { role: 'system', content: 'You are a coding agent.' },
+    { role: 'user', content: `Task ${shard}-${index}: fix the failing test in module ${index % 17}.${padding > 0 ? ` ${'context '.repeat(Math.ceil(padding / 8)).slice(0, padding)}` : ''}` },
+  ];
+  for (let t = 0; t < turns; t++) {
+    const tool = TOOLS[Math.floor(r(10 + t) * TOOLS.length)]!;
+    const failed = r(20 + t) < 0.2;
+    const id = `c${t}`;
+    messages.push({ role: 'assistant', content: `Step ${t}`, tool_calls: [{ id, type: 'function', function: { name: tool, arguments: JSON.stringify(tool === 'terminal' ? { command: 'pytest -x' } : { path: `src/m${t}.py` }) } }] });
+    messages.push({ role: 'tool', tool_call_id: id, content: failed ? JSON.stringify({ error: `${tool} failed: exit status 1` }) : `ok ${t}` });
+  }
+  const finished = r(2) < 0.8;
+  if (finished) messages.push({ role: 'assistant', content: 'Done: the test passes.' });
+  const reward = Math.round(r(3) * 100) / 100;
+  return JSON.stringify({ id: `s${shard}-r${index}`, model: `policy-${shard % 2}`, messages, reward, group_id: `g${shard}-${Math.floor(index / 4)}`, step: shard * 10 + Math.floor(index / 50) });
+}
+
+/** Writes lines `from..from+count` of shard `shard` to a plain JSONL file (appending when `append`). */
+export async function writeJsonlShard(path: string, shard: number, count: number, options: { from?: number; append?: boolean; padding?: number } = {}): Promise<void> {
+  const out = createWriteStream(path, { flags: options.append ? 'a' : 'w' });
+  const from = options.from ?? 0;
+  for (let i = from; i < from + count; i++) if (!out.write(`${rolloutLine(shard, i, options.padding)}\n`)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+/** The text of `count` lines of shard `shard`. */
+export function shardText(shard: number, count: number): string {
+  let text = '';
+  for (let i = 0; i < count; i++) text += `${rolloutLine(shard, i)}\n`;
+  return text;
+}
+
+/** Writes a gzip JSONL shard. */
+export async function writeGzipShard(path: string, shard: number, count: number): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(path, gzipSync(shardText(shard, count)));
+}
+
+/** Converts a plain JSONL shard to zstd JSONL and to Parquet with DuckDB's writers (`to` paths; either may be null). */
+export async function convertShard(jsonl: string, to: { zst?: string; parquet?: string }): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const source = `read_json('${jsonl.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 100000000)`;
+    if (to.zst) await connection.run(`COPY (SELECT * FROM ${source}) TO '${to.zst.replace(/'/g, "''")}' (FORMAT json, COMPRESSION zstd)`);
+    if (to.parquet) await connection.run(`COPY (SELECT * FROM ${source}) TO '${to.parquet.replace(/'/g, "''")}' (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** A folder of `shards` plain JSONL shards of `perShard` rollouts each; returns their paths. */
+export async function writeJsonlSet(folder: string, shards: number, perShard: number, padding = 0): Promise<string[]> {
+  await mkdir(folder, { recursive: true });
+  const paths: string[] = [];
+  for (let s = 0; s < shards; s++) {
+    const path = join(folder, `shard-${String(s).padStart(5, '0')}.jsonl`);
+    await writeJsonlShard(path, s, perShard, { padding });
+    paths.push(path);
+  }
+  return paths;
+}

@@ -1,0 +1,140 @@
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importLine } from '../../../shared/formats/import.js';
+import { summarizeTrajectory } from '../../../shared/formats/summary.js';
+import { RolloutSet, SetQueryError } from './rollout-set.js';
+import { convertShard, rolloutLine, writeGzipShard, writeJsonlShard } from './generate-set.js';
+import { globRegExp, resolveShards } from './shards.js';
+
+let dir: string;
+let shards: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rollout-set-'));
+  shards = join(dir, 'set');
+  mkdirSync(shards);
+  await writeJsonlShard(join(dir, 'c.src'), 2, 20);
+  await writeJsonlShard(join(shards, 'a.jsonl'), 0, 50);
+  await writeGzipShard(join(shards, 'b.jsonl.gz'), 1, 30);
+  await convertShard(join(dir, 'c.src'), { zst: join(shards, 'c.jsonl.zst'), parquet: join(shards, 'd.parquet') });
+  writeFileSync(join(shards, 'e.jsonl'), `${rolloutLine(5, 0)}\n{"messages": [\nnot json\n${rolloutLine(5, 3)}\n`);
+  writeFileSync(join(shards, 'f.jsonl'), '{"hello": 1}\n');
+  writeFileSync(join(shards, 'notes.txt'), 'not a shard');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cache = (name: string): string => join(dir, `cache-${name}`);
+
+describe('a rollout set', () => {
+  it('indexes plain, gzip, zstd and Parquet shards as one table; unreadable shards and bad lines are listed', async () => {
+    const set = await RolloutSet.open([shards], { cacheDir: cache('all') });
+    await set.refresh();
+    const status = set.status();
+    expect(status.rollouts).toBe(50 + 30 + 20 + 20 + 2);
+    expect(status.shards.map((s) => [s.kind, s.rollouts])).toEqual([
+      ['jsonl', 50],
+      ['jsonl.gz', 30],
+      ['jsonl.zst', 20],
+      ['parquet', 20],
+      ['jsonl', 2],
+      ['jsonl', 0],
+    ]);
+    const e = status.shards.find((s) => s.path.endsWith('e.jsonl'))!;
+    expect(e.badLines).toBe(2);
+    expect(e.problems[0]).toMatch(/e\.jsonl:2: not valid JSON/);
+    expect(status.unreadable).toEqual([expect.stringMatching(/f\.jsonl: not a known trajectory format/)]);
+    expect(status.badLines).toBe(2);
+    await set.close();
+  });
+
+  it('computes each row with the importers\' rules, the same as a single file\'s collection table', async () => {
+    const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('rules') });
+    await set.refresh();
+    const { rows } = await set.query({ limit: 50 });
+    for (const [i, row] of rows.entries()) {
+      const imported = importLine('messages-jsonl', rolloutLine(0, i), 'a.jsonl', i + 1, 0);
+      if ('problem' in imported) throw new Error(imported.problem);
+      const summary = summarizeTrajectory(imported.trajectories[0]!, 0);
+      expect(row).toMatchObject({ id: summary.id, turns: summary.turns, tool_calls: summary.toolCalls, tool_errors: summary.toolErrors, finished: summary.finishedNaturally, reward: summary.reward, first_user: summary.preview, line: i + 1, step: Math.floor(i / 50) });
+      const byTool = JSON.parse(row.tool_errors_by_tool!) as Record<string, number>;
+      expect(Object.values(byTool).reduce((a, b) => a + b, 0)).toBe(summary.toolErrors);
+    }
+    await set.close();
+  });
+
+  it('filters, sorts, searches and charts with SQL; a bad filter is DuckDB\'s message', async () => {
+    const set = await RolloutSet.open([shards], { cacheDir: cache('query') });
+    await set.refresh();
+    const { rows, total } = await set.query({ where: 'tool_errors > 0 AND reward < 0.5', orderBy: 'reward', descending: true, columns: ['id', 'reward', 'tool_errors'], limit: 5 });
+    expect(total).toBeGreaterThan(5);
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.tool_errors! > 0 && r.reward! < 0.5)).toBe(true);
+    expect(rows.map((r) => r.reward)).toEqual([...rows.map((r) => r.reward!)].sort((a, b) => b - a));
+    expect(Object.keys(rows[0]!)).toEqual(['id', 'reward', 'tool_errors']);
+    expect((await set.query({ search: 'task 1-2' })).rows.map((r) => r.id)).toContain('s1-r2');
+    await expect(set.query({ where: 'nonsense_col > 1' })).rejects.toThrow(/nonsense_col/);
+    await expect(set.query({ where: '1=1); DROP TABLE rollouts; SELECT (1' })).rejects.toThrow(SetQueryError);
+    expect((await set.query({})).total).toBe(122);
+    const charts = await set.charts({ where: "source NOT LIKE '%e.jsonl'" });
+    expect(charts.total).toBe(120);
+    expect(charts.reward.reduce((n, b) => n + b.count, 0)).toBe(120);
+    expect(charts.turns.reduce((n, b) => n + b.count, 0)).toBe(120);
+    expect(charts.tools.map((t) => t.tool).sort()).toEqual(['read_file', 'search', 'terminal']);
+    expect(charts.tools.reduce((n, t) => n + t.errors, 0)).toBe(Number((await set.query({ where: "source NOT LIKE '%e.jsonl'", columns: ['tool_errors'], limit: 1000 })).rows.reduce((n, r) => n + r.tool_errors!, 0)));
+    expect(charts.steps.map((s) => s.from)).toEqual([0, 10, 20]);
+    await set.close();
+  });
+
+  it('reads one rollout back from its line, its compressed line or its Parquet row', async () => {
+    const set = await RolloutSet.open([shards], { cacheDir: cache('read') });
+    await set.refresh();
+    for (const suffix of ['a.jsonl', 'b.jsonl.gz', 'c.jsonl.zst', 'd.parquet']) {
+      const { rows } = await set.query({ where: `source LIKE '%${suffix}' AND line = 4` });
+      const shard = suffix === 'a.jsonl' ? 0 : suffix === 'b.jsonl.gz' ? 1 : 2;
+      const expected = `s${shard}-r${suffix === 'd.parquet' ? 4 : 3}`;
+      const { trajectory } = await set.rollout(rows[0]!.rid!);
+      expect(trajectory.id).toBe(expected);
+      expect(trajectory.messages[1]!.content).toMatch(/^Task /);
+    }
+    await set.close();
+  });
+
+  it('reopens from its cache without reading a shard, and indexes appended lines and new shards only', async () => {
+    const folder = join(dir, 'growing');
+    mkdirSync(folder);
+    const path = join(folder, 'live.jsonl');
+    await writeJsonlShard(path, 7, 10);
+    appendFileSync(path, rolloutLine(7, 10).slice(0, 40)); // a line being written
+    let set = await RolloutSet.open([folder], { cacheDir: cache('grow') });
+    expect(await set.refresh()).toBe(10);
+    await set.close();
+    set = await RolloutSet.open([folder], { cacheDir: cache('grow') });
+    expect(set.status().rollouts).toBe(10);
+    expect(await set.refresh()).toBe(0);
+    appendFileSync(path, `${rolloutLine(7, 10).slice(40)}\n`);
+    await writeJsonlShard(path, 7, 5, { from: 11, append: true });
+    await writeJsonlShard(join(folder, 'next.jsonl'), 8, 3);
+    expect(await set.refresh()).toBe(6 + 3);
+    const ids = (await set.query({ where: "source LIKE '%live.jsonl'", limit: 100 })).rows.map((r) => r.id);
+    expect(ids).toEqual(Array.from({ length: 16 }, (_, i) => `s7-r${i}`));
+    // A shard rewritten in place (not grown) is read again.
+    await writeJsonlShard(join(folder, 'next.jsonl'), 9, 2);
+    const later = new Date(statSync(path).mtimeMs + 5_000);
+    utimesSync(join(folder, 'next.jsonl'), later, later);
+    await set.refresh();
+    expect((await set.query({ where: "source LIKE '%next.jsonl'" })).rows.map((r) => r.id)).toEqual(['s9-r0', 's9-r1']);
+    expect(set.status().rollouts).toBe(18);
+    await set.close();
+  });
+
+  it('resolves folders, globs and files, naming sources that hold no shard', async () => {
+    expect(globRegExp('/a/**/*.jsonl').test('/a/b/c/x.jsonl')).toBe(true);
+    expect(globRegExp('/a/*.jsonl').test('/a/b/x.jsonl')).toBe(false);
+    const resolved = await resolveShards([join(shards, '*.jsonl*'), join(shards, 'd.parquet'), join(dir, 'missing'), join(shards, 'notes.txt')]);
+    expect(resolved.shards.map((s) => s.path.slice(shards.length + 1))).toEqual(['a.jsonl', 'b.jsonl.gz', 'c.jsonl.zst', 'd.parquet', 'e.jsonl', 'f.jsonl']);
+    expect(resolved.problems).toEqual([expect.stringMatching(/missing: cannot read it \(no such file or folder\)/), expect.stringMatching(/notes\.txt: not a rollout shard/)]);
+  });
+});

@@ -1,0 +1,143 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ShardKind } from './shards.js';
+
+/** One record of a shard: a JSONL line (its bytes and where they lie) or a Parquet row as JSON. */
+export interface ShardRecord {
+  /** The record's text; null for a line that is not UTF-8. */
+  text: string | null;
+  /** Line number from 1 (JSONL), or row number from 0 (Parquet). */
+  line: number;
+  /** Byte offset and length of the line in the (decompressed) shard; null for Parquet rows. */
+  offset: number | null;
+  length: number;
+  /** Parquet: the row number. */
+  row: number | null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decode(bytes: Uint8Array, line: number): string | null {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+  if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  return text;
+}
+
+/** zstd frames decompressed as they are read (fzstd's streaming decoder). */
+async function* unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  let out: Buffer[] = [];
+  const decoder = new Decompress((chunk) => out.push(Buffer.from(chunk)));
+  for await (const chunk of source) {
+    decoder.push(chunk);
+    yield* out;
+    out = [];
+  }
+  decoder.push(new Uint8Array(0), true);
+  yield* out;
+}
+
+/** The (decompressed) bytes of a JSONL shard from byte `from` on (compressed shards: from the start). */
+function bytesOf(path: string, kind: ShardKind, from: number, signal?: AbortSignal): AsyncIterable<Buffer> {
+  const raw = createReadStream(path, { start: kind === 'jsonl' ? from : 0, highWaterMark: 1 << 20, signal });
+  if (kind === 'jsonl.gz') return raw.pipe(createGunzip());
+  if (kind === 'jsonl.zst') return unzstd(raw);
+  return raw;
+}
+
+/**
+ * The lines of a JSONL shard (plain, gzip or zstd), from byte `from` and line `firstLine` on (a grown
+ * plain shard is read from where its index ended). A last line without a newline is yielded only
+ * when `complete` (a shard still being written may end mid-line: that line is read next time).
+ */
+export async function* jsonlRecords(path: string, kind: Exclude<ShardKind, 'parquet'>, options: { from?: number; firstLine?: number; complete?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<ShardRecord, void, undefined> {
+  const from = options.from ?? 0;
+  let line = (options.firstLine ?? 1) - 1;
+  let offset = kind === 'jsonl' ? from : 0;
+  let lineStart = offset;
+  let pending: Buffer[] = [];
+  for await (const chunk of bytesOf(path, kind, from, options.signal)) {
+    let at = 0;
+    for (;;) {
+      const newline = chunk.indexOf(10, at);
+      if (newline < 0) break;
+      const piece = chunk.subarray(at, newline);
+      const bytes = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+      pending = [];
+      line += 1;
+      const end = offset + newline;
+      // Compressed shards are read from their start: lines before `from` are passed over.
+      if (lineStart >= from && bytes.length > 0) yield { text: decode(bytes, line), line, offset: lineStart, length: end - lineStart, row: null };
+      lineStart = end + 1;
+      at = newline + 1;
+    }
+    if (at < chunk.length) pending.push(chunk.subarray(at));
+    offset += chunk.length;
+  }
+  if (pending.length > 0 && options.complete !== false && lineStart >= from) {
+    const bytes = Buffer.concat(pending);
+    line += 1;
+    yield { text: decode(bytes, line), line, offset: lineStart, length: bytes.length, row: null };
+  }
+}
+
+/** Where a plain JSONL shard's complete lines end: the byte after its last newline. */
+export function completeLinesEnd(record: ShardRecord | null, from: number): number {
+  return record && record.offset !== null ? record.offset + record.length + 1 : from;
+}
+
+const sqlString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+/** The rows of a Parquet shard, each as a JSON object text, read by DuckDB a chunk at a time. */
+export async function* parquetRecords(connection: DuckDBConnection, path: string): AsyncGenerator<ShardRecord, void, undefined> {
+  const result = await connection.stream(`SELECT to_json(t)::VARCHAR AS j FROM read_parquet(${sqlString(path)}) t`);
+  let row = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const values = chunk.getColumnValues(0);
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const text = values[i] as string | null;
+      yield { text, line: row, offset: null, length: text === null ? 0 : Buffer.byteLength(text), row };
+      row += 1;
+    }
+  }
+}
+
+/** Reads back one record's text: a plain line by its bytes only; a compressed line by decompressing up to it; a Parquet row by its number. */
+export async function readRecord(connection: DuckDBConnection, path: string, kind: ShardKind, at: { offset: number | null; length: number; line: number; row: number | null }): Promise<string> {
+  if (kind === 'parquet') {
+    const reader = await connection.runAndReadAll(`SELECT to_json(t)::VARCHAR AS j FROM read_parquet(${sqlString(path)}, file_row_number = true) t WHERE file_row_number = ${Number(at.row)}`);
+    const text = reader.getRows()[0]?.[0];
+    if (typeof text !== 'string') throw new Error(`${path}: no row ${at.row} any more (was the file changed?)`);
+    const value = JSON.parse(text) as Record<string, unknown>;
+    delete value.file_row_number;
+    return JSON.stringify(value);
+  }
+  if (kind === 'jsonl') {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(at.length);
+      const { bytesRead } = await handle.read(buffer, 0, at.length, at.offset ?? 0);
+      const text = bytesRead === at.length ? decode(buffer, at.line) : null;
+      if (text === null) throw new Error(`${path}:${at.line}: the line cannot be read back (was the file changed?)`);
+      return text;
+    } finally {
+      await handle.close();
+    }
+  }
+  for await (const record of jsonlRecords(path, kind, { from: at.offset ?? 0 })) {
+    if (record.line !== at.line && record.offset !== at.offset) continue;
+    if (record.text === null) break;
+    return record.text;
+  }
+  throw new Error(`${path}:${at.line}: the line cannot be read back (was the file changed?)`);
+}

@@ -1,0 +1,134 @@
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+
+/** How a shard's records are stored. */
+export type ShardKind = 'jsonl' | 'jsonl.gz' | 'jsonl.zst' | 'parquet';
+
+/** One file of a rollout set, keyed in the index by its path, size and modification time. */
+export interface ShardFile {
+  path: string;
+  kind: ShardKind;
+  size: number;
+  mtimeMs: number;
+}
+
+/** What a set's sources resolved to: its shards, and the sources that named none. */
+export interface ResolvedShards {
+  shards: ShardFile[];
+  /** `SOURCE: why`, one per source that cannot be read or matched no shard. */
+  problems: string[];
+}
+
+/** The kind of a shard from its name, or null for a file that is not one. */
+export function shardKindOf(path: string): ShardKind | null {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.jsonl.gz') || lower.endsWith('.ndjson.gz')) return 'jsonl.gz';
+  if (lower.endsWith('.jsonl.zst') || lower.endsWith('.jsonl.zstd') || lower.endsWith('.ndjson.zst')) return 'jsonl.zst';
+  if (lower.endsWith('.parquet')) return 'parquet';
+  return null;
+}
+
+const hasWildcard = (text: string): boolean => /[*?[]/.test(text);
+
+/** A glob as a regular expression over a whole path: `**` crosses folders, `*` and `?` do not. */
+export function globRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      out += '.*';
+      i += 1;
+      if (glob[i + 1] === '/') i += 1;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const close = glob.indexOf(']', i);
+      if (close < 0) out += '\\[';
+      else {
+        out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else out += /[.+^${}()|\\]/.test(c) ? `\\${c}` : c;
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** Every file under `folder`, recursively, in name order (hidden entries skipped). */
+async function* walk(folder: string): AsyncGenerator<string, void, undefined> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+function why(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
+}
+
+/**
+ * The shards of a rollout set named by `sources`: folders (every shard under them), globs
+ * (`runs/*.jsonl.gz`, `**` crossing folders) and files, relative to `cwd`. Shards are listed once,
+ * in path order. A source that cannot be read or names no shard is a problem; the rest open.
+ */
+export async function resolveShards(sources: readonly string[], cwd = process.cwd()): Promise<ResolvedShards> {
+  const found = new Map<string, ShardFile>();
+  const problems: string[] = [];
+  const add = async (path: string, named: boolean): Promise<boolean> => {
+    const kind = shardKindOf(path);
+    if (!kind) {
+      if (named) problems.push(`${path}: not a rollout shard (.jsonl, .jsonl.gz, .jsonl.zst or .parquet)`);
+      return false;
+    }
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) return false;
+      found.set(path, { path, kind, size: info.size, mtimeMs: info.mtimeMs });
+      return true;
+    } catch (error) {
+      problems.push(`${path}: cannot read it (${why(error)})`);
+      return false;
+    }
+  };
+  for (const source of sources) {
+    const absolute = isAbsolute(source) ? source : resolve(cwd, source);
+    if (hasWildcard(source)) {
+      const parts = absolute.split(sep);
+      const fixed = parts.slice(0, parts.findIndex(hasWildcard)).join(sep) || sep;
+      const pattern = globRegExp(absolute.split(sep).join('/'));
+      let matched = 0;
+      try {
+        for await (const path of walk(fixed)) if (pattern.test(path.split(sep).join('/')) && (await add(path, false))) matched += 1;
+      } catch (error) {
+        problems.push(`${source}: cannot read ${fixed} (${why(error)})`);
+        continue;
+      }
+      if (matched === 0) problems.push(`${source}: matches no rollout shard`);
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch (error) {
+      problems.push(`${source}: cannot read it (${why(error)})`);
+      continue;
+    }
+    if (info.isDirectory()) {
+      let matched = 0;
+      try {
+        for await (const path of walk(absolute)) if (await add(path, false)) matched += 1;
+      } catch (error) {
+        problems.push(`${source}: cannot read it (${why(error)})`);
+        continue;
+      }
+      if (matched === 0) problems.push(`${source}: holds no rollout shard (.jsonl, .jsonl.gz, .jsonl.zst or .parquet)`);
+    } else await add(absolute, true);
+  }
+  const shards = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { shards, problems };
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { summarizeTrajectory } from './summary.js';
+import { classifyRecordedCall, deriveAgentResult, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
+
+/**
+ * One rollout of a rollout set as its table lists it and its SQL filters see it: the columns are
+ * computed once per rollout, when its shard is indexed, with the same rules as a single file's
+ * collection table (turns, tool errors and finished from `deriveAgentResult`, through
+ * `summarizeTrajectory`). Crosses the API: the set table, `trajdbg query --format jsonl`.
+ */
+export const rolloutRowSchema = z.object({
+  /** The row's key in the set's index (stable while its shard is unchanged). */
+  rid: z.number().int().nonnegative(),
+  id: z.string(),
+  /** The shard file the rollout is in (absolute path). */
+  source: z.string(),
+  /** Its line in the shard (from 1), or its row number (from 0) in a Parquet shard. */
+  line: z.number().int().nonnegative(),
+  /** Byte offset and length of its line (of the decompressed text for `.gz`/`.zst`); null for Parquet. */
+  line_offset: z.number().int().nonnegative().nullable(),
+  line_length: z.number().int().nonnegative().nullable(),
+  /** Parquet shards: the row number in the file. */
+  parquet_row: z.number().int().nonnegative().nullable(),
+  /** Its place among the rollouts of its line (a line may hold a group of them). */
+  in_line: z.number().int().nonnegative(),
+  model: z.string().nullable(),
+  turns: z.number().int().nonnegative(),
+  tool_calls: z.number().int().nonnegative(),
+  /** `tool_calls_exec_error` of the AgentResult (recorded, or derived with the engine's rules). */
+  tool_errors: z.number().int().nonnegative(),
+  /** Tool errors per tool name, as a JSON object text (`{"terminal": 2}`). */
+  tool_errors_by_tool: z.string(),
+  tool_names: z.array(z.string()),
+  /** The agent ended the run itself (see FINISHED_MEANING). */
+  finished: z.boolean(),
+  stop_reason: z.string().nullable(),
+  /** Reward or score. */
+  reward: z.number().nullable(),
+  /** The group (prompt) the rollout belongs to. */
+  group_id: z.string().nullable(),
+  /** The training step, where the record has one. */
+  step: z.number().int().nullable(),
+  first_user: z.string(),
+  /** Bytes of the record (its line, or its row as JSON). */
+  size: z.number().int().nonnegative(),
+  format: z.string(),
+});
+export type RolloutRow = z.infer<typeof rolloutRowSchema>;
+
+/** The columns of a rollout set's table, in order, with their SQL types (what filters may name). */
+export const ROLLOUT_COLUMNS = [
+  ['rid', 'BIGINT'],
+  ['id', 'VARCHAR'],
+  ['source', 'VARCHAR'],
+  ['line', 'BIGINT'],
+  ['line_offset', 'BIGINT'],
+  ['line_length', 'BIGINT'],
+  ['parquet_row', 'BIGINT'],
+  ['in_line', 'INTEGER'],
+  ['model', 'VARCHAR'],
+  ['turns', 'INTEGER'],
+  ['tool_calls', 'INTEGER'],
+  ['tool_errors', 'INTEGER'],
+  ['tool_errors_by_tool', 'JSON'],
+  ['tool_names', 'VARCHAR[]'],
+  ['finished', 'BOOLEAN'],
+  ['stop_reason', 'VARCHAR'],
+  ['reward', 'DOUBLE'],
+  ['group_id', 'VARCHAR'],
+  ['step', 'BIGINT'],
+  ['first_user', 'VARCHAR'],
+  ['size', 'BIGINT'],
+  ['format', 'VARCHAR'],
+] as const satisfies ReadonlyArray<readonly [keyof RolloutRow, string]>;
+
+export type RolloutColumn = (typeof ROLLOUT_COLUMNS)[number][0];
+export const ROLLOUT_COLUMN_NAMES: readonly RolloutColumn[] = ROLLOUT_COLUMNS.map(([name]) => name);
+
+/** Per tool: calls made and tool errors (for the tool-error rate per tool). */
+export type ToolStats = Record<string, { calls: number; errors: number }>;
+
+/** The columns a rollout's record gives, besides where it lies (rid, source, line, offset, ...). */
+export type RolloutFacts = Omit<RolloutRow, 'rid' | 'source' | 'line' | 'line_offset' | 'line_length' | 'parquet_row' | 'in_line' | 'size' | 'format'> & { tools: ToolStats };
+
+/** Keys a record names its training step with, at its top level or in `metadata`/`info`/`meta`. */
+const STEP_KEYS = ['step', 'training_step', 'global_step', 'train_step', 'policy_step', 'iteration'];
+const STEP_HOLDERS = ['metadata', 'info', 'meta', 'extra_info'];
+
+function stepIn(value: unknown): number | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const object = value as Record<string, unknown>;
+  for (const key of STEP_KEYS) {
+    const v = object[key];
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+    if (typeof v === 'string' && /^\d{1,15}$/.test(v)) return Number(v);
+  }
+  return null;
+}
+
+/** The training step a rollout record carries, or null. */
+export function trainingStepOf(record: unknown): number | null {
+  const top = stepIn(record);
+  if (top !== null || record === null || typeof record !== 'object') return top;
+  for (const holder of STEP_HOLDERS) {
+    const found = stepIn((record as Record<string, unknown>)[holder]);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** The table columns of one imported rollout, from its trajectory and the record it came from. */
+export function rolloutFacts(trajectory: Trajectory, record: unknown): RolloutFacts {
+  const { result } = deriveAgentResult(trajectory);
+  const summary = summarizeTrajectory(trajectory, 0, result);
+  // Per tool, each call classified with the engine's rules (the same as `tool_calls_exec_error`).
+  const names = validToolNames(trajectory);
+  const tools: ToolStats = {};
+  const byTool: Record<string, number> = {};
+  let turn = 0;
+  trajectory.messages.forEach((m, i) => {
+    if (m.role !== 'assistant') return;
+    turn += 1;
+    const calls = m.tool_calls ?? [];
+    const results = pairToolResults(calls, toolResultsAfter(trajectory.messages, i));
+    calls.forEach((call, k) => {
+      const name = call.function.name ?? '';
+      const stats = (tools[name] ??= { calls: 0, errors: 0 });
+      stats.calls += 1;
+      const { outcome } = classifyRecordedCall(turn, call, results[k], names);
+      if (outcome && outcome.status !== 'ok') {
+        stats.errors += 1;
+        byTool[name] = (byTool[name] ?? 0) + 1;
+      }
+    });
+  });
+  return {
+    id: summary.id,
+    model: summary.model,
+    turns: summary.turns,
+    tool_calls: summary.toolCalls,
+    tool_errors: summary.toolErrors,
+    tool_errors_by_tool: JSON.stringify(byTool),
+    tool_names: summary.toolNames,
+    finished: summary.finishedNaturally,
+    stop_reason: summary.stopReason ?? null,
+    reward: summary.reward !== null && Number.isFinite(summary.reward) ? summary.reward : null,
+    group_id: summary.groupId ?? null,
+    step: trainingStepOf(record),
+    first_user: summary.preview,
+    tools,
+  };
+}
