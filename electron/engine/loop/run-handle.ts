@@ -136,6 +136,11 @@ export interface RunHandle {
    * an edit has no command. Resume and step never decide. Absent on runs that never ask (a recording).
    */
   approve?(decision: CommandDecision): void;
+  /**
+   * The events a run emitted before anyone could subscribe (a recording built already ended),
+   * handed over once. Absent on runs that emit only after they are returned.
+   */
+  recorded?(): RunEvent[];
 }
 
 /**
