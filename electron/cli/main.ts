@@ -1,12 +1,4 @@
-import { REPLAY_USAGE, replayCommand } from './replay-command.js';
-import { RUN_USAGE, runCommand } from './run-command.js';
 import { UsageError } from './usage-error.js';
-import { CONVERT_USAGE, convertCommand } from './convert-command.js';
-import { DEMO_USAGE, demoCommand } from './demo-command.js';
-import { SCRIPTED_SERVER_USAGE, scriptedServerCommand } from './scripted-server-command.js';
-import { SERVE_USAGE, serveCommand } from './serve-command.js';
-import { OPEN_USAGE, START_USAGE, openCommand, startCommand } from './start-command.js';
-import { QUERY_USAGE } from './query-usage.js';
 
 const USAGE = `Usage: trajdbg <command> [options]
 
@@ -23,17 +15,47 @@ Commands:
 
 Run 'trajdbg <command> --help' for a command's options.`;
 
-const COMMANDS: Record<string, { usage: string; run: (args: string[], stderr: (line: string) => void) => Promise<number> }> = {
-  run: { usage: RUN_USAGE, run: (args, stderr) => runCommand(args, process.env, stderr) },
-  replay: { usage: REPLAY_USAGE, run: replayCommand },
-  demo: { usage: DEMO_USAGE, run: demoCommand },
-  'scripted-server': { usage: SCRIPTED_SERVER_USAGE, run: scriptedServerCommand },
-  start: { usage: START_USAGE, run: startCommand },
-  open: { usage: OPEN_USAGE, run: openCommand },
-  serve: { usage: SERVE_USAGE, run: (args, stderr) => serveCommand(args, stderr) },
-  convert: { usage: CONVERT_USAGE, run: (args, stderr) => convertCommand(args, stderr) },
-  // Loaded when used: it brings in DuckDB.
-  query: { usage: QUERY_USAGE, run: async (args, stderr) => (await import('./query-command.js')).queryCommand(args, stderr) },
+type Command = { usage: string; run: (args: string[], stderr: (line: string) => void) => Promise<number> };
+
+// Each command's modules load only when that command runs: `trajdbg --help` starts like node itself.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => {
+    const m = await import('./run-command.js');
+    return { usage: m.RUN_USAGE, run: (args, stderr) => m.runCommand(args, process.env, stderr) };
+  },
+  replay: async () => {
+    const m = await import('./replay-command.js');
+    return { usage: m.REPLAY_USAGE, run: m.replayCommand };
+  },
+  demo: async () => {
+    const m = await import('./demo-command.js');
+    return { usage: m.DEMO_USAGE, run: m.demoCommand };
+  },
+  'scripted-server': async () => {
+    const m = await import('./scripted-server-command.js');
+    return { usage: m.SCRIPTED_SERVER_USAGE, run: m.scriptedServerCommand };
+  },
+  start: async () => {
+    const m = await import('./start-command.js');
+    return { usage: m.START_USAGE, run: m.startCommand };
+  },
+  open: async () => {
+    const m = await import('./start-command.js');
+    return { usage: m.OPEN_USAGE, run: m.openCommand };
+  },
+  serve: async () => {
+    const m = await import('./serve-command.js');
+    return { usage: m.SERVE_USAGE, run: (args, stderr) => m.serveCommand(args, stderr) };
+  },
+  convert: async () => {
+    const m = await import('./convert-command.js');
+    return { usage: m.CONVERT_USAGE, run: (args, stderr) => m.convertCommand(args, stderr) };
+  },
+  query: async () => {
+    // DuckDB is the heaviest module of all: `query --help` reads the usage without loading it.
+    const m = await import('./query-usage.js');
+    return { usage: m.QUERY_USAGE, run: async (args, stderr) => (await import('./query-command.js')).queryCommand(args, stderr) };
+  },
 };
 
 /** The `trajdbg` command line; returns the exit code (0 done, 1 engine failure, 2 bad usage or input). */
@@ -43,11 +65,12 @@ export async function main(argv: string[], stderr: (line: string) => void = (lin
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     stderr(`trajdbg: unknown command '${name}'\n${USAGE}`);
     return 2;
   }
+  const command = await load();
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return 0;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EndReason, PausePoint, RunEventBody } from '../../../shared/run/events.js';
+import type { EndReason, PausePoint, RunEvent, RunEventBody } from '../../../shared/run/events.js';
 import { agentResultOf } from '../../../shared/run/run-state.js';
 import type { BreakpointsInput } from '../../../shared/run/events.js';
 import { ControlledRun, type RunHandle } from './run-handle.js';
@@ -11,6 +11,17 @@ export interface RecordedRunOptions {
   breakpoints?: BreakpointsInput;
   /** Pause before the first turn, to step through the recording from the start. */
   startPaused?: boolean;
+}
+
+/**
+ * Builds the run of a recorded trajectory already ended, in one go: every event is emitted and
+ * applied at once, with no pause points and no yield between turns, so a view of the recording
+ * is data to fetch (`run.events`), not a run to watch. Use {@link playRecordedRun} to step through it.
+ */
+export function recordedRunAtOnce(bodies: readonly RunEventBody[], options: Omit<RecordedRunOptions, 'startPaused' | 'breakpoints'> = {}): RunHandle {
+  const run = new RecordedRun(options.runId ?? randomUUID(), bodies, options);
+  run.playAtOnce();
+  return run;
 }
 
 class Stopped extends Error {}
@@ -41,6 +52,31 @@ class RecordedRun extends ControlledRun {
   stop(): void {
     this.stopped = true;
     this.controls.release();
+  }
+
+  private kept: RunEvent[] | null = null;
+
+  recorded(): RunEvent[] {
+    const kept = this.kept ?? [];
+    this.kept = null;
+    return kept;
+  }
+
+  protected override record(event: RunEvent): void {
+    this.kept?.push(event);
+  }
+
+  /** Emits every event now, ending the run (no controls can act in between); {@link recorded} hands them over. */
+  playAtOnce(): void {
+    this.kept = [];
+    const last = this.bodies[this.bodies.length - 1];
+    const end: { reason: EndReason; turnsUsed: number } = last?.type === 'run_finished' ? { reason: last.reason, turnsUsed: last.turnsUsed } : { reason: 'recording_ended', turnsUsed: 0 };
+    for (const body of this.bodies) {
+      if (body.type === 'run_finished') break;
+      this.emit(body);
+    }
+    this.emit({ type: 'run_finished', ...end });
+    this.finish({ reason: end.reason, result: agentResultOf(this.state.current) });
   }
 
   async play(): Promise<void> {

@@ -151,6 +151,11 @@ export interface RunHandle {
    * run is paused before that turn's tools; throws otherwise. Absent on runs that play a recording.
    */
   intervene?(turn: number, index: number, request: ToolCallInterventionRequest): void;
+  /**
+   * The events a run emitted before anyone could subscribe (a recording built already ended),
+   * handed over once. Absent on runs that emit only after they are returned.
+   */
+  recorded?(): RunEvent[];
 }
 
 /**

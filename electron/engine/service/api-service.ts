@@ -53,7 +53,15 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     library,
     recent: deps.recentFiles ?? memoryRecentFiles(),
     ...(deps.pickFile ? { pickFile: deps.pickFile } : {}),
-    adoptRun: (handle, title) => runs.add(handle, { title, parentRunId: null, origin: null }, { path: null }, async () => {}),
+    adoptRun: (handle, title, options) => runs.add(handle, { title, parentRunId: null, origin: null, quiet: options?.quiet ?? false }, { path: null }, async () => {}),
+    hasRun(runId) {
+      try {
+        runs.find(runId);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     runTrajectory(runId) {
       const run = runs.find(runId);
       const s = runs.stateOf(run);

@@ -70,13 +70,18 @@ describe('files through the API service', () => {
   });
 
   it('shows a trajectory as a run whose events carry where it came from and what was derived', async () => {
-    const { api, events, ended, indexed } = service();
+    const { api, events, indexed } = service();
     const { fileId } = await api.handlers['file.open']({ path: HERMES });
     await indexed(fileId);
     const rows = (await api.handlers['file.rows']({ fileId, from: 0, limit: 100 })).rows;
     const row = rows.find((r) => r.toolErrors > 0)!;
     const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: row.index }));
-    await ended(runId);
+    // The view of a recording is built ended, as data the page fetches: nothing is pushed for it.
+    expect(events.filter((e) => e.runId === runId)).toEqual([]);
+    events.push(...(await api.handlers['run.events'](parseApiParams('run.events', { runId, fromSeq: 0 }))).events);
+    expect(events.filter((e) => e.runId === runId).at(-1)?.type).toBe('run_finished');
+    // Viewing it again (another page) gives the same run instead of building it once more.
+    expect((await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: row.index }))).runId).toBe(runId);
     const started = events.find((e) => e.runId === runId && e.type === 'run_started') as Extract<RunEvent, { type: 'run_started' }>;
     expect(started.source.imported).toMatchObject({ fileId, path: HERMES, index: row.index, trajectoryId: row.id, format: 'hermes-session-jsonl' });
     expect(started.source.imported!.derived).toContain('tool_errors');
@@ -112,7 +117,7 @@ describe('files through the API service', () => {
     const { fileId } = await api.handlers['file.open']({ path: MINI });
     await indexed(fileId);
     const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0 }));
-    await ended(runId);
+    events.push(...(await api.handlers['run.events'](parseApiParams('run.events', { runId, fromSeq: 0 }))).events);
     const settings = runSettingsSchema.parse({ endpoint: { baseURL: server.url, model: 'scripted' }, prompt: { user: 'unused' }, sampling: {}, limits: {}, tools: {} });
     const branch = await api.handlers['run.continue']({ runId, turn: 3, settings });
     await ended(branch.runId);

@@ -5,7 +5,7 @@ import type { Trajectory } from '../../../shared/formats/trajectory.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { exportTrajectories, type ExportSource } from '../persistence/export-file.js';
 import type { OpenedFileStatus, TrajectoryLibrary } from '../library/trajectory-library.js';
-import { playRecordedRun } from '../loop/recorded-run.js';
+import { playRecordedRun, recordedRunAtOnce } from '../loop/recorded-run.js';
 import type { RecentFiles } from '../persistence/recent-files.js';
 
 /** A native file dialog (the desktop app's); absent in serve mode. */
@@ -16,8 +16,13 @@ export interface FileHandlerDeps {
   library: TrajectoryLibrary;
   recent: RecentFiles;
   pickFile?: PickFile;
-  /** Registers a run made elsewhere (an opened trajectory played as a run) with the service. */
-  adoptRun(handle: RunHandle, title: string): string;
+  /**
+   * Registers a run made elsewhere (an opened trajectory played as a run) with the service;
+   * `quiet` keeps its events from being pushed (a page fetches them with `run.events`).
+   */
+  adoptRun(handle: RunHandle, title: string, options?: { quiet?: boolean }): string;
+  /** Whether the service still holds a run (ended unfiled runs are forgotten after a while). */
+  hasRun(runId: string): boolean;
   /** The trajectory of a run of the service, for exports. */
   runTrajectory(runId: string): Trajectory;
 }
@@ -34,6 +39,8 @@ const TRAJECTORY_CACHE = 8;
 export function createFileHandlers(deps: FileHandlerDeps): { handlers: Pick<ApiHandlers, FileMethods>; statusOf(status: OpenedFileStatus): OpenedFile } {
   const focus = new Map<string, number>();
   const cache = new Map<string, Trajectory>();
+  /** The ended run already showing a trajectory, by `fileId#index#budget`: another view (a new page) reuses it. */
+  const shownRuns = new Map<string, string>();
 
   const statusOf = (status: OpenedFileStatus): OpenedFile => ({ ...status, focusIndex: focus.get(status.fileId) ?? null });
 
@@ -80,14 +87,22 @@ export function createFileHandlers(deps: FileHandlerDeps): { handlers: Pick<ApiH
       deps.library.close(fileId);
       focus.delete(fileId);
       for (const key of [...cache.keys()]) if (key.startsWith(`${fileId}#`)) cache.delete(key);
+      for (const key of [...shownRuns.keys()]) if (key.startsWith(`${fileId}#`)) shownRuns.delete(key);
       return {};
     },
     async 'file.view'({ fileId, index, startPaused, maxContextTokens, breakpoints }) {
       const status = deps.library.status(fileId);
+      const key = `${fileId}#${index}#${maxContextTokens}`;
+      const shown = shownRuns.get(key);
+      if (!startPaused && shown !== undefined && deps.hasRun(shown)) return { runId: shown };
       const t = await trajectory(fileId, index);
       const bodies = trajectoryRunEvents(t, { origin: { fileId, path: status.path }, maxContextTokens });
-      const handle = playRecordedRun(bodies, { startPaused, ...(breakpoints ? { breakpoints } : {}) });
-      return { runId: deps.adoptRun(handle, `${status.name} #${index}: ${t.id}`) };
+      const title = `${status.name} #${index}: ${t.id}`;
+      // Stepping through it is a run to watch; otherwise the page fetches the ended run as data.
+      if (startPaused) return { runId: deps.adoptRun(playRecordedRun(bodies, { startPaused, ...(breakpoints ? { breakpoints } : {}) }), title) };
+      const runId = deps.adoptRun(recordedRunAtOnce(bodies), title, { quiet: true });
+      shownRuns.set(key, runId);
+      return { runId };
     },
     async 'file.recordedPrompt'({ fileId, index, turn }) {
       const t = await trajectory(fileId, index);

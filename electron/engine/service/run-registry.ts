@@ -17,6 +17,8 @@ export interface RunMeta {
   origin: RunOrigin | null;
   /** Append to this run file (the root run's) instead of starting a new one. */
   appendTo?: string | null;
+  /** Keep its events from the event listeners: a run adopted already ended, fetched with `run.events`. */
+  quiet?: boolean;
 }
 
 /** A run the service knows of, live or ended; ended runs with a run file are read back from it. */
@@ -136,10 +138,13 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
         finished: Promise.resolve(),
       };
       run.finished = handle.done.then(release).then(() => settle(run));
-      handle.subscribe((event) => {
+      const push = (event: RunEvent): void => {
         if (event.type !== 'model_delta' && run.handle) run.events.push(event);
-        for (const listener of listeners) listener(event);
-      });
+        if (!meta.quiet) for (const listener of listeners) listener(event);
+      };
+      // A handle that arrives already ended (a recording built at once) hands over what it emitted.
+      if (handle.state.started && handle.state.current.end && handle.recorded) for (const event of handle.recorded()) push(event);
+      handle.subscribe(push);
       runs.set(handle.runId, run);
       return handle.runId;
     },

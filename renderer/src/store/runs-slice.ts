@@ -26,8 +26,8 @@ export interface RunsSlice {
 
 /** Events of the first `run.events` page: enough for a screenful of turns, quick to show. */
 const FIRST_PAGE = 500;
-/** Events per later page (several hundred turns), applied between paints. */
-const CATCH_UP_PAGE = 3_000;
+/** Events per later page (a few thousand turns), applied between paints: fewer round trips and renders. */
+const CATCH_UP_PAGE = 20_000;
 
 /** Builds the runs slice. */
 export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
