@@ -7,6 +7,7 @@ import { stampEvent, type ApprovalDecision, type BreakpointsInput, type EndReaso
 import { RunState, type AgentResult } from '../../../shared/run/run-state.js';
 import type { ModelClient } from '../model/model-client.js';
 import type { ToolCallContext } from '../tools/tool-provider.js';
+import type { ModelCallEdit } from '../../../shared/loop/chat-request.js';
 import { RunControl } from './run-control.js';
 
 /** The tools a run offers: their schemas, the names that count as valid, and how to call them. */
@@ -34,7 +35,7 @@ export interface EngineDeps {
 }
 
 /** Events a run may start with (a branch's copy of its parent's turns before the fork). */
-export const PREFIX_EVENT_TYPES: ReadonlySet<RunEventBody['type']> = new Set(['turn_started', 'prompt_view', 'model_reply', 'tool_started', 'tool_finished', 'turn_finished', 'messages_appended']);
+export const PREFIX_EVENT_TYPES: ReadonlySet<RunEventBody['type']> = new Set(['turn_started', 'prompt_view', 'model_call_edited', 'model_reply', 'tool_started', 'tool_finished', 'turn_finished', 'messages_appended']);
 
 /** Where the loop picks up after a prefix: a turn's model call, or the tool calls of its reply. */
 export interface ResumePoint {
@@ -136,6 +137,12 @@ export interface RunHandle {
    * an edit has no command. Resume and step never decide. Absent on runs that never ask (a recording).
    */
   approve?(decision: CommandDecision): void;
+  /**
+   * Changes the model call the run is paused before (at `before_model`), then lets it go on: the
+   * edit is applied to that one call and recorded on its turn. Throws when the run waits elsewhere.
+   * Absent on runs that call no model (a recording).
+   */
+  editModelCall?(edit: ModelCallEdit): void;
 }
 
 /**
