@@ -7,6 +7,7 @@ import { TrajectoryLibrary } from '../library/trajectory-library.js';
 import { memoryRecentFiles, type RecentFiles } from '../persistence/recent-files.js';
 import { createRunRegistry, type RunRegistry } from './run-registry.js';
 import { createRunHandlers } from './run-handlers.js';
+import { createInterveneHandlers } from './intervene-handlers.js';
 import { createSettingsHandlers } from './settings-handlers.js';
 
 /** What the API service is built from; the desktop app and serve mode differ only here. */
@@ -59,7 +60,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   });
 
   return {
-    handlers: { ...files.handlers, ...createSettingsHandlers(deps), ...runHandlers },
+    handlers: { ...files.handlers, ...createSettingsHandlers(deps), ...runHandlers, ...createInterveneHandlers({ registry: runs, secrets: deps.secrets }) },
     onEvent: (listener) => runs.onEvent(listener),
     onFile: (listener) => library.onChange((status) => listener(files.statusOf(status))),
     async close() {
