@@ -1,4 +1,5 @@
-import type { ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ApiParams, ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ModelCallEdit } from '../../../shared/loop/chat-request.js';
 import type { ApprovalDecision } from '../../../shared/run/events.js';
 import { hasErrorCode } from '../../../shared/rpc/errors.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
@@ -42,6 +43,10 @@ export interface EngineSlice {
    */
   decideCommand(runId: string, decision: ApprovalDecision, command?: string): Promise<void>;
   setBreakpoint(name: keyof Breakpoints, on: boolean): Promise<void>;
+  /** Sends the model call `runId` is paused before with `edit` applied (nothing changed: as built). Rejects with the engine's message. */
+  editModelCall(runId: string, edit: ModelCallEdit): Promise<void>;
+  /** Asks the model once with a turn's prompt and `edit`; the run is not touched. Rejects with the engine's error. */
+  askOnce(params: ApiParams<'run.askOnce'>): Promise<ApiResult<'run.askOnce'>>;
   reportError(message: string | null): void;
 }
 
@@ -186,6 +191,13 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
       if (!runId || !snapshot || snapshot.end) return;
       await attempt('Could not set the breakpoints', () => requireClient().call('run.breakpoints', { runId, breakpoints }));
     },
+
+    async editModelCall(runId, edit) {
+      await requireClient().call('run.editModelCall', { runId, edit });
+      set({ actionError: null });
+    },
+
+    askOnce: (params) => requireClient().call('run.askOnce', params),
 
     reportError: (actionError) => set({ actionError }),
   };

@@ -13,6 +13,8 @@ import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
 import { TurnApi } from './turn-api.js';
 import { TurnUsage } from './turn-usage.js';
+import { ModelCallPauseCard } from '../intervene/model-call-pause-card.js';
+import { TurnMarks } from '../intervene/turn-marks.js';
 import './turn-api.css';
 
 function canRetry(s: RunSnapshot, turn: TurnRecord): boolean {
@@ -48,6 +50,7 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
   // The tool call this turn waits on, not started until the user decides.
   const paused = snapshot.end === null ? snapshot.pausedAt : null;
   const waiting = paused?.at === 'approval' && paused.turn === turn.turn ? (paused.approval ?? null) : null;
+  const beforeModel = paused?.at === 'before_model' && paused.turn === turn.turn;
   return (
     <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
       <header className="turn-card-head">
@@ -64,6 +67,11 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
               Re-sample turn
             </button>
           )}
+          {turn.promptView !== null && turn.request !== null && (
+            <button type="button" className="small-button" onClick={() => openEdit({ kind: 'ask_once', runId: snapshot.runId, turn: turn.turn })}>
+              Ask the model once
+            </button>
+          )}
           {editable && (
             <button type="button" className="small-button" onClick={() => openEdit({ kind: 'assistant_message', runId: snapshot.runId, turn: turn.turn })} aria-label={`Edit reply of turn ${turn.turn}`}>
               Edit reply
@@ -72,7 +80,9 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
           {snapshot.end !== null && turn.finished && <ContinueButton runId={snapshot.runId} turn={turn.turn} />}
         </span>
       </header>
+      <TurnMarks snapshot={snapshot} turn={turn} />
       <TurnUsage snapshot={snapshot} turn={turn} />
+      {beforeModel && <ModelCallPauseCard snapshot={snapshot} turn={turn.turn} />}
       {showApi && (
         <div id={`turn-${turn.turn}-api`}>
           <TurnApi snapshot={snapshot} turn={turn} />

@@ -1,0 +1,34 @@
+import { expect, test } from './fixtures.js';
+
+test('ask the model once from a turn, see both replies, then continue the reply as a branch marked where it forked', async ({ app, scriptedServer }, testInfo) => {
+  const server = await scriptedServer([
+    { message: { content: 'The recorded answer.' } },
+    { message: { content: 'An answer asked once.' } },
+  ]);
+  await app.startRun({ baseURL: server.url, user: 'Do the task.' });
+  await expect(app.status).toHaveText('Finished naturally after 1 turn');
+
+  const turn = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await turn.getByRole('button', { name: 'Ask the model once' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'Ask the model once (turn 1)' });
+  await dialog.getByLabel('Temperature').fill('0.2');
+  await dialog.getByRole('button', { name: 'Send to the model' }).click();
+  await expect(dialog.getByRole('region', { name: 'Recorded reply' })).toContainText('The recorded answer.');
+  await expect(dialog.getByRole('region', { name: 'Reply asked once' })).toContainText('An answer asked once.');
+  expect(server.requests[1]).toMatchObject({ temperature: 0.2, messages: [{ role: 'user', content: 'Do the task.' }] });
+  await app.page.screenshot({ path: testInfo.outputPath('asked-once.png') });
+  // Asking touched nothing: the run still has its one turn and its recorded reply.
+  await expect(app.turns.getByRole('listitem')).toHaveCount(1);
+  await expect(turn).toContainText('The recorded answer.');
+
+  await dialog.getByRole('button', { name: 'Continue as branch' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(app.status).toHaveText('Finished naturally after 1 turn');
+  const branchTurn = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(branchTurn).toContainText('An answer asked once.');
+  await expect(branchTurn.getByRole('note', { name: /^Forked here: turn 1: asked once/ })).toBeVisible();
+  await expect(app.page.getByRole('region', { name: 'Branches' }).getByRole('listitem')).toHaveCount(2);
+  // The branch ran from the asked reply: no further model call was needed.
+  expect(server.requests).toHaveLength(2);
+  await app.page.screenshot({ path: testInfo.outputPath('continued-as-branch.png') });
+});
