@@ -1,4 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from './fixtures.js';
+
+// An opened file records no model: asking it once needs an endpoint.
+const OPENED = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-ask-')), 'chat.json');
+writeFileSync(OPENED, JSON.stringify([{ role: 'user', content: 'Say hi.' }, { role: 'assistant', content: 'Hi from the file.' }]));
 
 test('ask the model once from a turn, see both replies, then continue the reply as a branch marked where it forked', async ({ app, scriptedServer }, testInfo) => {
   const server = await scriptedServer([
@@ -31,4 +38,26 @@ test('ask the model once from a turn, see both replies, then continue the reply 
   // The branch ran from the asked reply: no further model call was needed.
   expect(server.requests).toHaveLength(2);
   await app.page.screenshot({ path: testInfo.outputPath('continued-as-branch.png') });
+});
+
+test.describe('an opened file', () => {
+  test.use({ openFiles: [{ path: OPENED }] });
+
+  test('asks for an endpoint first, then shows the reply beside the recorded one', async ({ app, scriptedServer }, testInfo) => {
+    const server = await scriptedServer([{ message: { content: 'Hi from the endpoint.' } }]);
+    const turn = app.trajectory.getByRole('article', { name: 'Turn 1' });
+    await turn.getByRole('button', { name: 'Ask the model once' }).click();
+    const dialog = app.page.getByRole('dialog', { name: 'Ask the model once (turn 1)' });
+    await expect(dialog.getByRole('button', { name: 'Send to the model' })).toBeDisabled();
+    await dialog.getByLabel('Base URL').fill(server.url);
+    await dialog.getByLabel('Model').fill('chosen-model');
+    await dialog.getByRole('button', { name: 'Send to the model' }).click();
+    await expect(dialog.getByRole('region', { name: 'Recorded reply' })).toContainText('Hi from the file.');
+    await expect(dialog.getByRole('region', { name: 'Reply asked once' })).toContainText('Hi from the endpoint.');
+    expect(server.requests[0]).toMatchObject({ model: 'chosen-model', messages: [{ role: 'user', content: 'Say hi.' }] });
+    await app.page.screenshot({ path: testInfo.outputPath('asked-once-opened-file.png') });
+    // Continuing needs tools and an endpoint for the branch: the Branch settings form asks for them, as for any branch.
+    await dialog.getByRole('button', { name: 'Continue as branch' }).click();
+    await expect(app.page.getByRole('dialog', { name: 'Branch settings' })).toBeVisible();
+  });
 });

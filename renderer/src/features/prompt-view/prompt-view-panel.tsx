@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../../../shared/model/chat.js';
 import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
 import { PromptViewIndex, type PromptView } from '../../../../shared/loop/truncate.js';
-import { buildChatRequest, requestParamsOf, type RequestParams } from '../../../../shared/loop/chat-request.js';
+import { buildChatRequest, describeModelCallEdit, requestParamsOf, type RequestParams } from '../../../../shared/loop/chat-request.js';
 import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
 import { useSelectedTurn } from '../../store/selectors.js';
@@ -123,6 +123,11 @@ function TurnPrompt({ view, snapshot, turn, budget }: { view: RunView; snapshot:
         <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : origin === 'recomputed' ? 'tone-info' : ''}`}>{originText(origin, shown.prompt.budget)}</span>
       </p>
       {origin === 'recorded' ? <p className="muted">The exact messages the file records for this model call.</p> : <TokenMeter view={shown.prompt} />}
+      {turn.callEdit && (
+        <p role="note" className="muted">
+          This call was changed before it was sent ({describeModelCallEdit(turn.callEdit)}): the turn&apos;s API request shows what went out; this is the prompt the loop built.
+        </p>
+      )}
       {showRaw ? (
         <RawRequest sent={sent} request={shown.request} tools={snapshot.tools} turn={turn.turn} />
       ) : (
