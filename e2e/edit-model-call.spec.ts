@@ -22,6 +22,7 @@ test('paused before a model call: see the request, change temperature and a mess
   expect(server.requests[0]).toMatchObject({ temperature: 0.3, messages: [{ role: 'user', content: 'Do the edited task.' }] });
   const turn = app.trajectory.getByRole('article', { name: 'Turn 1' });
   await expect(turn.getByRole('note', { name: 'Model call edited: temperature 0.3, messages' })).toBeVisible();
+  await expect(app.turn(1)).toContainText('call edited');
   // The turn's recorded request is the one sent.
   await turn.getByRole('button', { name: 'API call of turn 1' }).click();
   const api = turn.getByRole('group', { name: 'Request and response of turn 1' });

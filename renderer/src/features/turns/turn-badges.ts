@@ -2,7 +2,7 @@ import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
 import type { TurnRecord } from '../../../../shared/run/run-state.js';
 
 /** A badge on a turn row, in the words the row shows. */
-export type TurnBadge = 'failed' | 'tool error' | 'unknown tool' | 'coerced arguments' | 'has reasoning' | 'truncated prompt' | 'over budget';
+export type TurnBadge = 'failed' | 'tool error' | 'unknown tool' | 'coerced arguments' | 'has reasoning' | 'truncated prompt' | 'over budget' | 'call edited';
 
 /** The badges of a turn, most serious first. */
 export function turnBadges(turn: TurnRecord): TurnBadge[] {
@@ -16,6 +16,8 @@ export function turnBadges(turn: TurnRecord): TurnBadge[] {
   if (view && view.phase !== 'none') badges.push('truncated prompt');
   // Truncation never touches the first two and the last messages: their estimate alone can exceed the budget.
   if (view && view.budget !== null && view.estimatedTokens > view.budget) badges.push('over budget');
+  // The model call went out as the user changed it, not as the loop built it.
+  if (turn.callEdit) badges.push('call edited');
   return badges;
 }
 
