@@ -8,7 +8,7 @@ import type { RunSnapshot } from '../../../../shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { CallFields, draftOf, editOf, type CallDraft } from './call-fields.js';
-import { runModel } from './model-call-pause-card.js';
+import { hasOwnModel, runModel } from './model-call-pause-card.js';
 import './intervene.css';
 
 function messageOf(error: unknown): string {
@@ -36,8 +36,7 @@ export function AskOnceForm({ snapshot, turn, onCancel }: { snapshot: RunSnapsho
     [snapshot, record.promptView, record.request],
   );
   // A run that does not say which endpoint it called (an opened file, a replay) needs one.
-  const ownEndpoint = typeof snapshot.source.baseURL === 'string';
-  const [needsEndpoint, setNeedsEndpoint] = useState(!ownEndpoint);
+  const [needsEndpoint, setNeedsEndpoint] = useState(!hasOwnModel(snapshot));
   const [baseURL, setBaseURL] = useState('');
   const [apiKey, setApiKey] = useState('');
   const [draft, setDraft] = useState<CallDraft | null>(() => (base ? draftOf(base, model) : null));

@@ -12,6 +12,11 @@ export function runModel(snapshot: RunSnapshot): string {
   return typeof snapshot.source.model === 'string' ? snapshot.source.model : '';
 }
 
+/** Whether the run calls a model endpoint of its own (a replay or an opened file plays its recording instead). */
+export function hasOwnModel(snapshot: RunSnapshot): boolean {
+  return typeof snapshot.source.baseURL === 'string';
+}
+
 /** The request the run is about to send (the prompt view the loop will build), or null when it cannot be told. */
 function useUpcomingRequest(snapshot: RunSnapshot): ChatRequest | null {
   const feed = useStore((s) => s.runs[snapshot.runId]?.feed);

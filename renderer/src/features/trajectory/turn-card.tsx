@@ -13,7 +13,7 @@ import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
 import { TurnApi } from './turn-api.js';
 import { TurnUsage } from './turn-usage.js';
-import { ModelCallPauseCard } from '../intervene/model-call-pause-card.js';
+import { hasOwnModel, ModelCallPauseCard } from '../intervene/model-call-pause-card.js';
 import { TurnMarks } from '../intervene/turn-marks.js';
 import './turn-api.css';
 
@@ -50,7 +50,8 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
   // The tool call this turn waits on, not started until the user decides.
   const paused = snapshot.end === null ? snapshot.pausedAt : null;
   const waiting = paused?.at === 'approval' && paused.turn === turn.turn ? (paused.approval ?? null) : null;
-  const beforeModel = paused?.at === 'before_model' && paused.turn === turn.turn;
+  // A replay's model plays its recording: only a run with a model of its own has a call to edit.
+  const beforeModel = paused?.at === 'before_model' && paused.turn === turn.turn && hasOwnModel(snapshot);
   return (
     <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
       <header className="turn-card-head">
