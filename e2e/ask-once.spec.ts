@@ -43,7 +43,7 @@ test('ask the model once from a turn, see both replies, then continue the reply 
 test.describe('an opened file', () => {
   test.use({ openFiles: [{ path: OPENED }] });
 
-  test('asks for an endpoint first, then shows the reply beside the recorded one', async ({ app, scriptedServer }, testInfo) => {
+  test('asks for an endpoint first, shows the reply beside the recorded one, and continues it as a branch', async ({ app, scriptedServer }, testInfo) => {
     const server = await scriptedServer([{ message: { content: 'Hi from the endpoint.' } }]);
     const turn = app.trajectory.getByRole('article', { name: 'Turn 1' });
     await turn.getByRole('button', { name: 'Ask the model once' }).click();
@@ -58,6 +58,15 @@ test.describe('an opened file', () => {
     await app.page.screenshot({ path: testInfo.outputPath('asked-once-opened-file.png') });
     // Continuing needs tools and an endpoint for the branch: the Branch settings form asks for them, as for any branch.
     await dialog.getByRole('button', { name: 'Continue as branch' }).click();
-    await expect(app.page.getByRole('dialog', { name: 'Branch settings' })).toBeVisible();
+    const settings = app.page.getByRole('dialog', { name: 'Branch settings' });
+    await settings.getByLabel('Base URL').fill(server.url);
+    await settings.getByLabel('Model').fill('chosen-model');
+    await settings.getByRole('button', { name: 'Start branch' }).click();
+    // The asked reply calls no tools: the branch ends there, with no further model call.
+    await expect(app.status).toHaveText('Finished naturally after 1 turn');
+    const branchTurn = app.trajectory.getByRole('article', { name: 'Turn 1' });
+    await expect(branchTurn).toContainText('Hi from the endpoint.');
+    await expect(branchTurn.getByRole('note', { name: 'Forked here: turn 1: asked once (model chosen-model changed)' })).toBeVisible();
+    expect(server.requests).toHaveLength(1);
   });
 });
