@@ -4,7 +4,8 @@ import { ROLLOUT_COLUMN_NAMES, rolloutRowSchema, type RolloutColumn } from '../f
 import { setChartsSchema, setStatusSchema } from './rollout-set.js';
 import { formatIdSchema } from '../formats/trajectory.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
-import { chatMessageSchema, toolSchemaSchema } from '../model/chat.js';
+import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
+import { chatRequestSchema, modelCallEditSchema } from '../loop/chat-request.js';
 import { ApiError, type RpcErrorData } from '../rpc/errors.js';
 import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
 import { toolCallInterventionRequestSchema } from '../run/intervention.js';
@@ -242,6 +243,21 @@ export const apiMethods = {
    * of `turn` (0: the initial messages only) are the history. The new run is a branch of that run.
    */
   'run.continue': { params: runRef.extend({ turn: z.number().int().nonnegative(), settings: runSettingsSchema }), result: runStarted },
+
+  /**
+   * Change the model call a run is paused before (at `before_model`), then let it go on: the
+   * edit applies to that one call and is recorded on its turn. Rejects when the run waits elsewhere.
+   */
+  'run.editModelCall': { params: runRef.extend({ edit: modelCallEditSchema }), result: nothing },
+  /**
+   * Send turn `turn`'s prompt to the model once, with `edit` applied, and return the reply: the
+   * run and its file are not touched and the loop does not go on. The model is the run's own,
+   * or `endpoint` (an opened trajectory has none: without `endpoint` it rejects with `needs_endpoint`).
+   */
+  'run.askOnce': {
+    params: runRef.extend({ turn: positiveInt, edit: modelCallEditSchema.default({}), endpoint: runSettingsSchema.shape.endpoint.optional() }),
+    result: z.object({ request: chatRequestSchema, reply: assistantReplySchema, latencyMs: z.number().nonnegative(), usage: tokenUsageSchema.nullable(), model: z.string().nullable() }),
+  },
 
   /** Open a trajectory file on the engine's machine (absolute path); indexing goes on in the background. */
   'file.open': { params: z.object({ path: z.string().min(1), index: z.number().int().nonnegative().optional() }), result: openedFileSchema },

@@ -1,12 +1,13 @@
 import type { AssistantReply, ChatMessage, ToolSchema } from '../model/chat.js';
 import { PromptViewIndex } from '../loop/truncate.js';
+import { buildChatRequest, requestParamsOf } from '../loop/chat-request.js';
+import { LOOP_DEFAULTS } from '../loop/defaults.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import type { RunEventBody } from '../run/events.js';
 import { assistantMessageFor } from '../run/run-state.js';
 import { pyJsonDumps } from '../python/json.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
 import { AGENT_RESULT_FIELDS, classifyRecordedCall, deriveAgentResult, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
-import { LOOP_DEFAULTS } from '../loop/defaults.js';
 
 /** Where an opened trajectory came from, carried on its run (see `runSourceSchema.imported`). */
 export interface TrajectoryOrigin {
@@ -99,7 +100,9 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
     }
     turn += 1;
     events.push({ type: 'turn_started', turn });
-    events.push({ type: 'prompt_view', turn, view: index.view(), request: { n: 1, temperature: LOOP_DEFAULTS.temperature, tools: schemas.length > 0 } });
+    // A file records no sampling: the request is the one the loop's defaults would build.
+    const request = requestParamsOf(buildChatRequest({ messages: [], temperature: LOOP_DEFAULTS.temperature, maxTokens: LOOP_DEFAULTS.maxTokens, tools: schemas }));
+    events.push({ type: 'prompt_view', turn, view: index.view(), request });
     const reply = replyOf(message);
     events.push({ type: 'model_reply', turn, message: reply, latencyMs: 0, ...(t.model ? { model: t.model } : {}) });
     index.append(assistantMessageFor(reply, extractReasoning(reply)));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
 import { toolCallStatusSchema, toolErrorSchema } from '../loop/tool-outcome.js';
+import { modelCallEditSchema, requestParamsSchema } from '../loop/chat-request.js';
 import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
 import { toolCallInterventionSchema } from './intervention.js';
 
@@ -51,6 +52,8 @@ export type LoopConfig = z.infer<typeof loopConfigSchema>;
  * - `assistant_message`: turn N's reply replaced (text and tool calls); its tools run again.
  * - `tool_result`: one tool result of turn N replaced; the loop continues from turn N + 1.
  * - `prompt`: the system and user prompt replaced; the loop runs from turn 1.
+ * - `asked_once`: turn N's reply replaced by one the model gave when asked once (with `edit`
+ *   applied to turn N's call); its tools run, and the loop continues.
  */
 export const branchChangeSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -67,6 +70,15 @@ export const branchChangeSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('tool_result'), turn: z.number().int().positive(), index: z.number().int().nonnegative(), content: z.string() }),
   z.object({ kind: z.literal('prompt'), system: z.string(), user: z.string().min(1) }),
+  z.object({
+    kind: z.literal('asked_once'),
+    turn: z.number().int().positive(),
+    reply: assistantReplySchema,
+    edit: modelCallEditSchema.default({}),
+    latencyMs: z.number().nonnegative().default(0),
+    usage: tokenUsageSchema.nullable().default(null),
+    model: z.string().optional(),
+  }),
 ]);
 export type BranchChange = z.infer<typeof branchChangeSchema>;
 
@@ -178,7 +190,7 @@ export const runEventSchema = z.discriminatedUnion('type', [
     type: z.literal('prompt_view'),
     turn,
     view: promptViewSchema,
-    request: z.object({ n: z.literal(1), temperature: z.number(), max_tokens: z.number().int().optional(), tools: z.boolean() }),
+    request: requestParamsSchema,
   }),
   z.object({
     ...base,
@@ -260,6 +272,11 @@ export const runEventSchema = z.discriminatedUnion('type', [
    * assistant message then holds the user's arguments; `model_reply` keeps the model's.
    */
   z.object({ ...base, type: z.literal('tool_call_intervened'), turn, index: z.number().int().nonnegative(), intervention: toolCallInterventionSchema }),
+  /**
+   * The user changed this turn's model call while paused before it (or, in a branch, asked the
+   * model once with a changed call): the request sent was the prompt view's with this edit applied.
+   */
+  z.object({ ...base, type: z.literal('model_call_edited'), turn, edit: modelCallEditSchema }),
 ]);
 
 /** One event of a run. */

@@ -3,7 +3,8 @@ import { extractReasoning } from '../loop/reasoning.js';
 import { jsonTruthy } from '../loop/json-semantics.js';
 import type { ToolCallStatus, ToolError } from '../loop/tool-outcome.js';
 import type { PromptView } from '../loop/truncate.js';
-import type { BranchChange, EndReason, LoopConfig, PausePoint, PendingApproval, RunEvent, ToolCallApproval } from './events.js';
+import { describeModelCallEdit, isEmptyEdit, type ModelCallEdit } from '../loop/chat-request.js';
+import { branchChangeSchema, type BranchChange, type EndReason, type LoopConfig, type PausePoint, type PendingApproval, type RunEvent, type ToolCallApproval } from './events.js';
 import type { PlacedIntervention, ToolCallIntervention } from './intervention.js';
 
 /** The reference's `AgentResult`, with its snake_case field names (`dataclasses.asdict`). */
@@ -48,6 +49,8 @@ export interface TurnRecord {
   reply: AssistantReply | null;
   /** The reply was given by the user in a branch, not returned by the model. */
   edited?: boolean;
+  /** What the user changed in this turn's model call before it was sent; absent when nothing. */
+  callEdit?: ModelCallEdit;
   reasoning: unknown;
   latencyMs: number | null;
   usage: Record<string, unknown> | null;
@@ -231,6 +234,9 @@ export class RunState {
       case 'tool_call_intervened':
         applyIntervention(s, this.turn(event.turn), event.index, event.intervention);
         return;
+      case 'model_call_edited':
+        this.turn(event.turn).callEdit = event.edit;
+        return;
       case 'run_finished':
         s.pausedAt = null;
         s.end = { reason: event.reason, turnsUsed: event.turnsUsed, ...(event.error ? { error: event.error } : {}) };
@@ -314,7 +320,25 @@ export function describeBranchChange(change: BranchChange, toolName: (turn: numb
       return { turn: change.turn, what: `${toolName(change.turn, change.index) ?? `call ${change.index}`} result edited` };
     case 'prompt':
       return { turn: null, what: 'prompt edited' };
+    case 'asked_once': {
+      const edited = isEmptyEdit(change.edit) ? '' : ` (${describeModelCallEdit(change.edit)} changed)`;
+      return { turn: change.turn, what: `asked once${edited}` };
+    }
   }
+}
+
+/**
+ * What a branch's first turn shows as its "forked here" mark: what changed at the fork, or null
+ * for a run that is no branch (or a turn other than its first). A branch made by continuing or
+ * retrying a run has no change of its own: it continues live.
+ */
+export function forkMarkOf(s: RunSnapshot, turn: number): string | null {
+  const forkTurn = typeof s.source.forkTurn === 'number' ? s.source.forkTurn : null;
+  if (typeof s.source.parentRunId !== 'string' || forkTurn === null || turn !== forkTurn + 1) return null;
+  if (s.source.change === undefined) return 'continued live';
+  const change = branchChangeSchema.safeParse(s.source.change);
+  if (!change.success) return 'changed';
+  return branchChangeText(describeBranchChange(change.data, (t, index) => toolCallName(s, t, index)));
 }
 
 /** "turn 3: read_file arguments edited" (or "prompt edited"): a change as run lists show it. */

@@ -183,6 +183,24 @@ describe('each change kind', () => {
     expect(branch.outcome.result.turns_used).toBe(2);
   });
 
+  it('asked_once: the reply asked for stands as the turn\'s reply after the recorded prompt view and the edit, and its tools run', async () => {
+    const c = byName('one_call_then_answer');
+    const parent = await runCase(c);
+    const reply = { role: 'assistant', content: 'Asked again.', tool_calls: [{ id: 'asked', type: 'function', function: { name: c.tools[0]!.function.name, arguments: '{"q": 2}' } }] };
+    const change: BranchChange = { kind: 'asked_once', turn: 1, reply, edit: { temperature: 0.3 }, latencyMs: 12, usage: null };
+    const plan = planBranch({ runId: 'p', events: parent.events }, change, { reuseToolResults: false });
+    expect(plan.words).toEqual({ turn: 1, what: 'asked once (temperature 0.3 changed)' });
+    expect(plan.config).toEqual({ temperature: 0.3 });
+    expect(plan.prefix.map((e) => e.type)).toEqual(['turn_started', 'prompt_view', 'model_call_edited', 'model_reply']);
+    const branch = await runBranch(c, parent.events, plan);
+    const turn = branch.run.state.current.turns[0]!;
+    expect(turn).toMatchObject({ callEdit: { temperature: 0.3 }, latencyMs: 12 });
+    expect(turn.edited).toBeUndefined();
+    expect(turn.toolCalls[0]).toMatchObject({ id: 'asked', arguments: '{"q": 2}', status: 'ok' });
+    expect(branch.model.requests[0]!.temperature).toBe(0.3);
+    expect(branch.outcome).toMatchObject({ reason: 'finished_naturally', result: { turns_used: 2 } });
+  });
+
   it('keeps the total turn limit: a branch at turn N of an M-turn limit has M - N + 1 model calls left', async () => {
     const c = byName('max_turns_hit');
     const parent = await runCase(c);

@@ -1,6 +1,7 @@
 import { classifyRecordedCall } from '../../../shared/formats/trajectory.js';
 import type { AssistantReply, ChatMessage, ToolCall } from '../../../shared/model/chat.js';
 import type { BranchChange, LoopConfig, RunEvent, RunEventBody } from '../../../shared/run/events.js';
+import { isEmptyEdit } from '../../../shared/loop/chat-request.js';
 import { describeBranchChange, type BranchChangeWords } from '../../../shared/run/run-state.js';
 import { PREFIX_EVENT_TYPES, type RecordedToolResult, type ResumePoint, type ToolCallKey } from './run-handle.js';
 
@@ -194,6 +195,30 @@ export function planBranch(parent: BranchParent, change: BranchChange, options: 
       if (change.system.trim() !== '') prompt.push({ role: 'system', content: change.system });
       prompt.push({ role: 'user', content: change.user });
       plan = { messages: prompt, prefix: [], resume: { turn: 1, phase: 'model' }, forkTurn: 0, config: {} };
+      break;
+    }
+    case 'asked_once': {
+      record.turn(change.turn);
+      const { edit } = change;
+      // The turn's call as it was asked: its prompt view, the user's edit, then the model's reply.
+      const edited: RunEventBody[] = isEmptyEdit(edit) ? [] : [{ type: 'model_call_edited', turn: change.turn, edit }];
+      const reply: RunEventBody = {
+        type: 'model_reply',
+        turn: change.turn,
+        message: structuredClone(change.reply),
+        latencyMs: change.latencyMs,
+        usage: change.usage,
+        finishReason: null,
+        ...(change.model !== undefined ? { model: change.model } : {}),
+      };
+      plan = {
+        messages,
+        prefix: [...record.before(change.turn), ...turnOpening(record, change.turn), ...edited, reply],
+        resume: { turn: change.turn, phase: 'tools' },
+        forkTurn: change.turn - 1,
+        // The sampling the user asked with goes on for the rest of the branch, as a resample's does.
+        config: { ...(edit.temperature !== undefined ? { temperature: edit.temperature } : {}), ...(edit.maxTokens !== undefined ? { maxTokens: edit.maxTokens } : {}) },
+      };
       break;
     }
   }

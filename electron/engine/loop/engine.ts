@@ -7,7 +7,8 @@ import { pyJsonDumps } from '../../../shared/python/json.js';
 import { isPyDict, type PyValue } from '../../../shared/python/value.js';
 import { isPersistedEvent, type EndReason, type LoopConfig, type PausePoint, type PendingApproval, type RunEvent, type ToolCallApproval } from '../../../shared/run/events.js';
 import { agentResultOf } from '../../../shared/run/run-state.js';
-import type { ChatRequest, ModelResponse } from '../model/model-client.js';
+import type { ModelResponse } from '../model/model-client.js';
+import { applyModelCallEdit, buildChatRequest, isEmptyEdit, requestParamsOf, type ModelCallEdit } from '../../../shared/loop/chat-request.js';
 import { LOOP_DEFAULTS } from '../../../shared/loop/defaults.js';
 import { ControlledRun, PREFIX_EVENT_TYPES, REJECTED_COMMAND_ERROR, type ResumePoint, type CommandDecision, type EngineDeps, type RunHandle, type RunRequest } from './run-handle.js';
 import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
@@ -43,6 +44,8 @@ export function createEngine(deps: EngineDeps) {
 class LoopRun extends ControlledRun {
   private readonly index: PromptViewIndex;
   private readonly abort = new AbortController();
+  /** The user's change to the model call of a turn, given while paused before it. */
+  private callEdit: { turn: number; edit: ModelCallEdit } | null = null;
   /** Set while a command waits for the user; resolves with the decision, or null on stop. */
   private approvalGate: ((decision: CommandDecision | null) => void) | null = null;
 
@@ -71,6 +74,20 @@ class LoopRun extends ControlledRun {
 
   intervene(turn: number, index: number, request: ToolCallInterventionRequest): void {
     this.emit(interventionEvent(this.state.current, turn, index, request));
+  }
+
+  editModelCall(edit: ModelCallEdit): void {
+    const paused = this.state.started ? this.state.current.pausedAt : null;
+    if (paused?.at !== 'before_model') throw new Error(`run ${this.runId} is not paused before a model call`);
+    this.callEdit = isEmptyEdit(edit) ? null : { turn: paused.turn, edit: structuredClone(edit) };
+    this.resume();
+  }
+
+  /** The edit given for `turn`'s model call, taken once. */
+  private takeCallEdit(turn: number): ModelCallEdit | null {
+    const pending = this.callEdit;
+    this.callEdit = null;
+    return pending?.turn === turn ? pending.edit : null;
   }
 
   async execute(): Promise<void> {
@@ -121,15 +138,13 @@ class LoopRun extends ControlledRun {
       this.emit({ type: 'turn_started', turn });
       await this.checkpoint(turn, 'before_model');
       const view = this.index.view();
-      const chat: ChatRequest = { messages: this.index.promptMessages(view), n: 1, temperature: config.temperature };
-      if (deps.tools.schemas.length > 0) chat.tools = [...deps.tools.schemas];
-      if (config.maxTokens !== null) chat.max_tokens = config.maxTokens;
-      this.emit({
-        type: 'prompt_view',
-        turn,
-        view,
-        request: { n: 1, temperature: config.temperature, ...(chat.max_tokens !== undefined ? { max_tokens: chat.max_tokens } : {}), tools: chat.tools !== undefined },
-      });
+      let chat = buildChatRequest({ messages: this.index.promptMessages(view), temperature: config.temperature, maxTokens: config.maxTokens, tools: deps.tools.schemas });
+      this.emit({ type: 'prompt_view', turn, view, request: requestParamsOf(chat) });
+      const edit = this.takeCallEdit(turn);
+      if (edit) {
+        chat = applyModelCallEdit(chat, edit);
+        this.emit({ type: 'model_call_edited', turn, edit });
+      }
 
       const started = this.now();
       let response: ModelResponse | null;

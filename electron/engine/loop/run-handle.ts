@@ -8,6 +8,7 @@ import { RunState, type AgentResult } from '../../../shared/run/run-state.js';
 import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
 import type { ModelClient } from '../model/model-client.js';
 import type { ToolCallContext } from '../tools/tool-provider.js';
+import type { ModelCallEdit } from '../../../shared/loop/chat-request.js';
 import { RunControl } from './run-control.js';
 
 /** The tools a run offers: their schemas, the names that count as valid, and how to call them. */
@@ -38,6 +39,7 @@ export interface EngineDeps {
 export const PREFIX_EVENT_TYPES: ReadonlySet<RunEventBody['type']> = new Set([
   'turn_started',
   'prompt_view',
+  'model_call_edited',
   'model_reply',
   'tool_started',
   'tool_finished',
@@ -156,6 +158,12 @@ export interface RunHandle {
    * handed over once. Absent on runs that emit only after they are returned.
    */
   recorded?(): RunEvent[];
+  /**
+   * Changes the model call the run is paused before (at `before_model`), then lets it go on: the
+   * edit is applied to that one call and recorded on its turn. Throws when the run waits elsewhere.
+   * Absent on runs that call no model (a recording).
+   */
+  editModelCall?(edit: ModelCallEdit): void;
 }
 
 /**

@@ -98,7 +98,8 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
   function buildBody(request: ChatRequest): Record<string, unknown> {
     return {
       ...request,
-      model: options.model,
+      // A model chosen for one call (at a breakpoint, or asking once) wins over the client's.
+      model: request.model ?? options.model,
       stream,
       ...(stream && includeUsage ? { stream_options: { include_usage: true } } : {}),
       ...options.extraBody,

@@ -234,18 +234,20 @@ describe('branching a run without a model of its own', () => {
   });
 
   it('branches an opened trajectory into a new run file, which opens again with its branch links', async () => {
-    const { api, runsDir, ended, of, started, branch } = service();
+    const { api, runsDir, listed, of, started, branch } = service();
     const { fileId } = await api.handlers['file.open']({ path: MINI });
     for (let i = 0; i < 200 && (await api.handlers['file.list']({})).files[0]!.state === 'indexing'; i++) await new Promise((r) => setTimeout(r, 10));
     const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0 }));
-    await ended(runId);
+    // A recording is built at once: it has ended when file.view replies, and it is not broadcast.
+    expect((await listed(runId)).state).toBe('ended');
     expect(readdirSync(runsDir)).toEqual([]);
     const server = await scripted([{ message: { content: 'first' } }, { message: { content: 'second' } }]);
     const first = await branch({ runId, change: { kind: 'resample', turn: 3 }, settings: settingsFor(server.url) });
     expect(first.end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 3 });
     // Turns 1 and 2 with the observations that followed them were the prompt of turn 3.
     expect((server.requests[0] as { messages: unknown[] }).messages).toHaveLength(6);
-    expect(started(first.runId).messages).toEqual(started(runId).messages);
+    const { events: recording } = await api.handlers['run.events'](parseApiParams('run.events', { runId }));
+    expect(started(first.runId).messages).toEqual((recording.find((e) => e.type === 'run_started') as Event<'run_started'>).messages);
     const second = await branch({ runId: first.runId, change: { kind: 'assistant_message', turn: 3, content: 'edited answer' } });
     expect(second.end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 3 });
     expect(server.requests).toHaveLength(1);

@@ -8,6 +8,7 @@ import { TrajectoryLibrary } from '../library/trajectory-library.js';
 import { memoryRecentFiles, type RecentFiles } from '../persistence/recent-files.js';
 import { createRunRegistry, type RunRegistry } from './run-registry.js';
 import { createRunHandlers } from './run-handlers.js';
+import { createInterveneHandlers } from './intervene-handlers.js';
 import { createSettingsHandlers } from './settings-handlers.js';
 import { createSetHandlers } from '../rollout-set/set-handlers.js';
 
@@ -79,7 +80,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   });
 
   return {
-    handlers: { ...files.handlers, ...sets.handlers, ...createSettingsHandlers(deps), ...runHandlers },
+    handlers: { ...files.handlers, ...sets.handlers, ...createSettingsHandlers(deps), ...runHandlers, ...createInterveneHandlers({ registry: runs, secrets: deps.secrets }) },
     onEvent: (listener) => runs.onEvent(listener),
     onFile: (listener) => library.onChange((status) => listener(files.statusOf(status))),
     async close() {

@@ -19,7 +19,9 @@ export type EditTarget =
   | { kind: 'tool_result'; runId: string; turn: number; index: number }
   | { kind: 'assistant_message'; runId: string; turn: number }
   | { kind: 'resample'; runId: string; turn: number }
-  | { kind: 'prompt'; runId: string };
+  | { kind: 'prompt'; runId: string }
+  /** Not a branch by itself: the model asked once from a turn, then maybe continued as a branch. */
+  | { kind: 'ask_once'; runId: string; turn: number };
 
 /** The New run form's starting point: the last settings saved (never the key), or why they are missing. */
 export type LastSettings =

@@ -1,4 +1,5 @@
-import type { ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ApiParams, ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
+import type { ModelCallEdit } from '../../../shared/loop/chat-request.js';
 import type { ApprovalDecision } from '../../../shared/run/events.js';
 import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
 import { hasErrorCode } from '../../../shared/rpc/errors.js';
@@ -50,6 +51,10 @@ export interface EngineSlice {
    */
   interveneToolCall(runId: string, turn: number, index: number, change: ToolCallInterventionRequest): Promise<void>;
   setBreakpoint(name: keyof Breakpoints, on: boolean): Promise<void>;
+  /** Sends the model call `runId` is paused before with `edit` applied (nothing changed: as built). Rejects with the engine's message. */
+  editModelCall(runId: string, edit: ModelCallEdit): Promise<void>;
+  /** Asks the model once with a turn's prompt and `edit`; the run is not touched. Rejects with the engine's error. */
+  askOnce(params: ApiParams<'run.askOnce'>): Promise<ApiResult<'run.askOnce'>>;
   reportError(message: string | null): void;
 }
 
@@ -202,6 +207,13 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
       if (!runId || !snapshot || snapshot.end) return;
       await attempt('Could not set the breakpoints', () => requireClient().call('run.breakpoints', { runId, breakpoints }));
     },
+
+    async editModelCall(runId, edit) {
+      await requireClient().call('run.editModelCall', { runId, edit });
+      set({ actionError: null });
+    },
+
+    askOnce: (params) => requireClient().call('run.askOnce', params),
 
     reportError: (actionError) => set({ actionError }),
   };

@@ -7,6 +7,7 @@ import { contentText } from '../../ui/content-text.js';
 import { indentJson, prettyJson } from '../../ui/pretty-json.js';
 import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
 import { pendingToolCalls } from '../trajectory/pending-tool-calls.js';
+import { AskOnceForm } from '../intervene/ask-once-dialog.js';
 import './edit-dialog.css';
 
 function messageOf(error: unknown): string {
@@ -351,6 +352,8 @@ function titleOf(target: EditTarget, snapshot: RunSnapshot): string {
       return `Re-sample turn ${target.turn}`;
     case 'prompt':
       return 'Edit prompt';
+    case 'ask_once':
+      return `Ask the model once (turn ${target.turn})`;
   }
 }
 
@@ -368,6 +371,7 @@ export function EditDialog() {
       {(target.kind === 'tool_result' || target.kind === 'assistant_message') && <TextEditor snapshot={snapshot} target={target} onCancel={cancel} />}
       {target.kind === 'prompt' && <PromptEditor snapshot={snapshot} onCancel={cancel} />}
       {target.kind === 'resample' && <ResampleEditor snapshot={snapshot} turn={target.turn} onCancel={cancel} />}
+      {target.kind === 'ask_once' && <AskOnceForm snapshot={snapshot} turn={target.turn} onCancel={cancel} />}
     </Shell>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PromptViewIndex } from '../../../../shared/loop/truncate.js';
 import type { ChatMessage } from '../../../../shared/model/chat.js';
-import { promptItems, rawRequest } from './prompt-items.js';
+import { promptItems } from './prompt-items.js';
 
 describe('promptItems', () => {
   it('aligns the sent messages with the trajectory, with markers for dropped ranges', () => {
@@ -19,13 +19,5 @@ describe('promptItems', () => {
     expect(items.filter((i) => i.kind === 'message').map((i) => i.kind === 'message' && i.message)).toEqual(sent);
     expect(items[2]).toEqual({ kind: 'dropped', start: view.dropped[0]![0], end: view.dropped[0]![1] });
     expect(items.filter((i) => i.kind === 'message').map((i) => i.kind === 'message' && i.index)).toEqual([0, 1, ...Array.from({ length: 10 - view.dropped[0]![1] }, (_, k) => view.dropped[0]![1] + k)]);
-  });
-});
-
-describe('rawRequest', () => {
-  it('orders the body as the engine sends it', () => {
-    const body = rawRequest([{ role: 'user', content: 'u' }], { temperature: 0.5, max_tokens: 10, tools: true }, [{ type: 'function' }]);
-    expect(Object.keys(body)).toEqual(['messages', 'n', 'temperature', 'tools', 'max_tokens']);
-    expect(Object.keys(rawRequest([], { temperature: 1, tools: false }, []))).toEqual(['messages', 'n', 'temperature']);
   });
 });

@@ -40,11 +40,3 @@ export function promptItems(trajectory: readonly ChatMessage[], view: PromptView
   keep(view.messageCount);
   return items;
 }
-
-/** The chat request body of a turn, as the engine sends it (key order included). */
-export function rawRequest(sent: readonly ChatMessage[], request: { temperature: number; max_tokens?: number; tools: boolean }, tools: readonly unknown[]): Record<string, unknown> {
-  const body: Record<string, unknown> = { messages: sent, n: 1, temperature: request.temperature };
-  if (request.tools) body.tools = tools;
-  if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
-  return body;
-}

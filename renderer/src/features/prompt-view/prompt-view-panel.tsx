@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../../../shared/model/chat.js';
 import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
 import { PromptViewIndex, type PromptView } from '../../../../shared/loop/truncate.js';
+import { buildChatRequest, describeModelCallEdit, requestParamsOf, type RequestParams } from '../../../../shared/loop/chat-request.js';
 import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
 import { useSelectedTurn } from '../../store/selectors.js';
@@ -47,12 +48,12 @@ function PromptList({ items, trajectory }: { items: readonly PromptItem[]; traje
 }
 
 /** The prompt a turn sent, or (paused before its model call) the one it is about to send. */
-function promptOf(view: RunView, s: RunSnapshot, turn: TurnRecord): { prompt: PromptView; request: { temperature: number; max_tokens?: number; tools: boolean }; upcoming: boolean } | null {
+function promptOf(view: RunView, s: RunSnapshot, turn: TurnRecord): { prompt: PromptView; request: RequestParams; upcoming: boolean } | null {
   if (turn.promptView && turn.request) return { prompt: turn.promptView, request: turn.request, upcoming: false };
   const waiting = s.pausedAt?.turn === turn.turn && s.pausedAt.at === 'before_model';
   const prompt = waiting ? view.feed.upcomingPromptView() : null;
   if (!prompt) return null;
-  const request = { temperature: s.config.temperature, tools: s.tools.length > 0, ...(s.config.maxTokens !== null ? { max_tokens: s.config.maxTokens } : {}) };
+  const request = requestParamsOf(buildChatRequest({ messages: [], temperature: s.config.temperature, maxTokens: s.config.maxTokens, tools: s.tools }));
   return { prompt, request, upcoming: true };
 }
 
@@ -122,6 +123,11 @@ function TurnPrompt({ view, snapshot, turn, budget }: { view: RunView; snapshot:
         <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : origin === 'recomputed' ? 'tone-info' : ''}`}>{originText(origin, shown.prompt.budget)}</span>
       </p>
       {origin === 'recorded' ? <p className="muted">The exact messages the file records for this model call.</p> : <TokenMeter view={shown.prompt} />}
+      {turn.callEdit && (
+        <p role="note" className="muted">
+          This call was changed before it was sent ({describeModelCallEdit(turn.callEdit)}): the turn&apos;s API request shows what went out; this is the prompt the loop built.
+        </p>
+      )}
       {showRaw ? (
         <RawRequest sent={sent} request={shown.request} tools={snapshot.tools} turn={turn.turn} />
       ) : (

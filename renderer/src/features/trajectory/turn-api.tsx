@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { materializePromptView } from '../../../../shared/loop/truncate.js';
 import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
 import { FoldedText } from '../../ui/folded-text.js';
-import { rawRequest } from '../prompt-view/prompt-items.js';
+import { applyModelCallEdit, recordedChatRequest } from '../../../../shared/loop/chat-request.js';
 import { isImported } from './turn-usage.js';
 
 /** The chat completion the turn received, from what the run records of it (the reply, finish reason, usage). */
@@ -20,8 +20,10 @@ export function TurnApi({ snapshot, turn }: { snapshot: RunSnapshot; turn: TurnR
   const imported = isImported(snapshot);
   const request = useMemo(() => {
     if (!turn.promptView || !turn.request) return null;
-    return JSON.stringify(rawRequest(materializePromptView(snapshot.messages, turn.promptView), turn.request, snapshot.tools), null, 2);
-  }, [snapshot, turn.promptView, turn.request]);
+    const planned = recordedChatRequest(materializePromptView(snapshot.messages, turn.promptView), turn.request, snapshot.tools);
+    // A call the user changed before it was sent went out with the change.
+    return JSON.stringify(turn.callEdit ? applyModelCallEdit(planned, turn.callEdit) : planned, null, 2);
+  }, [snapshot, turn.promptView, turn.request, turn.callEdit]);
   const response = useMemo(() => {
     const body = recordedResponse(turn);
     return body ? JSON.stringify(body, null, 2) : null;

@@ -14,6 +14,8 @@ import { ToolCallCard } from './tool-call-card.js';
 import { PendingToolCalls } from './pending-tool-calls.js';
 import { TurnApi } from './turn-api.js';
 import { TurnUsage } from './turn-usage.js';
+import { hasOwnModel, ModelCallPauseCard } from '../intervene/model-call-pause-card.js';
+import { TurnMarks } from '../intervene/turn-marks.js';
 import './turn-api.css';
 
 function canRetry(s: RunSnapshot, turn: TurnRecord): boolean {
@@ -49,6 +51,8 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
   // The tool call this turn waits on, not started until the user decides.
   const paused = snapshot.end === null ? snapshot.pausedAt : null;
   const waiting = paused?.at === 'approval' && paused.turn === turn.turn ? (paused.approval ?? null) : null;
+  // A replay's model plays its recording: only a run with a model of its own has a call to edit.
+  const beforeModel = paused?.at === 'before_model' && paused.turn === turn.turn && hasOwnModel(snapshot);
   return (
     <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
       <header className="turn-card-head">
@@ -65,6 +69,11 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
               Re-sample turn
             </button>
           )}
+          {turn.promptView !== null && turn.request !== null && (
+            <button type="button" className="small-button" onClick={() => openEdit({ kind: 'ask_once', runId: snapshot.runId, turn: turn.turn })}>
+              Ask the model once
+            </button>
+          )}
           {editable && (
             <button type="button" className="small-button" onClick={() => openEdit({ kind: 'assistant_message', runId: snapshot.runId, turn: turn.turn })} aria-label={`Edit reply of turn ${turn.turn}`}>
               Edit reply
@@ -73,7 +82,9 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
           {snapshot.end !== null && turn.finished && <ContinueButton runId={snapshot.runId} turn={turn.turn} />}
         </span>
       </header>
+      <TurnMarks snapshot={snapshot} turn={turn} />
       <TurnUsage snapshot={snapshot} turn={turn} />
+      {beforeModel && <ModelCallPauseCard snapshot={snapshot} turn={turn.turn} />}
       {showApi && (
         <div id={`turn-${turn.turn}-api`}>
           <TurnApi snapshot={snapshot} turn={turn} />

@@ -11,7 +11,8 @@ export type TurnBadge =
   | 'coerced arguments'
   | 'has reasoning'
   | 'truncated prompt'
-  | 'over budget';
+  | 'over budget'
+  | 'call edited';
 
 /** Whether some tool calls of the turn's reply have not run and still may (the run has not ended). */
 function hasPendingCalls(turn: TurnRecord, ended: boolean): boolean {
@@ -32,6 +33,8 @@ export function turnBadges(turn: TurnRecord, ended = false): TurnBadge[] {
   if (view && view.phase !== 'none') badges.push('truncated prompt');
   // Truncation never touches the first two and the last messages: their estimate alone can exceed the budget.
   if (view && view.budget !== null && view.estimatedTokens > view.budget) badges.push('over budget');
+  // The model call went out as the user changed it, not as the loop built it.
+  if (turn.callEdit) badges.push('call edited');
   return badges;
 }
 

@@ -9,6 +9,7 @@ const BADGE_TONE: Record<TurnBadge, string> = {
   'unknown tool': 'bad',
   'coerced arguments': 'warn',
   'has reasoning': 'info',
+  'call edited': 'warn',
   'truncated prompt': 'info',
   'over budget': 'warn',
 };

@@ -1,0 +1,72 @@
+import type { ApiHandlers, ApiRequest } from '../../../shared/api/contract.js';
+import { applyModelCallEdit, recordedChatRequest } from '../../../shared/loop/chat-request.js';
+import { materializePromptView } from '../../../shared/loop/truncate.js';
+import { ApiError } from '../../../shared/rpc/errors.js';
+import { openDemoResources } from '../demo/demo-run.js';
+import type { ModelClient } from '../model/model-client.js';
+import { createOpenAIModelClient } from '../model/openai-client.js';
+import type { SecretStore } from '../persistence/settings.js';
+import type { ManagedRun, RunRegistry } from './run-registry.js';
+
+/** What the intervention methods are built from. */
+export interface InterveneHandlerDeps {
+  registry: RunRegistry;
+  secrets: SecretStore;
+  now?: () => number;
+}
+
+type InterveneMethods = 'run.editModelCall' | 'run.askOnce';
+
+/** A model to ask once: the endpoint given, else the run's own; `close` releases it. */
+async function modelFor(run: ManagedRun, params: ApiRequest<'run.askOnce'>, secrets: SecretStore): Promise<{ model: ModelClient; close(): Promise<void> }> {
+  const endpoint = params.endpoint ?? (run.origin?.kind === 'settings' ? run.origin.settings.endpoint : null);
+  if (endpoint) {
+    if (params.endpoint?.apiKey) secrets.setApiKey(params.endpoint.apiKey);
+    try {
+      const model = createOpenAIModelClient({ baseURL: endpoint.baseURL, apiKey: secrets.getApiKey() ?? undefined, model: endpoint.model, stream: endpoint.stream });
+      return { model, close: async () => {} };
+    } catch (error) {
+      throw new Error(`Base URL ${endpoint.baseURL}: ${(error as Error).message}`);
+    }
+  }
+  if (run.origin?.kind === 'demo') {
+    // The demo's script answers turn N with its reply N, as it does for a branch from turn N.
+    const demo = await openDemoResources({ workspace: run.origin.workspace, fromTurn: params.turn });
+    return { model: demo.model, close: () => demo.close() };
+  }
+  throw new ApiError('needs_endpoint', `run "${run.title}" (${run.runId}) has no model of its own (an opened trajectory or a replay): choose a model endpoint to ask`, 'run.askOnce');
+}
+
+/** The API methods that intervene in a run: edit the model call it waits before, and ask the model once. */
+export function createInterveneHandlers(deps: InterveneHandlerDeps): Pick<ApiHandlers, InterveneMethods> {
+  const { registry } = deps;
+  const now = deps.now ?? Date.now;
+  return {
+    async 'run.editModelCall'({ runId, edit }) {
+      const run = registry.find(runId);
+      const handle = registry.handleOf(run);
+      if (!handle.editModelCall) throw new Error(`run "${run.title}" (${runId}) calls no model: it plays a recording`);
+      handle.editModelCall(edit);
+      return {};
+    },
+    async 'run.askOnce'(params) {
+      const run = registry.find(params.runId);
+      const state = registry.stateOf(run);
+      const turn = state.turns[params.turn - 1];
+      if (!turn) throw new Error(`run "${run.title}" has ${state.turns.length} turns; there is no turn ${params.turn} to ask about`);
+      if (!turn.promptView || !turn.request) throw new Error(`turn ${params.turn} of run "${run.title}" has no prompt yet`);
+      const sent = materializePromptView(state.messages, turn.promptView);
+      const request = applyModelCallEdit(recordedChatRequest(sent, turn.request, state.tools), params.edit);
+      const { model, close } = await modelFor(run, params, deps.secrets);
+      try {
+        const started = now();
+        const response = await model.chatCompletion(request);
+        const choice = response?.choices?.[0];
+        if (!choice) throw new Error('the model answered with no choices');
+        return { request, reply: choice.message, latencyMs: now() - started, usage: response?.usage ?? null, model: response?.model ?? null };
+      } finally {
+        await close();
+      }
+    },
+  };
+}

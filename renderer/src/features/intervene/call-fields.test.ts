@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { buildChatRequest } from '../../../../shared/loop/chat-request.js';
+import { draftOf, editOf } from './call-fields.js';
+
+const tool = { type: 'function' as const, function: { name: 'read_file' } };
+const base = buildChatRequest({ messages: [{ role: 'user', content: 'u' }], temperature: 1, maxTokens: 100, tools: [tool] });
+
+describe('editOf', () => {
+  it('changes nothing for the draft of the call itself', () => {
+    expect(editOf(draftOf(base, 'm'), base, 'm', [tool])).toEqual({ edit: {} });
+  });
+
+  it('keeps only the fields that differ from the call', () => {
+    const draft = { ...draftOf(base, 'm'), model: 'other', temperature: '0.5', maxTokens: '', sendTools: false, messages: '[{"role": "user", "content": "v"}]' };
+    expect(editOf(draft, base, 'm', [tool])).toEqual({ edit: { model: 'other', temperature: 0.5, maxTokens: null, tools: [], messages: [{ role: 'user', content: 'v' }] } });
+  });
+
+  it('names each field that cannot be sent', () => {
+    const draft = { ...draftOf(base, 'm'), temperature: '3', maxTokens: '0', messages: '[' };
+    const result = editOf(draft, base, 'm', [tool]);
+    expect(result).toEqual({ problems: { temperature: expect.stringMatching(/from 0 to 2/), maxTokens: expect.stringMatching(/above 0/), messages: expect.stringMatching(/^Not valid JSON/) } });
+    expect(editOf({ ...draftOf(base, 'm'), messages: '[]' }, base, 'm', [tool])).toEqual({ problems: { messages: expect.stringMatching(/at least one chat message/) } });
+  });
+});

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { ChatRequest, ModelCallEdit } from '../../../../shared/loop/chat-request.js';
+import { chatMessageSchema, type ToolSchema } from '../../../../shared/model/chat.js';
+
+/** A model call as its form edits it: every field as typed. */
+export interface CallDraft {
+  model: string;
+  temperature: string;
+  maxTokens: string;
+  messages: string;
+  sendTools: boolean;
+}
+
+/** The form's starting point: the call as the loop built it. */
+export function draftOf(request: ChatRequest, model: string): CallDraft {
+  return {
+    model: request.model ?? model,
+    temperature: String(request.temperature),
+    maxTokens: request.max_tokens?.toString() ?? '',
+    messages: JSON.stringify(request.messages, null, 2),
+    sendTools: request.tools !== undefined,
+  };
+}
+
+/** The problems of a draft, by field; empty when it can be sent. */
+export type CallProblems = Partial<Record<'temperature' | 'maxTokens' | 'messages', string>>;
+
+const messagesSchema = z.array(chatMessageSchema).min(1);
+
+/**
+ * What the draft changes in `base` (fields equal to the base's are left out), or the problems
+ * that keep it from being sent. `model` is the model the base call goes to.
+ */
+export function editOf(draft: CallDraft, base: ChatRequest, model: string, tools: readonly ToolSchema[]): { edit: ModelCallEdit } | { problems: CallProblems } {
+  const problems: CallProblems = {};
+  const edit: ModelCallEdit = {};
+  const chosen = draft.model.trim();
+  if (chosen !== '' && chosen !== (base.model ?? model)) edit.model = chosen;
+  const temperature = Number(draft.temperature);
+  if (draft.temperature.trim() === '' || !Number.isFinite(temperature) || temperature < 0 || temperature > 2) problems.temperature = 'Temperature must be a number from 0 to 2';
+  else if (temperature !== base.temperature) edit.temperature = temperature;
+  const max = draft.maxTokens.trim();
+  if (max !== '' && !/^\d+$/.test(max)) problems.maxTokens = 'Max tokens must be a whole number above 0, or empty';
+  else {
+    const maxTokens = max === '' ? null : Number(max);
+    if (maxTokens === 0) problems.maxTokens = 'Max tokens must be a whole number above 0, or empty';
+    else if (maxTokens !== (base.max_tokens ?? null)) edit.maxTokens = maxTokens;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(draft.messages);
+  } catch (error) {
+    problems.messages = `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (!problems.messages) {
+    const messages = messagesSchema.safeParse(parsed);
+    if (!messages.success) problems.messages = 'Messages must be a list of at least one chat message, each with a role';
+    else if (JSON.stringify(messages.data) !== JSON.stringify(base.messages)) edit.messages = messages.data;
+  }
+  if (draft.sendTools !== (base.tools !== undefined)) edit.tools = draft.sendTools ? [...tools] : [];
+  return Object.keys(problems).length > 0 ? { problems } : { edit };
+}
+
+/** The fields of one model call: model, temperature, max tokens, whether to send the tools, and the messages. */
+export function CallFields({ id, draft, problems, update, toolCount }: { id: string; draft: CallDraft; problems: CallProblems; update(draft: CallDraft): void; toolCount: number }) {
+  const set = <K extends keyof CallDraft>(key: K, value: CallDraft[K]) => update({ ...draft, [key]: value });
+  return (
+    <div className="call-fields">
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-model`}>Model</label>
+          <input id={`${id}-model`} value={draft.model} placeholder="the endpoint's model" onChange={(e) => set('model', e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-temperature`}>Temperature</label>
+          <input id={`${id}-temperature`} value={draft.temperature} onChange={(e) => set('temperature', e.target.value)} aria-invalid={problems.temperature !== undefined} />
+          {problems.temperature && <p className="field-error">{problems.temperature}</p>}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-max-tokens`}>Max tokens</label>
+          <input id={`${id}-max-tokens`} value={draft.maxTokens} placeholder="server default" onChange={(e) => set('maxTokens', e.target.value)} aria-invalid={problems.maxTokens !== undefined} />
+          {problems.maxTokens && <p className="field-error">{problems.maxTokens}</p>}
+        </div>
+      </div>
+      {toolCount > 0 && (
+        <label className="toggle">
+          <input type="checkbox" checked={draft.sendTools} onChange={(e) => set('sendTools', e.target.checked)} />
+          Send the run&apos;s {toolCount} tool schema{toolCount === 1 ? '' : 's'}
+        </label>
+      )}
+      <div className="field">
+        <label htmlFor={`${id}-messages`}>Messages (JSON)</label>
+        <textarea id={`${id}-messages`} className="call-messages" rows={12} spellCheck={false} value={draft.messages} onChange={(e) => set('messages', e.target.value)} aria-invalid={problems.messages !== undefined} />
+        {problems.messages && (
+          <p role="alert" className="field-error">
+            {problems.messages}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
