@@ -15,11 +15,18 @@ const devServerCsp: Plugin = {
   transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
 };
 
+// `#shared/*` (package.json "imports") names the sources under the "source" condition, which
+// TypeScript uses, and the compiled out/shared/ for Node at runtime. Vite (the renderer build, the
+// preload and the unit tests) reads the sources through an alias rather than that condition: a
+// condition would be passed on to Node processes the tests start, which cannot load .ts files.
+const resolve = { alias: [{ find: /^#shared\//, replacement: `${repoRoot}shared/` }] };
+
 // One config for the renderer build and for unit tests (Vitest reads the `test` block).
 const rendererConfig = defineConfig({
   root: 'renderer',
   // Relative asset URLs: the desktop app loads the build from app://trajdbg/, serve mode from http.
   base: './',
+  resolve,
   plugins: [react(), devServerCsp],
   build: {
     outDir: '../out/renderer',
@@ -58,6 +65,7 @@ const rendererConfig = defineConfig({
 const preloadConfig = defineConfig({
   root: repoRoot,
   publicDir: false,
+  resolve,
   build: {
     outDir: 'out/preload',
     emptyOutDir: true,

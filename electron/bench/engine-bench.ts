@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { truncateContext, PromptViewIndex } from '../../shared/loop/truncate.js';
+import { truncateContext, PromptViewIndex } from '#shared/loop/truncate.js';
 import { createEngine } from '../engine/loop/engine.js';
 import { planReplay } from '../engine/loop/replay.js';
 import { generateTrajectory } from './generate.js';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChatMessage, ToolCall } from '../../shared/model/chat.js';
+import type { ChatMessage, ToolCall } from '#shared/model/chat.js';
 import { seededRandom } from './generate.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../shared/model/chat.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 
 /** A deterministic pseudo-random generator (mulberry32), so every bench run sees the same data. */
 export function seededRandom(seed: number): () => number {

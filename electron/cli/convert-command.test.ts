@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EXPORT_FORMATS } from '../../shared/formats/export.js';
+import { EXPORT_FORMATS } from '#shared/formats/export.js';
 import { CONVERT_USAGE } from './convert-command.js';
 import { main } from './main.js';
 import { corpusPath } from '../testing/corpus.js';

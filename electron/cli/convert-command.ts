@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, ExportError, createExportWriter, isSingleTrajectoryFormat, type ExportFormat } from '../../shared/formats/export.js';
-import { FORMAT_DESCRIPTIONS, FormatError } from '../../shared/formats/import.js';
-import { summarizeTrajectory } from '../../shared/formats/summary.js';
-import type { Trajectory } from '../../shared/formats/trajectory.js';
+import { EXPORT_FORMATS, ExportError, createExportWriter, isSingleTrajectoryFormat, type ExportFormat } from '#shared/formats/export.js';
+import { FORMAT_DESCRIPTIONS, FormatError } from '#shared/formats/import.js';
+import { summarizeTrajectory } from '#shared/formats/summary.js';
+import type { Trajectory } from '#shared/formats/trajectory.js';
 import { openAtomicWriter } from '../engine/persistence/atomic-file.js';
 import { openTrajectoryStream, type TrajectoryStream } from '../engine/library/trajectory-stream.js';
 import { intOption } from './options.js';

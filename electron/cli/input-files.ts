@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseJson } from '../../shared/formats/import.js';
-import { parseJsonExact } from '../../shared/model/exact-json.js';
-import { chatMessageSchema, toolSchemaSchema, type ChatMessage, type ToolSchema } from '../../shared/model/chat.js';
+import { parseJson } from '#shared/formats/import.js';
+import { parseJsonExact } from '#shared/model/exact-json.js';
+import { chatMessageSchema, toolSchemaSchema, type ChatMessage, type ToolSchema } from '#shared/model/chat.js';
 import { UsageError } from './usage-error.js';
 
 /**

@@ -1,4 +1,4 @@
-import { stringifyJsonExact } from '../../shared/model/exact-json.js';
+import { stringifyJsonExact } from '#shared/model/exact-json.js';
 import { writeFileAtomic } from '../engine/persistence/atomic-file.js';
 
 /** Writes a value as pretty JSON, atomically (the reference's `AgentResult` field names are kept as they are, and integers beyond 2^53 exact). */

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 
 /** Prints one line per turn (and per failure) to a stream: the CLI's progress on stderr. */
 export function progressPrinter(write: (line: string) => void): (event: RunEvent) => void {

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ROLLOUT_COLUMN_NAMES, type RolloutColumn } from '../../shared/formats/rollout-row.js';
+import { ROLLOUT_COLUMN_NAMES, type RolloutColumn } from '#shared/formats/rollout-row.js';
 import { RolloutSet, SetQueryError, type SetQuery } from '../engine/rollout-set/rollout-set.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';

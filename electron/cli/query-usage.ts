@@ -1,4 +1,4 @@
-import { ROLLOUT_COLUMN_NAMES } from '../../shared/formats/rollout-row.js';
+import { ROLLOUT_COLUMN_NAMES } from '#shared/formats/rollout-row.js';
 
 export const QUERY_USAGE = `Usage: trajdbg query SET... [--where EXPR] [--columns A,B] [--order-by COL [--desc]]
                      [--search TEXT] [--limit N] [--format table|jsonl|parquet] [--out FILE]

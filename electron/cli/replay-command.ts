@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { chatMessageSchema } from '../../shared/model/chat.js';
-import { agentResultOf } from '../../shared/run/run-state.js';
+import { chatMessageSchema } from '#shared/model/chat.js';
+import { agentResultOf } from '#shared/run/run-state.js';
 import { createEngine } from '../engine/loop/engine.js';
 import { planReplay, type RecordedTrajectory } from '../engine/loop/replay.js';
 import { createRunFile } from '../engine/persistence/run-file.js';
 import { parseRunFile } from '../engine/persistence/run-file.js';
-import { parseJson } from '../../shared/formats/import.js';
+import { parseJson } from '#shared/formats/import.js';
 import { describeIssue, readToolsFile } from './input-files.js';
 import { intOption } from './options.js';
 import { writeJsonFile } from './output-files.js';
 import { progressPrinter } from './progress.js';
 import { UsageError } from './usage-error.js';
-import { LOOP_DEFAULTS } from '../../shared/loop/defaults.js';
+import { LOOP_DEFAULTS } from '#shared/loop/defaults.js';
 
 export const REPLAY_USAGE = `Usage: trajdbg replay FILE [--max-context-tokens N] [--out FILE] [options]
 

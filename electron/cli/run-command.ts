@@ -1,8 +1,8 @@
-import { LOOP_DEFAULTS } from '../../shared/loop/defaults.js';
+import { LOOP_DEFAULTS } from '#shared/loop/defaults.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChatMessage } from '../../shared/model/chat.js';
-import { urlHasCredentials } from '../../shared/api/contract.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import { urlHasCredentials } from '#shared/api/contract.js';
 import { createEngine } from '../engine/loop/engine.js';
 import { type RunOutcome } from '../engine/loop/run-handle.js';
 import { createOpenAIModelClient, describeRetryPolicy } from '../engine/model/openai-client.js';

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
  */
 
 /** The Content-Security-Policy of every HTML page the host serves (one policy for desktop and serve mode). */
-export { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
+export { CONTENT_SECURITY_POLICY } from '#shared/security/content-security-policy.js';
 
 /** The cookie that carries the token once the browser has opened the printed URL. */
 export const TOKEN_COOKIE = 'trajdbg_token';

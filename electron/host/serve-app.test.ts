@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { WIRE_PATH } from '../../shared/api/wire.js';
+import { WIRE_PATH } from '#shared/api/wire.js';
 import { memorySecretStore } from '../engine/persistence/settings.js';
 import { describeRetryPolicy } from '../engine/model/openai-client.js';
 import { TOKEN_COOKIE } from './host-security.js';

@@ -8,11 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { apiCall, type OpenedFile } from '../../shared/api/contract.js';
-import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../shared/api/wire.js';
-import { MAX_FRAME_BYTES } from '../../shared/rpc/frames.js';
-import { createEventBatcher, serveRpc, type RpcServerMessage } from '../../shared/rpc/protocol.js';
-import type { RunEvent } from '../../shared/run/events.js';
+import { apiCall, type OpenedFile } from '#shared/api/contract.js';
+import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
+import { MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
+import { createEventBatcher, serveRpc, type RpcServerMessage } from '#shared/rpc/protocol.js';
+import type { RunEvent } from '#shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
 import {
   CONTENT_SECURITY_POLICY,
@@ -29,7 +29,7 @@ import {
   tokenMatches,
   urlHostname,
 } from './host-security.js';
-import { contentTypeOf } from '../../shared/web/content-types.js';
+import { contentTypeOf } from '#shared/web/content-types.js';
 import { lookupStaticFile } from './static-files.js';
 
 /**

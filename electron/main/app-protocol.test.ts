@@ -8,7 +8,7 @@ vi.mock('electron', () => electron);
 
 import type { Session } from 'electron';
 import { createAppProtocolHandler, registerAppScheme, resolveAppFile, serveAppProtocol } from './app-protocol.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '#shared/security/content-security-policy.js';
 
 let base: string;
 let root: string;

@@ -2,8 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { protocol, type Session } from 'electron';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy.js';
-import { contentTypeOf } from '../../shared/web/content-types.js';
+import { CONTENT_SECURITY_POLICY } from '#shared/security/content-security-policy.js';
+import { contentTypeOf } from '#shared/web/content-types.js';
 
 /** Headers every app:// response carries, errors included. */
 function baseHeaders(): Record<string, string> {

@@ -37,12 +37,12 @@ function asMainPort(port: MessagePort) {
 }
 
 import type { BrowserWindow } from 'electron';
-import { API_METHOD_NAMES, type ApiHandlers, type OpenedFile } from '../../shared/api/contract.js';
-import type { TrajdbgBridge } from '../../shared/api/bridge.js';
-import { RPC_CHANNEL } from '../../shared/api/wire.js';
-import { ApiError } from '../../shared/rpc/errors.js';
-import { MAX_FRAME_BYTES } from '../../shared/rpc/frames.js';
-import type { RunEvent } from '../../shared/run/events.js';
+import { API_METHOD_NAMES, type ApiHandlers, type OpenedFile } from '#shared/api/contract.js';
+import type { TrajdbgBridge } from '#shared/api/bridge.js';
+import { RPC_CHANNEL } from '#shared/api/wire.js';
+import { ApiError } from '#shared/rpc/errors.js';
+import { MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
+import type { RunEvent } from '#shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
 import { createIpcClient } from '../../renderer/src/api/ipc-client.js';
 import { registerApi } from './ipc.js';

@@ -1,8 +1,8 @@
 import { ipcMain, type BrowserWindow, type IpcMainEvent, type MessagePortMain } from 'electron';
-import { apiCall, type OpenedFile } from '../../shared/api/contract.js';
-import { RPC_CHANNEL } from '../../shared/api/wire.js';
-import { createEventBatcher, serveRpc, type RpcServerConnection, type RpcServerMessage } from '../../shared/rpc/protocol.js';
-import type { RunEvent } from '../../shared/run/events.js';
+import { apiCall, type OpenedFile } from '#shared/api/contract.js';
+import { RPC_CHANNEL } from '#shared/api/wire.js';
+import { createEventBatcher, serveRpc, type RpcServerConnection, type RpcServerMessage } from '#shared/rpc/protocol.js';
+import type { RunEvent } from '#shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
 import { isAppUrl } from './app-origin.js';
 

@@ -2,8 +2,8 @@ import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TrajdbgBridge } from '../../shared/api/bridge.js';
-import { RPC_CHANNEL } from '../../shared/api/wire.js';
+import type { TrajdbgBridge } from '#shared/api/bridge.js';
+import { RPC_CHANNEL } from '#shared/api/wire.js';
 
 /** A stand-in for Electron's ipcRenderer and contextBridge, shared by the source and the bundle. */
 function fakeElectron() {

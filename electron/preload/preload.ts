@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { TrajdbgBridge } from '../../shared/api/bridge.js';
-import { RPC_CHANNEL } from '../../shared/api/wire.js';
+import type { TrajdbgBridge } from '#shared/api/bridge.js';
+import { RPC_CHANNEL } from '#shared/api/wire.js';
 
 /**
  * The only thing the page gets from the preload: `window.trajdbg`, a pipe of RPC frames to the

@@ -7,9 +7,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { isJson } from '../../shared/formats/import-common.js';
-import { parseJsonExact } from '../../shared/model/exact-json.js';
-import { replyToolCallSchema, type ReplyToolCall } from '../../shared/model/chat.js';
+import { isJson } from '#shared/formats/import-common.js';
+import { parseJsonExact } from '#shared/model/exact-json.js';
+import { replyToolCallSchema, type ReplyToolCall } from '#shared/model/chat.js';
 
 // ---------------------------------------------------------------------------------------------
 // Script validation

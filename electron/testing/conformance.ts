@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AssistantReply, ChatMessage, ToolSchema } from '../../shared/model/chat.js';
-import { parseJsonExact } from '../../shared/model/exact-json.js';
-import { pyJsonDumps } from '../../shared/python/json.js';
-import type { LoopConfig } from '../../shared/run/events.js';
-import type { AgentResult } from '../../shared/run/run-state.js';
+import type { AssistantReply, ChatMessage, ToolSchema } from '#shared/model/chat.js';
+import { parseJsonExact } from '#shared/model/exact-json.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import type { LoopConfig } from '#shared/run/events.js';
+import type { AgentResult } from '#shared/run/run-state.js';
 import type { EngineTools } from '../engine/loop/run-handle.js';
 import type { ChatRequest, ModelClient } from '../engine/model/model-client.js';
-import { LOOP_DEFAULTS } from '../../shared/loop/defaults.js';
+import { LOOP_DEFAULTS } from '#shared/loop/defaults.js';
 
 /** A model reply in a conformance case (and in scripted-server scripts). */
 export type CaseReply = { message: AssistantReply } | { http_error: number } | { empty: true };

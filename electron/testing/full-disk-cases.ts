@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EXPORT_FORMATS } from '../../shared/formats/export.js';
-import type { RunEvent } from '../../shared/run/events.js';
+import { EXPORT_FORMATS } from '#shared/formats/export.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { main } from '../cli/main.js';
 import { createEngine } from '../engine/loop/engine.js';
 import { exportTrajectories } from '../engine/persistence/export-file.js';

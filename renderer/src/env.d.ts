@@ -1,4 +1,4 @@
-import type { TrajdbgBridge } from '../../shared/api/bridge.js';
+import type { TrajdbgBridge } from '#shared/api/bridge.js';
 
 declare global {
   interface Window {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../shared/model/chat.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 
 /**
  * The built-in demo: a scripted model that exercises what the debugger shows (reasoning in each

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FormatError, importLine } from '../../../shared/formats/import.js';
+import { FormatError, importLine } from '#shared/formats/import.js';
 import { spawnInProcessIndexer, TrajectoryLibrary, type OpenedFileStatus } from './trajectory-library.js';
 import { MAX_LINE_BYTES, streamTrajectories, type StreamOptions } from './trajectory-stream.js';
 

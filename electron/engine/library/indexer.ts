@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { importLine, isLineFormat } from '../../../shared/formats/import.js';
-import { summarizeTrajectory, type TrajectorySummary } from '../../../shared/formats/summary.js';
-import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
+import { importLine, isLineFormat } from '#shared/formats/import.js';
+import { summarizeTrajectory, type TrajectorySummary } from '#shared/formats/summary.js';
+import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { lineText, openTrajectoryStream, readLines } from './trajectory-stream.js';
 
 /**

@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { importBytes, importLine } from '../../../shared/formats/import.js';
-import { summarizeTrajectory } from '../../../shared/formats/summary.js';
+import { importBytes, importLine } from '#shared/formats/import.js';
+import { summarizeTrajectory } from '#shared/formats/summary.js';
 import type { IndexerMessage, IndexerRequest } from './indexer.js';
 import { spawnInProcessIndexer, TrajectoryLibrary, type IndexerHandle, type OpenedFileStatus, type SpawnIndexer } from './trajectory-library.js';
 import { CORPUS_DIR, corpusPath } from '../../testing/corpus.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { atroposLine, sweAgentTraj } from '../../../shared/formats/test-files.js';
+import { atroposLine, sweAgentTraj } from '#shared/formats/test-files.js';
 import { lineRangeOfPart, lineText, openTrajectoryStream, readLines, streamTrajectories, type LineRange, type RawLine } from './trajectory-stream.js';
 
 let dir: string;

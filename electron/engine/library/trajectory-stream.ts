@@ -1,8 +1,8 @@
 import { constants as fsConstants, createReadStream, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '../../../shared/formats/import.js';
-import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
+import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
+import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 
 /** One item a streamed file yields: a trajectory (with the byte range of its line), or a skipped line. */
 export type StreamItem =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../shared/model/chat.js';
-import type { BranchChange, RunEvent } from '../../../shared/run/events.js';
-import type { AgentResult } from '../../../shared/run/run-state.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import type { BranchChange, RunEvent } from '#shared/run/events.js';
+import type { AgentResult } from '#shared/run/run-state.js';
 import { BranchError, planBranch, type BranchPlan } from './branch.js';
 import { createEngine } from './engine.js';
 import { type EngineTools, type RunOutcome } from './run-handle.js';

@@ -1,8 +1,8 @@
-import { classifyRecordedCall } from '../../../shared/formats/trajectory.js';
-import type { AssistantReply, ChatMessage, ToolCall } from '../../../shared/model/chat.js';
-import type { BranchChange, LoopConfig, RunEvent, RunEventBody } from '../../../shared/run/events.js';
-import { isEmptyEdit } from '../../../shared/loop/chat-request.js';
-import { describeBranchChange, type BranchChangeWords } from '../../../shared/run/run-state.js';
+import { classifyRecordedCall } from '#shared/formats/trajectory.js';
+import type { AssistantReply, ChatMessage, ToolCall } from '#shared/model/chat.js';
+import type { BranchChange, LoopConfig, RunEvent, RunEventBody } from '#shared/run/events.js';
+import { isEmptyEdit } from '#shared/loop/chat-request.js';
+import { describeBranchChange, type BranchChangeWords } from '#shared/run/run-state.js';
 import { PREFIX_EVENT_TYPES, type RecordedToolResult, type ResumePoint, type ToolCallKey } from './run-handle.js';
 
 /** The run a branch is made from: its id (for messages) and its recorded events, in order. */

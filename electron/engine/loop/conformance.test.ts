@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from './engine.js';
 import { caseConfig, loadConformanceCases, scriptedModel, scriptedTools } from '../../testing/conformance.js';
-import { truncateContext } from '../../../shared/loop/truncate.js';
+import { truncateContext } from '#shared/loop/truncate.js';
 
 const cases = loadConformanceCases();
 let identical = 0;

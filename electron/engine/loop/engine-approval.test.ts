@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolSchema } from '../../../shared/model/chat.js';
-import { pyJsonDumps } from '../../../shared/python/json.js';
-import type { PyValue } from '../../../shared/python/value.js';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import type { PyValue } from '#shared/python/value.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { createEngine } from './engine.js';
 import { REJECTED_COMMAND_ERROR, type EngineTools, type RunHandle, type RunRequest } from './run-handle.js';
 import { caseConfig, loadConformanceCases, scriptedModel, scriptedTools, type CaseReply } from '../../testing/conformance.js';

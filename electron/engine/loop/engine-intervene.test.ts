@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { createEngine } from './engine.js';
 import type { RunHandle } from './run-handle.js';
 import { caseConfig, loadConformanceCases, scriptedModel, scriptedTools } from '../../testing/conformance.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolSchema } from '../../../shared/model/chat.js';
-import { pyJsonDumps } from '../../../shared/python/json.js';
-import type { PyValue } from '../../../shared/python/value.js';
-import { runEventSchema, type RunEvent } from '../../../shared/run/events.js';
-import { RunState } from '../../../shared/run/run-state.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import type { PyValue } from '#shared/python/value.js';
+import { runEventSchema, type RunEvent } from '#shared/run/events.js';
+import { RunState } from '#shared/run/run-state.js';
 import { createEngine } from './engine.js';
 import type { EngineTools, RunHandle, RunRequest, RunSink } from './run-handle.js';
 import { SKIPPED_CALL_ERROR } from './tool-intervention.js';

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { AssistantReply, ReplyToolCall } from '../../../shared/model/chat.js';
-import { normalizeToolArgs } from '../../../shared/loop/normalize-args.js';
-import { describeException, exceptionOutcome, isKnownTool, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '../../../shared/loop/tool-outcome.js';
-import { PromptViewIndex } from '../../../shared/loop/truncate.js';
-import { pyJsonDumps } from '../../../shared/python/json.js';
-import { isPyDict, type PyValue } from '../../../shared/python/value.js';
-import { isPersistedEvent, type EndReason, type LoopConfig, type PausePoint, type PendingApproval, type RunEvent, type ToolCallApproval } from '../../../shared/run/events.js';
-import { agentResultOf } from '../../../shared/run/run-state.js';
+import type { AssistantReply, ReplyToolCall } from '#shared/model/chat.js';
+import { normalizeToolArgs } from '#shared/loop/normalize-args.js';
+import { describeException, exceptionOutcome, isKnownTool, returnedOutcome, unknownToolOutcome, type ToolOutcome } from '#shared/loop/tool-outcome.js';
+import { PromptViewIndex } from '#shared/loop/truncate.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import { isPyDict, type PyValue } from '#shared/python/value.js';
+import { isPersistedEvent, type EndReason, type LoopConfig, type PausePoint, type PendingApproval, type RunEvent, type ToolCallApproval } from '#shared/run/events.js';
+import { agentResultOf } from '#shared/run/run-state.js';
 import type { ModelResponse } from '../model/model-client.js';
-import { applyModelCallEdit, buildChatRequest, isEmptyEdit, requestParamsOf, type ModelCallEdit } from '../../../shared/loop/chat-request.js';
-import { LOOP_DEFAULTS } from '../../../shared/loop/defaults.js';
+import { applyModelCallEdit, buildChatRequest, isEmptyEdit, requestParamsOf, type ModelCallEdit } from '#shared/loop/chat-request.js';
+import { LOOP_DEFAULTS } from '#shared/loop/defaults.js';
 import { ControlledRun, PREFIX_EVENT_TYPES, REJECTED_COMMAND_ERROR, type ResumePoint, type CommandDecision, type EngineDeps, type RunHandle, type RunRequest } from './run-handle.js';
-import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
+import type { ToolCallInterventionRequest } from '#shared/run/intervention.js';
 import { interventionEvent, interventionOn, SKIPPED_CALL_ERROR } from './tool-intervention.js';
 
 class StopRequested extends Error {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../shared/model/chat.js';
-import { trajectoryRunEvents } from '../../../shared/formats/trajectory-events.js';
-import type { Trajectory } from '../../../shared/formats/trajectory.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import { agentResultOf } from '../../../shared/run/run-state.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
+import type { Trajectory } from '#shared/formats/trajectory.js';
+import type { RunEvent } from '#shared/run/events.js';
+import { agentResultOf } from '#shared/run/run-state.js';
 import { playRecordedRun } from './recorded-run.js';
 
 const call = (id: string, command: string) => ({ id, type: 'function' as const, function: { name: 'terminal', arguments: JSON.stringify({ command }) } });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EndReason, PausePoint, RunEvent, RunEventBody } from '../../../shared/run/events.js';
-import { agentResultOf } from '../../../shared/run/run-state.js';
-import type { BreakpointsInput } from '../../../shared/run/events.js';
+import type { EndReason, PausePoint, RunEvent, RunEventBody } from '#shared/run/events.js';
+import { agentResultOf } from '#shared/run/run-state.js';
+import type { BreakpointsInput } from '#shared/run/events.js';
 import { ControlledRun, type RunHandle } from './run-handle.js';
 
 /** Options of {@link playRecordedRun}. */

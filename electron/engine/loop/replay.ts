@@ -1,6 +1,6 @@
-import type { AssistantReply, ChatMessage, ToolSchema } from '../../../shared/model/chat.js';
-import { calledNames, pairToolResults } from '../../../shared/formats/trajectory.js';
-import { isKnownTool, recordedExceptionText } from '../../../shared/loop/tool-outcome.js';
+import type { AssistantReply, ChatMessage, ToolSchema } from '#shared/model/chat.js';
+import { calledNames, pairToolResults } from '#shared/formats/trajectory.js';
+import { isKnownTool, recordedExceptionText } from '#shared/loop/tool-outcome.js';
 import type { EngineTools } from './run-handle.js';
 import type { ModelClient } from '../model/model-client.js';
 

@@ -1,5 +1,5 @@
-import type { PausePoint, RunEventBody } from '../../../shared/run/events.js';
-import type { BreakpointsInput } from '../../../shared/run/events.js';
+import type { PausePoint, RunEventBody } from '#shared/run/events.js';
+import type { BreakpointsInput } from '#shared/run/events.js';
 
 /**
  * The debugger's controls over a run, shared by the live loop and a recorded trajectory played

@@ -1,14 +1,14 @@
 // The loop's surface: what a run is built from, what it is asked to do, and the handle the
 // debugger holds on it. Shared by the live loop and recorded playback.
-import type { ToolSchema, ChatMessage } from '../../../shared/model/chat.js';
-import type { ToolOutcome } from '../../../shared/loop/tool-outcome.js';
-import type { PyValue } from '../../../shared/python/value.js';
-import { stampEvent, type ApprovalDecision, type BreakpointsInput, type EndReason, type LoopConfig, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
-import { RunState, type AgentResult } from '../../../shared/run/run-state.js';
-import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
+import type { ToolSchema, ChatMessage } from '#shared/model/chat.js';
+import type { ToolOutcome } from '#shared/loop/tool-outcome.js';
+import type { PyValue } from '#shared/python/value.js';
+import { stampEvent, type ApprovalDecision, type BreakpointsInput, type EndReason, type LoopConfig, type RunEvent, type RunEventBody } from '#shared/run/events.js';
+import { RunState, type AgentResult } from '#shared/run/run-state.js';
+import type { ToolCallInterventionRequest } from '#shared/run/intervention.js';
 import type { ModelClient } from '../model/model-client.js';
 import type { ToolCallContext } from '../tools/tool-provider.js';
-import type { ModelCallEdit } from '../../../shared/loop/chat-request.js';
+import type { ModelCallEdit } from '#shared/loop/chat-request.js';
 import { RunControl } from './run-control.js';
 
 /** The tools a run offers: their schemas, the names that count as valid, and how to call them. */

@@ -1,6 +1,6 @@
-import type { RunEventBody } from '../../../shared/run/events.js';
-import type { ToolCallIntervention, ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
-import type { RunSnapshot } from '../../../shared/run/run-state.js';
+import type { RunEventBody } from '#shared/run/events.js';
+import type { ToolCallIntervention, ToolCallInterventionRequest } from '#shared/run/intervention.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 
 /**
  * The error a skipped call is recorded with, as if the tool had raised it (the pattern of a

@@ -1,8 +1,8 @@
-import type { AssistantReply, TokenUsage } from '../../../shared/model/chat.js';
+import type { AssistantReply, TokenUsage } from '#shared/model/chat.js';
 
 /** The keyword arguments the reference passes to `server.chat_completion` each turn (see shared/loop/chat-request.ts). */
-export type { ChatRequest } from '../../../shared/loop/chat-request.js';
-import type { ChatRequest } from '../../../shared/loop/chat-request.js';
+export type { ChatRequest } from '#shared/loop/chat-request.js';
+import type { ChatRequest } from '#shared/loop/chat-request.js';
 
 /** A piece of a streamed reply, reported as it arrives (for live views; never needed for the result). */
 export type ModelDelta =

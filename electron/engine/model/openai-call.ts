@@ -6,7 +6,7 @@
  */
 import OpenAI, { APIUserAbortError } from 'openai';
 import type { ChatRequest, ModelCallOptions, ModelClient, ModelDelta, ModelResponse } from './model-client.js';
-import { restoreExactInts } from '../../../shared/model/exact-json.js';
+import { restoreExactInts } from '#shared/model/exact-json.js';
 import { watchBody } from './idle-watchdog.js';
 import { classifyModelError, ERROR_BODY_CHARS, isTransportError, ModelCallError, type CallFacts, type CallTarget } from './model-errors.js';
 import { oneLine, redactURL, scrub } from './redact-key.js';

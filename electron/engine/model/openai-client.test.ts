@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolSchema } from '../../../shared/model/chat.js';
+import type { ToolSchema } from '#shared/model/chat.js';
 import type { ScriptedReply } from '../../scripted-server/scripted-server.js';
 import type { ModelDelta } from './model-client.js';
 import { client, failure, KEY, message, request } from '../../testing/model-client-kit.js';

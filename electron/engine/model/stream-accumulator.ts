@@ -4,7 +4,7 @@
  * fragments by index, and the non-standard reasoning fields `reasoning_content`, `reasoning` and
  * `reasoning_details`.
  */
-import type { AssistantReply, ReplyToolCall, TokenUsage } from '../../../shared/model/chat.js';
+import type { AssistantReply, ReplyToolCall, TokenUsage } from '#shared/model/chat.js';
 import type { ModelDelta, ModelResponse } from './model-client.js';
 
 /** Where a stream was when it ended, for messages. */

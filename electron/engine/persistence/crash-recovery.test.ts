@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { readRunFile } from './run-file.js';
 import type { ScriptedReply } from '../../scripted-server/scripted-server.js';
 import { useScriptedServers } from '../../testing/scripted-servers.js';

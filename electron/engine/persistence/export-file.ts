@@ -1,5 +1,5 @@
-import { createExportWriter, ExportError, isSingleTrajectoryFormat, type ExportFormat } from '../../../shared/formats/export.js';
-import type { Trajectory } from '../../../shared/formats/trajectory.js';
+import { createExportWriter, ExportError, isSingleTrajectoryFormat, type ExportFormat } from '#shared/formats/export.js';
+import type { Trajectory } from '#shared/formats/trajectory.js';
 import { openAtomicWriter } from './atomic-file.js';
 import { streamTrajectories } from '../library/trajectory-stream.js';
 

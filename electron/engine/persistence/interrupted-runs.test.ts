@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { createEngine } from '../loop/engine.js';
 import { findInterruptedRuns } from './interrupted-runs.js';
 import { createRunFile } from './run-file.js';

@@ -1,8 +1,8 @@
 import { constants, closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { parseRunFileText, type RunFileProblem, type RunFileRun } from '../../../shared/formats/import-run-file.js';
-import { restoreExactInts } from '../../../shared/model/exact-json.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import { RunState } from '../../../shared/run/run-state.js';
+import { parseRunFileText, type RunFileProblem, type RunFileRun } from '#shared/formats/import-run-file.js';
+import { restoreExactInts } from '#shared/model/exact-json.js';
+import type { RunEvent } from '#shared/run/events.js';
+import { RunState } from '#shared/run/run-state.js';
 import type { RunSink } from '../loop/run-handle.js';
 
 /** A run file being written: one JSON event per line, each written before `append` returns. */

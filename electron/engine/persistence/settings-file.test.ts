@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSettingsSchema } from '../../../shared/api/contract.js';
+import { runSettingsSchema } from '#shared/api/contract.js';
 import { fileSettingsStore, settingsFilePath } from './settings-file.js';
 
 const settings = runSettingsSchema.parse({

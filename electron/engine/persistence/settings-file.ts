@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { runSettingsSchema, type RunSettings } from '../../../shared/api/contract.js';
+import { runSettingsSchema, type RunSettings } from '#shared/api/contract.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { readJsonFileOrSetAside, type JsonFileOptions } from './json-file.js';
 import { withoutApiKey, type SettingsStore } from './settings.js';

@@ -1,4 +1,4 @@
-import type { RunSettings } from '../../../shared/api/contract.js';
+import type { RunSettings } from '#shared/api/contract.js';
 
 /** The settings without the API key: what a settings store may keep. */
 export function withoutApiKey(settings: RunSettings): RunSettings {

@@ -2,8 +2,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importLine } from '../../../shared/formats/import.js';
-import { summarizeTrajectory } from '../../../shared/formats/summary.js';
+import { importLine } from '#shared/formats/import.js';
+import { summarizeTrajectory } from '#shared/formats/summary.js';
 import { RolloutSet, SetQueryError } from './rollout-set.js';
 import { convertShard, rolloutLine, writeGzipShard, writeJsonlShard } from './generate-set.js';
 import { globRegExp, resolveShards } from './shards.js';

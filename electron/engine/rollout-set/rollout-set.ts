@@ -5,10 +5,10 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DuckDBConnection} from '@duckdb/node-api';
 import { DuckDBInstance, listValue, type DuckDBAppender } from '@duckdb/node-api';
-import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '../../../shared/formats/import.js';
-import { ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, rolloutFacts, type RolloutColumn, type RolloutRow } from '../../../shared/formats/rollout-row.js';
-import type { FormatId, Trajectory } from '../../../shared/formats/trajectory.js';
-import type { SetCharts, SetShard, SetStatus } from '../../../shared/api/rollout-set.js';
+import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '#shared/formats/import.js';
+import { ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, rolloutFacts, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
+import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
+import type { SetCharts, SetShard, SetStatus } from '#shared/api/rollout-set.js';
 import { completeLinesEnd, jsonlRecords, parquetRecords, readRecord, type ShardRecord } from './shard-reader.js';
 import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
 

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import type { ApiHandlers, OpenedSet } from '../../../shared/api/contract.js';
-import { createExportWriter, ExportError, isSingleTrajectoryFormat } from '../../../shared/formats/export.js';
-import { trajectoryRunEvents } from '../../../shared/formats/trajectory-events.js';
+import type { ApiHandlers, OpenedSet } from '#shared/api/contract.js';
+import { createExportWriter, ExportError, isSingleTrajectoryFormat } from '#shared/formats/export.js';
+import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { playRecordedRun } from '../loop/recorded-run.js';
 import { openAtomicWriter } from '../persistence/atomic-file.js';

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseApiParams, runSettingsSchema, type ApiParams, type RunSettings } from '../../../shared/api/contract.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import { agentResultOf } from '../../../shared/run/run-state.js';
+import { parseApiParams, runSettingsSchema, type ApiParams, type RunSettings } from '#shared/api/contract.js';
+import type { RunEvent } from '#shared/run/events.js';
+import { agentResultOf } from '#shared/run/run-state.js';
 import { createApiService } from './api-service.js';
 import { DEMO_SCRIPT } from '../demo/demo-script.js';
 import { spawnInProcessIndexer, TrajectoryLibrary } from '../library/trajectory-library.js';

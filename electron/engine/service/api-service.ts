@@ -1,7 +1,7 @@
-import type { ApiHandlers, OpenedFile } from '../../../shared/api/contract.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import { agentResultOf, placedInterventions } from '../../../shared/run/run-state.js';
-import { markInterventions } from '../../../shared/run/intervention.js';
+import type { ApiHandlers, OpenedFile } from '#shared/api/contract.js';
+import type { RunEvent } from '#shared/run/events.js';
+import { agentResultOf, placedInterventions } from '#shared/run/run-state.js';
+import { markInterventions } from '#shared/run/intervention.js';
 import type { SecretStore, SettingsStore } from '../persistence/settings.js';
 import { createFileHandlers, type PickFile } from './file-handlers.js';
 import { TrajectoryLibrary } from '../library/trajectory-library.js';

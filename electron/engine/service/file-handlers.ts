@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { ApiHandlers, OpenedFile } from '../../../shared/api/contract.js';
-import { trajectoryRunEvents } from '../../../shared/formats/trajectory-events.js';
-import type { Trajectory } from '../../../shared/formats/trajectory.js';
+import type { ApiHandlers, OpenedFile } from '#shared/api/contract.js';
+import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
+import type { Trajectory } from '#shared/formats/trajectory.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { exportTrajectories, type ExportSource } from '../persistence/export-file.js';
 import type { OpenedFileStatus, TrajectoryLibrary } from '../library/trajectory-library.js';

@@ -1,7 +1,7 @@
-import type { ApiHandlers, ApiRequest } from '../../../shared/api/contract.js';
-import { applyModelCallEdit, recordedChatRequest } from '../../../shared/loop/chat-request.js';
-import { materializePromptView } from '../../../shared/loop/truncate.js';
-import { ApiError } from '../../../shared/rpc/errors.js';
+import type { ApiHandlers, ApiRequest } from '#shared/api/contract.js';
+import { applyModelCallEdit, recordedChatRequest } from '#shared/loop/chat-request.js';
+import { materializePromptView } from '#shared/loop/truncate.js';
+import { ApiError } from '#shared/rpc/errors.js';
 import { openDemoResources } from '../demo/demo-run.js';
 import type { ModelClient } from '../model/model-client.js';
 import { createOpenAIModelClient } from '../model/openai-client.js';

@@ -1,10 +1,10 @@
-import { ApiError } from '../../../shared/rpc/errors.js';
+import { ApiError } from '#shared/rpc/errors.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiHandlers, ApiRequest, RunSettings } from '../../../shared/api/contract.js';
-import type { ChatMessage } from '../../../shared/model/chat.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import { agentResultOf, branchChangeText } from '../../../shared/run/run-state.js';
+import type { ApiHandlers, ApiRequest, RunSettings } from '#shared/api/contract.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import type { RunEvent } from '#shared/run/events.js';
+import { agentResultOf, branchChangeText } from '#shared/run/run-state.js';
 import { planBranch } from '../loop/branch.js';
 import { DEMO_CONFIG, DEMO_MESSAGES } from '../demo/demo-script.js';
 import { createEngine } from '../loop/engine.js';

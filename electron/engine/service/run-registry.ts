@@ -1,7 +1,7 @@
-import { ApiError } from '../../../shared/rpc/errors.js';
-import type { RunSettings, RunSummary } from '../../../shared/api/contract.js';
-import type { RunEvent } from '../../../shared/run/events.js';
-import type { RunSnapshot } from '../../../shared/run/run-state.js';
+import { ApiError } from '#shared/rpc/errors.js';
+import type { RunSettings, RunSummary } from '#shared/api/contract.js';
+import type { RunEvent } from '#shared/run/events.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { readRunFile } from '../persistence/run-file.js';
 

@@ -1,5 +1,5 @@
-import type { RunSettings } from '../../../shared/api/contract.js';
-import type { LoopConfig } from '../../../shared/run/events.js';
+import type { RunSettings } from '#shared/api/contract.js';
+import type { LoopConfig } from '#shared/run/events.js';
 import { openDemoResources } from '../demo/demo-run.js';
 import type { EngineDeps, RunRequest } from '../loop/run-handle.js';
 import { createOpenAIModelClient } from '../model/openai-client.js';

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseApiParams, runSettingsSchema, type RunSettingsInput } from '../../../shared/api/contract.js';
-import { EXPORT_FORMATS } from '../../../shared/formats/export.js';
-import type { RunEvent } from '../../../shared/run/events.js';
+import { parseApiParams, runSettingsSchema, type RunSettingsInput } from '#shared/api/contract.js';
+import { EXPORT_FORMATS } from '#shared/formats/export.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { main } from '../../cli/main.js';
 import { createApiService } from './api-service.js';
 import { readRunFile } from '../persistence/run-file.js';

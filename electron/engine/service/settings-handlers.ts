@@ -1,4 +1,4 @@
-import type { ApiHandlers } from '../../../shared/api/contract.js';
+import type { ApiHandlers } from '#shared/api/contract.js';
 import { describeRetryPolicy } from '../model/openai-client.js';
 import type { SecretStore, SettingsStore } from '../persistence/settings.js';
 

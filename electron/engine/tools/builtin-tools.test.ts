@@ -3,7 +3,7 @@ import { link, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { PyValue } from '#shared/python/value.js';
 import { createBuiltinTools, sliceLines, withTimeout } from './builtin-tools.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';
 

@@ -1,9 +1,9 @@
 import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { ToolSchema } from '../../../shared/model/chat.js';
-import { pyJsonDumps } from '../../../shared/python/json.js';
-import type { PyDict, PyValue } from '../../../shared/python/value.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import type { PyDict, PyValue } from '#shared/python/value.js';
 import { runShellCommand, scrubEnv } from './command-runner.js';
 import { utf8BoundaryBefore } from './output-capture.js';
 import { argsDict, optionalCount, requireString, ToolInputError } from './tool-args.js';

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ToolSchema } from '../../../shared/model/chat.js';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import type { PyValue } from '#shared/python/value.js';
 import { createEndpointTools, endpointBody } from './endpoint-tools.js';
 import type { ToolCallContext } from './tool-provider.js';
 

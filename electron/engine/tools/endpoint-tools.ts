@@ -1,6 +1,6 @@
-import type { ToolSchema } from '../../../shared/model/chat.js';
-import { pyJsonDumps } from '../../../shared/python/json.js';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import type { PyValue } from '#shared/python/value.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';
 
 /** Options of createEndpointTools: where to POST, what to advertise, how long to wait. */

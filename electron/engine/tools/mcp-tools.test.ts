@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { PyValue } from '#shared/python/value.js';
 import { formatToolResult, connectMcpServers } from './mcp-tools.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';
 

@@ -1,9 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolSchema } from '../../../shared/model/chat.js';
-import { pyJsonDumps } from '../../../shared/python/json.js';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import type { PyValue } from '#shared/python/value.js';
 import { splitCommandLine } from './command-line.js';
 import { jsonToPy, pyToJson } from './py-to-json.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';

@@ -1,4 +1,4 @@
-import type { ToolSchema } from '../../../shared/model/chat.js';
+import type { ToolSchema } from '#shared/model/chat.js';
 import { createBuiltinTools, type BuiltinToolName } from './builtin-tools.js';
 import { createEndpointTools } from './endpoint-tools.js';
 import { connectMcpServers } from './mcp-tools.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { PyValue } from '#shared/python/value.js';
 import { jsonToPy, pyToJson } from './py-to-json.js';
 
 describe('pyToJson', () => {

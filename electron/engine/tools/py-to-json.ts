@@ -1,4 +1,4 @@
-import type { PyValue } from '../../../shared/python/value.js';
+import type { PyValue } from '#shared/python/value.js';
 
 /**
  * A Python value as plain JSON data: dict -> object, int -> number if safe else its digits as a

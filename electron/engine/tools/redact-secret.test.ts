@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { PyValue } from '#shared/python/value.js';
 import { REDACTED, redactingTools, redactSecret } from './redact-secret.js';
 import { createToolRegistry } from './tool-registry.js';
 

@@ -1,4 +1,4 @@
-import type { PyDict, PyValue } from '../../../shared/python/value.js';
+import type { PyDict, PyValue } from '#shared/python/value.js';
 
 /** A bad tool argument; its message becomes the tool's `{"error": ...}` result. */
 export class ToolInputError extends Error {

@@ -1,5 +1,5 @@
-import type { ToolSchema } from '../../../shared/model/chat.js';
-import type { PyValue } from '../../../shared/python/value.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import type { PyValue } from '#shared/python/value.js';
 
 /** Per-call context: the task id passed to the tool handler and the run's abort signal. */
 export interface ToolCallContext {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolSchema } from '../../../shared/model/chat.js';
+import type { ToolSchema } from '#shared/model/chat.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';
 import { createToolRegistry } from './tool-registry.js';
 

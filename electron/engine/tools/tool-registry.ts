@@ -1,4 +1,4 @@
-import type { ToolSchema } from '../../../shared/model/chat.js';
+import type { ToolSchema } from '#shared/model/chat.js';
 import type { ToolProvider } from './tool-provider.js';
 
 /** All tools of a run behind one provider; `validNames` is the loop's `valid_tool_names`. */

@@ -1,7 +1,7 @@
-import { apiMethods, openedFileSchema, type ApiClient, type ApiMethod, type ApiResult, type OpenedFile } from '../../../shared/api/contract.js';
-import { encodeClientFrame } from '../../../shared/rpc/frames.js';
-import { createRpcClient } from '../../../shared/rpc/protocol.js';
-import { runEventSchema, type RunEvent } from '../../../shared/run/events.js';
+import { apiMethods, openedFileSchema, type ApiClient, type ApiMethod, type ApiResult, type OpenedFile } from '#shared/api/contract.js';
+import { encodeClientFrame } from '#shared/rpc/frames.js';
+import { createRpcClient } from '#shared/rpc/protocol.js';
+import { runEventSchema, type RunEvent } from '#shared/run/events.js';
 
 /** Whether the engine can be reached: the WebSocket's life, or always `open` over IPC. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';

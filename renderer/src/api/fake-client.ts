@@ -1,5 +1,5 @@
-import type { ApiMethod, ApiParams, ApiResult, OpenedFile, RunSummary } from '../../../shared/api/contract.js';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { ApiMethod, ApiParams, ApiResult, OpenedFile, RunSummary } from '#shared/api/contract.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { Listeners, type ConnectionState, type EngineClient } from './engine-client.js';
 
 /** A scripted reply for one method; throwing (or rejecting) makes the call fail. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { TrajdbgBridge } from '../../../shared/api/bridge.js';
+import type { TrajdbgBridge } from '#shared/api/bridge.js';
 import { createIpcClient } from './ipc-client.js';
 
 /** A bridge double: records the frames the client sends and lets the test answer with frames. */

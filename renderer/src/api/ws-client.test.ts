@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_FRAME_BYTES } from '../../../shared/rpc/frames.js';
+import { MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import { createWsClient, DISCONNECTED, wireUrlFor } from './ws-client.js';
 
 /** A WebSocket double: records sent frames, lets the test open, answer and close it. */

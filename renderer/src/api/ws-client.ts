@@ -1,6 +1,6 @@
-import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '../../../shared/api/wire.js';
-import { DISCONNECTED } from '../../../shared/rpc/protocol.js';
-import { ApiError } from '../../../shared/rpc/errors.js';
+import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
+import { DISCONNECTED } from '#shared/rpc/protocol.js';
+import { ApiError } from '#shared/rpc/errors.js';
 import { createEngineRpc, Listeners, type ConnectionState, type EngineClient } from './engine-client.js';
 
 export { DISCONNECTED };

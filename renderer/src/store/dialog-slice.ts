@@ -1,4 +1,4 @@
-import type { BranchChange, RunSettings } from '../../../shared/api/contract.js';
+import type { BranchChange, RunSettings } from '#shared/api/contract.js';
 import type { SliceCreator } from './store.js';
 
 /**

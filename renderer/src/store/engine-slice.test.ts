@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClient } from '../api/fake-client.js';
-import { ApiError } from '../../../shared/rpc/errors.js';
+import { ApiError } from '#shared/rpc/errors.js';
 import { useStore } from './store.js';
 
 async function connectedWith(branchError: Error): Promise<FakeClient> {

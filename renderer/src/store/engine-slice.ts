@@ -1,8 +1,8 @@
-import type { ApiParams, ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '../../../shared/api/contract.js';
-import type { ModelCallEdit } from '../../../shared/loop/chat-request.js';
-import type { ApprovalDecision } from '../../../shared/run/events.js';
-import type { ToolCallInterventionRequest } from '../../../shared/run/intervention.js';
-import { hasErrorCode } from '../../../shared/rpc/errors.js';
+import type { ApiParams, ApiResult, BranchChange, Breakpoints, RunSettingsInput, RunSummary } from '#shared/api/contract.js';
+import type { ModelCallEdit } from '#shared/loop/chat-request.js';
+import type { ApprovalDecision } from '#shared/run/events.js';
+import type { ToolCallInterventionRequest } from '#shared/run/intervention.js';
+import { hasErrorCode } from '#shared/rpc/errors.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OpenedFile } from '../../../shared/api/contract.js';
-import type { TrajectorySummary } from '../../../shared/formats/summary.js';
+import type { OpenedFile } from '#shared/api/contract.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { FakeClient } from '../api/fake-client.js';
 import { activeFileOf, shownTrajectory } from './shown.js';
 import { resetStore, useStore } from './store.js';

@@ -1,6 +1,6 @@
-import type { ApiParams, ApiResult, OpenedFile } from '../../../shared/api/contract.js';
-import type { ChatMessage } from '../../../shared/model/chat.js';
-import type { TrajectorySummary } from '../../../shared/formats/summary.js';
+import type { ApiParams, ApiResult, OpenedFile } from '#shared/api/contract.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 import type { EngineClient } from '../api/engine-client.js';
 import { activeFileOf, shownTrajectory, type RunOrigin } from './shown.js';
 import type { SliceCreator } from './store.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OpenedFile } from '../../../shared/api/contract.js';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { OpenedFile } from '#shared/api/contract.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { RunBuilder } from '../test/run-builder.js';
 import type { FileView } from './files-slice.js';
 import { loadingOf, runIsLoading } from './loading.js';

@@ -1,6 +1,6 @@
-import type { RunEvent } from '../../../shared/run/events.js';
-import { RunState, type RunSnapshot } from '../../../shared/run/run-state.js';
-import { PromptViewIndex, type PromptView } from '../../../shared/loop/truncate.js';
+import type { RunEvent } from '#shared/run/events.js';
+import { RunState, type RunSnapshot } from '#shared/run/run-state.js';
+import { PromptViewIndex, type PromptView } from '#shared/loop/truncate.js';
 
 type DeltaEvent = Extract<RunEvent, { type: 'model_delta' }>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClient } from '../api/fake-client.js';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { RunBuilder, toolCall } from '../test/run-builder.js';
 import { setFrameScheduler } from './frame.js';
 import { useStore } from './store.js';

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { requestFrameFlush } from './frame.js';
 import { RunFeed, type LiveReply } from './run-feed.js';
 import type { SliceCreator } from './store.js';

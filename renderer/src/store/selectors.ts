@@ -1,4 +1,4 @@
-import type { RunSnapshot, TurnRecord } from '../../../shared/run/run-state.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import type { RunView } from './runs-slice.js';
 import { loadingOf, type Loading } from './loading.js';
 import { activeFileOf, shownTrajectory, type ShownTrajectory } from './shown.js';

@@ -1,4 +1,4 @@
-import type { OpenedSet } from '../../../shared/api/contract.js';
+import type { OpenedSet } from '#shared/api/contract.js';
 import type { SliceCreator } from './store.js';
 
 /** The rollout sets open in the engine, and the one on show. */

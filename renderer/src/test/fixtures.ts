@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../shared/model/chat.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 import { RunBuilder, toolCall, toolNamed } from './run-builder.js';
 
 const PROMPT: ChatMessage[] = [

@@ -1,5 +1,5 @@
 import { act, render, type RenderResult } from '@testing-library/react';
-import type { RunEvent } from '../../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { FakeClient } from '../api/fake-client.js';
 import { App } from '../app.js';
 import { useStore } from '../store/store.js';

@@ -1,11 +1,11 @@
-import type { AssistantReply, ChatMessage, ToolSchema } from '../../../shared/model/chat.js';
-import { normalizeToolArgs } from '../../../shared/loop/normalize-args.js';
-import { isKnownTool, returnedOutcome, unknownToolOutcome, exceptionOutcome } from '../../../shared/loop/tool-outcome.js';
-import { PromptViewIndex } from '../../../shared/loop/truncate.js';
-import { pyJsonDumps } from '../../../shared/python/json.js';
-import { stampEvent, type EndReason, type PausePoint, type RunEvent, type RunEventBody } from '../../../shared/run/events.js';
-import { RunState } from '../../../shared/run/run-state.js';
-import { LOOP_DEFAULTS } from '../../../shared/loop/defaults.js';
+import type { AssistantReply, ChatMessage, ToolSchema } from '#shared/model/chat.js';
+import { normalizeToolArgs } from '#shared/loop/normalize-args.js';
+import { isKnownTool, returnedOutcome, unknownToolOutcome, exceptionOutcome } from '#shared/loop/tool-outcome.js';
+import { PromptViewIndex } from '#shared/loop/truncate.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import { stampEvent, type EndReason, type PausePoint, type RunEvent, type RunEventBody } from '#shared/run/events.js';
+import { RunState } from '#shared/run/run-state.js';
+import { LOOP_DEFAULTS } from '#shared/loop/defaults.js';
 
 /** One scripted turn: the model's reply and each tool call's result, or a failed model call. */
 export type ScriptedTurn =

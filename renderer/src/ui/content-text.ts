@@ -1,4 +1,4 @@
-import { contentAsText } from '../../../shared/formats/content-parts.js';
+import { contentAsText } from '#shared/formats/content-parts.js';
 
 /**
  * A message's content as text: strings as they are, OpenAI content parts by their text (images and

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { codePointSlice } from '../../../shared/python/str.js';
+import { codePointSlice } from '#shared/python/str.js';
 import { useStore } from '../store/store.js';
 import './folded-text.css';
 

@@ -1,4 +1,4 @@
-import { indentJson } from '../../../shared/diff/json-layout.js';
+import { indentJson } from '#shared/diff/json-layout.js';
 
 export { indentJson };
 

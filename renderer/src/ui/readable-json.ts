@@ -1,5 +1,5 @@
-import { pyJsonLoads } from '../../../shared/python/json.js';
-import type { PyValue } from '../../../shared/python/value.js';
+import { pyJsonLoads } from '#shared/python/json.js';
+import type { PyValue } from '#shared/python/value.js';
 
 function scalarText(value: Exclude<PyValue, PyValue[] | Map<string, PyValue>>): string {
   if (value === null) return 'null';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../../../shared/api/contract.js';
+import type { RunSummary } from '#shared/api/contract.js';
 import { branchFamily, outcomeText } from './branch-tree.js';
 
 function run(runId: string, parentRunId: string | null, startedAt: number, extra: Partial<RunSummary> = {}): RunSummary {

@@ -1,6 +1,6 @@
-import type { RunSummary } from '../../../../shared/api/contract.js';
-import { failedCallsText } from '../../../../shared/loop/error-counts.js';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { RunSummary } from '#shared/api/contract.js';
+import { failedCallsText } from '#shared/loop/error-counts.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 
 /** A run of a family (a run and every branch made from it), with its depth in the tree. */
 export interface BranchNode {

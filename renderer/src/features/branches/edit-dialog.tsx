@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { BranchChange } from '../../../../shared/api/contract.js';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { BranchChange } from '#shared/api/contract.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { EditTarget } from '../../store/dialog-slice.js';
 import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';

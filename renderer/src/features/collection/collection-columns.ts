@@ -1,5 +1,5 @@
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
-import { FAILED_CALLS_NAME } from '../../../../shared/loop/error-counts.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
+import { FAILED_CALLS_NAME } from '#shared/loop/error-counts.js';
 import type { CollectionColumn } from './collection-order.js';
 
 /** How one column of the collection table reads. */

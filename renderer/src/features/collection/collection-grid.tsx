@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { gridTemplateOf, type ColumnSpec } from './collection-columns.js';
 import { CollectionHeader, HEADER_HEIGHT } from './collection-header.js';
 import type { CollectionColumn, CollectionSort } from './collection-order.js';

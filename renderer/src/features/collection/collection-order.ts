@@ -1,4 +1,4 @@
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 
 /** A sortable column of the collection table: a field of the trajectory's summary. */
 export type CollectionColumn = Exclude<keyof TrajectorySummary, 'toolNames'>;

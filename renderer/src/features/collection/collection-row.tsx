@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 import type { ColumnSpec } from './collection-columns.js';
 
 /** Every row has this height, so the table can place 20,000 of them without measuring any. */

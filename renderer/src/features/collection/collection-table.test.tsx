@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { CollectionTable, type CollectionTableProps } from './collection-table.js';
 import { TEXT_SEARCH_DEBOUNCE_MS } from './use-text-search.js';
 import { sampleRows, summary } from './test-rows.js';

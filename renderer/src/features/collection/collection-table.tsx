@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { columnsFor } from './collection-columns.js';
 import { CollectionFilters, type FilterValues } from './collection-filters.js';
 import { CollectionGrid } from './collection-grid.js';

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { failedCallsText } from '../../../../shared/loop/error-counts.js';
+import { failedCallsText } from '#shared/loop/error-counts.js';
 import { memo, useEffect, useMemo, useRef } from 'react';
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { advantageOf, formatScore, type RolloutGroup } from './rollout-groups.js';
 import './group-view.css';
 

@@ -1,4 +1,4 @@
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 
 /** The rollouts of one prompt (a GRPO-style group), with the statistics a researcher reads first. */
 export interface RolloutGroup {

@@ -1,4 +1,4 @@
-import type { TrajectorySummary } from '../../../../shared/formats/summary.js';
+import type { TrajectorySummary } from '#shared/formats/summary.js';
 
 /** A trajectory summary for tests: a plain finished run, with `fields` over it. */
 export function summary(index: number, fields: Partial<TrajectorySummary> = {}): TrajectorySummary {

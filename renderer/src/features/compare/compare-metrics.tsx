@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import { compareMetrics } from './compare-model.js';
 import { RowHead, Value } from './diff-cells.js';
 

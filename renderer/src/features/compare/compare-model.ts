@@ -1,8 +1,8 @@
-import type { ChatMessage } from '../../../../shared/model/chat.js';
-import { TOOL_ERRORS_NAME } from '../../../../shared/loop/error-counts.js';
-import type { PromptView } from '../../../../shared/loop/truncate.js';
-import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
-import type { RunSnapshot, ToolCallRecord, TurnRecord } from '../../../../shared/run/run-state.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import { TOOL_ERRORS_NAME } from '#shared/loop/error-counts.js';
+import type { PromptView } from '#shared/loop/truncate.js';
+import { jsonTruthy } from '#shared/loop/json-semantics.js';
+import type { RunSnapshot, ToolCallRecord, TurnRecord } from '#shared/run/run-state.js';
 import { contentText, resultError } from '../../ui/content-text.js';
 import { isFailedCall } from '../trajectory/tool-call-card.js';
 

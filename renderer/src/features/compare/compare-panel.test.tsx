@@ -1,8 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatMessage } from '../../../../shared/model/chat.js';
-import { RunState, type RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import { RunState, type RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { RunBuilder, toolCall, toolNamed } from '../../test/run-builder.js';
 import { ComparePanel } from './compare-panel.js';

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import { measureOrEstimate } from '../../ui/virtual.js';
 import { CompareMetrics } from './compare-metrics.js';
 import { compareRows, earlierText, initialMessages, sameInitialMessages, turnsByNumber, type CompareRow } from './compare-model.js';

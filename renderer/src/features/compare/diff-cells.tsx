@@ -1,7 +1,7 @@
 import { Fragment, useMemo, type ReactNode } from 'react';
-import { foldSide } from '../../../../shared/diff/fold.js';
-import { layoutJson } from '../../../../shared/diff/json-layout.js';
-import { diffJsonText, diffText, type DiffSegment, type TextDiff } from '../../../../shared/diff/text-diff.js';
+import { foldSide } from '#shared/diff/fold.js';
+import { layoutJson } from '#shared/diff/json-layout.js';
+import { diffJsonText, diffText, type DiffSegment, type TextDiff } from '#shared/diff/text-diff.js';
 import { useStore } from '../../store/store.js';
 import { FoldedText, formatKB } from '../../ui/folded-text.js';
 

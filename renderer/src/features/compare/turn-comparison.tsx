@@ -1,6 +1,6 @@
 import { useId, type ReactNode } from 'react';
-import type { ChatMessage } from '../../../../shared/model/chat.js';
-import type { TurnRecord } from '../../../../shared/run/run-state.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import type { TurnRecord } from '#shared/run/run-state.js';
 import { messageText, sameTurn, turnFacts, type CallFacts, type PromptFacts } from './compare-model.js';
 import { RowHead, TextRow, Value, type RowPlace } from './diff-cells.js';
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { ApiParams } from '../../../../shared/api/contract.js';
+import type { ApiParams } from '#shared/api/contract.js';
 import { useShownTrajectory } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import './file-dialogs.css';

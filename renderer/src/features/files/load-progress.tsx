@@ -1,4 +1,4 @@
-import type { OpenedFile } from '../../../../shared/api/contract.js';
+import type { OpenedFile } from '#shared/api/contract.js';
 import { activeFileOf } from '../../store/shown.js';
 import { useStore } from '../../store/store.js';
 import './load-progress.css';

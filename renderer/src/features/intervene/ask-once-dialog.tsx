@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
-import type { ApiResult } from '../../../../shared/api/contract.js';
-import { recordedChatRequest } from '../../../../shared/loop/chat-request.js';
-import { materializePromptView } from '../../../../shared/loop/truncate.js';
-import type { AssistantReply } from '../../../../shared/model/chat.js';
-import { hasErrorCode } from '../../../../shared/rpc/errors.js';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { ApiResult } from '#shared/api/contract.js';
+import { recordedChatRequest } from '#shared/loop/chat-request.js';
+import { materializePromptView } from '#shared/loop/truncate.js';
+import type { AssistantReply } from '#shared/model/chat.js';
+import { hasErrorCode } from '#shared/rpc/errors.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { CallFields, draftOf, editOf, type CallDraft } from './call-fields.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChatRequest } from '../../../../shared/loop/chat-request.js';
+import { buildChatRequest } from '#shared/loop/chat-request.js';
 import { draftOf, editOf } from './call-fields.js';
 
 const tool = { type: 'function' as const, function: { name: 'read_file' } };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ChatRequest, ModelCallEdit } from '../../../../shared/loop/chat-request.js';
-import { chatMessageSchema, type ToolSchema } from '../../../../shared/model/chat.js';
+import type { ChatRequest, ModelCallEdit } from '#shared/loop/chat-request.js';
+import { chatMessageSchema, type ToolSchema } from '#shared/model/chat.js';
 
 /** A model call as its form edits it: every field as typed. */
 export interface CallDraft {

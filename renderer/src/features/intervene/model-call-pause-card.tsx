@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import { applyModelCallEdit, buildChatRequest, type ChatRequest } from '../../../../shared/loop/chat-request.js';
-import { materializePromptView } from '../../../../shared/loop/truncate.js';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import { applyModelCallEdit, buildChatRequest, type ChatRequest } from '#shared/loop/chat-request.js';
+import { materializePromptView } from '#shared/loop/truncate.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { CallFields, draftOf, editOf, type CallDraft } from './call-fields.js';

@@ -1,5 +1,5 @@
-import { describeModelCallEdit } from '../../../../shared/loop/chat-request.js';
-import { forkMarkOf, type RunSnapshot, type TurnRecord } from '../../../../shared/run/run-state.js';
+import { describeModelCallEdit } from '#shared/loop/chat-request.js';
+import { forkMarkOf, type RunSnapshot, type TurnRecord } from '#shared/run/run-state.js';
 import './intervene.css';
 
 /**

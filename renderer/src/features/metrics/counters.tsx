@@ -1,5 +1,5 @@
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
-import { FAILED_CALLS_NAME } from '../../../../shared/loop/error-counts.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
+import { FAILED_CALLS_NAME } from '#shared/loop/error-counts.js';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 
 const WIDTH = 600;
 const HEIGHT = 80;

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
-import { TOOL_ERRORS_NAME } from '../../../../shared/loop/error-counts.js';
-import type { ToolError } from '../../../../shared/loop/tool-outcome.js';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import { TOOL_ERRORS_NAME } from '#shared/loop/error-counts.js';
+import type { ToolError } from '#shared/loop/tool-outcome.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 
 /** A failed tool call the reference counts in `tool_calls_exec_error` but leaves out of `tool_errors`. */

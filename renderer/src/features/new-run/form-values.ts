@@ -1,7 +1,7 @@
-import { LOOP_DEFAULTS } from '../../../../shared/loop/defaults.js';
-import { runSettingsSchema, type Breakpoints, type RunSettings, type RunSettingsInput } from '../../../../shared/api/contract.js';
-import type { ToolSchema } from '../../../../shared/model/chat.js';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import { LOOP_DEFAULTS } from '#shared/loop/defaults.js';
+import { runSettingsSchema, type Breakpoints, type RunSettings, type RunSettingsInput } from '#shared/api/contract.js';
+import type { ToolSchema } from '#shared/model/chat.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 
 /** A built-in tool the engine offers (confined to the workspace folder). */
 export type BuiltinTool = RunSettings['tools']['builtin'][number];

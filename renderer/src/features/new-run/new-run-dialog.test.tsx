@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { RunSettings } from '../../../../shared/api/contract.js';
+import type { RunSettings } from '#shared/api/contract.js';
 import { FakeClient } from '../../api/fake-client.js';
 import { useStore } from '../../store/store.js';
 import { failedRun } from '../../test/fixtures.js';

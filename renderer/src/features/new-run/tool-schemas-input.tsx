@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ToolSchema } from '../../../../shared/model/chat.js';
+import type { ToolSchema } from '#shared/model/chat.js';
 import { parseToolSchemas } from './tool-schemas.js';
 
 function readText(file: File): Promise<string> {

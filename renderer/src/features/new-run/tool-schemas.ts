@@ -1,4 +1,4 @@
-import type { ToolSchema } from '../../../../shared/model/chat.js';
+import type { ToolSchema } from '#shared/model/chat.js';
 
 /** What reading a tool schemas file gave: the schemas, or what is wrong with it. */
 export type ToolSchemasResult = { schemas: ToolSchema[] } | { error: string };

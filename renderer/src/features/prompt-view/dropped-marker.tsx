@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ChatMessage } from '../../../../shared/model/chat.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 import { PromptMessage } from './prompt-message.js';
 
 const PAGE = 50;

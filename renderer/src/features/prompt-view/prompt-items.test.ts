@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PromptViewIndex } from '../../../../shared/loop/truncate.js';
-import type { ChatMessage } from '../../../../shared/model/chat.js';
+import { PromptViewIndex } from '#shared/loop/truncate.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 import { promptItems } from './prompt-items.js';
 
 describe('promptItems', () => {

@@ -1,7 +1,7 @@
-import type { ChatMessage } from '../../../../shared/model/chat.js';
-import { contentOf } from '../../../../shared/loop/estimate.js';
-import { materializePromptView, type PromptView } from '../../../../shared/loop/truncate.js';
-import { codePointLength } from '../../../../shared/python/str.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import { contentOf } from '#shared/loop/estimate.js';
+import { materializePromptView, type PromptView } from '#shared/loop/truncate.js';
+import { codePointLength } from '#shared/python/str.js';
 
 /** One row of the prompt view, aligned with the full trajectory. */
 export type PromptItem =

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../../shared/model/chat.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 

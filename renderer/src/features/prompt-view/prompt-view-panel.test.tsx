@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { shortenToolResult } from '../../../../shared/loop/truncate.js';
-import { codePointLength } from '../../../../shared/python/str.js';
+import { shortenToolResult } from '#shared/loop/truncate.js';
+import { codePointLength } from '#shared/python/str.js';
 import { LONG_RESULT, truncatedRun } from '../../test/fixtures.js';
 import { renderApp, push } from '../../test/render-app.js';
 import { RunBuilder } from '../../test/run-builder.js';

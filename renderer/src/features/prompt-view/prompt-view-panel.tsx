@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ChatMessage } from '../../../../shared/model/chat.js';
-import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
-import { PromptViewIndex, type PromptView } from '../../../../shared/loop/truncate.js';
-import { buildChatRequest, describeModelCallEdit, requestParamsOf, type RequestParams } from '../../../../shared/loop/chat-request.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
+import { PromptViewIndex, type PromptView } from '#shared/loop/truncate.js';
+import { buildChatRequest, describeModelCallEdit, requestParamsOf, type RequestParams } from '#shared/loop/chat-request.js';
 import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
 import { useSelectedTurn } from '../../store/selectors.js';

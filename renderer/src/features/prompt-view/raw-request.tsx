@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
-import type { ChatMessage } from '../../../../shared/model/chat.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 import { MonacoView } from '../monaco/monaco-view.js';
-import { recordedChatRequest, type RequestParams } from '../../../../shared/loop/chat-request.js';
-import type { ToolSchema } from '../../../../shared/model/chat.js';
+import { recordedChatRequest, type RequestParams } from '#shared/loop/chat-request.js';
+import type { ToolSchema } from '#shared/model/chat.js';
 
 /** The turn's chat request body as JSON, in a read-only editor. */
 export function RawRequest({ sent, request, tools, turn }: { sent: readonly ChatMessage[]; request: Omit<RequestParams, 'n'>; tools: readonly ToolSchema[]; turn: number }) {

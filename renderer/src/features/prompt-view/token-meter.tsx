@@ -1,4 +1,4 @@
-import type { PromptView } from '../../../../shared/loop/truncate.js';
+import type { PromptView } from '#shared/loop/truncate.js';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 

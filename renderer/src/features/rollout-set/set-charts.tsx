@@ -1,4 +1,4 @@
-import type { SetCharts } from '../../../../shared/api/rollout-set.js';
+import type { SetCharts } from '#shared/api/rollout-set.js';
 
 /** One bar: its label, value, and the filter a click adds. */
 interface Bar {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { SetCharts } from '../../../../shared/api/rollout-set.js';
-import type { RolloutColumn, RolloutRow } from '../../../../shared/formats/rollout-row.js';
+import type { SetCharts } from '#shared/api/rollout-set.js';
+import type { RolloutColumn, RolloutRow } from '#shared/formats/rollout-row.js';
 import { useStore } from '../../store/store.js';
 import { SetChartsView } from './set-charts.js';
 import './set-panel.css';

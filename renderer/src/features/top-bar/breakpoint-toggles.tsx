@@ -1,4 +1,4 @@
-import type { Breakpoints } from '../../../../shared/api/contract.js';
+import type { Breakpoints } from '#shared/api/contract.js';
 import { useStore } from '../../store/store.js';
 
 const TOGGLES: Array<[keyof Breakpoints, string]> = [

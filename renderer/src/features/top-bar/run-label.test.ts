@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../../../shared/api/contract.js';
+import type { RunSummary } from '#shared/api/contract.js';
 import { runLabel } from './run-label.js';
 
 const base: RunSummary = { runId: 'r', title: 'task', startedAt: 0, state: 'ended', parentRunId: null, forkTurn: null, change: null, outcome: null };

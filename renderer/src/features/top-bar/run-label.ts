@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../../../shared/api/contract.js';
+import type { RunSummary } from '#shared/api/contract.js';
 
 /**
  * What the Run selector calls a run: its title, start time and state, and for a run that comes

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RunState } from '../../../../shared/run/run-state.js';
-import type { RunEvent } from '../../../../shared/run/events.js';
+import { RunState } from '#shared/run/run-state.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { errorsRun, failedRun } from '../../test/fixtures.js';
 import { RunBuilder } from '../../test/run-builder.js';
 import { describeRunState } from './status-text.js';

@@ -1,4 +1,4 @@
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { ConnectionState } from '../../api/engine-client.js';
 
 function turns(n: number): string {

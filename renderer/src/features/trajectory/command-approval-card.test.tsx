@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent, RunEventBody } from '../../../../shared/run/events.js';
+import type { RunEvent, RunEventBody } from '#shared/run/events.js';
 import { FakeClient } from '../../api/fake-client.js';
 import { push, renderApp } from '../../test/render-app.js';
 import { RunBuilder, toolCall, toolNamed } from '../../test/run-builder.js';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ApprovalDecision, PendingApproval } from '../../../../shared/run/events.js';
+import type { ApprovalDecision, PendingApproval } from '#shared/run/events.js';
 import { useStore } from '../../store/store.js';
 import { FoldedText } from '../../ui/folded-text.js';
 

@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../../../shared/model/chat.js';
-import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import { jsonTruthy } from '#shared/loop/json-semantics.js';
 import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { prettyJson } from '../../ui/pretty-json.js';

@@ -1,4 +1,4 @@
-import { dataUrlInfo, imageUrlOf, partPlaceholder } from '../../../../shared/formats/content-parts.js';
+import { dataUrlInfo, imageUrlOf, partPlaceholder } from '#shared/formats/content-parts.js';
 
 /**
  * Thumbnails of a message's image parts. Only `data:` images are shown: the window's content

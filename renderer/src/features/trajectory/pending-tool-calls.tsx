@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
-import { normalizeToolArgs } from '../../../../shared/loop/normalize-args.js';
-import { isKnownTool } from '../../../../shared/loop/tool-outcome.js';
-import { pyJsonDumps } from '../../../../shared/python/json.js';
-import { interventionText, type ToolCallIntervention } from '../../../../shared/run/intervention.js';
-import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
+import { normalizeToolArgs } from '#shared/loop/normalize-args.js';
+import { isKnownTool } from '#shared/loop/tool-outcome.js';
+import { pyJsonDumps } from '#shared/python/json.js';
+import { interventionText, type ToolCallIntervention } from '#shared/run/intervention.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { ToolCallArgs } from './tool-call-args.js';

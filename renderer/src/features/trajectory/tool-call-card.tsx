@@ -1,6 +1,6 @@
-import { checkArguments } from '../../../../shared/loop/argument-check.js';
-import type { ToolCallRecord } from '../../../../shared/run/run-state.js';
-import { interventionText } from '../../../../shared/run/intervention.js';
+import { checkArguments } from '#shared/loop/argument-check.js';
+import type { ToolCallRecord } from '#shared/run/run-state.js';
+import { interventionText } from '#shared/run/intervention.js';
 import { FoldedText } from '../../ui/folded-text.js';
 import { useStore } from '../../store/store.js';
 import { callStatusText } from '../turns/turn-badges.js';

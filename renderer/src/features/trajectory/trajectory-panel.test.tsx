@@ -1,9 +1,9 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Trajectory } from '../../../../shared/formats/trajectory.js';
-import { trajectoryRunEvents } from '../../../../shared/formats/trajectory-events.js';
-import type { RunEvent } from '../../../../shared/run/events.js';
+import type { Trajectory } from '#shared/formats/trajectory.js';
+import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { useStore } from '../../store/store.js';
 import { errorsRun } from '../../test/fixtures.js';
 import { push, renderApp } from '../../test/render-app.js';

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { LiveReply } from '../../store/run-feed.js';
 import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../../shared/run/events.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { renderApp } from '../../test/render-app.js';
 import { RunBuilder } from '../../test/run-builder.js';
 

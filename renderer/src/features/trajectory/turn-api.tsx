@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
-import { materializePromptView } from '../../../../shared/loop/truncate.js';
-import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
+import { materializePromptView } from '#shared/loop/truncate.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { FoldedText } from '../../ui/folded-text.js';
-import { applyModelCallEdit, recordedChatRequest } from '../../../../shared/loop/chat-request.js';
+import { applyModelCallEdit, recordedChatRequest } from '#shared/loop/chat-request.js';
 import { isImported } from './turn-usage.js';
 
 /** The chat completion the turn received, from what the run records of it (the reply, finish reason, usage). */

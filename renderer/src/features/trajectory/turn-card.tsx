@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
-import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
+import { jsonTruthy } from '#shared/loop/json-semantics.js';
 import type { LiveReply } from '../../store/run-feed.js';
 import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';

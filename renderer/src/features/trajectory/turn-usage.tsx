@@ -1,4 +1,4 @@
-import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 

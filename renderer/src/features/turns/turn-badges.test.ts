@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RunState, type TurnRecord } from '../../../../shared/run/run-state.js';
-import type { RunEvent } from '../../../../shared/run/events.js';
+import { RunState, type TurnRecord } from '#shared/run/run-state.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { RunBuilder, toolCall } from '../../test/run-builder.js';
 import { callStatusText, turnBadges, turnSummary } from './turn-badges.js';
 

@@ -1,5 +1,5 @@
-import { jsonTruthy } from '../../../../shared/loop/json-semantics.js';
-import type { RunSnapshot, ToolCallRecord, TurnRecord } from '../../../../shared/run/run-state.js';
+import { jsonTruthy } from '#shared/loop/json-semantics.js';
+import type { RunSnapshot, ToolCallRecord, TurnRecord } from '#shared/run/run-state.js';
 
 /** A badge on a turn row, in the words the row shows. */
 export type TurnBadge =

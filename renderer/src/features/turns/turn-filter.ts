@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../../../shared/model/chat.js';
-import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
+import type { ChatMessage } from '#shared/model/chat.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { turnHasError } from './turn-badges.js';
 
 function textOf(value: unknown): string {

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
-import type { RunSnapshot } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { measureOrEstimate } from '../../ui/virtual.js';
 import { TurnRow } from './turn-row.js';

@@ -1,4 +1,4 @@
-import type { RunSnapshot, TurnRecord } from '../../../../shared/run/run-state.js';
+import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { turnBadges, turnSummary, type TurnBadge } from './turn-badges.js';
 
 const BADGE_TONE: Record<TurnBadge, string> = {
