@@ -3,8 +3,13 @@ import type { Trajectory } from '#shared/formats/trajectory.js';
 import { openAtomicWriter } from './atomic-file.js';
 import { streamTrajectories } from '../library/trajectory-stream.js';
 
-/** What to export: trajectories at hand, or every trajectory of a file (streamed, never held whole). */
-export type ExportSource = { trajectories: readonly Trajectory[] } | { path: string; onProblem?: (problem: string) => void };
+/**
+ * What to export: trajectories at hand or read as they are written (a rollout set's filtered
+ * rows), or every trajectory of a file (streamed, never held whole).
+ */
+export type ExportSource =
+  | { trajectories: Iterable<Trajectory> | AsyncIterable<Trajectory> }
+  | { path: string; onProblem?: (problem: string) => void };
 
 /** What an export wrote. */
 export interface ExportWritten {
@@ -31,7 +36,7 @@ export async function exportTrajectories(source: ExportSource, format: ExportFor
   };
   try {
     if ('trajectories' in source) {
-      for (const t of source.trajectories) {
+      for await (const t of source.trajectories) {
         await write(writer.write(t));
         count += 1;
       }

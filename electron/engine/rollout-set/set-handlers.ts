@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { ApiHandlers, OpenedSet } from '#shared/api/contract.js';
-import { createExportWriter, ExportError, isSingleTrajectoryFormat } from '#shared/formats/export.js';
+import { isSingleTrajectoryFormat } from '#shared/formats/export.js';
+import type { Trajectory } from '#shared/formats/trajectory.js';
 import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { playRecordedRun } from '../loop/recorded-run.js';
-import { openAtomicWriter } from '../persistence/atomic-file.js';
+import { exportTrajectories } from '../persistence/export-file.js';
 import type { OpenSetOptions, RolloutSet } from './rollout-set.js';
 import { shardKindOf } from './shards.js';
 
@@ -102,27 +103,11 @@ export function createSetHandlers(deps: SetHandlerDeps): { handlers: Pick<ApiHan
       const query = { where, search, ...(orderBy ? { orderBy } : {}), descending };
       const { total } = await set.query({ ...query, limit: 0 });
       if (isSingleTrajectoryFormat(format) && total !== 1) throw new Error(`${format} exports one trajectory, and the filter keeps ${total}: narrow it to one, or pick a JSONL format`);
-      const writer = createExportWriter(format);
-      const output = await openAtomicWriter(out);
-      let bytes = 0;
-      let count = 0;
-      const write = async (text: string): Promise<void> => {
-        bytes += Buffer.byteLength(text);
-        await output.write(text);
-      };
-      try {
-        for await (const row of set.rows(query)) {
-          await write(writer.write((await set.rollout(row.rid)).trajectory));
-          count += 1;
-        }
-        await write(writer.end());
-        await output.commit();
-      } catch (error) {
-        await output.abort();
-        if (error instanceof ExportError) throw new Error(`${out}: ${error.message}`);
-        throw error;
+      async function* trajectories(): AsyncGenerator<Trajectory> {
+        for await (const row of set.rows(query)) yield (await set.rollout(row.rid)).trajectory;
       }
-      return { path: out, trajectories: count, bytes };
+      const written = await exportTrajectories({ trajectories: trajectories() }, format, out);
+      return { path: out, ...written };
     },
     async 'set.close'({ setId }) {
       const open = sets.get(setId);

@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ShardKind } from './shards.js';
+import { lineText } from '../library/trajectory-stream.js';
 
 /** One record of a shard: a JSONL line (its bytes and where they lie) or a Parquet row as JSON. */
 export interface ShardRecord {
@@ -16,20 +17,6 @@ export interface ShardRecord {
   length: number;
   /** Parquet: the row number. */
   row: number | null;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decode(bytes: Uint8Array, line: number): string | null {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return null;
-  }
-  if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-  return text;
 }
 
 /** zstd frames decompressed as they are read (fzstd's streaming decoder). */
@@ -75,7 +62,7 @@ export async function* jsonlRecords(path: string, kind: Exclude<ShardKind, 'parq
       line += 1;
       const end = offset + newline;
       // Compressed shards are read from their start: lines before `from` are passed over.
-      if (lineStart >= from && bytes.length > 0) yield { text: decode(bytes, line), line, offset: lineStart, length: end - lineStart, row: null };
+      if (lineStart >= from && bytes.length > 0) yield { text: lineText(bytes, line), line, offset: lineStart, length: end - lineStart, row: null };
       lineStart = end + 1;
       at = newline + 1;
     }
@@ -85,7 +72,7 @@ export async function* jsonlRecords(path: string, kind: Exclude<ShardKind, 'parq
   if (pending.length > 0 && options.complete !== false && lineStart >= from) {
     const bytes = Buffer.concat(pending);
     line += 1;
-    yield { text: decode(bytes, line), line, offset: lineStart, length: bytes.length, row: null };
+    yield { text: lineText(bytes, line), line, offset: lineStart, length: bytes.length, row: null };
   }
 }
 
@@ -127,7 +114,7 @@ export async function readRecord(connection: DuckDBConnection, path: string, kin
     try {
       const buffer = Buffer.alloc(at.length);
       const { bytesRead } = await handle.read(buffer, 0, at.length, at.offset ?? 0);
-      const text = bytesRead === at.length ? decode(buffer, at.line) : null;
+      const text = bytesRead === at.length ? lineText(buffer, at.line) : null;
       if (text === null) throw new Error(`${path}:${at.line}: the line cannot be read back (was the file changed?)`);
       return text;
     } finally {
