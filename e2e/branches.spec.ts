@@ -12,12 +12,7 @@ test('edit a failing tool call’s arguments, re-run the turn, see the branch su
   const dialog = app.page.getByRole('dialog', { name: 'Edit arguments: read_file (turn 3)' });
   const editor = dialog.locator('.monaco-editor .view-lines');
   await expect(editor).toBeVisible();
-  const replace = async (text: string) => {
-    await editor.click();
-    await app.page.keyboard.press('ControlOrMeta+A');
-    await app.page.keyboard.press('Delete');
-    await app.page.keyboard.type(text);
-  };
+  const replace = (text: string) => app.replaceEditorText(dialog, text);
   // Invalid JSON: no re-run, and the parse error says why.
   await replace('{"path": ');
   await expect(dialog.getByRole('alert')).toContainText('Not valid JSON');

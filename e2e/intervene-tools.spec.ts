@@ -82,12 +82,7 @@ test('paused before tools: edit a pending call’s arguments, skip another, cont
     const dialog = app.page.getByRole('dialog', { name: 'Edit arguments: read_file (turn 1, before it runs)' });
     const editor = dialog.locator('.monaco-editor .view-lines');
     await expect(editor).toBeVisible();
-    const replace = async (text: string) => {
-      await editor.click();
-      await app.page.keyboard.press('ControlOrMeta+A');
-      await app.page.keyboard.press('Delete');
-      await app.page.keyboard.type(text);
-    };
+    const replace = (text: string) => app.replaceEditorText(dialog, text);
     await replace('{"path": 5}');
     await expect(dialog.getByRole('status')).toContainText("do not match read_file's parameter schema");
     await replace('{"path": "notes.md"}');

@@ -40,4 +40,12 @@ export class AppPage {
     if (fields.maxContextTokens !== undefined) await dialog.getByLabel('Max context tokens').fill(String(fields.maxContextTokens));
     await dialog.getByRole('button', { name: 'Start run' }).click();
   }
+
+  /** Replaces the whole text of the Monaco editor in `dialog` by typing, as a person does. */
+  async replaceEditorText(dialog: Locator, text: string): Promise<void> {
+    await dialog.locator('.monaco-editor .view-lines').click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.press('Delete');
+    await this.page.keyboard.type(text);
+  }
 }
