@@ -17,6 +17,8 @@ export type IndexerRequest =
       path: string;
       /** Part `index` of `of` of a JSONL file (indexed side by side; rows numbered from 0 in each part). */
       part?: { index: number; of: number };
+      /** The file's line format, as part 0 told it: the other parts then never read the first record. */
+      format?: FormatId;
       /** Read chunk size (bytes), for tests. */
       chunkBytes?: number;
     }
@@ -156,7 +158,7 @@ async function runIndex(request: Extract<IndexerRequest, { task: 'index' }>, pos
   let batcher: Batcher | null = null;
   let rangeStart = 0;
   try {
-    const stream = await openTrajectoryStream(path, { signal, part, chunkBytes: request.chunkBytes, onBytes: (offset) => batcher?.bytes(offset - rangeStart) });
+    const stream = await openTrajectoryStream(path, { signal, part, ...(request.format ? { format: request.format } : {}), chunkBytes: request.chunkBytes, onBytes: (offset) => batcher?.bytes(offset - rangeStart) });
     rangeStart = stream.range?.start ?? 0;
     const share = stream.range ? stream.range.end - stream.range.start : part && part.index > 0 ? 0 : stream.size;
     const reported = stream.format;

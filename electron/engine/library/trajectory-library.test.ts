@@ -316,6 +316,40 @@ describe('a JSONL file indexed in parts side by side', () => {
     }
   });
 
+  it('reads the first record once: the later parts start when part 0 told the format, and are given it', async () => {
+    // A long first record (an RL line with its tokens), then ordinary lines.
+    const first = JSON.stringify({ messages: [{ role: 'user', content: 'first' }], tokens: Array.from({ length: 2000 }, (_, i) => i) });
+    write('told.jsonl', [first, ...Array.from({ length: 6 }, (_, i) => line(`row ${i}`))].join('\n') + '\n');
+    const requests: IndexerRequest[] = [];
+    const opened: number[] = [];
+    library = new TrajectoryLibrary({
+      spawnIndexer: (request) => {
+        requests.push(request);
+        const handle = spawnInProcessIndexer({ ...request, chunkBytes: 97 });
+        const partZero = request.task === 'index' && request.part?.index === 0;
+        return {
+          ...handle,
+          // How many indexers had been started when part 0 told the format.
+          onMessage: (listener) =>
+            handle.onMessage((message) => {
+              if (partZero && message.type === 'opened') opened.push(requests.length);
+              listener(message);
+            }),
+        };
+      },
+      parallelism: 3,
+      minPartBytes: 1,
+    });
+    const { fileId } = library.open(join(dir, 'told.jsonl'));
+    expect(await settled(library, fileId)).toMatchObject({ state: 'done', trajectories: 7, problemCount: 0 });
+    const parts = requests.filter((r) => r.task === 'index');
+    expect(parts.map((r) => r.part?.index)).toEqual([0, 1, 2]);
+    // Only part 0 was running when it told the format; the others were started with it.
+    expect(opened[0]).toBe(1);
+    expect(parts[0]).not.toHaveProperty('format');
+    expect(parts.slice(1).map((r) => r.format)).toEqual([library.status(fileId).format, library.status(fileId).format]);
+  });
+
   it('reads a single document once, whatever the parts', async () => {
     library = new TrajectoryLibrary({ spawnIndexer: spawnInProcessIndexer, parallelism: 4, minPartBytes: 1 });
     const { fileId } = library.open(corpusPath(MINI));

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { OpenedFile as ListedFile } from '#shared/api/contract.js';
 import { FORMAT_DESCRIPTIONS, isLineFormat } from '#shared/formats/import.js';
 import type { TrajectorySummary } from '#shared/formats/summary.js';
-import type { Trajectory } from '#shared/formats/trajectory.js';
+import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { IndexWorkerPool, isFinalMessage, type IndexerHandle } from './index-worker-pool.js';
 import { runIndexer, trajectoryContains, type IndexerMessage, type IndexerRequest } from './indexer.js';
 import { fileDisplayName, readTrajectoryAt } from './trajectory-stream.js';
@@ -99,6 +99,8 @@ interface OpenedFile {
   /** The trajectories of a single-document file (no byte range to reread); null for line formats. */
   documents: Trajectory[] | null;
   parts: Part[];
+  /** Whether the parts after the first were started (once part 0 told the format). */
+  partsStarted: boolean;
   /** The part whose rows are being added; the parts after it wait. */
   turn: number;
   cancelTimer: NodeJS.Timeout | null;
@@ -183,6 +185,7 @@ export class TrajectoryLibrary {
       lines: [],
       documents: null,
       parts: Array.from({ length: of }, () => ({ handle: null, state: 'indexing' as const, bytesRead: 0, waiting: [] })),
+      partsStarted: of === 1,
       turn: 0,
       cancelTimer: null,
       searches: new Set(),
@@ -193,12 +196,29 @@ export class TrajectoryLibrary {
     };
     this.files.set(fileId, file);
     this.byPath.set(absolute, fileId);
-    file.parts.forEach((part, index) => {
-      const handle = this.spawnIndexer(of > 1 ? { task: 'index', path: absolute, part: { index, of } } : { task: 'index', path: absolute });
-      part.handle = handle;
-      handle.onMessage((message) => this.receive(file, part, message));
-    });
+    // Part 0 tells the format from the first record; the other parts start once it has, so the
+    // first record (which may be hundreds of MB) is read once.
+    this.startPart(file, 0);
     return this.snapshot(file);
+  }
+
+  private startPart(file: OpenedFile, index: number, format?: FormatId): void {
+    const of = file.parts.length;
+    const part = file.parts[index]!;
+    const handle = this.spawnIndexer(of > 1 ? { task: 'index', path: file.status.path, part: { index, of }, ...(format ? { format } : {}) } : { task: 'index', path: file.status.path });
+    part.handle = handle;
+    handle.onMessage((message) => this.receive(file, part, message));
+  }
+
+  /** Once part 0 told the format: the other parts read their lines, or have none (a single document). */
+  private startOtherParts(file: OpenedFile, format: FormatId | null): void {
+    if (file.partsStarted || file.status.state !== 'indexing') return;
+    file.partsStarted = true;
+    for (let index = 1; index < file.parts.length; index++) {
+      if (format !== null && isLineFormat(format)) this.startPart(file, index, format);
+      else file.parts[index]!.state = 'done';
+    }
+    this.advance(file);
   }
 
   /** The status of an open file; throws for an id that is not open. */
@@ -330,6 +350,7 @@ export class TrajectoryLibrary {
         status.format = message.format;
         status.size = message.size;
         this.notify(file, false);
+        this.startOtherParts(file, message.format);
         return;
       case 'batch':
         part.bytesRead = message.progress.bytesRead;

@@ -31,6 +31,11 @@ export interface StreamOptions {
    * {@link lineRangeOfPart}); for a single document, part 0 reads it and the others read nothing.
    */
   part?: { index: number; of: number };
+  /**
+   * With `part` (index > 0): the file's line format, told by part 0. The part then reads its own
+   * lines only, never the first record again, however large that record is.
+   */
+  format?: FormatId;
 }
 
 /** A run of whole lines of a file: bytes `[start, end)`, the first of them line number `firstLine`. */
@@ -167,8 +172,11 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   const part = options.part && options.part.of > 1 ? options.part : null;
   const document = (format: FormatId | null): TrajectoryStream => ({ path, format, size, items: part && part.index > 0 ? nothing() : readDocument(path, size, options) });
   if (signature.length >= 2 && signature[0] === 0x50 && signature[1] === 0x4b) return document('inspect-eval');
-  // The first part reads on from its first record; the others read it only to learn the format.
+  // The first part reads on from its first record; the others are told the format by it.
   const range = part ? await lineRangeOfPart(path, size, part.index, part.of, options.signal) : options.range;
+  if (part && part.index > 0 && options.format !== undefined && isLineFormat(options.format)) {
+    return { path, format: options.format, size, range, items: streamLines(path, options.format, readLines(path, { ...options, range })) };
+  }
   const ownLines = !part || part.index === 0 ? readLines(path, { ...options, range: part ? range : undefined }) : null;
   const probe = ownLines ?? readLines(path, { signal: options.signal, chunkBytes: options.chunkBytes });
   let first: FirstRecord;
