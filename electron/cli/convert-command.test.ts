@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXPORT_FORMATS } from '#shared/formats/export.js';
-import { CONVERT_USAGE } from './convert-command.js';
+import { CONVERT_USAGE } from './convert-usage.js';
 import { main } from './main.js';
 import { corpusPath } from '../testing/corpus.js';
 

@@ -48,8 +48,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     return { usage: m.SERVE_USAGE, run: (args, stderr) => m.serveCommand(args, stderr) };
   },
   convert: async () => {
-    const m = await import('./convert-command.js');
-    return { usage: m.CONVERT_USAGE, run: (args, stderr) => m.convertCommand(args, stderr) };
+    // The importers are most of its start-up: `convert --help` reads the usage without them.
+    const m = await import('./convert-usage.js');
+    return { usage: m.CONVERT_USAGE, run: async (args, stderr) => (await import('./convert-command.js')).convertCommand(args, stderr) };
   },
   query: async () => {
     // DuckDB is the heaviest module of all: `query --help` reads the usage without loading it.
