@@ -72,7 +72,9 @@ test('paused before tools: edit a pending call’s arguments, skip another, cont
     await expect(pending).toHaveCount(2);
     const first = pending.nth(0);
     await expect(first).toContainText('draft.md');
-    await expect(first.getByText('schema valid')).toBeVisible();
+    // The same two checks as a call that ran: the reference's schema_valid, and the tool's JSON Schema.
+    await expect(first.getByText('schema_valid: decoded to an object')).toBeVisible();
+    await expect(first.getByText('matches tool schema')).toBeVisible();
     await first.getByText('Parameter schema').click();
     await expect(first.getByText('"required"')).toBeVisible();
     expect(tools.requests).toEqual([]);

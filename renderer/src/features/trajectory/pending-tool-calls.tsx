@@ -6,6 +6,7 @@ import { interventionText, type ToolCallIntervention } from '#shared/run/interve
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { FoldedText } from '../../ui/folded-text.js';
+import { ArgumentBadges, schemaProblems } from './tool-call-card.js';
 import { ToolCallArgs } from './tool-call-args.js';
 
 /** A tool call of a turn's reply that has not run yet, with what the user changed about it. */
@@ -56,6 +57,7 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
   const [busy, setBusy] = useState(false);
   const { known, normalized, schemaValid } = useMemo(() => normalizedOf(snapshot, call), [snapshot, call]);
   const schema = toolParameters(snapshot, call.name);
+  const problems = useMemo(() => (known ? schemaProblems(normalized ?? call.arguments, schema) : null), [known, normalized, call.arguments, schema]);
   const title = `Turn ${turn}, ${call.name} (pending)`;
   const skipped = call.intervention?.action === 'skip';
 
@@ -79,8 +81,7 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
         <span className="badge tone-info">pending</span>
         {call.intervention && <span className="badge tone-warn">{interventionText(call.intervention)}</span>}
         {!known && <span className="badge tone-bad">unknown tool</span>}
-        {schemaValid === true && <span className="badge tone-ok">schema valid</span>}
-        {schemaValid === false && <span className="badge tone-warn">coerced</span>}
+        <ArgumentBadges schemaValid={schemaValid} problems={problems} />
         {changeable && (
           <span className="card-actions">
             <button type="button" className="small-button" disabled={!connected || busy} onClick={() => openEdit({ kind: 'pending_arguments', runId: snapshot.runId, turn, index: call.index })}>
@@ -99,6 +100,7 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
           Could not skip the call: {error}
         </p>
       )}
+      {problems !== null && problems.length > 0 && <p className="muted">Tool schema: {problems.join('; ')}</p>}
       <ToolCallArgs raw={call.arguments} normalized={normalized} title={title} />
       {call.intervention?.action === 'edit' && (
         <>

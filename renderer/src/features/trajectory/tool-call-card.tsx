@@ -20,16 +20,42 @@ export function isFailedCall(call: ToolCallRecord): boolean {
   return call.status !== 'ok' && call.status !== 'running';
 }
 
-/** The problems of a call's arguments against its tool's JSON Schema, or null with no schema to check. */
-export function schemaProblems(call: ToolCallRecord, parameters: unknown): string[] | null {
+/** The problems of a call's arguments (normalized when known) against its tool's JSON Schema, or null with no schema to check. */
+export function schemaProblems(args: string, parameters: unknown): string[] | null {
   if (parameters === undefined || parameters === null) return null;
-  let args: unknown;
+  let value: unknown;
   try {
-    args = JSON.parse(call.normalizedArguments ?? call.arguments);
+    value = JSON.parse(args);
   } catch {
     return ['arguments are not JSON'];
   }
-  return checkArguments(args, parameters);
+  return checkArguments(value, parameters);
+}
+
+/**
+ * The two checks of a call's arguments, each named for what it is: the reference's `schema_valid`
+ * (decoded straight to an object), and the check against the tool's JSON Schema.
+ */
+export function ArgumentBadges({ schemaValid, problems }: { schemaValid: boolean | null; problems: string[] | null }) {
+  return (
+    <>
+      {schemaValid === true && (
+        <span className="badge tone-ok" title="schema_valid, as the reference counts it: the arguments decoded straight to a JSON object">
+          schema_valid: decoded to an object
+        </span>
+      )}
+      {schemaValid === false && (
+        <span className="badge tone-warn" title="schema_valid is false: the arguments did not decode straight to a JSON object and were coerced">
+          coerced
+        </span>
+      )}
+      {problems !== null && (
+        <span className={`badge tone-${problems.length === 0 ? 'ok' : 'warn'}`} title="The arguments checked against the tool's JSON Schema">
+          {problems.length === 0 ? 'matches tool schema' : 'does not match tool schema'}
+        </span>
+      )}
+    </>
+  );
 }
 
 /** One tool call: name, status, arguments, and its result (red with its error when it failed). */
@@ -38,7 +64,7 @@ export function ToolCallCard({ call, turn, runId, editable = false, runEnded = f
   const failed = isFailedCall(call);
   const error = failed ? (call.toolError?.error ?? resultError(call.result) ?? 'the tool call failed') : null;
   const title = `Turn ${turn}, ${call.name}`;
-  const problems = schemaProblems(call, parameters);
+  const problems = schemaProblems(call.normalizedArguments ?? call.arguments, parameters);
   return (
     <div className={`tool-call${failed ? ' is-error' : ''}`} role="group" aria-label={`Tool call ${call.name}`}>
       <div className="tool-call-head">
@@ -48,21 +74,7 @@ export function ToolCallCard({ call, turn, runId, editable = false, runEnded = f
         {call.status === 'unknown_tool' && <span className="badge tone-bad">unknown tool</span>}
         {call.approval && <span className={`badge tone-${call.approval.decision === 'approve' ? 'info' : 'warn'}`}>{DECISION_TEXT[call.approval.decision]}</span>}
         {call.intervention && <span className="badge tone-warn">{interventionText(call.intervention)}</span>}
-        {call.schemaValid === true && (
-          <span className="badge tone-ok" title="schema_valid, as the reference counts it: the arguments decoded straight to a JSON object">
-            schema_valid: decoded to an object
-          </span>
-        )}
-        {call.schemaValid === false && (
-          <span className="badge tone-warn" title="schema_valid is false: the arguments did not decode straight to a JSON object and were coerced">
-            coerced
-          </span>
-        )}
-        {problems !== null && (
-          <span className={`badge tone-${problems.length === 0 ? 'ok' : 'warn'}`} title="The arguments checked against the tool's JSON Schema">
-            {problems.length === 0 ? 'matches tool schema' : 'does not match tool schema'}
-          </span>
-        )}
+        <ArgumentBadges schemaValid={call.schemaValid} problems={problems} />
         {call.durationMs !== null && <span className="muted">{call.durationMs.toLocaleString('en-US')} ms</span>}
         {editable && runId && (
           <span className="card-actions">
