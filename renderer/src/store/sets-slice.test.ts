@@ -1,45 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiResult, OpenedSet } from '#shared/api/contract.js';
 import type { SetCharts } from '#shared/api/rollout-set.js';
-import type { RolloutRow } from '#shared/formats/rollout-row.js';
 import { FakeClient } from '../api/fake-client.js';
+import { openedSet, rolloutRow, setCharts } from '../test/rollout-set.js';
 import { SET_PAGE, SET_POLL_MS } from './sets-slice.js';
 import { resetStore, useStore } from './store.js';
-
-function opened(rollouts: number, extra: Partial<OpenedSet['status']> = {}): OpenedSet {
-  return { setId: 's1', name: 'rollouts', status: { sources: ['/data/rollouts'], rollouts, shards: [], unreadable: [], badLines: 0, indexing: false, elapsedMs: 0, ...extra } };
-}
-
-function row(rid: number): RolloutRow {
-  return {
-    rid,
-    id: `r${rid}`,
-    source: '/data/rollouts/step-000.jsonl',
-    line: rid + 1,
-    line_offset: 0,
-    line_length: 10,
-    parquet_row: null,
-    in_line: 0,
-    model: 'm',
-    turns: 2,
-    tool_calls: 1,
-    tool_errors: 0,
-    tool_errors_by_tool: '{}',
-    tool_names: ['terminal'],
-    finished: true,
-    stop_reason: null,
-    reward: 0.5,
-    group_id: null,
-    step: 0,
-    first_user: 'fix it',
-    size: 10,
-    format: 'openai-jsonl',
-  };
-}
-
-function charts(total: number): SetCharts {
-  return { total, reward: [], turns: [], tools: [], steps: [] };
-}
 
 /** A reply the test settles when it chooses, to make answers land in any order. */
 interface Pending<T> {
@@ -60,14 +25,14 @@ async function shown(rollouts = 3, options: { watch?: boolean } = {}): Promise<F
   const client = new FakeClient();
   client.replies['set.query'] = ({ where = '', limit = SET_PAGE }) => {
     if (where.includes('rewrd')) throw new Error('Binder Error: Referenced column "rewrd" not found');
-    const all = Array.from({ length: rollouts }, (_, i) => row(i));
+    const all = Array.from({ length: rollouts }, (_, i) => rolloutRow(i));
     return { rows: all.slice(0, limit), total: all.length };
   };
-  client.replies['set.charts'] = () => charts(rollouts);
-  client.replies['set.status'] = () => opened(rollouts);
+  client.replies['set.charts'] = () => setCharts(rollouts);
+  client.replies['set.status'] = () => openedSet(rollouts);
   client.replies['set.close'] = () => ({});
   await useStore.getState().connect(client);
-  useStore.getState().receiveSet(opened(rollouts));
+  useStore.getState().receiveSet(openedSet(rollouts));
   const stop = useStore.getState().startWatching('s1');
   if (!options.watch) stop();
   await tick();
@@ -83,13 +48,13 @@ describe('sets slice', () => {
     const client = await shown(3);
     expect(client.callsOf('set.query')).toEqual([{ setId: 's1', where: '', search: '', descending: false, limit: SET_PAGE }]);
     expect(client.callsOf('set.charts')).toEqual([{ setId: 's1', where: '', search: '' }]);
-    expect(view()).toMatchObject({ total: 3, filterError: null, charts: charts(3), seen: 3 });
+    expect(view()).toMatchObject({ total: 3, filterError: null, charts: setCharts(3), seen: 3 });
     expect(view().rows.map((r) => r.rid)).toEqual([0, 1, 2]);
   });
 
   it('keeps the last good rows when a filter is bad, and says why', async () => {
     const client = await shown(3);
-    client.replies['set.query'] = () => ({ rows: [row(1)], total: 1 });
+    client.replies['set.query'] = () => ({ rows: [rolloutRow(1)], total: 1 });
     await useStore.getState().filterRollouts('s1', { where: 'reward < 0.5', search: '' });
     expect(view()).toMatchObject({ total: 1, filterError: null });
     client.replies['set.query'] = () => Promise.reject(new Error('Binder Error: Referenced column "rewrd" not found'));
@@ -97,7 +62,7 @@ describe('sets slice', () => {
     expect(view().filterError).toBe('Binder Error: Referenced column "rewrd" not found');
     expect(view().rows.map((r) => r.rid)).toEqual([1]);
     expect(view().total).toBe(1);
-    client.replies['set.query'] = () => ({ rows: [row(2)], total: 1 });
+    client.replies['set.query'] = () => ({ rows: [rolloutRow(2)], total: 1 });
     await useStore.getState().filterRollouts('s1', { where: 'reward < 0.6', search: '' });
     expect(view().filterError).toBeNull();
   });
@@ -109,16 +74,16 @@ describe('sets slice', () => {
     const older = useStore.getState().filterRollouts('s1', { where: 'turns > 1', search: '' });
     const newer = useStore.getState().filterRollouts('s1', { where: 'turns > 2', search: '' });
     const [first, second] = queries.pending;
-    second!.resolve({ rows: [row(2)], total: 1 });
+    second!.resolve({ rows: [rolloutRow(2)], total: 1 });
     await newer;
-    first!.resolve({ rows: [row(0), row(1), row(2)], total: 3 });
+    first!.resolve({ rows: [rolloutRow(0), rolloutRow(1), rolloutRow(2)], total: 3 });
     await older;
     expect(view().rows.map((r) => r.rid)).toEqual([2]);
     expect(view().total).toBe(1);
     // Nor may an earlier failure: the later filter worked.
     const third = useStore.getState().filterRollouts('s1', { where: 'rewrd > 1', search: '' });
     const fourth = useStore.getState().filterRollouts('s1', { where: 'reward > 0', search: '' });
-    queries.pending[3]!.resolve({ rows: [row(1)], total: 1 });
+    queries.pending[3]!.resolve({ rows: [rolloutRow(1)], total: 1 });
     await fourth;
     queries.pending[2]!.reject(new Error('Binder Error'));
     await third;
@@ -135,11 +100,11 @@ describe('sets slice', () => {
       { setId: 's1', where: 'turns > 1', search: '' },
       { setId: 's1', where: 'turns > 2', search: 'fix' },
     ]);
-    answers.pending[1]!.resolve(charts(1));
+    answers.pending[1]!.resolve(setCharts(1));
     await newer;
-    answers.pending[0]!.resolve(charts(2));
+    answers.pending[0]!.resolve(setCharts(2));
     await older;
-    expect(view().charts).toEqual(charts(1));
+    expect(view().charts).toEqual(setCharts(1));
   });
 
   it('asks for the rows and charts of its filter again as the set grows, and counts what arrived', async () => {
@@ -148,9 +113,9 @@ describe('sets slice', () => {
     await useStore.getState().sortRollouts('s1', 'reward');
     const before = { query: client.callsOf('set.query').length, charts: client.callsOf('set.charts').length };
     // The same status again changes nothing.
-    useStore.getState().receiveSet(opened(3));
+    useStore.getState().receiveSet(openedSet(3));
     expect(client.callsOf('set.query')).toHaveLength(before.query);
-    useStore.getState().receiveSet(opened(5));
+    useStore.getState().receiveSet(openedSet(5));
     await tick();
     expect(client.callsOf('set.query').slice(before.query)).toEqual([{ setId: 's1', where: 'turns > 1', search: '', orderBy: 'reward', descending: true, limit: SET_PAGE }]);
     expect(client.callsOf('set.charts').slice(before.charts)).toEqual([{ setId: 's1', where: 'turns > 1', search: '' }]);
@@ -160,13 +125,13 @@ describe('sets slice', () => {
   it('counts arrivals from when the set was first shown indexed', async () => {
     const client = new FakeClient();
     client.replies['set.query'] = () => ({ rows: [], total: 0 });
-    client.replies['set.charts'] = () => charts(0);
+    client.replies['set.charts'] = () => setCharts(0);
     await useStore.getState().connect(client);
-    useStore.getState().receiveSet(opened(10, { indexing: true }));
+    useStore.getState().receiveSet(openedSet(10, { indexing: true }));
     useStore.getState().startWatching('s1')();
     expect(view().seen).toBeNull();
-    useStore.getState().receiveSet(opened(40, { indexing: false }));
-    useStore.getState().receiveSet(opened(45, { indexing: false }));
+    useStore.getState().receiveSet(openedSet(40, { indexing: false }));
+    useStore.getState().receiveSet(openedSet(45, { indexing: false }));
     expect(view().seen).toBe(40);
   });
 
@@ -190,7 +155,7 @@ describe('sets slice', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const client = await shown(3, { watch: false });
     const stop = useStore.getState().startWatching('s1');
-    client.replies['set.status'] = () => opened(7, { shards: [] });
+    client.replies['set.status'] = () => openedSet(7, { shards: [] });
     vi.advanceTimersByTime(SET_POLL_MS);
     await tick();
     expect(client.callsOf('set.status')).toHaveLength(1);
@@ -211,7 +176,7 @@ describe('sets slice', () => {
     const stop = useStore.getState().startWatching('s1');
     vi.advanceTimersByTime(3 * SET_POLL_MS);
     expect(client.callsOf('set.status')).toHaveLength(1);
-    statuses.pending[0]!.resolve(opened(3));
+    statuses.pending[0]!.resolve(openedSet(3));
     await tick();
     vi.advanceTimersByTime(SET_POLL_MS);
     expect(client.callsOf('set.status')).toHaveLength(2);
@@ -227,7 +192,7 @@ describe('sets slice', () => {
     vi.advanceTimersByTime(SET_POLL_MS);
     expect(client.callsOf('set.status')).toHaveLength(1);
     await useStore.getState().closeSet('s1');
-    statuses.pending[0]!.resolve(opened(4));
+    statuses.pending[0]!.resolve(openedSet(4));
     await tick();
     expect(useStore.getState().sets).toEqual({});
     expect(useStore.getState().setViews).toEqual({});
@@ -241,10 +206,10 @@ describe('sets slice', () => {
     const client = new FakeClient();
     const queries = pendingReplies<ApiResult<'set.query'>>();
     client.replies['set.query'] = queries.reply;
-    client.replies['set.charts'] = () => charts(3);
+    client.replies['set.charts'] = () => setCharts(3);
     const show = async () => {
       await useStore.getState().connect(client);
-      useStore.getState().receiveSet(opened(3));
+      useStore.getState().receiveSet(openedSet(3));
       useStore.getState().startWatching('s1');
     };
     await show();
@@ -253,10 +218,10 @@ describe('sets slice', () => {
     // The same set shown again after the reset, asking the same first query: the old answer must not pass for the new one's.
     await show();
     expect(queries.pending[1]!.params).toEqual(queries.pending[0]!.params);
-    queries.pending[0]!.resolve({ rows: [row(8)], total: 8 });
+    queries.pending[0]!.resolve({ rows: [rolloutRow(8)], total: 8 });
     await tick();
     expect(view().total).toBe(0);
-    queries.pending[1]!.resolve({ rows: [row(1)], total: 1 });
+    queries.pending[1]!.resolve({ rows: [rolloutRow(1)], total: 1 });
     await tick();
     expect(view().total).toBe(1);
     // The poll started before the reset ends at its next tick; the one started after goes on.
