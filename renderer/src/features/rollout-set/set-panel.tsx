@@ -1,20 +1,19 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { SetCharts } from '#shared/api/rollout-set.js';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { OpenedSet } from '#shared/api/contract.js';
+import type { ExportFormat } from '#shared/formats/export.js';
 import type { RolloutColumn, RolloutRow } from '#shared/formats/rollout-row.js';
+import type { SetQuery } from '../../store/sets-slice.js';
 import { useStore } from '../../store/store.js';
 import { SetChartsView } from './set-charts.js';
 import './set-panel.css';
 
-const PAGE = 200;
-/** How often the set is asked how far it got (ms): new lines and shards show without a reload. */
-const POLL_MS = 1_000;
-const EXPORT_FORMATS = [
+const EXPORT_FORMATS: ReadonlyArray<readonly [ExportFormat, string]> = [
   ['openai-jsonl', 'OpenAI messages JSONL'],
   ['agent-result', 'AgentResult JSONL'],
   ['sharegpt', 'hermes ShareGPT JSONL'],
   ['html', 'HTML report (one rollout)'],
   ['markdown', 'Markdown report (one rollout)'],
-] as const;
+];
 
 const COLUMNS: Array<{ key: RolloutColumn; label: string; numeric?: boolean }> = [
   { key: 'id', label: 'Id' },
@@ -30,10 +29,6 @@ const COLUMNS: Array<{ key: RolloutColumn; label: string; numeric?: boolean }> =
   { key: 'source', label: 'Shard' },
 ];
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function cell(row: RolloutRow, key: RolloutColumn): string {
   const value = row[key];
   if (value === null || value === undefined) return '—';
@@ -46,105 +41,52 @@ function cell(row: RolloutRow, key: RolloutColumn): string {
 /** The open rollout set: its table with a SQL filter, sort and search, charts, live growth and export. */
 export function SetPanel() {
   const client = useStore((s) => s.client);
-  const sets = useStore((s) => s.sets);
-  const activeSetId = useStore((s) => s.activeSetId);
-  const opened = activeSetId ? sets[activeSetId] : undefined;
-  const [draft, setDraft] = useState('');
-  const [filter, setFilter] = useState({ where: '', search: '' });
-  const [search, setSearch] = useState('');
-  const [order, setOrder] = useState<{ orderBy?: RolloutColumn; descending: boolean }>({ descending: false });
-  const [rows, setRows] = useState<RolloutRow[]>([]);
-  const [total, setTotal] = useState(0);
-  const [filterError, setFilterError] = useState<string | null>(null);
-  const [charts, setCharts] = useState<SetCharts | null>(null);
-  const [seen, setSeen] = useState<number | null>(null);
-  const [exportFormat, setExportFormat] = useState<string>('openai-jsonl');
-  const [exportPath, setExportPath] = useState('');
-  const [exportMessage, setExportMessage] = useState<string | null>(null);
-  const [selected, setSelected] = useState<number | null>(null);
-  const shown = useRef(PAGE);
+  const opened = useStore((s) => (s.activeSetId ? s.sets[s.activeSetId] : undefined));
 
   useEffect(() => {
     if (client) void useStore.getState().loadSets();
   }, [client]);
 
-  const rollouts = opened?.status.rollouts ?? 0;
-  const setId = opened?.setId;
+  // Keyed by set: the filter being typed and the export form belong to the set on show.
+  return opened ? <OpenSet key={opened.setId} opened={opened} /> : null;
+}
 
-  // The query: run again when the filter, the order or the set's size changes; a bad filter keeps the last good rows.
-  const runQuery = useCallback(async () => {
-    if (!client || !setId) return;
-    try {
-      const result = await client.call('set.query', { setId, ...filter, ...order, limit: shown.current });
-      setRows(result.rows);
-      setTotal(result.total);
-      setFilterError(null);
-    } catch (error) {
-      setFilterError(messageOf(error));
-    }
-  }, [client, setId, filter, order]);
+const NO_ROWS: RolloutRow[] = [];
 
-  useEffect(() => {
-    void runQuery();
-  }, [runQuery, rollouts]);
+function OpenSet({ opened }: { opened: OpenedSet }) {
+  const { setId, status } = opened;
+  const client = useStore((s) => s.client);
+  const view = useStore((s) => s.setViews[setId]);
+  const [draft, setDraft] = useState(() => view?.query.where ?? '');
+  const [search, setSearch] = useState(() => view?.query.search ?? '');
+  const [exportFormat, setExportFormat] = useState<ExportFormat>('openai-jsonl');
+  const [exportPath, setExportPath] = useState('');
+  const [selected, setSelected] = useState<number | null>(null);
 
-  useEffect(() => {
-    if (!client || !setId) return;
-    let stale = false;
-    void client
-      .call('set.charts', { setId, ...filter })
-      .then((c) => !stale && setCharts(c))
-      .catch(() => undefined);
-    return () => {
-      stale = true;
-    };
-  }, [client, setId, filter, rollouts]);
+  // Rows, charts and the status poll live in the store while the set is on show.
+  useEffect(() => (client ? useStore.getState().startWatching(setId) : undefined), [client, setId]);
 
-  // Live: the set's status, polled; rows that arrive are counted from when the set was first shown.
-  useEffect(() => {
-    if (!client || !setId) return;
-    const timer = setInterval(() => {
-      void client
-        .call('set.status', { setId })
-        .then((s) => useStore.getState().receiveSet(s))
-        .catch(() => undefined);
-    }, POLL_MS);
-    return () => clearInterval(timer);
-  }, [client, setId]);
-
-  useEffect(() => {
-    if (opened && !opened.status.indexing && seen === null) setSeen(opened.status.rollouts);
-  }, [opened, seen]);
-
-  if (!opened || !setId) return null;
-  const status = opened.status;
-  const arrived = seen !== null ? status.rollouts - seen : 0;
+  const rows = view?.rows ?? NO_ROWS;
+  const total = view?.total ?? 0;
+  const order: Pick<SetQuery, 'orderBy' | 'descending'> = view?.query ?? { descending: false };
+  const arrived = view?.seen != null ? status.rollouts - view.seen : 0;
 
   const apply = (event?: FormEvent) => {
     event?.preventDefault();
-    shown.current = PAGE;
-    setFilter({ where: draft.trim(), search: search.trim() });
+    void useStore.getState().filterRollouts(setId, { where: draft.trim(), search: search.trim() });
   };
   const addFilter = (clause: string) => {
     const next = draft.trim() ? `(${draft.trim()}) AND ${clause}` : clause;
     setDraft(next);
-    shown.current = PAGE;
-    setFilter({ where: next, search: search.trim() });
+    void useStore.getState().filterRollouts(setId, { where: next, search: search.trim() });
   };
-  const sortBy = (key: RolloutColumn) => setOrder((o) => (o.orderBy === key ? { orderBy: key, descending: !o.descending } : { orderBy: key, descending: key === 'reward' || key === 'tool_errors' }));
   const open = (rid: number) => {
     setSelected(rid);
     void useStore.getState().viewRollout(setId, rid);
   };
-  const doExport = async (event: FormEvent) => {
+  const doExport = (event: FormEvent) => {
     event.preventDefault();
-    setExportMessage('Exporting…');
-    try {
-      const written = await client!.call('set.export', { setId, ...filter, ...order, format: exportFormat as 'openai-jsonl', path: exportPath.trim() });
-      setExportMessage(`Wrote ${written.trajectories.toLocaleString('en-US')} rollouts (${written.bytes.toLocaleString('en-US')} bytes) to ${written.path}`);
-    } catch (error) {
-      setExportMessage(`Export failed: ${messageOf(error)}`);
-    }
+    void useStore.getState().exportSet(setId, exportFormat, exportPath.trim());
   };
 
   return (
@@ -201,14 +143,14 @@ export function SetPanel() {
           onClick={() => {
             setDraft('');
             setSearch('');
-            setFilter({ where: '', search: '' });
+            void useStore.getState().filterRollouts(setId, { where: '', search: '' });
           }}
         >
           Clear
         </button>
-        {filterError && (
+        {view?.filterError && (
           <p role="alert" aria-label="Filter error" className="form-alert set-filter-error">
-            {filterError}
+            {view.filterError}
           </p>
         )}
       </form>
@@ -222,7 +164,7 @@ export function SetPanel() {
               <tr>
                 {COLUMNS.map((c) => (
                   <th key={c.key} aria-sort={order.orderBy === c.key ? (order.descending ? 'descending' : 'ascending') : 'none'} className={c.numeric ? 'num' : undefined}>
-                    <button type="button" className="link-button" onClick={() => sortBy(c.key)}>
+                    <button type="button" className="link-button" onClick={() => void useStore.getState().sortRollouts(setId, c.key)}>
                       {c.label}
                     </button>
                   </th>
@@ -250,22 +192,16 @@ export function SetPanel() {
             </tbody>
           </table>
           {rows.length < total && (
-            <button
-              type="button"
-              onClick={() => {
-                shown.current = Math.min(5_000, shown.current + PAGE);
-                void runQuery();
-              }}
-            >
+            <button type="button" onClick={() => void useStore.getState().showMoreRollouts(setId)}>
               Show more rows
             </button>
           )}
         </div>
-        {charts && <SetChartsView charts={charts} onFilter={addFilter} />}
+        {view?.charts && <SetChartsView charts={view.charts} onFilter={addFilter} />}
       </div>
-      <form className="set-export" onSubmit={(e) => void doExport(e)}>
+      <form className="set-export" onSubmit={doExport}>
         <label htmlFor="set-export-format">Export format</label>
-        <select id="set-export-format" value={exportFormat} onChange={(e) => setExportFormat(e.target.value)}>
+        <select id="set-export-format" value={exportFormat} onChange={(e) => setExportFormat(e.target.value as ExportFormat)}>
           {EXPORT_FORMATS.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -277,9 +213,9 @@ export function SetPanel() {
         <button type="submit" disabled={exportPath.trim() === ''}>
           Export filtered rollouts
         </button>
-        {exportMessage && (
+        {view?.exportMessage && (
           <span role="status" className="muted">
-            {exportMessage}
+            {view.exportMessage}
           </span>
         )}
       </form>
