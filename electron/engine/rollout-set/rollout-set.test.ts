@@ -50,6 +50,21 @@ describe('a rollout set', () => {
     await set.close();
   });
 
+  it('indexes rollouts that call no tool (an empty tool list is still a typed list)', async () => {
+    const plain = join(dir, 'no-tools.jsonl');
+    const chat = (answer: string) => JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: answer }] });
+    writeFileSync(plain, `${chat('one')}\n${chat('two')}\n`);
+    const set = await RolloutSet.open([plain], { cacheDir: cache('no-tools') });
+    await set.refresh();
+    expect(set.status()).toMatchObject({ rollouts: 2, unreadable: [] });
+    const { rows } = await set.query({ limit: 10 });
+    expect(rows.map((r) => [r.turns, r.tool_calls, r.tool_names])).toEqual([
+      [1, 0, []],
+      [1, 0, []],
+    ]);
+    await set.close();
+  });
+
   it('computes each row with the importers\' rules, the same as a single file\'s collection table', async () => {
     const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('rules') });
     await set.refresh();

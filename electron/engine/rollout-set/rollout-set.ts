@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DuckDBConnection} from '@duckdb/node-api';
-import { DuckDBInstance, listValue, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
 import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '#shared/formats/import.js';
 import { ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, rolloutFacts, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
@@ -24,6 +24,8 @@ import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
 const INDEX_VERSION = 1;
 /** Problem texts kept per shard (every bad line is counted). */
 const MAX_SHARD_PROBLEMS = 20;
+const VARCHAR_LIST = LIST(VARCHAR);
+
 /** Rows appended before they are flushed, and at least how often (ms), so queries see them. */
 const FLUSH_ROWS = 2_000;
 const FLUSH_MS = 250;
@@ -353,7 +355,8 @@ export class RolloutSet {
       else if (type === 'INTEGER') appender.appendInteger(v as number);
       else if (type === 'DOUBLE') appender.appendDouble(v as number);
       else if (type === 'BOOLEAN') appender.appendBoolean(v as boolean);
-      else if (type === 'VARCHAR[]') appender.appendList(listValue(v as string[]));
+      // The type is given: an empty list says nothing of its items, and the appender would leave the row incomplete.
+      else if (type === 'VARCHAR[]') appender.appendList(listValue(v as string[]), VARCHAR_LIST);
       else appender.appendVarchar(String(v));
     }
     appender.endRow();
