@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { atroposLine, sweAgentTraj } from '#shared/formats/test-files.js';
@@ -100,5 +101,16 @@ describe('format from the first record', () => {
     } finally {
       parse.mockRestore();
     }
+  });
+});
+
+describe('compressed files', () => {
+  it('says a gzip or zstd file is compressed and where it opens, instead of calling it not UTF-8', async () => {
+    const gz = join(dir, 'rollouts.jsonl.gz');
+    writeFileSync(gz, gzipSync(`${JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] })}\n`));
+    await expect(openTrajectoryStream(gz)).rejects.toThrow(`${gz}: gzip-compressed: open it as a rollout set`);
+    const zst = join(dir, 'rollouts.jsonl.zst');
+    writeFileSync(zst, Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0x01, 0x00]));
+    await expect(openTrajectoryStream(zst)).rejects.toThrow(`${zst}: zstd-compressed`);
   });
 });

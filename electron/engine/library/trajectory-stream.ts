@@ -94,6 +94,13 @@ async function openRegularFile(path: string): Promise<{ size: number; signature:
   }
 }
 
+/** The compression a file's first bytes announce (gzip, zstd), or null. */
+function compressionOf(signature: Uint8Array): 'gzip' | 'zstd' | null {
+  if (signature.length >= 2 && signature[0] === 0x1f && signature[1] === 0x8b) return 'gzip';
+  if (signature.length >= 4 && signature[0] === 0x28 && signature[1] === 0xb5 && signature[2] === 0x2f && signature[3] === 0xfd) return 'zstd';
+  return null;
+}
+
 const isBlank = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 /** Whether any byte of the file from `offset` on is not blank (a JSONL file holds more records). */
@@ -172,6 +179,10 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   const part = options.part && options.part.of > 1 ? options.part : null;
   const document = (format: FormatId | null): TrajectoryStream => ({ path, format, size, items: part && part.index > 0 ? nothing() : readDocument(path, size, options) });
   if (signature.length >= 2 && signature[0] === 0x50 && signature[1] === 0x4b) return document('inspect-eval');
+  const compressed = compressionOf(signature);
+  if (compressed !== null) {
+    throw new FormatError(`${path}: ${compressed}-compressed: open it as a rollout set (in the app's Open, or trajdbg open / query FILE), which reads compressed shards, or decompress it first`);
+  }
   // The first part reads on from its first record; the others are told the format by it.
   const range = part ? await lineRangeOfPart(path, size, part.index, part.of, options.signal) : options.range;
   if (part && part.index > 0 && options.format !== undefined && isLineFormat(options.format)) {
