@@ -50,6 +50,13 @@ describe('a rollout set', () => {
     await set.close();
   });
 
+  it('never reaches the network from a filter: no extension is installed or loaded on demand', async () => {
+    const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('offline') });
+    await set.refresh();
+    await expect(set.query({ where: "(SELECT count(*) FROM read_json('https://example.com/rollouts.json')) > 0", limit: 1 })).rejects.toThrow(/requires the extension httpfs/);
+    await set.close();
+  });
+
   it('indexes rollouts that call no tool (an empty tool list is still a typed list)', async () => {
     const plain = join(dir, 'no-tools.jsonl');
     const chat = (answer: string) => JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: answer }] });

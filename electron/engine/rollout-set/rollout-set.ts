@@ -110,7 +110,15 @@ export class RolloutSet {
     const dbPath = join(dir, `set-${setKey(sources, cwd)}-v${INDEX_VERSION}.duckdb`);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(dbPath, { memory_limit: options.memoryLimit ?? '512MB', threads: '2' });
+      instance = await DuckDBInstance.create(dbPath, {
+        memory_limit: options.memoryLimit ?? '512MB',
+        threads: '2',
+        // JSON and Parquet are built in; nothing is fetched from the network or loaded on demand,
+        // whatever a filter names (read_json('https://...') would otherwise install httpfs).
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        allow_community_extensions: 'false',
+      });
     } catch (error) {
       throw new SetQueryError(`cannot open the set's index ${dbPath}: ${(error as Error).message}`);
     }
