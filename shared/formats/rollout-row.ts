@@ -44,6 +44,14 @@ export const rolloutRowSchema = z.object({
   /** Bytes of the record (its line, or its row as JSON). */
   size: z.number().int().nonnegative(),
   format: z.string(),
+  /**
+   * The record's own fields as a JSON object text, for filters on JSON paths into it
+   * (`record->>'$.metadata.difficulty'`): every top-level field whose JSON is at most
+   * {@link RECORD_FIELD_BYTES} bytes (the bulky ones, such as messages, tokens and masks, are left
+   * out), up to {@link RECORD_BYTES} in all. Not among the columns a query returns unless asked,
+   * hence optional here.
+   */
+  record: z.string().optional(),
 });
 export type RolloutRow = z.infer<typeof rolloutRowSchema>;
 
@@ -71,16 +79,39 @@ export const ROLLOUT_COLUMNS = [
   ['first_user', 'VARCHAR'],
   ['size', 'BIGINT'],
   ['format', 'VARCHAR'],
+  ['record', 'JSON'],
 ] as const satisfies ReadonlyArray<readonly [keyof RolloutRow, string]>;
 
 export type RolloutColumn = (typeof ROLLOUT_COLUMNS)[number][0];
 export const ROLLOUT_COLUMN_NAMES: readonly RolloutColumn[] = ROLLOUT_COLUMNS.map(([name]) => name);
+/** The columns a query returns when it names none: all but the record's fields. */
+export const DEFAULT_ROLLOUT_COLUMNS: readonly RolloutColumn[] = ROLLOUT_COLUMN_NAMES.filter((name) => name !== 'record');
+
+/** A top-level field of a record is kept in the `record` column when its JSON is at most this long. */
+export const RECORD_FIELD_BYTES = 2048;
+/** The `record` column of one rollout holds at most this much. */
+export const RECORD_BYTES = 16384;
+
+/** The `record` column: the small top-level fields of a record (a JSON object; `{}` for anything else). */
+export function recordFields(record: unknown): string {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return '{}';
+  const kept: string[] = [];
+  let bytes = 2;
+  for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    const field = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    if (field.length > RECORD_FIELD_BYTES || bytes + field.length + 1 > RECORD_BYTES) continue;
+    kept.push(field);
+    bytes += field.length + 1;
+  }
+  return `{${kept.join(',')}}`;
+}
 
 /** Per tool: calls made and tool errors (for the tool-error rate per tool). */
 export type ToolStats = Record<string, { calls: number; errors: number }>;
 
 /** The columns a rollout's record gives, besides where it lies (rid, source, line, offset, ...). */
-export type RolloutFacts = Omit<RolloutRow, 'rid' | 'source' | 'line' | 'line_offset' | 'line_length' | 'parquet_row' | 'in_line' | 'size' | 'format'> & { tools: ToolStats };
+export type RolloutFacts = Omit<RolloutRow, 'rid' | 'source' | 'line' | 'line_offset' | 'line_length' | 'parquet_row' | 'in_line' | 'size' | 'format' | 'record'> & { record: string; tools: ToolStats };
 
 /** Keys a record names its training step with, at its top level or in `metadata`/`info`/`meta`. */
 const STEP_KEYS = ['step', 'training_step', 'global_step', 'train_step', 'policy_step', 'iteration'];
@@ -147,6 +178,7 @@ export function rolloutFacts(trajectory: Trajectory, record: unknown): RolloutFa
     group_id: summary.groupId ?? null,
     step: trainingStepOf(record),
     first_user: summary.preview,
+    record: recordFields(record),
     tools,
   };
 }

@@ -57,6 +57,23 @@ describe('a rollout set', () => {
     await set.close();
   });
 
+  it('filters on JSON paths into each record, whose bulky fields are left out of the record column', async () => {
+    const path = join(dir, 'meta.jsonl');
+    const rollout = (difficulty: string, score: number) =>
+      JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }], metadata: { difficulty, score }, tokens: Array.from({ length: 1000 }, (_, i) => i) });
+    writeFileSync(path, `${rollout('easy', 1)}\n${rollout('hard', 0.25)}\n${rollout('hard', 0.75)}\n`);
+    const set = await RolloutSet.open([path], { cacheDir: cache('meta') });
+    await set.refresh();
+    const hard = await set.query({ where: "record->>'$.metadata.difficulty' = 'hard' AND (record->'$.metadata.score')::DOUBLE > 0.5", columns: ['line', 'record'] });
+    expect(hard.rows.map((r) => r.line)).toEqual([3]);
+    const record = JSON.parse(hard.rows[0]!.record!);
+    expect(record.metadata).toEqual({ difficulty: 'hard', score: 0.75 });
+    expect(record).not.toHaveProperty('tokens');
+    // Asked for no columns, a query leaves the record out.
+    expect((await set.query({ limit: 1 })).rows[0]).not.toHaveProperty('record');
+    await set.close();
+  });
+
   it('indexes rollouts that call no tool (an empty tool list is still a typed list)', async () => {
     const plain = join(dir, 'no-tools.jsonl');
     const chat = (answer: string) => JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: answer }] });

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { DuckDBConnection} from '@duckdb/node-api';
 import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
 import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '#shared/formats/import.js';
-import { ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, rolloutFacts, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
+import { DEFAULT_ROLLOUT_COLUMNS, ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, rolloutFacts, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import type { SetCharts, SetShard, SetStatus } from '#shared/api/rollout-set.js';
 import { completeLinesEnd, jsonlRecords, parquetRecords, readRecord, type ShardRecord } from './shard-reader.js';
@@ -21,7 +21,7 @@ import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
  */
 
 /** Bumped when the index's tables or columns change, so older caches are rebuilt. */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 /** Problem texts kept per shard (every bad line is counted). */
 const MAX_SHARD_PROBLEMS = 20;
 const VARCHAR_LIST = LIST(VARCHAR);
@@ -355,6 +355,7 @@ export class RolloutSet {
       first_user: facts.first_user,
       size: record.length,
       format,
+      record: facts.record,
     };
     for (const [name, type] of ROLLOUT_COLUMNS) {
       const v = values[name];
@@ -419,7 +420,7 @@ export class RolloutSet {
   /** Rows matching a query, and how many match in all. Errors are DuckDB's messages, as {@link SetQueryError}. */
   async query(query: SetQuery = {}): Promise<{ rows: Array<Partial<RolloutRow>>; total: number }> {
     const where = await this.whereClause(query);
-    const columns = query.columns?.length ? query.columns : ROLLOUT_COLUMN_NAMES;
+    const columns = query.columns?.length ? query.columns : DEFAULT_ROLLOUT_COLUMNS;
     for (const c of [...columns, ...(query.orderBy ? [query.orderBy] : [])]) if (!ROLLOUT_COLUMN_NAMES.includes(c)) throw new SetQueryError(`no column '${c}': the columns are ${ROLLOUT_COLUMN_NAMES.join(', ')}`);
     const order = query.orderBy ? `ORDER BY ${quoted(query.orderBy)} ${query.descending ? 'DESC' : 'ASC'} NULLS LAST, rid` : 'ORDER BY rid';
     const limit = Math.max(0, Math.min(query.limit ?? 100, 100_000));
@@ -499,7 +500,7 @@ export class RolloutSet {
   /** Writes the rows of a query to a Parquet file with DuckDB's writer. */
   async writeParquet(query: Omit<SetQuery, 'limit' | 'offset'> & { limit?: number }, path: string): Promise<void> {
     const where = await this.whereClause(query);
-    const columns = query.columns?.length ? query.columns : ROLLOUT_COLUMN_NAMES;
+    const columns = query.columns?.length ? query.columns : DEFAULT_ROLLOUT_COLUMNS;
     const order = query.orderBy ? `ORDER BY ${quoted(query.orderBy)} ${query.descending ? 'DESC' : 'ASC'} NULLS LAST, rid` : 'ORDER BY rid';
     const limit = query.limit !== undefined ? `LIMIT ${Math.max(0, query.limit)}` : '';
     try {

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { OpenedSet } from '#shared/api/contract.js';
 import type { ExportFormat } from '#shared/formats/export.js';
-import type { RolloutColumn, RolloutRow } from '#shared/formats/rollout-row.js';
+import { ROLLOUT_COLUMN_NAMES, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { SetQuery } from '../../store/sets-slice.js';
 import { useStore } from '../../store/store.js';
 import { SetChartsView } from './set-charts.js';
@@ -129,8 +129,8 @@ function OpenSet({ opened }: { opened: OpenedSet }) {
         <label htmlFor="set-filter-sql">SQL filter</label>
         <input id="set-filter-sql" className="code" type="text" list="set-columns" spellCheck={false} value={draft} placeholder="tool_errors > 0 AND reward < 0.5" onChange={(e) => setDraft(e.target.value)} />
         <datalist id="set-columns">
-          {COLUMNS.map((c) => (
-            <option key={c.key} value={`${draft ? `${draft} ` : ''}${c.key}`} />
+          {ROLLOUT_COLUMN_NAMES.map((name) => (
+            <option key={name} value={`${draft ? `${draft} ` : ''}${name === 'record' ? "record->>'$.'" : name}`} />
           ))}
         </datalist>
         <label htmlFor="set-search">Search text</label>
