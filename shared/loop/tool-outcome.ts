@@ -91,6 +91,16 @@ export function recordedExceptionText(result: string): string | null {
   return (data.get('error') as string).slice(TOOL_FAILED.length);
 }
 
+/** Whether the first character past JSON whitespace is `{`: the only way json.loads can give a dict. */
+function opensJsonObject(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    return c === 0x7b;
+  }
+  return false;
+}
+
 /** `type(e).__name__: str(e)` for whatever a JavaScript tool threw. */
 export function describeException(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -104,6 +114,9 @@ export function describeException(error: unknown): string {
  * Booleans are ints in Python but `True < 0` is false, and `-1.0` is a float, so neither counts.
  */
 export function returnedOutcome(turn: number, toolName: string, rawArgs: string, result: string): ToolOutcome {
+  // Only a JSON object can carry `error` or `exit_code`; text that does not open one is returned
+  // as is whether or not json.loads would decode it (most tool output), without parsing it.
+  if (!opensJsonObject(result)) return { status: 'ok', result, toolError: null };
   let data;
   try {
     data = pyJsonLoads(result);
