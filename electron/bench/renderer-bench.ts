@@ -1,22 +1,31 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as nodeTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { WireServerMessage } from '#shared/api/wire.js';
+import { formatBytes, MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import { runEventSchema } from '#shared/run/events.js';
 import { memorySecretStore } from '../engine/persistence/settings.js';
 import { serveApp, type ServeApp } from '../host/serve-app.js';
 import { generateTrajectory } from './generate.js';
+import type { ChatMessage } from '#shared/model/chat.js';
 
 /**
  * Renderer benchmark in headless Chromium against serve mode, at several lengths beside a 50-turn
- * baseline measured in the same run: a generated trajectory is opened from a file with the Open
- * file dialog, and replayed by the engine then shown in a newly loaded page. Each is timed to its
- * first paint (turn list, selected turn, prompt view) and to fully loaded; on the loaded page, j/k,
- * G/gg, clicking a turn and scrolling are timed while long main-thread tasks are recorded. The
- * figures that matter are the ratios (the machine may be busy), printed beside their goals.
+ * baseline measured in the same run. A generated trajectory is opened as a user does: with the
+ * Open file dialog (the page gets it as data, through file.view), then replayed with Replay from
+ * start and Run, then shown in a newly loaded page (a run reloaded in the page). Each is timed to
+ * its first paint (turn list, selected turn, prompt view) and to fully loaded; on the reloaded
+ * page, j/k, G/gg, clicking a turn and scrolling are timed while long main-thread tasks are
+ * recorded. Last, the whole trajectory is sent in one run.replay request over the WebSocket, the
+ * largest request the API takes. The figures that matter are the ratios (the machine may be
+ * busy), printed beside their goals.
+ *
+ * Every step has a timeout (RENDERER_BENCH_STEP_TIMEOUT_S, default 600): a step that fails or
+ * times out prints its name, its size and why, and the bench goes on with the next one.
  */
 // The functions passed to page.evaluate run in Chromium; the Node build has no DOM types, so the
 // few browser globals they use are declared here, for this module only.
@@ -41,31 +50,82 @@ declare class PerformanceObserver {
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Replays a generated trajectory in the service and waits until the run has ended. */
-async function replay(app: ServeApp, turns: number): Promise<void> {
+/** How long any one step may take before the bench gives up on it and goes on. */
+const STEP_TIMEOUT_MS = Number(process.env.RENDERER_BENCH_STEP_TIMEOUT_S ?? 600) * 1000;
+
+/** What the steps that failed said, printed again at the end. */
+const failures: string[] = [];
+
+/**
+ * Runs one step within {@link STEP_TIMEOUT_MS}: its result, or null after printing which step
+ * and size failed and why (`cleanup` then closes whatever the step left waiting, e.g. its page).
+ */
+async function step<T>(name: string, size: string, run: () => Promise<T>, cleanup?: () => Promise<unknown>): Promise<T | null> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      run(),
+      new Promise<never>((_, fail) => {
+        timer = nodeTimeout(() => fail(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    const line = `FAILED ${name} at ${size}, after ${((Date.now() - started) / 1000).toFixed(1)} s: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+    console.log(line);
+    failures.push(line);
+    await cleanup?.().catch(() => undefined);
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Sends the whole trajectory as one run.replay request over the serve-mode WebSocket and waits
+ * for the run to end: the request's size, the time to the engine's answer and to the run's end.
+ * A refusal (an error reply, or the socket closed, e.g. with 1009 for a frame over the limit)
+ * rejects at once, naming it.
+ */
+async function replayRequest(app: ServeApp, turns: number, messages: ChatMessage[]): Promise<{ bytes: number; acceptedMs: number; finishedMs: number }> {
   const socket = new WebSocket(`${app.origin.replace(/^http/, 'ws')}/api?token=${app.token}`, { headers: { Origin: app.origin } });
-  await new Promise((ok, fail) => socket.once('open', ok).once('error', fail));
-  const done = new Promise<void>((ok) =>
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as WireServerMessage;
-      if ('error' in message) throw new Error(message.error.message);
-      if ('events' in message && message.events.some((e) => runEventSchema.safeParse(e).data?.type === 'run_finished')) ok();
-    }),
-  );
-  socket.send(JSON.stringify({ id: 1, method: 'run.replay', params: { title: `${turns} turns`, messages: generateTrajectory(turns), maxContextTokens: 8000 } }));
-  await done;
-  socket.close();
+  try {
+    await new Promise((ok, fail) => socket.once('open', ok).once('error', fail));
+    const frame = JSON.stringify({ id: 1, method: 'run.replay', params: { title: `${turns} turns`, messages, maxContextTokens: 8000 } });
+    const bytes = Buffer.byteLength(frame);
+    const started = Date.now();
+    let acceptedMs = -1;
+    let runId: string | null = null;
+    await new Promise<void>((ok, fail) => {
+      socket.once('close', (code, reason) => fail(new Error(`the engine closed the connection with ${code}${reason.length ? ` (${reason.toString()})` : ''} on a ${(bytes / 2 ** 20).toFixed(1)} MiB run.replay request`)));
+      socket.on('error', fail);
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as WireServerMessage;
+        if ('error' in message) return fail(new Error(`run.replay refused: ${message.error.message}`));
+        if ('result' in message && message.id === 1) {
+          acceptedMs = Date.now() - started;
+          runId = (message.result as { runId: string }).runId;
+        }
+        if ('events' in message && message.events.some((e) => { const event = runEventSchema.safeParse(e).data; return event?.type === 'run_finished' && (runId === null || event.runId === runId); })) ok();
+      });
+      socket.send(frame);
+    });
+    return { bytes, acceptedMs, finishedMs: Date.now() - started };
+  } finally {
+    socket.removeAllListeners('close');
+    socket.terminate();
+  }
 }
 
 const LOADED = /^(Finished|End of the recording|Stopped)/;
 
 /** Time from `started` to the turn list, the selected turn and the prompt view on screen, then to fully loaded. */
 async function waitShown(page: Page, started: number): Promise<{ firstPaintMs: number; loadedMs: number }> {
-  await page.getByRole('region', { name: 'Turns' }).getByRole('listitem').first().waitFor({ timeout: 300_000 });
-  await page.getByRole('region', { name: 'Trajectory' }).getByText(/./).first().waitFor({ timeout: 300_000 });
-  await page.getByRole('region', { name: 'Prompt view' }).getByText(/./).first().waitFor({ timeout: 300_000 });
+  await page.getByRole('region', { name: 'Turns' }).getByRole('listitem').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.getByRole('region', { name: 'Trajectory' }).getByText(/./).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.getByRole('region', { name: 'Prompt view' }).getByText(/./).first().waitFor({ timeout: STEP_TIMEOUT_MS });
   const firstPaintMs = Date.now() - started;
-  await page.getByRole('status').filter({ hasText: LOADED }).first().waitFor({ timeout: 600_000 });
+  await page.getByRole('status').filter({ hasText: LOADED }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
   return { firstPaintMs, loadedMs: Date.now() - started };
 }
 
@@ -89,9 +149,8 @@ function median(values: number[]): number {
   return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0;
 }
 
-/** Opens `path` through the Open file dialog of a fresh page. */
-async function openFile(browser: Browser, app: ServeApp, path: string) {
-  const page = await newPage(browser);
+/** Opens `path` through the Open file dialog of `page` (a fresh one). */
+async function openFile(page: Page, app: ServeApp, path: string) {
   await page.goto(app.url);
   await page.getByRole('button', { name: 'Open file…', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Open trajectory file' });
@@ -99,19 +158,42 @@ async function openFile(browser: Browser, app: ServeApp, path: string) {
   const started = Date.now();
   await dialog.getByRole('button', { name: 'Open', exact: true }).click();
   const shown = await waitShown(page, started);
-  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-  await page.close();
-  return { ...shown, longestLoadTask: longest(longTasks) };
+  return { ...shown, longestLoadTask: longest(await takeLongTasks(page)) };
 }
 
-/** Loads a page while the service holds a replayed run: the page catches it up. */
-async function reload(browser: Browser, app: ServeApp) {
-  const page = await newPage(browser);
+/**
+ * On a page showing an opened trajectory: Replay from start, timed until the replay is on screen
+ * paused before turn 1, then Run, timed until the recording has played to its end.
+ */
+async function replayInPage(page: Page) {
+  await takeLongTasks(page);
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Replay from start', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Paused before model call on turn 1' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  const firstPaintMs = Date.now() - started;
+  const running = Date.now();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: LOADED }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  const playedMs = Date.now() - running;
+  return { firstPaintMs, loadedMs: firstPaintMs + playedMs, playedMs, longestLoadTask: longest(await takeLongTasks(page)) };
+}
+
+/** The long tasks recorded so far, clearing the record. */
+async function takeLongTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    const tasks = w.__longTasks;
+    w.__longTasks = [];
+    return tasks;
+  });
+}
+
+/** Loads `page` while the service holds a run: the page catches it up. */
+async function reload(page: Page, app: ServeApp) {
   const started = Date.now();
   await page.goto(app.url);
   const shown = await waitShown(page, started);
-  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-  return { page, ...shown, longestLoadTask: longest(longTasks) };
+  return { ...shown, longestLoadTask: longest(await takeLongTasks(page)) };
 }
 
 /**
@@ -186,46 +268,78 @@ async function withApp<T>(use: (app: ServeApp) => Promise<T>): Promise<T> {
   try {
     return await use(app);
   } finally {
-    await app.close();
+    // A step that timed out may leave the service busy: closing it must not hang the bench either.
+    await Promise.race([app.close(), new Promise((resolve) => nodeTimeout(resolve, 30_000).unref())]);
   }
+}
+
+type How = 'file' | 'replayed run' | 'reloaded run';
+type Row = { turns: number; how: How; firstPaintMs: number; loadedMs: number; longestLoadTask: number };
+
+function printRow(r: Row): void {
+  console.log(`${String(r.turns).padStart(5)}   ${r.how.padEnd(12)}   ${String(r.firstPaintMs).padStart(14)}   ${String(r.loadedMs).padStart(13)}   ${r.longestLoadTask.toFixed(0).padStart(29)}`);
 }
 
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  console.log(`renderer: headless Chromium ${browser.version()}, serve mode, 1440x900`);
+  console.log(`renderer: headless Chromium ${browser.version()}, serve mode, 1440x900, each step given ${STEP_TIMEOUT_MS / 1000} s`);
   // RENDERER_BENCH_TURNS=1000,5000,10000 picks the sizes (the 50-turn baseline always runs); add 50000 to check it opens without freezing.
   const sizes = process.env.RENDERER_BENCH_TURNS ? process.env.RENDERER_BENCH_TURNS.split(',').map(Number) : [1000, 5000, 10000];
   const folder = mkdtempSync(join(tmpdir(), 'trajdbg-bench-files-'));
-  type Row = { turns: number; how: string; firstPaintMs: number; loadedMs: number; longestLoadTask: number };
   const rows: Row[] = [];
   const keys: Array<{ turns: number } & Awaited<ReturnType<typeof interact>>> = [];
+  const requests: Array<{ turns: number } & Awaited<ReturnType<typeof replayRequest>>> = [];
+  console.log('replayed run: first paint = Replay from start to paused before turn 1; all loaded = then Run to the end of the recording');
   console.log('turns   opened as       first paint ms   all loaded ms   longest task while loading ms');
   for (const turns of [50, ...sizes]) {
     const messages = generateTrajectory(turns);
     const path = join(folder, `trajectory-${turns}.json`);
     writeFileSync(path, JSON.stringify(messages));
-    const file = await withApp((app) => openFile(browser, app, path));
-    rows.push({ turns, how: 'file', ...file });
-    const reloaded = await withApp(async (app) => {
-      await replay(app, turns);
-      const r = await reload(browser, app);
-      const k = await interact(r.page);
-      await r.page.close();
-      return { ...r, keys: k };
+    const size = `${turns} turns (a ${(statSync(path).size / 2 ** 20).toFixed(1)} MiB file)`;
+    await withApp(async (app) => {
+      const page = await newPage(browser);
+      const closePage = () => page.close();
+      const file = await step('open file', size, () => openFile(page, app, path), closePage);
+      if (file) rows.push({ turns, how: 'file', ...file });
+      const replayed = file && (await step('replay from start', size, () => replayInPage(page), closePage));
+      if (replayed) rows.push({ turns, how: 'replayed run', ...replayed });
+      await page.close().catch(() => undefined);
+      for (const r of rows.filter((x) => x.turns === turns)) printRow(r);
+      if (!file) {
+        console.log(`skipped reload the page at ${size}: the service holds no run of it`);
+      } else {
+        const second = await newPage(browser);
+        const closeSecond = () => second.close();
+        const reloaded = await step('reload the page', size, () => reload(second, app), closeSecond);
+        if (reloaded) {
+          rows.push({ turns, how: 'reloaded run', ...reloaded });
+          printRow(rows.at(-1)!);
+          const k = await step('keys, clicks and scrolling', size, () => interact(second), closeSecond);
+          if (k) keys.push({ turns, ...k });
+        }
+        await second.close().catch(() => undefined);
+      }
+      const request = await step('run.replay request', size, () => replayRequest(app, turns, messages));
+      if (request) requests.push({ turns, ...request });
     });
-    rows.push({ turns, how: 'reloaded run', firstPaintMs: reloaded.firstPaintMs, loadedMs: reloaded.loadedMs, longestLoadTask: reloaded.longestLoadTask });
-    keys.push({ turns, ...reloaded.keys });
-    for (const r of rows.slice(-2)) console.log(`${String(r.turns).padStart(5)}   ${r.how.padEnd(12)}   ${String(r.firstPaintMs).padStart(14)}   ${String(r.loadedMs).padStart(13)}   ${r.longestLoadTask.toFixed(0).padStart(29)}`);
   }
 
-  console.log('\nopening, as ratios (goals: first paint within 3x of 50 turns; loaded within 2x of first paint; 10x the turns under 2x the time)');
-  for (const how of ['file', 'reloaded run']) {
+  console.log('\nopening, as ratios (goals: first paint within 3x of 50 turns; loaded within 2x of first paint, but for a replay, which plays every turn; 10x the turns under 2x the time)');
+  for (const how of ['file', 'replayed run', 'reloaded run'] as const) {
     const of = rows.filter((r) => r.how === how);
-    const base = of.find((r) => r.turns === 50)!;
+    const base = of.find((r) => r.turns === 50);
+    if (!base) {
+      console.log(`${how.padEnd(12)} no 50-turn baseline: no ratios`);
+      continue;
+    }
     for (const r of of.filter((x) => x.turns !== 50)) {
       const paint = r.firstPaintMs / Math.max(1, base.firstPaintMs);
       const loaded = r.loadedMs / Math.max(1, r.firstPaintMs);
-      console.log(`${how.padEnd(12)} ${String(r.turns).padStart(6)} turns: first paint ${ratio(r.firstPaintMs, base.firstPaintMs)} of 50 turns (goal < 3x, ${verdict(paint < 3)}), loaded ${loaded.toFixed(2)}x first paint (goal < 2x, ${verdict(loaded < 2)}), longest task ${r.longestLoadTask.toFixed(0)} ms`);
+      const then =
+        how === 'replayed run'
+          ? `played to the end in ${r.loadedMs - r.firstPaintMs} ms (${((r.loadedMs - r.firstPaintMs) / r.turns).toFixed(2)} ms a turn)`
+          : `loaded ${loaded.toFixed(2)}x first paint (goal < 2x, ${verdict(loaded < 2)})`;
+      console.log(`${how.padEnd(12)} ${String(r.turns).padStart(6)} turns: first paint ${ratio(r.firstPaintMs, base.firstPaintMs)} of 50 turns (goal < 3x, ${verdict(paint < 3)}), ${then}, longest task ${r.longestLoadTask.toFixed(0)} ms`);
     }
     const small = of.find((r) => r.turns === 1000);
     const large = of.find((r) => r.turns === 10000);
@@ -235,7 +349,7 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('\nkeys, clicks and scrolling on the loaded page (goals: no task over 50 ms; key press answered within 16 ms at the median)');
+  console.log('\nkeys, clicks and scrolling on the reloaded page (goals: no task over 50 ms; key press answered within 16 ms at the median)');
   console.log('turns   key median ms   key max ms   key tasks > 50 ms (longest)   click median ms   click tasks > 50 ms   scroll frames   longest frame ms   scroll tasks > 50 ms (longest)');
   for (const k of keys) {
     const all = [...k.keyTasks, ...k.clickTasks, ...k.scrollTasks];
@@ -243,7 +357,13 @@ async function main(): Promise<void> {
       `${String(k.turns).padStart(5)}   ${median(k.keyMs).toFixed(1).padStart(13)}   ${Math.max(...k.keyMs).toFixed(1).padStart(10)}   ${`${k.keyTasks.length} (${longest(k.keyTasks).toFixed(0)})`.padStart(27)}   ${median(k.clickMs).toFixed(1).padStart(15)}   ${String(k.clickTasks.length).padStart(19)}   ${String(k.frames).padStart(13)}   ${k.longestFrame.toFixed(1).padStart(16)}   ${`${k.scrollTasks.length} (${longest(k.scrollTasks).toFixed(0)})`.padStart(30)}   ${verdict(all.length === 0 && median(k.keyMs) <= 16)}`,
     );
   }
+
+  console.log(`\nthe whole trajectory in one run.replay request over the WebSocket (the engine takes up to ${formatBytes(MAX_FRAME_BYTES)} a request)`);
+  console.log('turns   request MiB   accepted ms   run ended ms');
+  for (const r of requests) console.log(`${String(r.turns).padStart(5)}   ${(r.bytes / 2 ** 20).toFixed(1).padStart(11)}   ${String(r.acceptedMs).padStart(11)}   ${String(r.finishedMs).padStart(12)}`);
+
   await browser.close();
+  console.log(failures.length ? `\n${failures.length} step(s) failed:\n${failures.join('\n')}` : '\nevery step completed');
 }
 
 await main();

@@ -10,6 +10,7 @@ import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js'
 import { MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import type { RunEvent } from '#shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
+import { generateTrajectory } from '../bench/generate.js';
 import { CONTENT_SECURITY_POLICY, TOKEN_COOKIE } from './host-security.js';
 import { startServeHost, type ServeHost } from './serve-host.js';
 
@@ -457,6 +458,22 @@ describe('serve host: WebSocket', () => {
     atCap.ws.send(frame);
     expect(await atCap.next()).toMatchObject({ id: 2 });
     atCap.ws.close();
+  });
+
+  it('takes a 10,000-turn trajectory in one run.replay request', async () => {
+    const { port, cookie, service, calls } = await start();
+    service.handlers['run.replay'] = async (params) => {
+      calls.push({ method: 'run.replay', params });
+      return { runId: 'replayed' };
+    };
+    const messages = generateTrajectory(10_000);
+    const frame = JSON.stringify({ id: 1, method: 'run.replay', params: { title: '10,000 turns', messages } });
+    expect(Buffer.byteLength(frame)).toBeGreaterThan(24 * 1024 * 1024);
+    const page = await connected(port, cookie);
+    page.ws.send(frame);
+    expect(await page.next()).toEqual({ id: 1, result: { runId: 'replayed' } });
+    expect((calls[0]!.params as { messages: unknown[] }).messages).toHaveLength(messages.length);
+    page.ws.close();
   });
 
   it('closes a socket that falls more than 32 MiB behind with 1013 and keeps serving the others', async () => {

@@ -14,7 +14,7 @@ export const RPC_CHANNEL = 'api:rpc';
 /**
  * Where the page uploads a file dropped on it (POST, body = the file's bytes, its name in
  * {@link UPLOAD_NAME_HEADER}); the reply is `{path}` on the server, to open with `file.open`.
- * Files go over HTTP, streamed to disk, never over the WebSocket (whose frames are capped small).
+ * Files go over HTTP, streamed to disk, never over the WebSocket (whose frames are capped at MAX_FRAME_BYTES).
  */
 export const UPLOAD_PATH = '/api/upload';
 export const UPLOAD_NAME_HEADER = 'x-trajdbg-file-name';

@@ -76,7 +76,7 @@ describe('rpc protocol', () => {
     server.receiveFrame('{"id":2,"method":"m"}');
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(replies.map((r) => ('error' in r ? r.error.code : 'result' in r ? r.result : null))).toEqual(['bad_message', 'bad_message', 'too_large', 'ok']);
-    expect(replies[2]).toEqual({ error: { code: 'too_large', method: '', message: 'the frame is over the 4 MiB the engine accepts' } });
+    expect(replies[2]).toEqual({ id: 1, error: { code: 'too_large', method: 'm', message: 'm: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request' } });
   });
 
   it('fails a call whose request the pipe refuses to send, and only that call', async () => {
@@ -88,5 +88,25 @@ describe('rpc protocol', () => {
     expect(sent.map((frame) => JSON.parse(frame))).toEqual([{ id: 2, method: 'run.list', params: {} }]);
     client.receiveFrame('{"id":2,"result":[]}');
     await expect(small).resolves.toEqual([]);
+  });
+
+  it('fails the call whose frame the engine refused as too large, rather than leaving it waiting', async () => {
+    // A client that sends whatever it is given (as one built with a higher limit would).
+    const link: { server?: ReturnType<typeof serveRpc> } = {};
+    const client = createRpcClient({ send: (message) => link.server!.receiveFrame(JSON.stringify(message)), onEvents: () => undefined, onFiles: () => undefined });
+    link.server = serveRpc(async () => 'ok', (message) => client.receive(JSON.parse(JSON.stringify(message))));
+    const huge = client.call('run.replay', { messages: [{ role: 'user', content: 'x'.repeat(MAX_FRAME_BYTES) }] });
+    await expect(huge).rejects.toMatchObject({ code: 'too_large', method: 'run.replay', message: 'run.replay: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request' });
+    await expect(client.call('run.list', {})).resolves.toBe('ok');
+  });
+
+  it('blames a connection closed for an oversized frame on the largest pending request, naming its size', async () => {
+    const sizes: Record<string, number> = { small: 120, big: 70 * 1024 * 1024 + 1 };
+    const client = createRpcClient({ send: (message) => ('method' in message ? sizes[message.method] : undefined), onEvents: () => undefined, onFiles: () => undefined });
+    const small = client.call('small', {});
+    const big = client.call('big', {});
+    client.disconnected('frame_too_large');
+    await expect(big).rejects.toMatchObject({ code: 'too_large', method: 'big', message: expect.stringMatching(/^big: the engine closed the connection on this 70\.1 MiB request, as larger than it accepts \(this page sends up to 64 MiB per request/) });
+    await expect(small).rejects.toMatchObject({ code: 'disconnected' });
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError, fromErrorData, rpcErrorDataSchema, toErrorData, type RpcErrorCode, type RpcErrorData } from './errors.js';
-import { decodeFrame, MAX_FRAME_BYTES } from './frames.js';
+import { decodeFrame, formatBytes, MAX_FRAME_BYTES } from './frames.js';
 
 /**
  * Request/reply and pushed events between the UI and the engine, written once over any message
@@ -86,6 +86,8 @@ export function serveRpc(call: RpcCall, send: (message: RpcServerMessage) => voi
     receiveFrame(frame) {
       const decoded = decodeFrame(frame, MAX_FRAME_BYTES);
       if (decoded.ok) receive(decoded.message);
+      // A frame too large to read still names its call: answer that call, so it fails rather than waits.
+      else if (decoded.id !== undefined) reply({ id: decoded.id, error: { code: decoded.code, message: decoded.reason, method: decoded.method ?? '' } });
       else refuse(decoded.reason, decoded.code);
     },
     refuse,
@@ -142,13 +144,21 @@ export interface RpcClient {
   receive(message: unknown): void;
   /** A frame from the server (a JSON text), decoded here; one that is not JSON is dropped as malformed. */
   receiveFrame(frame: unknown): void;
-  /** The pipe dropped: pending calls fail with `disconnected`; the next batch may start a new count. */
-  disconnected(): void;
+  /**
+   * The pipe dropped: pending calls fail with `disconnected`; the next batch may start a new count.
+   * `frame_too_large`: the engine hung up because a frame was over its limit (a WebSocket closed
+   * with 1009, which is all the engine can say when it refuses a frame unread): the pending call
+   * with the largest request fails with `too_large`, naming its size, the others with `disconnected`.
+   */
+  disconnected(cause?: 'frame_too_large'): void;
 }
 
 export interface RpcClientOptions {
-  /** Sends a message; throwing (e.g. an {@link ApiError} `too_large` from encodeClientFrame) fails that call only. */
-  send(message: RpcClientMessage): void;
+  /**
+   * Sends a message, returning the size of its frame in bytes when the pipe knows it; throwing
+   * (e.g. an {@link ApiError} `too_large` from encodeClientFrame) fails that call only.
+   */
+  send(message: RpcClientMessage): number | void;
   onEvents(events: unknown[]): void;
   onFiles(files: unknown[]): void;
   /** Batches were lost between `expected` and `got` (the listener catches up by other means). */
@@ -159,6 +169,8 @@ export interface RpcClientOptions {
 
 interface Pending {
   method: string;
+  /** The request's frame size, when the pipe told it. */
+  bytes: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -201,7 +213,8 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       if (signal?.aborted) return Promise.reject(new ApiError('cancelled', `${method}: cancelled`, method));
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { method, resolve, reject });
+        const call: Pending = { method, bytes: 0, resolve, reject };
+        pending.set(id, call);
         signal?.addEventListener(
           'abort',
           () => {
@@ -212,7 +225,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
           { once: true },
         );
         try {
-          options.send({ id, method, params });
+          call.bytes = options.send({ id, method, params }) ?? 0;
         } catch (error) {
           pending.delete(id);
           reject(error instanceof ApiError ? error : new ApiError('internal', `${method}: ${error instanceof Error ? error.message : String(error)}`, method));
@@ -225,10 +238,27 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       if (decoded.ok) receive(decoded.message);
       else options.onMalformed?.(`dropped a frame from the engine: ${decoded.reason}`);
     },
-    disconnected() {
+    disconnected(cause) {
+      const refused = cause === 'frame_too_large' ? largest(pending) : undefined;
+      if (refused) {
+        pending.delete(refused.id);
+        refused.call.reject(new ApiError('too_large', refusedAsTooLarge(refused.call), refused.call.method));
+      }
       for (const call of pending.values()) call.reject(new ApiError('disconnected', DISCONNECTED, call.method));
       pending.clear();
       lastSeq = null;
     },
   };
+}
+
+/** The pending call with the largest request (the one a pipe closed for size must have sent). */
+function largest(pending: Map<number, Pending>): { id: number; call: Pending } | undefined {
+  let found: { id: number; call: Pending } | undefined;
+  for (const [id, call] of pending) if (call.bytes > 0 && (!found || call.bytes > found.call.bytes)) found = { id, call };
+  return found;
+}
+
+/** Why a call failed when the engine hung up on its request for being too large. */
+function refusedAsTooLarge(call: Pending): string {
+  return `${call.method}: the engine closed the connection on this ${formatBytes(call.bytes)} request, as larger than it accepts (this page sends up to ${formatBytes(MAX_FRAME_BYTES)} per request; reload the page if the engine was updated)`;
 }

@@ -1,5 +1,5 @@
 import { apiMethods, openedFileSchema, type ApiClient, type ApiMethod, type ApiResult, type OpenedFile } from '#shared/api/contract.js';
-import { encodeClientFrame } from '#shared/rpc/frames.js';
+import { encodeClientFrame, utf8Length } from '#shared/rpc/frames.js';
 import { createRpcClient } from '#shared/rpc/protocol.js';
 import { runEventSchema, type RunEvent } from '#shared/run/events.js';
 
@@ -63,7 +63,8 @@ export interface EngineRpc {
   call: ApiClient['call'];
   /** A JSON text frame from the engine (both transports carry frames). */
   receiveFrame(frame: unknown): void;
-  disconnected(): void;
+  /** The pipe dropped (see RpcClient.disconnected; `frame_too_large` when the engine hung up on an oversized request). */
+  disconnected(cause?: 'frame_too_large'): void;
   events: Listeners<RunEvent>;
   files: Listeners<OpenedFile>;
 }
@@ -76,7 +77,12 @@ export function createEngineRpc(send: (frame: string) => void): EngineRpc {
   const events = new Listeners<RunEvent>();
   const files = new Listeners<OpenedFile>();
   const rpc = createRpcClient({
-    send: (message) => send(encodeClientFrame(message)),
+    send(message) {
+      const frame = encodeClientFrame(message);
+      send(frame);
+      // Its size tells which call a connection closed for an oversized frame was about.
+      return utf8Length(frame);
+    },
     onEvents(batch) {
       for (const raw of batch) {
         const event = parseRunEvent(raw);

@@ -19,8 +19,9 @@ class FakeSocket extends EventTarget {
   receive(data: unknown): void {
     this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(data) }));
   }
-  close(): void {
-    this.dispatchEvent(new Event('close'));
+  /** Closes as the server does; 1009 is how a server refuses a frame over its size limit. */
+  close(code = 1006): void {
+    this.dispatchEvent(new CloseEvent('close', { code }));
   }
 }
 
@@ -131,6 +132,33 @@ describe('WebSocket client', () => {
       vi.advanceTimersByTime(200);
       FakeSocket.last.close();
       expect(states.at(-1)).toBe('closed');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fails the call whose request the engine closed the socket for (1009), naming its size, and sends nothing again', async () => {
+    vi.useFakeTimers();
+    try {
+      const client = createWsClient('ws://h/api', Socket, [100]);
+      const first = FakeSocket.last;
+      first.open();
+      const list = client.call('run.list', {});
+      // Under this page's limit, but over the one of the engine it talks to (another version).
+      const replay = client.call('run.replay', { messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] });
+      expect(first.sent.map((f) => f.method)).toEqual(['run.list', 'run.replay']);
+      first.close(1009);
+      await expect(replay).rejects.toMatchObject({ code: 'too_large', method: 'run.replay', message: expect.stringMatching(/^run\.replay: the engine closed the connection on this 5\.1 MiB request, as larger than it accepts/) });
+      await expect(list).rejects.toMatchObject({ code: 'disconnected' });
+      vi.advanceTimersByTime(100);
+      const second = FakeSocket.last;
+      expect(second).not.toBe(first);
+      second.open();
+      expect(second.sent).toEqual([]);
+      const info = client.call('app.info', {});
+      second.receive({ id: second.sent[0]!.id, result: { mode: 'serve', version: 't', keyStorage: 'memory' } });
+      await expect(info).resolves.toMatchObject({ version: 't' });
+      expect(second.sent.map((f) => f.method)).toEqual(['app.info']);
     } finally {
       vi.useRealTimers();
     }

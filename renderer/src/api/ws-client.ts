@@ -10,6 +10,9 @@ export function wireUrlFor(location: Pick<Location, 'protocol' | 'host'>): strin
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${WIRE_PATH}`;
 }
 
+/** The close code a WebSocket server sends when a frame is over its size limit (RFC 6455). */
+const MESSAGE_TOO_BIG = 1009;
+
 /** How long to wait before each reconnection attempt; after the last, the client gives up. */
 export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 
@@ -43,9 +46,10 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
     rpc.receiveFrame(message.data);
   }
 
-  function onClose(): void {
+  function onClose(event: CloseEvent): void {
+    // Nothing is sent again: the frames of pending calls are dropped and the calls fail.
     unsent.length = 0;
-    rpc.disconnected();
+    rpc.disconnected(event.code === MESSAGE_TOO_BIG ? 'frame_too_large' : undefined);
     const delay = retryDelaysMs[failures];
     if (delay === undefined) {
       setConnection('closed');
@@ -77,7 +81,7 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
     onFile: (listener) => rpc.files.add(listener),
     async fileRef(file) {
       // The browser gives no paths: the file is streamed to the server over HTTP (never as a
-      // WebSocket frame, which the host caps small), and the server opens its copy.
+      // WebSocket frame, which the host caps), and the server opens its copy.
       const response = await fetch(new URL(UPLOAD_PATH, url.replace(/^ws/, 'http')), {
         method: 'POST',
         headers: { [UPLOAD_NAME_HEADER]: encodeURIComponent(file.name), 'Content-Type': 'application/octet-stream' },

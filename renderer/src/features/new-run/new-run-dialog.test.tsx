@@ -1,7 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { RunSettings } from '#shared/api/contract.js';
+import { encodeClientFrame, MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import { FakeClient } from '../../api/fake-client.js';
 import { useStore } from '../../store/store.js';
 import { failedRun } from '../../test/fixtures.js';
@@ -155,6 +156,20 @@ describe('New run', () => {
     expect(screen.getByRole('dialog', { name: 'New run' })).toBeTruthy();
     expect(field('MCP server commands').value).toBe('npx nope');
   });
+
+  it('refuses a prompt too large for one request with a message naming its size and the limit', async () => {
+    const client = withLastSettings();
+    // The request goes through the frame encoder both transports use.
+    client.replies['run.start'] = (params) => {
+      encodeClientFrame({ id: 1, method: 'run.start', params });
+      return { runId: 'started' };
+    };
+    const { user, dialog, field } = await openDialog(client);
+    fireEvent.change(field('User prompt'), { target: { value: 'x'.repeat(MAX_FRAME_BYTES) } });
+    await user.click(within(dialog).getByRole('button', { name: 'Start run' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('The engine refused the run: run.start: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request');
+    expect(screen.getByRole('dialog', { name: 'New run' })).toBeTruthy();
+  }, 60_000); // a 64 MiB prompt goes through the form, the settings check and the encoder
 
   it('"Retry turn" on a failed model call starts a run that continues the failed one', async () => {
     const user = userEvent.setup();
