@@ -460,15 +460,15 @@ describe('serve host: WebSocket', () => {
     atCap.ws.close();
   });
 
-  it('takes a 10,000-turn trajectory in one run.replay request', async () => {
+  it('takes a 5,000-turn trajectory in one run.replay request', async () => {
     const { port, cookie, service, calls } = await start();
     service.handlers['run.replay'] = async (params) => {
       calls.push({ method: 'run.replay', params });
       return { runId: 'replayed' };
     };
-    const messages = generateTrajectory(10_000);
-    const frame = JSON.stringify({ id: 1, method: 'run.replay', params: { title: '10,000 turns', messages } });
-    expect(Buffer.byteLength(frame)).toBeGreaterThan(24 * 1024 * 1024);
+    const messages = generateTrajectory(5_000);
+    const frame = JSON.stringify({ id: 1, method: 'run.replay', params: { title: '5,000 turns', messages } });
+    expect(Buffer.byteLength(frame)).toBeGreaterThan(12 * 1024 * 1024);
     const page = await connected(port, cookie);
     page.ws.send(frame);
     expect(await page.next()).toEqual({ id: 1, result: { runId: 'replayed' } });

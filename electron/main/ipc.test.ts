@@ -184,7 +184,7 @@ describe('the IPC pipe (preload port, main-process server, renderer client)', ()
     await until(() => expect(received).toHaveLength(2));
     expect(received[0]).toMatchObject({ error: { code: 'bad_message', message: expect.stringMatching(/^not JSON/) } });
     // Too large to read, yet answered by its id, so the call that sent it fails instead of waiting.
-    expect(received[1]).toEqual({ id: 1, error: { code: 'too_large', method: 'run.list', message: 'run.list: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request' } });
+    expect(received[1]).toEqual({ id: 1, error: { code: 'too_large', method: 'run.list', message: 'run.list: the request is 16.1 MiB, over the 16 MiB the engine accepts in one request' } });
     expect(handlers['run.list']).not.toHaveBeenCalled();
     // The page's own client refuses such a request before sending it.
     const client = createIpcClient(bridge);

@@ -14,7 +14,7 @@ describe('rpc frames', () => {
     expect(new TextEncoder().encode(encodeClientFrame(requestOfSize(0))).length).toBe(MAX_FRAME_BYTES);
     expect(() => encodeClientFrame(requestOfSize(1))).toThrow(expect.objectContaining({ code: 'too_large', method: 'run.start' }));
     // 'é' is 2 bytes and '😀' 4 (a surrogate pair): a frame under the cap in UTF-16 units may be over it in bytes.
-    expect(() => encodeClientFrame(requestOfSize(2, 'é'))).toThrow('run.start: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request');
+    expect(() => encodeClientFrame(requestOfSize(2, 'é'))).toThrow('run.start: the request is 16.1 MiB, over the 16 MiB the engine accepts in one request');
     expect(() => encodeClientFrame(requestOfSize(4, '😀'))).toThrow(expect.objectContaining({ code: 'too_large' }));
     expect(utf8Length(encodeClientFrame(requestOfSize(-4, '😀')))).toBeLessThanOrEqual(MAX_FRAME_BYTES);
   });
@@ -25,19 +25,19 @@ describe('rpc frames', () => {
     expect(decodeFrame({ id: 1 }, MAX_FRAME_BYTES)).toEqual({ ok: false, code: 'bad_message', reason: 'expected a JSON text frame, got object' });
     expect(decodeFrame(null)).toMatchObject({ ok: false, code: 'bad_message' });
     const big = JSON.stringify('é'.repeat(MAX_FRAME_BYTES / 2));
-    expect(decodeFrame(big, MAX_FRAME_BYTES)).toEqual({ ok: false, code: 'too_large', reason: 'request: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request' });
+    expect(decodeFrame(big, MAX_FRAME_BYTES)).toEqual({ ok: false, code: 'too_large', reason: 'request: the request is 16.1 MiB, over the 16 MiB the engine accepts in one request' });
     // The UI reads replies of any size.
     expect(decodeFrame(big)).toMatchObject({ ok: true });
   });
 
   it('refuses an oversized request naming its call, its size and the limit, read from the frame’s head alone', () => {
     const frame = JSON.stringify({ id: 41, method: 'run.replay', params: { messages: [{ role: 'user', content: 'x'.repeat(70 * 1024 * 1024) }] } });
-    expect(decodeFrame(frame, MAX_FRAME_BYTES)).toEqual({ ok: false, code: 'too_large', id: 41, method: 'run.replay', reason: 'run.replay: the request is 70.1 MiB, over the 64 MiB the engine accepts in one request' });
+    expect(decodeFrame(frame, MAX_FRAME_BYTES)).toEqual({ ok: false, code: 'too_large', id: 41, method: 'run.replay', reason: 'run.replay: the request is 70.1 MiB, over the 16 MiB the engine accepts in one request' });
     expect(decodeFrame(frame, 1024)).toMatchObject({ id: 41, reason: expect.stringMatching(/over the 1 KiB the engine accepts/) });
   });
 
   it('writes sizes rounded up, so one just over a limit never reads as the limit', () => {
-    expect([formatBytes(1), formatBytes(1024), formatBytes(1025), formatBytes(MAX_FRAME_BYTES), formatBytes(MAX_FRAME_BYTES + 1), formatBytes(25.14 * 1024 * 1024)]).toEqual(['1 KiB', '1 KiB', '2 KiB', '64 MiB', '64.1 MiB', '25.2 MiB']);
+    expect([formatBytes(1), formatBytes(1024), formatBytes(1025), formatBytes(MAX_FRAME_BYTES), formatBytes(MAX_FRAME_BYTES + 1), formatBytes(25.14 * 1024 * 1024)]).toEqual(['1 KiB', '1 KiB', '2 KiB', '16 MiB', '16.1 MiB', '25.2 MiB']);
   });
 
   it('counts UTF-8 bytes as the encoder writes them, lone surrogates included', () => {

@@ -13,13 +13,14 @@ import type { RpcClientMessage } from './protocol.js';
  * prompt: `run.replay` its messages, `run.askOnce`, `run.editModelCall` and an `asked_once`
  * branch a turn's edited prompt (every message up to that turn when no budget truncates it), an
  * edited reply or tool result may quote a long tool output, and a new run its prompt and tool
- * schemas. The cap is sized for a 10,000-turn trajectory: the bench's generated one (one to three
- * tool calls a turn, results up to 6 KB) is 25 MiB as a `run.replay` request, and 64 MiB leaves
- * room for turns averaging 6.5 KB, as coding agents' file views do. It still bounds what one
- * frame makes the engine buffer and parse. Files never travel as frames; replies and pushed
- * events are not capped.
+ * schemas. The cap bounds what one frame makes the engine buffer and parse (a frame is held as
+ * text, then parsed: several times its size in memory), so it stays far below the sizes an
+ * attacker would pick: 16 MiB takes a 5,000-turn trajectory in one `run.replay` (12.7 MiB for the
+ * bench's generated one) and an edited prompt of as many turns. The page never sends a file: it
+ * opens files by path, so a longer trajectory reaches the engine from disk, not as a frame.
+ * Replies and pushed events are not capped.
  */
-export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 /** UTF-8 length of `text`, up to `limit + 1` (counting stops once it is over). */
 function utf8LengthUpTo(text: string, limit: number): number {

@@ -76,7 +76,7 @@ describe('rpc protocol', () => {
     server.receiveFrame('{"id":2,"method":"m"}');
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(replies.map((r) => ('error' in r ? r.error.code : 'result' in r ? r.result : null))).toEqual(['bad_message', 'bad_message', 'too_large', 'ok']);
-    expect(replies[2]).toEqual({ id: 1, error: { code: 'too_large', method: 'm', message: 'm: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request' } });
+    expect(replies[2]).toEqual({ id: 1, error: { code: 'too_large', method: 'm', message: 'm: the request is 16.1 MiB, over the 16 MiB the engine accepts in one request' } });
   });
 
   it('fails a call whose request the pipe refuses to send, and only that call', async () => {
@@ -96,7 +96,7 @@ describe('rpc protocol', () => {
     const client = createRpcClient({ send: (message) => link.server!.receiveFrame(JSON.stringify(message)), onEvents: () => undefined, onFiles: () => undefined });
     link.server = serveRpc(async () => 'ok', (message) => client.receive(JSON.parse(JSON.stringify(message))));
     const huge = client.call('run.replay', { messages: [{ role: 'user', content: 'x'.repeat(MAX_FRAME_BYTES) }] });
-    await expect(huge).rejects.toMatchObject({ code: 'too_large', method: 'run.replay', message: 'run.replay: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request' });
+    await expect(huge).rejects.toMatchObject({ code: 'too_large', method: 'run.replay', message: 'run.replay: the request is 16.1 MiB, over the 16 MiB the engine accepts in one request' });
     await expect(client.call('run.list', {})).resolves.toBe('ok');
   });
 
@@ -106,7 +106,7 @@ describe('rpc protocol', () => {
     const small = client.call('small', {});
     const big = client.call('big', {});
     client.disconnected('frame_too_large');
-    await expect(big).rejects.toMatchObject({ code: 'too_large', method: 'big', message: expect.stringMatching(/^big: the engine closed the connection on this 70\.1 MiB request, as larger than it accepts \(this page sends up to 64 MiB per request/) });
+    await expect(big).rejects.toMatchObject({ code: 'too_large', method: 'big', message: expect.stringMatching(/^big: the engine closed the connection on this 70\.1 MiB request, as larger than it accepts \(this page sends up to 16 MiB per request/) });
     await expect(small).rejects.toMatchObject({ code: 'disconnected' });
   });
 });

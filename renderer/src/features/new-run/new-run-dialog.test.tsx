@@ -167,9 +167,9 @@ describe('New run', () => {
     const { user, dialog, field } = await openDialog(client);
     fireEvent.change(field('User prompt'), { target: { value: 'x'.repeat(MAX_FRAME_BYTES) } });
     await user.click(within(dialog).getByRole('button', { name: 'Start run' }));
-    expect((await within(dialog).findByRole('alert')).textContent).toBe('The engine refused the run: run.start: the request is 64.1 MiB, over the 64 MiB the engine accepts in one request');
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('The engine refused the run: run.start: the request is 16.1 MiB, over the 16 MiB the engine accepts in one request');
     expect(screen.getByRole('dialog', { name: 'New run' })).toBeTruthy();
-  }, 60_000); // a 64 MiB prompt goes through the form, the settings check and the encoder
+  }, 60_000); // a 16 MiB prompt goes through the form, the settings check and the encoder
 
   it('"Retry turn" on a failed model call starts a run that continues the failed one', async () => {
     const user = userEvent.setup();
