@@ -194,6 +194,43 @@ describe('intervening in a replay paused before tools', () => {
     expect(of(runId).find((e) => e.type === 'tool_finished' && e.turn === 1)).toMatchObject({ status: 'ok', result: 'the draft' });
     await api.close();
   });
+
+  it('paused before a model call, the edited call is asked once and continues as a branch from the turn', async () => {
+    const { api, events, ended, of, started, branch, listed } = service();
+    const dir = mkdtempSync(join(tmpdir(), 'trajdbg-replay-'));
+    const path = join(dir, 'chat.json');
+    writeFileSync(path, JSON.stringify([{ role: 'user', content: 'Say hi.' }, { role: 'assistant', content: 'Hi from the file.' }]));
+    const { fileId } = await api.handlers['file.open']({ path });
+    for (let i = 0; i < 200 && (await api.handlers['file.list']({})).files[0]!.state === 'indexing'; i++) await new Promise((r) => setTimeout(r, 10));
+    const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0, startPaused: true }));
+    await new Promise<void>((resolve) => {
+      const found = () => events.some((e) => e.runId === runId && e.type === 'paused' && e.at === 'before_model');
+      if (found()) return resolve();
+      const off = api.onEvent(() => {
+        if (found()) {
+          off();
+          resolve();
+        }
+      });
+    });
+    // The recording's prompt of the paused turn is there to ask with.
+    const server = await scripted([{ message: { content: 'Hi from the endpoint.' } }]);
+    const edit = { temperature: 0.2 };
+    const asked = await api.handlers['run.askOnce'](parseApiParams('run.askOnce', { runId, turn: 1, edit, endpoint: { baseURL: server.url, model: 'chosen' } }));
+    expect(server.requests[0]).toMatchObject({ model: 'chosen', temperature: 0.2, messages: [{ role: 'user', content: 'Say hi.' }] });
+    const settings = runSettingsSchema.parse({ ...settingsFor(server.url), endpoint: { baseURL: server.url, model: 'chosen' } });
+    const continued = await branch({ runId, change: { kind: 'asked_once', turn: 1, reply: asked.reply, edit, latencyMs: asked.latencyMs, usage: asked.usage }, settings });
+    expect(continued.end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 1 });
+    expect(started(continued.runId).source).toMatchObject({ parentRunId: runId, forkTurn: 0 });
+    expect(of(continued.runId).filter((e) => e.type === 'model_call_edited' || e.type === 'model_reply')).toMatchObject([
+      { type: 'model_call_edited', turn: 1, edit },
+      { type: 'model_reply', turn: 1, message: { content: 'Hi from the endpoint.' } },
+    ]);
+    expect(await listed(runId)).toMatchObject({ state: 'paused' });
+    await api.handlers['run.control']({ runId, action: 'resume' });
+    expect(await ended(runId)).toMatchObject({ reason: 'finished_naturally' });
+    await api.close();
+  });
 });
 
 describe('branching a run started from settings', () => {
