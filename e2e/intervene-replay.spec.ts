@@ -106,8 +106,19 @@ test.describe('a replay paused at a breakpoint', () => {
       expect(tools.requests.map((r) => [r.tool_name, r.arguments])).toEqual([['read_file', { path: 'notes.md' }]]);
       // The branch's model was asked for turn 2 only, with the edited call's result.
       expect(server.requests).toHaveLength(1);
-      await expect(app.page.getByRole('region', { name: 'Branches' }).getByRole('listitem')).toHaveCount(2);
+      const branches = app.page.getByRole('region', { name: 'Branches' });
+      await expect(branches.getByRole('listitem')).toHaveCount(2);
       await app.page.screenshot({ path: testInfo.outputPath('replay-edit-branch.png'), fullPage: true });
+
+      // The replay is as it was: paused before the same tools, which play the recorded call on Continue.
+      await branches.getByRole('button', { name: 'chat.json #0: chat' }).click();
+      await expect(app.status).toHaveText('Paused before tools on turn 1');
+      const replayed = app.trajectory.getByRole('article', { name: 'Turn 1' });
+      await expect(replayed.getByRole('group', { name: 'Pending tool call read_file' })).toContainText('draft.md');
+      await replayed.getByRole('button', { name: 'Continue', exact: true }).click();
+      await expect(app.status).toHaveText('Finished naturally after 2 turns');
+      await expect(replayed.getByRole('group', { name: 'Tool call read_file', exact: true })).toContainText('the recorded draft');
+      expect(tools.requests).toHaveLength(1);
     } finally {
       tools.server.close();
     }
