@@ -54,6 +54,9 @@ export type LoopConfig = z.infer<typeof loopConfigSchema>;
  * - `prompt`: the system and user prompt replaced; the loop runs from turn 1.
  * - `asked_once`: turn N's reply replaced by one the model gave when asked once (with `edit`
  *   applied to turn N's call); its tools run, and the loop continues.
+ * - `skipped_call`: tool call `index` of turn N skipped before it ran, as Skip call at a
+ *   breakpoint does (the model gets the tool error saying the user skipped it); the turn's other
+ *   calls run again, and the loop continues.
  */
 export const branchChangeSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -79,6 +82,7 @@ export const branchChangeSchema = z.discriminatedUnion('kind', [
     usage: tokenUsageSchema.nullable().default(null),
     model: z.string().optional(),
   }),
+  z.object({ kind: z.literal('skipped_call'), turn: z.number().int().positive(), index: z.number().int().nonnegative() }),
 ]);
 export type BranchChange = z.infer<typeof branchChangeSchema>;
 

@@ -324,6 +324,8 @@ export function describeBranchChange(change: BranchChange, toolName: (turn: numb
       const edited = isEmptyEdit(change.edit) ? '' : ` (${describeModelCallEdit(change.edit)} changed)`;
       return { turn: change.turn, what: `asked once${edited}` };
     }
+    case 'skipped_call':
+      return { turn: change.turn, what: `${toolName(change.turn, change.index) ?? `call ${change.index}`} call skipped` };
   }
 }
 

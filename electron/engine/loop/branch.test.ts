@@ -201,6 +201,31 @@ describe('each change kind', () => {
     expect(branch.outcome).toMatchObject({ reason: 'finished_naturally', result: { turns_used: 2 } });
   });
 
+  it('skipped_call: the call runs nothing and the model gets the tool error of a skip at a breakpoint, counted as the engine counts it', async () => {
+    const c = byName('one_call_then_answer');
+    const parent = await runCase(c);
+    const name = c.tools[0]!.function.name;
+    const plan = planBranch({ runId: 'p', events: parent.events }, { kind: 'skipped_call', turn: 1, index: 0 }, { reuseToolResults: true });
+    expect(plan).toMatchObject({ forkTurn: 0, resume: { turn: 1, phase: 'tools' }, firstModelTurn: 2, words: { turn: 1, what: `${name} call skipped` } });
+    expect(plan.prefix.map((e) => e.type)).toEqual(['turn_started', 'prompt_view', 'model_reply', 'tool_call_intervened']);
+    const branch = await runBranch(c, parent.events, plan);
+    const turn = branch.run.state.current.turns[0]!;
+    const modelArguments = originalArguments(parent.events, 1)[0]!.arguments;
+    expect(turn.interventions?.[0]).toEqual({ action: 'skip', modelArguments });
+    // The reply is the model's, not an edit of it.
+    expect(turn.edited).toBeUndefined();
+    const skipped = '{"error": "Tool execution failed: PermissionError: the user skipped the call"}';
+    expect(turn.toolCalls[0]).toMatchObject({ status: 'exception', result: skipped, toolError: { turn: 1, error: 'PermissionError: the user skipped the call' } });
+    // Not even a recorded result stands in for a skipped call.
+    expect(branch.tools.calls).toEqual([]);
+    const result = branch.outcome.result;
+    expect(result.tool_errors).toMatchObject([{ turn: 1, error: 'PermissionError: the user skipped the call', tool_result: skipped }]);
+    expect(result.tool_calls_exec_error).toBe(parent.outcome.result.tool_calls_exec_error + 1);
+    expect(result.tool_calls_executed_ok).toBe(parent.outcome.result.tool_calls_executed_ok - 1);
+    expect(branch.model.requests[0]!.messages.find((m) => m.role === 'tool')?.content).toBe(skipped);
+    expect(() => planBranch({ runId: 'p', events: parent.events }, { kind: 'skipped_call', turn: 1, index: 3 }, { reuseToolResults: false })).toThrow('turn 1 of run p has 1 tool call; there is no call 3');
+  });
+
   it('keeps the total turn limit: a branch at turn N of an M-turn limit has M - N + 1 model calls left', async () => {
     const c = byName('max_turns_hit');
     const parent = await runCase(c);

@@ -221,6 +221,23 @@ export function planBranch(parent: BranchParent, change: BranchChange, options: 
       };
       break;
     }
+    case 'skipped_call': {
+      const reply = record.reply(change.turn);
+      record.checkCallIndex(change.turn, change.index, callsOf(reply).length);
+      const modelArguments = callsOf(reply)[change.index]!.function.arguments;
+      if (typeof modelArguments !== 'string') throw new BranchError(`turn ${change.turn} of run ${parent.runId}: the arguments of tool call ${change.index} are not a string`);
+      // The skip is the one a breakpoint records: the engine runs nothing for the call and gives
+      // the model the same tool error, counted as the live run counts it.
+      const skipped: RunEventBody = { type: 'tool_call_intervened', turn: change.turn, index: change.index, intervention: { action: 'skip', modelArguments } };
+      plan = {
+        messages,
+        prefix: [...record.before(change.turn), ...turnOpening(record, change.turn), bodyOf(reply), skipped],
+        resume: { turn: change.turn, phase: 'tools' },
+        forkTurn: change.turn - 1,
+        config: {},
+      };
+      break;
+    }
   }
   const firstModelTurn = plan.resume.phase === 'model' ? plan.resume.turn : plan.resume.turn + 1;
   return { ...plan, words, firstModelTurn, ...(options.reuseToolResults ? { recordedToolResult: reuseFrom(record) } : {}) };

@@ -53,6 +53,21 @@ describe('playRecordedRun', () => {
     expect((await run.done).reason).toBe('finished_naturally');
   });
 
+  it('pauses before a model call with the turn\'s recorded prompt view and request, and before its tools with the reply', async () => {
+    const run = playRecordedRun(bodies(), { breakpoints: { beforeModel: true, beforeTools: true } });
+    expect(await until(run, (e) => e.type === 'paused')).toMatchObject({ turn: 1, at: 'before_model' });
+    const turn = run.state.current.turns[0]!;
+    expect(turn.promptView).toMatchObject({ messageCount: 2 });
+    expect(turn.request).not.toBeNull();
+    expect(turn.reply).toBeNull();
+    run.resume();
+    expect(await until(run, (e) => e.type === 'paused')).toMatchObject({ turn: 1, at: 'before_tools' });
+    expect(run.state.current.turns[0]!.reply?.tool_calls).toHaveLength(1);
+    expect(run.state.current.turns[0]!.toolCalls).toEqual([]);
+    run.stop();
+    expect((await run.done).reason).toBe('stopped');
+  });
+
   it('pauses on a recorded tool error when that breakpoint is on, and stops on Stop', async () => {
     const run = playRecordedRun(bodies(), { breakpoints: { onToolError: true } });
     const paused = await until(run, (e) => e.type === 'paused');

@@ -84,6 +84,8 @@ class RecordedRun extends ControlledRun {
     let end: { reason: EndReason; turnsUsed: number } = last?.type === 'run_finished' ? { reason: last.reason, turnsUsed: last.turnsUsed } : { reason: 'recording_ended', turnsUsed: 0 };
     let turn = 0;
     let toolsStarted = false;
+    // Whether the turn started waits for its before-model pause point.
+    let beforeModel = false;
     try {
       for (const body of this.bodies) {
         if (body.type === 'run_finished') break;
@@ -93,8 +95,19 @@ class RecordedRun extends ControlledRun {
           turn = body.turn;
           toolsStarted = false;
           this.emit(body);
-          await this.checkpoint(turn, 'before_model');
+          beforeModel = true;
           continue;
+        }
+        if (beforeModel) {
+          beforeModel = false;
+          // The recording holds the turn's prompt: it is there at the pause, as the call a branch
+          // from this turn would send (the engine builds it after the pause, from the trajectory).
+          if (body.type === 'prompt_view') {
+            this.emit(body);
+            await this.checkpoint(turn, 'before_model');
+            continue;
+          }
+          await this.checkpoint(turn, 'before_model');
         }
         if (body.type === 'tool_started' && !toolsStarted) {
           toolsStarted = true;
@@ -103,6 +116,7 @@ class RecordedRun extends ControlledRun {
         this.emit(body);
         if (body.type === 'tool_finished' && body.status !== 'ok' && this.controls.onToolError) await this.checkpoint(turn, 'tool_error');
       }
+      if (beforeModel) await this.checkpoint(turn, 'before_model');
     } catch (error) {
       if (!(error instanceof Stopped)) throw error;
       end = { reason: 'stopped', turnsUsed: this.state.started ? this.state.current.turns.length : 0 };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +126,109 @@ describe('branching the demo', () => {
     expect(await listed(nested.runId)).toMatchObject({ title: 'Demo, branch at turn 6: resampled at temperature 0.1', parentRunId: first.runId, forkTurn: 5 });
     expect(readdirSync(runsDir)).toHaveLength(1);
     expect(readRunFile(join(runsDir, readdirSync(runsDir)[0]!)).runs.map((r) => r.runId)).toEqual([runId, first.runId, nested.runId]);
+    await api.close();
+  });
+});
+
+describe('intervening in a replay paused before tools', () => {
+  const scripted = useScriptedServers();
+
+  it('an edit or a skip continues as a branch from the paused turn; the replay stays paused where it was', async () => {
+    const { api, events, ended, of, branch, listed } = service();
+    const dir = mkdtempSync(join(tmpdir(), 'trajdbg-replay-'));
+    const workspace = mkdtempSync(join(tmpdir(), 'trajdbg-ws-'));
+    writeFileSync(join(workspace, 'notes.md'), 'the notes');
+    const path = join(dir, 'chat.json');
+    writeFileSync(
+      path,
+      JSON.stringify([
+        { role: 'user', content: 'Read the draft.' },
+        { role: 'assistant', content: 'Reading.', tool_calls: [call('c1', 'read_file', { path: 'draft.md' })] },
+        { role: 'tool', tool_call_id: 'c1', content: 'the draft' },
+        { role: 'assistant', content: 'Read it.' },
+      ]),
+    );
+    const { fileId } = await api.handlers['file.open']({ path });
+    for (let i = 0; i < 200 && (await api.handlers['file.list']({})).files[0]!.state === 'indexing'; i++) await new Promise((r) => setTimeout(r, 10));
+    const paused = (runId: string) =>
+      new Promise<void>((resolve) => {
+        const found = () => events.some((e) => e.runId === runId && e.type === 'paused' && e.at === 'before_tools');
+        if (found()) return resolve();
+        const off = api.onEvent(() => {
+          if (found()) {
+            off();
+            resolve();
+          }
+        });
+      });
+    const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0, startPaused: true, breakpoints: { beforeTools: true } }));
+    await api.handlers['run.control']({ runId, action: 'resume' });
+    await paused(runId);
+    // A recording runs no tools: the call is not changed in the replay itself.
+    await expect(api.handlers['run.intervene'](parseApiParams('run.intervene', { runId, turn: 1, index: 0, change: { action: 'skip' } }))).rejects.toThrow(/plays a recording: it runs no tools.*continue as a branch from turn 1/);
+    // Nor in an engine replay, whose tools answer from the recording whatever the arguments.
+    const replay = await api.handlers['run.replay'](parseApiParams('run.replay', { title: 'rec', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: '', tool_calls: [call('c1', 'read_file', { path: 'a' })] }], breakpoints: { beforeTools: true } }));
+    await paused(replay.runId);
+    await expect(api.handlers['run.intervene'](parseApiParams('run.intervene', { runId: replay.runId, turn: 1, index: 0, change: { action: 'edit', arguments: '{}' } }))).rejects.toThrow(/run "rec" .* plays a recording/);
+
+    const server = await scripted([{ message: { content: 'Edited read.' } }, { message: { content: 'Skipped.' } }]);
+    const settings = runSettingsSchema.parse({ ...settingsFor(server.url), tools: { builtin: ['read_file'], workspace } });
+    const edited = await branch({ runId, change: { kind: 'tool_arguments', turn: 1, arguments: [{ index: 0, arguments: '{"path": "notes.md"}' }] }, settings });
+    expect(edited.end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 2 });
+    expect(of(edited.runId).find((e) => e.type === 'tool_finished' && e.turn === 1)).toMatchObject({ status: 'ok', result: '{"content": "the notes"}' });
+
+    const skipped = await branch({ runId, change: { kind: 'skipped_call', turn: 1, index: 0 }, settings });
+    expect(skipped.end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 2 });
+    const error = '{"error": "Tool execution failed: PermissionError: the user skipped the call"}';
+    expect(of(skipped.runId).filter((e) => (e.type === 'tool_call_intervened' || e.type === 'tool_finished') && e.turn === 1)).toMatchObject([
+      { type: 'tool_call_intervened', index: 0, intervention: { action: 'skip', modelArguments: '{"path":"draft.md"}' } },
+      { type: 'tool_finished', index: 0, status: 'exception', result: error },
+    ]);
+    expect(await listed(skipped.runId)).toMatchObject({ parentRunId: runId, forkTurn: 0, change: 'turn 1: read_file call skipped', outcome: { toolErrors: 1 } });
+    expect((server.requests[1] as { messages: Array<{ role: string; content: string }> }).messages.at(-1)).toMatchObject({ role: 'tool', content: error });
+
+    // The replay is still paused before turn 1's tools, and plays on to the end of the recording.
+    expect(await listed(runId)).toMatchObject({ state: 'paused' });
+    await api.handlers['run.control']({ runId, action: 'resume' });
+    await ended(runId);
+    expect(of(runId).find((e) => e.type === 'tool_finished' && e.turn === 1)).toMatchObject({ status: 'ok', result: 'the draft' });
+    await api.close();
+  });
+
+  it('paused before a model call, the edited call is asked once and continues as a branch from the turn', async () => {
+    const { api, events, ended, of, started, branch, listed } = service();
+    const dir = mkdtempSync(join(tmpdir(), 'trajdbg-replay-'));
+    const path = join(dir, 'chat.json');
+    writeFileSync(path, JSON.stringify([{ role: 'user', content: 'Say hi.' }, { role: 'assistant', content: 'Hi from the file.' }]));
+    const { fileId } = await api.handlers['file.open']({ path });
+    for (let i = 0; i < 200 && (await api.handlers['file.list']({})).files[0]!.state === 'indexing'; i++) await new Promise((r) => setTimeout(r, 10));
+    const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0, startPaused: true }));
+    await new Promise<void>((resolve) => {
+      const found = () => events.some((e) => e.runId === runId && e.type === 'paused' && e.at === 'before_model');
+      if (found()) return resolve();
+      const off = api.onEvent(() => {
+        if (found()) {
+          off();
+          resolve();
+        }
+      });
+    });
+    // The recording's prompt of the paused turn is there to ask with.
+    const server = await scripted([{ message: { content: 'Hi from the endpoint.' } }]);
+    const edit = { temperature: 0.2 };
+    const asked = await api.handlers['run.askOnce'](parseApiParams('run.askOnce', { runId, turn: 1, edit, endpoint: { baseURL: server.url, model: 'chosen' } }));
+    expect(server.requests[0]).toMatchObject({ model: 'chosen', temperature: 0.2, messages: [{ role: 'user', content: 'Say hi.' }] });
+    const settings = runSettingsSchema.parse({ ...settingsFor(server.url), endpoint: { baseURL: server.url, model: 'chosen' } });
+    const continued = await branch({ runId, change: { kind: 'asked_once', turn: 1, reply: asked.reply, edit, latencyMs: asked.latencyMs, usage: asked.usage }, settings });
+    expect(continued.end).toMatchObject({ reason: 'finished_naturally', turnsUsed: 1 });
+    expect(started(continued.runId).source).toMatchObject({ parentRunId: runId, forkTurn: 0 });
+    expect(of(continued.runId).filter((e) => e.type === 'model_call_edited' || e.type === 'model_reply')).toMatchObject([
+      { type: 'model_call_edited', turn: 1, edit },
+      { type: 'model_reply', turn: 1, message: { content: 'Hi from the endpoint.' } },
+    ]);
+    expect(await listed(runId)).toMatchObject({ state: 'paused' });
+    await api.handlers['run.control']({ runId, action: 'resume' });
+    expect(await ended(runId)).toMatchObject({ reason: 'finished_naturally' });
     await api.close();
   });
 });

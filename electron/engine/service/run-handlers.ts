@@ -202,7 +202,11 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
     async 'run.intervene'({ runId, turn, index, change }) {
       const run = registry.find(runId);
       const handle = registry.handleOf(run);
-      if (!handle.intervene) throw new Error(`run "${run.title}" (${runId}) plays a recording: its tool calls cannot be changed (edit them in a branch)`);
+      // A replay answers from its recording (an engine replay too): an edited call would get the
+      // recorded result. The change goes to a branch from the turn instead (`run.branch`).
+      if (!handle.intervene || registry.stateOf(run).source.replayOf !== undefined) {
+        throw new Error(`run "${run.title}" (${runId}) plays a recording: it runs no tools, so its tool calls cannot be changed in it (continue as a branch from turn ${turn})`);
+      }
       handle.intervene(turn, index, change);
       return {};
     },

@@ -6,7 +6,7 @@ import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { indentJson, prettyJson } from '../../ui/pretty-json.js';
 import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
-import { pendingToolCalls } from '../trajectory/pending-tool-calls.js';
+import { pendingToolCalls, playsRecording } from '../trajectory/pending-tool-calls.js';
 import { AskOnceForm } from '../intervene/ask-once-dialog.js';
 import './edit-dialog.css';
 
@@ -171,7 +171,8 @@ function SchemaWarning({ tool, issues }: { tool: string; issues: EditorProblem[]
 
 /**
  * The arguments of a tool call that has not run yet, while the run waits before it: saved on the
- * run itself (no branch), to run when the user continues.
+ * run itself (no branch), to run when the user continues. A replay runs no tools: there the
+ * arguments continue as a branch from the turn, the replay left as it is.
  */
 function PendingArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSnapshot; turn: number; index: number; onCancel(): void }) {
   const record = snapshot.turns[turn - 1];
@@ -186,6 +187,8 @@ function PendingArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot:
   const name = call?.name ?? 'tool call';
   const schema = schemaOf(snapshot, name);
   const parseError = jsonProblem(text);
+  const recording = playsRecording(snapshot);
+  const branch = useBranch(snapshot.runId);
   async function save(): Promise<void> {
     setBusy(true);
     setError(null);
@@ -200,10 +203,17 @@ function PendingArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot:
   return (
     <EditForm
       onSubmit={() => {
-        if (parseError === null && call) void save();
+        if (parseError === null && call) {
+          if (recording) void branch.start({ kind: 'tool_arguments', turn, arguments: [{ index, arguments: text }] });
+          else void save();
+        }
       }}
     >
-      <p className="hint">The run waits before this call. It runs with these arguments in this run (no branch) when you continue; the model's arguments are kept in the run file beside them.</p>
+      <p className="hint">
+        {recording
+          ? `A recording cannot run tools: this continues as a branch from turn ${turn}, its calls run with these arguments against the model and tools you choose. This replay stays as it is.`
+          : "The run waits before this call. It runs with these arguments in this run (no branch) when you continue; the model's arguments are kept in the run file beside them."}
+      </p>
       <div className="edit-columns">
         <div className="edit-main">
           <h3 className="field-label">Raw arguments{schema ? ` (checked against ${name}'s parameter schema)` : ' (the run has no schema for this tool)'}</h3>
@@ -225,19 +235,25 @@ function PendingArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot:
         </p>
       )}
       <SchemaWarning tool={name} issues={parseError === null ? problems : []} />
-      {error && (
-        <p role="alert" className="form-alert">
-          The arguments could not be saved: {error}
-        </p>
+      {recording ? (
+        <Actions {...branch} disabled={parseError !== null || !call} label="Continue as branch" onCancel={onCancel} />
+      ) : (
+        <>
+          {error && (
+            <p role="alert" className="form-alert">
+              The arguments could not be saved: {error}
+            </p>
+          )}
+          <div className="dialog-actions">
+            <button type="button" onClick={onCancel}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={busy || parseError !== null || !call}>
+              {busy ? 'Saving…' : 'Use these arguments'}
+            </button>
+          </div>
+        </>
       )}
-      <div className="dialog-actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={busy || parseError !== null || !call}>
-          {busy ? 'Saving…' : 'Use these arguments'}
-        </button>
-      </div>
     </EditForm>
   );
 }

@@ -26,9 +26,10 @@ function replyText(reply: AssistantReply | null): string {
 /**
  * Ask the model once from a turn: its prompt (messages, model, temperature, max tokens, tools)
  * to change, the reply shown beside the recorded one, the run untouched; Continue as branch
- * turns the reply into a branch that goes on with the loop.
+ * turns the reply into a branch that goes on with the loop. `atPause`: a replay waits before
+ * this turn's model call, which it cannot make; Continue as branch asks and branches at once.
  */
-export function AskOnceForm({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; turn: number; onCancel(): void }) {
+export function AskOnceForm({ snapshot, turn, onCancel, atPause = false }: { snapshot: RunSnapshot; turn: number; onCancel(): void; atPause?: boolean }) {
   const record = snapshot.turns[turn - 1]!;
   const model = runModel(snapshot);
   const base = useMemo(
@@ -47,6 +48,7 @@ export function AskOnceForm({ snapshot, turn, onCancel }: { snapshot: RunSnapsho
   const branchRun = useStore((s) => s.branchRun);
   const close = useStore((s) => s.openEdit);
   if (!base || !draft) return <p className="empty">Turn {turn} has no prompt to send.</p>;
+  const id = atPause ? `pause-${turn}` : 'ask';
   const result = editOf(draft, base, model, snapshot.tools);
   const problems = 'problems' in result ? result.problems : {};
   const endpointMissing = needsEndpoint && (baseURL.trim() === '' || draft.model.trim() === '');
@@ -57,7 +59,9 @@ export function AskOnceForm({ snapshot, turn, onCancel }: { snapshot: RunSnapsho
     setError(null);
     try {
       const endpoint = needsEndpoint ? { baseURL: baseURL.trim(), model: draft!.model.trim(), ...(apiKey ? { apiKey } : {}) } : undefined;
-      setAsked(await askOnce({ runId: snapshot.runId, turn, edit: result.edit, ...(endpoint ? { endpoint } : {}) }));
+      const reply = await askOnce({ runId: snapshot.runId, turn, edit: result.edit, ...(endpoint ? { endpoint } : {}) });
+      setAsked(reply);
+      if (atPause) await continueAsBranch(reply);
     } catch (e) {
       if (hasErrorCode(e, 'needs_endpoint')) setNeedsEndpoint(true);
       setError(messageOf(e));
@@ -66,12 +70,12 @@ export function AskOnceForm({ snapshot, turn, onCancel }: { snapshot: RunSnapsho
     }
   }
 
-  async function continueAsBranch(): Promise<void> {
-    if (!asked || !('edit' in result)) return;
+  async function continueAsBranch(reply: ApiResult<'run.askOnce'> | null): Promise<void> {
+    if (!reply || !('edit' in result)) return;
     setBusy(true);
     setError(null);
     try {
-      await branchRun(snapshot.runId, { kind: 'asked_once', turn, reply: asked.reply, edit: result.edit, latencyMs: asked.latencyMs, usage: asked.usage, ...(asked.model ? { model: asked.model } : {}) });
+      await branchRun(snapshot.runId, { kind: 'asked_once', turn, reply: reply.reply, edit: result.edit, latencyMs: reply.latencyMs, usage: reply.usage, ...(reply.model ? { model: reply.model } : {}) });
       close(null);
     } catch (e) {
       setError(messageOf(e));
@@ -88,27 +92,31 @@ export function AskOnceForm({ snapshot, turn, onCancel }: { snapshot: RunSnapsho
         void ask();
       }}
     >
-      <p className="hint">Sends turn {turn}&apos;s prompt to the model once. The run stays as it is and the loop does not go on, unless you continue the reply as a branch.</p>
+      <p className="hint">
+        {atPause
+          ? `A recording cannot call a model: this continues as a branch from turn ${turn}, sending the call below (with your changes) to the model you choose. This replay stays as it is.`
+          : `Sends turn ${turn}'s prompt to the model once. The run stays as it is and the loop does not go on, unless you continue the reply as a branch.`}
+      </p>
       {needsEndpoint && (
         <div className="field-row">
           <div className="field">
-            <label htmlFor="ask-base-url">Base URL</label>
-            <input id="ask-base-url" value={baseURL} placeholder="http://127.0.0.1:8000/v1" onChange={(e) => setBaseURL(e.target.value)} />
+            <label htmlFor={`${id}-base-url`}>Base URL</label>
+            <input id={`${id}-base-url`} value={baseURL} placeholder="http://127.0.0.1:8000/v1" onChange={(e) => setBaseURL(e.target.value)} />
           </div>
           <div className="field">
-            <label htmlFor="ask-api-key">API key</label>
-            <input id="ask-api-key" type="password" value={apiKey} placeholder="optional" onChange={(e) => setApiKey(e.target.value)} />
+            <label htmlFor={`${id}-api-key`}>API key</label>
+            <input id={`${id}-api-key`} type="password" value={apiKey} placeholder="optional" onChange={(e) => setApiKey(e.target.value)} />
           </div>
         </div>
       )}
       {needsEndpoint && <p className="muted">This run has no model of its own: choose the endpoint and model to ask.</p>}
-      <CallFields id="ask" draft={draft} problems={problems} update={setDraft} toolCount={snapshot.tools.length} />
+      <CallFields id={id} draft={draft} problems={problems} update={setDraft} toolCount={snapshot.tools.length} />
       {error && (
         <p role="alert" className="form-alert">
           {error}
         </p>
       )}
-      {asked && (
+      {asked && !atPause && (
         <div className="ask-once-replies">
           <section aria-label="Recorded reply">
             <h3 className="field-label">Recorded reply (turn {turn})</h3>
@@ -122,19 +130,49 @@ export function AskOnceForm({ snapshot, turn, onCancel }: { snapshot: RunSnapsho
           </section>
         </div>
       )}
-      <div className="dialog-actions">
-        <button type="button" onClick={onCancel}>
-          Close
-        </button>
-        {asked && (
-          <button type="button" onClick={() => void continueAsBranch()} disabled={busy}>
-            Continue as branch
+      {atPause ? (
+        <div className="button-group">
+          <button type="submit" className="primary" disabled={busy || !('edit' in result) || endpointMissing}>
+            {busy ? 'Asking…' : 'Continue as branch'}
           </button>
-        )}
-        <button type="submit" className="primary" disabled={busy || !('edit' in result) || endpointMissing}>
-          {busy ? 'Asking…' : asked ? 'Ask again' : 'Send to the model'}
-        </button>
-      </div>
+          <button type="button" onClick={onCancel} disabled={busy}>
+            Continue
+          </button>
+          <span className="muted">plays the recorded reply in this replay</span>
+        </div>
+      ) : (
+        <div className="dialog-actions">
+          <button type="button" onClick={onCancel}>
+            Close
+          </button>
+          {asked && (
+            <button type="button" onClick={() => void continueAsBranch(asked)} disabled={busy}>
+              Continue as branch
+            </button>
+          )}
+          <button type="submit" className="primary" disabled={busy || !('edit' in result) || endpointMissing}>
+            {busy ? 'Asking…' : asked ? 'Ask again' : 'Send to the model'}
+          </button>
+        </div>
+      )}
     </form>
+  );
+}
+
+/**
+ * The model call a replay is paused before: a recording calls no model, so the recorded call,
+ * changed or not, goes to a model of the user's choosing as a branch from the turn (Continue
+ * plays the recording on).
+ */
+export function RecordedCallPauseCard({ snapshot, turn }: { snapshot: RunSnapshot; turn: number }) {
+  const control = useStore((s) => s.control);
+  return (
+    <div className="tool-call model-call-pause" role="group" aria-label={`Model call of turn ${turn}, paused before it`}>
+      <div className="tool-call-head">
+        <span className="role">model call</span>
+        <span className="badge tone-warn">paused before the model call</span>
+      </div>
+      <AskOnceForm snapshot={snapshot} turn={turn} atPause onCancel={() => void control('resume')} />
+    </div>
   );
 }

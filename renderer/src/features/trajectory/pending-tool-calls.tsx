@@ -37,6 +37,14 @@ export function canChangePendingCalls(snapshot: RunSnapshot, turn: number): bool
   return paused !== null && paused.turn === turn && (paused.at === 'before_tools' || paused.at === 'tool_error');
 }
 
+/**
+ * Whether the run plays a recording (a replay of an opened file, or of messages): it runs no
+ * tools or model of its own, so a change at its breakpoints continues as a branch from the turn.
+ */
+export function playsRecording(snapshot: RunSnapshot): boolean {
+  return snapshot.source.imported !== undefined || typeof snapshot.source.replayOf === 'string';
+}
+
 /** The parameter schema of a tool of the run, when the run knows it. */
 export function toolParameters(snapshot: RunSnapshot, name: string): Record<string, unknown> | undefined {
   return snapshot.tools.find((t) => t.function.name === name)?.function.parameters;
@@ -52,6 +60,7 @@ function normalizedOf(snapshot: RunSnapshot, call: PendingToolCall): { known: bo
 function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: RunSnapshot; turn: number; call: PendingToolCall; changeable: boolean }) {
   const openEdit = useStore((s) => s.openEdit);
   const intervene = useStore((s) => s.interveneToolCall);
+  const branchRun = useStore((s) => s.branchRun);
   const connected = useStore((s) => s.connection === 'open');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -65,7 +74,10 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
     setBusy(true);
     setError(null);
     try {
-      await intervene(snapshot.runId, turn, call.index, { action: 'skip' });
+      // A recording cannot run its calls: the skip continues as a branch (which asks for an
+      // endpoint and tools when the replay has none).
+      if (playsRecording(snapshot)) await branchRun(snapshot.runId, { kind: 'skipped_call', turn, index: call.index });
+      else await intervene(snapshot.runId, turn, call.index, { action: 'skip' });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -84,11 +96,23 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
         <ArgumentBadges schemaValid={schemaValid} problems={problems} />
         {changeable && (
           <span className="card-actions">
-            <button type="button" className="small-button" disabled={!connected || busy} onClick={() => openEdit({ kind: 'pending_arguments', runId: snapshot.runId, turn, index: call.index })}>
+            <button
+              type="button"
+              className="small-button"
+              disabled={!connected || busy}
+              title={playsRecording(snapshot) ? `Continues as a branch from turn ${turn} with the arguments you give` : undefined}
+              onClick={() => openEdit({ kind: 'pending_arguments', runId: snapshot.runId, turn, index: call.index })}
+            >
               Edit arguments
             </button>
             {known && !skipped && (
-              <button type="button" className="small-button danger" disabled={!connected || busy} onClick={() => void skip()}>
+              <button
+                type="button"
+                className="small-button danger"
+                disabled={!connected || busy}
+                title={playsRecording(snapshot) ? `Continues as a branch from turn ${turn} with this call skipped` : undefined}
+                onClick={() => void skip()}
+              >
                 Skip call
               </button>
             )}
@@ -97,7 +121,7 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
       </div>
       {error !== null && (
         <p role="alert" className="tool-error-text">
-          Could not skip the call: {error}
+          {playsRecording(snapshot) ? 'Could not branch with the call skipped' : 'Could not skip the call'}: {error}
         </p>
       )}
       {problems !== null && problems.length > 0 && <p className="muted">Tool schema: {problems.join('; ')}</p>}
@@ -123,7 +147,8 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
 
 /**
  * The tool calls of a turn's reply that have not run yet, shown in full; while the run waits
- * before them, each can be edited or skipped, and Continue runs them.
+ * before them, each can be edited or skipped, and Continue runs them. In a replay, an edit or a
+ * skip continues as a branch from the turn, and Continue plays the recorded calls.
  */
 export function PendingToolCalls({ snapshot, turn }: { snapshot: RunSnapshot; turn: TurnRecord }) {
   const control = useStore((s) => s.control);
@@ -131,6 +156,7 @@ export function PendingToolCalls({ snapshot, turn }: { snapshot: RunSnapshot; tu
   const pending = pendingToolCalls(turn);
   if (pending.length === 0) return null;
   const changeable = canChangePendingCalls(snapshot, turn.turn);
+  const recording = playsRecording(snapshot);
   return (
     <section className="pending-tool-calls" aria-label={`Pending tool calls of turn ${turn.turn}`}>
       {pending.map((call) => (
@@ -141,9 +167,14 @@ export function PendingToolCalls({ snapshot, turn }: { snapshot: RunSnapshot; tu
           <button type="button" className="primary" disabled={!connected} onClick={() => void control('resume')}>
             Continue
           </button>
-          <span className="muted">runs {pending.length === 1 ? 'this call' : `these ${pending.length} calls`} in this run, as shown</span>
+          <span className="muted">
+            {recording
+              ? `plays ${pending.length === 1 ? 'the recorded call' : `the ${pending.length} recorded calls`} in this replay`
+              : `runs ${pending.length === 1 ? 'this call' : `these ${pending.length} calls`} in this run, as shown`}
+          </span>
         </div>
       )}
+      {changeable && recording && <p className="muted">A recording cannot run tools: Edit arguments or Skip call continues as a branch from turn {turn.turn}; this replay stays as it is.</p>}
     </section>
   );
 }

@@ -11,10 +11,11 @@ import { MessageCard } from './message-card.js';
 import { ReasoningBlock } from './reasoning-block.js';
 import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
-import { PendingToolCalls } from './pending-tool-calls.js';
+import { PendingToolCalls, playsRecording } from './pending-tool-calls.js';
 import { TurnApi } from './turn-api.js';
 import { TurnUsage } from './turn-usage.js';
 import { hasOwnModel, ModelCallPauseCard } from '../intervene/model-call-pause-card.js';
+import { RecordedCallPauseCard } from '../intervene/ask-once-dialog.js';
 import { TurnMarks } from '../intervene/turn-marks.js';
 import './turn-api.css';
 
@@ -51,8 +52,9 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
   // The tool call this turn waits on, not started until the user decides.
   const paused = snapshot.end === null ? snapshot.pausedAt : null;
   const waiting = paused?.at === 'approval' && paused.turn === turn.turn ? (paused.approval ?? null) : null;
-  // A replay's model plays its recording: only a run with a model of its own has a call to edit.
-  const beforeModel = paused?.at === 'before_model' && paused.turn === turn.turn && hasOwnModel(snapshot);
+  // A run with a model of its own edits the call it makes; a replay (which makes none) sends it in a branch.
+  const recording = playsRecording(snapshot);
+  const beforeModel = paused?.at === 'before_model' && paused.turn === turn.turn && (hasOwnModel(snapshot) || recording);
   return (
     <article className={classes} aria-labelledby={`turn-${turn.turn}-title`} aria-current={current ? 'true' : undefined}>
       <header className="turn-card-head">
@@ -84,7 +86,7 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
       </header>
       <TurnMarks snapshot={snapshot} turn={turn} />
       <TurnUsage snapshot={snapshot} turn={turn} />
-      {beforeModel && <ModelCallPauseCard snapshot={snapshot} turn={turn.turn} />}
+      {beforeModel && (recording ? <RecordedCallPauseCard snapshot={snapshot} turn={turn.turn} /> : <ModelCallPauseCard snapshot={snapshot} turn={turn.turn} />)}
       {showApi && (
         <div id={`turn-${turn.turn}-api`}>
           <TurnApi snapshot={snapshot} turn={turn} />
