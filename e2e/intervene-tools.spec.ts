@@ -119,6 +119,7 @@ test('paused before tools: edit a pending call’s arguments, skip another, cont
     await expect(ran.nth(1).getByText('skipped at breakpoint')).toBeVisible();
     await expect(ran.nth(1).getByText('PermissionError: the user skipped the call', { exact: true })).toBeVisible();
     await expect(app.turn(1)).toContainText('edited at breakpoint');
+    await expect(app.turn(1)).toContainText('skipped at breakpoint');
     await app.page.screenshot({ path: testInfo.outputPath('after-continue.png'), fullPage: true });
 
     // The run file holds the model's arguments and the user's.

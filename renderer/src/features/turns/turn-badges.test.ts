@@ -35,7 +35,11 @@ describe('a turn row paused before tools', () => {
 
   it('marks a turn whose calls the user changed', () => {
     const turn = { ...pausedBeforeTools(), interventions: { 1: { action: 'skip' as const, modelArguments: '{"path":"b.txt"}' } } };
-    expect(turnBadges(turn)).toContain('edited at breakpoint');
+    // A skip alone is named as a skip; an edit beside it adds its own mark.
+    expect(turnBadges(turn)).toContain('skipped at breakpoint');
+    expect(turnBadges(turn)).not.toContain('edited at breakpoint');
+    const both = { ...turn, interventions: { ...turn.interventions, 0: { action: 'edit' as const, modelArguments: '{"path":"a.txt"}', arguments: '{"path":"notes.md"}' } } };
+    expect(turnBadges(both)).toEqual(expect.arrayContaining(['edited at breakpoint', 'skipped at breakpoint']));
   });
 });
 function snapshotOf(events: RunEvent[]) {

@@ -6,6 +6,7 @@ export type TurnBadge =
   | 'failed'
   | 'pending tool calls'
   | 'edited at breakpoint'
+  | 'skipped at breakpoint'
   | 'tool error'
   | 'unknown tool'
   | 'coerced arguments'
@@ -24,7 +25,9 @@ export function turnBadges(turn: TurnRecord, ended = false): TurnBadge[] {
   const badges: TurnBadge[] = [];
   if (turn.failure) badges.push('failed');
   if (hasPendingCalls(turn, ended)) badges.push('pending tool calls');
-  if (turn.interventions && Object.keys(turn.interventions).length > 0) badges.push('edited at breakpoint');
+  const changed = Object.values(turn.interventions ?? {});
+  if (changed.some((c) => c.action === 'edit')) badges.push('edited at breakpoint');
+  if (changed.some((c) => c.action === 'skip')) badges.push('skipped at breakpoint');
   if (turn.toolCalls.some((c) => c.status === 'error_result' || c.status === 'exception')) badges.push('tool error');
   if (turn.toolCalls.some((c) => c.status === 'unknown_tool')) badges.push('unknown tool');
   if (turn.toolCalls.some((c) => c.schemaValid === false)) badges.push('coerced arguments');

@@ -5,6 +5,7 @@ const BADGE_TONE: Record<TurnBadge, string> = {
   failed: 'bad',
   'pending tool calls': 'info',
   'edited at breakpoint': 'warn',
+  'skipped at breakpoint': 'warn',
   'tool error': 'bad',
   'unknown tool': 'bad',
   'coerced arguments': 'warn',
