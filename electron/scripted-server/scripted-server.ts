@@ -85,6 +85,13 @@ export interface ScriptedServer {
   requests: unknown[];
   /** Headers of the chat requests, in the same order. */
   requestHeaders: http.IncomingHttpHeaders[];
+  /** TCP connections accepted so far (a client that keeps its connection alive opens one). */
+  readonly connections: number;
+  /**
+   * Closes every connection that is waiting for its next request, as a server does when a
+   * keep-alive connection has been idle for its timeout (5 s in Node and uvicorn).
+   */
+  closeIdleConnections(): void;
   close(): Promise<void>;
 }
 
@@ -168,6 +175,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
   const requestHeaders: http.IncomingHttpHeaders[] = [];
   let next = 0;
   let serial = 0;
+  let connections = 0;
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -359,6 +367,10 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     res.end();
   }
 
+  server.on('connection', () => {
+    connections += 1;
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -373,6 +385,10 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     url: `http://${hostPart}:${port}/v1`,
     requests,
     requestHeaders,
+    get connections() {
+      return connections;
+    },
+    closeIdleConnections: () => server.closeIdleConnections(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
