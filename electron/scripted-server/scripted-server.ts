@@ -367,6 +367,12 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     res.end();
   }
 
+  // No keep-alive timeout: the client closes idle connections (fetch after 4 s). In tests and
+  // demos the server shares its process with the client, and a client that blocks the event loop
+  // after sending a request (encoding a 50 MB body takes seconds on a busy machine) would let a
+  // keep-alive timer come due before this server could read the request: it would close a
+  // connection with a request on it, which a server in its own process would have read.
+  server.keepAliveTimeout = 0;
   server.on('connection', () => {
     connections += 1;
   });
