@@ -237,11 +237,14 @@ describe.each([true, false])('createOpenAIModelClient (stream: %s)', (stream) =>
     const server = await serve([{ message: { content: 'never' }, hang: true }]);
     const model = client(server, { stream });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
-    const error = await failure(model.chatCompletion(request(), { signal: controller.signal }));
+    const call = failure(model.chatCompletion(request(), { signal: controller.signal }));
+    // During the call: the server holds the request and never answers.
+    await expect.poll(() => server.requests.length).toBe(1);
+    const aborted = Date.now();
+    controller.abort();
+    const error = await call;
     expect(error.code).toBe('aborted');
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - aborted).toBeLessThan(3000);
     const again = await failure(model.chatCompletion(request(), { signal: controller.signal }));
     expect(again.code).toBe('aborted');
     expect(server.requests).toHaveLength(1);
