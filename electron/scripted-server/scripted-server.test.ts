@@ -164,6 +164,18 @@ describe('startScriptedServer', () => {
     expect(await next).toBe('closed');
   });
 
+  it('leaves closing an idle connection to the client, announcing no keep-alive timeout', async () => {
+    const server = await serve([{ message: { content: 'one' } }, { message: { content: 'two' } }]);
+    const first = await post(server, REQUEST);
+    expect(first.headers.get('connection')).toBe('keep-alive');
+    // Node's default would be "timeout=5", and a timer that closes the connection after 5 s idle.
+    expect(first.headers.get('keep-alive')).toBeNull();
+    await first.json();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await post(server, REQUEST)).status).toBe(200);
+    expect(server.connections).toBe(1);
+  });
+
   it('closes even with a request left hanging', async () => {
     const server = await startScriptedServer({ script: [{ message: { content: 'x' }, hang: true }] });
     const pending = post(server, REQUEST).catch((e: unknown) => e);

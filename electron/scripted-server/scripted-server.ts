@@ -85,6 +85,13 @@ export interface ScriptedServer {
   requests: unknown[];
   /** Headers of the chat requests, in the same order. */
   requestHeaders: http.IncomingHttpHeaders[];
+  /** TCP connections accepted so far (a client that keeps its connection alive opens one). */
+  readonly connections: number;
+  /**
+   * Closes every connection that is waiting for its next request, as a server does when a
+   * keep-alive connection has been idle for its timeout (5 s in Node and uvicorn).
+   */
+  closeIdleConnections(): void;
   close(): Promise<void>;
 }
 
@@ -168,6 +175,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
   const requestHeaders: http.IncomingHttpHeaders[] = [];
   let next = 0;
   let serial = 0;
+  let connections = 0;
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -359,6 +367,16 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     res.end();
   }
 
+  // No keep-alive timeout: the client closes idle connections (fetch after 4 s). In tests and
+  // demos the server shares its process with the client, and a client that blocks the event loop
+  // after sending a request (encoding a 50 MB body takes seconds on a busy machine) would let a
+  // keep-alive timer come due before this server could read the request: it would close a
+  // connection with a request on it, which a server in its own process would have read.
+  server.keepAliveTimeout = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -373,6 +391,10 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     url: `http://${hostPart}:${port}/v1`,
     requests,
     requestHeaders,
+    get connections() {
+      return connections;
+    },
+    closeIdleConnections: () => server.closeIdleConnections(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

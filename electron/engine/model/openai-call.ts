@@ -4,6 +4,7 @@
  * (idle-watchdog.ts), a stream accumulated from raw chunks (stream-accumulator.ts). Every failure
  * rejects with a ModelCallError (model-errors.ts) whose message never holds the API key.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI, { APIUserAbortError } from 'openai';
 import type { ChatRequest, ModelCallOptions, ModelClient, ModelDelta, ModelResponse } from './model-client.js';
 import { restoreExactInts } from '#shared/model/exact-json.js';
@@ -34,6 +35,23 @@ export interface OpenAIClientOptions {
   /** Default true: `stream_options.include_usage` on streaming requests. */
   includeUsage?: boolean;
   fetch?: typeof fetch;
+}
+
+/**
+ * Lets the event loop handle what it missed while this process was busy, before a request picks
+ * a kept-alive connection: timers come due (fetch's own idle-connection expiry, or a server's
+ * keep-alive timeout when the server runs in this process) and a close the server sent (read in
+ * the poll phase, after timers, before setImmediate callbacks).
+ *
+ * Building, recording and encoding a request with a large prompt blocks the event loop for
+ * seconds on a busy machine; a server that closed the idle connection meanwhile (after 5 s in
+ * Node and uvicorn) would otherwise get the request on a dead connection, which fetch does not
+ * retry for a POST: the call would fail as "closed before the reply was complete", or cost a
+ * retry and a second upload.
+ */
+async function catchUpWithConnections(): Promise<void> {
+  await delay(0);
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 interface CallState extends CallFacts {
@@ -68,6 +86,7 @@ export function createOpenAIModelClient(options: OpenAIClientOptions): ModelClie
       state.attempts += 1;
       // Integers beyond 2^53 in the messages go out digit for digit (shared/model/exact-json.ts).
       const sent = typeof init?.body === 'string' ? { ...init, body: restoreExactInts(init.body) } : init;
+      await catchUpWithConnections();
       const response = await baseFetch(input, sent);
       if (!response.body) return response;
       const body = watchBody(response.body, state, timeoutMs);

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ToolSchema } from '#shared/model/chat.js';
 import type { ScriptedReply } from '../../scripted-server/scripted-server.js';
@@ -164,6 +165,41 @@ describe.each([true, false])('createOpenAIModelClient (stream: %s)', (stream) =>
     expect(response?.choices).toEqual([]);
   });
 
+  it('does not send a call on a kept-alive connection the server closed while the app was busy', async () => {
+    const server = await serve([{ message: { content: 'one' } }, { message: { content: 'two' } }, { message: { content: 'three' } }]);
+    const model = client(server, { stream });
+    // The connection goes back to the pool once the reply is complete, in a later turn of the
+    // event loop; an app does other work between two calls.
+    const otherWork = () => new Promise((resolve) => setImmediate(resolve));
+    expect(message(await model.chatCompletion(request())).content).toBe('one');
+    await otherWork();
+    expect(message(await model.chatCompletion(request())).content).toBe('two');
+    await otherWork();
+    // Both calls went over one kept-alive connection.
+    expect(server.connections).toBe(1);
+    // The server drops the idle connection while the app is busy (building a large request, writing
+    // the run file): the app has not yet read the close when it makes its next call, in the same tick.
+    server.closeIdleConnections();
+    expect(message(await model.chatCompletion(request())).content).toBe('three');
+    expect(server.connections).toBe(2);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('does not send a call on a kept-alive connection whose server timed it out while the app was busy', async () => {
+    const server = await serve([{ message: { content: 'one' } }, { message: { content: 'two' } }]);
+    const model = client(server, { stream });
+    expect(message(await model.chatCompletion(request())).content).toBe('one');
+    await new Promise((resolve) => setImmediate(resolve));
+    // The app goes on from I/O (a tool's output, a file read): in the poll phase, after this turn's timers.
+    await stat('.');
+    // The server's keep-alive timer comes due while the app blocks its event loop (as building and
+    // recording a 50 MB request does for seconds); the app then makes its call in the same tick.
+    setTimeout(() => server.closeIdleConnections(), 1);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    expect(message(await model.chatCompletion(request())).content).toBe('two');
+    expect(server.connections).toBe(2);
+  });
+
   it('reports a connection closed mid-reply', async () => {
     const server = await serve([{ message: { content: 'ab', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a": 1}' } }] }, cut_after_chunks: 4 }]);
     const error = await failure(client(server, { stream }).chatCompletion(request()));
@@ -201,11 +237,14 @@ describe.each([true, false])('createOpenAIModelClient (stream: %s)', (stream) =>
     const server = await serve([{ message: { content: 'never' }, hang: true }]);
     const model = client(server, { stream });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
-    const error = await failure(model.chatCompletion(request(), { signal: controller.signal }));
+    const call = failure(model.chatCompletion(request(), { signal: controller.signal }));
+    // During the call: the server holds the request and never answers.
+    await expect.poll(() => server.requests.length).toBe(1);
+    const aborted = Date.now();
+    controller.abort();
+    const error = await call;
     expect(error.code).toBe('aborted');
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - aborted).toBeLessThan(3000);
     const again = await failure(model.chatCompletion(request(), { signal: controller.signal }));
     expect(again.code).toBe('aborted');
     expect(server.requests).toHaveLength(1);
