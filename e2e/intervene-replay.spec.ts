@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from '@playwright/test';
 import { expect, test } from './fixtures.js';
+import { TOOL_SCHEMAS, toolEndpoint } from './tool-endpoint.js';
 import type { AppPage } from './pages/app-page.js';
 
 // A recorded trajectory: one read_file call, its result, then the answer.
@@ -18,35 +17,6 @@ writeFileSync(
     { role: 'assistant', content: 'Read it.' },
   ]),
 );
-
-const TOOL_SCHEMAS = [
-  {
-    type: 'function',
-    function: { name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } },
-  },
-];
-
-interface ToolRequest {
-  tool_name: string;
-  arguments: Record<string, unknown>;
-}
-
-/** A tool endpoint on 127.0.0.1 that answers every call and keeps what each call was sent. */
-async function toolEndpoint(): Promise<{ url: string; requests: ToolRequest[]; server: Server }> {
-  const requests: ToolRequest[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const request = JSON.parse(body) as ToolRequest;
-      requests.push(request);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ content: `contents of ${String(request.arguments.path)}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tool`, requests, server };
-}
 
 /** Replays the opened file from the start with Break before tools, up to turn 1's pending call. */
 async function replayToPendingCall(app: AppPage): Promise<Locator> {

@@ -8,7 +8,7 @@ import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { contentText } from '../../ui/content-text.js';
 import { CallFields, draftOf, editOf, type CallDraft } from './call-fields.js';
-import { hasOwnModel, runModel } from './model-call-pause-card.js';
+import { hasOwnModel, PausedModelCall, runModel } from './model-call-pause-card.js';
 import './intervene.css';
 
 function messageOf(error: unknown): string {
@@ -167,12 +167,8 @@ export function AskOnceForm({ snapshot, turn, onCancel, atPause = false }: { sna
 export function RecordedCallPauseCard({ snapshot, turn }: { snapshot: RunSnapshot; turn: number }) {
   const control = useStore((s) => s.control);
   return (
-    <div className="tool-call model-call-pause" role="group" aria-label={`Model call of turn ${turn}, paused before it`}>
-      <div className="tool-call-head">
-        <span className="role">model call</span>
-        <span className="badge tone-warn">paused before the model call</span>
-      </div>
+    <PausedModelCall turn={turn}>
       <AskOnceForm snapshot={snapshot} turn={turn} atPause onCancel={() => void control('resume')} />
-    </div>
+    </PausedModelCall>
   );
 }

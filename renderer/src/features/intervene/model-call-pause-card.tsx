@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { applyModelCallEdit, buildChatRequest, type ChatRequest } from '#shared/loop/chat-request.js';
 import { materializePromptView } from '#shared/loop/truncate.js';
 import type { RunSnapshot } from '#shared/run/run-state.js';
@@ -79,12 +79,21 @@ function PauseForm({ snapshot, turn, base }: { snapshot: RunSnapshot; turn: numb
 export function ModelCallPauseCard({ snapshot, turn }: { snapshot: RunSnapshot; turn: number }) {
   const base = useUpcomingRequest(snapshot);
   return (
+    <PausedModelCall turn={turn}>
+      {base ? <PauseForm key={base.messages.length} snapshot={snapshot} turn={turn} base={base} /> : <p className="muted">The request about to be sent cannot be shown.</p>}
+    </PausedModelCall>
+  );
+}
+
+/** The card of a model call a run (live or replayed) waits before, around what can be done with it. */
+export function PausedModelCall({ turn, children }: { turn: number; children: ReactNode }) {
+  return (
     <div className="tool-call model-call-pause" role="group" aria-label={`Model call of turn ${turn}, paused before it`}>
       <div className="tool-call-head">
         <span className="role">model call</span>
         <span className="badge tone-warn">paused before the model call</span>
       </div>
-      {base ? <PauseForm key={base.messages.length} snapshot={snapshot} turn={turn} base={base} /> : <p className="muted">The request about to be sent cannot be shown.</p>}
+      {children}
     </div>
   );
 }
