@@ -19,10 +19,19 @@ test('ask the model once from a turn, see both replies, then continue the reply 
   await turn.getByRole('button', { name: 'Ask the model once' }).click();
   const dialog = app.page.getByRole('dialog', { name: 'Ask the model once (turn 1)' });
   await dialog.getByLabel('Temperature').fill('0.2');
+  // The run had no tools; this one call offers one, as a researcher trying a tool description would.
+  const tools = dialog.getByLabel('Tools (JSON)');
+  await expect(tools).toHaveValue('[]');
+  const lookup = { type: 'function', function: { name: 'lookup', description: 'Look a word up', parameters: { type: 'object', properties: { word: { type: 'string' } } } } };
+  await tools.fill('[{"name": "lookup"}]');
+  await expect(dialog.getByRole('alert')).toContainText('Tools must be a list of tool schemas');
+  await tools.fill(JSON.stringify([lookup]));
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
   await dialog.getByRole('button', { name: 'Send to the model' }).click();
   await expect(dialog.getByRole('region', { name: 'Recorded reply' })).toContainText('The recorded answer.');
   await expect(dialog.getByRole('region', { name: 'Reply asked once' })).toContainText('An answer asked once.');
-  expect(server.requests[1]).toMatchObject({ temperature: 0.2, messages: [{ role: 'user', content: 'Do the task.' }] });
+  expect(server.requests[1]).toMatchObject({ temperature: 0.2, messages: [{ role: 'user', content: 'Do the task.' }], tools: [lookup] });
+  expect(server.requests[0]).not.toHaveProperty('tools');
   await app.page.screenshot({ path: testInfo.outputPath('asked-once.png') });
   // Asking touched nothing: the run still has its one turn and its recorded reply.
   await expect(app.turns.getByRole('listitem')).toHaveCount(1);

@@ -49,7 +49,7 @@ export function AskOnceForm({ snapshot, turn, onCancel, atPause = false }: { sna
   const close = useStore((s) => s.openEdit);
   if (!base || !draft) return <p className="empty">Turn {turn} has no prompt to send.</p>;
   const id = atPause ? `pause-${turn}` : 'ask';
-  const result = editOf(draft, base, model, snapshot.tools);
+  const result = editOf(draft, base, model);
   const problems = 'problems' in result ? result.problems : {};
   const endpointMissing = needsEndpoint && (baseURL.trim() === '' || draft.model.trim() === '');
 
@@ -110,7 +110,7 @@ export function AskOnceForm({ snapshot, turn, onCancel, atPause = false }: { sna
         </div>
       )}
       {needsEndpoint && <p className="muted">This run has no model of its own: choose the endpoint and model to ask.</p>}
-      <CallFields id={id} draft={draft} problems={problems} update={setDraft} toolCount={snapshot.tools.length} />
+      <CallFields id={id} draft={draft} problems={problems} update={setDraft} />
       {error && (
         <p role="alert" className="form-alert">
           {error}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatRequest, ModelCallEdit } from '#shared/loop/chat-request.js';
-import { chatMessageSchema, type ToolSchema } from '#shared/model/chat.js';
+import { chatMessageSchema, toolSchemaSchema } from '#shared/model/chat.js';
 
 /** A model call as its form edits it: every field as typed. */
 export interface CallDraft {
@@ -8,7 +8,8 @@ export interface CallDraft {
   temperature: string;
   maxTokens: string;
   messages: string;
-  sendTools: boolean;
+  /** The tool schemas sent with the call, as JSON (`[]`: none, and no `tools` key is sent). */
+  tools: string;
 }
 
 /** The form's starting point: the call as the loop built it. */
@@ -18,20 +19,30 @@ export function draftOf(request: ChatRequest, model: string): CallDraft {
     temperature: String(request.temperature),
     maxTokens: request.max_tokens?.toString() ?? '',
     messages: JSON.stringify(request.messages, null, 2),
-    sendTools: request.tools !== undefined,
+    tools: JSON.stringify(request.tools ?? [], null, 2),
   };
 }
 
 /** The problems of a draft, by field; empty when it can be sent. */
-export type CallProblems = Partial<Record<'temperature' | 'maxTokens' | 'messages', string>>;
+export type CallProblems = Partial<Record<'temperature' | 'maxTokens' | 'messages' | 'tools', string>>;
 
 const messagesSchema = z.array(chatMessageSchema).min(1);
+const toolsSchema = z.array(toolSchemaSchema);
+
+/** A JSON field of the form, parsed, or the problem to show beside it. */
+function parsedJson(text: string): { value: unknown } | { problem: string } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { problem: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
 
 /**
  * What the draft changes in `base` (fields equal to the base's are left out), or the problems
  * that keep it from being sent. `model` is the model the base call goes to.
  */
-export function editOf(draft: CallDraft, base: ChatRequest, model: string, tools: readonly ToolSchema[]): { edit: ModelCallEdit } | { problems: CallProblems } {
+export function editOf(draft: CallDraft, base: ChatRequest, model: string): { edit: ModelCallEdit } | { problems: CallProblems } {
   const problems: CallProblems = {};
   const edit: ModelCallEdit = {};
   const chosen = draft.model.trim();
@@ -46,23 +57,25 @@ export function editOf(draft: CallDraft, base: ChatRequest, model: string, tools
     if (maxTokens === 0) problems.maxTokens = 'Max tokens must be a whole number above 0, or empty';
     else if (maxTokens !== (base.max_tokens ?? null)) edit.maxTokens = maxTokens;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(draft.messages);
-  } catch (error) {
-    problems.messages = `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  if (!problems.messages) {
-    const messages = messagesSchema.safeParse(parsed);
+  const messagesJson = parsedJson(draft.messages);
+  if ('problem' in messagesJson) problems.messages = messagesJson.problem;
+  else {
+    const messages = messagesSchema.safeParse(messagesJson.value);
     if (!messages.success) problems.messages = 'Messages must be a list of at least one chat message, each with a role';
     else if (JSON.stringify(messages.data) !== JSON.stringify(base.messages)) edit.messages = messages.data;
   }
-  if (draft.sendTools !== (base.tools !== undefined)) edit.tools = draft.sendTools ? [...tools] : [];
+  const toolsJson = parsedJson(draft.tools.trim() === '' ? '[]' : draft.tools);
+  if ('problem' in toolsJson) problems.tools = toolsJson.problem;
+  else {
+    const tools = toolsSchema.safeParse(toolsJson.value);
+    if (!tools.success) problems.tools = 'Tools must be a list of tool schemas, each {"type": "function", "function": {"name": ...}}';
+    else if (JSON.stringify(tools.data) !== JSON.stringify(base.tools ?? [])) edit.tools = tools.data;
+  }
   return Object.keys(problems).length > 0 ? { problems } : { edit };
 }
 
-/** The fields of one model call: model, temperature, max tokens, whether to send the tools, and the messages. */
-export function CallFields({ id, draft, problems, update, toolCount }: { id: string; draft: CallDraft; problems: CallProblems; update(draft: CallDraft): void; toolCount: number }) {
+/** The fields of one model call: model, temperature, max tokens, the messages and the tool schemas. */
+export function CallFields({ id, draft, problems, update }: { id: string; draft: CallDraft; problems: CallProblems; update(draft: CallDraft): void }) {
   const set = <K extends keyof CallDraft>(key: K, value: CallDraft[K]) => update({ ...draft, [key]: value });
   return (
     <div className="call-fields">
@@ -82,18 +95,21 @@ export function CallFields({ id, draft, problems, update, toolCount }: { id: str
           {problems.maxTokens && <p className="field-error">{problems.maxTokens}</p>}
         </div>
       </div>
-      {toolCount > 0 && (
-        <label className="toggle">
-          <input type="checkbox" checked={draft.sendTools} onChange={(e) => set('sendTools', e.target.checked)} />
-          Send the run&apos;s {toolCount} tool schema{toolCount === 1 ? '' : 's'}
-        </label>
-      )}
       <div className="field">
         <label htmlFor={`${id}-messages`}>Messages (JSON)</label>
         <textarea id={`${id}-messages`} className="call-messages" rows={12} spellCheck={false} value={draft.messages} onChange={(e) => set('messages', e.target.value)} aria-invalid={problems.messages !== undefined} />
         {problems.messages && (
           <p role="alert" className="field-error">
             {problems.messages}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-tools`}>Tools (JSON)</label>
+        <textarea id={`${id}-tools`} className="call-messages" rows={6} spellCheck={false} value={draft.tools} onChange={(e) => set('tools', e.target.value)} aria-invalid={problems.tools !== undefined} />
+        {problems.tools && (
+          <p role="alert" className="field-error">
+            {problems.tools}
           </p>
         )}
       </div>

@@ -36,7 +36,7 @@ function PauseForm({ snapshot, turn, base }: { snapshot: RunSnapshot; turn: numb
   const [sending, setSending] = useState(false);
   const connected = useStore((s) => s.connection === 'open');
   const editModelCall = useStore((s) => s.editModelCall);
-  const result = editOf(draft, base, model, snapshot.tools);
+  const result = editOf(draft, base, model);
   const problems = 'problems' in result ? result.problems : {};
   const shown = useMemo(() => JSON.stringify('edit' in result ? applyModelCallEdit(base, result.edit) : base, null, 2), [result, base]);
   const changed = 'edit' in result && Object.keys(result.edit).length > 0;
@@ -56,7 +56,7 @@ function PauseForm({ snapshot, turn, base }: { snapshot: RunSnapshot; turn: numb
     >
       <h5 className="field-label">Request about to be sent{changed ? ' (with your changes)' : ''}</h5>
       <FoldedText text={shown} title={`Turn ${turn}: request about to be sent`} className="code call-preview" />
-      <CallFields id={`pause-${turn}`} draft={draft} problems={problems} update={setDraft} toolCount={snapshot.tools.length} />
+      <CallFields id={`pause-${turn}`} draft={draft} problems={problems} update={setDraft} />
       {error && (
         <p role="alert" className="form-alert">
           The call could not go on: {error}
