@@ -3,6 +3,7 @@ import type { BranchChange } from '#shared/api/contract.js';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { EditTarget } from '../../store/dialog-slice.js';
 import { useStore } from '../../store/store.js';
+import { EditForm } from '../../ui/edit-form.js';
 import { contentText } from '../../ui/content-text.js';
 import { indentJson, prettyJson } from '../../ui/pretty-json.js';
 import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
@@ -85,22 +86,6 @@ function Actions({ busy, disabled, label, error, onCancel, startPaused, setStart
         </button>
       </div>
     </>
-  );
-}
-
-/** The form of an edit: submitting it (the button or Enter) starts the branch. */
-function EditForm({ onSubmit, children }: { onSubmit(): void; children: ReactNode }) {
-  return (
-    <form
-      className="edit-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSubmit();
-      }}
-    >
-      {children}
-    </form>
   );
 }
 

@@ -6,6 +6,7 @@ import type { AssistantReply } from '#shared/model/chat.js';
 import { hasErrorCode } from '#shared/rpc/errors.js';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
+import { EditForm } from '../../ui/edit-form.js';
 import { contentText } from '../../ui/content-text.js';
 import { CallFields, draftOf, editOf, type CallDraft } from './call-fields.js';
 import { hasOwnModel, PausedModelCall, runModel } from './model-call-pause-card.js';
@@ -84,14 +85,7 @@ export function AskOnceForm({ snapshot, turn, onCancel, atPause = false }: { sna
   }
 
   return (
-    <form
-      className="edit-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void ask();
-      }}
-    >
+    <EditForm onSubmit={() => void ask()}>
       <p className="hint">
         {atPause
           ? `A recording cannot call a model: this continues as a branch from turn ${turn}, sending the call below (with your changes) to the model you choose. This replay stays as it is.`
@@ -155,7 +149,7 @@ export function AskOnceForm({ snapshot, turn, onCancel, atPause = false }: { sna
           </button>
         </div>
       )}
-    </form>
+    </EditForm>
   );
 }
 

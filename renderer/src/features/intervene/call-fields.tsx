@@ -95,24 +95,23 @@ export function CallFields({ id, draft, problems, update }: { id: string; draft:
           {problems.maxTokens && <p className="field-error">{problems.maxTokens}</p>}
         </div>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-messages`}>Messages (JSON)</label>
-        <textarea id={`${id}-messages`} className="call-messages" rows={12} spellCheck={false} value={draft.messages} onChange={(e) => set('messages', e.target.value)} aria-invalid={problems.messages !== undefined} />
-        {problems.messages && (
-          <p role="alert" className="field-error">
-            {problems.messages}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-tools`}>Tools (JSON)</label>
-        <textarea id={`${id}-tools`} className="call-messages" rows={6} spellCheck={false} value={draft.tools} onChange={(e) => set('tools', e.target.value)} aria-invalid={problems.tools !== undefined} />
-        {problems.tools && (
-          <p role="alert" className="field-error">
-            {problems.tools}
-          </p>
-        )}
-      </div>
+      <JsonField id={`${id}-messages`} label="Messages (JSON)" rows={12} value={draft.messages} problem={problems.messages} onChange={(v) => set('messages', v)} />
+      <JsonField id={`${id}-tools`} label="Tools (JSON)" rows={6} value={draft.tools} problem={problems.tools} onChange={(v) => set('tools', v)} />
+    </div>
+  );
+}
+
+/** A JSON text field of the form, with its problem (if any) announced beside it. */
+function JsonField({ id, label, rows, value, problem, onChange }: { id: string; label: string; rows: number; value: string; problem: string | undefined; onChange(value: string): void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} className="call-messages" rows={rows} spellCheck={false} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={problem !== undefined} />
+      {problem && (
+        <p role="alert" className="field-error">
+          {problem}
+        </p>
+      )}
     </div>
   );
 }
