@@ -22,6 +22,11 @@ export interface StreamOptions {
   /** Read chunk size (bytes). */
   chunkBytes?: number;
   /**
+   * readLines only: the bytes to split instead of the file's (a decompressed shard), the first of
+   * them at `range.start`; `range.end` is not enforced on them.
+   */
+  source?: AsyncIterable<Buffer>;
+  /**
    * JSONL only: read the lines of bytes `[start, end)` only, `start` being where line `firstLine`
    * begins (see splitLines), so parts of one file can be read side by side.
    */
@@ -306,6 +311,8 @@ export interface RawLine {
   start: number;
   end: number;
   line: number;
+  /** True for a last line the source ended without a newline (a file still being written may end mid-line). */
+  unterminated?: true;
 }
 
 /**
@@ -324,7 +331,7 @@ export async function* readLines(path: string, options: StreamOptions = {}): Asy
   let stream: AsyncIterable<Buffer>;
   try {
     // createReadStream's `end` is inclusive.
-    stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20, signal: options.signal, start: lineStart, end: range ? range.end - 1 : undefined });
+    stream = options.source ?? createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 20, signal: options.signal, start: lineStart, end: range ? range.end - 1 : undefined });
   } catch (error) {
     throw describeReadError(path, error);
   }
@@ -366,7 +373,7 @@ export async function* readLines(path: string, options: StreamOptions = {}): Asy
     if ((error as Error).name === 'AbortError' || error instanceof FormatError) throw error;
     throw describeReadError(path, error);
   }
-  if (!skipping && pendingBytes > 0) yield { bytes: Buffer.concat(pending, pendingBytes), start: lineStart, end: offset, line: lineNumber + 1 };
+  if (!skipping && pendingBytes > 0) yield { bytes: Buffer.concat(pending, pendingBytes), start: lineStart, end: offset, line: lineNumber + 1, unterminated: true };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

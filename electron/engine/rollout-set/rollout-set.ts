@@ -278,7 +278,7 @@ export class RolloutSet {
         lines = shard.kind === 'parquet' ? record.line + 1 : record.line;
         const at = shard.kind === 'parquet' ? `${shard.path}: row ${record.line}` : `${shard.path}:${record.line}`;
         if (record.text === null) {
-          problem(`${at}: not UTF-8 text`);
+          problem(record.problem ?? `${at}: not UTF-8 text`);
           continue;
         }
         if (record.text.trim() === '') continue;

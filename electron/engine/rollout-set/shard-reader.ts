@@ -4,12 +4,14 @@ import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ShardKind } from './shards.js';
-import { lineText } from '../library/trajectory-stream.js';
+import { lineProblem, lineText, readLines } from '../library/trajectory-stream.js';
 
 /** One record of a shard: a JSONL line (its bytes and where they lie) or a Parquet row as JSON. */
 export interface ShardRecord {
-  /** The record's text; null for a line that is not UTF-8. */
+  /** The record's text; null for a line that cannot be read (see `problem`). */
   text: string | null;
+  /** Why a line's text is null (not UTF-8, or longer than the line cap), naming the shard and line. */
+  problem: string | null;
   /** Line number from 1 (JSONL), or row number from 0 (Parquet). */
   line: number;
   /** Byte offset and length of the line in the (decompressed) shard; null for Parquet rows. */
@@ -42,37 +44,20 @@ function bytesOf(path: string, kind: ShardKind, from: number, signal?: AbortSign
 
 /**
  * The lines of a JSONL shard (plain, gzip or zstd), from byte `from` and line `firstLine` on (a grown
- * plain shard is read from where its index ended). A last line without a newline is yielded only
- * when `complete` (a shard still being written may end mid-line: that line is read next time).
+ * plain shard is read from where its index ended), split by {@link readLines} with its line-length
+ * cap. A last line without a newline is yielded only when `complete` (a shard still being written
+ * may end mid-line: that line is read next time).
  */
 export async function* jsonlRecords(path: string, kind: Exclude<ShardKind, 'parquet'>, options: { from?: number; firstLine?: number; complete?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<ShardRecord, void, undefined> {
   const from = options.from ?? 0;
-  let line = (options.firstLine ?? 1) - 1;
-  let offset = kind === 'jsonl' ? from : 0;
-  let lineStart = offset;
-  let pending: Buffer[] = [];
-  for await (const chunk of bytesOf(path, kind, from, options.signal)) {
-    let at = 0;
-    for (;;) {
-      const newline = chunk.indexOf(10, at);
-      if (newline < 0) break;
-      const piece = chunk.subarray(at, newline);
-      const bytes = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
-      pending = [];
-      line += 1;
-      const end = offset + newline;
-      // Compressed shards are read from their start: lines before `from` are passed over.
-      if (lineStart >= from && bytes.length > 0) yield { text: lineText(bytes, line), line, offset: lineStart, length: end - lineStart, row: null };
-      lineStart = end + 1;
-      at = newline + 1;
-    }
-    if (at < chunk.length) pending.push(chunk.subarray(at));
-    offset += chunk.length;
-  }
-  if (pending.length > 0 && options.complete !== false && lineStart >= from) {
-    const bytes = Buffer.concat(pending);
-    line += 1;
-    yield { text: lineText(bytes, line), line, offset: lineStart, length: bytes.length, row: null };
+  // Compressed shards are read from their start: lines before `from` are passed over.
+  const range = kind === 'jsonl' ? { start: from, end: Number.POSITIVE_INFINITY, firstLine: options.firstLine ?? 1 } : { start: 0, end: Number.POSITIVE_INFINITY, firstLine: 1 };
+  const source = bytesOf(path, kind, from, options.signal);
+  for await (const raw of readLines(path, { source, range, ...(options.signal ? { signal: options.signal } : {}) })) {
+    if (raw.start < from || (raw.bytes !== null && raw.bytes.length === 0)) continue;
+    if (raw.unterminated && options.complete === false) return;
+    const text = raw.bytes === null ? null : lineText(raw.bytes, raw.line);
+    yield { text, problem: text === null ? lineProblem(path, raw) : null, line: raw.line, offset: raw.start, length: raw.end - raw.start, row: null };
   }
 }
 
@@ -93,7 +78,7 @@ export async function* parquetRecords(connection: DuckDBConnection, path: string
     const values = chunk.getColumnValues(0);
     for (let i = 0; i < chunk.rowCount; i++) {
       const text = values[i] as string | null;
-      yield { text, line: row, offset: null, length: text === null ? 0 : Buffer.byteLength(text), row };
+      yield { text, problem: text === null ? `${path}: row ${row}: no JSON for the row` : null, line: row, offset: null, length: text === null ? 0 : Buffer.byteLength(text), row };
       row += 1;
     }
   }
