@@ -1,6 +1,6 @@
 import { constants, closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { parseRunFileText, type RunFileProblem, type RunFileRun } from '#shared/formats/import-run-file.js';
-import { restoreExactInts } from '#shared/model/exact-json.js';
+import { stringifyJsonExact } from '#shared/model/exact-json.js';
 import type { RunEvent } from '#shared/run/events.js';
 import { RunState } from '#shared/run/run-state.js';
 import type { RunSink } from '../loop/run-handle.js';
@@ -54,7 +54,7 @@ function writerOn(path: string, fd: number): RunFileWriter {
     },
     append(event: RunEvent) {
       if (!open) throw new Error(`run file ${path} is closed`);
-      const bytes = Buffer.from(`${midLine ? '\n' : ''}${restoreExactInts(JSON.stringify(event))}\n`);
+      const bytes = Buffer.from(`${midLine ? '\n' : ''}${stringifyJsonExact(event)}\n`);
       let offset = 0;
       try {
         // A write may take fewer bytes than given (a full disk): write the rest or fail.

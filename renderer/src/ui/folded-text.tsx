@@ -1,25 +1,11 @@
 import { useMemo } from 'react';
 import { codePointSlice } from '#shared/python/str.js';
+import { utf8Length } from '#shared/rpc/frames.js';
 import { useStore } from '../store/store.js';
 import './folded-text.css';
 
 /** Characters (code points) shown before a text is folded. */
 export const FOLD_AT = 2_000;
-
-/** UTF-8 size of a string, without allocating its bytes. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 /** "12 KB": the size the "Show all" button names. */
 export function formatKB(text: string): string {

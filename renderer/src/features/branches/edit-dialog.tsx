@@ -7,7 +7,7 @@ import { EditForm } from '../../ui/edit-form.js';
 import { contentText } from '../../ui/content-text.js';
 import { indentJson, prettyJson } from '../../ui/pretty-json.js';
 import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
-import { pendingToolCalls, playsRecording } from '../trajectory/pending-tool-calls.js';
+import { pendingToolCalls, playsRecording, toolParameters } from '../trajectory/pending-tool-calls.js';
 import { AskOnceForm } from '../intervene/ask-once-dialog.js';
 import './edit-dialog.css';
 
@@ -23,11 +23,6 @@ export function jsonProblem(text: string): string | null {
   } catch (error) {
     return messageOf(error);
   }
-}
-
-/** The parameter schema of a tool of the run, when the run knows it. */
-function schemaOf(snapshot: RunSnapshot, name: string): Record<string, unknown> | undefined {
-  return snapshot.tools.find((t) => t.function.name === name)?.function.parameters;
 }
 
 function Shell({ title, children, onClose }: { title: string; children: ReactNode; onClose(): void }) {
@@ -97,7 +92,7 @@ function ArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot: RunSna
   const [text, setText] = useState(initial);
   const [problems, setProblems] = useState<EditorProblem[]>([]);
   const [reuse, setReuse] = useState(false);
-  const schema = schemaOf(snapshot, call.name);
+  const schema = toolParameters(snapshot, call.name);
   const parseError = jsonProblem(text);
   const schemaIssues = parseError === null ? problems : [];
   const branch = useBranch(snapshot.runId);
@@ -170,7 +165,7 @@ function PendingArgumentsEditor({ snapshot, turn, index, onCancel }: { snapshot:
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const name = call?.name ?? 'tool call';
-  const schema = schemaOf(snapshot, name);
+  const schema = toolParameters(snapshot, name);
   const parseError = jsonProblem(text);
   const recording = playsRecording(snapshot);
   const branch = useBranch(snapshot.runId);

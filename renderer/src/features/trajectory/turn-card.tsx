@@ -11,7 +11,7 @@ import { MessageCard } from './message-card.js';
 import { ReasoningBlock } from './reasoning-block.js';
 import { ContinueButton, RetryTurnButton } from './retry-turn-button.js';
 import { ToolCallCard } from './tool-call-card.js';
-import { PendingToolCalls, playsRecording } from './pending-tool-calls.js';
+import { PendingToolCalls, playsRecording, toolParameters } from './pending-tool-calls.js';
 import { TurnApi } from './turn-api.js';
 import { TurnUsage } from './turn-usage.js';
 import { hasOwnModel, ModelCallPauseCard } from '../intervene/model-call-pause-card.js';
@@ -113,7 +113,7 @@ export function TurnCard({ snapshot, turn, live, current, match }: { snapshot: R
         </div>
       )}
       {turn.toolCalls.map((call) => (
-        <ToolCallCard key={call.index} call={call} turn={turn.turn} runId={snapshot.runId} editable={editable} runEnded={snapshot.end !== null} parameters={snapshot.tools.find((t) => t.function.name === call.name)?.function.parameters} />
+        <ToolCallCard key={call.index} call={call} turn={turn.turn} runId={snapshot.runId} editable={editable} runEnded={snapshot.end !== null} parameters={toolParameters(snapshot, call.name)} />
       ))}
       <PendingToolCalls snapshot={snapshot} turn={turn} />
       {waiting && <CommandApprovalCard key={`approval-${waiting.index}`} runId={snapshot.runId} turn={turn.turn} pending={waiting} />}
