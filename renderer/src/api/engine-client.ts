@@ -80,8 +80,9 @@ export function createEngineRpc(send: (frame: string) => void): EngineRpc {
     send(message) {
       const frame = encodeClientFrame(message);
       send(frame);
-      // Its size tells which call a connection closed for an oversized frame was about.
-      return utf8Length(frame);
+      // Its size tells which call a connection closed for an oversized frame was about; only a
+      // large frame is worth counting in bytes (the UTF-16 length of a small one is near enough).
+      return frame.length > 65_536 ? utf8Length(frame) : frame.length;
     },
     onEvents(batch) {
       for (const raw of batch) {

@@ -36,7 +36,8 @@ function PauseForm({ snapshot, turn, base }: { snapshot: RunSnapshot; turn: numb
   const [sending, setSending] = useState(false);
   const connected = useStore((s) => s.connection === 'open');
   const editModelCall = useStore((s) => s.editModelCall);
-  const result = editOf(draft, base, model);
+  // Parsing and checking every message: once per change of the draft, not on every render.
+  const result = useMemo(() => editOf(draft, base, model), [draft, base, model]);
   const problems = 'problems' in result ? result.problems : {};
   const shown = useMemo(() => JSON.stringify('edit' in result ? applyModelCallEdit(base, result.edit) : base, null, 2), [result, base]);
   const changed = 'edit' in result && Object.keys(result.edit).length > 0;

@@ -51,9 +51,9 @@ export function toolParameters(snapshot: RunSnapshot, name: string): Record<stri
 }
 
 /** The engine's normalization of a pending call's arguments, as the call will be recorded. */
-function normalizedOf(snapshot: RunSnapshot, call: PendingToolCall): { known: boolean; normalized: string | null; schemaValid: boolean | null } {
-  if (!isKnownTool(new Set(snapshot.validToolNames), call.name)) return { known: false, normalized: null, schemaValid: null };
-  const { args, schemaValid } = normalizeToolArgs(call.name, call.arguments);
+function normalizedOf(validToolNames: readonly string[], name: string, raw: string): { known: boolean; normalized: string | null; schemaValid: boolean | null } {
+  if (!isKnownTool(new Set(validToolNames), name)) return { known: false, normalized: null, schemaValid: null };
+  const { args, schemaValid } = normalizeToolArgs(name, raw);
   return { known: true, normalized: pyJsonDumps(args, { ensureAscii: false }), schemaValid };
 }
 
@@ -64,7 +64,11 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
   const connected = useStore((s) => s.connection === 'open');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { known, normalized, schemaValid } = useMemo(() => normalizedOf(snapshot, call), [snapshot, call]);
+  const { known, normalized, schemaValid } = useMemo(
+    // Keyed on the call's name and arguments: the card re-renders on every event of its run.
+    () => normalizedOf(snapshot.validToolNames, call.name, call.arguments),
+    [snapshot.validToolNames, call.name, call.arguments],
+  );
   const schema = toolParameters(snapshot, call.name);
   const problems = useMemo(() => (known ? schemaProblems(normalized ?? call.arguments, schema) : null), [known, normalized, call.arguments, schema]);
   const title = `Turn ${turn}, ${call.name} (pending)`;

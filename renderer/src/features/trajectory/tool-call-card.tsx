@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { checkArguments } from '#shared/loop/argument-check.js';
 import type { ToolCallRecord } from '#shared/run/run-state.js';
 import { interventionText } from '#shared/run/intervention.js';
@@ -64,7 +65,9 @@ export function ToolCallCard({ call, turn, runId, editable = false, runEnded = f
   const failed = isFailedCall(call);
   const error = failed ? (call.toolError?.error ?? resultError(call.result) ?? 'the tool call failed') : null;
   const title = `Turn ${turn}, ${call.name}`;
-  const problems = schemaProblems(call.normalizedArguments ?? call.arguments, parameters);
+  const args = call.normalizedArguments ?? call.arguments;
+  // A card re-renders on every event of its run: check the arguments only when they change.
+  const problems = useMemo(() => schemaProblems(args, parameters), [args, parameters]);
   return (
     <div className={`tool-call${failed ? ' is-error' : ''}`} role="group" aria-label={`Tool call ${call.name}`}>
       <div className="tool-call-head">
