@@ -417,27 +417,40 @@ export class RolloutSet {
     }
   }
 
+  /** The columns a query names (the default ones when none), checked with its sort column. */
+  private columnsOf(query: Pick<SetQuery, 'columns' | 'orderBy'>): readonly RolloutColumn[] {
+    const columns = query.columns?.length ? query.columns : DEFAULT_ROLLOUT_COLUMNS;
+    for (const c of [...columns, ...(query.orderBy ? [query.orderBy] : [])]) if (!ROLLOUT_COLUMN_NAMES.includes(c)) throw new SetQueryError(`no column '${c}': the columns are ${ROLLOUT_COLUMN_NAMES.join(', ')}`);
+    return columns;
+  }
+
+  /** A query's ORDER BY: its sort column then rid (rows with no value last), or rid alone. */
+  private orderOf(query: Pick<SetQuery, 'orderBy' | 'descending'>): string {
+    return query.orderBy ? `ORDER BY ${quoted(query.orderBy)} ${query.descending ? 'DESC' : 'ASC'} NULLS LAST, rid` : 'ORDER BY rid';
+  }
+
   /** Rows matching a query, and how many match in all. Errors are DuckDB's messages, as {@link SetQueryError}. */
   async query(query: SetQuery = {}): Promise<{ rows: Array<Partial<RolloutRow>>; total: number }> {
     const where = await this.whereClause(query);
-    const columns = query.columns?.length ? query.columns : DEFAULT_ROLLOUT_COLUMNS;
-    for (const c of [...columns, ...(query.orderBy ? [query.orderBy] : [])]) if (!ROLLOUT_COLUMN_NAMES.includes(c)) throw new SetQueryError(`no column '${c}': the columns are ${ROLLOUT_COLUMN_NAMES.join(', ')}`);
-    const order = query.orderBy ? `ORDER BY ${quoted(query.orderBy)} ${query.descending ? 'DESC' : 'ASC'} NULLS LAST, rid` : 'ORDER BY rid';
+    const columns = this.columnsOf(query);
+    const order = this.orderOf(query);
     const limit = Math.max(0, Math.min(query.limit ?? 100, 100_000));
     const rows = await this.read(`SELECT ${columns.map(quoted).join(', ')} FROM rollouts ${where} ${order} LIMIT ${limit} OFFSET ${Math.max(0, query.offset ?? 0)}`);
     const total = await this.read(`SELECT count(*) AS n FROM rollouts ${where}`);
     return { rows: rows as Array<Partial<RolloutRow>>, total: Number(total[0]?.n ?? 0) };
   }
 
-  /** Every row matching a query, in its order, a page at a time (for exports of any size). */
-  async *rows(query: Omit<SetQuery, 'limit' | 'offset'> = {}, pageRows = 5_000): AsyncGenerator<RolloutRow, void, undefined> {
+  /** Every row matching a query (its columns and rid), in its order, a page at a time (for exports of any size). */
+  async *rows(query: Omit<SetQuery, 'limit' | 'offset'> = {}, pageRows = 5_000): AsyncGenerator<Partial<RolloutRow> & Pick<RolloutRow, 'rid'>, void, undefined> {
     const where = await this.whereClause(query);
+    const columns = new Set<RolloutColumn>(['rid', ...this.columnsOf(query)]);
+    const select = [...columns].map(quoted).join(', ');
     let after = -1;
     // Pages by rid for the set's own order; a sort pages by offset.
     for (let offset = 0; ; offset += pageRows) {
-      const order = query.orderBy ? `ORDER BY ${quoted(query.orderBy)} ${query.descending ? 'DESC' : 'ASC'} NULLS LAST, rid LIMIT ${pageRows} OFFSET ${offset}` : `ORDER BY rid LIMIT ${pageRows}`;
+      const order = query.orderBy ? `${this.orderOf(query)} LIMIT ${pageRows} OFFSET ${offset}` : `ORDER BY rid LIMIT ${pageRows}`;
       const filter = query.orderBy ? where : where ? `${where} AND rid > ${after}` : `WHERE rid > ${after}`;
-      const page = (await this.read(`SELECT * FROM rollouts ${filter} ${order}`)) as RolloutRow[];
+      const page = (await this.read(`SELECT ${select} FROM rollouts ${filter} ${order}`)) as Array<Partial<RolloutRow> & Pick<RolloutRow, 'rid'>>;
       for (const row of page) yield row;
       if (page.length < pageRows) return;
       after = page[page.length - 1]!.rid;
@@ -500,8 +513,8 @@ export class RolloutSet {
   /** Writes the rows of a query to a Parquet file with DuckDB's writer. */
   async writeParquet(query: Omit<SetQuery, 'limit' | 'offset'> & { limit?: number }, path: string): Promise<void> {
     const where = await this.whereClause(query);
-    const columns = query.columns?.length ? query.columns : DEFAULT_ROLLOUT_COLUMNS;
-    const order = query.orderBy ? `ORDER BY ${quoted(query.orderBy)} ${query.descending ? 'DESC' : 'ASC'} NULLS LAST, rid` : 'ORDER BY rid';
+    const columns = this.columnsOf(query);
+    const order = this.orderOf(query);
     const limit = query.limit !== undefined ? `LIMIT ${Math.max(0, query.limit)}` : '';
     try {
       await this.reader.run(`COPY (SELECT ${columns.map(quoted).join(', ')} FROM rollouts ${where} ${order} ${limit}) TO ${sqlString(path)} (FORMAT parquet)`);

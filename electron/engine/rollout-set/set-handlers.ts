@@ -104,7 +104,7 @@ export function createSetHandlers(deps: SetHandlerDeps): { handlers: Pick<ApiHan
       const { total } = await set.query({ ...query, limit: 0 });
       if (isSingleTrajectoryFormat(format) && total !== 1) throw new Error(`${format} exports one trajectory, and the filter keeps ${total}: narrow it to one, or pick a JSONL format`);
       async function* trajectories(): AsyncGenerator<Trajectory> {
-        for await (const row of set.rows(query)) yield (await set.rollout(row.rid)).trajectory;
+        for await (const row of set.rows({ ...query, columns: ['rid'] })) yield (await set.rollout(row.rid)).trajectory;
       }
       const written = await exportTrajectories({ trajectories: trajectories() }, format, out);
       return { path: out, ...written };
