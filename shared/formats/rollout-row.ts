@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { summarizeTrajectory } from './summary.js';
-import { classifyRecordedCall, deriveAgentResult, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
+import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 /**
  * One rollout of a rollout set as its table lists it and its SQL filters see it: the columns are
@@ -141,29 +141,15 @@ export function trainingStepOf(record: unknown): number | null {
 
 /** The table columns of one imported rollout, from its trajectory and the record it came from. */
 export function rolloutFacts(trajectory: Trajectory, record: unknown): RolloutFacts {
-  const { result } = deriveAgentResult(trajectory);
-  const summary = summarizeTrajectory(trajectory, 0, result);
-  // Per tool, each call classified with the engine's rules (the same as `tool_calls_exec_error`).
-  const names = validToolNames(trajectory);
+  // Per tool, each call as the AgentResult classifies it (the same as `tool_calls_exec_error`).
   const tools: ToolStats = {};
-  const byTool: Record<string, number> = {};
-  let turn = 0;
-  trajectory.messages.forEach((m, i) => {
-    if (m.role !== 'assistant') return;
-    turn += 1;
-    const calls = m.tool_calls ?? [];
-    const results = pairToolResults(calls, toolResultsAfter(trajectory.messages, i));
-    calls.forEach((call, k) => {
-      const name = call.function.name ?? '';
-      const stats = (tools[name] ??= { calls: 0, errors: 0 });
-      stats.calls += 1;
-      const { outcome } = classifyRecordedCall(turn, call, results[k], names);
-      if (outcome && outcome.status !== 'ok') {
-        stats.errors += 1;
-        byTool[name] = (byTool[name] ?? 0) + 1;
-      }
-    });
+  const { result } = deriveAgentResult(trajectory, undefined, (call, { outcome }) => {
+    const stats = (tools[call.function.name ?? ''] ??= { calls: 0, errors: 0 });
+    stats.calls += 1;
+    if (outcome && outcome.status !== 'ok') stats.errors += 1;
   });
+  const summary = summarizeTrajectory(trajectory, 0, result);
+  const byTool = Object.fromEntries(Object.entries(tools).flatMap(([name, stats]) => (stats.errors > 0 ? [[name, stats.errors]] : [])));
   return {
     id: summary.id,
     model: summary.model,

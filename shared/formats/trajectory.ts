@@ -173,9 +173,10 @@ export function toolResultsAfter(messages: readonly ChatMessage[], at: number): 
  * cannot be true (each of them is a model call): it is listed in `contradicted` and the derived
  * count is used. Turns are the assistant messages; a tool call whose name is not
  * in `validNames` (default: {@link validToolNames}) is an unknown tool; a known call is
- * attempted, schema-valid per `normalizeToolArgs`, and classified from its recorded result.
+ * attempted, schema-valid per `normalizeToolArgs`, and classified from its recorded result;
+ * `onCall` sees each call with its classification (for per-tool figures, without classifying twice).
  */
-export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>): DerivedAgentResult {
+export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>, onCall?: (call: ToolCall, outcome: RecordedCallOutcome) => void): DerivedAgentResult {
   const messages = t.messages;
   const names = validNames ? new Set(validNames) : validToolNames(t);
   const reasoning: unknown[] = [];
@@ -195,7 +196,9 @@ export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>):
     lastHadCalls = calls.length > 0;
     const paired = pairToolResults(calls, toolResultsAfter(messages, i));
     calls.forEach((call, k) => {
-      const { known, schemaValid: valid, outcome } = classifyRecordedCall(turn, call, paired[k], names);
+      const classified = classifyRecordedCall(turn, call, paired[k], names);
+      onCall?.(call, classified);
+      const { known, schemaValid: valid, outcome } = classified;
       if (known) attempted += 1;
       if (valid) schemaValid += 1;
       if (!outcome) return;
