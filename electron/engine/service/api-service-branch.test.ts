@@ -150,9 +150,9 @@ describe('intervening in a replay paused before tools', () => {
     );
     const { fileId } = await api.handlers['file.open']({ path });
     for (let i = 0; i < 200 && (await api.handlers['file.list']({})).files[0]!.state === 'indexing'; i++) await new Promise((r) => setTimeout(r, 10));
-    const paused = (runId: string) =>
+    const paused = (runId: string, at: 'before_tools' | 'before_model' = 'before_tools') =>
       new Promise<void>((resolve) => {
-        const found = () => events.some((e) => e.runId === runId && e.type === 'paused' && e.at === 'before_tools');
+        const found = () => events.some((e) => e.runId === runId && e.type === 'paused' && e.at === at);
         if (found()) return resolve();
         const off = api.onEvent(() => {
           if (found()) {
@@ -170,6 +170,10 @@ describe('intervening in a replay paused before tools', () => {
     const replay = await api.handlers['run.replay'](parseApiParams('run.replay', { title: 'rec', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: '', tool_calls: [call('c1', 'read_file', { path: 'a' })] }], breakpoints: { beforeTools: true } }));
     await paused(replay.runId);
     await expect(api.handlers['run.intervene'](parseApiParams('run.intervene', { runId: replay.runId, turn: 1, index: 0, change: { action: 'edit', arguments: '{}' } }))).rejects.toThrow(/run "rec" .* plays a recording/);
+    // Nor its model call, which the recording answers whatever the request.
+    const beforeModel = await api.handlers['run.replay'](parseApiParams('run.replay', { title: 'rec', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }], breakpoints: { beforeModel: true } }));
+    await paused(beforeModel.runId, 'before_model');
+    await expect(api.handlers['run.editModelCall'](parseApiParams('run.editModelCall', { runId: beforeModel.runId, edit: { temperature: 0.1 } }))).rejects.toThrow(/run "rec" .* plays a recording/);
 
     const server = await scripted([{ message: { content: 'Edited read.' } }, { message: { content: 'Skipped.' } }]);
     const settings = runSettingsSchema.parse({ ...settingsFor(server.url), tools: { builtin: ['read_file'], workspace } });

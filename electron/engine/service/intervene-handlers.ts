@@ -4,9 +4,9 @@ import { materializePromptView } from '#shared/loop/truncate.js';
 import { ApiError } from '#shared/rpc/errors.js';
 import { openDemoResources } from '../demo/demo-run.js';
 import type { ModelClient } from '../model/model-client.js';
-import { createOpenAIModelClient } from '../model/openai-client.js';
 import type { SecretStore } from '../persistence/settings.js';
-import type { ManagedRun, RunRegistry } from './run-registry.js';
+import { playsRecording, type ManagedRun, type RunRegistry } from './run-registry.js';
+import { openEndpointModel } from './run-resources.js';
 
 /** What the intervention methods are built from. */
 export interface InterveneHandlerDeps {
@@ -20,15 +20,7 @@ type InterveneMethods = 'run.editModelCall' | 'run.askOnce';
 /** A model to ask once: the endpoint given, else the run's own; `close` releases it. */
 async function modelFor(run: ManagedRun, params: ApiRequest<'run.askOnce'>, secrets: SecretStore): Promise<{ model: ModelClient; close(): Promise<void> }> {
   const endpoint = params.endpoint ?? (run.origin?.kind === 'settings' ? run.origin.settings.endpoint : null);
-  if (endpoint) {
-    if (params.endpoint?.apiKey) secrets.setApiKey(params.endpoint.apiKey);
-    try {
-      const model = createOpenAIModelClient({ baseURL: endpoint.baseURL, apiKey: secrets.getApiKey() ?? undefined, model: endpoint.model, stream: endpoint.stream });
-      return { model, close: async () => {} };
-    } catch (error) {
-      throw new Error(`Base URL ${endpoint.baseURL}: ${(error as Error).message}`);
-    }
-  }
+  if (endpoint) return { model: openEndpointModel(secrets, endpoint), close: async () => {} };
   if (run.origin?.kind === 'demo') {
     // The demo's script answers turn N with its reply N, as it does for a branch from turn N.
     const demo = await openDemoResources({ workspace: run.origin.workspace, fromTurn: params.turn });
@@ -45,7 +37,9 @@ export function createInterveneHandlers(deps: InterveneHandlerDeps): Pick<ApiHan
     async 'run.editModelCall'({ runId, edit }) {
       const run = registry.find(runId);
       const handle = registry.handleOf(run);
-      if (!handle.editModelCall) throw new Error(`run "${run.title}" (${runId}) calls no model: it plays a recording`);
+      if (!handle.editModelCall || playsRecording(registry, run)) {
+        throw new Error(`run "${run.title}" (${runId}) plays a recording: it calls no model, so its call cannot be changed in it (continue as a branch from the turn)`);
+      }
       handle.editModelCall(edit);
       return {};
     },

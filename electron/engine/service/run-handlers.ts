@@ -14,7 +14,7 @@ import { appendToRunFile, createRunFile, type RunFileWriter } from '../persisten
 import type { SecretStore, SettingsStore } from '../persistence/settings.js';
 import { findInterruptedRuns } from '../persistence/interrupted-runs.js';
 import { approvalOf, loopConfigOf, openDemo, openSettingsResources, type RunResources } from './run-resources.js';
-import type { ManagedRun, RunMeta, RunRegistry } from './run-registry.js';
+import { playsRecording, type ManagedRun, type RunMeta, type RunRegistry } from './run-registry.js';
 
 /** What the run methods are built from. */
 export interface RunHandlerDeps {
@@ -204,7 +204,7 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       const handle = registry.handleOf(run);
       // A replay answers from its recording (an engine replay too): an edited call would get the
       // recorded result. The change goes to a branch from the turn instead (`run.branch`).
-      if (!handle.intervene || registry.stateOf(run).source.replayOf !== undefined) {
+      if (!handle.intervene || playsRecording(registry, run)) {
         throw new Error(`run "${run.title}" (${runId}) plays a recording: it runs no tools, so its tool calls cannot be changed in it (continue as a branch from turn ${turn})`);
       }
       handle.intervene(turn, index, change);

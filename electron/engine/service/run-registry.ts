@@ -180,3 +180,11 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
     },
   };
 }
+
+/**
+ * Whether a run plays a recording (an opened file's replay, or `run.replay`): its model and tools
+ * answer from the recording whatever they are sent, so its calls are changed in a branch, not in it.
+ */
+export function playsRecording(registry: RunRegistry, run: ManagedRun): boolean {
+  return registry.stateOf(run).source.replayOf !== undefined;
+}

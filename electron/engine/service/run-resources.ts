@@ -2,6 +2,7 @@ import type { RunSettings } from '#shared/api/contract.js';
 import type { LoopConfig } from '#shared/run/events.js';
 import { openDemoResources } from '../demo/demo-run.js';
 import type { EngineDeps, RunRequest } from '../loop/run-handle.js';
+import type { ModelClient } from '../model/model-client.js';
 import { createOpenAIModelClient } from '../model/openai-client.js';
 import { withoutApiKey, type SecretStore, type SettingsStore } from '../persistence/settings.js';
 import { TERMINAL_APPROVAL } from '../tools/builtin-tools.js';
@@ -19,15 +20,19 @@ export interface RunResources {
 
 const TOOL_SOURCE_NAMES = { endpoint: 'Tool endpoint', mcp: 'MCP server', builtin: 'Built-in tools' } as const;
 
+/** The model client of an endpoint; a key given with it is kept in the secret store (never in settings). */
+export function openEndpointModel(secrets: SecretStore, endpoint: RunSettings['endpoint']): ModelClient {
+  if (endpoint.apiKey) secrets.setApiKey(endpoint.apiKey);
+  try {
+    return createOpenAIModelClient({ baseURL: endpoint.baseURL, apiKey: secrets.getApiKey() ?? undefined, model: endpoint.model, stream: endpoint.stream });
+  } catch (error) {
+    throw new Error(`Base URL ${endpoint.baseURL}: ${(error as Error).message}`);
+  }
+}
+
 /** The endpoint and tools of the settings; `remember` saves the settings (without the key) for next time. */
 export async function openSettingsResources(stores: { settings: SettingsStore; secrets: SecretStore }, settings: RunSettings, remember: boolean): Promise<RunResources> {
-  if (settings.endpoint.apiKey) stores.secrets.setApiKey(settings.endpoint.apiKey);
-  let model;
-  try {
-    model = createOpenAIModelClient({ baseURL: settings.endpoint.baseURL, apiKey: stores.secrets.getApiKey() ?? undefined, model: settings.endpoint.model, stream: settings.endpoint.stream });
-  } catch (error) {
-    throw new Error(`Base URL ${settings.endpoint.baseURL}: ${(error as Error).message}`);
-  }
+  const model = openEndpointModel(stores.secrets, settings.endpoint);
   let tools;
   try {
     ({ registry: tools } = await openToolSources(settings.tools));
