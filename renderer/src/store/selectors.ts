@@ -1,3 +1,4 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import type { RunView } from './runs-slice.js';
 import { loadingOf, type Loading } from './loading.js';
@@ -44,10 +45,12 @@ export function useActiveFileId(): string | null {
 
 /** What the page is loading for the current selection (see {@link loadingOf}), or null. */
 export function useLoading(): Loading | null {
-  const name = useStore((s) => loadingOf(s)?.name ?? null);
-  const progress = useStore((s) => loadingOf(s)?.progress ?? null);
-  const detail = useStore((s) => loadingOf(s)?.detail ?? null);
-  const fileId = useStore((s) => loadingOf(s)?.cancel.fileId ?? null);
-  const runId = useStore((s) => loadingOf(s)?.cancel.runId ?? null);
+  // One loadingOf per store update, its fields compared one by one.
+  const { name, progress, detail, fileId, runId } = useStore(
+    useShallow((s) => {
+      const loading = loadingOf(s);
+      return { name: loading?.name ?? null, progress: loading?.progress ?? null, detail: loading?.detail ?? null, fileId: loading?.cancel.fileId ?? null, runId: loading?.cancel.runId ?? null };
+    }),
+  );
   return name === null ? null : { name, progress, detail, cancel: { fileId, runId } };
 }
