@@ -116,4 +116,30 @@ describe('runs slice', () => {
     expect(snapshot.turns).toHaveLength(900);
     expect(snapshot.lastSeq).toBe(run.events.at(-1)!.seq);
   });
+
+  it('asks for the next page before applying the one it got, and lets the browser in while applying', async () => {
+    const client = new FakeClient();
+    await useStore.getState().connect(client);
+    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
+    for (let i = 1; i <= 1500; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+    client.addRun(run.events);
+    const appliedWhenAsked: number[] = [];
+    const appliedWhenBrowserRan: number[] = [];
+    const paged = client.replies['run.events'];
+    client.replies['run.events'] = async (params) => {
+      appliedWhenAsked.push(useStore.getState().runs.long!.feed.nextSeq);
+      const page = (await (paged ? paged(params) : client.defaultReply('run.events', params))) as { events: RunEvent[]; complete: boolean };
+      // Something the browser has to do (a key press, a frame) arrives with the page.
+      setTimeout(() => appliedWhenBrowserRan.push(useStore.getState().runs.long!.feed.nextSeq), 0);
+      return page;
+    };
+    await useStore.getState().catchUp('long');
+    expect(appliedWhenAsked.length).toBeGreaterThan(2);
+    // Page 2 was asked for when page 1 had arrived but none of it was applied yet.
+    expect(appliedWhenAsked[1]).toBe(0);
+    // A page of thousands of events is applied in slices: what waited ran before the page was in.
+    const pageStarts = appliedWhenAsked.slice(1);
+    expect(appliedWhenBrowserRan.some((seq, i) => i > 0 && seq > pageStarts[i - 1]! && seq < (pageStarts[i] ?? run.events.length))).toBe(true);
+    expect(useStore.getState().runs.long!.feed.snapshot!.turns).toHaveLength(1500);
+  });
 });

@@ -26,8 +26,18 @@ export interface RunsSlice {
 
 /** Events of the first `run.events` page: enough for a screenful of turns, quick to show. */
 const FIRST_PAGE = 500;
-/** Events per later page (a few thousand turns), applied between paints: fewer round trips and renders. */
-const CATCH_UP_PAGE = 20_000;
+/**
+ * Events per later page (about 2.5 MiB of a long recording): the next page is fetched while this
+ * one is applied, and one page's JSON parses in a short task.
+ */
+const CATCH_UP_PAGE = 5_000;
+/** Events applied in one task while catching up; the browser paints and takes input in between. */
+const APPLY_SLICE = 1_000;
+
+/** Lets the browser run what waits (input, a frame) before the next slice of work. */
+function yieldToBrowser(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /** Builds the runs slice. */
 export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
@@ -60,15 +70,26 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
       feed.catchUp = 'loading';
       feed.catchingUp = (async () => {
         try {
-          // A page at a time, painting in between: a long run shows its first turns at once.
-          for (let complete = false, pages = 0; !complete; pages++) {
-            const limit = pages === 0 ? FIRST_PAGE : CATCH_UP_PAGE;
-            const page = await client.call('run.events', { runId, fromSeq: feed.nextSeq, limit });
-            feed.receiveCatchUp(page.events, page.complete);
-            feed.dirty = true;
-            get().flushUpdates();
-            complete = page.complete;
-            if (!complete) await new Promise((resolve) => setTimeout(resolve, 0));
+          // A page at a time, painting in between: a long run shows its first turns at once. The
+          // next page is asked for before this one is applied, so the host reads and sends it
+          // while the page works (two cores, not one after the other).
+          let next = client.call('run.events', { runId, fromSeq: feed.nextSeq, limit: FIRST_PAGE });
+          for (let first = true; ; first = false) {
+            const page = await next;
+            const after = page.events.at(-1)?.seq;
+            if (!page.complete) next = client.call('run.events', { runId, fromSeq: after === undefined ? feed.nextSeq : after + 1, limit: CATCH_UP_PAGE });
+            for (let at = 0; ; at += APPLY_SLICE) {
+              const last = at + APPLY_SLICE >= page.events.length;
+              feed.receiveCatchUp(page.events.slice(at, at + APPLY_SLICE), page.complete && last);
+              feed.dirty = true;
+              if (last) break;
+              requestFrameFlush(() => get().flushUpdates());
+              await yieldToBrowser();
+            }
+            // The first page is shown at once; later ones at the next frame, with what else came.
+            if (first || page.complete) get().flushUpdates();
+            else requestFrameFlush(() => get().flushUpdates());
+            if (page.complete) break;
           }
         } catch (error) {
           feed.catchUp = 'needed';
