@@ -36,10 +36,7 @@ interface BrowserElement {
   querySelector(selector: string): BrowserElement | null;
 }
 declare const document: { querySelector(selector: string): BrowserElement | null; body: { dispatchEvent(event: unknown): boolean } };
-declare const window: unknown;
-declare class KeyboardEvent {
-  constructor(type: string, init: { key: string; bubbles: boolean });
-}
+declare const window: { addEventListener(type: 'keydown', listener: (event: { timeStamp: number }) => void, options: { capture: boolean }): void };
 declare function setTimeout(callback: () => void, ms: number): number;
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 declare class PerformanceObserver {
@@ -197,28 +194,40 @@ async function reload(page: Page, app: ServeApp) {
 }
 
 /**
- * On a loaded page: each key press (j, k, G, gg) and a click on a turn is timed from the event to
- * the frame after it; then the turn list and the trajectory are scrolled end to end. Long tasks
- * (over 50 ms) are collected throughout.
+ * On a loaded page: each key press (j, k, G, gg), typed as a person does, is timed from the
+ * input event to the end of the next frame the browser renders after it (input to next paint,
+ * as Event Timing and INP measure it); a click on a turn is timed from the click to the frame
+ * after it; then the turn list and the trajectory are scrolled end to end. Long tasks (over
+ * 50 ms) are collected throughout.
  */
 async function interact(page: Page) {
-  return page.evaluate(async () => {
-    const w = window as unknown as { __longTasks: number[] };
+  await page.evaluate(async () => {
+    const w = window as unknown as { __longTasks: number[]; __keyMs: number[] };
     const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(() => r(), 0)));
     for (let i = 0; i < 10; i++) await frame();
     w.__longTasks = [];
-    const keyMs: number[] = [];
-    const press = async (key: string) => {
-      const started = performance.now();
-      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
-      await frame();
-      keyMs.push(performance.now() - started);
-    };
-    for (let i = 0; i < 20; i++) await press('j');
-    for (let i = 0; i < 20; i++) await press('k');
-    await press('G');
-    await press('g');
-    await press('g');
+    w.__keyMs = [];
+    // Registered before the app's own listener runs (capture on window): the frame requested here
+    // is the first one after the press; the message posted from it runs once that frame is rendered.
+    window.addEventListener(
+      'keydown',
+      (event) => {
+        const channel = new MessageChannel();
+        (channel.port1 as unknown as { onmessage: () => void }).onmessage = () => w.__keyMs.push(performance.now() - event.timeStamp);
+        requestAnimationFrame(() => channel.port2.postMessage(null));
+      },
+      { capture: true },
+    );
+  });
+  const keys = [...Array<string>(20).fill('j'), ...Array<string>(20).fill('k'), 'G', 'g', 'g'];
+  for (const [i, key] of keys.entries()) {
+    await page.keyboard.press(key);
+    await page.waitForFunction((n) => (window as unknown as { __keyMs: number[] }).__keyMs.length >= n, i + 1);
+  }
+  return page.evaluate(async () => {
+    const w = window as unknown as { __longTasks: number[]; __keyMs: number[] };
+    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(() => r(), 0)));
+    const keyMs = w.__keyMs;
     const keyTasks = [...w.__longTasks];
     w.__longTasks = [];
     const clickMs: number[] = [];
@@ -350,11 +359,11 @@ async function main(): Promise<void> {
   }
 
   console.log('\nkeys, clicks and scrolling on the reloaded page (goals: no task over 50 ms; key press answered within 16 ms at the median)');
-  console.log('turns   key median ms   key max ms   key tasks > 50 ms (longest)   click median ms   click tasks > 50 ms   scroll frames   longest frame ms   scroll tasks > 50 ms (longest)');
+  console.log('turns   key to paint median ms   key max ms   key tasks > 50 ms (longest)   click median ms   click tasks > 50 ms   scroll frames   longest frame ms   scroll tasks > 50 ms (longest)');
   for (const k of keys) {
     const all = [...k.keyTasks, ...k.clickTasks, ...k.scrollTasks];
     console.log(
-      `${String(k.turns).padStart(5)}   ${median(k.keyMs).toFixed(1).padStart(13)}   ${Math.max(...k.keyMs).toFixed(1).padStart(10)}   ${`${k.keyTasks.length} (${longest(k.keyTasks).toFixed(0)})`.padStart(27)}   ${median(k.clickMs).toFixed(1).padStart(15)}   ${String(k.clickTasks.length).padStart(19)}   ${String(k.frames).padStart(13)}   ${k.longestFrame.toFixed(1).padStart(16)}   ${`${k.scrollTasks.length} (${longest(k.scrollTasks).toFixed(0)})`.padStart(30)}   ${verdict(all.length === 0 && median(k.keyMs) <= 16)}`,
+      `${String(k.turns).padStart(5)}   ${median(k.keyMs).toFixed(1).padStart(22)}   ${Math.max(...k.keyMs).toFixed(1).padStart(10)}   ${`${k.keyTasks.length} (${longest(k.keyTasks).toFixed(0)})`.padStart(27)}   ${median(k.clickMs).toFixed(1).padStart(15)}   ${String(k.clickTasks.length).padStart(19)}   ${String(k.frames).padStart(13)}   ${k.longestFrame.toFixed(1).padStart(16)}   ${`${k.scrollTasks.length} (${longest(k.scrollTasks).toFixed(0)})`.padStart(30)}   ${verdict(all.length === 0 && median(k.keyMs) <= 16)}`,
     );
   }
 
