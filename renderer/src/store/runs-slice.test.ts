@@ -121,7 +121,7 @@ describe('runs slice', () => {
     const client = new FakeClient();
     await useStore.getState().connect(client);
     const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
-    for (let i = 1; i <= 1500; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+    for (let i = 1; i <= 3500; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
     client.addRun(run.events);
     const appliedWhenAsked: number[] = [];
     const appliedWhenBrowserRan: number[] = [];
@@ -140,6 +140,6 @@ describe('runs slice', () => {
     // A page of thousands of events is applied in slices: what waited ran before the page was in.
     const pageStarts = appliedWhenAsked.slice(1);
     expect(appliedWhenBrowserRan.some((seq, i) => i > 0 && seq > pageStarts[i - 1]! && seq < (pageStarts[i] ?? run.events.length))).toBe(true);
-    expect(useStore.getState().runs.long!.feed.snapshot!.turns).toHaveLength(1500);
+    expect(useStore.getState().runs.long!.feed.snapshot!.turns).toHaveLength(3500);
   });
 });

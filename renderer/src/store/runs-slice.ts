@@ -27,10 +27,10 @@ export interface RunsSlice {
 /** Events of the first `run.events` page: enough for a screenful of turns, quick to show. */
 const FIRST_PAGE = 500;
 /**
- * Events per later page (about 2.5 MiB of a long recording): the next page is fetched while this
- * one is applied, and one page's JSON parses in a short task.
+ * Events per later page (a few thousand turns). A page is shown in one store update, and each
+ * update re-renders every panel, which costs more than applying the page: fewer, larger pages.
  */
-const CATCH_UP_PAGE = 5_000;
+const CATCH_UP_PAGE = 20_000;
 /** Events applied in one task while catching up; the browser paints and takes input in between. */
 const APPLY_SLICE = 1_000;
 
@@ -83,10 +83,10 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
               feed.receiveCatchUp(page.events.slice(at, at + APPLY_SLICE), page.complete && last);
               feed.dirty = true;
               if (last) break;
-              requestFrameFlush(() => get().flushUpdates());
               await yieldToBrowser();
             }
-            // The first page is shown at once; later ones at the next frame, with what else came.
+            // The first page is shown at once; later ones at the next frame, a page at a time: each
+            // showing re-renders every panel, which costs more than applying the page.
             if (first || page.complete) get().flushUpdates();
             else requestFrameFlush(() => get().flushUpdates());
             if (page.complete) break;
