@@ -106,6 +106,13 @@ export class RunBuilder {
     return this;
   }
 
+  /** The started turn's reply alone: its tool calls have not run yet (as when paused before tools). */
+  reply(message: Extract<ScriptedTurn, { reply: unknown }>['reply']): this {
+    this.emit({ type: 'model_reply', turn: this.turns, message, latencyMs: 12, usage: null, finishReason: 'tool_calls' });
+    this.sync();
+    return this;
+  }
+
   /** A streamed piece of the current turn's reply. */
   delta(delta: Extract<RunEvent, { type: 'model_delta' }>['delta']): this {
     this.emit({ type: 'model_delta', turn: this.turns, delta });

@@ -7,7 +7,8 @@ import { EditForm } from '../../ui/edit-form.js';
 import { contentText } from '../../ui/content-text.js';
 import { indentJson, prettyJson } from '../../ui/pretty-json.js';
 import { MonacoEditor, type EditorProblem } from '../monaco/monaco-editor.js';
-import { pendingToolCalls, playsRecording, toolParameters } from '../trajectory/pending-tool-calls.js';
+import { pendingToolCalls } from '../trajectory/pending-calls.js';
+import { playsRecording, toolParameters } from '../trajectory/pending-tool-calls.js';
 import { AskOnceForm } from '../intervene/ask-once-dialog.js';
 import './edit-dialog.css';
 

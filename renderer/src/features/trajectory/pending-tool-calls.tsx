@@ -2,34 +2,13 @@ import { useMemo, useState } from 'react';
 import { normalizeToolArgs } from '#shared/loop/normalize-args.js';
 import { isKnownTool } from '#shared/loop/tool-outcome.js';
 import { pyJsonDumps } from '#shared/python/json.js';
-import { interventionText, type ToolCallIntervention } from '#shared/run/intervention.js';
+import { interventionText } from '#shared/run/intervention.js';
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { FoldedText } from '../../ui/folded-text.js';
+import { pendingToolCalls, type PendingToolCall } from './pending-calls.js';
 import { ArgumentBadges, schemaProblems } from './tool-call-card.js';
 import { ToolCallArgs } from './tool-call-args.js';
-
-/** A tool call of a turn's reply that has not run yet, with what the user changed about it. */
-export interface PendingToolCall {
-  index: number;
-  name: string;
-  /** The raw arguments it will run with (the user's when edited). */
-  arguments: string;
-  intervention: ToolCallIntervention | null;
-}
-
-/** The calls of a turn's reply that have not started, while the turn is not finished. */
-export function pendingToolCalls(turn: TurnRecord): PendingToolCall[] {
-  if (turn.finished || !turn.reply) return [];
-  const pending: PendingToolCall[] = [];
-  (turn.reply.tool_calls ?? []).forEach((call, index) => {
-    if (turn.toolCalls[index] !== undefined || typeof call.function.arguments !== 'string') return;
-    const intervention = turn.interventions?.[index] ?? null;
-    const args = intervention?.action === 'edit' ? intervention.arguments : call.function.arguments;
-    pending.push({ index, name: call.function.name ?? 'None', arguments: args, intervention });
-  });
-  return pending;
-}
 
 /** Whether the user can change the pending calls of `turn` now: the live run waits before them. */
 export function canChangePendingCalls(snapshot: RunSnapshot, turn: number): boolean {
@@ -58,6 +37,8 @@ function normalizedOf(validToolNames: readonly string[], name: string, raw: stri
 }
 
 function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: RunSnapshot; turn: number; call: PendingToolCall; changeable: boolean }) {
+  // Once the run has ended, a call that had not started never will.
+  const state = snapshot.end === null ? 'pending' : 'not run';
   const openEdit = useStore((s) => s.openEdit);
   const intervene = useStore((s) => s.interveneToolCall);
   const branchRun = useStore((s) => s.branchRun);
@@ -71,7 +52,7 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
   );
   const schema = toolParameters(snapshot, call.name);
   const problems = useMemo(() => (known ? schemaProblems(normalized ?? call.arguments, schema) : null), [known, normalized, call.arguments, schema]);
-  const title = `Turn ${turn}, ${call.name} (pending)`;
+  const title = `Turn ${turn}, ${call.name} (${state})`;
   const skipped = call.intervention?.action === 'skip';
 
   async function skip(): Promise<void> {
@@ -90,11 +71,11 @@ function PendingToolCallCard({ snapshot, turn, call, changeable }: { snapshot: R
   }
 
   return (
-    <div className="tool-call is-pending" role="group" aria-label={`Pending tool call ${call.name}`}>
+    <div className="tool-call is-pending" role="group" aria-label={state === 'pending' ? `Pending tool call ${call.name}` : `Tool call ${call.name}, not run`}>
       <div className="tool-call-head">
         <span className="role">tool call</span>
         <code className="tool-name">{call.name}</code>
-        <span className="badge tone-info">pending</span>
+        <span className="badge tone-info">{state}</span>
         {call.intervention && <span className="badge tone-warn">{interventionText(call.intervention)}</span>}
         {!known && <span className="badge tone-bad">unknown tool</span>}
         <ArgumentBadges schemaValid={schemaValid} problems={problems} />
@@ -162,7 +143,7 @@ export function PendingToolCalls({ snapshot, turn }: { snapshot: RunSnapshot; tu
   const changeable = canChangePendingCalls(snapshot, turn.turn);
   const recording = playsRecording(snapshot);
   return (
-    <section className="pending-tool-calls" aria-label={`Pending tool calls of turn ${turn.turn}`}>
+    <section className="pending-tool-calls" aria-label={snapshot.end === null ? `Pending tool calls of turn ${turn.turn}` : `Tool calls of turn ${turn.turn} not run`}>
       {pending.map((call) => (
         <PendingToolCallCard key={call.index} snapshot={snapshot} turn={turn.turn} call={call} changeable={changeable} />
       ))}

@@ -60,6 +60,21 @@ describe('Trajectory', () => {
     expect(within(turnCard(1)).queryByText('Normalized arguments')).toBeNull();
   });
 
+  it('shows the calls the turn row counts as pending, and as not run once the run has ended', async () => {
+    const run = new RunBuilder('paused', [{ role: 'user', content: 'go' }], { tools: [toolNamed('read_file')] });
+    // The second call's arguments came as an object, not a string: it is pending all the same.
+    const calls = [toolCall('c1', 'read_file', '{"path": "a"}'), { ...toolCall('c2', 'read_file', ''), function: { name: 'read_file', arguments: { path: 'b' } as unknown as string } }];
+    const { client } = await renderApp([run.startTurn().reply({ content: '', tool_calls: calls }).pause('before_tools').events]);
+    const row = within(screen.getByRole('region', { name: 'Turns' })).getByRole('listitem');
+    expect(row.textContent).toContain('pending tool calls');
+    expect(within(turnCard(1)).getAllByRole('group', { name: 'Pending tool call read_file' })).toHaveLength(2);
+    const from = run.events.length;
+    await push(client, run.finish('stopped').since(from));
+    expect(row.textContent).not.toContain('pending tool calls');
+    expect(within(turnCard(1)).queryAllByRole('group', { name: 'Pending tool call read_file' })).toHaveLength(0);
+    expect(within(turnCard(1)).getAllByRole('group', { name: 'Tool call read_file, not run' })).toHaveLength(2);
+  });
+
   it('folds a long result and opens it whole in an editor', async () => {
     const user = userEvent.setup();
     const long = 'x'.repeat(3 * 1024 * 1024);

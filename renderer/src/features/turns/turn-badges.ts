@@ -1,5 +1,6 @@
 import { jsonTruthy } from '#shared/loop/json-semantics.js';
 import type { RunSnapshot, ToolCallRecord, TurnRecord } from '#shared/run/run-state.js';
+import { pendingToolCalls } from '../trajectory/pending-calls.js';
 
 /** A badge on a turn row, in the words the row shows. */
 export type TurnBadge =
@@ -17,7 +18,7 @@ export type TurnBadge =
 
 /** Whether some tool calls of the turn's reply have not run and still may (the run has not ended). */
 function hasPendingCalls(turn: TurnRecord, ended: boolean): boolean {
-  return !ended && !turn.finished && (turn.reply?.tool_calls?.length ?? 0) > turn.toolCalls.length;
+  return !ended && pendingToolCalls(turn).length > 0;
 }
 
 /** The badges of a turn, most serious first; `ended`: the run has ended (nothing is pending any more). */
