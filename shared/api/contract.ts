@@ -5,7 +5,7 @@ import { setChartsSchema, setStatusSchema } from './rollout-set.js';
 import { formatIdSchema } from '../formats/trajectory.js';
 import { LOOP_DEFAULTS } from '../loop/defaults.js';
 import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
-import { chatRequestSchema, modelCallEditSchema } from '../loop/chat-request.js';
+import { chatRequestSchema, maxTokensSchema, modelCallEditSchema, temperatureSchema } from '../loop/chat-request.js';
 import { ApiError, type RpcErrorData } from '../rpc/errors.js';
 import { approvalDecisionSchema, branchChangeSchema, breakpointsSchema, runEventSchema, type RunEvent } from '../run/events.js';
 import { toolCallInterventionRequestSchema } from '../run/intervention.js';
@@ -46,7 +46,7 @@ export const runSettingsSchema = z.object({
     apiKey: z.string().optional(),
     stream: z.boolean().default(true),
   }),
-  sampling: z.object({ temperature: z.number().min(0).max(2).default(LOOP_DEFAULTS.temperature), maxTokens: positiveInt.nullable().default(LOOP_DEFAULTS.maxTokens) }),
+  sampling: z.object({ temperature: temperatureSchema.default(LOOP_DEFAULTS.temperature), maxTokens: maxTokensSchema.default(LOOP_DEFAULTS.maxTokens) }),
   limits: z.object({ maxTurns: positiveInt.max(10_000).default(LOOP_DEFAULTS.maxTurns), maxContextTokens: positiveInt.nullable().default(LOOP_DEFAULTS.maxContextTokens) }),
   prompt: z.object({ system: z.string().default(''), user: z.string().min(1) }),
   tools: z.object({

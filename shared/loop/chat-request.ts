@@ -53,14 +53,19 @@ export function recordedChatRequest(sent: readonly ChatMessage[], params: Omit<R
   return buildChatRequest({ messages: sent, temperature: params.temperature, maxTokens: params.max_tokens ?? null, tools: params.tools ? tools : [] });
 }
 
+/** A sampling temperature the user may ask for: the one rule of the New run form, a resample and an edited model call. */
+export const temperatureSchema = z.number().min(0).max(2);
+/** A cap on the reply's tokens the user may ask for; null sends none (the server's default). */
+export const maxTokensSchema = z.number().int().positive().nullable();
+
 /**
  * What the user changed in one model call (paused before it, or asking the model once): each
  * field left out stays as the loop built it. `maxTokens: null` removes the limit.
  */
 export const modelCallEditSchema = z.object({
   model: z.string().min(1).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().nullable().optional(),
+  temperature: temperatureSchema.optional(),
+  maxTokens: maxTokensSchema.optional(),
   messages: z.array(chatMessageSchema).min(1).optional(),
   tools: z.array(toolSchemaSchema).optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assistantReplySchema, chatMessageSchema, tokenUsageSchema, toolSchemaSchema } from '../model/chat.js';
 import { toolCallStatusSchema, toolErrorSchema } from '../loop/tool-outcome.js';
-import { modelCallEditSchema, requestParamsSchema } from '../loop/chat-request.js';
+import { maxTokensSchema, modelCallEditSchema, requestParamsSchema, temperatureSchema } from '../loop/chat-request.js';
 import { contradictionSchema, evaluationSchema, trajectoryGroupSchema } from '../formats/trajectory-details.js';
 import { toolCallInterventionSchema } from './intervention.js';
 
@@ -64,7 +64,7 @@ export const branchChangeSchema = z.discriminatedUnion('kind', [
     turn: z.number().int().positive(),
     arguments: z.array(z.object({ index: z.number().int().nonnegative(), arguments: z.string() })).min(1),
   }),
-  z.object({ kind: z.literal('resample'), turn: z.number().int().positive(), temperature: z.number().min(0).max(2).optional(), maxTokens: z.number().int().positive().nullable().optional() }),
+  z.object({ kind: z.literal('resample'), turn: z.number().int().positive(), temperature: temperatureSchema.optional(), maxTokens: maxTokensSchema.optional() }),
   z.object({
     kind: z.literal('assistant_message'),
     turn: z.number().int().positive(),

@@ -11,6 +11,7 @@ import { pendingToolCalls } from '../trajectory/pending-calls.js';
 import { playsRecording, toolParameters } from '../trajectory/pending-tool-calls.js';
 import { AskOnceForm } from '../intervene/ask-once-dialog.js';
 import './edit-dialog.css';
+import { typedMaxTokens, typedTemperature } from '../../ui/sampling-fields.js';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -305,14 +306,15 @@ function ResampleEditor({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; t
   const [maxTokens, setMaxTokens] = useState(request?.max_tokens?.toString() ?? '');
   const branch = useBranch(snapshot.runId);
   const { start } = branch;
-  const t = Number(temperature);
-  const badTemperature = temperature.trim() === '' || !Number.isFinite(t) || t < 0 || t > 2;
-  const badMax = maxTokens.trim() !== '' && !/^\d+$/.test(maxTokens.trim());
+  const t = typedTemperature(temperature);
+  const max = typedMaxTokens(maxTokens);
+  const badTemperature = 'problem' in t;
+  const badMax = 'problem' in max;
   return (
     <EditForm
       onSubmit={() => {
-        if (badTemperature || badMax) return;
-        void start({ kind: 'resample', turn, temperature: t, maxTokens: maxTokens.trim() === '' ? null : Number(maxTokens) });
+        if ('problem' in t || 'problem' in max) return;
+        void start({ kind: 'resample', turn, temperature: t.value, maxTokens: max.value });
       }}
     >
       <p className="hint">
@@ -322,12 +324,12 @@ function ResampleEditor({ snapshot, turn, onCancel }: { snapshot: RunSnapshot; t
         <div className="field">
           <label htmlFor="resample-temperature">Temperature</label>
           <input id="resample-temperature" value={temperature} onChange={(e) => setTemperature(e.target.value)} aria-invalid={badTemperature} />
-          {badTemperature && <p className="field-error">Temperature must be a number from 0 to 2</p>}
+          {'problem' in t && <p className="field-error">{t.problem}</p>}
         </div>
         <div className="field">
           <label htmlFor="resample-max-tokens">Max tokens</label>
           <input id="resample-max-tokens" value={maxTokens} placeholder="server default" onChange={(e) => setMaxTokens(e.target.value)} aria-invalid={badMax} />
-          {badMax && <p className="field-error">Max tokens must be a whole number above 0, or empty</p>}
+          {'problem' in max && <p className="field-error">{max.problem}</p>}
         </div>
       </div>
       <Actions {...branch} disabled={badTemperature || badMax} label="Re-sample turn" onCancel={onCancel} />

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatRequest, ModelCallEdit } from '#shared/loop/chat-request.js';
 import { chatMessageSchema, toolSchemaSchema } from '#shared/model/chat.js';
+import { typedMaxTokens, typedTemperature } from '../../ui/sampling-fields.js';
 
 /** A model call as its form edits it: every field as typed. */
 export interface CallDraft {
@@ -47,16 +48,12 @@ export function editOf(draft: CallDraft, base: ChatRequest, model: string): { ed
   const edit: ModelCallEdit = {};
   const chosen = draft.model.trim();
   if (chosen !== '' && chosen !== (base.model ?? model)) edit.model = chosen;
-  const temperature = Number(draft.temperature);
-  if (draft.temperature.trim() === '' || !Number.isFinite(temperature) || temperature < 0 || temperature > 2) problems.temperature = 'Temperature must be a number from 0 to 2';
-  else if (temperature !== base.temperature) edit.temperature = temperature;
-  const max = draft.maxTokens.trim();
-  if (max !== '' && !/^\d+$/.test(max)) problems.maxTokens = 'Max tokens must be a whole number above 0, or empty';
-  else {
-    const maxTokens = max === '' ? null : Number(max);
-    if (maxTokens === 0) problems.maxTokens = 'Max tokens must be a whole number above 0, or empty';
-    else if (maxTokens !== (base.max_tokens ?? null)) edit.maxTokens = maxTokens;
-  }
+  const temperature = typedTemperature(draft.temperature);
+  if ('problem' in temperature) problems.temperature = temperature.problem;
+  else if (temperature.value !== base.temperature) edit.temperature = temperature.value;
+  const maxTokens = typedMaxTokens(draft.maxTokens);
+  if ('problem' in maxTokens) problems.maxTokens = maxTokens.problem;
+  else if (maxTokens.value !== (base.max_tokens ?? null)) edit.maxTokens = maxTokens.value;
   const messagesJson = parsedJson(draft.messages);
   if ('problem' in messagesJson) problems.messages = messagesJson.problem;
   else {

@@ -2,6 +2,7 @@ import { LOOP_DEFAULTS } from '#shared/loop/defaults.js';
 import { runSettingsSchema, type Breakpoints, type RunSettings, type RunSettingsInput } from '#shared/api/contract.js';
 import type { ToolSchema } from '#shared/model/chat.js';
 import type { RunSnapshot } from '#shared/run/run-state.js';
+import { MAX_TOKENS_PROBLEM, TEMPERATURE_PROBLEM, typedMaxTokens, typedTemperature } from '../../ui/sampling-fields.js';
 
 /** A built-in tool the engine offers (confined to the workspace folder). */
 export type BuiltinTool = RunSettings['tools']['builtin'][number];
@@ -101,8 +102,8 @@ export function formForRetry(form: NewRunForm, run: RunSnapshot): NewRunForm {
 const MESSAGES: Partial<Record<FormField, string>> = {
   baseURL: 'Base URL must be a full URL, e.g. http://127.0.0.1:8000/v1',
   model: 'Model is required',
-  temperature: 'Temperature must be a number from 0 to 2',
-  maxTokens: 'Max tokens must be a whole number above 0, or empty for the server default',
+  temperature: TEMPERATURE_PROBLEM,
+  maxTokens: MAX_TOKENS_PROBLEM,
   maxTurns: 'Max turns must be a whole number from 1 to 10,000',
   maxContextTokens: 'Max context tokens must be a whole number above 0, or empty for no budget',
   user: 'User prompt is required',
@@ -128,6 +129,11 @@ const FIELD_OF: Record<string, FormField> = {
   'tools.workspace': 'workspace',
 };
 
+/** A typed field's value, or `refused` (which the contract's schema then reports on that field). */
+function valueOr<T>(typed: { value: T } | { problem: string }, refused: number): T | number {
+  return 'value' in typed ? typed.value : refused;
+}
+
 function optionalNumber(text: string): number | null {
   return text.trim() === '' ? null : Number(text);
 }
@@ -139,7 +145,7 @@ function optionalNumber(text: string): number | null {
 export function settingsFromForm(form: NewRunForm, breakpoints: Breakpoints): { settings: RunSettingsInput } | { errors: FieldErrors } {
   const settings: RunSettingsInput = {
     endpoint: { baseURL: form.baseURL.trim(), model: form.model.trim(), stream: form.stream, ...(form.apiKey ? { apiKey: form.apiKey } : {}) },
-    sampling: { temperature: form.temperature.trim() === '' ? Number.NaN : Number(form.temperature), maxTokens: optionalNumber(form.maxTokens) },
+    sampling: { temperature: valueOr(typedTemperature(form.temperature), Number.NaN), maxTokens: valueOr(typedMaxTokens(form.maxTokens), Number.NaN) },
     limits: { maxTurns: form.maxTurns.trim() === '' ? Number.NaN : Number(form.maxTurns), maxContextTokens: optionalNumber(form.maxContextTokens) },
     prompt: { system: form.system, user: form.user },
     tools: {
