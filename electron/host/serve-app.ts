@@ -1,4 +1,4 @@
-import { createApiService } from '../engine/service/api-service.js';
+import { createApiService, openPath, type OpenRequest } from '../engine/service/api-service.js';
 import type { RecentFiles } from '../engine/persistence/recent-files.js';
 import type { SecretStore, SettingsStore } from '../engine/persistence/settings.js';
 import { startServeHost } from './serve-host.js';
@@ -21,7 +21,7 @@ export interface ServeAppOptions {
   /** Lines the page must show from the start (see `ApiServiceDeps.notices`). */
   notices?: readonly string[];
   /** Files to open at once (`trajdbg open FILE#N`): absolute paths, and the trajectory to show first. */
-  openFiles?: Array<{ path: string; index?: number; set?: boolean }>;
+  openFiles?: OpenRequest[];
 }
 
 export interface ServeApp {
@@ -44,14 +44,7 @@ export async function serveApp(options: ServeAppOptions): Promise<ServeApp> {
     ...(options.recentFiles ? { recentFiles: options.recentFiles } : {}),
     ...(options.notices ? { notices: options.notices } : {}),
   });
-  for (const file of options.openFiles ?? []) {
-    // A folder or glob of shards (or a Parquet or compressed shard) opens as a rollout set.
-    if (file.set || file.index === undefined) {
-      const { set } = await service.handlers['set.open']({ sources: [file.path], onlyIfSet: !file.set });
-      if (set) continue;
-    }
-    await service.handlers['file.open']({ path: file.path, ...(file.index !== undefined ? { index: file.index } : {}) });
-  }
+  for (const file of options.openFiles ?? []) await openPath(service, file);
   let host;
   try {
     host = await startServeHost({ service, rendererDir: options.rendererDir, host: options.host, port: options.port, token: options.token, log: options.log });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { removeDemoWorkspaces } from '../engine/demo/demo-run.js';
-import { createApiService, type ApiService } from '../engine/service/api-service.js';
+import { createApiService, openPath, type ApiService } from '../engine/service/api-service.js';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { fileSettingsStore } from '../engine/persistence/settings-file.js';
 import { fileRecentFiles } from '../engine/persistence/recent-files.js';
@@ -100,9 +100,7 @@ async function openFromArgv(api: ApiService, argv: readonly string[]): Promise<v
 
 async function openReporting(api: ApiService, path: string, index?: number): Promise<void> {
   try {
-    // A folder or glob of shards opens as a rollout set.
-    if (index === undefined && (await api.handlers['set.open']({ sources: [path], onlyIfSet: true })).set) return;
-    await api.handlers['file.open']({ path, ...(index !== undefined ? { index } : {}) });
+    await openPath(api, { path, ...(index !== undefined ? { index } : {}) });
   } catch (error) {
     dialog.showErrorBox('Could not open the file', messageOf(error));
   }

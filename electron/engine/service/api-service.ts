@@ -90,3 +90,25 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     },
   };
 }
+
+/** A path to open, as `trajdbg open`, `serve --open` or the desktop's Open file ask for it. */
+export interface OpenRequest {
+  path: string;
+  /** The trajectory of a file to show (a file, then, never a set). */
+  index?: number;
+  /** Open it as a rollout set, whatever it looks like. */
+  set?: boolean;
+}
+
+/**
+ * Opens a path: a folder, a glob, or a Parquet or compressed shard as a rollout set (any path
+ * when `set` asks for one), anything else as a trajectory file. Says which it became.
+ */
+export async function openPath(service: ApiService, request: OpenRequest): Promise<'set' | 'file'> {
+  if (request.set || request.index === undefined) {
+    const { set } = await service.handlers['set.open']({ sources: [request.path], onlyIfSet: !request.set });
+    if (set) return 'set';
+  }
+  await service.handlers['file.open']({ path: request.path, ...(request.index !== undefined ? { index: request.index } : {}) });
+  return 'file';
+}
