@@ -17,11 +17,11 @@ const trajdbg = join(root, 'electron/cli/trajdbg.js');
 const corpus = join(root, '../shared/corpus');
 const RUNS = 11;
 
-/** Small corpus files, one per format, read where they are (never copied). */
+/** Small corpus files (9 to 42 KB), one per format, read where they are (never copied). */
 const CORPUS_FILES: Array<[string, string]> = [
   ['chat messages JSON', 'mini-swe-agent_github_issue.traj.json'],
   ['verifiers JSONL', 'verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl'],
-  ['hermes session JSONL', 'hermes-agent_session_export.jsonl'],
+  ['agent session JSONL', 'spotter_tool_heavy.jsonl'],
   ['Inspect .eval', 'inspect-ai_log_streaming.eval'],
 ];
 
