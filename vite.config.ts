@@ -76,4 +76,27 @@ const preloadConfig = defineConfig({
   },
 });
 
-export default defineConfig(({ mode }) => (mode === 'preload' ? preloadConfig : rendererConfig));
+// The `trajdbg` command (`vite build --mode cli`, run by electron/cli/trajdbg.js): the CLI and the
+// index worker it starts, bundled to out/cli/ so that Node resolves and compiles a few files
+// instead of ~150 (zod alone is ~95). Each command stays its own chunk, loaded when it runs.
+// Packages with native code or optional requires (DuckDB, ws, openai, the MCP SDK, electron) are
+// left to Node; the worker is an entry of its own, found beside the chunks as ./index-worker.js.
+const cliConfig = defineConfig({
+  root: repoRoot,
+  publicDir: false,
+  resolve,
+  ssr: { target: 'node', noExternal: ['zod', 'fflate', 'fzstd', 'diff'] },
+  build: {
+    outDir: 'out/cli',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    ssr: true,
+    rolldownOptions: {
+      input: { trajdbg: 'electron/cli/main.ts', 'index-worker': 'electron/engine/library/index-worker.ts' },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    },
+  },
+});
+
+export default defineConfig(({ mode }) => (mode === 'preload' ? preloadConfig : mode === 'cli' ? cliConfig : rendererConfig));

@@ -298,7 +298,7 @@ describe('trajdbg replay', () => {
 
 describe('the trajdbg command', () => {
   const bin = resolve('electron/cli/trajdbg.js');
-  const built = existsSync(resolve('out/electron/cli/main.js'));
+  const built = existsSync(resolve('out/cli/trajdbg.js'));
 
   it.skipIf(!built)('runs the demo loop with no server or key (needs the build: npm run build)', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'trajdbg-demo-test-'));

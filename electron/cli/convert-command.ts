@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, ExportError, createExportWriter, isSingleTrajectoryFormat, type ExportFormat } from '#shared/formats/export.js';
+import type { ExportFormat } from '#shared/formats/export.js';
 import { FORMAT_DESCRIPTIONS, FormatError } from '#shared/formats/import.js';
 import { summarizeTrajectory } from '#shared/formats/summary.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
-import { openAtomicWriter } from '../engine/persistence/atomic-file.js';
 import { openTrajectoryStream, type TrajectoryStream } from '../engine/library/trajectory-stream.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';
@@ -37,6 +36,12 @@ function outOfRange(index: number, path: string, count: number): UsageError {
   return new UsageError(`--index ${index}: ${path} holds ${held}`);
 }
 
+/** What a conversion needs beyond --list: the exporters and the atomic writer of OUT. */
+async function loadExporters() {
+  const [exporters, { openAtomicWriter }] = await Promise.all([import('#shared/formats/export.js'), import('../engine/persistence/atomic-file.js')]);
+  return { ...exporters, openAtomicWriter };
+}
+
 /** `trajdbg convert`: list or convert the trajectories of a file, streaming. */
 export async function convertCommand(
   args: string[],
@@ -51,7 +56,10 @@ export async function convertCommand(
   });
   if (positionals.length !== 1) throw new UsageError('convert: give exactly one input file IN');
   if (values.list && (values.to !== undefined || values.out !== undefined)) throw new UsageError('convert: give either --list or --to with --out, not both');
-  if (!values.list) {
+  // The exporters load only for a conversion (null for --list, which starts without them).
+  const exporters = values.list ? null : await loadExporters();
+  if (exporters) {
+    const { EXPORT_FORMATS } = exporters;
     if (values.to === undefined) throw new UsageError('convert: give --list, or --to FORMAT with --out OUT');
     if (!EXPORT_FORMATS.includes(values.to as ExportFormat)) throw new UsageError(`--to: expected one of ${EXPORT_FORMATS.join(', ')}, got '${values.to}'`);
     if (values.out === undefined) throw new UsageError('--to needs --out OUT');
@@ -70,7 +78,7 @@ export async function convertCommand(
   const nothingImported = (): UsageError =>
     new UsageError(`${path}${stream.format ? ` (looked like ${FORMAT_DESCRIPTIONS[stream.format]})` : ''}: no line could be imported; first: ${firstProblem}`);
 
-  if (values.list) {
+  if (!exporters) {
     let count = 0;
     for await (const t of trajectoriesOf(stream, onProblem)) {
       const i = count++;
@@ -85,6 +93,7 @@ export async function convertCommand(
     return 0;
   }
 
+  const { ExportError, createExportWriter, isSingleTrajectoryFormat, openAtomicWriter } = exporters;
   const format = values.to as ExportFormat;
   const out = values.out!;
   const single = isSingleTrajectoryFormat(format) && index === undefined;

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { removeDemoWorkspaces } from '../engine/demo/demo-run.js';
 import { memorySecretStore } from '../engine/persistence/settings.js';
@@ -10,6 +9,7 @@ import { serveApp, type ServeApp } from '../host/serve-app.js';
 import { fileSettingsStore, settingsFilePath } from '../engine/persistence/settings-file.js';
 import { fileRecentFiles } from '../engine/persistence/recent-files.js';
 import { parseOpenSpec } from './open-spec.js';
+import { packageRoot } from './package-root.js';
 import { intOption } from './options.js';
 import { UsageError } from './usage-error.js';
 
@@ -116,18 +116,6 @@ function listenError(error: unknown, host: string, port: number): unknown {
 function defaultRunsDir(env: NodeJS.ProcessEnv): string {
   const xdg = env.XDG_DATA_HOME;
   return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'share'), 'trajdbg', 'runs');
-}
-
-/** The project folder: the nearest package.json named trajdbg above this file (source or out/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'trajdbg') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the trajdbg package folder');
-    dir = parent;
-  }
 }
 
 /** Best effort: a headless machine has no browser, and the URL is printed anyway. */

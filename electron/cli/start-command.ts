@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serveCommand } from './serve-command.js';
 import { parseOpenSpec } from './open-spec.js';
+import { packageRoot } from './package-root.js';
 import { UsageError } from './usage-error.js';
 
 export const START_USAGE = `Usage: trajdbg start [serve options]
@@ -53,7 +53,7 @@ export async function startCommand(args: string[], stderr: (line: string) => voi
     stderr(`Desktop app unavailable: ${desktop.why}; serving the same UI for a browser instead.`);
     return serveCommand(args, stderr);
   }
-  const appRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  const appRoot = packageRoot();
   // The desktop app takes only --open; serve options have no meaning there.
   const at = args.indexOf('--open');
   const open = at >= 0 && args[at + 1] ? [`--open=${args[at + 1]}`] : [];

@@ -258,8 +258,17 @@ export function importInspectLog(data: unknown): { trajectories: Trajectory[]; p
   return eachSample(samples, (sample, i) => importSample(sample, `samples[${i}]`, log.eval.model ?? null, i));
 }
 
-/** The name's sample id and epoch order: numbers by value, so `2_epoch_1` comes before `10_epoch_1`. */
-const byName = new Intl.Collator('en', { numeric: true }).compare;
+let collator: Intl.Collator | undefined;
+
+/**
+ * The name's sample id and epoch order: numbers by value, so `2_epoch_1` comes before `10_epoch_1`.
+ * The collator is made on first use: making it loads ICU data, a cost every `trajdbg` command that
+ * imports files would pay at start-up, .eval or not.
+ */
+function byName(a: string, b: string): number {
+  collator ??= new Intl.Collator('en', { numeric: true });
+  return collator.compare(a, b);
+}
 
 /**
  * An Inspect `.eval` zip: one trajectory per `samples/*.json` entry, in sample and epoch order;

@@ -14,7 +14,7 @@ import { useScriptedServers } from '../../testing/scripted-servers.js';
  */
 
 const serve = useScriptedServers();
-const built = existsSync(resolve('out/electron/cli/main.js'));
+const built = existsSync(resolve('out/cli/trajdbg.js'));
 const CLI = resolve('electron/cli/trajdbg.js');
 
 /** Turns the script offers; the run is killed long before the last. */
