@@ -31,6 +31,7 @@ import {
 } from './host-security.js';
 import { contentTypeOf } from '#shared/web/content-types.js';
 import { lookupStaticFile } from './static-files.js';
+import { messageOf } from '#shared/rpc/errors.js';
 
 /**
  * Serve mode: the renderer's files and the API (over a WebSocket at {@link WIRE_PATH}) on one
@@ -336,6 +337,3 @@ function rawText(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -11,6 +11,7 @@ import { installApplicationMenu } from './menu.js';
 import { openSecretStore, type DesktopSecretStore } from './secret-store.js';
 import { denyAllPermissions, guardWebContents } from './security.js';
 import { createMainWindow, loadApp } from './window.js';
+import { messageOf } from '#shared/rpc/errors.js';
 
 /**
  * The desktop app's entry: one instance, one window on app://trajdbg/, the engine's API served to
@@ -24,10 +25,6 @@ let service: ApiService | null = null;
 let secrets: DesktopSecretStore | null = null;
 let mainWindow: BrowserWindow | null = null;
 let shutdown: 'running' | 'closing' | 'closed' = 'running';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Files of the packaged app, from its root (the project folder, or app.asar once packed). */
 function appFile(...parts: string[]): string {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { memorySecretStore, type SecretStore } from '../engine/persistence/settings.js';
 import { writeFileAtomic } from '../engine/persistence/atomic-file.js';
+import { messageOf } from '#shared/rpc/errors.js';
 
 
 /** Where problems are reported (console in the app, a spy in tests). */
@@ -27,10 +28,6 @@ export interface SecretStoreOptions {
   report?: Reporter;
   /** How long to wait for the OS to say whether it can encrypt (then: memory only). */
   timeoutMs?: number;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -49,3 +49,8 @@ export function toErrorData(error: unknown, method: string): RpcErrorData {
 export function fromErrorData(data: RpcErrorData): ApiError {
   return new ApiError(data.code, data.message, data.method);
 }
+
+/** What an error says, for a message to the user: its message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -5,6 +5,7 @@ import type { ToolCallInterventionRequest } from '#shared/run/intervention.js';
 import { hasErrorCode } from '#shared/rpc/errors.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
 import type { SliceCreator } from './store.js';
+import { messageOf } from '#shared/rpc/errors.js';
 
 /** A debugger control of the top bar. */
 export type RunAction = 'pause' | 'resume' | 'step' | 'stop';
@@ -56,10 +57,6 @@ export interface EngineSlice {
   /** Asks the model once with a turn's prompt and `edit`; the run is not touched. Rejects with the engine's error. */
   askOnce(params: ApiParams<'run.askOnce'>): Promise<ApiResult<'run.askOnce'>>;
   reportError(message: string | null): void;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Builds the engine slice. */

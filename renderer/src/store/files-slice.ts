@@ -4,6 +4,7 @@ import type { TrajectorySummary } from '#shared/formats/summary.js';
 import type { EngineClient } from '../api/engine-client.js';
 import { activeFileOf, shownTrajectory, type RunOrigin } from './shown.js';
 import type { SliceCreator } from './store.js';
+import { messageOf } from '#shared/rpc/errors.js';
 
 /** An opened file as the UI holds it: its progress and the rows indexed so far. */
 export interface FileView {
@@ -66,10 +67,6 @@ export interface FilesSlice {
   /** Asks the desktop for a path with its native picker: null when cancelled or not connected. */
   pickFile(purpose: 'open' | 'save', defaultPath?: string): Promise<string | null>;
   exportTo(params: ApiParams<'export.write'>): Promise<string>;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Builds the files slice. */

@@ -3,6 +3,7 @@ import type { SetCharts } from '#shared/api/rollout-set.js';
 import type { ExportFormat } from '#shared/formats/export.js';
 import type { RolloutColumn, RolloutRow } from '#shared/formats/rollout-row.js';
 import type { SliceCreator } from './store.js';
+import { messageOf } from '#shared/rpc/errors.js';
 
 /** Rows a set's table asks for at first, and adds with each "Show more rows". */
 export const SET_PAGE = 200;
@@ -77,10 +78,6 @@ export interface SetsSlice {
   showMoreRollouts(setId: string): Promise<void>;
   /** Writes the rollouts the set's filter keeps, in its order, to `path`; the outcome is the view's `exportMessage`. */
   exportSet(setId: string, format: ExportFormat, path: string): Promise<void>;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function newView(): SetView {

@@ -12,10 +12,7 @@ import { playsRecording, toolParameters } from '../trajectory/pending-tool-calls
 import { AskOnceForm } from '../intervene/ask-once-dialog.js';
 import './edit-dialog.css';
 import { typedMaxTokens, typedTemperature } from '../../ui/sampling-fields.js';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { messageOf } from '#shared/rpc/errors.js';
 
 /** `JSON.parse`'s complaint about a text, or null when it parses. */
 export function jsonProblem(text: string): string | null {

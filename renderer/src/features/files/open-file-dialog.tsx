@@ -1,10 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from '../../store/store.js';
 import './file-dialogs.css';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { messageOf } from '#shared/rpc/errors.js';
 
 function DialogBody() {
   const dialog = useRef<HTMLDialogElement>(null);

@@ -11,10 +11,7 @@ import { contentText } from '../../ui/content-text.js';
 import { CallFields, draftOf, editOf, type CallDraft } from './call-fields.js';
 import { hasOwnModel, PausedModelCall, runModel } from './model-call-pause-card.js';
 import './intervene.css';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { messageOf } from '#shared/rpc/errors.js';
 
 /** A reply as text: its content, then each tool call as `name(arguments)`. */
 function replyText(reply: AssistantReply | null): string {
