@@ -157,7 +157,12 @@ export function classifyRecordedCall(turn: number, call: ToolCall, result: strin
 /** The names of the tools a trajectory could call: its recorded schemas, else every name it calls. */
 export function validToolNames(t: Trajectory): Set<string> {
   if (t.tools && t.tools.length > 0) return new Set(t.tools.map((s) => s.function.name));
-  return new Set(t.messages.flatMap((m) => (m.role === 'assistant' ? calledNames(m.tool_calls ?? []) : [])));
+  const names = new Set<string>();
+  for (const m of t.messages) {
+    if (m.role !== 'assistant' || !m.tool_calls) continue;
+    for (const call of m.tool_calls) if (call.function.name !== null) names.add(call.function.name);
+  }
+  return names;
 }
 
 /** The tool messages that follow the assistant message at `at`. */

@@ -117,9 +117,13 @@ function jsonTruthy(value: unknown): boolean {
  * agree with json.loads: null when the parse fails (NaN, Infinity and broken text go the exact
  * way), when `exit_code` is a negative number (int or float only the literal tells, and the
  * tool error needs Python's str of `error`), or when a digit run is too long for Python's int.
- * Whatever JSON.parse reads, json.loads reads to the same value, ints and floats aside.
+ * Whatever JSON.parse reads, json.loads reads to the same value, ints and floats aside. A text
+ * that spells neither key is `ok` without being parsed.
  */
 function quickReturnedStatus(result: string): ToolCallStatus | null {
+  const tooManyDigits = result.length > 4300 && TOO_MANY_DIGITS.test(result);
+  // Neither key can be in a text that does not spell it (a key's letters are escaped only as \uXXXX).
+  if (!tooManyDigits && !result.includes('error') && !result.includes('exit_code') && !result.includes('\\u')) return 'ok';
   let data: unknown;
   try {
     data = JSON.parse(result);
@@ -130,7 +134,7 @@ function quickReturnedStatus(result: string): ToolCallStatus | null {
   const record = data as Record<string, unknown>;
   const exitCode = Object.hasOwn(record, 'exit_code') ? record.exit_code : null;
   if (typeof exitCode === 'number' && exitCode < 0) return null;
-  if (result.length > 4300 && TOO_MANY_DIGITS.test(result)) return null;
+  if (tooManyDigits) return null;
   return jsonTruthy(Object.hasOwn(record, 'error') ? record.error : null) ? 'error_result' : 'ok';
 }
 
