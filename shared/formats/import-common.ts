@@ -298,9 +298,86 @@ export function normalizeMessage(message: FileMessage): ChatMessage {
 
 const messageListSchema = z.array(messageSchema);
 
+/** A JSON object zod's loose objects would read key by key as they are (a `__proto__` key is not). */
+function plainObject(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && !Object.hasOwn(value, '__proto__');
+}
+
+/** Copies the keys of `from` that are not `shape` keys onto `to`, in order (as a loose object does). */
+function copyRest(to: Record<string, unknown>, from: Record<string, unknown>, shape: readonly string[]): Record<string, unknown> {
+  for (const key of Object.keys(from)) if (!shape.includes(key)) to[key] = from[key];
+  return to;
+}
+
+const MESSAGE_KEYS = ['role', 'tool_calls', 'tool_call_id'] as const;
+const TOOL_CALL_KEYS = ['id', 'type', 'function'] as const;
+const FUNCTION_KEYS = ['name', 'arguments'] as const;
+
+/** A tool call as {@link toolCallSchema} parses it, or null when it does not plainly fit (zod then says why). */
+function quickToolCall(call: unknown): Record<string, unknown> | null {
+  if (!plainObject(call)) return null;
+  const fn = call.function;
+  if (!plainObject(fn) || typeof fn.name !== 'string' || !Object.hasOwn(fn, 'arguments')) return null;
+  const out: Record<string, unknown> = {};
+  if (Object.hasOwn(call, 'id')) {
+    if (call.id !== null && typeof call.id !== 'string') return null;
+    out.id = call.id;
+  }
+  if (Object.hasOwn(call, 'type')) {
+    if (typeof call.type !== 'string') return null;
+    out.type = call.type;
+  }
+  out.function = copyRest({ name: fn.name, arguments: fn.arguments }, fn, FUNCTION_KEYS);
+  return copyRest(out, call, TOOL_CALL_KEYS);
+}
+
+/**
+ * A list of chat messages as `messageListSchema` parses it (the same objects, keys in the same
+ * order), without zod's generic walk, or null when anything in it does not plainly fit: zod then
+ * parses it and names what is wrong.
+ */
+function quickMessageList(data: unknown): FileMessage[] | null {
+  if (!Array.isArray(data)) return null;
+  const out: FileMessage[] = [];
+  for (const message of data) {
+    if (!plainObject(message) || typeof message.role !== 'string') return null;
+    const parsed: Record<string, unknown> = { role: message.role };
+    if (Object.hasOwn(message, 'tool_calls')) {
+      const calls = message.tool_calls;
+      if (calls === null) parsed.tool_calls = null;
+      else if (!Array.isArray(calls)) return null;
+      else {
+        const list: Array<Record<string, unknown>> = [];
+        for (const call of calls) {
+          const quick = quickToolCall(call);
+          if (quick === null) return null;
+          list.push(quick);
+        }
+        parsed.tool_calls = list;
+      }
+    }
+    if (Object.hasOwn(message, 'tool_call_id')) {
+      if (message.tool_call_id !== null && typeof message.tool_call_id !== 'string') return null;
+      parsed.tool_call_id = message.tool_call_id;
+    }
+    out.push(copyRest(parsed, message, MESSAGE_KEYS) as FileMessage);
+  }
+  return out;
+}
+
+/** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */
+export function parseMessageList(data: unknown, prefix = 'messages'): FileMessage[] {
+  return quickMessageList(data) ?? parseWith(messageListSchema, data, prefix);
+}
+
+/** {@link parseMessageList} through zod alone: the rule its quick path must agree with. */
+export function parseMessageListWithZod(data: unknown, prefix = 'messages'): FileMessage[] {
+  return parseWith(messageListSchema, data, prefix);
+}
+
 /** Parses and normalizes a list of chat messages found at `prefix` in the file. */
 export function messagesOf(data: unknown, prefix = 'messages'): ChatMessage[] {
-  return parseWith(messageListSchema, data, prefix).map(normalizeMessage);
+  return parseMessageList(data, prefix).map(normalizeMessage);
 }
 
 const recordedSchema = z.object({

@@ -134,6 +134,50 @@ function toolResultText(content: unknown): string | null {
   return content === undefined ? null : pyJsonDumps(content as PyValue);
 }
 
+/** What a `<tool_response>` block says: the call it answers (when it says) and the result text. */
+export interface ToolResponse {
+  toolCallId: string | null | undefined;
+  content: string | null;
+}
+
+/**
+ * A `<tool_response>` block (turn `t`, block `k`) read with Python's reader, so that the content's
+ * floats and big ints survive (see toolResultText); throws a `Misfit` when it does not fit.
+ */
+export function readToolResponseExact(inner: string, t: number, k: number): ToolResponse {
+  let response: PyValue;
+  try {
+    response = pyJsonLoads(inner);
+  } catch {
+    throw new Misfit(`conversations[${t}]: tool response ${k + 1} is not valid JSON`);
+  }
+  const parsed = parseWith(toolResponseBlock, isPyDict(response) ? Object.fromEntries(response) : response, `conversations[${t}].tool_response[${k}]`);
+  return { toolCallId: parsed.tool_call_id, content: toolResultText(parsed.content) };
+}
+
+/** A run of more digits than Python reads as an int (json.loads raises on it). */
+const TOO_MANY_DIGITS = /\d{4301}/;
+
+/**
+ * {@link readToolResponseExact}, quicker for the common block whose content is a string: V8's
+ * JSON.parse reads it, since json.loads reads any text JSON.parse reads to the same strings (only
+ * numbers differ, and none is kept). Anything else (content that is not a string, a key of the
+ * wrong type, text JSON.parse refuses, a digit run Python refuses) is read the exact way.
+ */
+export function readToolResponse(inner: string, t: number, k: number): ToolResponse {
+  if (inner.length > 4300 && TOO_MANY_DIGITS.test(inner)) return readToolResponseExact(inner, t, k);
+  let value: unknown;
+  try {
+    value = JSON.parse(inner);
+  } catch {
+    return readToolResponseExact(inner, t, k);
+  }
+  if (!isObject(value) || Object.hasOwn(value, '__proto__') || typeof value.content !== 'string') return readToolResponseExact(inner, t, k);
+  const id = value.tool_call_id;
+  if ((id !== undefined && id !== null && typeof id !== 'string') || (value.name !== undefined && typeof value.name !== 'string')) return readToolResponseExact(inner, t, k);
+  return { toolCallId: id, content: value.content };
+}
+
 /**
  * One hermes ShareGPT line (trajectory samples, failed trajectories, batch-runner output):
  * `<think>` blocks become reasoning, `<tool_call>` blocks tool calls, merged `<tool_response>` turns
@@ -179,18 +223,11 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
     if (role === 'tool') {
       let k = 0;
       for (const block of tagBlocks(turn.value, 'tool_response')) {
-        // Python's reader, so that the content's floats and big ints survive (see toolResultText).
-        let response: PyValue;
-        try {
-          response = pyJsonLoads(block.inner);
-        } catch {
-          throw new Misfit(`conversations[${t}]: tool response ${k + 1} is not valid JSON`);
-        }
-        const parsed = parseWith(toolResponseBlock, isPyDict(response) ? Object.fromEntries(response) : response, `conversations[${t}].tool_response[${k}]`);
-        const callId = parsed.tool_call_id ?? `call_${t}_${k}`;
+        const response = readToolResponse(block.inner, t, k);
+        const callId = response.toolCallId ?? `call_${t}_${k}`;
         const call = pendingCalls[k];
         if (call && call.id === null) call.id = callId;
-        messages.push({ role: 'tool', tool_call_id: callId, content: toolResultText(parsed.content) });
+        messages.push({ role: 'tool', tool_call_id: callId, content: response.content });
         k += 1;
       }
       if (k === 0) throw new Misfit(`conversations[${t}]: a tool turn without <tool_response> blocks`);

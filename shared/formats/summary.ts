@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { AgentResult } from '../run/run-state.js';
-import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { deriveRowCounts, type RowCounts, type Trajectory } from './trajectory.js';
 
 /** One trajectory as a collection lists it (the collection table, `convert --list`); crosses IPC. */
 export const trajectorySummarySchema = z.object({
@@ -39,8 +38,11 @@ function previewOf(t: Trajectory): string {
   return text.slice(0, PREVIEW_CHARS * 2).replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
 }
 
-/** The collection row of a trajectory at `index` (`result`: its AgentResult, when derived already). */
-export function summarizeTrajectory(t: Trajectory, index: number, result: AgentResult = deriveAgentResult(t).result): TrajectorySummary {
+/**
+ * The collection row of a trajectory at `index` (`result`: its AgentResult, when derived already;
+ * else only the figures a row shows are derived).
+ */
+export function summarizeTrajectory(t: Trajectory, index: number, result: RowCounts = deriveRowCounts(t)): TrajectorySummary {
   const names = new Set<string>();
   let toolCalls = 0;
   for (const m of t.messages) {

@@ -157,7 +157,12 @@ export function classifyRecordedCall(turn: number, call: ToolCall, result: strin
 /** The names of the tools a trajectory could call: its recorded schemas, else every name it calls. */
 export function validToolNames(t: Trajectory): Set<string> {
   if (t.tools && t.tools.length > 0) return new Set(t.tools.map((s) => s.function.name));
-  return new Set(t.messages.flatMap((m) => (m.role === 'assistant' ? calledNames(m.tool_calls ?? []) : [])));
+  const names = new Set<string>();
+  for (const m of t.messages) {
+    if (m.role !== 'assistant' || !m.tool_calls) continue;
+    for (const call of m.tool_calls) if (call.function.name !== null) names.add(call.function.name);
+  }
+  return names;
 }
 
 /** The tool messages that follow the assistant message at `at`. */
@@ -227,6 +232,59 @@ export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>, 
     (result as unknown as Record<string, unknown>)[field] = t.recorded[field];
   }
   return { result, derived, recorded, contradicted };
+}
+
+/** The AgentResult figures a collection row shows. */
+export type RowCounts = Pick<AgentResult, 'turns_used' | 'finished_naturally' | 'tool_calls_exec_error'>;
+
+/** A run of more digits than Python turns into an int: reading such arguments raises, as in the reference. */
+const TOO_MANY_DIGITS = /\d{4301}/;
+
+/**
+ * The row figures of {@link deriveAgentResult} (turns, finished, failed calls, recorded values
+ * winning as there), without the work a row does not show: arguments are not decoded (schema
+ * validity), no reasoning is extracted and no tool error is written out. A failed call is an
+ * unknown tool or a known call whose recorded result does not classify `ok` (a raised exception
+ * classifies `error_result` too). Arguments Python would refuse to read (an int over 4300 digits)
+ * go the exact way, which raises as the reference does.
+ */
+export function deriveRowCounts(t: Trajectory): RowCounts {
+  const messages = t.messages;
+  const names = validToolNames(t);
+  let turn = 0;
+  let lastHadCalls = false;
+  let execError = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    if (message.role !== 'assistant') continue;
+    turn += 1;
+    const calls = message.tool_calls ?? [];
+    lastHadCalls = calls.length > 0;
+    if (calls.length === 0) continue;
+    const paired = pairToolResults(calls, toolResultsAfter(messages, i));
+    for (let k = 0; k < calls.length; k++) {
+      const { name, arguments: raw } = calls[k]!.function;
+      if (!isKnownTool(names, name)) {
+        execError += 1;
+        continue;
+      }
+      if (raw.length > 4300 && TOO_MANY_DIGITS.test(raw)) return pickRowCounts(deriveAgentResult(t).result);
+      const result = paired[k];
+      if (result !== undefined && returnedOutcome(turn, name, raw, result).status !== 'ok') execError += 1;
+    }
+  }
+  const computed = { turns_used: turn, finished_naturally: turn > 0 && !lastHadCalls, tool_calls_exec_error: execError };
+  const recorded = t.recorded;
+  return {
+    // As deriveAgentResult: fewer recorded turns than assistant messages cannot be true.
+    turns_used: recorded.turns_used !== undefined && recorded.turns_used >= turn ? recorded.turns_used : turn,
+    finished_naturally: recorded.finished_naturally ?? computed.finished_naturally,
+    tool_calls_exec_error: recorded.tool_calls_exec_error ?? computed.tool_calls_exec_error,
+  };
+}
+
+function pickRowCounts(result: AgentResult): RowCounts {
+  return { turns_used: result.turns_used, finished_naturally: result.finished_naturally, tool_calls_exec_error: result.tool_calls_exec_error };
 }
 
 /** The recorded fields that the counts taken from the messages show to be wrong. */

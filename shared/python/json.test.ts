@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PyJsonDecodeError, pyJsonDumps, pyJsonEncodeString, pyJsonLoads } from './json.js';
 import { pyRepr } from './repr.js';
@@ -212,5 +213,30 @@ describe('size and depth', () => {
     const arr = pyJsonLoads(`[${'1.5, 2, "s", '.repeat(200_000)}null]`) as PyValue[];
     expect(arr).toHaveLength(600_001);
     expect(pyJsonDumps(big)).toHaveLength(10_000_002);
+  });
+});
+
+/** Python's `encode_basestring_ascii`, unit by unit, as CPython's C loop writes it. */
+function encodeAsciiByUnits(s: string): string {
+  const short: Record<number, string> = { 34: '\\"', 92: '\\\\', 10: '\\n', 13: '\\r', 9: '\\t', 8: '\\b', 12: '\\f' };
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f && c !== 34 && c !== 92) out += s[i];
+    else out += short[c] ?? `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return `${out}"`;
+}
+
+describe('pyJsonEncodeString (ensure_ascii)', () => {
+  it('escapes every string as encode_basestring_ascii does: controls, quotes, DEL, astral pairs and lone surrogates', () => {
+    const unit = fc.oneof(fc.integer({ min: 0, max: 0x9f }), fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff })).map((c) => String.fromCharCode(c));
+    const text = fc.oneof(fc.string({ unit }), fc.string({ unit: 'binary' }), fc.string());
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(pyJsonEncodeString(s)).toBe(encodeAsciiByUnits(s));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

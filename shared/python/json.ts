@@ -361,58 +361,25 @@ export interface PyJsonDumpsOptions {
 const SHORT_ESCAPES: Record<number, string> = { 34: '\\"', 92: '\\\\', 10: '\\n', 13: '\\r', 9: '\\t', 8: '\\b', 12: '\\f' };
 
 const HEX = '0123456789abcdef';
-const HEX_BYTES = Uint8Array.from(HEX, (ch) => ch.charCodeAt(0));
-const SHORT_BYTES: Record<number, number> = { 34: 34, 92: 92, 10: 110, 13: 114, 9: 116, 8: 98, 12: 102 };
 
 function u4(c: number): string {
   return `\\u${HEX[c >> 12]}${HEX[(c >> 8) & 15]}${HEX[(c >> 4) & 15]}${HEX[c & 15]}`;
 }
 
-/** True for the units `ensure_ascii` copies as they are: printable ASCII but `"` and `\`. */
-function plainAscii(c: number): boolean {
-  return c >= 0x20 && c < 0x7f && c !== 34 && c !== 92;
-}
+/** Any unit `ensure_ascii` escapes that JSON.stringify leaves as it is: DEL and everything past ASCII. */
+const PAST_ASCII = /[\u007f-\uffff]/;
+const EACH_PAST_ASCII = /[\u007f-\uffff]/g;
 
-/** `encode_basestring_ascii`, its output built as bytes (all ASCII) and decoded once. */
+/**
+ * `encode_basestring_ascii`. JSON.stringify writes the same escapes for everything below DEL (`\"`,
+ * `\\`, the short control escapes, other controls as lowercase `\u00XX`) and lone surrogates as
+ * lowercase `\uXXXX`; what it leaves unescaped past ASCII (an astral character as its two units)
+ * is then escaped unit by unit, as Python does.
+ */
 function encodeAscii(s: string): string {
-  const n = s.length;
-  let first = 0;
-  while (first < n && plainAscii(s.charCodeAt(first))) first++;
-  if (first === n) return `"${s}"`;
-  let buf = new Uint8Array(n + 16);
-  let k = 0;
-  buf[k++] = 34;
-  for (let i = 0; i < n; i++) {
-    if (k + 8 > buf.length) {
-      const grown = new Uint8Array(Math.max(buf.length * 2, k + 16));
-      grown.set(buf);
-      buf = grown;
-    }
-    const c = s.charCodeAt(i);
-    if (plainAscii(c)) {
-      buf[k++] = c;
-      continue;
-    }
-    buf[k++] = 92;
-    const short = SHORT_BYTES[c];
-    if (short !== undefined) {
-      buf[k++] = short;
-      continue;
-    }
-    // Every other unit as \uXXXX: an astral character is its surrogate pair, a lone surrogate itself.
-    buf[k++] = 117;
-    buf[k++] = HEX_BYTES[c >> 12] as number;
-    buf[k++] = HEX_BYTES[(c >> 8) & 15] as number;
-    buf[k++] = HEX_BYTES[(c >> 4) & 15] as number;
-    buf[k++] = HEX_BYTES[c & 15] as number;
-  }
-  buf[k++] = 34;
-  const bytes = buf.subarray(0, k);
-  if (k <= 4096) return String.fromCharCode.apply(null, bytes as unknown as number[]);
-  return (latin1 ??= new TextDecoder('latin1')).decode(bytes); // all bytes < 0x80: ASCII in any label
+  const json = JSON.stringify(s);
+  return PAST_ASCII.test(json) ? json.replace(EACH_PAST_ASCII, (c) => u4(c.charCodeAt(0))) : json;
 }
-
-let latin1: { decode(bytes: Uint8Array): string } | undefined;
 
 /**
  * Python's `encode_basestring_ascii` / `encode_basestring`: a quoted JSON string. ASCII mode escapes all

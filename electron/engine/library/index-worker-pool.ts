@@ -41,6 +41,8 @@ interface PooledWorker {
   worker: Worker;
   job: Job | null;
   idleTimer: NodeJS.Timeout | null;
+  /** Settles once the thread has loaded the importers (or has ended). */
+  loaded: Promise<void>;
 }
 
 /**
@@ -65,6 +67,19 @@ export class IndexWorkerPool {
   /** Threads alive now, busy or idle. */
   get threads(): number {
     return this.workers.size;
+  }
+
+  /**
+   * Starts threads until `count` are alive and resolves once they have loaded the importers, so the
+   * next requests start at once (a cold thread spends a few hundred ms loading). They stay idle
+   * for `idleMs`, as after a request.
+   */
+  async warm(count: number): Promise<void> {
+    while (this.workers.size < count) {
+      const pooled = this.start();
+      this.release(pooled);
+    }
+    await Promise.all([...this.workers].map((pooled) => pooled.loaded));
   }
 
   /** Runs a request on a pooled thread. */
@@ -99,9 +114,14 @@ export class IndexWorkerPool {
   private start(): PooledWorker {
     // A bounded heap: a hostile file ends that index with an out-of-memory error, not the app.
     const worker = new Worker(this.options.workerUrl ?? new URL('./index-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: INDEX_WORKER_HEAP_MB } });
-    const pooled: PooledWorker = { worker, job: null, idleTimer: null };
+    let loaded = (): void => {};
+    const pooled: PooledWorker = { worker, job: null, idleTimer: null, loaded: new Promise<void>((done) => (loaded = done)) };
     this.workers.add(pooled);
     worker.on('message', (reply: WorkerReply) => {
+      if (reply.message === null) {
+        loaded();
+        return;
+      }
       const job = pooled.job;
       if (!job || job.id !== reply.id) return;
       job.deliver(reply.message);
@@ -113,6 +133,7 @@ export class IndexWorkerPool {
       }
     });
     const lost = (why: string): void => {
+      loaded();
       this.forget(pooled);
       pooled.job?.deliver({ type: 'failed', error: `the indexer stopped: ${why}` });
       pooled.job = null;
@@ -130,7 +151,10 @@ export class IndexWorkerPool {
       void this.stop(pooled);
       return;
     }
-    pooled.worker.unref();
+    // A thread still loading keeps the process alive until it is ready (someone waits on warm()).
+    void pooled.loaded.then(() => {
+      if (pooled.job === null) pooled.worker.unref();
+    });
     pooled.idleTimer = setTimeout(() => void this.stop(pooled), this.options.idleMs ?? 30_000);
     pooled.idleTimer.unref();
     this.idle.push(pooled);

@@ -84,4 +84,21 @@ describe('the compiled index worker', () => {
     }
     expect(pool.threads).toBe(0);
   });
+
+  it.skipIf(!built)(skipped('warms threads that have loaded the importers, and a request then uses one of them'), async () => {
+    const { TrajectoryLibrary, IndexWorkerPool } = await load();
+    const pool = new IndexWorkerPool({ keepIdle: 2 });
+    const library = new TrajectoryLibrary({ spawnIndexer: (request) => pool.spawn(request) });
+    try {
+      await pool.warm(2);
+      expect(pool.threads).toBe(2);
+      const { fileId } = library.open(hermes);
+      expect(await settled(library, fileId)).toMatchObject({ state: 'done', trajectories: 19 });
+      expect(pool.threads).toBe(2);
+    } finally {
+      await library.dispose();
+      await pool.dispose();
+    }
+    expect(pool.threads).toBe(0);
+  });
 });

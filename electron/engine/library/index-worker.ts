@@ -23,4 +23,6 @@ if (port) {
       current = null;
     });
   });
+  // Everything is loaded once this runs: the pool counts the thread warm from here.
+  port.postMessage({ id: 0, message: null } satisfies WorkerReply);
 }

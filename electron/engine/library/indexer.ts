@@ -64,10 +64,10 @@ export type IndexerMessage =
 /** What a pooled index worker is told: run a request (one at a time), or cancel the one it runs. */
 export type WorkerCommand = { type: 'run'; id: number; request: IndexerRequest } | { type: 'cancel'; id: number };
 
-/** What a pooled index worker answers: a message of request `id`. */
+/** What a pooled index worker answers: a message of request `id`, or (id 0, no message) that it has loaded. */
 export interface WorkerReply {
   id: number;
-  message: IndexerMessage;
+  message: IndexerMessage | null;
 }
 
 /** Rows (or matches) per message at most: small enough that the first rows show at once. */

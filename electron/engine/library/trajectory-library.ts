@@ -155,6 +155,14 @@ export class TrajectoryLibrary {
   }
 
   /**
+   * Starts the index threads a file is split across and resolves once they are ready, so the next
+   * open starts indexing at once instead of loading the importers first (no-op in-process).
+   */
+  async warm(): Promise<void> {
+    await this.pool?.warm(this.parallelism);
+  }
+
+  /**
    * Opens a file (absolute path) and starts indexing it; returns at once. A path already open
    * returns its existing status (close it first to index it again).
    */

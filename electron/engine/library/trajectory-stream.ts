@@ -1,8 +1,13 @@
 import { constants as fsConstants, createReadStream, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
+import { useNativeInflate } from '#shared/formats/import-zip.js';
+
+// Inspect `.eval` entries inflate with zlib here: fflate, in JavaScript, was most of their indexing.
+useNativeInflate((data, maxBytes) => inflateRawSync(data, { maxOutputLength: maxBytes }));
 
 /** One item a streamed file yields: a trajectory (with the byte range of its line), or a skipped line. */
 export type StreamItem =

@@ -49,6 +49,8 @@ export interface ApiService {
 export function createApiService(deps: ApiServiceDeps): ApiService {
   const runs = deps.runs ?? createRunRegistry();
   const library = deps.library ?? new TrajectoryLibrary();
+  // The index threads load while the window opens: the first file opened indexes at once.
+  if (!deps.library) void library.warm();
   const runHandlers = createRunHandlers({ registry: runs, settings: deps.settings, secrets: deps.secrets, runsDir: deps.runsDir });
   const files = createFileHandlers({
     library,
