@@ -14,7 +14,7 @@ export function seededRandom(seed: number): () => number {
 
 const WORDS = ['agent', 'tool', 'result', 'file', 'näive', 'grep', 'λ', 'output', 'error', 'line', '🙂', 'context'];
 
-function text(random: () => number, length: number): string {
+export function text(random: () => number, length: number): string {
   let out = '';
   while (out.length < length) out += `${WORDS[Math.floor(random() * WORDS.length)]} `;
   return out.slice(0, length);

@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as nodeTimeout } from 'node:timers';
@@ -10,7 +10,8 @@ import { formatBytes, MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import { runEventSchema } from '#shared/run/events.js';
 import { memorySecretStore } from '../engine/persistence/settings.js';
 import { serveApp, type ServeApp } from '../host/serve-app.js';
-import { generateTrajectory } from './generate.js';
+import { loadScript, startScriptedServer, type ScriptedServer } from '../scripted-server/scripted-server.js';
+import { generateTrajectory, seededRandom, text } from './generate.js';
 import type { ChatMessage } from '#shared/model/chat.js';
 
 /**
@@ -35,10 +36,15 @@ interface BrowserElement {
   readonly clientHeight: number;
   querySelector(selector: string): BrowserElement | null;
 }
-declare const document: { querySelector(selector: string): BrowserElement | null; body: { dispatchEvent(event: unknown): boolean } };
+declare const document: { querySelector(selector: string): BrowserElement | null; getElementById(id: string): unknown; body: { dispatchEvent(event: unknown): boolean } };
 declare const window: { addEventListener(type: 'keydown', listener: (event: { timeStamp: number }) => void, options: { capture: boolean }): void };
 declare function setTimeout(callback: () => void, ms: number): number;
 declare function requestAnimationFrame(callback: (time: number) => void): number;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: { subtree: boolean; childList: boolean; attributes: boolean; characterData: boolean }): void;
+  disconnect(): void;
+}
 declare class PerformanceObserver {
   constructor(callback: (list: { getEntries(): Array<{ duration: number }> }) => void);
   observe(options: { type: string; buffered: boolean }): void;
@@ -264,6 +270,190 @@ async function interact(page: Page) {
   });
 }
 
+/** What {@link watchRun} counts in the page until the run's status reads as ended. */
+interface Watch {
+  /** Frames without a key press in them, and of those, the ones with one or more, and more than one, DOM updates. */
+  frames: number;
+  updateFrames: number;
+  multiFrames: number;
+  maxPerFrame: number;
+  /** DOM updates in those frames (MutationObserver deliveries on the app root). */
+  updates: number;
+  /** Frames with a key press in them (its own update is not a token delta's): left out above. */
+  inputFrames: number;
+  keyMs: number[];
+  ended: boolean;
+  elapsedMs: number;
+}
+
+/**
+ * The scripted model's replies for a live run of `turns` turns: on each, reasoning and text
+ * streamed four characters at a time, and on each but the last a read_file call streamed in
+ * pieces too (about 130 deltas a turn).
+ */
+function liveScript(turns: number) {
+  const random = seededRandom(turns);
+  return loadScript(
+    Array.from({ length: turns }, (_, i) => ({
+      message: {
+        reasoning_content: text(random, 240),
+        content: text(random, 240),
+        ...(i < turns - 1 ? { tool_calls: [{ id: `call_${i + 1}`, type: 'function', function: { name: 'read_file', arguments: JSON.stringify({ path: 'notes.txt' }) } }] } : {}),
+      },
+    })),
+  );
+}
+
+/**
+ * Starts counting in `page`, until a status reads `ended`: animation frames; DOM updates in each
+ * (deliveries of a MutationObserver on the app root: each task or frame callback that changed
+ * the DOM delivers once, so a frame with two is a frame rendered twice); key presses timed from
+ * the input event to the next rendered frame, as {@link interact} does; and long tasks.
+ */
+async function watchRun(page: Page, ended: RegExp): Promise<void> {
+  await page.evaluate((endedSource) => {
+    const w = window as unknown as { __longTasks: number[]; __watch: Watch };
+    const endedText = new RegExp(endedSource);
+    const watch: Watch = { frames: 0, updateFrames: 0, multiFrames: 0, maxPerFrame: 0, updates: 0, inputFrames: 0, keyMs: [], ended: false, elapsedMs: 0 };
+    w.__watch = watch;
+    w.__longTasks = [];
+    const started = performance.now();
+    let pending = 0;
+    let pressed = false;
+    const observer = new MutationObserver(() => pending++);
+    observer.observe(document.getElementById('root'), { subtree: true, childList: true, attributes: true, characterData: true });
+    const statuses = () => (document as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('[role="status"]');
+    // Requested from the previous frame's callback, this runs first in each frame: what it counts
+    // happened since the last frame started, in that frame's callbacks after it or in tasks since.
+    const tick = () => {
+      if (pressed) {
+        watch.inputFrames++;
+      } else {
+        watch.frames++;
+        watch.updates += pending;
+        if (pending > 0) watch.updateFrames++;
+        if (pending > 1) watch.multiFrames++;
+        watch.maxPerFrame = Math.max(watch.maxPerFrame, pending);
+      }
+      pending = 0;
+      pressed = false;
+      if (Array.from(statuses()).some((s) => endedText.test(s.textContent ?? ''))) {
+        watch.ended = true;
+        watch.elapsedMs = performance.now() - started;
+        observer.disconnect();
+        return;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    window.addEventListener(
+      'keydown',
+      (event) => {
+        if (watch.ended) return;
+        pressed = true;
+        const channel = new MessageChannel();
+        (channel.port1 as unknown as { onmessage: () => void }).onmessage = () => watch.keyMs.push(performance.now() - event.timeStamp);
+        requestAnimationFrame(() => channel.port2.postMessage(null));
+      },
+      { capture: true },
+    );
+  }, ended.source);
+}
+
+/**
+ * While the watched run goes on: j (20 times) then k (20 times), over and over, each press
+ * waited for until its frame is rendered; then waits for the end and returns what was counted,
+ * with the long tasks.
+ */
+async function pressKeysUntilEnded(page: Page): Promise<Watch & { longTasks: number[] }> {
+  type W = { __watch: Watch };
+  for (let i = 0; !(await page.evaluate(() => (window as unknown as W).__watch.ended)); i++) {
+    await page.keyboard.press(i % 40 < 20 ? 'j' : 'k');
+    await page.waitForFunction((n) => (window as unknown as W).__watch.ended || (window as unknown as W).__watch.keyMs.length >= n, i + 1, { timeout: STEP_TIMEOUT_MS });
+  }
+  await page.waitForFunction(() => (window as unknown as W).__watch.ended, undefined, { timeout: STEP_TIMEOUT_MS });
+  const watch = await page.evaluate(() => (window as unknown as W).__watch);
+  return { ...watch, longTasks: await takeLongTasks(page) };
+}
+
+/** Starts a live run of `turns` turns against `server` from the New run dialog, as a user does, and watches it to its end. */
+async function liveRun(page: Page, app: ServeApp, server: ScriptedServer, turns: number, workspace: string) {
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'New run', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'New run' });
+  await dialog.getByLabel('Base URL').fill(server.url);
+  await dialog.getByLabel('Model').fill('scripted');
+  await dialog.getByLabel('User prompt').fill('Read the notes, again and again.');
+  await dialog.getByLabel('Max turns').fill(String(turns));
+  // A budget, as a long run has: each request carries the prompt of a few turns, not of all before.
+  await dialog.getByLabel('Max context tokens').fill('8000');
+  await dialog.getByRole('checkbox', { name: 'read_file', exact: true }).check();
+  await dialog.getByLabel('Workspace folder').fill(workspace);
+  await watchRun(page, /^(Finished|Stopped)/);
+  await dialog.getByRole('button', { name: 'Start run' }).click();
+  return pressKeysUntilEnded(page);
+}
+
+/** The live run's file opened in `page` with the Open file dialog, then Replay from start and Run, watched to the end of the recording. */
+async function replayedRun(page: Page, app: ServeApp, runsDir: string) {
+  const files = readdirSync(runsDir).filter((name) => name.endsWith('.jsonl'));
+  if (files.length !== 1) throw new Error(`expected the live run's file in ${runsDir}, found ${files.length} run files`);
+  await openFile(page, app, join(runsDir, files[0]!));
+  await page.getByRole('button', { name: 'Replay from start', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Paused before model call on turn 1' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await watchRun(page, LOADED);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  return pressKeysUntilEnded(page);
+}
+
+type LiveRow = { turns: number; how: 'live run' | 'replayed run' } & Watch & { longTasks: number[] };
+
+/**
+ * A live run of each size streamed from a scripted model (reasoning, text and a tool call each
+ * turn, in small deltas), then its run file opened and replayed from start in the same page; both watched
+ * frame by frame while keys are pressed. Goals: at most one DOM update per frame while deltas
+ * stream, and a key press answered as fast during a live run as during a replay.
+ */
+async function liveSection(browser: Browser, sizes: number[]): Promise<void> {
+  const rows: LiveRow[] = [];
+  const workspace = mkdtempSync(join(tmpdir(), 'trajdbg-bench-workspace-'));
+  writeFileSync(join(workspace, 'notes.txt'), 'The notes say: read them again.\n');
+  console.log('\nlive run beside a replayed one (keys pressed one after another throughout, each once the last was painted; frames with a key press left out of the updates per frame)');
+  console.log('turns   run            played s   frames   with updates   with > 1 update   most in a frame   key presses   key to paint median ms   key max ms   tasks > 50 ms (longest)');
+  for (const turns of sizes) {
+    const size = `${turns} turns, live`;
+    const server = await startScriptedServer({ script: liveScript(turns) });
+    const runsDir = mkdtempSync(join(tmpdir(), 'trajdbg-bench-'));
+    try {
+      await withApp(async (app) => {
+        const page = await newPage(browser);
+        const closePage = () => page.close();
+        const live = await step('live run', size, () => liveRun(page, app, server, turns, workspace), closePage);
+        const replayed = live && (await step('replay of the live run', size, () => replayedRun(page, app, runsDir), closePage));
+        for (const [how, r] of [['live run', live], ['replayed run', replayed]] as const) {
+          if (!r) continue;
+          rows.push({ turns, how, ...r });
+          console.log(
+            `${String(turns).padStart(5)}   ${how.padEnd(12)}   ${(r.elapsedMs / 1000).toFixed(1).padStart(8)}   ${String(r.frames).padStart(6)}   ${String(r.updateFrames).padStart(12)}   ${String(r.multiFrames).padStart(15)}   ${String(r.maxPerFrame).padStart(15)}   ${String(r.keyMs.length).padStart(11)}   ${median(r.keyMs).toFixed(1).padStart(22)}   ${(r.keyMs.length ? Math.max(...r.keyMs) : 0).toFixed(1).padStart(10)}   ${`${r.longTasks.length} (${longest(r.longTasks).toFixed(0)})`.padStart(23)}`,
+          );
+        }
+        await page.close().catch(() => undefined);
+      }, runsDir);
+    } finally {
+      await server.close();
+    }
+  }
+  console.log('\nlive run, as ratios (goals: at most 1 DOM update a frame; key to paint median during a live run within 1.5x of a replayed one)');
+  for (const live of rows.filter((r) => r.how === 'live run')) {
+    const replayed = rows.find((r) => r.how === 'replayed run' && r.turns === live.turns);
+    const perFrame = `${live.maxPerFrame} update(s) at most in a frame, ${live.multiFrames} of ${live.frames} frames with more than one (goal <= 1, ${verdict(live.maxPerFrame <= 1)})`;
+    const keys = replayed
+      ? `key to paint ${ratio(median(live.keyMs), median(replayed.keyMs))} of the replay's (${median(live.keyMs).toFixed(1)} / ${median(replayed.keyMs).toFixed(1)} ms, goal < 1.5x, ${verdict(median(live.keyMs) / Math.max(1, median(replayed.keyMs)) < 1.5)})`
+      : 'no replay to compare with';
+    console.log(`${String(live.turns).padStart(6)} turns: ${perFrame}; ${keys}`);
+  }
+}
+
 function ratio(value: number, base: number): string {
   return `${(value / Math.max(1, base)).toFixed(2)}x`;
 }
@@ -272,8 +462,8 @@ function verdict(ok: boolean): string {
   return ok ? 'meets' : 'MISSES';
 }
 
-async function withApp<T>(use: (app: ServeApp) => Promise<T>): Promise<T> {
-  const app = await serveApp({ version: 'bench', rendererDir: join(root, 'out/renderer'), runsDir: mkdtempSync(join(tmpdir(), 'trajdbg-bench-')), settings: { load: () => null, save: () => {} }, secrets: memorySecretStore() });
+async function withApp<T>(use: (app: ServeApp) => Promise<T>, runsDir = mkdtempSync(join(tmpdir(), 'trajdbg-bench-'))): Promise<T> {
+  const app = await serveApp({ version: 'bench', rendererDir: join(root, 'out/renderer'), runsDir, settings: { load: () => null, save: () => {} }, secrets: memorySecretStore() });
   try {
     return await use(app);
   } finally {
@@ -292,6 +482,14 @@ function printRow(r: Row): void {
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   console.log(`renderer: headless Chromium ${browser.version()}, serve mode, 1440x900, each step given ${STEP_TIMEOUT_MS / 1000} s`);
+  // RENDERER_BENCH_LIVE_TURNS=100,500,1000 picks the sizes of the live runs; RENDERER_BENCH_ONLY=live runs that section alone.
+  const liveSizes = process.env.RENDERER_BENCH_LIVE_TURNS ? process.env.RENDERER_BENCH_LIVE_TURNS.split(',').map(Number) : [100, 500, 1000];
+  if (process.env.RENDERER_BENCH_ONLY === 'live') {
+    await liveSection(browser, liveSizes);
+    await browser.close();
+    console.log(failures.length ? `\n${failures.length} step(s) failed:\n${failures.join('\n')}` : '\nevery step completed');
+    return;
+  }
   // RENDERER_BENCH_TURNS=1000,5000,10000 picks the sizes (the 50-turn baseline always runs); add 50000 to check it opens without freezing.
   const sizes = process.env.RENDERER_BENCH_TURNS ? process.env.RENDERER_BENCH_TURNS.split(',').map(Number) : [1000, 5000, 10000];
   const folder = mkdtempSync(join(tmpdir(), 'trajdbg-bench-files-'));
@@ -370,6 +568,8 @@ async function main(): Promise<void> {
   console.log(`\nthe whole trajectory in one run.replay request over the WebSocket (the engine takes up to ${formatBytes(MAX_FRAME_BYTES)} a request)`);
   console.log('turns   request MiB   accepted ms   run ended ms');
   for (const r of requests) console.log(`${String(r.turns).padStart(5)}   ${(r.bytes / 2 ** 20).toFixed(1).padStart(11)}   ${String(r.acceptedMs).padStart(11)}   ${String(r.finishedMs).padStart(12)}`);
+
+  await liveSection(browser, liveSizes);
 
   await browser.close();
   console.log(failures.length ? `\n${failures.length} step(s) failed:\n${failures.join('\n')}` : '\nevery step completed');

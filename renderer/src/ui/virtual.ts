@@ -1,4 +1,14 @@
-import { measureElement as measureRendered, type Virtualizer } from '@tanstack/react-virtual';
+import {
+  elementScroll,
+  measureElement as measureRendered,
+  observeElementOffset,
+  observeElementRect,
+  Virtualizer,
+  type PartialKeys,
+  type VirtualizerOptions,
+} from '@tanstack/react-virtual';
+import { useLayoutEffect, useReducer, useState } from 'react';
+import { requestFrameRender } from '../store/frame.js';
 
 /**
  * Measures a row from its ResizeObserver entry. A row just attached (no entry yet) keeps the size
@@ -13,4 +23,30 @@ export function measureOrEstimate(element: Element, entry: ResizeObserverEntry |
   if (entry === undefined) return known();
   const size = measureRendered(element, entry, instance);
   return size > 0 ? size : known();
+}
+
+type FrameVirtualizerOptions = PartialKeys<VirtualizerOptions<HTMLDivElement, Element>, 'observeElementRect' | 'observeElementOffset' | 'scrollToFn'>;
+
+/**
+ * `useVirtualizer` of an element-scrolled list that re-renders at the next frame, in the store's
+ * commit, when its rows are measured or scrolled: a row growing as a reply streams in re-renders
+ * the list with the next deltas, not in a commit of its own between two frames.
+ */
+export function useFrameVirtualizer(options: FrameVirtualizerOptions): Virtualizer<HTMLDivElement, Element> {
+  const rerender = useReducer((x: number) => x + 1, 0)[1];
+  const resolved: VirtualizerOptions<HTMLDivElement, Element> = {
+    observeElementRect,
+    observeElementOffset,
+    scrollToFn: elementScroll,
+    ...options,
+    onChange: (instance, sync) => {
+      requestFrameRender(rerender);
+      options.onChange?.(instance, sync);
+    },
+  };
+  const [instance] = useState(() => new Virtualizer(resolved));
+  instance.setOptions(resolved);
+  useLayoutEffect(() => instance._didMount(), [instance]);
+  useLayoutEffect(() => instance._willUpdate());
+  return instance;
 }

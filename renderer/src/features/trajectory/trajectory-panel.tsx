@@ -1,10 +1,9 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { LiveReply } from '../../store/run-feed.js';
 import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
-import { measureOrEstimate } from '../../ui/virtual.js';
+import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
 import { turnSearchText } from '../turns/turn-filter.js';
 import { MessageCard } from './message-card.js';
 import { TurnCard } from './turn-card.js';
@@ -25,9 +24,7 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
   const needle = useStore((s) => s.findText.trim().toLowerCase());
   const initial = initialCount(snapshot);
   const currentTurn = selectedTurn ?? (snapshot.turns.length || null);
-  const virtualizer = useVirtualizer({
-    // Render measured rows in React's own batch rather than a synchronous flush per scroll event.
-    useFlushSync: false,
+  const virtualizer = useFrameVirtualizer({
     count: initial + snapshot.turns.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (index < initial ? 120 : 320),

@@ -1,17 +1,14 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
-import { measureOrEstimate } from '../../ui/virtual.js';
+import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
 import { TurnRow } from './turn-row.js';
 
 /** The turn list: one row per visible turn, only the rows in view are in the DOM. */
 export function TurnList({ snapshot, turns, currentTurn }: { snapshot: RunSnapshot; turns: readonly number[]; currentTurn: number | null }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selectTurn = useStore((s) => s.selectTurn);
-  const virtualizer = useVirtualizer({
-    // Render measured rows in React's own batch rather than a synchronous flush per scroll event.
-    useFlushSync: false,
+  const virtualizer = useFrameVirtualizer({
     count: turns.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 64,
