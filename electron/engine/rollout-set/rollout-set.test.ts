@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLine } from '#shared/formats/import.js';
 import { summarizeTrajectory } from '#shared/formats/summary.js';
+import { ROLLOUT_COLUMN_NAMES } from '#shared/formats/rollout-row.js';
 import { RolloutSet, SetQueryError } from './rollout-set.js';
 import { convertShard, rolloutLine, writeGzipShard, writeJsonlShard } from './generate-set.js';
 import { globRegExp, resolveShards } from './shards.js';
@@ -48,6 +49,22 @@ describe('a rollout set', () => {
     expect(status.unreadable).toEqual([expect.stringMatching(/f\.jsonl: not a known trajectory format/)]);
     expect(status.badLines).toBe(2);
     await set.close();
+  });
+
+  it('gives the same rows, lines, offsets and bad lines whether shards are read whole or in parts side by side', async () => {
+    const table = async (name: string, options: { threads?: number; partBytes?: number }) => {
+      const set = await RolloutSet.open([shards], { cacheDir: cache(name), ...options });
+      await set.refresh();
+      const rows = (await set.query({ columns: [...ROLLOUT_COLUMN_NAMES], limit: 1000 })).rows;
+      const tools = await set.charts();
+      const status = set.status();
+      await set.close();
+      return { rows, tools: tools.tools, shards: status.shards.map(({ path, rollouts, badLines, problems, format, error }) => ({ path, rollouts, badLines, problems, format, error })) };
+    };
+    const whole = await table('whole', { threads: 1 });
+    const parts = await table('parts', { threads: 3, partBytes: 2_000 });
+    expect(whole.rows).toHaveLength(122);
+    expect(parts).toEqual(whole);
   });
 
   it('never reaches the network from a filter: no extension is installed or loaded on demand', async () => {
