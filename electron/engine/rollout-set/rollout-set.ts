@@ -9,9 +9,9 @@ import { importLineValue, parseJson } from '#shared/formats/import.js';
 import { DEFAULT_ROLLOUT_COLUMNS, ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import type { SetCharts, SetShard, SetStatus } from '#shared/api/rollout-set.js';
-import { parquetRecords, readRecord } from './shard-reader.js';
+import { ForwardLineReader, parquetRecords, readRecord } from './shard-reader.js';
 import { ShardIndexPool, type UnitRun } from './shard-index-pool.js';
-import { CHUNK_COLUMNS, detectShardFormat, MAX_SHARD_PROBLEMS, type IndexUnit, type UnitChunk } from './shard-indexer.js';
+import { CHUNK_COLUMNS, CHUNK_TOOL_COLUMNS, detectShardFormat, MAX_SHARD_PROBLEMS, type IndexUnit, type UnitChunk } from './shard-indexer.js';
 import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
 
 /**
@@ -24,7 +24,7 @@ import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
  */
 
 /** Bumped when the index's tables or columns change, so older caches are rebuilt. */
-const INDEX_VERSION = 2;
+const INDEX_VERSION = 3;
 /** A plain shard is read by several threads when it holds at least this much per thread (bytes). */
 const PART_BYTES = 4 * 2 ** 20;
 
@@ -396,13 +396,17 @@ export class RolloutSet {
     await this.writer.run('BEGIN TRANSACTION');
     try {
       await this.writer.run(`INSERT INTO rollouts SELECT ${columns} FROM ${read}`);
-      await this.writer.run(`INSERT INTO rollout_tools SELECT ${base} + i, t.tool, t.calls, t.errors FROM (SELECT i, unnest(tools) AS t FROM ${read})`);
+      if (chunk.toolRows > 0) {
+        const tools = `read_csv(${sqlString(chunk.toolsFile)}, header = false, auto_detect = false, quote = '"', escape = '"', delim = ',', columns = {${CHUNK_TOOL_COLUMNS.map(([name, type]) => `${quoted(name)}: '${type}'`).join(', ')}})`;
+        await this.writer.run(`INSERT INTO rollout_tools SELECT ${base} + i, tool, calls, errors FROM ${tools}`);
+      }
       await this.writer.run('COMMIT');
     } catch (error) {
       await this.writer.run('ROLLBACK');
       throw error;
     }
     await rm(chunk.file, { force: true });
+    await rm(chunk.toolsFile, { force: true });
     this.nextRid += chunk.rows;
     this.rowCount += chunk.rows;
   }
@@ -528,16 +532,98 @@ export class RolloutSet {
   /** Reads one rollout back from its shard (its line's bytes, or its Parquet row) and imports it. */
   async rollout(rid: number): Promise<{ row: RolloutRow; trajectory: Trajectory }> {
     const row = await this.row(rid);
-    const kind = this.shardStates.get(row.source)?.kind ?? (await resolveShards([row.source])).shards[0]?.kind;
-    if (!kind) throw new SetQueryError(`${row.source}: the shard is gone`);
-    const text = await readRecord(this.writer, row.source, kind, { offset: row.line_offset, length: row.line_length ?? 0, line: row.line, row: row.parquet_row });
+    return { row, trajectory: this.trajectoryOf(row, await this.recordText(row)) };
+  }
+
+  /** A rollout's trajectory from its record's text. */
+  private trajectoryOf(row: RolloutRow, text: string): Trajectory {
     const parsed = parseJson(text);
     if (!parsed.ok) throw new SetQueryError(`${row.source}:${row.line}: ${parsed.error} (was the file changed?)`);
     const imported = importLineValue(row.format as FormatId, parsed.value, row.source, row.line, 0, text);
     if ('problem' in imported) throw new SetQueryError(imported.problem);
     const trajectory = imported.trajectories[row.in_line];
     if (!trajectory) throw new SetQueryError(`${row.source}:${row.line}: no rollout ${row.in_line} in the line any more (was the file changed?)`);
-    return { row, trajectory };
+    return trajectory;
+  }
+
+  /**
+   * Every rollout a query keeps, in its order, read back from its shard: a plain line by its bytes,
+   * a Parquet row by its number, and each gzip or zstd shard decompressed once, forward (in the
+   * set's order its rows come in offset order; a sorted query first reads its compressed lines in
+   * that order into a scratch table of the index, then joins them in its own order).
+   */
+  async *rollouts(query: Omit<SetQuery, 'limit' | 'offset' | 'columns'> = {}, pageRows = 2_000): AsyncGenerator<{ row: RolloutRow; trajectory: Trajectory }, void, undefined> {
+    const where = await this.whereClause(query);
+    const compressed = [...this.shardStates.values()].filter((s) => s.kind === 'jsonl.gz' || s.kind === 'jsonl.zst').map((s) => s.path);
+    const connection = await this.instance.connect();
+    const scratch = `export_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+    let forward: ForwardLineReader | null = null;
+    /** A compressed line, read on from the last one of its shard (a new pass when the shard changes). */
+    const readForward = async (row: RolloutRow): Promise<string> => {
+      if (forward?.path !== row.source) {
+        await forward?.close();
+        const kind = this.shardStates.get(row.source)?.kind;
+        if (kind !== 'jsonl.gz' && kind !== 'jsonl.zst') throw new SetQueryError(`${row.source}: the shard is gone`);
+        forward = new ForwardLineReader(row.source, kind);
+      }
+      return forward.read(row.line_offset ?? 0, row.line);
+    };
+    const page = async (sql: string): Promise<Array<RolloutRow & { text?: string | null }>> => {
+      try {
+        const reader = await connection.runAndReadAll(sql);
+        return reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))) as Array<RolloutRow & { text?: string | null }>;
+      } catch (error) {
+        throw new SetQueryError((error as Error).message);
+      }
+    };
+    const staged = query.orderBy !== undefined && compressed.length > 0;
+    try {
+      if (staged) {
+        await connection.run(`CREATE TABLE ${scratch} (rid BIGINT, text VARCHAR)`);
+        const appender = await connection.createAppender(scratch);
+        const inCompressed = `source IN (${compressed.map(sqlString).join(', ')})`;
+        let after = -1;
+        for (;;) {
+          const rows = await page(`SELECT * EXCLUDE (record) FROM rollouts ${where ? `${where} AND` : 'WHERE'} ${inCompressed} AND rid > ${after} ORDER BY rid LIMIT ${pageRows}`);
+          for (const row of rows) {
+            appender.appendBigInt(BigInt(row.rid));
+            appender.appendVarchar(await readForward(row));
+            appender.endRow();
+          }
+          appender.flushSync();
+          if (rows.length < pageRows) break;
+          after = rows[rows.length - 1]!.rid;
+        }
+        appender.closeSync();
+        await (forward as ForwardLineReader | null)?.close();
+        forward = null;
+      }
+      // Columns named in the filter or sort are the rollouts table's.
+      const from = staged ? `(SELECT r.*, e.text FROM rollouts r LEFT JOIN ${scratch} e ON e.rid = r.rid)` : '(SELECT *, NULL::VARCHAR AS text FROM rollouts)';
+      const select = `SELECT * EXCLUDE (record) FROM ${from} ${where}`;
+      let after = -1;
+      for (let offset = 0; ; offset += pageRows) {
+        const rows = query.orderBy ? await page(`${select} ${this.orderOf(query)} LIMIT ${pageRows} OFFSET ${offset}`) : await page(`${select} ${where ? 'AND' : 'WHERE'} rid > ${after} ORDER BY rid LIMIT ${pageRows}`);
+        for (const { text: stagedText, ...row } of rows) {
+          const kind = this.shardStates.get(row.source)?.kind;
+          const text = typeof stagedText === 'string' ? stagedText : kind === 'jsonl.gz' || kind === 'jsonl.zst' ? await readForward(row) : await this.recordText(row);
+          yield { row, trajectory: this.trajectoryOf(row, text) };
+        }
+        if (rows.length < pageRows) return;
+        after = rows[rows.length - 1]!.rid;
+      }
+    } finally {
+      await (forward as ForwardLineReader | null)?.close();
+      if (staged) await connection.run(`DROP TABLE IF EXISTS ${scratch}`).catch(() => undefined);
+      connection.closeSync();
+    }
+  }
+
+  /** A record's text read back by its own bytes (a plain line, a Parquet row, a compressed line from its shard's start). */
+  private async recordText(row: RolloutRow): Promise<string> {
+    const kind = this.shardStates.get(row.source)?.kind ?? (await resolveShards([row.source])).shards[0]?.kind;
+    if (!kind) throw new SetQueryError(`${row.source}: the shard is gone`);
+    return readRecord(this.writer, row.source, kind, { offset: row.line_offset, length: row.line_length ?? 0, line: row.line, row: row.parquet_row });
   }
 
   /** Writes the rows of a query to a Parquet file with DuckDB's writer. */

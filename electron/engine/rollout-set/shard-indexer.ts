@@ -17,11 +17,14 @@ import type { ShardKind } from './shards.js';
 
 /** Problem texts kept per shard (every bad line is counted). */
 export const MAX_SHARD_PROBLEMS = 20;
-/** A chunk is written at least this often (ms) while rows come, so queries see them. */
-const CHUNK_MS = 250;
-/** Rows of the first chunk of a unit, then of every chunk at most. */
+/**
+ * A chunk is written at least this often (ms) while rows come, so queries see them; each costs
+ * DuckDB a statement or two, so chunks are not made smaller.
+ */
+const CHUNK_MS = 500;
+/** Rows of the first chunk of a unit (the first rows are shown soon), then of every chunk at most. */
 const FIRST_CHUNK_ROWS = 64;
-const CHUNK_ROWS = 20_000;
+const CHUNK_ROWS = 50_000;
 
 /** What a unit reads. */
 export interface IndexUnit {
@@ -52,6 +55,9 @@ export interface UnitChunk {
   type: 'chunk';
   file: string;
   rows: number;
+  /** CSV of the rows' per-tool counts (`i,tool,calls,errors`), and how many lines it has (0: no file). */
+  toolsFile: string;
+  toolRows: number;
   /** Characters of the longest row (read_json is told it). */
   longest: number;
   /** Plain JSONL: the byte after the last complete line read so far. */
@@ -101,8 +107,17 @@ export const CHUNK_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['size', 'BIGINT'],
   ['format', 'VARCHAR'],
   ['record', 'VARCHAR'],
-  ['tools', 'STRUCT(tool VARCHAR, calls INTEGER, errors INTEGER)[]'],
 ];
+
+/** The CSV columns of a chunk's tool counts. */
+export const CHUNK_TOOL_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['i', 'BIGINT'],
+  ['tool', 'VARCHAR'],
+  ['calls', 'INTEGER'],
+  ['errors', 'INTEGER'],
+];
+
+const csvText = (text: string): string => `"${text.replace(/"/g, '""')}"`;
 
 /** The format of a shard from its first record that parses: a line format, or why the shard cannot be indexed (with the bad lines before it). */
 export async function detectShardFormat(path: string, kind: Exclude<ShardKind, 'parquet'>, signal?: AbortSignal): Promise<{ format: FormatId | null; error: string | null }> {
@@ -189,6 +204,7 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
   const done: UnitDone = { type: 'done', format: null, error: null, badLines: 0, problems: [], lines: 0, linesEnd: null, stopped: false };
   let format = unit.format;
   let rows: string[] = [];
+  let tools: string[] = [];
   let longest = 0;
   let chunks = 0;
   let lastChunk = performance.now();
@@ -199,11 +215,17 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
   const flush = (): void => {
     if (rows.length === 0) return;
     const file = join(unit.spillDir, `unit-${unit.id}-${chunks}.jsonl`);
+    const toolsFile = join(unit.spillDir, `unit-${unit.id}-${chunks}.tools.csv`);
     rows.push('');
     writeFileSync(file, rows.join('\n'));
-    post({ type: 'chunk', file, rows: rows.length - 1, longest, linesEnd: done.linesEnd, lines: done.lines });
+    if (tools.length > 0) {
+      tools.push('');
+      writeFileSync(toolsFile, tools.join('\n'));
+    }
+    post({ type: 'chunk', file, rows: rows.length - 1, toolsFile, toolRows: Math.max(0, tools.length - 1), longest, linesEnd: done.linesEnd, lines: done.lines });
     chunks += 1;
     rows = [];
+    tools = [];
     longest = 0;
     lastChunk = performance.now();
   };
@@ -273,8 +295,8 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
             size: record.length,
             format,
             record: facts.record,
-          tools: Object.entries(facts.tools).map(([tool, stats]) => ({ tool, calls: stats.calls, errors: stats.errors })),
         });
+        for (const [tool, stats] of Object.entries(facts.tools)) tools.push(`${rows.length},${csvText(tool)},${stats.calls},${stats.errors}`);
         longest = Math.max(longest, row.length);
         rows.push(row);
       }
