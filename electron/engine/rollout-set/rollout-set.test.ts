@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLOUT_COLUMN_NAMES } from '#shared/formats/rollout-row.js';
 import { RolloutSet, SetQueryError } from './rollout-set.js';
@@ -27,6 +28,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cache = (name: string): string => join(dir, `cache-${name}`);
 
+// The app indexes on the compiled worker threads; from the TypeScript source units run in-process.
+const compiled = new URL('../../../out/electron/engine/rollout-set/', import.meta.url);
+const built = ['rollout-set.js', 'shard-index-worker.js'].every((name) => existsSync(fileURLToPath(new URL(name, compiled))));
+
+/** Every column of every row of a set over `sources`, with its shards' counts and problems. */
+async function tableOf(open: typeof RolloutSet.open, sources: string[], name: string, options: { threads?: number; partBytes?: number } = {}) {
+  const set = await open(sources, { cacheDir: cache(name), ...options });
+  await set.refresh();
+  const rows = (await set.query({ columns: [...ROLLOUT_COLUMN_NAMES], limit: 1000 })).rows;
+  const tools = await set.charts();
+  const status = set.status();
+  await set.close();
+  return { rows, tools: tools.tools, shards: status.shards.map(({ path, rollouts, badLines, problems, format, error }) => ({ path, rollouts, badLines, problems, format, error })) };
+}
+
 describe('a rollout set', () => {
   it('indexes plain, gzip, zstd and Parquet shards as one table; unreadable shards and bad lines are listed', async () => {
     const set = await RolloutSet.open([shards], { cacheDir: cache('all') });
@@ -50,20 +66,18 @@ describe('a rollout set', () => {
   });
 
   it('gives the same rows, lines, offsets and bad lines whether shards are read whole or in parts side by side', async () => {
-    const table = async (name: string, options: { threads?: number; partBytes?: number }) => {
-      const set = await RolloutSet.open([shards], { cacheDir: cache(name), ...options });
-      await set.refresh();
-      const rows = (await set.query({ columns: [...ROLLOUT_COLUMN_NAMES], limit: 1000 })).rows;
-      const tools = await set.charts();
-      const status = set.status();
-      await set.close();
-      return { rows, tools: tools.tools, shards: status.shards.map(({ path, rollouts, badLines, problems, format, error }) => ({ path, rollouts, badLines, problems, format, error })) };
-    };
-    const whole = await table('whole', { threads: 1 });
-    const parts = await table('parts', { threads: 3, partBytes: 2_000 });
+    const whole = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'whole', { threads: 1 });
+    const parts = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'parts', { threads: 3, partBytes: 2_000 });
     expect(whole.rows).toHaveLength(122);
     expect(parts).toEqual(whole);
   });
+
+  it.skipIf(!built)(`gives the same table from worker threads (compiled, from out/)${built ? '' : ' (skipped: out/ is not built; run npm run build)'}`, async () => {
+    const module = (await import(new URL('rollout-set.js', compiled).href)) as { RolloutSet: typeof RolloutSet };
+    const inProcess = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'in-process', { threads: 1 });
+    const threads = await tableOf(module.RolloutSet.open.bind(module.RolloutSet), [shards], 'threads', { threads: 2, partBytes: 2_000 });
+    expect(threads).toEqual(inProcess);
+  }, 60_000);
 
   it('never reaches the network from a filter: no extension is installed or loaded on demand', async () => {
     const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('offline') });
