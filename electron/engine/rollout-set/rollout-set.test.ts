@@ -211,6 +211,25 @@ describe('a rollout set', () => {
     await set.close();
   });
 
+  it('goes on after a close midway from where indexing stopped, with no rollout missing or twice', async () => {
+    const folder = join(dir, 'stopped');
+    mkdirSync(folder);
+    await writeJsonlShard(join(folder, 'big.jsonl'), 11, 3000);
+    let set = await RolloutSet.open([folder], { cacheDir: cache('stop') });
+    const firstRows = new Promise<void>((done) => set.onStatus((s) => s.rollouts > 0 && done()));
+    const indexing = set.refresh();
+    await firstRows;
+    await set.close();
+    await indexing;
+    set = await RolloutSet.open([folder], { cacheDir: cache('stop') });
+    await set.refresh();
+    expect(set.status().rollouts).toBe(3000);
+    const { rows } = await set.query({ columns: ['id', 'line'], limit: 5000 });
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 3000 }, (_, i) => `s11-r${i}`));
+    expect(rows.map((r) => r.line)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    await set.close();
+  });
+
   it('resolves folders, globs and files, naming sources that hold no shard', async () => {
     expect(globRegExp('/a/**/*.jsonl').test('/a/b/c/x.jsonl')).toBe(true);
     expect(globRegExp('/a/*.jsonl').test('/a/b/x.jsonl')).toBe(false);

@@ -356,20 +356,34 @@ export class RolloutSet {
         await drain(run);
         continue;
       }
+      const badLines = entry.badLines;
+      const problems = entry.problems.length;
+      /** What the unit has read so far, as loaded (bad lines and problems count from the unit's start). */
+      const readTo = (message: { lines: number; linesEnd: number | null; badLines: number; problems: string[] }): void => {
+        if (message.lines > 0) lines = message.lines;
+        if (message.linesEnd !== null) indexedBytes = message.linesEnd;
+        entry.badLines = badLines + message.badLines;
+        entry.problems.splice(problems, Infinity, ...message.problems.slice(0, Math.max(0, MAX_SHARD_PROBLEMS - problems)));
+      };
       for (;;) {
         const message = await run.next();
+        if (this.stopRequested || this.closed) {
+          // Stopped: what is loaded stays, and the shard is keyed as read up to there.
+          stopped = true;
+          run.cancel();
+          if (message.type !== 'done') await drain(run);
+          break;
+        }
         if (message.type === 'chunk') {
           await this.loadChunk(message, shard.path);
           entry.rollouts += message.rows;
+          readTo(message);
           this.emit();
           continue;
         }
         if (message.format && !format) format = entry.format = message.format;
-        entry.badLines += message.badLines;
-        entry.problems.push(...message.problems.slice(0, Math.max(0, MAX_SHARD_PROBLEMS - entry.problems.length)));
         if (message.error) entry.error = message.error;
-        if (message.lines > 0) lines = message.lines;
-        if (message.linesEnd !== null) indexedBytes = message.linesEnd;
+        readTo(message);
         stopped = message.stopped;
         break;
       }

@@ -64,6 +64,9 @@ export interface UnitChunk {
   linesEnd: number | null;
   /** The last line (or Parquet row + 1) read so far. */
   lines: number;
+  /** Bad lines so far, and their problems (the first {@link MAX_SHARD_PROBLEMS}). */
+  badLines: number;
+  problems: string[];
 }
 
 /** How a unit ended. */
@@ -222,7 +225,7 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
       tools.push('');
       writeFileSync(toolsFile, tools.join('\n'));
     }
-    post({ type: 'chunk', file, rows: rows.length - 1, toolsFile, toolRows: Math.max(0, tools.length - 1), longest, linesEnd: done.linesEnd, lines: done.lines });
+    post({ type: 'chunk', file, rows: rows.length - 1, toolsFile, toolRows: Math.max(0, tools.length - 1), longest, linesEnd: done.linesEnd, lines: done.lines, badLines: done.badLines, problems: [...done.problems] });
     chunks += 1;
     rows = [];
     tools = [];
