@@ -61,7 +61,7 @@ export interface OpenSetOptions {
   cwd?: string;
   /** DuckDB's memory limit (default 512MB). */
   memoryLimit?: string;
-  /** Threads that index shards (default: one per core). */
+  /** Threads that index shards (default: one per core, at most 4). */
   threads?: number;
   /** A plain shard is split among the threads when each part gets at least this much (bytes; default 4 MiB). */
   partBytes?: number;

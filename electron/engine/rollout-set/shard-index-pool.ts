@@ -40,7 +40,7 @@ interface PooledWorker {
 }
 
 /**
- * Runs index units on worker threads, at most one per core (`threads`), in the order they are
+ * Runs index units on worker threads, at most one per core and 4 (`threads`), in the order they are
  * given: a unit waits for a free thread. From the TypeScript source (under Vitest) there is no
  * compiled worker, so units run in-process there, one at a time, through the same code.
  */
@@ -54,7 +54,8 @@ export class ShardIndexPool {
 
   constructor(options: { threads?: number; inProcess?: boolean } = {}) {
     this.inProcess = options.inProcess ?? import.meta.url.endsWith('.ts');
-    this.threads = Math.max(1, options.threads ?? (this.inProcess ? 1 : availableParallelism()));
+    // At most 4 by default: each thread holds its own copy of the importers (tens of MiB).
+    this.threads = Math.max(1, options.threads ?? (this.inProcess ? 1 : Math.min(4, availableParallelism())));
   }
 
   /** Runs a unit in this thread now, over the records given (Parquet rows, read by DuckDB here). */
