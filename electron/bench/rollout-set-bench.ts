@@ -1,32 +1,64 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { RolloutSet } from '../engine/rollout-set/rollout-set.js';
 import { writeJsonlShard } from '../engine/rollout-set/generate-set.js';
 
 /**
- * Rollout-set benchmark: generated sets of messages-JSONL shards (about 1 KB a rollout, 10,000 per
- * shard) at the sizes given (`ROLLOUT_SET_SIZES=10000,100000,1000000`), each timed for: first rows
- * queryable after opening, the full index against DuckDB's own read_json scan of the same files,
- * reopening from the cache, a filter and sort over the indexed rollouts, opening one rollout,
- * appending 10,000 rollouts, and peak memory. Sets are generated in the temp folder (kept between
- * runs); nothing large is written to the repository.
+ * Rollout-set benchmark: generated sets of messages-JSONL shards (about 0.9 KB a rollout, 10,000 per
+ * shard) at the sizes given (`ROLLOUT_SET_SIZES=10000,100000,5000000`), each timed against the
+ * set's goals: first rows queryable after opening, the full index against DuckDB's own read_json
+ * scan of the same files, a filter and a sort over the indexed rollouts, opening one rollout,
+ * appending 10,000 rollouts (a new shard, and lines appended to a shard), and the process's peak
+ * RSS (worker threads included) while indexing and while querying. Sets are generated, one shard
+ * per thread, in `ROLLOUT_SET_DIR` (default: the temp folder) and kept between runs; nothing large
+ * is written to the repository.
  */
 
 const PER_SHARD = 10_000;
 const MiB = 2 ** 20;
+const root = process.env.ROLLOUT_SET_DIR ?? tmpdir();
+
+/** Writes shards `[0, shards)` of a set on one thread per core. */
+async function generate(folder: string, size: number): Promise<void> {
+  const shards = Math.ceil(size / PER_SHARD);
+  const module = new URL('../engine/rollout-set/generate-set.js', import.meta.url).href;
+  const code = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.module).then(async ({ writeJsonlShard }) => {
+  parentPort.on('message', async (s) => {
+    if (s === null) return process.exit(0);
+    const name = 'shard-' + String(s).padStart(5, '0') + '.jsonl';
+    await writeJsonlShard(require('node:path').join(workerData.folder, name), s, Math.min(workerData.perShard, workerData.size - s * workerData.perShard));
+    parentPort.postMessage(s);
+  });
+  parentPort.postMessage(-1);
+});`;
+  let next = 0;
+  const threads = Math.min(availableParallelism(), shards);
+  await Promise.all(
+    Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(code, { eval: true, workerData: { module, folder, size, perShard: PER_SHARD } });
+      worker.on('message', () => worker.postMessage(next < shards ? next++ : null));
+      worker.on('error', reject);
+      worker.on('exit', () => resolve());
+    })),
+  );
+}
 
 async function ensureSet(size: number): Promise<string> {
-  const folder = join(tmpdir(), `trajdbg-bench-set-${size}`);
-  const shards = Math.ceil(size / PER_SHARD);
+  const folder = join(root, `trajdbg-bench-set-${size}`);
   const done = join(folder, '.complete');
   if (existsSync(done)) return folder;
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-  for (let s = 0; s < shards; s++) await writeJsonlShard(join(folder, `shard-${String(s).padStart(5, '0')}.jsonl`), s, Math.min(PER_SHARD, size - s * PER_SHARD));
+  const started = performance.now();
+  await generate(folder, size);
   mkdirSync(done);
+  process.stderr.write(`generated ${size} rollouts in ${Math.round((performance.now() - started) / 1000)} s\n`);
   return folder;
 }
 
@@ -41,14 +73,42 @@ async function duckdbScanMs(folder: string): Promise<number> {
   return ms;
 }
 
-async function measure(size: number): Promise<Record<string, number | string>> {
+/** The process's peak RSS between `start` and `stop`, sampled every 50 ms. */
+function rssSampler(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+interface Figures {
+  rollouts: number;
+  MiB: number;
+  firstRowsMs: number;
+  indexMs: number;
+  scanMs: number;
+  reopenMs: number;
+  filterMs: number;
+  sortMs: number;
+  chartsMs: number;
+  openMs: number;
+  appendShardMs: number;
+  appendLinesMs: number;
+  indexRss: number;
+  queryRss: number;
+}
+
+async function measure(size: number): Promise<Figures> {
   const folder = await ensureSet(size);
   const bytes = readdirSync(folder).filter((f) => f.endsWith('.jsonl')).reduce((n, f) => n + statSync(join(folder, f)).size, 0);
-  const cacheDir = join(tmpdir(), `trajdbg-bench-cache-${size}-${process.pid}`);
+  const cacheDir = join(root, `trajdbg-bench-cache-${size}-${process.pid}`);
   rmSync(cacheDir, { recursive: true, force: true });
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
+  let rss = rssSampler();
   const started = performance.now();
   let set = await RolloutSet.open([folder], { cacheDir });
   const indexing = set.refresh();
@@ -65,9 +125,11 @@ async function measure(size: number): Promise<Record<string, number | string>> {
   const indexMs = performance.now() - started;
   const rollouts = set.status().rollouts;
   await set.close();
+  const indexRss = rss.stop();
 
   const scanMs = await duckdbScanMs(folder);
 
+  rss = rssSampler();
   const reopenStart = performance.now();
   set = await RolloutSet.open([folder], { cacheDir });
   await set.refresh();
@@ -87,39 +149,60 @@ async function measure(size: number): Promise<Record<string, number | string>> {
   const chartsMs = await time(() => set.charts({ where: 'tool_errors > 0' }), 3);
   const openMs = await time(() => set.rollout(Math.floor(Math.random() * rollouts)), 21);
 
-  // Live: a shard of 10,000 new rollouts, then indexed.
-  await writeJsonlShard(join(folder, 'live-append.jsonl'), 999_999, 10_000);
-  const written = performance.now();
+  // Live: a shard of 10,000 new rollouts, then 10,000 lines appended to the last shard; each indexed.
+  const appendShard = join(folder, 'live-append.jsonl');
+  await writeJsonlShard(appendShard, 999_999, 10_000);
+  let written = performance.now();
   await set.refresh();
-  const appendMs = performance.now() - written;
+  const appendShardMs = performance.now() - written;
+  await writeJsonlShard(appendShard, 999_999, 10_000, { from: 10_000, append: true });
+  written = performance.now();
+  await set.refresh();
+  const appendLinesMs = performance.now() - written;
+  if (set.status().rollouts !== rollouts + 20_000) throw new Error(`expected ${rollouts + 20_000} rollouts after the appends, found ${set.status().rollouts}`);
   await set.close();
-  rmSync(join(folder, 'live-append.jsonl'), { force: true });
-  clearInterval(sampler);
+  const queryRss = rss.stop();
+  rmSync(appendShard, { force: true });
   rmSync(cacheDir, { recursive: true, force: true });
-
-  return {
-    rollouts,
-    MiB: Math.round(bytes / MiB),
-    'first rows ms': Math.round(firstRowsMs),
-    'index s': Math.round(indexMs / 100) / 10,
-    'rollouts/s': Math.round(rollouts / (indexMs / 1000)),
-    'duckdb read_json s': Math.round(scanMs / 100) / 10,
-    'index/read_json speed': Math.round((scanMs / indexMs) * 1000) / 1000,
-    'reopen ms': Math.round(reopenMs),
-    'filter ms': Math.round(filterMs),
-    'filter+sort ms': Math.round(sortMs),
-    'charts ms': Math.round(chartsMs),
-    'open one ms': Math.round(openMs * 10) / 10,
-    'append 10k s': Math.round(appendMs / 100) / 10,
-    'peak RSS MiB': Math.round(peakRss / MiB),
-  };
+  return { rollouts, MiB: Math.round(bytes / MiB), firstRowsMs, indexMs, scanMs, reopenMs, filterMs, sortMs, chartsMs, openMs, appendShardMs, appendLinesMs, indexRss, queryRss };
 }
 
+/** Each figure, how it is shown, and its goal (a figure without one is informative). */
+const FIGURES: Array<{ name: string; value: (f: Figures) => number; unit: string; goal?: { text: string; met: (v: number) => boolean } }> = [
+  { name: 'rollouts', value: (f) => f.rollouts, unit: '' },
+  { name: 'shard bytes', value: (f) => f.MiB, unit: 'MiB' },
+  { name: 'first rows after opening', value: (f) => f.firstRowsMs / 1000, unit: 's', goal: { text: '< 2 s', met: (v) => v < 2 } },
+  { name: 'full index', value: (f) => f.indexMs / 1000, unit: 's' },
+  { name: 'index rollouts/s', value: (f) => Math.round(f.rollouts / (f.indexMs / 1000)), unit: '/s' },
+  { name: 'DuckDB read_json scan', value: (f) => f.scanMs / 1000, unit: 's' },
+  { name: 'index speed / read_json speed', value: (f) => f.scanMs / f.indexMs, unit: '', goal: { text: '>= 0.5', met: (v) => v >= 0.5 } },
+  { name: 'reopen from cache', value: (f) => f.reopenMs, unit: 'ms' },
+  { name: 'filter', value: (f) => f.filterMs, unit: 'ms', goal: { text: '< 1000 ms', met: (v) => v < 1000 } },
+  { name: 'filter + sort', value: (f) => f.sortMs, unit: 'ms', goal: { text: '< 1000 ms', met: (v) => v < 1000 } },
+  { name: 'charts', value: (f) => f.chartsMs, unit: 'ms' },
+  { name: 'open one rollout', value: (f) => f.openMs, unit: 'ms', goal: { text: '< 200 ms', met: (v) => v < 200 } },
+  { name: 'append 10k (new shard)', value: (f) => f.appendShardMs / 1000, unit: 's', goal: { text: '< 2 s', met: (v) => v < 2 } },
+  { name: 'append 10k (lines)', value: (f) => f.appendLinesMs / 1000, unit: 's', goal: { text: '< 2 s', met: (v) => v < 2 } },
+  { name: 'peak RSS indexing', value: (f) => Math.round(f.indexRss / MiB), unit: 'MiB', goal: { text: '< 1024 MiB', met: (v) => v < 1024 } },
+  { name: 'peak RSS querying', value: (f) => Math.round(f.queryRss / MiB), unit: 'MiB', goal: { text: '< 1024 MiB', met: (v) => v < 1024 } },
+];
+
+const show = (v: number): string => (Number.isInteger(v) ? String(v) : v >= 100 ? String(Math.round(v)) : v.toFixed(v >= 10 ? 1 : 2));
+
 const sizes = (process.env.ROLLOUT_SET_SIZES ?? '10000,100000,300000').split(',').map(Number);
-const results: Array<Record<string, number | string>> = [];
+const results: Figures[] = [];
 for (const size of sizes) {
   const figures = await measure(size);
   results.push(figures);
   process.stderr.write(`${JSON.stringify(figures)}\n`);
 }
-console.table(results);
+console.table(
+  FIGURES.map(({ name, value, unit, goal }) => ({
+    figure: `${name}${unit ? ` (${unit})` : ''}`,
+    ...Object.fromEntries(results.map((f) => {
+      const v = value(f);
+      return [`${f.rollouts}`, `${show(v)}${goal ? (goal.met(v) ? ' ok' : ' MISSED') : ''}`];
+    })),
+    goal: goal?.text ?? '',
+  })),
+);

@@ -139,6 +139,19 @@ export function trainingStepOf(record: unknown): number | null {
   return null;
 }
 
+/** The group a rollout record names with `group_id` (a string or an integer), at its top level or in `metadata`/`info`/`meta`; else null. */
+export function groupIdOf(record: unknown): string | null {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return null;
+  const object = record as Record<string, unknown>;
+  for (const holder of [object, ...STEP_HOLDERS.map((h) => object[h])]) {
+    if (holder === null || typeof holder !== 'object' || Array.isArray(holder)) continue;
+    const v = (holder as Record<string, unknown>).group_id;
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  }
+  return null;
+}
+
 /** The table columns of one imported rollout, from its trajectory and the record it came from. */
 export function rolloutFacts(trajectory: Trajectory, record: unknown): RolloutFacts {
   // Per tool, each call as the AgentResult classifies it (the same as `tool_calls_exec_error`).
@@ -161,7 +174,8 @@ export function rolloutFacts(trajectory: Trajectory, record: unknown): RolloutFa
     finished: summary.finishedNaturally,
     stop_reason: summary.stopReason ?? null,
     reward: summary.reward !== null && Number.isFinite(summary.reward) ? summary.reward : null,
-    group_id: summary.groupId ?? null,
+    // An RL group (a list of lists) first; else the group the record names.
+    group_id: summary.groupId ?? groupIdOf(record),
     step: trainingStepOf(record),
     first_user: summary.preview,
     record: recordFields(record),

@@ -20,25 +20,54 @@ function noise(a: number, b: number, c: number): number {
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }
 
-/** One rollout line: `turns` tool turns then a final answer (or cut: not finished), errors where `noise` says. */
-export function rolloutLine(shard: number, index: number, padding = 0): string {
+/** What the generator puts into rollout `index` of shard `shard`: the facts its row should show. */
+export interface GeneratedRollout {
+  id: string;
+  model: string;
+  /** Assistant turns: one per tool call, plus the final answer when finished. */
+  turns: number;
+  /** Each tool call's tool, in order, and whether its result is an error. */
+  calls: Array<{ tool: string; failed: boolean }>;
+  finished: boolean;
+  reward: number;
+  groupId: string;
+  step: number;
+  firstUser: string;
+}
+
+/** The rollout the generator writes at (shard, index), as facts (see {@link rolloutLine}). */
+export function generatedRollout(shard: number, index: number, padding = 0): GeneratedRollout {
   const r = (k: number): number => noise(shard + 1, index + 1, k);
-  const turns = 1 + Math.floor(r(1) * 5);
+  const toolTurns = 1 + Math.floor(r(1) * 5);
+  const calls = Array.from({ length: toolTurns }, (_, t) => ({ tool: TOOLS[Math.floor(r(10 + t) * TOOLS.length)]!, failed: r(20 + t) < 0.2 }));
+  const finished = r(2) < 0.8;
+  return {
+    id: `s${shard}-r${index}`,
+    model: `policy-${shard % 2}`,
+    turns: toolTurns + (finished ? 1 : 0),
+    calls,
+    finished,
+    reward: Math.round(r(3) * 100) / 100,
+    groupId: `g${shard}-${Math.floor(index / 4)}`,
+    step: shard * 10 + Math.floor(index / 50),
+    firstUser: `Task ${shard}-${index}: fix the failing test in module ${index % 17}.${padding > 0 ? ` ${'context '.repeat(Math.ceil(padding / 8)).slice(0, padding)}` : ''}`,
+  };
+}
+
+/** One rollout line: tool turns then a final answer (or cut: not finished), errors where the generator says. */
+export function rolloutLine(shard: number, index: number, padding = 0): string {
+  const g = generatedRollout(shard, index, padding);
   const messages: unknown[] = [
     { role: 'system', content: 'You are a coding agent.' },
-    { role: 'user', content: `Task ${shard}-${index}: fix the failing test in module ${index % 17}.${padding > 0 ? ` ${'context '.repeat(Math.ceil(padding / 8)).slice(0, padding)}` : ''}` },
+    { role: 'user', content: g.firstUser },
   ];
-  for (let t = 0; t < turns; t++) {
-    const tool = TOOLS[Math.floor(r(10 + t) * TOOLS.length)]!;
-    const failed = r(20 + t) < 0.2;
+  for (const [t, { tool, failed }] of g.calls.entries()) {
     const id = `c${t}`;
     messages.push({ role: 'assistant', content: `Step ${t}`, tool_calls: [{ id, type: 'function', function: { name: tool, arguments: JSON.stringify(tool === 'terminal' ? { command: 'pytest -x' } : { path: `src/m${t}.py` }) } }] });
     messages.push({ role: 'tool', tool_call_id: id, content: failed ? JSON.stringify({ error: `${tool} failed: exit status 1` }) : `ok ${t}` });
   }
-  const finished = r(2) < 0.8;
-  if (finished) messages.push({ role: 'assistant', content: 'Done: the test passes.' });
-  const reward = Math.round(r(3) * 100) / 100;
-  return JSON.stringify({ id: `s${shard}-r${index}`, model: `policy-${shard % 2}`, messages, reward, group_id: `g${shard}-${Math.floor(index / 4)}`, step: shard * 10 + Math.floor(index / 50) });
+  if (g.finished) messages.push({ role: 'assistant', content: 'Done: the test passes.' });
+  return JSON.stringify({ id: g.id, model: g.model, messages, reward: g.reward, group_id: g.groupId, step: g.step });
 }
 
 /** Writes lines `from..from+count` of shard `shard` to a plain JSONL file (appending when `append`). */

@@ -1,11 +1,11 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importLine } from '#shared/formats/import.js';
-import { summarizeTrajectory } from '#shared/formats/summary.js';
+import { ROLLOUT_COLUMN_NAMES } from '#shared/formats/rollout-row.js';
 import { RolloutSet, SetQueryError } from './rollout-set.js';
-import { convertShard, rolloutLine, writeGzipShard, writeJsonlShard } from './generate-set.js';
+import { convertShard, generatedRollout, rolloutLine, writeGzipShard, writeJsonlShard } from './generate-set.js';
 import { globRegExp, resolveShards } from './shards.js';
 
 let dir: string;
@@ -28,6 +28,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cache = (name: string): string => join(dir, `cache-${name}`);
 
+// The app indexes on the compiled worker threads; from the TypeScript source units run in-process.
+const compiled = new URL('../../../out/electron/engine/rollout-set/', import.meta.url);
+const built = ['rollout-set.js', 'shard-index-worker.js'].every((name) => existsSync(fileURLToPath(new URL(name, compiled))));
+
+/** Every column of every row of a set over `sources`, with its shards' counts and problems. */
+async function tableOf(open: typeof RolloutSet.open, sources: string[], name: string, options: { threads?: number; partBytes?: number } = {}) {
+  const set = await open(sources, { cacheDir: cache(name), ...options });
+  await set.refresh();
+  const rows = (await set.query({ columns: [...ROLLOUT_COLUMN_NAMES], limit: 1000 })).rows;
+  const tools = await set.charts();
+  const status = set.status();
+  await set.close();
+  return { rows, tools: tools.tools, shards: status.shards.map(({ path, rollouts, badLines, problems, format, error }) => ({ path, rollouts, badLines, problems, format, error })) };
+}
+
 describe('a rollout set', () => {
   it('indexes plain, gzip, zstd and Parquet shards as one table; unreadable shards and bad lines are listed', async () => {
     const set = await RolloutSet.open([shards], { cacheDir: cache('all') });
@@ -49,6 +64,20 @@ describe('a rollout set', () => {
     expect(status.badLines).toBe(2);
     await set.close();
   });
+
+  it('gives the same rows, lines, offsets and bad lines whether shards are read whole or in parts side by side', async () => {
+    const whole = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'whole', { threads: 1 });
+    const parts = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'parts', { threads: 3, partBytes: 2_000 });
+    expect(whole.rows).toHaveLength(122);
+    expect(parts).toEqual(whole);
+  });
+
+  it.skipIf(!built)(`gives the same table from worker threads (compiled, from out/)${built ? '' : ' (skipped: out/ is not built; run npm run build)'}`, async () => {
+    const module = (await import(new URL('rollout-set.js', compiled).href)) as { RolloutSet: typeof RolloutSet };
+    const inProcess = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'in-process', { threads: 1 });
+    const threads = await tableOf(module.RolloutSet.open.bind(module.RolloutSet), [shards], 'threads', { threads: 2, partBytes: 2_000 });
+    expect(threads).toEqual(inProcess);
+  }, 60_000);
 
   it('never reaches the network from a filter: no extension is installed or loaded on demand', async () => {
     const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('offline') });
@@ -89,17 +118,30 @@ describe('a rollout set', () => {
     await set.close();
   });
 
-  it('computes each row with the importers\' rules, the same as a single file\'s collection table', async () => {
+  it('computes each row with the importers\' rules: the turns, tool calls, errors and outcome the generator wrote', async () => {
     const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('rules') });
     await set.refresh();
     const { rows } = await set.query({ limit: 50 });
+    expect(rows).toHaveLength(50);
     for (const [i, row] of rows.entries()) {
-      const imported = importLine('messages-jsonl', rolloutLine(0, i), 'a.jsonl', i + 1, 0);
-      if ('problem' in imported) throw new Error(imported.problem);
-      const summary = summarizeTrajectory(imported.trajectories[0]!, 0);
-      expect(row).toMatchObject({ id: summary.id, turns: summary.turns, tool_calls: summary.toolCalls, tool_errors: summary.toolErrors, finished: summary.finishedNaturally, reward: summary.reward, first_user: summary.preview, line: i + 1, step: Math.floor(i / 50) });
-      const byTool = JSON.parse(row.tool_errors_by_tool!) as Record<string, number>;
-      expect(Object.values(byTool).reduce((a, b) => a + b, 0)).toBe(summary.toolErrors);
+      const g = generatedRollout(0, i);
+      const errorsByTool: Record<string, number> = {};
+      for (const call of g.calls) if (call.failed) errorsByTool[call.tool] = (errorsByTool[call.tool] ?? 0) + 1;
+      expect(row).toMatchObject({
+        id: g.id,
+        model: g.model,
+        turns: g.turns,
+        tool_calls: g.calls.length,
+        tool_errors: g.calls.filter((c) => c.failed).length,
+        tool_names: [...new Set(g.calls.map((c) => c.tool))],
+        finished: g.finished,
+        reward: g.reward,
+        group_id: g.groupId,
+        step: g.step,
+        first_user: g.firstUser,
+        line: i + 1,
+      });
+      expect(JSON.parse(row.tool_errors_by_tool!)).toEqual(errorsByTool);
     }
     await set.close();
   });
@@ -166,6 +208,25 @@ describe('a rollout set', () => {
     await set.refresh();
     expect((await set.query({ where: "source LIKE '%next.jsonl'" })).rows.map((r) => r.id)).toEqual(['s9-r0', 's9-r1']);
     expect(set.status().rollouts).toBe(18);
+    await set.close();
+  });
+
+  it('goes on after a close midway from where indexing stopped, with no rollout missing or twice', async () => {
+    const folder = join(dir, 'stopped');
+    mkdirSync(folder);
+    await writeJsonlShard(join(folder, 'big.jsonl'), 11, 3000);
+    let set = await RolloutSet.open([folder], { cacheDir: cache('stop') });
+    const firstRows = new Promise<void>((done) => set.onStatus((s) => s.rollouts > 0 && done()));
+    const indexing = set.refresh();
+    await firstRows;
+    await set.close();
+    await indexing;
+    set = await RolloutSet.open([folder], { cacheDir: cache('stop') });
+    await set.refresh();
+    expect(set.status().rollouts).toBe(3000);
+    const { rows } = await set.query({ columns: ['id', 'line'], limit: 5000 });
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 3000 }, (_, i) => `s11-r${i}`));
+    expect(rows.map((r) => r.line)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
     await set.close();
   });
 

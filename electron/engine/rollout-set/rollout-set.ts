@@ -1,36 +1,52 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { DuckDBConnection} from '@duckdb/node-api';
-import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
-import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '#shared/formats/import.js';
-import { DEFAULT_ROLLOUT_COLUMNS, ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, rolloutFacts, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { importLineValue, parseJson } from '#shared/formats/import.js';
+import { DEFAULT_ROLLOUT_COLUMNS, ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import type { SetCharts, SetShard, SetStatus } from '#shared/api/rollout-set.js';
-import { completeLinesEnd, jsonlRecords, parquetRecords, readRecord, type ShardRecord } from './shard-reader.js';
+import { ForwardLineReader, parquetRecords, readRecord } from './shard-reader.js';
+import { ShardIndexPool, type UnitRun } from './shard-index-pool.js';
+import { CHUNK_COLUMNS, CHUNK_TOOL_COLUMNS, detectShardFormat, MAX_SHARD_PROBLEMS, type IndexUnit, type UnitChunk } from './shard-indexer.js';
 import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
 
 /**
  * A rollout set: shards (JSONL, gzip or zstd JSONL, Parquet) read where they lie as one table. Each
- * rollout's columns are computed once by the project's importers and kept in a DuckDB database in
- * the user's cache, keyed by each shard's path, size and mtime: reopening reads nothing, a grown
+ * rollout's columns are computed once by the project's importers, on worker threads (a shard, or
+ * a part of a large plain one, per thread), and loaded in bulk into a DuckDB database in the
+ * user's cache, keyed by each shard's path, size and mtime: reopening reads nothing, a grown
  * shard is read from where its index ended, a changed one again. Filters and sorts are SQL over
  * that index; a rollout is read back by its line's bytes (or its Parquet row) only.
  */
 
 /** Bumped when the index's tables or columns change, so older caches are rebuilt. */
-const INDEX_VERSION = 2;
-/** Problem texts kept per shard (every bad line is counted). */
-const MAX_SHARD_PROBLEMS = 20;
-const VARCHAR_LIST = LIST(VARCHAR);
+const INDEX_VERSION = 3;
+/** A plain shard is read by several threads when it holds at least this much per thread (bytes). */
+const PART_BYTES = 4 * 2 ** 20;
 
-/** Rows appended before they are flushed, and at least how often (ms), so queries see them. */
-const FLUSH_ROWS = 2_000;
-const FLUSH_MS = 250;
-/** Indexing gives the event loop a turn at least this often (ms). */
-const YIELD_MS = 10;
+/** What the index knows of a shard. */
+interface KnownShard {
+  size: number;
+  mtimeMs: number;
+  indexedBytes: number;
+  lines: number;
+  rollouts: number;
+  badLines: number;
+  format: string | null;
+  problems: string[];
+}
+
+/** A shard to index: its units (plain and compressed JSONL) or its Parquet rows (read here by DuckDB). */
+type ShardPlan = { shard: ShardFile; entry: SetShard; from: number; lines: number; format: FormatId | null } & ({ kind: 'units'; units: Array<Omit<IndexUnit, 'id'>> } | { kind: 'parquet' });
+
+/** Reads a unit's messages to its end (its chunks are left to be removed with their folder). */
+async function drain(run: UnitRun): Promise<void> {
+  while ((await run.next()).type !== 'done');
+}
 
 /** `$XDG_CACHE_HOME/trajdbg/rollout-sets`, else `~/.cache/trajdbg/rollout-sets`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,6 +61,10 @@ export interface OpenSetOptions {
   cwd?: string;
   /** DuckDB's memory limit (default 512MB). */
   memoryLimit?: string;
+  /** Threads that index shards (default: one per core, at most 4). */
+  threads?: number;
+  /** A plain shard is split among the threads when each part gets at least this much (bytes; default 4 MiB). */
+  partBytes?: number;
 }
 
 /** A query over a set's rollouts, as the app's table and `trajdbg query` ask it. */
@@ -90,6 +110,10 @@ export class RolloutSet {
   private startedAt = performance.now();
   private elapsedMs = 0;
   private listeners = new Set<(status: SetStatus) => void>();
+  private known = new Map<string, KnownShard>();
+  private cancelRuns: (() => void) | null = null;
+  private readonly pool: ShardIndexPool;
+  private readonly partBytes: number;
   private closed = false;
 
   private constructor(
@@ -99,7 +123,11 @@ export class RolloutSet {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     private readonly cwd: string,
-  ) {}
+    options: Pick<OpenSetOptions, 'threads' | 'partBytes'> = {},
+  ) {
+    this.pool = new ShardIndexPool(options.threads ? { threads: options.threads } : {});
+    this.partBytes = Math.max(1, options.partBytes ?? PART_BYTES);
+  }
 
   /** Opens (or creates) the set's index; call {@link refresh} to index what is new. */
   static async open(sources: readonly string[], options: OpenSetOptions = {}): Promise<RolloutSet> {
@@ -124,7 +152,7 @@ export class RolloutSet {
     }
     const writer = await instance.connect();
     const reader = await instance.connect();
-    const set = new RolloutSet(sources, dbPath, instance, writer, reader, cwd);
+    const set = new RolloutSet(sources, dbPath, instance, writer, reader, cwd, options);
     await set.createTables();
     return set;
   }
@@ -140,9 +168,19 @@ export class RolloutSet {
     const [next, count] = reader.getRows()[0]!;
     this.nextRid = Number(next);
     this.rowCount = Number(count);
-    const shards = await this.writer.runAndReadAll('SELECT path, kind, size, rollouts, bad_lines, format, error, problems FROM shards ORDER BY path');
+    const shards = await this.writer.runAndReadAll('SELECT path, kind, size, mtime_ms, indexed_bytes, lines, rollouts, bad_lines, format, error, problems FROM shards ORDER BY path');
     for (const row of shards.getRowObjectsJS()) {
       const path = String(row.path);
+      this.known.set(path, {
+        size: Number(row.size),
+        mtimeMs: Number(row.mtime_ms),
+        indexedBytes: Number(row.indexed_bytes),
+        lines: Number(row.lines),
+        rollouts: Number(row.rollouts),
+        badLines: Number(row.bad_lines),
+        format: (row.format as string | null) ?? null,
+        problems: (row.problems as string[] | null) ?? [],
+      });
       this.shardStates.set(path, {
         path,
         kind: row.kind as ShardKind,
@@ -171,7 +209,7 @@ export class RolloutSet {
     };
   }
 
-  /** Called with the status as indexing goes (at most every {@link FLUSH_MS}) and when it ends. */
+  /** Called with the status as indexing goes (as rows are loaded) and when it ends. */
   onStatus(listener: (status: SetStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -215,9 +253,46 @@ export class RolloutSet {
       await this.dropShard(path);
       this.shardStates.delete(path);
     }
+    const plans: ShardPlan[] = [];
     for (const shard of shards) {
       if (this.stopRequested || this.closed) return;
-      await this.indexShard(shard);
+      const plan = await this.planShard(shard);
+      if (plan) plans.push(plan);
+    }
+    if (plans.length === 0) return;
+    const spillDir = await mkdtemp(join(dirname(this.dbPath), 'spill-'));
+    // Every unit is queued now: the pool's threads take them in order and run ahead of the
+    // loading, which follows shard order (so rows keep the set's order), their chunks on disk.
+    const runs: UnitRun[][] = [];
+    let unitId = 0;
+    for (const plan of plans) runs.push(plan.kind === 'parquet' ? [] : plan.units.map((unit) => this.pool.run({ ...unit, id: unitId++, spillDir })));
+    const cancelAll = (): void => runs.flat().forEach((run) => run.cancel());
+    this.cancelRuns = cancelAll;
+    try {
+      for (const [p, plan] of plans.entries()) {
+        if (this.stopRequested || this.closed) {
+          cancelAll();
+          for (const run of runs.slice(p).flat()) await drain(run);
+          break;
+        }
+        if (plan.kind === 'parquet') {
+          const connection = await this.instance.connect();
+          try {
+            const run = this.pool.runHere({ id: unitId++, path: plan.shard.path, kind: 'jsonl', start: 0, end: Infinity, lineAt: 0, lineNumber: 1, format: null, complete: true, spillDir }, parquetRecords(connection, plan.shard.path));
+            this.cancelRuns = () => {
+              run.cancel();
+              cancelAll();
+            };
+            await this.loadShard(plan, [run]);
+          } finally {
+            connection.closeSync();
+            this.cancelRuns = cancelAll;
+          }
+        } else await this.loadShard(plan, runs[p]!);
+      }
+    } finally {
+      this.cancelRuns = null;
+      await rm(spillDir, { recursive: true, force: true });
     }
   }
 
@@ -225,162 +300,135 @@ export class RolloutSet {
     await this.writer.run(`DELETE FROM rollout_tools WHERE rid IN (SELECT rid FROM rollouts WHERE source = ${sqlString(path)})`);
     await this.writer.run(`DELETE FROM rollouts WHERE source = ${sqlString(path)}`);
     await this.writer.run(`DELETE FROM shards WHERE path = ${sqlString(path)}`);
+    this.known.delete(path);
     const count = await this.writer.runAndReadAll('SELECT count(*) FROM rollouts');
     this.rowCount = Number(count.getRows()[0]![0]);
   }
 
-  private async indexShard(shard: ShardFile): Promise<void> {
-    const known = await this.writer.runAndReadAll(`SELECT size, mtime_ms, indexed_bytes, lines, rollouts, bad_lines, format, problems FROM shards WHERE path = ${sqlString(shard.path)}`);
-    const row = known.getRowObjectsJS()[0];
+  /** What a shard needs read: nothing (unchanged), its new lines (grown in place), or all of it, in units for the threads. */
+  private async planShard(shard: ShardFile): Promise<ShardPlan | null> {
+    const row = this.known.get(shard.path);
     let from = 0;
-    let firstLine = 1;
+    let lines = 0;
     let format: FormatId | null = null;
-    let state = { lines: 0, rollouts: 0, badLines: 0, problems: [] as string[] };
+    let state = { rollouts: 0, badLines: 0, problems: [] as string[] };
     if (row) {
-      const size = Number(row.size);
-      if (size === shard.size && Number(row.mtime_ms) === shard.mtimeMs) return;
-      const indexedBytes = Number(row.indexed_bytes);
-      if (shard.kind === 'jsonl' && row.format && shard.size > size && indexedBytes <= shard.size) {
+      if (row.size === shard.size && row.mtimeMs === shard.mtimeMs) return null;
+      if (shard.kind === 'jsonl' && row.format && shard.size > row.size && row.indexedBytes <= shard.size) {
         // Grown in place (training appends lines): read on from where the index ended.
-        from = indexedBytes;
-        firstLine = Number(row.lines) + 1;
+        from = row.indexedBytes;
+        lines = row.lines;
         format = row.format as FormatId;
-        state = { lines: Number(row.lines), rollouts: Number(row.rollouts), badLines: Number(row.bad_lines), problems: (row.problems as string[] | null) ?? [] };
+        state = { rollouts: row.rollouts, badLines: row.badLines, problems: [...row.problems] };
       } else await this.dropShard(shard.path);
     }
     const entry: SetShard = { path: shard.path, kind: shard.kind, size: shard.size, rollouts: state.rollouts, badLines: state.badLines, format, error: null, problems: state.problems, state: 'indexing' };
+    const base = { shard, entry, from, lines, format };
+    if (shard.kind === 'parquet') return { ...base, kind: 'parquet' };
+    const whole = { path: shard.path, kind: shard.kind, start: from, end: Infinity, lineAt: from, lineNumber: lines + 1, format, complete: shard.kind !== 'jsonl', spillDir: '' };
+    const bytes = shard.size - from;
+    const parts = shard.kind === 'jsonl' ? Math.min(this.pool.threads, Math.floor(bytes / this.partBytes)) : 1;
+    if (parts < 2) return { ...base, kind: 'units', units: [whole] };
+    if (format === null) {
+      // The parts after the first are told the format by the shard's first record; a shard whose
+      // format cannot be told is read as one unit, which says why.
+      const told = await detectShardFormat(shard.path, 'jsonl');
+      if (told.format === null) return { ...base, kind: 'units', units: [whole] };
+      format = told.format;
+    }
+    const units = Array.from({ length: parts }, (_, k) => ({ ...whole, format, start: from + Math.floor((k * bytes) / parts), end: k + 1 === parts ? Infinity : from + Math.floor(((k + 1) * bytes) / parts) }));
+    entry.format = format;
+    return { ...base, format, kind: 'units', units };
+  }
+
+  /** Loads a shard's units' chunks into the index as they come, in order, then records the shard. */
+  private async loadShard(plan: ShardPlan, runs: UnitRun[]): Promise<void> {
+    const { shard, entry } = plan;
     this.shardStates.set(shard.path, entry);
     this.emit();
-    const appender = await this.writer.createAppender('rollouts');
-    const tools = await this.writer.createAppender('rollout_tools');
-    let pending = 0;
-    let lastFlush = performance.now();
-    let lastYield = performance.now();
-    const flush = (): void => {
-      appender.flushSync();
-      tools.flushSync();
-      this.rowCount += pending;
-      pending = 0;
-      lastFlush = performance.now();
-      this.emit();
-    };
-    const problem = (text: string): void => {
-      entry.badLines += 1;
-      if (entry.problems.length < MAX_SHARD_PROBLEMS) entry.problems.push(text);
-    };
-    let lastRecord: ShardRecord | null = null;
-    let lines = state.lines;
-    try {
-      const records = shard.kind === 'parquet' ? parquetRecords(this.writer, shard.path) : jsonlRecords(shard.path, shard.kind, { from, firstLine, complete: shard.kind !== 'jsonl' });
-      for await (const record of records) {
-        if (this.stopRequested || this.closed) break;
-        lastRecord = record;
-        lines = shard.kind === 'parquet' ? record.line + 1 : record.line;
-        const at = shard.kind === 'parquet' ? `${shard.path}: row ${record.line}` : `${shard.path}:${record.line}`;
-        if (record.text === null) {
-          problem(record.problem ?? `${at}: not UTF-8 text`);
-          continue;
-        }
-        if (record.text.trim() === '') continue;
-        const parsed = parseJson(record.text);
-        if (!parsed.ok) {
-          problem(`${at}: ${parsed.error.replace(/ at line 1, column/, ' at column')}`);
-          continue;
-        }
-        if (format === null) {
-          format = detectRecord(parsed.value, 'line', false);
-          if (format === null || !isLineFormat(format)) {
-            entry.error = format === null ? unknownFormat(shard.path, parsed.value, 'line').message.replace(`${shard.path}: `, '') : `${format} is not a one-rollout-per-record format`;
-            format = null;
-            break;
-          }
-          entry.format = format;
-        }
-        const imported = importLineValue(format, parsed.value, shard.path, record.line, 0, record.text);
-        if ('problem' in imported) {
-          problem(imported.problem.replace(`${shard.path}:${record.line}`, at));
-          continue;
-        }
-        imported.trajectories.forEach((trajectory, k) => {
-          this.appendRow(appender, tools, shard, record, k, format!, trajectory, parsed.value);
-          pending += 1;
-          entry.rollouts += 1;
-        });
-        if (pending >= FLUSH_ROWS || performance.now() - lastFlush >= FLUSH_MS || this.rowCount === 0) flush();
-        // Let queries of the rows indexed so far answer while indexing goes on.
-        if (performance.now() - lastYield >= YIELD_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-        }
+    let lines = plan.lines;
+    let indexedBytes = plan.from;
+    let stopped = false;
+    let format = plan.format;
+    for (const run of runs) {
+      if (stopped || entry.error) {
+        run.cancel();
+        await drain(run);
+        continue;
       }
-    } catch (error) {
-      entry.error = `cannot read it (${(error as Error).message})`;
+      const badLines = entry.badLines;
+      const problems = entry.problems.length;
+      /** What the unit has read so far, as loaded (bad lines and problems count from the unit's start). */
+      const readTo = (message: { lines: number; linesEnd: number | null; badLines: number; problems: string[] }): void => {
+        if (message.lines > 0) lines = message.lines;
+        if (message.linesEnd !== null) indexedBytes = message.linesEnd;
+        entry.badLines = badLines + message.badLines;
+        entry.problems.splice(problems, Infinity, ...message.problems.slice(0, Math.max(0, MAX_SHARD_PROBLEMS - problems)));
+      };
+      for (;;) {
+        const message = await run.next();
+        if (this.stopRequested || this.closed) {
+          // Stopped: what is loaded stays, and the shard is keyed as read up to there.
+          stopped = true;
+          run.cancel();
+          if (message.type !== 'done') await drain(run);
+          break;
+        }
+        if (message.type === 'chunk') {
+          await this.loadChunk(message, shard.path);
+          entry.rollouts += message.rows;
+          readTo(message);
+          this.emit();
+          continue;
+        }
+        if (message.format && !format) format = entry.format = message.format;
+        if (message.error) entry.error = message.error;
+        readTo(message);
+        stopped = message.stopped;
+        break;
+      }
     }
-    flush();
-    appender.closeSync();
-    tools.closeSync();
+    entry.format = format;
     entry.state = entry.error ? 'failed' : 'done';
-    const indexedBytes = shard.kind === 'jsonl' ? completeLinesEnd(lastRecord, from) : shard.size;
-    // A shard that failed is keyed too: it is read again only once it changes.
+    if (shard.kind !== 'jsonl') indexedBytes = shard.size;
+    // A shard stopped midway is keyed so that the next refresh reads on (a plain shard, from where
+    // its index ended) or reads it again (a compressed one); a failed shard is read again only once it changes.
+    const size = !stopped ? shard.size : shard.kind === 'jsonl' ? indexedBytes : -1;
+    const known: KnownShard = { size, mtimeMs: shard.mtimeMs, indexedBytes, lines, rollouts: entry.rollouts, badLines: entry.badLines, format, problems: [...entry.problems] };
+    this.known.set(shard.path, known);
     await this.writer.run(
-      `INSERT OR REPLACE INTO shards VALUES (${sqlString(shard.path)}, ${sqlString(shard.kind)}, ${shard.size}, ${shard.mtimeMs}, ${indexedBytes}, ${lines}, ${entry.rollouts}, ${entry.badLines}, ${format ? sqlString(format) : 'NULL'}, ${entry.error ? sqlString(entry.error) : 'NULL'}, ${entry.problems.length ? `[${entry.problems.map(sqlString).join(', ')}]` : '[]'}::VARCHAR[])`,
+      `INSERT OR REPLACE INTO shards VALUES (${sqlString(shard.path)}, ${sqlString(shard.kind)}, ${size}, ${shard.mtimeMs}, ${indexedBytes}, ${lines}, ${entry.rollouts}, ${entry.badLines}, ${format ? sqlString(format) : 'NULL'}, ${entry.error ? sqlString(entry.error) : 'NULL'}, ${entry.problems.length ? `[${entry.problems.map(sqlString).join(', ')}]` : '[]'}::VARCHAR[])`,
     );
     this.emit();
   }
 
-  private appendRow(appender: DuckDBAppender, tools: DuckDBAppender, shard: ShardFile, record: ShardRecord, k: number, format: FormatId, trajectory: Trajectory, value: unknown): void {
-    const facts = rolloutFacts(trajectory, value);
-    const rid = this.nextRid++;
-    const parquet = shard.kind === 'parquet';
-    const values: Record<RolloutColumn, unknown> = {
-      rid,
-      id: facts.id,
-      source: shard.path,
-      line: record.line,
-      line_offset: parquet ? null : record.offset,
-      line_length: parquet ? null : record.length,
-      parquet_row: parquet ? record.row : null,
-      in_line: k,
-      model: facts.model,
-      turns: facts.turns,
-      tool_calls: facts.tool_calls,
-      tool_errors: facts.tool_errors,
-      tool_errors_by_tool: facts.tool_errors_by_tool,
-      tool_names: facts.tool_names,
-      finished: facts.finished,
-      stop_reason: facts.stop_reason,
-      reward: facts.reward,
-      group_id: facts.group_id,
-      step: facts.step,
-      first_user: facts.first_user,
-      size: record.length,
-      format,
-      record: facts.record,
-    };
-    for (const [name, type] of ROLLOUT_COLUMNS) {
-      const v = values[name];
-      if (v === null || v === undefined) appender.appendNull();
-      else if (type === 'BIGINT') appender.appendBigInt(BigInt(v as number));
-      else if (type === 'INTEGER') appender.appendInteger(v as number);
-      else if (type === 'DOUBLE') appender.appendDouble(v as number);
-      else if (type === 'BOOLEAN') appender.appendBoolean(v as boolean);
-      // The type is given: an empty list says nothing of its items, and the appender would leave the row incomplete.
-      else if (type === 'VARCHAR[]') appender.appendList(listValue(v as string[]), VARCHAR_LIST);
-      else appender.appendVarchar(String(v));
+  /** Loads one chunk file of rows (written by a unit) into the tables, numbering its rows on from the last rid. */
+  private async loadChunk(chunk: UnitChunk, source: string): Promise<void> {
+    const base = this.nextRid;
+    const read = `read_json(${sqlString(chunk.file)}, format = 'newline_delimited', columns = {${CHUNK_COLUMNS.map(([name, type]) => `${quoted(name)}: '${type}'`).join(', ')}}, maximum_object_size = ${Math.max(1 << 20, 4 * chunk.longest)})`;
+    const columns = ROLLOUT_COLUMNS.map(([name]) => (name === 'rid' ? `${base} + i` : name === 'source' ? sqlString(source) : quoted(name))).join(', ');
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      await this.writer.run(`INSERT INTO rollouts SELECT ${columns} FROM ${read}`);
+      if (chunk.toolRows > 0) {
+        const tools = `read_csv(${sqlString(chunk.toolsFile)}, header = false, auto_detect = false, quote = '"', escape = '"', delim = ',', columns = {${CHUNK_TOOL_COLUMNS.map(([name, type]) => `${quoted(name)}: '${type}'`).join(', ')}})`;
+        await this.writer.run(`INSERT INTO rollout_tools SELECT ${base} + i, tool, calls, errors FROM ${tools}`);
+      }
+      await this.writer.run('COMMIT');
+    } catch (error) {
+      await this.writer.run('ROLLBACK');
+      throw error;
     }
-    appender.endRow();
-    for (const [tool, stats] of Object.entries(facts.tools)) {
-      tools.appendBigInt(BigInt(rid));
-      tools.appendVarchar(tool);
-      tools.appendInteger(stats.calls);
-      tools.appendInteger(stats.errors);
-      tools.endRow();
-    }
+    await rm(chunk.file, { force: true });
+    await rm(chunk.toolsFile, { force: true });
+    this.nextRid += chunk.rows;
+    this.rowCount += chunk.rows;
   }
 
   /** Stops indexing after the record being read (what was indexed stays, and is kept). */
   async stop(): Promise<void> {
     this.stopRequested = true;
+    this.cancelRuns?.();
     await this.settled();
   }
 
@@ -498,16 +546,98 @@ export class RolloutSet {
   /** Reads one rollout back from its shard (its line's bytes, or its Parquet row) and imports it. */
   async rollout(rid: number): Promise<{ row: RolloutRow; trajectory: Trajectory }> {
     const row = await this.row(rid);
-    const kind = this.shardStates.get(row.source)?.kind ?? (await resolveShards([row.source])).shards[0]?.kind;
-    if (!kind) throw new SetQueryError(`${row.source}: the shard is gone`);
-    const text = await readRecord(this.writer, row.source, kind, { offset: row.line_offset, length: row.line_length ?? 0, line: row.line, row: row.parquet_row });
+    return { row, trajectory: this.trajectoryOf(row, await this.recordText(row)) };
+  }
+
+  /** A rollout's trajectory from its record's text. */
+  private trajectoryOf(row: RolloutRow, text: string): Trajectory {
     const parsed = parseJson(text);
     if (!parsed.ok) throw new SetQueryError(`${row.source}:${row.line}: ${parsed.error} (was the file changed?)`);
     const imported = importLineValue(row.format as FormatId, parsed.value, row.source, row.line, 0, text);
     if ('problem' in imported) throw new SetQueryError(imported.problem);
     const trajectory = imported.trajectories[row.in_line];
     if (!trajectory) throw new SetQueryError(`${row.source}:${row.line}: no rollout ${row.in_line} in the line any more (was the file changed?)`);
-    return { row, trajectory };
+    return trajectory;
+  }
+
+  /**
+   * Every rollout a query keeps, in its order, read back from its shard: a plain line by its bytes,
+   * a Parquet row by its number, and each gzip or zstd shard decompressed once, forward (in the
+   * set's order its rows come in offset order; a sorted query first reads its compressed lines in
+   * that order into a scratch table of the index, then joins them in its own order).
+   */
+  async *rollouts(query: Omit<SetQuery, 'limit' | 'offset' | 'columns'> = {}, pageRows = 2_000): AsyncGenerator<{ row: RolloutRow; trajectory: Trajectory }, void, undefined> {
+    const where = await this.whereClause(query);
+    const compressed = [...this.shardStates.values()].filter((s) => s.kind === 'jsonl.gz' || s.kind === 'jsonl.zst').map((s) => s.path);
+    const connection = await this.instance.connect();
+    const scratch = `export_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+    let forward: ForwardLineReader | null = null;
+    /** A compressed line, read on from the last one of its shard (a new pass when the shard changes). */
+    const readForward = async (row: RolloutRow): Promise<string> => {
+      if (forward?.path !== row.source) {
+        await forward?.close();
+        const kind = this.shardStates.get(row.source)?.kind;
+        if (kind !== 'jsonl.gz' && kind !== 'jsonl.zst') throw new SetQueryError(`${row.source}: the shard is gone`);
+        forward = new ForwardLineReader(row.source, kind);
+      }
+      return forward.read(row.line_offset ?? 0, row.line);
+    };
+    const page = async (sql: string): Promise<Array<RolloutRow & { text?: string | null }>> => {
+      try {
+        const reader = await connection.runAndReadAll(sql);
+        return reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))) as Array<RolloutRow & { text?: string | null }>;
+      } catch (error) {
+        throw new SetQueryError((error as Error).message);
+      }
+    };
+    const staged = query.orderBy !== undefined && compressed.length > 0;
+    try {
+      if (staged) {
+        await connection.run(`CREATE TABLE ${scratch} (rid BIGINT, text VARCHAR)`);
+        const appender = await connection.createAppender(scratch);
+        const inCompressed = `source IN (${compressed.map(sqlString).join(', ')})`;
+        let after = -1;
+        for (;;) {
+          const rows = await page(`SELECT * EXCLUDE (record) FROM rollouts ${where ? `${where} AND` : 'WHERE'} ${inCompressed} AND rid > ${after} ORDER BY rid LIMIT ${pageRows}`);
+          for (const row of rows) {
+            appender.appendBigInt(BigInt(row.rid));
+            appender.appendVarchar(await readForward(row));
+            appender.endRow();
+          }
+          appender.flushSync();
+          if (rows.length < pageRows) break;
+          after = rows[rows.length - 1]!.rid;
+        }
+        appender.closeSync();
+        await (forward as ForwardLineReader | null)?.close();
+        forward = null;
+      }
+      // Columns named in the filter or sort are the rollouts table's.
+      const from = staged ? `(SELECT r.*, e.text FROM rollouts r LEFT JOIN ${scratch} e ON e.rid = r.rid)` : '(SELECT *, NULL::VARCHAR AS text FROM rollouts)';
+      const select = `SELECT * EXCLUDE (record) FROM ${from} ${where}`;
+      let after = -1;
+      for (let offset = 0; ; offset += pageRows) {
+        const rows = query.orderBy ? await page(`${select} ${this.orderOf(query)} LIMIT ${pageRows} OFFSET ${offset}`) : await page(`${select} ${where ? 'AND' : 'WHERE'} rid > ${after} ORDER BY rid LIMIT ${pageRows}`);
+        for (const { text: stagedText, ...row } of rows) {
+          const kind = this.shardStates.get(row.source)?.kind;
+          const text = typeof stagedText === 'string' ? stagedText : kind === 'jsonl.gz' || kind === 'jsonl.zst' ? await readForward(row) : await this.recordText(row);
+          yield { row, trajectory: this.trajectoryOf(row, text) };
+        }
+        if (rows.length < pageRows) return;
+        after = rows[rows.length - 1]!.rid;
+      }
+    } finally {
+      await (forward as ForwardLineReader | null)?.close();
+      if (staged) await connection.run(`DROP TABLE IF EXISTS ${scratch}`).catch(() => undefined);
+      connection.closeSync();
+    }
+  }
+
+  /** A record's text read back by its own bytes (a plain line, a Parquet row, a compressed line from its shard's start). */
+  private async recordText(row: RolloutRow): Promise<string> {
+    const kind = this.shardStates.get(row.source)?.kind ?? (await resolveShards([row.source])).shards[0]?.kind;
+    if (!kind) throw new SetQueryError(`${row.source}: the shard is gone`);
+    return readRecord(this.writer, row.source, kind, { offset: row.line_offset, length: row.line_length ?? 0, line: row.line, row: row.parquet_row });
   }
 
   /** Writes the rows of a query to a Parquet file with DuckDB's writer. */
@@ -527,9 +657,11 @@ export class RolloutSet {
   async close(): Promise<void> {
     if (this.closed) return;
     this.stopRequested = true;
+    this.cancelRuns?.();
     await this.settled();
     this.closed = true;
     this.listeners.clear();
+    await this.pool.dispose();
     this.reader.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();

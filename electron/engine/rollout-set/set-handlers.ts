@@ -104,7 +104,8 @@ export function createSetHandlers(deps: SetHandlerDeps): { handlers: Pick<ApiHan
       const { total } = await set.query({ ...query, limit: 0 });
       if (isSingleTrajectoryFormat(format) && total !== 1) throw new Error(`${format} exports one trajectory, and the filter keeps ${total}: narrow it to one, or pick a JSONL format`);
       async function* trajectories(): AsyncGenerator<Trajectory> {
-        for await (const row of set.rows({ ...query, columns: ['rid'] })) yield (await set.rollout(row.rid)).trajectory;
+        // Each compressed shard is decompressed once, not once per row.
+        for await (const { trajectory } of set.rollouts(query)) yield trajectory;
       }
       const written = await exportTrajectories({ trajectories: trajectories() }, format, out);
       return { path: out, ...written };

@@ -34,12 +34,56 @@ async function* unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer, vo
   yield* out;
 }
 
+/** Bytes decompressed from compressed shards by this process so far (what reading one costs). */
+export const decompressed = { bytes: 0 };
+
+async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  for await (const chunk of source) {
+    decompressed.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
 /** The (decompressed) bytes of a JSONL shard from byte `from` on (compressed shards: from the start). */
 function bytesOf(path: string, kind: ShardKind, from: number, signal?: AbortSignal): AsyncIterable<Buffer> {
   const raw = createReadStream(path, { start: kind === 'jsonl' ? from : 0, highWaterMark: 1 << 20, signal });
-  if (kind === 'jsonl.gz') return raw.pipe(createGunzip());
-  if (kind === 'jsonl.zst') return unzstd(raw);
+  if (kind === 'jsonl.gz') return counted(raw.pipe(createGunzip()));
+  if (kind === 'jsonl.zst') return counted(unzstd(raw));
   return raw;
+}
+
+/**
+ * Reads the lines of a compressed shard forward, once: each `read` asks for a line at or after
+ * the last one asked (by its offset in the decompressed bytes), so a subset of its rows in
+ * offset order costs one pass over the shard, not one per row.
+ */
+export class ForwardLineReader {
+  private records: AsyncGenerator<ShardRecord, void, undefined> | null = null;
+  private current: ShardRecord | null = null;
+
+  constructor(
+    readonly path: string,
+    private readonly kind: Exclude<ShardKind, 'parquet'>,
+  ) {}
+
+  /** The text of the line at `offset` (line number `line`, for messages). */
+  async read(offset: number, line: number): Promise<string> {
+    if (this.current && this.current.offset !== null && this.current.offset > offset) throw new Error(`${this.path}:${line}: lines must be read in order`);
+    this.records ??= jsonlRecords(this.path, this.kind);
+    while (!this.current || (this.current.offset ?? -1) < offset) {
+      const next = await this.records.next();
+      if (next.done) break;
+      this.current = next.value;
+    }
+    if (this.current?.offset !== offset || this.current.text === null) throw new Error(`${this.path}:${line}: the line cannot be read back (was the file changed?)`);
+    return this.current.text;
+  }
+
+  /** Stops reading the shard. */
+  async close(): Promise<void> {
+    await this.records?.return();
+    this.records = null;
+  }
 }
 
 /**
