@@ -80,7 +80,8 @@ const preloadConfig = defineConfig({
 // index worker it starts, bundled to out/cli/ so that Node resolves and compiles a few files
 // instead of ~150 (zod alone is ~95). Each command stays its own chunk, loaded when it runs.
 // Packages with native code or optional requires (DuckDB, ws, openai, the MCP SDK, electron) are
-// left to Node; the worker is an entry of its own, found beside the chunks as ./index-worker.js.
+// left to Node; each worker is an entry of its own, found beside the chunks (./index-worker.js,
+// ./shard-index-worker.js) as the modules that start them expect.
 const cliConfig = defineConfig({
   root: repoRoot,
   publicDir: false,
@@ -93,7 +94,11 @@ const cliConfig = defineConfig({
     minify: false,
     ssr: true,
     rolldownOptions: {
-      input: { trajdbg: 'electron/cli/main.ts', 'index-worker': 'electron/engine/library/index-worker.ts' },
+      input: {
+        trajdbg: 'electron/cli/main.ts',
+        'index-worker': 'electron/engine/library/index-worker.ts',
+        'shard-index-worker': 'electron/engine/rollout-set/shard-index-worker.ts',
+      },
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },
   },
