@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLOUT_COLUMN_NAMES } from '#shared/formats/rollout-row.js';
 import { RolloutSet, SetQueryError } from './rollout-set.js';
+import type { ShardIndexPool } from './shard-index-pool.js';
 import { convertShard, generatedRollout, rolloutLine, writeGzipShard, writeJsonlShard } from './generate-set.js';
 import { globRegExp, resolveShards } from './shards.js';
 
@@ -77,6 +78,23 @@ describe('a rollout set', () => {
     const inProcess = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'in-process', { threads: 1 });
     const threads = await tableOf(module.RolloutSet.open.bind(module.RolloutSet), [shards], 'threads', { threads: 2, partBytes: 2_000 });
     expect(threads).toEqual(inProcess);
+  }, 60_000);
+
+  it.skipIf(!built)(`starts a thread ahead of the first unit, which then runs on it (compiled, from out/)${built ? '' : ' (skipped: out/ is not built; run npm run build)'}`, async () => {
+    const module = (await import(new URL('shard-index-pool.js', compiled).href)) as { ShardIndexPool: typeof ShardIndexPool };
+    const pool = new module.ShardIndexPool({ threads: 1 });
+    try {
+      pool.warm();
+      expect(pool.started).toBe(1);
+      const spillDir = mkdtempSync(join(dir, 'spill-'));
+      const run = pool.run({ id: 0, path: join(shards, 'a.jsonl'), kind: 'jsonl', start: 0, end: Infinity, lineAt: 0, lineNumber: 1, format: null, complete: true, spillDir });
+      let message = await run.next();
+      while (message.type !== 'done') message = await run.next();
+      expect(message.error).toBeNull();
+      expect(pool.started).toBe(1);
+    } finally {
+      await pool.dispose();
+    }
   }, 60_000);
 
   it('never reaches the network from a filter: no extension is installed or loaded on demand', async () => {

@@ -123,9 +123,10 @@ export class RolloutSet {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     private readonly cwd: string,
-    options: Pick<OpenSetOptions, 'threads' | 'partBytes'> = {},
+    pool: ShardIndexPool,
+    options: Pick<OpenSetOptions, 'partBytes'> = {},
   ) {
-    this.pool = new ShardIndexPool(options.threads ? { threads: options.threads } : {});
+    this.pool = pool;
     this.partBytes = Math.max(1, options.partBytes ?? PART_BYTES);
   }
 
@@ -136,6 +137,10 @@ export class RolloutSet {
     const dir = options.cacheDir ?? defaultCacheDir();
     await mkdir(dir, { recursive: true });
     const dbPath = join(dir, `set-${setKey(sources, cwd)}-v${INDEX_VERSION}.duckdb`);
+    // A thread starts loading the importers now, while the index opens and the shards are listed:
+    // the first rows then wait for indexing, not for a thread's start-up.
+    const pool = new ShardIndexPool(options.threads ? { threads: options.threads } : {});
+    pool.warm();
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(dbPath, {
@@ -148,11 +153,12 @@ export class RolloutSet {
         allow_community_extensions: 'false',
       });
     } catch (error) {
+      await pool.dispose();
       throw new SetQueryError(`cannot open the set's index ${dbPath}: ${(error as Error).message}`);
     }
     const writer = await instance.connect();
     const reader = await instance.connect();
-    const set = new RolloutSet(sources, dbPath, instance, writer, reader, cwd, options);
+    const set = new RolloutSet(sources, dbPath, instance, writer, reader, cwd, pool, options);
     await set.createTables();
     return set;
   }

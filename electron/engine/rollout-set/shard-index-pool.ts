@@ -143,6 +143,19 @@ export class ShardIndexPool {
     return pooled;
   }
 
+  /** Threads started (busy or idle). */
+  get started(): number {
+    return this.workers.size;
+  }
+
+  /** Starts one thread ahead of the first unit, so that unit does not wait for its start-up. */
+  warm(): void {
+    if (this.inProcess || this.workers.size > 0) return;
+    const pooled = this.start();
+    pooled.worker.unref();
+    this.idle.push(pooled);
+  }
+
   /** Ends every thread. */
   async dispose(): Promise<void> {
     const all = [...this.workers];
