@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '#shared/formats/import.js';
-import { rolloutFacts } from '#shared/formats/rollout-row.js';
+import { ROLLOUT_COLUMNS, rolloutFacts } from '#shared/formats/rollout-row.js';
 import type { FormatId } from '#shared/formats/trajectory.js';
 import { jsonlRecords, type ShardRecord } from './shard-reader.js';
 import type { ShardKind } from './shards.js';
@@ -86,30 +86,13 @@ export interface UnitDone {
 
 export type UnitMessage = UnitChunk | UnitDone;
 
-/** The JSON columns of a chunk file, as DuckDB's read_json is told them. */
+/**
+ * The JSON columns of a chunk file, as DuckDB's read_json is told them: the table's columns, with
+ * the row's number in its unit (`i`) for `rid` and `source`, and JSON columns read as text.
+ */
 export const CHUNK_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['i', 'BIGINT'],
-  ['id', 'VARCHAR'],
-  ['line', 'BIGINT'],
-  ['line_offset', 'BIGINT'],
-  ['line_length', 'BIGINT'],
-  ['parquet_row', 'BIGINT'],
-  ['in_line', 'INTEGER'],
-  ['model', 'VARCHAR'],
-  ['turns', 'INTEGER'],
-  ['tool_calls', 'INTEGER'],
-  ['tool_errors', 'INTEGER'],
-  ['tool_errors_by_tool', 'VARCHAR'],
-  ['tool_names', 'VARCHAR[]'],
-  ['finished', 'BOOLEAN'],
-  ['stop_reason', 'VARCHAR'],
-  ['reward', 'DOUBLE'],
-  ['group_id', 'VARCHAR'],
-  ['step', 'BIGINT'],
-  ['first_user', 'VARCHAR'],
-  ['size', 'BIGINT'],
-  ['format', 'VARCHAR'],
-  ['record', 'VARCHAR'],
+  ...ROLLOUT_COLUMNS.filter(([name]) => name !== 'rid' && name !== 'source').map(([name, type]) => [name, type === 'JSON' ? 'VARCHAR' : type] as const),
 ];
 
 /** The CSV columns of a chunk's tool counts. */
