@@ -1,5 +1,5 @@
 import { constants as fsConstants, createReadStream, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
@@ -270,6 +270,34 @@ async function* readDocument(path: string, size: number, options: StreamOptions)
   for (const trajectory of result.trajectories) yield { kind: 'trajectory', trajectory, start: 0, end: read, line: 1 };
 }
 
+/** The first line start at or after byte `at` of an open file of `size` bytes: just after a newline at `at - 1` or later (`size` when none). */
+export async function lineStartAt(handle: FileHandle, at: number, size: number): Promise<number> {
+  if (at <= 0) return 0;
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let position = at - 1; position < size; position += buffer.length) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    const newline = buffer.subarray(0, bytesRead).indexOf(10);
+    if (newline >= 0) return position + newline + 1;
+    if (bytesRead === 0) break;
+  }
+  return size;
+}
+
+/** The newlines in bytes `[from, to)` of an open file, counted at memchr speed. */
+export async function newlinesBetween(handle: FileHandle, from: number, to: number, signal?: AbortSignal): Promise<number> {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let newlines = 0;
+  for (let position = from; position < to; ) {
+    signal?.throwIfAborted();
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position);
+    if (bytesRead === 0) break;
+    const view = buffer.subarray(0, bytesRead);
+    for (let at = view.indexOf(10); at >= 0; at = view.indexOf(10, at + 1)) newlines += 1;
+    position += bytesRead;
+  }
+  return newlines;
+}
+
 /**
  * The lines of part `index` of `of` of a file: its byte share, moved forward to where a line
  * starts, and the number of that line (the newlines before it are counted, at memchr speed).
@@ -280,30 +308,9 @@ export async function lineRangeOfPart(path: string, size: number, index: number,
     throw describeReadError(path, error);
   });
   try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    // The first line start at or after `at`: just after a newline at `at - 1` or later.
-    const lineStartFrom = async (at: number): Promise<number> => {
-      if (at <= 0) return 0;
-      for (let position = at - 1; position < size; position += buffer.length) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-        const newline = buffer.subarray(0, bytesRead).indexOf(10);
-        if (newline >= 0) return position + newline + 1;
-        if (bytesRead === 0) break;
-      }
-      return size;
-    };
-    const start = await lineStartFrom(Math.floor((index * size) / of));
-    const end = index + 1 >= of ? size : Math.max(start, await lineStartFrom(Math.floor(((index + 1) * size) / of)));
-    let newlines = 0;
-    for (let position = 0; position < start; ) {
-      signal?.throwIfAborted();
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, start - position), position);
-      if (bytesRead === 0) break;
-      const view = buffer.subarray(0, bytesRead);
-      for (let at = view.indexOf(10); at >= 0; at = view.indexOf(10, at + 1)) newlines += 1;
-      position += bytesRead;
-    }
-    return { start, end, firstLine: newlines + 1 };
+    const start = await lineStartAt(handle, Math.floor((index * size) / of), size);
+    const end = index + 1 >= of ? size : Math.max(start, await lineStartAt(handle, Math.floor(((index + 1) * size) / of), size));
+    return { start, end, firstLine: (await newlinesBetween(handle, 0, start, signal)) + 1 };
   } finally {
     await handle.close();
   }

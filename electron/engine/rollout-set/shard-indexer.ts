@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '#shared/formats/import.js';
 import { ROLLOUT_COLUMNS, rolloutFacts } from '#shared/formats/rollout-row.js';
 import type { FormatId } from '#shared/formats/trajectory.js';
+import { lineStartAt, newlinesBetween } from '../library/trajectory-stream.js';
 import { jsonlRecords, type ShardRecord } from './shard-reader.js';
 import type { ShardKind } from './shards.js';
 
@@ -123,56 +124,23 @@ function formatOf(path: string, value: unknown): { format: FormatId | null; erro
   return { format, error: null };
 }
 
-/** The first line start at or after byte `at` of a plain file (`size` when none). */
-async function lineStartFrom(path: string, at: number, size: number): Promise<number> {
-  if (at <= 0) return 0;
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let position = at - 1; position < size; position += buffer.length) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      const newline = buffer.subarray(0, bytesRead).indexOf(10);
-      if (newline >= 0) return position + newline + 1;
-    }
-    return size;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Newlines in bytes `[from, to)` of a file, counted at memchr speed. */
-async function newlinesIn(path: string, from: number, to: number, signal?: AbortSignal): Promise<number> {
-  if (to <= from) return 0;
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    let count = 0;
-    for (let position = from; position < to; ) {
-      signal?.throwIfAborted();
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, to - position), position);
-      if (bytesRead === 0) break;
-      const view = buffer.subarray(0, bytesRead);
-      for (let at = view.indexOf(10); at >= 0; at = view.indexOf(10, at + 1)) count += 1;
-      position += bytesRead;
-    }
-    return count;
-  } finally {
-    await handle.close();
-  }
-}
-
 /** The records of a JSONL unit: its own lines only, numbered from the shard's start. */
 async function* unitRecords(unit: IndexUnit, signal: AbortSignal): AsyncGenerator<ShardRecord, void, undefined> {
   if (unit.kind !== 'jsonl') {
     yield* jsonlRecords(unit.path, unit.kind, { complete: unit.complete, signal });
     return;
   }
-  const { size } = await stat(unit.path);
-  const start = unit.start === unit.lineAt ? unit.start : await lineStartFrom(unit.path, unit.start, size);
-  const end = unit.end >= size ? size : await lineStartFrom(unit.path, unit.end, size);
+  const handle = await open(unit.path, 'r');
+  let start: number, end: number, firstLine: number, size: number;
+  try {
+    ({ size } = await handle.stat());
+    start = unit.start === unit.lineAt ? unit.start : await lineStartAt(handle, unit.start, size);
+    end = unit.end >= size ? size : await lineStartAt(handle, unit.end, size);
+    firstLine = unit.lineNumber + (await newlinesBetween(handle, unit.lineAt, start, signal));
+  } finally {
+    await handle.close();
+  }
   if (end <= start) return;
-  const firstLine = unit.lineNumber + (await newlinesIn(unit.path, unit.lineAt, start, signal));
   for await (const record of jsonlRecords(unit.path, 'jsonl', { from: start, firstLine, complete: unit.complete && end >= size, signal })) {
     if (record.offset !== null && record.offset >= end) return;
     yield record;
