@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from './shard-reader.js';
 
 /**
  * Generated rollout sets for tests and the bench: messages-JSONL lines of RL rollouts (a task, a few
@@ -97,9 +98,9 @@ export async function convertShard(jsonl: string, to: { zst?: string; parquet?: 
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const source = `read_json('${jsonl.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 100000000)`;
-    if (to.zst) await connection.run(`COPY (SELECT * FROM ${source}) TO '${to.zst.replace(/'/g, "''")}' (FORMAT json, COMPRESSION zstd)`);
-    if (to.parquet) await connection.run(`COPY (SELECT * FROM ${source}) TO '${to.parquet.replace(/'/g, "''")}' (FORMAT parquet)`);
+    const source = `read_json(${sqlString(jsonl)}, format = 'newline_delimited', maximum_object_size = 100000000)`;
+    if (to.zst) await connection.run(`COPY (SELECT * FROM ${source}) TO ${sqlString(to.zst)} (FORMAT json, COMPRESSION zstd)`);
+    if (to.parquet) await connection.run(`COPY (SELECT * FROM ${source}) TO ${sqlString(to.parquet)} (FORMAT parquet)`);
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -9,7 +9,7 @@ import { importLineValue, parseJson } from '#shared/formats/import.js';
 import { DEFAULT_ROLLOUT_COLUMNS, ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import type { SetCharts, SetShard, SetStatus } from '#shared/api/rollout-set.js';
-import { ForwardLineReader, parquetRecords, readRecord } from './shard-reader.js';
+import { ForwardLineReader, parquetRecords, readRecord, sqlString } from './shard-reader.js';
 import { ShardIndexPool, type UnitRun } from './shard-index-pool.js';
 import { CHUNK_COLUMNS, CHUNK_TOOL_COLUMNS, detectShardFormat, MAX_SHARD_PROBLEMS, type IndexUnit, type UnitChunk } from './shard-indexer.js';
 import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
@@ -85,7 +85,6 @@ export class SetQueryError extends Error {
   override name = 'SetQueryError';
 }
 
-const sqlString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 function setKey(sources: readonly string[], cwd: string): string {
@@ -499,13 +498,18 @@ export class RolloutSet {
     const where = await this.whereClause(query);
     const columns = new Set<RolloutColumn>(['rid', ...this.columnsOf(query)]);
     const select = [...columns].map(quoted).join(', ');
+    for await (const page of this.pages(`SELECT ${select} FROM rollouts`, where, query, pageRows, (sql) => this.read(sql) as Promise<Array<Partial<RolloutRow> & Pick<RolloutRow, 'rid'>>>)) yield* page;
+  }
+
+  /**
+   * The pages of `select` (a SELECT ... FROM) under `where`, in the query's order: keyed on the
+   * last rid for the set's own order, by offset for a sort.
+   */
+  private async *pages<T extends { rid: number }>(select: string, where: string, query: Pick<SetQuery, 'orderBy' | 'descending'>, pageRows: number, read: (sql: string) => Promise<T[]>): AsyncGenerator<T[], void, undefined> {
     let after = -1;
-    // Pages by rid for the set's own order; a sort pages by offset.
     for (let offset = 0; ; offset += pageRows) {
-      const order = query.orderBy ? `${this.orderOf(query)} LIMIT ${pageRows} OFFSET ${offset}` : `ORDER BY rid LIMIT ${pageRows}`;
-      const filter = query.orderBy ? where : where ? `${where} AND rid > ${after}` : `WHERE rid > ${after}`;
-      const page = (await this.read(`SELECT ${select} FROM rollouts ${filter} ${order}`)) as Array<Partial<RolloutRow> & Pick<RolloutRow, 'rid'>>;
-      for (const row of page) yield row;
+      const page = await read(query.orderBy ? `${select} ${where} ${this.orderOf(query)} LIMIT ${pageRows} OFFSET ${offset}` : `${select} ${where ? `${where} AND` : 'WHERE'} rid > ${after} ORDER BY rid LIMIT ${pageRows}`);
+      yield page;
       if (page.length < pageRows) return;
       after = page[page.length - 1]!.rid;
     }
@@ -602,17 +606,14 @@ export class RolloutSet {
         await connection.run(`CREATE TABLE ${scratch} (rid BIGINT, text VARCHAR)`);
         const appender = await connection.createAppender(scratch);
         const inCompressed = `source IN (${compressed.map(sqlString).join(', ')})`;
-        let after = -1;
-        for (;;) {
-          const rows = await page(`SELECT * EXCLUDE (record) FROM rollouts ${where ? `${where} AND` : 'WHERE'} ${inCompressed} AND rid > ${after} ORDER BY rid LIMIT ${pageRows}`);
+        // In rid order, each compressed shard's rows come in offset order: one forward pass each.
+        for await (const rows of this.pages('SELECT * EXCLUDE (record) FROM rollouts', `${where ? `${where} AND` : 'WHERE'} ${inCompressed}`, {}, pageRows, page)) {
           for (const row of rows) {
             appender.appendBigInt(BigInt(row.rid));
             appender.appendVarchar(await readForward(row));
             appender.endRow();
           }
           appender.flushSync();
-          if (rows.length < pageRows) break;
-          after = rows[rows.length - 1]!.rid;
         }
         appender.closeSync();
         await (forward as ForwardLineReader | null)?.close();
@@ -620,17 +621,12 @@ export class RolloutSet {
       }
       // Columns named in the filter or sort are the rollouts table's.
       const from = staged ? `(SELECT r.*, e.text FROM rollouts r LEFT JOIN ${scratch} e ON e.rid = r.rid)` : '(SELECT *, NULL::VARCHAR AS text FROM rollouts)';
-      const select = `SELECT * EXCLUDE (record) FROM ${from} ${where}`;
-      let after = -1;
-      for (let offset = 0; ; offset += pageRows) {
-        const rows = query.orderBy ? await page(`${select} ${this.orderOf(query)} LIMIT ${pageRows} OFFSET ${offset}`) : await page(`${select} ${where ? 'AND' : 'WHERE'} rid > ${after} ORDER BY rid LIMIT ${pageRows}`);
+      for await (const rows of this.pages(`SELECT * EXCLUDE (record) FROM ${from}`, where, query, pageRows, page)) {
         for (const { text: stagedText, ...row } of rows) {
           const kind = this.shardStates.get(row.source)?.kind;
           const text = typeof stagedText === 'string' ? stagedText : kind === 'jsonl.gz' || kind === 'jsonl.zst' ? await readForward(row) : await this.recordText(row);
           yield { row, trajectory: this.trajectoryOf(row, text) };
         }
-        if (rows.length < pageRows) return;
-        after = rows[rows.length - 1]!.rid;
       }
     } finally {
       await (forward as ForwardLineReader | null)?.close();

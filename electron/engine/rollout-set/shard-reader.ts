@@ -110,7 +110,8 @@ export function completeLinesEnd(record: ShardRecord | null, from: number): numb
   return record && record.offset !== null ? record.offset + record.length + 1 : from;
 }
 
-const sqlString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+/** A text as a SQL string literal (DuckDB's quoting: `'` doubled). */
+export const sqlString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /** The rows of a Parquet shard, each as a JSON object text, read by DuckDB a chunk at a time. */
 export async function* parquetRecords(connection: DuckDBConnection, path: string): AsyncGenerator<ShardRecord, void, undefined> {
