@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
-import { isPyDict, type PyValue } from '../python/value.js';
+import { hasTooManyDigits, isPyDict, type PyValue } from '../python/value.js';
 import { argumentsText, checkNesting, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -156,7 +156,6 @@ export function readToolResponseExact(inner: string, t: number, k: number): Tool
 }
 
 /** A run of more digits than Python reads as an int (json.loads raises on it). */
-const TOO_MANY_DIGITS = /\d{4301}/;
 
 /**
  * {@link readToolResponseExact}, quicker for the common block whose content is a string: V8's
@@ -165,7 +164,7 @@ const TOO_MANY_DIGITS = /\d{4301}/;
  * wrong type, text JSON.parse refuses, a digit run Python refuses) is read the exact way.
  */
 export function readToolResponse(inner: string, t: number, k: number): ToolResponse {
-  if (inner.length > 4300 && TOO_MANY_DIGITS.test(inner)) return readToolResponseExact(inner, t, k);
+  if (hasTooManyDigits(inner)) return readToolResponseExact(inner, t, k);
   let value: unknown;
   try {
     value = JSON.parse(inner);

@@ -3,6 +3,7 @@ import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
+import { hasTooManyDigits } from '../python/value.js';
 import { exceptionOutcome, isKnownTool, recordedExceptionText, returnedOutcome, unknownToolOutcome, type ToolError, type ToolOutcome } from '../loop/tool-outcome.js';
 import type { Contradiction, Evaluation, TrajectoryGroup } from './trajectory-details.js';
 
@@ -237,9 +238,6 @@ export function deriveAgentResult(t: Trajectory, validNames?: Iterable<string>, 
 /** The AgentResult figures a collection row shows. */
 export type RowCounts = Pick<AgentResult, 'turns_used' | 'finished_naturally' | 'tool_calls_exec_error'>;
 
-/** A run of more digits than Python turns into an int: reading such arguments raises, as in the reference. */
-const TOO_MANY_DIGITS = /\d{4301}/;
-
 /**
  * The row figures of {@link deriveAgentResult} (turns, finished, failed calls, recorded values
  * winning as there), without the work a row does not show: arguments are not decoded (schema
@@ -268,7 +266,7 @@ export function deriveRowCounts(t: Trajectory): RowCounts {
         execError += 1;
         continue;
       }
-      if (raw.length > 4300 && TOO_MANY_DIGITS.test(raw)) return pickRowCounts(deriveAgentResult(t).result);
+      if (hasTooManyDigits(raw)) return pickRowCounts(deriveAgentResult(t).result);
       const result = paired[k];
       if (result !== undefined && returnedOutcome(turn, name, raw, result).status !== 'ok') execError += 1;
     }

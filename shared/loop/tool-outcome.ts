@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { pyJsonDumps, pyJsonLoads, PyJsonDecodeError } from '../python/json.js';
 import { pyRepr, pyStr } from '../python/repr.js';
 import { codePointSlice } from '../python/str.js';
-import { isPyDict, pyTruthy } from '../python/value.js';
+import { hasTooManyDigits, isPyDict, pyTruthy } from '../python/value.js';
+import { jsonTruthy } from './json-semantics.js';
 import { comparePyStrings } from '../python/str.js';
 
 /** A tool error as the reference records it in `AgentResult.tool_errors` (run files keep it). */
@@ -101,16 +102,6 @@ function opensJsonObject(text: string): boolean {
   return false;
 }
 
-/** A run of more digits than Python turns into an int (json.loads then raises ValueError). */
-const TOO_MANY_DIGITS = /\d{4301}/;
-
-/** Python's truth value of a value `JSON.parse` gave (no NaN, no bigint, objects are dicts). */
-function jsonTruthy(value: unknown): boolean {
-  if (value === null || value === undefined) return false;
-  if (typeof value === 'object') return Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0;
-  return typeof value === 'string' ? value.length > 0 : value !== 0 && value !== false;
-}
-
 /**
  * The status {@link returnedOutcome} gives a text that opens a JSON object, read with V8's
  * `JSON.parse` (several times quicker than the Python-semantics parser), when that is sure to
@@ -121,7 +112,7 @@ function jsonTruthy(value: unknown): boolean {
  * that spells neither key is `ok` without being parsed.
  */
 function quickReturnedStatus(result: string): ToolCallStatus | null {
-  const tooManyDigits = result.length > 4300 && TOO_MANY_DIGITS.test(result);
+  const tooManyDigits = hasTooManyDigits(result);
   // Neither key can be in a text that does not spell it (a key's letters are escaped only as \uXXXX).
   if (!tooManyDigits && !result.includes('error') && !result.includes('exit_code') && !result.includes('\\u')) return 'ok';
   let data: unknown;

@@ -40,6 +40,13 @@ export class PyValueError extends Error {
 /** Python 3.11's default `sys.get_int_max_str_digits()`: int <-> decimal str conversions above it raise. */
 export const PY_INT_MAX_STR_DIGITS = 4300;
 
+const TOO_MANY_DIGITS = new RegExp(`\\d{${PY_INT_MAX_STR_DIGITS + 1}}`);
+
+/** Whether a JSON text holds a run of more digits than Python turns into an int (json.loads of it raises ValueError). */
+export function hasTooManyDigits(text: string): boolean {
+  return text.length > PY_INT_MAX_STR_DIGITS && TOO_MANY_DIGITS.test(text);
+}
+
 const INT_DIGITS_LIMIT = 10n ** BigInt(PY_INT_MAX_STR_DIGITS);
 
 /** Python `repr(int)` (also `str()` and `json.dumps`): decimal digits; over 4300 digits raises ValueError as 3.11 does. */
