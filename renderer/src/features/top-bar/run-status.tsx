@@ -3,7 +3,11 @@ import { snapshotOf, useLoading, useSelectedRunView } from '../../store/selector
 import { useStore } from '../../store/store.js';
 import { describeRunState } from './status-text.js';
 
-/** A load on its way: how far it got, and Cancel (stops indexing the file and playing the recording). */
+/**
+ * A load on its way: how far it got, and Cancel (stops indexing the file and playing the
+ * recording). Cancel sits right after the fixed-width bar, before the growing detail text, so it
+ * stays put under the pointer while the numbers change.
+ */
 function LoadingControls({ loading }: { loading: Loading }) {
   const cancelFile = useStore((s) => s.cancelFile);
   const stopRun = useStore((s) => s.stopRun);
@@ -12,7 +16,6 @@ function LoadingControls({ loading }: { loading: Loading }) {
   return (
     <span className="run-loading">
       {loading.progress === null ? <progress aria-label={label} /> : <progress aria-label={label} max={100} value={Math.round(loading.progress * 100)} />}
-      {loading.detail && <span className="muted">{loading.detail}</span>}
       {(fileId || runId) && (
         <button
           type="button"
@@ -24,6 +27,7 @@ function LoadingControls({ loading }: { loading: Loading }) {
           Cancel
         </button>
       )}
+      {loading.detail && <span className="muted load-detail">{loading.detail}</span>}
     </span>
   );
 }
