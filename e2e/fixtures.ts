@@ -54,7 +54,13 @@ export const test = base.extend<Fixtures>({
       return;
     }
     for (const [name, text] of Object.entries(earlierRunFiles)) writeFileSync(join(runsDir, name), text);
+    // What the host logged and the page printed, kept for a failing test's report.
+    const log: string[] = [];
+    const stamp = () => new Date().toISOString().slice(11, 23);
+    page.on('console', (message) => log.push(`${stamp()} page ${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => log.push(`${stamp()} page error: ${error.message}`));
     const served = await serveApp({
+      log: (line) => log.push(`${stamp()} ${line}`),
       version: 'e2e',
       rendererDir: join(root, 'out/renderer'),
       runsDir,
@@ -65,6 +71,7 @@ export const test = base.extend<Fixtures>({
     await page.goto(served.url);
     await use(new AppPage(page));
     await served.close();
+    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('host and page log', { body: log.join('\n') || '(nothing was logged)', contentType: 'text/plain' });
   },
   // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
   // eslint-disable-next-line no-empty-pattern

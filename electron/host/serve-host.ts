@@ -221,7 +221,11 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   wss.on('connection', (ws: WebSocket) => {
     ws.on('error', (error) => log(`serve: WebSocket error: ${error.message}`));
     const connection = serveRpc(call, (message) => send(ws, JSON.stringify(message)));
-    ws.on('close', () => connection.close());
+    ws.on('close', (code) => {
+      connection.close();
+      // A page that went away says 1001; anything else is worth a line when a page keeps reconnecting.
+      if (code !== 1001) log(`serve: a page's WebSocket closed with ${code}`);
+    });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return connection.refuse('expected a JSON text frame, got a binary one');
       connection.receiveFrame(rawText(data));
