@@ -5,8 +5,9 @@ import { describeRunState } from './status-text.js';
 
 /**
  * A load on its way: how far it got, and Cancel (stops indexing the file and playing the
- * recording). Cancel sits right after the fixed-width bar, before the growing detail text, so it
- * stays put under the pointer while the numbers change.
+ * recording). It sits at the right end of the row under the status, with Cancel last, after the
+ * growing detail text and the fixed-width bar: Cancel stays put under the pointer while the
+ * numbers change, and the row never wraps as they grow.
  */
 function LoadingControls({ loading }: { loading: Loading }) {
   const cancelFile = useStore((s) => s.cancelFile);
@@ -15,6 +16,7 @@ function LoadingControls({ loading }: { loading: Loading }) {
   const label = `Loading ${loading.name}`;
   return (
     <span className="run-loading">
+      {loading.detail && <span className="muted load-detail">{loading.detail}</span>}
       {loading.progress === null ? <progress aria-label={label} /> : <progress aria-label={label} max={100} value={Math.round(loading.progress * 100)} />}
       {(fileId || runId) && (
         <button
@@ -27,7 +29,6 @@ function LoadingControls({ loading }: { loading: Loading }) {
           Cancel
         </button>
       )}
-      {loading.detail && <span className="muted load-detail">{loading.detail}</span>}
     </span>
   );
 }
@@ -43,11 +44,15 @@ export function RunStatus() {
   const text = shownLoading ? `Loading ${shownLoading.name}` : describeRunState(connection, runSelected, snapshot);
   const tone = shownLoading ? 'normal' : connection === 'closed' || snapshot?.end?.reason === 'model_error' || snapshot?.end?.reason === 'failed' ? 'bad' : snapshot?.pausedAt ? 'paused' : 'normal';
   return (
-    <>
-      <p role="status" aria-live="polite" className={`run-status tone-${tone}`}>
-        {text}
-      </p>
-      {shownLoading && <LoadingControls loading={shownLoading} />}
-    </>
+    <p role="status" aria-live="polite" className={`run-status tone-${tone}`}>
+      {text}
+    </p>
   );
+}
+
+/** How far the current load got, with its Cancel button, while one is on its way. */
+export function LoadProgress() {
+  const connection = useStore((s) => s.connection);
+  const loading = useLoading();
+  return connection === 'open' && loading ? <LoadingControls loading={loading} /> : null;
 }

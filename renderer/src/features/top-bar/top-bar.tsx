@@ -3,7 +3,7 @@ import { BreakpointToggles } from './breakpoint-toggles.js';
 import { ReplayButton } from './replay-button.js';
 import { RunControls } from './run-controls.js';
 import { RunPicker } from './run-picker.js';
-import { RunStatus } from './run-status.js';
+import { LoadProgress, RunStatus } from './run-status.js';
 import { StartupNotices } from './startup-notices.js';
 import './top-bar.css';
 
@@ -54,6 +54,7 @@ export function TopBar() {
         <RunControls />
         <ReplayButton />
         <BreakpointToggles />
+        <LoadProgress />
       </div>
       <StartupNotices />
       <ActionError />
