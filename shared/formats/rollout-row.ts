@@ -92,13 +92,42 @@ export const RECORD_FIELD_BYTES = 2048;
 /** The `record` column of one rollout holds at most this much. */
 export const RECORD_BYTES = 16384;
 
+/**
+ * Whether the JSON text of a parsed value is surely longer than `limit` characters: a lower bound
+ * of its length is summed (strings unescaped, no spaces) until it passes `limit`, so a field such
+ * as `messages` is given up on after its first couple of kilobytes instead of being written out.
+ */
+export function jsonLongerThan(value: unknown, limit: number): boolean {
+  let length = 0;
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string') length += v.length + 2;
+    else if (typeof v === 'number') length += Number.isFinite(v) ? String(v).length : 4;
+    else if (typeof v === 'boolean') length += v ? 4 : 5;
+    else if (v === null) length += 4;
+    else if (Array.isArray(v)) {
+      length += 1 + Math.max(1, v.length);
+      for (const item of v) if (walk(item)) return true;
+    } else if (typeof v === 'object') {
+      length += 1;
+      for (const key in v) {
+        const item = (v as Record<string, unknown>)[key];
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        length += key.length + 4;
+        if (walk(item)) return true;
+      }
+    }
+    return length > limit;
+  };
+  return walk(value);
+}
+
 /** The `record` column: the small top-level fields of a record (a JSON object; `{}` for anything else). */
 export function recordFields(record: unknown): string {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return '{}';
   const kept: string[] = [];
   let bytes = 2;
   for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
-    if (value === undefined) continue;
+    if (value === undefined || jsonLongerThan(value, RECORD_FIELD_BYTES)) continue;
     const field = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
     if (field.length > RECORD_FIELD_BYTES || bytes + field.length + 1 > RECORD_BYTES) continue;
     kept.push(field);
