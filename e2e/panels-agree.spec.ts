@@ -260,3 +260,29 @@ test('scrolling the trajectory moves the selection; clicking the selected turn a
   await expect(app.turn(Number(turnText))).toHaveAttribute('aria-current', 'true');
   await app.page.screenshot({ path: testInfo.outputPath('scroll-follow.png') });
 });
+
+test('scrolling a trajectory that follows its latest turn stays where the wheel put it', async ({ app }) => {
+  await app.button('Demo').click();
+  await expect(app.status).toHaveText('Finished naturally after 6 turns');
+  // No turn picked: the view follows the latest turn, and the turn list marks it.
+  await expect(app.turn(6)).toHaveAttribute('aria-current', 'true');
+  const scroller = app.trajectory.locator('[data-virtual-scroller]');
+  const scrollTop = () => scroller.evaluate((element) => element.scrollTop);
+  await expect.poll(scrollTop).toBeGreaterThan(400);
+  const before = await scrollTop();
+  const box = (await scroller.boundingBox())!;
+  await app.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await app.page.mouse.wheel(0, -250);
+  // The turn at the top of the view becomes the selected one...
+  await expect(app.turn(6)).not.toHaveAttribute('aria-current', 'true');
+  // ...and the view stays where the wheel left it, frames later, instead of jumping to that turn's top.
+  const settled = await scroller.evaluate(async (element) => {
+    const tops: number[] = [];
+    for (let frame = 0; frame < 10; frame++) {
+      tops.push(Math.round(element.scrollTop));
+      await new Promise(requestAnimationFrame);
+    }
+    return tops;
+  });
+  expect(settled, `scrollTop over 10 frames after a 250 px wheel up from ${before}`).toEqual(Array(10).fill(Math.round(before - 250)));
+});

@@ -34,10 +34,14 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
   });
 
   // Bring the selected turn to the top each time it is picked (again too), and follow the latest
-  // turn while none is picked; not when the selection follows the user's scrolling.
+  // turn while none is picked; not when the selection follows the user's scrolling, which ends
+  // the following (`following` turns null) without a pick: the view stays where the user put it.
   const following = selectedTurn === null ? currentTurn : null;
+  const revealsSeen = useRef<number | null>(null);
   useEffect(() => {
-    const turn = useStore.getState().selectedTurn ?? following;
+    const picked = revealsSeen.current !== reveals;
+    revealsSeen.current = reveals;
+    const turn = following ?? (picked ? useStore.getState().selectedTurn : null);
     if (turn === null) return;
     userScrolling.current = false;
     virtualizer.scrollToIndex(initial + turn - 1, { align: 'start' });
