@@ -41,11 +41,11 @@ interface KnownShard {
 }
 
 /** A shard to index: its units (plain and compressed JSONL) or its Parquet rows (read here by DuckDB). */
-type ShardPlan = { shard: ShardFile; entry: SetShard; from: number; lines: number; format: FormatId | null } & ({ kind: 'units'; units: Array<Omit<IndexUnit, 'id'>> } | { kind: 'parquet' });
+type ShardPlan = { shard: ShardFile; entry: SetShard; from: number; lines: number; format: FormatId | null } & ({ kind: 'units'; whole: Omit<IndexUnit, 'id'>; parts: number } | { kind: 'parquet' });
 
-/** Reads a unit's messages to its end (its chunks are left to be removed with their folder). */
+/** Reads a unit's messages to its end, unless read already (its chunks are left to be removed with their folder). */
 async function drain(run: UnitRun): Promise<void> {
-  while ((await run.next()).type !== 'done');
+  while (!run.ended && (await run.next()).type !== 'done');
 }
 
 /** `$XDG_CACHE_HOME/trajdbg/rollout-sets`, else `~/.cache/trajdbg/rollout-sets`. */
@@ -266,18 +266,36 @@ export class RolloutSet {
     }
     if (plans.length === 0) return;
     const spillDir = await mkdtemp(join(dirname(this.dbPath), 'spill-'));
-    // Every unit is queued now: the pool's threads take them in order and run ahead of the
-    // loading, which follows shard order (so rows keep the set's order), their chunks on disk.
-    const runs: UnitRun[][] = [];
+    // Units are queued shard by shard, in order, by a task of their own (a split shard's format is
+    // read from its first line first): the pool's threads take them as they come and run ahead of
+    // the loading, which follows shard order (so rows keep the set's order), their chunks on disk.
+    // The first shard's rows load while later shards are still being queued.
+    const started: UnitRun[] = [];
+    const queued = plans.map(() => {
+      let resolve!: (runs: UnitRun[]) => void;
+      const promise = new Promise<UnitRun[]>((done) => (resolve = done));
+      return { promise, resolve };
+    });
     let unitId = 0;
-    for (const plan of plans) runs.push(plan.kind === 'parquet' ? [] : plan.units.map((unit) => this.pool.run({ ...unit, id: unitId++, spillDir })));
-    const cancelAll = (): void => runs.flat().forEach((run) => run.cancel());
+    let failed = false;
+    const halted = (): boolean => failed || this.stopRequested || this.closed;
+    const queueing = (async () => {
+      for (const [p, plan] of plans.entries()) {
+        const units = plan.kind === 'units' && !halted() ? await this.unitsOf(plan) : [];
+        const runs = halted() ? [] : units.map((unit) => this.pool.run({ ...unit, id: unitId++, spillDir }));
+        started.push(...runs);
+        queued[p]!.resolve(runs);
+      }
+    })();
+    const cancelAll = (): void => started.forEach((run) => run.cancel());
     this.cancelRuns = cancelAll;
     try {
       for (const [p, plan] of plans.entries()) {
-        if (this.stopRequested || this.closed) {
+        const runs = await queued[p]!.promise;
+        if (halted()) {
           cancelAll();
-          for (const run of runs.slice(p).flat()) await drain(run);
+          await queueing;
+          for (const rest of queued.slice(p)) for (const run of await rest.promise) await drain(run);
           break;
         }
         if (plan.kind === 'parquet') {
@@ -293,10 +311,18 @@ export class RolloutSet {
             connection.closeSync();
             this.cancelRuns = cancelAll;
           }
-        } else await this.loadShard(plan, runs[p]!);
+        } else await this.loadShard(plan, runs);
       }
+    } catch (error) {
+      // Loading failed: the units still queued or running stop too, and give their threads back.
+      failed = true;
+      cancelAll();
+      await queueing;
+      for (const run of started) await drain(run);
+      throw error;
     } finally {
       this.cancelRuns = null;
+      await queueing;
       await rm(spillDir, { recursive: true, force: true });
     }
   }
@@ -331,22 +357,35 @@ export class RolloutSet {
     const base = { shard, entry, from, lines, format };
     if (shard.kind === 'parquet') return { ...base, kind: 'parquet' };
     const whole = { path: shard.path, kind: shard.kind, start: from, end: Infinity, lineAt: from, lineNumber: lines + 1, format, complete: shard.kind !== 'jsonl', spillDir: '' };
-    const bytes = shard.size - from;
-    const parts = shard.kind === 'jsonl' ? Math.min(this.pool.threads, Math.floor(bytes / this.partBytes)) : 1;
-    if (parts < 2) return { ...base, kind: 'units', units: [whole] };
-    if (format === null) {
-      // The parts after the first are told the format by the shard's first record; a shard whose
-      // format cannot be told is read as one unit, which says why.
-      const told = await detectShardFormat(shard.path, 'jsonl');
-      if (told.format === null) return { ...base, kind: 'units', units: [whole] };
-      format = told.format;
-    }
-    const units = Array.from({ length: parts }, (_, k) => ({ ...whole, format, start: from + Math.floor((k * bytes) / parts), end: k + 1 === parts ? Infinity : from + Math.floor(((k + 1) * bytes) / parts) }));
-    entry.format = format;
-    return { ...base, format, kind: 'units', units };
+    const parts = shard.kind === 'jsonl' ? Math.min(this.pool.threads, Math.floor((shard.size - from) / this.partBytes)) : 1;
+    return { ...base, kind: 'units', whole, parts };
   }
 
-  /** Loads a shard's units' chunks into the index as they come, in order, then records the shard. */
+  /**
+   * A shard's units for the threads: the whole of it, or `parts` runs of whole lines, which need
+   * the format told from the shard's first record (the parts after the first start mid-shard).
+   * A shard whose format cannot be told, or that cannot be read, is one unit, which says why.
+   */
+  private async unitsOf(plan: Extract<ShardPlan, { kind: 'units' }>): Promise<Array<Omit<IndexUnit, 'id'>>> {
+    const { whole, parts, from } = plan;
+    if (parts < 2) return [whole];
+    let format = plan.format;
+    if (format === null) {
+      const told = await detectShardFormat(whole.path, 'jsonl').catch(() => ({ format: null }));
+      if (told.format === null) return [whole];
+      format = plan.format = plan.entry.format = told.format;
+    }
+    const bytes = plan.shard.size - from;
+    return Array.from({ length: parts }, (_, k) => ({ ...whole, format, start: from + Math.floor((k * bytes) / parts), end: k + 1 === parts ? Infinity : from + Math.floor(((k + 1) * bytes) / parts) }));
+  }
+
+  /**
+   * Loads a shard's units' chunks into the index as they come, in order, then records the shard.
+   * Each chunk's rows go in with the shard's row saying how far it was read, in one transaction:
+   * whenever loading ends (a stop, a failed load, the process killed), the next refresh reads on
+   * from there (a plain shard, from where its index ended) or reads it again (a compressed one,
+   * its rows dropped first), and no rollout is missing or there twice.
+   */
   private async loadShard(plan: ShardPlan, runs: UnitRun[]): Promise<void> {
     const { shard, entry } = plan;
     this.shardStates.set(shard.path, entry);
@@ -355,6 +394,7 @@ export class RolloutSet {
     let indexedBytes = plan.from;
     let stopped = false;
     let format = plan.format;
+    const record = (midway: boolean): { known: KnownShard; sql: string } => this.shardRecord(shard, entry, { lines, indexedBytes, format, midway });
     for (const run of runs) {
       if (stopped || entry.error) {
         run.cancel();
@@ -380,9 +420,21 @@ export class RolloutSet {
           break;
         }
         if (message.type === 'chunk') {
-          await this.loadChunk(message, shard.path);
           entry.rollouts += message.rows;
           readTo(message);
+          const progress = record(true);
+          try {
+            await this.loadChunk(message, shard.path, progress.sql);
+          } catch (error) {
+            run.cancel();
+            await drain(run);
+            entry.rollouts -= message.rows;
+            entry.error = `cannot add its rows to the index (${(error as Error).message})`;
+            entry.state = 'failed';
+            this.emit();
+            throw error;
+          }
+          this.known.set(shard.path, progress.known);
           this.emit();
           continue;
         }
@@ -396,19 +448,31 @@ export class RolloutSet {
     entry.format = format;
     entry.state = entry.error ? 'failed' : 'done';
     if (shard.kind !== 'jsonl') indexedBytes = shard.size;
-    // A shard stopped midway is keyed so that the next refresh reads on (a plain shard, from where
-    // its index ended) or reads it again (a compressed one); a failed shard is read again only once it changes.
-    const size = !stopped ? shard.size : shard.kind === 'jsonl' ? indexedBytes : -1;
-    const known: KnownShard = { size, mtimeMs: shard.mtimeMs, indexedBytes, lines, rollouts: entry.rollouts, badLines: entry.badLines, format, problems: [...entry.problems] };
-    this.known.set(shard.path, known);
-    await this.writer.run(
-      `INSERT OR REPLACE INTO shards VALUES (${sqlString(shard.path)}, ${sqlString(shard.kind)}, ${size}, ${shard.mtimeMs}, ${indexedBytes}, ${lines}, ${entry.rollouts}, ${entry.badLines}, ${format ? sqlString(format) : 'NULL'}, ${entry.error ? sqlString(entry.error) : 'NULL'}, ${entry.problems.length ? `[${entry.problems.map(sqlString).join(', ')}]` : '[]'}::VARCHAR[])`,
-    );
+    // A failed shard is read again only once it changes.
+    const done = record(stopped);
+    await this.writer.run(done.sql);
+    this.known.set(shard.path, done.known);
     this.emit();
   }
 
-  /** Loads one chunk file of rows (written by a unit) into the tables, numbering its rows on from the last rid. */
-  private async loadChunk(chunk: UnitChunk, source: string): Promise<void> {
+  /**
+   * A shard's row in the `shards` table (and in `known`) as read so far: `midway` keys it so that
+   * the next refresh reads on (a plain shard: its size is where its index ended) or reads it again
+   * (any other: size -1).
+   */
+  private shardRecord(shard: ShardFile, entry: SetShard, read: { lines: number; indexedBytes: number; format: FormatId | null; midway: boolean }): { known: KnownShard; sql: string } {
+    const { lines, indexedBytes, format } = read;
+    const size = !read.midway ? shard.size : shard.kind === 'jsonl' ? indexedBytes : -1;
+    const known: KnownShard = { size, mtimeMs: shard.mtimeMs, indexedBytes, lines, rollouts: entry.rollouts, badLines: entry.badLines, format, problems: [...entry.problems] };
+    const sql = `INSERT OR REPLACE INTO shards VALUES (${sqlString(shard.path)}, ${sqlString(shard.kind)}, ${size}, ${shard.mtimeMs}, ${indexedBytes}, ${lines}, ${entry.rollouts}, ${entry.badLines}, ${format ? sqlString(format) : 'NULL'}, ${entry.error ? sqlString(entry.error) : 'NULL'}, ${entry.problems.length ? `[${entry.problems.map(sqlString).join(', ')}]` : '[]'}::VARCHAR[])`;
+    return { known, sql };
+  }
+
+  /**
+   * Loads one chunk file of rows (written by a unit) into the tables, numbering its rows on from
+   * the last rid, with `shardRow` (the shard's progress) in the same transaction.
+   */
+  private async loadChunk(chunk: UnitChunk, source: string, shardRow: string): Promise<void> {
     const base = this.nextRid;
     const read = `read_json(${sqlString(chunk.file)}, format = 'newline_delimited', columns = {${CHUNK_COLUMNS.map(([name, type]) => `${quoted(name)}: '${type}'`).join(', ')}}, maximum_object_size = ${Math.max(1 << 20, 4 * chunk.longest)})`;
     const columns = ROLLOUT_COLUMNS.map(([name]) => (name === 'rid' ? `${base} + i` : name === 'source' ? sqlString(source) : quoted(name))).join(', ');
@@ -419,9 +483,10 @@ export class RolloutSet {
         const tools = `read_csv(${sqlString(chunk.toolsFile)}, header = false, auto_detect = false, quote = '"', escape = '"', delim = ',', columns = {${CHUNK_TOOL_COLUMNS.map(([name, type]) => `${quoted(name)}: '${type}'`).join(', ')}})`;
         await this.writer.run(`INSERT INTO rollout_tools SELECT ${base} + i, tool, calls, errors FROM ${tools}`);
       }
+      await this.writer.run(shardRow);
       await this.writer.run('COMMIT');
     } catch (error) {
-      await this.writer.run('ROLLBACK');
+      await this.writer.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
     await rm(chunk.file, { force: true });

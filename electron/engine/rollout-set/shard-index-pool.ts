@@ -9,6 +9,22 @@ export interface UnitRun {
   /** The next message (the last is `done`). */
   next(): Promise<UnitMessage>;
   cancel(): void;
+  /** True once `next` gave `done`. */
+  readonly ended: boolean;
+}
+
+/** A unit run that knows when its `done` was read. */
+function unitRun(next: () => Promise<UnitMessage>, cancel: () => void): UnitRun {
+  const run = {
+    ended: false,
+    cancel,
+    next: async () => {
+      const message = await next();
+      if (message.type === 'done') run.ended = true;
+      return message;
+    },
+  };
+  return run;
 }
 
 /** Heap limit of a shard index worker: one record at a time, however large a line (256 MiB at most). */
@@ -63,7 +79,7 @@ export class ShardIndexPool {
     const mailbox = new Mailbox();
     const controller = new AbortController();
     void indexUnit(unit, (message) => mailbox.deliver(message), controller.signal, records, true);
-    return { next: () => mailbox.next(), cancel: () => controller.abort() };
+    return unitRun(() => mailbox.next(), () => controller.abort());
   }
 
   /** Starts a unit (when a thread is free); its messages are read with `next`. */
@@ -99,18 +115,18 @@ export class ShardIndexPool {
       this.running -= 1;
       this.waiting.shift()?.();
     };
-    return {
-      next: async () => {
+    return unitRun(
+      async () => {
         await started;
         const message = await mailbox.next();
         if (message.type === 'done') release();
         return message;
       },
-      cancel: () => {
+      () => {
         controller.abort();
         if (pooled?.unit?.id === unit.id) pooled.worker.postMessage({ type: 'cancel', id: unit.id } satisfies ShardWorkerCommand);
       },
-    };
+    );
   }
 
   /** Resolves when a unit may start. */
