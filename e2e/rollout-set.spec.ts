@@ -78,7 +78,10 @@ test('a rollout set: filter with SQL, sort, chart, open a rollout, watch it grow
   await panel.getByRole('button', { name: 'Clear' }).click();
   await filter.fill('tool_errors > 0 AND reward < 0.5');
   await panel.getByRole('button', { name: 'Apply filter' }).click();
-  const matching = Number(/of (\d+) matching/.exec((await panel.getByText(/matching rollouts$/).textContent())!)![1]);
+  // The count says the rows are being updated until the filter is answered.
+  const count = panel.getByText(/^Showing [\d,]+ of [\d,]+ matching rollouts/);
+  await expect(count).toHaveAttribute('aria-busy', 'false');
+  const matching = Number(/of (\d+) matching/.exec((await count.textContent())!)![1]);
   const out = join(folder, 'filtered.jsonl');
   await panel.getByLabel('Export format').selectOption({ label: 'OpenAI messages JSONL' });
   await panel.getByLabel('Export path').fill(out);

@@ -37,6 +37,8 @@ export interface SetView {
   exportMessage: string | null;
   /** The latest `set.query`, `set.charts` and `set.export` asked for: only their answers may land. */
   requests: { query: number; charts: number; export: number };
+  /** The last `set.query` answered (rows or an error): the rows are being fetched while it is not `requests.query`. */
+  answered: number;
   /** The status poll running for this set, or null when the set is not on show. */
   watcher: number | null;
 }
@@ -90,6 +92,7 @@ function newView(): SetView {
     seen: null,
     exportMessage: null,
     requests: { query: 0, charts: 0, export: 0 },
+    answered: 0,
     watcher: null,
   };
 }
@@ -231,9 +234,9 @@ export const createSetsSlice: SliceCreator<SetsSlice> = (set, get) => {
       const { limit, ...query } = get().setViews[setId]!.query;
       try {
         const result = await c.call('set.query', { setId, ...query, limit });
-        if (isLatest(setId, 'query', request)) updateView(setId, () => ({ rows: result.rows, total: result.total, filterError: null }));
+        if (isLatest(setId, 'query', request)) updateView(setId, () => ({ rows: result.rows, total: result.total, filterError: null, answered: request }));
       } catch (error) {
-        if (isLatest(setId, 'query', request)) updateView(setId, () => ({ filterError: messageOf(error) }));
+        if (isLatest(setId, 'query', request)) updateView(setId, () => ({ filterError: messageOf(error), answered: request }));
       }
     },
 

@@ -44,6 +44,21 @@ describe('Set panel', () => {
     expect(within(panel()).getByText('Showing 1 of 1 matching rollouts')).toBeTruthy();
   });
 
+  it('says the rows are being updated until a filter is answered, and shows the answer then', async () => {
+    const user = userEvent.setup();
+    const { client } = await renderPanel(3);
+    let answer: () => void = () => undefined;
+    client.replies['set.query'] = () => new Promise((resolve) => (answer = () => resolve({ rows: [rolloutRow(2)], total: 1 })));
+    await user.type(within(panel()).getByLabelText('SQL filter'), 'reward < 0.5');
+    await user.click(within(panel()).getByRole('button', { name: 'Apply filter' }));
+    const count = within(panel()).getByText(/^Showing 3 of 3 matching rollouts/);
+    expect(count.textContent).toBe('Showing 3 of 3 matching rollouts · updating…');
+    expect(count.getAttribute('aria-busy')).toBe('true');
+    await act(async () => answer());
+    expect(within(panel()).getByText(/^Showing 1 of 1/).textContent).toBe('Showing 1 of 1 matching rollouts');
+    expect(within(panel()).getByText(/^Showing 1 of 1/).getAttribute('aria-busy')).toBe('false');
+  });
+
   it('polls the set’s status while shown, counts the rows that arrive, and stops polling when it goes', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { client, unmount } = await renderPanel(3);

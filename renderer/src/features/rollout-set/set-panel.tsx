@@ -68,6 +68,8 @@ function OpenSet({ opened }: { opened: OpenedSet }) {
 
   const rows = view?.rows ?? NO_ROWS;
   const total = view?.total ?? 0;
+  // A filter, sort or growth being answered: the rows shown are the last answer's until then.
+  const fetching = view !== undefined && view.requests.query !== view.answered;
   const order: Pick<SetQuery, 'orderBy' | 'descending'> = view?.query ?? { descending: false };
   const arrived = view?.seen != null ? status.rollouts - view.seen : 0;
 
@@ -154,8 +156,9 @@ function OpenSet({ opened }: { opened: OpenedSet }) {
           </p>
         )}
       </form>
-      <p className="collection-count">
+      <p className="collection-count" aria-busy={fetching}>
         Showing {rows.length.toLocaleString('en-US')} of {total.toLocaleString('en-US')} matching rollouts
+        {fetching && <span className="muted set-fetching"> · updating…</span>}
       </p>
       <div className="set-body">
         <div className="set-table-wrap">
