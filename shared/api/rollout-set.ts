@@ -26,6 +26,8 @@ export const setStatusSchema = z.object({
   badLines: z.number().int().nonnegative(),
   indexing: z.boolean(),
   elapsedMs: z.number().nonnegative(),
+  /** Why the last indexing pass stopped short (the rollouts indexed so far stay), or null. */
+  error: z.string().nullable(),
 });
 export type SetStatus = z.infer<typeof setStatusSchema>;
 

@@ -264,8 +264,10 @@ describe('a rollout set', () => {
     };
     await expect(set.refresh()).rejects.toThrow('No space left on device');
     expect(set.status().shards.find((shard) => shard.error)?.error).toBe('cannot add its rows to the index (No space left on device)');
+    expect(set.status().error).toBe('No space left on device');
     internals.loadChunk = loadChunk;
     await set.refresh();
+    expect(set.status().error).toBeNull();
     expect(set.status().rollouts).toBe(800);
     const { rows } = await set.query({ columns: ['id'], limit: 1000 });
     expect(new Set(rows.map((r) => r.id)).size).toBe(800);

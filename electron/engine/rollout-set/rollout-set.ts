@@ -59,7 +59,10 @@ export interface OpenSetOptions {
   /** Where the index databases are kept (default {@link defaultCacheDir}). */
   cacheDir?: string;
   cwd?: string;
-  /** DuckDB's memory limit (default 512MB). */
+  /**
+   * DuckDB's memory limit (default 256MB): its cache of the index, beyond which it reads pages again
+   * (the system's file cache keeps them); the index threads and the process take about as much again.
+   */
   memoryLimit?: string;
   /** Threads that index shards (default: one per core, at most 4). */
   threads?: number;
@@ -108,6 +111,8 @@ export class RolloutSet {
   private nextRid = 0;
   private startedAt = performance.now();
   private elapsedMs = 0;
+  /** Why the last indexing pass stopped short, or null. */
+  private indexError: string | null = null;
   private listeners = new Set<(status: SetStatus) => void>();
   private known = new Map<string, KnownShard>();
   private cancelRuns: (() => void) | null = null;
@@ -143,7 +148,7 @@ export class RolloutSet {
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(dbPath, {
-        memory_limit: options.memoryLimit ?? '512MB',
+        memory_limit: options.memoryLimit ?? '256MB',
         threads: '2',
         // JSON and Parquet are built in; nothing is fetched from the network or loaded on demand,
         // whatever a filter names (read_json('https://...') would otherwise install httpfs).
@@ -211,6 +216,7 @@ export class RolloutSet {
       badLines: shards.reduce((n, s) => n + s.badLines, 0),
       indexing: this.indexing !== null,
       elapsedMs: this.indexing ? performance.now() - this.startedAt : this.elapsedMs,
+      error: this.indexError,
     };
   }
 
@@ -235,7 +241,15 @@ export class RolloutSet {
     const before = this.rowCount;
     this.stopRequested = false;
     this.startedAt = performance.now();
-    const run = this.indexAll().finally(() => {
+    const run = this.indexAll().then(
+      () => {
+        this.indexError = null;
+      },
+      (error: unknown) => {
+        this.indexError = error instanceof Error ? error.message : String(error);
+        throw error;
+      },
+    ).finally(() => {
       this.elapsedMs = performance.now() - this.startedAt;
       this.indexing = null;
       this.emit();

@@ -4,7 +4,7 @@ import type { RolloutRow } from '#shared/formats/rollout-row.js';
 
 /** Set `s1`'s status holding `rollouts` rollouts, indexed unless `extra` says otherwise. */
 export function openedSet(rollouts: number, extra: Partial<OpenedSet['status']> = {}): OpenedSet {
-  return { setId: 's1', name: 'rollouts', status: { sources: ['/data/rollouts'], rollouts, shards: [], unreadable: [], badLines: 0, indexing: false, elapsedMs: 0, ...extra } };
+  return { setId: 's1', name: 'rollouts', status: { sources: ['/data/rollouts'], rollouts, shards: [], unreadable: [], badLines: 0, indexing: false, elapsedMs: 0, error: null, ...extra } };
 }
 
 /** A row of a set's table: rollout `r{rid}` of the first shard. */

@@ -59,6 +59,14 @@ describe('Set panel', () => {
     expect(within(panel()).getByText(/^Showing 1 of 1/).getAttribute('aria-busy')).toBe('false');
   });
 
+  it('says when indexing stopped short, and why', async () => {
+    const { client } = await renderPanel(3);
+    client.replies['set.status'] = () => openedSet(3, { error: 'No space left on device' });
+    await act(() => useStore.getState().pollStatus('s1'));
+    expect(within(panel()).getByRole('alert').textContent).toBe('Indexing stopped: No space left on device. The rollouts indexed so far stay.');
+    expect(within(panel()).getByRole('status').textContent).toBe('Indexing stopped, tried again at the next look');
+  });
+
   it('polls the set’s status while shown, counts the rows that arrive, and stops polling when it goes', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { client, unmount } = await renderPanel(3);

@@ -98,13 +98,18 @@ function OpenSet({ opened }: { opened: OpenedSet }) {
           {opened.name}: {status.rollouts.toLocaleString('en-US')} rollouts in {status.shards.length.toLocaleString('en-US')} {status.shards.length === 1 ? 'shard' : 'shards'}
         </h2>
         <span role="status" className="muted">
-          {status.indexing ? 'Indexing…' : 'Indexed, watching for new rows'}
+          {status.indexing ? 'Indexing…' : status.error ? 'Indexing stopped, tried again at the next look' : 'Indexed, watching for new rows'}
           {arrived > 0 ? ` · ${arrived.toLocaleString('en-US')} new rows arrived` : ''}
         </span>
         <button type="button" onClick={() => void useStore.getState().closeSet(setId)}>
           Close set
         </button>
       </div>
+      {status.error && (
+        <p role="alert" className="form-alert">
+          Indexing stopped: {status.error}. The rollouts indexed so far stay.
+        </p>
+      )}
       {(status.unreadable.length > 0 || status.badLines > 0) && (
         <details className="set-problems">
           <summary>
