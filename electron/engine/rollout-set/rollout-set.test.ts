@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -308,5 +308,29 @@ describe('a rollout set', () => {
     const resolved = await resolveShards([join(shards, '*.jsonl*'), join(shards, 'd.parquet'), join(dir, 'missing'), join(shards, 'notes.txt')]);
     expect(resolved.shards.map((s) => s.path.slice(shards.length + 1))).toEqual(['a.jsonl', 'b.jsonl.gz', 'c.jsonl.zst', 'd.parquet', 'e.jsonl', 'f.jsonl']);
     expect(resolved.problems).toEqual([expect.stringMatching(/missing: cannot read it \(no such file or folder\)/), expect.stringMatching(/notes\.txt: not a rollout shard/)]);
+  });
+
+  it('follows linked shards, names broken links and folders it cannot read, and opens the rest', async () => {
+    const folder = join(dir, 'linked');
+    mkdirSync(join(folder, 'runs'), { recursive: true });
+    mkdirSync(join(folder, 'locked'));
+    await writeJsonlShard(join(folder, 'runs', 'real.jsonl'), 40, 5);
+    symlinkSync(join(folder, 'runs', 'real.jsonl'), join(folder, 'latest.jsonl'));
+    symlinkSync(join(folder, 'gone.jsonl'), join(folder, 'broken.jsonl'));
+    // A link to a folder is not walked (links could loop).
+    symlinkSync(join(folder, 'runs'), join(folder, 'again'));
+    await writeJsonlShard(join(folder, 'locked', 'hidden.jsonl'), 41, 5);
+    chmodSync(join(folder, 'locked'), 0o000);
+    try {
+      const resolved = await resolveShards([folder]);
+      expect(resolved.shards.map((s) => s.path.slice(folder.length + 1))).toEqual(['latest.jsonl', 'runs/real.jsonl', ...(process.getuid?.() === 0 ? ['locked/hidden.jsonl'] : [])].sort());
+      expect(resolved.problems).toEqual([
+        expect.stringMatching(/broken\.jsonl: cannot read it \(no such file or folder\)$/),
+        // Root reads any folder: the locked one is then read like the rest.
+        ...(process.getuid?.() === 0 ? [] : [expect.stringMatching(/locked: cannot read it \(permission denied\)$/)]),
+      ]);
+    } finally {
+      chmodSync(join(folder, 'locked'), 0o755);
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
 /** How a shard's records are stored. */
@@ -54,15 +55,35 @@ export function globRegExp(glob: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
-/** Every file under `folder`, recursively, in name order (hidden entries skipped). */
-async function* walk(folder: string): AsyncGenerator<string, void, undefined> {
+/**
+ * Every file under `folder`, recursively, in name order (hidden entries skipped), and every
+ * symbolic link (a linked shard counts; the caller's stat follows it, and a link to a folder is not
+ * walked, so links cannot loop). A folder below `folder` that cannot be read goes to `unreadable`
+ * and the walk goes on; `folder` itself failing throws.
+ */
+async function* walk(folder: string, unreadable: (folder: string, error: unknown) => void): AsyncGenerator<string, void, undefined> {
   const entries = await readdir(folder, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
+    // Some network filesystems do not say an entry's type when listing it: it is looked up then.
+    let kind: Pick<Dirent, 'isDirectory' | 'isFile' | 'isSymbolicLink'> = entry;
+    if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink() && !entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice()) {
+      try {
+        kind = await lstat(path);
+      } catch (error) {
+        unreadable(path, error);
+        continue;
+      }
+    }
+    if (kind.isDirectory()) {
+      try {
+        yield* walk(path, unreadable);
+      } catch (error) {
+        unreadable(path, error);
+      }
+    } else if (kind.isFile() || kind.isSymbolicLink()) yield path;
   }
 }
 
@@ -79,6 +100,9 @@ function why(error: unknown): string {
 export async function resolveShards(sources: readonly string[], cwd = process.cwd()): Promise<ResolvedShards> {
   const found = new Map<string, ShardFile>();
   const problems: string[] = [];
+  const unreadable = (folder: string, error: unknown): void => {
+    problems.push(`${folder}: cannot read it (${why(error)})`);
+  };
   const add = async (path: string, named: boolean): Promise<boolean> => {
     const kind = shardKindOf(path);
     if (!kind) {
@@ -103,7 +127,7 @@ export async function resolveShards(sources: readonly string[], cwd = process.cw
       const pattern = globRegExp(absolute.split(sep).join('/'));
       let matched = 0;
       try {
-        for await (const path of walk(fixed)) if (pattern.test(path.split(sep).join('/')) && (await add(path, false))) matched += 1;
+        for await (const path of walk(fixed, unreadable)) if (pattern.test(path.split(sep).join('/')) && (await add(path, false))) matched += 1;
       } catch (error) {
         problems.push(`${source}: cannot read ${fixed} (${why(error)})`);
         continue;
@@ -121,7 +145,7 @@ export async function resolveShards(sources: readonly string[], cwd = process.cw
     if (info.isDirectory()) {
       let matched = 0;
       try {
-        for await (const path of walk(absolute)) if (await add(path, false)) matched += 1;
+        for await (const path of walk(absolute, unreadable)) if (await add(path, false)) matched += 1;
       } catch (error) {
         problems.push(`${source}: cannot read it (${why(error)})`);
         continue;
