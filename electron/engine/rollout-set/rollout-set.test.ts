@@ -314,8 +314,11 @@ describe('a rollout set', () => {
     const folder = join(dir, 'linked');
     mkdirSync(join(folder, 'runs'), { recursive: true });
     mkdirSync(join(folder, 'locked'));
+    mkdirSync(join(dir, 'elsewhere'));
     await writeJsonlShard(join(folder, 'runs', 'real.jsonl'), 40, 5);
+    await writeJsonlShard(join(dir, 'elsewhere', 'step-9.jsonl'), 42, 5);
     symlinkSync(join(folder, 'runs', 'real.jsonl'), join(folder, 'latest.jsonl'));
+    symlinkSync(join(dir, 'elsewhere', 'step-9.jsonl'), join(folder, 'step-9.jsonl'));
     symlinkSync(join(folder, 'gone.jsonl'), join(folder, 'broken.jsonl'));
     // A link to a folder is not walked (links could loop).
     symlinkSync(join(folder, 'runs'), join(folder, 'again'));
@@ -323,7 +326,8 @@ describe('a rollout set', () => {
     chmodSync(join(folder, 'locked'), 0o000);
     try {
       const resolved = await resolveShards([folder]);
-      expect(resolved.shards.map((s) => s.path.slice(folder.length + 1))).toEqual(['latest.jsonl', 'runs/real.jsonl', ...(process.getuid?.() === 0 ? ['locked/hidden.jsonl'] : [])].sort());
+      // The link and its target are one shard, listed once, by the path met first.
+      expect(resolved.shards.map((s) => s.path.slice(folder.length + 1))).toEqual(['latest.jsonl', ...(process.getuid?.() === 0 ? ['locked/hidden.jsonl'] : []), 'step-9.jsonl']);
       expect(resolved.problems).toEqual([
         expect.stringMatching(/broken\.jsonl: cannot read it \(no such file or folder\)$/),
         // Root reads any folder: the locked one is then read like the rest.

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
 /** How a shard's records are stored. */
@@ -99,6 +99,7 @@ function why(error: unknown): string {
  */
 export async function resolveShards(sources: readonly string[], cwd = process.cwd()): Promise<ResolvedShards> {
   const found = new Map<string, ShardFile>();
+  const reached = new Set<string>();
   const problems: string[] = [];
   const unreadable = (folder: string, error: unknown): void => {
     problems.push(`${folder}: cannot read it (${why(error)})`);
@@ -112,7 +113,12 @@ export async function resolveShards(sources: readonly string[], cwd = process.cw
     try {
       const info = await stat(path);
       if (!info.isFile()) return false;
-      found.set(path, { path, kind, size: info.size, mtimeMs: info.mtimeMs });
+      // A shard reached twice (a link beside its target, two sources naming it) is one shard.
+      const real = await realpath(path);
+      if (!reached.has(real)) {
+        reached.add(real);
+        found.set(path, { path, kind, size: info.size, mtimeMs: info.mtimeMs });
+      }
       return true;
     } catch (error) {
       problems.push(`${path}: cannot read it (${why(error)})`);
