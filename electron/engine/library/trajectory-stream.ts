@@ -70,9 +70,17 @@ export interface TrajectoryStream {
 }
 
 function describeReadError(path: string, error: unknown): FormatError {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = (error as NodeJS.ErrnoException).code as unknown;
+  const message = error instanceof Error ? error.message : String(error);
   if (code === 'ENXIO') return new FormatError(`${path}: not a regular file: a socket or a device with no driver`);
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
+  // zlib names its errors by code (Z_DATA_ERROR) and says what is wrong in the message; a zstd
+  // decoder's code is a number and its message the reason ("invalid zstd data").
+  const why =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'it is a folder'
+    : code === 'EACCES' ? 'permission denied'
+    : typeof code === 'string' && code.startsWith('Z_') ? `not valid gzip data: ${message}`
+    : message;
   return new FormatError(`${path}: cannot read it (${why})`);
 }
 

@@ -67,6 +67,29 @@ describe('a rollout set', () => {
     await set.close();
   });
 
+  it('names what is wrong with a shard that is not what its name says, in one line, and opens the rest', async () => {
+    const folder = join(dir, 'garbled');
+    mkdirSync(folder);
+    const noise = Buffer.from(Array.from({ length: 3000 }, (_, k) => (k * 7919) % 251));
+    writeFileSync(join(folder, 'a.jsonl.gz'), noise);
+    writeFileSync(join(folder, 'b.jsonl.zst'), noise);
+    writeFileSync(join(folder, 'c.parquet'), noise);
+    writeFileSync(join(folder, 'd.parquet'), '');
+    await writeJsonlShard(join(folder, 'e.jsonl'), 43, 3);
+    const set = await RolloutSet.open([folder], { cacheDir: cache('garbled') });
+    await set.refresh();
+    const status = set.status();
+    expect(status.rollouts).toBe(3);
+    expect(status.unreadable).toEqual([
+      `${join(folder, 'a.jsonl.gz')}: cannot read it (not valid gzip data: incorrect header check)`,
+      `${join(folder, 'b.jsonl.zst')}: cannot read it (invalid zstd data)`,
+      expect.stringMatching(/c\.parquet: cannot read it \(Invalid Input Error: .*'\)$/),
+      expect.stringMatching(/d\.parquet: cannot read it \(Invalid Input Error: .*too small to be a Parquet file\)$/),
+    ]);
+    expect(status.unreadable.every((problem) => !problem.includes('\n'))).toBe(true);
+    await set.close();
+  });
+
   it('gives the same rows, lines, offsets and bad lines whether shards are read whole or in parts side by side', async () => {
     const whole = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'whole', { threads: 1 });
     const parts = await tableOf(RolloutSet.open.bind(RolloutSet), [shards], 'parts', { threads: 3, partBytes: 2_000 });

@@ -258,7 +258,11 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
     }
   } catch (error) {
     if (signal.aborted) done.stopped = true;
-    else done.error = `cannot read it (${(error as Error).message})`;
+    else {
+      // A reader's error names the shard already; DuckDB's (Parquet) goes on with the SQL it ran.
+      const message = ((error as Error).message.split('\n')[0] ?? '').trim();
+      done.error = message.startsWith(`${unit.path}: `) ? message.slice(unit.path.length + 2) : `cannot read it (${message})`;
+    }
   }
   flush();
   post(done);
