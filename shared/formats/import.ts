@@ -272,8 +272,8 @@ export function detectFormat(text: string, fileName?: string): FormatId | null {
 }
 
 /** Why a parsed first record fits no format, as `FILE: not a known trajectory format: ...`. */
-export function unknownFormat(fileName: string, first: unknown, kind: RecordKind): FormatError {
-  const what = kind === 'line' ? `its first line (${shapeOf(first)}) has none of messages or conversations` : `it (${shapeOf(first)}) has none of messages, conversations or a list of chat messages`;
+export function unknownFormat(fileName: string, first: unknown, kind: RecordKind, record: 'line' | 'row' = 'line'): FormatError {
+  const what = kind === 'line' ? `its first ${record} (${shapeOf(first)}) has none of messages or conversations` : `it (${shapeOf(first)}) has none of messages, conversations or a list of chat messages`;
   return new FormatError(`${fileName}: not a known trajectory format: ${what}`);
 }
 

@@ -76,6 +76,9 @@ describe('a rollout set', () => {
     writeFileSync(join(folder, 'c.parquet'), noise);
     writeFileSync(join(folder, 'd.parquet'), '');
     await writeJsonlShard(join(folder, 'e.jsonl'), 43, 3);
+    // A Parquet file of another shape: its first row is described as a row.
+    writeFileSync(join(dir, 'numbers.jsonl'), '{"a": 1, "b": "x"}\n');
+    await convertShard(join(dir, 'numbers.jsonl'), { parquet: join(folder, 'f.parquet') });
     const set = await RolloutSet.open([folder], { cacheDir: cache('garbled') });
     await set.refresh();
     const status = set.status();
@@ -85,6 +88,7 @@ describe('a rollout set', () => {
       `${join(folder, 'b.jsonl.zst')}: cannot read it (invalid zstd data)`,
       expect.stringMatching(/c\.parquet: cannot read it \(Invalid Input Error: .*'\)$/),
       expect.stringMatching(/d\.parquet: cannot read it \(Invalid Input Error: .*too small to be a Parquet file\)$/),
+      `${join(folder, 'f.parquet')}: not a known trajectory format: its first row (an object with keys a, b) has none of messages or conversations`,
     ]);
     expect(status.unreadable.every((problem) => !problem.includes('\n'))).toBe(true);
     await set.close();

@@ -117,9 +117,9 @@ export async function detectShardFormat(path: string, kind: Exclude<ShardKind, '
   return { format: null, error: null };
 }
 
-function formatOf(path: string, value: unknown): { format: FormatId | null; error: string | null } {
+function formatOf(path: string, value: unknown, record: 'line' | 'row' = 'line'): { format: FormatId | null; error: string | null } {
   const format = detectRecord(value, 'line', false);
-  if (format === null) return { format: null, error: unknownFormat(path, value, 'line').message.replace(`${path}: `, '') };
+  if (format === null) return { format: null, error: unknownFormat(path, value, 'line', record).message.replace(`${path}: `, '') };
   if (!isLineFormat(format)) return { format: null, error: `${format} is not a one-rollout-per-record format` };
   return { format, error: null };
 }
@@ -210,7 +210,7 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
         continue;
       }
       if (format === null) {
-        const told = formatOf(unit.path, parsed.value);
+        const told = formatOf(unit.path, parsed.value, parquet ? 'row' : 'line');
         if (told.error !== null || told.format === null) {
           done.error = told.error;
           readUpTo();
