@@ -29,6 +29,12 @@ function unitRun(next: () => Promise<UnitMessage>, cancel: () => void): UnitRun 
 
 /** Heap limit of a shard index worker: one record at a time, however large a line (256 MiB at most). */
 const WORKER_HEAP_MB = 2048;
+/**
+ * Young generation of a shard index worker: records die young, and V8 sizes it from the heap
+ * limit, far above what they need. 8 MiB saved 50 to 80 MiB of the host's memory at 200k
+ * rollouts for a few percent of speed (none seen at 5 million).
+ */
+const WORKER_YOUNG_MB = 8;
 
 /** Messages queued until read, one reader. */
 export class Mailbox {
@@ -142,7 +148,7 @@ export class ShardIndexPool {
   }
 
   private start(): PooledWorker {
-    const worker = new Worker(new URL('./shard-index-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(new URL('./shard-index-worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     const pooled: PooledWorker = { worker, unit: null };
     this.workers.add(pooled);
     worker.on('message', (reply: ShardWorkerReply) => {
