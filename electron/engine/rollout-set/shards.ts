@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
 /** How a shard's records are stored. */
@@ -113,10 +113,11 @@ export async function resolveShards(sources: readonly string[], cwd = process.cw
     try {
       const info = await stat(path);
       if (!info.isFile()) return false;
-      // A shard reached twice (a link beside its target, two sources naming it) is one shard.
-      const real = await realpath(path);
-      if (!reached.has(real)) {
-        reached.add(real);
+      // A shard reached twice (a link beside its target, two sources naming it) is one file,
+      // told by the device and inode the stat above gives (no second look-up per shard).
+      const file = `${info.dev}:${info.ino}`;
+      if (!reached.has(file)) {
+        reached.add(file);
         found.set(path, { path, kind, size: info.size, mtimeMs: info.mtimeMs });
       }
       return true;
