@@ -5,6 +5,7 @@ import { inflateRawSync } from 'node:zlib';
 import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { useNativeInflate } from '#shared/formats/import-zip.js';
+import { readErrorReason } from './read-error.js';
 
 // Inspect `.eval` entries inflate with zlib here: fflate, in JavaScript, was most of their indexing.
 useNativeInflate((data, maxBytes) => inflateRawSync(data, { maxOutputLength: maxBytes }));
@@ -70,18 +71,8 @@ export interface TrajectoryStream {
 }
 
 function describeReadError(path: string, error: unknown): FormatError {
-  const code = (error as NodeJS.ErrnoException).code as unknown;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === 'ENXIO') return new FormatError(`${path}: not a regular file: a socket or a device with no driver`);
-  // zlib names its errors by code (Z_DATA_ERROR) and says what is wrong in the message; a zstd
-  // decoder's code is a number and its message the reason ("invalid zstd data").
-  const why =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'it is a folder'
-    : code === 'EACCES' ? 'permission denied'
-    : typeof code === 'string' && code.startsWith('Z_') ? `not valid gzip data: ${message}`
-    : message;
-  return new FormatError(`${path}: cannot read it (${why})`);
+  if ((error as NodeJS.ErrnoException).code === 'ENXIO') return new FormatError(`${path}: not a regular file: a socket or a device with no driver`);
+  return new FormatError(`${path}: cannot read it (${readErrorReason(error)})`);
 }
 
 /** What a path that is not a regular file is, in words. */

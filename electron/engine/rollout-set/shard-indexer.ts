@@ -6,6 +6,7 @@ import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat }
 import { ROLLOUT_COLUMNS, rolloutFacts } from '#shared/formats/rollout-row.js';
 import type { FormatId } from '#shared/formats/trajectory.js';
 import { lineStartAt, newlinesBetween } from '../library/trajectory-stream.js';
+import { readErrorReason } from '../library/read-error.js';
 import { jsonlRecords, type ShardRecord } from './shard-reader.js';
 import type { ShardKind } from './shards.js';
 
@@ -259,9 +260,9 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
   } catch (error) {
     if (signal.aborted) done.stopped = true;
     else {
-      // A reader's error names the shard already; DuckDB's (Parquet) goes on with the SQL it ran.
-      const message = ((error as Error).message.split('\n')[0] ?? '').trim();
-      done.error = message.startsWith(`${unit.path}: `) ? message.slice(unit.path.length + 2) : `cannot read it (${message})`;
+      // A reader's error names the shard already: the status names it once.
+      const reason = readErrorReason(error);
+      done.error = reason.startsWith(`${unit.path}: `) ? reason.slice(unit.path.length + 2) : `cannot read it (${reason})`;
     }
   }
   flush();

@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
+import { readErrorReason } from '../library/read-error.js';
 
 /** How a shard's records are stored. */
 export type ShardKind = 'jsonl' | 'jsonl.gz' | 'jsonl.zst' | 'parquet';
@@ -87,10 +88,7 @@ async function* walk(folder: string, unreadable: (folder: string, error: unknown
   }
 }
 
-function why(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
-}
+const why = (error: unknown): string => readErrorReason(error, 'no such file or folder');
 
 /**
  * The shards of a rollout set named by `sources`: folders (every shard under them), globs
