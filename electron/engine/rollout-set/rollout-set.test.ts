@@ -32,7 +32,8 @@ const cache = (name: string): string => join(dir, `cache-${name}`);
 
 // The app indexes on the compiled worker threads; from the TypeScript source units run in-process.
 const compiled = new URL('../../../out/electron/engine/rollout-set/', import.meta.url);
-const built = ['rollout-set.js', 'shard-index-worker.js'].every((name) => existsSync(fileURLToPath(new URL(name, compiled))));
+const built = ['rollout-set.js', 'shard-index-worker.js', 'shards.js'].every((name) => existsSync(fileURLToPath(new URL(name, compiled))));
+const asRoot = process.getuid?.() === 0;
 
 /** Every column of every row of a set over `sources`, with its shards' counts and problems. */
 async function tableOf(open: typeof RolloutSet.open, sources: string[], name: string, options: { threads?: number; partBytes?: number } = {}) {
@@ -337,7 +338,7 @@ describe('a rollout set', () => {
     expect(resolved.problems).toEqual([expect.stringMatching(/missing: cannot read it \(no such file or folder\)/), expect.stringMatching(/notes\.txt: not a rollout shard/)]);
   });
 
-  it('follows linked shards, names broken links and folders it cannot read, and opens the rest', async () => {
+  it.skipIf(asRoot && !built)(`follows linked shards, names broken links and folders it cannot read, and opens the rest${asRoot && !built ? ' (skipped: as root, the locked folder is read by the compiled code as nobody, and out/ is not built; run npm run build)' : ''}`, async () => {
     const folder = join(dir, 'linked');
     mkdirSync(join(folder, 'runs'), { recursive: true });
     mkdirSync(join(folder, 'locked'));
@@ -351,15 +352,25 @@ describe('a rollout set', () => {
     symlinkSync(join(folder, 'runs'), join(folder, 'again'));
     await writeJsonlShard(join(folder, 'locked', 'hidden.jsonl'), 41, 5);
     chmodSync(join(folder, 'locked'), 0o000);
+    // Root reads any folder: as root, the folders are resolved by the compiled code in a process
+    // of an unprivileged user (nobody), for whom the locked folder is locked.
+    const resolveAsUser = async (): Promise<Awaited<ReturnType<typeof resolveShards>>> => {
+      if (!asRoot) return resolveShards([folder]);
+      chmodSync(dir, 0o755);
+      const script = join(dir, 'resolve-as-nobody.mjs');
+      writeFileSync(script, `const { resolveShards } = await import(${JSON.stringify(new URL('shards.js', compiled).href)});\nprocess.stdout.write(JSON.stringify(await resolveShards([${JSON.stringify(folder)}])));\n`);
+      const child = spawn(process.execPath, [script], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (data: Buffer) => (out += data.toString()));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      return JSON.parse(out) as Awaited<ReturnType<typeof resolveShards>>;
+    };
     try {
-      const resolved = await resolveShards([folder]);
+      const resolved = await resolveAsUser();
       // The link and its target are one shard, listed once, by the path met first.
-      expect(resolved.shards.map((s) => s.path.slice(folder.length + 1))).toEqual(['latest.jsonl', ...(process.getuid?.() === 0 ? ['locked/hidden.jsonl'] : []), 'step-9.jsonl']);
-      expect(resolved.problems).toEqual([
-        expect.stringMatching(/broken\.jsonl: cannot read it \(no such file or folder\)$/),
-        // Root reads any folder: the locked one is then read like the rest.
-        ...(process.getuid?.() === 0 ? [] : [expect.stringMatching(/locked: cannot read it \(permission denied\)$/)]),
-      ]);
+      expect(resolved.shards.map((s) => s.path.slice(folder.length + 1))).toEqual(['latest.jsonl', 'step-9.jsonl']);
+      expect(resolved.problems).toEqual([expect.stringMatching(/broken\.jsonl: cannot read it \(no such file or folder\)$/), expect.stringMatching(/locked: cannot read it \(permission denied\)$/)]);
     } finally {
       chmodSync(join(folder, 'locked'), 0o755);
     }

@@ -56,6 +56,9 @@ export function globRegExp(glob: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
+/** Whether a listing said what an entry is: some network filesystems do not, and it is looked up then. */
+const typeListed = (entry: Dirent): boolean => entry.isDirectory() || entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice();
+
 /**
  * Every file under `folder`, recursively, in name order (hidden entries skipped), and every
  * symbolic link (a linked shard counts; the caller's stat follows it, and a link to a folder is not
@@ -68,9 +71,8 @@ async function* walk(folder: string, unreadable: (folder: string, error: unknown
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(folder, entry.name);
-    // Some network filesystems do not say an entry's type when listing it: it is looked up then.
     let kind: Pick<Dirent, 'isDirectory' | 'isFile' | 'isSymbolicLink'> = entry;
-    if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink() && !entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice()) {
+    if (!typeListed(entry)) {
       try {
         kind = await lstat(path);
       } catch (error) {
