@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -356,14 +356,21 @@ describe('a rollout set', () => {
     // of an unprivileged user (nobody), for whom the locked folder is locked.
     const resolveAsUser = async (): Promise<Awaited<ReturnType<typeof resolveShards>>> => {
       if (!asRoot) return resolveShards([folder]);
+      // The compiled walk is copied beside the set: the checkout may lie where nobody cannot read.
       chmodSync(dir, 0o755);
-      const script = join(dir, 'resolve-as-nobody.mjs');
-      writeFileSync(script, `const { resolveShards } = await import(${JSON.stringify(new URL('shards.js', compiled).href)});\nprocess.stdout.write(JSON.stringify(await resolveShards([${JSON.stringify(folder)}])));\n`);
+      const code = join(dir, 'as-nobody');
+      mkdirSync(join(code, 'rollout-set'), { recursive: true });
+      mkdirSync(join(code, 'library'));
+      copyFileSync(fileURLToPath(new URL('shards.js', compiled)), join(code, 'rollout-set', 'shards.js'));
+      copyFileSync(fileURLToPath(new URL('../library/read-error.js', compiled)), join(code, 'library', 'read-error.js'));
+      writeFileSync(join(code, 'package.json'), '{"type": "module"}');
+      const script = join(code, 'resolve.mjs');
+      writeFileSync(script, `const { resolveShards } = await import('./rollout-set/shards.js');\nprocess.stdout.write(JSON.stringify(await resolveShards([${JSON.stringify(folder)}])));\n`);
       const child = spawn(process.execPath, [script], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (data: Buffer) => (out += data.toString()));
-      const code = await new Promise((resolve) => child.on('exit', resolve));
-      expect(code).toBe(0);
+      const exit = await new Promise((resolve) => child.on('exit', resolve));
+      expect(exit).toBe(0);
       return JSON.parse(out) as Awaited<ReturnType<typeof resolveShards>>;
     };
     try {
