@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import type { RunView } from './runs-slice.js';
-import { loadingOf, type Loading } from './loading.js';
+import { loadingOf, runIsLoading, type Loading } from './loading.js';
 import { activeFileOf, shownTrajectory, type ShownTrajectory } from './shown.js';
 import { useStore } from './store.js';
 
@@ -20,6 +20,15 @@ export function effectiveTurn(snapshot: RunSnapshot | null, selectedTurn: number
   if (!snapshot || snapshot.turns.length === 0) return null;
   if (selectedTurn === null) return snapshot.turns[snapshot.turns.length - 1]!;
   return snapshot.turns[selectedTurn - 1] ?? null;
+}
+
+/**
+ * Whether the selected run is still loading (its earlier events arriving a page at a time). The
+ * views do not follow its latest turn meanwhile: scrolling to each page's last turn laid the page
+ * out again and again, most of the time a long trajectory took to open.
+ */
+export function useSelectedRunLoading(): boolean {
+  return useStore((s) => s.selectedRunId !== null && runIsLoading(s, s.selectedRunId));
 }
 
 /** The selected run's state and the turn on show, re-rendering once per change of the run. */

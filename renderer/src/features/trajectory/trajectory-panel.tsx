@@ -1,7 +1,7 @@
 import { memo, useEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { LiveReply } from '../../store/run-feed.js';
-import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
+import { snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
 import { turnSearchText } from '../turns/turn-filter.js';
@@ -36,7 +36,9 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
   // Bring the selected turn to the top each time it is picked (again too), and follow the latest
   // turn while none is picked; not when the selection follows the user's scrolling, which ends
   // the following (`following` turns null) without a pick: the view stays where the user put it.
-  const following = selectedTurn === null ? currentTurn : null;
+  // A run still loading is followed once it has loaded, not page by page.
+  const loading = useSelectedRunLoading();
+  const following = selectedTurn === null && !loading ? currentTurn : null;
   const revealsSeen = useRef<number | null>(null);
   useEffect(() => {
     const picked = revealsSeen.current !== reveals;

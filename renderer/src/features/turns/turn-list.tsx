@@ -4,8 +4,11 @@ import { useStore } from '../../store/store.js';
 import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
 import { TurnRow } from './turn-row.js';
 
-/** The turn list: one row per visible turn, only the rows in view are in the DOM. */
-export function TurnList({ snapshot, turns, currentTurn }: { snapshot: RunSnapshot; turns: readonly number[]; currentTurn: number | null }) {
+/**
+ * The turn list: one row per visible turn, only the rows in view are in the DOM. `currentTurn` is
+ * marked current; `revealTurn` is kept in view (null: the list stays where it is).
+ */
+export function TurnList({ snapshot, turns, currentTurn, revealTurn }: { snapshot: RunSnapshot; turns: readonly number[]; currentTurn: number | null; revealTurn: number | null }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selectTurn = useStore((s) => s.selectTurn);
   const virtualizer = useFrameVirtualizer({
@@ -19,9 +22,9 @@ export function TurnList({ snapshot, turns, currentTurn }: { snapshot: RunSnapsh
 
   // Keep the selected turn in view when it changes (keyboard, find, a click elsewhere).
   useEffect(() => {
-    const index = currentTurn === null ? -1 : turns.indexOf(currentTurn);
+    const index = revealTurn === null ? -1 : turns.indexOf(revealTurn);
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
-  }, [currentTurn, turns, virtualizer]);
+  }, [revealTurn, turns, virtualizer]);
 
   return (
     <div ref={scrollRef} className="scroller" data-virtual-scroller="">

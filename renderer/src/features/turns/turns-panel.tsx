@@ -1,5 +1,5 @@
 import { useMemo, useRef } from 'react';
-import { snapshotOf, useSelectedRunView } from '../../store/selectors.js';
+import { snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import { FindBox } from './find-box.js';
 import { visibleTurnNumbers } from './turn-filter.js';
@@ -32,6 +32,9 @@ export function TurnsPanel() {
   const latestTurn = snapshot && snapshot.turns.length > 0 ? snapshot.turns.length : null;
   useTurnKeys(visible, latestTurn, findBox);
   const currentTurn = selectedTurn ?? latestTurn;
+  // The latest turn is followed once the run has loaded, not page by page while it loads.
+  const loading = useSelectedRunLoading();
+  const revealTurn = selectedTurn ?? (loading ? null : latestTurn);
   return (
     <section aria-label="Turns" className="panel turns-panel">
       <h2 className="panel-title">Turns</h2>
@@ -40,7 +43,7 @@ export function TurnsPanel() {
         <ErrorsOnlyToggle />
       </div>
       {snapshot && snapshot.turns.length > 0 ? (
-        <TurnList snapshot={snapshot} turns={visible} currentTurn={currentTurn} />
+        <TurnList snapshot={snapshot} turns={visible} currentTurn={currentTurn} revealTurn={revealTurn} />
       ) : (
         <p className="empty">{snapshot ? 'No turns yet.' : 'Start a run or the demo to see its turns.'}</p>
       )}
