@@ -28,12 +28,13 @@ interface LoadingState {
  * Whether a run is loading rather than running: its earlier events are still being fetched, or it
  * plays a recording straight through (opened from a file, never paused, not yet at its end). Only
  * a run that executes something, or a recording being stepped through, is running. This reads the
- * run's events, however they reach the page.
+ * run's events, however they reach the page. A load the user cancelled is not loading.
  */
 export function runIsLoading(s: Pick<LoadingState, 'runs' | 'runOrigins'>, runId: string): boolean {
   const view = s.runs[runId];
   if (!view) return true;
   const { feed } = view;
+  if (feed.catchUp === 'cancelled') return false;
   if (feed.catchUp !== 'done' || !feed.snapshot) return true;
   if (feed.snapshot.end) return false;
   return originOf(s, runId) !== null && !feed.pausedOnce;

@@ -22,8 +22,13 @@ export class RunFeed {
   readonly state = new RunState();
   /** Set when an event could not be applied: the run's record is inconsistent. */
   error: string | null = null;
-  /** Whether the run's earlier events still have to be fetched. */
-  catchUp: 'needed' | 'loading' | 'done' = 'needed';
+  /**
+   * Whether the run's earlier events still have to be fetched: 'cancelled' when the user stopped
+   * fetching them (selecting the run again goes on from where it stopped).
+   */
+  catchUp: 'needed' | 'loading' | 'cancelled' | 'done' = 'needed';
+  /** Cancel was asked for while catching up: fetching stops after the slice being applied. */
+  cancelling = false;
   /** The catch-up in flight, for callers that want to wait for it. */
   catchingUp: Promise<void> | null = null;
   /** Something changed since the store last published this run. */

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { ApiResult } from '#shared/api/contract.js';
 import { FakeClient } from '../api/fake-client.js';
 import type { RunEvent } from '#shared/run/events.js';
 import { RunBuilder, toolCall } from '../test/run-builder.js';
 import { setFrameScheduler } from './frame.js';
+import { runIsLoading } from './loading.js';
 import { useStore } from './store.js';
 
 /** Frames run only when the test says so. */
@@ -141,5 +143,50 @@ describe('runs slice', () => {
     const pageStarts = appliedWhenAsked.slice(1);
     expect(appliedWhenBrowserRan.some((seq, i) => i > 0 && seq > pageStarts[i - 1]! && seq < (pageStarts[i] ?? run.events.length))).toBe(true);
     expect(useStore.getState().runs.long!.feed.snapshot!.turns).toHaveLength(3500);
+  });
+
+  it('Cancel of a loading run stops fetching its events, and catching up again goes on from there', async () => {
+    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
+    for (let i = 1; i <= 300; i++) run.turn({ reply: { content: '', tool_calls: [toolCall(`c${i}`, 'read_file', '{}')] }, results: [`r${i}`] });
+    const events = run.finish('max_turns').events;
+    const client = new FakeClient();
+    client.addRun(events);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    client.replies['run.events'] = async (params) => {
+      if ((params.fromSeq ?? 0) > 0) await held;
+      return client.defaultReply('run.events', params) as ApiResult<'run.events'>;
+    };
+    // Connecting catches up the run it selects: the first page comes, the second is held.
+    const connecting = useStore.getState().connect(client);
+    await vi.waitFor(() => expect(useStore.getState().runs.long?.feed.snapshot).toBeTruthy());
+    const feed = useStore.getState().runs.long!.feed;
+    expect(feed.catchUp).toBe('loading');
+    await useStore.getState().cancelLoading('long');
+    release();
+    await connecting;
+    expect(feed.catchUp).toBe('cancelled');
+    const shown = feed.snapshot!.turns.length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(300);
+    expect(runIsLoading(useStore.getState(), 'long')).toBe(false);
+    expect(client.callsOf('run.control')).toEqual([]);
+    // Nothing more is fetched until asked for again; then it goes on from the last event shown.
+    const asked = client.callsOf('run.events').length;
+    useStore.getState().flushUpdates();
+    expect(client.callsOf('run.events')).toHaveLength(asked);
+    const resumeFrom = feed.nextSeq;
+    await useStore.getState().catchUp('long');
+    expect(client.callsOf('run.events')[asked]!.fromSeq).toBe(resumeFrom);
+    expect(feed.catchUp).toBe('done');
+    expect(feed.snapshot!.turns).toHaveLength(300);
+    expect(feed.snapshot!.end?.reason).toBe('max_turns');
+  });
+
+  it('Cancel of a recording the engine plays straight through stops it there', async () => {
+    const run = new RunBuilder('played', [{ role: 'user', content: 'go' }]).turn({ reply: { content: 'a' } });
+    const client = await connected(run);
+    await useStore.getState().cancelLoading('played');
+    expect(client.callsOf('run.control')).toEqual([{ runId: 'played', action: 'stop' }]);
   });
 });

@@ -18,8 +18,16 @@ export interface RunsSlice {
   runs: Record<string, RunView>;
   /** Takes one pushed event; components see it at the next frame. */
   receiveEvent(event: RunEvent): void;
-  /** Fetches a run's events that this UI has not seen (once; a second call waits for the first). */
+  /**
+   * Fetches a run's events that this UI has not seen (once; a second call waits for the first).
+   * After a cancel, a new call goes on from where it stopped.
+   */
   catchUp(runId: string): Promise<void>;
+  /**
+   * Cancel of a loading run: stops fetching its earlier events (what arrived stays on show), or,
+   * for a recording the engine plays straight through, stops playing it.
+   */
+  cancelLoading(runId: string): Promise<void>;
   /** Publishes every run changed since the last frame (one store update). */
   flushUpdates(): void;
 }
@@ -82,6 +90,13 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
               const last = at + APPLY_SLICE >= page.events.length;
               feed.receiveCatchUp(page.events.slice(at, at + APPLY_SLICE), page.complete && last);
               feed.dirty = true;
+              if (feed.cancelling && !(page.complete && last)) {
+                // The page asked for next is dropped: going on asks again from here.
+                feed.cancelling = false;
+                feed.catchUp = 'cancelled';
+                get().flushUpdates();
+                return;
+              }
               if (last) break;
               await yieldToBrowser();
             }
@@ -92,6 +107,7 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
             if (page.complete) break;
           }
         } catch (error) {
+          feed.cancelling = false;
           feed.catchUp = 'needed';
           get().reportError(`Could not load the run: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
@@ -99,6 +115,12 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
         }
       })();
       return feed.catchingUp;
+    },
+
+    async cancelLoading(runId) {
+      const feed = get().runs[runId]?.feed;
+      if (feed?.catchUp === 'loading') feed.cancelling = true;
+      else await get().stopRun(runId);
     },
 
     flushUpdates() {

@@ -5,9 +5,11 @@ import { useStore } from '../../store/store.js';
 export function RunControls() {
   const control = useStore((s) => s.control);
   const connected = useStore((s) => s.connection === 'open');
-  const snapshot = snapshotOf(useSelectedRunView());
-  // Something loading (a file, a recording played to its end, a run's earlier events) is not running.
-  const loading = useLoading() !== null;
+  const view = useSelectedRunView();
+  const snapshot = snapshotOf(view);
+  // Something loading (a file, a recording played to its end, a run's earlier events) is not
+  // running; nor is a run whose loading was cancelled: where it is now is not known here.
+  const loading = useLoading() !== null || view?.feed.catchUp === 'cancelled';
   const live = connected && !loading && snapshot !== null && snapshot.end === null;
   const paused = live && snapshot.pausedAt !== null;
   // Run and Step never decide on a command that waits: they say how to go on once it is decided.

@@ -4,14 +4,14 @@ import { useStore } from '../../store/store.js';
 import { describeRunState } from './status-text.js';
 
 /**
- * A load on its way: how far it got, and Cancel (stops indexing the file and playing the
- * recording). It sits at the right end of the row under the status, with Cancel last, after the
+ * A load on its way: how far it got, and Cancel (stops indexing the file, and fetching the run's
+ * events or playing the recording). It sits at the right end of the row under the status, with Cancel last, after the
  * growing detail text and the fixed-width bar: Cancel stays put under the pointer while the
  * numbers change, and the row never wraps as they grow.
  */
 function LoadingControls({ loading }: { loading: Loading }) {
   const cancelFile = useStore((s) => s.cancelFile);
-  const stopRun = useStore((s) => s.stopRun);
+  const cancelLoading = useStore((s) => s.cancelLoading);
   const { fileId, runId } = loading.cancel;
   const label = `Loading ${loading.name}`;
   return (
@@ -23,7 +23,7 @@ function LoadingControls({ loading }: { loading: Loading }) {
           type="button"
           onClick={() => {
             if (fileId) void cancelFile(fileId);
-            if (runId) void stopRun(runId);
+            if (runId) void cancelLoading(runId);
           }}
         >
           Cancel
@@ -41,7 +41,11 @@ export function RunStatus() {
   const loading = useLoading();
   const snapshot = snapshotOf(view);
   const shownLoading = connection === 'open' ? loading : null;
-  const text = shownLoading ? `Loading ${shownLoading.name}` : describeRunState(connection, runSelected, snapshot);
+  const text = shownLoading
+    ? `Loading ${shownLoading.name}`
+    : view?.feed.catchUp === 'cancelled' && connection === 'open'
+      ? `Loading cancelled after ${(snapshot?.turns.length ?? 0).toLocaleString('en-US')} ${snapshot?.turns.length === 1 ? 'turn' : 'turns'}: open the run again to load the rest`
+      : describeRunState(connection, runSelected, snapshot);
   const tone = shownLoading ? 'normal' : connection === 'closed' || snapshot?.end?.reason === 'model_error' || snapshot?.end?.reason === 'failed' ? 'bad' : snapshot?.pausedAt ? 'paused' : 'normal';
   return (
     <p role="status" aria-live="polite" className={`run-status tone-${tone}`}>
