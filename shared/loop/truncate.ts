@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { promptViewSchema } from '../run/events.js';
 import type { ChatMessage } from '../model/chat.js';
-import { codePointSlice } from '../python/str.js';
+import { codePointLengthExceeds, codePointSlice } from '../python/str.js';
 import { contentOf, estimateMessageTokens, estimateTokens } from './estimate.js';
 import { jsonTruthy, pyLenOf } from './json-semantics.js';
 
@@ -20,7 +20,9 @@ export function shortenToolResult(content: string): string {
 }
 
 function isLongToolResult(message: ChatMessage): boolean {
-  return message.role === 'tool' && pyLenOf(contentOf(message)) > SHORTEN_ABOVE;
+  if (message.role !== 'tool') return false;
+  const content = contentOf(message);
+  return typeof content === 'string' ? codePointLengthExceeds(content, SHORTEN_ABOVE) : pyLenOf(content) > SHORTEN_ABOVE;
 }
 
 function shortened(message: ChatMessage): ChatMessage {

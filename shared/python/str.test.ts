@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codePointLength, codePointSlice, comparePyStrings, pyStrip } from './str.js';
+import { codePointLength, codePointLengthExceeds, codePointSlice, comparePyStrings, pyStrip } from './str.js';
 
 // Expected values come from CPython 3.11 (`len(s)`, `s[a:b]`, `sorted(...)`).
 describe('codePointLength (Python len)', () => {
@@ -20,6 +21,16 @@ describe('codePointLength (Python len)', () => {
   it('is quick on a 10 MB string', () => {
     const big = 'ab\ud83d\ude00\ud800'.repeat(2_000_000);
     expect(codePointLength(big)).toBe(8_000_000);
+  });
+});
+
+describe('codePointLengthExceeds (Python len(s) > limit)', () => {
+  it('agrees with counting every code point, around the limit and far from it', () => {
+    const units = fc.oneof(fc.string({ unit: 'binary', maxLength: 450 }), fc.string({ unit: fc.constantFrom('a', '\ud83d\ude00', '\ud800', '\udc00'), maxLength: 450 }));
+    fc.assert(
+      fc.property(units, fc.integer({ min: 0, max: 300 }), (s, limit) => codePointLengthExceeds(s, limit) === codePointLength(s) > limit),
+      { numRuns: 2_000 },
+    );
   });
 });
 

@@ -25,6 +25,16 @@ export function codePointLength(s: string): number {
   return count;
 }
 
+/**
+ * Python `len(s) > limit`, counting code points only when the length in UTF-16 units does not
+ * decide it: a string of n units holds between n/2 and n code points.
+ */
+export function codePointLengthExceeds(s: string, limit: number): boolean {
+  if (s.length <= limit) return false;
+  if (s.length > 2 * limit) return true;
+  return codePointLength(s) > limit;
+}
+
 /** UTF-16 offset `k` code points after the start of `s`, stopping at its end (Python's clamping). */
 function forwardOffset(s: string, k: number): number {
   const n = s.length;
