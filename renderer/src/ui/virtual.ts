@@ -30,7 +30,8 @@ type FrameVirtualizerOptions = PartialKeys<VirtualizerOptions<HTMLDivElement, El
 /**
  * `useVirtualizer` of an element-scrolled list that re-renders at the next frame, in the store's
  * commit, when its rows are measured or scrolled: a row growing as a reply streams in re-renders
- * the list with the next deltas, not in a commit of its own between two frames.
+ * the list with the next deltas, not in a commit of its own between two frames. Give it a stable
+ * `getItemKey` (useCallback): a new one lays out every row again, O(rows) per render.
  */
 export function useFrameVirtualizer(options: FrameVirtualizerOptions): Virtualizer<HTMLDivElement, Element> {
   const rerender = useReducer((x: number) => x + 1, 0)[1];

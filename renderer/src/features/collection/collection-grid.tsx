@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { gridTemplateOf, type ColumnSpec } from './collection-columns.js';
 import { CollectionHeader, HEADER_HEIGHT } from './collection-header.js';
@@ -23,6 +23,8 @@ export function CollectionGrid({ columns, label, rows, selectedIndex, sort, onSo
   const active = focused && focused.selected === selectedIndex ? focused.index : selectedIndex;
   const focusPending = useRef(false);
 
+  // Stable while the rows are: a new key function makes the virtualizer lay out every row again.
+  const rowKey = useCallback((position: number) => rows[position]!.index, [rows]);
   const virtualizer = useVirtualizer({
     // Render rows in React's own batch rather than a synchronous flush per scroll event.
     useFlushSync: false,
@@ -30,7 +32,7 @@ export function CollectionGrid({ columns, label, rows, selectedIndex, sort, onSo
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (position) => rows[position]!.index,
+    getItemKey: rowKey,
     // The rows start below the sticky header, and scrolling to a row keeps it clear of the header.
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { failedCallsText } from '#shared/loop/error-counts.js';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { advantageOf, formatScore, type RolloutGroup } from './rollout-groups.js';
 import './group-view.css';
@@ -68,13 +68,14 @@ const GroupRow = memo(function GroupRow({ group, top, selectedIndex }: { group: 
  */
 export function GroupView({ label, groups, selectedIndex, onOpen }: { label: string; groups: readonly RolloutGroup[]; selectedIndex: number | null; onOpen(index: number): void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const groupKey = useCallback((position: number) => groups[position]!.id, [groups]);
   const virtualizer = useVirtualizer({
     useFlushSync: false,
     count: groups.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => GROUP_HEIGHT,
     overscan: 4,
-    getItemKey: (position) => groups[position]!.id,
+    getItemKey: groupKey,
   });
   const groupOf = useMemo(() => new Map(groups.flatMap((g, position) => g.rows.map((row) => [row.index, position] as const))), [groups]);
 

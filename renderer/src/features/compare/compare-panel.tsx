@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import { measureOrEstimate } from '../../ui/virtual.js';
 import { CompareMetrics } from './compare-metrics.js';
@@ -60,6 +60,13 @@ export function ComparePanel({ left, right, leftLabel, rightLabel, forkTurn, onC
   }, [left, right, forkTurn, earlierOpen, version]);
   const { rows } = model;
   const calls = (turn: number): number => Math.max(model.leftTurns.get(turn)?.toolCalls.length ?? 0, model.rightTurns.get(turn)?.toolCalls.length ?? 0);
+  const rowKey = useCallback(
+    (index: number) => {
+      const row = rows[index]!;
+      return row.kind === 'turn' ? `t${row.turn}` : row.kind;
+    },
+    [rows],
+  );
   const virtualizer = useVirtualizer({
     // Render measured rows in React's own batch rather than a synchronous flush per scroll event.
     useFlushSync: false,
@@ -67,10 +74,7 @@ export function ComparePanel({ left, right, leftLabel, rightLabel, forkTurn, onC
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => estimateRow(rows[index], calls),
     overscan: 2,
-    getItemKey: (index) => {
-      const row = rows[index]!;
-      return row.kind === 'turn' ? `t${row.turn}` : row.kind;
-    },
+    getItemKey: rowKey,
     measureElement: measureOrEstimate,
   });
 

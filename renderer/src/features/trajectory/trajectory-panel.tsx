@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { LiveReply } from '../../store/run-feed.js';
 import { snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
@@ -24,12 +24,13 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
   const needle = useStore((s) => s.findText.trim().toLowerCase());
   const initial = initialCount(snapshot);
   const currentTurn = selectedTurn ?? (snapshot.turns.length || null);
+  const cardKey = useCallback((index: number) => (index < initial ? `m${index}` : `t${index - initial + 1}`), [initial]);
   const virtualizer = useFrameVirtualizer({
     count: initial + snapshot.turns.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (index < initial ? 120 : 320),
     overscan: 3,
-    getItemKey: (index) => (index < initial ? `m${index}` : `t${index - initial + 1}`),
+    getItemKey: cardKey,
     measureElement: measureOrEstimate,
   });
 

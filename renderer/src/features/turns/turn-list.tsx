@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
 import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
@@ -11,12 +11,13 @@ import { TurnRow } from './turn-row.js';
 export function TurnList({ snapshot, turns, currentTurn, revealTurn }: { snapshot: RunSnapshot; turns: readonly number[]; currentTurn: number | null; revealTurn: number | null }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selectTurn = useStore((s) => s.selectTurn);
+  const turnKey = useCallback((index: number) => turns[index]!, [turns]);
   const virtualizer = useFrameVirtualizer({
     count: turns.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 64,
     overscan: 6,
-    getItemKey: (index) => turns[index]!,
+    getItemKey: turnKey,
     measureElement: measureOrEstimate,
   });
 
