@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -479,9 +480,26 @@ function printRow(r: Row): void {
   console.log(`${String(r.turns).padStart(5)}   ${r.how.padEnd(12)}   ${String(r.firstPaintMs).padStart(14)}   ${String(r.loadedMs).padStart(13)}   ${r.longestLoadTask.toFixed(0).padStart(29)}`);
 }
 
+/**
+ * The font Chromium draws emoji with, found as fontconfig finds it, or why there is none. The
+ * generated trajectories have emoji in their text, as real ones do; without an emoji font,
+ * Chromium looks for one again for each emoji it lays out: ten cards of 400 words took about
+ * 520 ms to lay out instead of 19 ms on the same machine, so every figure below would measure
+ * that search. A desktop has an emoji font; a bare server often does not.
+ */
+function emojiFont(): string {
+  try {
+    const families = execFileSync('fc-list', [':charset=1f642', 'family'], { encoding: 'utf8' }).trim();
+    return families ? families.split('\n')[0]! : 'NONE: install one (Debian: fonts-noto-color-emoji), or every figure below measures the search for it';
+  } catch {
+    return 'unknown (no fc-list to ask fontconfig)';
+  }
+}
+
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   console.log(`renderer: headless Chromium ${browser.version()}, serve mode, 1440x900, each step given ${STEP_TIMEOUT_MS / 1000} s`);
+  console.log(`emoji font: ${emojiFont()}`);
   // RENDERER_BENCH_LIVE_TURNS=100,500,1000 picks the sizes of the live runs; RENDERER_BENCH_ONLY=live runs that section alone.
   const liveSizes = process.env.RENDERER_BENCH_LIVE_TURNS ? process.env.RENDERER_BENCH_LIVE_TURNS.split(',').map(Number) : [100, 500, 1000];
   if (process.env.RENDERER_BENCH_ONLY === 'live') {
