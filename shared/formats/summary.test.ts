@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../model/chat.js';
-import { deriveAgentResult, deriveRowCounts, type Trajectory } from './trajectory.js';
+import { contradictionsOf, deriveAgentResult, deriveRowCounts, type Trajectory } from './trajectory.js';
 
 const names = fc.constantFrom<string | null>('read_file', 'terminal', 'submit', 'other', null);
 const ids = fc.constantFrom<string | null>('c1', 'c2', 'c3', null);
@@ -61,6 +61,18 @@ describe('deriveRowCounts', () => {
           return { turns_used: result.turns_used, finished_naturally: result.finished_naturally, tool_calls_exec_error: result.tool_calls_exec_error };
         });
         expect(settle(() => deriveRowCounts(t))).toEqual(exact);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('contradictionsOf', () => {
+  it('finds what deriveAgentResult finds the recorded result contradicts', () => {
+    fc.assert(
+      fc.property(trajectory, (t) => {
+        const derived = settle(() => deriveAgentResult(t).contradicted);
+        if (!('raised' in derived)) expect(contradictionsOf(t)).toEqual(derived);
       }),
       { numRuns: 3000 },
     );

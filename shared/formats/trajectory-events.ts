@@ -7,7 +7,7 @@ import type { RunEventBody } from '../run/events.js';
 import { assistantMessageFor } from '../run/run-state.js';
 import { pyJsonDumps } from '../python/json.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
-import { AGENT_RESULT_FIELDS, classifyRecordedCall, deriveAgentResult, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
+import { AGENT_RESULT_FIELDS, classifyRecordedCall, contradictionsOf, pairToolResults, toolResultsAfter, validToolNames, type Trajectory } from './trajectory.js';
 
 /** Where an opened trajectory came from, carried on its run (see `runSourceSchema.imported`). */
 export interface TrajectoryOrigin {
@@ -25,7 +25,7 @@ export interface TrajectoryEventsOptions {
 /** What an opened trajectory carries besides its counts, for the views (only what it has). */
 function importedDetails(t: Trajectory): Record<string, unknown> {
   const details: Record<string, unknown> = {};
-  const contradicted = deriveAgentResult(t).contradicted;
+  const contradicted = contradictionsOf(t);
   if (contradicted.length > 0) details.contradicted = contradicted;
   if (t.stopReason !== undefined) details.stopReason = t.stopReason;
   if (t.problems && t.problems.length > 0) details.problems = t.problems;

@@ -286,7 +286,7 @@ function pickRowCounts(result: AgentResult): RowCounts {
 }
 
 /** The recorded fields that the counts taken from the messages show to be wrong. */
-function contradictions(recorded: Trajectory['recorded'], computed: Omit<AgentResult, 'messages'>): Contradiction[] {
+function contradictions(recorded: Trajectory['recorded'], computed: Pick<AgentResult, 'turns_used'>): Contradiction[] {
   const found: Contradiction[] = [];
   const turns = recorded.turns_used;
   // More model calls than assistant messages is normal (requeries never reach the history); fewer is not.
@@ -294,6 +294,15 @@ function contradictions(recorded: Trajectory['recorded'], computed: Omit<AgentRe
     found.push({ field: 'turns_used', recorded: turns, derived: computed.turns_used, note: `contradicts the messages: they hold ${computed.turns_used} assistant ${computed.turns_used === 1 ? 'message' : 'messages'}` });
   }
   return found;
+}
+
+/**
+ * What the file's recorded result contradicts in its messages, as {@link deriveAgentResult} finds
+ * it, without classifying every tool call to derive the rest.
+ */
+export function contradictionsOf(t: Trajectory): Contradiction[] {
+  const turns = t.messages.reduce((n, m) => n + (m.role === 'assistant' ? 1 : 0), 0);
+  return contradictions(t.recorded, { turns_used: turns });
 }
 
 /** The names a list of tool calls calls (a call without a name names none). */
