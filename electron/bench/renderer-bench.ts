@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,8 +10,6 @@ import WebSocket from 'ws';
 import type { WireServerMessage } from '#shared/api/wire.js';
 import { formatBytes, MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import { runEventSchema } from '#shared/run/events.js';
-import { memorySecretStore } from '../engine/persistence/settings.js';
-import { serveApp, type ServeApp } from '../host/serve-app.js';
 import { loadScript, startScriptedServer, type ScriptedServer } from '../scripted-server/scripted-server.js';
 import { generateTrajectory, seededRandom, text } from './generate.js';
 import type { ChatMessage } from '#shared/model/chat.js';
@@ -463,8 +462,52 @@ function verdict(ok: boolean): string {
   return ok ? 'meets' : 'MISSES';
 }
 
+/** A serve-mode host the bench drives: its URL (token included) and how to stop it. */
+interface ServeApp {
+  url: string;
+  origin: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `trajdbg serve` in a process of its own, as a user runs it. In the bench's process, Playwright's
+ * driver waited whenever the host worked (serializing a 10 MB page of events blocks for 100 ms),
+ * so the bench saw the page later than a user would, and the host waited on the driver in turn.
+ * Its settings and recent files go to a folder of their own.
+ */
+async function startServe(runsDir: string): Promise<ServeApp> {
+  const config = mkdtempSync(join(tmpdir(), 'trajdbg-bench-config-'));
+  const child = spawn(process.execPath, [join(root, 'electron/cli/trajdbg.js'), 'serve', '--no-open', '--runs-dir', runsDir], { env: { ...process.env, XDG_CONFIG_HOME: config }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // What the host logs goes on to the bench's output, but its banner, printed at every start.
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    for (const line of text.split('\n')) if (line !== '' && !line.startsWith('Trajectory Debugger serving on')) console.error(line);
+  });
+  const exited = once(child, 'exit');
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('http'));
+      if (line) resolve(line.trim());
+    });
+    void exited.then(([code]) => reject(new Error(`trajdbg serve exited with ${String(code)} before printing its URL`)));
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function withApp<T>(use: (app: ServeApp) => Promise<T>, runsDir = mkdtempSync(join(tmpdir(), 'trajdbg-bench-'))): Promise<T> {
-  const app = await serveApp({ version: 'bench', rendererDir: join(root, 'out/renderer'), runsDir, settings: { load: () => null, save: () => {} }, secrets: memorySecretStore() });
+  const app = await startServe(runsDir);
   try {
     return await use(app);
   } finally {
@@ -498,7 +541,7 @@ function emojiFont(): string {
 
 async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  console.log(`renderer: headless Chromium ${browser.version()}, serve mode, 1440x900, each step given ${STEP_TIMEOUT_MS / 1000} s`);
+  console.log(`renderer: headless Chromium ${browser.version()}, serve mode (trajdbg serve in a process of its own), 1440x900, each step given ${STEP_TIMEOUT_MS / 1000} s`);
   console.log(`emoji font: ${emojiFont()}`);
   // RENDERER_BENCH_LIVE_TURNS=100,500,1000 picks the sizes of the live runs; RENDERER_BENCH_ONLY=live runs that section alone.
   const liveSizes = process.env.RENDERER_BENCH_LIVE_TURNS ? process.env.RENDERER_BENCH_LIVE_TURNS.split(',').map(Number) : [100, 500, 1000];
