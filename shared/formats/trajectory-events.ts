@@ -50,6 +50,14 @@ function replyOf(message: ChatMessage): AssistantReply {
  * `recording_ended`.
  */
 export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOptions): RunEventBody[] {
+  return [...eachTrajectoryRunEvent(t, options)];
+}
+
+/**
+ * The events of {@link trajectoryRunEvents}, each computed as it is asked for: a view of a long
+ * trajectory shows its first turns before its last ones are computed.
+ */
+export function* eachTrajectoryRunEvent(t: Trajectory, options: TrajectoryEventsOptions): Generator<RunEventBody, void, undefined> {
   const messages = t.messages;
   const names = validToolNames(t);
   const firstReply = messages.findIndex((m) => m.role === 'assistant');
@@ -58,8 +66,7 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
   const turns = messages.reduce((n, m) => n + (m.role === 'assistant' ? 1 : 0), 0);
   const recorded: Record<string, unknown> = {};
   for (const field of AGENT_RESULT_FIELDS) if (t.recorded[field] !== undefined) recorded[field] = t.recorded[field];
-  const events: RunEventBody[] = [
-    {
+  yield {
       type: 'run_started',
       format: 'trajdbg-run/1',
       config: { maxTurns: Math.max(1, turns), temperature: LOOP_DEFAULTS.temperature, maxTokens: LOOP_DEFAULTS.maxTokens, maxContextTokens: options.maxContextTokens, taskId: t.id },
@@ -81,8 +88,7 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
       tools: schemas,
       validToolNames: [...names],
       messages: initial,
-    },
-  ];
+    };
   const index = new PromptViewIndex(options.maxContextTokens);
   for (const m of initial) index.append(m);
   let turn = 0;
@@ -95,25 +101,25 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
       const extra: ChatMessage[] = [];
       for (; i < messages.length && messages[i]!.role !== 'assistant'; i++) extra.push(messages[i]!);
       for (const m of extra) index.append(m);
-      events.push({ type: 'messages_appended', messages: extra });
+      yield { type: 'messages_appended', messages: extra };
       continue;
     }
     turn += 1;
-    events.push({ type: 'turn_started', turn });
+    yield { type: 'turn_started', turn };
     // A file records no sampling: the request is the one the loop's defaults would build.
     const request = requestParamsOf(buildChatRequest({ messages: [], temperature: LOOP_DEFAULTS.temperature, maxTokens: LOOP_DEFAULTS.maxTokens, tools: schemas }));
-    events.push({ type: 'prompt_view', turn, view: index.view(), request });
+    yield { type: 'prompt_view', turn, view: index.view(), request };
     const reply = replyOf(message);
-    events.push({ type: 'model_reply', turn, message: reply, latencyMs: 0, ...(t.model ? { model: t.model } : {}) });
+    yield { type: 'model_reply', turn, message: reply, latencyMs: 0, ...(t.model ? { model: t.model } : {}) };
     index.append(assistantMessageFor(reply, extractReasoning(reply)));
     const calls = message.tool_calls ?? [];
     lastHadCalls = calls.length > 0;
     const results = toolResultsAfter(messages, i);
     const paired = pairToolResults(calls, results);
-    calls.forEach((call, k) => {
+    for (const [k, call] of calls.entries()) {
       const { known, schemaValid, outcome } = classifyRecordedCall(turn, call, paired[k], names);
       const raw = call.function.arguments;
-      events.push({
+      yield {
         type: 'tool_started',
         turn,
         index: k,
@@ -123,22 +129,21 @@ export function trajectoryRunEvents(t: Trajectory, options: TrajectoryEventsOpti
         known,
         normalizedArguments: known && call.function.name !== null ? pyJsonDumps(normalizeToolArgs(call.function.name, raw).args, { ensureAscii: false }) : null,
         schemaValid,
-      });
-      if (!outcome) return;
+      };
+      if (!outcome) continue;
       // What the model saw is the recorded result, even where the engine would have written its own.
       const result = paired[k] ?? outcome.result;
-      events.push({ type: 'tool_finished', turn, index: k, status: outcome.status, result, toolError: outcome.toolError, durationMs: 0 });
+      yield { type: 'tool_finished', turn, index: k, status: outcome.status, result, toolError: outcome.toolError, durationMs: 0 };
       index.append({ role: 'tool', tool_call_id: call.id ?? null, content: result });
-    });
+    }
     // Tool results no call claimed (more results than calls) stay in the trajectory after the claimed ones.
     const unclaimed = results.slice(paired.filter((r) => r !== undefined).length);
     if (unclaimed.length > 0) {
       for (const m of unclaimed) index.append(m);
-      events.push({ type: 'messages_appended', messages: unclaimed });
+      yield { type: 'messages_appended', messages: unclaimed };
     }
-    events.push({ type: 'turn_finished', turn });
+    yield { type: 'turn_finished', turn };
     i += 1 + results.length;
   }
-  events.push({ type: 'run_finished', reason: turn > 0 && !lastHadCalls ? 'finished_naturally' : 'recording_ended', turnsUsed: turn });
-  return events;
+  yield { type: 'run_finished', reason: turn > 0 && !lastHadCalls ? 'finished_naturally' : 'recording_ended', turnsUsed: turn };
 }

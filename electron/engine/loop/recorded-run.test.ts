@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '#shared/model/chat.js';
 import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
-import type { RunEvent } from '#shared/run/events.js';
+import type { RunEvent, RunEventBody } from '#shared/run/events.js';
 import { agentResultOf } from '#shared/run/run-state.js';
-import { playRecordedRun } from './recorded-run.js';
+import { playRecordedRun, recordedRunInSlices } from './recorded-run.js';
 
 const call = (id: string, command: string) => ({ id, type: 'function' as const, function: { name: 'terminal', arguments: JSON.stringify({ command }) } });
 const messages: ChatMessage[] = [
@@ -76,5 +76,59 @@ describe('playRecordedRun', () => {
     const outcome = await run.done;
     expect(outcome.reason).toBe('stopped');
     expect(agentResultOf(run.state.current).turns_used).toBe(2);
+  });
+});
+
+describe('recordedRunInSlices', () => {
+  /** A trajectory of `turns` turns, each a terminal call and its result: five events a turn. */
+  function long(turns: number): Trajectory {
+    const many: ChatMessage[] = [{ role: 'user', content: 'u' }];
+    for (let i = 1; i <= turns; i++) many.push({ role: 'assistant', content: '', tool_calls: [call(`c${i}`, `echo ${i}`)] }, { role: 'tool', tool_call_id: `c${i}`, content: `${i}` });
+    many.push({ role: 'assistant', content: 'done' });
+    return { ...t, messages: many };
+  }
+  const eventsOf = (trajectory: Trajectory) => trajectoryRunEvents(trajectory, { origin: { fileId: 'f', path: '/x' }, maxContextTokens: null });
+
+  it('emits its first slice before it is returned and the rest a slice per task, into the same events', async () => {
+    const expected = eventsOf(long(600));
+    const run = recordedRunInSlices(expected);
+    const first = run.recorded!();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(expected.length);
+    expect(run.state.current.end).toBeNull();
+    const later: RunEvent[] = [];
+    run.subscribe((e) => later.push(e));
+    expect((await run.done).reason).toBe('finished_naturally');
+    const all = [...first, ...later];
+    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i));
+    expect(all.map(({ runId: _r, seq: _s, time: _t, ...body }) => body)).toEqual(expected);
+  });
+
+  it('ends where it got to when stopped, and as failed, with the reason, when an event cannot be built', async () => {
+    const stopped = recordedRunInSlices(eventsOf(long(600)));
+    stopped.stop();
+    expect((await stopped.done).reason).toBe('stopped');
+    expect(stopped.state.current.end).toMatchObject({ reason: 'stopped' });
+    expect(stopped.state.current.turns.length).toBeLessThan(600);
+
+    function* breaksLater(): Generator<RunEventBody> {
+      const bodies = eventsOf(long(600));
+      yield* bodies.slice(0, 2_000);
+      throw new Error('tool call 3 of turn 401 has no name');
+    }
+    const failed = recordedRunInSlices(breaksLater());
+    expect((await failed.done).reason).toBe('failed');
+    expect(failed.state.current.end).toMatchObject({ reason: 'failed', error: 'tool call 3 of turn 401 has no name' });
+  });
+
+  it('throws what its first slice cannot build', () => {
+    const breaksAtOnce: Iterable<RunEventBody> = {
+      [Symbol.iterator]: () => ({
+        next: () => {
+          throw new Error('no messages');
+        },
+      }),
+    };
+    expect(() => recordedRunInSlices(breaksAtOnce)).toThrow('no messages');
   });
 });

@@ -13,14 +13,20 @@ export interface RecordedRunOptions {
   startPaused?: boolean;
 }
 
+/** Events a recording built in slices emits per task: the first slice covers a page's first screenful. */
+const SLICE = 1_000;
+
 /**
- * Builds the run of a recorded trajectory already ended, in one go: every event is emitted and
- * applied at once, with no pause points and no yield between turns, so a view of the recording
- * is data to fetch (`run.events`), not a run to watch. Use {@link playRecordedRun} to step through it.
+ * Builds the run of a recorded trajectory with no pause points, a slice of events per task: the
+ * first slice at once (what it cannot build is thrown here), the rest while the engine answers
+ * other calls. A view of the recording is data to fetch (`run.events`), not a run to watch, and
+ * its first turns can be fetched while its later ones are still being computed: a trajectory of
+ * any length shows at once. `bodies` may be computed lazily. Use {@link playRecordedRun} to step
+ * through a recording.
  */
-export function recordedRunAtOnce(bodies: readonly RunEventBody[], options: Omit<RecordedRunOptions, 'startPaused' | 'breakpoints'> = {}): RunHandle {
-  const run = new RecordedRun(options.runId ?? randomUUID(), bodies, options);
-  run.playAtOnce();
+export function recordedRunInSlices(bodies: Iterable<RunEventBody>, options: Omit<RecordedRunOptions, 'startPaused' | 'breakpoints'> = {}): RunHandle {
+  const run = new RecordedRun(options.runId ?? randomUUID(), [], options);
+  run.playInSlices(bodies[Symbol.iterator]());
   return run;
 }
 
@@ -66,17 +72,47 @@ class RecordedRun extends ControlledRun {
     this.kept?.push(event);
   }
 
-  /** Emits every event now, ending the run (no controls can act in between); {@link recorded} hands them over. */
-  playAtOnce(): void {
+  /**
+   * Emits the first slice of `bodies` now (kept for {@link recorded}, as nobody has subscribed
+   * yet), then a slice per task until the recording's end. Stop ends it where it got to; an event
+   * that cannot be built after the first slice ends it as failed, with the reason.
+   */
+  playInSlices(bodies: Iterator<RunEventBody>): void {
     this.kept = [];
-    const last = this.bodies[this.bodies.length - 1];
-    const end: { reason: EndReason; turnsUsed: number } = last?.type === 'run_finished' ? { reason: last.reason, turnsUsed: last.turnsUsed } : { reason: 'recording_ended', turnsUsed: 0 };
-    for (const body of this.bodies) {
-      if (body.type === 'run_finished') break;
-      this.emit(body);
-    }
-    this.emit({ type: 'run_finished', ...end });
-    this.finish({ reason: end.reason, result: agentResultOf(this.state.current) });
+    const end = (reason: EndReason, turnsUsed: number, error?: string): void => {
+      this.emit({ type: 'run_finished', reason, turnsUsed, ...(error !== undefined ? { error } : {}) });
+      this.finish({ reason, result: agentResultOf(this.state.current) });
+    };
+    const turns = (): number => (this.state.started ? this.state.current.turns.length : 0);
+    /** Emits up to one slice; whether the recording goes on. */
+    const slice = (): boolean => {
+      for (let n = 0; n < SLICE; n++) {
+        if (this.stopped) {
+          end('stopped', turns());
+          return false;
+        }
+        const next = bodies.next();
+        if (next.done) {
+          end('recording_ended', turns());
+          return false;
+        }
+        const body = next.value;
+        if (body.type === 'run_finished') {
+          end(body.reason, body.turnsUsed);
+          return false;
+        }
+        this.emit(body);
+      }
+      return true;
+    };
+    const later = (): void => {
+      try {
+        if (slice()) setImmediate(later);
+      } catch (error) {
+        end('failed', turns(), error instanceof Error ? error.message : String(error));
+      }
+    };
+    if (slice()) setImmediate(later);
   }
 
   async play(): Promise<void> {

@@ -65,8 +65,8 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
         return false;
       }
     },
-    runTrajectory(runId) {
-      const run = runs.find(runId);
+    async runTrajectory(runId) {
+      const run = await runs.findBuilt(runId);
       const s = runs.stateOf(run);
       const { messages: _messages, ...recorded } = agentResultOf(s);
       // Tool calls the user changed at a breakpoint are marked in every export (see INTERVENTION_MARK_KEY).

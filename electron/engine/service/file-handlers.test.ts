@@ -93,6 +93,64 @@ describe('files through the API service', () => {
     await api.close();
   });
 
+  it('serves a long trajectory\'s first events at once and the rest as they are built, complete only at the end', async () => {
+    const { api, events, indexed } = service();
+    const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-long-')), 'long.json');
+    const messages: unknown[] = [{ role: 'user', content: 'count' }];
+    for (let k = 1; k <= 3_000; k++) {
+      messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
+      messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
+    }
+    writeFileSync(path, JSON.stringify(messages));
+    const { fileId } = await api.handlers['file.open']({ path });
+    await indexed(fileId);
+    const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0 }));
+    const first = await api.handlers['run.events'](parseApiParams('run.events', { runId, fromSeq: 0, limit: 50_000 }));
+    // What was built before the view was returned: the first turns, not yet all of them.
+    expect(first.events.length).toBeGreaterThan(0);
+    expect(first.complete).toBe(false);
+    expect(first.events.at(-1)!.type).not.toBe('run_finished');
+    // Asked past what is built, the engine waits for the next events instead of answering with none.
+    const fetched = [...first.events];
+    for (let page = first; !page.complete; ) {
+      page = await api.handlers['run.events'](parseApiParams('run.events', { runId, fromSeq: fetched.at(-1)!.seq + 1, limit: 50_000 }));
+      expect(page.events.length).toBeGreaterThan(0);
+      fetched.push(...page.events);
+    }
+    expect(fetched.map((e) => e.seq)).toEqual(fetched.map((_, i) => i));
+    expect(fetched.filter((e) => e.type === 'turn_started')).toHaveLength(3_000);
+    expect(fetched.at(-1)).toMatchObject({ type: 'run_finished', reason: 'recording_ended', turnsUsed: 3_000 });
+    // Nothing of it was pushed: pages fetch it.
+    expect(events.filter((e) => e.runId === runId)).toEqual([]);
+    await api.close();
+  });
+
+  it('exports and continues an opened trajectory whole, even while it is still being built', async () => {
+    const server = await startScriptedServer({ script: loadScript([{ message: { content: 'all done' } }]) });
+    const { api, indexed, ended } = service();
+    const dir = mkdtempSync(join(tmpdir(), 'trajdbg-long-'));
+    const path = join(dir, 'long.json');
+    const messages: unknown[] = [{ role: 'user', content: 'count' }];
+    for (let k = 1; k <= 3_000; k++) {
+      messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
+      messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
+    }
+    writeFileSync(path, JSON.stringify(messages));
+    const { fileId } = await api.handlers['file.open']({ path });
+    await indexed(fileId);
+    const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0 }));
+    const written = await api.handlers['export.write']({ source: { runId }, format: 'openai-jsonl', path: join(dir, 'run.jsonl') });
+    expect(written.trajectories).toBe(1);
+    expect((JSON.parse(readFileSync(join(dir, 'run.jsonl'), 'utf8')) as { messages: unknown[] }).messages).toHaveLength(messages.length);
+    const again = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0, maxContextTokens: 100_000 }));
+    const settings = runSettingsSchema.parse({ endpoint: { baseURL: server.url, model: 'scripted' }, prompt: { user: 'unused' }, sampling: {}, limits: {}, tools: {} });
+    const branch = await api.handlers['run.continue']({ runId: again.runId, turn: 3_000, settings });
+    await ended(branch.runId);
+    expect((server.requests[0] as { messages: unknown[] }).messages).toHaveLength(messages.length);
+    await api.close();
+    await server.close();
+  });
+
   it('steps an opened trajectory from a paused start with the run controls', async () => {
     const { api, events, ended, indexed } = service();
     const { fileId } = await api.handlers['file.open']({ path: MINI });

@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ApiHandlers, OpenedFile } from '#shared/api/contract.js';
-import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
+import { eachTrajectoryRunEvent, trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { exportTrajectories, type ExportSource } from '../persistence/export-file.js';
 import type { OpenedFileStatus, TrajectoryLibrary } from '../library/trajectory-library.js';
-import { playRecordedRun, recordedRunAtOnce } from '../loop/recorded-run.js';
+import { playRecordedRun, recordedRunInSlices } from '../loop/recorded-run.js';
 import type { RecentFiles } from '../persistence/recent-files.js';
 
 /** A native file dialog (the desktop app's); absent in serve mode. */
@@ -23,8 +23,8 @@ export interface FileHandlerDeps {
   adoptRun(handle: RunHandle, title: string, options?: { quiet?: boolean }): string;
   /** Whether the service still holds a run (ended unfiled runs are forgotten after a while). */
   hasRun(runId: string): boolean;
-  /** The trajectory of a run of the service, for exports. */
-  runTrajectory(runId: string): Trajectory;
+  /** The trajectory of a run of the service, for exports (of a run still being built, all of it once built). */
+  runTrajectory(runId: string): Promise<Trajectory>;
 }
 
 type FileMethods = 'file.open' | 'file.list' | 'file.rows' | 'file.search' | 'file.cancel' | 'file.close' | 'file.view' | 'file.recordedPrompt' | 'file.recent' | 'file.pick' | 'export.write';
@@ -96,11 +96,12 @@ export function createFileHandlers(deps: FileHandlerDeps): { handlers: Pick<ApiH
       const shown = shownRuns.get(key);
       if (!startPaused && shown !== undefined && deps.hasRun(shown)) return { runId: shown };
       const t = await trajectory(fileId, index);
-      const bodies = trajectoryRunEvents(t, { origin: { fileId, path: status.path }, maxContextTokens });
+      const options = { origin: { fileId, path: status.path }, maxContextTokens };
       const title = `${status.name} #${index}: ${t.id}`;
-      // Stepping through it is a run to watch; otherwise the page fetches the ended run as data.
-      if (startPaused) return { runId: deps.adoptRun(playRecordedRun(bodies, { startPaused, ...(breakpoints ? { breakpoints } : {}) }), title) };
-      const runId = deps.adoptRun(recordedRunAtOnce(bodies), title, { quiet: true });
+      // Stepping through it is a run to watch; otherwise the page fetches the run as data, its
+      // first turns while the rest are still being built.
+      if (startPaused) return { runId: deps.adoptRun(playRecordedRun(trajectoryRunEvents(t, options), { startPaused, ...(breakpoints ? { breakpoints } : {}) }), title) };
+      const runId = deps.adoptRun(recordedRunInSlices(eachTrajectoryRunEvent(t, options)), title, { quiet: true });
       shownRuns.set(key, runId);
       return { runId };
     },
@@ -118,7 +119,7 @@ export function createFileHandlers(deps: FileHandlerDeps): { handlers: Pick<ApiH
     async 'export.write'({ source, format, path }) {
       const out = absolute(path, 'The export path');
       let from: ExportSource;
-      if ('runId' in source) from = { trajectories: [deps.runTrajectory(source.runId)] };
+      if ('runId' in source) from = { trajectories: [await deps.runTrajectory(source.runId)] };
       else if (source.index !== undefined) from = { trajectories: [await trajectory(source.fileId, source.index)] };
       else from = { path: deps.library.status(source.fileId).path };
       const written = await exportTrajectories(from, format, out);

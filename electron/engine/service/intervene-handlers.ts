@@ -44,7 +44,7 @@ export function createInterveneHandlers(deps: InterveneHandlerDeps): Pick<ApiHan
       return {};
     },
     async 'run.askOnce'(params) {
-      const run = registry.find(params.runId);
+      const run = await registry.findBuilt(params.runId);
       const state = registry.stateOf(run);
       const turn = state.turns[params.turn - 1];
       if (!turn) throw new Error(`run "${run.title}" has ${state.turns.length} turns; there is no turn ${params.turn} to ask about`);

@@ -169,14 +169,14 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       return { runId: launch({ model: plan.model, tools: plan.tools }, request, { title, parentRunId: null, origin: null }, async () => {}) };
     },
     async 'run.retry'({ runId, settings }) {
-      const parent = registry.find(runId);
+      const parent = await registry.findBuilt(runId);
       const state = registry.stateOf(parent);
       const messages = agentResultOf(state).messages;
       // A retry keeps the whole trajectory: it forks after the parent's last turn.
       return { runId: await startFromSettings(settings, structuredClone(messages), { title: `retry of ${parent.title}`, parent, forkTurn: state.turns.length }) };
     },
     async 'run.continue'({ runId, turn, settings }) {
-      const parent = registry.find(runId);
+      const parent = await registry.findBuilt(runId);
       const state = registry.stateOf(parent);
       if (turn > state.turns.length) throw new Error(`run ${runId} has ${state.turns.length} turns; cannot continue from turn ${turn}`);
       // Everything before the next turn's reply: the tool results and any user turns that followed.
@@ -185,7 +185,7 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       return { runId: await startFromSettings(settings, messages, { title: `${parent.title}, continued from turn ${turn}`, parent, forkTurn: turn }) };
     },
     async 'run.branch'(params) {
-      return { runId: await startBranch(registry.find(params.runId), params) };
+      return { runId: await startBranch(await registry.findBuilt(params.runId), params) };
     },
     async 'run.control'({ runId, action }) {
       // An ended run released to its file has nothing left to pause, step or stop.
@@ -215,9 +215,16 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       return {};
     },
     async 'run.events'({ runId, fromSeq, limit }) {
-      const events = registry.eventsOf(registry.find(runId));
+      const run = registry.find(runId);
+      let events = registry.eventsOf(run);
+      // An opened trajectory is built a slice at a time and pushes nothing: a call past what it
+      // holds so far waits for its next events, and it is complete only once built.
+      if (registry.building(run) && firstAtOrAfter(events, fromSeq) >= events.length) {
+        await registry.eventsPast(run, events.length);
+        events = registry.eventsOf(run);
+      }
       const start = firstAtOrAfter(events, fromSeq);
-      return { events: events.slice(start, start + limit), complete: start + limit >= events.length };
+      return { events: events.slice(start, start + limit), complete: !registry.building(run) && start + limit >= events.length };
     },
     async 'run.interrupted'() {
       return { files: await interrupted };

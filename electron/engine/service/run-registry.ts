@@ -51,6 +51,18 @@ export interface RunRegistry {
   find(runId: string): ManagedRun;
   /** A run's persisted events, from memory or its run file. */
   eventsOf(run: ManagedRun): RunEvent[];
+  /**
+   * Whether a quiet run (an opened trajectory, whose events are fetched, never pushed) is still
+   * being built: the events it holds are not all it will have.
+   */
+  building(run: ManagedRun): boolean;
+  /** Resolves once a run holds more than `count` events, or has ended. */
+  eventsPast(run: ManagedRun, count: number): Promise<void>;
+  /**
+   * The run, once whole: a quiet run still being built is waited for, so what is read from it
+   * (to branch, continue, ask or export) is all of it.
+   */
+  findBuilt(runId: string): Promise<ManagedRun>;
   /** A run's current state, from its handle or its run file. */
   stateOf(run: ManagedRun): RunSnapshot;
   /** The live handle of a run; throws once the run has ended and been released. */
@@ -93,6 +105,21 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
   const runs = new Map<string, ManagedRun>();
   const unfiledEnded: string[] = [];
   const listeners = new Set<(event: RunEvent) => void>();
+  /** Calls waiting for a run's next events, by run id (see eventsPast). */
+  const waiting = new Map<string, Array<() => void>>();
+  /** Runs added quiet. */
+  const quiet = new Set<string>();
+
+  function wake(runId: string): void {
+    const waiters = waiting.get(runId);
+    if (!waiters) return;
+    waiting.delete(runId);
+    for (const resolve of waiters) resolve();
+  }
+
+  function ended(run: ManagedRun): boolean {
+    return !run.handle || (run.handle.state.started && run.handle.state.current.end !== null);
+  }
 
   /** The run's own part of its run file (a file holds a root run and its branches). */
   function fromFile(run: ManagedRun, path: string): { events: RunEvent[]; state: RunSnapshot } {
@@ -112,7 +139,11 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
       return;
     }
     unfiledEnded.push(run.runId);
-    while (unfiledEnded.length > unfiledKept) runs.delete(unfiledEnded.shift()!);
+    while (unfiledEnded.length > unfiledKept) {
+      const forgotten = unfiledEnded.shift()!;
+      runs.delete(forgotten);
+      quiet.delete(forgotten);
+    }
   }
 
   function find(runId: string): ManagedRun {
@@ -141,10 +172,13 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
       const push = (event: RunEvent): void => {
         if (event.type !== 'model_delta' && run.handle) run.events.push(event);
         if (!meta.quiet) for (const listener of listeners) listener(event);
+        wake(run.runId);
       };
-      // A handle that arrives already ended (a recording built at once) hands over what it emitted.
-      if (handle.state.started && handle.state.current.end && handle.recorded) for (const event of handle.recorded()) push(event);
+      if (meta.quiet) quiet.add(run.runId);
+      // A handle that emitted before it was returned (a recording built at once or its first slice) hands that over.
+      if (handle.recorded) for (const event of handle.recorded()) push(event);
       handle.subscribe(push);
+      void handle.done.then(() => wake(run.runId));
       runs.set(handle.runId, run);
       return handle.runId;
     },
@@ -152,6 +186,18 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
     eventsOf(run) {
       if (run.handle || run.runFile.path === null) return run.events;
       return fromFile(run, run.runFile.path).events;
+    },
+    building(run) {
+      return quiet.has(run.runId) && !ended(run);
+    },
+    async findBuilt(runId) {
+      const run = find(runId);
+      if (quiet.has(runId) && !ended(run)) await run.handle!.done;
+      return run;
+    },
+    eventsPast(run, count) {
+      if (ended(run) || run.events.length > count) return Promise.resolve();
+      return new Promise((resolve) => waiting.set(run.runId, [...(waiting.get(run.runId) ?? []), resolve]));
     },
     stateOf(run) {
       if (run.handle || run.runFile.path === null) return run.handle!.state.current;
