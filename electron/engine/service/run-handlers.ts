@@ -216,13 +216,11 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
     },
     async 'run.events'({ runId, fromSeq, limit }) {
       const run = registry.find(runId);
-      let events = registry.eventsOf(run);
-      // An opened trajectory is built a slice at a time and pushes nothing: a call past what it
-      // holds so far waits for its next events, and it is complete only once built.
-      if (registry.building(run) && firstAtOrAfter(events, fromSeq) >= events.length) {
-        await registry.eventsPast(run, events.length);
-        events = registry.eventsOf(run);
-      }
+      // An opened trajectory is built a slice at a time and pushes nothing: a call waits until
+      // its page is full or the run whole (fewer, fuller pages for the page to show), and the
+      // run is complete only once whole.
+      if (registry.building(run)) await registry.eventsPast(run, firstAtOrAfter(registry.eventsOf(run), fromSeq) + limit - 1);
+      const events = registry.eventsOf(run);
       const start = firstAtOrAfter(events, fromSeq);
       return { events: events.slice(start, start + limit), complete: !registry.building(run) && start + limit >= events.length };
     },

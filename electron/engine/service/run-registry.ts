@@ -105,16 +105,22 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
   const runs = new Map<string, ManagedRun>();
   const unfiledEnded: string[] = [];
   const listeners = new Set<(event: RunEvent) => void>();
-  /** Calls waiting for a run's next events, by run id (see eventsPast). */
-  const waiting = new Map<string, Array<() => void>>();
+  /** Calls waiting for a run to hold more than `count` events, by run id (see eventsPast). */
+  const waiting = new Map<string, Array<{ count: number; resolve: () => void }>>();
   /** Runs added quiet. */
   const quiet = new Set<string>();
 
-  function wake(runId: string): void {
-    const waiters = waiting.get(runId);
+  function wake(run: ManagedRun): void {
+    const waiters = waiting.get(run.runId);
     if (!waiters) return;
-    waiting.delete(runId);
-    for (const resolve of waiters) resolve();
+    const done = ended(run);
+    const still: typeof waiters = [];
+    for (const waiter of waiters) {
+      if (done || run.events.length > waiter.count) waiter.resolve();
+      else still.push(waiter);
+    }
+    if (still.length > 0) waiting.set(run.runId, still);
+    else waiting.delete(run.runId);
   }
 
   function ended(run: ManagedRun): boolean {
@@ -172,13 +178,13 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
       const push = (event: RunEvent): void => {
         if (event.type !== 'model_delta' && run.handle) run.events.push(event);
         if (!meta.quiet) for (const listener of listeners) listener(event);
-        wake(run.runId);
+        wake(run);
       };
       if (meta.quiet) quiet.add(run.runId);
       // A handle that emitted before it was returned (a recording built at once or its first slice) hands that over.
       if (handle.recorded) for (const event of handle.recorded()) push(event);
       handle.subscribe(push);
-      void handle.done.then(() => wake(run.runId));
+      void handle.done.then(() => wake(run));
       runs.set(handle.runId, run);
       return handle.runId;
     },
@@ -197,7 +203,7 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
     },
     eventsPast(run, count) {
       if (ended(run) || run.events.length > count) return Promise.resolve();
-      return new Promise((resolve) => waiting.set(run.runId, [...(waiting.get(run.runId) ?? []), resolve]));
+      return new Promise((resolve) => waiting.set(run.runId, [...(waiting.get(run.runId) ?? []), { count, resolve }]));
     },
     stateOf(run) {
       if (run.handle || run.runFile.path === null) return run.handle!.state.current;
