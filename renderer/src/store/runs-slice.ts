@@ -107,11 +107,12 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
             if (page.complete) break;
           }
         } catch (error) {
-          feed.cancelling = false;
           feed.catchUp = 'needed';
           get().reportError(`Could not load the run: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
           feed.catchingUp = null;
+          // A cancel that came as the last page landed has nothing left to stop.
+          feed.cancelling = false;
         }
       })();
       return feed.catchingUp;

@@ -5,9 +5,9 @@ import { describeRunState } from './status-text.js';
 
 /**
  * A load on its way: how far it got, and Cancel (stops indexing the file, and fetching the run's
- * events or playing the recording). It sits at the right end of the row under the status, with Cancel last, after the
- * growing detail text and the fixed-width bar: Cancel stays put under the pointer while the
- * numbers change, and the row never wraps as they grow.
+ * events or playing the recording). It sits at the right end of the row under the status, with
+ * Cancel last, after the growing detail text and the fixed-width bar: Cancel stays put under the
+ * pointer while the numbers change, and the row never wraps as they grow.
  */
 function LoadingControls({ loading }: { loading: Loading }) {
   const cancelFile = useStore((s) => s.cancelFile);
