@@ -67,28 +67,28 @@ export function* eachTrajectoryRunEvent(t: Trajectory, options: TrajectoryEvents
   const recorded: Record<string, unknown> = {};
   for (const field of AGENT_RESULT_FIELDS) if (t.recorded[field] !== undefined) recorded[field] = t.recorded[field];
   yield {
-      type: 'run_started',
-      format: 'trajdbg-run/1',
-      config: { maxTurns: Math.max(1, turns), temperature: LOOP_DEFAULTS.temperature, maxTokens: LOOP_DEFAULTS.maxTokens, maxContextTokens: options.maxContextTokens, taskId: t.id },
-      source: {
-        ...(t.model ? { model: t.model } : {}),
-        imported: {
-          fileId: options.origin.fileId,
-          path: options.origin.path,
-          index: t.source.index,
-          trajectoryId: t.id,
-          format: t.source.format,
-          recorded,
-          derived: AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] === undefined),
-          recordedPromptTurns: (t.promptViews ?? []).flatMap((view, i) => (view ? [i + 1] : [])),
-          reward: t.reward,
-          ...importedDetails(t),
-        },
+    type: 'run_started',
+    format: 'trajdbg-run/1',
+    config: { maxTurns: Math.max(1, turns), temperature: LOOP_DEFAULTS.temperature, maxTokens: LOOP_DEFAULTS.maxTokens, maxContextTokens: options.maxContextTokens, taskId: t.id },
+    source: {
+      ...(t.model ? { model: t.model } : {}),
+      imported: {
+        fileId: options.origin.fileId,
+        path: options.origin.path,
+        index: t.source.index,
+        trajectoryId: t.id,
+        format: t.source.format,
+        recorded,
+        derived: AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] === undefined),
+        recordedPromptTurns: (t.promptViews ?? []).flatMap((view, i) => (view ? [i + 1] : [])),
+        reward: t.reward,
+        ...importedDetails(t),
       },
-      tools: schemas,
-      validToolNames: [...names],
-      messages: initial,
-    };
+    },
+    tools: schemas,
+    validToolNames: [...names],
+    messages: initial,
+  };
   const index = new PromptViewIndex(options.maxContextTokens);
   for (const m of initial) index.append(m);
   let turn = 0;
