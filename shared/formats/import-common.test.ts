@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMessageList, parseMessageListWithZod } from './import-common.js';
+import { offsetDeeperThan, parseMessageList, parseMessageListWithZod } from './import-common.js';
 
 /** Keys in order, all the way down: what a file written from the parsed value would hold. */
 function layout(value: unknown): unknown {
@@ -75,6 +75,32 @@ describe('parseMessageList', () => {
         expect(settle(() => parseMessageList(data))).toEqual(settle(() => parseMessageListWithZod(data)));
       }),
       { numRuns: 4000 },
+    );
+  });
+});
+
+describe('offsetDeeperThan', () => {
+  /** The walk char by char, a backslash in a string escaping the char after it. */
+  function charByChar(text: string, limit: number): number | null {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') {
+        for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      } else if (c === '[' || c === '{') {
+        if (++depth > limit) return i;
+      } else if (c === ']' || c === '}') {
+        depth--;
+      }
+    }
+    return null;
+  }
+
+  it('finds the bracket a char-by-char walk finds, escaped quotes and backslash runs included', () => {
+    const text = fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', 'a'), maxLength: 60 });
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 6 }), (t, limit) => offsetDeeperThan(t, limit) === charByChar(t, limit)),
+      { numRuns: 20_000 },
     );
   });
 });

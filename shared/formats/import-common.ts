@@ -222,14 +222,25 @@ export function checkNesting(value: unknown, prefix = '', text?: string): void {
 /** Depth past which a text is refused before it is parsed (see {@link parseJson}). */
 const PARSE_DEPTH_LIMIT = 100_000;
 
-/** The offset of the first bracket that opens level `limit` + 1 of a JSON-like text (strings skipped), or null. */
-function offsetDeeperThan(text: string, limit: number): number | null {
+/**
+ * The offset of the first bracket that opens level `limit` + 1 of a JSON-like text (strings
+ * skipped), or null. A string is skipped by searching for its closing quote (a quote after an
+ * even run of backslashes), not char by char: trajectories are mostly string, and this walk runs
+ * over every big document opened.
+ */
+export function offsetDeeperThan(text: string, limit: number): number | null {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip a string literal, escapes included.
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      for (;;) {
+        const quote = text.indexOf('"', i + 1);
+        if (quote < 0) return null;
+        let backslashes = 0;
+        for (let k = quote - 1; k > i && text.charCodeAt(k) === 92; k--) backslashes++;
+        i = quote;
+        if (backslashes % 2 === 0) break;
+      }
     } else if (c === 91 || c === 123) {
       if (++depth > limit) return i;
     } else if (c === 93 || c === 125) {
