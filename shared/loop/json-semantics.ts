@@ -1,4 +1,4 @@
-import { codePointLength } from '../python/str.js';
+import { codePointLength, codePointLengthExceeds } from '../python/str.js';
 
 /** Python's `len()` of a JSON value, raising Python's TypeError text where Python would raise. */
 export function pyLenOf(value: unknown): number {
@@ -6,6 +6,11 @@ export function pyLenOf(value: unknown): number {
   if (Array.isArray(value)) return value.length;
   if (value !== null && typeof value === 'object') return Object.keys(value).length;
   throw new TypeError(`object of type '${pyTypeName(value)}' has no len()`);
+}
+
+/** Python's `len(value) > limit`, without counting a string's code points where its length decides. */
+export function pyLenExceeds(value: unknown, limit: number): boolean {
+  return typeof value === 'string' ? codePointLengthExceeds(value, limit) : pyLenOf(value) > limit;
 }
 
 /** The Python type name of a JSON value, for error messages that mirror the reference's. */

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { promptViewSchema } from '../run/events.js';
 import type { ChatMessage } from '../model/chat.js';
-import { codePointLengthExceeds, codePointSlice } from '../python/str.js';
+import { codePointSlice } from '../python/str.js';
 import { contentOf, estimateMessageTokens, estimateTokens } from './estimate.js';
-import { jsonTruthy, pyLenOf } from './json-semantics.js';
+import { jsonTruthy, pyLenExceeds } from './json-semantics.js';
 
 /** Messages kept at the start of the prompt whatever the budget (system and first user). */
 export const PROTECT_HEAD = 2;
@@ -20,9 +20,7 @@ export function shortenToolResult(content: string): string {
 }
 
 function isLongToolResult(message: ChatMessage): boolean {
-  if (message.role !== 'tool') return false;
-  const content = contentOf(message);
-  return typeof content === 'string' ? codePointLengthExceeds(content, SHORTEN_ABOVE) : pyLenOf(content) > SHORTEN_ABOVE;
+  return message.role === 'tool' && pyLenExceeds(contentOf(message), SHORTEN_ABOVE);
 }
 
 function shortened(message: ChatMessage): ChatMessage {
