@@ -23,9 +23,9 @@ export interface TrajectoryEventsOptions {
 }
 
 /** What an opened trajectory carries besides its counts, for the views (only what it has). */
-function importedDetails(t: Trajectory): Record<string, unknown> {
+function importedDetails(t: Trajectory, turns: number): Record<string, unknown> {
   const details: Record<string, unknown> = {};
-  const contradicted = contradictionsOf(t);
+  const contradicted = contradictionsOf(t, turns);
   if (contradicted.length > 0) details.contradicted = contradicted;
   if (t.stopReason !== undefined) details.stopReason = t.stopReason;
   if (t.problems && t.problems.length > 0) details.problems = t.problems;
@@ -82,7 +82,7 @@ export function* eachTrajectoryRunEvent(t: Trajectory, options: TrajectoryEvents
         derived: AGENT_RESULT_FIELDS.filter((f) => t.recorded[f] === undefined),
         recordedPromptTurns: (t.promptViews ?? []).flatMap((view, i) => (view ? [i + 1] : [])),
         reward: t.reward,
-        ...importedDetails(t),
+        ...importedDetails(t, turns),
       },
     },
     tools: schemas,

@@ -298,10 +298,10 @@ function contradictions(recorded: Trajectory['recorded'], computed: Pick<AgentRe
 
 /**
  * What the file's recorded result contradicts in its messages, as {@link deriveAgentResult} finds
- * it, without classifying every tool call to derive the rest.
+ * it, without classifying every tool call to derive the rest: `turns` is the number of its
+ * assistant messages (the turns its messages hold), which the caller has counted already.
  */
-export function contradictionsOf(t: Trajectory): Contradiction[] {
-  const turns = t.messages.reduce((n, m) => n + (m.role === 'assistant' ? 1 : 0), 0);
+export function contradictionsOf(t: Trajectory, turns: number): Contradiction[] {
   return contradictions(t.recorded, { turns_used: turns });
 }
 
