@@ -37,6 +37,8 @@ export interface ManagedRun {
   readonly runFile: { path: string | null };
   /** The live handle, or null once the run has ended and been released to its run file. */
   handle: RunHandle | null;
+  /** Its events are fetched, never pushed (an opened trajectory, built a slice at a time). */
+  readonly quiet: boolean;
   /** Persisted events while held in memory (empty once released). */
   events: RunEvent[];
   /** How it is listed once released (computed as it ended). */
@@ -107,8 +109,6 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
   const listeners = new Set<(event: RunEvent) => void>();
   /** Calls waiting for a run to hold more than `count` events, by run id (see eventsPast). */
   const waiting = new Map<string, Array<{ count: number; resolve: () => void }>>();
-  /** Runs added quiet. */
-  const quiet = new Set<string>();
 
   function wake(run: ManagedRun): void {
     const waiters = waiting.get(run.runId);
@@ -125,6 +125,10 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
 
   function ended(run: ManagedRun): boolean {
     return !run.handle || (run.handle.state.started && run.handle.state.current.end !== null);
+  }
+
+  function building(run: ManagedRun): boolean {
+    return run.quiet && !ended(run);
   }
 
   /** The run's own part of its run file (a file holds a root run and its branches). */
@@ -145,11 +149,7 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
       return;
     }
     unfiledEnded.push(run.runId);
-    while (unfiledEnded.length > unfiledKept) {
-      const forgotten = unfiledEnded.shift()!;
-      runs.delete(forgotten);
-      quiet.delete(forgotten);
-    }
+    while (unfiledEnded.length > unfiledKept) runs.delete(unfiledEnded.shift()!);
   }
 
   function find(runId: string): ManagedRun {
@@ -167,6 +167,7 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
         startedAt: Date.now(),
         parentRunId: meta.parentRunId,
         change: meta.change ?? null,
+        quiet: meta.quiet ?? false,
         origin: meta.origin,
         runFile,
         handle,
@@ -180,7 +181,6 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
         if (!meta.quiet) for (const listener of listeners) listener(event);
         wake(run);
       };
-      if (meta.quiet) quiet.add(run.runId);
       // A handle that emitted before it was returned (a recording built at once or its first slice) hands that over.
       if (handle.recorded) for (const event of handle.recorded()) push(event);
       handle.subscribe(push);
@@ -193,12 +193,10 @@ export function createRunRegistry(options: { unfiledKept?: number } = {}): RunRe
       if (run.handle || run.runFile.path === null) return run.events;
       return fromFile(run, run.runFile.path).events;
     },
-    building(run) {
-      return quiet.has(run.runId) && !ended(run);
-    },
+    building,
     async findBuilt(runId) {
       const run = find(runId);
-      if (quiet.has(runId) && !ended(run)) await run.handle!.done;
+      if (building(run)) await run.handle!.done;
       return run;
     },
     eventsPast(run, count) {
