@@ -1,7 +1,7 @@
 import type { Loading } from '../../store/loading.js';
 import { snapshotOf, useLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
-import { describeRunState } from './status-text.js';
+import { describeCancelledLoad, describeRunState } from './status-text.js';
 
 /**
  * A load on its way: how far it got, and Cancel (stops indexing the file, and fetching the run's
@@ -44,7 +44,7 @@ export function RunStatus() {
   const text = shownLoading
     ? `Loading ${shownLoading.name}`
     : view?.feed.catchUp === 'cancelled' && connection === 'open'
-      ? `Loading cancelled after ${(snapshot?.turns.length ?? 0).toLocaleString('en-US')} ${snapshot?.turns.length === 1 ? 'turn' : 'turns'}: open the run again to load the rest`
+      ? describeCancelledLoad(snapshot?.turns.length ?? 0)
       : describeRunState(connection, runSelected, snapshot);
   const tone = shownLoading ? 'normal' : connection === 'closed' || snapshot?.end?.reason === 'model_error' || snapshot?.end?.reason === 'failed' ? 'bad' : snapshot?.pausedAt ? 'paused' : 'normal';
   return (

@@ -25,6 +25,11 @@ function describeEnd(s: RunSnapshot, end: NonNullable<RunSnapshot['end']>): stri
   }
 }
 
+/** The status line of a run whose loading the user cancelled with `shown` turns on show. */
+export function describeCancelledLoad(shown: number): string {
+  return `Loading cancelled after ${turns(shown)}: open the run again to load the rest`;
+}
+
 /** The run's state in words, as the top bar's status line says it. */
 export function describeRunState(connection: ConnectionState, runSelected: boolean, s: RunSnapshot | null): string {
   if (connection === 'closed') return 'Disconnected from the engine';
