@@ -183,6 +183,28 @@ describe('runs slice', () => {
     expect(feed.snapshot!.end?.reason).toBe('max_turns');
   });
 
+  it('a load asked for again before its Cancel took effect goes on to the end', async () => {
+    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
+    for (let i = 1; i <= 300; i++) run.turn({ reply: { content: '', tool_calls: [toolCall(`c${i}`, 'read_file', '{}')] }, results: [`r${i}`] });
+    const client = new FakeClient();
+    client.addRun(run.finish('max_turns').events);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    client.replies['run.events'] = async (params) => {
+      if ((params.fromSeq ?? 0) > 0) await held;
+      return client.defaultReply('run.events', params) as ApiResult<'run.events'>;
+    };
+    const connecting = useStore.getState().connect(client);
+    await vi.waitFor(() => expect(useStore.getState().runs.long?.feed.snapshot).toBeTruthy());
+    await useStore.getState().cancelLoading('long');
+    const again = useStore.getState().catchUp('long');
+    release();
+    await Promise.all([connecting, again]);
+    const feed = useStore.getState().runs.long!.feed;
+    expect(feed.catchUp).toBe('done');
+    expect(feed.snapshot!.turns).toHaveLength(300);
+  });
+
   it('Cancel of a recording the engine plays straight through stops it there', async () => {
     const run = new RunBuilder('played', [{ role: 'user', content: 'go' }]).turn({ reply: { content: 'a' } });
     const client = await connected(run);

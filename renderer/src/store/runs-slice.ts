@@ -74,7 +74,11 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
       const client = get().client;
       const { feed } = viewOf(runId).view;
       if (!client || feed.catchUp === 'done') return Promise.resolve();
-      if (feed.catchingUp) return feed.catchingUp;
+      if (feed.catchingUp) {
+        // Asked for again before a cancel took effect: the load goes on.
+        feed.cancelling = false;
+        return feed.catchingUp;
+      }
       feed.catchUp = 'loading';
       feed.catchingUp = (async () => {
         try {
