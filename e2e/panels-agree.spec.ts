@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { countingTrajectory } from '../electron/testing/counting-trajectory.js';
 import { corpusFile, expect, test } from './fixtures.js';
 import type { AppPage } from './pages/app-page.js';
 
@@ -59,13 +60,7 @@ function seenOn(page: Page): Promise<Shown[]> {
 test('a 2,000-turn file is loading, never running: "Loading FILE" with a progressbar and Cancel, no run controls', async ({ app }, testInfo) => {
   const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-long-run-'));
   const path = join(dir, 'long-run.json');
-  const messages: unknown[] = [{ role: 'user', content: 'count to 2000' }];
-  for (let k = 1; k <= 2_000; k++) {
-    messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
-    messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
-  }
-  messages.push({ role: 'assistant', content: 'done' });
-  writeFileSync(path, JSON.stringify(messages));
+  writeFileSync(path, JSON.stringify([...countingTrajectory(2_000), { role: 'assistant', content: 'done' }]));
 
   await watchStatus(app.page);
   await open(app, path);
@@ -82,12 +77,7 @@ test('a 2,000-turn file is loading, never running: "Loading FILE" with a progres
 test('Cancel while a file loads stops the load where it got to, and opening the trajectory again loads the rest', async ({ app }) => {
   const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-cancel-run-'));
   const path = join(dir, 'cancel-me.json');
-  const messages: unknown[] = [{ role: 'user', content: 'count' }];
-  for (let k = 1; k <= 3_000; k++) {
-    messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
-    messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
-  }
-  writeFileSync(path, JSON.stringify(messages));
+  writeFileSync(path, JSON.stringify(countingTrajectory(3_000)));
   // The page loads 3,000 turns in about a second: a CPU twenty times slower keeps the load going
   // long enough to be cancelled by hand, on any machine.
   const cdp = await app.page.context().newCDPSession(app.page);

@@ -4,6 +4,7 @@ import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
 import type { RunEvent, RunEventBody } from '#shared/run/events.js';
 import { agentResultOf } from '#shared/run/run-state.js';
+import { countingTrajectory } from '../../testing/counting-trajectory.js';
 import { playRecordedRun, recordedRunInSlices } from './recorded-run.js';
 
 const call = (id: string, command: string) => ({ id, type: 'function' as const, function: { name: 'terminal', arguments: JSON.stringify({ command }) } });
@@ -82,10 +83,7 @@ describe('playRecordedRun', () => {
 describe('recordedRunInSlices', () => {
   /** A trajectory of `turns` turns, each a terminal call and its result: five events a turn. */
   function long(turns: number): Trajectory {
-    const many: ChatMessage[] = [{ role: 'user', content: 'u' }];
-    for (let i = 1; i <= turns; i++) many.push({ role: 'assistant', content: '', tool_calls: [call(`c${i}`, `echo ${i}`)] }, { role: 'tool', tool_call_id: `c${i}`, content: `${i}` });
-    many.push({ role: 'assistant', content: 'done' });
-    return { ...t, messages: many };
+    return { ...t, messages: [...countingTrajectory(turns), { role: 'assistant', content: 'done' }] };
   }
   const eventsOf = (trajectory: Trajectory) => trajectoryRunEvents(trajectory, { origin: { fileId: 'f', path: '/x' }, maxContextTokens: null });
 

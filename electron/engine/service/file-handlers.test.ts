@@ -11,6 +11,7 @@ import { loadScript, startScriptedServer } from '../../scripted-server/scripted-
 import { memorySecretStore } from '../persistence/settings.js';
 import { fileSettingsStore } from '../persistence/settings-file.js';
 import { corpusPath } from '../../testing/corpus.js';
+import { countingTrajectory } from '../../testing/counting-trajectory.js';
 
 const HERMES = corpusPath('hermes-agent_session_export.jsonl');
 const MINI = corpusPath('mini-swe-agent_github_issue.traj.json');
@@ -96,11 +97,7 @@ describe('files through the API service', () => {
   it('serves a long trajectory\'s first events at once and the rest as they are built, complete only at the end', async () => {
     const { api, events, indexed } = service();
     const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-long-')), 'long.json');
-    const messages: unknown[] = [{ role: 'user', content: 'count' }];
-    for (let k = 1; k <= 3_000; k++) {
-      messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
-      messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
-    }
+    const messages = countingTrajectory(3_000);
     writeFileSync(path, JSON.stringify(messages));
     const { fileId } = await api.handlers['file.open']({ path });
     await indexed(fileId);
@@ -132,11 +129,7 @@ describe('files through the API service', () => {
     const { api, indexed, ended } = service();
     const dir = mkdtempSync(join(tmpdir(), 'trajdbg-long-'));
     const path = join(dir, 'long.json');
-    const messages: unknown[] = [{ role: 'user', content: 'count' }];
-    for (let k = 1; k <= 3_000; k++) {
-      messages.push({ role: 'assistant', content: '', tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'terminal', arguments: `{"command": "echo ${k}"}` } }] });
-      messages.push({ role: 'tool', tool_call_id: `c${k}`, content: `${k}` });
-    }
+    const messages = countingTrajectory(3_000);
     writeFileSync(path, JSON.stringify(messages));
     const { fileId } = await api.handlers['file.open']({ path });
     await indexed(fileId);
