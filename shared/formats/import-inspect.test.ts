@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { recordedExceptionText } from '../loop/tool-outcome.js';
 import { FormatError, importBytes, importText, MAX_NESTING } from './import.js';
 import { raisedToolContent } from './import-common.js';
-import { inspectScoreValue } from './import-inspect.js';
+import { inSampleOrder, inspectScoreValue } from './import-inspect.js';
 import { zipEntries, zipEntryBytes } from './import-zip.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 import { corpusPath } from '../../electron/testing/corpus.js';
@@ -290,5 +290,27 @@ describe('the zip reader', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('inSampleOrder', () => {
+  const collator = new Intl.Collator('en', { numeric: true });
+  const byCollator = (names: string[]) => [...names].sort((a, b) => collator.compare(a, b));
+  const whole = fc.oneof(fc.nat({ max: 30 }), fc.nat(), fc.bigInt({ min: 0n, max: 10n ** 30n })).map(String);
+
+  it('orders names numbered as Inspect numbers them as a numeric collator does', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(whole, whole).map(([id, epoch]) => `samples/${id}_epoch_${epoch}.json`)), (names) => {
+        expect(inSampleOrder(names.map((name) => ({ name }))).map((e) => e.name)).toEqual(byCollator(names));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('orders other names, among them, by the collator: ids in words, leading zeros', () => {
+    const names = ['samples/b_epoch_1.json', 'samples/10_epoch_1.json', 'samples/A_epoch_2.json', 'samples/2_epoch_1.json', 'samples/02_epoch_1.json', 'samples/a_epoch_10.json', 'samples/a_epoch_9.json'];
+    const ordered = inSampleOrder(names.map((name) => ({ name }))).map((e) => e.name);
+    expect(ordered).toEqual(byCollator(names));
+    expect(ordered.indexOf('samples/a_epoch_9.json')).toBeLessThan(ordered.indexOf('samples/a_epoch_10.json'));
   });
 });

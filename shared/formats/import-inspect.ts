@@ -260,14 +260,29 @@ export function importInspectLog(data: unknown): { trajectories: Trajectory[]; p
 
 let collator: Intl.Collator | undefined;
 
+/** A sample entry as Inspect names it, `samples/ID_epoch_N.json`, with a whole-number id and epoch. */
+const NUMBERED_SAMPLE = /^samples\/(0|[1-9]\d*)_epoch_(0|[1-9]\d*)\.json$/;
+
+/** Two whole numbers written without leading zeros, compared by value however many digits they have. */
+function byValue(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /**
- * The name's sample id and epoch order: numbers by value, so `2_epoch_1` comes before `10_epoch_1`.
- * The collator is made on first use: making it loads ICU data, a cost every `trajdbg` command that
- * imports files would pay at start-up, .eval or not.
+ * The entries in sample id and epoch order: numbers by value, so `2_epoch_1` comes before
+ * `10_epoch_1`. Names that are all numbered as Inspect numbers them are compared by id, then epoch,
+ * the order a numeric collator gives them. Any other name is compared by that collator, made on
+ * first use: making it loads ICU data, a cost every `trajdbg` command that imports a log would
+ * otherwise pay at start-up.
  */
-function byName(a: string, b: string): number {
+export function inSampleOrder<T extends { name: string }>(entries: T[]): T[] {
+  const numbers = entries.map((e) => NUMBERED_SAMPLE.exec(e.name));
+  if (numbers.every((n) => n !== null)) {
+    const order = entries.map((_, i) => i).sort((i, j) => byValue(numbers[i]![1]!, numbers[j]![1]!) || byValue(numbers[i]![2]!, numbers[j]![2]!));
+    return order.map((i) => entries[i]!);
+  }
   collator ??= new Intl.Collator('en', { numeric: true });
-  return collator.compare(a, b);
+  return [...entries].sort((a, b) => collator!.compare(a.name, b.name));
 }
 
 /**
@@ -293,7 +308,7 @@ export function importInspectEval(bytes: Uint8Array): { trajectories: Trajectory
   };
   const header = readJson('header.json') ?? readJson('_journal/start.json');
   const model = isObject(header) && isObject(header.eval) ? str(header.eval.model) : null;
-  const samples = entries.filter((e) => /^samples\/[^/]+\.json$/.test(e.name)).sort((a, b) => byName(a.name, b.name));
+  const samples = inSampleOrder(entries.filter((e) => /^samples\/[^/]+\.json$/.test(e.name)));
   if (samples.length === 0) throw new Misfit('samples/: the log holds no samples (written without them, or before one finished)');
   return eachSample(samples, (entry, i) => {
     try {
