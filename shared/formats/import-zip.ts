@@ -1,4 +1,6 @@
-import { Inflate } from 'fflate';
+// fflate's browser build: its Node build loads worker_threads for the async API, a cost every
+// command that reads a file would pay at start-up; the sync Inflate used here is the same in both.
+import { Inflate } from 'fflate/browser';
 import { decompress as zstdDecompress } from 'fzstd';
 import { Misfit } from './import-common.js';
 
