@@ -81,7 +81,8 @@ const preloadConfig = defineConfig({
 // instead of ~150 (zod alone is ~95). Each command stays its own chunk, loaded when it runs.
 // Packages with native code or optional requires (DuckDB, ws, openai, the MCP SDK, electron) are
 // left to Node; each worker is an entry of its own, found beside the chunks (./index-worker.js,
-// ./shard-index-worker.js) as the modules that start them expect.
+// ./shard-index-worker.js) as the modules that start them expect. The chunks are minified but keep
+// their names (stack traces stay readable): Node parses a third less text before the first line runs.
 const cliConfig = defineConfig({
   root: repoRoot,
   publicDir: false,
@@ -99,7 +100,7 @@ const cliConfig = defineConfig({
         'index-worker': 'electron/engine/library/index-worker.ts',
         'shard-index-worker': 'electron/engine/rollout-set/shard-index-worker.ts',
       },
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', minify: { mangle: false } },
     },
   },
 });
