@@ -1,4 +1,3 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '#shared/model/chat.js';
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
@@ -8,7 +7,7 @@ import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
 import { useSelectedTurn } from '../../store/selectors.js';
 import { Splitter } from '../../ui/splitter.js';
-import { measureOrEstimate } from '../../ui/virtual.js';
+import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
 import { DroppedMarker } from './dropped-marker.js';
 import { PromptMessage } from './prompt-message.js';
 import { promptItems, type PromptItem } from './prompt-items.js';
@@ -18,9 +17,8 @@ import './prompt-view.css';
 
 function PromptList({ items, trajectory }: { items: readonly PromptItem[]; trajectory: readonly ChatMessage[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    // Render measured rows in React's own batch rather than a synchronous flush per scroll event.
-    useFlushSync: false,
+  // Measured and scrolled rows render in the frame's one commit, as in the trajectory and turn list.
+  const virtualizer = useFrameVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (items[index]?.kind === 'dropped' ? 40 : 96),
