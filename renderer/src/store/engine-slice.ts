@@ -4,6 +4,7 @@ import type { ApprovalDecision } from '#shared/run/events.js';
 import type { ToolCallInterventionRequest } from '#shared/run/intervention.js';
 import { hasErrorCode } from '#shared/rpc/errors.js';
 import type { ConnectionState, EngineClient } from '../api/engine-client.js';
+import { requestFrameRender } from './frame.js';
 import type { SliceCreator } from './store.js';
 import { messageOf } from '#shared/rpc/errors.js';
 
@@ -125,7 +126,9 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
       const client = get().client;
       if (!client) return;
       try {
-        set({ runList: (await client.call('run.list', {})).runs });
+        const { runs } = await client.call('run.list', {});
+        // In the frame's one commit: a run that starts or ends lists itself with the events that say so.
+        requestFrameRender(() => set({ runList: runs }));
       } catch (error) {
         set({ actionError: `Could not list runs: ${messageOf(error)}` });
       }

@@ -38,7 +38,10 @@ export function requestFrameFlush(flush: () => void): void {
   requestFrame();
 }
 
-/** Calls `render` (a component's re-render) at the next frame, in the same commit as the store's flush. */
+/**
+ * Calls `render` (a component's re-render, or a store update that re-renders some) at the next
+ * frame, in the same commit as the store's flush.
+ */
 export function requestFrameRender(render: () => void): void {
   renders.add(render);
   requestFrame();
