@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
-import { zipEntries, zipEntryBytes } from './import-zip.js';
+import { zipEntries, zipEntryBytes, zipEntrySpan, type ZipEntry } from './import-zip.js';
 import { endsWithEndTool, type Trajectory } from './trajectory.js';
 
 // Inspect AI logs: `.json` (every sample inline) and `.eval` (a zip with one entry per sample).
@@ -243,10 +243,10 @@ function eachSample<T>(items: readonly T[], read: (item: T, i: number) => Trajec
   const trajectories: Trajectory[] = [];
   const problems: string[] = [];
   items.forEach((item, i) => {
-    const t = tryParse(() => read(item, i), problems, 'the sample is left out');
+    const t = tryParse(() => read(item, i), problems, SAMPLE_LEFT_OUT);
     if (t) trajectories.push({ ...t, source: { ...t.source, index: trajectories.length } });
   });
-  if (trajectories.length === 0) throw new Misfit(problems[0]!.replace(/; the sample is left out$/, ''));
+  if (trajectories.length === 0) throw new Misfit(problems[0]!.slice(0, -`; ${SAMPLE_LEFT_OUT}`.length));
   return { trajectories, problems };
 }
 
@@ -285,11 +285,25 @@ export function inSampleOrder<T extends { name: string }>(entries: T[]): T[] {
   return [...entries].sort((a, b) => collator!.compare(a.name, b.name));
 }
 
+/** What a sample that cannot be read is said to be: the log's other samples open. */
+export const SAMPLE_LEFT_OUT = 'the sample is left out';
+
+/** An Inspect `.eval` zip opened to read its samples one at a time, in any order. */
+export interface InspectEvalLog {
+  /** The sample entries, in sample and epoch order. */
+  samples: readonly ZipEntry[];
+  /** Sample `i` of {@link samples}, numbered `index`; throws a `Misfit` naming its entry when it cannot be read. */
+  read(i: number, index: number): Trajectory;
+  /** The bytes of the archive that hold sample `i` (its local header and compressed data). */
+  span(i: number): { start: number; end: number };
+}
+
 /**
- * An Inspect `.eval` zip: one trajectory per `samples/*.json` entry, in sample and epoch order;
- * the model from `header.json` (or `_journal/start.json` for a log still being written).
+ * Opens an Inspect `.eval` zip: its central directory, and the model from `header.json` (or
+ * `_journal/start.json` for a log still being written). Throws a `Misfit` for a broken zip and for a
+ * log without samples. Nothing else is inflated until a sample is read.
  */
-export function importInspectEval(bytes: Uint8Array): { trajectories: Trajectory[]; problems: string[] } {
+export function openInspectEval(bytes: Uint8Array): InspectEvalLog {
   const entries = zipEntries(bytes);
   const byEntryName = new Map(entries.map((e) => [e.name, e]));
   const readJson = (name: string): unknown => {
@@ -310,12 +324,23 @@ export function importInspectEval(bytes: Uint8Array): { trajectories: Trajectory
   const model = isObject(header) && isObject(header.eval) ? str(header.eval.model) : null;
   const samples = inSampleOrder(entries.filter((e) => /^samples\/[^/]+\.json$/.test(e.name)));
   if (samples.length === 0) throw new Misfit('samples/: the log holds no samples (written without them, or before one finished)');
-  return eachSample(samples, (entry, i) => {
-    try {
-      return { ...importSample(readJson(entry.name), '', model, i), source: { format: 'inspect-eval' as const, index: i } };
-    } catch (error) {
-      if (error instanceof Misfit && !error.message.startsWith(`${entry.name}: `)) throw new Misfit(`${entry.name}: ${error.message}`);
-      throw error;
-    }
-  });
+  return {
+    samples,
+    read(i, index) {
+      const entry = samples[i]!;
+      try {
+        return { ...importSample(readJson(entry.name), '', model, i), source: { format: 'inspect-eval' as const, index } };
+      } catch (error) {
+        if (error instanceof Misfit && !error.message.startsWith(`${entry.name}: `)) throw new Misfit(`${entry.name}: ${error.message}`);
+        throw error;
+      }
+    },
+    span: (i) => zipEntrySpan(bytes, samples[i]!),
+  };
+}
+
+/** An Inspect `.eval` zip whole: one trajectory per `samples/*.json` entry, in sample and epoch order. */
+export function importInspectEval(bytes: Uint8Array): { trajectories: Trajectory[]; problems: string[] } {
+  const log = openInspectEval(bytes);
+  return eachSample(log.samples, (_, i) => log.read(i, i));
 }

@@ -169,12 +169,22 @@ function checkOverlaps(bytes: Uint8Array, entries: readonly ZipEntry[], dirOffse
   }
 }
 
+/** Where an entry's compressed data starts: past its local header, which must be there. */
+function dataStart(bytes: Uint8Array, entry: ZipEntry): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (entry.offset + 30 > bytes.length || view.getUint32(entry.offset, true) !== LOCAL) throw new Misfit(`${entry.name}: the entry's local header is missing (${TRUNCATED})`);
+  return entry.offset + 30 + view.getUint16(entry.offset + 26, true) + view.getUint16(entry.offset + 28, true);
+}
+
+/** Bytes `[start, end)` of the archive that hold an entry: its local header and compressed data. */
+export function zipEntrySpan(bytes: Uint8Array, entry: ZipEntry): { start: number; end: number } {
+  return { start: entry.offset, end: dataStart(bytes, entry) + entry.compressedSize };
+}
+
 /** The uncompressed bytes of one entry; throws a `Misfit` naming the entry when it cannot be read. */
 export function zipEntryBytes(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (entry.encrypted) throw new Misfit(`${entry.name}: the entry is encrypted`);
-  if (entry.offset + 30 > bytes.length || view.getUint32(entry.offset, true) !== LOCAL) throw new Misfit(`${entry.name}: the entry's local header is missing (${TRUNCATED})`);
-  const start = entry.offset + 30 + view.getUint16(entry.offset + 26, true) + view.getUint16(entry.offset + 28, true);
+  const start = dataStart(bytes, entry);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw new Misfit(`${entry.name}: the entry is cut off after ${Math.max(0, bytes.length - start)} of ${entry.compressedSize} bytes (${TRUNCATED})`);
   const data = bytes.subarray(start, end);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str } from './import-common.js';
+import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, tryParse } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
-import { importInspectEval, importInspectLog } from './import-inspect.js';
+import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
 import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
@@ -353,6 +353,33 @@ function fitting<T>(fileName: string, format: FormatId, run: () => T): T {
     if (!(error instanceof Misfit)) throw error;
     throw new FormatError(`${fileName} (looked like ${FORMAT_DESCRIPTIONS[format]}): ${error.message}`);
   }
+}
+
+/** One sample of an Inspect `.eval` log read on its own, with the bytes of the archive that hold it; or why it cannot be. */
+export type EvalSample = { trajectory: Trajectory; start: number; end: number } | { problem: string };
+
+/** An Inspect `.eval` log whose samples are read one at a time, so that the first shows before the rest are read. */
+export interface EvalSamples {
+  count: number;
+  /**
+   * Sample `i` (in sample and epoch order) numbered `index`, its problems prefixed by the file; or
+   * `FILE: ENTRY: what; the sample is left out`, as importing the whole log lists it.
+   */
+  read(i: number, index: number): EvalSample;
+}
+
+/** Opens an `.eval` log's bytes for {@link EvalSamples}; throws `FormatError` naming the file for a broken zip or a log without samples. */
+export function evalSamples(bytes: Uint8Array, fileName: string): EvalSamples {
+  const log = fitting(fileName, 'inspect-eval', () => openInspectEval(bytes));
+  return {
+    count: log.samples.length,
+    read(i, index) {
+      const problems: string[] = [];
+      const trajectory = tryParse(() => log.read(i, index), problems, SAMPLE_LEFT_OUT);
+      if (!trajectory) return { problem: `${fileName}: ${problems[0]!}` };
+      return { trajectory: withFileProblems(trajectory, fileName), ...log.span(i) };
+    },
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { importLine, isLineFormat } from '#shared/formats/import.js';
+import { importLine } from '#shared/formats/import.js';
 import { summarizeTrajectory, type TrajectorySummary } from '#shared/formats/summary.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
-import { lineText, openTrajectoryStream, readLines } from './trajectory-stream.js';
+import { lineText, openTrajectoryStream, readLines, rereadable } from './trajectory-stream.js';
 
 /**
  * The indexing work of one opened file, written once and run either in a worker thread
@@ -164,8 +164,8 @@ async function runIndex(request: Extract<IndexerRequest, { task: 'index' }>, pos
     const reported = stream.format;
     post({ type: 'opened', format: reported, size: stream.size });
     batcher = new Batcher(post, stream.size);
-    // Line formats are reread by byte range; a single document has no range to reread, so it is kept.
-    const keepDocuments = !(stream.format !== null && isLineFormat(stream.format));
+    // JSONL lines and .eval samples are read again from their range; a single document has none, so it is kept.
+    const keepDocuments = !rereadable(stream.format);
     let index = 0;
     for await (const item of stream.items) {
       if (signal.aborted) break;
@@ -214,11 +214,31 @@ export function trajectoryContains(trajectory: Trajectory, needle: string): bool
   return false;
 }
 
-async function runSearch(request: Extract<IndexerRequest, { task: 'search' }>, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
-  const { path, format, text } = request;
+type SearchRequest = Extract<IndexerRequest, { task: 'search' }>;
+
+/** Per line of a JSONL file: (line, position in line) of each trajectory on it that holds the text. */
+async function* lineMatches({ path, format, text, chunkBytes }: SearchRequest, progress: IndexProgress, signal: AbortSignal): AsyncGenerator<number[]> {
   const lower = text.toLowerCase();
   // A line that cannot contain the needle, even escaped, is skipped without being parsed.
   const prefilter = !mayBeSpelledDifferently(text);
+  for await (const raw of readLines(path, { signal, chunkBytes, onBytes: (bytesRead) => (progress.bytesRead = bytesRead) })) {
+    const line = raw.bytes === null ? null : lineText(raw.bytes, raw.line);
+    if (line === null || (prefilter && !line.includes('\\u') && !line.includes('\\/') && !line.toLowerCase().includes(lower))) {
+      yield [];
+      continue;
+    }
+    const imported = importLine(format, line, path, raw.line, 0);
+    yield 'problem' in imported ? [] : imported.trajectories.flatMap((trajectory, k) => (trajectoryContains(trajectory, text) ? [raw.line, k] : []));
+  }
+}
+
+/** Per sample of an `.eval` log (compressed, so each is read): (sample number, 0) when it holds the text. */
+async function* sampleMatches({ path, text }: SearchRequest, progress: IndexProgress, signal: AbortSignal): AsyncGenerator<number[]> {
+  const { items } = await openTrajectoryStream(path, { signal, onBytes: (bytesRead) => (progress.bytesRead = bytesRead) });
+  for await (const item of items) yield item.kind === 'trajectory' && trajectoryContains(item.trajectory, text) ? [item.line, 0] : [];
+}
+
+async function runSearch(request: SearchRequest, post: (message: IndexerMessage) => void, signal: AbortSignal): Promise<void> {
   const progress: IndexProgress = { bytesRead: 0, size: 0, trajectories: 0 };
   let matches: number[] = [];
   let lastPost = performance.now();
@@ -228,17 +248,10 @@ async function runSearch(request: Extract<IndexerRequest, { task: 'search' }>, p
     lastPost = performance.now();
   };
   try {
-    for await (const raw of readLines(path, { signal, chunkBytes: request.chunkBytes, onBytes: (bytesRead) => (progress.bytesRead = bytesRead) })) {
+    // Matches are (line, position in line): the index maps them to row numbers.
+    for await (const found of request.format === 'inspect-eval' ? sampleMatches(request, progress, signal) : lineMatches(request, progress, signal)) {
       if (signal.aborted) break;
-      const line = raw.bytes === null ? null : lineText(raw.bytes, raw.line);
-      if (line === null) continue;
-      if (prefilter && !line.includes('\\u') && !line.includes('\\/') && !line.toLowerCase().includes(lower)) continue;
-      // Matches are (line, position in line): the index maps them to row numbers.
-      const imported = importLine(format, line, path, raw.line, 0);
-      if ('problem' in imported) continue;
-      imported.trajectories.forEach((trajectory, k) => {
-        if (trajectoryContains(trajectory, text)) matches.push(raw.line, k);
-      });
+      matches.push(...found);
       if (matches.length >= 2 * BATCH_ROWS || performance.now() - lastPost >= BATCH_INTERVAL_MS) flush();
     }
     flush();

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -355,6 +356,65 @@ describe('a JSONL file indexed in parts side by side', () => {
     const { fileId } = library.open(corpusPath(MINI));
     expect(await settled(library, fileId)).toMatchObject({ state: 'done', trajectories: 1 });
     expect(library.rows(fileId, 0, 10)[0]!.turns).toBe(10);
+  });
+});
+
+describe('an Inspect .eval log', () => {
+  const EVAL = 'inspect-ai_log_streaming.eval';
+
+  it('is indexed a sample at a time, in parts side by side, and keeps no sample: each is read again', async () => {
+    const path = join(dir, 'log.eval');
+    writeFileSync(path, readFileSync(corpusPath(EVAL)));
+    const direct = importBytes(readFileSync(path), path).trajectories;
+    for (const parallelism of [1, 2, 3]) {
+      const lib = new TrajectoryLibrary({ spawnIndexer: spawnInProcessIndexer, parallelism, minPartBytes: 1 });
+      try {
+        const { fileId } = lib.open(path);
+        expect(await settled(lib, fileId)).toMatchObject({ state: 'done', format: 'inspect-eval', trajectories: 4, problemCount: 0 });
+        expect(lib.rows(fileId, 0, 10)).toEqual(direct.map((t, i) => summarizeTrajectory(t, i)));
+        for (let i = 0; i < 4; i++) expect(await lib.trajectory(fileId, i)).toEqual(direct[i]);
+        const needle = direct[2]!.messages[2]!.content as string;
+        expect(await lib.search(fileId, needle)).toEqual(direct.flatMap((t, i) => (JSON.stringify(t.messages).includes(needle) ? [i] : [])));
+      } finally {
+        await lib.dispose();
+      }
+    }
+    // Kept samples would still open from a file that is gone.
+    const { fileId } = await openAndIndex(path);
+    rmSync(path);
+    await expect(library.trajectory(fileId, 1)).rejects.toThrow(path);
+  });
+
+  it('is split by what its samples inflate to, not by its deflated size', async () => {
+    const size = readFileSync(corpusPath(EVAL)).length;
+    const parts: number[] = [];
+    library = new TrajectoryLibrary({
+      spawnIndexer: (request) => {
+        parts.push(request.task === 'index' ? (request.part?.of ?? 1) : 0);
+        return spawnInProcessIndexer(request);
+      },
+      parallelism: 2,
+      minPartBytes: 2 * size,
+    });
+    expect(await settled(library, library.open(corpusPath(EVAL)).fileId)).toMatchObject({ state: 'done', trajectories: 4 });
+    expect(parts).toEqual([2, 2]);
+    // A JSONL file as large is one part.
+    const jsonl = write('as-large.jsonl', `${line('x', 'y'.repeat(size))}\n`);
+    parts.length = 0;
+    await settled(library, library.open(jsonl).fileId);
+    expect(parts).toEqual([1]);
+  });
+
+  it('fails as the whole import does when no sample of any part can be read', async () => {
+    const path = join(dir, 'unreadable.eval');
+    const files = unzipSync(readFileSync(corpusPath(EVAL)));
+    const broken = Object.fromEntries(Object.entries(files).map(([name, data]) => [name, name.startsWith('samples/') ? strToU8('{"id": 1}') : data]));
+    writeFileSync(path, zipSync(broken));
+    library = new TrajectoryLibrary({ spawnIndexer: spawnInProcessIndexer, parallelism: 2, minPartBytes: 1 });
+    const { fileId } = library.open(path);
+    const status = await settled(library, fileId);
+    expect(status).toMatchObject({ state: 'failed', trajectories: 0, problemCount: 4 });
+    expect(status.error).toContain(`${path} (looked like an Inspect AI .eval zip): no sample could be read; first: ${path}: samples/1_epoch_1.json: `);
   });
 });
 

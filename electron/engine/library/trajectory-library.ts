@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OpenedFile as ListedFile } from '#shared/api/contract.js';
-import { FORMAT_DESCRIPTIONS, isLineFormat } from '#shared/formats/import.js';
+import { FORMAT_DESCRIPTIONS } from '#shared/formats/import.js';
+import { looksLikeZip } from '#shared/formats/import-zip.js';
 import type { TrajectorySummary } from '#shared/formats/summary.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { IndexWorkerPool, isFinalMessage, type IndexerHandle } from './index-worker-pool.js';
 import { runIndexer, trajectoryContains, type IndexerMessage, type IndexerRequest } from './indexer.js';
-import { fileDisplayName, readTrajectoryAt } from './trajectory-stream.js';
+import { fileDisplayName, readTrajectoryAt, rereadable } from './trajectory-stream.js';
 
 /**
  * An opened trajectory file as the UI lists it: how far indexing got and what went wrong (at most
@@ -26,8 +27,24 @@ export type SpawnIndexer = (request: IndexerRequest) => IndexerHandle;
 export const MAX_PROBLEMS_KEPT = 100;
 /** Change notifications while indexing are at most this often (ms); state changes go out at once. */
 export const CHANGE_INTERVAL_MS = 100;
+/** About how many times larger JSON is than its deflated bytes in an `.eval` (only to decide how many parts read it). */
+const DEFLATED_JSON_RATIO = 4;
 /** A cancelled indexer that has not stopped after this long (a long line being parsed) is terminated. */
 const CANCEL_GRACE_MS = 1000;
+
+/** Whether a regular file starts as a zip does (an Inspect `.eval`); false when it cannot be read. */
+function startsLikeZip(path: string): boolean {
+  const signature = Buffer.alloc(2);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    return readSync(fd, signature, 0, 2, 0) === 2 && looksLikeZip(signature);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
 
 /**
  * Runs an indexer on this thread (tests, and hosts without worker threads). Messages are cloned
@@ -118,9 +135,9 @@ export interface TrajectoryLibraryOptions {
   spawnIndexer?: SpawnIndexer;
   /** Files open at once at most (default 32). */
   maxOpenFiles?: number;
-  /** Indexers one JSONL file is split across at most (default: the CPUs, up to 4). */
+  /** Indexers one JSONL file (or `.eval` log) is split across at most (default: the CPUs, up to 4). */
   parallelism?: number;
-  /** A JSONL file is split only into parts of at least this many bytes (default 32 MiB). */
+  /** A file is split only into parts of at least this many bytes to read (default 32 MiB). */
   minPartBytes?: number;
 }
 
@@ -177,12 +194,17 @@ export class TrajectoryLibrary {
     const settled = new Promise<void>((done) => (settle = done));
     // The size decides the parts; a file that cannot be read fails in its indexer, which says why.
     let size = 0;
+    let zipped = false;
     try {
-      size = statSync(absolute, { throwIfNoEntry: false })?.size ?? 0;
+      const info = statSync(absolute, { throwIfNoEntry: false });
+      size = info?.size ?? 0;
+      zipped = info?.isFile() === true && startsLikeZip(absolute);
     } catch {
       size = 0;
     }
-    const of = Math.max(1, Math.min(this.parallelism, Math.floor(size / this.minPartBytes)));
+    // An .eval's samples are deflated: what is read and parsed is what they inflate to.
+    const work = zipped ? size * DEFLATED_JSON_RATIO : size;
+    const of = Math.max(1, Math.min(this.parallelism, Math.floor(work / this.minPartBytes)));
     const file: OpenedFile = {
       status: { fileId, path: absolute, name: fileDisplayName(absolute), size, format: null, state: 'indexing', bytesRead: 0, problems: [], problemCount: 0, error: null },
       startedAt: performance.now(),
@@ -218,12 +240,12 @@ export class TrajectoryLibrary {
     handle.onMessage((message) => this.receive(file, part, message));
   }
 
-  /** Once part 0 told the format: the other parts read their lines, or have none (a single document). */
+  /** Once part 0 told the format: the other parts read their lines or samples, or have none (a single document). */
   private startOtherParts(file: OpenedFile, format: FormatId | null): void {
     if (file.partsStarted || file.status.state !== 'indexing') return;
     file.partsStarted = true;
     for (let index = 1; index < file.parts.length; index++) {
-      if (format !== null && isLineFormat(format)) this.startPart(file, index, format);
+      if (rereadable(format)) this.startPart(file, index, format!);
       else file.parts[index]!.state = 'done';
     }
     this.advance(file);
@@ -262,7 +284,8 @@ export class TrajectoryLibrary {
   /**
    * Indices of the trajectories whose messages (content, reasoning, tool call names and arguments)
    * contain `text`, ignoring case. Waits for indexing to end first. JSONL files are scanned line by
-   * line in an indexer (lines that cannot match are not parsed); nothing is loaded whole.
+   * line in an indexer (lines that cannot match are not parsed), `.eval` logs sample by sample;
+   * nothing is kept.
    */
   async search(fileId: string, text: string): Promise<number[]> {
     const file = this.file(fileId);
@@ -427,14 +450,15 @@ export class TrajectoryLibrary {
     file.status.problemCount += batch.problemCount;
   }
 
-  /** Every part is done: the file is indexed, unless no line of a JSONL file could be imported. */
+  /** Every part is done: the file is indexed, unless no line of a JSONL file (no sample of an `.eval`) could be imported. */
   private complete(file: OpenedFile): void {
     const status = file.status;
     status.bytesRead = status.size;
-    if (file.summaries.length === 0 && status.format !== null && isLineFormat(status.format)) {
+    if (file.summaries.length === 0 && rereadable(status.format)) {
       // As importing the whole file says it, so the table and `convert` tell the same story.
       const first = status.problems[0] === undefined ? '' : `; first: ${status.problems[0]}`;
-      status.error = `${status.path} (looked like ${FORMAT_DESCRIPTIONS[status.format]}): no line could be imported${first}`;
+      const what = status.format === 'inspect-eval' ? 'sample could be read' : 'line could be imported';
+      status.error = `${status.path} (looked like ${FORMAT_DESCRIPTIONS[status.format!]}): no ${what}${first}`;
       this.finish(file, 'failed');
       return;
     }

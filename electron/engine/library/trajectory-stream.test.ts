@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { importBytes } from '#shared/formats/import.js';
 import { atroposLine, sweAgentTraj } from '#shared/formats/test-files.js';
-import { lineRangeOfPart, lineText, openTrajectoryStream, readLines, streamTrajectories, type LineRange, type RawLine } from './trajectory-stream.js';
+import { corpusPath } from '../../testing/corpus.js';
+import { lineRangeOfPart, lineText, openTrajectoryStream, readLines, readTrajectoryAt, streamTrajectories, type LineRange, type RawLine, type StreamItem } from './trajectory-stream.js';
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let dir: string;
 beforeAll(() => {
@@ -112,5 +117,74 @@ describe('compressed files', () => {
     const zst = join(dir, 'rollouts.jsonl.zst');
     writeFileSync(zst, Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0x01, 0x00]));
     await expect(openTrajectoryStream(zst)).rejects.toThrow(`${zst}: zstd-compressed`);
+  });
+});
+
+describe('.eval logs, a sample at a time', () => {
+  const EVAL = corpusPath('inspect-ai_log_streaming.eval');
+  const entries = () => unzipSync(readFileSync(EVAL));
+
+  async function items(path: string, part?: { index: number; of: number }) {
+    const out: StreamItem[] = [];
+    for await (const item of (await openTrajectoryStream(path, part ? { part } : {})).items) out.push(item);
+    return out;
+  }
+  const trajectoriesOf = (list: StreamItem[]) => list.flatMap((i) => (i.kind === 'trajectory' ? [i] : []));
+
+  it('streams each sample with the bytes that hold it, and reads any one back alone as the whole import has it', async () => {
+    const whole = importBytes(readFileSync(EVAL), EVAL);
+    const streamed = trajectoriesOf(await items(EVAL));
+    expect(streamed.map((i) => i.trajectory)).toEqual(whole.trajectories);
+    expect(streamed.map((i) => i.line)).toEqual([1, 2, 3, 4]);
+    const bytes = readFileSync(EVAL);
+    for (const [k, item] of streamed.entries()) {
+      // The range starts at the entry's local header and ends where its compressed data does.
+      expect(bytes.readUInt32LE(item.start)).toBe(0x04034b50);
+      expect(await readTrajectoryAt(EVAL, 'inspect-eval', item.start, item.end, item.line, k)).toEqual(whole.trajectories[k]);
+    }
+  });
+
+  it('shares the samples out between parts, in order', async () => {
+    const whole = trajectoriesOf(await items(EVAL)).map((i) => [i.trajectory.id, i.line]);
+    for (const of of [2, 3, 5]) {
+      const parts = [];
+      for (let index = 0; index < of; index++) parts.push(...trajectoriesOf(await items(EVAL, { index, of })).map((i) => [i.trajectory.id, i.line]));
+      expect(parts).toEqual(whole);
+    }
+  });
+
+  it('lists a sample that cannot be read, as the whole import does, and opens the others; fails as it does when none can', async () => {
+    const files = entries();
+    const path = join(dir, 'one-bad.eval');
+    writeFileSync(path, zipSync({ ...files, 'samples/2_epoch_1.json': strToU8('{"id": 2, "epoch": 1, "messages": "not a list"}') }));
+    const whole = importBytes(readFileSync(path), path);
+    const streamed = await items(path);
+    expect(streamed.flatMap((i) => (i.kind === 'problem' ? [i.problem] : []))).toEqual(whole.problems);
+    expect(whole.problems[0]).toMatch(new RegExp(`^${escapeRegExp(path)}: samples/2_epoch_1\\.json: .*; the sample is left out$`));
+    expect(trajectoriesOf(streamed).map((i) => i.trajectory)).toEqual(whole.trajectories);
+
+    const none = join(dir, 'none.eval');
+    writeFileSync(none, zipSync({ 'header.json': files['header.json']!, 'samples/1_epoch_1.json': strToU8('[]') }));
+    const refused = (() => {
+      try {
+        importBytes(readFileSync(none), none);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'imported';
+    })();
+    expect(refused).toMatch(/^.*none\.eval \(looked like an Inspect AI \.eval zip\): samples\/1_epoch_1\.json: /);
+    await expect(items(none)).rejects.toThrow(refused);
+  });
+
+  it('will not read back a sample of a log that changed since it was read', async () => {
+    const files = entries();
+    const path = join(dir, 'changing.eval');
+    writeFileSync(path, zipSync(files));
+    const [first, second] = trajectoriesOf(await items(path));
+    // The same samples, written again with one more entry before them: the bytes moved.
+    writeFileSync(path, zipSync({ 'notes.txt': strToU8('written later'), ...files }));
+    await expect(readTrajectoryAt(path, 'inspect-eval', second!.start, second!.end, second!.line, 1)).rejects.toThrow(`${path}: sample 2 cannot be read back (was the file changed?)`);
+    await expect(readTrajectoryAt(path, 'inspect-eval', first!.start, first!.end, 9, 0)).rejects.toThrow('cannot be read back');
   });
 });

@@ -2,7 +2,7 @@ import { constants as fsConstants, createReadStream, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { FormatError, detectRecord, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
+import { FormatError, detectRecord, evalSamples, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { useNativeInflate } from '#shared/formats/import-zip.js';
 import { readErrorReason } from './read-error.js';
@@ -10,9 +10,17 @@ import { readErrorReason } from './read-error.js';
 // Inspect `.eval` entries inflate with zlib here: fflate, in JavaScript, was most of their indexing.
 useNativeInflate((data, maxBytes) => inflateRawSync(data, { maxOutputLength: maxBytes }));
 
+/**
+ * Whether the trajectories of a file of `format` can each be read again on their own, from the
+ * range and line a stream gave them (JSONL lines, the samples of an `.eval`), rather than kept.
+ */
+export function rereadable(format: FormatId | null): boolean {
+  return format !== null && (isLineFormat(format) || format === 'inspect-eval');
+}
+
 /** One item a streamed file yields: a trajectory (with the byte range of its line), or a skipped line. */
 export type StreamItem =
-  | { kind: 'trajectory'; trajectory: Trajectory; /** byte range of the JSONL line, or of the whole file */ start: number; end: number; line: number }
+  | { kind: 'trajectory'; trajectory: Trajectory; /** byte range of the JSONL line or `.eval` sample, or of the whole file */ start: number; end: number; line: number }
   | { kind: 'problem'; problem: string };
 
 /** Longest JSONL line read (bytes): V8 strings stop near 512 MiB, so longer lines are skipped with a message. */
@@ -38,8 +46,9 @@ export interface StreamOptions {
    */
   range?: LineRange;
   /**
-   * JSONL only: read part `index` of `of` equal parts of the file, each cut at a line start (see
-   * {@link lineRangeOfPart}); for a single document, part 0 reads it and the others read nothing.
+   * Read part `index` of `of` equal parts of the file: of a JSONL file's bytes, each cut at a line
+   * start (see {@link lineRangeOfPart}); of an `.eval` log's samples. For a single JSON document,
+   * part 0 reads it and the others read nothing.
    */
   part?: { index: number; of: number };
   /**
@@ -172,9 +181,10 @@ async function readFirstRecord(path: string, size: number, lines: AsyncGenerator
  * Opens a trajectory file for streaming. Its format is told from its first record, parsed once and
  * handed on: the first JSONL line, however long and whatever its key order, or the whole JSON
  * document. JSONL formats are read line by line and never held whole (memory stays flat as the
- * file grows); a bad line becomes a `problem` item and reading goes on. Single-document formats
- * (one JSON, a zip) are read whole and imported at once. Throws `FormatError` naming the file for
- * unreadable files and for a first record of no known format.
+ * file grows); a bad line becomes a `problem` item and reading goes on. A JSON document is read
+ * whole and imported at once; an `.eval` zip is read whole and its samples imported one at a time.
+ * Throws `FormatError` naming the file for unreadable files and for a first record of no known
+ * format.
  */
 export async function openTrajectoryStream(path: string, options: StreamOptions = {}): Promise<TrajectoryStream> {
   let size: number;
@@ -187,7 +197,7 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   }
   const part = options.part && options.part.of > 1 ? options.part : null;
   const document = (format: FormatId | null): TrajectoryStream => ({ path, format, size, items: part && part.index > 0 ? nothing() : readDocument(path, size, options) });
-  if (signature.length >= 2 && signature[0] === 0x50 && signature[1] === 0x4b) return document('inspect-eval');
+  if (signature.length >= 2 && signature[0] === 0x50 && signature[1] === 0x4b) return { path, format: 'inspect-eval', size, items: readEvalSamples(path, size, part, options) };
   const compressed = compressionOf(signature);
   if (compressed !== null) {
     throw new FormatError(`${path}: ${compressed}-compressed: open it as a rollout set (in the app's Open, or trajdbg open / query FILE), which reads compressed shards, or decompress it first`);
@@ -248,7 +258,8 @@ export async function* streamTrajectories(path: string, options: StreamOptions =
   yield* stream.items;
 }
 
-async function* readDocument(path: string, size: number, options: StreamOptions): AsyncGenerator<StreamItem, void, undefined> {
+/** A whole file's bytes, for the formats read whole (one JSON document, a zip); refused past {@link MAX_DOCUMENT_BYTES}. */
+async function readWhole(path: string, size: number, options: StreamOptions): Promise<Buffer> {
   if (size > MAX_DOCUMENT_BYTES) {
     throw new FormatError(`${path}: ${Math.round(size / 2 ** 20)} MiB is too large to open as one JSON document (the limit is ${MAX_DOCUMENT_BYTES / 2 ** 20} MiB); JSONL files of any size open line by line`);
   }
@@ -264,9 +275,45 @@ async function* readDocument(path: string, size: number, options: StreamOptions)
     if ((error as Error).name === 'AbortError') throw error;
     throw describeReadError(path, error);
   }
-  const result = importBytes(Buffer.concat(chunks, read), path);
+  return Buffer.concat(chunks, read);
+}
+
+async function* readDocument(path: string, size: number, options: StreamOptions): AsyncGenerator<StreamItem, void, undefined> {
+  const bytes = await readWhole(path, size, options);
+  const result = importBytes(bytes, path);
   for (const problem of result.problems) yield { kind: 'problem', problem };
-  for (const trajectory of result.trajectories) yield { kind: 'trajectory', trajectory, start: 0, end: read, line: 1 };
+  for (const trajectory of result.trajectories) yield { kind: 'trajectory', trajectory, start: 0, end: bytes.length, line: 1 };
+}
+
+/** The samples `[from, to)` of `count`, as part `index` of `of` takes them: equal shares, in order. */
+function shareOf(count: number, part: { index: number; of: number } | null): [number, number] {
+  if (!part) return [0, count];
+  return [Math.floor((part.index * count) / part.of), Math.floor(((part.index + 1) * count) / part.of)];
+}
+
+/**
+ * The samples of an Inspect `.eval` log, a sample at a time: each as its entry is inflated and
+ * imported, with the entry's bytes as its range and its place in sample order (from 1) as its line,
+ * so that it can be read again on its own ({@link readTrajectoryAt}). A part reads its share of the
+ * samples. Read whole, a log none of whose samples can be read fails as importing it whole does.
+ */
+async function* readEvalSamples(path: string, size: number, part: { index: number; of: number } | null, options: StreamOptions): AsyncGenerator<StreamItem, void, undefined> {
+  const bytes = await readWhole(path, size, options);
+  const samples = evalSamples(bytes, path);
+  const [from, to] = shareOf(samples.count, part);
+  let index = 0;
+  for (let i = from; i < to; i++) {
+    const sample = samples.read(i, index);
+    if ('problem' in sample) {
+      yield { kind: 'problem', problem: sample.problem };
+      continue;
+    }
+    index += 1;
+    for (const problem of sample.trajectory.problems ?? []) yield { kind: 'problem', problem };
+    yield { kind: 'trajectory', trajectory: sample.trajectory, start: sample.start, end: sample.end, line: i + 1 };
+  }
+  // Says why, in the words of the whole-file import.
+  if (index === 0 && !part) importBytes(bytes, path);
 }
 
 /** The first line start at or after byte `at` of an open file of `size` bytes: just after a newline at `at - 1` or later (`size` when none). */
@@ -448,6 +495,7 @@ async function* streamLines(path: string, format: FormatId, lines: AsyncGenerato
  * index). `firstIndex` is the index of that line's first trajectory: a line may hold several.
  */
 export async function readTrajectoryAt(path: string, format: FormatId, start: number, end: number, line: number, index: number, firstIndex = index): Promise<Trajectory> {
+  if (format === 'inspect-eval') return readEvalSampleAt(path, start, end, line, index);
   const handle = await open(path, 'r').catch((error: unknown) => {
     throw describeReadError(path, error);
   });
@@ -464,6 +512,26 @@ export async function readTrajectoryAt(path: string, format: FormatId, start: nu
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Sample `line` (from 1, in sample order) of an `.eval` log, as trajectory `index`, whose entry was
+ * at bytes `[start, end)`. The log is read again whole (its central directory is at its end, and
+ * a log is a few hundred MB at most); only that sample is inflated.
+ */
+async function readEvalSampleAt(path: string, start: number, end: number, line: number, index: number): Promise<Trajectory> {
+  let size: number;
+  try {
+    ({ size } = await openRegularFile(path));
+  } catch (error) {
+    if (error instanceof FormatError) throw error;
+    throw describeReadError(path, error);
+  }
+  const samples = evalSamples(await readWhole(path, size, {}), path);
+  const sample = line >= 1 && line <= samples.count ? samples.read(line - 1, index) : null;
+  if (sample && 'problem' in sample) throw new FormatError(sample.problem);
+  if (!sample || sample.start !== start || sample.end !== end) throw new FormatError(`${path}: sample ${line} cannot be read back (was the file changed?)`);
+  return sample.trajectory;
 }
 
 /** The display name of a file (for tables and titles). */
