@@ -7,6 +7,7 @@ import { corpusFile, expect, test } from './fixtures.js';
 const HERMES = corpusFile('hermes-agent_session_export.jsonl');
 const MINI = corpusFile('mini-swe-agent_github_issue.traj.json');
 const INSPECT = corpusFile('inspect-ai_security-guide.json');
+const EVAL = corpusFile('inspect-ai_log_streaming.eval');
 
 test('opens a file by path, lists its trajectories, and shows each as a run with derived values marked', async ({ app }) => {
   await app.button('Open file…').click();
@@ -32,6 +33,27 @@ test('opens a file by path, lists its trajectories, and shows each as a run with
   await expect(app.trajectory.getByText('error', { exact: true }).first()).toBeVisible();
   const exec = app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd');
   await expect(exec).toContainText(/^[1-9]\d*derived$/);
+});
+
+test('opens an Inspect .eval log sample by sample: lists them, opens any one, and finds one by what it says', async ({ app }) => {
+  await app.button('Open file…').click();
+  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
+  await dialog.getByLabel('File path').fill(EVAL);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('heading', { name: /inspect-ai_log_streaming\.eval: 4 trajectories/ })).toBeVisible();
+  await expect(collection.getByRole('status')).toHaveText('4 of 4 trajectories');
+  const table = collection.getByRole('grid', { name: 'Trajectories in inspect-ai_log_streaming.eval' });
+  // Samples in id and epoch order; the third is sample 2, epoch 1, whose answer is "No.".
+  await table.getByRole('row').filter({ hasText: '2#1' }).click();
+  await expect(table.getByRole('row', { selected: true })).toContainText('2#1');
+  await expect(app.trajectory.getByText('No.', { exact: true })).toBeVisible();
+  await expect(app.trajectory.getByText(/I want /).first()).toBeVisible();
+  // Only one sample answered "Yes.": the search reads each sample's messages.
+  await collection.getByRole('searchbox', { name: 'Search' }).fill('Yes.');
+  await expect(collection.getByRole('status')).toHaveText('1 of 4 trajectories');
+  await expect(table.getByRole('row').filter({ hasText: '1#2' })).toBeVisible();
+  await app.page.screenshot({ path: test.info().outputPath('eval-search.png') });
 });
 
 test('H and L open the previous and next trajectory; Replay from start steps through one turn by turn', async ({ app }) => {
