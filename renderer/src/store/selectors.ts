@@ -16,10 +16,22 @@ export function snapshotOf(view: RunView | undefined): RunSnapshot | null {
 }
 
 /** The turn on show: the selected one, or the latest while following the run. */
-export function effectiveTurn(snapshot: RunSnapshot | null, selectedTurn: number | null): TurnRecord | null {
-  if (!snapshot || snapshot.turns.length === 0) return null;
-  if (selectedTurn === null) return snapshot.turns[snapshot.turns.length - 1]!;
-  return snapshot.turns[selectedTurn - 1] ?? null;
+export function effectiveTurn(snapshot: RunSnapshot | null, selectedTurn: number | null, loading: boolean): TurnRecord | null {
+  const turn = currentTurnOf(snapshot, selectedTurn, loading);
+  return turn === null ? null : (snapshot?.turns[turn - 1] ?? null);
+}
+
+/**
+ * The number of the turn the views show as current: the one picked, else the latest; while the run
+ * loads, turn 1. The views stay at the top of a loading run, and its first turn is there, with
+ * its prompt (the latest turn's events may not have come yet); once it has loaded they go to the
+ * latest turn. Null while the run has no turn.
+ */
+export function currentTurnOf(snapshot: RunSnapshot | null, selectedTurn: number | null, loading: boolean): number | null {
+  if (selectedTurn !== null) return selectedTurn;
+  const count = snapshot?.turns.length ?? 0;
+  if (count === 0) return null;
+  return loading ? 1 : count;
 }
 
 /**
@@ -35,8 +47,9 @@ export function useSelectedRunLoading(): boolean {
 export function useSelectedTurn(): { view: RunView | undefined; snapshot: RunSnapshot | null; turn: TurnRecord | null } {
   const view = useSelectedRunView();
   const selectedTurn = useStore((s) => s.selectedTurn);
+  const loading = useSelectedRunLoading();
   const snapshot = snapshotOf(view);
-  return { view, snapshot, turn: effectiveTurn(snapshot, selectedTurn) };
+  return { view, snapshot, turn: effectiveTurn(snapshot, selectedTurn, loading) };
 }
 
 /** The file trajectory the selected run shows, or null (see {@link shownTrajectory}). */

@@ -117,7 +117,7 @@ describe('Trajectory', () => {
     expect(within(screen.getByRole('region', { name: 'Turns' })).getAllByRole('listitem').length).toBeLessThan(40);
   });
 
-  it('follows the latest turn of a loading run once it has loaded, not page by page', async () => {
+  it('shows a loading run from its top, turn 1 current with its prompt, and its latest turn once it has loaded, not page by page', async () => {
     const run = new RunBuilder('long', [{ role: 'user', content: 'go' }], { tools: [toolNamed('read_file')] });
     for (let i = 1; i <= 300; i++) run.turn({ reply: { content: `step ${i}`, tool_calls: [toolCall(`c${i}`, 'read_file', `{"path": "f${i}"}`)] }, results: [`result ${i}`] });
     const client = new FakeClient();
@@ -145,12 +145,19 @@ describe('Trajectory', () => {
       expect(within(screen.getByRole('region', { name: 'Turns' })).getAllByRole('listitem').length).toBeGreaterThan(0);
       expect(screen.getByRole('status').textContent).toMatch(/Loading/);
       expect(scrolledDown).toEqual([]);
+      // The page's latest turn may lack its prompt yet: the first is shown, whole, in every panel.
+      const current = () => within(screen.getByRole('region', { name: 'Turns' })).getAllByRole('listitem').filter((item) => item.getAttribute('aria-current') === 'true').map((item) => item.textContent);
+      const prompt = screen.getByRole('region', { name: 'Prompt view' });
+      expect(current()).toEqual([expect.stringMatching(/^Turn 1\b/)]);
+      expect(within(prompt).getByText('Turn 1 prompt')).toBeTruthy();
+      expect(within(prompt).queryByText(/has no prompt yet/)).toBeNull();
       await act(async () => {
         release();
         await useStore.getState().catchUp(events[0]!.runId);
       });
       expect(screen.getByRole('status').textContent).not.toMatch(/Loading/);
       expect(new Set(scrolledDown)).toEqual(new Set(['Turns', 'Trajectory']));
+      expect(within(prompt).getByText('Turn 300 prompt')).toBeTruthy();
     } finally {
       scrollTo.mockRestore();
       scrollHeight.mockRestore();

@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { LiveReply } from '../../store/run-feed.js';
-import { snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
+import { currentTurnOf, snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
 import { turnSearchText } from '../turns/turn-filter.js';
@@ -23,7 +23,9 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
   const userScrolling = useRef(false);
   const needle = useStore((s) => s.findText.trim().toLowerCase());
   const initial = initialCount(snapshot);
-  const currentTurn = selectedTurn ?? (snapshot.turns.length || null);
+  // A run still loading shows its top, turn 1 current, and goes to its latest turn once it has loaded, not page by page.
+  const loading = useSelectedRunLoading();
+  const currentTurn = currentTurnOf(snapshot, selectedTurn, loading);
   const cardKey = useCallback((index: number) => (index < initial ? `m${index}` : `t${index - initial + 1}`), [initial]);
   const virtualizer = useFrameVirtualizer({
     count: initial + snapshot.turns.length,
@@ -37,8 +39,6 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
   // Bring the selected turn to the top each time it is picked (again too), and follow the latest
   // turn while none is picked; not when the selection follows the user's scrolling, which ends
   // the following (`following` turns null) without a pick: the view stays where the user put it.
-  // A run still loading is followed once it has loaded, not page by page.
-  const loading = useSelectedRunLoading();
   const following = selectedTurn === null && !loading ? currentTurn : null;
   const revealsSeen = useRef<number | null>(null);
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { useMemo, useRef } from 'react';
-import { snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
+import { currentTurnOf, snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
 import { FindBox } from './find-box.js';
 import { visibleTurnNumbers } from './turn-filter.js';
@@ -30,10 +30,10 @@ export function TurnsPanel() {
   // `version` stands for the run's changes: the snapshot itself is updated in place.
   const visible = useMemo(() => (snapshot ? visibleTurnNumbers(snapshot, errorsOnly, findText) : []), [snapshot, version, errorsOnly, findText]);
   const latestTurn = snapshot && snapshot.turns.length > 0 ? snapshot.turns.length : null;
-  useTurnKeys(visible, latestTurn, findBox);
-  const currentTurn = selectedTurn ?? latestTurn;
   // The latest turn is followed once the run has loaded, not page by page while it loads.
   const loading = useSelectedRunLoading();
+  useTurnKeys(visible, currentTurnOf(snapshot, null, loading), findBox);
+  const currentTurn = currentTurnOf(snapshot, selectedTurn, loading);
   const revealTurn = selectedTurn ?? (loading ? null : latestTurn);
   return (
     <section aria-label="Turns" className="panel turns-panel">

@@ -7,9 +7,10 @@ const CHORD_MS = 800;
 
 /**
  * Vim-style turn navigation over the visible turns: `j`/`k` next/previous, `gg` first, `G` last;
- * `/` or Ctrl+F focuses the find box. Ignored while typing and while a dialog is open.
+ * `/` or Ctrl+F focuses the find box. Ignored while typing and while a dialog is open. With no turn
+ * picked, they move from `unselectedTurn`, the turn the views show as current.
  */
-export function useTurnKeys(visible: readonly number[], latestTurn: number | null, findBox: RefObject<HTMLInputElement | null>): void {
+export function useTurnKeys(visible: readonly number[], unselectedTurn: number | null, findBox: RefObject<HTMLInputElement | null>): void {
   useEffect(() => {
     let lastG = 0;
     function select(turn: number | null): void {
@@ -26,7 +27,7 @@ export function useTurnKeys(visible: readonly number[], latestTurn: number | nul
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const current = useStore.getState().selectedTurn ?? latestTurn;
+      const current = useStore.getState().selectedTurn ?? unselectedTurn;
       switch (event.key) {
         case 'j':
           select(neighbourTurn(visible, current, 1));
@@ -52,5 +53,5 @@ export function useTurnKeys(visible: readonly number[], latestTurn: number | nul
     }
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [visible, latestTurn, findBox]);
+  }, [visible, unselectedTurn, findBox]);
 }
