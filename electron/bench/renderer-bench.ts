@@ -123,23 +123,52 @@ async function replayRequest(app: ServeApp, turns: number, messages: ChatMessage
 const LOADED = /^(Finished|End of the recording|Stopped)/;
 
 /** Time from `started` to the turn list, the selected turn and the prompt view on screen, then to fully loaded. */
-async function waitShown(page: Page, started: number): Promise<{ firstPaintMs: number; loadedMs: number }> {
+async function waitShown(page: Page, started: number, startedInPage: number): Promise<{ firstPaintMs: number; loadedMs: number }> {
   await page.getByRole('region', { name: 'Turns' }).getByRole('listitem').first().waitFor({ timeout: STEP_TIMEOUT_MS });
   await page.getByRole('region', { name: 'Trajectory' }).getByText(/./).first().waitFor({ timeout: STEP_TIMEOUT_MS });
   await page.getByRole('region', { name: 'Prompt view' }).getByText(/./).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  const firstPaintMs = Date.now() - started;
+  const seenMs = Date.now() - started;
   await page.getByRole('status').filter({ hasText: LOADED }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  return { firstPaintMs, loadedMs: Date.now() - started };
+  const loadedSeenMs = Date.now() - started;
+  // The page's own record of the frames that painted them: Playwright's checks run on the page's
+  // main thread too, so while it applies pages of events they see the screen late.
+  const painted = await page.waitForFunction(() => {
+    const p = (window as unknown as { __painted: { shown: number | null; loaded: number | null } }).__painted;
+    return p.shown !== null && p.loaded !== null && p;
+  }, undefined, { timeout: STEP_TIMEOUT_MS });
+  const marks = (await painted.jsonValue()) as { shown: number; loaded: number };
+  // Loaded means shown too: the status may say so a frame before the prompt view draws.
+  const [shown, loaded] = [marks.shown - startedInPage, Math.max(marks.shown, marks.loaded) - startedInPage];
+  if (loaded > Math.max(seenMs, loadedSeenMs) + 1000) throw new Error(`the page's paint marks (${shown.toFixed(0)}, ${loaded.toFixed(0)} ms) came long after Playwright saw the screen (${seenMs}, ${loadedSeenMs} ms)`);
+  return { firstPaintMs: Math.round(shown), loadedMs: Math.round(loaded) };
 }
 
 /** A page that records long main-thread tasks into `window.__longTasks`. */
 async function newPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
+  await page.addInitScript((loadedSource) => {
+    const w = window as unknown as { __longTasks: number[]; __painted: { shown: number | null; loaded: number | null } };
     w.__longTasks = [];
     new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
-  });
+    // When the turn list, the selected turn and its prompt are first in the DOM (shown), and when
+    // the status first says the run has loaded: the time the frame that draws it has been drawn
+    // (a task posted from that frame's animation callback runs once it is).
+    w.__painted = { shown: null, loaded: null };
+    const loaded = new RegExp(loadedSource);
+    const doc = document as unknown as { querySelector(s: string): unknown; querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> };
+    const mark = (key: 'shown' | 'loaded') => requestAnimationFrame(() => setTimeout(() => (w.__painted[key] ??= performance.now()), 0));
+    const pending = { shown: true, loaded: true };
+    new MutationObserver(() => {
+      if (pending.shown && doc.querySelector('[aria-label="Turns"] [role="listitem"]') && doc.querySelector('[aria-label="Trajectory"] article') && doc.querySelector('[aria-label="Prompt view"] [data-index]')) {
+        pending.shown = false;
+        mark('shown');
+      }
+      if (pending.loaded && Array.from(doc.querySelectorAll('[role="status"]')).some((e) => loaded.test(e.textContent ?? ''))) {
+        pending.loaded = false;
+        mark('loaded');
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: false, characterData: true });
+  }, LOADED.source);
   return page;
 }
 
@@ -158,9 +187,10 @@ async function openFile(page: Page, app: ServeApp, path: string) {
   await page.getByRole('button', { name: 'Open file…', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Open trajectory file' });
   await dialog.getByLabel('File path').fill(path);
+  const startedInPage = await page.evaluate(() => performance.now());
   const started = Date.now();
   await dialog.getByRole('button', { name: 'Open', exact: true }).click();
-  const shown = await waitShown(page, started);
+  const shown = await waitShown(page, started, startedInPage);
   return { ...shown, longestLoadTask: longest(await takeLongTasks(page)) };
 }
 
@@ -195,7 +225,8 @@ async function takeLongTasks(page: Page): Promise<number[]> {
 async function reload(page: Page, app: ServeApp) {
   const started = Date.now();
   await page.goto(app.url);
-  const shown = await waitShown(page, started);
+  // The page's clock starts when it is navigated to.
+  const shown = await waitShown(page, started, 0);
   return { ...shown, longestLoadTask: longest(await takeLongTasks(page)) };
 }
 
@@ -557,6 +588,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const keys: Array<{ turns: number } & Awaited<ReturnType<typeof interact>>> = [];
   const requests: Array<{ turns: number } & Awaited<ReturnType<typeof replayRequest>>> = [];
+  console.log('file and reloaded run: first paint = from the click on Open (or the navigation) to the end of the frame that drew the turn list, the selected turn and its prompt, all loaded = to the one that drew the status saying so, both by the page\'s clock');
   console.log('replayed run: first paint = Replay from start to paused before turn 1; all loaded = then Run to the end of the recording');
   console.log('turns   opened as       first paint ms   all loaded ms   longest task while loading ms');
   for (const turns of [50, ...sizes]) {
