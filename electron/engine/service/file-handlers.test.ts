@@ -124,6 +124,19 @@ describe('files through the API service', () => {
     await api.close();
   });
 
+  it('fills a page asked for ahead of the events built so far', async () => {
+    const { api, indexed } = service();
+    const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-long-')), 'long.json');
+    writeFileSync(path, JSON.stringify(countingTrajectory(3_000)));
+    const { fileId } = await api.handlers['file.open']({ path });
+    await indexed(fileId);
+    const { runId } = await api.handlers['file.view'](parseApiParams('file.view', { fileId, index: 0 }));
+    // As a page loading the run asks: the next pages, two at a time, before the first is built.
+    const pages = await Promise.all([500, 4_500].map((fromSeq) => api.handlers['run.events'](parseApiParams('run.events', { runId, fromSeq, limit: 4_000 }))));
+    expect(pages.map((page) => [page.events[0]!.seq, page.events.length, page.complete])).toEqual([[500, 4_000, false], [4_500, 4_000, false]]);
+    await api.close();
+  });
+
   it('exports and continues an opened trajectory whole, even while it is still being built', async () => {
     const server = await startScriptedServer({ script: loadScript([{ message: { content: 'all done' } }]) });
     const { api, indexed, ended } = service();

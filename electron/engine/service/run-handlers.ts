@@ -219,7 +219,14 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       // An opened trajectory is built a slice at a time and pushes nothing: a call waits until
       // its page is full or the run whole (fewer, fuller pages for the page to show), and the
       // run is complete only once whole.
-      if (registry.building(run)) await registry.eventsPast(run, firstAtOrAfter(registry.eventsOf(run), fromSeq) + limit - 1);
+      if (registry.building(run)) {
+        // Its events are numbered one after another: a page asked for ahead, from past the events
+        // built so far, waits for the ones before it too.
+        const built = registry.eventsOf(run);
+        const start = firstAtOrAfter(built, fromSeq);
+        const ahead = start === built.length ? Math.max(0, fromSeq - ((built.at(-1)?.seq ?? -1) + 1)) : 0;
+        await registry.eventsPast(run, start + ahead + limit - 1);
+      }
       const events = registry.eventsOf(run);
       const start = firstAtOrAfter(events, fromSeq);
       return { events: events.slice(start, start + limit), complete: !registry.building(run) && start + limit >= events.length };
