@@ -644,8 +644,10 @@ async function main(): Promise<void> {
     const small = of.find((r) => r.turns === 1000);
     const large = of.find((r) => r.turns === 10000);
     if (small && large) {
+      // The goal does not say which time it holds to 2x: both are printed, each held to it.
+      const paint = large.firstPaintMs / Math.max(1, small.firstPaintMs);
       const growth = large.loadedMs / Math.max(1, small.loadedMs);
-      console.log(`${how.padEnd(12)} growth 1,000 -> 10,000 turns, all loaded: ${growth.toFixed(2)}x (goal < 2x, ${verdict(growth < 2)})`);
+      console.log(`${how.padEnd(12)} growth 1,000 -> 10,000 turns, first paint: ${paint.toFixed(2)}x (goal < 2x, ${verdict(paint < 2)}); all loaded: ${growth.toFixed(2)}x (goal < 2x, ${verdict(growth < 2)})`);
     }
   }
 
