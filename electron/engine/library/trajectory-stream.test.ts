@@ -182,6 +182,8 @@ describe('.eval logs, a sample at a time', () => {
     const path = join(dir, 'changing.eval');
     writeFileSync(path, zipSync(files));
     const [first, second] = trajectoriesOf(await items(path));
+    // Read back once before (the log is then kept a while): a change is still seen.
+    expect((await readTrajectoryAt(path, 'inspect-eval', second!.start, second!.end, second!.line, 1)).id).toBe(second!.trajectory.id);
     // The same samples, written again with one more entry before them: the bytes moved.
     writeFileSync(path, zipSync({ 'notes.txt': strToU8('written later'), ...files }));
     await expect(readTrajectoryAt(path, 'inspect-eval', second!.start, second!.end, second!.line, 1)).rejects.toThrow(`${path}: sample 2 cannot be read back (was the file changed?)`);

@@ -2,7 +2,7 @@ import { constants as fsConstants, createReadStream, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { FormatError, detectRecord, evalSamples, importBytes, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
+import { FormatError, detectRecord, evalSamples, importBytes, type EvalSamples, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { useNativeInflate } from '#shared/formats/import-zip.js';
 import { readErrorReason } from './read-error.js';
@@ -98,7 +98,7 @@ function fileKind(info: Stats): string {
  * no writer would wait forever) and checked on the opened handle: a FIFO, a device (`/dev/zero`
  * never ends) or a socket is refused at once, saying what it is.
  */
-async function openRegularFile(path: string): Promise<{ size: number; signature: Uint8Array }> {
+async function openRegularFile(path: string): Promise<{ size: number; mtimeMs: number; signature: Uint8Array }> {
   const handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   try {
     const info = await handle.stat();
@@ -106,7 +106,7 @@ async function openRegularFile(path: string): Promise<{ size: number; signature:
     if (!info.isFile()) throw new FormatError(`${path}: not a regular file: ${fileKind(info)}`);
     const bytes = Buffer.alloc(4);
     const { bytesRead } = await handle.read(bytes, 0, 4, 0);
-    return { size: info.size, signature: bytes.subarray(0, bytesRead) };
+    return { size: info.size, mtimeMs: info.mtimeMs, signature: bytes.subarray(0, bytesRead) };
   } finally {
     await handle.close();
   }
@@ -514,20 +514,48 @@ export async function readTrajectoryAt(path: string, format: FormatId, start: nu
   }
 }
 
+/** How long the last `.eval` log read back stays in memory once nothing has read it. */
+const EVAL_KEPT_MS = 30_000;
+
 /**
- * Sample `line` (from 1, in sample order) of an `.eval` log, as trajectory `index`, whose entry was
- * at bytes `[start, end)`. The log is read again whole (its central directory is at its end, and
- * a log is a few hundred MB at most); only that sample is inflated.
+ * The `.eval` log read back last, kept a while: stepping through its samples (`j`/`k`, `H`/`L`)
+ * reads it once, and there is one log's bytes in memory at most, not one per sample asked for.
  */
-async function readEvalSampleAt(path: string, start: number, end: number, line: number, index: number): Promise<Trajectory> {
-  let size: number;
+let lastEval: { path: string; size: number; mtimeMs: number; samples: Promise<EvalSamples>; timer: NodeJS.Timeout | null } | null = null;
+
+async function evalSamplesOf(path: string): Promise<EvalSamples> {
+  let file: { size: number; mtimeMs: number };
   try {
-    ({ size } = await openRegularFile(path));
+    file = await openRegularFile(path);
   } catch (error) {
     if (error instanceof FormatError) throw error;
     throw describeReadError(path, error);
   }
-  const samples = evalSamples(await readWhole(path, size, {}), path);
+  if (!lastEval || lastEval.path !== path || lastEval.size !== file.size || lastEval.mtimeMs !== file.mtimeMs) {
+    if (lastEval?.timer) clearTimeout(lastEval.timer);
+    const samples = readWhole(path, file.size, {}).then((bytes) => evalSamples(bytes, path));
+    lastEval = { path, size: file.size, mtimeMs: file.mtimeMs, samples, timer: null };
+    // A log that cannot be read is not kept.
+    samples.catch(() => {
+      if (lastEval?.samples === samples) lastEval = null;
+    });
+  }
+  const kept = lastEval;
+  if (kept.timer) clearTimeout(kept.timer);
+  kept.timer = setTimeout(() => {
+    if (lastEval === kept) lastEval = null;
+  }, EVAL_KEPT_MS);
+  kept.timer.unref();
+  return kept.samples;
+}
+
+/**
+ * Sample `line` (from 1, in sample order) of an `.eval` log, as trajectory `index`, whose entry was
+ * at bytes `[start, end)`. The log is read whole (its central directory is at its end, and a log is
+ * a few hundred MB at most) and kept a while (see {@link lastEval}); only that sample is inflated.
+ */
+async function readEvalSampleAt(path: string, start: number, end: number, line: number, index: number): Promise<Trajectory> {
+  const samples = await evalSamplesOf(path);
   const sample = line >= 1 && line <= samples.count ? samples.read(line - 1, index) : null;
   if (sample && 'problem' in sample) throw new FormatError(sample.problem);
   if (!sample || sample.start !== start || sample.end !== end) throw new FormatError(`${path}: sample ${line} cannot be read back (was the file changed?)`);
