@@ -15,7 +15,7 @@ const toolJson = fc.letrec<{ value: string }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
     fc.constantFrom('0', '-0', '7', '-42', '123456789012345', '-123456789012345', '1234567890123456', '99999999999999999999', '1.0', '2.5', '1e5', '-2.5E-3', 'true', 'false', 'null'),
-    fc.constantFrom('"plain"', '"caf\u00e9"', '"café"', '"\ud83d\ude00 😀"', '"\ud800"', '"a\/b"', '"tab\tnew\nline"', '"\u007f\u0000"', '"quote \" back \\"', '""'),
+    fc.constantFrom('"plain"', '"caf\\u00e9"', '"café"', '"\\ud83d\\ude00 😀"', '"\\ud800"', '"a\\/b"', '"tab\\tnew\\nline"', '"\\u007f\\u0000"', '"quote \\" back \\\\"', '""'),
     fc.array(tie('value'), { maxLength: 4 }).chain((items) => fc.constantFrom(', ', ',', ' , ').map((sep) => `[${items.join(sep)}]`)),
     fc
       .array(fc.tuple(fc.constantFrom('"a"', '"b"', '"0"', '"1"', '"10"', '"01"', '"-1"', '"4294967295"', '"__proto__"', '"é"', '"😀"', '"exit_code"'), tie('value')), { maxLength: 4 })
