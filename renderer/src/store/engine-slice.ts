@@ -68,9 +68,15 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set, get) => {
     return client;
   }
 
-  /** A run this UI just started: select it and list it. */
+  /**
+   * A run this UI just started: list it, and at the next frame, in one commit with its first
+   * events, close the New run form that started it and select it (one DOM update, not three).
+   */
   function adopt(runId: string): string {
-    get().selectRun(runId);
+    requestFrameRender(() => {
+      get().closeNewRun();
+      get().selectRun(runId);
+    });
     void get().refreshRunList();
     return runId;
   }

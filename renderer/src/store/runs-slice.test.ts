@@ -94,7 +94,8 @@ describe('runs slice', () => {
     const snapshot = useStore.getState().runs.late!.feed.snapshot!;
     expect(snapshot.turns.map((t) => t.turn)).toEqual([1, 2]);
     expect(snapshot.messages.map((m) => m.content)).toEqual(['go', 'one', 'two']);
-    expect(useStore.getState().selectedRunId).toBe('late');
+    // Selected at the next frame, in one commit with its events.
+    await vi.waitFor(() => expect(useStore.getState().selectedRunId).toBe('late'));
   });
 
   it('catches up a long run a page at a time, holding live events until the last page', async () => {

@@ -1,5 +1,5 @@
 import type { RunEvent } from '#shared/run/events.js';
-import { requestFrameFlush } from './frame.js';
+import { requestFrameFlush, requestFrameRender } from './frame.js';
 import { RunFeed, type LiveReply } from './run-feed.js';
 import type { SliceCreator } from './store.js';
 
@@ -66,7 +66,8 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
       // Joined mid-run (e.g. after a reload): fetch what came before.
       if (view.feed.catchUp === 'needed') void get().catchUp(event.runId);
       if (isNew || event.type === 'run_finished') void get().refreshRunList();
-      if (isNew && get().selectedRunId === null) get().selectRun(event.runId);
+      // The first run seen is selected in the frame's commit, with its events.
+      if (isNew) requestFrameRender(() => get().selectedRunId === null && get().selectRun(event.runId));
       requestFrameFlush(() => get().flushUpdates());
     },
 

@@ -1,9 +1,10 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunSettings } from '#shared/api/contract.js';
 import { encodeClientFrame, MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import { FakeClient } from '../../api/fake-client.js';
+import { setFrameScheduler } from '../../store/frame.js';
 import { useStore } from '../../store/store.js';
 import { failedRun } from '../../test/fixtures.js';
 import { renderApp } from '../../test/render-app.js';
@@ -99,6 +100,21 @@ describe('New run', () => {
         startPaused: false,
       },
     ]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(useStore.getState().selectedRunId).toBe('run-1');
+  });
+
+  it('closes and selects the run it started at the next frame, in the one commit of that frame', async () => {
+    const client = withLastSettings();
+    const { user } = await openDialog(client);
+    const frames: Array<() => void> = [];
+    setFrameScheduler((callback) => frames.push(callback));
+    await user.click(screen.getByRole('button', { name: 'Start run' }));
+    await vi.waitFor(() => expect(client.callsOf('run.start')).toHaveLength(1));
+    // Started; until the frame, nothing on screen changes but the busy button.
+    expect(screen.getByRole('dialog', { name: 'New run' })).toBeTruthy();
+    expect(useStore.getState().selectedRunId).toBeNull();
+    act(() => frames.splice(0).forEach((frame) => frame()));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(useStore.getState().selectedRunId).toBe('run-1');
   });

@@ -21,7 +21,6 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
   const retryRun = useStore((s) => s.retryRun);
   const continueRun = useStore((s) => s.continueRun);
   const branchRun = useStore((s) => s.branchRun);
-  const closeNewRun = useStore((s) => s.closeNewRun);
 
   function update<F extends FormField>(field: F, value: FormValues[F]): void {
     setForm((current) => ({ ...current, [field]: value }));
@@ -45,7 +44,7 @@ export function NewRunForm({ initial, hasApiKey, retryOf, onCancel }: { initial:
       else if (retryOf?.mode === 'continue') await continueRun(retryOf.runId, retryOf.turn, result.settings);
       else if (retryOf) await retryRun(retryOf.runId, result.settings);
       else await startRun(result.settings, form.startPaused);
-      closeNewRun();
+      // The store closes the form at the next frame, in one commit with the run it started.
     } catch (error) {
       setEngineError(error instanceof Error ? error.message : String(error));
       setBusy(false);
