@@ -10,10 +10,7 @@ const INSPECT = corpusFile('inspect-ai_security-guide.json');
 const EVAL = corpusFile('inspect-ai_log_streaming.eval');
 
 test('opens a file by path, lists its trajectories, and shows each as a run with derived values marked', async ({ app }) => {
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(HERMES);
-  await dialog.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(HERMES);
 
   const collection = app.page.getByRole('region', { name: 'Collection' });
   await expect(collection.getByRole('heading', { name: /hermes-agent_session_export\.jsonl: 19 trajectories/ })).toBeVisible();
@@ -36,10 +33,7 @@ test('opens a file by path, lists its trajectories, and shows each as a run with
 });
 
 test('opens an Inspect .eval log sample by sample: lists them, opens any one, and finds one by what it says', async ({ app }) => {
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(EVAL);
-  await dialog.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(EVAL);
   const collection = app.page.getByRole('region', { name: 'Collection' });
   await expect(collection.getByRole('heading', { name: /inspect-ai_log_streaming\.eval: 4 trajectories/ })).toBeVisible();
   await expect(collection.getByRole('status')).toHaveText('4 of 4 trajectories');
@@ -57,10 +51,7 @@ test('opens an Inspect .eval log sample by sample: lists them, opens any one, an
 });
 
 test('H and L open the previous and next trajectory; Replay from start steps through one turn by turn', async ({ app }) => {
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(HERMES);
-  await dialog.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(HERMES);
   const table = app.page.getByRole('grid', { name: /Trajectories in/ });
   await expect(table.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '2');
   await app.page.locator('body').press('L');
@@ -122,10 +113,7 @@ test.describe('a file that records the prompt of each model call', () => {
 
 test('exports the opened trajectory as a Markdown report and the whole file as ShareGPT', async ({ app }) => {
   const out = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-export-'));
-  await app.button('Open file…').click();
-  const open = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await open.getByLabel('File path').fill(HERMES);
-  await open.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(HERMES);
   await expect(app.page.getByRole('grid', { name: /Trajectories in/ }).getByRole('row', { selected: true })).toBeVisible();
 
   await app.button('Export…').click();
@@ -172,10 +160,7 @@ test('a large file shows its progress with a Cancel button', async ({ app }) => 
   const results = calls.map((c) => ({ role: 'tool', tool_call_id: c.id, content: '{"output": "ok", "exit_code": 0}' }));
   const line = `${JSON.stringify({ messages: [{ role: 'user', content: 'run them' }, { role: 'assistant', content: '', tool_calls: calls }, ...results, { role: 'assistant', content: 'done' }] })}\n`;
   writeFileSync(path, line.repeat(6_000));
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(path);
-  await dialog.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(path);
   const progress = app.page.getByRole('progressbar', { name: 'Loading big.jsonl' });
   await expect(progress).toBeVisible();
   // The numbers beside the bar grow as the file is read; Cancel stays where the pointer is.
@@ -200,10 +185,7 @@ test('a JSONL file with a broken line opens its good lines and lists the bad one
   const path = join(dir, 'rollouts.jsonl');
   const good = (n: number) => JSON.stringify({ id: `r${n}`, messages: [{ role: 'user', content: `task ${n}` }, { role: 'assistant', content: 'done' }] });
   writeFileSync(path, `${good(1)}\n{"messages": [oops\n${good(3)}\n`);
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(path);
-  await dialog.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(path);
   await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('status')).toHaveText('2 of 2 trajectories');
   const skipped = app.page.getByText('1 line of rollouts.jsonl could not be read and was skipped');
   await skipped.click();
@@ -221,10 +203,7 @@ test('a 10 MB tool result is folded with its size and opens whole in a read-only
     { role: 'assistant', content: 'It is long.' },
   ];
   writeFileSync(path, JSON.stringify(messages));
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(path);
-  await dialog.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(path);
   // Reading, parsing and sending 10 MB to the page is the work under test: on a busy machine it
   // takes longer than the default wait for a UI change.
   await expect(app.status).toHaveText('Finished naturally after 2 turns', { timeout: 45_000 });

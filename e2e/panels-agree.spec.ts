@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { countingTrajectory } from '../electron/testing/counting-trajectory.js';
 import { corpusFile, expect, test } from './fixtures.js';
-import type { AppPage } from './pages/app-page.js';
 
 const HERMES = corpusFile('hermes-agent_session_export.jsonl');
 const MINI = corpusFile('mini-swe-agent_github_issue.traj.json');
-
-async function open(app: AppPage, path: string): Promise<void> {
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(path);
-  await dialog.getByRole('button', { name: 'Open' }).click();
-}
 
 /** What the top bar showed at one moment: its status, whether Pause and Stop were enabled, and the load's progressbar and Cancel. */
 interface Shown {
@@ -63,7 +55,7 @@ test('a 2,000-turn file is loading, never running: "Loading FILE" with a progres
   writeFileSync(path, JSON.stringify([...countingTrajectory(2_000), { role: 'assistant', content: 'done' }]));
 
   await watchStatus(app.page);
-  await open(app, path);
+  await app.openFile(path);
   await expect(app.status).toHaveText(/^(Finished naturally|End of the recording) after 2,001 turns$/, { timeout: 60_000 });
   await app.page.screenshot({ path: testInfo.outputPath('loaded.png') });
   // However quickly the load went, while it went the page said so, with its progressbar and Cancel.
@@ -82,7 +74,7 @@ test('Cancel while a file loads stops the load where it got to, and opening the 
   // long enough to be cancelled by hand, on any machine.
   const cdp = await app.page.context().newCDPSession(app.page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
-  await open(app, path);
+  await app.openFile(path);
   await expect(app.status).toHaveText('Loading cancel-me.json');
   await app.button('Cancel').click();
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
@@ -99,7 +91,7 @@ test('Cancel while a file loads stops the load where it got to, and opening the 
 });
 
 test('the collection search matches id and model as well as message text', async ({ app }, testInfo) => {
-  await open(app, HERMES);
+  await app.openFile(HERMES);
   const collection = app.page.getByRole('region', { name: 'Collection' });
   await expect(collection.getByRole('status')).toHaveText('19 of 19 trajectories');
   const search = collection.getByRole('searchbox', { name: 'Search' });
@@ -116,11 +108,11 @@ test('the collection search matches id and model as well as message text', async
 });
 
 test('one selection drives the Run selector, the collection, Replay and the status', async ({ app }, testInfo) => {
-  await open(app, HERMES);
+  await app.openFile(HERMES);
   const collection = app.page.getByRole('region', { name: 'Collection' });
   await expect(collection.getByRole('heading', { name: /hermes-agent_session_export\.jsonl/ })).toBeVisible();
   await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
-  await open(app, MINI);
+  await app.openFile(MINI);
   await expect(collection.getByRole('heading', { name: /mini-swe-agent_github_issue\.traj\.json/ })).toBeVisible();
   await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
   const picker = app.page.getByRole('combobox', { name: 'Run' });
@@ -153,7 +145,7 @@ test('after Stop during a model call the turn no longer says it waits for the mo
 });
 
 test('an OpenHands finish call in a closed recording is not badged running', async ({ app }, testInfo) => {
-  await open(app, corpusFile('openhands_basic.json'));
+  await app.openFile(corpusFile('openhands_basic.json'));
   await expect(app.status).toHaveText(/^(Finished naturally|End of the recording|Stopped)/);
   const finish = app.turns.getByRole('listitem').filter({ hasText: 'finish' }).last();
   await finish.click();
@@ -184,7 +176,7 @@ test('a typed Context budget belongs to the run it was typed for', async ({ app 
   await expect(app.promptView.getByText('Recomputed for this run only')).toBeVisible();
   const picker = app.page.getByRole('combobox', { name: 'Run' });
   const demo = await picker.inputValue();
-  await open(app, MINI);
+  await app.openFile(MINI);
   await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
   await expect(budget).toHaveValue('');
   await expect(app.promptView.getByText(/budget of 8,000/)).toHaveCount(0);
@@ -199,7 +191,7 @@ test('each tool-error count is named for what it counts in Metrics and the Colle
   // The reference's tool_errors list, and the failed calls (tool_calls_exec_error), apart.
   await expect(app.metrics.getByRole('heading', { name: 'tool_errors (1)' })).toBeVisible();
   await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors (failed calls)' }).locator('xpath=following-sibling::dd')).toHaveText('2');
-  await open(app, HERMES);
+  await app.openFile(HERMES);
   const collection = app.page.getByRole('region', { name: 'Collection' });
   await expect(collection.getByRole('columnheader', { name: 'Failed calls' })).toBeVisible();
   await expect(collection.getByRole('columnheader', { name: 'Tool errors' })).toHaveCount(0);
@@ -207,7 +199,7 @@ test('each tool-error count is named for what it counts in Metrics and the Colle
 });
 
 test('while replaying, Metrics show the values as of the replayed turn and the recorded final ones apart', async ({ app }, testInfo) => {
-  await open(app, HERMES);
+  await app.openFile(HERMES);
   const table = app.page.getByRole('grid', { name: /Trajectories in/ });
   await expect(table.getByRole('row', { selected: true })).toHaveAttribute('aria-rowindex', '2');
   await app.page.locator('body').press('L');
@@ -228,7 +220,7 @@ test('branch settings for an opened file are not prefilled from the last New run
   const server = await scriptedServer([{ message: { content: 'done' } }]);
   await app.startRun({ baseURL: server.url, maxContextTokens: 8000, user: 'the last New run' });
   await expect(app.status).toHaveText('Finished naturally after 1 turn');
-  await open(app, MINI);
+  await app.openFile(MINI);
   await expect(app.status).toHaveText(/^(Finished naturally|End of the recording)/);
   await app.turn(1).click();
   await app.trajectory.getByRole('button', { name: 'Re-sample turn' }).first().click();

@@ -4,10 +4,7 @@ import { corpusFile, expect, test } from './fixtures.js';
 const VERIFIERS = corpusFile('verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl');
 
 test('rollouts of one prompt side by side: rewards, advantages, groups without signal, and one opened from its card', async ({ app }) => {
-  await app.button('Open file…').click();
-  const dialog = app.page.getByRole('dialog', { name: 'Open trajectory file' });
-  await dialog.getByLabel('File path').fill(VERIFIERS);
-  await dialog.getByRole('button', { name: 'Open' }).click();
+  await app.openFile(VERIFIERS);
 
   const collection = app.page.getByRole('region', { name: 'Collection' });
   await expect(collection.getByRole('status')).toHaveText('15 of 15 trajectories');

@@ -29,6 +29,14 @@ export class AppPage {
     await this.page.getByRole('checkbox', { name }).setChecked(on);
   }
 
+  /** Opens a trajectory file by path from the Open file dialog, as a person types it. */
+  async openFile(path: string): Promise<void> {
+    await this.button('Open file…').click();
+    const dialog = this.page.getByRole('dialog', { name: 'Open trajectory file' });
+    await dialog.getByLabel('File path').fill(path);
+    await dialog.getByRole('button', { name: 'Open' }).click();
+  }
+
   /** Fills the New run dialog and starts the run. */
   async startRun(fields: { baseURL: string; model?: string; apiKey?: string; user?: string; maxContextTokens?: number }): Promise<void> {
     await this.button('New run').click();
