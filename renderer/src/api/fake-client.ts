@@ -81,6 +81,20 @@ export class FakeClient implements EngineClient {
     return this.defaultReply(method, params) as ApiResult<M>;
   }
 
+  /**
+   * Holds every `run.events` page after a run's first until the returned release is called, as a
+   * long run's later pages wait on a busy host.
+   */
+  holdLaterPages(): () => void {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.replies['run.events'] = async (params) => {
+      if ((params.fromSeq ?? 0) > 0) await held;
+      return this.defaultReply('run.events', params) as ApiResult<'run.events'>;
+    };
+    return release;
+  }
+
   /** What the fake answers when a test has not scripted `replies[method]`. */
   defaultReply(method: ApiMethod, params: unknown): unknown {
     switch (method) {

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ApiResult } from '#shared/api/contract.js';
 import { FakeClient } from '../api/fake-client.js';
 import type { RunEvent } from '#shared/run/events.js';
 import { RunBuilder, toolCall } from '../test/run-builder.js';
@@ -152,12 +151,7 @@ describe('runs slice', () => {
     const events = run.finish('max_turns').events;
     const client = new FakeClient();
     client.addRun(events);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    client.replies['run.events'] = async (params) => {
-      if ((params.fromSeq ?? 0) > 0) await held;
-      return client.defaultReply('run.events', params) as ApiResult<'run.events'>;
-    };
+    const release = client.holdLaterPages();
     // Connecting catches up the run it selects: the first page comes, the second is held.
     const connecting = useStore.getState().connect(client);
     await vi.waitFor(() => expect(useStore.getState().runs.long?.feed.snapshot).toBeTruthy());
@@ -189,12 +183,7 @@ describe('runs slice', () => {
     for (let i = 1; i <= 300; i++) run.turn({ reply: { content: '', tool_calls: [toolCall(`c${i}`, 'read_file', '{}')] }, results: [`r${i}`] });
     const client = new FakeClient();
     client.addRun(run.finish('max_turns').events);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    client.replies['run.events'] = async (params) => {
-      if ((params.fromSeq ?? 0) > 0) await held;
-      return client.defaultReply('run.events', params) as ApiResult<'run.events'>;
-    };
+    const release = client.holdLaterPages();
     const connecting = useStore.getState().connect(client);
     await vi.waitFor(() => expect(useStore.getState().runs.long?.feed.snapshot).toBeTruthy());
     await useStore.getState().cancelLoading('long');

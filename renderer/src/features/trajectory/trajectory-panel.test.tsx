@@ -1,7 +1,6 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { ApiResult } from '#shared/api/contract.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
 import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import type { RunEvent } from '#shared/run/events.js';
@@ -121,13 +120,8 @@ describe('Trajectory', () => {
     const run = new RunBuilder('long', [{ role: 'user', content: 'go' }], { tools: [toolNamed('read_file')] });
     for (let i = 1; i <= 300; i++) run.turn({ reply: { content: `step ${i}`, tool_calls: [toolCall(`c${i}`, 'read_file', `{"path": "f${i}"}`)] }, results: [`result ${i}`] });
     const client = new FakeClient();
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
     // The first page comes at once; the rest waits, as a long run's pages do on a busy host.
-    client.replies['run.events'] = async (params) => {
-      if ((params.fromSeq ?? 0) > 0) await held;
-      return client.defaultReply('run.events', params) as ApiResult<'run.events'>;
-    };
+    const release = client.holdLaterPages();
     // happy-dom does no layout: a scroller's content is as tall as its virtual body says.
     const scrollHeight = vi.spyOn(HTMLElement.prototype, 'scrollHeight', 'get').mockImplementation(function (this: HTMLElement) {
       return this.hasAttribute('data-virtual-scroller') ? parseFloat((this.firstElementChild as HTMLElement | null)?.style.height ?? '0') : 0;
