@@ -220,12 +220,10 @@ export function createRunHandlers(deps: RunHandlerDeps): Pick<ApiHandlers, RunMe
       // its page is full or the run whole (fewer, fuller pages for the page to show), and the
       // run is complete only once whole.
       if (registry.building(run)) {
-        // Its events are numbered one after another: a page asked for ahead, from past the events
-        // built so far, waits for the ones before it too.
-        const built = registry.eventsOf(run);
-        const start = firstAtOrAfter(built, fromSeq);
-        const ahead = start === built.length ? Math.max(0, fromSeq - ((built.at(-1)?.seq ?? -1) + 1)) : 0;
-        await registry.eventsPast(run, start + ahead + limit - 1);
+        // Its events are numbered one after another from its first, so the page's last event is
+        // known before it is built, also for a page asked for ahead of what is built so far.
+        const first = registry.eventsOf(run)[0]?.seq ?? 0;
+        await registry.eventsPast(run, Math.max(0, fromSeq - first) + limit - 1);
       }
       const events = registry.eventsOf(run);
       const start = firstAtOrAfter(events, fromSeq);
