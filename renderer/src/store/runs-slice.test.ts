@@ -13,6 +13,13 @@ function manualFrames(): { run(): void; pending(): number } {
   return { run: () => queue.splice(0).forEach((f) => f()), pending: () => queue.length };
 }
 
+/** The events of run 'long': 300 turns of one read_file call each, ended at max_turns (more than a first page). */
+function finishedLongRun(): RunEvent[] {
+  const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
+  for (let i = 1; i <= 300; i++) run.turn({ reply: { content: '', tool_calls: [toolCall(`c${i}`, 'read_file', '{}')] }, results: [`r${i}`] });
+  return run.finish('max_turns').events;
+}
+
 async function connected(run: RunBuilder): Promise<FakeClient> {
   const client = new FakeClient();
   client.addRun(run.events);
@@ -146,9 +153,7 @@ describe('runs slice', () => {
   });
 
   it('Cancel of a loading run stops fetching its events, and catching up again goes on from there', async () => {
-    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
-    for (let i = 1; i <= 300; i++) run.turn({ reply: { content: '', tool_calls: [toolCall(`c${i}`, 'read_file', '{}')] }, results: [`r${i}`] });
-    const events = run.finish('max_turns').events;
+    const events = finishedLongRun();
     const client = new FakeClient();
     client.addRun(events);
     const release = client.holdLaterPages();
@@ -179,10 +184,8 @@ describe('runs slice', () => {
   });
 
   it('a load asked for again before its Cancel took effect goes on to the end', async () => {
-    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
-    for (let i = 1; i <= 300; i++) run.turn({ reply: { content: '', tool_calls: [toolCall(`c${i}`, 'read_file', '{}')] }, results: [`r${i}`] });
     const client = new FakeClient();
-    client.addRun(run.finish('max_turns').events);
+    client.addRun(finishedLongRun());
     const release = client.holdLaterPages();
     const connecting = useStore.getState().connect(client);
     await vi.waitFor(() => expect(useStore.getState().runs.long?.feed.snapshot).toBeTruthy());
