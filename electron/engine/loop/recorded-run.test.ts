@@ -78,6 +78,40 @@ describe('playRecordedRun', () => {
     expect(outcome.reason).toBe('stopped');
     expect(agentResultOf(run.state.current).turns_used).toBe(2);
   });
+
+  it('builds each event as it gets to it: paused before turn 1, the later turns are not built yet', async () => {
+    let built = 0;
+    function* counted(): Generator<RunEventBody> {
+      for (const body of trajectoryRunEvents({ ...t, messages: [...countingTrajectory(300), { role: 'assistant', content: 'done' }] }, { origin: { fileId: 'f', path: '/x' }, maxContextTokens: null })) {
+        built += 1;
+        yield body;
+      }
+    }
+    const run = playRecordedRun(counted(), { startPaused: true });
+    expect(await until(run, (e) => e.type === 'paused')).toMatchObject({ turn: 1, at: 'before_model' });
+    expect(built).toBeLessThan(10);
+    run.resume();
+    expect((await run.done).reason).toBe('finished_naturally');
+    expect(run.state.current.turns).toHaveLength(301);
+  });
+
+  it('throws what it cannot start with, and ends as failed, with the reason, when a later event cannot be built', async () => {
+    const breaksAtOnce: Iterable<RunEventBody> = {
+      [Symbol.iterator]: () => ({
+        next: () => {
+          throw new Error('no messages');
+        },
+      }),
+    };
+    expect(() => playRecordedRun(breaksAtOnce)).toThrow('no messages');
+    function* breaksLater(): Generator<RunEventBody> {
+      yield* bodies().slice(0, 8);
+      throw new Error('tool call 1 of turn 2 has no name');
+    }
+    const failed = playRecordedRun(breaksLater());
+    expect(await failed.done).toMatchObject({ reason: 'failed' });
+    expect(failed.state.current.end).toMatchObject({ reason: 'failed', error: 'tool call 1 of turn 2 has no name', turnsUsed: 2 });
+  });
 });
 
 describe('recordedRunInSlices', () => {

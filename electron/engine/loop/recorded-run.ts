@@ -25,7 +25,7 @@ const SLICE = 1_000;
  * through a recording.
  */
 export function recordedRunInSlices(bodies: Iterable<RunEventBody>, options: Omit<RecordedRunOptions, 'startPaused' | 'breakpoints'> = {}): RunHandle {
-  const run = new RecordedRun(options.runId ?? randomUUID(), [], options);
+  const run = new RecordedRun(options.runId ?? randomUUID(), options);
   run.playInSlices(bodies[Symbol.iterator]());
   return run;
 }
@@ -33,25 +33,31 @@ export function recordedRunInSlices(bodies: Iterable<RunEventBody>, options: Omi
 class Stopped extends Error {}
 
 /**
- * Plays the events of a recorded trajectory (see `trajectoryRunEvents`) as a run with the
+ * Plays the events of a recorded trajectory (see `eachTrajectoryRunEvent`) as a run with the
  * debugger's controls: the same pause points as a live run (before a model call, before tools,
  * on a tool error), Step, Run to end and Stop, so the views fill in turn by turn as if it were
- * running. Nothing is executed: the model replies and tool results are the file's.
+ * running. Nothing is executed: the model replies and tool results are the file's. `bodies` may
+ * be computed lazily, each as the run gets to it: a long recording pauses before its first turn
+ * at once. The first event is built here (what it cannot build is thrown here); a later one that
+ * cannot be built ends the run as failed, with the reason.
  */
-export function playRecordedRun(bodies: readonly RunEventBody[], options: RecordedRunOptions = {}): RunHandle {
-  const run = new RecordedRun(options.runId ?? randomUUID(), bodies, options);
-  queueMicrotask(() => void run.play());
+export function playRecordedRun(bodies: Iterable<RunEventBody>, options: RecordedRunOptions = {}): RunHandle {
+  const rest = bodies[Symbol.iterator]();
+  const first = rest.next();
+  const run = new RecordedRun(options.runId ?? randomUUID(), options);
+  function* all(): Generator<RunEventBody, void, undefined> {
+    if (first.done) return;
+    yield first.value;
+    for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
+  }
+  queueMicrotask(() => void run.play(all()));
   return run;
 }
 
 class RecordedRun extends ControlledRun {
   private stopped = false;
 
-  constructor(
-    runId: string,
-    private readonly bodies: readonly RunEventBody[],
-    options: RecordedRunOptions,
-  ) {
+  constructor(runId: string, options: RecordedRunOptions) {
     super(runId, options.now ?? Date.now, options.breakpoints, options.startPaused ?? false);
   }
 
@@ -115,16 +121,18 @@ class RecordedRun extends ControlledRun {
     if (slice()) setImmediate(later);
   }
 
-  async play(): Promise<void> {
-    const last = this.bodies[this.bodies.length - 1];
-    let end: { reason: EndReason; turnsUsed: number } = last?.type === 'run_finished' ? { reason: last.reason, turnsUsed: last.turnsUsed } : { reason: 'recording_ended', turnsUsed: 0 };
+  async play(bodies: Iterable<RunEventBody>): Promise<void> {
+    let end: { reason: EndReason; turnsUsed: number; error?: string } = { reason: 'recording_ended', turnsUsed: 0 };
     let turn = 0;
     let toolsStarted = false;
     // Whether the turn started waits for its before-model pause point.
     let beforeModel = false;
     try {
-      for (const body of this.bodies) {
-        if (body.type === 'run_finished') break;
+      for (const body of bodies) {
+        if (body.type === 'run_finished') {
+          end = { reason: body.reason, turnsUsed: body.turnsUsed };
+          break;
+        }
         if (body.type === 'turn_started') {
           // Let I/O run between turns, as the engine does.
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -154,8 +162,8 @@ class RecordedRun extends ControlledRun {
       }
       if (beforeModel) await this.checkpoint(turn, 'before_model');
     } catch (error) {
-      if (!(error instanceof Stopped)) throw error;
-      end = { reason: 'stopped', turnsUsed: this.state.started ? this.state.current.turns.length : 0 };
+      const turnsUsed = this.state.started ? this.state.current.turns.length : 0;
+      end = error instanceof Stopped ? { reason: 'stopped', turnsUsed } : { reason: 'failed', turnsUsed, error: error instanceof Error ? error.message : String(error) };
     }
     this.emit({ type: 'run_finished', ...end });
     this.finish({ reason: end.reason, result: agentResultOf(this.state.current) });

@@ -3,7 +3,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { ApiHandlers, OpenedSet } from '#shared/api/contract.js';
 import { isSingleTrajectoryFormat } from '#shared/formats/export.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
-import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
+import { eachTrajectoryRunEvent } from '#shared/formats/trajectory-events.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { playRecordedRun } from '../loop/recorded-run.js';
 import { exportTrajectories } from '../persistence/export-file.js';
@@ -93,7 +93,7 @@ export function createSetHandlers(deps: SetHandlerDeps): { handlers: Pick<ApiHan
     async 'set.view'({ setId, rid, startPaused, maxContextTokens, breakpoints }) {
       const { set, name } = entry(setId);
       const { row, trajectory } = await set.rollout(rid);
-      const bodies = trajectoryRunEvents(trajectory, { origin: { fileId: setId, path: row.source }, maxContextTokens });
+      const bodies = eachTrajectoryRunEvent(trajectory, { origin: { fileId: setId, path: row.source }, maxContextTokens });
       const handle = playRecordedRun(bodies, { startPaused, ...(breakpoints ? { breakpoints } : {}) });
       return { runId: deps.adoptRun(handle, `${name} · ${basename(row.source)}:${row.line}: ${trajectory.id}`) };
     },

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ApiHandlers, OpenedFile } from '#shared/api/contract.js';
-import { eachTrajectoryRunEvent, trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
+import { eachTrajectoryRunEvent } from '#shared/formats/trajectory-events.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
 import type { RunHandle } from '../loop/run-handle.js';
 import { exportTrajectories, type ExportSource } from '../persistence/export-file.js';
@@ -100,7 +100,7 @@ export function createFileHandlers(deps: FileHandlerDeps): { handlers: Pick<ApiH
       const title = `${status.name} #${index}: ${t.id}`;
       // Stepping through it is a run to watch; otherwise the page fetches the run as data, its
       // first turns while the rest are still being built.
-      if (startPaused) return { runId: deps.adoptRun(playRecordedRun(trajectoryRunEvents(t, options), { startPaused, ...(breakpoints ? { breakpoints } : {}) }), title) };
+      if (startPaused) return { runId: deps.adoptRun(playRecordedRun(eachTrajectoryRunEvent(t, options), { startPaused, ...(breakpoints ? { breakpoints } : {}) }), title) };
       const runId = deps.adoptRun(recordedRunInSlices(eachTrajectoryRunEvent(t, options)), title, { quiet: true });
       shownRuns.set(key, runId);
       return { runId };
