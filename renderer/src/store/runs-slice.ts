@@ -42,9 +42,22 @@ const CATCH_UP_PAGE = 20_000;
 /** Events applied in one task while catching up; the browser paints and takes input in between. */
 const APPLY_SLICE = 1_000;
 
-/** Lets the browser run what waits (input, a frame) before the next slice of work. */
+/**
+ * Lets the browser run what waits (input, a frame) before the next slice of work, and no longer:
+ * `scheduler.yield()` where the browser has it, else a posted message. Not `setTimeout(0)`, which
+ * the browser delays by 4 ms once nested five deep: 80 slices of a 10,000-turn run idled 320 ms.
+ */
 function yieldToBrowser(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Builds the runs slice. */
