@@ -1,10 +1,10 @@
 import { act, render } from '@testing-library/react';
 import { Profiler, useRef } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { requestFrameFlush, setFrameScheduler } from '../store/frame.js';
 import { useStore } from '../store/store.js';
 import type { Virtualizer } from '@tanstack/react-virtual';
-import { measureOrEstimate, useFrameVirtualizer } from './virtual.js';
+import { measureOrEstimate, revealIndex, useFrameVirtualizer } from './virtual.js';
 
 /** A virtual list of `count` rows that also reads the store, as the turn list and the trajectory do. */
 function List({ count, onVirtualizer }: { count: number; onVirtualizer: (v: Virtualizer<HTMLDivElement, Element>) => void }) {
@@ -50,5 +50,34 @@ describe('useFrameVirtualizer', () => {
     frame();
     expect(commits).toBe(1);
     expect(virtualizer!.getTotalSize()).toBe(200 + 49 * 40);
+  });
+
+  it('reveals a row in the commit that asks for it, with one write: at the top, or only as far as it must', () => {
+    const queue: Array<() => void> = [];
+    setFrameScheduler((callback) => queue.push(callback));
+    let virtualizer: Virtualizer<HTMLDivElement, Element> | null = null;
+    const { container, getByText, queryByText } = render(<List count={1_000} onVirtualizer={(v) => (virtualizer = v)} />);
+    act(() => queue.splice(0).forEach((f) => f()));
+    const scroller = container.querySelector<HTMLElement>('[data-virtual-scroller]')!;
+    const writes: number[] = [];
+    const scrollTop = vi.spyOn(scroller, 'scrollTop', 'set').mockImplementation((top: number) => writes.push(top));
+    const readBack = vi.spyOn(scroller, 'scrollTop', 'get').mockImplementation(() => writes.at(-1) ?? 0);
+    try {
+      expect(queryByText('row 500')).toBeNull();
+      act(() => revealIndex(virtualizer!, 500, 'start'));
+      // No frame ran: the rows at the new offset are there already.
+      expect(queue).toEqual([]);
+      expect(getByText('row 500')).toBeTruthy();
+      expect(writes).toEqual([500 * 40]);
+      act(() => revealIndex(virtualizer!, 500, 'auto'));
+      expect(writes).toEqual([500 * 40]);
+      act(() => revealIndex(virtualizer!, 499, 'auto'));
+      expect(writes).toEqual([500 * 40, 499 * 40]);
+      expect(getByText('row 499')).toBeTruthy();
+    } finally {
+      scrollTop.mockRestore();
+      readBack.mockRestore();
+      setFrameScheduler();
+    }
   });
 });

@@ -25,6 +25,9 @@ export function measureOrEstimate(element: Element, entry: ResizeObserverEntry |
   return size > 0 ? size : known();
 }
 
+/** Each frame virtualizer's re-render, for {@link revealIndex}. */
+const renderers = new WeakMap<Virtualizer<HTMLDivElement, Element>, () => void>();
+
 type FrameVirtualizerOptions = PartialKeys<VirtualizerOptions<HTMLDivElement, Element>, 'observeElementRect' | 'observeElementOffset' | 'scrollToFn'>;
 
 /**
@@ -47,7 +50,32 @@ export function useFrameVirtualizer(options: FrameVirtualizerOptions): Virtualiz
   };
   const [instance] = useState(() => new Virtualizer(resolved));
   instance.setOptions(resolved);
+  renderers.set(instance, rerender);
   useLayoutEffect(() => instance._didMount(), [instance]);
   useLayoutEffect(() => instance._willUpdate());
   return instance;
+}
+
+/**
+ * Scrolls row `index` into view from the list's own measurements, with one write and no read of
+ * the page: `start` puts it at the top (the browser stops at the end), `auto` scrolls only as far
+ * as it must. Not `scrollToIndex`, which checks its target again in the next frames, and each
+ * check forces a layout of the whole page: 5 ms of every j/k press on a long trajectory. A row
+ * above the view that is measured later keeps the view where it is (the virtualizer's anchoring).
+ */
+export function revealIndex(virtualizer: Virtualizer<HTMLDivElement, Element>, index: number, align: 'start' | 'auto'): void {
+  const element = virtualizer.scrollElement;
+  const item = virtualizer.measurementsCache[index];
+  if (!element || !item) return;
+  const top = virtualizer.scrollOffset ?? 0;
+  const height = virtualizer.scrollRect?.height ?? 0;
+  let to = top;
+  if (align === 'start' || item.start < top) to = item.start;
+  else if (item.end > top + height) to = Math.max(item.start, item.end - height);
+  if (to === top) return;
+  element.scrollTop = to;
+  // The rows at the new offset render now, in the commit that picked the row (call this from a
+  // layout effect), not in the next frame once the browser reports the scroll.
+  virtualizer.scrollOffset = element.scrollTop;
+  renderers.get(virtualizer)?.();
 }

@@ -1,9 +1,13 @@
+import { memo } from 'react';
 import type { ChatMessage } from '#shared/model/chat.js';
 import { contentText } from '../../ui/content-text.js';
 import { FoldedText } from '../../ui/folded-text.js';
 
-/** One message of a prompt as it was sent, marked when its content was shortened. */
-export function PromptMessage({ message, index, cut, dropped = false }: { message: ChatMessage; index: number; cut: number | null; dropped?: boolean }) {
+/**
+ * One message of a prompt as it was sent, marked when its content was shortened. Memoized: the
+ * next turn's prompt shares most of its messages, and those rows do not render again.
+ */
+export const PromptMessage = memo(function PromptMessage({ message, index, cut, dropped = false }: { message: ChatMessage; index: number; cut: number | null; dropped?: boolean }) {
   const text = contentText(message.content);
   const calls = message.tool_calls ?? [];
   return (
@@ -17,4 +21,4 @@ export function PromptMessage({ message, index, cut, dropped = false }: { messag
       {calls.length > 0 && <p className="muted">tool calls: {calls.map((c) => c.function?.name).join(', ')}</p>}
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { shortenToolResult } from '#shared/loop/truncate.js';
@@ -80,6 +80,23 @@ describe('Prompt view', () => {
     expect(within(prompt).queryByText(/messages? dropped/)).toBeNull();
     expect(within(prompt).queryByText(/shortened:/)).toBeNull();
     expect(within(prompt).getByText('Sent whole; the full trajectory is 20 est. tokens.')).toBeTruthy();
+  });
+
+  it('keeps the rows the next turn\'s prompt shares, and starts it at the top', async () => {
+    await renderApp([truncatedRun().events]);
+    await selectTurn(5);
+    const prompt = promptRegion();
+    const firstRow = () => within(prompt).getByText('#1').closest('.virtual-row')!;
+    const kept = firstRow();
+    const scroller = prompt.querySelector<HTMLElement>('[data-virtual-scroller]')!;
+    await act(async () => {
+      scroller.scrollTop = 60;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    await selectTurn(6);
+    expect(within(prompt).getByText('Turn 6 prompt')).toBeTruthy();
+    expect(firstRow()).toBe(kept);
+    expect(scroller.scrollTop).toBe(0);
   });
 
   it('marks a prompt over budget', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '#shared/model/chat.js';
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { PromptViewIndex, type PromptView } from '#shared/loop/truncate.js';
@@ -15,16 +15,35 @@ import { RawRequest } from './raw-request.js';
 import { TokenMeter } from './token-meter.js';
 import './prompt-view.css';
 
-function PromptList({ items, trajectory }: { items: readonly PromptItem[]; trajectory: readonly ChatMessage[] }) {
+/** A row's key: a message's trajectory index (and how much of it was cut), so a row the next turn's prompt shares keeps its element and its measured size. */
+function itemKey(item: PromptItem | undefined): string {
+  if (!item) return '';
+  if (item.kind === 'dropped') return `d${item.start}`;
+  return item.cut === null ? `m${item.index}` : `m${item.index}~${item.cut}`;
+}
+
+/**
+ * The rows of one prompt. Going to the next turn keeps the rows both prompts share (most of them,
+ * under a budget: the turns before it) and starts at the top again (`turn`).
+ */
+function PromptList({ items, trajectory, turn }: { items: readonly PromptItem[]; trajectory: readonly ChatMessage[]; turn: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const getItemKey = useCallback((index: number) => itemKey(items[index]), [items]);
   // Measured and scrolled rows render in the frame's one commit, as in the trajectory and turn list.
   const virtualizer = useFrameVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => (items[index]?.kind === 'dropped' ? 40 : 96),
     overscan: 4,
+    getItemKey,
     measureElement: measureOrEstimate,
   });
+  const shownTurn = useRef(turn);
+  useLayoutEffect(() => {
+    if (shownTurn.current === turn) return;
+    shownTurn.current = turn;
+    if ((virtualizer.scrollOffset ?? 0) !== 0 && scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [turn, virtualizer]);
   return (
     <div ref={scrollRef} className="scroller" data-virtual-scroller="">
       <div className="virtual-body" style={{ height: virtualizer.getTotalSize() }}>
@@ -129,7 +148,7 @@ function TurnPrompt({ view, snapshot, turn, budget }: { view: RunView; snapshot:
       {showRaw ? (
         <RawRequest sent={sent} request={shown.request} tools={snapshot.tools} turn={turn.turn} />
       ) : (
-        <PromptList key={`${snapshot.runId}:${turn.turn}:${origin}`} items={items} trajectory={snapshot.messages} />
+        <PromptList key={`${snapshot.runId}:${origin === 'recorded' ? turn.turn : ''}:${origin}`} items={items} trajectory={snapshot.messages} turn={turn.turn} />
       )}
     </>
   );

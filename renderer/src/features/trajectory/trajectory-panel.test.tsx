@@ -127,8 +127,8 @@ describe('Trajectory', () => {
       return this.hasAttribute('data-virtual-scroller') ? parseFloat((this.firstElementChild as HTMLElement | null)?.style.height ?? '0') : 0;
     });
     const scrolledDown: string[] = [];
-    const scrollTo = vi.spyOn(HTMLElement.prototype, 'scrollTo').mockImplementation(function (this: HTMLElement, options?: ScrollToOptions | number) {
-      if (typeof options === 'object' && (options.top ?? 0) > 0) scrolledDown.push(this.closest('section')!.getAttribute('aria-label')!);
+    const scrollTop = vi.spyOn(Element.prototype, 'scrollTop', 'set').mockImplementation(function (this: Element, top: number) {
+      if (top > 0) scrolledDown.push(this.closest('section')!.getAttribute('aria-label')!);
     });
     try {
       await renderApp([], client);
@@ -153,7 +153,7 @@ describe('Trajectory', () => {
       expect(new Set(scrolledDown)).toEqual(new Set(['Turns', 'Trajectory']));
       expect(within(prompt).getByText('Turn 300 prompt')).toBeTruthy();
     } finally {
-      scrollTo.mockRestore();
+      scrollTop.mockRestore();
       scrollHeight.mockRestore();
     }
   });

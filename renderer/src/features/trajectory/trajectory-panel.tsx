@@ -1,9 +1,9 @@
-import { memo, useCallback, useEffect, useRef } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import type { LiveReply } from '../../store/run-feed.js';
 import { currentTurnOf, snapshotOf, useSelectedRunLoading, useSelectedRunView } from '../../store/selectors.js';
 import { useStore } from '../../store/store.js';
-import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
+import { measureOrEstimate, revealIndex, useFrameVirtualizer } from '../../ui/virtual.js';
 import { turnSearchText } from '../turns/turn-filter.js';
 import { MessageCard } from './message-card.js';
 import { TurnCard } from './turn-card.js';
@@ -41,13 +41,13 @@ function TrajectoryList({ snapshot, live, version }: { snapshot: RunSnapshot; li
   // the following (`following` turns null) without a pick: the view stays where the user put it.
   const following = selectedTurn === null && !loading ? currentTurn : null;
   const revealsSeen = useRef<number | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const picked = revealsSeen.current !== reveals;
     revealsSeen.current = reveals;
     const turn = following ?? (picked ? useStore.getState().selectedTurn : null);
     if (turn === null) return;
     userScrolling.current = false;
-    virtualizer.scrollToIndex(initial + turn - 1, { align: 'start' });
+    revealIndex(virtualizer, initial + turn - 1, 'start');
   }, [reveals, following, initial, virtualizer]);
 
   /** The user scrolled: the turn at the top of the view becomes the selected one. */

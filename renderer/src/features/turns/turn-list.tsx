@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useRef } from 'react';
 import type { RunSnapshot } from '#shared/run/run-state.js';
 import { useStore } from '../../store/store.js';
-import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
+import { measureOrEstimate, revealIndex, useFrameVirtualizer } from '../../ui/virtual.js';
 import { TurnRow } from './turn-row.js';
 
 /**
@@ -22,9 +22,9 @@ export function TurnList({ snapshot, turns, currentTurn, revealTurn }: { snapsho
   });
 
   // Keep the selected turn in view when it changes (keyboard, find, a click elsewhere).
-  useEffect(() => {
+  useLayoutEffect(() => {
     const index = revealTurn === null ? -1 : turns.indexOf(revealTurn);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+    if (index >= 0) revealIndex(virtualizer, index, 'auto');
   }, [revealTurn, turns, virtualizer]);
 
   return (
