@@ -233,38 +233,50 @@ async function reload(page: Page, app: ServeApp) {
 /**
  * On a loaded page: each key press (j, k, G, gg), typed as a person does, is timed from the
  * input event to the end of the next frame the browser renders after it (input to next paint,
- * as Event Timing and INP measure it); a click on a turn is timed from the click to the frame
- * after it; then the turn list and the trajectory are scrolled end to end. Long tasks (over
- * 50 ms) are collected throughout.
+ * as Event Timing and INP measure it), and counted as shown in that frame when the current turn
+ * had changed by then. The presses start from turn 1 (gg first), so each of them moves. A key the
+ * app ignores (x) is timed the same way: that is the browser's own wait for its next frame, which
+ * no app can go under. A click on a turn is timed from the click to the frame after it; then the
+ * turn list and the trajectory are scrolled end to end. Long tasks (over 50 ms) are collected
+ * throughout.
  */
 async function interact(page: Page) {
+  await page.keyboard.press('g');
+  await page.keyboard.press('g');
   await page.evaluate(async () => {
-    const w = window as unknown as { __longTasks: number[]; __keyMs: number[] };
+    const w = window as unknown as { __longTasks: number[]; __keys: KeyPress[] };
     const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(() => r(), 0)));
     for (let i = 0; i < 10; i++) await frame();
     w.__longTasks = [];
-    w.__keyMs = [];
+    w.__keys = [];
+    const current = () => (document.querySelector('[aria-label="Turns"] [aria-current="true"]') as unknown as { textContent: string } | null)?.textContent ?? '';
     // Registered before the app's own listener runs (capture on window): the frame requested here
     // is the first one after the press; the message posted from it runs once that frame is rendered.
     window.addEventListener(
       'keydown',
       (event) => {
+        const before = current();
         const channel = new MessageChannel();
-        (channel.port1 as unknown as { onmessage: () => void }).onmessage = () => w.__keyMs.push(performance.now() - event.timeStamp);
+        (channel.port1 as unknown as { onmessage: () => void }).onmessage = () => w.__keys.push({ ms: performance.now() - event.timeStamp, shown: current() !== before });
         requestAnimationFrame(() => channel.port2.postMessage(null));
       },
       { capture: true },
     );
   });
-  const keys = [...Array<string>(20).fill('j'), ...Array<string>(20).fill('k'), 'G', 'g', 'g'];
+  // The first g of gg only starts the chord: it is timed, not counted.
+  const keys = [...Array<string>(20).fill('j'), ...Array<string>(20).fill('k'), 'G', 'g', 'g', ...Array<string>(10).fill('x')];
   for (const [i, key] of keys.entries()) {
     await page.keyboard.press(key);
-    await page.waitForFunction((n) => (window as unknown as { __keyMs: number[] }).__keyMs.length >= n, i + 1);
+    await page.waitForFunction((n) => (window as unknown as { __keys: KeyPress[] }).__keys.length >= n, i + 1);
   }
-  return page.evaluate(async () => {
-    const w = window as unknown as { __longTasks: number[]; __keyMs: number[] };
+  const pressed = await page.evaluate(() => (window as unknown as { __keys: KeyPress[] }).__keys);
+  const moves = pressed.slice(0, 43).filter((_, i) => i !== 41);
+  const keyMs = moves.map((k) => k.ms);
+  const shownInFirstFrame = moves.filter((k) => k.shown).length;
+  const ignoredMs = pressed.slice(43).map((k) => k.ms);
+  const rest = await page.evaluate(async () => {
+    const w = window as unknown as { __longTasks: number[] };
     const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(() => r(), 0)));
-    const keyMs = w.__keyMs;
     const keyTasks = [...w.__longTasks];
     w.__longTasks = [];
     const clickMs: number[] = [];
@@ -297,8 +309,15 @@ async function interact(page: Page) {
       }
     }
     await frame();
-    return { keyMs, keyTasks, clickMs, clickTasks, scrollTasks: [...w.__longTasks], frames, longestFrame };
+    return { keyTasks, clickMs, clickTasks, scrollTasks: [...w.__longTasks], frames, longestFrame };
   });
+  return { keyMs, shownInFirstFrame, ignoredMs, ...rest };
+}
+
+/** One timed key press: input to the end of the next frame, and whether that frame showed its turn. */
+interface KeyPress {
+  ms: number;
+  shown: boolean;
 }
 
 /** What {@link watchRun} counts in the page until the run's status reads as ended. */
@@ -651,12 +670,17 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('\nkeys, clicks and scrolling on the reloaded page (goals: no task over 50 ms; key press answered within 16 ms at the median)');
-  console.log('turns   key to paint median ms   key max ms   key tasks > 50 ms (longest)   click median ms   click tasks > 50 ms   scroll frames   longest frame ms   scroll tasks > 50 ms (longest)');
+  console.log('\nkeys, clicks and scrolling on the reloaded page (goals: no task over 50 ms; key press answered within one frame, 16 ms, at the median)');
+  console.log('key to paint: from the press to the end of the next frame; an ignored key (x) takes the browser\'s own wait for that frame, which no app can go under');
+  console.log('turns   key to paint median ms   ignored key median ms   added by the app ms   shown in the first frame   key max ms   key tasks > 50 ms (longest)   click median ms   click tasks > 50 ms   scroll frames   longest frame ms   scroll tasks > 50 ms (longest)');
   for (const k of keys) {
     const all = [...k.keyTasks, ...k.clickTasks, ...k.scrollTasks];
+    const added = median(k.keyMs) - median(k.ignoredMs);
     console.log(
-      `${String(k.turns).padStart(5)}   ${median(k.keyMs).toFixed(1).padStart(22)}   ${Math.max(...k.keyMs).toFixed(1).padStart(10)}   ${`${k.keyTasks.length} (${longest(k.keyTasks).toFixed(0)})`.padStart(27)}   ${median(k.clickMs).toFixed(1).padStart(15)}   ${String(k.clickTasks.length).padStart(19)}   ${String(k.frames).padStart(13)}   ${k.longestFrame.toFixed(1).padStart(16)}   ${`${k.scrollTasks.length} (${longest(k.scrollTasks).toFixed(0)})`.padStart(30)}   ${verdict(all.length === 0 && median(k.keyMs) <= 16)}`,
+      `${String(k.turns).padStart(5)}   ${median(k.keyMs).toFixed(1).padStart(22)}   ${median(k.ignoredMs).toFixed(1).padStart(21)}   ${added.toFixed(1).padStart(19)}   ${`${k.shownInFirstFrame} of ${k.keyMs.length}`.padStart(24)}   ${Math.max(...k.keyMs).toFixed(1).padStart(10)}   ${`${k.keyTasks.length} (${longest(k.keyTasks).toFixed(0)})`.padStart(27)}   ${median(k.clickMs).toFixed(1).padStart(15)}   ${String(k.clickTasks.length).padStart(19)}   ${String(k.frames).padStart(13)}   ${k.longestFrame.toFixed(1).padStart(16)}   ${`${k.scrollTasks.length} (${longest(k.scrollTasks).toFixed(0)})`.padStart(30)}`,
+    );
+    console.log(
+      `${String(k.turns).padStart(5)} turns: tasks over 50 ms: ${all.length} (goal none, ${verdict(all.length === 0)}); shown in the first frame after the press: ${k.shownInFirstFrame} of ${k.keyMs.length} (goal: the median press, ${verdict(k.shownInFirstFrame * 2 > k.keyMs.length)}); key to paint median ${median(k.keyMs).toFixed(1)} ms (goal 16 ms, ${verdict(median(k.keyMs) <= 16)}; the browser's wait for its next frame alone is ${median(k.ignoredMs).toFixed(1)} ms)`,
     );
   }
 
