@@ -74,6 +74,11 @@ describe('useFrameVirtualizer', () => {
       act(() => revealIndex(virtualizer!, 499, 'auto'));
       expect(writes).toEqual([500 * 40, 499 * 40]);
       expect(getByText('row 499')).toBeTruthy();
+      // Laid out 400 px high: a row below the view is brought up to its bottom edge, no further.
+      virtualizer!.scrollRect = { width: 300, height: 400 };
+      act(() => revealIndex(virtualizer!, 520, 'auto'));
+      expect(writes.at(-1)).toBe(521 * 40 - 400);
+      expect(getByText('row 520')).toBeTruthy();
     } finally {
       scrollTop.mockRestore();
       readBack.mockRestore();

@@ -57,11 +57,12 @@ export function useFrameVirtualizer(options: FrameVirtualizerOptions): Virtualiz
 }
 
 /**
- * Scrolls row `index` into view from the list's own measurements, with one write and no read of
- * the page: `start` puts it at the top (the browser stops at the end), `auto` scrolls only as far
- * as it must. Not `scrollToIndex`, which checks its target again in the next frames, and each
- * check forces a layout of the whole page: 5 ms of every j/k press on a long trajectory. A row
- * above the view that is measured later keeps the view where it is (the virtualizer's anchoring).
+ * Scrolls row `index` into view from the list's own measurements, with one write (and a read of
+ * where the browser stopped): `start` puts it at the top (the browser stops at the end), `auto`
+ * scrolls only as far as it must. Not `scrollToIndex`, which checks its target again in the next
+ * frames, and each check forces a layout of the whole page: 5 ms of every j/k press on a long
+ * trajectory. A row above the view that is measured later keeps the view where it is (the
+ * virtualizer's anchoring).
  */
 export function revealIndex(virtualizer: Virtualizer<HTMLDivElement, Element>, index: number, align: 'start' | 'auto'): void {
   const element = virtualizer.scrollElement;
@@ -71,7 +72,8 @@ export function revealIndex(virtualizer: Virtualizer<HTMLDivElement, Element>, i
   const height = virtualizer.scrollRect?.height ?? 0;
   let to = top;
   if (align === 'start' || item.start < top) to = item.start;
-  else if (item.end > top + height) to = Math.max(item.start, item.end - height);
+  // A row taller than the view, or a list not laid out yet (no height), shows the row from its top.
+  else if (item.end > top + height) to = height > 0 ? Math.min(item.start, item.end - height) : item.start;
   if (to === top) return;
   element.scrollTop = to;
   // The rows at the new offset render now, in the commit that picked the row (call this from a
