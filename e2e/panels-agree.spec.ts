@@ -279,3 +279,35 @@ test('scrolling a trajectory that follows its latest turn stays where the wheel 
   });
   expect(settled, `scrollTop over 10 frames after a 250 px wheel up from ${before}`).toEqual(Array(10).fill(Math.round(before - 250)));
 });
+
+test('j past the bottom of the turn list scrolls it only as far as it must, and the trajectory and prompt follow each press', async ({ app }, testInfo) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-keys-'));
+  const path = join(dir, 'keys.json');
+  writeFileSync(path, JSON.stringify([...countingTrajectory(200), { role: 'assistant', content: 'done' }]));
+  await app.openFile(path);
+  await expect(app.status).toHaveText(/after 201 turns$/, { timeout: 60_000 });
+  await app.page.keyboard.press('g');
+  await app.page.keyboard.press('g');
+  await expect(app.turn(1)).toHaveAttribute('aria-current', 'true');
+  for (let n = 2; n <= 30; n++) await app.page.keyboard.press('j');
+  await expect(app.turn(30)).toHaveAttribute('aria-current', 'true');
+  // Turn 30 sits at the list's bottom edge, with the turns just above it still in view.
+  const list = (await app.turns.locator('[data-virtual-scroller]').boundingBox())!;
+  const row = (await app.turn(30).boundingBox())!;
+  expect(Math.abs(row.y + row.height - (list.y + list.height))).toBeLessThan(4);
+  await expect(app.turn(27)).toBeInViewport();
+  // The trajectory brought turn 30 to its top; the prompt view is turn 30's.
+  const trajectory = (await app.trajectory.locator('[data-virtual-scroller]').boundingBox())!;
+  const card = (await app.trajectory.locator('article[aria-current="true"]').boundingBox())!;
+  await expect(app.trajectory.locator('article[aria-current="true"]')).toContainText('Turn 30');
+  expect(Math.abs(card.y - trajectory.y)).toBeLessThan(12);
+  await expect(app.promptView.getByText('Turn 30 prompt')).toBeVisible();
+  await app.page.screenshot({ path: testInfo.outputPath('j-to-30.png') });
+  await app.page.keyboard.press('G');
+  await expect(app.turn(201)).toHaveAttribute('aria-current', 'true');
+  await expect(app.turn(201)).toBeInViewport();
+  await expect(app.promptView.getByText('Turn 201 prompt')).toBeVisible();
+  await app.page.keyboard.press('k');
+  await expect(app.turn(200)).toHaveAttribute('aria-current', 'true');
+  await expect(app.turn(201)).toBeInViewport();
+});
