@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeClient } from '../api/fake-client.js';
 import type { RunEvent } from '#shared/run/events.js';
+import type { ApiResult } from '#shared/api/contract.js';
 import { RunBuilder, toolCall } from '../test/run-builder.js';
 import { setFrameScheduler } from './frame.js';
 import { runIsLoading } from './loading.js';
@@ -150,6 +151,65 @@ describe('runs slice', () => {
     const pageStarts = appliedWhenAsked.slice(1);
     expect(appliedWhenBrowserRan.some((seq, i) => i > 0 && seq > pageStarts[i - 1]! && seq < (pageStarts[i] ?? run.events.length))).toBe(true);
     expect(useStore.getState().runs.long!.feed.snapshot!.turns).toHaveLength(3500);
+  });
+
+  it('shows the pages between the first and the last at most every 250 ms, and what arrived when a page fails', async () => {
+    const client = new FakeClient();
+    await useStore.getState().connect(client);
+    const frames = manualFrames();
+    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
+    for (let i = 1; i <= 5000; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+    client.addRun(run.events);
+    const shown: number[] = [];
+    const unsubscribe = useStore.subscribe((s, before) => {
+      // A new version of the run with turns in it: a page shown (not the run's empty view made).
+      const turns = s.runs.long?.feed.snapshot?.turns.length ?? 0;
+      if (turns > 0 && s.runs.long!.version !== before.runs.long?.version) shown.push(turns);
+    });
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    try {
+      // Pages that come quicker than 250 ms apart: only the first and the last are shown.
+      await useStore.getState().catchUp('long');
+      frames.run();
+      expect(shown).toHaveLength(2);
+      expect(shown.at(-1)).toBe(5000);
+
+      /** Loads run 'long' again from nothing; each page comes `ms` after the last, and page `failing` fails. */
+      async function load(ms: number, failing = 0): Promise<void> {
+        useStore.setState({ runs: {} });
+        shown.length = 0;
+        let asked = 0;
+        client.replies['run.events'] = async (params) => {
+          clock += ms;
+          if (++asked === failing) throw new Error('the engine went away');
+          return client.defaultReply('run.events', params) as ApiResult<'run.events'>;
+        };
+        const catchingUp = useStore.getState().catchUp('long');
+        for (let i = 0; i < 50; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          frames.run();
+        }
+        await catchingUp;
+        frames.run();
+      }
+
+      // Pages 300 ms apart: each is shown, at the next frame.
+      await load(300);
+      expect(shown.length).toBeGreaterThanOrEqual(5);
+      expect(shown.at(-1)).toBe(5000);
+
+      // Quick pages, and the fourth fails: the two that came after the first are shown all the same.
+      await load(0, 4);
+      const feed = useStore.getState().runs.long!.feed;
+      expect(feed.catchUp).toBe('needed');
+      expect(feed.snapshot!.turns.length).toBeGreaterThan(1000);
+      expect(shown.at(-1)).toBe(feed.snapshot!.turns.length);
+    } finally {
+      now.mockRestore();
+      unsubscribe();
+      setFrameScheduler();
+    }
   });
 
   it('Cancel of a loading run stops fetching its events, and catching up again goes on from there', async () => {

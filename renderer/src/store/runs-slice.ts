@@ -35,10 +35,16 @@ export interface RunsSlice {
 /** Events of the first `run.events` page: enough for a screenful of turns, quick to show. */
 const FIRST_PAGE = 500;
 /**
- * Events per later page (a few thousand turns). A page is shown in one store update, and each
- * update re-renders every panel, which costs more than applying the page: fewer, larger pages.
+ * Events per later page (about a thousand turns). Small enough that parsing and checking one is a
+ * short task and the host builds the next while this one is applied; pages are not shown one by
+ * one (see {@link SHOW_EVERY_MS}).
  */
-const CATCH_UP_PAGE = 20_000;
+const CATCH_UP_PAGE = 5_000;
+/**
+ * While catching up, what arrived is shown at most this often: each showing re-renders every
+ * panel, which costs more than applying a page.
+ */
+const SHOW_EVERY_MS = 250;
 /** Events applied in one task while catching up; the browser paints and takes input in between. */
 const APPLY_SLICE = 1_000;
 
@@ -100,10 +106,15 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
           // next page is asked for before this one is applied, so the host reads and sends it
           // while the page works (two cores, not one after the other).
           let next = client.call('run.events', { runId, fromSeq: feed.nextSeq, limit: FIRST_PAGE });
+          let shown = 0;
           for (let first = true; ; first = false) {
             const page = await next;
             const after = page.events.at(-1)?.seq;
-            if (!page.complete) next = client.call('run.events', { runId, fromSeq: after === undefined ? feed.nextSeq : after + 1, limit: CATCH_UP_PAGE });
+            if (!page.complete) {
+              next = client.call('run.events', { runId, fromSeq: after === undefined ? feed.nextSeq : after + 1, limit: CATCH_UP_PAGE });
+              // It may fail while this page is applied: it is awaited (and its failure reported) after.
+              next.catch(() => undefined);
+            }
             for (let at = 0; ; at += APPLY_SLICE) {
               const last = at + APPLY_SLICE >= page.events.length;
               feed.receiveCatchUp(page.events.slice(at, at + APPLY_SLICE), page.complete && last);
@@ -118,14 +129,21 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
               if (last) break;
               await yieldToBrowser();
             }
-            // The first page is shown at once; later ones at the next frame, a page at a time: each
-            // showing re-renders every panel, which costs more than applying the page.
-            if (first || page.complete) get().flushUpdates();
-            else requestFrameFlush(() => get().flushUpdates());
+            // The first page is shown at once, the last one too; the ones between at the next frame,
+            // at most every SHOW_EVERY_MS.
+            if (first || page.complete) {
+              get().flushUpdates();
+              shown = performance.now();
+            } else if (performance.now() - shown >= SHOW_EVERY_MS) {
+              requestFrameFlush(() => get().flushUpdates());
+              shown = performance.now();
+            }
             if (page.complete) break;
           }
         } catch (error) {
           feed.catchUp = 'needed';
+          // What arrived before the failure stays on show, also the pages not shown yet.
+          get().flushUpdates();
           get().reportError(`Could not load the run: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
           feed.catchingUp = null;
