@@ -7,7 +7,7 @@ import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
 import { useSelectedTurn } from '../../store/selectors.js';
 import { Splitter } from '../../ui/splitter.js';
-import { measureOrEstimate, useFrameVirtualizer } from '../../ui/virtual.js';
+import { measureOrEstimate, revealIndex, useFrameVirtualizer } from '../../ui/virtual.js';
 import { DroppedMarker } from './dropped-marker.js';
 import { PromptMessage } from './prompt-message.js';
 import { promptItems, type PromptItem } from './prompt-items.js';
@@ -42,7 +42,8 @@ function PromptList({ items, trajectory, turn }: { items: readonly PromptItem[];
   useLayoutEffect(() => {
     if (shownTurn.current === turn) return;
     shownTurn.current = turn;
-    if ((virtualizer.scrollOffset ?? 0) !== 0 && scrollRef.current) scrollRef.current.scrollTop = 0;
+    // Its first rows render in this commit, not a frame after the scroll.
+    revealIndex(virtualizer, 0, 'start');
   }, [turn, virtualizer]);
   return (
     <div ref={scrollRef} className="scroller" data-virtual-scroller="">
