@@ -7,7 +7,19 @@ const animationFrame: FrameScheduler = (callback) => {
   requestAnimationFrame(() => callback());
 };
 
+/**
+ * A busy page spends at most this share of its time in these commits: after one that took C ms,
+ * the next waits C / RENDER_SHARE ms from its start, skipping frames. A cheap commit (a live run's
+ * deltas on a short trajectory) still renders every frame; an expensive one (a played recording
+ * arriving faster than it can be shown, on a long trajectory) renders less often, and the page
+ * gets through the events between.
+ */
+const RENDER_SHARE = 0.25;
+
 let scheduler: FrameScheduler = animationFrame;
+let clock: () => number = () => performance.now();
+/** The earliest time the next commit may run. */
+let earliest = 0;
 let requested = false;
 let storeFlush: (() => void) | null = null;
 const renders = new Set<() => void>();
@@ -19,7 +31,12 @@ const renders = new Set<() => void>();
 function requestFrame(): void {
   if (requested) return;
   requested = true;
-  scheduler(() => {
+  const frame = (): void => {
+    const started = clock();
+    if (started < earliest) {
+      scheduler(frame);
+      return;
+    }
     requested = false;
     const flush = storeFlush;
     const due = [...renders];
@@ -29,7 +46,9 @@ function requestFrame(): void {
       for (const render of due) render();
       flush?.();
     });
-  });
+    earliest = started + (clock() - started) / RENDER_SHARE;
+  };
+  scheduler(frame);
 }
 
 /** Calls `flush` once at the next frame, however many times it is requested before then. */
@@ -50,7 +69,17 @@ export function requestFrameRender(render: () => void): void {
 /** Replaces the frame scheduler (tests); with no argument, goes back to requestAnimationFrame. */
 export function setFrameScheduler(next: FrameScheduler = animationFrame): void {
   scheduler = next;
+  earliest = 0;
   requested = false;
   storeFlush = null;
   renders.clear();
+}
+
+/**
+ * Replaces the clock commits are timed by (tests); with no argument, goes back to the page's. A
+ * clock that stands still never skips a frame.
+ */
+export function setFrameClock(now: () => number = () => performance.now()): void {
+  clock = now;
+  earliest = 0;
 }

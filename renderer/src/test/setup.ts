@@ -1,5 +1,6 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
+import { setFrameClock } from '../store/frame.js';
 import { resetStore } from '../store/store.js';
 
 // Monaco needs a real browser; component tests see its "Loading editor…" placeholder.
@@ -21,5 +22,10 @@ for (const [property, size] of Object.entries(VIEWPORT)) {
 // React's act() environment flag, so state updates in tests are flushed and not warned about.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-beforeEach(() => resetStore());
+// Commits in happy-dom are slow, and how slow depends on the machine: with the page's clock the
+// frame scheduler would skip frames after them (see RENDER_SHARE) and tests would depend on it.
+beforeEach(() => {
+  resetStore();
+  setFrameClock(() => 0);
+});
 afterEach(() => cleanup());
