@@ -53,4 +53,21 @@ describe('frame commits', () => {
     expect(flushed).toEqual([0, 84]);
     expect(pending()).toBe(0);
   });
+
+  it('waits no longer than 100 ms after a commit, however long it took', () => {
+    const { frame, clock } = manual();
+    const flushed: number[] = [];
+    requestFrameFlush(() => {
+      flushed.push(clock.now);
+      clock.now += 400;
+    });
+    frame();
+    requestFrameFlush(() => flushed.push(clock.now));
+    clock.now = 90;
+    frame();
+    expect(flushed).toEqual([0]);
+    clock.now = 100;
+    frame();
+    expect(flushed).toEqual([0, 100]);
+  });
 });

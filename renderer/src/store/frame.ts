@@ -9,12 +9,14 @@ const animationFrame: FrameScheduler = (callback) => {
 
 /**
  * A busy page spends at most this share of its time in these commits: after one that took C ms,
- * the next waits C / RENDER_SHARE ms from its start, skipping frames. A cheap commit (a live run's
+ * the next waits C / RENDER_SHARE ms from its start (at most MAX_WAIT_MS), skipping frames. A cheap commit (a live run's
  * deltas on a short trajectory) still renders every frame; an expensive one (a played recording
  * arriving faster than it can be shown, on a long trajectory) renders less often, and the page
  * gets through the events between.
  */
 const RENDER_SHARE = 0.25;
+/** However expensive the last commit, the next one waits no longer than this (what is on show is never staler). */
+const MAX_WAIT_MS = 100;
 
 let scheduler: FrameScheduler = animationFrame;
 let clock: () => number = () => performance.now();
@@ -46,7 +48,7 @@ function requestFrame(): void {
       for (const render of due) render();
       flush?.();
     });
-    earliest = started + (clock() - started) / RENDER_SHARE;
+    earliest = started + Math.min((clock() - started) / RENDER_SHARE, MAX_WAIT_MS);
   };
   scheduler(frame);
 }
