@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '#shared/model/chat.js';
-import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
+import { eachTrajectoryRunEvent, trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
 import type { RunEvent, RunEventBody } from '#shared/run/events.js';
 import { agentResultOf } from '#shared/run/run-state.js';
@@ -19,6 +19,15 @@ const messages: ChatMessage[] = [
 ];
 const t: Trajectory = { id: 't', model: 'm', messages, reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } };
 const bodies = () => trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x' }, maxContextTokens: null });
+
+/** Events that cannot even start: building the first one throws. */
+const breaksAtOnce: Iterable<RunEventBody> = {
+  [Symbol.iterator]: () => ({
+    next: () => {
+      throw new Error('no messages');
+    },
+  }),
+};
 
 function until(run: ReturnType<typeof playRecordedRun>, predicate: (e: RunEvent) => boolean): Promise<RunEvent> {
   return new Promise((resolve) => {
@@ -82,7 +91,7 @@ describe('playRecordedRun', () => {
   it('builds each event as it gets to it: paused before turn 1, the later turns are not built yet', async () => {
     let built = 0;
     function* counted(): Generator<RunEventBody> {
-      for (const body of trajectoryRunEvents({ ...t, messages: [...countingTrajectory(300), { role: 'assistant', content: 'done' }] }, { origin: { fileId: 'f', path: '/x' }, maxContextTokens: null })) {
+      for (const body of eachTrajectoryRunEvent({ ...t, messages: [...countingTrajectory(300), { role: 'assistant', content: 'done' }] }, { origin: { fileId: 'f', path: '/x' }, maxContextTokens: null })) {
         built += 1;
         yield body;
       }
@@ -96,13 +105,6 @@ describe('playRecordedRun', () => {
   });
 
   it('throws what it cannot start with, and ends as failed, with the reason, when a later event cannot be built', async () => {
-    const breaksAtOnce: Iterable<RunEventBody> = {
-      [Symbol.iterator]: () => ({
-        next: () => {
-          throw new Error('no messages');
-        },
-      }),
-    };
     expect(() => playRecordedRun(breaksAtOnce)).toThrow('no messages');
     function* breaksLater(): Generator<RunEventBody> {
       yield* bodies().slice(0, 8);
@@ -154,13 +156,6 @@ describe('recordedRunInSlices', () => {
   });
 
   it('throws what its first slice cannot build', () => {
-    const breaksAtOnce: Iterable<RunEventBody> = {
-      [Symbol.iterator]: () => ({
-        next: () => {
-          throw new Error('no messages');
-        },
-      }),
-    };
     expect(() => recordedRunInSlices(breaksAtOnce)).toThrow('no messages');
   });
 });

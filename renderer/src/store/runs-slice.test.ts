@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { ApiResult } from '#shared/api/contract.js';
 import { FakeClient } from '../api/fake-client.js';
 import type { RunEvent } from '#shared/run/events.js';
-import type { ApiResult } from '#shared/api/contract.js';
 import { RunBuilder, toolCall } from '../test/run-builder.js';
 import { setFrameScheduler } from './frame.js';
 import { runIsLoading } from './loading.js';
@@ -14,11 +14,16 @@ function manualFrames(): { run(): void; pending(): number } {
   return { run: () => queue.splice(0).forEach((f) => f()), pending: () => queue.length };
 }
 
-/** The events of run 'long': 300 turns of one read_file call each, ended at max_turns (more than a first page). */
-function finishedLongRun(): RunEvent[] {
+/** Run 'long': `turns` turns of one terminal call and its result each, not finished. */
+function longRun(turns: number): RunBuilder {
   const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
-  for (let i = 1; i <= 300; i++) run.turn({ reply: { content: '', tool_calls: [toolCall(`c${i}`, 'read_file', '{}')] }, results: [`r${i}`] });
-  return run.finish('max_turns').events;
+  for (let i = 1; i <= turns; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+  return run;
+}
+
+/** The events of run 'long': 300 turns, ended at max_turns (more than a first page). */
+function finishedLongRun(): RunEvent[] {
+  return longRun(300).finish('max_turns').events;
 }
 
 async function connected(run: RunBuilder): Promise<FakeClient> {
@@ -108,8 +113,7 @@ describe('runs slice', () => {
   it('catches up a long run a page at a time, holding live events until the last page', async () => {
     const client = new FakeClient();
     await useStore.getState().connect(client);
-    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
-    for (let i = 1; i <= 900; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+    const run = longRun(900);
     client.addRun(run.events);
     const pages: number[] = [];
     const paged = client.replies['run.events'];
@@ -130,8 +134,7 @@ describe('runs slice', () => {
   it('asks for the next page before applying the one it got, and lets the browser in while applying', async () => {
     const client = new FakeClient();
     await useStore.getState().connect(client);
-    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
-    for (let i = 1; i <= 3500; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+    const run = longRun(3_500);
     client.addRun(run.events);
     const appliedWhenAsked: number[] = [];
     const appliedWhenBrowserRan: number[] = [];
@@ -157,8 +160,7 @@ describe('runs slice', () => {
     const client = new FakeClient();
     await useStore.getState().connect(client);
     const frames = manualFrames();
-    const run = new RunBuilder('long', [{ role: 'user', content: 'go' }]);
-    for (let i = 1; i <= 5000; i++) run.turn({ reply: { content: `turn ${i}`, tool_calls: [toolCall(`c${i}`, 'terminal', '{"command": "ls"}')] }, results: ['ok'] });
+    const run = longRun(5_000);
     client.addRun(run.events);
     const shown: number[] = [];
     const unsubscribe = useStore.subscribe((s, before) => {
