@@ -43,8 +43,9 @@ export function isJson(text: string): boolean {
 /** `JSON.parse`, with a failure described as "not valid JSON at line L, column C: what". */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   // Parsing builds every nested array first: millions of levels would exhaust memory before
-  // checkNesting could refuse them, so such a text is refused from its characters.
-  if (!bracketsAtMost(text, PARSE_DEPTH_LIMIT)) {
+  // checkNesting could refuse them, so such a text is refused from its characters (a text no
+  // longer than the limit cannot hold that many brackets: most lines are not counted).
+  if (text.length > PARSE_DEPTH_LIMIT && !bracketsAtMost(text, PARSE_DEPTH_LIMIT)) {
     const deep = offsetDeeperThan(text, PARSE_DEPTH_LIMIT);
     if (deep !== null) {
       const { line, column } = lineColumn(text, deep);
@@ -196,7 +197,7 @@ const NESTING_PATH_SHOWN = 8;
  */
 export function checkNesting(value: unknown, prefix = '', text?: string): void {
   if (typeof value !== 'object' || value === null) return;
-  if (text !== undefined && bracketsAtMost(text, MAX_NESTING)) return;
+  if (text !== undefined && (text.length <= MAX_NESTING || bracketsAtMost(text, MAX_NESTING))) return;
   // One frame per open container: the frames are the path to where the walk is.
   const frames: Array<{ container: Record<string, unknown> | unknown[]; keys: string[] | null; i: number }> = [];
   const open = (container: object): void => {
