@@ -6,7 +6,9 @@ import type { Trajectory } from './trajectory.js';
 // tau-bench and tau2-bench results files: one trajectory per task trial, ids `task T.TRIAL`
 // (trials of one task share the group `task T`).
 //
-// - tau-bench: a list of `{task_id, reward, info, traj, trial}`, `traj` being OpenAI chat.
+// - tau-bench: a list of `{task_id, reward, info, traj, trial}`, `traj` being OpenAI chat. A
+//   trial that raised records `info.error` (and its traceback): that is its stop reason, not
+//   finished.
 // - tau2-bench: `{info, tasks, simulations}`; a simulation's `messages` have tool calls with
 //   arguments as objects and tool messages linked by their own `id`. The user simulator's messages
 //   are `user` messages and keep their own tool calls (`requestor: "user"`); its tool results are
@@ -48,6 +50,7 @@ const tauItem = z.looseObject({
   reward: z.number().nullable().optional(),
   trial: z.number().int().nullable().optional(),
   traj: z.array(z.unknown()),
+  info: z.unknown().optional(),
 });
 
 /** A tau-bench results list. */
@@ -55,7 +58,15 @@ export function importTauBench(data: unknown, fileName: string): TextImport {
   if (!Array.isArray(data)) throw new Misfit('expected a list of task results');
   return eachItem(data, fileName, (i) => `[${i}]`, (raw, i) => {
     const item = parseWith(tauItem, raw, `[${i}]`);
-    return { id: `task ${item.task_id}.${item.trial ?? 0}`, model: null, messages: messagesOf(item.traj, `[${i}].traj`), reward: item.reward ?? null, recorded: {}, source: { format: 'tau-bench', index: i } };
+    const t: Trajectory = { id: `task ${item.task_id}.${item.trial ?? 0}`, model: null, messages: messagesOf(item.traj, `[${i}].traj`), reward: item.reward ?? null, recorded: {}, source: { format: 'tau-bench', index: i } };
+    // A trial that raised (the user simulator or the environment failed) keeps what it recorded
+    // of the error: its trajectory is often empty, and would otherwise not say why.
+    const error = isObject(item.info) ? str(item.info.error) : null;
+    if (error !== null) {
+      t.stopReason = `error: ${error}`;
+      t.recorded.finished_naturally = false;
+    }
+    return t;
   });
 }
 
