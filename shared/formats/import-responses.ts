@@ -235,15 +235,30 @@ function isBareItem(record: Record<string, unknown>): boolean {
   return record.type !== 'message' || (typeof record.role === 'string' && Array.isArray(record.content));
 }
 
+// The keys an older header may hold besides `id` and `timestamp` (the session meta, flattened with its git info).
+const LEGACY_HEADER_KEYS = new Set(['id', 'timestamp', 'instructions', 'git', 'cwd', 'originator', 'cli_version']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * True for the header of an older log. One with `instructions` is told by that key; without it
+ * (some versions leave it out) an `{id, timestamp}` line is common to many logs, so only a uuid
+ * session id, an ISO timestamp and no key the header does not have are taken for one.
+ */
+function isLegacyHeader(record: Record<string, unknown>): boolean {
+  if (typeof record.id !== 'string' || typeof record.timestamp !== 'string' || 'type' in record) return false;
+  if ('instructions' in record) return true;
+  return UUID.test(record.id) && ISO_TIME.test(record.timestamp) && Object.keys(record).every((key) => LEGACY_HEADER_KEYS.has(key));
+}
+
 /**
  * True for a line of a Codex CLI session log: `{timestamp, type, payload}` with a Codex line type,
- * or (older logs) the `{id, timestamp, instructions}` header or a bare Responses item.
+ * or (older logs) the `{id, timestamp, instructions?}` header or a bare Responses item.
  */
 export function isCodexSessionRecord(record: unknown): boolean {
   if (!isObject(record)) return false;
   if (isObject(record.payload)) return CODEX_LINE_TYPES.has(str(record.type) ?? '');
-  if (typeof record.id === 'string' && typeof record.timestamp === 'string' && 'instructions' in record && !('type' in record)) return true;
-  return isBareItem(record);
+  return isLegacyHeader(record) || isBareItem(record);
 }
 
 /** The instructions text of a Codex session header (`instructions`, or `base_instructions.text`). */
@@ -253,55 +268,124 @@ function instructionsOf(meta: Record<string, unknown>): string | null {
   return isObject(base) && typeof base.text === 'string' && base.text !== '' ? base.text : null;
 }
 
+// A local compaction records the summary it put in the context as `message`; a remote one leaves
+// `message` empty and records the items that replaced the context.
+const compactedSchema = z.looseObject({
+  message: z.string().nullable().optional(),
+  replacement_history: z.array(z.unknown()).nullable().optional(),
+});
+
+/**
+ * The user message a `compacted` line stands for: Codex rebuilds the context around the summary,
+ * sent as a user message. Without a summary text, the replacement history is the content: its
+ * messages as text parts, its other items (an encrypted `compaction` item) as recorded. A line
+ * with neither is a `Misfit`: the context was compacted there, but the log does not say into what.
+ */
+function compactionMessage(payload: Record<string, unknown>): ChatMessage {
+  const compacted = parseWith(compactedSchema, payload, 'payload');
+  if (compacted.message) return { role: 'user', content: compacted.message };
+  const replaced = compacted.replacement_history ?? [];
+  if (replaced.length === 0) throw new Misfit('payload: a compaction that records neither its summary (message) nor its replacement_history');
+  const parts = replaced.flatMap((item) => {
+    if (!isObject(item) || item.type !== 'message') return [item];
+    const content = contentOf(item.content);
+    return typeof content === 'string' ? [{ type: 'text', text: content }] : partsOf(content);
+  });
+  return { role: 'user', content: parts };
+}
+
+const userMessageEventSchema = z.looseObject({ message: z.string(), images: z.array(z.string()).nullable().optional() });
+const agentMessageEventSchema = z.looseObject({ message: z.string() });
+
+/** The chat message of a `user_message` or `agent_message` event (its images as image parts); null for other events. */
+function eventMessage(payload: Record<string, unknown>): ChatMessage | null {
+  if (payload.type === 'agent_message') return { role: 'assistant', content: parseWith(agentMessageEventSchema, payload, 'payload').message };
+  if (payload.type !== 'user_message') return null;
+  const event = parseWith(userMessageEventSchema, payload, 'payload');
+  const images = event.images ?? [];
+  if (images.length === 0) return { role: 'user', content: event.message };
+  return { role: 'user', content: [{ type: 'text', text: event.message }, ...images.map((url) => ({ type: 'image_url', image_url: { url } }))] };
+}
+
 /**
  * A Codex CLI session log (`rollout-*.jsonl`) as one trajectory: `response_item` payloads (or the
  * bare items of older logs) are the conversation; `event_msg` lines repeat them for the UI and are
  * dropped, except that the last `task_complete` or `turn_aborted` says whether the session's last
- * task ended by itself. The id is the session id, the model the last `turn_context` model, and the
- * header's instructions the system message. A line that cannot be read is reported and skipped.
+ * task ended by itself. A log without response items (some archived sessions) is read from its
+ * `user_message` and `agent_message` events instead, and says so in its problems. A `compacted`
+ * line is a user message where the context was compacted (see {@link compactionMessage}). The id
+ * is the session id, the model the last `turn_context` model, and the header's instructions the
+ * system message. A line that cannot be read is reported and skipped; a log with no message at all
+ * is refused.
  */
 export function importCodexSession(text: string, fileName: string): TextImport {
   const conversation = new ResponsesConversation();
+  // The messages the UI was shown, kept in case the log has no response items to read.
+  const shown: ChatMessage[] = [];
   const problems: string[] = [];
   let id: string | null = null;
   let model: string | null = null;
   let finished: boolean | undefined;
-  let read = 0;
-  read = eachObjectLine(text, fileName, problems, (value) => {
+  let items = 0;
+  let events = 0;
+  const header = (meta: Record<string, unknown>): void => {
+    const instructions = instructionsOf(meta);
+    if (!instructions || conversation.messages.length > 0 || shown.length > 0) return;
+    const system: ChatMessage = { role: 'system', content: instructions };
+    conversation.messages.push(system);
+    shown.push(system);
+  };
+  const read = eachObjectLine(text, fileName, problems, (value) => {
     const payload = value.payload;
     if (!isObject(payload)) {
       // Older logs: a header line, state lines, then bare items.
-      if (typeof value.type === 'string') conversation.add(value, 'the item');
-      else if (id === null && typeof value.id === 'string') {
+      if (typeof value.type === 'string') {
+        items += 1;
+        conversation.add(value, 'the item');
+      } else if (id === null && typeof value.id === 'string') {
         id = value.id;
-        const instructions = instructionsOf(value);
-        if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
+        header(value);
       }
       return;
     }
     switch (value.type) {
-      case 'session_meta': {
+      case 'session_meta':
         id ??= str(payload.id);
-        const instructions = instructionsOf(payload);
-        if (instructions && conversation.messages.length === 0) conversation.messages.push({ role: 'system', content: instructions });
+        header(payload);
         return;
-      }
       case 'turn_context':
         model = str(payload.model) ?? model;
         return;
       case 'response_item':
+        items += 1;
         conversation.add(payload, 'payload');
         return;
-      case 'event_msg':
+      case 'compacted': {
+        const message = compactionMessage(payload);
+        conversation.close();
+        conversation.messages.push(message);
+        shown.push(message);
+        return;
+      }
+      case 'event_msg': {
         if (payload.type === 'task_complete') finished = true;
         else if (payload.type === 'turn_aborted') finished = false;
+        const message = eventMessage(payload);
+        if (message) {
+          shown.push(message);
+          events += 1;
+        }
         return;
+      }
       default:
     }
   });
   conversation.close();
   if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
-  const trajectory: Trajectory = { id: id ?? baseName(fileName), model, messages: conversation.messages, reward: null, recorded: {}, source: { format: 'codex-session', index: 0 } };
+  const messages = items > 0 ? conversation.messages : shown;
+  if (messages.every((m) => m.role === 'system')) throw new Misfit(`no line holds a message (a response item, a compaction, or a user or agent message event)${problems[0] ? `; first: ${problems[0]}` : ''}`);
+  if (items === 0 && events > 0) problems.push(`${fileName}: no response items; the conversation is read from the user_message and agent_message events, without tool calls or reasoning`);
+  const trajectory: Trajectory = { id: id ?? baseName(fileName), model, messages, reward: null, recorded: {}, source: { format: 'codex-session', index: 0 } };
   if (finished !== undefined) trajectory.recorded.finished_naturally = finished;
   return { trajectories: [trajectory], problems };
 }
