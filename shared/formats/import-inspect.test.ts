@@ -139,6 +139,58 @@ describe('Inspect messages and events', () => {
   });
 });
 
+// --- a sample in the layout Inspect 0.3.41 writes: events under `transcript`, content as tc:// refs ---
+
+function transcriptSample(): Record<string, unknown> {
+  const m = [
+    { role: 'system', content: 'You are a careful agent.' },
+    { role: 'user', content: 'How many files are there?', source: 'input' },
+    { role: 'assistant', content: '', source: 'generate', tool_calls: [{ id: 'call_1', function: 'bash', arguments: { cmd: 'ls | wc -l' }, type: 'function' }] },
+    { role: 'tool', content: '2\n', tool_call_id: 'call_1', function: 'bash' },
+    { role: 'assistant', content: 'There are 2 files.', source: 'generate' },
+  ];
+  // The events refer to the contents by hash, and here to a tool call argument too, which Inspect resolves as well.
+  const ref = { ...m[2], tool_calls: [{ id: 'call_1', function: 'bash', arguments: { cmd: 'tc://e3b9' }, type: 'function' }] };
+  const input = [{ ...m[0], content: 'tc://5d1e' }, { ...m[1], content: 'tc://a7c0' }, ref, { ...m[3], content: 'tc://0c44' }];
+  const model = (prompt: unknown[], output: unknown) => ({ event: 'model', model: 'openai/gpt-x', input: prompt, tools: [bashTool], tool_choice: 'auto', config: {}, output: { model: 'gpt-x', choices: [{ message: output, stop_reason: 'stop' }] } });
+  return {
+    id: 3, epoch: 1, input: 'How many files are there?', target: '2', messages: m,
+    output: { model: 'gpt-x', choices: [{ message: m[4], stop_reason: 'stop' }] },
+    scores: { match: { value: 'C', answer: 'There are 2 files.' } },
+    transcript: {
+      events: [
+        { event: 'sample_init', sample: { input: 'tc://a7c0', target: '2', id: 3 }, state: { messages: [{ role: 'user', content: 'tc://a7c0' }] } },
+        { event: 'step', action: 'begin', type: 'solver', name: 'basic_agent' },
+        model(input.slice(0, 2), ref),
+        { event: 'tool', type: 'function', id: 'call_1', function: 'bash', arguments: { cmd: 'tc://e3b9' }, result: '2\n' },
+        model(input, m[4]),
+        { event: 'step', action: 'end', type: 'solver', name: 'basic_agent' },
+      ],
+      content: { '5d1e': 'You are a careful agent.', a7c0: 'How many files are there?', e3b9: 'ls | wc -l', '0c44': '2\n' },
+    },
+  };
+}
+
+describe('Inspect logs with a transcript', () => {
+  it("takes each turn's prompt from the transcript's model events, their tc:// refs resolved", () => {
+    const t = importSample(transcriptSample());
+    expect(t).toMatchObject({ id: '3#1', reward: 1, stopReason: 'stop' });
+    expect(t.promptViews).toEqual([t.messages.slice(0, 2), t.messages.slice(0, 4)]);
+    expect(t.promptViews![1]![2]!.tool_calls![0]!.function.arguments).toBe('{"cmd":"ls | wc -l"}');
+    expect(t.tools).toEqual([{ type: 'function', function: bashTool }]);
+    expect(JSON.stringify(t)).not.toContain('tc://');
+  });
+
+  it('leaves a ref to missing content as it is, and names a model event that does not fit by its place', () => {
+    const sample = transcriptSample();
+    const transcript = sample.transcript as { events: Array<Record<string, unknown>>; content: Record<string, string> };
+    delete transcript.content['0c44'];
+    expect(importSample(sample).promptViews![1]![3]!.content).toBe('tc://0c44');
+    delete transcript.events[4]!.input;
+    expect(() => importText(log([sample]), 'old.json')).toThrow('old.json (looked like an Inspect AI log): samples[0].transcript.events[4].input: Invalid input: expected array, received undefined');
+  });
+});
+
 describe('raisedToolContent', () => {
   it('reads back as the exception text for any error type and message', () => {
     fc.assert(

@@ -28,6 +28,9 @@ import { endsWithEndTool, type Trajectory } from './trajectory.js';
 //   are kept as the trajectory's `evaluation`, as Inspect View shows them.
 // - Content other than text (images, audio, video, documents) is kept as content parts: an image
 //   as an OpenAI `image_url` part, the others as Inspect wrote them. Text-only content stays a string.
+// - Older logs (Inspect 0.3.41, autumn 2024) keep a sample's events under `transcript.events` and
+//   the content they refer to as `tc://<hash>` under `transcript.content`. They are read as
+//   `events` and `attachments`, as Inspect itself migrates them, so their turns get recorded prompts.
 
 const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]);
 const inspectToolCall = z.looseObject({ id: z.string(), function: z.string(), arguments: z.unknown() });
@@ -50,11 +53,14 @@ const modelEvent = z.looseObject({
   output: z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({ id: z.string().nullable().optional() }) })).nullable().optional() }).nullable().optional(),
 });
 
+const inspectEvent = z.looseObject({ event: z.string() });
+
 const inspectSample = z.looseObject({
   id: z.union([z.string(), z.number()]),
   epoch: z.number().int().nullable().optional(),
   messages: z.array(inspectMessage),
-  events: z.array(z.looseObject({ event: z.string() })).nullable().optional(),
+  events: z.array(inspectEvent).nullable().optional(),
+  transcript: z.looseObject({ events: z.array(inspectEvent).optional() }).nullable().optional(),
   scores: z.record(z.string(), z.looseObject({ value: z.unknown(), answer: z.string().nullable().optional(), explanation: z.string().nullable().optional(), metadata: z.record(z.string(), z.unknown()).nullable().optional() }).nullable()).nullable().optional(),
   target: z.unknown().optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -63,16 +69,18 @@ const inspectSample = z.looseObject({
   limit: z.unknown().optional(),
 });
 
-const ATTACHMENT = /^attachment:\/\/([0-9a-zA-Z]+)$/;
+/** The start of a reference to deduplicated content: `attachment://`, or `tc://` in older logs. */
+const REFERENCE = /^(?:attachment|tc):\/\//;
 
 /**
- * `value` with every `attachment://<hash>` string replaced by the sample's attachment. A reference
- * to a missing attachment stays as it is, as Inspect itself leaves it.
+ * `value` with every `attachment://<hash>` or `tc://<hash>` string replaced by the sample's
+ * attachment, the hash being all that follows the protocol, as Inspect's `resolve_sample_attachments`
+ * reads it. A reference to a missing attachment stays as it is, as Inspect View leaves it.
  */
 function resolveAttachments(value: unknown, attachments: Record<string, unknown>): unknown {
   if (typeof value === 'string') {
-    const ref = ATTACHMENT.exec(value);
-    const found = ref ? attachments[ref[1]!] : undefined;
+    const ref = REFERENCE.exec(value);
+    const found = ref ? attachments[value.slice(ref[0].length)] : undefined;
     return typeof found === 'string' ? found : value;
   }
   if (Array.isArray(value)) return value.map((v) => resolveAttachments(v, attachments));
@@ -186,7 +194,10 @@ function stopOf(sample: z.infer<typeof inspectSample>): string | null {
 
 /** One Inspect sample (its attachments resolved) as a trajectory; `at` is its field path in the file. */
 function importSample(raw: unknown, at: string, model: string | null, index: number): Trajectory {
-  const attachments = isObject(raw) && isObject(raw.attachments) ? raw.attachments : {};
+  // A `transcript` stands in for both `events` and `attachments`, as in Inspect's `migrate_deprecated`.
+  const transcript = isObject(raw) && isObject(raw.transcript) ? raw.transcript : null;
+  const table = transcript ? transcript.content : isObject(raw) ? raw.attachments : undefined;
+  const attachments = isObject(table) ? table : {};
   const resolved = isObject(raw) ? { ...raw, messages: resolveAttachments(raw.messages, attachments), scores: resolveAttachments(raw.scores, attachments) } : raw;
   const sample = parseWith(inspectSample, resolved, at);
   const messages = sample.messages.map(chatMessage);
@@ -213,8 +224,9 @@ function importSample(raw: unknown, at: string, model: string | null, index: num
     trajectory.evaluation = { scores, ...(sample.target !== undefined ? { target: sample.target } : {}), ...(sample.metadata ? { metadata: sample.metadata } : {}) };
   }
 
-  const events = sample.events ?? [];
-  const modelEvents = agentModelEvents(events).map((i) => parseWith(modelEvent, resolveAttachments(events[i], attachments), `${at}${at ? '.' : ''}events[${i}]`));
+  const events = (sample.transcript ? sample.transcript.events : sample.events) ?? [];
+  const eventsAt = `${at}${at ? '.' : ''}${sample.transcript ? 'transcript.events' : 'events'}`;
+  const modelEvents = agentModelEvents(events).map((i) => parseWith(modelEvent, resolveAttachments(events[i], attachments), `${eventsAt}[${i}]`));
   const assistants = sample.messages.filter((m) => m.role === 'assistant');
   const byId = new Map(modelEvents.flatMap((e) => {
     const id = e.output?.choices?.[0]?.message.id;
