@@ -30,6 +30,7 @@ export const formatIdSchema = z.enum([
   'tau2-bench',
   'verifiers-results',
   'langfuse-trace',
+  'atif',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
