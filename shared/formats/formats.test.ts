@@ -140,6 +140,9 @@ describe('bad input', () => {
     expect(() => importText('{"foo": 1}', 'y.json')).toThrow(FormatError);
     expect(() => importText('', 'empty.json')).toThrow('empty.json: not a known trajectory format: it is empty');
     expect(() => importText('not json\n', 'z.jsonl')).toThrow('z.jsonl: not a known trajectory format: it is not JSON or JSONL');
+    // Valid JSON that is not an object or a list is told for what it is, not as "not JSON".
+    expect(() => importText('"a saved transcript"', 's.json')).toThrow('s.json: not a known trajectory format: it (a string) has none of messages, conversations or a list of chat messages');
+    expect(() => importText('42\n', 'n.json')).toThrow('n.json: not a known trajectory format: it (a number) has none of messages, conversations or a list of chat messages');
     expect(() => importText('{"messages": 1}\n{"messages": 2}\n', 'all-bad.jsonl')).toThrow(/^all-bad\.jsonl \(looked like JSONL of objects with messages\): no line could be imported; first: all-bad\.jsonl:1: messages: /);
   });
 });

@@ -431,7 +431,12 @@ export function importText(text: string, fileName: string): ImportResult {
   const first = firstRecordOf(text, fileName);
   const start = first.text.trimStart();
   if (start === '') throw new FormatError(`${fileName}: not a known trajectory format: it is empty`);
-  if (!/^[[{]/.test(start)) throw new FormatError(`${fileName}: not a known trajectory format: it is not JSON or JSONL`);
+  if (!/^[[{]/.test(start)) {
+    // A JSON text that is a string or a number is JSON all the same: say what it holds, as the index does.
+    const parsed = parseJson(first.text);
+    if (parsed.ok) throw unknownFormat(fileName, parsed.value, 'document');
+    throw new FormatError(`${fileName}: not a known trajectory format: it is not JSON or JSONL`);
+  }
   if (first.line) {
     const format = detectRecord(first.line.value, 'line', first.alone);
     if (format === null) throw unknownFormat(fileName, first.line.value, 'line');
