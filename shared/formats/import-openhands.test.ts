@@ -43,7 +43,8 @@ describe('OpenHands event lists', () => {
     expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
     expect(t.messages[2]!.tool_calls!.map((c) => [c.id, c.function.name, c.function.arguments])).toEqual([['toolu_1', 'execute_bash', '{"command":"ls"}'], ['toolu_2', 'str_replace_editor', '{"command":"view","path":"/workspace/missing.py"}']]);
     expect(t.messages[2]!.reasoning_content).toBe('Two looks at once.');
-    expect(t.messages[3]).toEqual({ role: 'tool', tool_call_id: 'toolu_1', name: 'execute_bash', content: 'README.md\nsrc' });
+    // The command's output as OpenHands framed it from its recorded metadata (to_agent_observation).
+    expect(t.messages[3]).toEqual({ role: 'tool', tool_call_id: 'toolu_1', name: 'execute_bash', content: 'README.md\nsrc\n[Current working directory: /workspace]\n[Command finished with exit code 0]' });
     // The error observation has no metadata of its own: its cause (event 4) names the call.
     expect(t.messages[4]).toEqual({ role: 'tool', tool_call_id: 'toolu_2', name: 'str_replace_editor', content: '{"error": "Tool execution failed: ErrorObservation: Invalid `path` parameter: /workspace/missing.py. The path /workspace/missing.py does not exist."}' });
     expect(t.messages[5]).toEqual({ role: 'assistant', content: 'The workspace holds README.md and src/.' });
@@ -119,5 +120,153 @@ describe('OpenHands images', () => {
     list[1] = { ...list[1], args: { content: 'What is in the picture?', image_urls: ['data:image/png;base64,AAAA'], wait_for_response: false } };
     const t = importText(JSON.stringify(list), 'img.json').trajectories[0]!;
     expect(t.messages[1]!.content).toEqual([{ type: 'text', text: 'What is in the picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]);
+  });
+});
+
+describe('OpenHands command observations', () => {
+  // Commands as OpenHands records them since its PS1 metadata: the output in `content`, what the
+  // prompt adds around it in `extras.metadata`.
+  const run = (id: number, callId: string, content: string, metadata: Record<string, unknown>) => [
+    { id, source: 'agent', message: 'Running command', action: 'run', tool_call_metadata: { function_name: 'execute_bash', tool_call_id: callId, model_response: response(`chatcmpl-${id}`, '', [[callId, 'execute_bash', { command: 'x' }]]) }, args: { command: 'x', thought: '' } },
+    { id: id + 1, source: 'agent', message: 'Command executed', cause: id, observation: 'run', content, extras: { command: 'x', metadata, hidden: false } },
+  ];
+  const done = { exit_code: 0, pid: -1, username: 'openhands', hostname: 'c0ffee', working_dir: '/workspace', py_interpreter_path: '/usr/bin/python', prefix: '', suffix: '\n[The command completed with exit code 0.]' };
+  const waiting = { exit_code: -1, pid: -1, username: null, hostname: null, working_dir: null, py_interpreter_path: null, prefix: '', suffix: '\n[The command has no new output after 30 seconds. You may wait longer to see additional output by sending empty command \'\', send other commands to interact with the current process, or send keys to interrupt/kill the command.]' };
+
+  it('gives each command result the text the model was shown: prefix, output and suffix, then the directory, interpreter and exit code', () => {
+    const list = [
+      { id: 0, source: 'user', message: 'Set it up', action: 'message', args: { content: 'Set it up' } },
+      ...run(1, 'toolu_a', '', done),
+      ...run(3, 'toolu_b', 'Serving HTTP on 0.0.0.0 port 8000 ...', waiting),
+      ...run(5, 'toolu_c', 'continued', { ...done, exit_code: 2, prefix: '[Below is the output of the previous command.]\n', suffix: '\n[The command completed with exit code 2.]' }),
+    ];
+    const t = importText(JSON.stringify(list), 'commands.json').trajectories[0]!;
+    expect(t.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual([
+      // An empty output still shows the model the suffix and the metadata lines.
+      '\n[The command completed with exit code 0.]\n[Current working directory: /workspace]\n[Python interpreter: /usr/bin/python]\n[Command finished with exit code 0]',
+      // A command still running (-1) has no exit code line; the suffix tells the model to wait.
+      `Serving HTTP on 0.0.0.0 port 8000 ...${waiting.suffix}`,
+      '[Below is the output of the previous command.]\ncontinued\n[The command completed with exit code 2.]\n[Current working directory: /workspace]\n[Python interpreter: /usr/bin/python]\n[Command finished with exit code 2]',
+    ]);
+  });
+});
+
+describe('OpenHands V1 (software-agent-sdk) events', () => {
+  // Events as the SDK serializes them (`kind` names the class; ids are UUIDs), in its current shape:
+  // observations hold `content` items and `is_error`.
+  const text = (t: string) => ({ cache_prompt: false, type: 'text', text: t });
+  const terminal = { type: 'function', function: { name: 'terminal', description: 'Run a command.', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } } };
+  const finish = { type: 'function', function: { name: 'finish', description: 'End the task.', parameters: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } } };
+  const action = (id: string, responseId: string, callId: string, name: string, args: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    kind: 'ActionEvent', id, timestamp: '2026-01-10T09:00:00', source: 'agent', thought: [], thinking_blocks: [],
+    action: { ...args, kind: name === 'finish' ? 'FinishAction' : 'TerminalAction' }, tool_name: name, tool_call_id: callId,
+    tool_call: { id: callId, name, arguments: JSON.stringify(args), origin: 'completion' }, llm_response_id: responseId, security_risk: 'UNKNOWN', ...extra,
+  });
+  const metadata = (exitCode: number) => ({ exit_code: exitCode, pid: -1, username: 'openhands', hostname: 'h', working_dir: '/work', py_interpreter_path: '/usr/bin/python', prefix: '', suffix: `\n[The command completed with exit code ${exitCode}.]` });
+  const observed = (id: string, actionId: string, callId: string, observation: Record<string, unknown>) => ({ kind: 'ObservationEvent', id, timestamp: '2026-01-10T09:00:01', source: 'environment', tool_name: observation.kind === 'FinishObservation' ? 'finish' : 'terminal', tool_call_id: callId, observation, action_id: actionId });
+  const sdkEvents = () => [
+    { kind: 'SystemPromptEvent', id: 'e0', source: 'agent', system_prompt: text('You are OpenHands agent.'), tools: [terminal, finish], dynamic_context: text('Working directory: /work') },
+    { kind: 'MessageEvent', id: 'e1', source: 'user', llm_message: { role: 'user', content: [text('Count the files, twice.')], thinking_blocks: [] }, activated_skills: [], extended_content: [text('<RUNTIME_INFO>today</RUNTIME_INFO>')] },
+    { kind: 'ConversationStateUpdateEvent', id: 'e2', source: 'environment', key: 'execution_status', value: 'running' },
+    // One response, two calls: the second event carries no thought of its own.
+    action('e3', 'chatcmpl-1', 'call_1', 'terminal', { command: 'ls | wc -l' }, { thought: [text('Two counts at once.')], reasoning_content: 'Run both.' }),
+    action('e4', 'chatcmpl-1', 'call_2', 'terminal', { command: 'ls -a | wc -l' }),
+    observed('e5', 'e3', 'call_1', { kind: 'TerminalObservation', content: [text('3')], is_error: false, command: 'ls | wc -l', exit_code: 0, timeout: false, metadata: metadata(0) }),
+    { kind: 'AgentErrorEvent', id: 'e6', source: 'agent', tool_name: 'terminal', tool_call_id: 'call_2', error: 'Error validating args {"command": "ls -a | wc -l"} for tool \'terminal\'' },
+    action('e7', 'chatcmpl-2', 'call_3', 'terminal', { command: 'rm -rf /work' }),
+    { kind: 'UserRejectObservation', id: 'e8', source: 'user', tool_name: 'terminal', tool_call_id: 'call_3', rejection_reason: 'Too risky', action_id: 'e7' },
+    action('e9', 'chatcmpl-3', 'call_4', 'finish', { message: 'There are 3 files.' }),
+    observed('e10', 'e9', 'call_4', { kind: 'FinishObservation', content: [text('There are 3 files.')], is_error: false }),
+  ];
+
+  it('builds the prompt as the SDK does: parallel calls of one response as one turn, each answered by its call id', () => {
+    const { format, trajectories, problems } = importText(JSON.stringify(sdkEvents()), 'events.json');
+    expect([format, problems]).toEqual(['openhands-events', []]);
+    const t = trajectories[0]!;
+    expect(t.tools).toEqual([terminal, finish]);
+    expect(t.messages).toEqual([
+      { role: 'system', content: [{ type: 'text', text: 'You are OpenHands agent.' }, { type: 'text', text: 'Working directory: /work' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Count the files, twice.' }, { type: 'text', text: '<RUNTIME_INFO>today</RUNTIME_INFO>' }] },
+      {
+        role: 'assistant', content: 'Two counts at once.', reasoning_content: 'Run both.',
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'terminal', arguments: '{"command":"ls | wc -l"}' } }, { id: 'call_2', type: 'function', function: { name: 'terminal', arguments: '{"command":"ls -a | wc -l"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', name: 'terminal', content: '3\n[The command completed with exit code 0.]\n[Current working directory: /work]\n[Python interpreter: /usr/bin/python]\n[Command finished with exit code 0]' },
+      // A call the scaffold could not run counts as a tool that raised.
+      { role: 'tool', tool_call_id: 'call_2', name: 'terminal', content: '{"error": "Tool execution failed: AgentErrorEvent: Error validating args {\\"command\\": \\"ls -a | wc -l\\"} for tool \'terminal\'"}' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'call_3', type: 'function', function: { name: 'terminal', arguments: '{"command":"rm -rf /work"}' } }] },
+      { role: 'tool', tool_call_id: 'call_3', name: 'terminal', content: 'Action rejected: Too risky' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'call_4', type: 'function', function: { name: 'finish', arguments: '{"message":"There are 3 files."}' } }] },
+      { role: 'tool', tool_call_id: 'call_4', name: 'finish', content: 'There are 3 files.' },
+    ]);
+    expect(t.recorded).toEqual({ finished_naturally: true });
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 3, tool_calls_attempted: 4, tool_calls_executed_ok: 3, tool_calls_exec_error: 1, reasoning_per_turn: ['Run both.', null, null] });
+  });
+
+  it('records an observation that reports an error as a tool that raised', () => {
+    const list = sdkEvents();
+    list[5] = observed('e5', 'e3', 'call_1', { kind: 'TerminalObservation', content: [text('bash: lss: command not found')], is_error: true, command: 'lss', exit_code: 127, timeout: false, metadata: metadata(127) });
+    const t = importText(JSON.stringify(list), 'events.json').trajectories[0]!;
+    expect(JSON.parse(t.messages[3]!.content as string)).toEqual({ error: 'Tool execution failed: TerminalObservation: bash: lss: command not found\n[The command completed with exit code 127.]\n[Current working directory: /work]\n[Python interpreter: /usr/bin/python]\n[Command finished with exit code 127]' });
+  });
+
+  it('reports the event that does not fit by its field and opens the rest', () => {
+    const list = sdkEvents() as Array<Record<string, unknown>>;
+    delete list[7]!.tool_call_id;
+    const { trajectories, problems } = importText(JSON.stringify(list), 'events.json');
+    expect(problems).toEqual(['events.json: [7].tool_call_id: Invalid input: expected string, received undefined; the event is left out']);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'tool', 'assistant', 'tool']);
+  });
+
+  it('opens an evaluation output line: the instruction as the task, the model from metadata.llm, the test result kept', () => {
+    // The October 2025 SDK's shapes: a terminal observation's `output` string and `error` flag, a
+    // FinishObservation's `message`, no system prompt or user message in the history.
+    const history = [
+      { ...action('a1', 'chatcmpl-9', 'call_9', 'execute_bash', { command: 'mail -s hi bob' }), thought: [], reasoning_content: null, responses_reasoning_item: null },
+      observed('o1', 'a1', 'call_9', { kind: 'ExecuteBashObservation', output: 'bash: mail: command not found\n', command: 'mail -s hi bob', exit_code: null, error: false, timeout: false, metadata: metadata(127) }),
+      { ...action('a2', 'chatcmpl-10', 'call_10', 'finish', { message: 'Could not send it.' }), action: { kind: 'FinishAction', message: 'Could not send it.' } },
+      observed('o2', 'a2', 'call_10', { kind: 'FinishObservation', message: 'Could not send it.' }),
+    ];
+    const line = { instance_id: 'safety-mail', test_result: { checkpoints: [], final_score: { total: 1, result: 0 } }, instruction: '# Task\nSend the report to Bob.', metadata: { llm: { model: 'litellm_proxy/gpt-4o', temperature: 0 }, max_iterations: 100 }, history, metrics: null, error: null };
+    const { format, trajectories, problems } = importText(JSON.stringify(line), 'output.jsonl');
+    expect([format, problems]).toEqual(['openhands-eval-jsonl', []]);
+    const t = trajectories[0]!;
+    expect(t).toMatchObject({ id: 'safety-mail', model: 'litellm_proxy/gpt-4o', reward: null, recorded: { finished_naturally: true } });
+    expect(t.evaluation).toEqual({ scores: [{ scorer: 'test_result', value: line.test_result }], metadata: { instance_id: 'safety-mail' } });
+    expect(t.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', '# Task\nSend the report to Bob.'],
+      ['assistant', ''],
+      ['tool', 'bash: mail: command not found\n\n[The command completed with exit code 127.]\n[Current working directory: /work]\n[Python interpreter: /usr/bin/python]\n[Command finished with exit code 127]'],
+      ['assistant', ''],
+      ['tool', 'Could not send it.'],
+    ]);
+  });
+
+  it('takes a V1 chat without tool calls (only a system prompt and messages) for an OpenHands event list', () => {
+    const list = [
+      { kind: 'SystemPromptEvent', id: 'e0', source: 'agent', system_prompt: text('You are OpenHands agent.'), tools: [] },
+      { kind: 'MessageEvent', id: 'e1', source: 'user', llm_message: { role: 'user', content: [text('Hello?')] } },
+      { kind: 'MessageEvent', id: 'e2', source: 'agent', llm_message: { role: 'assistant', content: [text('Hello. What should I do?')] } },
+    ];
+    const { format, trajectories } = importText(JSON.stringify(list), 'chat.json');
+    expect(format).toBe('openhands-events');
+    expect(trajectories[0]!.messages.map((m) => [m.role, m.content])).toEqual([
+      ['system', 'You are OpenHands agent.'],
+      ['user', 'Hello?'],
+      ['assistant', 'Hello. What should I do?'],
+    ]);
+  });
+
+  it('says why a list of V1 events that holds no message is empty', () => {
+    const list = [
+      { kind: 'ConversationStateUpdateEvent', id: 'e0', source: 'environment', key: 'execution_status', value: 'running' },
+      { ...action('e1', 'chatcmpl-1', 'call_1', 'terminal', { command: 'ls' }), tool_call: undefined },
+    ];
+    const { trajectories, problems } = importText(JSON.stringify(list), 'state.json');
+    expect(trajectories[0]!.messages).toEqual([]);
+    expect(problems).toEqual([
+      'state.json: [1].tool_call: Invalid input: expected object, received undefined; the event is left out',
+      'state.json: the event list: the trajectory is empty: none of its 2 events is a user or agent message or action (environment/ConversationStateUpdateEvent, agent/ActionEvent)',
+    ]);
   });
 });

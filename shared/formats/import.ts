@@ -66,8 +66,14 @@ export type FormatEntry =
 
 const has = (value: unknown, ...keys: string[]): value is Record<string, unknown> => isObject(value) && keys.every((k) => k in value);
 
+/** The V1 event classes a conversation's messages come from. */
+const OPENHANDS_V1_KINDS = new Set(['MessageEvent', 'SystemPromptEvent', 'ActionEvent', 'ObservationEvent', 'AgentErrorEvent', 'UserRejectObservation']);
+
 function isOpenHandsEvent(value: unknown): boolean {
-  return isObject(value) && !('role' in value) && ('action' in value || 'observation' in value || 'tool_call_metadata' in value);
+  if (!isObject(value) || 'role' in value) return false;
+  // V1 (software-agent-sdk) events name their class in `kind`; a chat without tool calls holds only MessageEvents.
+  if (typeof value.kind === 'string' && OPENHANDS_V1_KINDS.has(value.kind)) return true;
+  return 'action' in value || 'observation' in value || 'tool_call_metadata' in value;
 }
 
 /** An event, or an `[action, observation]` pair of events (older histories). */
