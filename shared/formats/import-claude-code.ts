@@ -6,21 +6,34 @@ import type { Trajectory } from './trajectory.js';
 // `~/.claude/projects/*/*.jsonl`).
 //
 // - Lines without a `message` (progress, file-history snapshots, queue operations, summaries,
-//   system notices) carry nothing the model saw and are skipped; a line whose `uuid` was already
-//   read (a resumed session repeats lines) is skipped too.
-// - One API message can be written as several lines, one per content block, sharing `message.id`:
-//   they are merged into one assistant message, wherever the lines fall. `text` blocks are its
-//   content, `thinking` blocks its `reasoning_content`, `redacted_thinking` data is kept in
-//   `reasoning_details`, `tool_use` (and `server_tool_use`) blocks its tool calls with the input as
-//   JSON arguments. `stop_reason` is kept on the message.
+//   system notices) carry nothing the model saw; a line whose `uuid` was already read (a resumed
+//   session repeats lines) is skipped.
+// - The lines are a tree (`uuid`, `parentUuid`), not a list: a rewind (Esc Esc) or an edited prompt
+//   hangs the next line off an earlier one, and the abandoned lines stay in the file. The session
+//   is the chain Claude Code resumes: from the last message line no other message line descends
+//   from, back to its root, across compaction boundaries (`logicalParentUuid`). A line whose parent
+//   is not in the file starts its chain. Parallel tool calls are written as sibling lines of one
+//   API message, each result hanging off its own call; like Claude Code, the chain takes back the
+//   siblings of its API messages and the results hanging off them. Each abandoned branch is a
+//   trajectory of its own (`<session>/branch N`, its chain from the root), linked through `branch`
+//   to the trajectory it left and the turn it forked after. A file whose lines name no parent is
+//   read in file order.
+// - A trajectory's lines are read in file order. One API message can be written as several lines,
+//   one per content block, sharing `message.id`: they are merged into one assistant message,
+//   wherever the lines fall. `text` blocks are its content, `thinking` blocks its
+//   `reasoning_content`, `redacted_thinking` data is kept in `reasoning_details`, `tool_use` (and
+//   `server_tool_use`) blocks its tool calls with the input as JSON arguments. `stop_reason` is kept
+//   on the message.
 // - A `user` line's `tool_result` blocks are tool messages paired by `tool_use_id`; a result with
 //   `is_error: true` is recorded as the reference loop records a tool that raised (`{"error":
 //   "Tool execution failed: ..."}`, as for Inspect tool errors) and keeps `is_error`. The line's
 //   other blocks are one user message after them.
-// - Subagent lines (`isSidechain: true`) are kept apart, one trajectory per `agentId` (in older
-//   logs, per chain of `parentUuid` links), linked to
-//   the main session through `branch`: the parent's id and the number of turns the parent had when
-//   the subagent started.
+// - Subagent lines (`isSidechain: true`) are kept apart, in file order, one trajectory per
+//   `agentId` (`<session>/<agentId>`, `<session>/sidechain N` in older logs). Older logs have no `agentId`: their lines go by chains of `parentUuid` links, and a
+//   chain without one joins the agent its links reach, or the agent whose Task call was running
+//   when it started (the main line answering that call names the agent). A subagent is linked
+//   through `branch` to the trajectory that answered its Task call (the main session otherwise)
+//   and the number of turns that trajectory had when the subagent started.
 
 /** True for a line of an agent session transcript: a typed event with a message or a session id, or a snapshot or summary line. */
 export function isClaudeCodeRecord(record: unknown): boolean {
@@ -31,13 +44,39 @@ export function isClaudeCodeRecord(record: unknown): boolean {
   return record.type === 'summary' && typeof record.leafUuid === 'string';
 }
 
-/** The messages of one chain (the main session, or one subagent). */
+/** One line of a transcript, as the import keeps it until every line is read. */
+interface Line {
+  uuid: string | null;
+  /** null when the line says it has no parent; undefined when it has no `parentUuid` field. */
+  parentUuid: string | null | undefined;
+  /** Where a compaction boundary (whose `parentUuid` is null) continues the conversation from. */
+  logicalParentUuid: string | null;
+  sidechain: boolean;
+  /** A subagent line's agent; on a main-session line, the agent whose result the line carries. */
+  agentId: string | null;
+  timestamp: string | null;
+  /** What the line adds to a trajectory (see `appendLine`); null for a line without a message, or one that could not be read. */
+  messages: ChatMessage[] | null;
+  /** The API message an assistant line is part of (several lines can share it). */
+  messageId: string | null;
+  model: string | null;
+  /** A user line with tool results. */
+  answers: boolean;
+}
+
+/** A trajectory being put together from its lines. */
 interface Chain {
   messages: ChatMessage[];
   byMessageId: Map<string, ChatMessage>;
   model: string | null;
-  /** Main-session turns before this subagent's first line (subagents only). */
-  parentTurns: number;
+  turns: number;
+}
+
+/** A trajectory's lines in file order, its messages, and the turns it has after each of its lines. */
+interface Built {
+  lines: number[];
+  turnsAfter: number[];
+  chain: Chain;
 }
 
 /** The text of a tool result's content: a string, or its text blocks joined; other blocks as JSON. */
@@ -48,16 +87,13 @@ function resultText(content: unknown): string {
   return JSON.stringify(content);
 }
 
-function addAssistant(chain: Chain, message: Record<string, unknown>, blocks: unknown[]): void {
-  const messageId = str(message.id);
-  const known = messageId === null ? undefined : chain.byMessageId.get(messageId);
-  const target: ChatMessage = known ?? { role: 'assistant', content: '' };
-  if (!known) {
-    chain.messages.push(target);
-    if (messageId !== null) chain.byMessageId.set(messageId, target);
-  }
-  const model = str(message.model);
-  if (model && model !== '<synthetic>') chain.model ??= model;
+/** What one assistant line adds: its part of the API message, then the server tool results it carries. */
+function assistantLine(message: Record<string, unknown>): ChatMessage[] {
+  const content = message.content;
+  if (content != null && typeof content !== 'string' && !Array.isArray(content)) throw new Misfit('message.content: expected a string or a list of blocks');
+  const blocks: unknown[] = typeof content === 'string' ? [{ type: 'text', text: content }] : (content ?? []);
+  const target: ChatMessage = { role: 'assistant', content: '' };
+  const messages = [target];
   if (typeof message.stop_reason === 'string') target.stop_reason = message.stop_reason;
   blocks.forEach((block, k) => {
     if (!isObject(block)) throw new Misfit(`message.content[${k}]: expected a content block`);
@@ -70,17 +106,17 @@ function addAssistant(chain: Chain, message: Record<string, unknown>, blocks: un
       target.tool_calls = [...(target.tool_calls ?? []), { id: str(block.id), type: 'function', function: { name, arguments: argumentsText(block.input) } }];
     } else if (typeof block.tool_use_id === 'string') {
       // A server tool's result (web search and such) comes back inside the assistant message.
-      chain.messages.push({ role: 'tool', tool_call_id: block.tool_use_id, content: resultText(block.content) });
+      messages.push({ role: 'tool', tool_call_id: block.tool_use_id, content: resultText(block.content) });
     }
   });
+  return messages;
 }
 
-function addUser(chain: Chain, content: unknown): void {
-  if (typeof content === 'string') {
-    chain.messages.push({ role: 'user', content });
-    return;
-  }
+/** What one user line adds: a tool message per tool result, then its other blocks as one user message. */
+function userLine(content: unknown): ChatMessage[] {
+  if (typeof content === 'string') return [{ role: 'user', content }];
   if (!Array.isArray(content)) throw new Misfit('message.content: expected a string or a list of blocks');
+  const messages: ChatMessage[] = [];
   const rest: unknown[] = [];
   content.forEach((block, k) => {
     if (!isObject(block)) throw new Misfit(`message.content[${k}]: expected a content block`);
@@ -91,68 +127,385 @@ function addUser(chain: Chain, content: unknown): void {
     const text = resultText(block.content);
     const tool: ChatMessage = { role: 'tool', tool_call_id: str(block.tool_use_id), content: block.is_error === true ? raisedToolContent(text) : text };
     if (block.is_error === true) tool.is_error = true;
-    chain.messages.push(tool);
+    messages.push(tool);
   });
-  if (rest.length === 0) return;
+  if (rest.length === 0) return messages;
   const texts = rest.every((b) => isObject(b) && b.type === 'text' && typeof b.text === 'string');
-  chain.messages.push({ role: 'user', content: texts ? rest.map((b) => (b as { text: string }).text).join('\n') : rest });
+  messages.push({ role: 'user', content: texts ? rest.map((b) => (b as { text: string }).text).join('\n') : rest });
+  return messages;
 }
 
-const turnsOf = (messages: readonly ChatMessage[]): number => messages.reduce((n, m) => n + (m.role === 'assistant' ? 1 : 0), 0);
-
 /**
- * An agent session transcript: the main session as one trajectory (id: its session id), each
- * subagent as another (see the notes above). A line that cannot be read is reported and skipped.
+ * Anthropic Messages API messages (`{role, content}`, content a string or text, thinking,
+ * tool_use and tool_result blocks) as chat messages, by the rules of a transcript's lines: a trace
+ * that recorded the API's requests reads them as a session transcript does. A message of another
+ * role keeps its text. `at` is the list's field path, for problems.
  */
-export function importClaudeCodeSession(text: string, fileName: string): TextImport {
-  const newChain = (): Chain => ({ messages: [], byMessageId: new Map(), model: null, parentTurns: 0 });
-  const main = newChain();
-  const subagents = new Map<string, Chain>();
-  const seen = new Set<string>();
-  const sidechainOf = new Map<string, string>();
-  const problems: string[] = [];
-  let sessionId: string | null = null;
-  let read = 0;
-  read = eachObjectLine(text, fileName, problems, (value) => {
-    const message = value.message;
-    if (!isObject(message)) return;
-    const uuid = str(value.uuid);
-    if (uuid !== null) {
-      if (seen.has(uuid)) return;
-      seen.add(uuid);
+export function anthropicMessages(list: readonly unknown[], at: string): ChatMessage[] {
+  return list.flatMap((message, k) => {
+    if (!isObject(message)) throw new Misfit(`${at}[${k}]: expected a message object`);
+    try {
+      if (message.role === 'assistant') return assistantLine(message);
+      if (message.role === 'user') return userLine(message.content);
+    } catch (error) {
+      if (error instanceof Misfit) throw new Misfit(`${at}[${k}].${error.message.replace(/^message\./, '')}`);
+      throw error;
     }
+    const role = str(message.role);
+    if (role === null) throw new Misfit(`${at}[${k}].role: expected a string`);
+    return [{ role, content: resultText(message.content) }];
+  });
+}
+
+/** Adds an assistant line's part to the message an earlier line of the same API message started. */
+function mergeAssistant(target: ChatMessage, part: ChatMessage): void {
+  target.content = `${String(target.content ?? '')}${String(part.content ?? '')}`;
+  if ('reasoning_content' in part) target.reasoning_content = [target.reasoning_content, part.reasoning_content].filter((t) => t).join('\n\n');
+  if (Array.isArray(part.reasoning_details)) target.reasoning_details = [...(Array.isArray(target.reasoning_details) ? target.reasoning_details : []), ...part.reasoning_details];
+  if (part.tool_calls) target.tool_calls = [...(target.tool_calls ?? []), ...part.tool_calls];
+  if (part.stop_reason !== undefined) target.stop_reason = part.stop_reason;
+}
+
+/** Appends a line's messages to a chain; copies, since branches share their first lines. */
+function appendLine(chain: Chain, line: Line): void {
+  (line.messages ?? []).forEach((m, k) => {
+    const messageId = k === 0 ? line.messageId : null;
+    const known = messageId === null ? undefined : chain.byMessageId.get(messageId);
+    if (known) return mergeAssistant(known, m);
+    const copy = { ...m };
+    chain.messages.push(copy);
+    if (copy.role === 'assistant') chain.turns += 1;
+    if (messageId !== null) chain.byMessageId.set(messageId, copy);
+  });
+  if (line.model !== null) chain.model ??= line.model;
+}
+
+/** The trajectory of some lines of the file (their numbers, sorted here). */
+function build(lines: readonly Line[], numbers: number[]): Built {
+  numbers.sort((a, b) => a - b);
+  const chain: Chain = { messages: [], byMessageId: new Map(), model: null, turns: 0 };
+  const turnsAfter = numbers.map((i) => {
+    appendLine(chain, lines[i]!);
+    return chain.turns;
+  });
+  return { lines: numbers, turnsAfter, chain };
+}
+
+/** The turns a built trajectory has from its lines before line `at` of the file. */
+function turnsBefore(built: Built, at: number): number {
+  let low = 0;
+  let high = built.lines.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (built.lines[middle]! < at) low = middle + 1;
+    else high = middle;
+  }
+  return low === 0 ? 0 : built.turnsAfter[low - 1]!;
+}
+
+/** The lines of a transcript as read from the file. */
+interface Transcript {
+  /** Every line that has a `uuid` or a message; of repeated uuids, the first. */
+  lines: Line[];
+  /** Line number by uuid. */
+  byUuid: Map<string, number>;
+  sessionId: string | null;
+  /** The object lines read, whatever they hold. */
+  read: number;
+}
+
+/** Reads the lines of a transcript; a line that does not fit is reported in `problems`. */
+function readLines(text: string, fileName: string, problems: string[]): Transcript {
+  const lines: Line[] = [];
+  const byUuid = new Map<string, number>();
+  let sessionId: string | null = null;
+  const read = eachObjectLine(text, fileName, problems, (value) => {
+    const message = value.message;
+    const uuid = str(value.uuid);
+    if (uuid === null && !isObject(message)) return;
+    if (uuid !== null) {
+      if (byUuid.has(uuid)) return;
+      byUuid.set(uuid, lines.length);
+    }
+    const sidechain = value.isSidechain === true;
+    const result = isObject(value.toolUseResult) ? str(value.toolUseResult.agentId) : null;
+    const line: Line = {
+      uuid,
+      parentUuid: 'parentUuid' in value ? str(value.parentUuid) : undefined,
+      logicalParentUuid: str(value.logicalParentUuid),
+      sidechain,
+      agentId: str(value.agentId) ?? (sidechain ? null : result),
+      timestamp: str(value.timestamp),
+      messages: null,
+      messageId: null,
+      model: null,
+      answers: false,
+    };
+    // Kept before its message is read: a line that does not fit still links its children.
+    lines.push(line);
+    if (!isObject(message)) return;
     sessionId ??= str(value.sessionId);
     const role = str(message.role) ?? (value.type === 'assistant' || value.type === 'user' ? value.type : null);
     if (role === null) throw new Misfit('message.role: expected a string');
-    let chain = main;
-    if (value.isSidechain === true) {
-      // Older logs have no agentId: a sidechain line belongs to its parent line's subagent, and one without a known parent starts a new one.
-      const parent = str(value.parentUuid);
-      const key = str(value.agentId) ?? (parent !== null ? sidechainOf.get(parent) : undefined) ?? `sidechain ${subagents.size + 1}`;
-      if (uuid !== null) sidechainOf.set(uuid, key);
-      chain = subagents.get(key) ?? newChain();
-      if (!subagents.has(key)) {
-        chain.parentTurns = turnsOf(main.messages);
-        subagents.set(key, chain);
+    if (role === 'assistant') {
+      line.messages = assistantLine(message);
+      line.messageId = str(message.id);
+      const model = str(message.model);
+      if (model && model !== '<synthetic>') line.model = model;
+    } else if (role === 'user') {
+      line.messages = userLine(message.content);
+      line.answers = line.messages.some((m) => m.role === 'tool');
+    } else line.messages = [{ role, content: message.content ?? '' }];
+  });
+  return { lines, byUuid, sessionId, read };
+}
+
+/** One conversation of the main session: the numbers of its lines, where it left an earlier one, and its root. */
+interface Path {
+  lines: number[];
+  /** The first line it shares with an earlier path, walking up from its leaf; -1 when none. */
+  fork: number;
+  root: number;
+}
+
+/**
+ * The main session's conversations: first the chain Claude Code resumes, then each abandoned
+ * branch, latest leaf first. `owner` gives, for each line, the first path that holds it (-1:
+ * none); `leftOut` counts message lines no path reached (only a cycle of parent links does that).
+ */
+function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owner: Int32Array; leftOut: number } {
+  const n = lines.length;
+  const speaks = (i: number): boolean => !lines[i]!.sidechain && (lines[i]!.messages?.length ?? 0) > 0;
+  const named = (uuid: string | null | undefined): number | undefined => {
+    const i = typeof uuid === 'string' ? byUuid.get(uuid) : undefined;
+    return i === undefined || lines[i]!.sidechain ? undefined : i;
+  };
+  const parent = new Int32Array(n).fill(-1);
+  let linked = false;
+  lines.forEach((l, i) => {
+    const p = l.sidechain ? undefined : (named(l.parentUuid) ?? named(l.logicalParentUuid));
+    if (p === undefined || p === i) return;
+    parent[i] = p;
+    linked = true;
+  });
+  // Hand-written or converted files may name no parent at all: their lines follow one another.
+  let previous = -1;
+  lines.forEach((l, i) => {
+    if (l.sidechain) return;
+    if (parent[i]! < 0 && (!linked || l.parentUuid === undefined)) parent[i] = previous;
+    previous = i;
+  });
+
+  // A leaf is a message line no other message line descends from (progress lines and system
+  // notices hang off the chain without ending it). Each line is marked once: linear.
+  const below = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!speaks(i)) continue;
+    for (let p = parent[i]!; p >= 0 && below[p] === 0; p = parent[p]!) below[p] = 1;
+  }
+
+  // The lines of each API message, and the tool results hanging off each line, as linked lists.
+  const firstOfMessage = new Map<string, number>();
+  const nextOfMessage = new Int32Array(n).fill(-1);
+  const firstAnswer = new Int32Array(n).fill(-1);
+  const nextAnswer = new Int32Array(n).fill(-1);
+  lines.forEach((l, i) => {
+    if (l.sidechain || l.messages === null) return;
+    if (l.messageId !== null) {
+      nextOfMessage[i] = firstOfMessage.get(l.messageId) ?? -1;
+      firstOfMessage.set(l.messageId, i);
+    }
+    const p = parent[i]!;
+    if (l.answers && p >= 0) [nextAnswer[i], firstAnswer[p]] = [firstAnswer[p]!, i];
+  });
+
+  const owner = new Int32Array(n).fill(-1);
+  const held = new Int32Array(n).fill(-1);
+  const gathered = new Int32Array(n).fill(-1);
+  const paths: Path[] = [];
+  const take = (leaf: number): void => {
+    const k = paths.length;
+    const taken: number[] = [];
+    const add = (i: number): void => {
+      if (held[i] === k) return;
+      held[i] = k;
+      taken.push(i);
+    };
+    let fork = -1;
+    let root = leaf;
+    for (let p = leaf; p >= 0 && held[p] !== k; p = parent[p]!) {
+      if (fork < 0 && owner[p]! >= 0) fork = p;
+      add(p);
+      root = p;
+    }
+    // Each parallel tool call is a line of its own with its result hanging off it, so the walk
+    // up keeps one of them: take back the other lines of each API message and their results.
+    for (let c = 0, walked = taken.length; c < walked; c++) {
+      const line = lines[taken[c]!]!;
+      if (line.messages?.[0]?.role !== 'assistant') continue;
+      const head = line.messageId === null ? taken[c]! : firstOfMessage.get(line.messageId)!;
+      if (gathered[head] === k) continue;
+      gathered[head] = k;
+      for (let member = head; member >= 0; member = nextOfMessage[member]!) {
+        add(member);
+        for (let answer = firstAnswer[member]!; answer >= 0; answer = nextAnswer[answer]!) add(answer);
       }
     }
-    if (role === 'assistant') {
-      const content = message.content;
-      if (content != null && typeof content !== 'string' && !Array.isArray(content)) throw new Misfit('message.content: expected a string or a list of blocks');
-      addAssistant(chain, message, typeof content === 'string' ? [{ type: 'text', text: content }] : (content ?? []));
-    } else if (role === 'user') addUser(chain, message.content);
-    else chain.messages.push({ role, content: message.content ?? '' });
+    for (const i of taken) if (owner[i]! < 0) owner[i] = k;
+    paths.push({ lines: taken, fork, root });
+  };
+
+  let leaf = -1;
+  for (let i = n - 1; i >= 0 && leaf < 0; i--) if (speaks(i) && below[i] === 0) leaf = i;
+  // Only a cycle of parent links leaves message lines without a leaf.
+  for (let i = n - 1; i >= 0 && leaf < 0; i--) if (speaks(i)) leaf = i;
+  if (leaf >= 0) take(leaf);
+  for (let i = n - 1; i >= 0; i--) if (speaks(i) && below[i] === 0 && owner[i]! < 0) take(i);
+  let leftOut = 0;
+  for (let i = 0; i < n; i++) if (speaks(i) && owner[i]! < 0) leftOut += 1;
+  return { paths, owner, leftOut };
+}
+
+/** The subagents of a transcript, in the order their first message line comes: each one's agentId (null in older logs) and lines. */
+function subagentLines({ lines, byUuid }: Transcript): Array<{ agentId: string | null; lines: number[] }> {
+  const n = lines.length;
+  // Union-find over subagent lines: a set's root is its first line, and holds the set's agent.
+  const up = new Int32Array(n).fill(-1);
+  const agent: Array<string | null> = new Array<string | null>(n).fill(null);
+  const find = (i: number): number => {
+    let root = i;
+    while (up[root] !== root) root = up[root]!;
+    for (let j = i; up[j] !== root; ) {
+      const next = up[j]!;
+      up[j] = root;
+      j = next;
+    }
+    return root;
+  };
+  // Lines of two different agents never join.
+  const join = (a: number, b: number): void => {
+    let [ra, rb] = [find(a), find(b)];
+    if (ra === rb || (agent[ra] !== null && agent[rb] !== null && agent[ra] !== agent[rb])) return;
+    if (rb < ra) [ra, rb] = [rb, ra];
+    up[rb] = ra;
+    agent[ra] ??= agent[rb] ?? null;
+  };
+  const firstOf = new Map<string, number>();
+  lines.forEach((l, i) => {
+    if (!l.sidechain) return;
+    up[i] = i;
+    agent[i] = l.agentId;
   });
+  lines.forEach((l, i) => {
+    if (!l.sidechain) return;
+    const p = typeof l.parentUuid === 'string' ? byUuid.get(l.parentUuid) : undefined;
+    if (p !== undefined && lines[p]!.sidechain) join(p, i);
+    if (l.agentId === null) return;
+    const first = firstOf.get(l.agentId);
+    if (first === undefined) firstOf.set(l.agentId, i);
+    else join(first, i);
+  });
+
+  // A set no line names an agent for joins the agent whose Task call was running when the set
+  // started, when only one was: the main line answering that call names it. Such sets come from
+  // logs written before agentId, so both lists stay short.
+  const nameless = new Set<number>();
+  lines.forEach((l, i) => {
+    if (l.sidechain && l.messages !== null && agent[find(i)] === null) nameless.add(find(i));
+  });
+  if (nameless.size > 0) {
+    const time = (l: Line): number => Date.parse(l.timestamp ?? '');
+    const calledAt = new Map<string, Line>();
+    for (const l of lines) {
+      if (l.sidechain || l.messages?.[0]?.role !== 'assistant') continue;
+      for (const call of l.messages[0].tool_calls ?? []) if (typeof call.id === 'string') calledAt.set(call.id, l);
+    }
+    const running: Array<{ agentId: string; from: number; to: number }> = [];
+    for (const l of lines) {
+      if (l.sidechain || l.agentId === null || !l.answers) continue;
+      for (const m of l.messages ?? []) {
+        const call = m.role === 'tool' && typeof m.tool_call_id === 'string' ? calledAt.get(m.tool_call_id) : undefined;
+        if (call) running.push({ agentId: l.agentId, from: time(call), to: time(l) });
+      }
+    }
+    for (const root of nameless) {
+      const at = time(lines[root]!);
+      const agents = new Set(running.filter((r) => r.from <= at && at <= r.to).map((r) => r.agentId));
+      if (agents.size !== 1) continue;
+      const [agentId] = [...agents] as [string];
+      const named = firstOf.get(agentId);
+      if (named !== undefined) join(named, root);
+      else {
+        agent[find(root)] = agentId;
+        firstOf.set(agentId, root);
+      }
+    }
+  }
+
+  const sets = new Map<number, number[]>();
+  lines.forEach((l, i) => {
+    if (!l.sidechain || l.messages === null) return;
+    const root = find(i);
+    const members = sets.get(root);
+    if (members) members.push(i);
+    else sets.set(root, [i]);
+  });
+  return [...sets].map(([root, members]) => ({ agentId: agent[root] ?? null, lines: members }));
+}
+
+/**
+ * An agent session transcript: the main session as one trajectory (id: its session id), each
+ * abandoned branch and each subagent as another (see the notes above). A line that cannot be read
+ * is reported and skipped.
+ */
+export function importClaudeCodeSession(text: string, fileName: string): TextImport {
+  const problems: string[] = [];
+  const transcript = readLines(text, fileName, problems);
+  const { lines, sessionId, read } = transcript;
   if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
   const id = sessionId ?? baseName(fileName);
+  const { paths, owner, leftOut } = conversationPaths(transcript);
+  if (leftOut > 0) problems.push(`${fileName}: ${leftOut} message line${leftOut === 1 ? '' : 's'} left out: no chain from a leaf of the conversation reaches ${leftOut === 1 ? 'it' : 'them'} (parent links in a cycle)`);
+  const built = paths.map((p) => build(lines, p.lines));
   const trajectories: Trajectory[] = [];
-  const hasMain = main.messages.length > 0;
-  if (hasMain) trajectories.push({ id, model: main.model, messages: main.messages, reward: null, recorded: {}, source: { format: 'claude-code-session', index: 0 } });
-  for (const [agent, chain] of subagents) {
-    const t: Trajectory = { id: `${id}/${agent}`, model: chain.model ?? main.model, messages: chain.messages, reward: null, recorded: {}, source: { format: 'claude-code-session', index: trajectories.length } };
-    if (hasMain) t.branch = { parentId: id, forkTurn: chain.parentTurns, change: `subagent ${agent}` };
-    trajectories.push(t);
+  const source = (): Trajectory['source'] => ({ format: 'claude-code-session', index: trajectories.length });
+  const mainModel = built[0]?.chain.model ?? null;
+  const idOf = new Array<string>(paths.length).fill(id);
+
+  if (built[0]) trajectories.push({ id, model: mainModel, messages: built[0].chain.messages, reward: null, recorded: {}, source: source() });
+  // Branches in the order they left the conversation (their first own line).
+  const firstOwn = paths.map((p, k) => p.lines.reduce((first, i) => (owner[i] === k ? Math.min(first, i) : first), Infinity));
+  const branches = paths.map((_, k) => k).slice(1).sort((a, b) => firstOwn[a]! - firstOwn[b]!);
+  branches.forEach((k, b) => {
+    idOf[k] = `${id}/branch ${b + 1}`;
+  });
+  for (const k of branches) {
+    const { fork, root } = paths[k]!;
+    const forkTurn = fork >= 0 ? turnsBefore(built[k]!, fork + 1) : 0;
+    const change =
+      fork >= 0 || typeof lines[root]!.parentUuid !== 'string'
+        ? `abandoned: the session went back to ${forkTurn > 0 ? `turn ${forkTurn}` : 'its start'}`
+        : `not linked to the session: the parent of its first line is not in the file`;
+    const { chain } = built[k]!;
+    trajectories.push({ id: idOf[k]!, model: chain.model ?? mainModel, messages: chain.messages, reward: null, recorded: {}, source: source(), branch: { parentId: idOf[fork >= 0 ? owner[fork]! : 0]!, forkTurn, change } });
   }
+
+  // A subagent hangs off the trajectory holding the main line that answered its Task call.
+  const answeredBy = new Map<string, number>();
+  lines.forEach((l, i) => {
+    if (!l.sidechain && l.agentId !== null && !answeredBy.has(l.agentId)) answeredBy.set(l.agentId, i);
+  });
+  subagentLines(transcript).forEach(({ agentId, lines: numbers }, s) => {
+    const key = agentId ?? `sidechain ${s + 1}`;
+    const { chain } = build(lines, numbers);
+    const t: Trajectory = { id: `${id}/${key}`, model: chain.model ?? mainModel, messages: chain.messages, reward: null, recorded: {}, source: source() };
+    if (built[0]) {
+      const answer = agentId === null ? undefined : answeredBy.get(agentId);
+      const k = answer === undefined || owner[answer]! < 0 ? 0 : owner[answer]!;
+      t.branch = { parentId: idOf[k]!, forkTurn: turnsBefore(built[k]!, numbers[0]!), change: `subagent ${key}` };
+    }
+    trajectories.push(t);
+  });
   if (trajectories.length === 0) throw new Misfit('no line holds a message (only progress, snapshot or summary lines)');
   return { trajectories, problems };
 }

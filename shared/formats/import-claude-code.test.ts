@@ -1,0 +1,259 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../model/chat.js';
+import { importClaudeCodeSession } from './import-claude-code.js';
+import type { Trajectory } from './trajectory.js';
+
+// Session transcripts written by hand in the shape Claude Code writes them: every line names its
+// `uuid` and its `parentUuid`, a rewind or an edited prompt hangs the next line off an earlier one.
+
+const SESSION = 'sess';
+let second = 0;
+
+/** A transcript line: Claude Code's envelope, then the event's own fields. */
+function line(fields: Record<string, unknown>): string {
+  second += 1;
+  const timestamp = new Date(Date.UTC(2025, 10, 19, 10, 0, second)).toISOString();
+  return JSON.stringify({ parentUuid: null, isSidechain: false, userType: 'external', cwd: '/work/app', sessionId: SESSION, version: '2.0.46', timestamp, ...fields });
+}
+const user = (uuid: string, parentUuid: string | null, content: unknown, more: Record<string, unknown> = {}): string => line({ type: 'user', uuid, parentUuid, message: { role: 'user', content }, ...more });
+const assistant = (uuid: string, parentUuid: string | null, id: string, content: unknown[], more: Record<string, unknown> = {}): string =>
+  line({ type: 'assistant', uuid, parentUuid, message: { id, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content, stop_reason: 'end_turn' }, ...more });
+const text = (t: string): Record<string, unknown> => ({ type: 'text', text: t });
+const call = (id: string, name: string, input: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'tool_use', id, name, input });
+const result = (id: string, content: string): Array<Record<string, unknown>> => [{ type: 'tool_result', tool_use_id: id, content }];
+const progress = (uuid: string, parentUuid: string): string => line({ type: 'progress', uuid, parentUuid, data: { type: 'hook_progress', hookEvent: 'PostToolUse' } });
+
+const importLines = (lines: string[]): ReturnType<typeof importClaudeCodeSession> => importClaudeCodeSession(lines.join('\n'), 'session.jsonl');
+
+/** A message in a few words: its role, then its text, tool calls or the call it answers. */
+function said(m: ChatMessage): string {
+  if (m.role === 'tool') return `tool ${String(m.tool_call_id)}`;
+  const calls = (m.tool_calls ?? []).map((c) => ` ${String(c.id)}`).join('');
+  return `${m.role} ${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}${calls}`;
+}
+const outline = (t: Trajectory): string[] => t.messages.map(said);
+
+describe('the conversation tree of a session transcript', () => {
+  it('takes the chain of the last leaf after a rewind, and keeps the abandoned lines as a branch', () => {
+    const { trajectories, problems } = importLines([
+      line({ type: 'file-history-snapshot', messageId: 'u1', snapshot: { messageId: 'u1', trackedFileBackups: {} } }),
+      user('u1', null, 'Add a --verbose flag'),
+      assistant('a1', 'u1', 'm1', [text('Reading the CLI.'), call('t1', 'Read', { file_path: 'cli.py' })]),
+      progress('p1', 'a1'),
+      user('r1', 'a1', result('t1', 'def main(): ...'), { sourceToolAssistantUUID: 'a1' }),
+      assistant('a2', 'r1', 'm2', [text('Added the flag.')]),
+      user('u2', 'a2', 'Use click instead'),
+      assistant('a3', 'u2', 'm3', [text('Switching to click.'), call('t2', 'Edit')]),
+      user('r2', 'a3', result('t2', 'ok')),
+      assistant('a4', 'r2', 'm4', [text('Done with click.')]),
+      // Esc Esc back to before "Use click instead": the next prompt hangs off a2.
+      user('u3', 'a2', 'Add a test for it'),
+      assistant('a5', 'u3', 'm5', [text('Added tests/test_cli.py.')]),
+      line({ type: 'system', subtype: 'turn_duration', uuid: 'd1', parentUuid: 'a5', content: '' }),
+      JSON.stringify({ type: 'summary', summary: 'Verbose flag', leafUuid: 'a5' }),
+    ]);
+    expect(problems).toEqual([]);
+    const start = ['user Add a --verbose flag', 'assistant Reading the CLI. t1', 'tool t1', 'assistant Added the flag.'];
+    expect(trajectories.map((t) => [t.id, outline(t)])).toEqual([
+      ['sess', [...start, 'user Add a test for it', 'assistant Added tests/test_cli.py.']],
+      ['sess/branch 1', [...start, 'user Use click instead', 'assistant Switching to click. t2', 'tool t2', 'assistant Done with click.']],
+    ]);
+    expect(trajectories[0]!.branch).toBeUndefined();
+    expect(trajectories[1]!.branch).toEqual({ parentId: 'sess', forkTurn: 2, change: 'abandoned: the session went back to turn 2' });
+    expect(trajectories.map((t) => t.source.index)).toEqual([0, 1]);
+  });
+
+  it('makes a branch of each edited prompt, a branch of a branch when that is where it forked', () => {
+    const { trajectories } = importLines([
+      user('u1', null, 'Write a sort'),
+      assistant('a1', 'u1', 'm1', [text('Which algorithm?')]),
+      user('u2', 'a1', 'QuickSort'),
+      assistant('a2', 'u2', 'm2', [text('quicksort.py')]),
+      // The second prompt edited: a sibling of u2.
+      user('u2b', 'a1', 'MergeSort, it must be stable'),
+      assistant('a2b', 'u2b', 'm2b', [text('mergesort.py')]),
+      // The first prompt edited: nothing before it, so no parent.
+      user('u1b', null, 'Write a stable sort in Rust'),
+      assistant('a1b', 'u1b', 'm1b', [text('sort.rs')]),
+    ]);
+    expect(trajectories.map((t) => [t.id, outline(t), t.branch])).toEqual([
+      ['sess', ['user Write a stable sort in Rust', 'assistant sort.rs'], undefined],
+      ['sess/branch 1', ['user Write a sort', 'assistant Which algorithm?', 'user MergeSort, it must be stable', 'assistant mergesort.py'], { parentId: 'sess', forkTurn: 0, change: 'abandoned: the session went back to its start' }],
+      ['sess/branch 2', ['user Write a sort', 'assistant Which algorithm?', 'user QuickSort', 'assistant quicksort.py'], { parentId: 'sess/branch 1', forkTurn: 1, change: 'abandoned: the session went back to turn 1' }],
+    ]);
+  });
+
+  it('starts the chain at a line whose parent is not in the file, and crosses a compaction boundary', () => {
+    const { trajectories, problems } = importLines([
+      assistant('a1', 'trimmed-away', 'm1', [text('Found it in parse().'), call('t1', 'Edit')]),
+      user('r1', 'a1', result('t1', 'ok')),
+      assistant('a2', 'r1', 'm2', [text('Fixed.')]),
+      line({ type: 'system', subtype: 'compact_boundary', uuid: 'cb', parentUuid: null, logicalParentUuid: 'a2', content: 'Conversation compacted' }),
+      user('cs', 'cb', 'This session is being continued from a previous conversation.', { isCompactSummary: true }),
+      user('u3', 'cs', 'Now run the tests'),
+      assistant('a3', 'u3', 'm3', [text('All 12 pass.')]),
+    ]);
+    expect(problems).toEqual([]);
+    expect(trajectories.map((t) => [t.id, outline(t)])).toEqual([
+      ['sess', ['assistant Found it in parse(). t1', 'tool t1', 'assistant Fixed.', 'user This session is being continued from a previous conversation.', 'user Now run the tests', 'assistant All 12 pass.']],
+    ]);
+  });
+
+  it('keeps the parallel tool calls of one API message, each result hanging off its own call', () => {
+    const { trajectories } = importLines([
+      user('u1', null, 'What is in src and docs?'),
+      assistant('a1', 'u1', 'm1', [text('Listing both.')]),
+      assistant('a2', 'a1', 'm1', [call('t1', 'Bash', { command: 'ls src' })]),
+      assistant('a3', 'a2', 'm1', [call('t2', 'Bash', { command: 'ls docs' })]),
+      progress('p3', 'a3'),
+      user('r2', 'a3', result('t2', 'guide.md'), { sourceToolAssistantUUID: 'a3' }),
+      user('r1', 'a2', result('t1', 'main.ts'), { sourceToolAssistantUUID: 'a2' }),
+      assistant('a4', 'r1', 'm2', [text('src has main.ts, docs has guide.md.')]),
+    ]);
+    expect(trajectories.map((t) => [t.id, outline(t)])).toEqual([['sess', ['user What is in src and docs?', 'assistant Listing both. t1 t2', 'tool t2', 'tool t1', 'assistant src has main.ts, docs has guide.md.']]]);
+  });
+
+  it('reports the message lines whose parent links go round in a cycle, and reads the last such chain', () => {
+    const { trajectories, problems } = importLines([user('u1', 'a1', 'one'), assistant('a1', 'u1', 'm1', [text('two')]), user('u2', 'a2', 'three'), assistant('a2', 'u2', 'm2', [text('four')])]);
+    expect(trajectories.map(outline)).toEqual([['user three', 'assistant four']]);
+    expect(problems).toEqual(['session.jsonl: 2 message lines left out: no chain from a leaf of the conversation reaches them (parent links in a cycle)']);
+  });
+
+  it('reads a file whose lines name no parent in file order', () => {
+    const { trajectories } = importLines([user('u1', null, 'hi'), assistant('a1', null, 'm1', [text('hello')]), user('u2', null, 'bye')]);
+    expect(trajectories.map(outline)).toEqual([['user hi', 'assistant hello', 'user bye']]);
+  });
+
+  // Random sessions: each step asks a prompt after the current tip, or first goes back to an
+  // earlier answer (or to the start) as a rewind or an edited prompt does.
+  const steps = fc.array(fc.option(fc.nat(), { nil: null, freq: 3 }), { minLength: 1, maxLength: 30 });
+
+  it('imports every prompt once per leaf it leads to, the main chain from the last one, each branch sharing its parent up to its fork', () => {
+    fc.assert(
+      fc.property(steps, (backs) => {
+        const lines: string[] = [];
+        const parentOf = new Map<string, string | null>();
+        let path: string[] = [];
+        backs.forEach((back, i) => {
+          if (back !== null) path = path.slice(0, (back % (path.length / 2 + 1)) * 2);
+          const tip = path.at(-1) ?? null;
+          lines.push(user(`u${i}`, tip, `p${i}`), assistant(`a${i}`, `u${i}`, `m${i}`, [text(`r${i}`)]));
+          parentOf.set(`u${i}`, tip).set(`a${i}`, `u${i}`);
+          path = [...path, `u${i}`, `a${i}`];
+        });
+        const { trajectories, problems } = importLines(lines);
+        expect(problems).toEqual([]);
+        expect(outline(trajectories[0]!)).toEqual(path.map((uuid) => (uuid.startsWith('u') ? `user p${uuid.slice(1)}` : `assistant r${uuid.slice(1)}`)));
+        const leaves = backs.filter((_, i) => ![...parentOf.values()].includes(`a${i}`));
+        expect(trajectories).toHaveLength(leaves.length);
+        const asked = new Set(trajectories.flatMap((t) => outline(t).filter((s) => s.startsWith('user'))));
+        expect(asked.size).toBe(backs.length);
+        const byId = new Map(trajectories.map((t) => [t.id, t]));
+        for (const t of trajectories.slice(1)) {
+          const { parentId, forkTurn } = t.branch!;
+          const shared = outline(byId.get(parentId)!).slice(0, forkTurn * 2);
+          expect(outline(t).slice(0, forkTurn * 2)).toEqual(shared);
+          expect(outline(t)[forkTurn * 2]).not.toEqual(outline(byId.get(parentId)!)[forkTurn * 2]);
+        }
+      }),
+      { seed: 20260226, numRuns: 200 },
+    );
+  });
+
+  it('reads a long session with rewinds in one pass over its lines', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Every 2,000 turns the session goes back one: the turn before is abandoned.
+      const parent = i === 0 ? null : `a${i % 2_000 === 0 ? i - 2 : i - 1}`;
+      lines.push(user(`u${i}`, parent, `p${i}`), assistant(`a${i}`, `u${i}`, `m${i}`, [text(`r${i}`)]));
+    }
+    const { trajectories } = importLines(lines);
+    expect(trajectories).toHaveLength(10);
+    expect(trajectories[0]!.messages).toHaveLength(2 * (20_000 - 9));
+    // The k-th abandoned turn follows 1,999 turns per 2,000 of the main chain.
+    expect(trajectories.slice(1).map((t) => t.branch!.forkTurn)).toEqual(Array.from({ length: 9 }, (_, k) => 1_999 * (k + 1)));
+  });
+});
+
+describe('subagents of a session transcript', () => {
+  const task = (uuid: string, parentUuid: string, id: string): string => assistant(uuid, parentUuid, `m-${uuid}`, [call(id, 'Task', { prompt: 'Research the colors' })]);
+
+  it('joins a subagent whose first lines carry no agentId to the agent its parent links reach', () => {
+    const { trajectories } = importLines([
+      user('u1', null, 'Research the colors'),
+      task('a1', 'u1', 'task1'),
+      user('s1', null, 'Research the colors', { isSidechain: true }),
+      assistant('s2', 's1', 'ms2', [call('g1', 'Grep')], { isSidechain: true, agentId: 'agent7' }),
+      user('s3', 's2', result('g1', '3 files'), { isSidechain: true, agentId: 'agent7' }),
+      user('r1', 'a1', result('task1', 'Used in 3 files'), { agentId: 'agent7' }),
+      assistant('a2', 'r1', 'm-a2', [text('Done.')]),
+    ]);
+    expect(trajectories.map((t) => [t.id, outline(t), t.branch])).toEqual([
+      ['sess', ['user Research the colors', 'assistant  task1', 'tool task1', 'assistant Done.'], undefined],
+      ['sess/agent7', ['user Research the colors', 'assistant  g1', 'tool g1'], { parentId: 'sess', forkTurn: 1, change: 'subagent agent7' }],
+    ]);
+  });
+
+  it('joins lines without agentId to the agent whose Task call was running, as the line answering it names', () => {
+    second = 0;
+    const lines = [
+      task('a1', 'u0', 'task1'),
+      user('r1', 'a1', result('task1', 'Used in 3 files'), { agentId: 'agent9' }),
+      // The subagent's lines, written after its result and with no link between them.
+      assistant('s1', null, 'ms1', [text('Searching.')], { isSidechain: true, timestamp: '2025-11-19T10:00:01.500Z' }),
+      assistant('s2', 's1', 'ms1', [call('g1', 'Grep')], { isSidechain: true, timestamp: '2025-11-19T10:00:01.600Z' }),
+      user('s3', 'gone', result('g1', '3 files'), { isSidechain: true, agentId: 'agent9' }),
+      assistant('a2', 'r1', 'm-a2', [text('Done.')]),
+    ];
+    const { trajectories } = importLines(lines);
+    expect(trajectories.map((t) => [t.id, outline(t), t.branch?.forkTurn])).toEqual([
+      ['sess', ['assistant  task1', 'tool task1', 'assistant Done.'], undefined],
+      ['sess/agent9', ['assistant Searching. g1', 'tool g1'], 1],
+    ]);
+  });
+
+  it('names a subagent none of whose lines carries an agentId after the line answering its Task call', () => {
+    second = 0;
+    const { trajectories } = importLines([
+      task('a1', 'u0', 'task1'),
+      user('s1', null, 'Research the colors', { isSidechain: true }),
+      assistant('s2', 'lost', 'ms2', [text('Blue.')], { isSidechain: true }),
+      user('r1', 'a1', result('task1', 'Blue'), { agentId: 'agent5' }),
+    ]);
+    expect(trajectories.map((t) => [t.id, outline(t)])).toEqual([
+      ['sess', ['assistant  task1', 'tool task1']],
+      ['sess/agent5', ['user Research the colors', 'assistant Blue.']],
+    ]);
+  });
+
+  it('keeps a subagent apart when two Task calls were running', () => {
+    second = 0;
+    const { trajectories } = importLines([
+      assistant('a1', null, 'm1', [call('task1', 'Task'), call('task2', 'Task')]),
+      assistant('s1', null, 'ms1', [text('Searching.')], { isSidechain: true }),
+      user('r1', 'a1', result('task1', 'one'), { agentId: 'agentA' }),
+      user('r2', 'r1', result('task2', 'two'), { agentId: 'agentB' }),
+    ]);
+    expect(trajectories.map((t) => t.id)).toEqual(['sess', 'sess/sidechain 1']);
+  });
+
+  it('hangs a subagent started on an abandoned branch off that branch', () => {
+    const { trajectories } = importLines([
+      user('u1', null, 'Research the colors'),
+      task('a1', 'u1', 'task1'),
+      user('s1', null, 'Research the colors', { isSidechain: true, agentId: 'agent3' }),
+      user('r1', 'a1', result('task1', 'Blue'), { agentId: 'agent3' }),
+      assistant('a2', 'r1', 'm-a2', [text('Blue.')]),
+      user('u2', 'a2', 'And the fonts?'),
+      assistant('a3', 'u2', 'm-a3', [text('Inter.')]),
+      user('u1b', null, 'Research the fonts'),
+      assistant('a1b', 'u1b', 'm-a1b', [text('Inter.')]),
+    ]);
+    expect(trajectories.map((t) => [t.id, t.branch?.parentId, t.branch?.forkTurn])).toEqual([
+      ['sess', undefined, undefined],
+      ['sess/branch 1', 'sess', 0],
+      ['sess/agent3', 'sess/branch 1', 1],
+    ]);
+  });
+});
