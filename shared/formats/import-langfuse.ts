@@ -1,5 +1,7 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, type TextImport } from './import-common.js';
+import { contentAsText } from './content-parts.js';
+import { anthropicMessages } from './import-claude-code.js';
+import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, tryParse, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenTelemetry GenAI traces as Langfuse stores them: `{trace, observations[]}` (or a list of
@@ -7,18 +9,28 @@ import type { Trajectory } from './trajectory.js';
 //
 // - Model calls are the GENERATION observations (or spans whose `gen_ai.operation.name` is chat,
 //   text_completion or generate_content), in start order. Each call's recorded input is that
-//   turn's recorded prompt view; the trajectory adds the part of the input it does not already
-//   end with (a call may send the whole history or only what is new), then the call's output.
-// - Messages come in either OpenAI shape (`content`, `tool_calls`) or the GenAI `parts` shape
-//   (`text`, `reasoning`, `tool_call`, `tool_call_response` parts). Langfuse stores inputs,
-//   outputs and metadata as JSON texts, sometimes encoded twice; they are decoded.
+//   turn's recorded prompt view. The trajectory adds the part of the input after the last message
+//   it holds (a call may send the whole history, only what is new, or a history that leaves out
+//   earlier turns), then the call's output. A message sent again counts as the same when its role,
+//   text, tool calls and answered call are: a reply carries more than its copy in the next
+//   history (an id, a stop reason, reasoning the client does not send back).
+// - Messages come in OpenAI shape (`content`, `tool_calls`), in the GenAI `parts` shape (`text`,
+//   `reasoning`, `tool_call`, `tool_call_response` parts), as OpenTelemetry GenAI events
+//   (`gen_ai.user.message` and the other message events, `gen_ai.choice` holding its `message`),
+//   or as an Anthropic Messages request or reply (content blocks, read as agent session
+//   transcripts read them: `thinking` is reasoning, `tool_use` a tool call, `tool_result` a tool
+//   message; a request's `system` is its first message). Langfuse stores inputs, outputs and
+//   metadata as JSON texts, sometimes encoded twice; they are decoded.
+// - A model call or tool span that cannot be read is left out and named in the trajectory's
+//   problems; the trace cannot be read when none of its model calls can.
 // - A tool span (TOOL, or `execute_tool`) is the result of the call with its
 //   `gen_ai.tool.call.id` only when no model input already holds that result: a call counts once.
 //   A tool span no model call asked for stays as a tool message at the end. A span at level ERROR
 //   is recorded as a tool that raised.
-// - `gen_ai.system_instructions` is the first message; `gen_ai.tool.definitions` the tools; the
-//   reward is the trace's score named `reward`, else its first numeric score; the model the first
-//   call's response model; `gen_ai.response.finish_reasons` is kept as the turn's `finish_reason`.
+// - `gen_ai.system_instructions` is the first message; `gen_ai.tool.definitions`, then the tools
+//   of the requests, the tools; the reward is the trace's score named `reward`, else its first
+//   numeric score; the model the first call's response model; `gen_ai.response.finish_reasons`
+//   is kept as the turn's `finish_reason`.
 
 const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
 
@@ -47,12 +59,69 @@ function decoded(value: unknown, at: string): unknown {
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : JSON.stringify(v));
 
-/** GenAI messages (either shape) as chat messages. */
+/** System instructions as text: a string, or a list of text parts (`content` or `text`) joined. */
+function instructionsText(value: unknown): string {
+  return Array.isArray(value) ? value.map((p) => (isObject(p) ? text(p.content ?? p.text) : text(p))).join('\n') : text(value);
+}
+
+/** The role each OpenTelemetry GenAI event stands for. */
+const EVENT_ROLES: ReadonlyMap<string, string> = new Map([
+  ['gen_ai.system.message', 'system'],
+  ['gen_ai.user.message', 'user'],
+  ['gen_ai.assistant.message', 'assistant'],
+  ['gen_ai.tool.message', 'tool'],
+  ['gen_ai.choice', 'assistant'],
+]);
+
+/**
+ * The message an OpenTelemetry GenAI event or a completion choice holds: a choice's `message`
+ * (with the choice's finish reason), a message event's body without the event's own keys
+ * (`event.name`, `gen_ai.system`, `gen_ai.message.index`), its role from the event name when the
+ * body has none and a tool event's `id` as the call it answers. Any other object is the message.
+ */
+function eventMessage(raw: Record<string, unknown>): Record<string, unknown> {
+  const event = str(raw['event.name']);
+  const choice = !('role' in raw) && isObject(raw.message);
+  if (event === null && !choice) return raw;
+  const body = choice ? { ...(raw.message as Record<string, unknown>) } : Object.fromEntries(Object.entries(raw).filter(([key]) => !/^(?:event|gen_ai)\./.test(key)));
+  body.role ??= (event === null ? undefined : EVENT_ROLES.get(event)) ?? (choice ? 'assistant' : undefined);
+  if (choice && body.finish_reason === undefined && typeof raw.finish_reason === 'string') body.finish_reason = raw.finish_reason;
+  if (event === 'gen_ai.tool.message' && body.tool_call_id === undefined && typeof body.id === 'string') {
+    body.tool_call_id = body.id;
+    delete body.id;
+  }
+  return body;
+}
+
+/** Content blocks only Anthropic Messages has. */
+const ANTHROPIC_BLOCKS = new Set(['thinking', 'redacted_thinking', 'tool_use', 'server_tool_use', 'tool_result']);
+
+/** True for an Anthropic Messages reply (`type: "message"` with a `stop_reason`) or a message holding a block only that API has. */
+function isAnthropicMessage(raw: unknown): boolean {
+  if (!isObject(raw)) return false;
+  if (raw.type === 'message' && 'stop_reason' in raw) return true;
+  return Array.isArray(raw.content) && raw.content.some((b) => isObject(b) && typeof b.type === 'string' && ANTHROPIC_BLOCKS.has(b.type));
+}
+
+/** Anthropic Messages messages as chat messages, a reply given as bare text being the assistant's. */
+function anthropicMessagesOf(list: readonly unknown[], at: string): ChatMessage[] {
+  return anthropicMessages(list.map((raw) => (typeof raw === 'string' ? { role: 'assistant', content: raw } : raw)), at);
+}
+
+/**
+ * A model call's request or reply as chat messages: a list of messages, `{messages}` (with an
+ * Anthropic `system`), `{choices}`, or one message; see the notes above for the shapes.
+ */
 function messagesOf(value: unknown, at: string): ChatMessage[] {
-  const list = isObject(value) && Array.isArray(value.messages) ? value.messages : Array.isArray(value) ? value : value == null ? [] : [value];
+  const request = isObject(value) && Array.isArray(value.messages);
+  const [list, listAt] = request ? [value.messages as unknown[], `${at}.messages`] : isObject(value) && Array.isArray(value.choices) ? [value.choices, `${at}.choices`] : [Array.isArray(value) ? value : value == null ? [] : [value], at];
   const out: ChatMessage[] = [];
-  list.forEach((raw, k) => {
-    const where = `${at}[${k}]`;
+  const system = request ? instructionsText(value.system) : '';
+  if (system) out.push({ role: 'system', content: system });
+  const messages = list.map((raw) => (isObject(raw) ? eventMessage(raw) : raw));
+  if (messages.some(isAnthropicMessage)) return [...out, ...anthropicMessagesOf(messages, listAt)];
+  messages.forEach((raw, k) => {
+    const where = `${listAt}[${k}]`;
     if (typeof raw === 'string') {
       out.push({ role: 'assistant', content: raw });
       return;
@@ -87,9 +156,30 @@ function messagesOf(value: unknown, at: string): ChatMessage[] {
   return out;
 }
 
-const same = (a: ChatMessage, b: ChatMessage): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** What a message is when a later call sends it again (see the notes above): role, text, tool calls, answered call. */
+function sentKey(m: ChatMessage): string {
+  return JSON.stringify([m.role, contentAsText(m.content), (m.tool_calls ?? []).map((c) => [c.id ?? null, c.function.name, c.function.arguments]), m.tool_call_id ?? null]);
+}
+
+/**
+ * How many messages at the start of a call's input the trajectory already holds: the longest
+ * start that ends with the trajectory's last message and whose other messages come before it in
+ * the trajectory in the same order (earlier turns may be left out). 0 when the input is all new.
+ */
+function heldStart(held: readonly string[], input: readonly string[]): number {
+  const last = held.length - 1;
+  for (let n = input.length; n > 0 && last >= 0; n--) {
+    if (input[n - 1] !== held[last]) continue;
+    let at = last;
+    for (let k = n - 2; k >= 0 && at >= 0; k--) at = at > 0 ? held.lastIndexOf(input[k]!, at - 1) : -1;
+    if (at >= 0) return n;
+  }
+  return 0;
+}
 
 interface Observation {
+  id: string | null;
+  name: string | null;
   type: string;
   start: string;
   input: unknown;
@@ -105,7 +195,28 @@ function observationOf(raw: unknown, at: string): Observation {
   if (!isObject(raw)) throw new Misfit(`${at}: expected an observation object`);
   const metadata = decoded(raw.metadata, `${at}.metadata`);
   const attributes = isObject(metadata) && isObject(metadata.attributes) ? metadata.attributes : {};
-  return { type: str(raw.type) ?? '', start: str(raw.startTime) ?? '', input: raw.input, output: raw.output, model: str(raw.model), attributes, level: str(raw.level), statusMessage: str(raw.statusMessage), at };
+  return { id: str(raw.id), name: str(raw.name), type: str(raw.type) ?? '', start: str(raw.startTime) ?? '', input: raw.input, output: raw.output, model: str(raw.model), attributes, level: str(raw.level), statusMessage: str(raw.statusMessage), at };
+}
+
+/** What became of an observation that cannot be read, naming it as Langfuse shows it: "the model call "chat" (id 1a2b) is left out". */
+function leftOut(o: Observation, what: string): string {
+  return [what, o.name === null ? null : JSON.stringify(o.name), o.id === null ? null : `(id ${o.id})`, 'is left out'].filter((p) => p !== null).join(' ');
+}
+
+/** A request's tool as a tool description: an Anthropic tool's `input_schema` is its parameters. */
+function requestTool(tool: unknown): unknown {
+  return isObject(tool) && tool.parameters === undefined && isObject(tool.input_schema) ? { ...tool, parameters: tool.input_schema } : tool;
+}
+
+/** A model call's input and output messages, the tools its request sends, and its recorded finish reasons. */
+function modelCall(call: Observation): { input: ChatMessage[]; output: ChatMessage[]; tools: unknown[]; reasons: unknown } {
+  const request = decoded(call.input, `${call.at}.input`);
+  return {
+    input: messagesOf(request, `${call.at}.input`),
+    output: messagesOf(decoded(call.output, `${call.at}.output`), `${call.at}.output`),
+    tools: isObject(request) && Array.isArray(request.tools) ? request.tools.map(requestTool) : [],
+    reasons: decoded(call.attributes['gen_ai.response.finish_reasons'], `${call.at}.finish_reasons`),
+  };
 }
 
 /** Where a tool message for the call `id` goes: after the results already following its assistant message. */
@@ -120,7 +231,8 @@ function resultSlot(messages: readonly ChatMessage[], id: string): number | null
 function importTrace(record: unknown, at: string, fallbackId: string, index: number): Trajectory {
   if (!isTraceExport(record)) throw new Misfit(`${at || 'the top level'}: expected {trace, observations}`);
   const { trace, observations } = record as { trace: Record<string, unknown>; observations: unknown[] };
-  const all = observations.map((o, i) => observationOf(o, `${at}observations[${i}]`));
+  const problems: string[] = [];
+  const all = observations.flatMap((o, i) => tryParse(() => observationOf(o, `${at}observations[${i}]`), problems, 'the observation is left out') ?? []);
   const order = all.map((o, i) => [o, i] as const).sort((a, b) => (a[0].start < b[0].start ? -1 : a[0].start > b[0].start ? 1 : a[1] - b[1])).map(([o]) => o);
   const operation = (o: Observation): string => str(o.attributes['gen_ai.operation.name']) ?? '';
   const calls = order.filter((o) => o.type === 'GENERATION' || CALL_OPERATIONS.has(operation(o)));
@@ -130,26 +242,38 @@ function importTrace(record: unknown, at: string, fallbackId: string, index: num
   const withAttribute = (name: string): unknown => [...calls, ...order, { attributes: traceAttributes }].map((o) => o.attributes[name]).find((v) => v != null);
 
   const messages: ChatMessage[] = [];
+  // The sentKey of each message, to find what a call's input already holds.
+  const sent: string[] = [];
+  const add = (list: readonly ChatMessage[]): void => {
+    for (const m of list) {
+      messages.push(m);
+      sent.push(sentKey(m));
+    }
+  };
   const views: Array<ChatMessage[] | null> = [];
+  const requestTools: unknown[] = [];
   let model: string | null = null;
   const instructions = decoded(withAttribute('gen_ai.system_instructions'), `${at}gen_ai.system_instructions`);
-  const system = instructions == null ? null : Array.isArray(instructions) ? instructions.map((p) => (isObject(p) ? text(p.content ?? p.text) : text(p))).join('\n') : text(instructions);
+  const system = instructions == null ? null : instructionsText(instructions);
+  const firstCallProblem = problems.length;
+  let callsRead = 0;
   for (const call of calls) {
-    const input = messagesOf(decoded(call.input, `${call.at}.input`), `${call.at}.input`);
-    const output = messagesOf(decoded(call.output, `${call.at}.output`), `${call.at}.output`);
-    if (messages.length === 0 && system && input[0]?.role !== 'system') messages.push({ role: 'system', content: system });
-    let overlap = Math.min(messages.length, input.length);
-    while (overlap > 0 && !input.slice(0, overlap).every((m, k) => same(m, messages[messages.length - overlap + k]!))) overlap--;
-    messages.push(...input.slice(overlap));
-    const reasons = decoded(call.attributes['gen_ai.response.finish_reasons'], `${call.at}.finish_reasons`);
+    const read = tryParse(() => modelCall(call), problems, leftOut(call, 'the model call'));
+    if (!read) continue;
+    callsRead += 1;
+    const { input, output, reasons } = read;
+    requestTools.push(...read.tools);
+    if (messages.length === 0 && system && input[0]?.role !== 'system') add([{ role: 'system', content: system }]);
+    add(input.slice(heldStart(sent, input.map(sentKey))));
     output.forEach((m, k) => {
       if (m.role !== 'assistant') return;
       views.push(k === 0 || !output.slice(0, k).some((o) => o.role === 'assistant') ? input : null);
       if (m.finish_reason === undefined && Array.isArray(reasons) && typeof reasons[0] === 'string') m.finish_reason = reasons[0];
     });
-    messages.push(...output);
+    add(output);
     model ??= str(call.attributes['gen_ai.response.model']) ?? call.model ?? str(call.attributes['gen_ai.request.model']);
   }
+  if (calls.length > 0 && callsRead === 0) throw new Misfit(`no model call could be read; first: ${problems[firstCallProblem]!}`);
   if (calls.length === 0) {
     const root = order.find((o) => o.type === 'AGENT') ?? { input: trace.input, output: trace.output, at: `${at}trace` };
     if (system) messages.push({ role: 'system', content: system });
@@ -158,7 +282,9 @@ function importTrace(record: unknown, at: string, fallbackId: string, index: num
   for (const span of toolSpans) {
     const id = str(span.attributes['gen_ai.tool.call.id']);
     if (id !== null && messages.some((m) => m.role === 'tool' && m.tool_call_id === id)) continue;
-    const output = decoded(span.output, `${span.at}.output`);
+    const read = tryParse(() => ({ output: decoded(span.output, `${span.at}.output`) }), problems, leftOut(span, 'the tool result'));
+    if (!read) continue;
+    const { output } = read;
     const result = span.level === 'ERROR' ? raisedToolContent(span.statusMessage ?? text(output)) : text(output);
     const tool: ChatMessage = { role: 'tool', tool_call_id: id, content: result };
     const name = str(span.attributes['gen_ai.tool.name']);
@@ -172,8 +298,9 @@ function importTrace(record: unknown, at: string, fallbackId: string, index: num
   const t: Trajectory = { id: str(trace.id) ?? fallbackId, model: model ?? (calls.length === 0 ? (order.map((o) => o.model).find((m) => m) ?? null) : null), messages, reward, recorded: {}, source: { format: 'langfuse-trace', index } };
   if (views.some((v) => v !== null)) t.promptViews = views;
   const definitions = decoded(withAttribute('gen_ai.tool.definitions'), `${at}gen_ai.tool.definitions`);
-  const tools = toolSchemasOf(Array.isArray(definitions) ? definitions : []);
+  const tools = toolSchemasOf([...(Array.isArray(definitions) ? definitions : []), ...requestTools]);
   if (tools) t.tools = tools;
+  if (problems.length > 0) t.problems = problems;
   return t;
 }
 
