@@ -128,19 +128,71 @@ describe('SWE-agent .traj with recorded prompts', () => {
     expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool']);
   });
 
-  it('flags a recorded api_calls of 0 that contradicts the assistant messages, and counts the messages', () => {
+  it('takes a recorded api_calls of 0 (a replay, a demonstration) for no count, and flags a count below the messages', () => {
     const file = JSON.parse(functionCallingTraj('submitted')) as { info: { model_stats: { api_calls: number } } };
     file.info.model_stats.api_calls = 0;
-    const t = importText(JSON.stringify(file), 'demo.traj').trajectories[0]!;
-    // Shown as recorded...
-    expect(t.recorded.turns_used).toBe(0);
-    const derived = deriveAgentResult(t);
-    // ...flagged, and not used as the count.
-    expect(derived.contradicted).toEqual([{ field: 'turns_used', recorded: 0, derived: 2, note: 'contradicts the messages: they hold 2 assistant messages' }]);
+    const replay = importText(JSON.stringify(file), 'demo.traj').trajectories[0]!;
+    expect(replay.recorded).toEqual({ finished_naturally: true });
+    expect(deriveAgentResult(replay)).toMatchObject({ contradicted: [], result: { turns_used: 2 } });
+    // One call for two replies cannot be true: flagged, and the messages counted instead.
+    file.info.model_stats.api_calls = 1;
+    const wrong = importText(JSON.stringify(file), 'wrong.traj').trajectories[0]!;
+    expect(wrong.recorded.turns_used).toBe(1);
+    const derived = deriveAgentResult(wrong);
+    expect(derived.contradicted).toEqual([{ field: 'turns_used', recorded: 1, derived: 2, note: 'contradicts the messages: they hold 2 assistant messages' }]);
     expect(derived.result.turns_used).toBe(2);
     // More calls than messages (requeries) is no contradiction.
     file.info.model_stats.api_calls = 3;
     expect(deriveAgentResult(importText(JSON.stringify(file), 'ok.traj').trajectories[0]!).contradicted).toEqual([]);
+  });
+
+  it('keeps the one user message SWE-agent 0.x rendered its demonstration into (is_demo, no message_type)', () => {
+    const primary = { agent: 'primary' };
+    const demo = { ...primary, content: 'Here is a demonstration of how to correctly accomplish this task.\nDISCUSSION\ndemo\n```\nls\n```', is_demo: true, role: 'user' };
+    const reply = 'DISCUSSION\nDone.\n\n```\nsubmit\n```';
+    const history = [{ role: 'system', content: 'SETTING: ...', ...primary }, demo, { role: 'user', content: 'ISSUE: x should be 2', ...primary }, { role: 'assistant', content: reply, thought: 'DISCUSSION\nDone.', action: 'submit\n', ...primary }];
+    const file = { environment: 'swe_main', trajectory: [{ action: 'submit\n', observation: 'diff', response: reply, state: '{}', thought: 'DISCUSSION\nDone.' }], history, info: { exit_status: 'submitted', model_stats: { api_calls: 1 } } };
+    const t = importText(JSON.stringify(file), 'i1.traj').trajectories[0]!;
+    expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'user', 'assistant']);
+    expect(t.messages[1]).toEqual({ role: 'user', content: demo.content });
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 1, finished_naturally: true });
+  });
+
+  it('reports the steps after the last turn that a function-calling run leaves out of its history', () => {
+    // SWE-agent 1.0 left the final step (the submit and its diff) out of the history; the step
+    // records no tool call to answer with the diff.
+    const file = {
+      trajectory: [step('Look first.', 'ls', [system, issue]), { ...step('Submit.', 'submit', [system, issue, look, listing]), observation: 'diff --git a/a.py b/a.py' }],
+      history: [system, issue, look, listing],
+      info: { exit_status: 'submitted', model_stats: { api_calls: 2 } },
+    };
+    const { trajectories, problems } = importText(JSON.stringify(file), 'fc.traj');
+    expect(problems).toEqual(['fc.traj: trajectory[1]: not in the history, and a step records no tool call to rebuild a function-calling turn from; the step is left out']);
+    const t = trajectories[0]!;
+    expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+    expect(t.promptViews).toHaveLength(1);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 1 });
+  });
+
+  it('rebuilds a text-action turn that the history leaves out from its step, with the observation as recorded', () => {
+    const first = 'DISCUSSION\nList the files.\n\n```\nls -a\n```';
+    const second = 'DISCUSSION\nDone.\n\n```\nsubmit\n```';
+    const reply = (text: string) => ({ role: 'assistant', content: text, thought: 'DISCUSSION', action: text.split('```\n')[1]!.trim(), ...main });
+    const listed = { role: 'user', content: '.  ..  a.py\n(Open file: n/a)', ...main };
+    const file = {
+      trajectory: [
+        { action: 'ls -a', observation: '.  ..  a.py', response: first, state: '{}', thought: 'DISCUSSION', messages: [system, issue] },
+        { action: 'submit', observation: 'diff --git a/a.py b/a.py', response: second, state: '{}', thought: 'DISCUSSION', messages: [system, issue, reply(first), listed] },
+      ],
+      history: [system, issue, reply(first), listed],
+      info: { exit_status: 'submitted', model_stats: { api_calls: 2 } },
+    };
+    const { trajectories, problems } = importText(JSON.stringify(file), 'text.traj');
+    expect(problems).toEqual([]);
+    const t = trajectories[0]!;
+    expect(t.messages.slice(4)).toEqual([{ role: 'assistant', content: second }, { role: 'user', content: 'diff --git a/a.py b/a.py' }]);
+    expect(t.promptViews!.map((v) => v!.length)).toEqual([2, 4]);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 0, finished_naturally: true });
   });
 });
 
@@ -183,18 +235,21 @@ function miniFile(systemTemplate = 'You are a helpful assistant that can interac
 }
 
 describe('mini-swe-agent object files', () => {
-  it('imports {info, messages, trajectory_format}: the model, the exit status, no extra and no exit message', () => {
+  it('imports {info, messages, trajectory_format}: the model, the exit status, no extra, and the submission as the submitting call\'s result', () => {
     const text = JSON.stringify(miniFile(), null, 2);
     expect(detectFormat(text, 'run.traj.json')).toBe('mini-swe-agent');
     const { format, trajectories } = importText(text, 'run.traj.json');
     expect(format).toBe('mini-swe-agent');
     const t = trajectories[0]!;
     expect(t).toMatchObject({ id: 'run', model: 'anthropic/claude-sonnet-4-5-20250929', reward: null, recorded: { finished_naturally: true, turns_used: 3 } });
-    expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user', 'assistant']);
+    expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user', 'assistant', 'tool']);
     expect(t.messages.some((m) => 'extra' in m)).toBe(false);
     expect(t.messages[3]).toEqual({ role: 'tool', tool_call_id: 'call_1', content: '<returncode>0</returncode>\n<output>\nx = 1\n</output>' });
-    // The submitting call ends the run inside the environment, so it has no tool message.
-    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 3, finished_naturally: true, tool_calls_attempted: 2, tool_calls_executed_ok: 1, tool_calls_exec_error: 0 });
+    // The submitting call ends the run inside the environment before it gets a tool message: the
+    // exit message's submission is its result.
+    expect(t.messages[6]).toEqual({ role: 'tool', tool_call_id: 'call_2', content: 'diff --git a/a.py b/a.py\n-x = 1\n+x = 2\n' });
+    expect(t.stopReason).toBe('Submitted');
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 3, finished_naturally: true, tool_calls_attempted: 2, tool_calls_executed_ok: 2, tool_calls_exec_error: 0 });
   });
 
   it('records a stop at a limit as not finished, and takes the exit status from the exit message when info has none', () => {
@@ -206,13 +261,111 @@ describe('mini-swe-agent object files', () => {
     expect(importText(JSON.stringify(file), 'limit.traj.json').trajectories[0]!.recorded).toEqual({ finished_naturally: false, turns_used: 3 });
   });
 
+  it('takes the reasoning of a reply that has none from the raw response in extra', () => {
+    const file = miniFile();
+    const messages = file.messages as Array<Record<string, unknown> & { extra: Record<string, unknown> }>;
+    // OpenRouter's Gemini returns the reasoning in the response only.
+    messages[2]!.extra.response = { choices: [{ message: { role: 'assistant', content: 'Let me look.', reasoning: 'Read a.py first.', reasoning_details: [{ type: 'reasoning.text', text: 'Read a.py first.' }] } }] };
+    messages[5]!.extra.response = { choices: [{ message: { role: 'assistant', content: 'Fixing and submitting.', reasoning_details: [{ type: 'reasoning.text', text: 'x = 2 fixes it.' }] } }] };
+    const t = importText(JSON.stringify(file), 'gemini.traj.json').trajectories[0]!;
+    expect(t.messages[2]).toMatchObject({ reasoning_content: 'Read a.py first.' });
+    expect(t.messages[5]).toMatchObject({ reasoning_content: 'x = 2 fixes it.' });
+    expect(t.messages.some((m) => 'extra' in m)).toBe(false);
+    // A reply's own reasoning is kept.
+    (messages[2] as Record<string, unknown>).reasoning_content = 'its own';
+    expect(importText(JSON.stringify(file), 'own.traj.json').trajectories[0]!.messages[2]!.reasoning_content).toBe('its own');
+  });
+
+  it('keeps the error of a run whose model call raised, and does not count the failed call as a turn', () => {
+    const error = 'litellm.RateLimitError: RateLimitError: OpenAIException - You exceeded your current quota';
+    const crash = { role: 'exit', content: error, extra: { exit_status: 'RateLimitError', submission: '', exception_str: error, traceback: `Traceback (most recent call last):\n  ...\n${error}\n` } };
+    const file = miniFile();
+    const info = file.info as { exit_status: string; model_stats: { api_calls: number } };
+    info.exit_status = 'RateLimitError';
+    info.model_stats.api_calls = 1;
+    const messages = file.messages as unknown[];
+    file.messages = [messages[0], messages[1], crash];
+    const before = importText(JSON.stringify(file), 'ratelimit.traj.json').trajectories[0]!;
+    expect(before.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(before.recorded).toEqual({ finished_naturally: false });
+    expect(before.stopReason).toBe(`RateLimitError: ${error}`);
+    expect(deriveAgentResult(before).result.turns_used).toBe(0);
+    // Raised on the second call: the first is a turn.
+    info.model_stats.api_calls = 2;
+    file.messages = [...messages.slice(0, 4), crash];
+    expect(importText(JSON.stringify(file), 'later.traj.json').trajectories[0]!.recorded).toEqual({ finished_naturally: false, turns_used: 1 });
+  });
+
+  it('reports an exit message that does not fit and opens the rest', () => {
+    const file = miniFile();
+    const messages = file.messages as Array<Record<string, unknown>>;
+    messages[messages.length - 1] = { role: 'exit', content: '', extra: { exit_status: 5 } };
+    const { trajectories, problems } = importText(JSON.stringify(file), 'exit.traj.json');
+    expect(problems).toEqual(['exit.traj.json: messages[6].extra.exit_status: Invalid input: expected string, received number; the exit message is left out']);
+    expect(trajectories[0]!).toMatchObject({ stopReason: 'Submitted', recorded: { finished_naturally: true } });
+    expect(trajectories[0]!.messages).toHaveLength(6);
+  });
+
+  it('reads a Responses-API run: response objects as turns, function_call_output items as tool messages', () => {
+    const patch = 'diff --git a/a.py b/a.py\n-x = 1\n+x = 2\n';
+    const file = {
+      info: {
+        model_stats: { instance_cost: 0.02, api_calls: 3 },
+        config: { model: { model_name: 'openai/gpt-5.5' }, model_type: 'minisweagent.models.litellm_response_model.LitellmResponseModel' },
+        mini_version: '2.2.8', exit_status: 'Submitted', submission: patch,
+      },
+      messages: [
+        { role: 'system', content: 'You are a helpful assistant.' },
+        { role: 'user', content: 'x should be 2 in a.py' },
+        {
+          id: 'resp_1', object: 'response', model: 'gpt-5.5', status: 'completed',
+          output: [
+            { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Read a.py first.' }], encrypted_content: 'gAAAA' },
+            { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Looking.', annotations: [] }] },
+            { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'bash', arguments: '{"command": "cat a.py"}', status: 'completed' },
+          ],
+          extra: { actions: [{ command: 'cat a.py', tool_call_id: 'call_1' }], cost: 0.01, timestamp: 1760000000.5 },
+        },
+        { type: 'function_call_output', call_id: 'call_1', output: '<returncode>0</returncode>\n<output>\nx = 1\n</output>', extra: { raw_output: 'x = 1\n', returncode: 0 } },
+        // A reply without a tool call is rejected: only the error reaches the messages.
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'No tool calls found in the response.' }], extra: { interrupt_type: 'FormatError' } },
+        {
+          id: 'resp_3', object: 'response', model: 'gpt-5.5', status: 'completed',
+          // An output message item is the model's even without its role.
+          output: [{ type: 'message', content: [{ type: 'output_text', text: 'Submitting.' }] }, { type: 'function_call', call_id: 'call_2', name: 'bash', arguments: '{"command": "sed -i s/1/2/ a.py && echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git diff"}' }],
+          extra: { actions: [{ command: 'sed -i s/1/2/ a.py && echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git diff', tool_call_id: 'call_2' }], cost: 0.01 },
+        },
+        { role: 'exit', content: patch, extra: { exit_status: 'Submitted', submission: patch } },
+      ],
+      trajectory_format: 'mini-swe-agent-1.1',
+    };
+    const { format, trajectories, problems } = importText(JSON.stringify(file), 'responses.traj.json');
+    expect(format).toBe('mini-swe-agent');
+    expect(problems).toEqual([]);
+    const t = trajectories[0]!;
+    expect(t.model).toBe('openai/gpt-5.5');
+    expect(t.messages).toEqual([
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'x should be 2 in a.py' },
+      {
+        role: 'assistant', content: 'Looking.', reasoning_content: 'Read a.py first.', reasoning_details: [{ type: 'reasoning.encrypted', id: 'rs_1', data: 'gAAAA' }],
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"command": "cat a.py"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '<returncode>0</returncode>\n<output>\nx = 1\n</output>' },
+      { role: 'user', content: 'No tool calls found in the response.' },
+      { role: 'assistant', content: 'Submitting.', tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'bash', arguments: '{"command": "sed -i s/1/2/ a.py && echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git diff"}' } }] },
+      { role: 'tool', tool_call_id: 'call_2', content: patch },
+    ]);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 3, finished_naturally: true, tool_calls_attempted: 2, tool_calls_executed_ok: 2, reasoning_per_turn: ['Read a.py first.', null] });
+  });
+
   it('finds a file whose long info hides every telling key from the head', () => {
     const text = JSON.stringify(miniFile('x'.repeat(65536)), null, 2);
     expect(detectFormat(text.slice(0, 65536), 'long.traj.json')).toBeNull();
     expect(detectFormat(text, 'long.traj.json')).toBe('mini-swe-agent');
     const { format, trajectories } = importText(text, 'long.traj.json');
     expect(format).toBe('mini-swe-agent');
-    expect(trajectories[0]!.messages).toHaveLength(6);
+    expect(trajectories[0]!.messages).toHaveLength(7);
   });
 
   it('names the message that does not fit', () => {

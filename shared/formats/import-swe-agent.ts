@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../model/chat.js';
-import { isObject, messageSchema, normalizeMessage, parseEach, parseWith, str, toolCallSchema, tryParse, type FileMessage } from './import-common.js';
+import { isObject, messageSchema, Misfit, normalizeMessage, parseEach, parseWith, str, toolCallSchema, tryParse, type FileMessage } from './import-common.js';
+import { ResponsesConversation } from './import-responses.js';
 import type { Trajectory } from './trajectory.js';
 
 // SWE-agent `.traj` files and mini-swe-agent's `{info, messages, trajectory_format}` files.
@@ -12,8 +13,11 @@ import type { Trajectory } from './trajectory.js';
 //   was stopped. Deriving it instead would say "not finished" for every run, because both agents
 //   end by calling a submit tool rather than by answering without tools.
 // - `model_stats.api_calls` is the recorded `turns_used`: the number of model calls, which counts
-//   requeries after format errors that never reach the history.
-// - the submission (the patch) and the cost and token counts have no place in the trajectory model.
+//   requeries after format errors that never reach the history. A count of 0 is no count: no model
+//   was called (a replayed run, a demonstration), yet the file holds the replies it replayed.
+// - the submission (the patch) and the cost and token counts have no place in the trajectory model;
+//   mini-swe-agent's submission is still the result of the call that submitted, which its own
+//   messages leave without one.
 
 const sweHistoryItem = z.looseObject({
   role: z.string(),
@@ -31,11 +35,14 @@ type SweHistoryItem = z.infer<typeof sweHistoryItem>;
 const sweHistory = z.array(sweHistoryItem);
 
 const sweStep = z.looseObject({
+  action: z.string().nullable().optional(),
+  observation: z.string().nullable().optional(),
   response: z.string().nullable().optional(),
   query: z.array(z.unknown()).nullable().optional(),
   messages: z.array(z.unknown()).nullable().optional(),
   reasoning_content: z.string().nullable().optional(),
 });
+type SweStep = z.infer<typeof sweStep>;
 
 const sweTraj = z.looseObject({
   history: z.array(z.unknown()),
@@ -85,36 +92,71 @@ function replayModel(replayConfig: unknown): string | null {
   return model ? (str(model.name) ?? str(model.model_name)) : null;
 }
 
+/** `model_stats.api_calls` as a recorded `turns_used`: undefined when absent or 0 (see the notes above). */
+function recordedCalls(apiCalls: number | null | undefined): number | undefined {
+  return typeof apiCalls === 'number' && apiCalls > 0 ? apiCalls : undefined;
+}
+
 /**
- * The recorded prompt of each turn from the steps' `query` (newer) or `messages` (older), or
- * undefined when no step records one. Steps and turns pair by position when they are as many;
- * otherwise (requeries after format errors add steps that never reach the history) each turn takes
- * the next step whose `response` is the turn's text.
+ * The step each turn came from, by index, or null where none is known. Steps and turns pair by
+ * position when they are as many; otherwise (requeries after format errors add steps that never
+ * reach the history) each turn takes the next step whose `response` is the turn's text.
  */
-function sweStepPrompts(steps: z.infer<typeof sweStep>[], turns: SweHistoryItem[], problems: string[]): Trajectory['promptViews'] {
+function turnSteps(steps: SweStep[], turns: SweHistoryItem[]): Array<number | null> {
+  if (steps.length === turns.length) return steps.map((_, i) => i);
+  let next = 0;
+  return turns.map((turn) => {
+    let at = steps.findIndex((s, i) => i >= next && s.response === turn.content);
+    if (at < 0) return null;
+    while (at + 1 < steps.length && steps[at + 1]!.response === turn.content) at++;
+    next = at + 1;
+    return at;
+  });
+}
+
+/**
+ * The recorded prompt of each turn from its step's `query` (newer) or `messages` (older), or
+ * undefined when no step records one.
+ */
+function sweStepPrompts(steps: SweStep[], stepOfTurn: Array<number | null>, problems: string[]): Trajectory['promptViews'] {
   // A step whose prompt cannot be read (SWE-agent records `query: [{}]` for its forced exit on a
   // full context window) shows no recorded prompt; the others still do.
-  const prompt = (step: z.infer<typeof sweStep>, s: number): ChatMessage[] | null => {
+  const prompt = (step: SweStep, s: number): ChatMessage[] | null => {
     const items = step.query ?? step.messages;
     if (!items || items.length === 0) return null;
     const key = step.query ? 'query' : 'messages';
     return tryParse(() => parseWith(sweHistory, items, `trajectory[${s}].${key}`).map(sweMessage), problems, `step ${s + 1}'s recorded prompt is left out`) ?? null;
   };
   if (!steps.some((s) => (s.query ?? s.messages ?? []).length > 0)) return undefined;
-  let views: Array<ChatMessage[] | null>;
-  if (steps.length === turns.length) {
-    views = steps.map(prompt);
-  } else {
-    let next = 0;
-    views = turns.map((turn) => {
-      let at = steps.findIndex((s, i) => i >= next && s.response === turn.content);
-      if (at < 0) return null;
-      while (at + 1 < steps.length && steps[at + 1]!.response === turn.content) at++;
-      next = at + 1;
-      return prompt(steps[at]!, at);
-    });
-  }
+  const views = stepOfTurn.map((s) => (s === null ? null : prompt(steps[s]!, s)));
   return views.some((v) => v !== null) ? views : undefined;
+}
+
+/**
+ * The messages of the steps after the history's last turn, which some SWE-agent 1.0 files leave out
+ * of the history (the final submit and its diff), and their step indices. A step records the
+ * model's output (`response`) and the raw observation but no tool call: a text-action turn is
+ * rebuilt from it (the observation as recorded, not as the next-step template would have shown it,
+ * which the file does not hold), while a function-calling turn cannot be, and is reported instead.
+ */
+function stepsAfterHistory(steps: SweStep[], stepOfTurn: Array<number | null>, functionCalling: boolean, problems: string[]): { messages: ChatMessage[]; steps: number[] } {
+  const last = stepOfTurn.length === 0 ? -1 : stepOfTurn[stepOfTurn.length - 1]!;
+  // With no step known for the last turn, which steps came after it is not known either.
+  if (last === null || last + 1 >= steps.length) return { messages: [], steps: [] };
+  const indices = steps.map((_, i) => i).slice(last + 1);
+  // A history without turns does not say whether the agent called functions: nothing is rebuilt.
+  if (functionCalling || stepOfTurn.length === 0) {
+    const where = indices.length === 1 ? `trajectory[${last + 1}]` : `trajectory[${last + 1}..${steps.length - 1}]`;
+    problems.push(`${where}: not in the history, and a step records no tool call to rebuild a function-calling turn from; ${indices.length === 1 ? 'the step is' : `the ${indices.length} steps are`} left out`);
+    return { messages: [], steps: [] };
+  }
+  const messages = indices.flatMap((i): ChatMessage[] => {
+    const step = steps[i]!;
+    const reply: ChatMessage = { role: 'assistant', content: step.response ?? '' };
+    if (step.reasoning_content) reply.reasoning_content = step.reasoning_content;
+    return step.observation ? [reply, { role: 'user', content: step.observation }] : [reply];
+  });
+  return { messages, steps: indices };
 }
 
 /** A SWE-agent `.traj`: the history as chat messages, the steps' recorded prompts, info and model. */
@@ -123,17 +165,26 @@ export function importSweAgent(data: unknown, id: string): Trajectory[] {
   const problems: string[] = [];
   const history = parseEach(sweHistoryItem, traj.history, 'history', problems, 'the message is left out').map((item) => item.value);
   const steps = parseEach(sweStep, traj.trajectory ?? [], 'trajectory', problems, 'the step is left out').map((step) => step.value);
-  // Demonstrations put into the history one entry at a time are few-shot examples, not turns of
-  // this run; the single templated demonstration message is a user message and stays.
-  const items = history.filter((item) => !item.is_demo || item.message_type === 'demonstration');
+  // Demonstrations put into the history one entry at a time (`put_demos_in_history`) are few-shot
+  // examples, not turns of this run; they stay in the recorded prompts. A demonstration rendered
+  // into one user message is the model's first reading of the task and stays: SWE-agent 1.x marks
+  // it `message_type: "demonstration"`, 0.x only `is_demo`, as it marks entry-by-entry demonstrations,
+  // which are told apart by the demonstration's own assistant entries.
+  const demosEntryByEntry = history.some((item) => item.is_demo && item.role === 'assistant');
+  const items = demosEntryByEntry ? history.filter((item) => !item.is_demo) : history;
   const messages = items.map(sweMessage);
+  const turns = items.filter((item) => item.role === 'assistant');
+  const stepOfTurn = turnSteps(steps, turns);
+  const functionCalling = items.some((item) => item.role === 'tool' || (item.tool_calls?.length ?? 0) > 0);
+  const after = stepsAfterHistory(steps, stepOfTurn, functionCalling, problems);
+  messages.push(...after.messages);
   const recorded: Trajectory['recorded'] = {};
   const status = traj.info?.exit_status;
   if (typeof status === 'string') recorded.finished_naturally = status === 'submitted';
-  const apiCalls = traj.info?.model_stats?.api_calls;
-  if (typeof apiCalls === 'number') recorded.turns_used = apiCalls;
+  const calls = recordedCalls(traj.info?.model_stats?.api_calls);
+  if (calls !== undefined) recorded.turns_used = calls;
   const trajectory: Trajectory = { id, model: replayModel(traj.replay_config), messages, reward: null, recorded, source: { format: 'swe-agent-traj', index: 0 }, stopReason: status ?? null };
-  const promptViews = sweStepPrompts(steps, items.filter((item) => item.role === 'assistant'), problems);
+  const promptViews = sweStepPrompts(steps, [...stepOfTurn, ...after.steps], problems);
   if (promptViews) trajectory.promptViews = promptViews;
   if (problems.length > 0) trajectory.problems = problems;
   return [trajectory];
@@ -145,30 +196,119 @@ const miniTraj = z.looseObject({
     model_stats: z.looseObject({ api_calls: z.number().int().nullable().optional() }).nullable().optional(),
     config: z.looseObject({ model: z.looseObject({ model_name: z.string().nullable().optional() }).nullable().optional() }).nullable().optional(),
   }).nullable().optional(),
-  messages: z.array(messageSchema),
+  messages: z.array(z.unknown()),
   trajectory_format: z.string().nullable().optional(),
 });
+
+// The message mini-swe-agent 2.x ends a run with: how it ended, the submission, and for an uncaught
+// exception its text and traceback.
+const miniExit = z.looseObject({
+  role: z.literal('exit'),
+  content: z.unknown().optional(),
+  extra: z.looseObject({
+    exit_status: z.string().nullable().optional(),
+    submission: z.string().nullable().optional(),
+    exception_str: z.string().nullable().optional(),
+    traceback: z.string().nullable().optional(),
+  }).nullable().optional(),
+});
+type MiniExit = z.infer<typeof miniExit>;
+
+const REASONING_KEYS = ['reasoning_content', 'reasoning', 'reasoning_details'] as const;
+
+/** The first lines a command prints to submit (`has_finished` / `_check_finished` in mini-swe-agent). */
+const SUBMIT_MARKERS = ['COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT', 'MINI_SWE_AGENT_FINAL_OUTPUT'];
+
+/**
+ * A chat-format message of a mini-swe-agent file without its `extra`. Some providers (OpenRouter's
+ * Gemini) return the reasoning only in the raw response, which mini-swe-agent keeps in
+ * `extra.response`: a reply with no reasoning of its own takes it from there.
+ */
+function miniChatMessage(raw: unknown, at: string): ChatMessage {
+  const { extra, ...message } = parseWith(messageSchema, raw, at);
+  if (message.role === 'assistant' && REASONING_KEYS.every((key) => message[key] == null) && isObject(extra) && isObject(extra.response)) {
+    const choices = extra.response.choices;
+    const reply = Array.isArray(choices) && isObject(choices[0]) && isObject(choices[0].message) ? choices[0].message : {};
+    for (const key of REASONING_KEYS) if (reply[key] != null) message[key] = reply[key];
+  }
+  return normalizeMessage(message);
+}
+
+/**
+ * Adds one message of a mini-swe-agent Responses-API run (`litellm_response`, `openrouter_response`,
+ * `portkey_response` models): a model reply is the whole response object, whose `output` items are
+ * one assistant turn; observations are `function_call_output` items; the rest are
+ * `{role, content}` or `{type: "message", role, content}` messages.
+ */
+function addResponsesMessage(conversation: ResponsesConversation, raw: unknown, at: string): void {
+  if (!isObject(raw) || raw.object !== 'response') return conversation.add(raw, at);
+  const output = raw.output;
+  if (!Array.isArray(output)) throw new Misfit(`${at}.output: expected a list of output items`);
+  // Everything in a response's output is the model's: a message item without a role is its text.
+  output.forEach((item, i) => conversation.add(isObject(item) && item.type === 'message' && item.role === undefined ? { ...item, role: 'assistant' } : item, `${at}.output[${i}]`));
+  conversation.close();
+}
+
+/**
+ * Answers the call that ended the run with the submission. mini-swe-agent raises `Submitted` inside
+ * the environment when a command's output starts with a submit marker, so that call gets no tool
+ * message; the exit message holds the submission (the rest of that output) instead. The call is the
+ * last reply's unanswered call that prints the marker, or its only unanswered call.
+ */
+function answerSubmittingCall(messages: ChatMessage[], submission: string): void {
+  const at = messages.findLastIndex((m) => m.role === 'assistant');
+  if (at < 0) return;
+  const answered = new Set(messages.slice(at + 1).flatMap((m) => (m.role === 'tool' ? [m.tool_call_id] : [])));
+  const open = (messages[at]!.tool_calls ?? []).filter((call) => !answered.has(call.id));
+  const call = open.find((c) => SUBMIT_MARKERS.some((marker) => c.function.arguments.includes(marker))) ?? (open.length === 1 ? open[0] : undefined);
+  if (call) messages.push({ role: 'tool', tool_call_id: call.id, content: submission });
+}
 
 /**
  * A mini-swe-agent object file. Its messages are what the model saw except for `extra` (the raw
  * response, cost and parsed actions, which mini-swe-agent strips before each query) and the final
- * `exit` message (the exit status and submission, which it never sends).
+ * `exit` message (the exit status and submission, which it never sends). A run that ended on an
+ * uncaught exception keeps the exception's text in its stop reason.
  */
 export function importMiniSweAgent(data: unknown, id: string): Trajectory[] {
   const file = parseWith(miniTraj, data);
-  const messages: ChatMessage[] = [];
-  let exitStatus = file.info?.exit_status || null;
-  for (const m of file.messages) {
-    if (m.role === 'exit') {
-      if (isObject(m.extra)) exitStatus ||= str(m.extra.exit_status);
+  const responses = file.messages.some((m) => isObject(m) && m.object === 'response');
+  const conversation = new ResponsesConversation();
+  const chat: ChatMessage[] = [];
+  const problems: string[] = [];
+  let exit: MiniExit | null = null;
+  // Whether the last message before the exit is a model reply (an assistant message, a response).
+  let lastIsReply = false;
+  for (const [i, m] of file.messages.entries()) {
+    const at = `messages[${i}]`;
+    if (isObject(m) && m.role === 'exit') {
+      exit ??= tryParse(() => parseWith(miniExit, m, at), problems, 'the exit message is left out') ?? null;
       continue;
     }
-    const { extra: _extra, ...message } = m;
-    messages.push(normalizeMessage(message));
+    if (responses) addResponsesMessage(conversation, m, at);
+    else chat.push(miniChatMessage(m, at));
+    lastIsReply = isObject(m) && (m.role === 'assistant' || m.object === 'response');
   }
+  conversation.close();
+  const messages = responses ? conversation.messages : chat;
+  const ending = exit?.extra;
+  const exitStatus = file.info?.exit_status || ending?.exit_status || null;
   const recorded: Trajectory['recorded'] = {};
   if (exitStatus) recorded.finished_naturally = exitStatus === 'Submitted';
-  const apiCalls = file.info?.model_stats?.api_calls;
-  if (typeof apiCalls === 'number') recorded.turns_used = apiCalls;
-  return [{ id, model: file.info?.config?.model?.model_name ?? null, messages, reward: null, recorded, source: { format: 'mini-swe-agent', index: 0 }, stopReason: exitStatus }];
+  let calls = recordedCalls(file.info?.model_stats?.api_calls);
+  let stopReason = exitStatus;
+  if (ending?.exception_str != null || ending?.traceback != null) {
+    const error = (ending.exception_str || str(exit?.content) || '').split('\n')[0];
+    if (error) stopReason = `${exitStatus ?? 'error'}: ${error}`;
+    // mini-swe-agent counts a model call before making it: a call that raised is counted, yet left
+    // no reply.
+    if (!lastIsReply && calls !== undefined) calls = recordedCalls(calls - 1);
+  } else if (exit && exitStatus === 'Submitted') {
+    const submission = ending?.submission ?? str(exit.content);
+    if (submission !== null) answerSubmittingCall(messages, submission);
+  }
+  if (calls !== undefined) recorded.turns_used = calls;
+  const trajectory: Trajectory = { id, model: file.info?.config?.model?.model_name ?? null, messages, reward: null, recorded, source: { format: 'mini-swe-agent', index: 0 }, stopReason };
+  if (problems.length > 0) trajectory.problems = problems;
+  return [trajectory];
 }
