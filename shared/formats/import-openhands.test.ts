@@ -85,6 +85,12 @@ describe('OpenHands evaluation outputs', () => {
   const line = (instanceId: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({ instance_id: instanceId, instruction: 'Fix the bug.', metadata: { agent_class: 'CodeActAgent', llm_config: { model: 'claude-sonnet-4' }, max_iterations: 30 }, history: events(), metrics: { accumulated_cost: 0.1 }, error: null, test_result: { git_patch: 'diff --git a/x b/x' }, ...extra });
 
+  it('opens one evaluation line saved as a .json file as that evaluation, not as a SWE-agent .traj', () => {
+    const { format, trajectories, problems } = importText(line('django__django-11099'), 'django__django-11099.json');
+    expect([format, problems]).toEqual(['openhands-eval-jsonl', []]);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
+  });
+
   it('opens output.jsonl: one trajectory per instance, named by its id, with its outcome', () => {
     const text = [line('django__django-11099', { test_result: { git_patch: 'diff', report: { resolved: true } } }), line('sympy__sympy-20590', { error: 'Agent got stuck in a loop\nTraceback ...' })].join('\n');
     const { format, trajectories, problems } = importText(text, 'output.jsonl');

@@ -182,7 +182,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages'), importLine: importMessagesLine },
   { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
   { id: 'chat-messages', description: 'a JSON list of chat messages', layout: 'document', matches: Array.isArray, importDocument: importChatMessages },
-  { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => has(first, 'history') && Array.isArray(first.history) && !('messages' in first), importDocument: importSweAgent },
+  // A history of OpenHands events (an evaluation output line saved as a .json) is not SWE-agent's.
+  { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => has(first, 'history') && Array.isArray(first.history) && !('messages' in first) && !first.history.some(isOpenHandsItem), importDocument: importSweAgent },
   { id: 'inspect-log', description: 'an Inspect AI log', layout: 'document', matches: (first) => has(first, 'eval') && ('samples' in first || 'plan' in first || 'results' in first), importDocument: (data) => importInspectLog(data) },
   { id: 'mini-swe-agent', description: 'a mini-swe-agent trajectory', layout: 'document', matches: isMiniSweAgent, importDocument: importMiniSweAgent },
   { id: 'agent-result', description: 'an AgentResult JSON', layout: 'document', matches: (first) => has(first, 'messages'), importDocument: importAgentResult },
