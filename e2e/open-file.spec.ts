@@ -215,3 +215,58 @@ test('a 10 MB tool result is folded with its size and opens whole in a read-only
   const viewer = app.page.getByRole('dialog', { name: 'Turn 1, read_file: result' });
   await expect(viewer.locator('.monaco-editor')).toBeVisible();
 });
+
+test('opens an ATIF trajectory and a rewound agent session, each branch listed with its parent', async ({ app }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-branches-'));
+  const atif = join(folder, 'trajectory.json');
+  writeFileSync(
+    atif,
+    JSON.stringify({
+      schema_version: 'ATIF-v1.7',
+      session_id: 'tb-hello',
+      agent: { name: 'terminus-2', version: '2.0.0', model_name: 'gpt-5' },
+      steps: [
+        { step_id: 1, source: 'system', message: 'You are an agent in a terminal.' },
+        { step_id: 2, source: 'user', message: 'Create hello.txt in /root.' },
+        {
+          step_id: 3,
+          source: 'agent',
+          message: 'I will write the file.',
+          tool_calls: [{ tool_call_id: 'call_1', function_name: 'bash', arguments: { keystrokes: 'echo hi > /root/hello.txt' } }],
+          observation: { results: [{ source_call_id: 'call_1', content: 'bash: /root/hello.txt: Permission denied', extra: { is_error: true } }] },
+        },
+        { step_id: 4, source: 'agent', message: 'I could not write it: permission denied.' },
+      ],
+      subagent_trajectories: [{ schema_version: 'ATIF-v1.7', trajectory_id: 'summarizer', agent: { name: 'terminus-2', version: '2.0.0' }, steps: [{ step_id: 1, source: 'user', message: 'Summarize the run.' }, { step_id: 2, source: 'agent', message: 'The write failed.' }] }],
+    }),
+  );
+  await app.openFile(atif);
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('heading', { name: /trajectory\.json: 2 trajectories/ })).toBeVisible();
+  const table = collection.getByRole('grid', { name: 'Trajectories in trajectory.json' });
+  // The embedded subagent opens apart, linked to the run it belongs to.
+  await expect(table.getByRole('row').filter({ hasText: 'tb-hello/summarizer' })).toContainText('tb-hello @ turn');
+  // The result flagged as an error is a tool error of the opened trajectory.
+  await expect(app.trajectory.getByText('Permission denied', { exact: false }).first()).toBeVisible();
+  await expect(app.trajectory.getByText('error', { exact: true }).first()).toBeVisible();
+
+  // An agent session rewound after its first answer: the conversation that went on, and the
+  // abandoned one as its branch.
+  const session = join(folder, 'session.jsonl');
+  const line = (uuid: string, parentUuid: string | null, type: 'user' | 'assistant', text: string) =>
+    JSON.stringify({ type, uuid, parentUuid, sessionId: 's-sort', timestamp: '2026-12-01T10:00:00Z', message: type === 'user' ? { role: 'user', content: text } : { id: `msg_${uuid}`, role: 'assistant', model: 'claude-sonnet-4', content: [{ type: 'text', text }] } });
+  writeFileSync(
+    session,
+    [line('u1', null, 'user', 'Write a sort.'), line('a1', 'u1', 'assistant', 'Which algorithm?'), line('u2', 'a1', 'user', 'QuickSort.'), line('a2', 'u2', 'assistant', 'Here is QuickSort.'), line('u3', 'a1', 'user', 'MergeSort, please.'), line('a3', 'u3', 'assistant', 'Here is MergeSort.')].join('\n') + '\n',
+  );
+  await app.openFile(session);
+  await expect(collection.getByRole('heading', { name: /session\.jsonl: 2 trajectories/ })).toBeVisible();
+  const sessions = collection.getByRole('grid', { name: 'Trajectories in session.jsonl' });
+  await expect(app.trajectory.getByText('Here is MergeSort.')).toBeVisible();
+  await expect(app.trajectory.getByText('Here is QuickSort.')).toHaveCount(0);
+  const branch = sessions.getByRole('row').filter({ hasText: 's-sort @ turn 1' });
+  await branch.click();
+  await expect(app.trajectory.getByText('Here is QuickSort.')).toBeVisible();
+  await expect(app.trajectory.getByText('Here is MergeSort.')).toHaveCount(0);
+  await app.page.screenshot({ path: test.info().outputPath('session-branch.png') });
+});
