@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readToolResponse, readToolResponseExact } from './import-hermes.js';
+import { importShareGpt, readToolResponse, readToolResponseExact } from './import-hermes.js';
+import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 function settle(f: () => unknown): unknown {
   try {
@@ -52,5 +53,89 @@ describe('readToolResponse', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+/** The one trajectory of a ShareGPT line. */
+function importLine(line: Record<string, unknown>): Trajectory {
+  return importShareGpt(line, 'x', 0)[0]!;
+}
+
+const weatherCall = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call>';
+const timeCall = '<tool_call>\n{"name": "get_time", "arguments": {"city": "Oslo"}}\n</tool_call>';
+
+describe('importShareGpt', () => {
+  it('keeps a <tool_response> that is the result itself (no content key) as written, paired to its call', () => {
+    const t = importLine({
+      conversations: [
+        { from: 'human', value: 'Weather in Oslo?' },
+        { from: 'gpt', value: `<think>I need the weather.</think>\n${weatherCall}` },
+        // hermes-function-calling and hermes_reasoning_tool_use write the result, not hermes-agent's wrapper.
+        { from: 'tool', value: '<tool_response>\n{"temp": 25.0, "desc": "sunny"}\n</tool_response>' },
+        { from: 'gpt', value: 'Sunny, 25 degrees.' },
+      ],
+    });
+    expect(t.messages.slice(1, 3)).toEqual([
+      { role: 'assistant', content: '', reasoning_content: 'I need the weather.', tool_calls: [{ id: 'call_2_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+      { role: 'tool', tool_call_id: 'call_2_0', content: '{"temp": 25.0, "desc": "sunny"}' },
+    ]);
+    // hermes-agent's own wrapper is still unwrapped and its content dumped as json.dumps would.
+    expect(readToolResponse('{"tool_call_id": "a", "name": "t", "content": {"x": 1.0}}', 0, 0)).toEqual({ toolCallId: 'a', name: 't', content: '{"x": 1.0}' });
+  });
+
+  it('pairs results in consecutive tool turns with the open calls: by the name a result gives, else in order', () => {
+    const line = (names: [string, string]): Record<string, unknown> => ({
+      conversations: [
+        { from: 'human', value: 'Weather and time in Oslo?' },
+        { from: 'gpt', value: `${weatherCall}\n${timeCall}` },
+        { from: 'tool', value: `<tool_response>\n{"name": "${names[0]}", "content": "first"}\n</tool_response>` },
+        { from: 'tool', value: `<tool_response>\n{"name": "${names[1]}", "content": "second"}\n</tool_response>` },
+      ],
+    });
+    const byOrder = importLine(line(['x', 'x']));
+    expect(byOrder.messages[1]!.tool_calls!.map((c) => c.id)).toEqual(['call_2_0', 'call_3_0']);
+    expect(byOrder.messages.slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 'call_2_0', content: 'first' },
+      { role: 'tool', tool_call_id: 'call_3_0', content: 'second' },
+    ]);
+    const byName = importLine(line(['get_time', 'get_weather']));
+    expect(byName.messages[1]!.tool_calls!.map((c) => c.id)).toEqual(['call_3_0', 'call_2_0']);
+    expect(deriveAgentResult(byName).result).toMatchObject({ tool_calls_attempted: 2, tool_calls_executed_ok: 2 });
+  });
+
+  it('reads the role names other ShareGPT datasets use, a system prompt and tools beside the conversation, and chat messages', () => {
+    const toolace = importLine({ system: 'You compose functions.', conversations: [{ from: 'user', value: 'Hi' }, { from: 'assistant', value: 'Hello.' }] });
+    expect(toolace.messages).toEqual([{ role: 'system', content: 'You compose functions.' }, { role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }]);
+
+    // LLaMA-Factory: the call and its result are turns of their own; tools are JSON text.
+    const tools = [{ name: 'area', description: 'Area of a shape', parameters: { type: 'object', properties: { side: { type: 'number' } } } }];
+    const llamaFactory = importLine({
+      conversations: [
+        { from: 'system', value: 'Be exact.' },
+        { from: 'human', value: 'Area of a square of side 7?' },
+        { from: 'function_call', value: '{"name": "area", "arguments": {"side": 7}}' },
+        { from: 'observation', value: '{"area": 49}' },
+        { from: 'gpt', value: '49.' },
+      ],
+      system: 'ignored: the conversation has its own',
+      tools: JSON.stringify(tools),
+    });
+    expect(llamaFactory.messages).toEqual([
+      { role: 'system', content: 'Be exact.' },
+      { role: 'user', content: 'Area of a square of side 7?' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'call_3_0', type: 'function', function: { name: 'area', arguments: '{"side":7}' } }] },
+      { role: 'tool', tool_call_id: 'call_3_0', content: '{"area": 49}' },
+      { role: 'assistant', content: '49.' },
+    ]);
+    expect(llamaFactory.tools).toEqual([{ type: 'function', function: tools[0] }]);
+
+    const chat = importLine({
+      conversations: [{ role: 'user', content: 'Time?' }, { role: 'assistant', content: '', tool_calls: [{ id: 'c1', function: { name: 'now', arguments: {} } }] }, { role: 'tool', tool_call_id: 'c1', content: '12:00' }],
+      tools: [{ type: 'function', function: { name: 'now' } }],
+    });
+    expect(chat.messages.map((m) => [m.role, m.tool_calls?.[0]?.function.arguments ?? m.content])).toEqual([['user', 'Time?'], ['assistant', '{}'], ['tool', '12:00']]);
+    expect(chat.tools).toEqual([{ type: 'function', function: { name: 'now' } }]);
+
+    expect(() => importLine({ conversations: [{ from: 'bard', value: 'Hi' }] })).toThrow("conversations[0].from: expected system, human, user, gpt, assistant, function_call, tool or observation, got 'bard'");
   });
 });

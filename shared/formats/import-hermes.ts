@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { hasTooManyDigits, isPyDict, type PyValue } from '../python/value.js';
-import { argumentsText, checkNesting, isObject, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
+import { argumentsText, checkNesting, isObject, messageSchema, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
@@ -46,13 +46,18 @@ export function importHermesSession(data: unknown, _id: string, index: number): 
 
 // Batch-runner lines add prompt_index, metadata, partial, api_calls, toolsets_used, tool_stats and
 // tool_error_counts, and may leave out model and timestamp; the extra fields are kept out of the model.
+// Other ShareGPT datasets (LLaMA-Factory's, ToolACE) keep the system prompt and the tool schemas
+// beside the conversation: `system`, and `tools` as a list or as its JSON text.
 const sharegptLine = z.looseObject({
-  conversations: z.array(z.looseObject({ from: z.string(), value: z.string() })),
+  conversations: z.array(z.unknown()),
+  system: z.string().nullable().optional(),
+  tools: z.unknown().optional(),
   model: z.string().nullable().optional(),
   completed: z.boolean().nullable().optional(),
   api_calls: z.number().int().nullable().optional(),
   prompt_index: z.number().int().nullable().optional(),
 });
+const sharegptTurn = z.looseObject({ from: z.string(), value: z.string() });
 
 const toolCallBlock = z.looseObject({ name: z.string(), arguments: z.unknown() });
 const toolResponseBlock = z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() });
@@ -105,8 +110,9 @@ function withoutBlocks(text: string, blocks: readonly TagBlock[]): string {
 /**
  * The tool list of a generated system prompt: the first `<tools>` block that holds a JSON array.
  * hermes-agent's prompt names the tags in prose before the list ("within <tools> </tools> XML tags").
+ * `at` is where the prompt is in the file (`conversations[0]`, `system`).
  */
-function systemPromptTools(text: string, t: number): Trajectory['tools'] {
+function systemPromptTools(text: string, at: string): Trajectory['tools'] {
   for (const block of tagBlocks(text, 'tools')) {
     if (!block.inner.trimStart().startsWith('[')) continue;
     let list: unknown;
@@ -116,10 +122,29 @@ function systemPromptTools(text: string, t: number): Trajectory['tools'] {
       continue;
     }
     if (!Array.isArray(list)) continue;
-    checkNesting(list, `conversations[${t}].tools`, block.inner);
+    checkNesting(list, `${at}.tools`, block.inner);
     return toolSchemasOf(list);
   }
   return undefined;
+}
+
+/**
+ * A line's top-level `tools`: a list of schemas, or its JSON text as LLaMA-Factory and
+ * hermes_reasoning_tool_use write it. Text that does not parse leaves the tools unrecorded, as a
+ * broken `<tools>` list does: the conversation is still worth reading.
+ */
+function toolsField(tools: unknown): Trajectory['tools'] {
+  let list = tools;
+  if (typeof tools === 'string') {
+    try {
+      list = JSON.parse(tools);
+    } catch {
+      return undefined;
+    }
+    // The text is a string in the line, so the line's own nesting check did not look inside it.
+    checkNesting(list, 'tools', tools);
+  }
+  return Array.isArray(list) ? toolSchemasOf(list) : undefined;
 }
 
 /**
@@ -134,10 +159,20 @@ function toolResultText(content: unknown): string | null {
   return content === undefined ? null : pyJsonDumps(content as PyValue);
 }
 
-/** What a `<tool_response>` block says: the call it answers (when it says) and the result text. */
+/** What a `<tool_response>` block says: the call it answers and the tool it names (when it says), and the result text. */
 export interface ToolResponse {
   toolCallId: string | null | undefined;
+  name?: string | undefined;
   content: string | null;
+}
+
+/**
+ * A block that is not hermes-agent's `{tool_call_id, name, content}` wrapper: the result itself
+ * (hermes-function-calling and hermes_reasoning_tool_use write `{"temp": 25}` between the tags),
+ * kept as written since no `json.dumps` layout is known for it.
+ */
+function bareToolResponse(inner: string): ToolResponse {
+  return { toolCallId: undefined, content: inner };
 }
 
 /**
@@ -151,11 +186,10 @@ export function readToolResponseExact(inner: string, t: number, k: number): Tool
   } catch {
     throw new Misfit(`conversations[${t}]: tool response ${k + 1} is not valid JSON`);
   }
-  const parsed = parseWith(toolResponseBlock, isPyDict(response) ? Object.fromEntries(response) : response, `conversations[${t}].tool_response[${k}]`);
-  return { toolCallId: parsed.tool_call_id, content: toolResultText(parsed.content) };
+  if (!isPyDict(response) || !response.has('content')) return bareToolResponse(inner);
+  const parsed = parseWith(toolResponseBlock, Object.fromEntries(response), `conversations[${t}].tool_response[${k}]`);
+  return { toolCallId: parsed.tool_call_id, name: parsed.name, content: toolResultText(parsed.content) };
 }
-
-/** A run of more digits than Python reads as an int (json.loads raises on it). */
 
 /**
  * {@link readToolResponseExact}, quicker for the common block whose content is a string: V8's
@@ -171,72 +205,140 @@ export function readToolResponse(inner: string, t: number, k: number): ToolRespo
   } catch {
     return readToolResponseExact(inner, t, k);
   }
-  if (!isObject(value) || Object.hasOwn(value, '__proto__') || typeof value.content !== 'string') return readToolResponseExact(inner, t, k);
-  const id = value.tool_call_id;
-  if ((id !== undefined && id !== null && typeof id !== 'string') || (value.name !== undefined && typeof value.name !== 'string')) return readToolResponseExact(inner, t, k);
-  return { toolCallId: id, content: value.content };
+  if (!isObject(value) || !Object.hasOwn(value, 'content')) return bareToolResponse(inner);
+  if (Object.hasOwn(value, '__proto__') || typeof value.content !== 'string') return readToolResponseExact(inner, t, k);
+  const { tool_call_id: id, name } = value;
+  if ((id !== undefined && id !== null && typeof id !== 'string') || (name !== undefined && typeof name !== 'string')) return readToolResponseExact(inner, t, k);
+  return { toolCallId: id, name, content: value.content };
+}
+
+/** What a ShareGPT speaker is: hermes-agent's names, the OpenAI names (ToolACE) and LLaMA-Factory's tool turns. */
+const SPEAKERS = new Map<string, 'system' | 'user' | 'assistant' | 'function_call' | 'tool' | 'observation'>([
+  ['system', 'system'],
+  ['human', 'user'],
+  ['user', 'user'],
+  ['gpt', 'assistant'],
+  ['assistant', 'assistant'],
+  ['function_call', 'function_call'],
+  ['tool', 'tool'],
+  ['observation', 'observation'],
+]);
+
+/** A turn's leading `<think>` block as reasoning (none when it holds only whitespace), and the text after it. */
+function splitThink(value: string): { reasoning: string | null; text: string } {
+  const think = THINK.exec(value);
+  if (!think) return { reasoning: null, text: value };
+  return { reasoning: think[1]!.trim() === '' ? null : think[1]!, text: value.slice(think[0].length) };
+}
+
+/** A `{name, arguments}` call found at `at` in the file, as a tool call without an id (the id comes from its result). */
+function callOf(value: unknown, at: string): ToolCall {
+  const parsed = parseWith(toolCallBlock, value, at);
+  return { id: null, type: 'function', function: { name: parsed.name, arguments: argumentsText(parsed.arguments) } };
+}
+
+/** A `gpt` turn: `<think>` reasoning, the text, and one tool call per `<tool_call>` block. */
+function gptMessage(value: string, t: number): ChatMessage {
+  const { reasoning, text } = splitThink(value);
+  const message: ChatMessage = { role: 'assistant', content: '' };
+  if (reasoning !== null) message.reasoning_content = reasoning;
+  const calls: ToolCall[] = [];
+  const blocks = tagBlocks(text, 'tool_call');
+  for (const block of blocks) {
+    let call: unknown;
+    try {
+      call = JSON.parse(block.inner);
+    } catch {
+      throw new Misfit(`conversations[${t}]: tool call ${calls.length + 1} is not valid JSON`);
+    }
+    const at = `conversations[${t}].tool_call[${calls.length}]`;
+    checkNesting(call, at, block.inner);
+    calls.push(callOf(call, at));
+  }
+  message.content = withoutBlocks(text, blocks).trim();
+  if (calls.length > 0) message.tool_calls = calls;
+  return message;
 }
 
 /**
- * One hermes ShareGPT line (trajectory samples, failed trajectories, batch-runner output):
- * `<think>` blocks become reasoning, `<tool_call>` blocks tool calls, merged `<tool_response>` turns
- * one tool message each; a compressed line's `[CONTEXT SUMMARY]:` human turn stays a user message.
+ * A LLaMA-Factory `function_call` turn: the assistant's call as JSON `{name, arguments}`, or a list
+ * of them for parallel calls, after the reasoning when the template has thought words.
+ */
+function functionCallMessage(value: string, t: number): ChatMessage {
+  const { reasoning, text } = splitThink(value);
+  const message: ChatMessage = { role: 'assistant', content: '' };
+  if (reasoning !== null) message.reasoning_content = reasoning;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Misfit(`conversations[${t}].value: the function call is not valid JSON`);
+  }
+  checkNesting(parsed, `conversations[${t}].value`, text);
+  const calls = Array.isArray(parsed) ? parsed.map((call, i) => callOf(call, `conversations[${t}].value[${i}]`)) : [callOf(parsed, `conversations[${t}].value`)];
+  if (calls.length > 0) message.tool_calls = calls;
+  return message;
+}
+
+/**
+ * One ShareGPT line: hermes-agent's (trajectory samples, failed trajectories, batch-runner output)
+ * and the other datasets in that layout. `<think>` blocks become reasoning, `<tool_call>` blocks and
+ * `function_call` turns tool calls, each `<tool_response>` block (or a `tool` or `observation` turn
+ * without one) a tool message; a compressed line's `[CONTEXT SUMMARY]:` human turn stays a user
+ * message; items written as OpenAI chat messages (`role`, `content`) are read as such.
  */
 export function importShareGpt(data: unknown, id: string, index: number): Trajectory[] {
   const line = parseWith(sharegptLine, data);
   const messages: ChatMessage[] = [];
-  const roles: Record<string, string> = { system: 'system', human: 'user', gpt: 'assistant', tool: 'tool' };
-  let tools: Trajectory['tools'];
-  let pendingCalls: ToolCall[] = [];
-  line.conversations.forEach((turn, t) => {
-    const role = roles[turn.from];
-    if (!role) throw new Misfit(`conversations[${t}].from: expected system, human, gpt or tool, got '${turn.from}'`);
-    if (role === 'assistant') {
-      let text = turn.value;
-      const message: ChatMessage = { role: 'assistant', content: '' };
-      const think = THINK.exec(text);
-      if (think) {
-        text = text.slice(think[0].length);
-        if (think[1]!.trim() !== '') message.reasoning_content = think[1]!;
-      }
-      const calls: ToolCall[] = [];
-      const blocks = tagBlocks(text, 'tool_call');
-      for (const block of blocks) {
-        let call: unknown;
-        try {
-          call = JSON.parse(block.inner);
-        } catch {
-          throw new Misfit(`conversations[${t}]: tool call ${calls.length + 1} is not valid JSON`);
-        }
-        const at = `conversations[${t}].tool_call[${calls.length}]`;
-        checkNesting(call, at, block.inner);
-        const parsed = parseWith(toolCallBlock, call, at);
-        calls.push({ id: null, type: 'function', function: { name: parsed.name, arguments: argumentsText(parsed.arguments) } });
-      }
-      message.content = withoutBlocks(text, blocks).trim();
-      if (calls.length > 0) message.tool_calls = calls;
-      pendingCalls = calls;
+  let tools = toolsField(line.tools);
+  // The calls of the last assistant turn that no result has answered yet, in order. The results
+  // come in call order, in one tool turn (hermes-agent) or in one turn each (hermes-function-calling,
+  // LLaMA-Factory); a result that names one of the open calls' tools answers the first of them.
+  let openCalls: ToolCall[] = [];
+  const answer = (response: ToolResponse, t: number, k: number): void => {
+    const named = response.name === undefined ? -1 : openCalls.findIndex((call) => call.function.name === response.name);
+    const call = openCalls.splice(named >= 0 ? named : 0, 1)[0];
+    const callId = response.toolCallId ?? `call_${t}_${k}`;
+    if (call && call.id === null) call.id = callId;
+    messages.push({ role: 'tool', tool_call_id: callId, content: response.content });
+  };
+  line.conversations.forEach((item, t) => {
+    if (isObject(item) && !Object.hasOwn(item, 'from') && Object.hasOwn(item, 'role')) {
+      // A chat message carries its own call ids: nothing after it is paired by position.
+      openCalls = [];
+      messages.push(normalizeMessage(parseWith(messageSchema, item, `conversations[${t}]`)));
+      return;
+    }
+    const turn = parseWith(sharegptTurn, item, `conversations[${t}]`);
+    const speaker = SPEAKERS.get(turn.from);
+    if (!speaker) throw new Misfit(`conversations[${t}].from: expected system, human, user, gpt, assistant, function_call, tool or observation, got '${turn.from}'`);
+    if (speaker === 'assistant' || speaker === 'function_call') {
+      const message = speaker === 'assistant' ? gptMessage(turn.value, t) : functionCallMessage(turn.value, t);
+      openCalls = [...(message.tool_calls ?? [])];
       messages.push(message);
       return;
     }
-    if (role === 'tool') {
-      let k = 0;
-      for (const block of tagBlocks(turn.value, 'tool_response')) {
-        const response = readToolResponse(block.inner, t, k);
-        const callId = response.toolCallId ?? `call_${t}_${k}`;
-        const call = pendingCalls[k];
-        if (call && call.id === null) call.id = callId;
-        messages.push({ role: 'tool', tool_call_id: callId, content: response.content });
-        k += 1;
-      }
-      if (k === 0) throw new Misfit(`conversations[${t}]: a tool turn without <tool_response> blocks`);
+    if (speaker === 'tool') {
+      const blocks = tagBlocks(turn.value, 'tool_response');
+      blocks.forEach((block, k) => answer(readToolResponse(block.inner, t, k), t, k));
+      // ToolACE and other datasets write the result itself in the turn, without the tags.
+      if (blocks.length === 0) answer(bareToolResponse(turn.value), t, 0);
+      return;
+    }
+    if (speaker === 'observation') {
+      answer(bareToolResponse(turn.value), t, 0);
       return;
     }
     // A human or system turn ends the previous turn's calls: responses after it are not theirs.
-    pendingCalls = [];
-    if (role === 'system') tools ??= systemPromptTools(turn.value, t);
-    messages.push({ role, content: turn.value });
+    openCalls = [];
+    if (speaker === 'system') tools ??= systemPromptTools(turn.value, `conversations[${t}]`);
+    messages.push({ role: speaker, content: turn.value });
   });
+  // A prompt kept beside the conversation is what the model saw first, unless a turn overrides it.
+  if (line.system && !messages.some((m) => m.role === 'system')) {
+    messages.unshift({ role: 'system', content: line.system });
+    tools ??= systemPromptTools(line.system, 'system');
+  }
   const recorded: Trajectory['recorded'] = {};
   if (line.completed != null) recorded.finished_naturally = line.completed;
   if (line.api_calls != null) recorded.turns_used = line.api_calls;
