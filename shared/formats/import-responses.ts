@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, baseName, eachObjectLine, isObject, Misfit, num, parseWith, str, toolSchemasOf, type TextImport } from './import-common.js';
+import { argumentsText, baseName, eachObjectLine, isObject, Misfit, num, parseWith, recordedOf, str, toolSchemasOf, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenAI Responses API items, as NeMo Gym rollouts and Codex CLI session logs record them.
@@ -21,6 +21,13 @@ import type { Trajectory } from './trajectory.js';
 //   newlines; a message with other parts (images, files) keeps its parts as recorded. A
 //   `developer` message is the system message it stands for.
 // - Items of other types (`item_reference`, `compaction`) carry nothing the model saw and are skipped.
+// - Model calls: NeMo Gym's model server writes a call's `prompt_token_ids` and
+//   `generation_token_ids` on the last item of its output, so an item that carries them ends its
+//   call and the next item the model wrote starts a new turn, even with no item of another author
+//   between them: a gymnasium-style agent records the environment's reply only inside the next
+//   call's prompt tokens. The item that starts such a turn is named in `problems`: what the model
+//   was sent before it is left out.
+//   Items that repeat one call's token ids are that call; items without them are grouped as above.
 
 /** The text of a Responses content value: a string, or text parts joined; other parts kept as recorded. */
 function contentOf(content: unknown): unknown {
@@ -63,6 +70,22 @@ function reasoningTexts(item: Record<string, unknown>): string[] {
   return texts;
 }
 
+/** The token ids a model server writes on the last item of a model call. */
+interface CallTokens {
+  prompt: unknown;
+  generation: unknown[];
+}
+
+/** The token ids an item carries as the end of its model call, or null when it carries none. */
+function callTokens(item: Record<string, unknown>): CallTokens | null {
+  return Array.isArray(item.generation_token_ids) ? { prompt: item.prompt_token_ids, generation: item.generation_token_ids } : null;
+}
+
+/** True for two lists of the same token ids. */
+function sameIds(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 const CALL_BOOKKEEPING = new Set(['type', 'id', 'call_id', 'status', 'name', 'output', 'result']);
 
 /** The arguments of a `*_call` item as text (see the notes above). */
@@ -79,8 +102,12 @@ function callArguments(item: Record<string, unknown>): string {
 /** Builds chat messages from Responses items, one item at a time (see the notes above). */
 export class ResponsesConversation {
   readonly messages: ChatMessage[] = [];
+  /** What was left out, as "ITEM: what is missing" (a model call whose input is recorded only as token ids). */
+  readonly problems: string[] = [];
   private turn: ChatMessage | null = null;
   private inlineResults: ChatMessage[] = [];
+  /** The token ids of the open turn's model call once its last item is read; null while the call may go on. */
+  private ended: CallTokens | null = null;
 
   /** The assistant message being built, opened if there is none. */
   private open(): ChatMessage {
@@ -94,6 +121,7 @@ export class ResponsesConversation {
   /** Ends the assistant turn: the results its calls carried inline follow it. */
   close(): void {
     this.turn = null;
+    this.ended = null;
     this.messages.push(...this.inlineResults);
     this.inlineResults = [];
   }
@@ -108,14 +136,29 @@ export class ResponsesConversation {
     if (!isObject(item)) throw new Misfit(`${at}: expected an item object`);
     const type = str(item.type) ?? (typeof item.role === 'string' ? 'message' : null);
     if (type === null) throw new Misfit(`${at}.type: expected an item type`);
-    if (type === 'message') return this.addMessage(item, at);
-    if (type === 'reasoning') return this.addReasoning(item);
     if (type.endsWith('_call_output')) {
       this.close();
       this.messages.push({ role: 'tool', tool_call_id: str(item.call_id) ?? str(item.id), content: outputText(item.output) });
       return;
     }
-    if (type.endsWith('_call')) return this.addCall(item, type);
+    const byModel = type === 'reasoning' || type.endsWith('_call') || (type === 'message' && item.role === 'assistant');
+    if (byModel) this.startCall(item, at);
+    if (type === 'message') this.addMessage(item, at);
+    else if (type === 'reasoning') this.addReasoning(item);
+    else if (type.endsWith('_call')) this.addCall(item, type);
+    if (byModel) this.ended = callTokens(item);
+  }
+
+  /** Ends the open turn when its model call has ended and `item` is not part of it (see the notes above). */
+  private startCall(item: Record<string, unknown>, at: string): void {
+    const ended = this.ended;
+    if (!this.turn || !ended) return;
+    const tokens = callTokens(item);
+    if (tokens && sameIds(tokens.generation, ended.generation) && sameIds(tokens.prompt, ended.prompt)) return;
+    this.close();
+    // Nothing between the two calls: what the second was sent on top of the first (the
+    // environment's reply) is in the file only as token ids, and is not invented here.
+    if (this.messages.at(-1)?.role === 'assistant') this.problems.push(`${at}: a new model call follows the previous one with nothing recorded between them; what it was sent in between (the environment's reply) is only in its prompt_token_ids, and is left out`);
   }
 
   private addMessage(item: Record<string, unknown>, at: string): void {
@@ -181,6 +224,8 @@ const rolloutSchema = z.looseObject({
     incomplete_details: z.looseObject({ reason: z.string().nullable().optional() }).nullable().optional(),
     error: z.unknown().optional(),
   }),
+  terminated: z.boolean().nullable().optional(),
+  truncated: z.boolean().nullable().optional(),
   _ng_task_index: z.number().int().nullable().optional(),
   _ng_rollout_index: z.number().int().nullable().optional(),
 });
@@ -188,9 +233,13 @@ const rolloutSchema = z.looseObject({
 /**
  * One NeMo Gym rollout line: the sent `input` (after `instructions`) then `response.output`, the
  * reward from the top level. Rollouts of one task are grouped by id: `task T.R` from
- * `_ng_task_index` and `_ng_rollout_index`, else the response id. A response that ended
+ * `_ng_task_index` and `_ng_rollout_index`, else the response id. The AgentResult fields the line
+ * records (`turns_used`, `finished_naturally` of the Claude Code agent) are taken as recorded; a
+ * gymnasium-style agent's `terminated` or `truncated` is the stop reason. A response that ended
  * `incomplete` or with an error records `finished_naturally: false`; the reason is kept as the
- * last assistant message's `finish_reason`.
+ * last assistant message's `finish_reason`. The input is not a recorded prompt of any turn:
+ * gymnasium-style agents add the environment's observations to it (older ones sent the first
+ * observation instead of it), so prompt views are recomputed.
  */
 export function importNemoGymRollout(data: unknown, id: string, index: number): Trajectory[] {
   const line = parseWith(rolloutSchema, data);
@@ -209,9 +258,19 @@ export function importNemoGymRollout(data: unknown, id: string, index: number): 
     model: response.model ?? params.model ?? null,
     messages: conversation.messages,
     reward: num(line.reward) ?? (typeof line.reward === 'boolean' ? Number(line.reward) : null),
-    recorded: {},
+    recorded: recordedOf(line),
     source: { format: 'nemo-gym-rollouts', index },
   };
+  // Gymnasium's two ends of an episode. `truncated` is a cut (a step limit, a timeout): not
+  // finished. `terminated` is the episode ending by its rules (NeMo Gym: "ends naturally (task
+  // solved, game over)"), the move the agent made ending it: finished, as tau2-bench's user_stop
+  // is, unless the line records otherwise. The stop reason keeps which end it was.
+  const ends = [line.terminated ? 'terminated' : null, line.truncated ? 'truncated' : null].filter((end) => end !== null);
+  if (ends.length > 0) {
+    trajectory.stopReason = ends.join(', ');
+    trajectory.recorded.finished_naturally = line.truncated ? false : (trajectory.recorded.finished_naturally ?? true);
+  }
+  if (conversation.problems.length > 0) trajectory.problems = [...conversation.problems];
   const reason = response.incomplete_details?.reason ?? (response.status === 'incomplete' || response.status === 'failed' ? response.status : null) ?? (response.error != null ? 'error' : null);
   if (reason) {
     trajectory.recorded.finished_naturally = false;
