@@ -550,3 +550,10 @@ export function eachObjectLine(text: string, fileName: string, problems: string[
   }
   return count;
 }
+
+/** FNV-1a of a text, 8 hex digits: a short, stable group name for a prompt (rollouts of one prompt share it). */
+export function promptHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

@@ -205,6 +205,7 @@ const tau2 = corpusJson('tau2bench-pr448_airline_run1.json') as { info: Json; si
 const DOCUMENTS: Array<{ name: string; doc: Json; jsonl: boolean; lines?: boolean }> = [
   { name: 'rollouts.jsonl', doc: corpusLines('nemogym_newton_bench_example_rollouts.jsonl', 1)[0]!, jsonl: true },
   { name: 'results.jsonl', doc: corpusLines('verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl', 1)[0]!, jsonl: true },
+  { name: 'step_1.jsonl', doc: { input: 'system\nYou are a helpful assistant.\nuser\nWhat is 2+3?\nassistant\n', output: '<think>2+3=5</think> 5', score: 1, step: 1, gts: '5', acc: true }, jsonl: true },
   { name: 'transcript.jsonl', doc: corpusLines('spotter_tool_heavy.jsonl', 40), jsonl: true, lines: true },
   {
     name: 'rollout-codex.jsonl',

@@ -45,3 +45,76 @@ describe('atropos rollout groups', () => {
     expect(problems).toEqual(['mixed.jsonl:2: messages[0]: holds rendered strings (a chat template already applied), not chat messages with roles; export the rollouts before templating']);
   });
 });
+
+describe('a null messages list', () => {
+  it('says the line holds token ids only, and the line is a problem', () => {
+    const tokensOnly = JSON.stringify({ tokens: [[1, 2, 3]], masks: [[-100, 2, 3]], scores: [1], messages: null });
+    const { trajectories, problems } = importText(`${group([1])}\n${tokensOnly}\n`, 'mixed.jsonl');
+    expect(trajectories).toHaveLength(1);
+    expect(problems).toEqual(['mixed.jsonl:2: messages: null: the line holds token ids only, no messages (atropos writes them with include_messages set)']);
+    expect(() => importText(`${tokensOnly}\n${tokensOnly}\n`, 'tokens.jsonl')).toThrow('tokens.jsonl (looked like JSONL of objects with messages): no line could be imported; first: tokens.jsonl:1: messages: null: the line holds token ids only, no messages');
+  });
+
+  it('says the line holds no messages when it has no tokens either', () => {
+    const { problems } = importText(`${group([1])}\n${JSON.stringify({ id: 'x', messages: null })}\n`, 'mixed.jsonl');
+    expect(problems).toEqual(['mixed.jsonl:2: messages: null: the line holds no messages']);
+  });
+});
+
+// OpenAI-format SFT and agentic lines: `messages` with `tools` beside them, the tools sometimes as
+// JSON text, calls without ids and tool messages that name the tool but not the call.
+
+const schema = (name: string) => ({ type: 'function', function: { name, description: `the ${name} tool`, parameters: { type: 'object', properties: {} } } });
+const call = (name: string, args: object) => ({ type: 'function', function: { name, arguments: JSON.stringify(args) } });
+const sftLine = (tools: unknown, messages: unknown[]) => JSON.stringify({ messages, tools });
+const parallel = [
+  { role: 'system', content: 'You drive a CAD model.' },
+  { role: 'user', content: 'Add two nodes and a beam.' },
+  { role: 'assistant', content: '', tool_calls: [call('add_node', { n: 1 }), call('add_node', { n: 2 }), call('add_beam', { from: 1, to: 2 })] },
+  // Results in another order than the calls: the names say which call each answers.
+  { role: 'tool', name: 'add_beam', content: '{"beam": 1}' },
+  { role: 'tool', name: 'add_node', content: '{"node": 1}' },
+  { role: 'tool', name: 'add_node', content: '{"node": 2}' },
+  { role: 'assistant', content: 'Done.' },
+];
+
+describe('OpenAI-format lines with tools', () => {
+  it('reads tools stored as JSON text, gives calls ids and pairs results with their calls by name', () => {
+    const { trajectories, problems } = importText(`${sftLine(JSON.stringify([schema('add_node'), schema('add_beam')]), parallel)}\n`, 'sft.jsonl');
+    expect(problems).toEqual([]);
+    const t = trajectories[0]!;
+    expect(t.tools?.map((s) => s.function.name)).toEqual(['add_node', 'add_beam']);
+    expect(t.messages[2]!.tool_calls!.map((c) => c.id)).toEqual(['call_2_0', 'call_2_1', 'call_2_2']);
+    expect(t.messages.slice(3, 6).map((m) => m.tool_call_id)).toEqual(['call_2_2', 'call_2_0', 'call_2_1']);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 3, tool_calls_executed_ok: 3, finished_naturally: true });
+  });
+
+  it('reads tools given as a list, and pairs results without a name by position among the calls left', () => {
+    const messages = [
+      { role: 'user', content: 'Look both up.' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'a', ...call('lookup', { q: 'x' }) }, { id: 'b', ...call('lookup', { q: 'y' }) }, call('lookup', { q: 'z' })] },
+      { role: 'tool', tool_call_id: 'b', content: 'y found' },
+      { role: 'tool', content: 'x found' },
+      { role: 'tool', content: 'z found' },
+    ];
+    const t = importText(`${sftLine([schema('lookup')], messages)}\n`, 'sft.jsonl').trajectories[0]!;
+    expect(t.tools?.map((s) => s.function.name)).toEqual(['lookup']);
+    expect(t.messages.slice(2).map((m) => m.tool_call_id)).toEqual(['b', 'a', 'call_1_2']);
+  });
+
+  it('gives each rollout of a group the line\'s tools', () => {
+    const line = JSON.stringify({ messages: [parallel, parallel], scores: [1, 0], tools: [schema('add_node'), schema('add_beam')] });
+    const { trajectories } = importText(`${line}\n`, 'groups.jsonl');
+    expect(trajectories.map((t) => t.tools?.length)).toEqual([2, 2]);
+  });
+
+  it('reports tools it cannot read by field, and keeps the trajectory', () => {
+    const { trajectories, problems } = importText(`${sftLine('[{"type": "function",', parallel)}\n${sftLine({ add_node: {} }, parallel)}\n`, 'sft.jsonl');
+    expect(trajectories).toHaveLength(2);
+    expect(trajectories.every((t) => t.tools === undefined)).toBe(true);
+    expect(problems).toEqual([
+      expect.stringMatching(/^sft\.jsonl:1: tools: not valid JSON at line 1, column \d+: .*; the tool schemas are left out$/),
+      'sft.jsonl:2: tools: expected a list of tool schemas; the tool schemas are left out',
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../model/chat.js';
-import { checkNesting, isObject, Misfit, messageSchema, normalizeMessage, parseJson, parseWith, toolSchemasOf } from './import-common.js';
+import { checkNesting, isObject, Misfit, messageSchema, normalizeMessage, parseJson, parseWith, promptHash, toolSchemasOf } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // RL results files as verifiers writes them (`results.jsonl`): one rollout per line with its
@@ -29,13 +29,6 @@ const resultLine = z.looseObject({
   id: z.union([z.string(), z.number()]).nullable().optional(),
   is_truncated: z.boolean().nullable().optional(),
 });
-
-/** FNV-1a of a text, 8 hex digits: a short stable group name for a prompt. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
 
 /** A verifiers message list (tool calls parsed from their JSON strings), or a text as one message of `role`. */
 function messagesFrom(value: string | unknown[], field: string, role: string): ChatMessage[] {
@@ -77,7 +70,7 @@ export function importVerifiersResult(data: unknown, id: string, index: number):
   const messages = [...messagesFrom(line.prompt, 'prompt', 'user'), ...messagesFrom(line.completion, 'completion', 'assistant')];
   pairByPosition(messages);
   const example = line.example_id ?? line.id;
-  const group = example != null ? `example ${example}` : `prompt ${hash(JSON.stringify(line.prompt))}`;
+  const group = example != null ? `example ${example}` : `prompt ${promptHash(JSON.stringify(line.prompt))}`;
   const lineNumber = /:(\d+)$/.exec(id)?.[1] ?? String(index);
   const t: Trajectory = { id: `${group}.${lineNumber}`, model: null, messages, reward: line.reward ?? null, recorded: {}, source: { format: 'verifiers-results', index } };
   // The place in the group is the line's: rollouts of one prompt are written one per line.

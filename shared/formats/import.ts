@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, tryParse } from './import-common.js';
+import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse } from './import-common.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importAtif, isAtifTrajectory } from './import-atif.js';
@@ -9,10 +9,11 @@ import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js'
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout } from './import-responses.js';
 import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
 import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
+import { importVerlRollout, isVerlRollout } from './import-verl.js';
 import { importRunFile, isRunFileHead } from './import-run-file.js';
 import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
-import type { ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // Format detection and the entry points; each format's importer lives in its own import-*.ts.
@@ -109,18 +110,32 @@ function importChatMessages(data: unknown, id: string): Trajectory[] {
 
 /**
  * One line of JSONL with `messages`: one trajectory, or (RL rollout lines, e.g. atropos groups) a
- * list of rollouts of one prompt next to their `scores`, one trajectory each with its group.
+ * list of rollouts of one prompt next to their `scores`, one trajectory each with its group. The
+ * line's `tools` (OpenAI SFT and agentic sets) are each rollout's tool schemas.
  */
 function importMessagesLine(data: unknown, id: string, index: number): Trajectory[] {
+  // atropos writes `messages: null` unless the environment sets `include_messages`: the group then
+  // holds token ids only, with no roles or text to show.
+  if (isObject(data) && data.messages === null) {
+    throw new Misfit('tokens' in data ? 'messages: null: the line holds token ids only, no messages (atropos writes them with include_messages set)' : 'messages: null: the line holds no messages');
+  }
   const object = parseWith(messagesLineSchema, data);
   const model = str(object.model);
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
   const lineId = str(object.id) ?? id;
+  const problems: string[] = [];
+  const tools = lineTools(object.tools, problems);
+  const withLineFields = (t: Trajectory, first: boolean): Trajectory => {
+    if (tools) t.tools = tools;
+    // A line's problem is listed once, with its first rollout.
+    if (first && problems.length > 0) t.problems = problems;
+    return t;
+  };
   if (!groups) {
-    return [{ id: lineId, model, messages: rolloutMessages(object.messages, 'messages'), reward: num(object.reward) ?? num(object.score), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }];
+    return [withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, 'messages'), reward: num(object.reward) ?? num(object.score), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }, true)];
   }
   const scores = Array.isArray(object.scores) ? object.scores : [];
-  return object.messages.map((rollout, k) => ({
+  return object.messages.map((rollout, k) => withLineFields({
     id: `${lineId}.${k}`,
     model,
     messages: rolloutMessages(rollout as unknown[], `messages[${k}]`),
@@ -128,34 +143,132 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
     recorded: {},
     source: { format: 'messages-jsonl' as const, index: index + k },
     group: { id: lineId, index: k, size: object.messages.length, score: num(scores[k]) },
-  }));
+  }, k === 0));
+}
+
+/**
+ * The tool schemas of a line's `tools`: a list, or the JSON text of one (as some SFT sets store
+ * it); undefined when there are none, with a problem when they cannot be read.
+ */
+function lineTools(tools: unknown, problems: string[]): ToolSchema[] | undefined {
+  if (tools == null || (typeof tools === 'string' && tools.trim() === '')) return undefined;
+  let list: unknown = tools;
+  if (typeof tools === 'string') {
+    const parsed = parseJson(tools);
+    if (!parsed.ok) {
+      problems.push(`tools: ${parsed.error}; the tool schemas are left out`);
+      return undefined;
+    }
+    checkNesting(parsed.value, 'tools', tools);
+    list = parsed.value;
+  }
+  if (!Array.isArray(list)) {
+    problems.push(`tools: expected a list of tool schemas${typeof tools === 'string' ? ' in the JSON text' : ''}; the tool schemas are left out`);
+    return undefined;
+  }
+  return toolSchemasOf(list);
 }
 
 /**
  * A rollout's messages with RL environments' roles mapped onto chat roles: `agent` is the
- * assistant; `environment` answers the assistant's tool calls (a tool message, paired by position)
- * or else speaks as the user. Rendered strings (a chat template already applied) are refused by name.
+ * assistant; `environment` answers the assistant's tool calls (a tool message) or else speaks as
+ * the user. Calls without an id get one (`call_M_K`: message M, call K), and a tool message
+ * without `tool_call_id` is linked to an open call (see {@link OpenCalls}), so that each result is
+ * counted with its call. Rendered strings (a chat template already applied) are refused by name.
  */
 function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
   if (items.length > 0 && items.every((m) => typeof m === 'string')) {
     throw new Misfit(`${at}: holds rendered strings (a chat template already applied), not chat messages with roles; export the rollouts before templating`);
   }
   const messages = messagesOf(items, at);
-  let pending: Array<ToolCall['id']> = [];
-  return messages.map((message) => {
-    if (message.role === 'agent') {
-      pending = (message.tool_calls ?? []).map((c) => c.id);
-      return { ...message, role: 'assistant' };
+  let open = new OpenCalls([]);
+  return messages.map((message, m) => {
+    if (message.role === 'assistant' || message.role === 'agent') {
+      // The calls are messagesOf's own copies: ids are given in place.
+      (message.tool_calls ?? []).forEach((call, k) => (call.id ??= `call_${m}_${k}`));
+      open = new OpenCalls(message.tool_calls ?? []);
+      return message.role === 'agent' ? { ...message, role: 'assistant' } : message;
     }
     if (message.role === 'environment') {
-      if (pending.length === 0) return { ...message, role: 'user' };
-      const callId = message.tool_call_id ?? pending.shift() ?? null;
-      return { ...message, role: 'tool', tool_call_id: callId };
+      if (!open.any) return { ...message, role: 'user' };
+      return { ...message, role: 'tool', tool_call_id: open.answer(message) ?? null };
     }
-    if (message.role === 'assistant') pending = (message.tool_calls ?? []).map((c) => c.id);
-    else if (message.role !== 'tool') pending = [];
+    if (message.role === 'tool') {
+      const callId = open.answer(message);
+      return message.tool_call_id == null && callId !== undefined ? { ...message, tool_call_id: callId } : message;
+    }
+    open = new OpenCalls([]);
     return message;
   });
+}
+
+/** Positions of calls under one key (an id or a name), and how many of them are taken already. */
+interface CallsByKey {
+  at: number[];
+  next: number;
+}
+
+/**
+ * The calls of an assistant message that its tool messages have not answered yet. A tool message
+ * answers the call its `tool_call_id` names; one without (SFT sets that name the tool but not the
+ * call, environments' replies) the first open call of its `name` where one has it, else the first
+ * open call. Each lookup moves forward only, so a turn's pairing stays linear in its calls.
+ */
+class OpenCalls {
+  private readonly taken: boolean[];
+  private readonly byId = new Map<string | number, CallsByKey>();
+  private readonly byName = new Map<string, CallsByKey>();
+  private readonly inOrder: CallsByKey;
+  private left: number;
+
+  constructor(private readonly calls: readonly ToolCall[]) {
+    this.taken = calls.map(() => false);
+    this.left = calls.length;
+    this.inOrder = { at: calls.map((_, k) => k), next: 0 };
+    calls.forEach((call, k) => {
+      if (call.id != null) OpenCalls.add(this.byId, call.id, k);
+      if (call.function.name !== null) OpenCalls.add(this.byName, call.function.name, k);
+    });
+  }
+
+  private static add<K>(map: Map<K, CallsByKey>, key: K, k: number): void {
+    const entry = map.get(key);
+    if (entry) entry.at.push(k);
+    else map.set(key, { at: [k], next: 0 });
+  }
+
+  /** True while a call has no answer. */
+  get any(): boolean {
+    return this.left > 0;
+  }
+
+  /**
+   * The id of the call a tool message answers, now taken: its own `tool_call_id` when it has one
+   * (whether or not a call has it), else the open call its name or place links it to; undefined
+   * when no call is open.
+   */
+  answer(message: ChatMessage): ToolCall['id'] | undefined {
+    const own = message.tool_call_id;
+    if (own != null) {
+      this.take(this.byId.get(own));
+      return own;
+    }
+    const name = str(message.name);
+    const k = this.take(name === null ? undefined : this.byName.get(name)) ?? this.take(this.inOrder);
+    return k === undefined ? undefined : this.calls[k]!.id;
+  }
+
+  /** Takes the first open call of `entry`: its position, or undefined when none is open. */
+  private take(entry: CallsByKey | undefined): number | undefined {
+    if (!entry) return undefined;
+    while (entry.next < entry.at.length && this.taken[entry.at[entry.next]!]) entry.next += 1;
+    const k = entry.at[entry.next];
+    if (k === undefined) return undefined;
+    this.taken[k] = true;
+    this.left -= 1;
+    entry.next += 1;
+    return k;
+  }
 }
 
 // --- the table ----------------------------------------------------------------------------------
@@ -170,6 +283,7 @@ export const FORMATS: readonly FormatEntry[] = [
   // Formats told by a structure of their own, before the generic `messages` and list shapes.
   { id: 'nemo-gym-rollouts', description: 'a NeMo Gym rollouts JSONL (Responses API items)', layout: 'lines', matches: isResponsesRollout, importLine: importNemoGymRollout },
   { id: 'verifiers-results', description: 'a verifiers results JSONL', layout: 'lines', matches: isVerifiersResult, importLine: importVerifiersResult },
+  { id: 'verl-rollouts', description: 'a veRL rollout dump', layout: 'lines', matches: isVerlRollout, importLine: importVerlRollout },
   { id: 'codex-session', description: 'a Codex CLI session log (Responses API items)', layout: 'text', matches: isCodexSessionRecord, importText: importCodexSession },
   { id: 'claude-code-session', description: 'an agent session transcript (Anthropic Messages blocks)', layout: 'text', matches: isClaudeCodeRecord, importText: importClaudeCodeSession },
   { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },

@@ -29,6 +29,7 @@ export const formatIdSchema = z.enum([
   'tau-bench',
   'tau2-bench',
   'verifiers-results',
+  'verl-rollouts',
   'langfuse-trace',
   'atif',
 ]);
