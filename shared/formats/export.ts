@@ -68,7 +68,8 @@ function formatWriter(format: ExportFormat, options: ExportOptions): ExportWrite
   const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
   switch (format) {
     case 'openai-jsonl':
-      return { write: (t) => line({ messages: t.messages }), end: () => '' };
+      // OpenAI's chat fine-tuning layout: the tools the model was offered go beside the messages.
+      return { write: (t) => line(t.tools && t.tools.length > 0 ? { messages: t.messages, tools: t.tools } : { messages: t.messages }), end: () => '' };
     case 'sharegpt':
       return { write: (t) => `${shareGptLine(t, now())}\n`, end: () => '' };
     case 'agent-result': {

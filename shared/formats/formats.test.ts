@@ -327,6 +327,15 @@ describe('round trips', () => {
     );
   });
 
+  it('writes the tools a trajectory was offered beside its messages in openai-jsonl, and reads them back', () => {
+    const terminal = { type: 'function', function: { name: 'terminal', description: 'Run a command.', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } } };
+    const t: Trajectory = { id: 't', model: null, reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 }, tools: [terminal], messages: [{ role: 'user', content: 'ls' }, { role: 'assistant', content: 'done' }] };
+    const text = exportText([t], 'openai-jsonl');
+    expect(JSON.parse(text)).toEqual({ messages: t.messages, tools: [terminal] });
+    expect(importText(text, 'sft.jsonl').trajectories[0]!.tools).toEqual([terminal]);
+    expect(JSON.parse(exportText([{ ...t, tools: undefined }], 'openai-jsonl'))).toEqual({ messages: t.messages });
+  });
+
   it('round-trips the hermes corpus through both export formats', () => {
     const { trajectories } = importText(readCorpus(HERMES), HERMES);
     const viaResult = importText(exportText(trajectories, 'agent-result'), 'r.jsonl').trajectories;
