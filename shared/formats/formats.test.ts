@@ -328,7 +328,7 @@ describe('round trips', () => {
   });
 
   it('writes the tools a trajectory was offered beside its messages in openai-jsonl, and reads them back', () => {
-    const terminal = { type: 'function', function: { name: 'terminal', description: 'Run a command.', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } } };
+    const terminal = { type: 'function' as const, function: { name: 'terminal', description: 'Run a command.', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } } };
     const t: Trajectory = { id: 't', model: null, reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 }, tools: [terminal], messages: [{ role: 'user', content: 'ls' }, { role: 'assistant', content: 'done' }] };
     const text = exportText([t], 'openai-jsonl');
     expect(JSON.parse(text)).toEqual({ messages: t.messages, tools: [terminal] });
