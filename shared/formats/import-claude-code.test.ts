@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../model/chat.js';
-import { importClaudeCodeSession } from './import-claude-code.js';
+import { BRANCH_LINES_BUDGET, importClaudeCodeSession } from './import-claude-code.js';
 import type { Trajectory } from './trajectory.js';
 
 // Session transcripts written by hand in the shape Claude Code writes them: every line names its
@@ -173,6 +173,22 @@ describe('the conversation tree of a session transcript', () => {
     expect(trajectories[0]!.messages).toHaveLength(2 * (20_000 - 9));
     // The k-th abandoned turn follows 1,999 turns per 2,000 of the main chain.
     expect(trajectories.slice(1).map((t) => t.branch!.forkTurn)).toEqual(Array.from({ length: 9 }, (_, k) => 1_999 * (k + 1)));
+  });
+
+  it('builds the branches of a session rewound thousands of times near its end only up to a budget, and names the rest', () => {
+    // 2 MB of lines: each branch would repeat the 19,998 lines before its own, 40 million in all.
+    const lines: string[] = [];
+    for (let i = 0; i < 10_000; i++) lines.push(user(`u${i}`, i === 0 ? null : `a${i - 1}`, `p${i}`), assistant(`a${i}`, `u${i}`, `m${i}`, [text(`r${i}`)]));
+    for (let k = 0; k < 2_000; k++) lines.push(user(`f${k}`, 'a9998', `again ${k}`));
+    const { trajectories, problems } = importLines(lines);
+    const built = Math.ceil(BRANCH_LINES_BUDGET / 19_999);
+    expect(trajectories).toHaveLength(1 + built);
+    // The conversation that went on is whole, and the latest branches are the ones built.
+    expect(trajectories[0]!.messages.at(-1)!.content).toBe('again 1999');
+    expect(trajectories.slice(1).map((t) => t.messages.at(-1)!.content)).toEqual(Array.from({ length: built }, (_, k) => `again ${1_999 - built + k}`));
+    // Left out: the other forks (a line each), then the first continuation (two lines).
+    const leftOut = 2_000 - built;
+    expect(problems).toEqual([`session.jsonl: the ${leftOut} abandoned branches abandoned first are left out (${leftOut + 1} message lines): each branch repeats the conversation it left, and the later branches already hold 1,000,000 lines`]);
   });
 });
 

@@ -260,6 +260,13 @@ function readLines(text: string, fileName: string, problems: string[]): Transcri
   return { lines, byUuid, sessionId, read };
 }
 
+/**
+ * Lines the abandoned branches may hold together. A branch repeats the conversation it left, so a
+ * session rewound thousands of times near its end (a 2 MB file can be) would otherwise hold its
+ * start thousands of times over and exhaust memory.
+ */
+export const BRANCH_LINES_BUDGET = 1_000_000;
+
 /** One conversation of the main session: the numbers of its lines, where it left an earlier one, and its root. */
 interface Path {
   lines: number[];
@@ -273,7 +280,7 @@ interface Path {
  * branch, latest leaf first. `owner` gives, for each line, the first path that holds it (-1:
  * none); `leftOut` counts message lines no path reached (only a cycle of parent links does that).
  */
-function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owner: Int32Array; leftOut: number } {
+function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owner: Int32Array; leftOut: number; branchesLeftOut: number } {
   const n = lines.length;
   const speaks = (i: number): boolean => !lines[i]!.sidechain && (lines[i]!.messages?.length ?? 0) > 0;
   const named = (uuid: string | null | undefined): number | undefined => {
@@ -323,7 +330,7 @@ function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owne
   const held = new Int32Array(n).fill(-1);
   const gathered = new Int32Array(n).fill(-1);
   const paths: Path[] = [];
-  const take = (leaf: number): void => {
+  const take = (leaf: number): number => {
     const k = paths.length;
     const taken: number[] = [];
     const add = (i: number): void => {
@@ -353,6 +360,7 @@ function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owne
     }
     for (const i of taken) if (owner[i]! < 0) owner[i] = k;
     paths.push({ lines: taken, fork, root });
+    return taken.length;
   };
 
   let leaf = -1;
@@ -360,10 +368,18 @@ function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owne
   // Only a cycle of parent links leaves message lines without a leaf.
   for (let i = n - 1; i >= 0 && leaf < 0; i--) if (speaks(i)) leaf = i;
   if (leaf >= 0) take(leaf);
-  for (let i = n - 1; i >= 0; i--) if (speaks(i) && below[i] === 0 && owner[i]! < 0) take(i);
+  // Each branch holds the whole conversation up to where it left: past the budget, the branches
+  // left (the earliest abandoned) are counted, not built.
+  let budget = BRANCH_LINES_BUDGET;
+  let branchesLeftOut = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    if (!speaks(i) || below[i] !== 0 || owner[i]! >= 0) continue;
+    if (budget > 0) budget -= take(i);
+    else branchesLeftOut += 1;
+  }
   let leftOut = 0;
   for (let i = 0; i < n; i++) if (speaks(i) && owner[i]! < 0) leftOut += 1;
-  return { paths, owner, leftOut };
+  return { paths, owner, leftOut, branchesLeftOut };
 }
 
 /** The subagents of a transcript, in the order their first message line comes: each one's agentId (null in older logs) and lines. */
@@ -464,8 +480,13 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
   const { lines, sessionId, read } = transcript;
   if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
   const id = sessionId ?? baseName(fileName);
-  const { paths, owner, leftOut } = conversationPaths(transcript);
-  if (leftOut > 0) problems.push(`${fileName}: ${leftOut} message line${leftOut === 1 ? '' : 's'} left out: no chain from a leaf of the conversation reaches ${leftOut === 1 ? 'it' : 'them'} (parent links in a cycle)`);
+  const { paths, owner, leftOut, branchesLeftOut } = conversationPaths(transcript);
+  if (branchesLeftOut > 0) {
+    const branches = `${branchesLeftOut} abandoned branch${branchesLeftOut === 1 ? '' : 'es'}`;
+    problems.push(`${fileName}: the ${branches} abandoned first ${branchesLeftOut === 1 ? 'is' : 'are'} left out (${leftOut} message lines): each branch repeats the conversation it left, and the later branches already hold ${BRANCH_LINES_BUDGET.toLocaleString('en-US')} lines`);
+  } else if (leftOut > 0) {
+    problems.push(`${fileName}: ${leftOut} message line${leftOut === 1 ? '' : 's'} left out: no chain from a leaf of the conversation reaches ${leftOut === 1 ? 'it' : 'them'} (parent links in a cycle)`);
+  }
   const built = paths.map((p) => build(lines, p.lines));
   const trajectories: Trajectory[] = [];
   const source = (): Trajectory['source'] => ({ format: 'claude-code-session', index: trajectories.length });
