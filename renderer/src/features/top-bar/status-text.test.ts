@@ -43,4 +43,18 @@ describe('describeRunState', () => {
     const broken = new RunBuilder('r', prompt).finish('failed', 'TypeError: boom');
     expect(describeRunState('open', true, snapshotOf(broken.events))).toBe('Engine failed after 0 turns: TypeError: boom');
   });
+
+  it('says so when the file an opened trajectory came from records another end than the replay', () => {
+    const opened = (reason: 'finished_naturally' | 'recording_ended', recorded: Record<string, unknown>) => {
+      const events = new RunBuilder('r', prompt).turn({ reply: { content: '' } }).finish(reason).events;
+      const started = events[0] as Extract<RunEvent, { type: 'run_started' }>;
+      events[0] = { ...started, source: { imported: { fileId: 'f', path: '/runs/x.traj', index: 0, trajectoryId: 'x', format: 'swe-agent-traj', recorded, derived: [], recordedPromptTurns: [], reward: null } } };
+      return describeRunState('open', true, snapshotOf(events));
+    };
+    // An agent that ended by calling its end tool: the loop would have run the tool and gone on.
+    expect(opened('recording_ended', { finished_naturally: true })).toBe('End of the recording after 1 turn; the file records it finished');
+    expect(opened('finished_naturally', { finished_naturally: false })).toBe('Finished naturally after 1 turn; the file records it not finished');
+    expect(opened('finished_naturally', { finished_naturally: true })).toBe('Finished naturally after 1 turn');
+    expect(opened('recording_ended', {})).toBe('End of the recording after 1 turn');
+  });
 });

@@ -5,10 +5,23 @@ function turns(n: number): string {
   return n === 1 ? '1 turn' : `${n.toLocaleString('en-US')} turns`;
 }
 
+/**
+ * For a trajectory opened from a file whose recorded end differs from the replay's: the replay
+ * ends as the loop would (finished when the last reply calls no tool), while the file may record
+ * an end tool (`finish`, `submit`) as finished, or a run it cut as not. Both are said, so the
+ * status line does not contradict the file.
+ */
+function recordedEnd(s: RunSnapshot, replayFinished: boolean): string {
+  const imported = s.source.imported as { recorded?: Record<string, unknown> } | undefined;
+  const recorded = imported?.recorded?.finished_naturally;
+  if (typeof recorded !== 'boolean' || recorded === replayFinished) return '';
+  return recorded ? '; the file records it finished' : '; the file records it not finished';
+}
+
 function describeEnd(s: RunSnapshot, end: NonNullable<RunSnapshot['end']>): string {
   switch (end.reason) {
     case 'finished_naturally':
-      return `Finished naturally after ${turns(end.turnsUsed)}`;
+      return `Finished naturally after ${turns(end.turnsUsed)}${recordedEnd(s, true)}`;
     case 'max_turns':
       return `Stopped at max turns (${s.config.maxTurns.toLocaleString('en-US')})`;
     case 'model_error':
@@ -21,7 +34,7 @@ function describeEnd(s: RunSnapshot, end: NonNullable<RunSnapshot['end']>): stri
     case 'failed':
       return `Engine failed after ${turns(end.turnsUsed)}: ${end.error ?? 'unknown error'}`;
     case 'recording_ended':
-      return `End of the recording after ${turns(end.turnsUsed)}`;
+      return `End of the recording after ${turns(end.turnsUsed)}${recordedEnd(s, false)}`;
   }
 }
 
