@@ -3,10 +3,10 @@ import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num,
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importAtif, isAtifTrajectory } from './import-atif.js';
-import { importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
+import { anthropicMessages, importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
 import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
-import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout } from './import-responses.js';
+import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
 import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
 import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
 import { importVerlRollout, isVerlRollout } from './import-verl.js';
@@ -93,19 +93,96 @@ function isMiniSweAgent(first: unknown): boolean {
   return [config.agent_type, config.model_type].some((v) => /^minisweagent\./.test(str(v) ?? ''));
 }
 
+/**
+ * A SWE dataset row that keeps its chat messages under `trajectory` (SWE-rebench-openhands), with
+ * its `exit_status` or `resolved`. A SWE-agent `.traj` has a `trajectory` too, but of steps with
+ * `action` and `observation` rather than roles, beside its `history`.
+ */
+function isSweTrajectoryRow(first: unknown): boolean {
+  if (!has(first, 'trajectory') || 'messages' in first || 'history' in first || !('exit_status' in first || 'resolved' in first)) return false;
+  const steps = first.trajectory;
+  return Array.isArray(steps) && steps.length > 0 && steps.every((m) => isObject(m) && typeof m.role === 'string' && ('content' in m || 'tool_calls' in m));
+}
+
+/** Content blocks of the Anthropic Messages API that OpenAI content parts (text, image_url) never are. */
+const ANTHROPIC_BLOCKS = new Set(['tool_use', 'tool_result', 'thinking', 'redacted_thinking', 'server_tool_use']);
+
+/** True for a list of Anthropic Messages messages: some message's content holds a block only that API has. */
+function holdsAnthropicBlocks(list: readonly unknown[]): boolean {
+  return list.some((m) => isObject(m) && Array.isArray(m.content) && m.content.some((b) => isObject(b) && typeof b.type === 'string' && ANTHROPIC_BLOCKS.has(b.type)));
+}
+
+/**
+ * True for a list of OpenAI Responses items (the OpenAI Agents SDK's `to_input_list()`): some item
+ * is typed as a Responses item, and none is a chat message's tool call or result.
+ */
+function isResponsesItemList(list: readonly unknown[]): boolean {
+  const typed = (item: unknown): boolean => {
+    const type = isObject(item) ? str(item.type) : null;
+    return type !== null && (type === 'message' || type === 'reasoning' || type.endsWith('_call') || type.endsWith('_call_output'));
+  };
+  return list.some(typed) && !list.some((m) => isObject(m) && ('tool_calls' in m || m.role === 'tool'));
+}
+
 // --- simple importers ---------------------------------------------------------------------------
 
 // Schemas are built once: building one costs more than checking a line with it.
 const agentResultSchema = z.looseObject({ messages: z.unknown() });
 const messagesLineSchema = z.looseObject({ messages: z.array(z.unknown()) });
 
-function importAgentResult(data: unknown, id: string): Trajectory[] {
-  const object = parseWith(agentResultSchema, data);
-  return [{ id: str(object.id) ?? id, model: str(object.model), messages: messagesOf(object.messages), reward: num(object.reward), recorded: recordedOf(object), source: { format: 'agent-result', index: 0 } }];
+/**
+ * A list of chat messages found at `at` in the file. A list whose content holds Anthropic-only
+ * blocks (Cline's and Roo's task histories, raw API dumps) is read as Anthropic Messages, so its
+ * tool_use and tool_result blocks are tool calls and results; told per list, since most of its
+ * messages (plain text) fit either API.
+ */
+function chatMessagesOf(list: unknown, at: string): ChatMessage[] {
+  return Array.isArray(list) && holdsAnthropicBlocks(list) ? anthropicMessages(list, at) : messagesOf(list, at);
 }
 
+/** The model an Anthropic Messages list names on its first assistant message (`model`, or Cline's `modelInfo.id`). */
+function anthropicModel(list: unknown): string | null {
+  if (!Array.isArray(list) || !holdsAnthropicBlocks(list)) return null;
+  const first: unknown = list.find((m) => isObject(m) && m.role === 'assistant');
+  if (!isObject(first)) return null;
+  return str(first.model) ?? (isObject(first.modelInfo) ? str(first.modelInfo.id) : null);
+}
+
+function importAgentResult(data: unknown, id: string): Trajectory[] {
+  const object = parseWith(agentResultSchema, data);
+  const model = str(object.model) ?? anthropicModel(object.messages);
+  return [{ id: str(object.id) ?? str(object.sessionId) ?? id, model, messages: chatMessagesOf(object.messages, 'messages'), reward: num(object.reward), recorded: recordedOf(object), source: { format: 'agent-result', index: 0 } }];
+}
+
+/** A bare list of chat messages: OpenAI or Anthropic Messages ones, or OpenAI Responses items. */
 function importChatMessages(data: unknown, id: string): Trajectory[] {
-  return [{ id, model: null, messages: messagesOf(data, ''), reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } }];
+  const trajectory: Trajectory = { id, model: anthropicModel(data), messages: [], reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } };
+  if (!Array.isArray(data) || !isResponsesItemList(data)) return [{ ...trajectory, messages: chatMessagesOf(data, '') }];
+  const conversation = new ResponsesConversation();
+  data.forEach((item, i) => conversation.add(item, `[${i}]`));
+  conversation.close();
+  if (conversation.problems.length > 0) trajectory.problems = [...conversation.problems];
+  return [{ ...trajectory, messages: conversation.messages }];
+}
+
+/**
+ * The message list of a line and its field: `messages`, or `trajectory` on a SWE dataset row that
+ * keeps them there. SWE-smith-trajectories stores the list as its JSON text, read here.
+ */
+function lineMessages(object: Record<string, unknown>): { field: string; list: unknown } {
+  const field = 'messages' in object ? 'messages' : 'trajectory';
+  const list = object[field];
+  if (typeof list !== 'string' || !list.trimStart().startsWith('[')) return { field, list };
+  const parsed = parseJson(list);
+  if (!parsed.ok) throw new Misfit(`${field}: ${parsed.error} in the JSON text of the message list`);
+  checkNesting(parsed.value, field, list);
+  return { field, list: parsed.value };
+}
+
+/** `resolved` of a SWE dataset row as a reward: true or 1 is 1, false or 0 is 0; -1 (not evaluated) is none. */
+function resolvedReward(resolved: unknown): number | null {
+  if (typeof resolved === 'boolean') return resolved ? 1 : 0;
+  return resolved === 1 || resolved === 0 ? resolved : null;
 }
 
 /**
@@ -119,8 +196,9 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
   if (isObject(data) && data.messages === null) {
     throw new Misfit('tokens' in data ? 'messages: null: the line holds token ids only, no messages (atropos writes them with include_messages set)' : 'messages: null: the line holds no messages');
   }
-  const object = parseWith(messagesLineSchema, data);
-  const model = str(object.model);
+  const { field, list } = isObject(data) ? lineMessages(data) : { field: 'messages', list: undefined };
+  const object = parseWith(messagesLineSchema, isObject(data) && list !== data.messages ? { ...data, messages: list } : data);
+  const model = str(object.model) ?? anthropicModel(object.messages);
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
   const lineId = str(object.id) ?? id;
   const problems: string[] = [];
@@ -132,13 +210,15 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
     return t;
   };
   if (!groups) {
-    return [withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, 'messages'), reward: num(object.reward) ?? num(object.score), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }, true)];
+    const t = withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, field), reward: num(object.reward) ?? num(object.score) ?? resolvedReward(object.resolved), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }, true);
+    if (typeof object.exit_status === 'string') t.stopReason = object.exit_status;
+    return [t];
   }
   const scores = Array.isArray(object.scores) ? object.scores : [];
   return object.messages.map((rollout, k) => withLineFields({
     id: `${lineId}.${k}`,
     model,
-    messages: rolloutMessages(rollout as unknown[], `messages[${k}]`),
+    messages: rolloutMessages(rollout as unknown[], `${field}[${k}]`),
     reward: num(scores[k]),
     recorded: {},
     source: { format: 'messages-jsonl' as const, index: index + k },
@@ -148,7 +228,8 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
 
 /**
  * The tool schemas of a line's `tools`: a list, or the JSON text of one (as some SFT sets store
- * it); undefined when there are none, with a problem when they cannot be read.
+ * it), or a list of each schema's JSON text (Open-SWE-Traces); undefined when there are none, with
+ * a problem when they cannot be read.
  */
 function lineTools(tools: unknown, problems: string[]): ToolSchema[] | undefined {
   if (tools == null || (typeof tools === 'string' && tools.trim() === '')) return undefined;
@@ -166,7 +247,16 @@ function lineTools(tools: unknown, problems: string[]): ToolSchema[] | undefined
     problems.push(`tools: expected a list of tool schemas${typeof tools === 'string' ? ' in the JSON text' : ''}; the tool schemas are left out`);
     return undefined;
   }
-  return toolSchemasOf(list);
+  return toolSchemasOf(list.map((tool: unknown, k) => {
+    if (typeof tool !== 'string') return tool;
+    const parsed = parseJson(tool);
+    if (!parsed.ok) {
+      problems.push(`tools[${k}]: ${parsed.error}; the tool schema is left out`);
+      return null;
+    }
+    checkNesting(parsed.value, `tools[${k}]`, tool);
+    return parsed.value;
+  }));
 }
 
 /**
@@ -180,11 +270,11 @@ function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
   if (items.length > 0 && items.every((m) => typeof m === 'string')) {
     throw new Misfit(`${at}: holds rendered strings (a chat template already applied), not chat messages with roles; export the rollouts before templating`);
   }
-  const messages = messagesOf(items, at);
+  const messages = chatMessagesOf(items, at);
   let open = new OpenCalls([]);
   return messages.map((message, m) => {
     if (message.role === 'assistant' || message.role === 'agent') {
-      // The calls are messagesOf's own copies: ids are given in place.
+      // The calls are chatMessagesOf's own copies: ids are given in place.
       (message.tool_calls ?? []).forEach((call, k) => (call.id ??= `call_${m}_${k}`));
       open = new OpenCalls(message.tool_calls ?? []);
       return message.role === 'agent' ? { ...message, role: 'assistant' } : message;
@@ -293,8 +383,9 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
   { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },
-  { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages'), importLine: importMessagesLine },
-  { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
+  { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages') || isSweTrajectoryRow(first), importLine: importMessagesLine },
+  // A Responses computer or shell call carries an `action`, as OpenHands events do.
+  { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && !isResponsesItemList(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
   { id: 'chat-messages', description: 'a JSON list of chat messages', layout: 'document', matches: Array.isArray, importDocument: importChatMessages },
   // A history of OpenHands events (an evaluation output line saved as a .json) is not SWE-agent's.
   { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => has(first, 'history') && Array.isArray(first.history) && !('messages' in first) && !first.history.some(isOpenHandsItem), importDocument: importSweAgent },

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { detectFormat, detectRecord, importText } from './import.js';
+import { deriveAgentResult } from './trajectory.js';
+
+// Message lists of other APIs where a list of OpenAI chat messages is expected: Anthropic Messages
+// (Cline and Roo task histories, raw API dumps), OpenAI Responses items (the Agents SDK's
+// `to_input_list()`), and SWE dataset rows that store their list, tools or reward their own way.
+
+const anthropicList = [
+  { role: 'user', content: [{ type: 'text', text: 'Read the README.' }] },
+  {
+    role: 'assistant',
+    modelInfo: { id: 'claude-sonnet-4-6' },
+    content: [
+      { type: 'thinking', thinking: 'Read it first.' },
+      { type: 'tool_use', id: 't1', name: 'read_file', input: { path: 'README.md' } },
+      { type: 'tool_use', id: 't2', name: 'read_file', input: { path: 'MISSING.md' } },
+    ],
+  },
+  {
+    role: 'user',
+    content: [
+      { type: 'tool_result', tool_use_id: 't1', content: '# Project', is_error: false },
+      { type: 'tool_result', tool_use_id: 't2', content: [{ type: 'text', text: 'no such file' }], is_error: true },
+    ],
+  },
+  { role: 'assistant', content: [{ type: 'text', text: 'It is a project.' }] },
+];
+
+describe('lists of Anthropic Messages messages', () => {
+  it('reads a bare list with tool_use and tool_result blocks as tool calls and results', () => {
+    const { format, trajectories, problems } = importText(JSON.stringify(anthropicList), 'api_conversation_history.json');
+    expect(format).toBe('chat-messages');
+    expect(problems).toEqual([]);
+    const t = trajectories[0]!;
+    expect(t.model).toBe('claude-sonnet-4-6');
+    expect(t.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
+    expect(t.messages[1]).toMatchObject({ reasoning_content: 'Read it first.', tool_calls: [{ id: 't1', function: { name: 'read_file', arguments: '{"path":"README.md"}' } }, { id: 't2' }] });
+    expect(t.messages[3]).toMatchObject({ tool_call_id: 't2', is_error: true });
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 2, tool_calls_executed_ok: 1, tool_calls_exec_error: 1, finished_naturally: true });
+  });
+
+  it('reads a {sessionId, messages} document as one, named by its session', () => {
+    const { format, trajectories } = importText(JSON.stringify({ version: 1, sessionId: 's-1', messages: anthropicList }), 's-1.messages.json');
+    expect(format).toBe('agent-result');
+    expect(trajectories[0]).toMatchObject({ id: 's-1', model: 'claude-sonnet-4-6' });
+    expect(deriveAgentResult(trajectories[0]!).result.tool_calls_attempted).toBe(2);
+  });
+
+  it('reads a messages JSONL line with Anthropic blocks the same way', () => {
+    const line = JSON.stringify({ messages: anthropicList, reward: 1 });
+    const { trajectories } = importText(`${line}\n${line}\n`, 'dump.jsonl');
+    expect(trajectories).toHaveLength(2);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
+  });
+
+  it('names the message that does not fit', () => {
+    const broken = [anthropicList[0], { role: 'assistant', content: [{ type: 'tool_use', id: 't1', input: {} }] }];
+    expect(() => importText(JSON.stringify(broken), 'h.json')).toThrow('h.json (looked like a JSON list of chat messages): [1].content[0].name: expected a string');
+  });
+
+  it('keeps OpenAI content parts (text, image_url) as they are', () => {
+    const parts = [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA' } }];
+    const { trajectories } = importText(JSON.stringify([{ role: 'user', content: parts }, { role: 'assistant', content: 'A dot.' }]), 'chat.json');
+    expect(trajectories[0]!.messages).toEqual([{ role: 'user', content: parts }, { role: 'assistant', content: 'A dot.' }]);
+  });
+});
+
+describe('bare lists of OpenAI Responses items', () => {
+  const items = [
+    { role: 'user', content: 'Weather in Paris?' },
+    { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Look it up.' }] },
+    { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' },
+    { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
+    { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Sunny.', annotations: [] }] },
+  ];
+
+  it('reads function calls, their outputs and reasoning', () => {
+    const { format, trajectories, problems } = importText(JSON.stringify(items), 'input_list.json');
+    expect(format).toBe('chat-messages');
+    expect(problems).toEqual([]);
+    const t = trajectories[0]!;
+    expect(t.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: '', reasoning_content: 'Look it up.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+      { role: 'assistant', content: 'Sunny.' },
+    ]);
+    expect(deriveAgentResult(t).result).toMatchObject({ tool_calls_attempted: 1, tool_calls_executed_ok: 1, finished_naturally: true });
+  });
+
+  it('does not take a computer call (which has an action) for an OpenHands event', () => {
+    const computer = [{ role: 'user', content: 'Click it.' }, { type: 'computer_call', call_id: 'c1', action: { type: 'click', x: 1, y: 2 } }, { type: 'computer_call_output', call_id: 'c1', output: 'clicked' }];
+    expect(detectFormat(JSON.stringify(computer))).toBe('chat-messages');
+    expect(importText(JSON.stringify(computer), 'c.json').trajectories[0]!.messages[1]!.tool_calls).toMatchObject([{ id: 'c1', function: { name: 'computer' } }]);
+  });
+});
+
+describe('SWE trajectory dataset rows', () => {
+  const messages = [
+    { role: 'user', content: 'Fix foo().' },
+    { role: 'assistant', content: 'Looking.', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } }] },
+    { role: 'tool', tool_call_id: 'c1', content: 'a.py' },
+    { role: 'assistant', content: 'Done.' },
+  ];
+  const bash = { type: 'function', function: { name: 'bash', parameters: { type: 'object' } } };
+  const rows = (...lines: object[]): string => lines.map((l) => JSON.stringify(l)).join('\n');
+
+  it('reads messages stored as the JSON text of the list', () => {
+    const { format, trajectories, problems } = importText(rows({ messages: JSON.stringify(messages), resolved: true }, { messages: JSON.stringify(messages), resolved: false }), 'swe-smith.jsonl');
+    expect(format).toBe('messages-jsonl');
+    expect(problems).toEqual([]);
+    expect(trajectories.map((t) => [t.messages.length, t.reward])).toEqual([[4, 1], [4, 0]]);
+  });
+
+  it('names the field when that text is not JSON', () => {
+    const { problems } = importText(rows({ messages }, { messages: '[{"role": ' }), 'rows.jsonl');
+    expect(problems).toEqual(['rows.jsonl:2: messages: not valid JSON at line 1, column 11: Unexpected end of JSON input in the JSON text of the message list']);
+  });
+
+  it('reads tools given as a list of JSON texts, and names one that is not JSON', () => {
+    const { trajectories, problems } = importText(rows({ messages, tools: [JSON.stringify(bash), '{"type": '], resolved: 1 }, { messages }), 'open-swe.jsonl');
+    expect(trajectories[0]!.tools).toEqual([bash]);
+    expect(problems).toEqual(['open-swe.jsonl:1: tools[1]: not valid JSON at line 1, column 10: Unexpected end of JSON input; the tool schema is left out']);
+  });
+
+  it('takes resolved as the reward only when there is no reward or score, and -1 as none', () => {
+    const { trajectories } = importText(rows({ messages, resolved: 1 }, { messages, resolved: 0 }, { messages, resolved: -1 }, { messages, resolved: true, reward: 0.5 }, { messages, resolved: false, score: 0.25 }), 'r.jsonl');
+    expect(trajectories.map((t) => t.reward)).toEqual([1, 0, null, 0.5, 0.25]);
+  });
+
+  it('reads rows that keep their messages under trajectory, with exit_status as the stop reason', () => {
+    const { format, trajectories } = importText(rows({ instance_id: 'a-1', trajectory: messages, tools: [bash], exit_status: 'submit', resolved: 0 }, { instance_id: 'a-2', trajectory: messages, resolved: 1 }), 'rebench.jsonl');
+    expect(format).toBe('messages-jsonl');
+    expect(trajectories.map((t) => [t.messages.length, t.reward, t.stopReason ?? null])).toEqual([[4, 0, 'submit'], [4, 1, null]]);
+    expect(importText(JSON.stringify({ trajectory: messages, resolved: true }), 'row.json').format).toBe('messages-jsonl');
+  });
+
+  it('leaves SWE-agent .traj files and role-less trajectories to their own formats', () => {
+    const steps = [{ action: 'ls', observation: 'a.py', response: 'ls', thought: '' }];
+    const traj = { history: messages, trajectory: steps, info: { exit_status: 'submitted' } };
+    expect(detectFormat(JSON.stringify(traj), 'x.traj')).toBe('swe-agent-traj');
+    expect(detectRecord({ ...traj, exit_status: 'submitted' }, 'line', false)).not.toBe('messages-jsonl');
+    expect(detectRecord({ trajectory: steps, exit_status: 'submitted' }, 'line', false)).toBeNull();
+    // Without an exit status or a verdict, a `trajectory` key says too little.
+    expect(detectRecord({ trajectory: messages }, 'line', false)).toBeNull();
+  });
+});
+
+describe('detection of other lists is unchanged', () => {
+  it('keeps OpenAI chat lists and OpenHands event lists where they were', () => {
+    expect(detectFormat(JSON.stringify([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]))).toBe('chat-messages');
+    expect(detectFormat(JSON.stringify([{ id: 1, source: 'agent', action: 'run', args: { command: 'ls' } }]))).toBe('openhands-events');
+  });
+});
