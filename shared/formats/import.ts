@@ -4,6 +4,7 @@ import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importAtif, isAtifTrajectory } from './import-atif.js';
 import { anthropicMessages, importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
+import { importGeminiCliSession, importGeminiCliSessionJsonl, isGeminiCliSession, isGeminiCliSessionLine } from './import-gemini-cli.js';
 import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
@@ -376,10 +377,12 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'verl-rollouts', description: 'a veRL rollout dump', layout: 'lines', matches: isVerlRollout, importLine: importVerlRollout },
   { id: 'codex-session', description: 'a Codex CLI session log (Responses API items)', layout: 'text', matches: isCodexSessionRecord, importText: importCodexSession },
   { id: 'claude-code-session', description: 'an agent session transcript (Anthropic Messages blocks)', layout: 'text', matches: isClaudeCodeRecord, importText: importClaudeCodeSession },
+  { id: 'gemini-cli-session-jsonl', description: 'a Gemini CLI session log (JSONL)', layout: 'text', matches: isGeminiCliSessionLine, importText: importGeminiCliSessionJsonl },
   { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },
   { id: 'tau2-bench', description: 'a tau2-bench results file', layout: 'document', matches: isTau2Results, importDocument: (data, _id, fileName) => importTau2Bench(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
+  { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
   { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },

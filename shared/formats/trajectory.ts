@@ -32,6 +32,8 @@ export const formatIdSchema = z.enum([
   'verl-rollouts',
   'langfuse-trace',
   'atif',
+  'gemini-cli-session',
+  'gemini-cli-session-jsonl',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
