@@ -92,6 +92,10 @@ describe('Inspect messages and events', () => {
     expect([limited.recorded.finished_naturally, limited.stopReason]).toEqual([false, 'limit: message']);
     const failed = importSample({ ...toolSample(), error: { message: 'RuntimeError: boom\nmore', traceback: '...' } });
     expect([failed.recorded.finished_naturally, failed.stopReason]).toEqual([false, 'error: RuntimeError: boom']);
+    // A last reply cut by max_tokens, or a context that overflowed, is a limit too; 'stop' says nothing.
+    const ended = (stop: string) => importSample({ ...toolSample(), output: { model: 'gpt-x', choices: [{ message: { role: 'assistant', content: 'There are' }, stop_reason: stop }] } });
+    for (const stop of ['max_tokens', 'model_length', 'length']) expect([ended(stop).recorded.finished_naturally, ended(stop).stopReason]).toEqual([false, stop]);
+    expect([ended('stop').recorded.finished_naturally, ended('stop').stopReason]).toEqual([undefined, 'stop']);
   });
 
   it('counts a tool message with an error as a tool that raised', () => {

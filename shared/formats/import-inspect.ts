@@ -23,7 +23,8 @@ import { endsWithEndTool, type Trajectory } from './trajectory.js';
 // - Finished (see FINISHED_MEANING): a sample that hit a limit or raised an error records
 //   `finished_naturally: false`; one whose last reply calls `submit()` records `true` (the agent
 //   ended it). The stop reason is `limit: <type>`, `error: <message>`, `submit`, or the last
-//   model output's `stop_reason`.
+//   model output's `stop_reason`; `max_tokens` and `model_length` there (a reply or a context cut
+//   by a limit) record `finished_naturally: false` too.
 // - The target, every scorer's value, answer, explanation and metadata, and the sample's metadata
 //   are kept as the trajectory's `evaluation`, as Inspect View shows them.
 // - Content other than text (images, audio, video, documents) is kept as content parts: an image
@@ -185,6 +186,9 @@ function agentModelEvents(events: ReadonlyArray<Record<string, unknown>>): numbe
   return found;
 }
 
+/** The last output's stop reasons that say a limit cut the run: Inspect's `max_tokens` and `model_length` (`length` in older logs). */
+const CUT_STOP_REASONS: ReadonlySet<string> = new Set(['max_tokens', 'model_length', 'length']);
+
 /** Why a sample was stopped before the agent ended it (`limit: message`, `error: ...`), or null. */
 function stopOf(sample: z.infer<typeof inspectSample>): string | null {
   if (sample.limit != null) return `limit: ${isObject(sample.limit) ? (str(sample.limit.type) ?? 'unknown') : String(sample.limit)}`;
@@ -217,7 +221,11 @@ function importSample(raw: unknown, at: string, model: string | null, index: num
     trajectory.recorded.finished_naturally = true;
     trajectory.stopReason = 'submit';
   } else {
-    trajectory.stopReason = sample.output?.choices?.[0]?.stop_reason ?? null;
+    const stop = sample.output?.choices?.[0]?.stop_reason ?? null;
+    trajectory.stopReason = stop;
+    // A last reply cut by the token limit, or a context window that overflowed (how basic_agent and
+    // react end on a too-long conversation), is a run stopped by a limit, not ended by the agent.
+    if (stop !== null && CUT_STOP_REASONS.has(stop)) trajectory.recorded.finished_naturally = false;
   }
   const scores = Object.entries(sample.scores ?? {}).flatMap(([scorer, score]) => (score ? [{ scorer, value: score.value, answer: score.answer ?? null, explanation: score.explanation ?? null, metadata: score.metadata ?? null }] : []));
   if (sample.target !== undefined || scores.length > 0 || sample.metadata) {
