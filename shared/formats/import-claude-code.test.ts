@@ -23,6 +23,12 @@ const text = (t: string): Record<string, unknown> => ({ type: 'text', text: t })
 const call = (id: string, name: string, input: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'tool_use', id, name, input });
 const result = (id: string, content: string): Array<Record<string, unknown>> => [{ type: 'tool_result', tool_use_id: id, content }];
 const progress = (uuid: string, parentUuid: string): string => line({ type: 'progress', uuid, parentUuid, data: { type: 'hook_progress', hookEvent: 'PostToolUse' } });
+const attachment = (uuid: string, parentUuid: string): string => line({ type: 'attachment', uuid, parentUuid, attachment: { type: 'total_tokens_reminder', text: '<total_tokens>15000000 tokens left</total_tokens>' } });
+const stopHook = (uuid: string, parentUuid: string): string => line({ type: 'system', subtype: 'stop_hook_summary', uuid, parentUuid, hookCount: 1, level: 'suggestion' });
+/** A compaction boundary: no parent, the line it continues in `logicalParentUuid`, what it kept in `compactMetadata`. */
+const boundary = (uuid: string, logicalParentUuid: string, compactMetadata: Record<string, unknown>): string =>
+  line({ type: 'system', subtype: 'compact_boundary', uuid, parentUuid: null, logicalParentUuid, content: 'Conversation compacted', level: 'info', compactMetadata });
+const summary = (uuid: string, parentUuid: string, content = 'This session is being continued from a previous conversation.'): string => user(uuid, parentUuid, content, { isVisibleInTranscriptOnly: true, isCompactSummary: true });
 
 const importLines = (lines: string[]): ReturnType<typeof importClaudeCodeSession> => importClaudeCodeSession(lines.join('\n'), 'session.jsonl');
 
@@ -100,6 +106,76 @@ describe('the conversation tree of a session transcript', () => {
     ]);
   });
 
+  it('keeps the messages a compaction kept where they were written, and the one it wrote after the summary after it', () => {
+    const { trajectories, problems } = importLines([
+      user('u1', null, 'Plan the release'),
+      assistant('a1', 'u1', 'm1', [text('Which version?')]),
+      user('b1u', 'a1', '2.0'),
+      assistant('b1a', 'b1u', 'm2', [text('Planning 2.0.')]),
+      // Esc Esc back to a1, then a compaction that kept b2a..b2a2 and names b2a2, which it writes
+      // only after the summary, hanging off it.
+      user('b2u', 'a1', '1.9'),
+      assistant('b2a', 'b2u', 'm3', [text('Planning 1.9.')]),
+      user('b2u2', 'b2a', 'Add the changelog'),
+      boundary('cb', 'b2a2', { trigger: 'auto', preTokens: 150000, preservedSegment: { headUuid: 'b2a', anchorUuid: 'cs', tailUuid: 'b2a2' }, preservedMessages: { anchorUuid: 'cs', uuids: ['b2a', 'b2u2', 'b2a2'] } }),
+      summary('cs', 'cb', 'Summary: a 1.9 release plan.'),
+      assistant('b2a2', 'cs', 'm4', [text('Changelog added.')]),
+      user('p1u', 'b2a2', 'Tag it'),
+      assistant('p1a', 'p1u', 'm5', [text('Tagged v1.9.')]),
+    ]);
+    expect(problems).toEqual([]);
+    const start = ['user Plan the release', 'assistant Which version?'];
+    expect(trajectories.map((t) => [t.id, outline(t), t.branch])).toEqual([
+      ['sess', [...start, 'user 1.9', 'assistant Planning 1.9.', 'user Add the changelog', 'user Summary: a 1.9 release plan.', 'assistant Changelog added.', 'user Tag it', 'assistant Tagged v1.9.'], undefined],
+      ['sess/branch 1', [...start, 'user 2.0', 'assistant Planning 2.0.'], { parentId: 'sess', forkTurn: 1, change: 'abandoned: the session went back to turn 1' }],
+    ]);
+  });
+
+  it('crosses a compaction whose logical parent was never written from the last message it kept', () => {
+    const { trajectories, problems } = importLines([
+      user('u1', null, 'Reply with exactly RESUMED.'),
+      attachment('t1', 'u1'),
+      assistant('a1', 't1', 'm1', [{ type: 'thinking', thinking: '' }]),
+      assistant('a2', 'a1', 'm1', [text('RESUMED')]),
+      stopHook('h1', 'a2'),
+      boundary('cb', 'never-written', {
+        trigger: 'manual',
+        preservedSegment: { headUuid: 'a1', anchorUuid: 'cs', tailUuid: 'h1' },
+        preservedMessages: { anchorUuid: 'cs', uuids: ['a1', 'a2', 'h1'], allUuids: ['a1', 'a2', 'h1', 'never-written'] },
+      }),
+      summary('cs', 'cb'),
+      user('c1', 'cs', '<command-name>/compact</command-name>'),
+      user('c2', 'c1', '<local-command-stdout>Compacted</local-command-stdout>'),
+      attachment('t2', 'c2'),
+    ]);
+    expect(problems).toEqual([]);
+    expect(trajectories.map((t) => [t.id, outline(t)])).toEqual([
+      ['sess', ['user Reply with exactly RESUMED.', 'assistant RESUMED', 'user This session is being continued from a previous conversation.', 'user <command-name>/compact</command-name>', 'user <local-command-stdout>Compacted</local-command-stdout>']],
+    ]);
+  });
+
+  it('puts what hangs off the kept tail after the summary, and still makes a branch of a prompt edited after the compaction', () => {
+    const { trajectories, problems } = importLines([
+      user('u1', null, 'Fix the parser'),
+      assistant('a1', 'u1', 'm1', [text('Fixed.')]),
+      user('u2', 'a1', 'And the lexer'),
+      assistant('a2', 'u2', 'm2', [text('Fixed too.')]),
+      boundary('cb', 'a2', { trigger: 'auto', preservedSegment: { headUuid: 'u2', anchorUuid: 'cs', tailUuid: 'a2' } }),
+      summary('cs', 'cb'),
+      // Nothing was written after the summary yet, so the next prompt hangs off the kept tail.
+      user('u3', 'a2', 'Run the tests'),
+      assistant('a3', 'u3', 'm3', [text('3 fail.')]),
+      user('u3b', 'a2', 'Run the fast tests'),
+      assistant('a3b', 'u3b', 'm3b', [text('All pass.')]),
+    ]);
+    expect(problems).toEqual([]);
+    const compacted = ['user Fix the parser', 'assistant Fixed.', 'user And the lexer', 'assistant Fixed too.', 'user This session is being continued from a previous conversation.'];
+    expect(trajectories.map((t) => [t.id, outline(t), t.branch])).toEqual([
+      ['sess', [...compacted, 'user Run the fast tests', 'assistant All pass.'], undefined],
+      ['sess/branch 1', [...compacted, 'user Run the tests', 'assistant 3 fail.'], { parentId: 'sess', forkTurn: 2, change: 'abandoned: the session went back to turn 2' }],
+    ]);
+  });
+
   it('keeps the parallel tool calls of one API message, each result hanging off its own call', () => {
     const { trajectories } = importLines([
       user('u1', null, 'What is in src and docs?'),
@@ -158,6 +234,65 @@ describe('the conversation tree of a session transcript', () => {
         }
       }),
       { seed: 20260226, numRuns: 200 },
+    );
+  });
+
+  it('reads a compacted session as one conversation: the history, the summary, then what followed, each message once', () => {
+    const compactions = fc.constantFrom('tail written before', 'tail written after the summary', 'logical parent never written', 'nothing kept');
+    fc.assert(
+      fc.property(steps, steps, fc.nat(), compactions, fc.boolean(), (before, after, keep, compaction, offTail) => {
+        const lines: string[] = [];
+        const parentOf = new Map<string, string | null>();
+        const ask = (i: number, tip: string | null, writtenOff: string | null, answered = true): void => {
+          lines.push(user(`u${i}`, writtenOff, `p${i}`));
+          parentOf.set(`u${i}`, tip);
+          if (!answered) return;
+          lines.push(assistant(`a${i}`, `u${i}`, `m${i}`, [text(`r${i}`)]));
+          parentOf.set(`a${i}`, `u${i}`);
+        };
+        const tailAfter = compaction === 'tail written after the summary';
+        let path: string[] = [];
+        before.forEach((back, i) => {
+          if (back !== null) path = path.slice(0, (back % (path.length / 2 + 1)) * 2);
+          const tip = path.at(-1) ?? null;
+          ask(i, tip, tip, !tailAfter || i < before.length - 1);
+          path = [...path, `u${i}`, `a${i}`];
+        });
+        const tail = path.at(-1)!;
+        const kept = path.slice(-(2 + (keep % (path.length - 1))));
+        const preservedMessages = { anchorUuid: 'cs', uuids: kept, ...(compaction === 'logical parent never written' ? { allUuids: [...kept, 'gone'] } : {}) };
+        const metadata = compaction === 'nothing kept' ? { trigger: 'auto' } : { trigger: 'auto', preservedSegment: { headUuid: kept[0], anchorUuid: 'cs', tailUuid: tail }, preservedMessages };
+        lines.push(boundary('cb', compaction === 'logical parent never written' ? 'gone' : tail, metadata), summary('cs', 'cb', 'SUMMARY'));
+        parentOf.set('cb', tailAfter ? path.at(-2)! : tail).set('cs', 'cb');
+        if (tailAfter) {
+          lines.push(assistant(tail, 'cs', `m${before.length - 1}`, [text(`r${before.length - 1}`)]));
+          parentOf.set(tail, 'cs');
+          path = [...path.slice(0, -1), 'cb', 'cs', tail];
+        } else path = [...path, 'cb', 'cs'];
+        // After the compaction a rewind goes back no further than the summary.
+        let later: string[] = [];
+        after.forEach((back, j) => {
+          if (back !== null) later = later.slice(0, (back % (later.length / 2 + 1)) * 2);
+          const tip = later.at(-1) ?? path.at(-1)!;
+          ask(before.length + j, tip, tip === 'cs' && offTail && compaction !== 'nothing kept' ? tail : tip);
+          later = [...later, `u${before.length + j}`, `a${before.length + j}`];
+        });
+
+        const { trajectories, problems } = importLines(lines);
+        expect(problems).toEqual([]);
+        const saying = (uuid: string): string[] => (uuid === 'cb' ? [] : uuid === 'cs' ? ['user SUMMARY'] : [uuid.startsWith('u') ? `user p${uuid.slice(1)}` : `assistant r${uuid.slice(1)}`]);
+        expect(outline(trajectories[0]!)).toEqual([...path, ...later].flatMap(saying));
+        const parents = new Set(parentOf.values());
+        expect(trajectories).toHaveLength([...parentOf.keys()].filter((uuid) => uuid !== 'cb' && !parents.has(uuid)).length);
+        const byId = new Map(trajectories.map((t) => [t.id, t]));
+        const upToTurn = (t: Trajectory, turns: number): string[] => {
+          const messages = outline(t);
+          let seen = 0;
+          return turns === 0 ? [] : messages.slice(0, messages.findIndex((m) => m.startsWith('assistant') && ++seen === turns) + 1);
+        };
+        for (const t of trajectories.slice(1)) expect(upToTurn(t, t.branch!.forkTurn)).toEqual(upToTurn(byId.get(t.branch!.parentId)!, t.branch!.forkTurn));
+      }),
+      { seed: 20261207, numRuns: 300 },
     );
   });
 

@@ -11,13 +11,21 @@ import type { Trajectory } from './trajectory.js';
 // - The lines are a tree (`uuid`, `parentUuid`), not a list: a rewind (Esc Esc) or an edited prompt
 //   hangs the next line off an earlier one, and the abandoned lines stay in the file. The session
 //   is the chain Claude Code resumes: from the last message line no other message line descends
-//   from, back to its root, across compaction boundaries (`logicalParentUuid`). A line whose parent
-//   is not in the file starts its chain. Parallel tool calls are written as sibling lines of one
-//   API message, each result hanging off its own call; like Claude Code, the chain takes back the
-//   siblings of its API messages and the results hanging off them. Each abandoned branch is a
-//   trajectory of its own (`<session>/branch N`, its chain from the root), linked through `branch`
-//   to the trajectory it left and the turn it forked after. A file whose lines name no parent is
-//   read in file order.
+//   from, back to its root, across compaction boundaries (below). A line whose parent is not in the
+//   file starts its chain. Parallel tool calls are written as sibling lines of one API message, each
+//   result hanging off its own call; like Claude Code, the chain takes back the siblings of its API
+//   messages and the results hanging off them. Each abandoned branch is a trajectory of its own
+//   (`<session>/branch N`, its chain from the root), linked through `branch` to the trajectory it
+//   left and the turn it forked after. A file whose lines name no parent is read in file order.
+// - A compaction writes a boundary line with no parent, the summary hanging off it, then the
+//   conversation after. The boundary continues the line its `logicalParentUuid` names. A compaction
+//   that kept the latest messages (`compactMetadata.preservedSegment`, `preservedMessages`) keeps
+//   them where they were written, before the boundary, and may name one it writes after the summary
+//   or never writes: the latest kept message written before the boundary then stands in. The
+//   history, the summary and what came after it are one conversation, each kept message once. A line
+//   written after the boundary that hangs off the line the boundary continues (nothing had been
+//   written after the summary yet) follows the summary. Claude Code itself, on resuming, moves the
+//   kept messages after the summary; here they stay where the model first saw them.
 // - A trajectory's lines are read in file order. One API message can be written as several lines,
 //   one per content block, sharing `message.id`: they are merged into one assistant message,
 //   wherever the lines fall. `text` blocks are its content, `thinking` blocks its
@@ -51,6 +59,8 @@ interface Line {
   parentUuid: string | null | undefined;
   /** Where a compaction boundary (whose `parentUuid` is null) continues the conversation from. */
   logicalParentUuid: string | null;
+  /** On a compaction boundary that kept messages, what it says of them; null on other lines. */
+  kept: Kept | null;
   sidechain: boolean;
   /** A subagent line's agent; on a main-session line, the agent whose result the line carries. */
   agentId: string | null;
@@ -62,6 +72,14 @@ interface Line {
   model: string | null;
   /** A user line with tool results. */
   answers: boolean;
+}
+
+/** What a compaction boundary that kept the latest messages says of them (`compactMetadata`). */
+interface Kept {
+  /** Lines that can stand for the one the boundary continues, latest first: the kept segment's tail, the kept messages, its head. */
+  standIns: string[];
+  /** The line the conversation after the compaction hangs off: the summary. */
+  anchor: string | null;
 }
 
 /** A trajectory being put together from its lines. */
@@ -203,6 +221,17 @@ function turnsBefore(built: Built, at: number): number {
   return low === 0 ? 0 : built.turnsAfter[low - 1]!;
 }
 
+/** What a compaction boundary's `compactMetadata` says of the messages it kept; null when it names none. */
+function keptMessages(metadata: Record<string, unknown>): Kept | null {
+  const segment = isObject(metadata.preservedSegment) ? metadata.preservedSegment : {};
+  const messages = isObject(metadata.preservedMessages) ? metadata.preservedMessages : {};
+  // Both lists run in conversation order; `allUuids` also names the lines between messages.
+  const latestFirst = (list: unknown): unknown[] => (Array.isArray(list) ? [...list].reverse() : []);
+  const standIns = [segment.tailUuid, ...latestFirst(messages.allUuids), ...latestFirst(messages.uuids), segment.headUuid].filter((u): u is string => typeof u === 'string');
+  const anchor = str(segment.anchorUuid) ?? str(messages.anchorUuid);
+  return standIns.length === 0 && anchor === null ? null : { standIns, anchor };
+}
+
 /** The lines of a transcript as read from the file. */
 interface Transcript {
   /** Every line that has a `uuid` or a message; of repeated uuids, the first. */
@@ -233,6 +262,7 @@ function readLines(text: string, fileName: string, problems: string[]): Transcri
       uuid,
       parentUuid: 'parentUuid' in value ? str(value.parentUuid) : undefined,
       logicalParentUuid: str(value.logicalParentUuid),
+      kept: value.subtype === 'compact_boundary' && isObject(value.compactMetadata) ? keptMessages(value.compactMetadata) : null,
       sidechain,
       agentId: str(value.agentId) ?? (sidechain ? null : result),
       timestamp: str(value.timestamp),
@@ -287,13 +317,31 @@ function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owne
     const i = typeof uuid === 'string' ? byUuid.get(uuid) : undefined;
     return i === undefined || lines[i]!.sidechain ? undefined : i;
   };
+  // A line with no parent in the file continues across a compaction boundary: from the line
+  // `logicalParentUuid` names, else from the latest message the compaction kept. Only a line written
+  // before it: a kept message written after the summary hangs off the summary, and would close a cycle.
+  const continued = (l: Line, i: number): number | undefined => {
+    for (const uuid of [l.logicalParentUuid, ...(l.kept?.standIns ?? [])]) {
+      const p = named(uuid);
+      if (p !== undefined && p < i) return p;
+    }
+    return undefined;
+  };
+  // For the line a boundary continues, the boundary's summary: what was written after the summary
+  // but hangs off that line goes after the summary, not beside the boundary as a branch.
+  const resumedAt = new Int32Array(n).fill(-1);
   const parent = new Int32Array(n).fill(-1);
   let linked = false;
   lines.forEach((l, i) => {
-    const p = l.sidechain ? undefined : (named(l.parentUuid) ?? named(l.logicalParentUuid));
+    if (l.sidechain) return;
+    const own = named(l.parentUuid);
+    const resumed = own === undefined ? -1 : resumedAt[own]!;
+    const p = own === undefined ? continued(l, i) : resumed >= 0 && resumed < i ? resumed : own;
     if (p === undefined || p === i) return;
     parent[i] = p;
     linked = true;
+    const anchor = own === undefined ? named(l.kept?.anchor) : undefined;
+    if (anchor !== undefined && anchor > i) resumedAt[p] = anchor;
   });
   // Hand-written or converted files may name no parent at all: their lines follow one another.
   let previous = -1;
