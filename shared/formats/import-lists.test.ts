@@ -147,6 +147,47 @@ describe('SWE trajectory dataset rows', () => {
   });
 });
 
+describe('JSON lists of JSONL records', () => {
+  const call = { id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}' } };
+  const rollout = (reward: number) => ({ messages: [{ role: 'user', content: 'List.' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: 'c1', content: 'a.py' }, { role: 'assistant', content: 'a.py' }], reward });
+
+  it('reads a list of messages records, pretty-printed or on one line, as its JSONL would be', () => {
+    const jsonl = importText(`${[rollout(1), rollout(0)].map((r) => JSON.stringify(r)).join('\n')}\n`, 'rollouts.jsonl');
+    for (const text of [JSON.stringify([rollout(1), rollout(0)], null, 2), JSON.stringify([rollout(1), rollout(0)])]) {
+      const listed = importText(text, 'rollouts.json');
+      expect(listed.format).toBe('messages-jsonl');
+      expect(listed.problems).toEqual([]);
+      expect(listed.trajectories).toEqual(jsonl.trajectories);
+    }
+    expect(jsonl.trajectories.map((t) => [t.id, t.reward])).toEqual([['rollouts:1', 1], ['rollouts:2', 0]]);
+  });
+
+  it('reads a list of ShareGPT records (LLaMA-Factory data files, dataset samples) as ShareGPT lines', () => {
+    const record = { id: 's1', conversations: [{ from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello' }] };
+    const { format, trajectories } = importText(JSON.stringify([record, record], null, 2), 'data.json');
+    expect(format).toBe('hermes-sharegpt-jsonl');
+    expect(trajectories).toHaveLength(2);
+    expect(trajectories[0]!.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('leaves out a record that does not fit, named by its place in the list, and refuses a list where none does', () => {
+    const { trajectories, problems } = importText(JSON.stringify([rollout(1), { messages: 'nothing' }]), 'rollouts.json');
+    expect(trajectories).toHaveLength(1);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^rollouts\.json: \[1\]: messages/);
+    expect(() => importText(JSON.stringify([{ messages: 'nothing' }]), 'rollouts.json')).toThrow(/^rollouts\.json \(a JSON list of records of JSONL of objects with messages\): no record could be imported; first: rollouts\.json: \[0\]: messages/);
+  });
+
+  it('is told by the first record only when it is not a chat message', () => {
+    expect(detectRecord([rollout(1)], 'document')).toBe('messages-jsonl');
+    expect(detectRecord([rollout(1)], 'line', true)).toBe('messages-jsonl');
+    // A JSONL line that is a list stays unknown: only a whole file is a list of records.
+    expect(detectRecord([rollout(1)], 'line', false)).toBeNull();
+    expect(detectRecord([{ role: 'user', content: 'hi', messages: [] }], 'document')).toBe('chat-messages');
+    expect(detectRecord([{ id: 1, note: 'x' }], 'document')).toBe('chat-messages');
+  });
+});
+
 describe('detection of other lists is unchanged', () => {
   it('keeps OpenAI chat lists and OpenHands event lists where they were', () => {
     expect(detectFormat(JSON.stringify([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]))).toBe('chat-messages');

@@ -389,7 +389,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages') || isSweTrajectoryRow(first), importLine: importMessagesLine },
   // A Responses computer or shell call carries an `action`, as OpenHands events do.
   { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && !isResponsesItemList(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
-  { id: 'chat-messages', description: 'a JSON list of chat messages', layout: 'document', matches: Array.isArray, importDocument: importChatMessages },
+  // A list of records of a line format (a dataset saved as one JSON list) is read as its JSONL would be.
+  { id: 'chat-messages', description: 'a JSON list of chat messages', layout: 'document', matches: (first) => Array.isArray(first) && recordListFormat(first) === null, importDocument: importChatMessages },
   // A history of OpenHands events (an evaluation output line saved as a .json) is not SWE-agent's.
   { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => has(first, 'history') && Array.isArray(first.history) && !('messages' in first) && !first.history.some(isOpenHandsItem), importDocument: importSweAgent },
   { id: 'inspect-log', description: 'an Inspect AI log', layout: 'document', matches: (first) => has(first, 'eval') && ('samples' in first || 'plan' in first || 'results' in first), importDocument: (data) => importInspectLog(data) },
@@ -426,7 +427,19 @@ export function detectRecord(first: unknown, kind: RecordKind, alone = kind === 
     if (fits && entry.matches(first)) return entry.id;
   }
   if (kind === 'document') for (const entry of FORMATS) if (entry.layout === 'lines' && entry.matches(first)) return entry.id;
-  return null;
+  return kind === 'document' || alone ? recordListFormat(first) : null;
+}
+
+/**
+ * The line format whose records a JSON list holds (`[{"messages": ...}, ...]`, as a dataset saved
+ * with `to_json(lines=False)` or a JSON sample file is), told by its first record; null for any
+ * other list. A chat message is never such a record: its `role` says so.
+ */
+export function recordListFormat(list: unknown): FormatId | null {
+  if (!Array.isArray(list)) return null;
+  const first: unknown = list[0];
+  if (!isObject(first) || 'role' in first) return null;
+  return FORMATS.find((entry) => entry.layout === 'lines' && entry.matches(first))?.id ?? null;
 }
 
 /** How a file's text starts: its first record when it reads as JSONL. */
@@ -657,7 +670,7 @@ export function importText(text: string, fileName: string): ImportResult {
     if (format === null) throw unknownFormat(fileName, first.line.value, 'line');
     const entry = entryOf(format);
     if (entry.layout === 'text') return { format, ...fitting(fileName, format, () => entry.importText(first.text, fileName)) };
-    if (entry.layout === 'document') return importDocumentValue(format, first.line.value, fileName);
+    if (entry.layout === 'document' || (first.alone && recordListFormat(first.line.value) === format)) return importDocumentValue(format, first.line.value, fileName);
     return importLines(first, format, fileName);
   }
   const parsed = parseJson(first.text);
@@ -665,6 +678,32 @@ export function importText(text: string, fileName: string): ImportResult {
   const format = detectRecord(parsed.value, 'document');
   if (format === null) throw unknownFormat(fileName, parsed.value, 'document');
   return importDocumentValue(format, parsed.value, fileName, first.text);
+}
+
+/**
+ * Imports a JSON list of a line format's records, each as its line would be: record N (from 1) is
+ * numbered as line N, and one that cannot be read is the problem `FILE: [K]: what` (K from 0, as
+ * the list indexes it) and is left out.
+ */
+function importRecordList(format: FormatId, list: readonly unknown[], fileName: string, text?: string): ImportResult {
+  fitting(fileName, format, () => checkNesting(list, '', text));
+  const trajectories: Trajectory[] = [];
+  const problems: string[] = [];
+  const entry = entryOf(format);
+  if (entry.layout !== 'lines') throw new FormatError(`${fileName}: ${entry.description} is not a JSONL format`);
+  list.forEach((record, k) => {
+    try {
+      const read = entry.importLine(record, `${baseName(fileName)}:${k + 1}`, trajectories.length);
+      trajectories.push(...read.map((t) => withFileProblems(t, `${fileName}: [${k}]`)));
+    } catch (error) {
+      if (!(error instanceof Misfit)) throw error;
+      problems.push(`${fileName}: [${k}]: ${error.message}`);
+    }
+  });
+  if (trajectories.length === 0) {
+    throw new FormatError(`${fileName} (a JSON list of records of ${FORMAT_DESCRIPTIONS[format]}): no record could be imported${problems[0] ? `; first: ${problems[0]}` : ''}`);
+  }
+  return { format, trajectories, problems: [...problems, ...trajectories.flatMap((t) => t.problems ?? [])] };
 }
 
 /** Imports the lines of a JSONL text whose first record was read already (and is not parsed again). */
@@ -683,6 +722,7 @@ function importLines(first: FirstRecord, format: FormatId, fileName: string): Im
  */
 export function importDocumentValue(format: FormatId, value: unknown, fileName: string, text?: string): ImportResult {
   const entry = entryOf(format);
+  if (entry.layout === 'lines' && recordListFormat(value) === format) return importRecordList(format, value as unknown[], fileName, text);
   if (entry.layout === 'lines') {
     const imported = importLineValue(format, value, fileName, 1, 0, text);
     if ('problem' in imported) throw new FormatError(`${fileName} (looked like ${entry.description}): ${imported.problem.slice(fileName.length + 1).replace(/^1: /, '')}`);

@@ -83,6 +83,17 @@ describe('lineRangeOfPart', () => {
 });
 
 describe('format from the first record', () => {
+  it('streams a one-line JSON list of messages records as one trajectory each', async () => {
+    const record = (answer: string) => ({ messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: answer }] });
+    const path = join(dir, 'records.json');
+    writeFileSync(path, JSON.stringify([record('a'), record('b'), record('c')]));
+    const items: StreamItem[] = [];
+    for await (const item of streamTrajectories(path)) items.push(item);
+    const trajectories = items.flatMap((item) => (item.kind === 'trajectory' ? [item.trajectory] : []));
+    expect(trajectories.map((t) => [t.id, t.messages.at(-1)!.content])).toEqual([['records:1', 'a'], ['records:2', 'b'], ['records:3', 'c']]);
+    expect(trajectories).toEqual(importBytes(readFileSync(path), path).trajectories);
+  });
+
   it('streams a SWE-agent .traj whose history comes after 600 KB of steps', async () => {
     const path = join(dir, 'late-history.traj');
     writeFileSync(path, sweAgentTraj(30));

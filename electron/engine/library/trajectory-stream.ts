@@ -2,7 +2,7 @@ import { constants as fsConstants, createReadStream, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { FormatError, detectRecord, evalSamples, importBytes, type EvalSamples, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
+import { FormatError, detectRecord, recordListFormat, evalSamples, importBytes, type EvalSamples, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { useNativeInflate } from '#shared/formats/import-zip.js';
 import { readErrorReason } from './read-error.js';
@@ -227,7 +227,8 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
     await ownLines?.return();
     throw unknownFormat(path, value, first.alone && !isJsonlName(path) ? 'document' : 'line');
   }
-  if (!isLineFormat(format)) {
+  // A one-line list of a line format's records is a document of them, not a line.
+  if (!isLineFormat(format) || (first.alone && recordListFormat(value) === format)) {
     await ownLines?.return();
     // A one-line document was parsed whole already; a run file is read whole by its importer.
     if (first.alone && format !== 'trajdbg-run') return { path, format, size, items: part && part.index > 0 ? nothing() : importedDocument(path, format, value, raw.end, text) };
