@@ -4,6 +4,7 @@ import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { hasTooManyDigits, isPyDict, type PyValue } from '../python/value.js';
 import { argumentsText, checkNesting, isObject, messageSchema, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
+import { markupCalls, markupResult } from './function-markup.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
 
@@ -256,6 +257,12 @@ function gptMessage(value: string, t: number): ChatMessage {
     calls.push(callOf(call, at));
   }
   message.content = withoutBlocks(text, blocks).trim();
+  // Without `<tool_call>` blocks, calls may be written in OpenHands' markup (SFT sets made with it).
+  const markup = blocks.length === 0 ? markupCalls(message.content as string) : null;
+  if (markup) {
+    message.content = markup.content;
+    for (const call of markup.calls) calls.push({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } });
+  }
   if (calls.length > 0) message.tool_calls = calls;
   return message;
 }
@@ -327,6 +334,12 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
     }
     if (speaker === 'observation') {
       answer(bareToolResponse(turn.value), t, 0);
+      return;
+    }
+    // A result in OpenHands' markup comes as a human turn (`EXECUTION RESULT of [TOOL]:`).
+    const result = speaker === 'user' && openCalls.length > 0 ? markupResult(turn.value) : null;
+    if (result) {
+      answer({ toolCallId: undefined, name: result.name, content: result.content }, t, 0);
       return;
     }
     // A human or system turn ends the previous turn's calls: responses after it are not theirs.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse } from './import-common.js';
+import { markupCalls, markupResult } from './function-markup.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importAtif, isAtifTrajectory } from './import-atif.js';
@@ -273,7 +274,8 @@ function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
   }
   const messages = chatMessagesOf(items, at);
   let open = new OpenCalls([]);
-  return messages.map((message, m) => {
+  return messages.map((written, m) => {
+    const message = withMarkupCalls(written);
     if (message.role === 'assistant' || message.role === 'agent') {
       // The calls are chatMessagesOf's own copies: ids are given in place.
       (message.tool_calls ?? []).forEach((call, k) => (call.id ??= `call_${m}_${k}`));
@@ -288,9 +290,23 @@ function rolloutMessages(items: readonly unknown[], at: string): ChatMessage[] {
       const callId = open.answer(message);
       return message.tool_call_id == null && callId !== undefined ? { ...message, tool_call_id: callId } : message;
     }
+    // A result in OpenHands' markup comes as a user message (`EXECUTION RESULT of [TOOL]:`).
+    const result = message.role === 'user' && open.any && typeof message.content === 'string' ? markupResult(message.content) : null;
+    if (result) {
+      const tool: ChatMessage = { role: 'tool', name: result.name, content: result.content };
+      return { ...tool, tool_call_id: open.answer(tool) ?? null };
+    }
     open = new OpenCalls([]);
     return message;
   });
+}
+
+/** An assistant message that writes its calls in OpenHands' markup, with them as its tool calls (ids come later). */
+function withMarkupCalls(message: ChatMessage): ChatMessage {
+  if ((message.role !== 'assistant' && message.role !== 'agent') || message.tool_calls?.length || typeof message.content !== 'string') return message;
+  const markup = markupCalls(message.content);
+  if (!markup) return message;
+  return { ...message, content: markup.content, tool_calls: markup.calls.map((call): ToolCall => ({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } })) };
 }
 
 /** Positions of calls under one key (an id or a name), and how many of them are taken already. */
