@@ -136,6 +136,28 @@ describe('SWE trajectory dataset rows', () => {
     expect(importText(JSON.stringify({ trajectory: messages, resolved: true }), 'row.json').format).toBe('messages-jsonl');
   });
 
+  it('reads nebius SWE-agent-trajectories rows: ai as the assistant, the system prompt in system_prompt, target as resolved', () => {
+    const trajectory = [
+      { cutoff_date: '01.01.2023', mask: false, role: 'system', system_prompt: 'SETTING: a shell.', text: null },
+      { cutoff_date: null, mask: false, role: 'user', system_prompt: null, text: 'Fix the issue.' },
+      { cutoff_date: null, mask: true, role: 'ai', system_prompt: null, text: 'Look first.\n```\nls -F\n```' },
+      { cutoff_date: null, mask: false, role: 'user', system_prompt: null, text: 'setup.py' },
+    ];
+    const { format, trajectories } = importText(rows({ instance_id: 'a__b-1', model_name: 'swe-agent-llama-70b', target: false, trajectory, exit_status: 'submitted' }, { instance_id: 'a__b-2', target: true, trajectory }), 'nebius.jsonl');
+    expect(format).toBe('messages-jsonl');
+    const t = trajectories[0]!;
+    expect(t.messages).toEqual([
+      { role: 'system', content: 'SETTING: a shell.' },
+      { role: 'user', content: 'Fix the issue.' },
+      { role: 'assistant', content: 'Look first.\n```\nls -F\n```' },
+      { role: 'user', content: 'setup.py' },
+    ]);
+    expect([t.model, t.reward, t.stopReason]).toEqual(['swe-agent-llama-70b', 0, 'submitted']);
+    expect(trajectories[1]!.reward).toBe(1);
+    // A `target` beside `messages` is not a verdict (an evaluation's expected answer, say).
+    expect(importText(rows({ messages, target: true }), 'r.jsonl').trajectories[0]!.reward).toBeNull();
+  });
+
   it('leaves SWE-agent .traj files and role-less trajectories to their own formats', () => {
     const steps = [{ action: 'ls', observation: 'a.py', response: 'ls', thought: '' }];
     const traj = { history: messages, trajectory: steps, info: { exit_status: 'submitted' } };

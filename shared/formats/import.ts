@@ -101,9 +101,23 @@ function isMiniSweAgent(first: unknown): boolean {
  * `action` and `observation` rather than roles, beside its `history`.
  */
 function isSweTrajectoryRow(first: unknown): boolean {
-  if (!has(first, 'trajectory') || 'messages' in first || 'history' in first || !('exit_status' in first || 'resolved' in first)) return false;
+  if (!has(first, 'trajectory') || 'messages' in first || 'history' in first || !('exit_status' in first || 'resolved' in first || 'target' in first)) return false;
   const steps = first.trajectory;
-  return Array.isArray(steps) && steps.length > 0 && steps.every((m) => isObject(m) && typeof m.role === 'string' && ('content' in m || 'tool_calls' in m));
+  return Array.isArray(steps) && steps.length > 0 && steps.every((m) => isObject(m) && typeof m.role === 'string' && ('content' in m || 'tool_calls' in m || 'text' in m || 'system_prompt' in m));
+}
+
+/**
+ * The steps of a nebius SWE-agent-trajectories row as chat messages: `{role, text}` with the
+ * assistant as `ai`, and the system prompt in `system_prompt` (its `text` null). Other rows' steps
+ * are chat messages already.
+ */
+function sweRowMessages(steps: unknown): unknown {
+  if (!Array.isArray(steps) || !steps.some((m) => isObject(m) && !('content' in m) && ('text' in m || 'system_prompt' in m))) return steps;
+  return steps.map((m: unknown) => {
+    if (!isObject(m) || 'content' in m) return m;
+    const { text, system_prompt: system, mask: _mask, cutoff_date: _cutoff, ...rest } = m;
+    return { ...rest, role: m.role === 'ai' ? 'assistant' : m.role, content: text ?? system ?? '' };
+  });
 }
 
 /** Content blocks of the Anthropic Messages API that OpenAI content parts (text, image_url) never are. */
@@ -173,7 +187,7 @@ function importChatMessages(data: unknown, id: string): Trajectory[] {
  */
 function lineMessages(object: Record<string, unknown>): { field: string; list: unknown } {
   const field = 'messages' in object ? 'messages' : 'trajectory';
-  const list = object[field];
+  const list = field === 'trajectory' ? sweRowMessages(object[field]) : object[field];
   if (typeof list !== 'string' || !list.trimStart().startsWith('[')) return { field, list };
   const parsed = parseJson(list);
   if (!parsed.ok) throw new Misfit(`${field}: ${parsed.error} in the JSON text of the message list`);
@@ -200,7 +214,7 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
   }
   const { field, list } = isObject(data) ? lineMessages(data) : { field: 'messages', list: undefined };
   const object = parseWith(messagesLineSchema, isObject(data) && list !== data.messages ? { ...data, messages: list } : data);
-  const model = str(object.model) ?? anthropicModel(object.messages);
+  const model = str(object.model) ?? str(object.model_name) ?? anthropicModel(object.messages);
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
   const lineId = str(object.id) ?? id;
   const problems: string[] = [];
@@ -212,7 +226,7 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
     return t;
   };
   if (!groups) {
-    const t = withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, field), reward: num(object.reward) ?? num(object.score) ?? resolvedReward(object.resolved), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }, true);
+    const t = withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, field), reward: num(object.reward) ?? num(object.score) ?? resolvedReward(object.resolved) ?? (field === 'trajectory' ? resolvedReward(object.target) : null), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }, true);
     if (typeof object.exit_status === 'string') t.stopReason = object.exit_status;
     return [t];
   }
