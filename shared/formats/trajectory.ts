@@ -34,6 +34,7 @@ export const formatIdSchema = z.enum([
   'atif',
   'gemini-cli-session',
   'gemini-cli-session-jsonl',
+  'adp-trajectory',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
