@@ -5,6 +5,7 @@ import { hasTooManyDigits, isPyDict, type PyValue } from '../python/value.js';
 import { argumentsText, checkNesting, isObject, messageSchema, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 import { markupCalls, markupResult } from './function-markup.js';
+import { pythonCalls } from './python-calls.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
 
@@ -225,6 +226,20 @@ const SPEAKERS = new Map<string, 'system' | 'user' | 'assistant' | 'function_cal
   ['observation', 'observation'],
 ]);
 
+/** The results of a tool turn that lists one per call, `[{"name": ..., "results": ...}]`, each as its JSON text; null for any other turn. */
+function resultList(value: string, at: string): ToolResponse[] | null {
+  if (!value.trimStart().startsWith('[')) return null;
+  let list: unknown;
+  try {
+    list = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  checkNesting(list, at, value);
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => isObject(item) && typeof item.name === 'string' && 'results' in item)) return null;
+  return list.map((item: Record<string, unknown>) => ({ toolCallId: undefined, name: item.name as string, content: JSON.stringify(item) }));
+}
+
 /** A turn's leading `<think>` block as reasoning (none when it holds only whitespace), and the text after it. */
 function splitThink(value: string): { reasoning: string | null; text: string } {
   const think = THINK.exec(value);
@@ -262,6 +277,12 @@ function gptMessage(value: string, t: number): ChatMessage {
   if (markup) {
     message.content = markup.content;
     for (const call of markup.calls) calls.push({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } });
+  }
+  // Or, as ToolACE writes them, as a Python list of calls that is the whole turn.
+  const listed = blocks.length === 0 && !markup ? pythonCalls(message.content as string) : null;
+  if (listed) {
+    message.content = '';
+    for (const call of listed) calls.push({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } });
   }
   if (calls.length > 0) message.tool_calls = calls;
   return message;
@@ -328,8 +349,12 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
     if (speaker === 'tool') {
       const blocks = tagBlocks(turn.value, 'tool_response');
       blocks.forEach((block, k) => answer(readToolResponse(block.inner, t, k), t, k));
-      // ToolACE and other datasets write the result itself in the turn, without the tags.
-      if (blocks.length === 0) answer(bareToolResponse(turn.value), t, 0);
+      if (blocks.length > 0) return;
+      // ToolACE lists a result per call, `[{"name": ..., "results": ...}]`; each answers its call.
+      const results = openCalls.length > 0 ? resultList(turn.value, `conversations[${t}].value`) : null;
+      if (results) results.forEach((result, k) => answer(result, t, k));
+      // Other datasets write the result itself in the turn, without the tags.
+      else answer(bareToolResponse(turn.value), t, 0);
       return;
     }
     if (speaker === 'observation') {
