@@ -35,6 +35,7 @@ export const formatIdSchema = z.enum([
   'gemini-cli-session',
   'gemini-cli-session-jsonl',
   'adp-trajectory',
+  'glaive-function-calling',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
