@@ -292,6 +292,20 @@ export function argumentsText(args: unknown): string {
 }
 
 /**
+ * OpenAI's function calling before tool calls (and its fine-tuning format, which still takes it):
+ * an assistant's `function_call` becomes its one tool call (without an id: its result is the
+ * next `function` message), and a `function` message a tool message naming the function.
+ */
+function legacyFunctionCall(message: ChatMessage & { function_call?: unknown }): void {
+  const call = message.function_call;
+  if (message.role === 'assistant' && isObject(call) && typeof call.name === 'string' && !(Array.isArray(message.tool_calls) && message.tool_calls.length > 0)) {
+    message.tool_calls = [{ id: null, type: 'function', function: { name: call.name, arguments: argumentsText(call.arguments) } }];
+    delete message.function_call;
+  }
+  if (message.role === 'function') message.role = 'tool';
+}
+
+/**
  * A message in the trajectory model: tool call arguments as strings, reasoning as
  * `reasoning_content` (from `reasoning` or `reasoning_details` when that is absent).
  */
@@ -301,6 +315,7 @@ export function normalizeMessage(message: FileMessage): ChatMessage {
   else if (message.tool_calls) {
     out.tool_calls = message.tool_calls.map((call): ToolCall => ({ ...call, id: call.id ?? null, type: 'function', function: { ...call.function, arguments: argumentsText(call.function.arguments) } }));
   }
+  legacyFunctionCall(out);
   if (out.role === 'assistant' && out.reasoning_content === undefined) {
     const reasoning = extractReasoning(out);
     if (typeof reasoning === 'string') out.reasoning_content = reasoning;

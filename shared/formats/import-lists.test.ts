@@ -169,6 +169,30 @@ describe('SWE trajectory dataset rows', () => {
   });
 });
 
+describe('OpenAI\'s legacy function calling', () => {
+  const legacy = [
+    { role: 'user', content: 'Weather in Oslo?' },
+    { role: 'assistant', content: null, function_call: { name: 'get_weather', arguments: '{"city": "Oslo"}' }, tool_calls: null },
+    { role: 'function', name: 'get_weather', content: '{"temp": 3}' },
+    { role: 'assistant', content: 'It is 3 degrees.' },
+  ];
+
+  it('reads function_call as the tool call, a function message as its result, and functions as the tools', () => {
+    const { trajectories } = importText(`${JSON.stringify({ messages: legacy, functions: [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }] })}\n`, 'ft.jsonl');
+    const t = trajectories[0]!;
+    expect(t.messages[1]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Oslo"}' } }] });
+    expect(t.messages[2]).toEqual({ role: 'tool', name: 'get_weather', content: '{"temp": 3}', tool_call_id: 'call_1_0' });
+    expect(t.tools!.map((tool) => tool.function.name)).toEqual(['get_weather']);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 1, tool_calls_schema_valid: 1, tool_calls_executed_ok: 1 });
+  });
+
+  it('reads a bare list the same way, the result paired with its call in order', () => {
+    const t = importText(JSON.stringify(legacy), 'chat.json').trajectories[0]!;
+    expect(t.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(deriveAgentResult(t).result).toMatchObject({ tool_calls_attempted: 1, tool_calls_executed_ok: 1 });
+  });
+});
+
 describe('JSON lists of JSONL records', () => {
   const call = { id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}' } };
   const rollout = (reward: number) => ({ messages: [{ role: 'user', content: 'List.' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: 'c1', content: 'a.py' }, { role: 'assistant', content: 'a.py' }], reward });

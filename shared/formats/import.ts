@@ -220,7 +220,8 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
   const lineId = str(object.id) ?? id;
   const problems: string[] = [];
-  const tools = lineTools(object.tools, problems);
+  // `functions`: the schemas beside legacy `function_call` messages.
+  const tools = lineTools(object.tools, problems) ?? lineTools(object.functions, problems);
   const withLineFields = (t: Trajectory, first: boolean): Trajectory => {
     if (tools) t.tools = tools;
     // A line's problem is listed once, with its first rollout.
