@@ -3,6 +3,7 @@ import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num,
 import { markupCalls, markupResult } from './function-markup.js';
 import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
+import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importAtif, isAtifTrajectory } from './import-atif.js';
@@ -418,6 +419,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },
   { id: 'glaive-function-calling', description: 'a glaive function-calling JSONL (system and chat texts)', layout: 'lines', matches: isGlaiveRow, importLine: importGlaiveRow },
+  { id: 'xlam-function-calling', description: 'an xLAM function-calling JSONL (query, answers, tools)', layout: 'lines', matches: isXlamRow, importLine: importXlamRow },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
   { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },

@@ -36,6 +36,7 @@ export const formatIdSchema = z.enum([
   'gemini-cli-session-jsonl',
   'adp-trajectory',
   'glaive-function-calling',
+  'xlam-function-calling',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
