@@ -270,3 +270,40 @@ test('opens an ATIF trajectory and a rewound agent session, each branch listed w
   await expect(app.trajectory.getByText('Here is MergeSort.')).toHaveCount(0);
   await app.page.screenshot({ path: test.info().outputPath('session-branch.png') });
 });
+
+test('opens SFT sets that write their calls in the text: a JSON list of ToolACE records and glaive rows', async ({ app }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-sft-'));
+  const toolace = join(folder, 'toolace.json');
+  const record = (city: string, temp: number) => ({
+    system: 'You are an expert in composing functions.',
+    conversations: [
+      { from: 'user', value: `Weather in ${city}?` },
+      { from: 'assistant', value: `[Get Weather(city="${city}")]` },
+      { from: 'tool', value: JSON.stringify([{ name: 'Get Weather', results: { temp } }]) },
+      { from: 'assistant', value: `It is ${temp} degrees in ${city}.` },
+    ],
+  });
+  writeFileSync(toolace, JSON.stringify([record('Oslo', 3), record('Lima', 19)], null, 2));
+  await app.openFile(toolace);
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('heading', { name: /toolace\.json: 2 trajectories/ })).toBeVisible();
+  // The call written as a Python list is a tool call with its arguments, answered by its result.
+  await expect(app.trajectory.getByText('Get Weather').first()).toBeVisible();
+  await expect(app.trajectory.getByText('"city": "Oslo"', { exact: false }).first()).toBeVisible();
+  // The result is decoded JSON, shown as its fields.
+  await expect(app.trajectory.getByText('temp: 3', { exact: false }).first()).toBeVisible();
+  await collection.getByRole('grid', { name: 'Trajectories in toolace.json' }).getByRole('row').filter({ hasText: 'Lima' }).first().click();
+  await expect(app.trajectory.getByText('It is 19 degrees in Lima.')).toBeVisible();
+  await app.page.screenshot({ path: test.info().outputPath('toolace.png') });
+
+  const glaive = join(folder, 'glaive.jsonl');
+  const chat = 'USER: The factorial of 5?\n\n\nASSISTANT: <functioncall> {"name": "calculate_factorial", "arguments": \'{"number": 5}\'} <|endoftext|>\n\n\nFUNCTION RESPONSE: {"result": 120}\n\n\nASSISTANT: The factorial of 5 is 120. <|endoftext|>\n';
+  const system = 'SYSTEM: You are a helpful assistant with access to the following functions. Use them if required -\n{"name": "calculate_factorial", "parameters": {"type": "object", "properties": {"number": {"type": "integer"}}}}';
+  writeFileSync(glaive, `${JSON.stringify({ system, chat })}\n`);
+  await app.openFile(glaive);
+  await expect(collection.getByRole('heading', { name: /glaive\.jsonl: 1 trajectory/ })).toBeVisible();
+  await expect(app.trajectory.getByText('calculate_factorial').first()).toBeVisible();
+  await expect(app.trajectory.getByText('result: 120', { exact: false }).first()).toBeVisible();
+  await expect(app.trajectory.getByText('The factorial of 5 is 120.')).toBeVisible();
+  await app.page.screenshot({ path: test.info().outputPath('glaive.png') });
+});
