@@ -66,6 +66,20 @@ describe('glaive function-calling rows', () => {
     expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 4, tool_calls_attempted: 2, tool_calls_schema_valid: 2, tool_calls_executed_ok: 2, finished_naturally: true });
   });
 
+  it('reads copies whose whitespace was collapsed, turns one space apart', () => {
+    const collapsed = 'USER: What\'s the price of Apple stock? ASSISTANT: <functioncall> {"name": "get_stock_price", "arguments": \'{"symbol": "AAPL"}\'} <|endoftext|> FUNCTION RESPONSE: {"price": 150.25} ASSISTANT: Apple is at $150.25. <|endoftext|>';
+    const t = importText(jsonl({ system: 'You are a helpful assistant with access to the following functions. Use them if required -\n{"name": "get_stock_price", "parameters": {}}', chat: collapsed }), 'g.jsonl').trajectories[0]!;
+    expect(t.messages.map((m) => [m.role, m.content])).toEqual([
+      ['system', 'You are a helpful assistant with access to the following functions. Use them if required -\n{"name": "get_stock_price", "parameters": {}}'],
+      ['user', "What's the price of Apple stock?"],
+      ['assistant', ''],
+      ['tool', '{"price": 150.25}'],
+      ['assistant', 'Apple is at $150.25.'],
+    ]);
+    expect(t.problems).toBeUndefined();
+    expect(importText(jsonl({ chat: 'USER: Only a question.' }), 'g.jsonl').trajectories[0]!.problems).toEqual(['g.jsonl:1: chat: no ASSISTANT: turn, so no reply of the model is shown']);
+  });
+
   it('reads a call whose arguments are an object, and text before the call', () => {
     const t = importText(jsonl({ system: '', chat: 'USER: Look it up.\nASSISTANT: Sure. <functioncall> {"name":"lookup","arguments":{"q":"x"}} <|endoftext|>' }), 'g.jsonl').trajectories[0]!;
     expect(t.messages[1]).toMatchObject({ content: 'Sure.', tool_calls: [{ function: { name: 'lookup', arguments: '{"q":"x"}' } }] });

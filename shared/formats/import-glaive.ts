@@ -28,8 +28,11 @@ export function isGlaiveRow(record: unknown): boolean {
 
 const row = z.looseObject({ system: z.string().nullable().optional(), chat: z.string() });
 
-/** A turn boundary: a speaker at the start of a line (glaive leaves two blank lines before; sets made from it, none). */
-const SPEAKER = /(?:^|\n)[ \t]*(SYSTEM|USER|ASSISTANT|FUNCTION RESPONSE|FUNCTION):[ \t]?/g;
+/**
+ * A turn boundary: a speaker after whitespace. glaive leaves two blank lines before each; copies
+ * whose whitespace was collapsed keep one space ("... <|endoftext|> FUNCTION RESPONSE: ...").
+ */
+const SPEAKER = /(?:^|(?<=\s))(SYSTEM|USER|ASSISTANT|FUNCTION RESPONSE|FUNCTION):[ \t]?/g;
 const END = /\s*<\|endoftext\|>\s*$/;
 
 /** One glaive row (`id` is `FILE:LINE`). */
@@ -66,6 +69,8 @@ export function importGlaiveRow(data: unknown, id: string, index: number): Traje
       messages.push({ role: speaker === 'SYSTEM' ? 'system' : 'user', content: text });
     }
   });
+  if (!turns.some((turn) => turn[1] === 'ASSISTANT')) problems.push('chat: no ASSISTANT: turn, so no reply of the model is shown');
+  if (turns.length === 0 && chat.trim() !== '') messages.push({ role: 'user', content: chat.trim() });
   const t: Trajectory = { id, model: null, messages, reward: null, recorded: {}, source: { format: 'glaive-function-calling', index } };
   if (tools) t.tools = tools;
   if (problems.length > 0) t.problems = problems;
