@@ -15,6 +15,7 @@ describe('pythonCalls', () => {
       { name: 'weather.lookup', arguments: '{"city":"Paris","units":null,"exact":true,"ratio":-0.5}' },
     ]);
     expect(pythonCalls('[Get Joke()]')).toEqual([{ name: 'Get Joke', arguments: '{}' }]);
+    expect(pythonCalls('[User Feed (Video Posts) V2(user_id="12345"), Search (v2)()]')).toEqual([{ name: 'User Feed (Video Posts) V2', arguments: '{"user_id":"12345"}' }, { name: 'Search (v2)', arguments: '{}' }]);
     expect(pythonCalls(' [f(xs=[1, (2, 3)], d={"a": {"b": [True]}, 1: \'x\'},)] ')).toEqual([{ name: 'f', arguments: '{"xs":[1,[2,3]],"d":{"1":"x","a":{"b":[true]}}}' }]);
   });
 

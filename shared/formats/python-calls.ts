@@ -3,7 +3,8 @@
 //
 //   [Market Trends API(trend_type="INDEXES", limit=5), get_weather(city='Paris', units=None)]
 //
-// A name runs to its `(` (ToolACE's names hold spaces and dots); each argument is `NAME=VALUE`,
+// A name runs to the `(` of its arguments (ToolACE's names hold spaces, dots and parentheses of
+// their own: `User Feed (Video Posts) V2(user_id="1")`); each argument is `NAME=VALUE`,
 // VALUE a Python literal: a string in single or double quotes (with Python's escapes), a number,
 // True, False, None, or a list, tuple or dict of them. A text that is not such a list, whole, is
 // no calls: it stays the assistant's text.
@@ -55,10 +56,8 @@ class Reader {
   }
 
   private call(): PythonCall {
-    const open = this.text.indexOf('(', this.at);
-    if (open < 0) throw new NotACall();
+    const open = this.argumentsOpen();
     const name = this.text.slice(this.at, open).trim();
-    if (name === '' || /[[\]{},='"]/.test(name)) throw new NotACall();
     this.at = open + 1;
     // No prototype: a `__proto__` argument is an argument like any other.
     const args = Object.create(null) as Record<string, unknown>;
@@ -77,6 +76,26 @@ class Reader {
       this.space();
     }
     return { name, arguments: JSON.stringify(args) };
+  }
+
+  /**
+   * Where the call's arguments open: the first `(` after a name whose own parentheses balance
+   * ("User Feed (Video Posts) V2(user_id=...)") and that is followed by `)` or `NAME=`.
+   */
+  private argumentsOpen(): number {
+    let depth = 0;
+    for (let i = this.at; i < this.text.length; i++) {
+      const c = this.text[i]!;
+      if ('[]{},=\'"'.includes(c)) break;
+      if (c === ')') {
+        if (--depth < 0) break;
+        continue;
+      }
+      if (c !== '(') continue;
+      if (depth === 0 && i > this.at && /^\s*(?:\)|[A-Za-z_][\w.-]*\s*=)/.test(this.text.slice(i + 1, i + 201)) && this.text.slice(this.at, i).trim() !== '') return i;
+      depth += 1;
+    }
+    throw new NotACall();
   }
 
   private value(depth: number): unknown {
