@@ -158,6 +158,16 @@ describe('SWE trajectory dataset rows', () => {
     expect(importText(rows({ messages, target: true }), 'r.jsonl').trajectories[0]!.reward).toBeNull();
   });
 
+  it('reads rows that keep their messages under conversation (LMSYS-Chat-1M, WildChat, OpenEnv dumps)', () => {
+    const conversation = [{ role: 'user', content: 'Hi', turn_identifier: 1 }, { role: 'assistant', content: 'Hello!' }];
+    const { format, trajectories } = importText(rows({ conversation_id: 'c1', model: 'vicuna-13b', conversation, turn: 1, language: 'English' }), 'lmsys.jsonl');
+    expect(format).toBe('messages-jsonl');
+    expect(trajectories[0]!.messages.map((m) => [m.role, m.content])).toEqual([['user', 'Hi'], ['assistant', 'Hello!']]);
+    expect(trajectories[0]!.model).toBe('vicuna-13b');
+    expect(detectRecord({ conversation: 'text' }, 'line', false)).toBeNull();
+    expect(detectRecord({ conversation: [{ from: 'human', value: 'hi' }] }, 'line', false)).toBeNull();
+  });
+
   it('leaves SWE-agent .traj files and role-less trajectories to their own formats', () => {
     const steps = [{ action: 'ls', observation: 'a.py', response: 'ls', thought: '' }];
     const traj = { history: messages, trajectory: steps, info: { exit_status: 'submitted' } };

@@ -110,6 +110,16 @@ function isSweTrajectoryRow(first: unknown): boolean {
 }
 
 /**
+ * A row that keeps its chat messages under `conversation` (LMSYS-Chat-1M, WildChat, OpenEnv
+ * trajectory dumps): a list of messages with roles, and no `messages`.
+ */
+function isConversationRow(first: unknown): boolean {
+  if (!has(first, 'conversation') || 'messages' in first || 'conversations' in first) return false;
+  const list = first.conversation;
+  return Array.isArray(list) && list.length > 0 && list.every((m) => isObject(m) && typeof m.role === 'string');
+}
+
+/**
  * The steps of a nebius SWE-agent-trajectories row as chat messages: `{role, text}` with the
  * assistant as `ai`, and the system prompt in `system_prompt` (its `text` null). Other rows' steps
  * are chat messages already.
@@ -189,7 +199,7 @@ function importChatMessages(data: unknown, id: string): Trajectory[] {
  * keeps them there. SWE-smith-trajectories stores the list as its JSON text, read here.
  */
 function lineMessages(object: Record<string, unknown>): { field: string; list: unknown } {
-  const field = 'messages' in object ? 'messages' : 'trajectory';
+  const field = 'messages' in object ? 'messages' : isConversationRow(object) ? 'conversation' : 'trajectory';
   const list = field === 'trajectory' ? sweRowMessages(object[field]) : object[field];
   if (typeof list !== 'string' || !list.trimStart().startsWith('[')) return { field, list };
   const parsed = parseJson(list);
@@ -423,7 +433,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
   { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },
-  { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages') || isSweTrajectoryRow(first), importLine: importMessagesLine },
+  { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages') || isSweTrajectoryRow(first) || isConversationRow(first), importLine: importMessagesLine },
   // A Responses computer or shell call carries an `action`, as OpenHands events do.
   { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && !isResponsesItemList(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
   // A list of records of a line format (a dataset saved as one JSON list) is read as its JSONL would be.
