@@ -283,13 +283,12 @@ describe('a wrong type in every field', () => {
 // --- time ------------------------------------------------------------------------------------------------
 
 describe('repeated unclosed tags in a hermes ShareGPT line', () => {
-  const REPEAT = 10_000;
+  // A linear importer reads these 0.7-1.5 MB lines in tens of milliseconds; a quadratic one takes
+  // minutes and fails by the test timeout. Nothing here measures time: a busy machine only slows both.
+  const REPEAT = 100_000;
   const line = (conversations: Array<{ from: string; value: string }>): Uint8Array => encoder.encode(`${JSON.stringify({ conversations })}\n`);
   const withinBudget = (bytes: Uint8Array): void => {
-    const start = performance.now();
     importChecked(bytes, 'tags.jsonl');
-    // A linear importer takes milliseconds for these 70-150 KB lines.
-    expect(performance.now() - start).toBeLessThan(150);
   };
 
   it('<think> without </think> is read in linear time', () => {
@@ -298,7 +297,7 @@ describe('repeated unclosed tags in a hermes ShareGPT line', () => {
 
   // Lazy `<tool_call>\n?([\s\S]*?)\n?<\/tool_call>` patterns (and those for <tool_response> and
   // <tools>) once scanned to the end of the turn from every opening tag that is never closed:
-  // quadratic, about 5 s for 16,000 tags (176 KB) and hours for a few MB.
+  // quadratic, about 5 s for 16,000 tags (176 KB), minutes for these 100,000.
   it.each([
     ['<tool_call>', [{ from: 'gpt', value: '<tool_call>'.repeat(REPEAT) }]],
     ['<tool_response>', [{ from: 'gpt', value: 'x' }, { from: 'tool', value: '<tool_response>'.repeat(REPEAT) }]],
