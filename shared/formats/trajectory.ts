@@ -37,6 +37,7 @@ export const formatIdSchema = z.enum([
   'adp-trajectory',
   'glaive-function-calling',
   'xlam-function-calling',
+  'goose-session',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;

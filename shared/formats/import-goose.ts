@@ -1,0 +1,86 @@
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { argumentsText, baseName, eachObjectLine, isObject, Misfit, raisedToolContent, str, type TextImport } from './import-common.js';
+import type { Trajectory } from './trajectory.js';
+
+// Goose session files (`~/.local/share/goose/sessions/*.jsonl`, before sessions moved to a
+// database): the session's metadata on the first line (`working_dir`, `description`, token
+// counts), then one message per line, `{role, created, content}`, `content` a list of blocks:
+//
+// - `text` is the message's text, `thinking` (and `redactedThinking`) the assistant's reasoning;
+// - `toolRequest` is a call, `{id, toolCall}`: `toolCall` is `{status: "success", value: {name,
+//   arguments}}`, or `{status: "error", error}` when the model's call could not be read;
+// - `toolResponse` is its result, `{id, toolResult}`: `{status: "success", value}` with the
+//   content list as `value` (or `value.content`), or `{status: "error", error}`. Goose writes the
+//   responses in a user message, as Anthropic's API takes them; each is a tool message here,
+//   before the message's other blocks. An error is recorded as the reference loop records a tool
+//   that raised, and keeps `is_error`.
+//
+// Other blocks (images, confirmations, notices to the user) are listed as left out.
+
+const FORMAT = 'goose-session';
+
+/** True for a Goose session's first line: its metadata, with `working_dir` and `description`. */
+export function isGooseSessionHead(record: unknown): boolean {
+  return isObject(record) && typeof record.working_dir === 'string' && 'description' in record && !('role' in record) && !('messages' in record);
+}
+
+/** The text of a tool result's content list (text items; others named by type). */
+function contentText(value: unknown): string {
+  const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.content) ? value.content : null;
+  if (!list) return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return list.map((item: unknown) => (isObject(item) && typeof item.text === 'string' ? item.text : isObject(item) ? `[${str(item.type) ?? 'content'}]` : String(item))).join('\n');
+}
+
+/** A Goose session file: one trajectory. */
+export function importGooseSession(text: string, fileName: string): TextImport {
+  const problems: string[] = [];
+  const messages: ChatMessage[] = [];
+  let head: Record<string, unknown> | null = null;
+  let line = 0;
+  const read = eachObjectLine(text, fileName, problems, (value) => {
+    line += 1;
+    if (head === null && line === 1 && isGooseSessionHead(value)) {
+      head = value;
+      return;
+    }
+    const role = str(value.role);
+    if ((role !== 'user' && role !== 'assistant') || !Array.isArray(value.content)) throw new Misfit('not a message (role user or assistant, with a content list); the line is left out');
+    const at = `${str(value.id) ?? `message ${line}`}`;
+    const texts: string[] = [];
+    const reasoning: string[] = [];
+    const calls: ToolCall[] = [];
+    const results: ChatMessage[] = [];
+    for (const block of value.content as unknown[]) {
+      const type = isObject(block) ? str(block.type) : null;
+      if (!isObject(block) || type === null) continue;
+      if (type === 'text' && typeof block.text === 'string') texts.push(block.text);
+      else if (type === 'thinking' && typeof block.thinking === 'string') reasoning.push(block.thinking);
+      else if (type === 'toolRequest') {
+        const call = isObject(block.toolCall) ? block.toolCall : {};
+        const value = isObject(call.value) ? call.value : null;
+        if (call.status === 'success' && value && typeof value.name === 'string') {
+          calls.push({ id: str(block.id), type: 'function', function: { name: value.name, arguments: argumentsText(value.arguments) } });
+        } else {
+          problems.push(`${fileName}: ${at}: a tool request Goose could not read (${str(call.error) ?? 'no call'}); left out`);
+        }
+      } else if (type === 'toolResponse') {
+        const result = isObject(block.toolResult) ? block.toolResult : {};
+        const failed = result.status !== 'success';
+        const tool: ChatMessage = { role: 'tool', tool_call_id: str(block.id), content: failed ? raisedToolContent(str(result.error) ?? contentText(result.value)) : contentText(result.value) };
+        if (failed) tool.is_error = true;
+        results.push(tool);
+      } else problems.push(`${fileName}: ${at}: ${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type} block is not shown; left out`);
+    }
+    messages.push(...results);
+    if (role === 'assistant' && (texts.length > 0 || calls.length > 0 || reasoning.length > 0)) {
+      const message: ChatMessage = { role: 'assistant', content: texts.join('\n') };
+      if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n');
+      if (calls.length > 0) message.tool_calls = calls;
+      messages.push(message);
+    } else if (role === 'user' && texts.length > 0) messages.push({ role: 'user', content: texts.join('\n') });
+  });
+  if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
+  const meta: Record<string, unknown> = head ?? {};
+  const t: Trajectory = { id: str(meta.id) ?? baseName(fileName), model: null, messages, reward: null, recorded: {}, source: { format: FORMAT, index: 0 } };
+  return { trajectories: [t], problems };
+}
