@@ -97,6 +97,14 @@ describe('glaive function-calling rows', () => {
     expect(t.messages).toHaveLength(3);
   });
 
+  it('leaves out a schema nested too deep, whether JSON reads it or not', () => {
+    for (const depth of [5_000, 200_000]) {
+      const schema = `{"name": "deep", "parameters": {"a": ${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      const t = importText(jsonl({ system: `SYSTEM: functions -\n${schema}\n{"name": "flat", "parameters": {}}`, chat: 'USER: hi\n\n\nASSISTANT: hello' }), 'g.jsonl').trajectories[0]!;
+      expect(t.tools!.map((tool) => tool.function.name)).toEqual(['flat']);
+    }
+  });
+
   it('is told by a chat text opened by a speaker', () => {
     expect(detectRecord({ system, chat }, 'line')).toBe('glaive-function-calling');
     expect(detectRecord({ chat: 'hello' }, 'line')).toBeNull();

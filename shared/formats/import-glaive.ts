@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { isObject, parseWith, toolSchemasOf } from './import-common.js';
+import { checkNesting, isObject, Misfit, parseWith, toolSchemasOf } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // glaive-function-calling-v2 rows (and the sets made in its layout): `{system, chat}`, the whole
@@ -111,9 +111,13 @@ function jsonObjectsIn(text: string): unknown[] {
     const end = objectEnd(text, start);
     if (end < 0) break;
     try {
-      objects.push(JSON.parse(text.slice(start, end)));
-    } catch {
+      const object: unknown = JSON.parse(text.slice(start, end));
+      // A schema nested too deep for the views is left out, as one that is not JSON.
+      checkNesting(object, 'system', text.slice(start, end));
+      objects.push(object);
+    } catch (error) {
       // A balanced block that is not JSON is passed over whole: looking inside it again and again would be quadratic.
+      if (!(error instanceof SyntaxError || error instanceof RangeError || error instanceof Misfit)) throw error;
     }
     start = text.indexOf('{', end);
   }
