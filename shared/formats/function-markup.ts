@@ -1,8 +1,8 @@
 import { pyJsonDumps } from '../python/json.js';
 
 // Tool calls written in the text, as OpenHands' prompt-based function calling has a model write
-// them (`fn_call_converter.py`), and as SFT sets made that way keep them (SWE-Gym, the Agent Data
-// Protocol's OpenHands conversions, nebius SWE-rebench): in an assistant turn
+// them (`fn_call_converter.py`), and as SFT sets made that way keep them (the Agent Data
+// Protocol's OpenHands conversions, for one): in an assistant turn
 //
 //   Let me look.
 //   <function=execute_bash>
