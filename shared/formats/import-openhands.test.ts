@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importText } from './import.js';
+import { detectRecord, importText } from './import.js';
 import { deriveAgentResult } from './trajectory.js';
 
 // Event lists in the layout OpenHands saves (see corpus/openhands_basic.json), for what the corpus
@@ -110,6 +110,22 @@ describe('OpenHands evaluation outputs', () => {
     const pairs = [[list[1], list[2]], [list[3], list[5]], [list[4], list[6]], [list[7], {}]];
     const t = importText(line('a', { history: pairs }), 'output.jsonl').trajectories[0]!;
     expect(t.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
+  });
+
+  it('reads OpenDevin\'s 2024 benchmark outputs: question_id, values written as Python strs, correct as the reward', () => {
+    const none = { message: 'No observation', observation: 'null', content: '' };
+    const pairs = [
+      [{ id: 0, source: 'user', message: 'Write the API call.', action: 'message', args: { content: 'Write the API call.' } }, none],
+      [{ id: 1, source: 'agent', message: 'model = torch.hub.load(...)', action: 'message', args: { content: 'model = torch.hub.load(...)' } }, none],
+      [{ id: 2, source: 'agent', message: 'All done!', action: 'finish', args: { outputs: {}, thought: '' } }, none],
+    ];
+    const row = (id: string, correct: string) => JSON.stringify({ question_id: id, text: 'answer', correct, hallucination: 'False', model_id: 'gpt-4o-2024-05-13', metadata: "{'hub': 'torch', 'agent_class': 'CodeActAgent'}", history: pairs, error: 'None' });
+    const { format, trajectories, problems } = importText([row('1', 'True'), row('2', 'False')].join('\n'), 'output_gpt-4o_torch.jsonl');
+    expect([format, problems]).toEqual(['openhands-eval-jsonl', []]);
+    expect(trajectories.map((t) => [t.id, t.model, t.reward, t.stopReason ?? null])).toEqual([['1', 'gpt-4o-2024-05-13', 1, null], ['2', 'gpt-4o-2024-05-13', 0, null]]);
+    expect(trajectories[0]!.evaluation).toEqual({ scores: [{ scorer: 'correct', value: 'True' }], metadata: { question_id: '1' } });
+    // A question_id beside a history of anything but OpenHands events is not such an output.
+    expect(detectRecord({ question_id: '1', history: [{ role: 'user', content: 'hi' }] }, 'line')).not.toBe('openhands-eval-jsonl');
   });
 
   it('never opens an event list as empty without a problem saying why', () => {

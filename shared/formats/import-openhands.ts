@@ -406,16 +406,30 @@ function sdkEventMessages(items: readonly unknown[], at: string, problems: strin
 }
 
 const evalOutputLine = z.looseObject({
-  instance_id: z.union([z.string(), z.number()]),
+  // OpenDevin's 2024 benchmark outputs (Gorilla, ToolQA) name the task `question_id`.
+  instance_id: z.union([z.string(), z.number()]).optional(),
+  question_id: z.union([z.string(), z.number()]).optional(),
   history: z.array(z.unknown()),
   test_result: z.unknown().optional(),
-  metadata: z.looseObject({
-    llm_config: z.looseObject({ model: z.string().nullable().optional() }).nullable().optional(),
-    llm: z.looseObject({ model: z.string().nullable().optional() }).nullable().optional(),
-  }).nullable().optional(),
+  // Those outputs also keep the metadata as its Python repr (a string), which says nothing read here.
+  metadata: z.union([
+    z.looseObject({
+      llm_config: z.looseObject({ model: z.string().nullable().optional() }).nullable().optional(),
+      llm: z.looseObject({ model: z.string().nullable().optional() }).nullable().optional(),
+    }),
+    z.string(),
+  ]).nullable().optional(),
+  model_id: z.string().nullable().optional(),
+  correct: z.unknown().optional(),
   instruction: z.string().nullable().optional(),
   error: z.unknown().optional(),
-});
+}).refine((line) => line.instance_id !== undefined || line.question_id !== undefined, { message: 'expected instance_id or question_id', path: ['instance_id'] });
+
+/** A verdict as a Python value may be written: a boolean, or its `str()` ("True", "False"); else null. */
+function pyBool(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  return value === 'True' ? true : value === 'False' ? false : null;
+}
 
 /** `resolved` of a test result (at its top or in its `report`), as a reward; else null. */
 function resolvedOf(testResult: unknown): number | null {
@@ -428,12 +442,17 @@ function resolvedOf(testResult: unknown): number | null {
 /** One line of an OpenHands evaluation `output.jsonl`: the instance's history as a trajectory, with its outcome. */
 export function importOpenHandsEvalLine(data: unknown, _id: string, index: number): Trajectory[] {
   const line = parseWith(evalOutputLine, data);
-  const t = openHandsTrajectory(line.history, String(line.instance_id), 'history', line.instruction ?? null);
+  const instance = (line.instance_id ?? line.question_id)!;
+  const t = openHandsTrajectory(line.history, String(instance), 'history', line.instruction ?? null);
   t.source = { format: 'openhands-eval-jsonl', index };
-  t.model ??= line.metadata?.llm_config?.model ?? line.metadata?.llm?.model ?? null;
-  t.reward = resolvedOf(line.test_result);
-  t.evaluation = { scores: line.test_result === undefined ? [] : [{ scorer: 'test_result', value: line.test_result }], metadata: { instance_id: line.instance_id } };
-  if (line.error != null && line.error !== '') {
+  const metadata = typeof line.metadata === 'string' ? null : line.metadata;
+  t.model ??= metadata?.llm_config?.model ?? metadata?.llm?.model ?? line.model_id ?? null;
+  const correct = pyBool(line.correct);
+  t.reward = resolvedOf(line.test_result) ?? (correct === null ? null : correct ? 1 : 0);
+  const scores = [...(line.test_result === undefined ? [] : [{ scorer: 'test_result', value: line.test_result }]), ...(line.correct === undefined ? [] : [{ scorer: 'correct', value: line.correct }])];
+  t.evaluation = { scores, metadata: line.instance_id !== undefined ? { instance_id: line.instance_id } : { question_id: line.question_id } };
+  // `str(None)` is how those outputs say there was no error.
+  if (line.error != null && line.error !== '' && line.error !== 'None') {
     t.recorded.finished_naturally = false;
     t.stopReason = `error: ${typeof line.error === 'string' ? line.error : JSON.stringify(line.error)}`.split('\n')[0]!;
   }

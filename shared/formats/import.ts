@@ -434,7 +434,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'xlam-function-calling', description: 'an xLAM function-calling JSONL (query, answers, tools)', layout: 'lines', matches: isXlamRow, importLine: importXlamRow },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
-  { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'instance_id', 'history') && Array.isArray(first.history), importLine: importOpenHandsEvalLine },
+  { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'history') && Array.isArray(first.history) && ('instance_id' in first || ('question_id' in first && first.history.some(isOpenHandsItem))), importLine: importOpenHandsEvalLine },
   { id: 'messages-jsonl', description: 'JSONL of objects with messages', layout: 'lines', matches: (first) => has(first, 'messages') || isSweTrajectoryRow(first) || isConversationRow(first), importLine: importMessagesLine },
   // A Responses computer or shell call carries an `action`, as OpenHands events do.
   { id: 'openhands-events', description: 'an OpenHands event list', layout: 'document', matches: (first) => Array.isArray(first) && !isResponsesItemList(first) && first.some(isOpenHandsItem), importDocument: importOpenHands },
