@@ -5,6 +5,7 @@ import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
 import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
+import { importOpenAiEvalsLog, isOpenAiEvalsSpec } from './import-openai-evals.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importAtif, isAtifTrajectory } from './import-atif.js';
@@ -422,6 +423,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'verl-rollouts', description: 'a veRL rollout dump', layout: 'lines', matches: isVerlRollout, importLine: importVerlRollout },
   { id: 'codex-session', description: 'a Codex CLI session log (Responses API items)', layout: 'text', matches: isCodexSessionRecord, importText: importCodexSession },
   { id: 'claude-code-session', description: 'an agent session transcript (Anthropic Messages blocks)', layout: 'text', matches: isClaudeCodeRecord, importText: importClaudeCodeSession },
+  { id: 'openai-evals-log', description: 'an OpenAI evals run record (JSONL)', layout: 'text', matches: isOpenAiEvalsSpec, importText: importOpenAiEvalsLog },
   { id: 'goose-session', description: 'a Goose session (JSONL)', layout: 'text', matches: isGooseSessionHead, importText: importGooseSession },
   { id: 'gemini-cli-session-jsonl', description: 'a Gemini CLI session log (JSONL)', layout: 'text', matches: isGeminiCliSessionLine, importText: importGeminiCliSessionJsonl },
   { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },

@@ -38,6 +38,7 @@ export const formatIdSchema = z.enum([
   'glaive-function-calling',
   'xlam-function-calling',
   'goose-session',
+  'openai-evals-log',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
