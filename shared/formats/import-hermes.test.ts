@@ -136,6 +136,27 @@ describe('importShareGpt', () => {
     expect(chat.messages.map((m) => [m.role, m.tool_calls?.[0]?.function.arguments ?? m.content])).toEqual([['user', 'Time?'], ['assistant', '{}'], ['tool', '12:00']]);
     expect(chat.tools).toEqual([{ type: 'function', function: { name: 'now' } }]);
 
-    expect(() => importLine({ conversations: [{ from: 'bard', value: 'Hi' }] })).toThrow("conversations[0].from: expected system, human, user, gpt, assistant, function_call, tool or observation, got 'bard'");
+    expect(() => importLine({ conversations: [{ from: 'bard', value: 'Hi' }] })).toThrow("conversations[0].from: expected system, human, user, gpt, assistant, function_call, tool, observation or function, got 'bard'");
+  });
+
+  it('reads ToolBench\'s ReAct turns: Action and Action Input as the call, the function turn as its result', () => {
+    const toolbench = importLine({
+      id: 'Step 3: quotes',
+      conversations: [
+        { from: 'system', value: 'You are AutoGPT, you can use many tools(functions) to do the following task.' },
+        { from: 'user', value: '\nGive me a love quote.\nBegin!\n' },
+        { from: 'assistant', value: '\nThought: Ask the quotes API.\nAction: love_quote_for_olato_quotes\nAction Input: {}' },
+        { from: 'function', value: '{"error": "", "response": "{\'quote\': \'Hold onto each other.\'}"}' },
+        { from: 'assistant', value: '\nThought: \nAction: Finish\nAction Input: {\n  "return_type": "give_answer",\n  "final_answer": "Hold onto each other."\n}' },
+      ],
+    });
+    expect(toolbench.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant']);
+    expect(toolbench.messages[2]).toEqual({ role: 'assistant', content: 'Thought: Ask the quotes API.', tool_calls: [{ id: 'call_3_0', type: 'function', function: { name: 'love_quote_for_olato_quotes', arguments: '{}' } }] });
+    expect(toolbench.messages[3]).toMatchObject({ role: 'tool', tool_call_id: 'call_3_0' });
+    expect(JSON.parse(toolbench.messages[4]!.tool_calls![0]!.function.arguments)).toEqual({ return_type: 'give_answer', final_answer: 'Hold onto each other.' });
+    expect(deriveAgentResult(toolbench).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 2 });
+    // A turn that only talks about actions is text.
+    const talk = importLine({ conversations: [{ from: 'user', value: 'What next?' }, { from: 'gpt', value: 'Action: none needed.' }] });
+    expect(talk.messages[1]).toEqual({ role: 'assistant', content: 'Action: none needed.' });
   });
 });

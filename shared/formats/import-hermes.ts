@@ -224,7 +224,22 @@ const SPEAKERS = new Map<string, 'system' | 'user' | 'assistant' | 'function_cal
   ['function_call', 'function_call'],
   ['tool', 'tool'],
   ['observation', 'observation'],
+  // ToolBench (ToolLLaMA) gives each result as a `function` turn.
+  ['function', 'observation'],
 ]);
+
+/**
+ * A ReAct call as ToolBench's assistant turns write it, the turn ending in
+ * `Action: NAME` and `Action Input: ARGUMENTS` lines: the call, and the text before the `Action:`
+ * line (the `Thought:`); null for any other turn.
+ */
+function reactCall(text: string): { content: string; name: string; arguments: string } | null {
+  const action = /(?:^|\n)Action:[ \t]*([^\n]+)\nAction Input:[ \t]*/.exec(text);
+  if (!action) return null;
+  const name = action[1]!.trim();
+  if (name === '') return null;
+  return { content: text.slice(0, action.index).trim(), name, arguments: text.slice(action.index + action[0].length).trim() };
+}
 
 /** The results of a tool turn that lists one per call, `[{"name": ..., "results": ...}]`, each as its JSON text; null for any other turn. */
 function resultList(value: string, at: string): ToolResponse[] | null {
@@ -284,6 +299,12 @@ function gptMessage(value: string, t: number): ChatMessage {
     message.content = '';
     for (const call of listed) calls.push({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } });
   }
+  // Or, as ToolBench writes it, as a ReAct `Action:` and `Action Input:` that end the turn.
+  const react = blocks.length === 0 && !markup && !listed ? reactCall(message.content as string) : null;
+  if (react) {
+    message.content = react.content;
+    calls.push({ id: null, type: 'function', function: { name: react.name, arguments: react.arguments } });
+  }
   if (calls.length > 0) message.tool_calls = calls;
   return message;
 }
@@ -339,7 +360,7 @@ export function importShareGpt(data: unknown, id: string, index: number): Trajec
     }
     const turn = parseWith(sharegptTurn, item, `conversations[${t}]`);
     const speaker = SPEAKERS.get(turn.from);
-    if (!speaker) throw new Misfit(`conversations[${t}].from: expected system, human, user, gpt, assistant, function_call, tool or observation, got '${turn.from}'`);
+    if (!speaker) throw new Misfit(`conversations[${t}].from: expected system, human, user, gpt, assistant, function_call, tool, observation or function, got '${turn.from}'`);
     if (speaker === 'assistant' || speaker === 'function_call') {
       const message = speaker === 'assistant' ? gptMessage(turn.value, t) : functionCallMessage(turn.value, t);
       openCalls = [...(message.tool_calls ?? [])];
