@@ -143,7 +143,7 @@ describe('importShareGpt', () => {
     const toolbench = importLine({
       id: 'Step 3: quotes',
       conversations: [
-        { from: 'system', value: 'You are AutoGPT, you can use many tools(functions) to do the following task.' },
+        { from: 'system', value: "You are AutoGPT, you can use many tools(functions) to do the following task.\nSpecifically, you have access to the following APIs: [{'name': 'love_quote_for_olato_quotes', 'description': 'It shows \"random\" quotes', 'parameters': {'type': 'object', 'properties': {}, 'required': [], 'optional': []}}, {'name': 'Finish', 'description': \"Give the answer; it's the ONLY part shown\", 'parameters': {'type': 'object', 'properties': {'return_type': {'type': 'string', 'enum': ['give_answer', 'give_up_and_restart']}}, 'required': ['return_type']}}]" },
         { from: 'user', value: '\nGive me a love quote.\nBegin!\n' },
         { from: 'assistant', value: '\nThought: Ask the quotes API.\nAction: love_quote_for_olato_quotes\nAction Input: {}' },
         { from: 'function', value: '{"error": "", "response": "{\'quote\': \'Hold onto each other.\'}"}' },
@@ -154,7 +154,10 @@ describe('importShareGpt', () => {
     expect(toolbench.messages[2]).toEqual({ role: 'assistant', content: 'Thought: Ask the quotes API.', tool_calls: [{ id: 'call_3_0', type: 'function', function: { name: 'love_quote_for_olato_quotes', arguments: '{}' } }] });
     expect(toolbench.messages[3]).toMatchObject({ role: 'tool', tool_call_id: 'call_3_0' });
     expect(JSON.parse(toolbench.messages[4]!.tool_calls![0]!.function.arguments)).toEqual({ return_type: 'give_answer', final_answer: 'Hold onto each other.' });
-    expect(deriveAgentResult(toolbench).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 2 });
+    // The prompt's APIs, a Python list of dicts, are the tools the calls are checked against.
+    expect(toolbench.tools!.map((tool) => tool.function.name)).toEqual(['love_quote_for_olato_quotes', 'Finish']);
+    expect(toolbench.tools![1]!.function.description).toBe("Give the answer; it's the ONLY part shown");
+    expect(deriveAgentResult(toolbench).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 2, tool_calls_schema_valid: 2, tool_calls_executed_ok: 1 });
     // A turn that only talks about actions is text.
     const talk = importLine({ conversations: [{ from: 'user', value: 'What next?' }, { from: 'gpt', value: 'Action: none needed.' }] });
     expect(talk.messages[1]).toEqual({ role: 'assistant', content: 'Action: none needed.' });

@@ -5,7 +5,7 @@ import { hasTooManyDigits, isPyDict, type PyValue } from '../python/value.js';
 import { argumentsText, checkNesting, isObject, messageSchema, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 import { markupCalls, markupResult } from './function-markup.js';
-import { pythonCalls } from './python-calls.js';
+import { pythonCalls, pythonLiteralAt } from './python-calls.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
 
@@ -110,7 +110,8 @@ function withoutBlocks(text: string, blocks: readonly TagBlock[]): string {
 }
 
 /**
- * The tool list of a generated system prompt: the first `<tools>` block that holds a JSON array.
+ * The tool list of a generated system prompt: the first `<tools>` block that holds a JSON array,
+ * else (ToolBench) the Python list of API dicts it ends with.
  * hermes-agent's prompt names the tags in prose before the list ("within <tools> </tools> XML tags").
  * `at` is where the prompt is in the file (`conversations[0]`, `system`).
  */
@@ -127,7 +128,10 @@ function systemPromptTools(text: string, at: string): Trajectory['tools'] {
     checkNesting(list, `${at}.tools`, block.inner);
     return toolSchemasOf(list);
   }
-  return undefined;
+  // ToolBench's prompt ends with the APIs as a Python list of dicts (the repr of its function list).
+  const listed = text.lastIndexOf("[{'name': ");
+  const read = listed >= 0 ? pythonLiteralAt(text, listed) : null;
+  return read && Array.isArray(read.value) ? toolSchemasOf(read.value) : undefined;
 }
 
 /**

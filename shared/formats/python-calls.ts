@@ -29,15 +29,38 @@ export function pythonCalls(text: string): PythonCall[] | null {
   }
 }
 
+/**
+ * The Python literal (a string, number, True, False, None, or a list, tuple or dict of them) that
+ * starts at `start` in `text`, read to JSON values, and where it ends; null when none does.
+ */
+export function pythonLiteralAt(text: string, start: number): { value: unknown; end: number } | null {
+  try {
+    return new Reader(text, start).literal();
+  } catch (error) {
+    if (error instanceof NotACall || error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
 /** Nested lists, tuples and dicts deeper than this are not read (the stack stays small). */
 const MAX_DEPTH = 100;
 
 const ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', a: '\x07', '0': '\0', '\n': '' };
 
 class Reader {
-  private at = 0;
+  private at: number;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    start = 0,
+  ) {
+    this.at = start;
+  }
+
+  literal(): { value: unknown; end: number } {
+    const value = this.value(0);
+    return { value, end: this.at };
+  }
 
   calls(): PythonCall[] {
     this.expect('[');
