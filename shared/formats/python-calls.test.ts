@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pyRepr } from '../python/repr.js';
 import type { PyValue } from '../python/value.js';
 import { importText } from './import.js';
-import { pythonCalls } from './python-calls.js';
+import { pythonCalls, pythonLiteralAt } from './python-calls.js';
 import { deriveAgentResult } from './trajectory.js';
 
 // ToolACE's assistant turns: a Python list of calls, `[Name(arg=VALUE, ...), ...]`.
@@ -29,6 +29,16 @@ describe('pythonCalls', () => {
     }
     // An argument named __proto__ is an argument.
     expect(pythonCalls('[f(__proto__={"a": 1})]')).toEqual([{ name: 'f', arguments: '{"__proto__":{"a":1}}' }]);
+  });
+
+  it('reads a literal to plain objects, as JSON.parse makes them', () => {
+    const read = pythonLiteralAt("x = [{'name': 'f', '__proto__': {'a': None}}] # end", 4)!;
+    expect(read.value).toEqual(JSON.parse('[{"name": "f", "__proto__": {"a": null}}]'));
+    const first = (read.value as Array<Record<string, unknown>>)[0]!;
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(Object.keys(first)).toEqual(['name', '__proto__']);
+    expect(read.end).toBe(45);
+    expect(pythonLiteralAt('[1, 2', 0)).toBeNull();
   });
 
   it('reads back any list of calls Python would print', () => {

@@ -42,6 +42,14 @@ export function pythonLiteralAt(text: string, start: number): { value: unknown; 
   }
 }
 
+/**
+ * Sets `key` as an own property, as JSON.parse does: a `__proto__` key is a key like any other,
+ * not the object's prototype.
+ */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Nested lists, tuples and dicts deeper than this are not read (the stack stays small). */
 const MAX_DEPTH = 100;
 
@@ -82,8 +90,7 @@ class Reader {
     const open = this.argumentsOpen();
     const name = this.text.slice(this.at, open).trim();
     this.at = open + 1;
-    // No prototype: a `__proto__` argument is an argument like any other.
-    const args = Object.create(null) as Record<string, unknown>;
+    const args: Record<string, unknown> = {};
     this.space();
     while (!this.eat(')')) {
       const key = /^[A-Za-z_][\w.-]*/.exec(this.text.slice(this.at, this.at + 200))?.[0];
@@ -92,7 +99,7 @@ class Reader {
       this.space();
       this.expect('=');
       this.space();
-      args[key] = this.value(0);
+      setOwn(args, key, this.value(0));
       this.space();
       if (this.eat(')')) break;
       this.expect(',');
@@ -154,7 +161,7 @@ class Reader {
 
   private dict(depth: number): Record<string, unknown> {
     this.at += 1;
-    const dict = Object.create(null) as Record<string, unknown>;
+    const dict: Record<string, unknown> = {};
     this.space();
     while (!this.eat('}')) {
       const key = this.value(depth + 1);
@@ -162,7 +169,7 @@ class Reader {
       this.space();
       this.expect(':');
       this.space();
-      dict[String(key)] = this.value(depth + 1);
+      setOwn(dict, String(key), this.value(depth + 1));
       this.space();
       if (this.eat('}')) break;
       this.expect(',');
