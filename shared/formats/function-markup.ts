@@ -1,4 +1,5 @@
 import { pyJsonDumps } from '../python/json.js';
+import type { WrittenCall } from './import-common.js';
 
 // Tool calls written in the text, as OpenHands' prompt-based function calling has a model write
 // them (`fn_call_converter.py`), and as SFT sets made that way keep them (the Agent Data
@@ -17,12 +18,6 @@ import { pyJsonDumps } from '../python/json.js';
 // the message's content. Without the tool schemas every value stays a string.
 
 const RESULT = /^EXECUTION RESULT of \[([\s\S]*?)\]:\n([\s\S]*)$/;
-
-/** A call read from the markup: the tool's name and its arguments as JSON text. */
-export interface MarkupCall {
-  name: string;
-  arguments: string;
-}
 
 /**
  * Each `<open` NAME `>` BODY `close` block of `text`, as the lazy pattern `<open([^>]+)>(.*?)close`
@@ -54,10 +49,10 @@ function* blocks(text: string, open: string, close: string): Generator<{ start: 
  * turn with more keeps them all, in order). The arguments are the JSON text the converter makes of
  * them (Python's `json.dumps`).
  */
-export function markupCalls(text: string): { content: string; calls: MarkupCall[] } | null {
+export function markupCalls(text: string): { content: string; calls: WrittenCall[] } | null {
   const start = text.indexOf('<function=');
   if (start < 0) return null;
-  const calls: MarkupCall[] = [];
+  const calls: WrittenCall[] = [];
   for (const call of blocks(text, '<function=', '</function>')) {
     const body = call.body.startsWith('\n') ? call.body.slice(1) : call.body;
     // A Python dict: keys in first-set order, a repeated parameter keeping its first place and last value.

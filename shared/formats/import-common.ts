@@ -291,6 +291,17 @@ export function argumentsText(args: unknown): string {
   return typeof args === 'string' ? args : JSON.stringify(args ?? {});
 }
 
+/** A call a model wrote in its text (OpenHands markup, a Python call list, a ReAct action): the tool and its arguments as JSON text. */
+export interface WrittenCall {
+  name: string;
+  arguments: string;
+}
+
+/** Written calls as tool calls, without ids: each gets the id of the result that answers it. */
+export function writtenToolCalls(calls: readonly WrittenCall[]): ToolCall[] {
+  return calls.map((call) => ({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+}
+
 /**
  * OpenAI's function calling before tool calls (and its fine-tuning format, which still takes it):
  * an assistant's `function_call` becomes its one tool call (without an id: its result is the

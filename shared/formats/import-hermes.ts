@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { hasTooManyDigits, isPyDict, type PyValue } from '../python/value.js';
-import { argumentsText, checkNesting, isObject, messageSchema, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, type FileMessage } from './import-common.js';
+import { argumentsText, checkNesting, isObject, messageSchema, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, writtenToolCalls, type FileMessage, type WrittenCall } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 import { markupCalls, markupResult } from './function-markup.js';
 import { pythonCalls, pythonLiteralAt } from './python-calls.js';
@@ -237,12 +237,26 @@ const SPEAKERS = new Map<string, 'system' | 'user' | 'assistant' | 'function_cal
  * `Action: NAME` and `Action Input: ARGUMENTS` lines: the call, and the text before the `Action:`
  * line (the `Thought:`); null for any other turn.
  */
-function reactCall(text: string): { content: string; name: string; arguments: string } | null {
+function reactCall(text: string): { content: string; calls: WrittenCall[] } | null {
   const action = /(?:^|\n)Action:[ \t]*([^\n]+)\nAction Input:[ \t]*/.exec(text);
   if (!action) return null;
   const name = action[1]!.trim();
   if (name === '') return null;
-  return { content: text.slice(0, action.index).trim(), name, arguments: text.slice(action.index + action[0].length).trim() };
+  return { content: text.slice(0, action.index).trim(), calls: [{ name, arguments: text.slice(action.index + action[0].length).trim() }] };
+}
+
+/**
+ * The calls a turn without `<tool_call>` blocks writes in its text, by the first convention that
+ * reads it: OpenHands' markup (SFT sets made with it), a Python list of calls that is the whole
+ * turn (ToolACE), or a ReAct `Action:` and `Action Input:` that end it (ToolBench); with the text
+ * left as the content.
+ */
+function writtenCalls(text: string): { content: string; calls: WrittenCall[] } | null {
+  const listed = (): { content: string; calls: WrittenCall[] } | null => {
+    const calls = pythonCalls(text);
+    return calls && { content: '', calls };
+  };
+  return markupCalls(text) ?? listed() ?? reactCall(text);
 }
 
 /** The results of a tool turn that lists one per call, `[{"name": ..., "results": ...}]`, each as its JSON text; null for any other turn. */
@@ -291,23 +305,10 @@ function gptMessage(value: string, t: number): ChatMessage {
     calls.push(callOf(call, at));
   }
   message.content = withoutBlocks(text, blocks).trim();
-  // Without `<tool_call>` blocks, calls may be written in OpenHands' markup (SFT sets made with it).
-  const markup = blocks.length === 0 ? markupCalls(message.content as string) : null;
-  if (markup) {
-    message.content = markup.content;
-    for (const call of markup.calls) calls.push({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } });
-  }
-  // Or, as ToolACE writes them, as a Python list of calls that is the whole turn.
-  const listed = blocks.length === 0 && !markup ? pythonCalls(message.content as string) : null;
-  if (listed) {
-    message.content = '';
-    for (const call of listed) calls.push({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } });
-  }
-  // Or, as ToolBench writes it, as a ReAct `Action:` and `Action Input:` that end the turn.
-  const react = blocks.length === 0 && !markup && !listed ? reactCall(message.content as string) : null;
-  if (react) {
-    message.content = react.content;
-    calls.push({ id: null, type: 'function', function: { name: react.name, arguments: react.arguments } });
+  const written = blocks.length === 0 ? writtenCalls(message.content as string) : null;
+  if (written) {
+    message.content = written.content;
+    calls.push(...writtenToolCalls(written.calls));
   }
   if (calls.length > 0) message.tool_calls = calls;
   return message;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse } from './import-common.js';
+import { baseName, checkNesting, FormatError, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse, writtenToolCalls } from './import-common.js';
 import { markupCalls, markupResult } from './function-markup.js';
 import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
@@ -336,7 +336,7 @@ function withMarkupCalls(message: ChatMessage): ChatMessage {
   if ((message.role !== 'assistant' && message.role !== 'agent') || message.tool_calls?.length || typeof message.content !== 'string') return message;
   const markup = markupCalls(message.content);
   if (!markup) return message;
-  return { ...message, content: markup.content, tool_calls: markup.calls.map((call): ToolCall => ({ id: null, type: 'function', function: { name: call.name, arguments: call.arguments } })) };
+  return { ...message, content: markup.content, tool_calls: writtenToolCalls(markup.calls) };
 }
 
 /** Positions of calls under one key (an id or a name), and how many of them are taken already. */

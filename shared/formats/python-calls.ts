@@ -9,16 +9,12 @@
 // True, False, None, or a list, tuple or dict of them. A text that is not such a list, whole, is
 // no calls: it stays the assistant's text.
 
-/** A call read from the list: the tool's name and its arguments as JSON text. */
-export interface PythonCall {
-  name: string;
-  arguments: string;
-}
+import type { WrittenCall } from './import-common.js';
 
 class NotACall extends Error {}
 
 /** The calls of a text that is, whole, a Python list of calls; null for any other text. */
-export function pythonCalls(text: string): PythonCall[] | null {
+export function pythonCalls(text: string): WrittenCall[] | null {
   const trimmed = text.trim();
   if (!trimmed.startsWith('[') || !trimmed.endsWith(']')) return null;
   try {
@@ -70,9 +66,9 @@ class Reader {
     return { value, end: this.at };
   }
 
-  calls(): PythonCall[] {
+  calls(): WrittenCall[] {
     this.expect('[');
-    const calls: PythonCall[] = [];
+    const calls: WrittenCall[] = [];
     this.space();
     if (this.peek() === ']') throw new NotACall();
     for (;;) {
@@ -86,7 +82,7 @@ class Reader {
     return calls;
   }
 
-  private call(): PythonCall {
+  private call(): WrittenCall {
     const open = this.argumentsOpen();
     const name = this.text.slice(this.at, open).trim();
     this.at = open + 1;
