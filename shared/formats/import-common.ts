@@ -437,6 +437,12 @@ export function recordedOf(object: Record<string, unknown>): Trajectory['recorde
   return parseWith(recordedSchema, picked) as Trajectory['recorded'];
 }
 
+/** A verdict as Python may have written it: a boolean, or the `str()` of one ("True", "False"); else null. */
+export function pyBoolean(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  return v === 'True' ? true : v === 'False' ? false : null;
+}
+
 /** The value when it is a string, else null. */
 export function str(v: unknown): string | null {
   return typeof v === 'string' ? v : null;

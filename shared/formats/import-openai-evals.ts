@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../model/chat.js';
-import { baseName, eachObjectLine, isObject, messagesOf, Misfit, str, type TextImport } from './import-common.js';
+import { baseName, eachObjectLine, isObject, messagesOf, Misfit, pyBoolean, str, type TextImport } from './import-common.js';
 import type { Evaluation, Trajectory } from './trajectory.js';
 
 // The record of an OpenAI evals run (`oaieval ... --record_path`, by default
@@ -30,12 +30,6 @@ interface Sample {
   evaluation: Evaluation;
   reward: number | null;
   samplings: number;
-}
-
-/** `correct` as the evals write it: a boolean, or Python's str() of one. */
-function correctOf(value: unknown): boolean | null {
-  if (typeof value === 'boolean') return value;
-  return value === 'True' ? true : value === 'False' ? false : null;
 }
 
 /** The completion of a sampling: the first of a list, or the text itself. */
@@ -77,7 +71,7 @@ export function importOpenAiEvalsLog(text: string, fileName: string): TextImport
       if (completion !== null) messages.push({ role: 'assistant', content: completion });
       sample.messages = messages;
     } else if (VERDICTS.has(type)) {
-      const correct = correctOf(data.correct);
+      const correct = pyBoolean(data.correct);
       if (correct !== null && sample.reward === null) sample.reward = correct ? 1 : 0;
       if (data.expected !== undefined) sample.evaluation.target = data.expected;
       for (const [scorer, value] of Object.entries(data)) if (scorer !== 'expected') sample.evaluation.scores.push({ scorer, value });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, messageSchema, normalizeMessage, parseEach, parseWith, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
+import { argumentsText, isObject, messageSchema, normalizeMessage, parseEach, parseWith, pyBoolean, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenHands event lists (the JSON array a conversation's events are saved as).
@@ -425,12 +425,6 @@ const evalOutputLine = z.looseObject({
   error: z.unknown().optional(),
 }).refine((line) => line.instance_id !== undefined || line.question_id !== undefined, { message: 'expected instance_id or question_id', path: ['instance_id'] });
 
-/** A verdict as a Python value may be written: a boolean, or its `str()` ("True", "False"); else null. */
-function pyBool(value: unknown): boolean | null {
-  if (typeof value === 'boolean') return value;
-  return value === 'True' ? true : value === 'False' ? false : null;
-}
-
 /** `resolved` of a test result (at its top or in its `report`), as a reward; else null. */
 function resolvedOf(testResult: unknown): number | null {
   if (!isObject(testResult)) return null;
@@ -447,7 +441,7 @@ export function importOpenHandsEvalLine(data: unknown, _id: string, index: numbe
   t.source = { format: 'openhands-eval-jsonl', index };
   const metadata = typeof line.metadata === 'string' ? null : line.metadata;
   t.model ??= metadata?.llm_config?.model ?? metadata?.llm?.model ?? line.model_id ?? null;
-  const correct = pyBool(line.correct);
+  const correct = pyBoolean(line.correct);
   t.reward = resolvedOf(line.test_result) ?? (correct === null ? null : correct ? 1 : 0);
   const scores = [...(line.test_result === undefined ? [] : [{ scorer: 'test_result', value: line.test_result }]), ...(line.correct === undefined ? [] : [{ scorer: 'correct', value: line.correct }])];
   t.evaluation = { scores, metadata: line.instance_id !== undefined ? { instance_id: line.instance_id } : { question_id: line.question_id } };
