@@ -9,7 +9,7 @@ import type { Evaluation, Trajectory } from './trajectory.js';
 //
 // - `sampling`: a model call, `data.prompt` (chat messages, or the text of a completion prompt)
 //   and `data.sampled` (the completions, a list or one text);
-// - `match` (and the other verdicts: `metrics`, `score`): how the sample was graded, `data.correct`
+// - `match` (and `metrics`, which record_metrics writes): how the sample was graded, `data.correct`
 //   with `expected` and `picked` for a match.
 //
 // Each sample is one trajectory: its first sampling's prompt and first completion, named by its
@@ -17,7 +17,7 @@ import type { Evaluation, Trajectory } from './trajectory.js';
 // The verdict is its evaluation, and `correct` its reward.
 
 const FORMAT = 'openai-evals-log';
-const VERDICTS = new Set(['match', 'metrics', 'score']);
+const VERDICTS = new Set(['match', 'metrics']);
 
 /** True for an OpenAI evals record's first line: its `spec`. */
 export function isOpenAiEvalsSpec(record: unknown): boolean {
