@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { contentAsText } from './content-parts.js';
 import { argumentsText, baseName, eachObjectLine, isObject, Misfit, raisedToolContent, str, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -24,11 +25,9 @@ export function isGooseSessionHead(record: unknown): boolean {
   return isObject(record) && typeof record.working_dir === 'string' && 'description' in record && !('role' in record) && !('messages' in record);
 }
 
-/** The text of a tool result's content list (text items; others named by type). */
-function contentText(value: unknown): string {
-  const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.content) ? value.content : null;
-  if (!list) return typeof value === 'string' ? value : JSON.stringify(value ?? null);
-  return list.map((item: unknown) => (isObject(item) && typeof item.text === 'string' ? item.text : isObject(item) ? `[${str(item.type) ?? 'content'}]` : String(item))).join('\n');
+/** The text of a tool result: its content list (`value`, or `value.content`), text items joined, others as placeholders. */
+function resultText(value: unknown): string {
+  return contentAsText(isObject(value) && Array.isArray(value.content) ? value.content : value);
 }
 
 /** A Goose session file: one trajectory. */
@@ -66,7 +65,7 @@ export function importGooseSession(text: string, fileName: string): TextImport {
       } else if (type === 'toolResponse') {
         const result = isObject(block.toolResult) ? block.toolResult : {};
         const failed = result.status !== 'success';
-        const tool: ChatMessage = { role: 'tool', tool_call_id: str(block.id), content: failed ? raisedToolContent(str(result.error) ?? contentText(result.value)) : contentText(result.value) };
+        const tool: ChatMessage = { role: 'tool', tool_call_id: str(block.id), content: failed ? raisedToolContent(str(result.error) ?? resultText(result.value)) : resultText(result.value) };
         if (failed) tool.is_error = true;
         results.push(tool);
       } else problems.push(`${fileName}: ${at}: ${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type} block is not shown; left out`);
