@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage } from '../model/chat.js';
 import { argumentsText, isObject, parseWith, str } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -33,22 +33,23 @@ const messageAction = z.looseObject({ content: z.string(), description: text });
 const textObservation = z.looseObject({ content: z.string().nullable(), source: text, name: text });
 const webObservation = z.looseObject({ html: text, axtree: text, url: text, source: text });
 const imageObservation = z.looseObject({ content: z.string(), source: text });
+const trajectory = z.looseObject({ id: z.union([z.string(), z.number()]).nullable().optional(), content: z.array(z.looseObject({ class_: z.string() })), details: z.unknown().optional() });
 
 /** One ADP trajectory (`id` is `FILE:LINE` when it has none). */
 export function importAdpTrajectory(data: unknown, id: string, index: number): Trajectory[] {
-  const record = parseWith(z.looseObject({ id: z.union([z.string(), z.number()]).nullable().optional(), content: z.array(z.looseObject({ class_: z.string() })), details: z.unknown().optional() }), data);
+  const record = parseWith(trajectory, data);
   const messages: ChatMessage[] = [];
   const problems: string[] = [];
-  let open: ToolCall[] = [];
+  // The id of the call the next observation answers, if one is waiting: an action is one call.
+  let open: string | null = null;
   const call = (item: number, name: string, args: string, description: string | null | undefined): void => {
-    const toolCall: ToolCall = { id: `call_${item}`, type: 'function', function: { name, arguments: args } };
-    messages.push({ role: 'assistant', content: description ?? '', tool_calls: [toolCall] });
-    open = [toolCall];
+    open = `call_${item}`;
+    messages.push({ role: 'assistant', content: description ?? '', tool_calls: [{ id: open, type: 'function', function: { name, arguments: args } }] });
   };
   const observe = (content: string, source: string | null | undefined): void => {
-    const answered = open.shift();
-    if (answered) messages.push({ role: 'tool', tool_call_id: answered.id, content });
+    if (open !== null) messages.push({ role: 'tool', tool_call_id: open, content });
     else messages.push({ role: source === 'agent' ? 'assistant' : 'user', content });
+    open = null;
   };
   record.content.forEach((item, i) => {
     const at = `content[${i}]`;
@@ -68,7 +69,7 @@ export function importAdpTrajectory(data: unknown, id: string, index: number): T
         const message: ChatMessage = { role: 'assistant', content: action.content };
         if (action.description) message.reasoning_content = action.description;
         messages.push(message);
-        open = [];
+        open = null;
         return;
       }
       case 'text_observation': {
