@@ -44,7 +44,7 @@ export function importGooseSession(text: string, fileName: string): TextImport {
     }
     const role = str(value.role);
     if ((role !== 'user' && role !== 'assistant') || !Array.isArray(value.content)) throw new Misfit('not a message (role user or assistant, with a content list); the line is left out');
-    const at = `${str(value.id) ?? `message ${line}`}`;
+    const at = str(value.id) ?? `message ${line}`;
     const texts: string[] = [];
     const reasoning: string[] = [];
     const calls: ToolCall[] = [];
