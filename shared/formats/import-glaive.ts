@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage } from '../model/chat.js';
 import { checkNesting, isObject, Misfit, parseWith, toolSchemasOf } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -42,7 +42,8 @@ export function importGlaiveRow(data: unknown, id: string, index: number): Traje
   const problems: string[] = [];
   const tools = system ? toolSchemasOf(jsonObjectsIn(system)) : undefined;
   if (system && system.trim() !== '') messages.push({ role: 'system', content: system.replace(/^\s*SYSTEM:\s*/, '').trim() });
-  let open: ToolCall[] = [];
+  // The id of the call the next function response answers, if one is waiting: a turn makes one call.
+  let open: string | null = null;
   const turns = [...chat.matchAll(SPEAKER)];
   turns.forEach((turn, k) => {
     const speaker = turn[1]!;
@@ -51,21 +52,18 @@ export function importGlaiveRow(data: unknown, id: string, index: number): Traje
       const at = text.indexOf('<functioncall>');
       const call = at >= 0 ? callOf(text.slice(at + '<functioncall>'.length), `chat: turn ${k + 1}`, problems) : null;
       const message: ChatMessage = { role: 'assistant', content: at >= 0 && call ? text.slice(0, at).trim() : text };
-      if (call) {
-        const toolCall: ToolCall = { id: `call_${k}`, type: 'function', function: call };
-        message.tool_calls = [toolCall];
-        open = [toolCall];
-      } else open = [];
+      open = call ? `call_${k}` : null;
+      if (call) message.tool_calls = [{ id: open, type: 'function', function: call }];
       messages.push(message);
     } else if (speaker === 'FUNCTION RESPONSE' || speaker === 'FUNCTION') {
-      const answered = open.shift();
-      if (answered) messages.push({ role: 'tool', tool_call_id: answered.id, content: text });
+      if (open !== null) messages.push({ role: 'tool', tool_call_id: open, content: text });
       else {
         problems.push(`chat: turn ${k + 1}: a function response that answers no call; shown as the user's`);
         messages.push({ role: 'user', content: text });
       }
+      open = null;
     } else {
-      open = [];
+      open = null;
       messages.push({ role: speaker === 'SYSTEM' ? 'system' : 'user', content: text });
     }
   });
