@@ -346,6 +346,21 @@ describe('the trajdbg command', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it.skipIf(!built)('builds only the schemas of the format it reads (convert --list of a chat file)', () => {
+    // zod calls this hook once for each schema it constructs (its `globalConfig.postProcessor`).
+    const count = `globalThis.__zod_globalConfig = { postProcessor: () => { globalThis.built = (globalThis.built ?? 0) + 1; } };
+      process.on('exit', () => process.stderr.write('schemas built: ' + globalThis.built + '\\n'));`;
+    const path = join(work, 'chat.json');
+    writeFileSync(path, JSON.stringify([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]));
+    const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(count)}`, bin, 'convert', path, '--list'], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const built = Number(/schemas built: (\d+)/.exec(result.stderr)?.[1]);
+    // The chat message and common schemas are built (so the hook was called); every format's own
+    // schemas (about 1,300 when each module built them as it loaded) wait for a file of that format.
+    expect(built).toBeGreaterThan(50);
+    expect(built).toBeLessThan(400);
+  });
+
   it.skipIf(!built)('prints usage and exits 2 for an unknown command', () => {
     const result = spawnSync(process.execPath, [bin, 'frobnicate'], { encoding: 'utf8' });
     expect(result.status).toBe(2);

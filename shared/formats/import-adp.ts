@@ -27,13 +27,13 @@ export function isAdpTrajectory(record: unknown): boolean {
 }
 
 const text = z.string().nullable().optional();
-const apiAction = z.looseObject({ function: z.string(), kwargs: z.record(z.string(), z.unknown()).nullable().optional(), description: text });
-const codeAction = z.looseObject({ language: z.string(), content: z.string(), description: text });
-const messageAction = z.looseObject({ content: z.string(), description: text });
-const textObservation = z.looseObject({ content: z.string().nullable(), source: text, name: text });
-const webObservation = z.looseObject({ html: text, axtree: text, url: text, source: text });
-const imageObservation = z.looseObject({ content: z.string(), source: text });
-const trajectory = z.looseObject({ id: z.union([z.string(), z.number()]).nullable().optional(), content: z.array(z.looseObject({ class_: z.string() })), details: z.unknown().optional() });
+const apiAction = z.lazy(() => z.looseObject({ function: z.string(), kwargs: z.record(z.string(), z.unknown()).nullable().optional(), description: text }));
+const codeAction = z.lazy(() => z.looseObject({ language: z.string(), content: z.string(), description: text }));
+const messageAction = z.lazy(() => z.looseObject({ content: z.string(), description: text }));
+const textObservation = z.lazy(() => z.looseObject({ content: z.string().nullable(), source: text, name: text }));
+const webObservation = z.lazy(() => z.looseObject({ html: text, axtree: text, url: text, source: text }));
+const imageObservation = z.lazy(() => z.looseObject({ content: z.string(), source: text }));
+const trajectory = z.lazy(() => z.looseObject({ id: z.union([z.string(), z.number()]).nullable().optional(), content: z.array(z.looseObject({ class_: z.string() })), details: z.unknown().optional() }));
 
 /** One ADP trajectory (`id` is `FILE:LINE` when it has none). */
 export function importAdpTrajectory(data: unknown, id: string, index: number): Trajectory[] {

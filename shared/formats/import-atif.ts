@@ -48,21 +48,21 @@ export function isAtifTrajectory(record: unknown): boolean {
 
 // `extra` is free-form: it is read where it says something, and its shape never makes a step unreadable.
 const extraSchema = z.unknown().optional();
-const subagentRef = z.looseObject({
+const subagentRef = z.lazy(() => z.looseObject({
   trajectory_id: z.string().nullable().optional(),
   trajectory_path: z.string().nullable().optional(),
   session_id: z.string().nullable().optional(),
   extra: extraSchema,
-});
-const observationResult = z.looseObject({
+}));
+const observationResult = z.lazy(() => z.looseObject({
   source_call_id: z.string().nullable().optional(),
   content: z.unknown().optional(),
   subagent_trajectory_ref: z.array(subagentRef).nullable().optional(),
   extra: extraSchema,
-});
+}));
 type ObservationResult = z.infer<typeof observationResult>;
-const atifToolCall = z.looseObject({ tool_call_id: z.string().nullable().optional(), function_name: z.string(), arguments: z.unknown().optional() });
-const atifStep = z.looseObject({
+const atifToolCall = z.lazy(() => z.looseObject({ tool_call_id: z.string().nullable().optional(), function_name: z.string(), arguments: z.unknown().optional() }));
+const atifStep = z.lazy(() => z.looseObject({
   source: z.enum(['system', 'user', 'agent']),
   message: z.unknown().optional(),
   model_name: z.string().nullable().optional(),
@@ -70,9 +70,9 @@ const atifStep = z.looseObject({
   tool_calls: z.array(atifToolCall).nullable().optional(),
   observation: z.looseObject({ results: z.array(observationResult) }).nullable().optional(),
   extra: extraSchema,
-});
+}));
 type AtifStep = z.infer<typeof atifStep>;
-const atifDocument = z.looseObject({
+const atifDocument = z.lazy(() => z.looseObject({
   schema_version: z.string(),
   session_id: z.string().nullable().optional(),
   trajectory_id: z.string().nullable().optional(),
@@ -81,7 +81,7 @@ const atifDocument = z.looseObject({
   final_metrics: z.looseObject({ extra: extraSchema }).nullable().optional(),
   extra: extraSchema,
   subagent_trajectories: z.array(z.unknown()).nullable().optional(),
-});
+}));
 
 /** The call Harbor's Terminus agents end a run with (`task_complete`, confirmed), besides the harnesses' end tools. */
 const TERMINUS_END_TOOL = 'mark_task_complete';

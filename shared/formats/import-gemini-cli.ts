@@ -56,24 +56,24 @@ export function isGeminiCliSessionLine(record: unknown): boolean {
   return isObject(record) && typeof record.sessionId === 'string' && typeof record.projectHash === 'string' && !('messages' in record) && !('id' in record) && !('type' in record);
 }
 
-const thoughtSchema = z.looseObject({ subject: z.string().nullable().optional(), description: z.string().nullable().optional() });
-const toolCallRecord = z.looseObject({
+const thoughtSchema = z.lazy(() => z.looseObject({ subject: z.string().nullable().optional(), description: z.string().nullable().optional() }));
+const toolCallRecord = z.lazy(() => z.looseObject({
   id: z.string().nullable().optional(),
   name: z.string(),
   args: z.unknown().optional(),
   status: z.string().nullable().optional(),
   result: z.unknown().optional(),
-});
-const messageRecord = z.looseObject({
+}));
+const messageRecord = z.lazy(() => z.looseObject({
   id: z.string().optional(),
   type: z.string(),
   content: z.unknown().optional(),
   thoughts: z.array(thoughtSchema).nullable().optional(),
   toolCalls: z.array(toolCallRecord).nullable().optional(),
   model: z.string().nullable().optional(),
-});
+}));
 type MessageRecord = z.infer<typeof messageRecord>;
-const sessionDocument = z.looseObject({ sessionId: z.string(), messages: z.array(z.unknown()) });
+const sessionDocument = z.lazy(() => z.looseObject({ sessionId: z.string(), messages: z.array(z.unknown()) }));
 
 /** The types of notices: shown to the user, never sent to the model. */
 const NOTICE_TYPES = new Set(['info', 'warning', 'error']);

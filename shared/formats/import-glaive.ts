@@ -26,7 +26,7 @@ export function isGlaiveRow(record: unknown): boolean {
   return isObject(record) && typeof record.chat === 'string' && /^\s*(?:SYSTEM|USER|ASSISTANT):/.test(record.chat) && !('messages' in record) && !('conversations' in record);
 }
 
-const row = z.looseObject({ system: z.string().nullable().optional(), chat: z.string() });
+const row = z.lazy(() => z.looseObject({ system: z.string().nullable().optional(), chat: z.string() }));
 
 /**
  * A turn boundary: a speaker after whitespace. glaive leaves two blank lines before each; copies

@@ -9,20 +9,20 @@ import { pythonCalls, pythonLiteralAt } from './python-calls.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
 
-const hermesMessage = z.looseObject({
+const hermesMessage = z.lazy(() => z.looseObject({
   role: z.string(),
   content: z.unknown(),
   tool_calls: z.array(toolCallSchema).nullable().optional(),
   tool_call_id: z.string().nullable().optional(),
   tool_name: z.string().nullable().optional(),
-});
-const hermesSession = z.looseObject({
+}));
+const hermesSession = z.lazy(() => z.looseObject({
   id: z.string(),
   model: z.string().nullable().optional(),
   system_prompt: z.string().nullable().optional(),
   end_reason: z.string().nullable().optional(),
   messages: z.array(hermesMessage),
-});
+}));
 
 /**
  * One hermes-agent session export line: its messages without the `session_meta` rows. The export
@@ -50,7 +50,7 @@ export function importHermesSession(data: unknown, _id: string, index: number): 
 // tool_error_counts, and may leave out model and timestamp; the extra fields are kept out of the model.
 // Other ShareGPT datasets (LLaMA-Factory's, ToolACE) keep the system prompt and the tool schemas
 // beside the conversation: `system`, and `tools` as a list or as its JSON text.
-const sharegptLine = z.looseObject({
+const sharegptLine = z.lazy(() => z.looseObject({
   conversations: z.array(z.unknown()),
   system: z.string().nullable().optional(),
   tools: z.unknown().optional(),
@@ -58,11 +58,11 @@ const sharegptLine = z.looseObject({
   completed: z.boolean().nullable().optional(),
   api_calls: z.number().int().nullable().optional(),
   prompt_index: z.number().int().nullable().optional(),
-});
-const sharegptTurn = z.looseObject({ from: z.string(), value: z.string() });
+}));
+const sharegptTurn = z.lazy(() => z.looseObject({ from: z.string(), value: z.string() }));
 
-const toolCallBlock = z.looseObject({ name: z.string(), arguments: z.unknown() });
-const toolResponseBlock = z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() });
+const toolCallBlock = z.lazy(() => z.looseObject({ name: z.string(), arguments: z.unknown() }));
+const toolResponseBlock = z.lazy(() => z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() }));
 
 const THINK = /^\s*<think>\n?([\s\S]*?)\n?<\/think>\n?/;
 

@@ -33,9 +33,9 @@ import { endsWithEndTool, type Trajectory } from './trajectory.js';
 //   the content they refer to as `tc://<hash>` under `transcript.content`. They are read as
 //   `events` and `attachments`, as Inspect itself migrates them, so their turns get recorded prompts.
 
-const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]);
-const inspectToolCall = z.looseObject({ id: z.string(), function: z.string(), arguments: z.unknown() });
-const inspectMessage = z.looseObject({
+const content = z.lazy(() => z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]));
+const inspectToolCall = z.lazy(() => z.looseObject({ id: z.string(), function: z.string(), arguments: z.unknown() }));
+const inspectMessage = z.lazy(() => z.looseObject({
   id: z.string().nullable().optional(),
   role: z.string(),
   content,
@@ -44,19 +44,19 @@ const inspectMessage = z.looseObject({
   function: z.string().nullable().optional(),
   error: z.looseObject({ type: z.string(), message: z.string() }).nullable().optional(),
   reasoning: z.string().nullable().optional(),
-});
+}));
 type InspectMessage = z.infer<typeof inspectMessage>;
 
-const modelEvent = z.looseObject({
+const modelEvent = z.lazy(() => z.looseObject({
   event: z.literal('model'),
   input: z.array(inspectMessage),
   tools: z.array(z.unknown()).nullable().optional(),
   output: z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({ id: z.string().nullable().optional() }) })).nullable().optional() }).nullable().optional(),
-});
+}));
 
-const inspectEvent = z.looseObject({ event: z.string() });
+const inspectEvent = z.lazy(() => z.looseObject({ event: z.string() }));
 
-const inspectSample = z.looseObject({
+const inspectSample = z.lazy(() => z.looseObject({
   id: z.union([z.string(), z.number()]),
   epoch: z.number().int().nullable().optional(),
   messages: z.array(inspectMessage),
@@ -68,7 +68,7 @@ const inspectSample = z.looseObject({
   output: z.looseObject({ choices: z.array(z.looseObject({ stop_reason: z.string().nullable().optional() })).nullable().optional() }).nullable().optional(),
   error: z.unknown().optional(),
   limit: z.unknown().optional(),
-});
+}));
 
 /** The start of a reference to deduplicated content: `attachment://`, or `tc://` in older logs. */
 const REFERENCE = /^(?:attachment|tc):\/\//;
@@ -250,10 +250,10 @@ function importSample(raw: unknown, at: string, model: string | null, index: num
   return trajectory;
 }
 
-const inspectLog = z.looseObject({
+const inspectLog = z.lazy(() => z.looseObject({
   eval: z.looseObject({ model: z.string().nullable().optional() }),
   samples: z.array(z.unknown()).nullable().optional(),
-});
+}));
 
 /**
  * The samples that can be read, and one problem per sample that cannot (it is left out, the

@@ -47,7 +47,7 @@ import type { Trajectory } from './trajectory.js';
 // - A FinishAction records `finished_naturally: true`. Events the prompt does not hold (state
 //   updates, condensations, pauses, tokens) are left out.
 
-const toolCallMetadata = z.looseObject({
+const toolCallMetadata = z.lazy(() => z.looseObject({
   function_name: z.string().nullable().optional(),
   tool_call_id: z.string(),
   model_response: z.looseObject({
@@ -55,9 +55,9 @@ const toolCallMetadata = z.looseObject({
     model: z.string().nullable().optional(),
     choices: z.array(z.looseObject({ message: z.record(z.string(), z.unknown()) })).min(1),
   }).nullable().optional(),
-});
+}));
 
-const event = z.looseObject({
+const event = z.lazy(() => z.looseObject({
   id: z.number().int().nullable().optional(),
   source: z.string().nullable().optional(),
   message: z.string().nullable().optional(),
@@ -68,7 +68,7 @@ const event = z.looseObject({
   args: z.record(z.string(), z.unknown()).nullable().optional(),
   extras: z.record(z.string(), z.unknown()).nullable().optional(),
   tool_call_metadata: toolCallMetadata.nullable().optional(),
-});
+}));
 type OpenHandsEvent = z.infer<typeof event>;
 
 /** The events of a history: `[action, observation]` pairs (older histories) taken in order. */
@@ -227,23 +227,23 @@ function isSdkEvent(item: unknown): boolean {
   return isObject(item) && typeof item.kind === 'string';
 }
 
-const sdkEvent = z.looseObject({ kind: z.string(), source: z.string().nullable().optional() });
+const sdkEvent = z.lazy(() => z.looseObject({ kind: z.string(), source: z.string().nullable().optional() }));
 // `TextContent`/`ImageContent` items, or a string where the SDK coerces one.
-const sdkContentSchema = z.union([z.string(), z.array(z.unknown())]).nullable().optional();
-const sdkSystemPrompt = z.looseObject({
+const sdkContentSchema = z.lazy(() => z.union([z.string(), z.array(z.unknown())]).nullable().optional());
+const sdkSystemPrompt = z.lazy(() => z.looseObject({
   system_prompt: z.looseObject({ text: z.string() }),
   dynamic_context: z.looseObject({ text: z.string() }).nullable().optional(),
   tools: z.array(z.unknown()).nullable().optional(),
-});
+}));
 const sdkReasoningFields = {
   reasoning_content: z.string().nullable().optional(),
   thinking_blocks: z.array(z.unknown()).nullable().optional(),
 };
-const sdkMessage = z.looseObject({
+const sdkMessage = z.lazy(() => z.looseObject({
   llm_message: z.looseObject({ role: z.string(), content: sdkContentSchema, ...sdkReasoningFields }),
   extended_content: z.array(z.unknown()).nullable().optional(),
-});
-const sdkAction = z.looseObject({
+}));
+const sdkAction = z.lazy(() => z.looseObject({
   thought: z.array(z.unknown()).nullable().optional(),
   ...sdkReasoningFields,
   action: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -257,16 +257,16 @@ const sdkAction = z.looseObject({
     function: z.looseObject({ name: z.string(), arguments: z.unknown() }).optional(),
   }),
   llm_response_id: z.string().nullable().optional(),
-});
-const sdkObservation = z.looseObject({
+}));
+const sdkObservation = z.lazy(() => z.looseObject({
   tool_name: z.string().nullable().optional(),
   tool_call_id: z.string(),
   observation: z.record(z.string(), z.unknown()),
   extended_content: z.array(z.unknown()).nullable().optional(),
-});
-const sdkRejection = z.looseObject({ tool_name: z.string().nullable().optional(), tool_call_id: z.string(), rejection_reason: z.string().nullable().optional() });
+}));
+const sdkRejection = z.lazy(() => z.looseObject({ tool_name: z.string().nullable().optional(), tool_call_id: z.string(), rejection_reason: z.string().nullable().optional() }));
 // The first SDK releases sent an agent error as a user message, without a tool call id.
-const sdkAgentError = z.looseObject({ tool_name: z.string().nullable().optional(), tool_call_id: z.string().nullable().optional(), error: z.string() });
+const sdkAgentError = z.lazy(() => z.looseObject({ tool_name: z.string().nullable().optional(), tool_call_id: z.string().nullable().optional(), error: z.string() }));
 
 type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
@@ -405,7 +405,7 @@ function sdkEventMessages(items: readonly unknown[], at: string, problems: strin
   return { messages, model: null, tools, finished, labels };
 }
 
-const evalOutputLine = z.looseObject({
+const evalOutputLine = z.lazy(() => z.looseObject({
   // OpenDevin's 2024 benchmark outputs (Gorilla, ToolQA) name the task `question_id`.
   instance_id: z.union([z.string(), z.number()]).optional(),
   question_id: z.union([z.string(), z.number()]).optional(),
@@ -423,7 +423,7 @@ const evalOutputLine = z.looseObject({
   correct: z.unknown().optional(),
   instruction: z.string().nullable().optional(),
   error: z.unknown().optional(),
-}).refine((line) => line.instance_id !== undefined || line.question_id !== undefined, { message: 'expected instance_id or question_id', path: ['instance_id'] });
+}).refine((line) => line.instance_id !== undefined || line.question_id !== undefined, { message: 'expected instance_id or question_id', path: ['instance_id'] }));
 
 /** `resolved` of a test result (at its top or in its `report`), as a reward; else null. */
 function resolvedOf(testResult: unknown): number | null {

@@ -205,7 +205,7 @@ export function isResponsesRollout(record: unknown): boolean {
   return isObject(record) && isObject(record.response) && Array.isArray(record.response.output) && (isObject(record.responses_create_params) || 'reward' in record);
 }
 
-const rolloutSchema = z.looseObject({
+const rolloutSchema = z.lazy(() => z.looseObject({
   responses_create_params: z
     .looseObject({
       input: z.union([z.string(), z.array(z.unknown())]).nullable().optional(),
@@ -228,7 +228,7 @@ const rolloutSchema = z.looseObject({
   truncated: z.boolean().nullable().optional(),
   _ng_task_index: z.number().int().nullable().optional(),
   _ng_rollout_index: z.number().int().nullable().optional(),
-});
+}));
 
 /**
  * One NeMo Gym rollout line: the sent `input` (after `instructions`) then `response.output`, the
@@ -329,10 +329,10 @@ function instructionsOf(meta: Record<string, unknown>): string | null {
 
 // A local compaction records the summary it put in the context as `message`; a remote one leaves
 // `message` empty and records the items that replaced the context.
-const compactedSchema = z.looseObject({
+const compactedSchema = z.lazy(() => z.looseObject({
   message: z.string().nullable().optional(),
   replacement_history: z.array(z.unknown()).nullable().optional(),
-});
+}));
 
 /**
  * The user message a `compacted` line stands for: Codex rebuilds the context around the summary,
@@ -353,8 +353,8 @@ function compactionMessage(payload: Record<string, unknown>): ChatMessage {
   return { role: 'user', content: parts };
 }
 
-const userMessageEventSchema = z.looseObject({ message: z.string(), images: z.array(z.string()).nullable().optional() });
-const agentMessageEventSchema = z.looseObject({ message: z.string() });
+const userMessageEventSchema = z.lazy(() => z.looseObject({ message: z.string(), images: z.array(z.string()).nullable().optional() }));
+const agentMessageEventSchema = z.lazy(() => z.looseObject({ message: z.string() }));
 
 /** The chat message of a `user_message` or `agent_message` event (its images as image parts); null for other events. */
 function eventMessage(payload: Record<string, unknown>): ChatMessage | null {

@@ -19,7 +19,7 @@ import type { Trajectory } from './trajectory.js';
 //   mini-swe-agent's submission is still the result of the call that submitted, which its own
 //   messages leave without one.
 
-const sweHistoryItem = z.looseObject({
+const sweHistoryItem = z.lazy(() => z.looseObject({
   role: z.string(),
   content: z.unknown().optional(),
   thought: z.string().nullable().optional(),
@@ -30,21 +30,21 @@ const sweHistoryItem = z.looseObject({
   message_type: z.string().nullable().optional(),
   thinking_blocks: z.array(z.unknown()).nullable().optional(),
   reasoning_content: z.string().nullable().optional(),
-});
+}));
 type SweHistoryItem = z.infer<typeof sweHistoryItem>;
-const sweHistory = z.array(sweHistoryItem);
+const sweHistory = z.lazy(() => z.array(sweHistoryItem));
 
-const sweStep = z.looseObject({
+const sweStep = z.lazy(() => z.looseObject({
   action: z.string().nullable().optional(),
   observation: z.string().nullable().optional(),
   response: z.string().nullable().optional(),
   query: z.array(z.unknown()).nullable().optional(),
   messages: z.array(z.unknown()).nullable().optional(),
   reasoning_content: z.string().nullable().optional(),
-});
+}));
 type SweStep = z.infer<typeof sweStep>;
 
-const sweTraj = z.looseObject({
+const sweTraj = z.lazy(() => z.looseObject({
   history: z.array(z.unknown()),
   trajectory: z.array(z.unknown()).nullable().optional(),
   info: z.looseObject({
@@ -52,7 +52,7 @@ const sweTraj = z.looseObject({
     model_stats: z.looseObject({ api_calls: z.number().int().nullable().optional() }).nullable().optional(),
   }).nullable().optional(),
   replay_config: z.unknown().optional(),
-});
+}));
 
 /** The text of Anthropic thinking blocks (`[{type: "thinking", thinking: "..."}]`), or null. */
 function thinkingText(blocks: unknown[] | null | undefined): string | null {
@@ -190,7 +190,7 @@ export function importSweAgent(data: unknown, id: string): Trajectory[] {
   return [trajectory];
 }
 
-const miniTraj = z.looseObject({
+const miniTraj = z.lazy(() => z.looseObject({
   info: z.looseObject({
     exit_status: z.string().nullable().optional(),
     model_stats: z.looseObject({ api_calls: z.number().int().nullable().optional() }).nullable().optional(),
@@ -198,11 +198,11 @@ const miniTraj = z.looseObject({
   }).nullable().optional(),
   messages: z.array(z.unknown()),
   trajectory_format: z.string().nullable().optional(),
-});
+}));
 
 // The message mini-swe-agent 2.x ends a run with: how it ended, the submission, and for an uncaught
 // exception its text and traceback.
-const miniExit = z.looseObject({
+const miniExit = z.lazy(() => z.looseObject({
   role: z.literal('exit'),
   content: z.unknown().optional(),
   extra: z.looseObject({
@@ -211,7 +211,7 @@ const miniExit = z.looseObject({
     exception_str: z.string().nullable().optional(),
     traceback: z.string().nullable().optional(),
   }).nullable().optional(),
-});
+}));
 type MiniExit = z.infer<typeof miniExit>;
 
 const REASONING_KEYS = ['reasoning_content', 'reasoning', 'reasoning_details'] as const;

@@ -45,13 +45,13 @@ function eachItem<T>(items: readonly T[], fileName: string, at: (i: number) => s
   return { trajectories, problems };
 }
 
-const tauItem = z.looseObject({
+const tauItem = z.lazy(() => z.looseObject({
   task_id: z.union([z.number(), z.string()]),
   reward: z.number().nullable().optional(),
   trial: z.number().int().nullable().optional(),
   traj: z.array(z.unknown()),
   info: z.unknown().optional(),
-});
+}));
 
 /** A tau-bench results list. */
 export function importTauBench(data: unknown, fileName: string): TextImport {
@@ -70,8 +70,8 @@ export function importTauBench(data: unknown, fileName: string): TextImport {
   });
 }
 
-const tau2Call = z.looseObject({ id: z.string().nullable().optional(), name: z.string(), arguments: z.unknown() });
-const tau2Message = z.looseObject({
+const tau2Call = z.lazy(() => z.looseObject({ id: z.string().nullable().optional(), name: z.string(), arguments: z.unknown() }));
+const tau2Message = z.lazy(() => z.looseObject({
   role: z.string(),
   id: z.string().nullable().optional(),
   content: z.unknown().optional(),
@@ -79,16 +79,16 @@ const tau2Message = z.looseObject({
   requestor: z.string().nullable().optional(),
   error: z.boolean().nullable().optional(),
   tool_messages: z.array(z.unknown()).nullable().optional(),
-});
-const tau2Simulation = z.looseObject({
+}));
+const tau2Simulation = z.lazy(() => z.looseObject({
   id: z.string().nullable().optional(),
   task_id: z.union([z.string(), z.number()]),
   trial: z.number().int().nullable().optional(),
   messages: z.array(tau2Message),
   reward_info: z.unknown().optional(),
   termination_reason: z.string().nullable().optional(),
-});
-const tau2File = z.looseObject({ simulations: z.array(z.unknown()), info: z.looseObject({}).nullable().optional() });
+}));
+const tau2File = z.lazy(() => z.looseObject({ simulations: z.array(z.unknown()), info: z.looseObject({}).nullable().optional() }));
 
 function tau2Messages(messages: ReadonlyArray<z.infer<typeof tau2Message>>, at: string): ChatMessage[] {
   const out: ChatMessage[] = [];

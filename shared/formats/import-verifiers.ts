@@ -21,14 +21,14 @@ export function isVerifiersResult(record: unknown): boolean {
   return isObject(record) && turns(record.prompt) && turns(record.completion);
 }
 
-const resultLine = z.looseObject({
+const resultLine = z.lazy(() => z.looseObject({
   prompt: z.union([z.string(), z.array(z.unknown())]),
   completion: z.union([z.string(), z.array(z.unknown())]),
   reward: z.number().nullable().optional(),
   example_id: z.union([z.string(), z.number()]).nullable().optional(),
   id: z.union([z.string(), z.number()]).nullable().optional(),
   is_truncated: z.boolean().nullable().optional(),
-});
+}));
 
 /** A verifiers message list (tool calls parsed from their JSON strings), or a text as one message of `role`. */
 function messagesFrom(value: string | unknown[], field: string, role: string): ChatMessage[] {

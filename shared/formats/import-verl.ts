@@ -31,11 +31,11 @@ export function isVerlRollout(record: unknown): boolean {
   return !('messages' in record) && !('conversations' in record) && !('prompt' in record && 'completion' in record);
 }
 
-const dumpLine = z.looseObject({
+const dumpLine = z.lazy(() => z.looseObject({
   input: z.string(),
   output: z.string(),
   score: z.number(),
-});
+}));
 
 /** One line of a veRL rollout dump (`id` is `FILE:LINE`). */
 export function importVerlRollout(data: unknown, id: string, index: number): Trajectory[] {

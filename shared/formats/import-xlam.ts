@@ -14,8 +14,8 @@ export function isXlamRow(record: unknown): boolean {
   return isObject(record) && typeof record.query === 'string' && 'answers' in record && 'tools' in record && !('messages' in record) && !('conversations' in record);
 }
 
-const row = z.looseObject({ id: z.union([z.string(), z.number()]).nullable().optional(), query: z.string(), answers: z.unknown(), tools: z.unknown() });
-const answer = z.looseObject({ name: z.string(), arguments: z.unknown().optional() });
+const row = z.lazy(() => z.looseObject({ id: z.union([z.string(), z.number()]).nullable().optional(), query: z.string(), answers: z.unknown(), tools: z.unknown() }));
+const answer = z.lazy(() => z.looseObject({ name: z.string(), arguments: z.unknown().optional() }));
 
 /** A list, or the list's JSON text (`field` names it in messages). */
 function listOf(value: unknown, field: string): unknown[] {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { deriveRowCounts, type RowCounts, type Trajectory } from './trajectory.js';
 
 /** One trajectory as a collection lists it (the collection table, `convert --list`); crosses IPC. */
-export const trajectorySummarySchema = z.object({
+export const trajectorySummarySchema = z.lazy(() => z.object({
   /** Position in the file, from 0. */
   index: z.number().int().nonnegative(),
   id: z.string(),
@@ -26,7 +26,7 @@ export const trajectorySummarySchema = z.object({
   /** The group of rollouts of one prompt this one belongs to, and its place in it (rollout groups only). */
   groupId: z.string().nullable().optional(),
   groupIndex: z.number().int().nonnegative().nullable().optional(),
-});
+}));
 export type TrajectorySummary = z.infer<typeof trajectorySummarySchema>;
 
 const PREVIEW_CHARS = 160;

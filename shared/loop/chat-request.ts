@@ -7,14 +7,14 @@ import { chatMessageSchema, toolSchemaSchema, type ChatMessage, type ToolSchema 
  * when it has a limit. `model` is set only when the user chose another model for one call (the
  * client's own model is used otherwise).
  */
-export const chatRequestSchema = z.object({
+export const chatRequestSchema = z.lazy(() => z.object({
   messages: z.array(chatMessageSchema),
   n: z.literal(1),
   temperature: z.number(),
   tools: z.array(toolSchemaSchema).optional(),
   max_tokens: z.number().int().positive().optional(),
   model: z.string().min(1).optional(),
-});
+}));
 /** One chat request as the loop sends it. */
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
@@ -39,7 +39,7 @@ export function buildChatRequest(parts: ChatRequestParts): ChatRequest {
 }
 
 /** The request parameters a run records with each prompt view (the messages are the view itself). */
-export const requestParamsSchema = z.object({ n: z.literal(1), temperature: z.number(), max_tokens: z.number().int().optional(), tools: z.boolean() });
+export const requestParamsSchema = z.lazy(() => z.object({ n: z.literal(1), temperature: z.number(), max_tokens: z.number().int().optional(), tools: z.boolean() }));
 /** The request parameters a run records with each prompt view. */
 export type RequestParams = z.infer<typeof requestParamsSchema>;
 
@@ -62,13 +62,13 @@ export const maxTokensSchema = z.number().int().positive().nullable();
  * What the user changed in one model call (paused before it, or asking the model once): each
  * field left out stays as the loop built it. `maxTokens: null` removes the limit.
  */
-export const modelCallEditSchema = z.object({
+export const modelCallEditSchema = z.lazy(() => z.object({
   model: z.string().min(1).optional(),
   temperature: temperatureSchema.optional(),
   maxTokens: maxTokensSchema.optional(),
   messages: z.array(chatMessageSchema).min(1).optional(),
   tools: z.array(toolSchemaSchema).optional(),
-});
+}));
 /** What the user changed in one model call. */
 export type ModelCallEdit = z.infer<typeof modelCallEditSchema>;
 

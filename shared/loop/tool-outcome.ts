@@ -7,7 +7,7 @@ import { jsonTruthy } from './json-semantics.js';
 import { comparePyStrings } from '../python/str.js';
 
 /** A tool error as the reference records it in `AgentResult.tool_errors` (run files keep it). */
-export const toolErrorSchema = z.object({ turn: z.number().int(), tool_name: z.string().nullable(), arguments: z.string(), error: z.string(), tool_result: z.string() });
+export const toolErrorSchema = z.lazy(() => z.object({ turn: z.number().int(), tool_name: z.string().nullable(), arguments: z.string(), error: z.string(), tool_result: z.string() }));
 /** A tool error as the reference records it. */
 export type ToolError = z.infer<typeof toolErrorSchema>;
 

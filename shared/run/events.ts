@@ -11,10 +11,10 @@ import { toolCallInterventionSchema } from './intervention.js';
  * process boundary or read from a file is validated with {@link runEventSchema}.
  */
 
-const ranges = z.array(z.tuple([z.number().int(), z.number().int()]));
+const ranges = z.lazy(() => z.array(z.tuple([z.number().int(), z.number().int()])));
 
 /** Schema of a stored prompt view (see shared/loop/truncate.ts). */
-export const promptViewSchema = z.object({
+export const promptViewSchema = z.lazy(() => z.object({
   /** Length of the trajectory when the view was built; the view covers indices below it. */
   messageCount: z.number().int().nonnegative(),
   /** `max_context_tokens`, or null when there is no budget. */
@@ -29,19 +29,19 @@ export const promptViewSchema = z.object({
   dropped: ranges,
   /** Trajectory indices of tool results sent shortened. */
   shortened: z.array(z.number().int()),
-});
+}));
 
 /**
  * The loop's settings, as the reference's `HermesAgentLoop` takes them. No secrets here. Zero and
  * negative turn counts and budgets are the reference's too (no turn; everything truncatable cut).
  */
-export const loopConfigSchema = z.object({
+export const loopConfigSchema = z.lazy(() => z.object({
   maxTurns: z.number().int(),
   temperature: z.number(),
   maxTokens: z.number().int().positive().nullable(),
   maxContextTokens: z.number().int().nullable(),
   taskId: z.string(),
-});
+}));
 export type LoopConfig = z.infer<typeof loopConfigSchema>;
 
 /**
@@ -58,7 +58,7 @@ export type LoopConfig = z.infer<typeof loopConfigSchema>;
  *   breakpoint does (the model gets the tool error saying the user skipped it); the turn's other
  *   calls run again, and the loop continues.
  */
-export const branchChangeSchema = z.discriminatedUnion('kind', [
+export const branchChangeSchema = z.lazy(() => z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('tool_arguments'),
     turn: z.number().int().positive(),
@@ -83,11 +83,11 @@ export const branchChangeSchema = z.discriminatedUnion('kind', [
     model: z.string().optional(),
   }),
   z.object({ kind: z.literal('skipped_call'), turn: z.number().int().positive(), index: z.number().int().nonnegative() }),
-]);
+]));
 export type BranchChange = z.infer<typeof branchChangeSchema>;
 
 /** Where a run came from: the model endpoint (never its key) and the tool sources. */
-export const runSourceSchema = z.object({
+export const runSourceSchema = z.lazy(() => z.object({
   model: z.string().optional(),
   baseURL: z.string().optional(),
   stream: z.boolean().optional(),
@@ -124,7 +124,7 @@ export const runSourceSchema = z.object({
       evaluation: evaluationSchema.optional(),
     })
     .optional(),
-});
+}));
 
 /** How a run came to an end. */
 export const endReasonSchema = z.enum([
@@ -147,11 +147,11 @@ export type PausePoint = z.infer<typeof pausePointSchema>;
 
 /** What the user decides about a command that waits: run it, run an edited one, or refuse it. */
 /** Where a run stops by itself for the user to look (a debugger's breakpoints); all off by default. */
-export const breakpointsSchema = z.object({
+export const breakpointsSchema = z.lazy(() => z.object({
   beforeModel: z.boolean().default(false),
   beforeTools: z.boolean().default(false),
   onToolError: z.boolean().default(false),
-});
+}));
 /** The breakpoints as a run applies them (every flag set). */
 export type Breakpoints = z.infer<typeof breakpointsSchema>;
 /** Breakpoints as a caller may give them (flags left out are off). */
@@ -162,14 +162,14 @@ export const approvalDecisionSchema = z.enum(['approve', 'edit', 'reject']);
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 /** A tool call waiting for approval: its position in the turn's reply, its tool and its command. */
-export const pendingApprovalSchema = z.object({ index: z.number().int().nonnegative(), tool: z.string(), command: z.string() });
+export const pendingApprovalSchema = z.lazy(() => z.object({ index: z.number().int().nonnegative(), tool: z.string(), command: z.string() }));
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 
 /**
  * How the user decided on a tool call that waited: `command` is what ran (the edited command for
  * `edit`), or the model's command that was refused (`reject`).
  */
-export const toolCallApprovalSchema = z.object({ decision: approvalDecisionSchema, command: z.string() });
+export const toolCallApprovalSchema = z.lazy(() => z.object({ decision: approvalDecisionSchema, command: z.string() }));
 export type ToolCallApproval = z.infer<typeof toolCallApprovalSchema>;
 
 
@@ -177,7 +177,7 @@ const base = { runId: z.string(), seq: z.number().int().nonnegative(), time: z.n
 const turn = z.number().int().positive();
 
 /** Every event of a run. `model_delta` is live-only: run files do not keep it. */
-export const runEventSchema = z.discriminatedUnion('type', [
+export const runEventSchema = z.lazy(() => z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('run_started'),
@@ -281,7 +281,7 @@ export const runEventSchema = z.discriminatedUnion('type', [
    * model once with a changed call): the request sent was the prompt view's with this edit applied.
    */
   z.object({ ...base, type: z.literal('model_call_edited'), turn, edit: modelCallEditSchema }),
-]);
+]));
 
 /** One event of a run. */
 export type RunEvent = z.infer<typeof runEventSchema>;

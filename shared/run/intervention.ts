@@ -7,17 +7,17 @@ import type { ChatMessage, ToolCall } from '../model/chat.js';
  * own (`edit`), or skipped it (`skip`: the model gets a tool error saying so). `modelArguments`
  * are the raw arguments the model sent; `arguments` the raw arguments the tool ran with.
  */
-export const toolCallInterventionSchema = z.discriminatedUnion('action', [
+export const toolCallInterventionSchema = z.lazy(() => z.discriminatedUnion('action', [
   z.object({ action: z.literal('edit'), modelArguments: z.string(), arguments: z.string() }),
   z.object({ action: z.literal('skip'), modelArguments: z.string() }),
-]);
+]));
 export type ToolCallIntervention = z.infer<typeof toolCallInterventionSchema>;
 
 /** What the user asks of a pending tool call (the API's request; the model's arguments are the engine's to add). */
-export const toolCallInterventionRequestSchema = z.discriminatedUnion('action', [
+export const toolCallInterventionRequestSchema = z.lazy(() => z.discriminatedUnion('action', [
   z.object({ action: z.literal('edit'), arguments: z.string() }),
   z.object({ action: z.literal('skip') }),
-]);
+]));
 export type ToolCallInterventionRequest = z.infer<typeof toolCallInterventionRequestSchema>;
 
 /** The words every view and report uses for a call the user changed at a breakpoint. */
@@ -33,7 +33,7 @@ export function interventionText(intervention: Pick<ToolCallIntervention, 'actio
 export const INTERVENTION_MARK_KEY = 'edited_at_breakpoint';
 
 /** The mark {@link INTERVENTION_MARK_KEY} holds. */
-export const interventionMarkSchema = z.object({ action: z.enum(['edit', 'skip']), model_arguments: z.string() });
+export const interventionMarkSchema = z.lazy(() => z.object({ action: z.enum(['edit', 'skip']), model_arguments: z.string() }));
 export type InterventionMark = z.infer<typeof interventionMarkSchema>;
 
 /** The mark of a tool call in an exported message, or null when it has none (or one that does not read). */
