@@ -129,6 +129,13 @@ describe('compressed files', () => {
     writeFileSync(zst, Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0x01, 0x00]));
     await expect(openTrajectoryStream(zst)).rejects.toThrow(`${zst}: zstd-compressed`);
   });
+
+  it('says a Parquet file opens as a rollout set', async () => {
+    const parquet = join(dir, 'step.parquet');
+    // Parquet's magic number opens and ends the file.
+    writeFileSync(parquet, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(16), Buffer.from('PAR1')]));
+    await expect(openTrajectoryStream(parquet)).rejects.toThrow(`${parquet}: a Parquet file: open it as a rollout set`);
+  });
 });
 
 describe('.eval logs, a sample at a time', () => {

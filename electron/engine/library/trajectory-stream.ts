@@ -112,6 +112,11 @@ async function openRegularFile(path: string): Promise<{ size: number; mtimeMs: n
   }
 }
 
+/** Whether a file's first bytes are Parquet's magic number (`PAR1`). */
+function isParquet(signature: Uint8Array): boolean {
+  return signature.length >= 4 && signature[0] === 0x50 && signature[1] === 0x41 && signature[2] === 0x52 && signature[3] === 0x31;
+}
+
 /** The compression a file's first bytes announce (gzip, zstd), or null. */
 function compressionOf(signature: Uint8Array): 'gzip' | 'zstd' | null {
   if (signature.length >= 2 && signature[0] === 0x1f && signature[1] === 0x8b) return 'gzip';
@@ -198,6 +203,9 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   const part = options.part && options.part.of > 1 ? options.part : null;
   const document = (format: FormatId | null): TrajectoryStream => ({ path, format, size, items: part && part.index > 0 ? nothing() : readDocument(path, size, options) });
   if (signature.length >= 2 && signature[0] === 0x50 && signature[1] === 0x4b) return { path, format: 'inspect-eval', size, items: readEvalSamples(path, size, part, options) };
+  if (isParquet(signature)) {
+    throw new FormatError(`${path}: a Parquet file: open it as a rollout set (in the app's Open, or trajdbg open / query FILE), which reads Parquet shards`);
+  }
   const compressed = compressionOf(signature);
   if (compressed !== null) {
     throw new FormatError(`${path}: ${compressed}-compressed: open it as a rollout set (in the app's Open, or trajdbg open / query FILE), which reads compressed shards, or decompress it first`);
