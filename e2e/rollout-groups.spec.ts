@@ -1,4 +1,7 @@
 /// <reference lib="dom" />
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { corpusFile, expect, test } from './fixtures.js';
 
 const VERIFIERS = corpusFile('verifiers_math-python_gpt-4.1-mini_578769a7_results.jsonl');
@@ -27,4 +30,39 @@ test('rollouts of one prompt side by side: rewards, advantages, groups without s
   await expect(failed).toHaveAttribute('aria-current', 'true');
   await expect(app.metrics.getByRole('term').filter({ hasText: 'Reward' }).locator('xpath=following-sibling::dd')).toContainText(/^0/);
   await app.page.screenshot({ path: test.info().outputPath('rollout-groups.png') });
+});
+
+test('an ART trajectories file opens as groups of rollouts, the model\'s Choices as its turns and its metrics as scores', async ({ app }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-art-'));
+  const path = join(folder, '0007.jsonl');
+  const rollout = (reward: number, answer: string) => ({
+    reward,
+    metrics: { correct: reward },
+    metadata: { scenario_id: 'acme' },
+    messages_and_choices: [
+      { role: 'user', content: 'Find the invoice from ACME.' },
+      { finish_reason: 'tool_calls', index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_emails', arguments: '{"query": "ACME invoice"}' } }] } },
+      { role: 'tool', tool_call_id: 'call_1', content: '[{"id": "m1", "subject": "Invoice 42"}]' },
+      { finish_reason: 'stop', index: 0, message: { role: 'assistant', content: answer, tool_calls: null } },
+    ],
+    tools: [{ type: 'function', function: { name: 'search_emails', parameters: { type: 'object', properties: { query: { type: 'string' } } } } }],
+    additional_histories: [],
+    logs: [],
+  });
+  const line = (...rollouts: unknown[]) => JSON.stringify({ trajectories: rollouts });
+  writeFileSync(path, `${line(rollout(1, 'It is m1.'), rollout(0, 'Not found.'))}\n${line(rollout(1, 'm1.'), rollout(1, 'It is m1.'))}\n`);
+  await app.openFile(path);
+
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('status')).toHaveText('4 of 4 trajectories');
+  await collection.getByRole('button', { name: 'Groups' }).click();
+  const groups = collection.getByRole('region', { name: /^Rollout groups in 0007/ }).getByRole('group');
+  await expect(groups).toHaveCount(2);
+  await expect(groups.filter({ hasText: 'no signal' })).toHaveCount(1);
+  await groups.first().getByRole('button', { name: /: reward 0, / }).click();
+  // The Choice the model returned is its turn: the call, then the answer.
+  await expect(app.trajectory.getByText('search_emails').first()).toBeVisible();
+  await expect(app.trajectory.getByText('Not found.')).toBeVisible();
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'correct' }).locator('xpath=following-sibling::dd')).toContainText(/^0/);
+  await app.page.screenshot({ path: test.info().outputPath('art-groups.png') });
 });

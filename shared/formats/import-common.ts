@@ -403,14 +403,35 @@ function quickMessageList(data: unknown): FileMessage[] | null {
   return out;
 }
 
+/**
+ * The messages of `data` with each `tool_calls` kept as the JSON text of its list (as Parquet and
+ * Arrow exports keep nested fields: ART's trajectories, for one) replaced by the list; `data`
+ * itself when none is. Text that is not a JSON list is a `Misfit` naming the message.
+ */
+function callListsParsed(data: unknown, prefix: string): unknown {
+  if (!Array.isArray(data) || !data.some((m) => isObject(m) && typeof m.tool_calls === 'string')) return data;
+  return data.map((message: unknown, i) => {
+    if (!isObject(message) || typeof message.tool_calls !== 'string') return message;
+    const at = `${prefix}[${i}].tool_calls`;
+    // An empty text is no calls, as an empty list would be.
+    if (message.tool_calls.trim() === '') return { ...message, tool_calls: null };
+    const parsed = parseJson(message.tool_calls);
+    if (!parsed.ok) throw new Misfit(`${at}: ${parsed.error} in the JSON text of the tool calls`);
+    if (!Array.isArray(parsed.value) && parsed.value !== null) throw new Misfit(`${at}: expected a list of tool calls in the JSON text`);
+    checkNesting(parsed.value, at, message.tool_calls);
+    return { ...message, tool_calls: parsed.value };
+  });
+}
+
 /** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */
 export function parseMessageList(data: unknown, prefix = 'messages'): FileMessage[] {
-  return quickMessageList(data) ?? parseWith(messageListSchema, data, prefix);
+  const list = callListsParsed(data, prefix);
+  return quickMessageList(list) ?? parseWith(messageListSchema, list, prefix);
 }
 
 /** {@link parseMessageList} through zod alone: the rule its quick path must agree with. */
 export function parseMessageListWithZod(data: unknown, prefix = 'messages'): FileMessage[] {
-  return parseWith(messageListSchema, data, prefix);
+  return parseWith(messageListSchema, callListsParsed(data, prefix), prefix);
 }
 
 /** Parses and normalizes a list of chat messages found at `prefix` in the file. */

@@ -4,6 +4,7 @@ import { markupCalls, markupResult } from './function-markup.js';
 import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
 import { importXlamRow, isXlamRow } from './import-xlam.js';
+import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
 import { importOpenAiEvalsLog, isOpenAiEvalsSpec } from './import-openai-evals.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
@@ -242,7 +243,9 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
     return t;
   };
   if (!groups) {
-    const t = withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, field), reward: num(object.reward) ?? num(object.score) ?? resolvedReward(object.resolved) ?? (field === 'trajectory' ? resolvedReward(object.target) : null), recorded: recordedOf(object), source: { format: 'messages-jsonl', index } }, true);
+    const reward = num(object.reward) ?? num(object.score) ?? resolvedReward(object.resolved) ?? (field === 'trajectory' ? resolvedReward(object.target) : null);
+    const art = artRowDetails(object, index, reward, problems);
+    const t = withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, field), reward, recorded: recordedOf(object), source: { format: 'messages-jsonl', index }, ...art }, true);
     if (typeof object.exit_status === 'string') t.stopReason = object.exit_status;
     return [t];
   }
@@ -434,6 +437,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },
   { id: 'glaive-function-calling', description: 'a glaive function-calling JSONL (system and chat texts)', layout: 'lines', matches: isGlaiveRow, importLine: importGlaiveRow },
   { id: 'xlam-function-calling', description: 'an xLAM function-calling JSONL (query, answers, tools)', layout: 'lines', matches: isXlamRow, importLine: importXlamRow },
+  { id: 'art-trajectory-groups', description: 'an ART trajectory groups JSONL (messages_and_choices)', layout: 'lines', matches: isArtGroupLine, importLine: importArtGroup },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },
   { id: 'openhands-eval-jsonl', description: 'an OpenHands evaluation output JSONL', layout: 'lines', matches: (first) => has(first, 'history') && Array.isArray(first.history) && ('instance_id' in first || ('question_id' in first && first.history.some(isOpenHandsItem))), importLine: importOpenHandsEvalLine },

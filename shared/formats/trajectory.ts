@@ -39,6 +39,7 @@ export const formatIdSchema = z.enum([
   'xlam-function-calling',
   'goose-session',
   'openai-evals-log',
+  'art-trajectory-groups',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;

@@ -3,11 +3,13 @@ import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtemp
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLOUT_COLUMN_NAMES } from '#shared/formats/rollout-row.js';
 import { RolloutSet, SetQueryError } from './rollout-set.js';
 import type { ShardIndexPool } from './shard-index-pool.js';
 import { convertShard, generatedRollout, rolloutLine, writeGzipShard, writeJsonlShard } from './generate-set.js';
+import { sqlString } from './shard-reader.js';
 import { globRegExp, resolveShards } from './shards.js';
 
 let dir: string;
@@ -227,6 +229,43 @@ describe('a rollout set', () => {
       expect(trajectory.id).toBe(expected);
       expect(trajectory.messages[1]!.content).toMatch(/^Task /);
     }
+    await set.close();
+  });
+
+  it('reads a Parquet shard that keeps nested fields as JSON text (ART\'s trajectories)', async () => {
+    // ART's layout: one row per rollout, its messages a list of structs whose `tool_calls` is the
+    // JSON text of the calls, and metrics, metadata and tools as JSON text.
+    const folder = join(dir, 'art');
+    mkdirSync(folder);
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const text = (value: string | null) => (value === null ? 'NULL::VARCHAR' : sqlString(value));
+    const message = (role: string, content: string | null, calls: string | null, callId: string | null) =>
+      `{'role': ${text(role)}, 'content': ${text(content)}, 'tool_calls': ${text(calls)}, 'tool_call_id': ${text(callId)}, 'trainable': ${role === 'assistant'}}`;
+    const messages = [
+      message('user', 'Find the invoice.', null, null),
+      message('assistant', null, '[{"id": "call_1", "function": {"arguments": "{\\"query\\": \\"invoice\\"}", "name": "search_emails"}, "type": "function"}]', null),
+      message('tool', '[]', null, 'call_1'),
+      message('assistant', 'None found.', null, null),
+    ];
+    try {
+      await connection.run(`COPY (SELECT group_index, reward, '{"correct": 0.5}' AS metrics, NULL::VARCHAR AS metadata, NULL::VARCHAR AS tools, ['ok'] AS logs, NULL::VARCHAR AS additional_histories, [${messages.join(', ')}] AS messages
+        FROM (VALUES (0::BIGINT, 0.5::DOUBLE), (0::BIGINT, 1.0::DOUBLE)) t(group_index, reward)) TO ${sqlString(join(folder, '0004.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+    const set = await RolloutSet.open([folder], { cacheDir: cache('art') });
+    expect(await set.refresh()).toBe(2);
+    const { rows } = await set.query({ columns: ['rid', 'turns', 'tool_calls', 'reward', 'finished'] });
+    expect(rows.map(({ turns, tool_calls, reward, finished }) => ({ turns, tool_calls, reward, finished }))).toEqual([
+      { turns: 2, tool_calls: 1, reward: 0.5, finished: true },
+      { turns: 2, tool_calls: 1, reward: 1, finished: true },
+    ]);
+    const { trajectory } = await set.rollout(rows[1]!.rid!);
+    expect(trajectory.messages[1]!.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'search_emails', arguments: '{"query": "invoice"}' } }]);
+    expect(trajectory.group).toMatchObject({ id: 'group 0', size: null, score: 1 });
+    expect(trajectory.evaluation).toEqual({ scores: [{ scorer: 'correct', value: 0.5 }] });
     await set.close();
   });
 

@@ -23,8 +23,11 @@ import { resolveShards, type ShardFile, type ShardKind } from './shards.js';
  * that index; a rollout is read back by its line's bytes (or its Parquet row) only.
  */
 
-/** Bumped when the index's tables or columns change, so older caches are rebuilt. */
-const INDEX_VERSION = 3;
+/**
+ * Bumped when the index's tables or columns change, or the importers read rows they skipped before
+ * (a new format, a new field layout), so older caches are rebuilt.
+ */
+const INDEX_VERSION = 4;
 /** A plain shard is read by several threads when it holds at least this much per thread (bytes). */
 const PART_BYTES = 4 * 2 ** 20;
 
