@@ -307,3 +307,29 @@ test('opens SFT sets that write their calls in the text: a JSON list of ToolACE 
   await expect(app.trajectory.getByText('The factorial of 5 is 120.')).toBeVisible();
   await app.page.screenshot({ path: test.info().outputPath('glaive.png') });
 });
+
+test('opens a LangGraph thread state: LangChain messages with their tool calls, named by thread', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langgraph-')), 'thread.json');
+  const aiFields = { additional_kwargs: {}, response_metadata: { model_name: 'gpt-4o-mini' }, name: null, example: false, invalid_tool_calls: [] };
+  const state = {
+    thread_id: 'support-42',
+    status: 'idle',
+    values: {
+      messages: [
+        { type: 'human', content: 'What is the weather in Oslo?', id: 'h1' },
+        { type: 'ai', content: '', id: 'a1', tool_calls: [{ name: 'get_weather', args: { city: 'Oslo' }, id: 'call_1', type: 'tool_call' }], ...aiFields },
+        { type: 'tool', content: '{"temp": 3}', id: 't1', name: 'get_weather', tool_call_id: 'call_1', status: 'success' },
+        { type: 'ai', content: 'It is 3 degrees in Oslo.', id: 'a2', tool_calls: [], ...aiFields },
+      ],
+    },
+  };
+  writeFileSync(path, JSON.stringify(state));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /thread\.json: 1 trajectory/ })).toBeVisible();
+  await expect(app.trajectory.getByText('get_weather').first()).toBeVisible();
+  await expect(app.trajectory.getByText('"city": "Oslo"', { exact: false }).first()).toBeVisible();
+  await expect(app.trajectory.getByText('temp: 3', { exact: false }).first()).toBeVisible();
+  await expect(app.trajectory.getByText('It is 3 degrees in Oslo.')).toBeVisible();
+  await expect(app.page.getByRole('combobox', { name: 'Run' })).toContainText('support-42');
+  await app.page.screenshot({ path: test.info().outputPath('langgraph.png') });
+});

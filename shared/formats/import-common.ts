@@ -3,6 +3,7 @@ import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { exceptionOutcome } from '../loop/tool-outcome.js';
 import { AGENT_RESULT_FIELDS, type Trajectory } from './trajectory.js';
+import { fromLangChain, isLangChainMessage } from './langchain-messages.js';
 
 // What every importer shares: errors, JSON positions, zod helpers and the chat message shape.
 
@@ -403,6 +404,11 @@ function quickMessageList(data: unknown): FileMessage[] | null {
   return out;
 }
 
+/** A list holding LangChain messages with each of them as the chat message it stands for; `data` itself otherwise. */
+function fromLangChainList(data: unknown): unknown {
+  return Array.isArray(data) && data.some(isLangChainMessage) ? data.map(fromLangChain) : data;
+}
+
 /**
  * The messages of `data` with each `tool_calls` kept as the JSON text of its list (as Parquet and
  * Arrow exports keep nested fields: ART's trajectories, for one) replaced by the list; `data`
@@ -425,13 +431,13 @@ function callListsParsed(data: unknown, prefix: string): unknown {
 
 /** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */
 export function parseMessageList(data: unknown, prefix = 'messages'): FileMessage[] {
-  const list = callListsParsed(data, prefix);
+  const list = callListsParsed(fromLangChainList(data), prefix);
   return quickMessageList(list) ?? parseWith(messageListSchema, list, prefix);
 }
 
 /** {@link parseMessageList} through zod alone: the rule its quick path must agree with. */
 export function parseMessageListWithZod(data: unknown, prefix = 'messages'): FileMessage[] {
-  return parseWith(messageListSchema, callListsParsed(data, prefix), prefix);
+  return parseWith(messageListSchema, callListsParsed(fromLangChainList(data), prefix), prefix);
 }
 
 /** Parses and normalizes a list of chat messages found at `prefix` in the file. */

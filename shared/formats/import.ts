@@ -5,6 +5,7 @@ import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
 import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
+import { isLangGraphState, langChainModel, langGraphStateId } from './langchain-messages.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
 import { importOpenAiEvalsLog, isOpenAiEvalsSpec } from './import-openai-evals.js';
 import { importHermesSession, importShareGpt } from './import-hermes.js';
@@ -161,6 +162,7 @@ function isResponsesItemList(list: readonly unknown[]): boolean {
 // Schemas are built once: building one costs more than checking a line with it.
 const agentResultSchema = z.looseObject({ messages: z.unknown() });
 const messagesLineSchema = z.looseObject({ messages: z.array(z.unknown()) });
+const langGraphStateSchema = z.looseObject({ values: z.looseObject({ messages: z.array(z.unknown()) }) });
 
 /**
  * A list of chat messages found at `at` in the file. A list whose content holds Anthropic-only
@@ -186,9 +188,16 @@ function importAgentResult(data: unknown, id: string): Trajectory[] {
   return [{ id: str(object.id) ?? str(object.sessionId) ?? id, model, messages: chatMessagesOf(object.messages, 'messages'), reward: num(object.reward), recorded: recordedOf(object), source: { format: 'agent-result', index: 0 } }];
 }
 
+/** A LangGraph thread or thread state: its state's messages, named by its thread (and checkpoint). */
+function importLangGraphState(data: unknown, id: string): Trajectory[] {
+  const object = parseWith(langGraphStateSchema, data);
+  const messages = object.values.messages;
+  return [{ id: langGraphStateId(object) ?? id, model: langChainModel(messages), messages: messagesOf(messages, 'values.messages'), reward: null, recorded: {}, source: { format: 'langgraph-state', index: 0 } }];
+}
+
 /** A bare list of chat messages: OpenAI or Anthropic Messages ones, or OpenAI Responses items. */
 function importChatMessages(data: unknown, id: string): Trajectory[] {
-  const trajectory: Trajectory = { id, model: anthropicModel(data), messages: [], reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } };
+  const trajectory: Trajectory = { id, model: anthropicModel(data) ?? (Array.isArray(data) ? langChainModel(data) : null), messages: [], reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } };
   if (!Array.isArray(data) || !isResponsesItemList(data)) return [{ ...trajectory, messages: chatMessagesOf(data, '') }];
   const conversation = new ResponsesConversation();
   data.forEach((item, i) => conversation.add(item, `[${i}]`));
@@ -230,7 +239,7 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
   }
   const { field, list } = isObject(data) ? lineMessages(data) : { field: 'messages', list: undefined };
   const object = parseWith(messagesLineSchema, isObject(data) && list !== data.messages ? { ...data, messages: list } : data);
-  const model = str(object.model) ?? str(object.model_name) ?? anthropicModel(object.messages);
+  const model = str(object.model) ?? str(object.model_name) ?? anthropicModel(object.messages) ?? langChainModel(object.messages);
   const groups = object.messages.length > 0 && object.messages.every(Array.isArray);
   const lineId = str(object.id) ?? id;
   const problems: string[] = [];
@@ -432,6 +441,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },
   { id: 'tau2-bench', description: 'a tau2-bench results file', layout: 'document', matches: isTau2Results, importDocument: (data, _id, fileName) => importTau2Bench(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
+  { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: isLangGraphState, importDocument: (data, id) => importLangGraphState(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },

@@ -40,6 +40,7 @@ export const formatIdSchema = z.enum([
   'goose-session',
   'openai-evals-log',
   'art-trajectory-groups',
+  'langgraph-state',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;

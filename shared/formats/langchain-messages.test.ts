@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { detectFormat, importText } from './import.js';
+import { summarizeTrajectory } from './summary.js';
+
+// LangChain messages as `messages_to_dict`, `dumpd` and `model_dump` (the LangGraph API) write them.
+
+const ai = {
+  content: '',
+  additional_kwargs: { tool_calls: [{ id: 'call_a', function: { arguments: '{"expression": "2+2"}', name: 'calculator' }, type: 'function' }], reasoning_content: 'Use the tool.' },
+  response_metadata: { model_name: 'gpt-4o-mini-2024-07-18', finish_reason: 'tool_calls' },
+  type: 'ai',
+  name: null,
+  id: 'run-1',
+  example: false,
+  tool_calls: [{ name: 'calculator', args: { expression: '2+2' }, id: 'call_a', type: 'tool_call' }],
+  invalid_tool_calls: [],
+  usage_metadata: { input_tokens: 50, output_tokens: 10, total_tokens: 60 },
+};
+const fields = {
+  human: { content: 'What is 2+2?', additional_kwargs: {}, response_metadata: {}, type: 'human', name: null, id: 'h1', example: false },
+  ai,
+  tool: { content: '4', additional_kwargs: {}, response_metadata: {}, type: 'tool', name: 'calculator', id: 't1', tool_call_id: 'call_a', artifact: null, status: 'success' },
+  answer: { ...ai, content: '2+2 is 4.', additional_kwargs: {}, response_metadata: { model_name: 'gpt-4o-mini-2024-07-18', finish_reason: 'stop' }, id: 'run-2', tool_calls: [], usage_metadata: null },
+};
+const order = [fields.human, fields.ai, fields.tool, fields.answer];
+
+/** What every shape reads as: the question, the call with the arguments the model sent, its result, the answer. */
+function expectConversation(text: string, name: string, format: string) {
+  const { format: read, trajectories, problems } = importText(text, name);
+  expect(read).toBe(format);
+  expect(problems).toEqual([]);
+  const t = trajectories[0]!;
+  expect(t.model).toBe('gpt-4o-mini-2024-07-18');
+  expect(t.messages.map((m) => [m.role, m.content])).toEqual([['user', 'What is 2+2?'], ['assistant', ''], ['tool', '4'], ['assistant', '2+2 is 4.']]);
+  expect(t.messages[1]!.tool_calls).toEqual([{ id: 'call_a', type: 'function', function: { name: 'calculator', arguments: '{"expression": "2+2"}' } }]);
+  expect(t.messages[1]!.reasoning_content).toBe('Use the tool.');
+  expect(t.messages[2]!.tool_call_id).toBe('call_a');
+  expect(summarizeTrajectory(t, 0)).toMatchObject({ turns: 2, toolCalls: 1, toolErrors: 0, finishedNaturally: true });
+  return t;
+}
+
+describe('LangChain messages', () => {
+  it('reads a messages_to_dict list: {type, data}', () => {
+    expectConversation(JSON.stringify(order.map((m) => ({ type: m.type, data: m }))), 'history.json', 'chat-messages');
+  });
+
+  it('reads dumpd messages (LangSmith, checkpoints) in a messages line', () => {
+    const classes: Record<string, string> = { human: 'HumanMessage', ai: 'AIMessage', tool: 'ToolMessage' };
+    const dumped = order.map((m) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', classes[m.type]], kwargs: m }));
+    expectConversation(`${JSON.stringify({ messages: dumped })}\n`, 'runs.jsonl', 'messages-jsonl');
+  });
+
+  it('reads a LangGraph thread state, named by its thread and checkpoint', () => {
+    const state = { values: { messages: order }, next: [], tasks: [], metadata: { step: 4 }, created_at: '2026-01-01T00:00:00Z', checkpoint: { thread_id: 'th-1', checkpoint_ns: '', checkpoint_id: 'cp-9' } };
+    expect(detectFormat(JSON.stringify(state), 'state.json')).toBe('langgraph-state');
+    expect(expectConversation(JSON.stringify(state), 'state.json', 'langgraph-state').id).toBe('th-1@cp-9');
+    const thread = { thread_id: 'th-2', status: 'idle', metadata: {}, values: { messages: order } };
+    expect(expectConversation(JSON.stringify(thread), 'thread.json', 'langgraph-state').id).toBe('th-2');
+  });
+
+  it('keeps a call whose arguments did not parse, with the text the model sent', () => {
+    const broken = { ...ai, tool_calls: [], additional_kwargs: {}, invalid_tool_calls: [{ name: 'calculator', args: '{"expression": 2+', id: 'call_b', error: 'Function calculator arguments are not valid JSON.', type: 'invalid_tool_call' }] };
+    const [t] = importText(JSON.stringify([fields.human, broken]), 'broken.json').trajectories;
+    expect(t!.messages[1]!.tool_calls).toEqual([{ id: 'call_b', type: 'function', function: { name: 'calculator', arguments: '{"expression": 2+' } }]);
+    expect(summarizeTrajectory(t!, 0)).toMatchObject({ toolCalls: 1, finishedNaturally: false });
+  });
+
+  it('reads tool calls kept only in additional_kwargs (LangChain before parsed tool calls)', () => {
+    const old = { content: '', additional_kwargs: ai.additional_kwargs, type: 'ai', example: false };
+    const [t] = importText(JSON.stringify([{ type: 'human', data: fields.human }, { type: 'ai', data: old }]), 'old.json').trajectories;
+    expect(t!.messages[1]!.tool_calls).toEqual([{ id: 'call_a', type: 'function', function: { name: 'calculator', arguments: '{"expression": "2+2"}' } }]);
+  });
+
+  it('leaves chat messages with a role as they are, and names what does not fit', () => {
+    const [t] = importText(JSON.stringify([{ role: 'user', content: 'hi', type: 'human' }]), 'chat.json').trajectories;
+    expect(t!.messages).toEqual([{ role: 'user', content: 'hi', type: 'human' }]);
+    expect(() => importText(JSON.stringify([fields.human, { type: 'ai', data: { ...ai, tool_calls: [{ name: 'f', args: {}, id: 'c' }] } }, { type: 'remove', id: 'x' }]), 'odd.json')).toThrow(/\[2\]\.role/);
+  });
+});
