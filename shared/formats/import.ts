@@ -188,11 +188,23 @@ function importAgentResult(data: unknown, id: string): Trajectory[] {
   return [{ id: str(object.id) ?? str(object.sessionId) ?? id, model, messages: chatMessagesOf(object.messages, 'messages'), reward: num(object.reward), recorded: recordedOf(object), source: { format: 'agent-result', index: 0 } }];
 }
 
-/** A LangGraph thread or thread state: its state's messages, named by its thread (and checkpoint). */
-function importLangGraphState(data: unknown, id: string): Trajectory[] {
-  const object = parseWith(langGraphStateSchema, data);
+/** A LangGraph thread or thread state (at `at` in the file): its state's messages, named by its thread (and checkpoint). */
+function langGraphState(data: unknown, id: string, index: number, at: string): Trajectory {
+  const object = parseWith(langGraphStateSchema, data, at);
   const messages = object.values.messages;
-  return [{ id: langGraphStateId(object) ?? id, model: langChainModel(messages), messages: messagesOf(messages, 'values.messages'), reward: null, recorded: {}, source: { format: 'langgraph-state', index: 0 } }];
+  return { id: langGraphStateId(object) ?? id, model: langChainModel(messages), messages: messagesOf(messages, `${at ? `${at}.` : ''}values.messages`), reward: null, recorded: {}, source: { format: 'langgraph-state', index } };
+}
+
+/**
+ * A LangGraph thread or thread state, or a thread's history (its states, newest first, as the
+ * API returns it): a trajectory per state; a state that cannot be read is listed and left out.
+ */
+function importLangGraphStates(data: unknown, id: string): DocumentImport {
+  if (!Array.isArray(data)) return { trajectories: [langGraphState(data, id, 0, '')], problems: [] };
+  const problems: string[] = [];
+  const trajectories = data.flatMap((state, k) => tryParse(() => [langGraphState(state, `${id}#${k}`, k, `[${k}]`)], problems, 'the state is left out') ?? []);
+  if (trajectories.length === 0) throw new Misfit(`no state could be read; first: ${problems[0]}`);
+  return { trajectories, problems };
 }
 
 /** A bare list of chat messages: OpenAI or Anthropic Messages ones, or OpenAI Responses items. */
@@ -441,7 +453,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },
   { id: 'tau2-bench', description: 'a tau2-bench results file', layout: 'document', matches: isTau2Results, importDocument: (data, _id, fileName) => importTau2Bench(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
-  { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: isLangGraphState, importDocument: (data, id) => importLangGraphState(data, id) },
+  { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },

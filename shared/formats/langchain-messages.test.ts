@@ -58,6 +58,17 @@ describe('LangChain messages', () => {
     expect(expectConversation(JSON.stringify(thread), 'thread.json', 'langgraph-state').id).toBe('th-2');
   });
 
+  it('reads a thread\'s history, newest state first, as a trajectory per checkpoint', () => {
+    const state = (checkpoint: string, messages: unknown[]) => ({ values: { messages }, next: [], checkpoint: { thread_id: 'th-1', checkpoint_ns: '', checkpoint_id: checkpoint } });
+    const history = [state('cp-2', order), state('cp-1', order.slice(0, 1))];
+    const { format, trajectories } = importText(JSON.stringify(history), 'history.json');
+    expect(format).toBe('langgraph-state');
+    expect(trajectories.map((t) => [t.id, t.messages.length, t.source.index])).toEqual([['th-1@cp-2', 4, 0], ['th-1@cp-1', 1, 1]]);
+    const odd = importText(JSON.stringify([state('cp-2', order), { values: { messages: [{ type: 'human' }] } }]), 'h.json');
+    expect(odd.trajectories.map((t) => t.id)).toEqual(['th-1@cp-2']);
+    expect(odd.problems).toEqual(['h.json: [1].values.messages[0].role: Invalid input: expected string, received undefined; the state is left out']);
+  });
+
   it('keeps a call whose arguments did not parse, with the text the model sent', () => {
     const broken = { ...ai, tool_calls: [], additional_kwargs: {}, invalid_tool_calls: [{ name: 'calculator', args: '{"expression": 2+', id: 'call_b', error: 'Function calculator arguments are not valid JSON.', type: 'invalid_tool_call' }] };
     const [t] = importText(JSON.stringify([fields.human, broken]), 'broken.json').trajectories;
