@@ -90,8 +90,7 @@ export function fromLangChain(value: unknown): unknown {
     if (parsed.length + broken.length > 0) {
       const sent = sentArguments(kwargs.tool_calls);
       message.tool_calls = [...parsed, ...broken].map((call) => toolCallOf(call, sent));
-    }
-    else if (Array.isArray(kwargs.tool_calls) && kwargs.tool_calls.length > 0) message.tool_calls = kwargs.tool_calls;
+    } else if (Array.isArray(kwargs.tool_calls) && kwargs.tool_calls.length > 0) message.tool_calls = kwargs.tool_calls;
     if (typeof kwargs.reasoning_content === 'string' && message.reasoning_content === undefined) message.reasoning_content = kwargs.reasoning_content;
   }
   if (role === 'function' && typeof fields.name === 'string') message.name = fields.name;
