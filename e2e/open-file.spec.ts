@@ -333,3 +333,34 @@ test('opens a LangGraph thread state: LangChain messages with their tool calls, 
   await expect(app.page.getByRole('combobox', { name: 'Run' })).toContainText('support-42');
   await app.page.screenshot({ path: test.info().outputPath('langgraph.png') });
 });
+
+test('opens a BFCL multi-turn result: each step a model call, results paired with calls, a failed call flagged', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-bfcl-')), 'BFCL_v4_multi_turn_base_result.json');
+  const decoded = { role: 'handler_log', content: 'Successfully decoded model response.' };
+  const entry = {
+    id: 'multi_turn_base_7',
+    result: [[[{ cd: '{"folder": "temp"}' }, { grep: '{"file_name": "report.pdf", "pattern": "budget"}' }], []]],
+    latency: [[1.2, 0.4]],
+    inference_log: [
+      [{ role: 'state_info', class_name: 'GorillaFileSystem', content: { root: '<Directory: workspace>' } }],
+      {
+        begin_of_turn_query: [{ role: 'user', content: 'Find budget lines in report.pdf inside temp.' }],
+        step_0: [
+          { role: 'assistant', content: [{ cd: '{"folder": "temp"}' }, { grep: '{"file_name": "report.pdf", "pattern": "budget"}' }] },
+          decoded,
+          { role: 'tool', content: '{"current_working_directory": "temp"}' },
+          { role: 'tool', content: '{"error": "grep: report.pdf: No such file or directory"}' },
+        ],
+        step_1: [{ role: 'assistant', content: [] }, decoded],
+      },
+    ],
+  };
+  writeFileSync(path, `${JSON.stringify(entry)}\n`);
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /BFCL_v4_multi_turn_base_result\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call cd' })).toBeVisible();
+  await expect(turn1.getByRole('group', { name: 'Tool call grep' }).getByText('No such file or directory', { exact: false }).first()).toBeVisible();
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await app.page.screenshot({ path: test.info().outputPath('bfcl.png') });
+});

@@ -5,6 +5,7 @@ import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
 import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
+import { importBfclResult, isBfclResult } from './import-bfcl.js';
 import { isLangGraphState, langChainModel, langGraphStateId } from './langchain-messages.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
 import { importOpenAiEvalsLog, isOpenAiEvalsSpec } from './import-openai-evals.js';
@@ -459,6 +460,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },
   { id: 'glaive-function-calling', description: 'a glaive function-calling JSONL (system and chat texts)', layout: 'lines', matches: isGlaiveRow, importLine: importGlaiveRow },
   { id: 'xlam-function-calling', description: 'an xLAM function-calling JSONL (query, answers, tools)', layout: 'lines', matches: isXlamRow, importLine: importXlamRow },
+  { id: 'bfcl-result', description: 'a Berkeley Function Calling Leaderboard result file (JSONL)', layout: 'lines', matches: isBfclResult, importLine: importBfclResult },
   { id: 'art-trajectory-groups', description: 'an ART trajectory groups JSONL (messages_and_choices)', layout: 'lines', matches: isArtGroupLine, importLine: importArtGroup },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },
   { id: 'hermes-session-jsonl', description: 'a hermes-agent session export JSONL', layout: 'lines', matches: (first) => has(first, 'started_at', 'end_reason', 'messages'), importLine: importHermesSession },

@@ -41,6 +41,7 @@ export const formatIdSchema = z.enum([
   'openai-evals-log',
   'art-trajectory-groups',
   'langgraph-state',
+  'bfcl-result',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
