@@ -71,29 +71,33 @@ function sentArguments(calls: unknown): Map<string, string> {
 }
 
 /**
- * A LangChain message as the chat message it stands for (role, content, tool calls, the id of the
- * call a result answers, reasoning); `value` itself when it is not one. Its other fields stay, for
- * the views' raw JSON.
+ * A LangChain message as the chat message it stands for: role, content, tool calls, the id and
+ * name of the call a result answers, reasoning; `value` itself when it is not one. LangChain's own
+ * fields (ids, usage and response metadata, `example`, `artifact`) are left out, so that the
+ * trajectory exports as the chat messages a fine-tuning set or another tool reads.
  */
 export function fromLangChain(value: unknown): unknown {
   const parts = langChainParts(value);
   if (!parts) return value;
   const { type, fields } = parts;
   const role = type === 'chat' ? (str(fields.role) ?? 'user') : ROLES[type]!;
-  const { type: _type, additional_kwargs: extra, tool_calls: calls, invalid_tool_calls: invalid, ...rest } = fields;
-  const message: Record<string, unknown> = { ...rest, role, content: fields.content ?? '' };
-  const kwargs = isObject(extra) ? extra : {};
+  const message: Record<string, unknown> = { role, content: fields.content ?? '' };
+  if (typeof fields.name === 'string' && fields.name !== '') message.name = fields.name;
+  if (role === 'tool' && fields.tool_call_id !== undefined) message.tool_call_id = fields.tool_call_id;
+  const kwargs = isObject(fields.additional_kwargs) ? fields.additional_kwargs : {};
   if (role === 'assistant') {
-    const parsed = Array.isArray(calls) ? calls : [];
-    const broken = Array.isArray(invalid) ? invalid : [];
-    // Before LangChain parsed tool calls, they were the provider's, in additional_kwargs.
+    const parsed = Array.isArray(fields.tool_calls) ? fields.tool_calls : [];
+    const broken = Array.isArray(fields.invalid_tool_calls) ? fields.invalid_tool_calls : [];
     if (parsed.length + broken.length > 0) {
       const sent = sentArguments(kwargs.tool_calls);
       message.tool_calls = [...parsed, ...broken].map((call) => toolCallOf(call, sent));
-    } else if (Array.isArray(kwargs.tool_calls) && kwargs.tool_calls.length > 0) message.tool_calls = kwargs.tool_calls;
-    if (typeof kwargs.reasoning_content === 'string' && message.reasoning_content === undefined) message.reasoning_content = kwargs.reasoning_content;
+    } else if (Array.isArray(kwargs.tool_calls) && kwargs.tool_calls.length > 0) {
+      // Before LangChain parsed tool calls, they were the provider's, in additional_kwargs.
+      message.tool_calls = kwargs.tool_calls;
+    }
+    const reasoning = fields.reasoning_content ?? kwargs.reasoning_content;
+    if (typeof reasoning === 'string') message.reasoning_content = reasoning;
   }
-  if (role === 'function' && typeof fields.name === 'string') message.name = fields.name;
   return message;
 }
 
