@@ -84,6 +84,13 @@ describe('LangChain messages', () => {
     expect(t!.messages[1]!.tool_calls).toEqual([{ id: 'call_a', type: 'function', function: { name: 'calculator', arguments: '{"expression": "2+2"}' } }]);
   });
 
+  it('records a tool that raised (status error) as the reference records one', () => {
+    const failed = { ...fields.tool, content: "Error: ValueError('division by zero')\n Please fix your mistakes.", status: 'error' };
+    const [t] = importText(JSON.stringify([fields.human, fields.ai, failed]), 'failed.json').trajectories;
+    expect(t!.messages[2]!.content).toBe('{"error": "Tool execution failed: Error: ValueError(\'division by zero\')\\n Please fix your mistakes."}');
+    expect(summarizeTrajectory(t!, 0)).toMatchObject({ toolCalls: 1, toolErrors: 1 });
+  });
+
   it('leaves chat messages with a role as they are, and names what does not fit', () => {
     const [t] = importText(JSON.stringify([{ role: 'user', content: 'hi', type: 'human' }]), 'chat.json').trajectories;
     expect(t!.messages).toEqual([{ role: 'user', content: 'hi', type: 'human' }]);

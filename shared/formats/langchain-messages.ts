@@ -1,4 +1,5 @@
-import { isObject, str } from './import-common.js';
+import { contentAsText } from './content-parts.js';
+import { isObject, raisedToolContent, str } from './import-common.js';
 
 // LangChain's chat messages as LangChain and LangGraph write them to JSON, in three shapes:
 //
@@ -84,6 +85,9 @@ export function fromLangChain(value: unknown): unknown {
   const message: Record<string, unknown> = { role, content: fields.content ?? '' };
   if (typeof fields.name === 'string' && fields.name !== '') message.name = fields.name;
   if (role === 'tool' && fields.tool_call_id !== undefined) message.tool_call_id = fields.tool_call_id;
+  // A tool that raised (LangGraph's ToolNode marks it `status: "error"`) is recorded as the
+  // reference records one, so it counts as a failed call.
+  if (role === 'tool' && fields.status === 'error') message.content = raisedToolContent(contentAsText(message.content));
   const kwargs = isObject(fields.additional_kwargs) ? fields.additional_kwargs : {};
   if (role === 'assistant') {
     const parsed = Array.isArray(fields.tool_calls) ? fields.tool_calls : [];
