@@ -364,3 +364,25 @@ test('opens a BFCL multi-turn result: each step a model call, results paired wit
   await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
   await app.page.screenshot({ path: test.info().outputPath('bfcl.png') });
 });
+
+test('opens saved smolagents memory steps: the task, the plan, each step\'s call and its observation or error', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-smolagents-')), 'memory.json');
+  const timing = { start_time: 1, end_time: 2, duration: 1 };
+  const action = (n: number, id: string, name: string, args: unknown, outcome: Record<string, unknown>) => ({ step_number: n, timing, model_input_messages: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }], error: null, model_output: '', observations: null, is_final_answer: false, ...outcome });
+  const steps = [
+    { task: 'How many moons does Mars have?', task_images: null },
+    action(1, 'call_1', 'visit_webpage', { url: 'https://example.org/mars' }, { error: { type: 'AgentToolExecutionError', message: 'Error when executing tool visit_webpage: 404 Not Found' } }),
+    action(2, 'call_2', 'web_search', { query: 'Mars moons' }, { observations: 'Mars has two moons, Phobos and Deimos.' }),
+  ];
+  writeFileSync(path, JSON.stringify(steps, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /memory\.json: 1 trajectory/ })).toBeVisible();
+  await expect(app.trajectory.getByText('How many moons does Mars have?', { exact: false }).first()).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call visit_webpage' }).getByText('404 Not Found', { exact: false }).first()).toBeVisible();
+  const turn2 = app.trajectory.getByRole('article', { name: 'Turn 2' });
+  await expect(turn2.getByRole('group', { name: 'Tool call web_search' }).getByText('Phobos and Deimos', { exact: false }).first()).toBeVisible();
+  // The step's error is its call's: a failed call, counted as the reference counts one.
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await app.page.screenshot({ path: test.info().outputPath('smolagents.png') });
+});

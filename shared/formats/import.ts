@@ -6,6 +6,7 @@ import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
 import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
 import { importBfclResult, isBfclResult } from './import-bfcl.js';
+import { importSmolagentsRun, importSmolagentsSteps, isSmolagentsRun, isSmolagentsSteps } from './import-smolagents.js';
 import { isLangGraphState, langChainModel, langGraphStateId } from './langchain-messages.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
 import { importOpenAiEvalsLog, isOpenAiEvalsSpec } from './import-openai-evals.js';
@@ -454,12 +455,14 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },
   { id: 'tau2-bench', description: 'a tau2-bench results file', layout: 'document', matches: isTau2Results, importDocument: (data, _id, fileName) => importTau2Bench(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
+  { id: 'smolagents-steps', description: 'smolagents memory steps (JSON)', layout: 'document', matches: isSmolagentsSteps, importDocument: (data, id) => importSmolagentsSteps(data, id) },
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },
   { id: 'glaive-function-calling', description: 'a glaive function-calling JSONL (system and chat texts)', layout: 'lines', matches: isGlaiveRow, importLine: importGlaiveRow },
   { id: 'xlam-function-calling', description: 'an xLAM function-calling JSONL (query, answers, tools)', layout: 'lines', matches: isXlamRow, importLine: importXlamRow },
+  { id: 'smolagents-run', description: 'a smolagents run JSONL (intermediate_steps)', layout: 'lines', matches: isSmolagentsRun, importLine: importSmolagentsRun },
   { id: 'bfcl-result', description: 'a Berkeley Function Calling Leaderboard result file (JSONL)', layout: 'lines', matches: isBfclResult, importLine: importBfclResult },
   { id: 'art-trajectory-groups', description: 'an ART trajectory groups JSONL (messages_and_choices)', layout: 'lines', matches: isArtGroupLine, importLine: importArtGroup },
   { id: 'hermes-sharegpt-jsonl', description: 'a hermes ShareGPT trajectory JSONL', layout: 'lines', matches: (first) => has(first, 'conversations'), importLine: importShareGpt },

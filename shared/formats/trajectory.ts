@@ -42,6 +42,8 @@ export const formatIdSchema = z.enum([
   'art-trajectory-groups',
   'langgraph-state',
   'bfcl-result',
+  'smolagents-steps',
+  'smolagents-run',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;

@@ -1,0 +1,102 @@
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { contentAsText } from './content-parts.js';
+import { argumentsText, isObject, Misfit, raisedToolContent, str } from './import-common.js';
+import type { Trajectory } from './trajectory.js';
+
+// smolagents' agent memory as its steps write themselves out (`agent.memory.get_full_steps()` or
+// `get_succinct_steps()`, saved as JSON), and the run lines of its benchmark scripts, which keep
+// those steps as `intermediate_steps` beside the `question` and the `prediction`.
+//
+// A step is a task (`task`), a planning step (`plan`), or an action step: the model's text
+// (`model_output`), the calls it made (`tool_calls`, `{id, type, function: {name, arguments}}`,
+// arguments parsed or a code string), what they returned (`observations`, one text for all of
+// them), the error that ended the step (`error`, `{type, message}`), and `is_final_answer`. The
+// messages are those smolagents builds from the steps for its next model call (`to_messages`):
+// a planning step is the plan, then the user's "Now proceed and carry out this plan."
+
+/** A memory step of an action: it has a step number and the model's output or calls. */
+function isActionStep(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && typeof value.step_number === 'number' && ('model_output' in value || 'tool_calls' in value || 'observations' in value);
+}
+
+/** A list of smolagents memory steps: at least one action step, and only steps. */
+export function isSmolagentsSteps(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.some(isActionStep) && value.every((s) => isObject(s) && ('step_number' in s || 'task' in s || 'plan' in s || 'summary' in s));
+}
+
+/** A run line of smolagents' benchmark scripts: its memory steps as `intermediate_steps`. */
+export function isSmolagentsRun(record: unknown): boolean {
+  return isObject(record) && isSmolagentsSteps(record.intermediate_steps) && !('messages' in record);
+}
+
+/** What a step's error says (smolagents writes `{type, message}`). */
+function errorText(error: unknown): string {
+  return isObject(error) ? (str(error.message) ?? JSON.stringify(error)) : String(error);
+}
+
+/** The messages of a list of memory steps (`at` is where the list is in the file). */
+function stepMessages(steps: readonly unknown[], at: string): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  steps.forEach((step, i) => {
+    if (!isObject(step)) throw new Misfit(`${at}[${i}]: expected a memory step`);
+    if (typeof step.task === 'string') {
+      messages.push({ role: 'user', content: `New task:\n${step.task}` });
+    } else if (typeof step.plan === 'string') {
+      messages.push({ role: 'assistant', content: step.plan.trim() }, { role: 'user', content: 'Now proceed and carry out this plan.' });
+    } else if (typeof step.summary === 'string') {
+      messages.push({ role: 'user', content: `[Consolidated summary of earlier steps]\n${step.summary}` });
+    } else if (isActionStep(step)) {
+      const calls = (Array.isArray(step.tool_calls) ? step.tool_calls : []).flatMap((call, k): ToolCall[] => {
+        if (!isObject(call) || !isObject(call.function) || typeof call.function.name !== 'string') return [];
+        return [{ id: str(call.id) ?? `call_${i}_${k}`, type: 'function', function: { name: call.function.name, arguments: argumentsText(call.function.arguments) } }];
+      });
+      const output = step.model_output;
+      const text = typeof output === 'string' ? output.trim() : output == null ? '' : contentAsText(output);
+      messages.push(calls.length > 0 ? { role: 'assistant', content: text, tool_calls: calls } : { role: 'assistant', content: text });
+      // One observation answers the step's calls (smolagents writes them as one text): it is the
+      // first call's result. An error with calls made is theirs, recorded as the reference records
+      // a tool that raised, so it counts as a failed call; without calls (the reply could not be
+      // parsed), the model is told it as the user's message, as smolagents tells it.
+      const first = calls[0];
+      if (typeof step.observations === 'string') {
+        const content = `Observation:\n${step.observations}`;
+        messages.push(first ? { role: 'tool', content, tool_call_id: first.id } : { role: 'user', content });
+      }
+      if (step.error != null) {
+        const text = errorText(step.error);
+        messages.push(first ? { role: 'tool', content: raisedToolContent(text), tool_call_id: first.id } : { role: 'user', content: `Error:\n${text}` });
+      }
+    }
+  });
+  return messages;
+}
+
+/** A saved list of smolagents memory steps (`get_full_steps()`): one trajectory. */
+export function importSmolagentsSteps(data: unknown, id: string): Trajectory[] {
+  if (!isSmolagentsSteps(data)) throw new Misfit('expected a list of smolagents memory steps');
+  return [{ id, model: null, messages: stepMessages(data, ''), reward: null, recorded: {}, source: { format: 'smolagents-steps', index: 0 } }];
+}
+
+/** One run line of smolagents' benchmark scripts: the question, then its steps; the expected answer as the evaluation's target. */
+export function importSmolagentsRun(data: unknown, id: string, index: number): Trajectory[] {
+  if (!isObject(data) || !isSmolagentsRun(data)) throw new Misfit('intermediate_steps: expected a list of smolagents memory steps');
+  const steps = data.intermediate_steps as unknown[];
+  const messages = stepMessages(steps, 'intermediate_steps');
+  const question = str(data.augmented_question) ?? str(data.question);
+  // The steps start with the task the agent was given; a line without one starts with its question.
+  if (question !== null && !steps.some((s) => isObject(s) && typeof s.task === 'string')) messages.unshift({ role: 'user', content: question });
+  const t: Trajectory = {
+    id: str(data.task_id) ?? (typeof data.task_id === 'number' ? String(data.task_id) : id),
+    model: str(data.model_id) ?? str(data.agent_name),
+    messages,
+    reward: null,
+    recorded: {},
+    source: { format: 'smolagents-run', index },
+  };
+  const scores = [];
+  if ('prediction' in data) scores.push({ scorer: 'prediction', value: data.prediction });
+  if (data.agent_error != null) scores.push({ scorer: 'agent_error', value: data.agent_error });
+  if (data.iteration_limit_exceeded === true) t.stopReason = 'iteration limit exceeded';
+  if ('true_answer' in data || scores.length > 0) t.evaluation = { ...('true_answer' in data ? { target: data.true_answer } : {}), scores };
+  return [t];
+}
