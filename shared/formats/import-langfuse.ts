@@ -2,7 +2,7 @@ import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
 import { anthropicMessages } from './import-claude-code.js';
 import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, tryParse, type TextImport } from './import-common.js';
-import type { Trajectory } from './trajectory.js';
+import type { FormatId, Trajectory } from './trajectory.js';
 
 // OpenTelemetry GenAI traces as Langfuse stores them: `{trace, observations[]}` (or a list of
 // them), one trajectory per trace.
@@ -177,7 +177,8 @@ function heldStart(held: readonly string[], input: readonly string[]): number {
   return 0;
 }
 
-interface Observation {
+/** One span of a trace, as the trace builder reads it (Langfuse observations and OpenTelemetry spans both become these). */
+export interface Observation {
   id: string | null;
   name: string | null;
   type: string;
@@ -189,7 +190,13 @@ interface Observation {
   level: string | null;
   statusMessage: string | null;
   at: string;
+  /** Where its input and output are in the file, when not at `AT.input` and `AT.output` (an OpenTelemetry span's attributes). */
+  inputAt?: string;
+  outputAt?: string;
 }
+
+const inputAt = (o: Pick<Observation, 'at' | 'inputAt'>): string => o.inputAt ?? `${o.at}.input`;
+const outputAt = (o: Pick<Observation, 'at' | 'outputAt'>): string => o.outputAt ?? `${o.at}.output`;
 
 function observationOf(raw: unknown, at: string): Observation {
   if (!isObject(raw)) throw new Misfit(`${at}: expected an observation object`);
@@ -210,10 +217,10 @@ function requestTool(tool: unknown): unknown {
 
 /** A model call's input and output messages, the tools its request sends, and its recorded finish reasons. */
 function modelCall(call: Observation): { input: ChatMessage[]; output: ChatMessage[]; tools: unknown[]; reasons: unknown } {
-  const request = decoded(call.input, `${call.at}.input`);
+  const request = decoded(call.input, inputAt(call));
   return {
-    input: messagesOf(request, `${call.at}.input`),
-    output: messagesOf(decoded(call.output, `${call.at}.output`), `${call.at}.output`),
+    input: messagesOf(request, inputAt(call)),
+    output: messagesOf(decoded(call.output, outputAt(call)), outputAt(call)),
     tools: isObject(request) && Array.isArray(request.tools) ? request.tools.map(requestTool) : [],
     reasons: decoded(call.attributes['gen_ai.response.finish_reasons'], `${call.at}.finish_reasons`),
   };
@@ -228,18 +235,39 @@ function resultSlot(messages: readonly ChatMessage[], id: string): number | null
   return end;
 }
 
+/** What a trace holds besides its spans: its id, attributes, scores, and the input and output of its root. */
+export interface TraceHead {
+  id: string | null;
+  attributes: Record<string, unknown>;
+  scores: readonly unknown[];
+  input: unknown;
+  output: unknown;
+  /** Where the trace is in the file, for the problems' paths ("" for the top level, else ending in "."). */
+  at: string;
+}
+
 function importTrace(record: unknown, at: string, fallbackId: string, index: number): Trajectory {
   if (!isTraceExport(record)) throw new Misfit(`${at || 'the top level'}: expected {trace, observations}`);
   const { trace, observations } = record as { trace: Record<string, unknown>; observations: unknown[] };
   const problems: string[] = [];
   const all = observations.flatMap((o, i) => tryParse(() => observationOf(o, `${at}observations[${i}]`), problems, 'the observation is left out') ?? []);
+  const traceMeta = decoded(trace.metadata, `${at}trace.metadata`);
+  const head: TraceHead = { id: str(trace.id), attributes: isObject(traceMeta) && isObject(traceMeta.attributes) ? traceMeta.attributes : {}, scores: Array.isArray(trace.scores) ? trace.scores : [], input: trace.input, output: trace.output, at };
+  return traceTrajectory(head, all, problems, fallbackId, index, 'langfuse-trace');
+}
+
+/**
+ * The trajectory of one trace from its spans (see the notes above); `problems` holds what was left
+ * out already, and gets what is left out here. Throws a `Misfit` when none of its model calls can
+ * be read.
+ */
+export function traceTrajectory(head: TraceHead, all: readonly Observation[], problems: string[], fallbackId: string, index: number, format: FormatId): Trajectory {
+  const at = head.at;
   const order = all.map((o, i) => [o, i] as const).sort((a, b) => (a[0].start < b[0].start ? -1 : a[0].start > b[0].start ? 1 : a[1] - b[1])).map(([o]) => o);
   const operation = (o: Observation): string => str(o.attributes['gen_ai.operation.name']) ?? '';
   const calls = order.filter((o) => o.type === 'GENERATION' || CALL_OPERATIONS.has(operation(o)));
   const toolSpans = order.filter((o) => !calls.includes(o) && (o.type === 'TOOL' || operation(o) === 'execute_tool'));
-  const traceMeta = decoded(trace.metadata, `${at}trace.metadata`);
-  const traceAttributes = isObject(traceMeta) && isObject(traceMeta.attributes) ? traceMeta.attributes : {};
-  const withAttribute = (name: string): unknown => [...calls, ...order, { attributes: traceAttributes }].map((o) => o.attributes[name]).find((v) => v != null);
+  const withAttribute = (name: string): unknown => [...calls, ...order, { attributes: head.attributes }].map((o) => o.attributes[name]).find((v) => v != null);
 
   const messages: ChatMessage[] = [];
   // The sentKey of each message, to find what a call's input already holds.
@@ -275,14 +303,14 @@ function importTrace(record: unknown, at: string, fallbackId: string, index: num
   }
   if (calls.length > 0 && callsRead === 0) throw new Misfit(`no model call could be read; first: ${problems[firstCallProblem]!}`);
   if (calls.length === 0) {
-    const root = order.find((o) => o.type === 'AGENT') ?? { input: trace.input, output: trace.output, at: `${at}trace` };
+    const root = order.find((o) => o.type === 'AGENT') ?? { input: head.input, output: head.output, at: `${at}trace` };
     if (system) messages.push({ role: 'system', content: system });
-    messages.push(...messagesOf(decoded(root.input, `${root.at}.input`), `${root.at}.input`), ...messagesOf(decoded(root.output, `${root.at}.output`), `${root.at}.output`));
+    messages.push(...messagesOf(decoded(root.input, inputAt(root)), inputAt(root)), ...messagesOf(decoded(root.output, outputAt(root)), outputAt(root)));
   }
   for (const span of toolSpans) {
     const id = str(span.attributes['gen_ai.tool.call.id']);
     if (id !== null && messages.some((m) => m.role === 'tool' && m.tool_call_id === id)) continue;
-    const read = tryParse(() => ({ output: decoded(span.output, `${span.at}.output`) }), problems, leftOut(span, 'the tool result'));
+    const read = tryParse(() => ({ output: decoded(span.output, outputAt(span)) }), problems, leftOut(span, 'the tool result'));
     if (!read) continue;
     const { output } = read;
     const result = span.level === 'ERROR' ? raisedToolContent(span.statusMessage ?? text(output)) : text(output);
@@ -293,9 +321,9 @@ function importTrace(record: unknown, at: string, fallbackId: string, index: num
     if (slot === null) messages.push(tool);
     else messages.splice(slot, 0, tool);
   }
-  const scores = Array.isArray(trace.scores) ? trace.scores.filter(isObject) : [];
+  const scores = head.scores.filter(isObject);
   const reward = num(scores.find((s) => s.name === 'reward')?.value) ?? scores.map((s) => num(s.value)).find((v) => v !== null) ?? null;
-  const t: Trajectory = { id: str(trace.id) ?? fallbackId, model: model ?? (calls.length === 0 ? (order.map((o) => o.model).find((m) => m) ?? null) : null), messages, reward, recorded: {}, source: { format: 'langfuse-trace', index } };
+  const t: Trajectory = { id: head.id ?? fallbackId, model: model ?? (calls.length === 0 ? (order.map((o) => o.model).find((m) => m) ?? null) : null), messages, reward, recorded: {}, source: { format, index } };
   if (views.some((v) => v !== null)) t.promptViews = views;
   const definitions = decoded(withAttribute('gen_ai.tool.definitions'), `${at}gen_ai.tool.definitions`);
   const tools = toolSchemasOf([...(Array.isArray(definitions) ? definitions : []), ...requestTools]);
