@@ -386,3 +386,24 @@ test('opens saved smolagents memory steps: the task, the plan, each step\'s call
   await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
   await app.page.screenshot({ path: test.info().outputPath('smolagents.png') });
 });
+
+test('opens OpenTelemetry traces (OTLP JSON): a trajectory per trace, model calls and tool executions in order', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-otlp-')), 'traces.json');
+  const attr = (key: string, value: unknown) => ({ key, value: { stringValue: typeof value === 'string' ? value : JSON.stringify(value) } });
+  const span = (spanId: string, start: number, attributes: unknown[], status: { code: number; message?: string } = { code: 1 }) => ({ traceId: 'trace-42', spanId, name: spanId, startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(start)), attributes, status });
+  const user = { role: 'user', parts: [{ type: 'text', content: 'Weather in Oslo?' }] };
+  const call = { type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo' } };
+  const spans = [
+    span('chat-1', 1, [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.request.model', 'gpt-4o'), attr('gen_ai.input.messages', [user]), attr('gen_ai.output.messages', [{ role: 'assistant', parts: [call] }])]),
+    span('tool-1', 2, [attr('gen_ai.operation.name', 'execute_tool'), attr('gen_ai.tool.name', 'get_weather'), attr('gen_ai.tool.call.id', 'call_1'), attr('gen_ai.tool.call.result', 'timeout')], { code: 2, message: 'weather service timed out' }),
+    span('chat-2', 3, [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.request.model', 'gpt-4o'), attr('gen_ai.input.messages', [user, { role: 'assistant', parts: [call] }]), attr('gen_ai.output.messages', [{ role: 'assistant', parts: [{ type: 'text', content: 'The weather service is down.' }] }])]),
+  ];
+  writeFileSync(path, JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'app' }, spans }] }] }, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /traces\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('weather service timed out', { exact: false }).first()).toBeVisible();
+  await expect(app.trajectory.getByText('The weather service is down.')).toBeVisible();
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await app.page.screenshot({ path: test.info().outputPath('otlp.png') });
+});

@@ -6,6 +6,7 @@ import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
 import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
 import { importBfclResult, isBfclResult } from './import-bfcl.js';
+import { importOtlpDocument, importOtlpLines, isOtlpTraces } from './import-otlp.js';
 import { importSmolagentsRun, importSmolagentsSteps, isSmolagentsRun, isSmolagentsSteps } from './import-smolagents.js';
 import { isLangGraphState, langChainModel, langGraphStateId } from './langchain-messages.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
@@ -454,6 +455,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'gemini-cli-session-jsonl', description: 'a Gemini CLI session log (JSONL)', layout: 'text', matches: isGeminiCliSessionLine, importText: importGeminiCliSessionJsonl },
   { id: 'tau-bench', description: 'a tau-bench results file', layout: 'document', matches: isTauBenchResults, importDocument: (data, _id, fileName) => importTauBench(data, fileName) },
   { id: 'tau2-bench', description: 'a tau2-bench results file', layout: 'document', matches: isTau2Results, importDocument: (data, _id, fileName) => importTau2Bench(data, fileName) },
+  { id: 'otlp-traces-jsonl', description: 'OpenTelemetry traces, one OTLP JSON object per line', layout: 'text', matches: isOtlpTraces, importText: importOtlpLines },
+  { id: 'otlp-traces', description: 'OpenTelemetry traces in OTLP JSON (resourceSpans)', layout: 'document', matches: isOtlpTraces, importDocument: (data, _id, fileName) => importOtlpDocument(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
   { id: 'smolagents-steps', description: 'smolagents memory steps (JSON)', layout: 'document', matches: isSmolagentsSteps, importDocument: (data, id) => importSmolagentsSteps(data, id) },
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },

@@ -44,6 +44,8 @@ export const formatIdSchema = z.enum([
   'bfcl-result',
   'smolagents-steps',
   'smolagents-run',
+  'otlp-traces',
+  'otlp-traces-jsonl',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
