@@ -407,3 +407,24 @@ test('opens OpenTelemetry traces (OTLP JSON): a trajectory per trace, model call
   await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
   await app.page.screenshot({ path: test.info().outputPath('otlp.png') });
 });
+
+test('opens an AutoGen team run: the agent\'s calls, their results and its reply, named by the agent', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-autogen-')), 'task_result.json');
+  const message = (type: string, source: string, content: unknown) => ({ source, models_usage: null, metadata: {}, content, type });
+  const result = {
+    messages: [
+      message('TextMessage', 'user', 'What is the weather in Paris?'),
+      message('ToolCallRequestEvent', 'weather_agent', [{ id: 'call_1', arguments: '{"city": "Paris"}', name: 'get_weather' }]),
+      message('ToolCallExecutionEvent', 'weather_agent', [{ content: 'Paris: 18 C', name: 'get_weather', call_id: 'call_1', is_error: false }]),
+      message('TextMessage', 'weather_agent', 'It is 18 C in Paris.'),
+    ],
+    stop_reason: null,
+  };
+  writeFileSync(path, JSON.stringify(result, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /task_result\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('Paris: 18 C').first()).toBeVisible();
+  await expect(app.trajectory.getByText('It is 18 C in Paris.')).toBeVisible();
+  await app.page.screenshot({ path: test.info().outputPath('autogen.png') });
+});

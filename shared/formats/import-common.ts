@@ -3,6 +3,7 @@ import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { exceptionOutcome } from '../loop/tool-outcome.js';
 import { AGENT_RESULT_FIELDS, type Trajectory } from './trajectory.js';
+import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromLangChain, isLangChainMessage } from './langchain-messages.js';
 
 // What every importer shares: errors, JSON positions, zod helpers and the chat message shape.
@@ -404,9 +405,14 @@ function quickMessageList(data: unknown): FileMessage[] | null {
   return out;
 }
 
-/** A list holding LangChain messages with each of them as the chat message it stands for; `data` itself otherwise. */
-function fromLangChainList(data: unknown): unknown {
-  return Array.isArray(data) && data.some(isLangChainMessage) ? data.map(fromLangChain) : data;
+/**
+ * A list holding messages of an agent framework that writes them without a `role` (LangChain's,
+ * AutoGen's) with each of them as the chat messages it stands for; `data` itself otherwise.
+ */
+function fromFrameworkMessages(data: unknown): unknown {
+  if (!Array.isArray(data)) return data;
+  const list = data.some(isAutoGenMessage) ? fromAutoGen(data) : data;
+  return list.some(isLangChainMessage) ? list.map(fromLangChain) : list;
 }
 
 /**
@@ -431,13 +437,13 @@ function callListsParsed(data: unknown, prefix: string): unknown {
 
 /** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */
 export function parseMessageList(data: unknown, prefix = 'messages'): FileMessage[] {
-  const list = callListsParsed(fromLangChainList(data), prefix);
+  const list = callListsParsed(fromFrameworkMessages(data), prefix);
   return quickMessageList(list) ?? parseWith(messageListSchema, list, prefix);
 }
 
 /** {@link parseMessageList} through zod alone: the rule its quick path must agree with. */
 export function parseMessageListWithZod(data: unknown, prefix = 'messages'): FileMessage[] {
-  return parseWith(messageListSchema, callListsParsed(fromLangChainList(data), prefix), prefix);
+  return parseWith(messageListSchema, callListsParsed(fromFrameworkMessages(data), prefix), prefix);
 }
 
 /** Parses and normalizes a list of chat messages found at `prefix` in the file. */

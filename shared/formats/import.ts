@@ -7,6 +7,7 @@ import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
 import { importBfclResult, isBfclResult } from './import-bfcl.js';
 import { importOtlpDocument, importOtlpLines, isOtlpTraces } from './import-otlp.js';
+import { autoGenConversations, isAutoGenState } from './autogen-messages.js';
 import { importSmolagentsRun, importSmolagentsSteps, isSmolagentsRun, isSmolagentsSteps } from './import-smolagents.js';
 import { isLangGraphState, langChainModel, langGraphStateId } from './langchain-messages.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
@@ -207,6 +208,21 @@ function importLangGraphStates(data: unknown, id: string): DocumentImport {
   const problems: string[] = [];
   const trajectories = data.flatMap((state, k) => tryParse(() => [langGraphState(state, `${id}#${k}`, k, `[${k}]`)], problems, 'the state is left out') ?? []);
   if (trajectories.length === 0) throw new Misfit(`no state could be read; first: ${problems[0]}`);
+  return { trajectories, problems };
+}
+
+/**
+ * An AutoGen agent's or team's saved state (`save_state()`): a trajectory per conversation it
+ * holds (each agent's model context, the team's message thread), named by its agent; one that
+ * cannot be read is listed and left out.
+ */
+function importAutoGenState(data: unknown, id: string): DocumentImport {
+  const conversations = isObject(data) ? autoGenConversations(data, id, '') : [];
+  const problems: string[] = [];
+  const trajectories = conversations.flatMap(({ name, messages, at }, k) =>
+    tryParse(() => [{ id: name, model: null, messages: messagesOf(messages, at), reward: null, recorded: {}, source: { format: 'autogen-state' as const, index: k } }], problems, 'the conversation is left out') ?? [],
+  );
+  if (trajectories.length === 0) throw new Misfit(conversations.length === 0 ? 'the state holds no conversation (no llm_context.messages or message_thread)' : `no conversation could be read; first: ${problems[0]}`);
   return { trajectories, problems };
 }
 
@@ -459,6 +475,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'otlp-traces', description: 'OpenTelemetry traces in OTLP JSON (resourceSpans)', layout: 'document', matches: isOtlpTraces, importDocument: (data, _id, fileName) => importOtlpDocument(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
   { id: 'smolagents-steps', description: 'smolagents memory steps (JSON)', layout: 'document', matches: isSmolagentsSteps, importDocument: (data, id) => importSmolagentsSteps(data, id) },
+  { id: 'autogen-state', description: 'an AutoGen saved state (save_state)', layout: 'document', matches: isAutoGenState, importDocument: (data, id) => importAutoGenState(data, id) },
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },

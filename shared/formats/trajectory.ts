@@ -46,6 +46,7 @@ export const formatIdSchema = z.enum([
   'smolagents-run',
   'otlp-traces',
   'otlp-traces-jsonl',
+  'autogen-state',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;

@@ -1,0 +1,118 @@
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { contentAsText } from './content-parts.js';
+import { argumentsText, isObject, raisedToolContent, str } from './import-common.js';
+
+// AutoGen's messages as its `model_dump()` writes them, told by `type` (they have no `role`):
+//
+// - autogen_core's LLM messages, which an agent's model context holds (`save_state()` keeps them
+//   under `llm_context.messages`): `SystemMessage`, `UserMessage`, `AssistantMessage` (its
+//   `content` a text or a list of `FunctionCall`s `{id, name, arguments}`, its `thought` the
+//   reasoning), `FunctionExecutionResultMessage` (a list of `{call_id, name, content, is_error}`).
+// - AgentChat's messages and events, which a team's run returns (`TaskResult.messages`):
+//   `TextMessage` and the other chat messages (the user's when their `source` is `user`, else the
+//   agent's, named by its `source`), `ThoughtEvent` (the reasoning of the agent's next reply),
+//   `ToolCallRequestEvent` and `ToolCallExecutionEvent` (the calls and their results). The other
+//   events (a tool-call summary, memory queries, streaming chunks) say nothing the model did not,
+//   and are left out.
+
+const CORE = new Set(['SystemMessage', 'UserMessage', 'AssistantMessage', 'FunctionExecutionResultMessage']);
+const CHAT = new Set(['TextMessage', 'MultiModalMessage', 'StopMessage', 'HandoffMessage', 'StructuredMessage']);
+const EVENTS = new Set(['ThoughtEvent', 'ToolCallRequestEvent', 'ToolCallExecutionEvent', 'ToolCallSummaryMessage', 'MemoryQueryEvent', 'UserInputRequestedEvent', 'ModelClientStreamingChunkEvent', 'CodeGenerationEvent', 'CodeExecutionEvent', 'SelectSpeakerEvent', 'SelectorEvent']);
+
+/** Whether `value` is an AutoGen message or event (a `type` AutoGen writes, and no `role`). */
+export function isAutoGenMessage(value: unknown): boolean {
+  if (!isObject(value) || 'role' in value || typeof value.type !== 'string') return false;
+  return CORE.has(value.type) || CHAT.has(value.type) || EVENTS.has(value.type);
+}
+
+function callsOf(list: readonly unknown[]): ToolCall[] {
+  return list.flatMap((call): ToolCall[] => (isObject(call) && typeof call.name === 'string' ? [{ id: str(call.id), type: 'function', function: { name: call.name, arguments: argumentsText(call.arguments) } }] : []));
+}
+
+function resultsOf(list: readonly unknown[]): ChatMessage[] {
+  return list.flatMap((result): ChatMessage[] => {
+    if (!isObject(result)) return [];
+    const text = contentAsText(result.content);
+    const message: ChatMessage = { role: 'tool', tool_call_id: str(result.call_id), content: result.is_error === true ? raisedToolContent(text) : text };
+    if (typeof result.name === 'string') message.name = result.name;
+    return [message];
+  });
+}
+
+/**
+ * A list holding AutoGen messages, each as the chat messages it stands for (a result message
+ * becomes one tool message per result; an event that says nothing the model did is left out).
+ * Messages of other shapes are kept as they are.
+ */
+export function fromAutoGen(list: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  let thought: string | null = null;
+  const withThought = (message: ChatMessage): ChatMessage => {
+    if (thought !== null) message.reasoning_content = thought;
+    thought = null;
+    return message;
+  };
+  for (const value of list) {
+    if (!isAutoGenMessage(value)) {
+      out.push(value);
+      continue;
+    }
+    const m = value as Record<string, unknown>;
+    const source = str(m.source);
+    const fromUser = source === 'user';
+    switch (m.type) {
+      case 'SystemMessage':
+        out.push({ role: 'system', content: contentAsText(m.content) });
+        break;
+      case 'UserMessage':
+        out.push({ role: 'user', content: typeof m.content === 'string' ? m.content : contentAsText(m.content) });
+        break;
+      case 'AssistantMessage': {
+        const message: ChatMessage = Array.isArray(m.content) ? { role: 'assistant', content: '', tool_calls: callsOf(m.content) } : { role: 'assistant', content: contentAsText(m.content) };
+        if (typeof m.thought === 'string') message.reasoning_content = m.thought;
+        out.push(message);
+        break;
+      }
+      case 'FunctionExecutionResultMessage':
+      case 'ToolCallExecutionEvent':
+        out.push(...resultsOf(Array.isArray(m.content) ? m.content : []));
+        break;
+      case 'ThoughtEvent':
+        thought = typeof m.content === 'string' ? m.content : null;
+        break;
+      case 'ToolCallRequestEvent': {
+        const message = withThought({ role: 'assistant', content: '', tool_calls: callsOf(Array.isArray(m.content) ? m.content : []) });
+        if (source) message.name = source;
+        out.push(message);
+        break;
+      }
+      default:
+        if (!CHAT.has(m.type as string)) break;
+        if (fromUser) out.push({ role: 'user', content: contentAsText(m.content) });
+        else {
+          const message = withThought({ role: 'assistant', content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content) });
+          if (source) message.name = source;
+          out.push(message);
+        }
+    }
+  }
+  return out;
+}
+
+/** An agent's or a team's saved state: `save_state()`'s `{type: "…State", …}`. */
+export function isAutoGenState(record: unknown): boolean {
+  if (!isObject(record) || typeof record.type !== 'string' || !record.type.endsWith('State')) return false;
+  return isObject(record.agent_states) || isObject(record.llm_context) || Array.isArray(record.message_thread);
+}
+
+/** The conversations a saved state holds, each with its name: an agent's model context, a team manager's message thread. */
+export function autoGenConversations(state: Record<string, unknown>, name: string, at: string): Array<{ name: string; messages: unknown[]; at: string }> {
+  const found: Array<{ name: string; messages: unknown[]; at: string }> = [];
+  if (isObject(state.llm_context) && Array.isArray(state.llm_context.messages)) found.push({ name, messages: state.llm_context.messages, at: `${at}llm_context.messages` });
+  if (Array.isArray(state.message_thread)) found.push({ name, messages: state.message_thread, at: `${at}message_thread` });
+  if (isObject(state.agent_state)) found.push(...autoGenConversations(state.agent_state, name, `${at}agent_state.`));
+  if (isObject(state.agent_states)) {
+    for (const [agent, inner] of Object.entries(state.agent_states)) if (isObject(inner)) found.push(...autoGenConversations(inner, agent, `${at}agent_states[${JSON.stringify(agent)}].`));
+  }
+  return found;
+}
