@@ -340,6 +340,8 @@ test('opens a BFCL multi-turn result: each step a model call, results paired wit
   const entry = {
     id: 'multi_turn_base_7',
     result: [[[{ cd: '{"folder": "temp"}' }, { grep: '{"file_name": "report.pdf", "pattern": "budget"}' }], []]],
+    input_token_count: [[312, 340]],
+    output_token_count: [[41, 12]],
     latency: [[1.2, 0.4]],
     inference_log: [
       [{ role: 'state_info', class_name: 'GorillaFileSystem', content: { root: '<Directory: workspace>' } }],
@@ -362,6 +364,10 @@ test('opens a BFCL multi-turn result: each step a model call, results paired wit
   await expect(turn1.getByRole('group', { name: 'Tool call cd' })).toBeVisible();
   await expect(turn1.getByRole('group', { name: 'Tool call grep' }).getByText('No such file or directory', { exact: false }).first()).toBeVisible();
   await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  // The tokens and latency the file records for each model call are shown on its turn.
+  const usage = turn1.getByLabel('Tokens and latency of turn 1');
+  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('312');
+  await expect(usage.getByRole('term').filter({ hasText: 'Latency' }).locator('xpath=following-sibling::dd')).toHaveText('1,200 ms');
   await app.page.screenshot({ path: test.info().outputPath('bfcl.png') });
 });
 

@@ -4,7 +4,7 @@ import type { RunEvent } from '#shared/run/events.js';
 export function progressPrinter(write: (line: string) => void): (event: RunEvent) => void {
   let toolCalls = 0;
   let toolErrors = 0;
-  let latency = 0;
+  let latency: number | null = null;
   return (event) => {
     switch (event.type) {
       case 'prompt_view': {
@@ -26,7 +26,7 @@ export function progressPrinter(write: (line: string) => void): (event: RunEvent
         if (event.status !== 'ok') toolErrors++;
         return;
       case 'turn_finished':
-        write(`turn ${event.turn}: reply in ${(latency / 1000).toFixed(2)} s, ${toolCalls} tool call${toolCalls === 1 ? '' : 's'}${toolErrors ? ` (${toolErrors} failed)` : ''}`);
+        write(`turn ${event.turn}: reply${latency === null ? '' : ` in ${(latency / 1000).toFixed(2)} s`}, ${toolCalls} tool call${toolCalls === 1 ? '' : 's'}${toolErrors ? ` (${toolErrors} failed)` : ''}`);
         return;
       case 'run_finished':
         write(`run ended: ${event.reason.replace(/_/g, ' ')} after ${event.turnsUsed} turn${event.turnsUsed === 1 ? '' : 's'}${event.error ? `: ${event.error}` : ''}`);

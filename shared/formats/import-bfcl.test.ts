@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat, importText } from './import.js';
 import { summarizeTrajectory } from './summary.js';
+import { trajectoryRunEvents } from './trajectory-events.js';
 
 // Lines in the layout of `bfcl generate`'s result files (BFCL v4): single-turn entries with the
 // calls alone, and a multi-turn entry with its inference log.
@@ -68,6 +69,15 @@ describe('BFCL result files', () => {
     expect(t.messages[7]!.tool_call_id).toBe('call_2_0_1');
     // Every step is a model call; the error result is a tool error by the reference's rule.
     expect(summarizeTrajectory(t, 0)).toMatchObject({ turns: 4, toolCalls: 3, toolErrors: 1, finishedNaturally: true });
+    // Each step's token counts and latency are its model call's, shown on its turn.
+    expect(t.callStats).toEqual([
+      { usage: { prompt_tokens: 2227, completion_tokens: 43, total_tokens: 2270 }, latencyMs: 1900 },
+      { usage: { prompt_tokens: 2258, completion_tokens: 58, total_tokens: 2316 }, latencyMs: 580 },
+      { usage: { prompt_tokens: 2318, completion_tokens: 39, total_tokens: 2357 }, latencyMs: 410 },
+      { usage: { prompt_tokens: 2353, completion_tokens: 34, total_tokens: 2387 }, latencyMs: 380 },
+    ]);
+    const replies = trajectoryRunEvents(t, { origin: { fileId: 'f', path: 'r.json' }, maxContextTokens: null }).filter((e) => e.type === 'model_reply');
+    expect(replies.map((e) => (e.type === 'model_reply' ? [e.latencyMs, e.usage?.prompt_tokens] : null))).toEqual([[1900, 2227], [580, 2258], [410, 2318], [380, 2353]]);
     // What the harness said of a reply it could not use stays with the entry; its routine notes do not.
     expect(t.evaluation).toEqual({ scores: [], metadata: { handler_log: ['turn 2, step 1: Error decoding the model response. Proceed to next turn. (Invalid syntax. Failed to decode AST. invalid syntax (<unknown>, line 1))'] } });
   });
@@ -86,6 +96,7 @@ describe('BFCL result files', () => {
     expect(trajectories[1]!.messages[0]!.tool_calls).toEqual([{ id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo","unit":null}' } }]);
     expect(trajectories[2]!.messages).toEqual([{ role: 'assistant', content: 'I cannot help with that.' }]);
     expect(trajectories[3]!.messages).toEqual([{ role: 'assistant', content: '' }]);
+    expect(trajectories[0]!.callStats).toEqual([{ usage: { prompt_tokens: 206, completion_tokens: 56, total_tokens: 262 }, latencyMs: 680 }]);
   });
 
   it('is told by its id, result and the harness\'s figures, not by a bare id and result', () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, parseWith, str, writtenToolCalls } from './import-common.js';
+import { argumentsText, isObject, num, parseWith, recordedUsage, str, writtenToolCalls } from './import-common.js';
 import { pythonCalls } from './python-calls.js';
-import type { Trajectory } from './trajectory.js';
+import type { CallStats, Trajectory } from './trajectory.js';
 
 // Result files of the Berkeley Function Calling Leaderboard (`bfcl generate`):
 // `result/MODEL/CATEGORY/BFCL_v4_TEST_result.json`, JSONL despite the name, one test entry per
@@ -90,6 +90,23 @@ function logMessages(log: readonly unknown[]): { messages: ChatMessage[]; notes:
   return { messages, notes };
 }
 
+/**
+ * The recorded token counts and latency (seconds) of each model call: numbers for a single-turn
+ * entry, lists by turn and step for a multi-turn one (a step is a model call), flattened in order.
+ */
+function callStatsOf(line: Record<string, unknown>): Array<CallStats | null> {
+  const flat = (value: unknown): unknown[] => (Array.isArray(value) ? value.flatMap(flat) : [value]);
+  const [prompt, completion, latency] = [flat(line.input_token_count), flat(line.output_token_count), flat(line.latency)];
+  return Array.from({ length: Math.max(prompt.length, completion.length, latency.length) }, (_, k): CallStats | null => {
+    const stats: CallStats = {};
+    const usage = recordedUsage(prompt[k], completion[k]);
+    if (usage) stats.usage = usage;
+    const seconds = num(latency[k]);
+    if (seconds !== null) stats.latencyMs = seconds * 1000;
+    return stats.usage || stats.latencyMs !== undefined ? stats : null;
+  });
+}
+
 /** One BFCL result line (its `id` is the test entry's). */
 export function importBfclResult(data: unknown, _id: string, index: number): Trajectory[] {
   const line = parseWith(resultLine, data);
@@ -101,5 +118,8 @@ export function importBfclResult(data: unknown, _id: string, index: number): Tra
   } else {
     t.messages = [replyOf(line.result, (k) => `call_${k}`)];
   }
+  // The figures follow the model calls one for one: kept only when they count as many as the replies.
+  const stats = callStatsOf(line);
+  if (stats.some((s) => s !== null) && stats.length === t.messages.filter((m) => m.role === 'assistant').length) t.callStats = stats;
   return [t];
 }

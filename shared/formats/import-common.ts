@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
+import type { ChatMessage, TokenUsage, ToolCall, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { exceptionOutcome } from '../loop/tool-outcome.js';
 import { AGENT_RESULT_FIELDS, type Trajectory } from './trajectory.js';
@@ -433,6 +433,24 @@ function callListsParsed(data: unknown, prefix: string): unknown {
     checkNesting(parsed.value, at, message.tool_calls);
     return { ...message, tool_calls: parsed.value };
   });
+}
+
+/**
+ * A model call's token counts as a file records them (under whatever names, as numbers or their
+ * text), in the OpenAI names the views read; undefined when it records none. The total is the sum
+ * when not recorded.
+ */
+export function recordedUsage(prompt: unknown, completion: unknown, total?: unknown): TokenUsage | undefined {
+  // Some keep the counts as text (OpenTelemetry attributes stored by Langfuse).
+  const count = (v: unknown): number | null => num(v) ?? (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : null);
+  const [p, c, t] = [count(prompt), count(completion), count(total)];
+  if (p === null && c === null && t === null) return undefined;
+  const usage: TokenUsage = {};
+  if (p !== null) usage.prompt_tokens = p;
+  if (c !== null) usage.completion_tokens = c;
+  const sum = t ?? (p !== null && c !== null ? p + c : null);
+  if (sum !== null) usage.total_tokens = sum;
+  return usage;
 }
 
 /** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */

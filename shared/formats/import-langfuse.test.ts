@@ -36,6 +36,18 @@ describe('Langfuse traces of OpenTelemetry GenAI events', () => {
     ]);
     expect(t.model).toBe('gpt-4o-2024-08-06');
     expect(t.promptViews).toEqual([t.messages.slice(0, 2)]);
+    // No usage and no end time recorded: nothing to show.
+    expect(t.callStats).toBeUndefined();
+  });
+
+  it('keeps each model call\'s recorded usage and latency for its turn', () => {
+    const gen = { ...generation('gen-1', '2025-06-06T10:00:00.000Z', [user], { role: 'assistant', content: 'Sunny.' }), endTime: '2025-06-06T10:00:01.250Z', usageDetails: { input: 120, output: 8, total: 128 } };
+    const withLatency = { ...generation('gen-2', '2025-06-06T10:00:02.000Z', [user, { role: 'assistant', content: 'Sunny.' }, { role: 'user', content: 'And tomorrow?' }], { role: 'assistant', content: 'Rain.' }, { 'gen_ai.usage.input_tokens': '140', 'gen_ai.usage.output_tokens': '3' }), latency: 0.5 };
+    const [t] = open([gen, withLatency]).trajectories;
+    expect(t!.callStats).toEqual([
+      { usage: { prompt_tokens: 120, completion_tokens: 8, total_tokens: 128 }, latencyMs: 1250 },
+      { usage: { prompt_tokens: 140, completion_tokens: 3, total_tokens: 143 }, latencyMs: 500 },
+    ]);
   });
 
   it('takes the role from the event name, a tool event id as its call, and reads a list of choices', () => {

@@ -1,8 +1,8 @@
-import type { ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
 import { anthropicMessages } from './import-claude-code.js';
-import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, tryParse, type TextImport } from './import-common.js';
-import type { FormatId, Trajectory } from './trajectory.js';
+import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse, type TextImport } from './import-common.js';
+import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
 // OpenTelemetry GenAI traces as Langfuse stores them: `{trace, observations[]}` (or a list of
 // them), one trajectory per trace.
@@ -193,6 +193,19 @@ export interface Observation {
   /** Where its input and output are in the file, when not at `AT.input` and `AT.output` (an OpenTelemetry span's attributes). */
   inputAt?: string;
   outputAt?: string;
+  /** A model call's recorded token usage and duration, when recorded. */
+  stats?: CallStats | null;
+}
+
+/** The token usage the GenAI conventions record on a model call (`gen_ai.usage.*`), in the OpenAI names. */
+export function genAiUsage(attributes: Record<string, unknown>): TokenUsage | undefined {
+  return recordedUsage(attributes['gen_ai.usage.input_tokens'] ?? attributes['gen_ai.usage.prompt_tokens'], attributes['gen_ai.usage.output_tokens'] ?? attributes['gen_ai.usage.completion_tokens'], attributes['llm.usage.total_tokens']);
+}
+
+/** Usage and duration as one call's stats; null when neither is known. */
+export function callStats(usage: TokenUsage | undefined, latencyMs: number | null): CallStats | null {
+  if (!usage && latencyMs === null) return null;
+  return { ...(usage ? { usage } : {}), ...(latencyMs !== null ? { latencyMs } : {}) };
 }
 
 const inputAt = (o: Pick<Observation, 'at' | 'inputAt'>): string => o.inputAt ?? `${o.at}.input`;
@@ -202,7 +215,13 @@ function observationOf(raw: unknown, at: string): Observation {
   if (!isObject(raw)) throw new Misfit(`${at}: expected an observation object`);
   const metadata = decoded(raw.metadata, `${at}.metadata`);
   const attributes = isObject(metadata) && isObject(metadata.attributes) ? metadata.attributes : {};
-  return { id: str(raw.id), name: str(raw.name), type: str(raw.type) ?? '', start: str(raw.startTime) ?? '', input: raw.input, output: raw.output, model: str(raw.model), attributes, level: str(raw.level), statusMessage: str(raw.statusMessage), at };
+  // Langfuse counts tokens as input and output (`usageDetails`, earlier `usage`) and gives the latency in seconds.
+  const counts = isObject(raw.usageDetails) ? raw.usageDetails : isObject(raw.usage) ? raw.usage : {};
+  const usage = recordedUsage(counts.input, counts.output, counts.total) ?? genAiUsage(attributes);
+  const [start, end] = [Date.parse(str(raw.startTime) ?? ''), Date.parse(str(raw.endTime) ?? '')];
+  const seconds = num(raw.latency);
+  const latencyMs = seconds !== null ? seconds * 1000 : Number.isFinite(start) && Number.isFinite(end) && end >= start ? end - start : null;
+  return { id: str(raw.id), name: str(raw.name), type: str(raw.type) ?? '', start: str(raw.startTime) ?? '', input: raw.input, output: raw.output, model: str(raw.model), attributes, level: str(raw.level), statusMessage: str(raw.statusMessage), at, stats: callStats(usage, latencyMs) };
 }
 
 /** What became of an observation that cannot be read, naming it as Langfuse shows it: "the model call "chat" (id 1a2b) is left out". */
@@ -279,6 +298,7 @@ export function traceTrajectory(head: TraceHead, all: readonly Observation[], pr
     }
   };
   const views: Array<ChatMessage[] | null> = [];
+  const stats: Array<CallStats | null> = [];
   const requestTools: unknown[] = [];
   let model: string | null = null;
   const instructions = decoded(withAttribute('gen_ai.system_instructions'), `${at}gen_ai.system_instructions`);
@@ -295,7 +315,9 @@ export function traceTrajectory(head: TraceHead, all: readonly Observation[], pr
     add(input.slice(heldStart(sent, input.map(sentKey))));
     output.forEach((m, k) => {
       if (m.role !== 'assistant') return;
-      views.push(k === 0 || !output.slice(0, k).some((o) => o.role === 'assistant') ? input : null);
+      const first = k === 0 || !output.slice(0, k).some((o) => o.role === 'assistant');
+      views.push(first ? input : null);
+      stats.push(first ? (call.stats ?? null) : null);
       if (m.finish_reason === undefined && Array.isArray(reasons) && typeof reasons[0] === 'string') m.finish_reason = reasons[0];
     });
     add(output);
@@ -325,6 +347,7 @@ export function traceTrajectory(head: TraceHead, all: readonly Observation[], pr
   const reward = num(scores.find((s) => s.name === 'reward')?.value) ?? scores.map((s) => num(s.value)).find((v) => v !== null) ?? null;
   const t: Trajectory = { id: head.id ?? fallbackId, model: model ?? (calls.length === 0 ? (order.map((o) => o.model).find((m) => m) ?? null) : null), messages, reward, recorded: {}, source: { format, index } };
   if (views.some((v) => v !== null)) t.promptViews = views;
+  if (stats.some((v) => v !== null)) t.callStats = stats;
   const definitions = decoded(withAttribute('gen_ai.tool.definitions'), `${at}gen_ai.tool.definitions`);
   const tools = toolSchemasOf([...(Array.isArray(definitions) ? definitions : []), ...requestTools]);
   if (tools) t.tools = tools;

@@ -63,6 +63,8 @@ describe('OpenTelemetry traces (OTLP JSON)', () => {
     ]);
     expect(t.messages[2]!.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Barcelona"}' } }]);
     expect(summarizeTrajectory(t, 0)).toMatchObject({ turns: 2, toolCalls: 1, toolErrors: 0, finishedNaturally: true });
+    // The first call recorded its input tokens; each lasted from its start to its end.
+    expect(t.callStats).toEqual([{ usage: { prompt_tokens: 19 }, latencyMs: 0.000005 }, { latencyMs: 0.000005 }]);
   });
 
   it('gathers a trace\'s spans from every line of a file exporter\'s output, and a failed tool is a failed call', () => {

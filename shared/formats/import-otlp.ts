@@ -1,5 +1,5 @@
 import { baseName, isObject, jsonLines, Misfit, str, type TextImport } from './import-common.js';
-import { traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
+import { callStats, genAiUsage, traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // OpenTelemetry traces in OTLP's JSON encoding: `{"resourceSpans": [{resource, scopeSpans: [{scope,
@@ -81,13 +81,20 @@ function startOf(span: Record<string, unknown>): string {
   return digits.padStart(24, '0');
 }
 
+/** A span's duration in milliseconds, from its start and end times in nanoseconds; null when either is missing. */
+function durationMs(span: Record<string, unknown>): number | null {
+  const nanos = (v: unknown): bigint | null => (typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : null);
+  const [start, end] = [nanos(span.startTimeUnixNano), nanos(span.endTimeUnixNano)];
+  return start !== null && end !== null && end >= start ? Number(end - start) / 1e6 : null;
+}
+
 /** One OTLP span as the trace builder's observation. */
 function spanObservation(span: Record<string, unknown>, at: string): Observation {
   const attributes = attributesOf(span.attributes);
   const operation = str(attributes['gen_ai.operation.name']) ?? '';
   const status = isObject(span.status) ? span.status : {};
   const failed = status.code === 2 || status.code === 'STATUS_CODE_ERROR';
-  const common = { id: str(span.spanId), name: str(span.name), start: startOf(span), model: str(attributes['gen_ai.request.model']), attributes, level: failed ? 'ERROR' : null, statusMessage: str(status.message), at };
+  const common = { id: str(span.spanId), name: str(span.name), start: startOf(span), model: str(attributes['gen_ai.request.model']), attributes, level: failed ? 'ERROR' : null, statusMessage: str(status.message), at, stats: callStats(genAiUsage(attributes), durationMs(span)) };
   const attribute = (name: string): string => `${at}.attributes[${JSON.stringify(name)}]`;
   if (operation === 'execute_tool') return { ...common, type: 'TOOL', input: attributes['gen_ai.tool.call.arguments'], output: attributes['gen_ai.tool.call.result'], outputAt: attribute('gen_ai.tool.call.result') };
   const [input, inputAt] = attributes['gen_ai.input.messages'] != null ? [attributes['gen_ai.input.messages'], attribute('gen_ai.input.messages')] : eventMessages(span.events, false) ? [eventMessages(span.events, false), `${at}.events`] : [indexedMessages(attributes, 'gen_ai.prompt'), attribute('gen_ai.prompt')];

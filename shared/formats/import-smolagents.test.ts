@@ -52,6 +52,8 @@ describe('smolagents memory steps', () => {
     expect(t.messages[3]!.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'web_search', arguments: '{"query":"Mars moons"}' } }]);
     // The failed call counts as one, as the reference counts a tool that raised.
     expect(summarizeTrajectory(t, 0)).toMatchObject({ turns: 4, toolCalls: 3, toolErrors: 1 });
+    // Each step's token usage and duration are its model call's (the plan recorded no usage).
+    expect(t.callStats).toEqual([{ latencyMs: 1000 }, ...Array(3).fill({ usage: { prompt_tokens: 900, completion_tokens: 40, total_tokens: 940 }, latencyMs: 1000 })]);
   });
 
   it('reads a code agent\'s step: its code as the call, its logs as the observation', () => {

@@ -1,7 +1,7 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, Misfit, raisedToolContent, str } from './import-common.js';
-import type { Trajectory } from './trajectory.js';
+import { argumentsText, isObject, Misfit, num, raisedToolContent, recordedUsage, str } from './import-common.js';
+import type { CallStats, Trajectory } from './trajectory.js';
 
 // smolagents' agent memory as its steps write themselves out (`agent.memory.get_full_steps()` or
 // `get_succinct_steps()`, saved as JSON), and the run lines of its benchmark scripts, which keep
@@ -34,15 +34,27 @@ function errorText(error: unknown): string {
   return isObject(error) ? (str(error.message) ?? JSON.stringify(error)) : String(error);
 }
 
-/** The messages of a list of memory steps (`at` is where the list is in the file). */
-function stepMessages(steps: readonly unknown[], at: string): ChatMessage[] {
+/** A step's recorded token usage and duration (`token_usage`, `timing.duration` in seconds), or null. */
+function stepStats(step: Record<string, unknown>): CallStats | null {
+  const stats: CallStats = {};
+  const usage = isObject(step.token_usage) ? recordedUsage(step.token_usage.input_tokens, step.token_usage.output_tokens, step.token_usage.total_tokens) : undefined;
+  if (usage) stats.usage = usage;
+  const seconds = isObject(step.timing) ? num(step.timing.duration) : null;
+  if (seconds !== null) stats.latencyMs = seconds * 1000;
+  return stats.usage || stats.latencyMs !== undefined ? stats : null;
+}
+
+/** The messages of a list of memory steps (`at` is where the list is in the file), and what each model call recorded. */
+function stepMessages(steps: readonly unknown[], at: string): { messages: ChatMessage[]; stats: Array<CallStats | null> } {
   const messages: ChatMessage[] = [];
+  const stats: Array<CallStats | null> = [];
   steps.forEach((step, i) => {
     if (!isObject(step)) throw new Misfit(`${at}[${i}]: expected a memory step`);
     if (typeof step.task === 'string') {
       messages.push({ role: 'user', content: `New task:\n${step.task}` });
     } else if (typeof step.plan === 'string') {
       messages.push({ role: 'assistant', content: step.plan.trim() }, { role: 'user', content: 'Now proceed and carry out this plan.' });
+      stats.push(stepStats(step));
     } else if (typeof step.summary === 'string') {
       messages.push({ role: 'user', content: `[Consolidated summary of earlier steps]\n${step.summary}` });
     } else if (isActionStep(step)) {
@@ -53,6 +65,7 @@ function stepMessages(steps: readonly unknown[], at: string): ChatMessage[] {
       const output = step.model_output;
       const text = typeof output === 'string' ? output.trim() : output == null ? '' : contentAsText(output);
       messages.push(calls.length > 0 ? { role: 'assistant', content: text, tool_calls: calls } : { role: 'assistant', content: text });
+      stats.push(stepStats(step));
       // One observation answers the step's calls (smolagents writes them as one text): it is the
       // first call's result. An error with calls made is theirs, recorded as the reference records
       // a tool that raised, so it counts as a failed call; without calls (the reply could not be
@@ -68,31 +81,42 @@ function stepMessages(steps: readonly unknown[], at: string): ChatMessage[] {
       }
     }
   });
-  return messages;
+  return { messages, stats };
+}
+
+/** A trajectory's messages and, when any step recorded them, its model calls' figures. */
+function withStats(t: Trajectory, read: { messages: ChatMessage[]; stats: Array<CallStats | null> }): Trajectory {
+  t.messages = read.messages;
+  if (read.stats.some((s) => s !== null)) t.callStats = read.stats;
+  return t;
 }
 
 /** A saved list of smolagents memory steps (`get_full_steps()`): one trajectory. */
 export function importSmolagentsSteps(data: unknown, id: string): Trajectory[] {
   if (!isSmolagentsSteps(data)) throw new Misfit('expected a list of smolagents memory steps');
-  return [{ id, model: null, messages: stepMessages(data, ''), reward: null, recorded: {}, source: { format: 'smolagents-steps', index: 0 } }];
+  return [withStats({ id, model: null, messages: [], reward: null, recorded: {}, source: { format: 'smolagents-steps', index: 0 } }, stepMessages(data, ''))];
 }
 
 /** One run line of smolagents' benchmark scripts: the question, then its steps; the expected answer as the evaluation's target. */
 export function importSmolagentsRun(data: unknown, id: string, index: number): Trajectory[] {
   if (!isObject(data) || !isSmolagentsRun(data)) throw new Misfit('intermediate_steps: expected a list of smolagents memory steps');
   const steps = data.intermediate_steps as unknown[];
-  const messages = stepMessages(steps, 'intermediate_steps');
+  const read = stepMessages(steps, 'intermediate_steps');
+  const messages = read.messages;
   const question = str(data.augmented_question) ?? str(data.question);
   // The steps start with the task the agent was given; a line without one starts with its question.
   if (question !== null && !steps.some((s) => isObject(s) && typeof s.task === 'string')) messages.unshift({ role: 'user', content: question });
-  const t: Trajectory = {
-    id: str(data.task_id) ?? (typeof data.task_id === 'number' ? String(data.task_id) : id),
-    model: str(data.model_id) ?? str(data.agent_name),
-    messages,
-    reward: null,
-    recorded: {},
-    source: { format: 'smolagents-run', index },
-  };
+  const t: Trajectory = withStats(
+    {
+      id: str(data.task_id) ?? (typeof data.task_id === 'number' ? String(data.task_id) : id),
+      model: str(data.model_id) ?? str(data.agent_name),
+      messages: [],
+      reward: null,
+      recorded: {},
+      source: { format: 'smolagents-run', index },
+    },
+    read,
+  );
   const scores = [];
   if ('prediction' in data) scores.push({ scorer: 'prediction', value: data.prediction });
   if (data.agent_error != null) scores.push({ scorer: 'agent_error', value: data.agent_error });

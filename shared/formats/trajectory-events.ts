@@ -110,7 +110,8 @@ export function* eachTrajectoryRunEvent(t: Trajectory, options: TrajectoryEvents
     const request = requestParamsOf(buildChatRequest({ messages: [], temperature: LOOP_DEFAULTS.temperature, maxTokens: LOOP_DEFAULTS.maxTokens, tools: schemas }));
     yield { type: 'prompt_view', turn, view: index.view(), request };
     const reply = replyOf(message);
-    yield { type: 'model_reply', turn, message: reply, latencyMs: 0, ...(t.model ? { model: t.model } : {}) };
+    const stats = t.callStats?.[turn - 1];
+    yield { type: 'model_reply', turn, message: reply, latencyMs: stats?.latencyMs ?? null, ...(stats?.usage ? { usage: stats.usage } : {}), ...(t.model ? { model: t.model } : {}) };
     index.append(assistantMessageFor(reply, extractReasoning(reply)));
     const calls = message.tool_calls ?? [];
     lastHadCalls = calls.length > 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
+import type { ChatMessage, TokenUsage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { AgentResult } from '../run/run-state.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { normalizeToolArgs } from '../loop/normalize-args.js';
@@ -89,6 +89,12 @@ export function endsWithEndTool(messages: readonly ChatMessage[]): boolean {
   return false;
 }
 
+/** A recorded model call's token usage and duration (see {@link Trajectory.callStats}). */
+export interface CallStats {
+  usage?: TokenUsage;
+  latencyMs?: number;
+}
+
 /** One imported trajectory, whatever file it came from. */
 export interface Trajectory {
   id: string;
@@ -105,6 +111,12 @@ export interface Trajectory {
    * Absent when the format records no prompts: the prompt view is then recomputed.
    */
   promptViews?: Array<ChatMessage[] | null>;
+  /**
+   * What the file records about each model call, indexed by turn - 1: its token usage (in the
+   * OpenAI names: prompt, completion and total tokens) and how long it took; null for a turn it
+   * records nothing of. Absent when the format records neither.
+   */
+  callStats?: Array<CallStats | null>;
   /** The tool schemas the file records (sent to the model), when it records them. */
   tools?: ToolSchema[];
   /** A branch of another trajectory of the file: its id, the last turn kept whole, and what changed. */

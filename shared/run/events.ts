@@ -211,7 +211,8 @@ export const runEventSchema = z.lazy(() => z.discriminatedUnion('type', [
     type: z.literal('model_reply'),
     turn,
     message: assistantReplySchema,
-    latencyMs: z.number(),
+    /** How long the call took; null when a recorded trajectory does not say. */
+    latencyMs: z.number().nullable(),
     usage: tokenUsageSchema.nullable().optional(),
     finishReason: z.string().nullable().optional(),
     model: z.string().optional(),

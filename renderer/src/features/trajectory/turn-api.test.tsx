@@ -8,10 +8,12 @@ import { RunBuilder } from '../../test/run-builder.js';
 const USAGE = { prompt_tokens: 1190, completion_tokens: 45, total_tokens: 1235, prompt_tokens_details: { cached_tokens: 1024 } };
 
 /** A one-turn run whose model call took 2,345 ms and reported `usage`. */
-function runWith(usage: Record<string, unknown> | null, source: Record<string, unknown> = {}): RunEvent[] {
+function runWith(usage: Record<string, unknown> | null, source: Record<string, unknown> = {}, latencyMs: number | null = 2345): RunEvent[] {
   const run = new RunBuilder('run-1', [{ role: 'user', content: 'Say hi.' }]).turn({ reply: { content: 'Hi.' } });
-  return run.events.map((e) => (e.type === 'model_reply' ? { ...e, usage, latencyMs: 2345 } : e.type === 'run_started' ? { ...e, source } : e));
+  return run.events.map((e) => (e.type === 'model_reply' ? { ...e, usage, latencyMs } : e.type === 'run_started' ? { ...e, source } : e));
 }
+
+const IMPORTED = { imported: { fileId: 'f', index: 0, recordedPromptTurns: [], recorded: {}, reward: null } };
 
 function usageOf(turn: number): Record<string, string> {
   const list = screen.getByLabelText(`Tokens and latency of turn ${turn}`);
@@ -30,9 +32,14 @@ describe('A turn’s tokens, latency and API call', () => {
     expect(Number(shown['Estimated prompt']!.replace(',', ''))).toBeGreaterThan(0);
   });
 
-  it('says when the server reported no usage, and an opened file no latency', async () => {
-    await renderApp([runWith(null, { imported: { fileId: 'f', index: 0, recordedPromptTurns: [], recorded: {}, reward: null } })]);
+  it('says when an opened file records no usage or latency', async () => {
+    await renderApp([runWith(null, IMPORTED, null)]);
     expect(usageOf(1)).toMatchObject({ Usage: 'not in the file', Latency: 'not in the file' });
+  });
+
+  it('shows the usage and latency an opened file records', async () => {
+    await renderApp([runWith(USAGE, IMPORTED, 812)]);
+    expect(usageOf(1)).toMatchObject({ 'Reported prompt': '1,190', Completion: '45', Latency: '812 ms' });
   });
 
   it('shows the request the turn sent and the response it read behind the API toggle', async () => {

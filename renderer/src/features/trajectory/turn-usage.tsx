@@ -25,7 +25,7 @@ export function reportedUsage(usage: Record<string, unknown> | null): Array<[str
   return rows.filter((row): row is [string, number] => row[1] !== null);
 }
 
-/** Whether the turn's timings and usage came from an opened file, which records neither. */
+/** Whether the turn's timings and usage came from an opened file (which may not record them). */
 export function isImported(snapshot: RunSnapshot): boolean {
   return snapshot.source.imported !== undefined;
 }
@@ -62,7 +62,7 @@ export function TurnUsage({ snapshot, turn }: { snapshot: RunSnapshot; turn: Tur
       {answered && !turn.edited && (
         <div>
           <dt>Latency</dt>
-          <dd>{imported || turn.latencyMs === null ? 'not in the file' : `${n(Math.round(turn.latencyMs))} ms`}</dd>
+          <dd>{turn.latencyMs === null ? (imported ? 'not in the file' : 'not reported') : `${n(Math.round(turn.latencyMs))} ms`}</dd>
         </div>
       )}
     </dl>
