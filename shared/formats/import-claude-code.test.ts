@@ -408,3 +408,20 @@ describe('subagents of a session transcript', () => {
     ]);
   });
 });
+
+describe('agent session transcripts: recorded usage', () => {
+  it('keeps each API message\'s usage for its turn, the cache counted in the prompt, and the last line\'s for a reply spread over lines', () => {
+    const line = (uuid: string, parent: string | null, message: Record<string, unknown>) => JSON.stringify({ type: message.role, uuid, parentUuid: parent, sessionId: 's', message });
+    const usage = (output: number) => ({ input_tokens: 3, cache_creation_input_tokens: 100, cache_read_input_tokens: 2000, output_tokens: output });
+    const text = [
+      line('u1', null, { role: 'user', content: 'List the files.' }),
+      // One API message over two lines: its text, then its tool call with the final usage.
+      line('a1', 'u1', { role: 'assistant', id: 'msg_1', model: 'claude-x', content: [{ type: 'text', text: 'Listing.' }], usage: usage(1) }),
+      line('a2', 'a1', { role: 'assistant', id: 'msg_1', model: 'claude-x', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } }], usage: usage(24) }),
+      line('u2', 'a2', { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt' }] }),
+      line('a3', 'u2', { role: 'assistant', id: 'msg_2', model: 'claude-x', content: [{ type: 'text', text: 'One file.' }] }),
+    ].join('\n');
+    const [t] = importClaudeCodeSession(text, 'session.jsonl').trajectories;
+    expect(t!.callStats).toEqual([{ usage: { prompt_tokens: 2103, completion_tokens: 24, total_tokens: 2127, prompt_tokens_details: { cached_tokens: 2000 } } }, null]);
+  });
+});

@@ -1,6 +1,6 @@
-import type { ChatMessage } from '../model/chat.js';
-import { argumentsText, baseName, eachObjectLine, isObject, Misfit, raisedToolContent, str, type TextImport } from './import-common.js';
-import type { Trajectory } from './trajectory.js';
+import type { ChatMessage, TokenUsage } from '../model/chat.js';
+import { argumentsText, baseName, eachObjectLine, isObject, Misfit, num, raisedToolContent, recordedUsage, str, type TextImport } from './import-common.js';
+import type { CallStats, Trajectory } from './trajectory.js';
 
 // Agent session transcripts in Anthropic Messages blocks, one event per line (Claude Code's
 // `~/.claude/projects/*/*.jsonl`).
@@ -69,6 +69,8 @@ interface Line {
   messages: ChatMessage[] | null;
   /** The API message an assistant line is part of (several lines can share it). */
   messageId: string | null;
+  /** The token usage an assistant line records for its API message (the last line's is the whole reply's). */
+  usage: TokenUsage | null;
   model: string | null;
   /** A user line with tool results. */
   answers: boolean;
@@ -88,6 +90,9 @@ interface Chain {
   byMessageId: Map<string, ChatMessage>;
   model: string | null;
   turns: number;
+  /** Each turn's recorded usage, and the turn each API message is (see `appendLine`). */
+  stats: Array<CallStats | null>;
+  turnOf: Map<string, number>;
 }
 
 /** A trajectory's lines in file order, its messages, and the turns it has after each of its lines. */
@@ -175,6 +180,20 @@ export function anthropicMessages(list: readonly unknown[], at: string): ChatMes
   });
 }
 
+/**
+ * An Anthropic Messages reply's usage in the OpenAI names: the prompt counts the tokens read from
+ * and written to the cache too (Anthropic's `input_tokens` leaves them out), the cached ones apart.
+ */
+function anthropicUsage(usage: unknown): TokenUsage | null {
+  if (!isObject(usage)) return null;
+  const cached = num(usage.cache_read_input_tokens);
+  const input = num(usage.input_tokens);
+  const prompt = input === null ? null : input + (num(usage.cache_creation_input_tokens) ?? 0) + (cached ?? 0);
+  const counts = recordedUsage(prompt, usage.output_tokens);
+  if (!counts) return null;
+  return cached !== null ? { ...counts, prompt_tokens_details: { cached_tokens: cached } } : counts;
+}
+
 /** Adds an assistant line's part to the message an earlier line of the same API message started. */
 function mergeAssistant(target: ChatMessage, part: ChatMessage): void {
   target.content = `${String(target.content ?? '')}${String(part.content ?? '')}`;
@@ -189,19 +208,35 @@ function appendLine(chain: Chain, line: Line): void {
   (line.messages ?? []).forEach((m, k) => {
     const messageId = k === 0 ? line.messageId : null;
     const known = messageId === null ? undefined : chain.byMessageId.get(messageId);
-    if (known) return mergeAssistant(known, m);
+    const usage = k === 0 ? line.usage : null;
+    if (known) {
+      // A later line of the same API message records the usage of the whole reply so far.
+      const turn = chain.turnOf.get(messageId!);
+      if (usage && turn !== undefined) chain.stats[turn] = { usage };
+      return mergeAssistant(known, m);
+    }
     const copy = { ...m };
     chain.messages.push(copy);
-    if (copy.role === 'assistant') chain.turns += 1;
+    if (copy.role === 'assistant') {
+      if (messageId !== null) chain.turnOf.set(messageId, chain.turns);
+      chain.stats.push(usage ? { usage } : null);
+      chain.turns += 1;
+    }
     if (messageId !== null) chain.byMessageId.set(messageId, copy);
   });
   if (line.model !== null) chain.model ??= line.model;
 }
 
+/** A trajectory with its chain's recorded usage per turn, when any turn recorded one. */
+function withStats(t: Trajectory, chain: Chain): Trajectory {
+  if (chain.stats.some((v) => v !== null)) t.callStats = chain.stats;
+  return t;
+}
+
 /** The trajectory of some lines of the file (their numbers, sorted here). */
 function build(lines: readonly Line[], numbers: number[]): Built {
   numbers.sort((a, b) => a - b);
-  const chain: Chain = { messages: [], byMessageId: new Map(), model: null, turns: 0 };
+  const chain: Chain = { messages: [], byMessageId: new Map(), model: null, turns: 0, stats: [], turnOf: new Map() };
   const turnsAfter = numbers.map((i) => {
     appendLine(chain, lines[i]!);
     return chain.turns;
@@ -268,6 +303,7 @@ function readLines(text: string, fileName: string, problems: string[]): Transcri
       timestamp: str(value.timestamp),
       messages: null,
       messageId: null,
+      usage: null,
       model: null,
       answers: false,
     };
@@ -280,6 +316,7 @@ function readLines(text: string, fileName: string, problems: string[]): Transcri
     if (role === 'assistant') {
       line.messages = assistantLine(message);
       line.messageId = str(message.id);
+      line.usage = anthropicUsage(message.usage);
       const model = str(message.model);
       if (model && model !== '<synthetic>') line.model = model;
     } else if (role === 'user') {
@@ -541,7 +578,7 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
   const mainModel = built[0]?.chain.model ?? null;
   const idOf = new Array<string>(paths.length).fill(id);
 
-  if (built[0]) trajectories.push({ id, model: mainModel, messages: built[0].chain.messages, reward: null, recorded: {}, source: source() });
+  if (built[0]) trajectories.push(withStats({ id, model: mainModel, messages: built[0].chain.messages, reward: null, recorded: {}, source: source() }, built[0].chain));
   // Branches in the order they left the conversation (their first own line).
   const firstOwn = paths.map((p, k) => p.lines.reduce((first, i) => (owner[i] === k ? Math.min(first, i) : first), Infinity));
   const branches = paths.map((_, k) => k).slice(1).sort((a, b) => firstOwn[a]! - firstOwn[b]!);
@@ -556,7 +593,7 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
         ? `abandoned: the session went back to ${forkTurn > 0 ? `turn ${forkTurn}` : 'its start'}`
         : `not linked to the session: the parent of its first line is not in the file`;
     const { chain } = built[k]!;
-    trajectories.push({ id: idOf[k]!, model: chain.model ?? mainModel, messages: chain.messages, reward: null, recorded: {}, source: source(), branch: { parentId: idOf[fork >= 0 ? owner[fork]! : 0]!, forkTurn, change } });
+    trajectories.push(withStats({ id: idOf[k]!, model: chain.model ?? mainModel, messages: chain.messages, reward: null, recorded: {}, source: source(), branch: { parentId: idOf[fork >= 0 ? owner[fork]! : 0]!, forkTurn, change } }, chain));
   }
 
   // A subagent hangs off the trajectory holding the main line that answered its Task call.
@@ -567,7 +604,7 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
   subagentLines(transcript).forEach(({ agentId, lines: numbers }, s) => {
     const key = agentId ?? `sidechain ${s + 1}`;
     const { chain } = build(lines, numbers);
-    const t: Trajectory = { id: `${id}/${key}`, model: chain.model ?? mainModel, messages: chain.messages, reward: null, recorded: {}, source: source() };
+    const t: Trajectory = withStats({ id: `${id}/${key}`, model: chain.model ?? mainModel, messages: chain.messages, reward: null, recorded: {}, source: source() }, chain);
     if (built[0]) {
       const answer = agentId === null ? undefined : answeredBy.get(agentId);
       const k = answer === undefined || owner[answer]! < 0 ? 0 : owner[answer]!;

@@ -370,3 +370,15 @@ describe('inSampleOrder', () => {
     expect(ordered.indexOf('samples/a_epoch_9.json')).toBeLessThan(ordered.indexOf('samples/a_epoch_10.json'));
   });
 });
+
+describe('Inspect model calls\' recorded usage and time', () => {
+  it('keeps each model event\'s usage and time for the turn it answers', () => {
+    const name = 'inspect-ai_security-guide.json';
+    const log = JSON.parse(readFileSync(corpusPath(name), 'utf8')) as { samples: Array<{ events: Array<Record<string, unknown>> }> };
+    const event = log.samples[0]!.events.find((e) => e.event === 'model') as { output: { usage: { input_tokens: number; output_tokens: number }; time: number } };
+    const [t] = importText(JSON.stringify(log), name).trajectories;
+    expect(t!.callStats![0]).toEqual({ usage: { prompt_tokens: event.output.usage.input_tokens, completion_tokens: event.output.usage.output_tokens, total_tokens: expect.any(Number) }, latencyMs: event.output.time * 1000 });
+    // The streaming .eval records usage without a time.
+    expect(importBytes(evalBytes(), EVAL).trajectories[0]!.callStats![0]).toEqual({ usage: expect.objectContaining({ prompt_tokens: expect.any(Number) }) });
+  });
+});

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
+import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse } from './import-common.js';
 import { zipEntries, zipEntryBytes, zipEntrySpan, type ZipEntry } from './import-zip.js';
-import { endsWithEndTool, type Trajectory } from './trajectory.js';
+import { endsWithEndTool, type CallStats, type Trajectory } from './trajectory.js';
 
 // Inspect AI logs: `.json` (every sample inline) and `.eval` (a zip with one entry per sample).
 // One trajectory per sample and epoch, the model from `eval.model`.
@@ -55,6 +55,15 @@ const modelEvent = z.lazy(() => z.looseObject({
 }));
 
 const inspectEvent = z.lazy(() => z.looseObject({ event: z.string() }));
+
+/** A model event's recorded usage (`output.usage`, input and output tokens) and duration (`output.time`, seconds). */
+function modelCallStats(output: unknown): CallStats | null {
+  if (!isObject(output)) return null;
+  const usage = isObject(output.usage) ? recordedUsage(output.usage.input_tokens, output.usage.output_tokens, output.usage.total_tokens) : undefined;
+  const seconds = typeof output.time === 'number' && Number.isFinite(output.time) ? output.time : null;
+  if (!usage && seconds === null) return null;
+  return { ...(usage ? { usage } : {}), ...(seconds !== null ? { latencyMs: seconds * 1000 } : {}) };
+}
 
 const inspectSample = z.lazy(() => z.looseObject({
   id: z.union([z.string(), z.number()]),
@@ -240,11 +249,11 @@ function importSample(raw: unknown, at: string, model: string | null, index: num
     const id = e.output?.choices?.[0]?.message.id;
     return id ? [[id, e] as const] : [];
   }));
-  const views = assistants.map((m, k) => {
-    const event = byId.size > 0 ? (m.id ? byId.get(m.id) : undefined) : modelEvents[k];
-    return event ? event.input.map(chatMessage) : null;
-  });
+  const callEvents = assistants.map((m, k) => (byId.size > 0 ? (m.id ? byId.get(m.id) : undefined) : modelEvents[k]));
+  const views = callEvents.map((event) => (event ? event.input.map(chatMessage) : null));
   if (views.some((v) => v !== null)) trajectory.promptViews = views;
+  const stats = callEvents.map((event) => (event ? modelCallStats(event.output) : null));
+  if (stats.some((v) => v !== null)) trajectory.callStats = stats;
   const tools = toolSchemasOf(modelEvents.flatMap((e) => e.tools ?? []));
   if (tools) trajectory.tools = tools;
   return trajectory;
