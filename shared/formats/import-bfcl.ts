@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, num, parseWith, recordedUsage, str, writtenToolCalls } from './import-common.js';
+import { argumentsText, callStats, isObject, num, parseWith, recordedUsage, str, writtenToolCalls } from './import-common.js';
 import { pythonCalls } from './python-calls.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
@@ -98,12 +98,8 @@ function callStatsOf(line: Record<string, unknown>): Array<CallStats | null> {
   const flat = (value: unknown): unknown[] => (Array.isArray(value) ? value.flatMap(flat) : [value]);
   const [prompt, completion, latency] = [flat(line.input_token_count), flat(line.output_token_count), flat(line.latency)];
   return Array.from({ length: Math.max(prompt.length, completion.length, latency.length) }, (_, k): CallStats | null => {
-    const stats: CallStats = {};
-    const usage = recordedUsage(prompt[k], completion[k]);
-    if (usage) stats.usage = usage;
     const seconds = num(latency[k]);
-    if (seconds !== null) stats.latencyMs = seconds * 1000;
-    return stats.usage || stats.latencyMs !== undefined ? stats : null;
+    return callStats(recordedUsage(prompt[k], completion[k]), seconds === null ? null : seconds * 1000);
   });
 }
 

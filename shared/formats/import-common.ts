@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { exceptionOutcome } from '../loop/tool-outcome.js';
-import { AGENT_RESULT_FIELDS, type Trajectory } from './trajectory.js';
+import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromLangChain, isLangChainMessage } from './langchain-messages.js';
 
@@ -451,6 +451,12 @@ export function recordedUsage(prompt: unknown, completion: unknown, total?: unkn
   const sum = t ?? (p !== null && c !== null ? p + c : null);
   if (sum !== null) usage.total_tokens = sum;
   return usage;
+}
+
+/** A model call's usage and duration as the stats a turn shows; null when neither is recorded. */
+export function callStats(usage: TokenUsage | undefined, latencyMs: number | null): CallStats | null {
+  if (!usage && latencyMs === null) return null;
+  return { ...(usage ? { usage } : {}), ...(latencyMs !== null ? { latencyMs } : {}) };
 }
 
 /** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */

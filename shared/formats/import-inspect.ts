@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, checkNesting, isObject, Misfit, parseJson, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse } from './import-common.js';
+import { argumentsText, callStats, checkNesting, isObject, Misfit, num, parseJson, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse } from './import-common.js';
 import { zipEntries, zipEntryBytes, zipEntrySpan, type ZipEntry } from './import-zip.js';
 import { endsWithEndTool, type CallStats, type Trajectory } from './trajectory.js';
 
@@ -60,9 +60,8 @@ const inspectEvent = z.lazy(() => z.looseObject({ event: z.string() }));
 function modelCallStats(output: unknown): CallStats | null {
   if (!isObject(output)) return null;
   const usage = isObject(output.usage) ? recordedUsage(output.usage.input_tokens, output.usage.output_tokens, output.usage.total_tokens) : undefined;
-  const seconds = typeof output.time === 'number' && Number.isFinite(output.time) ? output.time : null;
-  if (!usage && seconds === null) return null;
-  return { ...(usage ? { usage } : {}), ...(seconds !== null ? { latencyMs: seconds * 1000 } : {}) };
+  const seconds = num(output.time);
+  return callStats(usage, seconds === null ? null : seconds * 1000);
 }
 
 const inspectSample = z.lazy(() => z.looseObject({

@@ -1,7 +1,7 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
 import { anthropicMessages } from './import-claude-code.js';
-import { argumentsText, baseName, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse, type TextImport } from './import-common.js';
+import { argumentsText, baseName, callStats, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse, type TextImport } from './import-common.js';
 import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
 // OpenTelemetry GenAI traces as Langfuse stores them: `{trace, observations[]}` (or a list of
@@ -202,11 +202,6 @@ export function genAiUsage(attributes: Record<string, unknown>): TokenUsage | un
   return recordedUsage(attributes['gen_ai.usage.input_tokens'] ?? attributes['gen_ai.usage.prompt_tokens'], attributes['gen_ai.usage.output_tokens'] ?? attributes['gen_ai.usage.completion_tokens'], attributes['llm.usage.total_tokens']);
 }
 
-/** Usage and duration as one call's stats; null when neither is known. */
-export function callStats(usage: TokenUsage | undefined, latencyMs: number | null): CallStats | null {
-  if (!usage && latencyMs === null) return null;
-  return { ...(usage ? { usage } : {}), ...(latencyMs !== null ? { latencyMs } : {}) };
-}
 
 const inputAt = (o: Pick<Observation, 'at' | 'inputAt'>): string => o.inputAt ?? `${o.at}.input`;
 const outputAt = (o: Pick<Observation, 'at' | 'outputAt'>): string => o.outputAt ?? `${o.at}.output`;

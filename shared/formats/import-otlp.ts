@@ -1,5 +1,5 @@
-import { baseName, isObject, jsonLines, Misfit, str, type TextImport } from './import-common.js';
-import { callStats, genAiUsage, traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
+import { baseName, callStats, isObject, jsonLines, Misfit, str, type TextImport } from './import-common.js';
+import { genAiUsage, traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // OpenTelemetry traces in OTLP's JSON encoding: `{"resourceSpans": [{resource, scopeSpans: [{scope,

@@ -1,6 +1,6 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, Misfit, num, raisedToolContent, recordedUsage, str } from './import-common.js';
+import { argumentsText, callStats, isObject, Misfit, num, raisedToolContent, recordedUsage, str } from './import-common.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
 // smolagents' agent memory as its steps write themselves out (`agent.memory.get_full_steps()` or
@@ -36,12 +36,9 @@ function errorText(error: unknown): string {
 
 /** A step's recorded token usage and duration (`token_usage`, `timing.duration` in seconds), or null. */
 function stepStats(step: Record<string, unknown>): CallStats | null {
-  const stats: CallStats = {};
   const usage = isObject(step.token_usage) ? recordedUsage(step.token_usage.input_tokens, step.token_usage.output_tokens, step.token_usage.total_tokens) : undefined;
-  if (usage) stats.usage = usage;
   const seconds = isObject(step.timing) ? num(step.timing.duration) : null;
-  if (seconds !== null) stats.latencyMs = seconds * 1000;
-  return stats.usage || stats.latencyMs !== undefined ? stats : null;
+  return callStats(usage, seconds === null ? null : seconds * 1000);
 }
 
 /** The messages of a list of memory steps (`at` is where the list is in the file), and what each model call recorded. */
