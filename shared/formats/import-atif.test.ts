@@ -55,6 +55,8 @@ describe('ATIF trajectories', () => {
       { role: 'assistant', content: 'There is a.py.' },
     ]);
     expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, finished_naturally: true, tool_calls_executed_ok: 1, reasoning_per_turn: ['ls is enough.', null] });
+    // A step's token metrics are its model call's usage, shown on its turn.
+    expect(t.callStats).toEqual([{ usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 2 } } }, null]);
   });
 
   it('takes the trajectory_id (v1.7) as the id, and the first agent step\'s model when the agent names none', () => {

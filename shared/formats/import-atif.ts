@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, Misfit, messageSchema, messagesOf, normalizeMessage, num, parseEach, parseWith, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
-import { endsWithEndTool, type Trajectory } from './trajectory.js';
+import { argumentsText, callStats, isObject, Misfit, messageSchema, messagesOf, normalizeMessage, num, parseEach, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse } from './import-common.js';
+import { endsWithEndTool, type CallStats, type Trajectory } from './trajectory.js';
 
 // ATIF, the Agent Trajectory Interchange Format (Harbor's and Terminal-Bench's `trajectory.json`,
 // also written by VS Code Copilot Chat and others): one JSON document `{schema_version:
@@ -26,7 +26,8 @@ import { endsWithEndTool, type Trajectory } from './trajectory.js';
 // - Results of a system or user step are messages of that role, except those naming a call of the
 //   last assistant message that only its results follow: they are its tool messages.
 // - Steps copied from an earlier trajectory (`is_copied_context`) were part of what the model saw:
-//   they stay in the conversation. Token metrics and costs have no place in the trajectory model.
+//   they stay in the conversation. An agent step's token metrics are its model call's usage; costs
+//   have no place in the trajectory model.
 //   ATIF has no reward field: a numeric `reward` in root `extra` or `final_metrics.extra` is the reward.
 // - ATIF does not say how a run ended: a last reply calling an end tool (OpenHands' `finish`,
 //   Terminus' `mark_task_complete`) records `finished_naturally: true`; otherwise it is derived.
@@ -228,6 +229,14 @@ interface StepRead {
   prompt: ChatMessage[] | null;
 }
 
+/** An agent step's token counts (`metrics`: prompt, completion and cached tokens) as its model call's stats. */
+function stepStats(step: AtifStep): CallStats | null {
+  const metrics = isObject(step.metrics) ? step.metrics : null;
+  const usage = metrics ? recordedUsage(metrics.prompt_tokens, metrics.completion_tokens) : undefined;
+  const cached = metrics ? num(metrics.cached_tokens) : null;
+  return callStats(usage && cached !== null ? { ...usage, prompt_tokens_details: { cached_tokens: cached } } : usage, null);
+}
+
 /** The assistant message of an agent step: its text (or the reply's chat message), reasoning and tool calls. */
 function assistantMessage(step: AtifStep, at: string): ChatMessage {
   const calls = (step.tool_calls ?? []).map((c): ToolCall => ({ id: c.tool_call_id ?? null, type: 'function', function: { name: c.function_name, arguments: argumentsText(c.arguments) } }));
@@ -286,6 +295,7 @@ function addTrajectory(data: unknown, base: string, fallbackId: string, parent: 
   const problems: string[] = [];
   const messages: ChatMessage[] = [];
   const views: Array<ChatMessage[] | null> = [];
+  const stats: Array<CallStats | null> = [];
   const refTurns = new Map<string, number>();
   let pending: ChatMessage[] | null = null;
   let turns = 0;
@@ -299,6 +309,7 @@ function addTrajectory(data: unknown, base: string, fallbackId: string, parent: 
       turns += 1;
       // Assistant messages a recorded prompt adds were not this file's turns: they have no prompt of their own.
       views.push(step.source === 'agent' ? pending : null);
+      stats.push(step.source === 'agent' ? stepStats(step) : null);
       if (step.source === 'agent') pending = null;
     }
     messages.push(...read.messages);
@@ -321,6 +332,7 @@ function addTrajectory(data: unknown, base: string, fallbackId: string, parent: 
   const tools = toolSchemasOf(doc.agent?.tool_definitions ?? []);
   if (tools) t.tools = tools;
   if (views.some((v) => v !== null)) t.promptViews = views;
+  if (stats.some((v) => v !== null)) t.callStats = stats;
   if (parent) t.branch = { parentId: parent.id, forkTurn: parent.turns, change: `subagent ${ownId}` };
   out.push(t);
   (doc.subagent_trajectories ?? []).forEach((sub, k) => {
