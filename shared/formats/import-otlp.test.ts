@@ -94,6 +94,10 @@ describe('OpenTelemetry traces (OTLP JSON)', () => {
     const [t] = importText(JSON.stringify(batch(legacy)), 'legacy.json').trajectories;
     expect(t!.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(t!.messages[1]!.tool_calls).toEqual([{ id: 'call_9', type: 'function', function: { name: 'add', arguments: '{"a": 2, "b": 3}' } }]);
+    // An index far out is one message in its place, not a list of a billion holes to walk.
+    const far = span('T5', 'b2', 'openai.chat', 10, [s('gen_ai.system', 'openai'), s('gen_ai.prompt.999999999.role', 'user'), s('gen_ai.prompt.999999999.content', 'Hi.'), s('gen_ai.prompt.0.role', 'system'), s('gen_ai.prompt.0.content', 'Be brief.')]);
+    const [u] = importText(JSON.stringify(batch(far)), 'far.json').trajectories;
+    expect(u!.messages).toEqual([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi.' }]);
   });
 
   it('leaves out a model call it cannot read and names the span', () => {

@@ -47,23 +47,28 @@ const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 
  * `gen_ai.completion.0.tool_calls.1.name`) as a list of messages; null when there are none.
  */
 function indexedMessages(attributes: Record<string, unknown>, prefix: string): unknown[] | null {
-  const messages: Array<Record<string, unknown>> = [];
+  // Keyed by index, then put in index order: an index of a billion makes one entry, not a billion holes.
+  const messages = new Map<number, { fields: Record<string, unknown>; calls: Map<number, { id?: unknown; function: Record<string, unknown> }> }>();
   const pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d+)\\.(.+)$`);
   for (const [key, value] of Object.entries(attributes)) {
     const m = pattern.exec(key);
     if (!m) continue;
-    const message = (messages[Number(m[1])] ??= {});
+    const at = Number(m[1]);
+    const message = messages.get(at) ?? { fields: {}, calls: new Map() };
+    messages.set(at, message);
     const call = /^tool_calls\.(\d+)\.(.+)$/.exec(m[2]!);
     if (!call) {
-      message[m[2]!] = value;
+      Object.defineProperty(message.fields, m[2]!, { value, enumerable: true, writable: true, configurable: true });
       continue;
     }
-    const calls = ((message.tool_calls as Array<Record<string, unknown>> | undefined) ??= []);
-    const entry = (calls[Number(call[1])] ??= { type: 'function', function: {} });
+    const k = Number(call[1]);
+    const entry = message.calls.get(k) ?? { function: {} };
+    message.calls.set(k, entry);
     if (call[2] === 'id') entry.id = value;
-    else (entry.function as Record<string, unknown>)[call[2]!] = value;
+    else Object.defineProperty(entry.function, call[2]!, { value, enumerable: true, writable: true, configurable: true });
   }
-  const list = messages.filter((m) => m !== undefined).map((m) => (Array.isArray(m.tool_calls) ? { ...m, tool_calls: m.tool_calls.filter((c) => c !== undefined) } : m));
+  const inOrder = <T>(map: Map<number, T>): T[] => [...map.keys()].sort((x, y) => x - y).map((k) => map.get(k)!);
+  const list = inOrder(messages).map(({ fields, calls }) => (calls.size > 0 ? { ...fields, tool_calls: inOrder(calls).map((c) => ({ ...(c.id !== undefined ? { id: c.id } : {}), type: 'function', function: c.function })) } : fields));
   return list.length > 0 ? list : null;
 }
 
