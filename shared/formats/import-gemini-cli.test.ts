@@ -78,6 +78,9 @@ describe('Gemini CLI session documents', () => {
     ]);
     expect(t.problems).toBeUndefined();
     expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, finished_naturally: true });
+    // Each reply's tokens are its turn's usage: the thoughts count in the completion, shown apart.
+    const usage = { prompt_tokens: 10, completion_tokens: 7, total_tokens: 17, completion_tokens_details: { reasoning_tokens: 2 } };
+    expect(t.callStats).toEqual([{ usage }, { usage }]);
   });
 
   it('answers each tool call with its functionResponse output, in call order (parallel calls)', () => {

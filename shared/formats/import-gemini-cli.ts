@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, baseName, isObject, jsonLines, Misfit, parseEach, parseWith, raisedToolContent, readLine, str, type TextImport } from './import-common.js';
-import type { FormatId, Trajectory } from './trajectory.js';
+import { argumentsText, baseName, callStats, isObject, jsonLines, Misfit, num, parseEach, parseWith, raisedToolContent, readLine, recordedUsage, str, type TextImport } from './import-common.js';
+import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
 // Gemini CLI sessions (`~/.gemini/tmp/<projectHash>/chats/session-*.json`, and from 2026 `.jsonl`),
 // as its ChatRecordingService writes them (packages/core/src/services/chatRecordingService.ts and
@@ -158,6 +158,21 @@ interface Conversation {
   messages: ChatMessage[];
   answered: Set<string>;
   model: string | null;
+  /** Each `gemini` record's token counts, by turn. */
+  stats: Array<CallStats | null>;
+}
+
+/**
+ * A `gemini` record's `tokens` in the OpenAI names: the prompt its `input` (cached ones included,
+ * as Gemini counts them, and shown apart), the completion its `output` and `thoughts` together
+ * (the thoughts shown apart, as reasoning tokens).
+ */
+function geminiUsage(tokens: unknown): TokenUsage | undefined {
+  if (!isObject(tokens)) return undefined;
+  const [output, thoughts, cached] = [num(tokens.output), num(tokens.thoughts), num(tokens.cached)];
+  const usage = recordedUsage(tokens.input, output === null ? null : output + (thoughts ?? 0), tokens.total);
+  if (!usage) return undefined;
+  return { ...usage, ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}), ...(thoughts ? { completion_tokens_details: { reasoning_tokens: thoughts } } : {}) };
 }
 
 /** Adds a `gemini` record: the assistant message, then a tool message per answered call. */
@@ -185,6 +200,7 @@ function addAssistant(conversation: Conversation, record: MessageRecord): void {
     if (model !== conversation.model) message.model = model;
   }
   conversation.messages.push(message);
+  conversation.stats.push(callStats(geminiUsage(record.tokens), null));
   for (const call of records) {
     const tool = callResult(call);
     if (!tool) continue;
@@ -218,7 +234,7 @@ const firstLine = (text: string): string => text.split('\n')[0]!.trim();
 
 /** A trajectory from message records; notices and records of unknown types go to `problems`. */
 function trajectoryOf(records: readonly Placed[], id: string, format: FormatId, index: number, problems: string[]): Trajectory {
-  const conversation: Conversation = { messages: [], answered: new Set(), model: null };
+  const conversation: Conversation = { messages: [], answered: new Set(), model: null, stats: [] };
   let stopReason: string | null = null;
   for (const { record, at } of records) {
     if (record.type === 'gemini') {
@@ -237,6 +253,7 @@ function trajectoryOf(records: readonly Placed[], id: string, format: FormatId, 
   }
   const t: Trajectory = { id, model: conversation.model, messages: conversation.messages, reward: null, recorded: {}, source: { format, index } };
   if (stopReason !== null) t.stopReason = stopReason;
+  if (conversation.stats.some((v) => v !== null)) t.callStats = conversation.stats;
   return t;
 }
 
