@@ -494,6 +494,14 @@ export function recordedOf(object: Record<string, unknown>): Trajectory['recorde
   return parseWith(recordedSchema, picked) as Trajectory['recorded'];
 }
 
+/**
+ * Sets `key` as an own property, as JSON.parse does: a `__proto__` key is a key like any other,
+ * not the object's prototype. For objects built from a file's keys by other means than JSON.parse.
+ */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A verdict as Python may have written it: a boolean, or the `str()` of one ("True", "False"); else null. */
 export function pyBoolean(v: unknown): boolean | null {
   if (typeof v === 'boolean') return v;

@@ -1,4 +1,4 @@
-import { baseName, callStats, isObject, jsonLines, Misfit, str, type TextImport } from './import-common.js';
+import { baseName, callStats, isObject, jsonLines, Misfit, setOwn, str, type TextImport } from './import-common.js';
 import { genAiUsage, traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
@@ -36,7 +36,7 @@ function anyValue(value: unknown): unknown {
 function attributesOf(list: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!Array.isArray(list)) return out;
-  for (const kv of list) if (isObject(kv) && typeof kv.key === 'string') Object.defineProperty(out, kv.key, { value: anyValue(kv.value), enumerable: true, writable: true, configurable: true });
+  for (const kv of list) if (isObject(kv) && typeof kv.key === 'string') setOwn(out, kv.key, anyValue(kv.value));
   return out;
 }
 
@@ -58,14 +58,14 @@ function indexedMessages(attributes: Record<string, unknown>, prefix: string): u
     messages.set(at, message);
     const call = /^tool_calls\.(\d+)\.(.+)$/.exec(m[2]!);
     if (!call) {
-      Object.defineProperty(message.fields, m[2]!, { value, enumerable: true, writable: true, configurable: true });
+      setOwn(message.fields, m[2]!, value);
       continue;
     }
     const k = Number(call[1]);
     const entry = message.calls.get(k) ?? { function: {} };
     message.calls.set(k, entry);
     if (call[2] === 'id') entry.id = value;
-    else Object.defineProperty(entry.function, call[2]!, { value, enumerable: true, writable: true, configurable: true });
+    else setOwn(entry.function, call[2]!, value);
   }
   const inOrder = <T>(map: Map<number, T>): T[] => [...map.keys()].sort((x, y) => x - y).map((k) => map.get(k)!);
   const list = inOrder(messages).map(({ fields, calls }) => (calls.size > 0 ? { ...fields, tool_calls: inOrder(calls).map((c) => ({ ...(c.id !== undefined ? { id: c.id } : {}), type: 'function', function: c.function })) } : fields));

@@ -9,7 +9,7 @@
 // True, False, None, or a list, tuple or dict of them. A text that is not such a list, whole, is
 // no calls: it stays the assistant's text.
 
-import type { WrittenCall } from './import-common.js';
+import { setOwn, type WrittenCall } from './import-common.js';
 
 class NotACall extends Error {}
 
@@ -36,14 +36,6 @@ export function pythonLiteralAt(text: string, start: number): { value: unknown; 
     if (error instanceof NotACall || error instanceof RangeError) return null;
     throw error;
   }
-}
-
-/**
- * Sets `key` as an own property, as JSON.parse does: a `__proto__` key is a key like any other,
- * not the object's prototype.
- */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Nested lists, tuples and dicts deeper than this are not read (the stack stays small). */
