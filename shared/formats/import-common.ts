@@ -461,8 +461,12 @@ export function callStats(usage: TokenUsage | undefined, latencyMs: number | nul
 
 /** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */
 export function parseMessageList(data: unknown, prefix = 'messages'): FileMessage[] {
+  // A plain chat list (nearly every list of an indexed file) is read at once; only one the quick
+  // reader refuses is looked at again for framework messages and call lists kept as JSON text.
+  const quick = quickMessageList(data);
+  if (quick) return quick;
   const list = callListsParsed(fromFrameworkMessages(data), prefix);
-  return quickMessageList(list) ?? parseWith(messageListSchema, list, prefix);
+  return (list === data ? null : quickMessageList(list)) ?? parseWith(messageListSchema, list, prefix);
 }
 
 /** {@link parseMessageList} through zod alone: the rule its quick path must agree with. */
