@@ -70,6 +70,7 @@ const event = z.lazy(() => z.looseObject({
   tool_call_metadata: toolCallMetadata.nullable().optional(),
 }));
 type OpenHandsEvent = z.infer<typeof event>;
+const eventList = z.lazy(() => z.array(z.unknown()));
 
 /** The events of a history: `[action, observation]` pairs (older histories) taken in order. */
 function flatEvents(items: readonly unknown[]): unknown[] {
@@ -136,7 +137,7 @@ interface EventsRead {
  */
 function openHandsTrajectory(data: unknown, id: string, at: string, instruction: string | null = null): Trajectory {
   const problems: string[] = [];
-  const items = parseWith(z.array(z.unknown()), Array.isArray(data) ? flatEvents(data) : data, at);
+  const items = parseWith(eventList, Array.isArray(data) ? flatEvents(data) : data, at);
   const { messages, model, tools, finished, labels } = items.some(isSdkEvent) ? sdkEventMessages(items, at, problems) : eventMessages(items, at, problems);
   if (instruction && !messages.some((m) => m.role === 'user')) {
     const systemMessages = messages.findIndex((m) => m.role !== 'system');
