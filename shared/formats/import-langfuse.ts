@@ -32,7 +32,8 @@ import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 //   numeric score; the model the first call's response model; `gen_ai.response.finish_reasons`
 //   is kept as the turn's `finish_reason`.
 
-const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
+/** The `gen_ai.operation.name`s of a model call (`completion` as some instrumentations write it). */
+export const CALL_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'text_completion', 'generate_content', 'completion']);
 
 function isTraceExport(record: unknown): boolean {
   return isObject(record) && isObject(record.trace) && Array.isArray(record.observations);

@@ -1,5 +1,5 @@
 import { baseName, callStats, isObject, jsonLines, Misfit, setOwn, str, type TextImport } from './import-common.js';
-import { genAiUsage, traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
+import { CALL_OPERATIONS, genAiUsage, traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // OpenTelemetry traces in OTLP's JSON encoding: `{"resourceSpans": [{resource, scopeSpans: [{scope,
@@ -40,7 +40,6 @@ function attributesOf(list: unknown): Record<string, unknown> {
   return out;
 }
 
-const CALL_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'completion']);
 
 /**
  * OpenLLMetry's indexed attributes under `prefix` (`gen_ai.prompt.0.role`, `gen_ai.prompt.0.content`,
