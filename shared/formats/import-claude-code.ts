@@ -89,8 +89,7 @@ interface Chain {
   messages: ChatMessage[];
   byMessageId: Map<string, ChatMessage>;
   model: string | null;
-  turns: number;
-  /** Each turn's recorded usage, and the turn each API message is (see `appendLine`). */
+  /** Each turn's recorded usage, one entry a turn (so its length is the turns so far); the turn each API message is. */
   stats: Array<CallStats | null>;
   turnOf: Map<string, number>;
 }
@@ -218,9 +217,8 @@ function appendLine(chain: Chain, line: Line): void {
     const copy = { ...m };
     chain.messages.push(copy);
     if (copy.role === 'assistant') {
-      if (messageId !== null) chain.turnOf.set(messageId, chain.turns);
+      if (messageId !== null) chain.turnOf.set(messageId, chain.stats.length);
       chain.stats.push(usage ? { usage } : null);
-      chain.turns += 1;
     }
     if (messageId !== null) chain.byMessageId.set(messageId, copy);
   });
@@ -236,10 +234,10 @@ function withStats(t: Trajectory, chain: Chain): Trajectory {
 /** The trajectory of some lines of the file (their numbers, sorted here). */
 function build(lines: readonly Line[], numbers: number[]): Built {
   numbers.sort((a, b) => a - b);
-  const chain: Chain = { messages: [], byMessageId: new Map(), model: null, turns: 0, stats: [], turnOf: new Map() };
+  const chain: Chain = { messages: [], byMessageId: new Map(), model: null, stats: [], turnOf: new Map() };
   const turnsAfter = numbers.map((i) => {
     appendLine(chain, lines[i]!);
-    return chain.turns;
+    return chain.stats.length;
   });
   return { lines: numbers, turnsAfter, chain };
 }
