@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { API_METHOD_NAMES, type ApiHandlers, type OpenedFile } from '#shared/api/contract.js';
-import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
+import { CALL_PATH, UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
 import { MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import type { RunEvent } from '#shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
@@ -131,6 +131,68 @@ describe('serve host: dropped files', () => {
     expect((await request(port, UPLOAD_PATH, { method: 'POST', headers: { ...headers, Origin: 'http://evil.example' }, body })).status).toBe(403);
     expect((await request(port, UPLOAD_PATH, { method: 'GET', headers })).status).toBe(405);
     expect(readdirSync(uploadsDir)).toHaveLength(1);
+  });
+});
+
+describe('serve host: calls over HTTP', () => {
+  it('answers a run.events request the page posts with the reply the WebSocket would carry', async () => {
+    const { port, cookie, calls } = await start();
+    const headers = { Cookie: cookie, Origin: `http://127.0.0.1:${port}`, 'Content-Type': 'application/json' };
+    const ok = await request(port, CALL_PATH, { method: 'POST', headers, body: JSON.stringify({ id: 0, method: 'run.events', params: { runId: 'r1', fromSeq: 3 } }) });
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(ok.headers['cache-control']).toBe('no-store');
+    expect(corsHeaders(ok)).toEqual([]);
+    expect(JSON.parse(ok.body)).toEqual({ id: 0, result: { events: [], complete: true } });
+    expect(calls).toEqual([{ method: 'run.events', params: { runId: 'r1', fromSeq: 3, limit: 5000 } }]);
+
+    const failed = await request(port, CALL_PATH, { method: 'POST', headers, body: JSON.stringify({ id: 4, method: 'run.events', params: { runId: 'gone' } }) });
+    expect(JSON.parse(failed.body)).toEqual({ id: 4, error: { code: 'internal', method: 'run.events', message: 'no run with id gone' } });
+    const invalid = await request(port, CALL_PATH, { method: 'POST', headers, body: JSON.stringify({ id: 5, method: 'run.events', params: { fromSeq: -1 } }) });
+    expect(JSON.parse(invalid.body)).toMatchObject({ id: 5, error: { code: 'invalid_params', method: 'run.events' } });
+    const notJson = await request(port, CALL_PATH, { method: 'POST', headers, body: '{not json' });
+    expect(JSON.parse(notJson.body)).toMatchObject({ error: { code: 'bad_message', message: expect.stringMatching(/^not JSON/) } });
+    const cancel = await request(port, CALL_PATH, { method: 'POST', headers, body: JSON.stringify({ cancel: 1 }) });
+    expect(JSON.parse(cancel.body)).toMatchObject({ error: { code: 'bad_message' } });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('answers no other method there, and only the page itself may post', async () => {
+    const { port, cookie, calls } = await start();
+    const origin = `http://127.0.0.1:${port}`;
+    const body = JSON.stringify({ id: 1, method: 'app.info', params: {} });
+    const other = await request(port, CALL_PATH, { method: 'POST', headers: { Cookie: cookie, Origin: origin }, body });
+    expect(JSON.parse(other.body)).toEqual({ id: 1, error: { code: 'unknown_method', method: 'app.info', message: "'app.info' is not answered at /api/call: call it over the WebSocket at /api" } });
+    const events = JSON.stringify({ id: 2, method: 'run.events', params: { runId: 'r1' } });
+    expect((await request(port, CALL_PATH, { method: 'POST', headers: { Origin: origin }, body: events })).status).toBe(401);
+    expect((await request(port, CALL_PATH, { method: 'POST', headers: { Cookie: cookie, Origin: 'http://evil.example' }, body: events })).status).toBe(403);
+    expect((await request(port, CALL_PATH, { method: 'POST', headers: { Cookie: cookie }, body: events })).status).toBe(403);
+    const crossSite = { Cookie: cookie, Origin: origin, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'cors' };
+    expect((await request(port, CALL_PATH, { method: 'POST', headers: crossSite, body: events })).status).toBe(403);
+    expect((await request(port, CALL_PATH, { method: 'GET', headers: { Cookie: cookie, Origin: origin } })).status).toBe(405);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a request body over MAX_FRAME_BYTES, declared or not', async () => {
+    const { port, cookie, calls } = await start();
+    const headers = { Cookie: cookie, Origin: `http://127.0.0.1:${port}` };
+    const declared = await request(port, CALL_PATH, { method: 'POST', headers: { ...headers, 'Content-Length': String(MAX_FRAME_BYTES + 1) } });
+    expect(declared.status).toBe(413);
+    expect(declared.body).toMatch(/at most 16 MiB/);
+    expect(declared.headers.connection).toBe('close');
+    // Sent in pieces, with no length declared.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: CALL_PATH, method: 'POST', headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      const piece = 'x'.repeat(1024 * 1024);
+      for (let i = 0; i <= MAX_FRAME_BYTES / piece.length; i++) req.write(piece);
+      req.end();
+    });
+    expect(chunked).toBe(413);
+    expect(calls).toEqual([]);
   });
 });
 

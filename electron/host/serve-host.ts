@@ -9,9 +9,9 @@ import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { apiCall, type OpenedFile } from '#shared/api/contract.js';
-import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
+import { CALL_PATH, FETCHED_METHODS, UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
 import { MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
-import { createEventBatcher, serveRpc, type RpcServerMessage } from '#shared/rpc/protocol.js';
+import { answerFrame, createEventBatcher, serveRpc, type RpcCall, type RpcServerMessage } from '#shared/rpc/protocol.js';
 import type { RunEvent } from '#shared/run/events.js';
 import type { ApiService } from '../engine/service/api-service.js';
 import {
@@ -31,11 +31,11 @@ import {
 } from './host-security.js';
 import { contentTypeOf } from '#shared/web/content-types.js';
 import { lookupStaticFile } from './static-files.js';
-import { messageOf } from '#shared/rpc/errors.js';
+import { ApiError, messageOf } from '#shared/rpc/errors.js';
 
 /**
- * Serve mode: the renderer's files and the API (over a WebSocket at {@link WIRE_PATH}) on one
- * local origin, guarded by a random token. The browser gets the token once in the printed URL and
+ * Serve mode: the renderer's files and the API (over a WebSocket at {@link WIRE_PATH}, the calls
+ * with large replies over HTTP at {@link CALL_PATH}) on one local origin, guarded by a random token. The browser gets the token once in the printed URL and
  * keeps it in an HttpOnly, SameSite=Strict cookie; every request and the WebSocket upgrade need it.
  */
 
@@ -122,6 +122,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     }
     const cookie: Record<string, string> = auth.fromQuery ? { 'Set-Cookie': tokenCookie(token) } : {};
     if (rawPath === UPLOAD_PATH) return receiveUpload(req, res);
+    if (rawPath === CALL_PATH) return answerCall(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(req, res, 405, 'Method not allowed.\n', { ...cookie, Allow: 'GET, HEAD' });
     if (queryToken !== undefined && (rawPath === '/' || rawPath === '/index.html')) {
       // Keep the token out of the address bar and the history: the cookie carries it from here.
@@ -163,7 +164,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (req.method !== 'POST') return sendText(req, res, 405, 'Method not allowed.\n', { Allow: 'POST' });
     if (!isSameOrigin(req.headers.origin, req.headers.host!)) return sendText(req, res, 403, 'Forbidden: the Origin must be this server.\n');
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) return sendText(req, res, 413, `Too large: files up to ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB can be dropped; open larger ones by path.\n`);
+    if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) return sendText(req, res, 413, `Too large: files up to ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB can be dropped; open larger ones by path.\n`, { Connection: 'close' });
     let name: string;
     try {
       name = basename(decodeURIComponent(String(req.headers[UPLOAD_NAME_HEADER] ?? 'dropped-file')));
@@ -187,6 +188,36 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     }
     const body = JSON.stringify({ path });
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  }
+
+  /**
+   * A call whose reply can be megabytes ({@link FETCHED_METHODS}), over HTTP: the body is the
+   * request frame (up to MAX_FRAME_BYTES), the reply what the WebSocket would carry. Only the page
+   * itself may post (same Origin, the token cookie, as for every request).
+   */
+  async function answerCall(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendText(req, res, 405, 'Method not allowed.\n', { Allow: 'POST' });
+    if (!isSameOrigin(req.headers.origin, req.headers.host!)) return sendText(req, res, 403, 'Forbidden: the Origin must be this server.\n');
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    // The body is left unread: the connection closes, or its rest would be read as the next request.
+    const tooLarge = (): void => sendText(req, res, 413, `Too large: a request is at most ${MAX_FRAME_BYTES / 1024 ** 2} MiB.\n`, { Connection: 'close' });
+    if (Number.isFinite(declared) && declared > MAX_FRAME_BYTES) return tooLarge();
+    const chunks: Buffer[] = [];
+    let received = 0;
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > MAX_FRAME_BYTES) return tooLarge();
+        chunks.push(chunk);
+      }
+    } catch {
+      return; // The page went away mid-request.
+    }
+    const reply = await answerFrame(fetchedCall, Buffer.concat(chunks).toString('utf8'));
+    if (res.destroyed) return;
+    const body = JSON.stringify(reply);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)) });
     res.end(body);
   }
 
@@ -217,6 +248,10 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   });
 
   const call = apiCall(service.handlers);
+  const fetchedCall: RpcCall = (method, params) => {
+    if (FETCHED_METHODS.has(method)) return call(method, params);
+    return Promise.reject(new ApiError('unknown_method', `'${method.slice(0, 200)}' is not answered at ${CALL_PATH}: call it over the WebSocket at ${WIRE_PATH}`, method.slice(0, 200)));
+  };
 
   wss.on('connection', (ws: WebSocket) => {
     ws.on('error', (error) => log(`serve: WebSocket error: ${error.message}`));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError, fromErrorData, rpcErrorDataSchema, toErrorData, type RpcErrorCode, type RpcErrorData } from './errors.js';
-import { decodeFrame, formatBytes, MAX_FRAME_BYTES } from './frames.js';
+import { decodeFrame, formatBytes, MAX_FRAME_BYTES, type DecodedFrame } from './frames.js';
 
 /**
  * Request/reply and pushed events between the UI and the engine, written once over any message
@@ -56,12 +56,7 @@ export function serveRpc(call: RpcCall, send: (message: RpcServerMessage) => voi
 
   async function serve(id: number, method: string, params: unknown): Promise<void> {
     inFlight.add(id);
-    let message: RpcServerMessage;
-    try {
-      message = { id, result: await call(method, params) };
-    } catch (error) {
-      message = { id, error: toErrorData(error, method) };
-    }
+    const message = await answer(call, id, method, params);
     // Deleted by a cancel: the caller has stopped waiting.
     if (inFlight.delete(id)) reply(message);
   }
@@ -86,9 +81,7 @@ export function serveRpc(call: RpcCall, send: (message: RpcServerMessage) => voi
     receiveFrame(frame) {
       const decoded = decodeFrame(frame, MAX_FRAME_BYTES);
       if (decoded.ok) receive(decoded.message);
-      // A frame too large to read still names its call: answer that call, so it fails rather than waits.
-      else if (decoded.id !== undefined) reply({ id: decoded.id, error: { code: decoded.code, message: decoded.reason, method: decoded.method ?? '' } });
-      else refuse(decoded.reason, decoded.code);
+      else reply(refusedFrame(decoded));
     },
     refuse,
     close() {
@@ -96,6 +89,34 @@ export function serveRpc(call: RpcCall, send: (message: RpcServerMessage) => voi
       inFlight.clear();
     },
   };
+}
+
+/**
+ * The reply to one request frame, for a pipe that carries one request per exchange (an HTTP POST
+ * in serve mode): what {@link serveRpc} answers it with. A cancel has nothing to cancel there: it
+ * is answered as a message that is not a request.
+ */
+export async function answerFrame(call: RpcCall, frame: unknown): Promise<RpcServerMessage> {
+  const decoded = decodeFrame(frame, MAX_FRAME_BYTES);
+  if (!decoded.ok) return refusedFrame(decoded);
+  const request = rpcRequestSchema.safeParse(decoded.message);
+  if (!request.success) return badMessage(decoded.message);
+  return answer(call, request.data.id, request.data.method, request.data.params);
+}
+
+/** The reply to call `id`: its result, or the error it threw. */
+async function answer(call: RpcCall, id: number, method: string, params: unknown): Promise<RpcServerMessage> {
+  try {
+    return { id, result: await call(method, params) };
+  } catch (error) {
+    return { id, error: toErrorData(error, method) };
+  }
+}
+
+/** The reply to a frame that could not be read. One too large to read still names its call when it can: that call fails rather than waits. */
+function refusedFrame(decoded: Extract<DecodedFrame, { ok: false }>): RpcServerMessage {
+  const error = { code: decoded.code, message: decoded.reason, method: decoded.method ?? '' };
+  return decoded.id !== undefined ? { id: decoded.id, error } : { error };
 }
 
 /** The error for a message that is not a request: it keeps the id and method when they are usable. */

@@ -163,4 +163,61 @@ describe('WebSocket client', () => {
       vi.useRealTimers();
     }
   });
+  describe('calls with large replies', () => {
+    /** A fetch double answering each POST with `reply(body)`: a reply message, a Response, or a thrown error. */
+    function stubFetch(reply: (body: { id: number; method: string; params: unknown }) => unknown) {
+      const posted: Array<{ url: string; init: RequestInit }> = [];
+      vi.stubGlobal('fetch', async (url: URL, init: RequestInit) => {
+        posted.push({ url: String(url), init });
+        if (init.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+        const answer = reply(JSON.parse(String(init.body)));
+        return answer instanceof Response ? answer : new Response(JSON.stringify(answer), { status: 200 });
+      });
+      return posted;
+    }
+
+    it('fetches run.events over HTTP from /api/call on the page’s origin, not over the socket', async () => {
+      const posted = stubFetch((request) => ({ id: request.id, result: { events: [], complete: true } }));
+      try {
+        const client = createWsClient('wss://h.test/api', Socket);
+        const socket = FakeSocket.last;
+        socket.open();
+        await expect(client.call('run.events', { runId: 'r1', fromSeq: 5, limit: 10 })).resolves.toEqual({ events: [], complete: true });
+        expect(socket.sent).toEqual([]);
+        expect(posted).toHaveLength(1);
+        expect(posted[0]!.url).toBe('https://h.test/api/call');
+        expect(posted[0]!.init.method).toBe('POST');
+        expect(JSON.parse(String(posted[0]!.init.body))).toEqual({ id: 0, method: 'run.events', params: { runId: 'r1', fromSeq: 5, limit: 10 } });
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
+    it('fails with the engine’s error, an HTTP refusal, a malformed reply, a lost server, or a cancel, each as its code', async () => {
+      let answer: (request: { id: number }) => unknown = () => null;
+      stubFetch((request) => answer(request));
+      try {
+        const client = createWsClient('ws://h/api', Socket);
+        FakeSocket.last.open();
+        const call = () => client.call('run.events', { runId: 'r1' } as never);
+        answer = (request) => ({ id: request.id, error: { code: 'not_found', method: 'run.events', message: 'no run r1' } });
+        await expect(call()).rejects.toMatchObject({ code: 'not_found', message: 'no run r1' });
+        answer = () => new Response('Forbidden: the Origin must be this server.\n', { status: 403 });
+        await expect(call()).rejects.toMatchObject({ code: 'internal', message: 'run.events: the engine answered HTTP 403: Forbidden: the Origin must be this server.' });
+        answer = (request) => ({ id: request.id, result: { events: 'nope' } });
+        await expect(call()).rejects.toThrow(/run.events: the engine's reply is malformed at events/);
+        answer = () => new Response('<html>', { status: 200 });
+        await expect(call()).rejects.toMatchObject({ code: 'internal', message: "run.events: the engine's reply is not a reply message" });
+        answer = () => {
+          throw new TypeError('Failed to fetch');
+        };
+        await expect(call()).rejects.toMatchObject({ code: 'disconnected', message: DISCONNECTED });
+        const abort = new AbortController();
+        abort.abort();
+        await expect(client.call('run.events', { runId: 'r1' } as never, abort.signal)).rejects.toMatchObject({ code: 'cancelled' });
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+  });
 });

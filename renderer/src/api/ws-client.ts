@@ -1,7 +1,9 @@
-import { UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
-import { DISCONNECTED } from '#shared/rpc/protocol.js';
-import { ApiError } from '#shared/rpc/errors.js';
-import { createEngineRpc, Listeners, type ConnectionState, type EngineClient } from './engine-client.js';
+import type { ApiMethod, ApiResult } from '#shared/api/contract.js';
+import { CALL_PATH, FETCHED_METHODS, UPLOAD_NAME_HEADER, UPLOAD_PATH, WIRE_PATH } from '#shared/api/wire.js';
+import { decodeFrame, encodeClientFrame } from '#shared/rpc/frames.js';
+import { DISCONNECTED, rpcReplySchema } from '#shared/rpc/protocol.js';
+import { ApiError, fromErrorData } from '#shared/rpc/errors.js';
+import { createEngineRpc, Listeners, parseApiResult, type ConnectionState, type EngineClient } from './engine-client.js';
 
 export { DISCONNECTED };
 
@@ -17,7 +19,8 @@ const MESSAGE_TOO_BIG = 1009;
 export const RECONNECT_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 
 /**
- * The API over a WebSocket (serve mode): shared/rpc/protocol.ts in JSON text frames (shared/rpc/frames.ts). The serve
+ * The API over a WebSocket (serve mode): shared/rpc/protocol.ts in JSON text frames (shared/rpc/frames.ts),
+ * the calls with large replies ({@link FETCHED_METHODS}) over HTTP, one POST each. The serve
  * host authenticates the socket by the cookie it set with the page, so the browser's same-origin
  * handshake is all that is needed. A lost connection is retried (the host closes a socket that
  * falls behind; a laptop sleeps); calls pending when it dropped fail, and the store catches up on
@@ -72,6 +75,7 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
   }
 
   connect();
+  const callUrl = new URL(CALL_PATH, url.replace(/^ws/, 'http'));
   return {
     get connection() {
       return connection;
@@ -82,7 +86,7 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
     async fileRef(file) {
       // The browser gives no paths: the file is streamed to the server over HTTP (never as a
       // WebSocket frame, which the host caps), and the server opens its copy.
-      const response = await fetch(new URL(UPLOAD_PATH, url.replace(/^ws/, 'http')), {
+      const response = await fetch(new URL(UPLOAD_PATH, callUrl), {
         method: 'POST',
         headers: { [UPLOAD_NAME_HEADER]: encodeURIComponent(file.name), 'Content-Type': 'application/octet-stream' },
         body: file,
@@ -93,7 +97,32 @@ export function createWsClient(url: string, Socket: typeof WebSocket = WebSocket
     },
     call(method, params, signal) {
       if (connection === 'closed') return Promise.reject(new ApiError('disconnected', DISCONNECTED, method));
+      if (FETCHED_METHODS.has(method)) return fetchCall(callUrl, method, params, signal);
       return rpc.call(method, params, signal);
     },
   };
+}
+
+/**
+ * One call over HTTP ({@link CALL_PATH}): a reply that can be megabytes reaches the page several
+ * times faster than as a WebSocket message. The request and the reply are the frames the socket
+ * would carry, checked the same way; an abort cancels the call.
+ */
+async function fetchCall<M extends ApiMethod>(callUrl: URL, method: M, params: unknown, signal?: AbortSignal): Promise<ApiResult<M>> {
+  const frame = encodeClientFrame({ id: 0, method, params });
+  let text: string;
+  try {
+    const response = await fetch(callUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: frame, signal });
+    text = await response.text();
+    if (!response.ok) throw new ApiError('internal', `${method}: the engine answered HTTP ${response.status}: ${text.trim().slice(0, 300) || response.statusText}`, method);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (signal?.aborted) throw new ApiError('cancelled', `${method}: cancelled`, method);
+    throw new ApiError('disconnected', DISCONNECTED, method);
+  }
+  const decoded = decodeFrame(text);
+  const reply = decoded.ok ? rpcReplySchema.safeParse(decoded.message) : null;
+  if (!reply?.success) throw new ApiError('internal', `${method}: the engine's reply is not a reply message`, method);
+  if ('error' in reply.data) throw fromErrorData(reply.data.error);
+  return parseApiResult(method, reply.data.result);
 }
