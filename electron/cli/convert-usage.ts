@@ -9,7 +9,8 @@ reported on stderr as FILE:LINE as they are met, and skipped.
                  finished (the agent ended the run itself), and the stop reason the
                  file records, if any (tab-separated)
   --to FORMAT    agent-result  the reference AgentResult: one JSON for one trajectory, else JSONL
-                 openai-jsonl  one {"messages": [...]} per line
+                 openai-jsonl  one {"messages": [...]} per line, each message with its chat
+                               fields only (and "tools" when the file lists them)
                  sharegpt      hermes-agent's ShareGPT trajectory JSONL
                  html          a report of one trajectory to open in a browser (no app needed)
                  markdown      the same report as Markdown

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { recordedExceptionText } from '../loop/tool-outcome.js';
 import { runEventSchema, type RunEvent } from '../run/events.js';
 import { RunState, agentResultOf } from '../run/run-state.js';
-import { exportText } from './export.js';
+import { exportText, openAiChatMessage } from './export.js';
 import { detectFormat, FormatError, importBytes, importText, type ImportResult } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 import { trajectoryRunEvents } from './trajectory-events.js';
@@ -341,7 +341,7 @@ describe('refusals and exports', () => {
     const first = trajectories.slice(0, 3);
     const lines = exportText(first, 'openai-jsonl').trim().split('\n');
     expect(lines).toHaveLength(first.length);
-    expect(importText(lines.join('\n'), 'back.jsonl').trajectories.map((t) => t.messages)).toEqual(first.map((t) => t.messages));
+    expect(importText(lines.join('\n'), 'back.jsonl').trajectories.map((t) => t.messages)).toEqual(first.map((t) => t.messages.map(openAiChatMessage)));
     const results = first.length === 1 ? [JSON.parse(exportText(first, 'agent-result'))] : exportText(first, 'agent-result').trim().split('\n').map((l) => JSON.parse(l));
     expect(results.map((r: { messages: unknown[] }) => r.messages)).toEqual(first.map((t) => t.messages));
     expect(exportText(first, 'sharegpt').trim().split('\n')).toHaveLength(first.length);

@@ -90,6 +90,36 @@ describe('sharegpt', () => {
   });
 });
 
+describe('OpenAI JSONL export', () => {
+  it('keeps each message’s chat fields only, so a fine-tuning check finds no unrecognized key', () => {
+    const t = trajectory(
+      [
+        { role: 'user', content: 'q', timestamp: '2025-01-01T00:00:00Z', id: 7 },
+        {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          annotations: [],
+          reasoning_content: 'think',
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}', parsed: {} }, index: 0 }],
+        },
+        { role: 'tool', tool_call_id: 'c1', name: 'ls', content: 'a.txt', termination_reason: null },
+        { role: 'assistant', content: 'done', weight: 1 },
+      ],
+      { id: 't' },
+    );
+    const { messages } = JSON.parse(exportText([t], 'openai-jsonl')) as { messages: unknown[] };
+    expect(messages).toEqual([
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: null, reasoning_content: 'think', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', name: 'ls', content: 'a.txt' },
+      { role: 'assistant', content: 'done', weight: 1 },
+    ]);
+    // The trajectory itself is untouched.
+    expect(t.messages[0]).toHaveProperty('timestamp');
+  });
+});
+
 describe('the export writer', () => {
   const ts = [1, 2, 3].map((n) => trajectory([{ role: 'user', content: `q${n}` }, { role: 'assistant', content: `a${n}` }], { id: `t${n}` }));
 

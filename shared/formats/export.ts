@@ -2,6 +2,8 @@ import { trajectoryHtml } from './export-html.js';
 import { trajectoryMarkdown } from './export-markdown.js';
 import { shareGptLine } from './export-sharegpt.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import type { ChatMessage } from '../model/chat.js';
+import { INTERVENTION_MARK_KEY } from '../run/intervention.js';
 
 /** The formats `convert --to` writes. */
 export type ExportFormat = 'agent-result' | 'openai-jsonl' | 'sharegpt' | 'html' | 'markdown';
@@ -69,7 +71,13 @@ function formatWriter(format: ExportFormat, options: ExportOptions): ExportWrite
   switch (format) {
     case 'openai-jsonl':
       // OpenAI's chat fine-tuning layout: the tools the model was offered go beside the messages.
-      return { write: (t) => line(t.tools && t.tools.length > 0 ? { messages: t.messages, tools: t.tools } : { messages: t.messages }), end: () => '' };
+      return {
+        write(t) {
+          const messages = t.messages.map(openAiChatMessage);
+          return line(t.tools && t.tools.length > 0 ? { messages, tools: t.tools } : { messages });
+        },
+        end: () => '',
+      };
     case 'sharegpt':
       return { write: (t) => `${shareGptLine(t, now())}\n`, end: () => '' };
     case 'agent-result': {
@@ -105,6 +113,29 @@ function formatWriter(format: ExportFormat, options: ExportOptions): ExportWrite
       };
     }
   }
+}
+
+/** The keys of a chat message in OpenAI's fine-tuning format, with the reference's `reasoning_content`. */
+const OPENAI_MESSAGE_KEYS = ['role', 'content', 'name', 'tool_calls', 'tool_call_id', 'function_call', 'weight', 'reasoning_content'] as const;
+
+/**
+ * A message with its chat fields only. An imported message may carry what its source kept beside
+ * them (a timestamp, a row id, `refusal`, `annotations`, a stop reason), which the message checks
+ * of fine-tuning tools count as unrecognized keys. A tool call keeps its id, type and function, and
+ * the mark of a call changed at a breakpoint ({@link INTERVENTION_MARK_KEY}).
+ */
+export function openAiChatMessage(message: ChatMessage): ChatMessage {
+  const out: Record<string, unknown> = {};
+  for (const key of OPENAI_MESSAGE_KEYS) if (Object.hasOwn(message, key) && message[key] !== undefined) out[key] = message[key];
+  if (message.tool_calls) {
+    out.tool_calls = message.tool_calls.map((call) => ({
+      ...(call.id !== undefined ? { id: call.id } : {}),
+      type: call.type,
+      function: { name: call.function.name, arguments: call.function.arguments },
+      ...(Object.hasOwn(call, INTERVENTION_MARK_KEY) ? { [INTERVENTION_MARK_KEY]: call[INTERVENTION_MARK_KEY] } : {}),
+    }));
+  }
+  return out as ChatMessage;
 }
 
 /**

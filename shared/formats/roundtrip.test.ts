@@ -4,7 +4,7 @@
  * What each format carries:
  * - `agent-result`: the messages exactly and every AgentResult field (recorded on the way back);
  *   not the id, model or reward (the reference AgentResult has no such fields).
- * - `openai-jsonl`: the messages exactly; nothing else.
+ * - `openai-jsonl`: the messages' chat fields exactly (`openAiChatMessage`); nothing else.
  * - `sharegpt` (hermes-agent's layout) carries less, and the expected messages are normalised for
  *   exactly that, in {@link shareGptView}:
  *   - roles other than system, user, assistant and tool are not written; messages keep only role,
@@ -32,7 +32,7 @@ import { extractReasoning } from '../loop/reasoning.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
 import { pyStrip } from '../python/str.js';
 import type { PyValue } from '../python/value.js';
-import { EXPORT_FORMATS, exportText } from './export.js';
+import { EXPORT_FORMATS, exportText, openAiChatMessage } from './export.js';
 import { hermesToolsPrompt } from './export-sharegpt.js';
 import { FormatError, importBytes, importText, type ImportResult } from './import.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
@@ -224,12 +224,12 @@ describe('import(export(t)) keeps a trajectory', () => {
     );
   });
 
-  it('openai-jsonl: the messages exactly', () => {
+  it('openai-jsonl: the messages’ chat fields exactly', () => {
     fc.assert(
       fc.property(fc.array(trajectoryArb, { minLength: 1, maxLength: 3 }), (ts) => {
         const back = importText(exportText(ts, 'openai-jsonl'), 'out.jsonl');
         expect(back.format).toBe('messages-jsonl');
-        expect(back.trajectories.map((t) => t.messages)).toEqual(ts.map((t) => t.messages));
+        expect(back.trajectories.map((t) => t.messages)).toEqual(ts.map((t) => t.messages.map(openAiChatMessage)));
       }),
       runs,
     );
@@ -306,7 +306,7 @@ describe('the corpus through every export format', () => {
     expect(viaResult.trajectories.map((t) => deriveAgentResult(t).result)).toEqual(trajectories.map((t) => deriveAgentResult(t).result));
 
     const viaOpenAi = importText(exportText(trajectories, 'openai-jsonl'), 'back.jsonl');
-    expect(viaOpenAi.trajectories.map((t) => t.messages)).toEqual(trajectories.map((t) => t.messages));
+    expect(viaOpenAi.trajectories.map((t) => t.messages)).toEqual(trajectories.map((t) => t.messages.map(openAiChatMessage)));
 
     const viaShareGpt = importText(exportText(trajectories, 'sharegpt'), 'back.jsonl');
     expect(viaShareGpt.problems).toEqual([]);
