@@ -121,3 +121,39 @@ describe('a log of event lines only', () => {
     expect(() => importText(text, 'rollout-empty.jsonl')).toThrow(/^rollout-empty\.jsonl \(looked like a Codex CLI session log.*\): no line holds a message/);
   });
 });
+
+describe('token usage', () => {
+  const usage = (input: number, cached: number, output: number, reasoning: number) => ({ input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: reasoning, total_tokens: input + output });
+  const count = (second: number, last: unknown, total: unknown = last) => event(second, { type: 'token_count', info: { total_token_usage: total, last_token_usage: last, model_context_window: 258400 }, rate_limits: { primary: { used_percent: 3 } } });
+  const call = (id: string) => ({ type: 'function_call', name: 'shell', arguments: '{"command":["ls"]}', call_id: id });
+  const output = (id: string) => ({ type: 'function_call_output', call_id: id, output: 'a.txt' });
+
+  it('reads each model call’s usage from the token_count event after its response, in the OpenAI names', () => {
+    const text = jsonl([
+      meta,
+      item(1, user('List the files')),
+      item(2, call('c1')),
+      count(3, usage(2840, 2688, 15, 0)),
+      // A repeated count of the same response (Codex writes one with the rate limits) is not a second call.
+      count(3, usage(2840, 2688, 15, 0)),
+      item(4, output('c1')),
+      // A count with only rate limits counts nothing.
+      event(4, { type: 'token_count', info: null, rate_limits: {} }),
+      item(5, { type: 'reasoning', summary: [{ type: 'summary_text', text: 'One file.' }] }),
+      item(5, assistant('There is a.txt.')),
+      count(6, usage(2900, 2816, 40, 24), usage(5740, 5504, 55, 24)),
+    ]);
+    const [t] = importText(text, 'rollout.jsonl').trajectories;
+    expect(t!.messages.filter((m) => m.role === 'assistant')).toHaveLength(2);
+    expect(t!.callStats).toEqual([
+      { usage: { prompt_tokens: 2840, completion_tokens: 15, total_tokens: 2855, prompt_tokens_details: { cached_tokens: 2688 }, completion_tokens_details: { reasoning_tokens: 0 } } },
+      { usage: { prompt_tokens: 2900, completion_tokens: 40, total_tokens: 2940, prompt_tokens_details: { cached_tokens: 2816 }, completion_tokens_details: { reasoning_tokens: 24 } } },
+    ]);
+  });
+
+  it('leaves a turn without a count as not recorded, and records none for a log without counts', () => {
+    const text = jsonl([meta, item(1, user('a')), item(2, call('c1')), item(3, output('c1')), item(4, assistant('done')), count(5, usage(100, 0, 5, 0))]);
+    expect(importText(text, 'rollout.jsonl').trajectories[0]!.callStats).toEqual([null, { usage: { prompt_tokens: 100, completion_tokens: 5, total_tokens: 105, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } } }]);
+    expect(importText(jsonl([meta, item(1, user('a')), item(2, assistant('b'))]), 'rollout.jsonl').trajectories[0]).not.toHaveProperty('callStats');
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, baseName, eachObjectLine, isObject, Misfit, num, parseWith, recordedOf, str, toolSchemasOf, type TextImport } from './import-common.js';
-import type { Trajectory } from './trajectory.js';
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
+import { argumentsText, baseName, callStats, eachObjectLine, isObject, Misfit, num, parseWith, recordedOf, recordedUsage, str, toolSchemasOf, type TextImport } from './import-common.js';
+import type { CallStats, Trajectory } from './trajectory.js';
 
 // OpenAI Responses API items, as NeMo Gym rollouts and Codex CLI session logs record them.
 //
@@ -372,7 +372,8 @@ function eventMessage(payload: Record<string, unknown>): ChatMessage | null {
  * dropped, except that the last `task_complete` or `turn_aborted` says whether the session's last
  * task ended by itself. A log without response items (some archived sessions) is read from its
  * `user_message` and `agent_message` events instead, and says so in its problems. A `compacted`
- * line is a user message where the context was compacted (see {@link compactionMessage}). The id
+ * line is a user message where the context was compacted (see {@link compactionMessage}). A
+ * `token_count` event gives the usage of the model call whose response it follows. The id
  * is the session id, the model the last `turn_context` model, and the header's instructions the
  * system message. A line that cannot be read is reported and skipped; a log with no message at all
  * is refused.
@@ -387,6 +388,14 @@ export function importCodexSession(text: string, fileName: string): TextImport {
   let finished: boolean | undefined;
   let items = 0;
   let events = 0;
+  // The usage of each model call, from the `token_count` event that follows its response.
+  const stats: Array<CallStats | null> = [];
+  let counted = 0;
+  let turns = 0;
+  const turnsSoFar = (): number => {
+    for (; counted < conversation.messages.length; counted++) if (conversation.messages[counted]!.role === 'assistant') turns += 1;
+    return turns;
+  };
   const header = (meta: Record<string, unknown>): void => {
     const instructions = instructionsOf(meta);
     if (!instructions || conversation.messages.length > 0 || shown.length > 0) return;
@@ -427,6 +436,16 @@ export function importCodexSession(text: string, fileName: string): TextImport {
         return;
       }
       case 'event_msg': {
+        if (payload.type === 'token_count') {
+          // It follows the response it counts: the turn of the last assistant message (the first count of a turn is kept).
+          const usage = codexUsage(payload);
+          const turn = turnsSoFar();
+          if (usage && turn > 0 && !stats[turn - 1]) {
+            while (stats.length < turn) stats.push(null);
+            stats[turn - 1] = callStats(usage, null);
+          }
+          return;
+        }
         if (payload.type === 'task_complete') finished = true;
         else if (payload.type === 'turn_aborted') finished = false;
         const message = eventMessage(payload);
@@ -446,5 +465,23 @@ export function importCodexSession(text: string, fileName: string): TextImport {
   if (items === 0 && events > 0) problems.push(`${fileName}: no response items; the conversation is read from the user_message and agent_message events, without tool calls or reasoning`);
   const trajectory: Trajectory = { id: id ?? baseName(fileName), model, messages, reward: null, recorded: {}, source: { format: 'codex-session', index: 0 } };
   if (finished !== undefined) trajectory.recorded.finished_naturally = finished;
+  if (items > 0 && stats.some((v) => v !== null)) trajectory.callStats = stats;
   return { trajectories: [trajectory], problems };
+}
+
+/**
+ * The usage of the model call a `token_count` event counts (`info.last_token_usage`; `info` is
+ * null on an event that only reports rate limits), in the OpenAI names: input tokens include the
+ * cached ones, output tokens the reasoning ones, as OpenAI counts them.
+ */
+function codexUsage(payload: Record<string, unknown>): TokenUsage | undefined {
+  const last = isObject(payload.info) ? payload.info.last_token_usage : undefined;
+  if (!isObject(last)) return undefined;
+  const usage = recordedUsage(last.input_tokens, last.output_tokens, last.total_tokens);
+  if (!usage) return undefined;
+  const cached = num(last.cached_input_tokens);
+  if (cached !== null) usage.prompt_tokens_details = { cached_tokens: cached };
+  const reasoning = num(last.reasoning_output_tokens);
+  if (reasoning !== null) usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  return usage;
 }
