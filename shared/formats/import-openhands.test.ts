@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { corpusPath } from '../../electron/testing/corpus.js';
 import { detectRecord, importText } from './import.js';
 import { deriveAgentResult } from './trajectory.js';
 
@@ -52,6 +54,17 @@ describe('OpenHands event lists', () => {
     expect(d.result).toMatchObject({ turns_used: 2, finished_naturally: true, tool_calls_attempted: 2, tool_calls_executed_ok: 1, tool_calls_exec_error: 1, reasoning_per_turn: ['Two looks at once.', null] });
     expect(d.result.tool_errors.map((e) => [e.turn, e.tool_name, e.error.slice(0, 38)])).toEqual([[1, 'str_replace_editor', 'ErrorObservation: Invalid `path` param']]);
     expect(d.derived).toContain('finished_naturally');
+    // The response's usage is the first turn's; the plain message after it records none.
+    expect(t.callStats).toEqual([{ usage: { completion_tokens: 50, prompt_tokens: 900, total_tokens: 950 } }, null]);
+  });
+
+  it('reads each model call’s usage from its response in the corpus file, the cache counts as LiteLLM wrote them', () => {
+    const t = importText(readFileSync(corpusPath('openhands_basic.json'), 'utf8'), 'openhands_basic.json').trajectories[0]!;
+    expect(t.messages.filter((m) => m.role === 'assistant')).toHaveLength(2);
+    expect(t.callStats!.map((s) => s && [s.usage!.prompt_tokens, s.usage!.completion_tokens, (s.usage!.prompt_tokens_details as { cached_tokens: number }).cached_tokens])).toEqual([
+      [3486, 1135, 0],
+      [4646, 177, 3482],
+    ]);
   });
 
   it('keeps a non-function-calling run as text: the thought and action, the observation as the user', () => {

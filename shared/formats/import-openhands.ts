@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { tokenUsageSchema, type ChatMessage, type TokenUsage, type ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, messageSchema, normalizeMessage, parseEach, parseWith, pyBoolean, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
+import { argumentsText, callStats, isObject, messageSchema, normalizeMessage, parseEach, parseWith, pyBoolean, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // OpenHands event lists (the JSON array a conversation's events are saved as).
@@ -129,6 +129,8 @@ interface EventsRead {
   tools: Trajectory['tools'];
   finished: boolean;
   labels: string[];
+  /** The recorded usage of the model calls, by the index of the assistant message each wrote. */
+  usageAt?: Map<number, TokenUsage>;
 }
 
 /**
@@ -138,13 +140,16 @@ interface EventsRead {
 function openHandsTrajectory(data: unknown, id: string, at: string, instruction: string | null = null): Trajectory {
   const problems: string[] = [];
   const items = parseWith(eventList, Array.isArray(data) ? flatEvents(data) : data, at);
-  const { messages, model, tools, finished, labels } = items.some(isSdkEvent) ? sdkEventMessages(items, at, problems) : eventMessages(items, at, problems);
+  const { messages, model, tools, finished, labels, usageAt } = items.some(isSdkEvent) ? sdkEventMessages(items, at, problems) : eventMessages(items, at, problems);
   if (instruction && !messages.some((m) => m.role === 'user')) {
     const systemMessages = messages.findIndex((m) => m.role !== 'system');
     messages.splice(systemMessages < 0 ? messages.length : systemMessages, 0, { role: 'user', content: instruction });
   }
   const trajectory: Trajectory = { id, model, messages, reward: null, recorded: finished ? { finished_naturally: true } : {}, source: { format: 'openhands-events', index: 0 } };
   if (tools) trajectory.tools = tools;
+  if (usageAt && usageAt.size > 0) {
+    trajectory.callStats = messages.flatMap((m, i) => (m.role !== 'assistant' ? [] : [callStats(usageAt.get(i), null)]));
+  }
   if (messages.length === 0) problems.push(emptyWhy(labels, at));
   if (problems.length > 0) trajectory.problems = problems;
   return trajectory;
@@ -158,6 +163,7 @@ function eventMessages(items: readonly unknown[], at: string, problems: string[]
   const responses = new Set<string>();
   const actions = new Map<number, OpenHandsEvent>();
   const plainActions = new Set<number>();
+  const usageAt = new Map<number, TokenUsage>();
   let model: string | null = null;
   let tools: Trajectory['tools'];
   let finished = false;
@@ -184,6 +190,8 @@ function eventMessages(items: readonly unknown[], at: string, problems: string[]
         model ??= response.model ?? null;
         const reply = { ...response.choices[0]!.message, role: 'assistant' };
         messages.push(normalizeMessage(parseWith(messageSchema, reply, `${at}[${index}].tool_call_metadata.model_response.choices[0].message`)));
+        const usage = tokenUsageSchema.safeParse(response.usage);
+        if (usage.success && response.usage) usageAt.set(messages.length - 1, usage.data);
         continue;
       }
       if (e.action === 'message') {
@@ -211,7 +219,7 @@ function eventMessages(items: readonly unknown[], at: string, problems: string[]
     if (typeof e.cause === 'number' && plainActions.has(e.cause)) messages.push({ role: 'user', content: observationText(e) });
   }
   const labels = events.map(({ value: e }) => `${e.source ?? 'no source'}/${e.action ?? (e.observation ? `observation ${e.observation}` : 'no action')}`);
-  return { messages, model, tools, finished, labels };
+  return { messages, model, tools, finished, labels, usageAt };
 }
 
 /** Why no event of a list became a message: what sources and kinds of events it holds. */
