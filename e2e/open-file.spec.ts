@@ -434,3 +434,46 @@ test('opens an AutoGen team run: the agent\'s calls, their results and its reply
   await expect(app.trajectory.getByText('It is 18 C in Paris.')).toBeVisible();
   await app.page.screenshot({ path: test.info().outputPath('autogen.png') });
 });
+
+test('opens an OpenCode session export: one turn per step, a failed read as a tool error, each step\'s tokens', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-opencode-')), 'ses_export.json');
+  const sessionID = 'ses_5f1c2a9e7ffeDq0Pz1n8yB3kLm';
+  const part = (type: string, rest: Record<string, unknown>) => ({ id: `prt_${type}_${Math.random().toString(36).slice(2)}`, sessionID, messageID: 'msg_2', type, ...rest });
+  const tokens = (input: number, output: number, read: number, write: number) => ({ input, output, reasoning: 0, cache: { read, write } });
+  const session = {
+    info: { id: sessionID, version: '1.0.150', projectID: 'p1', directory: '/w', title: 'List the files', time: { created: 1760000000000, updated: 1760000009000 } },
+    messages: [
+      { info: { id: 'msg_1', sessionID, role: 'user', time: { created: 1760000000000 }, agent: 'build', model: { providerID: 'anthropic', modelID: 'claude-sonnet-4-5' } }, parts: [part('text', { text: 'List the files, then read c.txt' })] },
+      {
+        info: { id: 'msg_2', sessionID, role: 'assistant', time: { created: 1760000001000, completed: 1760000009000 }, parentID: 'msg_1', modelID: 'claude-sonnet-4-5', providerID: 'anthropic', mode: 'build', agent: 'build', path: { cwd: '/w', root: '/w' }, cost: 0.02, tokens: tokens(18, 58, 24060, 12100), finish: 'stop' },
+        parts: [
+          part('step-start', {}),
+          part('tool', { callID: 'toolu_01', tool: 'bash', state: { status: 'completed', input: { command: 'ls' }, output: 'a.txt\nb.txt', title: 'ls', metadata: {}, time: { start: 1, end: 2 } } }),
+          part('step-finish', { reason: 'tool-calls', cost: 0.01, tokens: tokens(10, 30, 0, 12000) }),
+          part('step-start', {}),
+          part('tool', { callID: 'toolu_02', tool: 'read', state: { status: 'error', input: { filePath: '/w/c.txt' }, error: 'File not found: /w/c.txt', time: { start: 3, end: 4 } } }),
+          part('step-finish', { reason: 'tool-calls', cost: 0.005, tokens: tokens(5, 20, 12000, 60) }),
+          part('step-start', {}),
+          part('text', { text: 'There are two files; c.txt does not exist.' }),
+          part('step-finish', { reason: 'stop', cost: 0.005, tokens: tokens(3, 8, 12060, 40) }),
+        ],
+      },
+    ],
+    todos: [],
+  };
+  writeFileSync(path, JSON.stringify(session, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /ses_export\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call bash' }).getByText('b.txt', { exact: false }).first()).toBeVisible();
+  const turn2 = app.trajectory.getByRole('article', { name: 'Turn 2' });
+  await expect(turn2.getByRole('group', { name: 'Tool call read' }).getByText('File not found: /w/c.txt', { exact: false }).first()).toBeVisible();
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(app.trajectory.getByText('There are two files; c.txt does not exist.')).toBeVisible();
+  // The uncached input, the cache reads and writes of the step make its prompt; the reads are shown apart.
+  const usage = turn2.getByLabel('Tokens and latency of turn 2');
+  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('12,065');
+  await expect(usage.getByRole('term').filter({ hasText: 'Cached' }).locator('xpath=following-sibling::dd')).toHaveText('12,000');
+  await app.page.screenshot({ path: test.info().outputPath('opencode.png') });
+});
+

@@ -17,6 +17,7 @@ import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT }
 import { importAtif, isAtifTrajectory } from './import-atif.js';
 import { anthropicMessages, importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
 import { importGeminiCliSession, importGeminiCliSessionJsonl, isGeminiCliSession, isGeminiCliSessionLine } from './import-gemini-cli.js';
+import { importOpenCodeSession, isOpenCodeSession } from './import-opencode.js';
 import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
@@ -478,6 +479,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'autogen-state', description: 'an AutoGen saved state (save_state)', layout: 'document', matches: isAutoGenState, importDocument: (data, id) => importAutoGenState(data, id) },
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
+  { id: 'opencode-session', description: 'an OpenCode session (opencode export)', layout: 'document', matches: isOpenCodeSession, importDocument: (data, id) => importOpenCodeSession(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },
   { id: 'glaive-function-calling', description: 'a glaive function-calling JSONL (system and chat texts)', layout: 'lines', matches: isGlaiveRow, importLine: importGlaiveRow },

@@ -47,6 +47,7 @@ export const formatIdSchema = z.enum([
   'otlp-traces',
   'otlp-traces-jsonl',
   'autogen-state',
+  'opencode-session',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
