@@ -319,7 +319,7 @@ test('opens a LangGraph thread state: LangChain messages with their tool calls, 
         { type: 'human', content: 'What is the weather in Oslo?', id: 'h1' },
         { type: 'ai', content: '', id: 'a1', tool_calls: [{ name: 'get_weather', args: { city: 'Oslo' }, id: 'call_1', type: 'tool_call' }], ...aiFields },
         { type: 'tool', content: '{"temp": 3}', id: 't1', name: 'get_weather', tool_call_id: 'call_1', status: 'success' },
-        { type: 'ai', content: 'It is 3 degrees in Oslo.', id: 'a2', tool_calls: [], ...aiFields },
+        { type: 'ai', content: 'It is 3 degrees in Oslo.', id: 'a2', tool_calls: [], ...aiFields, usage_metadata: { input_tokens: 96, output_tokens: 11, total_tokens: 107, input_token_details: { cache_read: 64 } } },
       ],
     },
   };
@@ -331,6 +331,10 @@ test('opens a LangGraph thread state: LangChain messages with their tool calls, 
   await expect(app.trajectory.getByText('temp: 3', { exact: false }).first()).toBeVisible();
   await expect(app.trajectory.getByText('It is 3 degrees in Oslo.')).toBeVisible();
   await expect(app.page.getByRole('combobox', { name: 'Run' })).toContainText('support-42');
+  // The usage LangChain records on the reply is its turn's.
+  const usage = app.trajectory.getByRole('article', { name: 'Turn 2' }).getByLabel('Tokens and latency of turn 2');
+  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('96');
+  await expect(usage.getByRole('term').filter({ hasText: 'Cached' }).locator('xpath=following-sibling::dd')).toHaveText('64');
   await app.page.screenshot({ path: test.info().outputPath('langgraph.png') });
 });
 

@@ -30,6 +30,8 @@ describe('AutoGen messages', () => {
       { role: 'assistant', content: 'It is 18 C in Paris.', name: 'weather_agent' },
     ]);
     expect(summarizeTrajectory(t, 0)).toMatchObject({ turns: 2, toolCalls: 1, toolErrors: 0, finishedNaturally: true });
+    // Each agent reply's models_usage is its turn's.
+    expect(t.callStats).toEqual([{ usage: { prompt_tokens: 70, completion_tokens: 15, total_tokens: 85 } }, { usage: { prompt_tokens: 90, completion_tokens: 9, total_tokens: 99 } }]);
   });
 
   it('counts a result marked is_error as a failed call', () => {

@@ -1,6 +1,6 @@
-import type { ChatMessage, ToolCall } from '../model/chat.js';
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, raisedToolContent, str } from './import-common.js';
+import { argumentsText, isObject, raisedToolContent, recordedUsage, str } from './import-common.js';
 
 // AutoGen's messages as its `model_dump()` writes them, told by `type` (they have no `role`):
 //
@@ -42,10 +42,17 @@ function resultsOf(list: readonly unknown[]): ChatMessage[] {
 /**
  * A list holding AutoGen messages, each as the chat messages it stands for (a result message
  * becomes one tool message per result; an event that says nothing the model did is left out).
- * Messages of other shapes are kept as they are.
+ * Messages of other shapes are kept as they are. `usage` gets the tokens of each agent reply
+ * that records them (`models_usage`), by its place in the list returned.
  */
-export function fromAutoGen(list: readonly unknown[]): unknown[] {
+export function fromAutoGen(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[] {
   const out: unknown[] = [];
+  // The model call an agent's reply or call request came from records its usage on that message.
+  const reply = (message: ChatMessage, from: Record<string, unknown>): void => {
+    out.push(message);
+    const counts = isObject(from.models_usage) ? recordedUsage(from.models_usage.prompt_tokens, from.models_usage.completion_tokens) : undefined;
+    if (counts) usage?.set(out.length - 1, counts);
+  };
   let thought: string | null = null;
   const withThought = (message: ChatMessage): ChatMessage => {
     if (thought !== null) message.reasoning_content = thought;
@@ -83,7 +90,7 @@ export function fromAutoGen(list: readonly unknown[]): unknown[] {
       case 'ToolCallRequestEvent': {
         const message = withThought({ role: 'assistant', content: '', tool_calls: callsOf(Array.isArray(m.content) ? m.content : []) });
         if (source) message.name = source;
-        out.push(message);
+        reply(message, m);
         break;
       }
       default:
@@ -92,7 +99,7 @@ export function fromAutoGen(list: readonly unknown[]): unknown[] {
         else {
           const message = withThought({ role: 'assistant', content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content) });
           if (source) message.name = source;
-          out.push(message);
+          reply(message, m);
         }
     }
   }

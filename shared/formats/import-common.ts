@@ -4,7 +4,7 @@ import { extractReasoning } from '../loop/reasoning.js';
 import { exceptionOutcome } from '../loop/tool-outcome.js';
 import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
-import { fromLangChain, isLangChainMessage } from './langchain-messages.js';
+import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
 
 // What every importer shares: errors, JSON positions, zod helpers and the chat message shape.
 
@@ -409,10 +409,28 @@ function quickMessageList(data: unknown): FileMessage[] | null {
  * A list holding messages of an agent framework that writes them without a `role` (LangChain's,
  * AutoGen's) with each of them as the chat messages it stands for; `data` itself otherwise.
  */
-function fromFrameworkMessages(data: unknown): unknown {
+function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): unknown {
   if (!Array.isArray(data)) return data;
-  const list = data.some(isAutoGenMessage) ? fromAutoGen(data) : data;
-  return list.some(isLangChainMessage) ? list.map(fromLangChain) : list;
+  const list = data.some(isAutoGenMessage) ? fromAutoGen(data, usage) : data;
+  if (!list.some(isLangChainMessage)) return list;
+  return list.map((value, i) => {
+    const counts = usage && langChainUsage(value);
+    if (counts) usage.set(i, counts);
+    return fromLangChain(value);
+  });
+}
+
+/**
+ * The tokens each model call of a list of framework messages records (AutoGen's `models_usage`,
+ * LangChain's `usage_metadata`), by turn; undefined for a list that records none, and at once for
+ * a list of chat messages (whose first message has a role).
+ */
+export function frameworkCallStats(data: unknown): Array<CallStats | null> | undefined {
+  if (!Array.isArray(data) || data.length === 0 || (isObject(data[0]) && 'role' in data[0])) return undefined;
+  const usage = new Map<number, TokenUsage>();
+  const list = fromFrameworkMessages(data, usage);
+  if (usage.size === 0 || !Array.isArray(list)) return undefined;
+  return list.flatMap((message, i) => (isObject(message) && message.role === 'assistant' ? [callStats(usage.get(i), null)] : []));
 }
 
 /**

@@ -38,6 +38,8 @@ function expectConversation(text: string, name: string, format: string) {
   expect(Object.keys(t.messages[1]!).sort()).toEqual(['content', 'reasoning_content', 'role', 'tool_calls']);
   expect(t.messages[2]).toEqual({ role: 'tool', content: '4', name: 'calculator', tool_call_id: 'call_a' });
   expect(summarizeTrajectory(t, 0)).toMatchObject({ turns: 2, toolCalls: 1, toolErrors: 0, finishedNaturally: true });
+  // The usage stays with the turn its model call made.
+  expect(t.callStats).toEqual([{ usage: { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 } }, null]);
   return t;
 }
 
@@ -69,6 +71,19 @@ describe('LangChain messages', () => {
     const odd = importText(JSON.stringify([state('cp-2', order), { values: { messages: [{ type: 'human' }] } }]), 'h.json');
     expect(odd.trajectories.map((t) => t.id)).toEqual(['th-1@cp-2']);
     expect(odd.problems).toEqual(['h.json: [1].values.messages[0].role: Invalid input: expected string, received undefined; the state is left out']);
+  });
+
+  it('reads each call\'s usage: LangChain\'s counts with the cached and reasoning tokens apart, or an older message\'s provider counts', () => {
+    const withDetails = { ...fields.answer, usage_metadata: { input_tokens: 1200, output_tokens: 300, total_tokens: 1500, input_token_details: { audio: 0, cache_read: 1024 }, output_token_details: { audio: 0, reasoning: 256 } } };
+    const older = { ...fields.answer, usage_metadata: undefined, response_metadata: { model_name: 'gpt-4o', token_usage: { prompt_tokens: 40, completion_tokens: 8, total_tokens: 48 } } };
+    const [t] = importText(JSON.stringify([fields.human, withDetails, fields.human, older, fields.human, fields.answer]), 'usage.json').trajectories;
+    expect(t!.callStats).toEqual([
+      { usage: { prompt_tokens: 1200, completion_tokens: 300, total_tokens: 1500, prompt_tokens_details: { cached_tokens: 1024 }, completion_tokens_details: { reasoning_tokens: 256 } } },
+      { usage: { prompt_tokens: 40, completion_tokens: 8, total_tokens: 48 } },
+      null,
+    ]);
+    // Chat messages record no usage of this kind.
+    expect(importText(JSON.stringify([{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', usage_metadata: { input_tokens: 1, output_tokens: 1 } }]), 'chat.json').trajectories[0]).not.toHaveProperty('callStats');
   });
 
   it('keeps a call whose arguments did not parse, with the text the model sent', () => {

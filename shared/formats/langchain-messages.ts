@@ -1,5 +1,6 @@
+import type { TokenUsage } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { isObject, raisedToolContent, str } from './import-common.js';
+import { isObject, num, raisedToolContent, recordedUsage, str } from './import-common.js';
 
 // LangChain's chat messages as LangChain and LangGraph write them to JSON, in three shapes:
 //
@@ -103,6 +104,29 @@ export function fromLangChain(value: unknown): unknown {
     if (typeof reasoning === 'string') message.reasoning_content = reasoning;
   }
   return message;
+}
+
+/**
+ * The tokens of the model call an AI message came from, in the OpenAI names: LangChain's
+ * `usage_metadata` (its input counts the cached tokens, its output the reasoning ones, each shown
+ * apart), or in older messages the provider's `response_metadata.token_usage`.
+ */
+export function langChainUsage(value: unknown): TokenUsage | undefined {
+  const parts = langChainParts(value);
+  if (parts?.type !== 'ai') return undefined;
+  const counts = parts.fields.usage_metadata;
+  if (isObject(counts)) {
+    const usage = recordedUsage(counts.input_tokens, counts.output_tokens, counts.total_tokens);
+    if (!usage) return undefined;
+    const cached = isObject(counts.input_token_details) ? num(counts.input_token_details.cache_read) : null;
+    const reasoning = isObject(counts.output_token_details) ? num(counts.output_token_details.reasoning) : null;
+    if (cached !== null) usage.prompt_tokens_details = { cached_tokens: cached };
+    if (reasoning !== null) usage.completion_tokens_details = { reasoning_tokens: reasoning };
+    return usage;
+  }
+  const meta = parts.fields.response_metadata;
+  const provider = isObject(meta) && isObject(meta.token_usage) ? meta.token_usage : null;
+  return provider ? recordedUsage(provider.prompt_tokens, provider.completion_tokens, provider.total_tokens) : undefined;
 }
 
 /** The model named by the first AI message of a list of LangChain messages (`response_metadata.model_name`), or null. */
