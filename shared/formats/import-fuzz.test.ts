@@ -29,6 +29,27 @@ const withTools = { ...hermes[1]!, tools: [{ type: 'function' as const, function
 // Formats the corpus has no file of, made by the exporters.
 BYTES.set('generated.sharegpt.jsonl', encoder.encode(exportText([withTools, ...hermes.slice(2, 8)], 'sharegpt')));
 BYTES.set('generated.agent-result.json', encoder.encode(exportText([hermes[3]!], 'agent-result')));
+// An OpenCode export (the shape `opencode export` writes), for a format of a document of nested parts.
+const openCodePart = (type: string, rest: Record<string, unknown>) => ({ id: `prt_${type}`, sessionID: 'ses_1', messageID: 'msg_2', type, ...rest });
+BYTES.set('generated.opencode.json', encoder.encode(JSON.stringify({
+  info: { id: 'ses_1', title: 'fuzz', time: { created: 1, updated: 2 } },
+  messages: [
+    { info: { id: 'msg_1', sessionID: 'ses_1', role: 'user', time: { created: 1 } }, parts: [openCodePart('text', { text: 'List the files' }), openCodePart('file', { mime: 'image/png', url: 'data:image/png;base64,AA==' })] },
+    {
+      info: { id: 'msg_2', sessionID: 'ses_1', role: 'assistant', modelID: 'm', providerID: 'p', tokens: { input: 1, output: 2, reasoning: 0, cache: { read: 0, write: 0 } }, finish: 'stop' },
+      parts: [
+        openCodePart('step-start', {}),
+        openCodePart('reasoning', { text: 'think' }),
+        openCodePart('tool', { callID: 'c1', tool: 'bash', state: { status: 'completed', input: { command: 'ls' }, output: 'a', time: { start: 1, end: 2 } } }),
+        openCodePart('step-finish', { tokens: { total: 30, input: 10, output: 5, reasoning: 0, cache: { read: 10, write: 5 } } }),
+        openCodePart('step-start', {}),
+        openCodePart('tool', { callID: 'c2', tool: 'read', state: { status: 'error', input: { filePath: 'x' }, error: 'not found', time: { start: 3, end: 4 } } }),
+        openCodePart('text', { text: 'done' }),
+      ],
+    },
+  ],
+  todos: [],
+}, null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 
