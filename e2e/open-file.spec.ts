@@ -481,3 +481,31 @@ test('opens an OpenCode session export: one turn per step, a failed read as a to
   await app.page.screenshot({ path: test.info().outputPath('opencode.png') });
 });
 
+test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
+  const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });
+  const human = lc('HumanMessage', { content: 'What is the weather in Oslo?', type: 'human' });
+  const call = lc('AIMessage', { content: '', type: 'ai', tool_calls: [{ name: 'get_weather', args: { city: 'Oslo' }, id: 'call_1', type: 'tool_call' }], invalid_tool_calls: [] });
+  const result = lc('ToolMessage', { content: '3 C and sunny', type: 'tool', name: 'get_weather', tool_call_id: 'call_1', status: 'success' });
+  const answer = lc('AIMessage', { content: 'It is 3 C and sunny in Oslo.', type: 'ai', tool_calls: [], invalid_tool_calls: [] });
+  const trace = 'b7d1c0de-0000-4000-8000-000000000001';
+  const run = (id: string, runType: string, second: number, rest: Record<string, unknown>) => ({ id, name: runType, run_type: runType, trace_id: trace, parent_run_id: id === trace ? null : trace, start_time: `2025-03-01T10:00:0${second}.000000`, end_time: `2025-03-01T10:00:0${second + 1}.250000`, error: null, extra: { metadata: { ls_model_name: 'gpt-4o-mini' } }, ...rest });
+  const generation = (message: unknown) => ({ generations: [[{ text: '', type: 'ChatGeneration', message }]], type: 'LLMResult' });
+  const runs = [
+    run(trace, 'chain', 0, { inputs: { messages: [] }, outputs: {} }),
+    run('llm-1', 'llm', 1, { inputs: { messages: [[human]] }, outputs: generation(call), prompt_tokens: 80, completion_tokens: 15, total_tokens: 95 }),
+    run('tool-1', 'tool', 3, { inputs: { input: "{'city': 'Oslo'}" }, outputs: { output: result } }),
+    run('llm-2', 'llm', 5, { inputs: { messages: [[human, call, result]] }, outputs: generation(answer), prompt_tokens: 120, completion_tokens: 12, total_tokens: 132 }),
+  ];
+  writeFileSync(path, JSON.stringify(runs, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /runs\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('3 C and sunny').first()).toBeVisible();
+  await expect(app.trajectory.getByText('It is 3 C and sunny in Oslo.')).toBeVisible();
+  const usage = turn1.getByLabel('Tokens and latency of turn 1');
+  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('80');
+  await expect(usage.getByRole('term').filter({ hasText: 'Latency' }).locator('xpath=following-sibling::dd')).toHaveText('1,250 ms');
+  await app.page.screenshot({ path: test.info().outputPath('langsmith.png') });
+});
+

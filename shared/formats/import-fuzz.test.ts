@@ -50,6 +50,14 @@ BYTES.set('generated.opencode.json', encoder.encode(JSON.stringify({
   ],
   todos: [],
 }, null, 2)));
+// LangSmith runs: a root chain, a chat model call with LangChain's serialized messages, a tool run.
+const lcMessage = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });
+const lsCall = lcMessage('AIMessage', { content: '', type: 'ai', tool_calls: [{ name: 'ls', args: { path: '.' }, id: 'c1', type: 'tool_call' }], usage_metadata: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } });
+BYTES.set('generated.langsmith.json', encoder.encode(JSON.stringify([
+  { id: 't', run_type: 'chain', trace_id: 't', parent_run_id: null, start_time: '2025-03-01T10:00:00', inputs: { messages: [{ type: 'human', content: 'list' }] }, outputs: {}, feedback_stats: { reward: { n: 1, avg: 0.5 } } },
+  { id: 'l1', run_type: 'llm', trace_id: 't', parent_run_id: 't', start_time: '2025-03-01T10:00:01', end_time: '2025-03-01T10:00:02', inputs: { messages: [[lcMessage('HumanMessage', { content: 'list', type: 'human' })]] }, outputs: { generations: [[{ text: '', message: lsCall }]] }, prompt_tokens: 5 },
+  { id: 'x1', run_type: 'tool', trace_id: 't', parent_run_id: 't', start_time: '2025-03-01T10:00:03', inputs: { input: '.' }, outputs: { output: lcMessage('ToolMessage', { content: 'a.txt', tool_call_id: 'c1', type: 'tool' }) }, error: null },
+], null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 

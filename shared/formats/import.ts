@@ -18,6 +18,7 @@ import { importAtif, isAtifTrajectory } from './import-atif.js';
 import { anthropicMessages, importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
 import { importGeminiCliSession, importGeminiCliSessionJsonl, isGeminiCliSession, isGeminiCliSessionLine } from './import-gemini-cli.js';
 import { importOpenCodeSession, isOpenCodeSession } from './import-opencode.js';
+import { importLangSmithDocument, importLangSmithLines, isLangSmithRun, isLangSmithRuns } from './import-langsmith.js';
 import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
@@ -483,6 +484,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'tau2-bench', description: 'a tau2-bench results file', layout: 'document', matches: isTau2Results, importDocument: (data, _id, fileName) => importTau2Bench(data, fileName) },
   { id: 'otlp-traces-jsonl', description: 'OpenTelemetry traces, one OTLP JSON object per line', layout: 'text', matches: isOtlpTraces, importText: importOtlpLines },
   { id: 'otlp-traces', description: 'OpenTelemetry traces in OTLP JSON (resourceSpans)', layout: 'document', matches: isOtlpTraces, importDocument: (data, _id, fileName) => importOtlpDocument(data, fileName) },
+  { id: 'langsmith-runs-jsonl', description: 'LangSmith runs, one per line', layout: 'text', matches: isLangSmithRun, importText: importLangSmithLines },
+  { id: 'langsmith-runs', description: 'LangSmith runs (a run with its child runs, or a list of runs)', layout: 'document', matches: isLangSmithRuns, importDocument: (data, _id, fileName) => importLangSmithDocument(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
   { id: 'smolagents-steps', description: 'smolagents memory steps (JSON)', layout: 'document', matches: isSmolagentsSteps, importDocument: (data, id) => importSmolagentsSteps(data, id) },
   { id: 'autogen-state', description: 'an AutoGen saved state (save_state)', layout: 'document', matches: isAutoGenState, importDocument: (data, id) => importAutoGenState(data, id) },

@@ -48,6 +48,8 @@ export const formatIdSchema = z.enum([
   'otlp-traces-jsonl',
   'autogen-state',
   'opencode-session',
+  'langsmith-runs',
+  'langsmith-runs-jsonl',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
