@@ -1,6 +1,6 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, raisedToolContent, recordedUsage, str } from './import-common.js';
+import { argumentsText, isObject, raisedToolContent, recordedUsage, str } from './values.js';
 
 // AutoGen's messages as its `model_dump()` writes them, told by `type` (they have no `role`):
 //

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
-import { exceptionOutcome } from '../loop/tool-outcome.js';
 import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
+import { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
+
+export { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str };
 import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
 
 // What every importer shares: errors, JSON positions, zod helpers and the chat message shape.
@@ -288,11 +290,6 @@ export const messageSchema = z.looseObject({
 /** A chat message as a file stores it, before {@link normalizeMessage}. */
 export type FileMessage = z.infer<typeof messageSchema>;
 
-/** Tool call arguments as the string the model sent (parsed objects back to JSON). */
-export function argumentsText(args: unknown): string {
-  return typeof args === 'string' ? args : JSON.stringify(args ?? {});
-}
-
 /** A call a model wrote in its text (OpenHands markup, a Python call list, a ReAct action): the tool and its arguments as JSON text. */
 export interface WrittenCall {
   name: string;
@@ -453,30 +450,6 @@ function callListsParsed(data: unknown, prefix: string): unknown {
   });
 }
 
-/**
- * A model call's token counts as a file records them (under whatever names, as numbers or their
- * text), in the OpenAI names the views read; undefined when it records none. The total is the sum
- * when not recorded.
- */
-export function recordedUsage(prompt: unknown, completion: unknown, total?: unknown): TokenUsage | undefined {
-  // Some keep the counts as text (OpenTelemetry attributes stored by Langfuse).
-  const count = (v: unknown): number | null => num(v) ?? (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : null);
-  const [p, c, t] = [count(prompt), count(completion), count(total)];
-  if (p === null && c === null && t === null) return undefined;
-  const usage: TokenUsage = {};
-  if (p !== null) usage.prompt_tokens = p;
-  if (c !== null) usage.completion_tokens = c;
-  const sum = t ?? (p !== null && c !== null ? p + c : null);
-  if (sum !== null) usage.total_tokens = sum;
-  return usage;
-}
-
-/** A model call's usage and duration as the stats a turn shows; null when neither is recorded. */
-export function callStats(usage: TokenUsage | undefined, latencyMs: number | null): CallStats | null {
-  if (!usage && latencyMs === null) return null;
-  return { ...(usage ? { usage } : {}), ...(latencyMs !== null ? { latencyMs } : {}) };
-}
-
 /** Parses a list of chat messages found at `prefix` in the file, as `messageListSchema` does; throws a `Misfit` naming what does not fit. */
 export function parseMessageList(data: unknown, prefix = 'messages'): FileMessage[] {
   // A plain chat list (nearly every list of an indexed file) is read at once; only one the quick
@@ -530,34 +503,10 @@ export function pyBoolean(v: unknown): boolean | null {
   return v === 'True' ? true : v === 'False' ? false : null;
 }
 
-/** The value when it is a string, else null. */
-export function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
-}
-
-/** The value when it is a finite number, else null. */
-export function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-/** True for a plain JSON object (not an array, not null). */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The file name without folders or trajectory extensions, for trajectory ids. */
 export function baseName(fileName: string): string {
   const name = fileName.split(/[\\/]/).pop() ?? fileName;
   return name.replace(/\.(?:traj\.json|jsonl|json|traj|eval)$/i, '') || name;
-}
-
-/**
- * The tool message content the reference loop records for a tool that raised
- * (`json.dumps({"error": f"Tool execution failed: {errorText}"})`), so that `deriveAgentResult`
- * counts it as an exec error with `errorText` in `tool_errors`.
- */
-export function raisedToolContent(errorText: string): string {
-  return exceptionOutcome(0, '', '', errorText).result;
 }
 
 /**

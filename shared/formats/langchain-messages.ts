@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { isObject, num, raisedToolContent, recordedUsage, str } from './import-common.js';
+import { isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // LangChain's chat messages as LangChain and LangGraph write them to JSON, in three shapes:
 //

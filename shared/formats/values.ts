@@ -1,0 +1,60 @@
+import type { TokenUsage } from '../model/chat.js';
+import { exceptionOutcome } from '../loop/tool-outcome.js';
+import type { CallStats } from './trajectory.js';
+
+// Readers of the plain JSON values trajectory files hold, used by every importer. They live apart
+// from import-common.ts so that the framework message conversions (LangChain's, AutoGen's), which
+// import-common itself runs, can use them without importing it back.
+
+/** The value when it is a string, else null. */
+export function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** The value when it is a finite number, else null. */
+export function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** True for a plain JSON object (not an array, not null). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Tool call arguments as the string the model sent (parsed objects back to JSON). */
+export function argumentsText(args: unknown): string {
+  return typeof args === 'string' ? args : JSON.stringify(args ?? {});
+}
+
+/**
+ * A model call's token counts as a file records them (under whatever names, as numbers or their
+ * text), in the OpenAI names the views read; undefined when it records none. The total is the sum
+ * when not recorded.
+ */
+export function recordedUsage(prompt: unknown, completion: unknown, total?: unknown): TokenUsage | undefined {
+  // Some keep the counts as text (OpenTelemetry attributes stored by Langfuse).
+  const count = (v: unknown): number | null => num(v) ?? (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : null);
+  const [p, c, t] = [count(prompt), count(completion), count(total)];
+  if (p === null && c === null && t === null) return undefined;
+  const usage: TokenUsage = {};
+  if (p !== null) usage.prompt_tokens = p;
+  if (c !== null) usage.completion_tokens = c;
+  const sum = t ?? (p !== null && c !== null ? p + c : null);
+  if (sum !== null) usage.total_tokens = sum;
+  return usage;
+}
+
+/** A model call's usage and duration as the stats a turn shows; null when neither is recorded. */
+export function callStats(usage: TokenUsage | undefined, latencyMs: number | null): CallStats | null {
+  if (!usage && latencyMs === null) return null;
+  return { ...(usage ? { usage } : {}), ...(latencyMs !== null ? { latencyMs } : {}) };
+}
+
+/**
+ * The tool message content the reference loop records for a tool that raised
+ * (`json.dumps({"error": f"Tool execution failed: {errorText}"})`), so that `deriveAgentResult`
+ * counts it as an exec error with `errorText` in `tool_errors`.
+ */
+export function raisedToolContent(errorText: string): string {
+  return exceptionOutcome(0, '', '', errorText).result;
+}
