@@ -35,8 +35,9 @@ import { ApiError, messageOf } from '#shared/rpc/errors.js';
 
 /**
  * Serve mode: the renderer's files and the API (over a WebSocket at {@link WIRE_PATH}, the calls
- * with large replies over HTTP at {@link CALL_PATH}) on one local origin, guarded by a random token. The browser gets the token once in the printed URL and
- * keeps it in an HttpOnly, SameSite=Strict cookie; every request and the WebSocket upgrade need it.
+ * with large replies over HTTP at {@link CALL_PATH}) on one local origin, guarded by a random
+ * token. The browser gets the token once in the printed URL and keeps it in an HttpOnly,
+ * SameSite=Strict cookie; every request and the WebSocket upgrade need it.
  */
 
 export interface ServeHostOptions {

@@ -3,10 +3,11 @@ import type { ChatMessage, TokenUsage, ToolCall, ToolSchema } from '../model/cha
 import { extractReasoning } from '../loop/reasoning.js';
 import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
+import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
 import { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
 
+// The readers of JSON values every importer takes from here (they live in values.ts).
 export { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str };
-import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
 
 // What every importer shares: errors, JSON positions, zod helpers and the chat message shape.
 
