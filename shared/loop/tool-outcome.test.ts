@@ -49,6 +49,8 @@ const field = fc.tuple(fc.constantFrom('error', 'exit_code', 'output', '__proto_
 const objectText = fc.oneof(
   fc.array(field, { maxLength: 4 }).map((fields) => `{${fields.join(', ')}}`),
   fc.tuple(whitespace, fc.array(field, { maxLength: 3 }), fc.constantFrom('', '}', ' ', 'x', ']')).map(([w, fields, tail]) => `${w}{${fields.join(',')}${tail}`),
+  // Keys spelled with escapes, and the word in a value only (the quick path skips the parse when neither key is spelled in quotes).
+  fc.constantFrom('{"err\\u006fr": "boom"}', '{"\\u0065rror": 1}', '{"exit\\u005fcode": -1}', '{"msg": "an error occurred", "exit_code_text": "-1"}', '{"error ": 1, "xerror": true}'),
   fc.constantFrom('{"error": "Tool execution failed: FileNotFoundError: x"}', `{"n": ${'7'.repeat(4301)}}`, `{"n": -${'7'.repeat(4301)}, "exit_code": -1}`, `{"s": "${'7'.repeat(4400)}"}`, `{"exit_code": ${'1'.repeat(4301)}}`),
   fc.json().filter((t) => t.startsWith('{')),
 );

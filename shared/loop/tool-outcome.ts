@@ -113,8 +113,9 @@ function opensJsonObject(text: string): boolean {
  */
 function quickReturnedStatus(result: string): ToolCallStatus | null {
   const tooManyDigits = hasTooManyDigits(result);
-  // Neither key can be in a text that does not spell it (a key's letters are escaped only as \uXXXX).
-  if (!tooManyDigits && !result.includes('error') && !result.includes('exit_code') && !result.includes('\\u')) return 'ok';
+  // Neither key can be in a text that does not spell it in quotes: a key is a JSON string, whose
+  // letters can only be escaped as \uXXXX (and the text is parsed whenever it holds one).
+  if (!tooManyDigits && !result.includes('"error"') && !result.includes('"exit_code"') && !result.includes('\\u')) return 'ok';
   let data: unknown;
   try {
     data = JSON.parse(result);
