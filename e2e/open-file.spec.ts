@@ -509,3 +509,30 @@ test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s r
   await app.page.screenshot({ path: test.info().outputPath('langsmith.png') });
 });
 
+test('opens a chat saved from an AI SDK app: each step a turn, the tool part\'s output, a failed call as a tool error', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-aisdk-')), 'chat.json');
+  const messages = [
+    { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Weather in Oslo and Bergen?' }] },
+    {
+      id: 'a1',
+      role: 'assistant',
+      parts: [
+        { type: 'step-start' },
+        { type: 'tool-getWeather', toolCallId: 'call_1', state: 'output-available', input: { city: 'Oslo' }, output: { temp: 3 } },
+        { type: 'tool-getWeather', toolCallId: 'call_2', state: 'output-error', input: { city: 'Bergen' }, errorText: 'service down' },
+        { type: 'step-start' },
+        { type: 'text', text: 'Oslo is 3 C; Bergen could not be read.', state: 'done' },
+      ],
+    },
+  ];
+  writeFileSync(path, JSON.stringify({ id: 'chat-7', messages }, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /chat\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call getWeather' }).first().getByText('temp: 3', { exact: false }).first()).toBeVisible();
+  await expect(turn1.getByText('service down', { exact: false }).first()).toBeVisible();
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(app.trajectory.getByText('Oslo is 3 C; Bergen could not be read.')).toBeVisible();
+  await app.page.screenshot({ path: test.info().outputPath('ai-sdk.png') });
+});
+

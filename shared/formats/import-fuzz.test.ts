@@ -58,6 +58,11 @@ BYTES.set('generated.langsmith.json', encoder.encode(JSON.stringify([
   { id: 'l1', run_type: 'llm', trace_id: 't', parent_run_id: 't', start_time: '2025-03-01T10:00:01', end_time: '2025-03-01T10:00:02', inputs: { messages: [[lcMessage('HumanMessage', { content: 'list', type: 'human' })]] }, outputs: { generations: [[{ text: '', message: lsCall }]] }, prompt_tokens: 5 },
   { id: 'x1', run_type: 'tool', trace_id: 't', parent_run_id: 't', start_time: '2025-03-01T10:00:03', inputs: { input: '.' }, outputs: { output: lcMessage('ToolMessage', { content: 'a.txt', tool_call_id: 'c1', type: 'tool' }) }, error: null },
 ], null, 2)));
+// A chat saved from an AI SDK app: UI messages whose parts hold the content and the tool calls.
+BYTES.set('generated.ai-sdk.json', encoder.encode(JSON.stringify({ messages: [
+  { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Weather?' }, { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AA==' }] },
+  { id: 'a1', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'reasoning', text: 'call it' }, { type: 'tool-getWeather', toolCallId: 'c1', state: 'output-available', input: { city: 'Oslo' }, output: { temp: 3 } }, { type: 'tool-invocation', toolInvocation: { state: 'result', toolCallId: 'c2', toolName: 'x', args: {}, result: 'r' } }, { type: 'step-start' }, { type: 'text', text: '3 C' }] },
+] }, null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 
