@@ -536,3 +536,27 @@ test('opens a chat saved from an AI SDK app: each step a turn, the tool part\'s 
   await app.page.screenshot({ path: test.info().outputPath('ai-sdk.png') });
 });
 
+test('opens a headless agent run (stream-json): the calls and their results, a failed read as a tool error, each turn\'s usage', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-stream-')), 'run.jsonl');
+  const session = '5f1c2a9e-0000-4000-8000-000000000001';
+  const assistant = (id: string, content: unknown[], usage: unknown) => ({ type: 'assistant', message: { id, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content, stop_reason: null, usage }, parent_tool_use_id: null, session_id: session });
+  const lines = [
+    { type: 'system', subtype: 'init', cwd: '/w', session_id: session, tools: ['Bash', 'Read'], model: 'claude-sonnet-4-5' },
+    assistant('msg_01', [{ type: 'tool_use', id: 'toolu_01', name: 'Bash', input: { command: 'ls' } }, { type: 'tool_use', id: 'toolu_02', name: 'Read', input: { file_path: '/w/c.txt' } }], { input_tokens: 4, cache_creation_input_tokens: 1200, cache_read_input_tokens: 10000, output_tokens: 48 }),
+    { type: 'user', message: { role: 'user', content: [{ tool_use_id: 'toolu_01', type: 'tool_result', content: 'a.txt\nb.txt' }, { tool_use_id: 'toolu_02', type: 'tool_result', content: 'File does not exist.', is_error: true }] }, parent_tool_use_id: null, session_id: session },
+    assistant('msg_02', [{ type: 'text', text: 'There is a.txt and b.txt; c.txt does not exist.' }], { input_tokens: 4, cache_creation_input_tokens: 60, cache_read_input_tokens: 11200, output_tokens: 14 }),
+    { type: 'result', subtype: 'success', is_error: false, num_turns: 2, session_id: session, result: 'There is a.txt and b.txt; c.txt does not exist.' },
+  ];
+  writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /run\.jsonl: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call Bash' }).getByText('b.txt', { exact: false }).first()).toBeVisible();
+  await expect(turn1.getByRole('group', { name: 'Tool call Read' }).getByText('File does not exist.', { exact: false }).first()).toBeVisible();
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  const usage = turn1.getByLabel('Tokens and latency of turn 1');
+  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('11,204');
+  await expect(app.trajectory.getByText('There is a.txt and b.txt; c.txt does not exist.')).toBeVisible();
+  await app.page.screenshot({ path: test.info().outputPath('claude-stream.png') });
+});
+

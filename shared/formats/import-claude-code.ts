@@ -1,6 +1,6 @@
 import type { ChatMessage, TokenUsage } from '../model/chat.js';
-import { argumentsText, baseName, eachObjectLine, isObject, Misfit, num, raisedToolContent, recordedUsage, str, type TextImport } from './import-common.js';
-import type { CallStats, Trajectory } from './trajectory.js';
+import { argumentsText, baseName, eachObjectLine, isObject, jsonLines, Misfit, num, raisedToolContent, recordedUsage, str, tryParse, type TextImport } from './import-common.js';
+import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
 // Agent session transcripts in Anthropic Messages blocks, one event per line (Claude Code's
 // `~/.claude/projects/*/*.jsonl`).
@@ -612,4 +612,108 @@ export function importClaudeCodeSession(text: string, fileName: string): TextImp
   });
   if (trajectories.length === 0) throw new Misfit('no line holds a message (only progress, snapshot or summary lines)');
   return { trajectories, problems };
+}
+
+// --- headless output ------------------------------------------------------------------------------
+//
+// What `claude -p --output-format stream-json` prints (and the Claude Agent SDK streams): one
+// message per line, opened by a `system` `init` message (`session_id`, `model`, `tools`), then
+// `assistant` and `user` messages holding Anthropic Messages API messages, in order, and last a
+// `result` (`subtype`: `success`, `error_max_turns`, `error_during_execution`). With
+// `--output-format json --verbose` the same messages are one JSON list. They are read as a
+// transcript's lines are: an API message written as several lines (one per block) is one assistant
+// message, its usage the turn's; `tool_result` blocks are tool messages, an error one a tool that
+// raised. A subagent's messages (`parent_tool_use_id`, the Task call that started it) are a
+// trajectory of their own (`<session>/<call id>`), linked through `branch` to the session and the
+// turns it had when the subagent started. Other messages (stream events, compaction notices) carry
+// nothing the model was sent.
+
+/** True for the first message of a headless run: the `system` `init` message. */
+export function isClaudeStreamInit(record: unknown): boolean {
+  return isObject(record) && record.type === 'system' && record.subtype === 'init' && typeof record.session_id === 'string';
+}
+
+/** True for a headless run saved as one JSON list (`--output-format json --verbose`). */
+export function isClaudeStreamList(record: unknown): boolean {
+  return Array.isArray(record) && record.length > 0 && isClaudeStreamInit(record[0]);
+}
+
+/** A headless run's messages (each with where it is in the file): the session and one trajectory per subagent. */
+function streamTrajectories(records: ReadonlyArray<{ value: unknown; at: string }>, fileName: string, format: FormatId, problems: string[]): Trajectory[] {
+  let session: string | null = null;
+  let model: string | null = null;
+  let result: Record<string, unknown> | null = null;
+  const chains = new Map<string, { chain: Chain; forkTurn: number }>();
+  const chainOf = (key: string): Chain => {
+    let entry = chains.get(key);
+    if (!entry) {
+      entry = { chain: { messages: [], byMessageId: new Map(), model: null, stats: [], turnOf: new Map() }, forkTurn: chains.get('')?.chain.stats.length ?? 0 };
+      chains.set(key, entry);
+    }
+    return entry.chain;
+  };
+  chainOf('');
+  for (const { value, at } of records) {
+    if (!isObject(value)) continue;
+    if (isClaudeStreamInit(value)) {
+      session ??= str(value.session_id);
+      model ??= str(value.model);
+      continue;
+    }
+    if (value.type === 'result') {
+      result = value;
+      continue;
+    }
+    if ((value.type !== 'assistant' && value.type !== 'user') || !isObject(value.message)) continue;
+    const message = value.message;
+    const read = tryParse(() => {
+      try {
+        return value.type === 'assistant' ? assistantLine(message) : userLine(message.content);
+      } catch (error) {
+        throw error instanceof Misfit ? new Misfit(`${at}: ${error.message}`) : error;
+      }
+    }, problems, 'the message is left out');
+    if (!read) continue;
+    const assistant = value.type === 'assistant';
+    appendLine(chainOf(str(value.parent_tool_use_id) ?? ''), {
+      uuid: null, parentUuid: undefined, logicalParentUuid: null, kept: null, sidechain: false, agentId: null, timestamp: null, answers: false,
+      messages: read,
+      messageId: assistant ? str(message.id) : null,
+      usage: assistant ? anthropicUsage(message.usage) : null,
+      model: assistant ? str(message.model) : null,
+    });
+  }
+  const id = session ?? baseName(fileName);
+  const trajectories: Trajectory[] = [];
+  for (const [key, { chain, forkTurn }] of chains) {
+    if (chain.messages.length === 0) continue;
+    const t = withStats({ id: key === '' ? id : `${id}/${key}`, model: chain.model ?? model, messages: chain.messages, reward: null, recorded: {}, source: { format, index: trajectories.length } }, chain);
+    if (key !== '') t.branch = { parentId: id, forkTurn, change: `subagent of call ${key}` };
+    else if (result) {
+      const subtype = str(result.subtype);
+      if (subtype && subtype !== 'success') t.stopReason = subtype;
+      else if (result.is_error === true) t.stopReason = 'error';
+    }
+    trajectories.push(t);
+  }
+  if (trajectories.length === 0) throw new Misfit('no assistant or user message holds a message');
+  return trajectories;
+}
+
+/** `claude -p --output-format stream-json` output: one message per line. */
+export function importClaudeStream(text: string, fileName: string): TextImport {
+  const problems: string[] = [];
+  const records: Array<{ value: unknown; at: string }> = [];
+  for (const entry of jsonLines(text, fileName)) {
+    if ('problem' in entry) problems.push(entry.problem);
+    else records.push({ value: entry.value, at: `${fileName}:${entry.line}` });
+  }
+  return { trajectories: streamTrajectories(records, fileName, 'claude-code-stream', problems), problems };
+}
+
+/** `claude -p --output-format json --verbose` output: the messages as one list. */
+export function importClaudeStreamList(data: unknown, fileName: string): TextImport {
+  const problems: string[] = [];
+  const records = (Array.isArray(data) ? data : []).map((value, i) => ({ value, at: `[${i}]` }));
+  return { trajectories: streamTrajectories(records, fileName, 'claude-code-stream-list', problems), problems };
 }

@@ -63,6 +63,15 @@ BYTES.set('generated.ai-sdk.json', encoder.encode(JSON.stringify({ messages: [
   { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Weather?' }, { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AA==' }] },
   { id: 'a1', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'reasoning', text: 'call it' }, { type: 'tool-getWeather', toolCallId: 'c1', state: 'output-available', input: { city: 'Oslo' }, output: { temp: 3 } }, { type: 'tool-invocation', toolInvocation: { state: 'result', toolCallId: 'c2', toolName: 'x', args: {}, result: 'r' } }, { type: 'step-start' }, { type: 'text', text: '3 C' }] },
 ] }, null, 2)));
+// A headless agent run (stream-json): init, an API message in two lines, results, a subagent, the result.
+BYTES.set('generated.claude-stream.jsonl', encoder.encode([
+  { type: 'system', subtype: 'init', session_id: 's1', model: 'm', tools: ['Bash'] },
+  { type: 'assistant', message: { id: 'm1', role: 'assistant', content: [{ type: 'thinking', thinking: 't' }], usage: { input_tokens: 1, output_tokens: 2 } }, parent_tool_use_id: null, session_id: 's1' },
+  { type: 'assistant', message: { id: 'm1', role: 'assistant', content: [{ type: 'tool_use', id: 'c1', name: 'Bash', input: { command: 'ls' } }] }, parent_tool_use_id: null, session_id: 's1' },
+  { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: 'a', is_error: true }] }, parent_tool_use_id: null, session_id: 's1' },
+  { type: 'assistant', message: { id: 'm2', role: 'assistant', content: [{ type: 'text', text: 'sub' }] }, parent_tool_use_id: 'c1', session_id: 's1' },
+  { type: 'result', subtype: 'success', is_error: false, session_id: 's1' },
+].map((line) => JSON.stringify(line)).join('\n')));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 

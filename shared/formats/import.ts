@@ -15,7 +15,7 @@ import { importOpenAiEvalsLog, isOpenAiEvalsSpec } from './import-openai-evals.j
 import { importHermesSession, importShareGpt } from './import-hermes.js';
 import { importInspectEval, importInspectLog, openInspectEval, SAMPLE_LEFT_OUT } from './import-inspect.js';
 import { importAtif, isAtifTrajectory } from './import-atif.js';
-import { anthropicMessages, importClaudeCodeSession, isClaudeCodeRecord } from './import-claude-code.js';
+import { anthropicMessages, importClaudeCodeSession, importClaudeStream, importClaudeStreamList, isClaudeCodeRecord, isClaudeStreamInit, isClaudeStreamList } from './import-claude-code.js';
 import { importGeminiCliSession, importGeminiCliSessionJsonl, isGeminiCliSession, isGeminiCliSessionLine } from './import-gemini-cli.js';
 import { importOpenCodeSession, isOpenCodeSession } from './import-opencode.js';
 import { importLangSmithDocument, importLangSmithLines, isLangSmithRun, isLangSmithRuns } from './import-langsmith.js';
@@ -476,6 +476,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'verifiers-results', description: 'a verifiers results JSONL', layout: 'lines', matches: isVerifiersResult, importLine: importVerifiersResult },
   { id: 'verl-rollouts', description: 'a veRL rollout dump', layout: 'lines', matches: isVerlRollout, importLine: importVerlRollout },
   { id: 'codex-session', description: 'a Codex CLI session log (Responses API items)', layout: 'text', matches: isCodexSessionRecord, importText: importCodexSession },
+  { id: 'claude-code-stream', description: 'a headless agent run (claude -p --output-format stream-json)', layout: 'text', matches: isClaudeStreamInit, importText: importClaudeStream },
   { id: 'claude-code-session', description: 'an agent session transcript (Anthropic Messages blocks)', layout: 'text', matches: isClaudeCodeRecord, importText: importClaudeCodeSession },
   { id: 'openai-evals-log', description: 'an OpenAI evals run record (JSONL)', layout: 'text', matches: isOpenAiEvalsSpec, importText: importOpenAiEvalsLog },
   { id: 'goose-session', description: 'a Goose session (JSONL)', layout: 'text', matches: isGooseSessionHead, importText: importGooseSession },
@@ -491,6 +492,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'autogen-state', description: 'an AutoGen saved state (save_state)', layout: 'document', matches: isAutoGenState, importDocument: (data, id) => importAutoGenState(data, id) },
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
+  { id: 'claude-code-stream-list', description: 'a headless agent run (claude -p --output-format json --verbose)', layout: 'document', matches: isClaudeStreamList, importDocument: (data, _id, fileName) => importClaudeStreamList(data, fileName) },
   { id: 'opencode-session', description: 'an OpenCode session (opencode export)', layout: 'document', matches: isOpenCodeSession, importDocument: (data, id) => importOpenCodeSession(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },

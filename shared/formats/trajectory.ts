@@ -26,6 +26,8 @@ export const formatIdSchema = z.enum([
   'nemo-gym-rollouts',
   'codex-session',
   'claude-code-session',
+  'claude-code-stream',
+  'claude-code-stream-list',
   'tau-bench',
   'tau2-bench',
   'verifiers-results',
