@@ -3,11 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusFile, expect, test } from './fixtures.js';
+import type { Locator } from '@playwright/test';
 
 const HERMES = corpusFile('hermes-agent_session_export.jsonl');
 const MINI = corpusFile('mini-swe-agent_github_issue.traj.json');
 const INSPECT = corpusFile('inspect-ai_security-guide.json');
 const EVAL = corpusFile('inspect-ai_log_streaming.eval');
+
+/** The value a definition list shows for a term (a metric, a count of a turn's usage). */
+const termValue = (scope: Locator, term: string): Locator => scope.getByRole('term').filter({ hasText: term }).locator('xpath=following-sibling::dd');
 
 test('opens a file by path, lists its trajectories, and shows each as a run with derived values marked', async ({ app }) => {
   await app.openFile(HERMES);
@@ -28,7 +32,7 @@ test('opens a file by path, lists its trajectories, and shows each as a run with
   await app.turns.getByRole('checkbox', { name: 'Errors only' }).check();
   await app.turns.getByRole('listitem').first().click();
   await expect(app.trajectory.getByText('error', { exact: true }).first()).toBeVisible();
-  const exec = app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd');
+  const exec = termValue(app.metrics, 'Exec errors');
   await expect(exec).toContainText(/^[1-9]\d*derived$/);
 });
 
@@ -333,8 +337,8 @@ test('opens a LangGraph thread state: LangChain messages with their tool calls, 
   await expect(app.page.getByRole('combobox', { name: 'Run' })).toContainText('support-42');
   // The usage LangChain records on the reply is its turn's.
   const usage = app.trajectory.getByRole('article', { name: 'Turn 2' }).getByLabel('Tokens and latency of turn 2');
-  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('96');
-  await expect(usage.getByRole('term').filter({ hasText: 'Cached' }).locator('xpath=following-sibling::dd')).toHaveText('64');
+  await expect(termValue(usage, 'Reported prompt')).toHaveText('96');
+  await expect(termValue(usage, 'Cached')).toHaveText('64');
   await app.page.screenshot({ path: test.info().outputPath('langgraph.png') });
 });
 
@@ -367,11 +371,11 @@ test('opens a BFCL multi-turn result: each step a model call, results paired wit
   const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
   await expect(turn1.getByRole('group', { name: 'Tool call cd' })).toBeVisible();
   await expect(turn1.getByRole('group', { name: 'Tool call grep' }).getByText('No such file or directory', { exact: false }).first()).toBeVisible();
-  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
   // The tokens and latency the file records for each model call are shown on its turn.
   const usage = turn1.getByLabel('Tokens and latency of turn 1');
-  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('312');
-  await expect(usage.getByRole('term').filter({ hasText: 'Latency' }).locator('xpath=following-sibling::dd')).toHaveText('1,200 ms');
+  await expect(termValue(usage, 'Reported prompt')).toHaveText('312');
+  await expect(termValue(usage, 'Latency')).toHaveText('1,200 ms');
   await app.page.screenshot({ path: test.info().outputPath('bfcl.png') });
 });
 
@@ -393,7 +397,7 @@ test('opens saved smolagents memory steps: the task, the plan, each step\'s call
   const turn2 = app.trajectory.getByRole('article', { name: 'Turn 2' });
   await expect(turn2.getByRole('group', { name: 'Tool call web_search' }).getByText('Phobos and Deimos', { exact: false }).first()).toBeVisible();
   // The step's error is its call's: a failed call, counted as the reference counts one.
-  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
   await app.page.screenshot({ path: test.info().outputPath('smolagents.png') });
 });
 
@@ -414,7 +418,7 @@ test('opens OpenTelemetry traces (OTLP JSON): a trajectory per trace, model call
   const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
   await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('weather service timed out', { exact: false }).first()).toBeVisible();
   await expect(app.trajectory.getByText('The weather service is down.')).toBeVisible();
-  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
   await app.page.screenshot({ path: test.info().outputPath('otlp.png') });
 });
 
@@ -472,12 +476,12 @@ test('opens an OpenCode session export: one turn per step, a failed read as a to
   await expect(turn1.getByRole('group', { name: 'Tool call bash' }).getByText('b.txt', { exact: false }).first()).toBeVisible();
   const turn2 = app.trajectory.getByRole('article', { name: 'Turn 2' });
   await expect(turn2.getByRole('group', { name: 'Tool call read' }).getByText('File not found: /w/c.txt', { exact: false }).first()).toBeVisible();
-  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
   await expect(app.trajectory.getByText('There are two files; c.txt does not exist.')).toBeVisible();
   // The uncached input, the cache reads and writes of the step make its prompt; the reads are shown apart.
   const usage = turn2.getByLabel('Tokens and latency of turn 2');
-  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('12,065');
-  await expect(usage.getByRole('term').filter({ hasText: 'Cached' }).locator('xpath=following-sibling::dd')).toHaveText('12,000');
+  await expect(termValue(usage, 'Reported prompt')).toHaveText('12,065');
+  await expect(termValue(usage, 'Cached')).toHaveText('12,000');
   await app.page.screenshot({ path: test.info().outputPath('opencode.png') });
 });
 
@@ -504,8 +508,8 @@ test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s r
   await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('3 C and sunny').first()).toBeVisible();
   await expect(app.trajectory.getByText('It is 3 C and sunny in Oslo.')).toBeVisible();
   const usage = turn1.getByLabel('Tokens and latency of turn 1');
-  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('80');
-  await expect(usage.getByRole('term').filter({ hasText: 'Latency' }).locator('xpath=following-sibling::dd')).toHaveText('1,250 ms');
+  await expect(termValue(usage, 'Reported prompt')).toHaveText('80');
+  await expect(termValue(usage, 'Latency')).toHaveText('1,250 ms');
   await app.page.screenshot({ path: test.info().outputPath('langsmith.png') });
 });
 
@@ -531,7 +535,7 @@ test('opens a chat saved from an AI SDK app: each step a turn, the tool part\'s 
   const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
   await expect(turn1.getByRole('group', { name: 'Tool call getWeather' }).first().getByText('temp: 3', { exact: false }).first()).toBeVisible();
   await expect(turn1.getByText('service down', { exact: false }).first()).toBeVisible();
-  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
   await expect(app.trajectory.getByText('Oslo is 3 C; Bergen could not be read.')).toBeVisible();
   await app.page.screenshot({ path: test.info().outputPath('ai-sdk.png') });
 });
@@ -553,9 +557,9 @@ test('opens a headless agent run (stream-json): the calls and their results, a f
   const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
   await expect(turn1.getByRole('group', { name: 'Tool call Bash' }).getByText('b.txt', { exact: false }).first()).toBeVisible();
   await expect(turn1.getByRole('group', { name: 'Tool call Read' }).getByText('File does not exist.', { exact: false }).first()).toBeVisible();
-  await expect(app.metrics.getByRole('term').filter({ hasText: 'Exec errors' }).locator('xpath=following-sibling::dd')).toContainText(/^1/);
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
   const usage = turn1.getByLabel('Tokens and latency of turn 1');
-  await expect(usage.getByRole('term').filter({ hasText: 'Reported prompt' }).locator('xpath=following-sibling::dd')).toHaveText('11,204');
+  await expect(termValue(usage, 'Reported prompt')).toHaveText('11,204');
   await expect(app.trajectory.getByText('There is a.txt and b.txt; c.txt does not exist.')).toBeVisible();
   await app.page.screenshot({ path: test.info().outputPath('claude-stream.png') });
 });

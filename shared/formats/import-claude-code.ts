@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage } from '../model/chat.js';
-import { argumentsText, baseName, eachObjectLine, isObject, jsonLines, Misfit, num, raisedToolContent, recordedUsage, str, tryParse, type TextImport } from './import-common.js';
+import { argumentsText, baseName, eachObjectLine, isObject, lineValues, Misfit, num, raisedToolContent, recordedUsage, str, tryParse, type TextImport } from './import-common.js';
 import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
 // Agent session transcripts in Anthropic Messages blocks, one event per line (Claude Code's
@@ -703,12 +703,7 @@ function streamTrajectories(records: ReadonlyArray<{ value: unknown; at: string 
 /** `claude -p --output-format stream-json` output: one message per line. */
 export function importClaudeStream(text: string, fileName: string): TextImport {
   const problems: string[] = [];
-  const records: Array<{ value: unknown; at: string }> = [];
-  for (const entry of jsonLines(text, fileName)) {
-    if ('problem' in entry) problems.push(entry.problem);
-    else records.push({ value: entry.value, at: `${fileName}:${entry.line}` });
-  }
-  return { trajectories: streamTrajectories(records, fileName, 'claude-code-stream', problems), problems };
+  return { trajectories: streamTrajectories(lineValues(text, fileName, problems), fileName, 'claude-code-stream', problems), problems };
 }
 
 /** `claude -p --output-format json --verbose` output: the messages as one list. */

@@ -594,6 +594,16 @@ export function* jsonLines(text: string, fileName: string): Generator<{ line: nu
   }
 }
 
+/** The values of a JSONL text's lines, each with where it is (`FILE:LINE`); a line that cannot be read goes to `problems`. */
+export function lineValues(text: string, fileName: string, problems: string[]): Array<{ value: unknown; at: string }> {
+  const values: Array<{ value: unknown; at: string }> = [];
+  for (const entry of jsonLines(text, fileName)) {
+    if ('problem' in entry) problems.push(entry.problem);
+    else values.push({ value: entry.value, at: `${fileName}:${entry.line}` });
+  }
+  return values;
+}
+
 /** Runs `read` for one line, turning its `Misfit` into the problem `FILE:LINE: what`. */
 export function readLine(problems: string[], fileName: string, line: number, read: () => void): void {
   try {

@@ -351,6 +351,26 @@ export function traceTrajectory(head: TraceHead, all: readonly Observation[], pr
   return t;
 }
 
+/**
+ * A trajectory per trace (its id, head and spans); a trace that cannot be read (`unreadable` says
+ * why, or {@link traceTrajectory} finds it) is named in `problems` and left out. Throws a `Misfit`
+ * when none can be read (`empty` when there is none).
+ */
+export function traceTrajectories(traces: ReadonlyArray<{ id: string; head: TraceHead; spans: readonly Observation[]; unreadable?: string }>, fileName: string, format: FormatId, problems: string[], empty: string): Trajectory[] {
+  const trajectories: Trajectory[] = [];
+  traces.forEach(({ id, head, spans, unreadable }, n) => {
+    try {
+      if (unreadable) throw new Misfit(unreadable);
+      trajectories.push(traceTrajectory(head, spans, [], `${baseName(fileName)}#${n}`, trajectories.length, format));
+    } catch (error) {
+      if (!(error instanceof Misfit)) throw error;
+      problems.push(`trace ${id}: ${error.message}`);
+    }
+  });
+  if (trajectories.length === 0) throw new Misfit(traces.length === 0 ? empty : `no trace could be read; first: ${problems[0]}`);
+  return trajectories;
+}
+
 /** A Langfuse trace export, or a list of them: one trajectory per trace; a trace that cannot be read is reported. */
 export function importLangfuseTraces(data: unknown, fileName: string): TextImport {
   if (!Array.isArray(data)) return { trajectories: [importTrace(data, '', baseName(fileName), 0)], problems: [] };

@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../model/chat.js';
-import { baseName, callStats, isObject, jsonLines, Misfit, num, recordedUsage, str, type TextImport } from './import-common.js';
-import { traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
+import { callStats, isObject, lineValues, num, recordedUsage, str, type TextImport } from './import-common.js';
+import { traceTrajectories, type Observation, type TraceHead } from './import-langfuse.js';
 import { fromLangChain, langChainUsage } from './langchain-messages.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
@@ -157,26 +157,16 @@ function langSmithTrajectories(records: ReadonlyArray<{ value: unknown; at: stri
     if (str(run.parent_run_id) === null) trace.root ??= run;
     trace.runs.push(observationOf(run, at));
   }
-  const trajectories: Trajectory[] = [];
-  let n = 0;
-  for (const [traceId, { runs: spans, root }] of traces) {
-    const traceProblems: string[] = [];
-    // Read only when the trace has no model call: the messages of its root (a graph's state, whose
-    // output holds its input's messages too).
-    const listed = (value: unknown): unknown[] | null => (isObject(value) && Array.isArray(value.messages) ? value.messages.map(fromLangChain) : null);
+  // A trace with no model call is read from its root's messages (a graph's state, whose output
+  // holds its input's messages too).
+  const listed = (value: unknown): unknown[] | null => (isObject(value) && Array.isArray(value.messages) ? value.messages.map(fromLangChain) : null);
+  const read = [...traces].map(([id, { runs: spans, root }]) => {
     const [rootIn, rootOut] = [listed(root?.inputs), listed(root?.outputs)];
-    const head: TraceHead = { id: traceId || null, attributes: {}, scores: feedbackScores(root), input: rootOut ? [] : (rootIn ?? []), output: rootOut ?? [], at: '' };
-    try {
-      if (!spans.some((o) => o.type === 'GENERATION') && !rootIn && !rootOut) throw new Misfit('it holds no model call (an llm run), and its root run no messages');
-      trajectories.push(traceTrajectory(head, spans, traceProblems, `${baseName(fileName)}#${n}`, trajectories.length, format));
-    } catch (error) {
-      if (!(error instanceof Misfit)) throw error;
-      problems.push(`trace ${traceId}: ${error.message}`);
-    }
-    n += 1;
-  }
-  if (trajectories.length === 0) throw new Misfit(traces.size === 0 ? 'it holds no runs' : `no trace could be read; first: ${problems[0]}`);
-  return trajectories;
+    const head: TraceHead = { id: id || null, attributes: {}, scores: feedbackScores(root), input: rootOut ? [] : (rootIn ?? []), output: rootOut ?? [], at: '' };
+    const unreadable = !spans.some((o) => o.type === 'GENERATION') && !rootIn && !rootOut ? 'it holds no model call (an llm run), and its root run no messages' : undefined;
+    return { id, head, spans, unreadable };
+  });
+  return traceTrajectories(read, fileName, format, problems, 'it holds no runs');
 }
 
 /** A root run's feedback averages (`feedback_stats`) as scores: `reward` is the trajectory's reward. */
@@ -198,10 +188,5 @@ export function importLangSmithDocument(data: unknown, fileName: string): TextIm
 /** Runs one per line. */
 export function importLangSmithLines(text: string, fileName: string): TextImport {
   const problems: string[] = [];
-  const records: Array<{ value: unknown; at: string }> = [];
-  for (const entry of jsonLines(text, fileName)) {
-    if ('problem' in entry) problems.push(entry.problem);
-    else records.push({ value: entry.value, at: `${fileName}:${entry.line}` });
-  }
-  return { trajectories: langSmithTrajectories(records, fileName, 'langsmith-runs-jsonl', problems), problems };
+  return { trajectories: langSmithTrajectories(lineValues(text, fileName, problems), fileName, 'langsmith-runs-jsonl', problems), problems };
 }

@@ -1,5 +1,5 @@
-import { baseName, callStats, isObject, jsonLines, Misfit, setOwn, str, type TextImport } from './import-common.js';
-import { CALL_OPERATIONS, genAiUsage, traceTrajectory, type Observation, type TraceHead } from './import-langfuse.js';
+import { callStats, isObject, lineValues, setOwn, str, type TextImport } from './import-common.js';
+import { CALL_OPERATIONS, genAiUsage, traceTrajectories, type Observation } from './import-langfuse.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
 // OpenTelemetry traces in OTLP's JSON encoding: `{"resourceSpans": [{resource, scopeSpans: [{scope,
@@ -137,22 +137,8 @@ function otlpTrajectories(records: ReadonlyArray<{ value: unknown; at: string }>
       });
     });
   }
-  const trajectories: Trajectory[] = [];
-  let n = 0;
-  for (const [traceId, { spans, resource }] of traces) {
-    const traceProblems: string[] = [];
-    const head: TraceHead = { id: traceId || null, attributes: resource, scores: [], input: undefined, output: undefined, at: '' };
-    try {
-      const t = traceTrajectory(head, spans, traceProblems, `${baseName(fileName)}#${n}`, trajectories.length, format);
-      trajectories.push(t);
-    } catch (error) {
-      if (!(error instanceof Misfit)) throw error;
-      problems.push(`trace ${traceId}: ${error.message}`);
-    }
-    n += 1;
-  }
-  if (trajectories.length === 0) throw new Misfit(traces.size === 0 ? 'it holds no spans' : `no trace could be read; first: ${problems[0]}`);
-  return trajectories;
+  const read = [...traces].map(([id, { spans, resource }]) => ({ id, spans, head: { id: id || null, attributes: resource, scores: [], input: undefined, output: undefined, at: '' } }));
+  return traceTrajectories(read, fileName, format, problems, 'it holds no spans');
 }
 
 /** An OTLP traces document (`{resourceSpans}`): a trajectory per trace. */
@@ -164,10 +150,6 @@ export function importOtlpDocument(data: unknown, fileName: string): TextImport 
 /** OTLP traces one object per line (the Collector's file exporter): a trajectory per trace, its spans gathered from every line. */
 export function importOtlpLines(text: string, fileName: string): TextImport {
   const problems: string[] = [];
-  const records: Array<{ value: unknown; at: string }> = [];
-  for (const entry of jsonLines(text, fileName)) {
-    if ('problem' in entry) problems.push(entry.problem);
-    else records.push({ value: entry.value, at: `${fileName}:${entry.line}: ` });
-  }
+  const records = lineValues(text, fileName, problems).map(({ value, at }) => ({ value, at: `${at}: ` }));
   return { trajectories: otlpTrajectories(records, fileName, 'otlp-traces-jsonl', problems), problems };
 }
