@@ -564,3 +564,22 @@ test('opens a headless agent run (stream-json): the calls and their results, a f
   await app.page.screenshot({ path: test.info().outputPath('claude-stream.png') });
 });
 
+test('opens a Gemini chat history: each call with its response, a failed call as a tool error', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-gemini-')), 'history.json');
+  const history = [
+    { role: 'user', parts: [{ text: 'Weather and time in Oslo?' }] },
+    { role: 'model', parts: [{ functionCall: { id: 'fc-1', name: 'get_weather', args: { city: 'Oslo' } } }, { functionCall: { id: 'fc-2', name: 'get_time', args: { city: 'Oslo' } } }] },
+    { role: 'user', parts: [{ functionResponse: { id: 'fc-1', name: 'get_weather', response: { output: '3 C and sunny' } } }, { functionResponse: { id: 'fc-2', name: 'get_time', response: { error: 'time service down' } } }] },
+    { role: 'model', parts: [{ text: 'It is 3 C and sunny; the time could not be read.' }] },
+  ];
+  writeFileSync(path, JSON.stringify(history, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /history\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('3 C and sunny').first()).toBeVisible();
+  await expect(turn1.getByRole('group', { name: 'Tool call get_time' }).getByText('time service down', { exact: false }).first()).toBeVisible();
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
+  await expect(app.trajectory.getByText('It is 3 C and sunny; the time could not be read.')).toBeVisible();
+  await app.page.screenshot({ path: test.info().outputPath('gemini-contents.png') });
+});
+

@@ -72,6 +72,13 @@ BYTES.set('generated.claude-stream.jsonl', encoder.encode([
   { type: 'assistant', message: { id: 'm2', role: 'assistant', content: [{ type: 'text', text: 'sub' }] }, parent_tool_use_id: 'c1', session_id: 's1' },
   { type: 'result', subtype: 'success', is_error: false, session_id: 's1' },
 ].map((line) => JSON.stringify(line)).join('\n')));
+// A Gemini chat history: contents whose parts hold text, thoughts, calls, responses and an image.
+BYTES.set('generated.gemini-contents.json', encoder.encode(JSON.stringify([
+  { role: 'user', parts: [{ text: 'Weather?' }, { inlineData: { mimeType: 'image/png', data: 'AA==' } }] },
+  { role: 'model', parts: [{ text: 'think', thought: true }, { functionCall: { id: 'f1', name: 'w', args: { city: 'Oslo' } } }] },
+  { role: 'user', parts: [{ functionResponse: { id: 'f1', name: 'w', response: { error: 'down' } } }] },
+  { role: 'model', parts: [{ text: 'done' }] },
+], null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 

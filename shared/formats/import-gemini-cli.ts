@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, baseName, callStats, isObject, jsonLines, Misfit, num, parseEach, parseWith, raisedToolContent, readLine, recordedUsage, str, type TextImport } from './import-common.js';
+import { chatPart, contentOf, partsOf, responseOutcome, toolMessage } from './gemini-contents.js';
+import { argumentsText, baseName, callStats, isObject, jsonLines, Misfit, num, parseEach, parseWith, readLine, recordedUsage, str, type TextImport } from './import-common.js';
 import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
 // Gemini CLI sessions (`~/.gemini/tmp/<projectHash>/chats/session-*.json`, and from 2026 `.jsonl`),
@@ -84,54 +85,11 @@ interface Placed {
   at: string;
 }
 
-/** Gemini `PartListUnion` content as a list of parts; missing is none. */
-function partsOf(content: unknown): unknown[] {
-  if (content == null) return [];
-  return Array.isArray(content) ? content : [content];
-}
-
-/** The text of a text part (a string, or `{text}` that is not a thought), else null. */
-function textOf(part: unknown): string | null {
-  if (typeof part === 'string') return part;
-  return isObject(part) && typeof part.text === 'string' && part.thought !== true ? part.text : null;
-}
-
-/** A Gemini part as a chat content part: text as text, an inline image as a data URL, others as they are. */
-function chatPart(part: unknown): unknown {
-  const text = textOf(part);
-  if (text !== null) return { type: 'text', text };
-  if (isObject(part) && isObject(part.inlineData) && /^image\//.test(str(part.inlineData.mimeType) ?? '') && typeof part.inlineData.data === 'string') {
-    return { type: 'image_url', image_url: { url: `data:${part.inlineData.mimeType as string};base64,${part.inlineData.data}` } };
-  }
-  return part;
-}
-
-/** Parts as chat content: their text joined when all are text, else chat content parts. */
-function contentOf(parts: readonly unknown[]): ChatMessage['content'] {
-  const texts = parts.map(textOf);
-  if (texts.every((t) => t !== null)) return texts.join('');
-  return parts.map(chatPart);
-}
-
 /** A thought summary as the text the model wrote it from (`**Subject** description`). */
 function thoughtText(thought: z.infer<typeof thoughtSchema>): string {
   const subject = thought.subject?.trim() ?? '';
   const description = thought.description ?? '';
   return subject ? `**${subject}**\n\n${description}`.trim() : description;
-}
-
-/** The tool message content of a `functionResponse`: its output text, or the error it raised. */
-function responseOutcome(response: unknown): { text: string; raised: boolean } {
-  if (isObject(response) && 'error' in response && response.error != null) return { text: typeof response.error === 'string' ? response.error : JSON.stringify(response.error), raised: true };
-  if (isObject(response) && 'output' in response) return { text: typeof response.output === 'string' ? response.output : JSON.stringify(response.output ?? ''), raised: false };
-  return { text: typeof response === 'string' ? response : JSON.stringify(response ?? {}), raised: false };
-}
-
-/** A tool message answering `callId`, recorded as raised when the call failed. */
-function toolMessage(callId: string | null, text: string, raised: boolean): ChatMessage {
-  const message: ChatMessage = { role: 'tool', tool_call_id: callId, content: raised ? raisedToolContent(text) : text };
-  if (raised) message.is_error = true;
-  return message;
 }
 
 /**

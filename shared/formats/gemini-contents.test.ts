@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { importText } from './import.js';
+import { deriveAgentResult } from './trajectory.js';
+
+// Gemini API `Content` lists as a chat's history is dumped (google-genai's `chat.get_history()`
+// with `model_dump(exclude_none=True)`, or a request's `contents`): text, thought, function call
+// and response, and inline image parts.
+
+const history = [
+  { role: 'user', parts: [{ text: 'What is in this picture, and the weather in Oslo?' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] },
+  { role: 'model', parts: [{ text: 'A cat; now the weather.', thought: true }, { functionCall: { id: 'fc-1', name: 'get_weather', args: { city: 'Oslo' } } }, { functionCall: { name: 'get_time', args: { city: 'Oslo' } } }] },
+  { role: 'user', parts: [{ functionResponse: { id: 'fc-1', name: 'get_weather', response: { output: '3 C' } } }, { functionResponse: { name: 'get_time', response: { error: 'time service down' } } }] },
+  { role: 'model', parts: [{ text: 'A cat. It is 3 C in Oslo.' }] },
+];
+
+describe('Gemini contents', () => {
+  it('reads a chat history: calls and their responses (a failed one as a tool that raised), thoughts, an image', () => {
+    const { trajectories, problems } = importText(JSON.stringify(history), 'history.json');
+    expect(problems).toEqual([]);
+    const t = trajectories[0]!;
+    expect(t.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'What is in this picture, and the weather in Oslo?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        reasoning_content: 'A cat; now the weather.',
+        tool_calls: [
+          { id: 'fc-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+          { id: null, type: 'function', function: { name: 'get_time', arguments: '{"city":"Oslo"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'fc-1', content: '3 C', name: 'get_weather' },
+      { role: 'tool', tool_call_id: null, content: '{"error": "Tool execution failed: time service down"}', is_error: true, name: 'get_time' },
+      { role: 'assistant', content: 'A cat. It is 3 C in Oslo.' },
+    ]);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_executed_ok: 1, tool_calls_exec_error: 1, finished_naturally: true });
+  });
+
+  it('reads a request\'s contents in a JSONL line, and leaves messages with content as they are', () => {
+    const line = { messages: history.slice(0, 2) };
+    expect(importText(`${JSON.stringify(line)}\n`, 'requests.jsonl').trajectories[0]!.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    const chat = [{ role: 'user', content: 'hi', parts: [{ text: 'hi' }] }, { role: 'assistant', content: 'hello' }];
+    expect(importText(JSON.stringify(chat), 'chat.json').trajectories[0]!.messages.map((m) => m.content)).toEqual(['hi', 'hello']);
+  });
+});

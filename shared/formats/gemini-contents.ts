@@ -1,0 +1,103 @@
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { argumentsText, isObject, raisedToolContent, str } from './values.js';
+
+// Gemini's `Content`s, `{role, parts}` as the Gemini API takes and returns them (a chat's
+// `get_history()` dumped, a request's `contents`): `role` is `user` or `model`, each part one of
+// `text` (a `thought` part's text is reasoning), `functionCall` (`{id?, name, args}`),
+// `functionResponse` (`{id?, name, response}`, the output under `output` or the error under
+// `error`, as the Gemini tools write it), `inlineData` (an image as a data URL). A model content is
+// an assistant message with its calls; a user content's function responses are tool messages
+// (named, so each pairs with its call when no id links them), then its other parts a user message.
+// The Gemini CLI's session files hold the same parts (see import-gemini-cli.ts).
+
+/** Gemini `PartListUnion` content as a list of parts; missing is none. */
+export function partsOf(content: unknown): unknown[] {
+  if (content == null) return [];
+  return Array.isArray(content) ? content : [content];
+}
+
+/** The text of a text part (a string, or `{text}` that is not a thought), else null. */
+function textOf(part: unknown): string | null {
+  if (typeof part === 'string') return part;
+  return isObject(part) && typeof part.text === 'string' && part.thought !== true ? part.text : null;
+}
+
+/** A Gemini part as a chat content part: text as text, an inline image as a data URL, others as they are. */
+export function chatPart(part: unknown): unknown {
+  const text = textOf(part);
+  if (text !== null) return { type: 'text', text };
+  if (isObject(part) && isObject(part.inlineData) && /^image\//.test(str(part.inlineData.mimeType) ?? '') && typeof part.inlineData.data === 'string') {
+    return { type: 'image_url', image_url: { url: `data:${part.inlineData.mimeType as string};base64,${part.inlineData.data}` } };
+  }
+  return part;
+}
+
+/** Parts as chat content: their text joined when all are text, else chat content parts. */
+export function contentOf(parts: readonly unknown[]): ChatMessage['content'] {
+  const texts = parts.map(textOf);
+  if (texts.every((t) => t !== null)) return texts.join('');
+  return parts.map(chatPart);
+}
+
+/** The tool message content of a `functionResponse`: its output text, or the error it raised. */
+export function responseOutcome(response: unknown): { text: string; raised: boolean } {
+  if (isObject(response) && 'error' in response && response.error != null) return { text: typeof response.error === 'string' ? response.error : JSON.stringify(response.error), raised: true };
+  if (isObject(response) && 'output' in response) return { text: typeof response.output === 'string' ? response.output : JSON.stringify(response.output ?? ''), raised: false };
+  return { text: typeof response === 'string' ? response : JSON.stringify(response ?? {}), raised: false };
+}
+
+/** A tool message answering `callId`, recorded as raised when the call failed. */
+export function toolMessage(callId: string | null, text: string, raised: boolean): ChatMessage {
+  const message: ChatMessage = { role: 'tool', tool_call_id: callId, content: raised ? raisedToolContent(text) : text };
+  if (raised) message.is_error = true;
+  return message;
+}
+
+/** Whether a part is a Gemini one: no `type` (other APIs' parts have one), and a field only Gemini's parts have. */
+function isGeminiPart(part: unknown): boolean {
+  return isObject(part) && !('type' in part) && (typeof part.text === 'string' || isObject(part.functionCall) || isObject(part.functionResponse) || isObject(part.inlineData) || isObject(part.fileData));
+}
+
+/** True for a Gemini `Content`: a role, parts of Gemini's, and no `content` of its own. */
+export function isGeminiContent(value: unknown): boolean {
+  return isObject(value) && typeof value.role === 'string' && value.content == null && Array.isArray(value.parts) && value.parts.some(isGeminiPart);
+}
+
+/** A list holding Gemini `Content`s, each as the chat messages it stands for; other messages as they are. */
+export function fromGeminiContents(list: readonly unknown[]): unknown[] {
+  return list.flatMap((value): unknown[] => {
+    if (!isGeminiContent(value)) return [value];
+    const { role, parts } = value as { role: string; parts: unknown[] };
+    if (role === 'model' || role === 'assistant') {
+      const calls: ToolCall[] = [];
+      const reasoning: string[] = [];
+      const shown: unknown[] = [];
+      for (const part of parts) {
+        const call = isObject(part) && isObject(part.functionCall) ? part.functionCall : null;
+        if (call) calls.push({ id: str(call.id), type: 'function', function: { name: str(call.name) ?? '', arguments: argumentsText(call.args) } });
+        else if (isObject(part) && part.thought === true && typeof part.text === 'string') reasoning.push(part.text);
+        else shown.push(part);
+      }
+      const content = contentOf(shown);
+      const message: ChatMessage = { role: 'assistant', content: content === '' && calls.length > 0 ? null : content };
+      if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
+      if (calls.length > 0) message.tool_calls = calls;
+      return [message];
+    }
+    const out: ChatMessage[] = [];
+    const rest: unknown[] = [];
+    for (const part of parts) {
+      const response = isObject(part) && isObject(part.functionResponse) ? part.functionResponse : null;
+      if (!response) {
+        rest.push(part);
+        continue;
+      }
+      const { text, raised } = responseOutcome(response.response);
+      const tool = toolMessage(str(response.id), text, raised);
+      if (typeof response.name === 'string') tool.name = response.name;
+      out.push(tool);
+    }
+    if (rest.length > 0 || out.length === 0) out.push({ role, content: contentOf(rest) });
+    return out;
+  });
+}
