@@ -583,3 +583,21 @@ test('opens a Gemini chat history: each call with its response, a failed call as
   await app.page.screenshot({ path: test.info().outputPath('gemini-contents.png') });
 });
 
+test('opens a Bedrock Converse history: tool uses with their results, an error result as a tool error', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-converse-')), 'agent.json');
+  const messages = [
+    { role: 'user', content: [{ text: 'Weather and time in Oslo?' }] },
+    { role: 'assistant', content: [{ toolUse: { toolUseId: 'tooluse_1', name: 'get_weather', input: { city: 'Oslo' } } }, { toolUse: { toolUseId: 'tooluse_2', name: 'get_time', input: { city: 'Oslo' } } }] },
+    { role: 'user', content: [{ toolResult: { toolUseId: 'tooluse_1', content: [{ text: '3 C and sunny' }], status: 'success' } }, { toolResult: { toolUseId: 'tooluse_2', content: [{ text: 'time service down' }], status: 'error' } }] },
+    { role: 'assistant', content: [{ text: 'It is 3 C and sunny; the time could not be read.' }] },
+  ];
+  writeFileSync(path, JSON.stringify({ messages }, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /agent\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('3 C and sunny').first()).toBeVisible();
+  await expect(turn1.getByRole('group', { name: 'Tool call get_time' }).getByText('time service down', { exact: false }).first()).toBeVisible();
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
+  await app.page.screenshot({ path: test.info().outputPath('converse.png') });
+});
+

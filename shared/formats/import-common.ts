@@ -4,6 +4,7 @@ import { extractReasoning } from '../loop/reasoning.js';
 import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
 import { fromAiSdk, isAiSdkMessage } from './ai-sdk-messages.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
+import { fromConverse, isConverseMessage } from './converse-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
 import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
 import { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
@@ -381,8 +382,10 @@ function quickMessageList(data: unknown): FileMessage[] | null {
   const out: FileMessage[] = [];
   for (const message of data) {
     if (!plainObject(message) || typeof message.role !== 'string') return null;
-    // An AI SDK UI message or a Gemini content keeps its content in parts: it is converted first.
+    // An AI SDK UI message, a Gemini content or a Converse message keeps its calls in parts or
+    // blocks of its own: it is converted first.
     if ((Object.hasOwn(message, 'parts') || Object.hasOwn(message, 'toolInvocations')) && (isAiSdkMessage(message) || isGeminiContent(message))) return null;
+    if (Array.isArray(message.content) && isConverseMessage(message)) return null;
     const parsed: Record<string, unknown> = { role: message.role };
     if (Object.hasOwn(message, 'tool_calls')) {
       const calls = message.tool_calls;
@@ -409,13 +412,14 @@ function quickMessageList(data: unknown): FileMessage[] | null {
 
 /**
  * A list holding messages of an agent framework that writes them without a `role` (LangChain's,
- * AutoGen's) or with their content in parts (the AI SDK's, Gemini's), with each of them as the chat messages
- * it stands for; `data` itself otherwise.
+ * AutoGen's) or with their content in parts or blocks of their own (the AI SDK's, Gemini's,
+ * Bedrock Converse's), with each of them as the chat messages it stands for; `data` itself otherwise.
  */
 function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): unknown {
   if (!Array.isArray(data)) return data;
   if (data.some(isAiSdkMessage)) return fromAiSdk(data);
   if (data.some(isGeminiContent)) return fromGeminiContents(data);
+  if (data.some(isConverseMessage)) return fromConverse(data);
   const list = data.some(isAutoGenMessage) ? fromAutoGen(data, usage) : data;
   if (!list.some(isLangChainMessage)) return list;
   return list.map((value, i) => {

@@ -79,6 +79,13 @@ BYTES.set('generated.gemini-contents.json', encoder.encode(JSON.stringify([
   { role: 'user', parts: [{ functionResponse: { id: 'f1', name: 'w', response: { error: 'down' } } }] },
   { role: 'model', parts: [{ text: 'done' }] },
 ], null, 2)));
+// A Bedrock Converse history: text, reasoning, tool uses and results, one of them an error.
+BYTES.set('generated.converse.json', encoder.encode(JSON.stringify({ messages: [
+  { role: 'user', content: [{ text: 'Weather?' }] },
+  { role: 'assistant', content: [{ reasoningContent: { reasoningText: { text: 't' } } }, { toolUse: { toolUseId: 't1', name: 'w', input: { city: 'Oslo' } } }] },
+  { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ json: { temp: 3 } }], status: 'error' } }] },
+  { role: 'assistant', content: [{ text: 'done' }] },
+] }, null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 
