@@ -601,3 +601,24 @@ test('opens a Bedrock Converse history: tool uses with their results, an error r
   await app.page.screenshot({ path: test.info().outputPath('converse.png') });
 });
 
+test('opens Pydantic AI messages: a retried call as a tool error, the next call\'s result, each response\'s usage', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-pydantic-')), 'messages.json');
+  const messages = [
+    { kind: 'request', parts: [{ part_kind: 'user-prompt', content: 'Weather in Oslo?' }] },
+    { kind: 'response', usage: { input_tokens: 50, output_tokens: 10 }, parts: [{ part_kind: 'tool-call', tool_name: 'get_weather', args: { town: 'Oslo' }, tool_call_id: 'call_1' }] },
+    { kind: 'request', parts: [{ part_kind: 'retry-prompt', tool_name: 'get_weather', tool_call_id: 'call_1', content: 'city is required' }] },
+    { kind: 'response', usage: { input_tokens: 90, output_tokens: 9 }, parts: [{ part_kind: 'tool-call', tool_name: 'get_weather', args: { city: 'Oslo' }, tool_call_id: 'call_2' }] },
+    { kind: 'request', parts: [{ part_kind: 'tool-return', tool_name: 'get_weather', tool_call_id: 'call_2', content: '3 C and sunny' }] },
+    { kind: 'response', usage: { input_tokens: 120, output_tokens: 8 }, parts: [{ part_kind: 'text', content: 'It is 3 C and sunny in Oslo.' }] },
+  ];
+  writeFileSync(path, JSON.stringify(messages, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /messages\.json: 1 trajectory/ })).toBeVisible();
+  await expect(app.trajectory.getByRole('article', { name: 'Turn 1' }).getByText('city is required', { exact: false }).first()).toBeVisible();
+  const turn2 = app.trajectory.getByRole('article', { name: 'Turn 2' });
+  await expect(turn2.getByRole('group', { name: 'Tool call get_weather' }).getByText('3 C and sunny').first()).toBeVisible();
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
+  await expect(termValue(turn2.getByLabel('Tokens and latency of turn 2'), 'Reported prompt')).toHaveText('90');
+  await app.page.screenshot({ path: test.info().outputPath('pydantic-ai.png') });
+});
+

@@ -5,6 +5,7 @@ import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajecto
 import { fromAiSdk, isAiSdkMessage } from './ai-sdk-messages.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
+import { fromPydanticAi, isPydanticAiMessage } from './pydantic-ai-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
 import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
 import { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
@@ -412,7 +413,7 @@ function quickMessageList(data: unknown): FileMessage[] | null {
 
 /**
  * A list holding messages of an agent framework that writes them without a `role` (LangChain's,
- * AutoGen's) or with their content in parts or blocks of their own (the AI SDK's, Gemini's,
+ * AutoGen's, Pydantic AI's) or with their content in parts or blocks of their own (the AI SDK's, Gemini's,
  * Bedrock Converse's), with each of them as the chat messages it stands for; `data` itself otherwise.
  */
 function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): unknown {
@@ -420,6 +421,7 @@ function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): 
   if (data.some(isAiSdkMessage)) return fromAiSdk(data);
   if (data.some(isGeminiContent)) return fromGeminiContents(data);
   if (data.some(isConverseMessage)) return fromConverse(data);
+  if (data.some(isPydanticAiMessage)) return fromPydanticAi(data, usage);
   const list = data.some(isAutoGenMessage) ? fromAutoGen(data, usage) : data;
   if (!list.some(isLangChainMessage)) return list;
   return list.map((value, i) => {
@@ -431,7 +433,7 @@ function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): 
 
 /**
  * The tokens each model call of a list of framework messages records (AutoGen's `models_usage`,
- * LangChain's `usage_metadata`), by turn; undefined for a list that records none, and at once for
+ * LangChain's `usage_metadata`, Pydantic AI's `usage`), by turn; undefined for a list that records none, and at once for
  * a list of chat messages (whose first message has a role).
  */
 export function frameworkCallStats(data: unknown): Array<CallStats | null> | undefined {

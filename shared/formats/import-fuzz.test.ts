@@ -86,6 +86,14 @@ BYTES.set('generated.converse.json', encoder.encode(JSON.stringify({ messages: [
   { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ json: { temp: 3 } }], status: 'error' } }] },
   { role: 'assistant', content: [{ text: 'done' }] },
 ] }, null, 2)));
+// Pydantic AI messages: a request, a response with a call and its usage, a retry prompt, a return.
+BYTES.set('generated.pydantic-ai.json', encoder.encode(JSON.stringify([
+  { kind: 'request', instructions: 'Be brief.', parts: [{ part_kind: 'user-prompt', content: 'Weather?' }] },
+  { kind: 'response', usage: { input_tokens: 5, output_tokens: 2 }, parts: [{ part_kind: 'thinking', content: 't' }, { part_kind: 'tool-call', tool_name: 'w', args: { city: 'Oslo' }, tool_call_id: 'c1' }] },
+  { kind: 'request', parts: [{ part_kind: 'retry-prompt', tool_name: 'w', tool_call_id: 'c1', content: [{ msg: 'bad' }] }] },
+  { kind: 'request', parts: [{ part_kind: 'tool-return', tool_name: 'w', tool_call_id: 'c1', content: { temp: 3 } }] },
+  { kind: 'response', parts: [{ part_kind: 'text', content: 'done' }] },
+], null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 
