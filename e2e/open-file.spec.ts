@@ -622,3 +622,24 @@ test('opens Pydantic AI messages: a retried call as a tool error, the next call\
   await app.page.screenshot({ path: test.info().outputPath('pydantic-ai.png') });
 });
 
+test('opens Haystack chat messages: each call with its result, a failed result as a tool error, the reply\'s usage', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-haystack-')), 'messages.json');
+  const origin = (name: string, id: string) => ({ tool_name: name, arguments: { city: 'Oslo' }, id });
+  const messages = [
+    { role: 'user', meta: {}, name: null, content: [{ text: 'Weather and time in Oslo?' }] },
+    { role: 'assistant', meta: { usage: { prompt_tokens: 80, completion_tokens: 20 } }, name: null, content: [{ tool_call: origin('get_weather', 'call_1') }, { tool_call: origin('get_time', 'call_2') }] },
+    { role: 'tool', meta: {}, name: null, content: [{ tool_call_result: { result: '3 C and sunny', origin: origin('get_weather', 'call_1'), error: false } }] },
+    { role: 'tool', meta: {}, name: null, content: [{ tool_call_result: { result: 'time service down', origin: origin('get_time', 'call_2'), error: true } }] },
+    { role: 'assistant', meta: {}, name: null, content: [{ text: 'It is 3 C and sunny; the time could not be read.' }] },
+  ];
+  writeFileSync(path, JSON.stringify(messages, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /messages\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('3 C and sunny').first()).toBeVisible();
+  await expect(turn1.getByRole('group', { name: 'Tool call get_time' }).getByText('time service down', { exact: false }).first()).toBeVisible();
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
+  await expect(termValue(turn1.getByLabel('Tokens and latency of turn 1'), 'Reported prompt')).toHaveText('80');
+  await app.page.screenshot({ path: test.info().outputPath('haystack.png') });
+});
+

@@ -5,6 +5,7 @@ import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajecto
 import { fromAiSdk, isAiSdkMessage } from './ai-sdk-messages.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
+import { fromHaystack, hasHaystackBlocks, isHaystackMessage } from './haystack-messages.js';
 import { fromPydanticAi, isPydanticAiMessage } from './pydantic-ai-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
 import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
@@ -386,7 +387,7 @@ function quickMessageList(data: unknown): FileMessage[] | null {
     // An AI SDK UI message, a Gemini content or a Converse message keeps its calls in parts or
     // blocks of its own: it is converted first.
     if ((Object.hasOwn(message, 'parts') || Object.hasOwn(message, 'toolInvocations')) && (isAiSdkMessage(message) || isGeminiContent(message))) return null;
-    if (Array.isArray(message.content) && isConverseMessage(message)) return null;
+    if (Array.isArray(message.content) && (isConverseMessage(message) || isHaystackMessage(message))) return null;
     const parsed: Record<string, unknown> = { role: message.role };
     if (Object.hasOwn(message, 'tool_calls')) {
       const calls = message.tool_calls;
@@ -413,13 +414,14 @@ function quickMessageList(data: unknown): FileMessage[] | null {
 
 /**
  * A list holding messages of an agent framework that writes them without a `role` (LangChain's,
- * AutoGen's, Pydantic AI's) or with their content in parts or blocks of their own (the AI SDK's, Gemini's,
- * Bedrock Converse's), with each of them as the chat messages it stands for; `data` itself otherwise.
+ * AutoGen's, Pydantic AI's, older Haystack's) or with their content in parts or blocks of their own
+ * (the AI SDK's, Gemini's, Bedrock Converse's, Haystack's), with each of them as the chat messages it stands for; `data` itself otherwise.
  */
 function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): unknown {
   if (!Array.isArray(data)) return data;
   if (data.some(isAiSdkMessage)) return fromAiSdk(data);
   if (data.some(isGeminiContent)) return fromGeminiContents(data);
+  if (data.some(isHaystackMessage)) return fromHaystack(data, usage);
   if (data.some(isConverseMessage)) return fromConverse(data);
   if (data.some(isPydanticAiMessage)) return fromPydanticAi(data, usage);
   const list = data.some(isAutoGenMessage) ? fromAutoGen(data, usage) : data;
@@ -433,11 +435,12 @@ function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): 
 
 /**
  * The tokens each model call of a list of framework messages records (AutoGen's `models_usage`,
- * LangChain's `usage_metadata`, Pydantic AI's `usage`), by turn; undefined for a list that records none, and at once for
- * a list of chat messages (whose first message has a role).
+ * LangChain's `usage_metadata`, Pydantic AI's `usage`, Haystack's `meta.usage`), by turn; undefined
+ * for a list that records none, and at once for a list of chat messages (whose first message has a
+ * role and no blocks of Haystack's).
  */
 export function frameworkCallStats(data: unknown): Array<CallStats | null> | undefined {
-  if (!Array.isArray(data) || data.length === 0 || (isObject(data[0]) && 'role' in data[0])) return undefined;
+  if (!Array.isArray(data) || data.length === 0 || (isObject(data[0]) && 'role' in data[0] && !hasHaystackBlocks(data[0]))) return undefined;
   const usage = new Map<number, TokenUsage>();
   const list = fromFrameworkMessages(data, usage);
   if (usage.size === 0 || !Array.isArray(list)) return undefined;

@@ -94,6 +94,13 @@ BYTES.set('generated.pydantic-ai.json', encoder.encode(JSON.stringify([
   { kind: 'request', parts: [{ part_kind: 'tool-return', tool_name: 'w', tool_call_id: 'c1', content: { temp: 3 } }] },
   { kind: 'response', parts: [{ part_kind: 'text', content: 'done' }] },
 ], null, 2)));
+// Haystack messages: text, a call with reasoning and usage, a failed result.
+BYTES.set('generated.haystack.json', encoder.encode(JSON.stringify([
+  { role: 'user', meta: {}, content: [{ text: 'Weather?' }] },
+  { role: 'assistant', meta: { usage: { prompt_tokens: 5, completion_tokens: 2 } }, content: [{ reasoning: { reasoning_text: 't' } }, { tool_call: { tool_name: 'w', arguments: { city: 'Oslo' }, id: 'c1' } }] },
+  { role: 'tool', meta: {}, content: [{ tool_call_result: { result: 'down', origin: { tool_name: 'w', arguments: {}, id: 'c1' }, error: true } }] },
+  { role: 'assistant', meta: {}, content: [{ text: 'done' }] },
+], null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 

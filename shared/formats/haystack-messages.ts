@@ -1,0 +1,70 @@
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
+import { argumentsText, isObject, raisedToolContent, recordedUsage, str } from './values.js';
+
+// Haystack's chat messages, as `ChatMessage.to_dict()` writes them (`role`, `content`, `name`,
+// `meta`; Haystack before 2.9 prefixed them: `_role`, `_content`), the content a list of blocks
+// told by their one key: `text`, `tool_call` (`{tool_name, arguments, id}`), `tool_call_result`
+// (`{result, origin: the call, error}`), `reasoning` (`{reasoning_text}`). An assistant message's
+// text, reasoning and calls are one assistant message; a tool message's results are tool messages
+// answering their origin's id (an `error` one a tool that raised). The generator's usage in `meta`
+// is the turn's.
+
+const BLOCK_KEYS = ['text', 'tool_call', 'tool_call_result', 'reasoning', 'image', 'file'];
+
+function fieldsOf(value: unknown): { role: string; content: Array<Record<string, unknown>>; meta: unknown } | null {
+  if (!isObject(value)) return null;
+  const role = str(value.role) ?? str(value._role);
+  const content = Array.isArray(value.content) ? value.content : Array.isArray(value._content) ? value._content : null;
+  if (role === null || !content || content.length === 0 || !content.every((b) => isObject(b) && !('type' in b) && BLOCK_KEYS.some((k) => k in b))) return null;
+  return { role, content: content as Array<Record<string, unknown>>, meta: value.meta ?? value._meta };
+}
+
+/** True for a message whose content is blocks of Haystack's (or Converse's: plain `text` blocks are both). */
+export function hasHaystackBlocks(value: unknown): boolean {
+  return fieldsOf(value) !== null;
+}
+
+/** True for a Haystack message with a call, a result or reasoning (plain text blocks alone are read as Converse text). */
+export function isHaystackMessage(value: unknown): boolean {
+  const fields = fieldsOf(value);
+  return fields !== null && fields.content.some((b) => 'tool_call' in b || 'tool_call_result' in b || 'reasoning' in b || ('_role' in (value as object)));
+}
+
+/** A list holding Haystack messages, each as the chat messages it stands for; `usage` gets each reply's tokens by its place in the list returned. */
+export function fromHaystack(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[] {
+  const out: unknown[] = [];
+  for (const value of list) {
+    const fields = fieldsOf(value);
+    if (!fields) {
+      out.push(value);
+      continue;
+    }
+    const texts = fields.content.flatMap((b) => (typeof b.text === 'string' ? [b.text] : []));
+    if (fields.role === 'assistant') {
+      const calls: ToolCall[] = [];
+      const reasoning: string[] = [];
+      for (const block of fields.content) {
+        const call = isObject(block.tool_call) ? block.tool_call : null;
+        if (call) calls.push({ id: str(call.id), type: 'function', function: { name: str(call.tool_name) ?? '', arguments: argumentsText(call.arguments) } });
+        if (isObject(block.reasoning) && typeof block.reasoning.reasoning_text === 'string') reasoning.push(block.reasoning.reasoning_text);
+      }
+      const message: ChatMessage = { role: 'assistant', content: texts.length === 0 && calls.length > 0 ? null : texts.join('') };
+      if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
+      if (calls.length > 0) message.tool_calls = calls;
+      out.push(message);
+      const counts = isObject(fields.meta) && isObject(fields.meta.usage) ? recordedUsage(fields.meta.usage.prompt_tokens, fields.meta.usage.completion_tokens, fields.meta.usage.total_tokens) : undefined;
+      if (counts) usage?.set(out.length - 1, counts);
+      continue;
+    }
+    const results = fields.content.flatMap((b) => (isObject(b.tool_call_result) ? [b.tool_call_result] : []));
+    for (const result of results) {
+      const origin = isObject(result.origin) ? result.origin : {};
+      const text = typeof result.result === 'string' ? result.result : JSON.stringify(result.result ?? null);
+      const tool: ChatMessage = { role: 'tool', tool_call_id: str(origin.id), content: result.error === true ? raisedToolContent(text) : text };
+      if (typeof origin.tool_name === 'string') tool.name = origin.tool_name;
+      out.push(tool);
+    }
+    if (texts.length > 0 || results.length === 0) out.push({ role: fields.role, content: texts.join('\n') });
+  }
+  return out;
+}
