@@ -24,10 +24,13 @@ export function hasHaystackBlocks(value: unknown): boolean {
   return fieldsOf(value) !== null;
 }
 
-/** True for a Haystack message with a call, a result or reasoning (plain text blocks alone are read as Converse text). */
+/**
+ * True for a Haystack message: one with the fields of Haystack before 2.9, or with a call, a
+ * result or reasoning (plain `text` blocks alone are read as Converse text, to the same message).
+ */
 export function isHaystackMessage(value: unknown): boolean {
   const fields = fieldsOf(value);
-  return fields !== null && fields.content.some((b) => 'tool_call' in b || 'tool_call_result' in b || 'reasoning' in b || ('_role' in (value as object)));
+  return fields !== null && ('_role' in (value as object) || fields.content.some((b) => 'tool_call' in b || 'tool_call_result' in b || 'reasoning' in b));
 }
 
 /** A list holding Haystack messages, each as the chat messages it stands for; `usage` gets each reply's tokens by its place in the list returned. */
