@@ -1,5 +1,5 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, raisedToolContent, str } from './values.js';
+import { argumentsText, assistantReply, isObject, raisedToolContent, str } from './values.js';
 
 // The Vercel AI SDK's UI messages, as apps built on it save their chats: `{id, role, parts}`, the
 // parts holding what `content` holds in a chat message (AI SDK 4 writes `content` too, the final
@@ -111,9 +111,7 @@ function assistantMessages(parts: readonly unknown[], name: string | null): Chat
       }
     }
     if (texts.length === 0 && reasoning.length === 0 && calls.length === 0) continue;
-    const message: ChatMessage = { role: 'assistant', content: texts.length === 0 && calls.length > 0 ? null : texts.join('') };
-    if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
-    if (calls.length > 0) message.tool_calls = calls;
+    const message = assistantReply(texts, reasoning, calls);
     if (name) message.name = name;
     out.push(message, ...results);
   }

@@ -1,5 +1,5 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, raisedToolContent, str } from './values.js';
+import { argumentsText, assistantReply, isObject, raisedToolContent, str } from './values.js';
 
 // Amazon Bedrock's Converse messages, as the Converse API takes and returns them and as agents
 // built on it keep their history (Strands Agents' `agent.messages`): `{role, content}`, the content
@@ -54,9 +54,7 @@ export function fromConverse(list: readonly unknown[]): unknown[] {
         else if (isObject(block.reasoningContent) && isObject(block.reasoningContent.reasoningText) && typeof block.reasoningContent.reasoningText.text === 'string') reasoning.push(block.reasoningContent.reasoningText.text);
         else if (isObject(block.toolUse)) calls.push({ id: str(block.toolUse.toolUseId), type: 'function', function: { name: str(block.toolUse.name) ?? '', arguments: argumentsText(block.toolUse.input) } });
       }
-      const message: ChatMessage = { role: 'assistant', content: texts.length === 0 && calls.length > 0 ? null : texts.join('') };
-      if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
-      if (calls.length > 0) message.tool_calls = calls;
+      const message = assistantReply(texts, reasoning, calls);
       return [message];
     }
     const out: ChatMessage[] = [];

@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, raisedToolContent, recordedUsage, str } from './values.js';
+import { argumentsText, assistantReply, isObject, raisedToolContent, recordedUsage, str } from './values.js';
 
 // Haystack's chat messages, as `ChatMessage.to_dict()` writes them (`role`, `content`, `name`,
 // `meta`; Haystack before 2.9 prefixed them: `_role`, `_content`), the content a list of blocks
@@ -51,9 +51,7 @@ export function fromHaystack(list: readonly unknown[], usage?: Map<number, Token
         if (call) calls.push({ id: str(call.id), type: 'function', function: { name: str(call.tool_name) ?? '', arguments: argumentsText(call.arguments) } });
         if (isObject(block.reasoning) && typeof block.reasoning.reasoning_text === 'string') reasoning.push(block.reasoning.reasoning_text);
       }
-      const message: ChatMessage = { role: 'assistant', content: texts.length === 0 && calls.length > 0 ? null : texts.join('') };
-      if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
-      if (calls.length > 0) message.tool_calls = calls;
+      const message = assistantReply(texts, reasoning, calls);
       out.push(message);
       const counts = isObject(fields.meta) && isObject(fields.meta.usage) ? recordedUsage(fields.meta.usage.prompt_tokens, fields.meta.usage.completion_tokens, fields.meta.usage.total_tokens) : undefined;
       if (counts) usage?.set(out.length - 1, counts);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { argumentsText, callStats, isObject, Misfit, num, parseEach, parseWith, raisedToolContent, recordedUsage, str } from './import-common.js';
+import { assistantReply } from './values.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
 // OpenCode sessions, as `opencode export SESSION_ID` writes them: `{info, messages, todos}`, the
@@ -137,9 +138,7 @@ class Conversation {
       } else if (part.type === 'step-finish') usage = stepUsage(part.tokens);
     }
     if (texts.length === 0 && reasoning.length === 0 && calls.length === 0) return;
-    const message: ChatMessage = { role: 'assistant', content: texts.length === 0 && calls.length > 0 ? null : texts.join('') };
-    if (reasoning.some((r) => r.trim() !== '')) message.reasoning_content = reasoning.join('\n\n');
-    if (calls.length > 0) message.tool_calls = calls;
+    const message = assistantReply(texts, reasoning, calls);
     this.messages.push(message, ...results);
     this.stats.push(callStats(usage, null));
   }

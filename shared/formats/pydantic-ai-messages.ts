@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, raisedToolContent, recordedUsage, str } from './values.js';
+import { argumentsText, assistantReply, isObject, raisedToolContent, recordedUsage, str } from './values.js';
 
 // Pydantic AI's messages, as `result.all_messages_json()` (its `ModelMessagesTypeAdapter`) writes
 // them: `{kind: "request" | "response", parts: [...]}`, each part told by `part_kind`. They are
@@ -66,9 +66,7 @@ export function fromPydanticAi(list: readonly unknown[], usage?: Map<number, Tok
         else if (part.part_kind === 'thinking' && typeof part.content === 'string') reasoning.push(part.content);
         else if (part.part_kind === 'tool-call') calls.push({ id: str(part.tool_call_id), type: 'function', function: { name: str(part.tool_name) ?? '', arguments: argumentsText(part.args) } });
       }
-      const message: ChatMessage = { role: 'assistant', content: texts.length === 0 && calls.length > 0 ? null : texts.join('') };
-      if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
-      if (calls.length > 0) message.tool_calls = calls;
+      const message = assistantReply(texts, reasoning, calls);
       out.push(message);
       const counts = responseUsage(m.usage);
       if (counts) usage?.set(out.length - 1, counts);

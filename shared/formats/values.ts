@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../model/chat.js';
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { exceptionOutcome } from '../loop/tool-outcome.js';
 import type { CallStats } from './trajectory.js';
 
@@ -57,4 +57,16 @@ export function callStats(usage: TokenUsage | undefined, latencyMs: number | nul
  */
 export function raisedToolContent(errorText: string): string {
   return exceptionOutcome(0, '', '', errorText).result;
+}
+
+/**
+ * The assistant message of one model call from what a format records of it: its text pieces
+ * joined (null content when it only called tools, as the OpenAI API has it), its reasoning pieces
+ * (when any holds more than whitespace) and its calls.
+ */
+export function assistantReply(texts: readonly string[], reasoning: readonly string[], calls: readonly ToolCall[]): ChatMessage {
+  const message: ChatMessage = { role: 'assistant', content: texts.length === 0 && calls.length > 0 ? null : texts.join('') };
+  if (reasoning.some((r) => r.trim() !== '')) message.reasoning_content = reasoning.join('\n\n');
+  if (calls.length > 0) message.tool_calls = [...calls];
+  return message;
 }
