@@ -643,3 +643,22 @@ test('opens Haystack chat messages: each call with its result, a failed result a
   await app.page.screenshot({ path: test.info().outputPath('haystack.png') });
 });
 
+test('opens LlamaIndex chat messages: the calls kept in additional_kwargs and their results', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-llamaindex-')), 'chat.json');
+  const text = (value: string) => [{ block_type: 'text', text: value }];
+  const messages = [
+    { role: 'user', additional_kwargs: {}, blocks: text('Weather in Oslo?') },
+    { role: 'assistant', additional_kwargs: { tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Oslo"}' } }] }, blocks: [] },
+    { role: 'tool', additional_kwargs: { tool_call_id: 'call_1', name: 'get_weather' }, blocks: text('3 C and sunny') },
+    { role: 'assistant', additional_kwargs: {}, blocks: text('It is 3 C and sunny in Oslo.') },
+  ];
+  writeFileSync(path, JSON.stringify(messages, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /chat\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('3 C and sunny').first()).toBeVisible();
+  await expect(app.trajectory.getByText('It is 3 C and sunny in Oslo.')).toBeVisible();
+  await expect(termValue(app.metrics, 'Executed OK')).toContainText(/^1/);
+  await app.page.screenshot({ path: test.info().outputPath('llamaindex.png') });
+});
+

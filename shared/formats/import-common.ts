@@ -6,6 +6,7 @@ import { fromAiSdk, isAiSdkMessage } from './ai-sdk-messages.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
 import { fromHaystack, hasHaystackBlocks, isHaystackMessage } from './haystack-messages.js';
+import { fromLlamaIndex, isLlamaIndexMessage } from './llamaindex-messages.js';
 import { fromPydanticAi, isPydanticAiMessage } from './pydantic-ai-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
 import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
@@ -388,6 +389,7 @@ function quickMessageList(data: unknown): FileMessage[] | null {
     // blocks of its own: it is converted first.
     if ((Object.hasOwn(message, 'parts') || Object.hasOwn(message, 'toolInvocations')) && (isAiSdkMessage(message) || isGeminiContent(message))) return null;
     if (Array.isArray(message.content) && (isConverseMessage(message) || isHaystackMessage(message))) return null;
+    if ((Object.hasOwn(message, 'blocks') || Object.hasOwn(message, 'additional_kwargs')) && isLlamaIndexMessage(message)) return null;
     const parsed: Record<string, unknown> = { role: message.role };
     if (Object.hasOwn(message, 'tool_calls')) {
       const calls = message.tool_calls;
@@ -415,13 +417,14 @@ function quickMessageList(data: unknown): FileMessage[] | null {
 /**
  * A list holding messages of an agent framework that writes them without a `role` (LangChain's,
  * AutoGen's, Pydantic AI's, older Haystack's) or with their content in parts or blocks of their own
- * (the AI SDK's, Gemini's, Bedrock Converse's, Haystack's), with each of them as the chat messages it stands for; `data` itself otherwise.
+ * (the AI SDK's, Gemini's, Bedrock Converse's, Haystack's, LlamaIndex's), with each of them as the chat messages it stands for; `data` itself otherwise.
  */
 function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): unknown {
   if (!Array.isArray(data)) return data;
   if (data.some(isAiSdkMessage)) return fromAiSdk(data);
   if (data.some(isGeminiContent)) return fromGeminiContents(data);
   if (data.some(isHaystackMessage)) return fromHaystack(data, usage);
+  if (data.some(isLlamaIndexMessage)) return fromLlamaIndex(data);
   if (data.some(isConverseMessage)) return fromConverse(data);
   if (data.some(isPydanticAiMessage)) return fromPydanticAi(data, usage);
   const list = data.some(isAutoGenMessage) ? fromAutoGen(data, usage) : data;

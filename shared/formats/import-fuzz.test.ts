@@ -101,6 +101,13 @@ BYTES.set('generated.haystack.json', encoder.encode(JSON.stringify([
   { role: 'tool', meta: {}, content: [{ tool_call_result: { result: 'down', origin: { tool_name: 'w', arguments: {}, id: 'c1' }, error: true } }] },
   { role: 'assistant', meta: {}, content: [{ text: 'done' }] },
 ], null, 2)));
+// LlamaIndex messages: blocks, calls and a call id in additional_kwargs.
+BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
+  { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Weather?' }, { block_type: 'image', image: 'AA==', image_mimetype: 'image/png' }] },
+  { role: 'assistant', additional_kwargs: { tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' } }] }, blocks: [{ block_type: 'thinking', content: 't' }] },
+  { role: 'tool', additional_kwargs: { tool_call_id: 'c1', name: 'w' }, blocks: [{ block_type: 'text', text: '3 C' }] },
+  { role: 'assistant', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'done' }] },
+], null, 2)));
 const FILES = [...BYTES.keys()];
 const bytesOf = (name: string): Uint8Array => BYTES.get(name)!;
 

@@ -1,0 +1,57 @@
+import type { ChatMessage, ToolCall } from '../model/chat.js';
+import { argumentsText, isObject, str } from './values.js';
+
+// LlamaIndex's chat messages, as `ChatMessage.model_dump()` writes them (a chat store's JSON, an
+// agent's memory): `{role, blocks, additional_kwargs}`, the content in `blocks` (`{block_type:
+// "text", text}`, images, `thinking` blocks) or, in older versions, in `content`; an assistant
+// message's calls in `additional_kwargs.tool_calls` (the provider's, OpenAI's shape), a tool
+// message's call id and tool name in `additional_kwargs.tool_call_id` and `name`.
+
+/** True for a LlamaIndex message: a role, and its content in blocks or its calls in `additional_kwargs`. */
+export function isLlamaIndexMessage(value: unknown): boolean {
+  if (!isObject(value) || typeof value.role !== 'string' || 'tool_calls' in value || 'tool_call_id' in value) return false;
+  if (Array.isArray(value.blocks) && value.blocks.every((b) => isObject(b) && typeof b.block_type === 'string')) return true;
+  const extra = value.additional_kwargs;
+  return isObject(extra) && (Array.isArray(extra.tool_calls) || typeof extra.tool_call_id === 'string');
+}
+
+/** The calls a provider returned, as LlamaIndex keeps them: OpenAI's shape, or a `ToolSelection`'s. */
+function callsOf(list: readonly unknown[]): ToolCall[] {
+  return list.flatMap((call): ToolCall[] => {
+    if (!isObject(call)) return [];
+    if (isObject(call.function) && typeof call.function.name === 'string') return [{ id: str(call.id), type: 'function', function: { name: call.function.name, arguments: argumentsText(call.function.arguments) } }];
+    if (typeof call.tool_name === 'string') return [{ id: str(call.tool_id), type: 'function', function: { name: call.tool_name, arguments: argumentsText(call.tool_kwargs) } }];
+    return [];
+  });
+}
+
+/** A list holding LlamaIndex messages, each as the chat message it stands for; other messages as they are. */
+export function fromLlamaIndex(list: readonly unknown[]): unknown[] {
+  return list.map((value) => {
+    if (!isLlamaIndexMessage(value)) return value;
+    const m = value as Record<string, unknown>;
+    const extra = isObject(m.additional_kwargs) ? m.additional_kwargs : {};
+    const blocks = Array.isArray(m.blocks) ? (m.blocks as Array<Record<string, unknown>>) : [];
+    const parts: unknown[] = [];
+    const reasoning: string[] = [];
+    for (const block of blocks) {
+      if (block.block_type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
+      else if (block.block_type === 'thinking' && typeof block.content === 'string') reasoning.push(block.content);
+      else if (block.block_type === 'image' && (typeof block.url === 'string' || typeof block.image === 'string')) {
+        parts.push({ type: 'image_url', image_url: { url: typeof block.url === 'string' ? block.url : `data:${str(block.image_mimetype) ?? 'image/png'};base64,${String(block.image)}` } });
+      }
+    }
+    const onlyText = parts.every((p) => isObject(p) && p.type === 'text');
+    const content = blocks.length === 0 && m.content != null ? m.content : onlyText ? parts.map((p) => (p as { text: string }).text).join('\n') : parts;
+    const message: ChatMessage = { role: m.role as string, content };
+    const calls = Array.isArray(extra.tool_calls) ? callsOf(extra.tool_calls) : [];
+    if (calls.length > 0) {
+      message.tool_calls = calls;
+      if (message.content === '') message.content = null;
+    }
+    if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
+    if (typeof extra.tool_call_id === 'string') message.tool_call_id = extra.tool_call_id;
+    if (typeof extra.name === 'string' && m.role === 'tool') message.name = extra.name;
+    return message;
+  });
+}
