@@ -19,11 +19,6 @@ function fieldsOf(value: unknown): { role: string; content: Array<Record<string,
   return { role, content: content as Array<Record<string, unknown>>, meta: value.meta ?? value._meta };
 }
 
-/** True for a message whose content is blocks of Haystack's (or Converse's: plain `text` blocks are both). */
-export function hasHaystackBlocks(value: unknown): boolean {
-  return fieldsOf(value) !== null;
-}
-
 /**
  * True for a Haystack message: one with the fields of Haystack before 2.9, or with a call, a
  * result or reasoning (plain `text` blocks alone are read as Converse text, to the same message).

@@ -5,7 +5,7 @@ import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajecto
 import { fromAiSdk, isAiSdkMessage } from './ai-sdk-messages.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
-import { fromHaystack, hasHaystackBlocks, isHaystackMessage } from './haystack-messages.js';
+import { fromHaystack, isHaystackMessage } from './haystack-messages.js';
 import { fromLlamaIndex, isLlamaIndexMessage } from './llamaindex-messages.js';
 import { fromPydanticAi, isPydanticAiMessage } from './pydantic-ai-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
@@ -385,11 +385,10 @@ function quickMessageList(data: unknown): FileMessage[] | null {
   const out: FileMessage[] = [];
   for (const message of data) {
     if (!plainObject(message) || typeof message.role !== 'string') return null;
-    // An AI SDK UI message, a Gemini content or a Converse message keeps its calls in parts or
-    // blocks of its own: it is converted first.
-    if ((Object.hasOwn(message, 'parts') || Object.hasOwn(message, 'toolInvocations')) && (isAiSdkMessage(message) || isGeminiContent(message))) return null;
-    if (Array.isArray(message.content) && (isConverseMessage(message) || isHaystackMessage(message))) return null;
-    if ((Object.hasOwn(message, 'blocks') || Object.hasOwn(message, 'additional_kwargs')) && isLlamaIndexMessage(message)) return null;
+    // A framework's message with a role keeps its content or calls in fields of its own: converted
+    // first. A message with text content and none of those fields is no such message (most are).
+    const ownFields = typeof message.content !== 'string' || 'parts' in message || 'toolInvocations' in message || 'additional_kwargs' in message;
+    if (ownFields && ROLED_FRAMEWORKS.some((framework) => framework.is(message))) return null;
     const parsed: Record<string, unknown> = { role: message.role };
     if (Object.hasOwn(message, 'tool_calls')) {
       const calls = message.tool_calls;
@@ -414,21 +413,14 @@ function quickMessageList(data: unknown): FileMessage[] | null {
   return out;
 }
 
-/**
- * A list holding messages of an agent framework that writes them without a `role` (LangChain's,
- * AutoGen's, Pydantic AI's, older Haystack's) or with their content in parts or blocks of their own
- * (the AI SDK's, Gemini's, Bedrock Converse's, Haystack's, LlamaIndex's), with each of them as the chat messages it stands for; `data` itself otherwise.
- */
-function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): unknown {
-  if (!Array.isArray(data)) return data;
-  if (data.some(isAiSdkMessage)) return fromAiSdk(data);
-  if (data.some(isGeminiContent)) return fromGeminiContents(data);
-  if (data.some(isHaystackMessage)) return fromHaystack(data, usage);
-  if (data.some(isLlamaIndexMessage)) return fromLlamaIndex(data);
-  if (data.some(isConverseMessage)) return fromConverse(data);
-  if (data.some(isPydanticAiMessage)) return fromPydanticAi(data, usage);
-  const list = data.some(isAutoGenMessage) ? fromAutoGen(data, usage) : data;
-  if (!list.some(isLangChainMessage)) return list;
+/** An agent framework's message shape: how to tell one, and its converter to chat messages (`usage` gets each reply's tokens by its place in the list returned). */
+interface Framework {
+  is(value: unknown): boolean;
+  from(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[];
+}
+
+/** LangChain messages as chat messages, with each AI message's usage. */
+function fromLangChainList(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[] {
   return list.map((value, i) => {
     const counts = usage && langChainUsage(value);
     if (counts) usage.set(i, counts);
@@ -437,13 +429,44 @@ function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): 
 }
 
 /**
+ * The frameworks whose messages have a role but keep their content or calls in parts or blocks of
+ * their own (the quick reader refuses them), in the order they are told apart.
+ */
+const ROLED_FRAMEWORKS: readonly Framework[] = [
+  { is: isAiSdkMessage, from: fromAiSdk },
+  { is: isGeminiContent, from: fromGeminiContents },
+  { is: isHaystackMessage, from: fromHaystack },
+  { is: isLlamaIndexMessage, from: fromLlamaIndex },
+  { is: isConverseMessage, from: fromConverse },
+];
+
+/** Every framework, those writing messages without a `role` last. */
+const FRAMEWORKS: readonly Framework[] = [
+  ...ROLED_FRAMEWORKS,
+  { is: isPydanticAiMessage, from: fromPydanticAi },
+  { is: isAutoGenMessage, from: fromAutoGen },
+  { is: isLangChainMessage, from: fromLangChainList },
+];
+
+/**
+ * A list holding messages of an agent framework ({@link FRAMEWORKS}), with each of them as the
+ * chat messages it stands for (by the first framework the list holds a message of); `data` itself
+ * otherwise.
+ */
+function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): unknown {
+  if (!Array.isArray(data)) return data;
+  const framework = FRAMEWORKS.find((f) => data.some(f.is));
+  return framework ? framework.from(data, usage) : data;
+}
+
+/**
  * The tokens each model call of a list of framework messages records (AutoGen's `models_usage`,
  * LangChain's `usage_metadata`, Pydantic AI's `usage`, Haystack's `meta.usage`), by turn; undefined
- * for a list that records none, and at once for a list of chat messages (whose first message has a
- * role and no blocks of Haystack's).
+ * for a list that records none, and at once for a list of chat messages (told by its first
+ * message, which the quick reader reads).
  */
 export function frameworkCallStats(data: unknown): Array<CallStats | null> | undefined {
-  if (!Array.isArray(data) || data.length === 0 || (isObject(data[0]) && 'role' in data[0] && !hasHaystackBlocks(data[0]))) return undefined;
+  if (!Array.isArray(data) || data.length === 0 || quickMessageList(data.slice(0, 1)) !== null) return undefined;
   const usage = new Map<number, TokenUsage>();
   const list = fromFrameworkMessages(data, usage);
   if (usage.size === 0 || !Array.isArray(list)) return undefined;
