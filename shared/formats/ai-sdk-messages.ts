@@ -75,41 +75,30 @@ function contentOf(parts: readonly unknown[]): unknown {
 
 /** An assistant message's parts as one chat message per model call, each followed by its results. */
 function assistantMessages(parts: readonly unknown[], name: string | null): ChatMessage[] {
-  const out: ChatMessage[] = [];
-  const steps: Array<Array<Record<string, unknown>>> = [[]];
+  type Step = { texts: string[]; reasoning: string[]; calls: ToolCall[]; results: ChatMessage[] };
+  const fresh = (): Step => ({ texts: [], reasoning: [], calls: [], results: [] });
+  const steps: Step[] = [fresh()];
   const marked = parts.some((p) => isObject(p) && p.type === 'step-start');
-  let answered = false;
   for (const part of parts) {
     if (!isObject(part)) continue;
-    const step = steps[steps.length - 1]!;
-    if (part.type === 'step-start') {
-      if (step.length > 0) steps.push([]);
-      continue;
+    let step = steps[steps.length - 1]!;
+    const started = step.texts.length + step.reasoning.length + step.calls.length > 0;
+    // A step mark starts the next call; without marks (AI SDK 4), so does a text after a result.
+    if (part.type === 'step-start' || (!marked && part.type === 'text' && step.results.length > 0)) {
+      if (started) steps.push((step = fresh()));
+      if (part.type === 'step-start') continue;
     }
-    // Without step marks (AI SDK 4), the text that follows a result is the next call's.
-    if (!marked && answered && part.type === 'text') {
-      steps.push([part]);
-      answered = false;
-      continue;
+    if (part.type === 'text' && typeof part.text === 'string') step.texts.push(part.text);
+    else if (part.type === 'reasoning' && typeof part.text === 'string') step.reasoning.push(part.text);
+    else {
+      const tool = toolPart(part);
+      if (!tool) continue;
+      step.calls.push(tool.call);
+      if (tool.result) step.results.push(tool.result);
     }
-    step.push(part);
-    if (!marked && toolPart(part)?.result) answered = true;
   }
-  for (const step of steps) {
-    const texts: string[] = [];
-    const reasoning: string[] = [];
-    const calls: ToolCall[] = [];
-    const results: ChatMessage[] = [];
-    for (const part of step) {
-      if (part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
-      else if (part.type === 'reasoning' && typeof part.text === 'string') reasoning.push(part.text);
-      else {
-        const tool = toolPart(part);
-        if (!tool) continue;
-        calls.push(tool.call);
-        if (tool.result) results.push(tool.result);
-      }
-    }
+  const out: ChatMessage[] = [];
+  for (const { texts, reasoning, calls, results } of steps) {
     if (texts.length === 0 && reasoning.length === 0 && calls.length === 0) continue;
     const message = assistantReply(texts, reasoning, calls);
     if (name) message.name = name;
