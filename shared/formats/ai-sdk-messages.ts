@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, assistantReply, isObject, raisedToolContent, str } from './values.js';
+import { partsContent } from './content-parts.js';
 
 // The Vercel AI SDK's UI messages, as apps built on it save their chats: `{id, role, parts}`, the
 // parts holding what `content` holds in a chat message (AI SDK 4 writes `content` too, the final
@@ -70,7 +71,7 @@ function contentOf(parts: readonly unknown[]): unknown {
       out.push(mediaType.startsWith('image/') ? { type: 'image_url', image_url: { url: part.url } } : { type: 'file', file: { filename: str(part.filename) ?? undefined, file_data: part.url, mime_type: mediaType } });
     }
   }
-  return out.every((p) => p.type === 'text') ? out.map((p) => p.text).join('\n') : out;
+  return partsContent(out);
 }
 
 /** An assistant message's parts as one chat message per model call, each followed by its results. */

@@ -46,6 +46,11 @@ export function hasNonTextParts(content: unknown): boolean {
   return Array.isArray(content) && content.some((p) => !(isPart(p) && p.type === 'text'));
 }
 
+/** Content parts as a message's content: their texts joined with newlines when all are text, else the parts. */
+export function partsContent(parts: readonly unknown[]): string | unknown[] {
+  return hasNonTextParts(parts) ? [...parts] : contentAsText(parts);
+}
+
 /**
  * Content as text for formats and views that hold text only: a string as it is, content parts by
  * their text joined with `separator` and other parts as placeholders ({@link partPlaceholder});

@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, assistantReply, isObject, raisedToolContent, str } from './values.js';
+import { partsContent } from './content-parts.js';
 
 // Amazon Bedrock's Converse messages, as the Converse API takes and returns them and as agents
 // built on it keep their history (Strands Agents' `agent.messages`): `{role, content}`, the content
@@ -37,7 +38,7 @@ function userContent(blocks: readonly Record<string, unknown>[]): ChatMessage['c
     if (image && typeof bytes === 'string') return [{ type: 'image_url', image_url: { url: `data:image/${str(image.format) ?? 'png'};base64,${bytes}` } }];
     return isObject(b.cachePoint) ? [] : [b];
   });
-  return parts.every((p) => isObject(p) && p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('\n') : parts;
+  return partsContent(parts);
 }
 
 /** A list holding Converse messages, each as the chat messages it stands for; other messages as they are. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { argumentsText, callStats, isObject, Misfit, num, parseEach, parseWith, raisedToolContent, recordedUsage, str } from './import-common.js';
 import { assistantReply } from './values.js';
+import { partsContent } from './content-parts.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
 // OpenCode sessions, as `opencode export SESSION_ID` writes them: `{info, messages, todos}`, the
@@ -95,8 +96,7 @@ class Conversation {
       else if (part.type === 'subtask') content.push({ type: 'text', text: 'The following tool was executed by the user' });
     }
     if (content.length === 0) return;
-    const onlyText = content.every((p) => (p as { type: string }).type === 'text');
-    this.messages.push({ role: 'user', content: onlyText ? content.map((p) => (p as { text: string }).text).join('\n') : content });
+    this.messages.push({ role: 'user', content: partsContent(content) });
   }
 
   assistant(message: OpenCodeMessage, at: string, problems: string[]): void {

@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, isObject, str } from './values.js';
+import { partsContent } from './content-parts.js';
 
 // LlamaIndex's chat messages, as `ChatMessage.model_dump()` writes them (a chat store's JSON, an
 // agent's memory): `{role, blocks, additional_kwargs}`, the content in `blocks` (`{block_type:
@@ -41,8 +42,7 @@ export function fromLlamaIndex(list: readonly unknown[]): unknown[] {
         parts.push({ type: 'image_url', image_url: { url: typeof block.url === 'string' ? block.url : `data:${str(block.image_mimetype) ?? 'image/png'};base64,${String(block.image)}` } });
       }
     }
-    const onlyText = parts.every((p) => isObject(p) && p.type === 'text');
-    const content = blocks.length === 0 && m.content != null ? m.content : onlyText ? parts.map((p) => (p as { text: string }).text).join('\n') : parts;
+    const content = blocks.length === 0 && m.content != null ? m.content : partsContent(parts);
     const message: ChatMessage = { role: m.role as string, content };
     const calls = Array.isArray(extra.tool_calls) ? callsOf(extra.tool_calls) : [];
     if (calls.length > 0) {
