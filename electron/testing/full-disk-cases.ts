@@ -6,6 +6,9 @@ import type { RunEvent } from '#shared/run/events.js';
 import { main } from '../cli/main.js';
 import { createEngine } from '../engine/loop/engine.js';
 import { exportTrajectories } from '../engine/persistence/export-file.js';
+import { fileRecentFiles } from '../engine/persistence/recent-files.js';
+import { memorySecretStore } from '../engine/persistence/settings.js';
+import { createApiService } from '../engine/service/api-service.js';
 import { appendToRunFile, createRunFile, readRunFile } from '../engine/persistence/run-file.js';
 import { caseConfig, loadConformanceCases, scriptedModel, scriptedTools } from './conformance.js';
 import { corpusPath } from './corpus.js';
@@ -92,6 +95,34 @@ export function describeFullDisk(title: string, disk: FullDisk): void {
       expect(read.runs[1]!.events).toHaveLength(retry.events.length);
       expect(read.problems).toHaveLength(1);
       expect(read.problems[0]!.message).toMatch(new RegExp(`${path.replace(/[.]/g, '\\.')}:\\d+: not a whole event`));
+    });
+
+    it('a file opens when the recent files list cannot be saved; the failure is reported once, and the last list saved is kept whole', async () => {
+      const listPath = join(dir, 'recent-files.json');
+      const old = `${JSON.stringify({ files: [{ path: '/data/before.jsonl', openedAt: 1 }] })}\n`;
+      writeFileSync(listPath, old);
+      disk.leaveOnePage();
+      const warnings: string[] = [];
+      const recentFiles = fileRecentFiles(listPath, { warn: (line) => warnings.push(line) });
+      const api = createApiService({ mode: 'serve', version: 'test', settings: { load: () => null, save: () => {} }, secrets: memorySecretStore(), runsDir: join(dir, 'runs'), recentFiles });
+      try {
+        // A list longer than the page left, then a file opened.
+        for (let i = 0; i < 20; i++) recentFiles.add(`/data/${'a-long-folder-name/'.repeat(12)}${i}.jsonl`);
+        const status = await api.handlers['file.open']({ path: HERMES });
+        expect(status.path).toBe(HERMES);
+        expect(status.error ?? null).toBeNull();
+        expect((await api.handlers['file.recent']({})).files[0]!.path).toBe(HERMES);
+        await recentFiles.saved();
+      } finally {
+        await api.close();
+      }
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`the recent files list was not saved: could not write ${listPath} (ENOSPC: no space left on device); it was left as it was`);
+      // The last list that fit, whole: the file before, or a save before the list outgrew the disk.
+      const kept = (JSON.parse(readFileSync(listPath, 'utf8')) as { files: Array<{ path: string }> }).files.map((f) => f.path);
+      expect(kept.at(-1)).toBe('/data/before.jsonl');
+      expect(kept).not.toContain(HERMES);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
     it('trajdbg run whose run file fills the disk fails naming the file, and never says it wrote it', async () => {

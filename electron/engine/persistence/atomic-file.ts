@@ -20,6 +20,28 @@ export function writeFileAtomic(file: string, data: string, mode = 0o644): void 
   }
 }
 
+/**
+ * {@link writeFileAtomic} without blocking the thread: a flush to disk can take a long time on a
+ * slow or busy disk, and the engine answers nothing meanwhile.
+ */
+export async function writeFileAtomicAsync(file: string, data: string, mode = 0o644): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw writeFailed(file, error);
+  }
+  const writer = await openAtomicWriter(file, mode).catch((error: unknown) => {
+    throw writeFailed(file, error);
+  });
+  try {
+    await writer.write(data);
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  await writer.commit();
+}
+
 /** A failed write of `file` as one line naming it and saying it was left as it was. */
 function writeFailed(file: string, error: unknown): Error {
   const e = error as NodeJS.ErrnoException;
@@ -44,10 +66,10 @@ export interface AtomicWriter {
  * by `commit`; `abort` removes it. A reader of `out` sees the old file or the whole new one, and
  * a long export streams through it without being held in memory.
  */
-export async function openAtomicWriter(out: string): Promise<AtomicWriter> {
+export async function openAtomicWriter(out: string, mode = 0o644): Promise<AtomicWriter> {
   await mkdir(dirname(out), { recursive: true });
   const temp = `${out}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  let handle: FileHandle | null = await open(temp, 'wx', 0o644);
+  let handle: FileHandle | null = await open(temp, 'wx', mode);
   let pending: string[] = [];
   let pendingLength = 0;
   const flush = async (): Promise<void> => {

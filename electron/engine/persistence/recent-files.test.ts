@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { fileRecentFiles, RECENT_FILES_LIMIT } from './recent-files.js';
 
 describe('recent files', () => {
-  it('keeps the most recent first, once each, up to the limit, across restarts', () => {
+  it('keeps the most recent first, once each, up to the limit, across restarts', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'recent-')), 'recent-files.json');
     const recent = fileRecentFiles(path);
     for (let i = 0; i < RECENT_FILES_LIMIT + 5; i++) recent.add(`/data/${i}.jsonl`, i);
     recent.add('/data/3.jsonl', 100);
+    await recent.saved();
     const again = fileRecentFiles(path).list();
     expect(again).toHaveLength(RECENT_FILES_LIMIT);
     expect(again[0]).toEqual({ path: '/data/3.jsonl', openedAt: 100 });

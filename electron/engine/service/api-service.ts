@@ -52,9 +52,10 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
   // The index threads load while the window opens: the first file opened indexes at once.
   if (!deps.library) void library.warm();
   const runHandlers = createRunHandlers({ registry: runs, settings: deps.settings, secrets: deps.secrets, runsDir: deps.runsDir });
+  const recent = deps.recentFiles ?? memoryRecentFiles();
   const files = createFileHandlers({
     library,
-    recent: deps.recentFiles ?? memoryRecentFiles(),
+    recent,
     ...(deps.pickFile ? { pickFile: deps.pickFile } : {}),
     adoptRun: (handle, title, options) => runs.add(handle, { title, parentRunId: null, origin: null, quiet: options?.quiet ?? false }, { path: null }, async () => {}),
     hasRun(runId) {
@@ -87,6 +88,7 @@ export function createApiService(deps: ApiServiceDeps): ApiService {
     onFile: (listener) => library.onChange((status) => listener(files.statusOf(status))),
     async close() {
       await runs.close();
+      await recent.saved();
       await library.dispose();
       await sets.close();
     },
