@@ -21,6 +21,10 @@ import type { CallStats, Trajectory } from './trajectory.js';
 //   newlines; a message with other parts (images, files) keeps its parts as recorded. A
 //   `developer` message is the system message it stands for.
 // - Items of other types (`item_reference`, `compaction`) carry nothing the model saw and are skipped.
+// - The OpenAI Agents SDK for JavaScript keeps the same items with camelCase ids (`callId`) and
+//   results typed `function_call_result` / `computer_call_result` (its `result.history`, its
+//   sessions): read the same way. A result's `{type: "text", text}` output is its text; its
+//   `rawContent` reasoning texts follow the `content` ones.
 // - Model calls: NeMo Gym's model server writes a call's `prompt_token_ids` and
 //   `generation_token_ids` on the last item of its output, so an item that carries them ends its
 //   call and the next item the model wrote starts a new turn, even with no item of another author
@@ -55,6 +59,7 @@ function outputText(output: unknown): string {
   if (typeof output === 'string') return output;
   if (output == null) return '';
   if (isObject(output) && typeof output.content === 'string') return output.content;
+  if (isObject(output) && output.type === 'text' && typeof output.text === 'string') return output.text;
   const content = contentOf(output);
   return typeof content === 'string' ? content : JSON.stringify(output);
 }
@@ -62,7 +67,7 @@ function outputText(output: unknown): string {
 /** The readable texts of a reasoning item: its summary, then its reasoning content. */
 function reasoningTexts(item: Record<string, unknown>): string[] {
   const texts: string[] = [];
-  for (const field of ['summary', 'content']) {
+  for (const field of ['summary', 'content', 'rawContent']) {
     const parts = item[field];
     if (!Array.isArray(parts)) continue;
     for (const part of parts) if (isObject(part) && typeof part.text === 'string' && part.text !== '') texts.push(part.text);
@@ -86,7 +91,17 @@ function sameIds(a: unknown, b: unknown): boolean {
   return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
-const CALL_BOOKKEEPING = new Set(['type', 'id', 'call_id', 'status', 'name', 'output', 'result']);
+const CALL_BOOKKEEPING = new Set(['type', 'id', 'call_id', 'callId', 'status', 'name', 'output', 'result', 'providerData']);
+
+/** The id that pairs a call with its result: `call_id` (the API's), `callId` (the Agents SDK for JavaScript), else the item's `id`. */
+function callIdOf(item: Record<string, unknown>): string | null {
+  return str(item.call_id) ?? str(item.callId) ?? str(item.id);
+}
+
+/** True for an item that is a tool's result: `*_call_output`, or the Agents SDK's `*_call_result`. */
+function isCallResult(type: string): boolean {
+  return type.endsWith('_call_output') || type.endsWith('_call_result');
+}
 
 /** The arguments of a `*_call` item as text (see the notes above). */
 function callArguments(item: Record<string, unknown>): string {
@@ -136,9 +151,9 @@ export class ResponsesConversation {
     if (!isObject(item)) throw new Misfit(`${at}: expected an item object`);
     const type = str(item.type) ?? (typeof item.role === 'string' ? 'message' : null);
     if (type === null) throw new Misfit(`${at}.type: expected an item type`);
-    if (type.endsWith('_call_output')) {
+    if (isCallResult(type)) {
       this.close();
-      this.messages.push({ role: 'tool', tool_call_id: str(item.call_id) ?? str(item.id), content: outputText(item.output) });
+      this.messages.push({ role: 'tool', tool_call_id: callIdOf(item), content: outputText(item.output) });
       return;
     }
     const byModel = type === 'reasoning' || type.endsWith('_call') || (type === 'message' && item.role === 'assistant');
@@ -190,7 +205,7 @@ export class ResponsesConversation {
 
   private addCall(item: Record<string, unknown>, type: string): void {
     const turn = this.open();
-    const id = str(item.call_id) ?? str(item.id);
+    const id = callIdOf(item);
     const call: ToolCall = { id, type: 'function', function: { name: str(item.name) ?? type.slice(0, -'_call'.length), arguments: callArguments(item) } };
     turn.tool_calls = [...(turn.tool_calls ?? []), call];
     const inline = item.output ?? item.result;

@@ -152,13 +152,14 @@ function holdsAnthropicBlocks(list: readonly unknown[]): boolean {
 }
 
 /**
- * True for a list of OpenAI Responses items (the OpenAI Agents SDK's `to_input_list()`): some item
- * is typed as a Responses item, and none is a chat message's tool call or result.
+ * True for a list of OpenAI Responses items (the OpenAI Agents SDK's `to_input_list()`, its
+ * JavaScript SDK's `result.history`): some item is typed as a Responses item, and none is a chat
+ * message's tool call or result.
  */
 function isResponsesItemList(list: readonly unknown[]): boolean {
   const typed = (item: unknown): boolean => {
     const type = isObject(item) ? str(item.type) : null;
-    return type !== null && (type === 'message' || type === 'reasoning' || type.endsWith('_call') || type.endsWith('_call_output'));
+    return type !== null && (type === 'message' || type === 'reasoning' || type.endsWith('_call') || type.endsWith('_call_output') || type.endsWith('_call_result'));
   };
   return list.some(typed) && !list.some((m) => isObject(m) && ('tool_calls' in m || m.role === 'tool'));
 }
