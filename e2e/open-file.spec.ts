@@ -485,6 +485,48 @@ test('opens an OpenCode session export: one turn per step, a failed read as a to
   await app.page.screenshot({ path: test.info().outputPath('opencode.png') });
 });
 
+test('opens an OpenAI Agents SDK run state: the handoff and the call waiting for approval, why it stopped, each call\'s tokens', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-agents-')), 'run-state.json');
+  // What `result.state.toString()` saved for a triage agent that handed off to a files agent whose
+  // delete_file call waits for approval (@openai/agents 0.20, against a scripted model), cut to the keys read.
+  const call = (id: string, callId: string, name: string, args: string) => ({ id, type: 'function_call', callId, name, status: 'completed', arguments: args, providerData: { type: 'function', function: { name, arguments: args } } });
+  const handoff = call('chatcmpl-1', 'call_h1', 'transfer_to_Files_agent', '{}');
+  const del = call('chatcmpl-2', 'call_d1', 'delete_file', '{"path":"/tmp/old.log"}');
+  const reply = { id: 'chatcmpl-2', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'I will remove it.', providerData: { role: 'assistant' } }] };
+  const usage = (input: number, output: number) => ({ requests: 1, inputTokens: input, outputTokens: output, totalTokens: input + output, inputTokensDetails: [{ cached_tokens: 0 }], outputTokensDetails: [{ reasoning_tokens: 0 }] });
+  const state = {
+    $schemaVersion: '1.22',
+    currentTurn: 2,
+    currentAgent: { name: 'Files agent' },
+    originalInput: [{ role: 'user', content: 'Delete /tmp/old.log' }],
+    modelResponses: [
+      { usage: usage(52, 12), output: [handoff], responseId: 'chatcmpl-1', providerData: { id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4.1' } },
+      { usage: usage(118, 21), output: [reply, del], responseId: 'chatcmpl-2', providerData: { id: 'chatcmpl-2', object: 'chat.completion', model: 'gpt-4.1' } },
+    ],
+    maxTurns: 10,
+    currentStep: { type: 'next_step_interruption', data: { interruptions: [{ type: 'tool_approval_item', rawItem: del, agent: { name: 'Files agent' }, toolName: 'delete_file' }] } },
+    generatedItems: [
+      { type: 'handoff_call_item', rawItem: handoff, agent: { name: 'Triage' } },
+      { type: 'handoff_output_item', rawItem: { type: 'function_call_result', name: 'transfer_to_Files_agent', callId: 'call_h1', status: 'completed', output: { type: 'text', text: '{"assistant":"Files agent"}' } }, sourceAgent: { name: 'Triage' }, targetAgent: { name: 'Files agent' } },
+      { type: 'message_output_item', rawItem: reply, agent: { name: 'Files agent' } },
+      { type: 'tool_call_item', rawItem: del, agent: { name: 'Files agent' } },
+      { type: 'tool_approval_item', rawItem: del, agent: { name: 'Files agent' }, toolName: 'delete_file' },
+    ],
+    trace: { object: 'trace', id: 'trace_4c1e0b7f2a9d4e3f8b6a5c7d9e1f2a3b', workflow_name: 'Agent workflow', group_id: null, metadata: {} },
+  };
+  writeFileSync(path, JSON.stringify(state));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /run-state\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call transfer_to_Files_agent' }).getByText('Files agent', { exact: false }).first()).toBeVisible();
+  const turn2 = app.trajectory.getByRole('article', { name: 'Turn 2' });
+  await expect(turn2.getByText('I will remove it.')).toBeVisible();
+  await expect(turn2.getByRole('group', { name: 'Tool call delete_file' })).toBeVisible();
+  await expect(termValue(app.metrics, 'Stop reason')).toContainText('waiting for approval of delete_file');
+  await expect(termValue(turn2.getByLabel('Tokens and latency of turn 2'), 'Reported prompt')).toHaveText('118');
+  await app.page.screenshot({ path: test.info().outputPath('openai-agents-state.png') });
+});
+
 test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
   const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
   const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });

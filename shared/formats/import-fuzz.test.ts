@@ -101,6 +101,27 @@ BYTES.set('generated.haystack.json', encoder.encode(JSON.stringify([
   { role: 'tool', meta: {}, content: [{ tool_call_result: { result: 'down', origin: { tool_name: 'w', arguments: {}, id: 'c1' }, error: true } }] },
   { role: 'assistant', meta: {}, content: [{ text: 'done' }] },
 ], null, 2)));
+// An OpenAI Agents SDK (JavaScript) run state: the input, a handoff, a call waiting for approval, each response's usage.
+const agentsCall = (callId: string, name: string, args: string) => ({ id: 'r', type: 'function_call', callId, name, status: 'completed', arguments: args, providerData: {} });
+BYTES.set('generated.openai-agents-state.json', encoder.encode(JSON.stringify({
+  $schemaVersion: '1.22',
+  currentTurn: 2,
+  currentAgent: { name: 'Files agent' },
+  originalInput: [{ role: 'user', content: 'Delete /tmp/old.log' }],
+  modelResponses: [
+    { usage: { requests: 1, inputTokens: 5, outputTokens: 2, totalTokens: 7, inputTokensDetails: [{ cached_tokens: 1 }] }, output: [agentsCall('h1', 'transfer_to_files', '{}')], providerData: { model: 'm' } },
+    { usage: { requests: 1, inputTokens: 9, outputTokens: 3, totalTokens: 12 }, output: [agentsCall('d1', 'delete_file', '{"path":"x"}')] },
+  ],
+  generatedItems: [
+    { type: 'handoff_call_item', rawItem: agentsCall('h1', 'transfer_to_files', '{}'), agent: { name: 'Triage' } },
+    { type: 'handoff_output_item', rawItem: { type: 'function_call_result', name: 'transfer_to_files', callId: 'h1', status: 'completed', output: { type: 'text', text: '{"assistant":"Files agent"}' } } },
+    { type: 'reasoning_item', rawItem: { type: 'reasoning', content: [{ type: 'input_text', text: 't' }], rawContent: [{ type: 'reasoning_text', text: 'raw' }] } },
+    { type: 'tool_call_item', rawItem: agentsCall('d1', 'delete_file', '{"path":"x"}') },
+    { type: 'tool_approval_item', rawItem: agentsCall('d1', 'delete_file', '{"path":"x"}') },
+  ],
+  currentStep: { type: 'next_step_interruption', data: { interruptions: [] } },
+  trace: { object: 'trace', id: 'trace_1' },
+}, null, 2)));
 // LlamaIndex messages: blocks, calls and a call id in additional_kwargs.
 BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
   { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Weather?' }, { block_type: 'image', image: 'AA==', image_mimetype: 'image/png' }] },

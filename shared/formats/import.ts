@@ -21,6 +21,7 @@ import { importOpenCodeSession, isOpenCodeSession } from './import-opencode.js';
 import { importLangSmithDocument, importLangSmithLines, isLangSmithRun, isLangSmithRuns } from './import-langsmith.js';
 import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
+import { importAgentsRunState, isAgentsRunState } from './import-openai-agents.js';
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
 import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
 import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
@@ -494,6 +495,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
   { id: 'claude-code-stream-list', description: 'a headless agent run (claude -p --output-format json --verbose)', layout: 'document', matches: isClaudeStreamList, importDocument: (data, _id, fileName) => importClaudeStreamList(data, fileName) },
+  { id: 'openai-agents-state', description: 'an OpenAI Agents SDK run state (RunState JSON)', layout: 'document', matches: isAgentsRunState, importDocument: (data, id) => importAgentsRunState(data, id) },
   { id: 'opencode-session', description: 'an OpenCode session (opencode export)', layout: 'document', matches: isOpenCodeSession, importDocument: (data, id) => importOpenCodeSession(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },

@@ -52,6 +52,7 @@ export const formatIdSchema = z.enum([
   'opencode-session',
   'langsmith-runs',
   'langsmith-runs-jsonl',
+  'openai-agents-state',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
