@@ -527,6 +527,39 @@ test('opens an OpenAI Agents SDK run state: the handoff and the call waiting for
   await app.page.screenshot({ path: test.info().outputPath('openai-agents-state.png') });
 });
 
+test('opens a Google ADK session: the events as turns, a tool that threw as a failed call, each response\'s tokens', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-adk-')), 'weather.session.json');
+  // As `adk run --save_session` writes it (by_alias, camel case), for a weather agent whose second call's tool threw.
+  const actions = { stateDelta: {}, artifactDelta: {}, requestedAuthConfigs: {}, requestedToolConfirmations: {} };
+  const event = (id: string, author: string, content: unknown, extra: Record<string, unknown> = {}) => ({ invocationId: 'e-1', author, id, actions, longRunningToolIds: [], timestamp: 1796671628490, content, ...extra });
+  const session = {
+    id: 'e974f0aa-b8fd-4c3b-aea9-f9432e815f00',
+    appName: 'weather_app',
+    userId: 'test_user',
+    state: {},
+    events: [
+      event('u1', 'user', { role: 'user', parts: [{ text: 'Weather in Tokyo and Atlantis?' }] }),
+      event('m1', 'weather_agent', { role: 'model', parts: [{ text: 'Look both up.', thought: true }, { functionCall: { id: 'adk-c1', name: 'get_weather', args: { city: 'Tokyo' } } }, { functionCall: { id: 'adk-c2', name: 'get_weather', args: { city: 'Atlantis' } } }] }, { usageMetadata: { promptTokenCount: 120, candidatesTokenCount: 30, thoughtsTokenCount: 12, totalTokenCount: 162, cachedContentTokenCount: 64 }, finishReason: 'STOP', modelVersion: 'gemini-2.5-flash' }),
+      event('r1', 'weather_agent', { role: 'user', parts: [{ functionResponse: { id: 'adk-c1', name: 'get_weather', response: { status: 'success', report: 'Sunny, 22C in Tokyo' } } }, { functionResponse: { id: 'adk-c2', name: 'get_weather', response: { error: "Error in tool 'get_weather': unknown city: Atlantis" } } }] }),
+      event('m2', 'weather_agent', { role: 'model', parts: [{ text: 'Tokyo is sunny, 22C. Atlantis is not a city I know.' }] }, { usageMetadata: { promptTokenCount: 210, candidatesTokenCount: 18, totalTokenCount: 228 }, finishReason: 'STOP', modelVersion: 'gemini-2.5-flash' }),
+    ],
+    lastUpdateTime: 1796671628500,
+  };
+  writeFileSync(path, JSON.stringify(session, null, 2));
+  await app.openFile(path);
+  await expect(app.page.getByRole('region', { name: 'Collection' }).getByRole('heading', { name: /weather\.session\.json: 1 trajectory/ })).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('Sunny, 22C in Tokyo', { exact: false }).first()).toBeVisible();
+  await expect(turn1.getByText('unknown city: Atlantis', { exact: false }).first()).toBeVisible();
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
+  await expect(app.trajectory.getByText('Tokyo is sunny, 22C. Atlantis is not a city I know.')).toBeVisible();
+  const usage = turn1.getByLabel('Tokens and latency of turn 1');
+  await expect(termValue(usage, 'Reported prompt')).toHaveText('120');
+  await expect(termValue(usage, 'Cached')).toHaveText('64');
+  await expect(termValue(usage, 'Reasoning')).toHaveText('12');
+  await app.page.screenshot({ path: test.info().outputPath('adk-session.png') });
+});
+
 test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
   const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
   const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });

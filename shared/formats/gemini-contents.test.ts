@@ -3,8 +3,9 @@ import { importText } from './import.js';
 import { deriveAgentResult } from './trajectory.js';
 
 // Gemini API `Content` lists as a chat's history is dumped (google-genai's `chat.get_history()`
-// with `model_dump(exclude_none=True)`, or a request's `contents`): text, thought, function call
-// and response, and inline image parts.
+// with `model_dump(exclude_none=True, by_alias=True)`, or a request's `contents`): text, thought,
+// function call and response, and inline image parts; and the same without `by_alias`, in the
+// Python SDK's snake case.
 
 const history = [
   { role: 'user', parts: [{ text: 'What is in this picture, and the weather in Oslo?' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] },
@@ -34,6 +35,16 @@ describe('Gemini contents', () => {
       { role: 'assistant', content: 'A cat. It is 3 C in Oslo.' },
     ]);
     expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_executed_ok: 1, tool_calls_exec_error: 1, finished_naturally: true });
+  });
+
+  it('reads the Python SDK\'s snake case (model_dump without by_alias) as the API\'s camel case', () => {
+    const snake = (part: Record<string, unknown>): Record<string, unknown> => {
+      const names: Record<string, string> = { functionCall: 'function_call', functionResponse: 'function_response', inlineData: 'inline_data' };
+      return Object.fromEntries(Object.entries(part).map(([key, value]) => [names[key] ?? key, key === 'inlineData' ? { mime_type: (value as { mimeType: string }).mimeType, data: (value as { data: string }).data } : value]));
+    };
+    const dumped = history.map((content) => ({ role: content.role, parts: content.parts.map(snake) }));
+    expect(JSON.stringify(dumped)).toContain('"function_call"');
+    expect(importText(JSON.stringify(dumped), 'history.json').trajectories[0]!.messages).toEqual(importText(JSON.stringify(history), 'history.json').trajectories[0]!.messages);
   });
 
   it('reads a request\'s contents in a JSONL line, and leaves messages with content as they are', () => {

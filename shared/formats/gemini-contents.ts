@@ -1,5 +1,5 @@
-import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { argumentsText, isObject, raisedToolContent, str } from './values.js';
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
+import { argumentsText, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // Gemini's `Content`s, `{role, parts}` as the Gemini API takes and returns them (a chat's
 // `get_history()` dumped, a request's `contents`): `role` is `user` or `model`, each part one of
@@ -8,12 +8,43 @@ import { argumentsText, isObject, raisedToolContent, str } from './values.js';
 // `error`, as the Gemini tools write it), `inlineData` (an image as a data URL). A model content is
 // an assistant message with its calls; a user content's function responses are tool messages
 // (named, so each pairs with its call when no id links them), then its other parts a user message.
-// The Gemini CLI's session files hold the same parts (see import-gemini-cli.ts).
+// The Gemini CLI's session files hold the same parts (see import-gemini-cli.ts). The Python SDK's
+// `model_dump()` writes the field names in snake case (`function_call`, `inline_data`): read the same.
 
 /** Gemini `PartListUnion` content as a list of parts; missing is none. */
 export function partsOf(content: unknown): unknown[] {
   if (content == null) return [];
   return Array.isArray(content) ? content : [content];
+}
+
+/** The snake-case names of the Python SDK's `model_dump()`, for the part fields read here. */
+const CAMEL_PART_KEYS: Record<string, string> = { function_call: 'functionCall', function_response: 'functionResponse', inline_data: 'inlineData', file_data: 'fileData' };
+
+/** A part with the Python SDK's snake-case field names in the API's camel case (`mime_type` too); others as they are. */
+function camelPart(part: unknown): unknown {
+  if (!isObject(part) || !Object.keys(part).some((key) => key in CAMEL_PART_KEYS)) return part;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(part)) {
+    const name = Object.hasOwn(CAMEL_PART_KEYS, key) ? CAMEL_PART_KEYS[key]! : key;
+    out[name] = isObject(value) && 'mime_type' in value && !('mimeType' in value) ? { ...value, mimeType: value.mime_type } : value;
+  }
+  return out;
+}
+
+/**
+ * A Gemini `usageMetadata` (`usage_metadata` in snake case) in the OpenAI names: the prompt its
+ * `promptTokenCount` (cached ones included, as Gemini counts them, and shown apart), the
+ * completion the candidates' and the thoughts' tokens together (the thoughts shown apart).
+ */
+export function usageMetadataOf(metadata: unknown): TokenUsage | undefined {
+  if (!isObject(metadata)) return undefined;
+  const field = (camel: string, snake: string): unknown => metadata[camel] ?? metadata[snake];
+  const [candidates, thoughts, cached] = [num(field('candidatesTokenCount', 'candidates_token_count')), num(field('thoughtsTokenCount', 'thoughts_token_count')), num(field('cachedContentTokenCount', 'cached_content_token_count'))];
+  const usage = recordedUsage(field('promptTokenCount', 'prompt_token_count'), candidates === null && thoughts === null ? null : (candidates ?? 0) + (thoughts ?? 0), field('totalTokenCount', 'total_token_count'));
+  if (!usage) return undefined;
+  if (cached) usage.prompt_tokens_details = { cached_tokens: cached };
+  if (thoughts) usage.completion_tokens_details = { reasoning_tokens: thoughts };
+  return usage;
 }
 
 /** The text of a text part (a string, or `{text}` that is not a thought), else null. */
@@ -54,7 +85,8 @@ export function toolMessage(callId: string | null, text: string, raised: boolean
 }
 
 /** Whether a part is a Gemini one: no `type` (other APIs' parts have one), and a field only Gemini's parts have. */
-function isGeminiPart(part: unknown): boolean {
+function isGeminiPart(value: unknown): boolean {
+  const part = camelPart(value);
   return isObject(part) && !('type' in part) && (typeof part.text === 'string' || isObject(part.functionCall) || isObject(part.functionResponse) || isObject(part.inlineData) || isObject(part.fileData));
 }
 
@@ -67,7 +99,8 @@ export function isGeminiContent(value: unknown): boolean {
 export function fromGeminiContents(list: readonly unknown[]): unknown[] {
   return list.flatMap((value): unknown[] => {
     if (!isGeminiContent(value)) return [value];
-    const { role, parts } = value as { role: string; parts: unknown[] };
+    const { role } = value as { role: string };
+    const parts = (value as { parts: unknown[] }).parts.map(camelPart);
     if (role === 'model' || role === 'assistant') {
       const calls: ToolCall[] = [];
       const reasoning: string[] = [];

@@ -122,6 +122,21 @@ BYTES.set('generated.openai-agents-state.json', encoder.encode(JSON.stringify({
   currentStep: { type: 'next_step_interruption', data: { interruptions: [] } },
   trace: { object: 'trace', id: 'trace_1' },
 }, null, 2)));
+// A Google ADK session in the Python default's snake case: a thought and a call with usage, a failed response, a partial event, an error event.
+BYTES.set('generated.adk-session.json', encoder.encode(JSON.stringify({
+  id: 's1',
+  app_name: 'weather_app',
+  user_id: 'u',
+  state: {},
+  events: [
+    { invocation_id: 'e1', author: 'user', content: { role: 'user', parts: [{ text: 'Weather?' }] } },
+    { invocation_id: 'e1', author: 'a', content: { role: 'model', parts: [{ text: 't', thought: true }, { function_call: { id: 'c1', name: 'w', args: { city: 'Oslo' } } }] }, usage_metadata: { prompt_token_count: 5, candidates_token_count: 2, thoughts_token_count: 1, total_token_count: 8 }, model_version: 'm' },
+    { invocation_id: 'e1', author: 'a', content: { role: 'user', parts: [{ function_response: { id: 'c1', name: 'w', response: { error: 'down' } } }] } },
+    { invocation_id: 'e1', author: 'a', partial: true, content: { role: 'model', parts: [{ text: 'do' }] } },
+    { invocation_id: 'e1', author: 'a', content: { role: 'model', parts: [{ text: 'done' }, { executable_code: { code: 'print(1)' } }] } },
+    { invocation_id: 'e2', author: 'a', error_code: 'RESOURCE_EXHAUSTED', error_message: 'quota' },
+  ],
+}, null, 2)));
 // LlamaIndex messages: blocks, calls and a call id in additional_kwargs.
 BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
   { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Weather?' }, { block_type: 'image', image: 'AA==', image_mimetype: 'image/png' }] },

@@ -22,6 +22,7 @@ import { importLangSmithDocument, importLangSmithLines, isLangSmithRun, isLangSm
 import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
 import { importAgentsRunState, isAgentsRunState } from './import-openai-agents.js';
+import { importAdkSession, isAdkSession } from './import-adk.js';
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
 import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
 import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
@@ -495,6 +496,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
   { id: 'claude-code-stream-list', description: 'a headless agent run (claude -p --output-format json --verbose)', layout: 'document', matches: isClaudeStreamList, importDocument: (data, _id, fileName) => importClaudeStreamList(data, fileName) },
+  { id: 'adk-session', description: 'a Google ADK session (adk run --save_session)', layout: 'document', matches: isAdkSession, importDocument: (data, id) => importAdkSession(data, id) },
   { id: 'openai-agents-state', description: 'an OpenAI Agents SDK run state (RunState JSON)', layout: 'document', matches: isAgentsRunState, importDocument: (data, id) => importAgentsRunState(data, id) },
   { id: 'opencode-session', description: 'an OpenCode session (opencode export)', layout: 'document', matches: isOpenCodeSession, importDocument: (data, id) => importOpenCodeSession(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },

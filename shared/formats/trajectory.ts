@@ -53,6 +53,7 @@ export const formatIdSchema = z.enum([
   'langsmith-runs',
   'langsmith-runs-jsonl',
   'openai-agents-state',
+  'adk-session',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
