@@ -560,6 +560,17 @@ test('opens a Google ADK session: the events as turns, a tool that threw as a fa
   await app.page.screenshot({ path: test.info().outputPath('adk-session.png') });
 });
 
+test('opens a JSONL file saved as UTF-16 (as Windows PowerShell 5 writes it) like its UTF-8', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-utf16-')), 'rollouts.jsonl');
+  const lines = ['Where is Zürich?', 'Und Köln?'].map((q) => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: `An answer to: ${q}` }] }));
+  writeFileSync(path, Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf16le'));
+  await app.openFile(path);
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('heading', { name: /rollouts\.jsonl: 2 trajectories/ })).toBeVisible();
+  await expect(collection.getByRole('row').filter({ hasText: 'Und Köln?' })).toBeVisible();
+  await expect(app.trajectory.getByText('An answer to: Where is Zürich?')).toBeVisible();
+});
+
 test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
   const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
   const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });

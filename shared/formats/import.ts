@@ -736,8 +736,19 @@ export function evalSamples(bytes: Uint8Array, fileName: string): EvalSamples {
 }
 
 /**
+ * The encoding a UTF-16 byte-order mark at the start of a file names (Windows PowerShell 5 writes
+ * its `>` and `Out-File` output so), or null.
+ */
+export function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (bytes.length < 2) return null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  return bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
+}
+
+/**
  * Imports a whole file's bytes: zip containers (Inspect `.eval`) by their entries, everything else
- * as UTF-8 text (see {@link importText}); invalid UTF-8 is reported with its byte offset.
+ * as UTF-8 text (see {@link importText}), or UTF-16 text after its byte-order mark; invalid text is
+ * reported with its byte offset.
  */
 export function importBytes(bytes: Uint8Array, fileName: string): ImportResult {
   if (looksLikeZip(bytes)) {
@@ -745,10 +756,12 @@ export function importBytes(bytes: Uint8Array, fileName: string): ImportResult {
     const trajectories = read.trajectories.map((t) => withFileProblems(t, fileName));
     return { format: 'inspect-eval', trajectories, problems: [...read.problems.map((p) => `${fileName}: ${p}`), ...trajectories.flatMap((t) => t.problems ?? [])] };
   }
+  const utf16 = utf16Encoding(bytes);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(bytes);
   } catch {
+    if (utf16) throw new FormatError(`${fileName}: not ${utf16 === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} text, as its byte-order mark says: ${bytes.length % 2 === 1 ? 'an odd number of bytes' : 'an unpaired surrogate'}`);
     throw new FormatError(`${fileName}: not UTF-8 text: invalid byte at offset ${invalidUtf8Offset(bytes)}`);
   }
   return importText(text, fileName);

@@ -53,6 +53,36 @@ describe('readLines', () => {
   });
 });
 
+describe('UTF-16 text', () => {
+  /** `text` in UTF-16 with its byte-order mark, little or big endian (as Windows PowerShell 5 writes its output). */
+  const utf16 = (text: string, order: 'le' | 'be'): Buffer => {
+    const le = Buffer.from(`\uFEFF${text}`, 'utf16le');
+    return order === 'le' ? le : Buffer.from(le).swap16();
+  };
+  const lines = [0, 1, 2].map((i) => JSON.stringify({ messages: [{ role: 'user', content: `question ${i} λ 🙂` }, { role: 'assistant', content: 'answer' }] }));
+
+  it.each(['le', 'be'] as const)('opens a JSONL file and a JSON document in UTF-16 %s whole, as their UTF-8 would open', async (order) => {
+    const jsonl = join(dir, `u16-${order}.jsonl`);
+    writeFileSync(jsonl, utf16(`${lines.join('\r\n')}\r\n`, order));
+    const contents = [];
+    for await (const item of streamTrajectories(jsonl)) contents.push(item.kind === 'trajectory' ? item.trajectory.messages[0]!.content : item.problem);
+    expect(contents).toEqual(['question 0 λ 🙂', 'question 1 λ 🙂', 'question 2 λ 🙂']);
+    const document = join(dir, `u16-${order}.json`);
+    writeFileSync(document, utf16(JSON.stringify([{ role: 'user', content: 'hé' }, { role: 'assistant', content: 'yo' }]), order));
+    const stream = await openTrajectoryStream(document);
+    const items = [];
+    for await (const item of stream.items) items.push(item);
+    expect(items).toMatchObject([{ kind: 'trajectory', trajectory: { messages: [{ content: 'hé' }, { content: 'yo' }] } }]);
+  });
+
+  it('refuses UTF-16 that its byte-order mark does not describe, saying why', () => {
+    const odd = Buffer.concat([utf16('[]', 'le'), Buffer.from([0x41])]);
+    expect(() => importBytes(odd, 'odd.json')).toThrow('odd.json: not UTF-16 LE text, as its byte-order mark says: an odd number of bytes');
+    const lone = Buffer.concat([utf16('["', 'be'), Buffer.from([0xd8, 0x00, 0x00, 0x22, 0x00, 0x5d])]);
+    expect(() => importBytes(lone, 'lone.json')).toThrow('lone.json: not UTF-16 BE text, as its byte-order mark says: an unpaired surrogate');
+  });
+});
+
 describe('lineRangeOfPart', () => {
   it('cuts a file into parts that tile it, each starting where a line starts, with its line number', async () => {
     const path = join(dir, 'parts.txt');

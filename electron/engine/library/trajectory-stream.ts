@@ -2,7 +2,7 @@ import { constants as fsConstants, createReadStream, type Stats } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { FormatError, detectRecord, recordListFormat, evalSamples, importBytes, type EvalSamples, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat } from '#shared/formats/import.js';
+import { FormatError, detectRecord, recordListFormat, evalSamples, importBytes, type EvalSamples, importDocumentValue, importLine, importLineValue, isJsonlName, isLineFormat, looksLikeRecordLine, parseJson, unknownFormat, utf16Encoding } from '#shared/formats/import.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { useNativeInflate } from '#shared/formats/import-zip.js';
 import { readErrorReason } from './read-error.js';
@@ -206,6 +206,8 @@ export async function openTrajectoryStream(path: string, options: StreamOptions 
   if (isParquet(signature)) {
     throw new FormatError(`${path}: a Parquet file: open it as a rollout set (in the app's Open, or trajdbg open / query FILE), which reads Parquet shards`);
   }
+  // UTF-16 text (a byte-order mark) has no byte 10 per line to stream by: it is decoded whole.
+  if (utf16Encoding(signature) !== null) return document(null);
   const compressed = compressionOf(signature);
   if (compressed !== null) {
     throw new FormatError(`${path}: ${compressed}-compressed: open it as a rollout set (in the app's Open, or trajdbg open / query FILE), which reads compressed shards, or decompress it first`);
