@@ -571,6 +571,24 @@ test('opens a JSONL file saved as UTF-16 (as Windows PowerShell 5 writes it) lik
   await expect(app.trajectory.getByText('An answer to: Where is Zürich?')).toBeVisible();
 });
 
+test('opens AI SDK model messages (response.messages): the calls and their results, a tool that threw as a failed call', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-ai-model-')), 'history.json');
+  // What generateText returned as response.messages for two steps, after the prompt a caller keeps.
+  const messages = [
+    { role: 'user', content: [{ type: 'text', text: 'Weather in Tokyo and Atlantis?' }] },
+    { role: 'assistant', content: [{ type: 'reasoning', text: 'Look both up.' }, { type: 'tool-call', toolCallId: 'call_1', toolName: 'getWeather', input: { city: 'Tokyo' } }, { type: 'tool-call', toolCallId: 'call_2', toolName: 'getWeather', input: { city: 'Atlantis' } }] },
+    { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'getWeather', output: { type: 'json', value: { temperature: 22, sky: 'sunny' } } }, { type: 'tool-result', toolCallId: 'call_2', toolName: 'getWeather', output: { type: 'error-text', value: 'unknown city: Atlantis' } }] },
+    { role: 'assistant', content: [{ type: 'text', text: 'Tokyo is sunny, 22C. Atlantis is unknown.' }] },
+  ];
+  writeFileSync(path, JSON.stringify(messages, null, 2));
+  await app.openFile(path);
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call getWeather' }).getByText('sunny', { exact: false }).first()).toBeVisible();
+  await expect(turn1.getByText('unknown city: Atlantis', { exact: false }).first()).toBeVisible();
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
+  await expect(app.trajectory.getByText('Tokyo is sunny, 22C. Atlantis is unknown.')).toBeVisible();
+});
+
 test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
   const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
   const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });

@@ -80,3 +80,83 @@ describe('AI SDK UI messages', () => {
     expect(importText(JSON.stringify(genAi), 'g.json').trajectories[0]!.messages[0]).toMatchObject({ role: 'user', content: 'hi' });
   });
 });
+
+// What `generateText` (ai 6.0, a mock model, two steps) returned as `result.response.messages`,
+// after the system message and the prompt as a caller keeps them: a step with reasoning and two
+// calls, one of whose tools threw, then the answer.
+const modelMessages = [
+  { role: 'system', content: 'You answer weather questions.' },
+  { role: 'user', content: [{ type: 'text', text: 'Weather in Tokyo and Atlantis?' }] },
+  {
+    role: 'assistant',
+    content: [
+      { type: 'reasoning', text: 'Look both up.' },
+      { type: 'tool-call', toolCallId: 'call_1', toolName: 'getWeather', input: { city: 'Tokyo' } },
+      { type: 'tool-call', toolCallId: 'call_2', toolName: 'getWeather', input: { city: 'Atlantis' } },
+    ],
+  },
+  {
+    role: 'tool',
+    content: [
+      { type: 'tool-result', toolCallId: 'call_1', toolName: 'getWeather', output: { type: 'json', value: { temperature: 22, sky: 'sunny' } } },
+      { type: 'tool-result', toolCallId: 'call_2', toolName: 'getWeather', output: { type: 'error-text', value: 'unknown city: Atlantis' } },
+    ],
+  },
+  { role: 'assistant', content: [{ type: 'text', text: 'Tokyo is sunny, 22C. Atlantis is unknown.' }] },
+];
+
+describe('AI SDK model messages', () => {
+  it("reads response.messages: reasoning, calls with their input, results by output type, a tool's error as a tool that raised", () => {
+    const { format, trajectories, problems } = importText(JSON.stringify(modelMessages, null, 2), 'history.json');
+    expect(format).toBe('chat-messages');
+    expect(problems).toEqual([]);
+    const t = trajectories[0]!;
+    expect(t.messages).toEqual([
+      { role: 'system', content: 'You answer weather questions.' },
+      { role: 'user', content: 'Weather in Tokyo and Atlantis?' },
+      {
+        role: 'assistant',
+        content: null,
+        reasoning_content: 'Look both up.',
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'getWeather', arguments: '{"city":"Tokyo"}' } },
+          { id: 'call_2', type: 'function', function: { name: 'getWeather', arguments: '{"city":"Atlantis"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', name: 'getWeather', content: '{"temperature":22,"sky":"sunny"}' },
+      { role: 'tool', tool_call_id: 'call_2', name: 'getWeather', content: '{"error": "Tool execution failed: unknown city: Atlantis"}' },
+      { role: 'assistant', content: 'Tokyo is sunny, 22C. Atlantis is unknown.' },
+    ]);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 2, tool_calls_executed_ok: 1, tool_calls_exec_error: 1, finished_naturally: true });
+  });
+
+  it('reads AI SDK 4 core messages (args, result, isError), images and files, a denied call and a provider-executed result', () => {
+    const core = [
+      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', image: 'iVBORw0KGgo=', mimeType: 'image/png' }, { type: 'file', data: 'JVBERi0=', mimeType: 'application/pdf', filename: 'a.pdf' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool-call', toolCallId: 'c1', toolName: 'lookup', args: { q: 'png' } }, { type: 'tool-call', toolCallId: 'c2', toolName: 'delete', args: { path: '/' } }] },
+      { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', toolName: 'lookup', result: 'an image', isError: false }, { type: 'tool-result', toolCallId: 'c2', toolName: 'delete', output: { type: 'execution-denied', reason: 'not allowed' } }] },
+      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'w1', toolName: 'web_search', input: { query: 'png' }, providerExecuted: true }, { type: 'tool-result', toolCallId: 'w1', toolName: 'web_search', output: { type: 'content', value: [{ type: 'text', text: 'PNG is an image format.' }] } }, { type: 'text', text: 'A PNG image.' }] },
+    ];
+    const t = importText(JSON.stringify(core), 'core.json').trajectories[0]!;
+    expect(t.messages[0]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is this?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+        { type: 'file', file: { filename: 'a.pdf', file_data: 'data:application/pdf;base64,JVBERi0=', mime_type: 'application/pdf' } },
+      ],
+    });
+    expect(t.messages.slice(1)).toEqual([
+      { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q":"png"}' } }, { id: 'c2', type: 'function', function: { name: 'delete', arguments: '{"path":"/"}' } }] },
+      { role: 'tool', tool_call_id: 'c1', name: 'lookup', content: 'an image' },
+      { role: 'tool', tool_call_id: 'c2', name: 'delete', content: '{"error": "Tool execution failed: not allowed"}' },
+      { role: 'assistant', content: 'A PNG image.', tool_calls: [{ id: 'w1', type: 'function', function: { name: 'web_search', arguments: '{"query":"png"}' } }] },
+      { role: 'tool', tool_call_id: 'w1', name: 'web_search', content: 'PNG is an image format.' },
+    ]);
+  });
+
+  it('leaves a list of OpenAI chat messages with text parts as it is', () => {
+    const chat = [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }, { role: 'assistant', content: 'hello' }];
+    expect(importText(JSON.stringify(chat), 'chat.json').trajectories[0]!.messages).toEqual(chat);
+  });
+});

@@ -118,3 +118,100 @@ export function fromAiSdk(list: readonly unknown[]): unknown[] {
     return [{ role: m.role, content: contentOf(parts) }];
   });
 }
+
+// The AI SDK's model messages (`ModelMessage`, `CoreMessage` before AI SDK 5): what `generateText`
+// and `streamText` return as `response.messages` and what apps keep as a conversation's history.
+// `content` is a text or typed parts: `text`, `reasoning`, `image` and `file` parts, an assistant's
+// `tool-call` parts (`input`, or `args` before AI SDK 5) and a tool message's `tool-result` parts
+// (`output: {type, value}`, or `result` and `isError` before AI SDK 5). A result of an error type
+// (`error-text`, `error-json`, a denied execution) is recorded as the reference records a tool that
+// raised; a provider-executed result in an assistant message follows it as a tool message. Approval
+// requests and responses carry nothing the model is sent.
+
+/** Whether a part is one of the AI SDK's model message parts that OpenAI's content parts do not have. */
+function isModelPart(part: unknown): boolean {
+  if (!isObject(part) || typeof part.type !== 'string') return false;
+  if (part.type === 'tool-call' || part.type === 'tool-result') return typeof part.toolCallId === 'string';
+  if (part.type === 'reasoning') return typeof part.text === 'string';
+  if (part.type === 'image') return 'image' in part;
+  return part.type === 'file' && 'data' in part;
+}
+
+/** True for an AI SDK model message: a role and content parts of the SDK's own. */
+export function isAiSdkModelMessage(value: unknown): boolean {
+  return isObject(value) && typeof value.role === 'string' && Array.isArray(value.content) && value.content.some(isModelPart);
+}
+
+/** A data part's URL: a URL as it is, base64 data as a data URL of its media type. */
+function dataUrl(data: unknown, mediaType: string): string | null {
+  if (typeof data !== 'string') return null;
+  return /^(https?|data):/.test(data) ? data : `data:${mediaType};base64,${data}`;
+}
+
+/** A user or system message's model parts as chat content parts. */
+function modelContent(content: unknown): unknown {
+  if (!Array.isArray(content)) return content;
+  const out: unknown[] = [];
+  for (const part of content) {
+    if (!isObject(part)) continue;
+    const mediaType = str(part.mediaType) ?? str(part.mimeType) ?? '';
+    if (part.type === 'text' && typeof part.text === 'string') out.push({ type: 'text', text: part.text });
+    else if (part.type === 'image') {
+      const url = dataUrl(part.image, mediaType || 'image/png');
+      out.push(url ? { type: 'image_url', image_url: { url } } : part);
+    } else if (part.type === 'file') {
+      const url = dataUrl(part.data, mediaType);
+      out.push(url && mediaType.startsWith('image/') ? { type: 'image_url', image_url: { url } } : { type: 'file', file: { filename: str(part.filename) ?? undefined, file_data: url ?? part.data, mime_type: mediaType } });
+    } else out.push(part);
+  }
+  return partsContent(out);
+}
+
+/** A `tool-result` part's text, and whether the tool failed. */
+function modelResultText(part: Record<string, unknown>): { text: string; raised: boolean } {
+  const json = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+  const output = part.output;
+  if (!isObject(output)) return { text: json(part.result), raised: part.isError === true };
+  switch (output.type) {
+    case 'text':
+    case 'json':
+      return { text: json(output.value), raised: false };
+    case 'error-text':
+    case 'error-json':
+      return { text: json(output.value), raised: true };
+    case 'execution-denied':
+      return { text: str(output.reason) ?? 'the tool call was denied', raised: true };
+    case 'content': {
+      const parts = Array.isArray(output.value) ? output.value : [];
+      return { text: parts.map((p) => (isObject(p) && p.type === 'text' && typeof p.text === 'string' ? p.text : JSON.stringify(p))).join('\n'), raised: false };
+    }
+    default:
+      return { text: JSON.stringify(output), raised: false };
+  }
+}
+
+/** A `tool-result` part as a tool message. */
+function modelToolMessage(part: Record<string, unknown>): ChatMessage {
+  const { text, raised } = modelResultText(part);
+  const message: ChatMessage = { role: 'tool', tool_call_id: str(part.toolCallId), content: raised ? raisedToolContent(text) : text };
+  if (typeof part.toolName === 'string') message.name = part.toolName;
+  return message;
+}
+
+/**
+ * A list holding AI SDK model messages, each as the chat messages it stands for (those of text parts
+ * only too, which a message of OpenAI's could be: the list is the SDK's); other messages as they are.
+ */
+export function fromAiSdkModel(list: readonly unknown[]): unknown[] {
+  return list.flatMap((value): unknown[] => {
+    if (!isObject(value) || typeof value.role !== 'string' || !Array.isArray(value.content)) return [value];
+    const m = value as { role: string; content: unknown[] };
+    const parts = m.content.filter(isObject);
+    if (m.role === 'tool') return parts.filter((p) => p.type === 'tool-result').map(modelToolMessage);
+    if (m.role !== 'assistant') return [{ role: m.role, content: modelContent(m.content) }];
+    const texts = parts.filter((p) => p.type === 'text' && typeof p.text === 'string').map((p) => p.text as string);
+    const reasoning = parts.filter((p) => p.type === 'reasoning' && typeof p.text === 'string').map((p) => p.text as string);
+    const calls: ToolCall[] = parts.filter((p) => p.type === 'tool-call').map((p) => ({ id: str(p.toolCallId), type: 'function', function: { name: str(p.toolName) ?? '', arguments: argumentsText('input' in p ? p.input : p.args) } }));
+    return [assistantReply(texts, reasoning, calls), ...parts.filter((p) => p.type === 'tool-result').map(modelToolMessage)];
+  });
+}

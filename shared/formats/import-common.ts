@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
-import { fromAiSdk, isAiSdkMessage } from './ai-sdk-messages.js';
+import { fromAiSdk, fromAiSdkModel, isAiSdkMessage, isAiSdkModelMessage } from './ai-sdk-messages.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
 import { fromHaystack, isHaystackMessage } from './haystack-messages.js';
@@ -434,6 +434,7 @@ function fromLangChainList(list: readonly unknown[], usage?: Map<number, TokenUs
  */
 const ROLED_FRAMEWORKS: readonly Framework[] = [
   { is: isAiSdkMessage, from: fromAiSdk },
+  { is: isAiSdkModelMessage, from: fromAiSdkModel },
   { is: isGeminiContent, from: fromGeminiContents },
   { is: isHaystackMessage, from: fromHaystack },
   { is: isLlamaIndexMessage, from: fromLlamaIndex },

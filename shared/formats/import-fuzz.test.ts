@@ -137,6 +137,13 @@ BYTES.set('generated.adk-session.json', encoder.encode(JSON.stringify({
     { invocation_id: 'e2', author: 'a', error_code: 'RESOURCE_EXHAUSTED', error_message: 'quota' },
   ],
 }, null, 2)));
+// AI SDK model messages (response.messages): reasoning, calls, results of each output type, an image.
+BYTES.set('generated.ai-sdk-model.json', encoder.encode(JSON.stringify([
+  { role: 'user', content: [{ type: 'text', text: 'Weather?' }, { type: 'image', image: 'AA==', mediaType: 'image/png' }] },
+  { role: 'assistant', content: [{ type: 'reasoning', text: 't' }, { type: 'tool-call', toolCallId: 'c1', toolName: 'w', input: { city: 'Oslo' } }, { type: 'tool-call', toolCallId: 'c2', toolName: 'w', args: {} }] },
+  { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', toolName: 'w', output: { type: 'error-json', value: { code: 1 } } }, { type: 'tool-result', toolCallId: 'c2', toolName: 'w', result: 'r', isError: false }] },
+  { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
+], null, 2)));
 // LlamaIndex messages: blocks, calls and a call id in additional_kwargs.
 BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
   { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Weather?' }, { block_type: 'image', image: 'AA==', image_mimetype: 'image/png' }] },
