@@ -589,6 +589,31 @@ test('opens AI SDK model messages (response.messages): the calls and their resul
   await expect(app.trajectory.getByText('Tokyo is sunny, 22C. Atlantis is unknown.')).toBeVisible();
 });
 
+test('opens a model call log: the calls of one conversation as its turns, each request as the prompt the model saw', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-calls-')), 'calls.jsonl');
+  const system = { role: 'system', content: 'You are helpful.' };
+  const ask = { role: 'user', content: 'Weather in Tokyo?' };
+  const call = { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Tokyo"}' } }] };
+  const completion = (message: Record<string, unknown>, prompt: number, output: number) => ({ id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4o-2024-08-06', choices: [{ index: 0, message, finish_reason: 'stop' }], usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output } });
+  // The second request left the system prompt out: the prompt view shows what was sent, not the trajectory.
+  const lines = [
+    { request: { model: 'gpt-4o', messages: [system, ask] }, response: completion(call, 50, 10) },
+    { request: { model: 'gpt-4o', messages: [ask, call, { role: 'tool', tool_call_id: 'call_1', content: 'Sunny, 22C' }] }, response: completion({ role: 'assistant', content: 'It is sunny in Tokyo.' }, 70, 5) },
+  ];
+  writeFileSync(path, lines.map((line) => JSON.stringify(line)).join('\n'));
+  await app.openFile(path);
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call get_weather' }).getByText('Sunny, 22C', { exact: false }).first()).toBeVisible();
+  const turn2 = app.trajectory.getByRole('article', { name: 'Turn 2' });
+  await expect(turn2.getByText('It is sunny in Tokyo.')).toBeVisible();
+  await expect(termValue(turn2.getByLabel('Tokens and latency of turn 2'), 'Reported prompt')).toHaveText('70');
+  await app.page.getByRole('region', { name: 'Turns' }).getByText('Turn 2', { exact: true }).click();
+  await expect(app.promptView.getByText('Recorded in the file')).toBeVisible();
+  await expect(app.promptView.getByText('Sunny, 22C')).toBeVisible();
+  await expect(app.promptView.getByText('You are helpful.')).toHaveCount(0);
+  await app.page.screenshot({ path: test.info().outputPath('call-log.png') });
+});
+
 test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
   const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
   const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });

@@ -118,15 +118,18 @@ function formatWriter(format: ExportFormat, options: ExportOptions): ExportWrite
 /** The keys of a chat message in OpenAI's fine-tuning format, with the reference's `reasoning_content`. */
 const OPENAI_MESSAGE_KEYS = ['role', 'content', 'name', 'tool_calls', 'tool_call_id', 'function_call', 'weight', 'reasoning_content'] as const;
 
+/** Fields a reply sets to null when it has none (the OpenAI SDKs' dumps, LiteLLM): left out as absent. */
+const NULL_MEANS_NONE: ReadonlySet<string> = new Set(['tool_calls', 'function_call']);
+
 /**
  * A message with its chat fields only. An imported message may carry what its source kept beside
  * them (a timestamp, a row id, `refusal`, `annotations`, a stop reason), which the message checks
- * of fine-tuning tools count as unrecognized keys. A tool call keeps its id, type and function, and
+ * of fine-tuning tools count as unrecognized keys; a null `tool_calls` or `function_call` is none. A tool call keeps its id, type and function, and
  * the mark of a call changed at a breakpoint ({@link INTERVENTION_MARK_KEY}).
  */
 export function openAiChatMessage(message: ChatMessage): ChatMessage {
   const out: Record<string, unknown> = {};
-  for (const key of OPENAI_MESSAGE_KEYS) if (Object.hasOwn(message, key) && message[key] !== undefined) out[key] = message[key];
+  for (const key of OPENAI_MESSAGE_KEYS) if (Object.hasOwn(message, key) && message[key] !== undefined && !(message[key] === null && NULL_MEANS_NONE.has(key))) out[key] = message[key];
   if (message.tool_calls) {
     out.tool_calls = message.tool_calls.map((call) => ({
       ...(call.id !== undefined ? { id: call.id } : {}),

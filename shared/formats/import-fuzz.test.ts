@@ -144,6 +144,14 @@ BYTES.set('generated.ai-sdk-model.json', encoder.encode(JSON.stringify([
   { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', toolName: 'w', output: { type: 'error-json', value: { code: 1 } } }, { type: 'tool-result', toolCallId: 'c2', toolName: 'w', result: 'r', isError: false }] },
   { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
 ], null, 2)));
+// A model call log: an OpenAI call, its follow-up, and a LiteLLM payload of a failed call of another conversation.
+const logged = (messages: unknown[], reply: unknown) => ({ request: { model: 'm', messages, tools: [{ type: 'function', function: { name: 'w', parameters: { type: 'object' } } }] }, response: { model: 'm', choices: [{ index: 0, message: reply, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2 } } });
+const loggedCall = { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' } }] };
+BYTES.set('generated.call-log.jsonl', encoder.encode([
+  logged([{ role: 'user', content: 'Weather?' }], loggedCall),
+  logged([{ role: 'user', content: 'Weather?' }, loggedCall, { role: 'tool', tool_call_id: 'c1', content: '3 C' }], { role: 'assistant', content: 'done', function_call: null }),
+  { call_type: 'acompletion', status: 'failure', messages: [{ role: 'user', content: 'Other?' }], response: null, error_str: 'quota', startTime: 1, endTime: 2 },
+].map((line) => JSON.stringify(line)).join('\n')));
 // LlamaIndex messages: blocks, calls and a call id in additional_kwargs.
 BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
   { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Weather?' }, { block_type: 'image', image: 'AA==', image_mimetype: 'image/png' }] },

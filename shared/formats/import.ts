@@ -23,6 +23,7 @@ import { importLangfuseTraces, isLangfuseTrace } from './import-langfuse.js';
 import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js';
 import { importAgentsRunState, isAgentsRunState } from './import-openai-agents.js';
 import { importAdkSession, isAdkSession } from './import-adk.js';
+import { importCallLogDocument, importCallLogLines, isModelCallList, isModelCallRecord } from './import-call-log.js';
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
 import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
 import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
@@ -490,6 +491,8 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'otlp-traces', description: 'OpenTelemetry traces in OTLP JSON (resourceSpans)', layout: 'document', matches: isOtlpTraces, importDocument: (data, _id, fileName) => importOtlpDocument(data, fileName) },
   { id: 'langsmith-runs-jsonl', description: 'LangSmith runs, one per line', layout: 'text', matches: isLangSmithRun, importText: importLangSmithLines },
   { id: 'langsmith-runs', description: 'LangSmith runs (a run with its child runs, or a list of runs)', layout: 'document', matches: isLangSmithRuns, importDocument: (data, _id, fileName) => importLangSmithDocument(data, fileName) },
+  { id: 'model-call-log', description: 'a model call log, one call per line (request and response, or LiteLLM payloads)', layout: 'text', matches: isModelCallRecord, importText: importCallLogLines },
+  { id: 'model-call-list', description: 'a model call log saved as a JSON list', layout: 'document', matches: isModelCallList, importDocument: (data, _id, fileName) => importCallLogDocument(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
   { id: 'smolagents-steps', description: 'smolagents memory steps (JSON)', layout: 'document', matches: isSmolagentsSteps, importDocument: (data, id) => importSmolagentsSteps(data, id) },
   { id: 'autogen-state', description: 'an AutoGen saved state (save_state)', layout: 'document', matches: isAutoGenState, importDocument: (data, id) => importAutoGenState(data, id) },

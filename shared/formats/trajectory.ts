@@ -54,6 +54,8 @@ export const formatIdSchema = z.enum([
   'langsmith-runs-jsonl',
   'openai-agents-state',
   'adk-session',
+  'model-call-log',
+  'model-call-list',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
