@@ -614,6 +614,25 @@ test('opens a model call log: the calls of one conversation as its turns, each r
   await app.page.screenshot({ path: test.info().outputPath('call-log.png') });
 });
 
+test('opens a Semantic Kernel chat history: the function calls and their results, each reply\'s tokens', async ({ app }) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-sk-')), 'chat_history.json');
+  const item = (content_type: string, rest: Record<string, unknown>) => ({ metadata: {}, content_type, ...rest });
+  const history = {
+    messages: [
+      { metadata: {}, content_type: 'message', role: 'user', items: [item('text', { text: 'Weather in Tokyo?' })] },
+      { ai_model_id: 'gpt-4o', metadata: { usage: { prompt_tokens: 80, completion_tokens: 20 } }, content_type: 'message', role: 'assistant', items: [item('function_call', { id: 'call_1', index: 0, name: 'Weather-get_weather', function_name: 'get_weather', plugin_name: 'Weather', arguments: '{"city":"Tokyo"}' })], finish_reason: 'tool_calls' },
+      { metadata: {}, content_type: 'message', role: 'tool', items: [item('function_result', { id: 'call_1', result: 'Sunny, 22C', name: 'Weather-get_weather', function_name: 'get_weather', plugin_name: 'Weather' })] },
+      { ai_model_id: 'gpt-4o', metadata: { usage: { prompt_tokens: 120, completion_tokens: 9 } }, content_type: 'message', role: 'assistant', items: [item('text', { text: 'It is sunny in Tokyo.' })], finish_reason: 'stop' },
+    ],
+  };
+  writeFileSync(path, JSON.stringify(history, null, 2));
+  await app.openFile(path);
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call Weather-get_weather' }).getByText('Sunny, 22C', { exact: false }).first()).toBeVisible();
+  await expect(termValue(turn1.getByLabel('Tokens and latency of turn 1'), 'Reported prompt')).toHaveText('80');
+  await expect(app.trajectory.getByText('It is sunny in Tokyo.')).toBeVisible();
+});
+
 test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
   const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
   const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });

@@ -3,6 +3,7 @@ import type { ChatMessage, TokenUsage, ToolCall, ToolSchema } from '../model/cha
 import { extractReasoning } from '../loop/reasoning.js';
 import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
 import { fromAiSdk, fromAiSdkModel, isAiSdkMessage, isAiSdkModelMessage } from './ai-sdk-messages.js';
+import { fromSemanticKernel, isSemanticKernelMessage } from './semantic-kernel-messages.js';
 import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
 import { fromHaystack, isHaystackMessage } from './haystack-messages.js';
@@ -439,6 +440,7 @@ const ROLED_FRAMEWORKS: readonly Framework[] = [
   { is: isHaystackMessage, from: fromHaystack },
   { is: isLlamaIndexMessage, from: fromLlamaIndex },
   { is: isConverseMessage, from: fromConverse },
+  { is: isSemanticKernelMessage, from: fromSemanticKernel },
 ];
 
 /** Every framework, those writing messages without a `role` last. */

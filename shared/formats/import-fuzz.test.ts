@@ -152,6 +152,13 @@ BYTES.set('generated.call-log.jsonl', encoder.encode([
   logged([{ role: 'user', content: 'Weather?' }, loggedCall, { role: 'tool', tool_call_id: 'c1', content: '3 C' }], { role: 'assistant', content: 'done', function_call: null }),
   { call_type: 'acompletion', status: 'failure', messages: [{ role: 'user', content: 'Other?' }], response: null, error_str: 'quota', startTime: 1, endTime: 2 },
 ].map((line) => JSON.stringify(line)).join('\n')));
+// A Semantic Kernel chat history (Python's serialize()): text, a call with usage, its result.
+BYTES.set('generated.semantic-kernel.json', encoder.encode(JSON.stringify({ messages: [
+  { content_type: 'message', role: 'user', items: [{ content_type: 'text', text: 'Weather?' }] },
+  { content_type: 'message', role: 'assistant', metadata: { usage: { prompt_tokens: 5, completion_tokens: 2 } }, items: [{ content_type: 'function_call', id: 'c1', function_name: 'w', plugin_name: 'P', arguments: '{}' }] },
+  { content_type: 'message', role: 'tool', items: [{ content_type: 'function_result', id: 'c1', result: { temp: 3 }, function_name: 'w' }] },
+  { content_type: 'message', role: 'assistant', items: [{ content_type: 'text', text: 'done' }] },
+] }, null, 2)));
 // LlamaIndex messages: blocks, calls and a call id in additional_kwargs.
 BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
   { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Weather?' }, { block_type: 'image', image: 'AA==', image_mimetype: 'image/png' }] },
