@@ -69,14 +69,17 @@ test('a 2,000-turn file is loading, never running: "Loading FILE" with a progres
 test('Cancel while a file loads stops the load where it got to, and opening the trajectory again loads the rest', async ({ app }) => {
   const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-cancel-run-'));
   const path = join(dir, 'cancel-me.json');
-  writeFileSync(path, JSON.stringify(countingTrajectory(3_000)));
-  // The page loads 3,000 turns in about a second: a CPU twenty times slower keeps the load going
-  // long enough to be cancelled by hand, on any machine.
+  writeFileSync(path, JSON.stringify(countingTrajectory(10_000)));
+  // The page loads 10,000 turns in a few seconds: a CPU six times slower keeps the load going long
+  // enough to be cancelled by hand, on any machine. (Twenty times slower left the page so busy
+  // between its slices of work that a click, several round trips to the page, sometimes came
+  // after the load.)
   const cdp = await app.page.context().newCDPSession(app.page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
   await app.openFile(path);
   await expect(app.status).toHaveText('Loading cancel-me.json');
-  await app.button('Cancel').click();
+  // The status's Cancel, not the Open dialog's, which may still be closing.
+  await app.page.getByRole('banner').getByRole('button', { name: 'Cancel', exact: true }).click();
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   // Cancelled while the file was read (nothing to show), or while its turns were fetched (what came stays).
   await expect(app.status).toHaveText(/^(No run|Loading cancelled after [\d,]+ turns?: open the run again to load the rest)$/);
@@ -87,7 +90,7 @@ test('Cancel while a file loads stops the load where it got to, and opening the 
   expect(shown).toBeGreaterThan(0);
   const grid = app.page.getByRole('region', { name: 'Collection' }).getByRole('grid');
   await grid.getByRole('row', { name: /cancel-me/ }).click();
-  await expect(app.status).toHaveText('End of the recording after 3,000 turns');
+  await expect(app.status).toHaveText('End of the recording after 10,000 turns');
 });
 
 test('the collection search matches id and model as well as message text', async ({ app }, testInfo) => {

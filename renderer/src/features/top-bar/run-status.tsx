@@ -18,17 +18,19 @@ function LoadingControls({ loading }: { loading: Loading }) {
     <span className="run-loading">
       {loading.detail && <span className="muted load-detail">{loading.detail}</span>}
       {loading.progress === null ? <progress aria-label={label} /> : <progress aria-label={label} max={100} value={Math.round(loading.progress * 100)} />}
-      {(fileId || runId) && (
-        <button
-          type="button"
-          onClick={() => {
-            if (fileId) void cancelFile(fileId);
-            if (runId) void cancelLoading(runId);
-          }}
-        >
-          Cancel
-        </button>
-      )}
+      {/* Kept while the load goes on, disabled in the moment between the file's index and its run's
+          first events (nothing to stop then): a button that left and came back would move under
+          the pointer and lose a press meant for it. */}
+      <button
+        type="button"
+        disabled={!fileId && !runId}
+        onClick={() => {
+          if (fileId) void cancelFile(fileId);
+          if (runId) void cancelLoading(runId);
+        }}
+      >
+        Cancel
+      </button>
     </span>
   );
 }
