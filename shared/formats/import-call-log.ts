@@ -49,15 +49,16 @@ function callUsage(record: Record<string, unknown>, response: unknown): ReturnTy
   return recordedUsage(record.prompt_tokens, record.completion_tokens, record.total_tokens);
 }
 
-/** The key of a request's first message after its system prompt: calls of one conversation share it. */
-function conversationKey(request: Record<string, unknown>): string {
+/** A request's first message after its system prompt, as role and text: calls of one conversation share it. */
+function firstQuestion(request: Record<string, unknown>): { role: unknown; text: string } {
   const first = (request.messages as unknown[]).find((m) => !isObject(m) || (m.role !== 'system' && m.role !== 'developer'));
-  return isObject(first) ? JSON.stringify([first.role, contentAsText(first.content)]) : JSON.stringify(first ?? null);
+  // The text itself, not a copy: a long first message is compared, never rebuilt, once per call.
+  return isObject(first) ? { role: first.role, text: contentAsText(first.content) } : { role: null, text: JSON.stringify(first ?? null) };
 }
 
 /** The calls of `records`, a trajectory per conversation; a record that is no call is named in `problems` and left out. */
 function callTrajectories(records: ReadonlyArray<{ value: unknown; at: string }>, fileName: string, format: FormatId, problems: string[]): TextImport {
-  const conversations: Array<{ key: string; calls: Observation[]; failure: string | null }> = [];
+  const conversations: Array<{ first: { role: unknown; text: string }; calls: Observation[]; failure: string | null }> = [];
   for (const { value, at } of records) {
     const parts = callParts(value);
     if (!parts || !isObject(value)) {
@@ -70,9 +71,9 @@ function callTrajectories(records: ReadonlyArray<{ value: unknown; at: string }>
     const latencyMs = start !== null && end !== null && end >= start ? (end - start) * 1000 : null;
     const model = (isObject(response) ? str(response.model) : null) ?? str(request.model) ?? str(value.model);
     const call: Observation = { id: str(value.id), name: null, type: 'GENERATION', start: '', input: request, output: failed ? null : response, model, attributes: {}, level: null, statusMessage: null, at, inputAt: `${at}.request`, outputAt: `${at}.response`, stats: callStats(callUsage(value, response), latencyMs) };
-    const key = conversationKey(request);
+    const first = firstQuestion(request);
     let conversation = conversations.at(-1);
-    if (!conversation || conversation.key !== key) conversations.push((conversation = { key, calls: [], failure: null }));
+    if (!conversation || conversation.first.role !== first.role || conversation.first.text !== first.text) conversations.push((conversation = { first, calls: [], failure: null }));
     conversation.calls.push(call);
     // A call after a failed one went on: the failure is the conversation's end only when it is the last call.
     conversation.failure = failed ? `the model call failed${typeof value.error_str === 'string' ? `: ${value.error_str}` : ''} (${at})` : null;
