@@ -633,6 +633,30 @@ test('opens a Semantic Kernel chat history: the function calls and their results
   await expect(app.trajectory.getByText('It is sunny in Tokyo.')).toBeVisible();
 });
 
+test('opens a Continue session: the attached file before the question, a call that errored as a tool error', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-continue-'));
+  const path = join(dir, '0b7c6d5e-4f3a-4b2c-9d1e-8f7a6b5c4d3e.json');
+  const call = { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"filepath":"notes.md"}' } };
+  const session = {
+    sessionId: '0b7c6d5e-4f3a-4b2c-9d1e-8f7a6b5c4d3e',
+    title: 'Summarize the README',
+    workspaceDirectory: 'file:///home/u/proj',
+    history: [
+      { message: { role: 'user', content: 'Summarize this, and notes.md.' }, contextItems: [{ content: 'README.md: A tool for tracing agents.', name: 'README.md', description: 'README.md', id: { providerTitle: 'file', itemId: 'r1' } }] },
+      { message: { role: 'assistant', content: '', toolCalls: [call] }, contextItems: [], toolCallState: { toolCallId: 'call_1', toolCall: call, status: 'errored', parsedArgs: {} } },
+      { message: { role: 'tool', content: 'File notes.md does not exist', toolCallId: 'call_1' }, contextItems: [] },
+      { message: { role: 'assistant', content: 'It is a tool for tracing agents; notes.md does not exist.' }, contextItems: [] },
+    ],
+  };
+  writeFileSync(path, JSON.stringify(session, null, 2));
+  await app.openFile(path);
+  await expect(app.trajectory.getByText('README.md: A tool for tracing agents.')).toBeVisible();
+  const turn1 = app.trajectory.getByRole('article', { name: 'Turn 1' });
+  await expect(turn1.getByRole('group', { name: 'Tool call read_file' }).getByText('File notes.md does not exist', { exact: false }).first()).toBeVisible();
+  await expect(termValue(app.metrics, 'Exec errors')).toContainText(/^1/);
+  await expect(app.trajectory.getByText('It is a tool for tracing agents; notes.md does not exist.')).toBeVisible();
+});
+
 test('opens LangSmith runs: the trace\'s model calls as turns, the tool run\'s result, each call\'s tokens and duration', async ({ app }) => {
   const path = join(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-langsmith-')), 'runs.json');
   const lc = (cls: string, kwargs: Record<string, unknown>) => ({ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', cls], kwargs });

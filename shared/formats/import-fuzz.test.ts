@@ -159,6 +159,16 @@ BYTES.set('generated.semantic-kernel.json', encoder.encode(JSON.stringify({ mess
   { content_type: 'message', role: 'tool', items: [{ content_type: 'function_result', id: 'c1', result: { temp: 3 }, function_name: 'w' }] },
   { content_type: 'message', role: 'assistant', items: [{ content_type: 'text', text: 'done' }] },
 ] }, null, 2)));
+// A Continue session: an attached file, thinking, a call that errored and its result, an older call whose result is in its state.
+const continueCall = (id: string) => ({ id, type: 'function', function: { name: 'read_file', arguments: '{}' } });
+BYTES.set('generated.continue-session.json', encoder.encode(JSON.stringify({ sessionId: 's1', title: 't', workspaceDirectory: '', history: [
+  { message: { role: 'user', content: [{ type: 'text', text: 'Read it' }, { type: 'imageUrl', imageUrl: { url: 'data:image/png;base64,AA==' } }] }, contextItems: [{ content: 'file text', name: 'a', description: 'a' }] },
+  { message: { role: 'thinking', content: 't' }, contextItems: [] },
+  { message: { role: 'assistant', content: '', toolCalls: [continueCall('c1')] }, contextItems: [], toolCallState: { toolCallId: 'c1', status: 'errored' } },
+  { message: { role: 'tool', content: 'no such file', toolCallId: 'c1' }, contextItems: [] },
+  { message: { role: 'assistant', content: '', toolCalls: [continueCall('c2')] }, contextItems: [], toolCallState: { toolCallId: 'c2', status: 'done', output: [{ content: 'x' }] } },
+  { message: { role: 'assistant', content: 'done' }, contextItems: [] },
+] }, null, 2)));
 // LlamaIndex messages: blocks, calls and a call id in additional_kwargs.
 BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
   { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Weather?' }, { block_type: 'image', image: 'AA==', image_mimetype: 'image/png' }] },

@@ -24,6 +24,7 @@ import { importOpenHands, importOpenHandsEvalLine } from './import-openhands.js'
 import { importAgentsRunState, isAgentsRunState } from './import-openai-agents.js';
 import { importAdkSession, isAdkSession } from './import-adk.js';
 import { importCallLogDocument, importCallLogLines, isModelCallList, isModelCallRecord } from './import-call-log.js';
+import { importContinueSession, isContinueSession } from './import-continue.js';
 import { importCodexSession, importNemoGymRollout, isCodexSessionRecord, isResponsesRollout, ResponsesConversation } from './import-responses.js';
 import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } from './import-tau-bench.js';
 import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
@@ -501,6 +502,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'claude-code-stream-list', description: 'a headless agent run (claude -p --output-format json --verbose)', layout: 'document', matches: isClaudeStreamList, importDocument: (data, _id, fileName) => importClaudeStreamList(data, fileName) },
   { id: 'adk-session', description: 'a Google ADK session (adk run --save_session)', layout: 'document', matches: isAdkSession, importDocument: (data, id) => importAdkSession(data, id) },
   { id: 'openai-agents-state', description: 'an OpenAI Agents SDK run state (RunState JSON)', layout: 'document', matches: isAgentsRunState, importDocument: (data, id) => importAgentsRunState(data, id) },
+  { id: 'continue-session', description: 'a Continue session (~/.continue/sessions)', layout: 'document', matches: isContinueSession, importDocument: (data, id) => importContinueSession(data, id) },
   { id: 'opencode-session', description: 'an OpenCode session (opencode export)', layout: 'document', matches: isOpenCodeSession, importDocument: (data, id) => importOpenCodeSession(data, id) },
   { id: 'gemini-cli-session', description: 'a Gemini CLI session (session-*.json)', layout: 'document', matches: isGeminiCliSession, importDocument: (data, id) => importGeminiCliSession(data, id) },
   { id: 'adp-trajectory', description: 'an Agent Data Protocol trajectory JSONL', layout: 'lines', matches: isAdpTrajectory, importLine: importAdpTrajectory },

@@ -56,6 +56,7 @@ export const formatIdSchema = z.enum([
   'adk-session',
   'model-call-log',
   'model-call-list',
+  'continue-session',
 ]);
 /** A trajectory file format the importers read. */
 export type FormatId = z.infer<typeof formatIdSchema>;
