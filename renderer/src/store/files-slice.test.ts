@@ -46,6 +46,48 @@ describe('files slice', () => {
     expect(client.callsOf('file.view')).toHaveLength(1);
   });
 
+  it('Cancel pressed as the index ends stops the load: the first trajectory does not open by itself, a row still opens it', async () => {
+    const client = await connected();
+    await useStore.getState().openFile('/data/runs.jsonl');
+    // The press reaches the engine after it indexed the file (the page had not heard yet).
+    await useStore.getState().cancelFile('f1');
+    expect(client.callsOf('file.cancel')).toEqual([{ fileId: 'f1' }]);
+    indexed = 7_000;
+    client.emitFile(status({ trajectories: 7_000, state: 'done' }));
+    await tick();
+    await tick();
+    expect(client.callsOf('file.view')).toEqual([]);
+    expect(shownTrajectory(useStore.getState())).toBeNull();
+    // Once done, a cancel asks the engine nothing (its index is over).
+    await useStore.getState().cancelFile('f1');
+    expect(client.callsOf('file.cancel')).toHaveLength(1);
+    await useStore.getState().viewTrajectory('f1', 2);
+    expect(shownTrajectory(useStore.getState())).toMatchObject({ fileId: 'f1', index: 2 });
+  });
+
+  it('Cancel while the first trajectory is being opened drops it; opening the file again loads it as before', async () => {
+    const client = await connected();
+    let release: () => void = () => undefined;
+    client.replies['file.view'] = () => new Promise((resolve) => (release = () => resolve({ runId: 'run-1' })));
+    await useStore.getState().openFile('/data/runs.jsonl');
+    client.emitFile(status({ trajectories: 7_000, state: 'done' }));
+    await tick();
+    await tick();
+    expect(useStore.getState().viewing).toMatchObject({ fileId: 'f1', index: 0 });
+    await useStore.getState().cancelFile('f1');
+    release();
+    await tick();
+    expect(useStore.getState().viewing).toBeNull();
+    expect(useStore.getState().selectedRunId).toBeNull();
+    client.replies['file.view'] = () => ({ runId: 'run-2' });
+    client.replies['file.open'] = () => status({ trajectories: 7_000, state: 'done' });
+    await useStore.getState().openFile('/data/runs.jsonl');
+    await tick();
+    await tick();
+    expect(useStore.getState().files.f1!.loadCancelled).toBe(false);
+    expect(useStore.getState().selectedRunId).toBe('run-2');
+  });
+
   it('shows the trajectory asked for last when an earlier one loads slower (L then H)', async () => {
     const client = await connected();
     await useStore.getState().openFile('/data/runs.jsonl', 3);

@@ -12,6 +12,8 @@ export interface FileView {
   rows: TrajectorySummary[];
   /** Indices matching the collection's full-text search, or null when none is active. */
   textMatches: ReadonlySet<number> | null;
+  /** The user cancelled the file's load: its trajectory is not opened by itself (a row still opens it). */
+  loadCancelled?: boolean;
 }
 
 /** A run file of an earlier session that never ended, offered for reopening. */
@@ -104,7 +106,7 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
   /** The first trajectory (or the one asked for) goes on screen as soon as its row is indexed. */
   function afterRows(fileId: string): void {
     const file = get().files[fileId];
-    if (!file || activeFileOf(get()) !== fileId) return;
+    if (!file || file.loadCancelled || activeFileOf(get()) !== fileId) return;
     if (shownTrajectory(get())?.fileId === fileId || get().viewing?.fileId === fileId) return;
     const wanted = file.status.focusIndex ?? 0;
     if (file.rows.length > wanted) void get().viewTrajectory(fileId, wanted);
@@ -132,6 +134,9 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
     async openFile(path, index) {
       const status = await client().call('file.open', { path, ...(index !== undefined ? { index } : {}) });
       set({ activeFileId: status.fileId, openFileOpen: false });
+      // Opened again after a cancelled load: it loads as it did the first time.
+      const cancelled = get().files[status.fileId];
+      if (cancelled?.loadCancelled) set((s) => ({ files: { ...s.files, [status.fileId]: { ...cancelled, loadCancelled: false } } }));
       const existing = get().files[status.fileId];
       const shown = shownTrajectory(get());
       // Opened again: show the trajectory asked for (or the first) once more.
@@ -195,6 +200,15 @@ export const createFilesSlice: SliceCreator<FilesSlice> = (set, get) => {
     },
 
     async cancelFile(fileId) {
+      // The load the user sees is the index and then the first trajectory opening by itself: Cancel
+      // stops both, whichever is under way (the index may have ended as the press was made).
+      const file = get().files[fileId];
+      if (file) set((s) => ({ files: { ...s.files, [fileId]: { ...file, loadCancelled: true } } }));
+      if (get().viewing?.fileId === fileId) set((s) => ({ viewRequests: s.viewRequests + 1, viewing: null }));
+      const shown = shownTrajectory(get());
+      const runId = get().selectedRunId;
+      if (shown?.fileId === fileId && runId !== null && get().runs[runId]?.feed.catchUp === 'loading') void get().cancelLoading(runId);
+      if (file && file.status.state !== 'indexing') return;
       try {
         await client().call('file.cancel', { fileId });
       } catch (error) {

@@ -48,4 +48,11 @@ describe('loading, not running', () => {
     expect(loadingOf(state)).toEqual({ name: 'big.jsonl', progress: 0.25, detail: '0 MB of 0 MB, 0 trajectories', cancel: { fileId: 'f1', runId: null } });
     expect(loadingOf({ ...state, files: { f1: file({ state: 'cancelled' }) } })).toBeNull();
   });
+
+  it('a file indexed whose first trajectory is being opened is still loading, and its Cancel stops that opening', () => {
+    const state = { ...base, selectedRunId: null, runs: {}, files: { f1: file({ state: 'done', trajectories: 3 }) }, activeFileId: 'f1', viewing: { fileId: 'f1', index: 0 } };
+    expect(loadingOf(state)).toEqual({ name: 'big.jsonl', progress: null, detail: null, cancel: { fileId: 'f1', runId: null } });
+    // Cancelled: nothing loads until a row is opened.
+    expect(loadingOf({ ...state, viewing: null, files: { f1: { ...file({ state: 'done', trajectories: 3 }), loadCancelled: true } } })).toBeNull();
+  });
 });

@@ -66,10 +66,11 @@ export function loadingOf(s: LoadingState): Loading | null {
   const fileId = activeFileOf(s);
   const file = fileId ? s.files[fileId] : undefined;
   const status = file?.status;
-  // The file's load counts while it indexes, and before any run of it is on show.
+  // The file's load counts while it indexes, and before any run of it is on show (unless the user
+  // cancelled it: its trajectory then waits to be opened from its row).
   const fileLoading =
     status !== undefined &&
-    (status.state === 'indexing' || (runId === null && (s.viewing?.fileId === status.fileId || (status.state === 'done' && status.trajectories > 0)))) &&
+    (status.state === 'indexing' || (runId === null && !file?.loadCancelled && (s.viewing?.fileId === status.fileId || (status.state === 'done' && status.trajectories > 0)))) &&
     (runId === null || origin?.fileId === status.fileId || runLoading);
   if (fileLoading && status) {
     const indexing = status.state === 'indexing';
@@ -77,7 +78,8 @@ export function loadingOf(s: LoadingState): Loading | null {
       name: status.name,
       progress: indexing && status.size > 0 ? Math.min(1, status.bytesRead / status.size) : null,
       detail: indexing ? `${megabytes(status.bytesRead)} of ${megabytes(status.size)}, ${status.trajectories.toLocaleString('en-US')} ${status.trajectories === 1 ? 'trajectory' : 'trajectories'}` : null,
-      cancel: { fileId: indexing ? status.fileId : null, runId: runLoading ? runId : null },
+      // Cancel stops the index, and the opening of its first trajectory that follows it.
+      cancel: { fileId: status.fileId, runId: runLoading ? runId : null },
     };
   }
   if (!runLoading) return null;

@@ -18,9 +18,9 @@ function LoadingControls({ loading }: { loading: Loading }) {
     <span className="run-loading">
       {loading.detail && <span className="muted load-detail">{loading.detail}</span>}
       {loading.progress === null ? <progress aria-label={label} /> : <progress aria-label={label} max={100} value={Math.round(loading.progress * 100)} />}
-      {/* Kept while the load goes on, disabled in the moment between the file's index and its run's
-          first events (nothing to stop then): a button that left and came back would move under
-          the pointer and lose a press meant for it. */}
+      {/* Kept for as long as the load goes on, from the file's index to its run's last events: a
+          button that left and came back would move under the pointer and lose a press meant for
+          it. Disabled only for a load that has nothing to stop. */}
       <button
         type="button"
         disabled={!fileId && !runId}
