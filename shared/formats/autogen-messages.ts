@@ -1,6 +1,6 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { argumentsText, isObject, raisedToolContent, recordedUsage, str } from './values.js';
+import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './values.js';
 
 // AutoGen's messages as its `model_dump()` writes them, told by `type` (they have no `role`):
 //
@@ -50,7 +50,7 @@ export function fromAutoGen(list: readonly unknown[], usage?: Map<number, TokenU
   // The model call an agent's reply or call request came from records its usage on that message.
   const reply = (message: ChatMessage, from: Record<string, unknown>): void => {
     out.push(message);
-    const counts = isObject(from.models_usage) ? recordedUsage(from.models_usage.prompt_tokens, from.models_usage.completion_tokens) : undefined;
+    const counts = namedUsage(from.models_usage);
     if (counts) usage?.set(out.length - 1, counts);
   };
   let thought: string | null = null;

@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { argumentsText, assistantReply, isObject, raisedToolContent, recordedUsage, str } from './values.js';
+import { argumentsText, assistantReply, isObject, namedUsage, raisedToolContent, str } from './values.js';
 
 // Haystack's chat messages, as `ChatMessage.to_dict()` writes them (`role`, `content`, `name`,
 // `meta`; Haystack before 2.9 prefixed them: `_role`, `_content`), the content a list of blocks
@@ -48,7 +48,7 @@ export function fromHaystack(list: readonly unknown[], usage?: Map<number, Token
       }
       const message = assistantReply(texts, reasoning, calls);
       out.push(message);
-      const counts = isObject(fields.meta) && isObject(fields.meta.usage) ? recordedUsage(fields.meta.usage.prompt_tokens, fields.meta.usage.completion_tokens, fields.meta.usage.total_tokens) : undefined;
+      const counts = isObject(fields.meta) ? namedUsage(fields.meta.usage) : undefined;
       if (counts) usage?.set(out.length - 1, counts);
       continue;
     }

@@ -1,5 +1,5 @@
 import { contentAsText } from './content-parts.js';
-import { baseName, callStats, isObject, lineValues, Misfit, num, recordedUsage, str, type TextImport } from './import-common.js';
+import { baseName, callStats, isObject, lineValues, Misfit, namedUsage, num, str, type TextImport } from './import-common.js';
 import { traceTrajectory, type Observation } from './import-langfuse.js';
 import type { FormatId, Trajectory } from './trajectory.js';
 
@@ -43,10 +43,8 @@ export function isModelCallRecord(record: unknown): boolean {
 }
 
 /** The tokens a call's response (or LiteLLM's record) counts, in the OpenAI names. */
-function callUsage(record: Record<string, unknown>, response: unknown): ReturnType<typeof recordedUsage> {
-  const usage = isObject(response) && isObject(response.usage) ? response.usage : null;
-  if (usage) return recordedUsage(usage.prompt_tokens ?? usage.input_tokens, usage.completion_tokens ?? usage.output_tokens, usage.total_tokens);
-  return recordedUsage(record.prompt_tokens, record.completion_tokens, record.total_tokens);
+function callUsage(record: Record<string, unknown>, response: unknown): ReturnType<typeof namedUsage> {
+  return (isObject(response) ? namedUsage(response.usage) : undefined) ?? namedUsage(record);
 }
 
 /** A request's first message after its system prompt, as role and text: calls of one conversation share it. */

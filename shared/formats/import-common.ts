@@ -11,10 +11,10 @@ import { fromLlamaIndex, isLlamaIndexMessage } from './llamaindex-messages.js';
 import { fromPydanticAi, isPydanticAiMessage } from './pydantic-ai-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
 import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
-import { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
+import { argumentsText, callStats, isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // The readers of JSON values every importer takes from here (they live in values.ts).
-export { argumentsText, callStats, isObject, num, raisedToolContent, recordedUsage, str };
+export { argumentsText, callStats, isObject, namedUsage, num, raisedToolContent, recordedUsage, str };
 
 // What every importer shares: errors, JSON positions, zod helpers and the chat message shape.
 

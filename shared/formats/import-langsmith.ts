@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../model/chat.js';
-import { callStats, isObject, lineValues, num, recordedUsage, str, type TextImport } from './import-common.js';
+import { callStats, isObject, lineValues, namedUsage, num, str, type TextImport } from './import-common.js';
 import { traceTrajectories, type Observation, type TraceHead } from './import-langfuse.js';
 import { fromLangChain, langChainUsage } from './langchain-messages.js';
 import type { FormatId, Trajectory } from './trajectory.js';
@@ -80,7 +80,7 @@ function callOutput(outputs: unknown): unknown {
 
 /** A model call's tokens: the run's counts, else its reply's or its `llm_output`'s. */
 function callUsage(run: Record<string, unknown>): TokenUsage | undefined {
-  const counted = recordedUsage(run.prompt_tokens, run.completion_tokens, run.total_tokens);
+  const counted = namedUsage(run);
   if (counted) return counted;
   const outputs = isObject(run.outputs) ? run.outputs : {};
   const first = firstGenerations(outputs)?.[0];
@@ -88,7 +88,7 @@ function callUsage(run: Record<string, unknown>): TokenUsage | undefined {
   if (fromMessage) return fromMessage;
   const llmOutput = isObject(outputs.llm_output) ? outputs.llm_output : {};
   const tokens = isObject(llmOutput.token_usage) ? llmOutput.token_usage : isObject(outputs.usage) ? outputs.usage : null;
-  return tokens ? recordedUsage(tokens.prompt_tokens ?? tokens.input_tokens, tokens.completion_tokens ?? tokens.output_tokens, tokens.total_tokens) : undefined;
+  return namedUsage(tokens);
 }
 
 /** The model a call names: LangSmith's `ls_model_name`, the invocation's model, or the reply's. */

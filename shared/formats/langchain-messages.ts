@@ -1,6 +1,6 @@
 import type { TokenUsage } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
+import { isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // LangChain's chat messages as LangChain and LangGraph write them to JSON, in three shapes:
 //
@@ -126,7 +126,7 @@ export function langChainUsage(value: unknown): TokenUsage | undefined {
   }
   const meta = parts.fields.response_metadata;
   const provider = isObject(meta) && isObject(meta.token_usage) ? meta.token_usage : null;
-  return provider ? recordedUsage(provider.prompt_tokens, provider.completion_tokens, provider.total_tokens) : undefined;
+  return namedUsage(provider);
 }
 
 /** The model named by the first AI message of a list of LangChain messages (`response_metadata.model_name`), or null. */

@@ -1,6 +1,6 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { partsContent } from './content-parts.js';
-import { argumentsText, assistantReply, isObject, recordedUsage, str } from './values.js';
+import { argumentsText, assistantReply, isObject, namedUsage, str } from './values.js';
 
 // Semantic Kernel's chat history, as its Python `ChatHistory.serialize()` writes it (`{"messages":
 // [...]}`, each message `{role, items}` with each item told by `content_type`) and as .NET's
@@ -86,7 +86,7 @@ export function fromSemanticKernel(list: readonly unknown[], usage?: Map<number,
     }
     if (fields.role === 'assistant') {
       out.push(assistantReply(texts, [], calls));
-      const counts = isObject(fields.metadata) && isObject(fields.metadata.usage) ? recordedUsage(fields.metadata.usage.prompt_tokens, fields.metadata.usage.completion_tokens, fields.metadata.usage.total_tokens) : undefined;
+      const counts = isObject(fields.metadata) ? namedUsage(fields.metadata.usage) : undefined;
       if (counts) usage?.set(out.length - 1, counts);
     } else if (results.length === 0 || parts.length > 0) out.push({ role: fields.role, content: partsContent(parts) });
     out.push(...results);

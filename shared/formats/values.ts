@@ -44,6 +44,16 @@ export function recordedUsage(prompt: unknown, completion: unknown, total?: unkn
   return usage;
 }
 
+/**
+ * A usage record in the OpenAI names (`prompt_tokens`, `completion_tokens`, `total_tokens`) or the
+ * Anthropic ones (`input_tokens`, `output_tokens`), as many frameworks keep a reply's; undefined
+ * for anything else.
+ */
+export function namedUsage(record: unknown): TokenUsage | undefined {
+  if (!isObject(record)) return undefined;
+  return recordedUsage(record.prompt_tokens ?? record.input_tokens, record.completion_tokens ?? record.output_tokens, record.total_tokens);
+}
+
 /** A model call's usage and duration as the stats a turn shows; null when neither is recorded. */
 export function callStats(usage: TokenUsage | undefined, latencyMs: number | null): CallStats | null {
   if (!usage && latencyMs === null) return null;
