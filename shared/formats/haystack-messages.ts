@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { argumentsText, assistantReply, isObject, namedUsage, raisedToolContent, str } from './values.js';
+import { argumentsText, assistantReply, convertMessages, isObject, namedUsage, raisedToolContent, str } from './values.js';
 
 // Haystack's chat messages, as `ChatMessage.to_dict()` writes them (`role`, `content`, `name`,
 // `meta`; Haystack before 2.9 prefixed them: `_role`, `_content`), the content a list of blocks
@@ -30,13 +30,7 @@ export function isHaystackMessage(value: unknown): boolean {
 
 /** A list holding Haystack messages, each as the chat messages it stands for; `usage` gets each reply's tokens by its place in the list returned. */
 export function fromHaystack(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[] {
-  const out: unknown[] = [];
-  for (const value of list) {
-    const fields = fieldsOf(value);
-    if (!fields) {
-      out.push(value);
-      continue;
-    }
+  return convertMessages(list, fieldsOf, (fields) => {
     const texts = fields.content.flatMap((b) => (typeof b.text === 'string' ? [b.text] : []));
     if (fields.role === 'assistant') {
       const calls: ToolCall[] = [];
@@ -46,21 +40,18 @@ export function fromHaystack(list: readonly unknown[], usage?: Map<number, Token
         if (call) calls.push({ id: str(call.id), type: 'function', function: { name: str(call.tool_name) ?? '', arguments: argumentsText(call.arguments) } });
         if (isObject(block.reasoning) && typeof block.reasoning.reasoning_text === 'string') reasoning.push(block.reasoning.reasoning_text);
       }
-      const message = assistantReply(texts, reasoning, calls);
-      out.push(message);
-      const counts = isObject(fields.meta) ? namedUsage(fields.meta.usage) : undefined;
-      if (counts) usage?.set(out.length - 1, counts);
-      continue;
+      return { messages: [assistantReply(texts, reasoning, calls)], usage: isObject(fields.meta) ? namedUsage(fields.meta.usage) : undefined };
     }
+    const messages: unknown[] = [];
     const results = fields.content.flatMap((b) => (isObject(b.tool_call_result) ? [b.tool_call_result] : []));
     for (const result of results) {
       const origin = isObject(result.origin) ? result.origin : {};
       const text = typeof result.result === 'string' ? result.result : JSON.stringify(result.result ?? null);
       const tool: ChatMessage = { role: 'tool', tool_call_id: str(origin.id), content: result.error === true ? raisedToolContent(text) : text };
       if (typeof origin.tool_name === 'string') tool.name = origin.tool_name;
-      out.push(tool);
+      messages.push(tool);
     }
-    if (texts.length > 0 || results.length === 0) out.push({ role: fields.role, content: texts.join('\n') });
-  }
-  return out;
+    if (texts.length > 0 || results.length === 0) messages.push({ role: fields.role, content: texts.join('\n') });
+    return { messages };
+  }, usage);
 }

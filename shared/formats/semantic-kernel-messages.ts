@@ -1,6 +1,6 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { partsContent } from './content-parts.js';
-import { argumentsText, assistantReply, isObject, namedUsage, str } from './values.js';
+import { argumentsText, assistantReply, convertMessages, isObject, namedUsage, str } from './values.js';
 
 // Semantic Kernel's chat history, as its Python `ChatHistory.serialize()` writes it (`{"messages":
 // [...]}`, each message `{role, items}` with each item told by `content_type`) and as .NET's
@@ -54,13 +54,7 @@ function functionName(item: Record<string, unknown>): string {
 
 /** A list holding Semantic Kernel messages, each as the chat messages it stands for; `usage` gets each reply's tokens by its place in the list returned. */
 export function fromSemanticKernel(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[] {
-  const out: unknown[] = [];
-  for (const value of list) {
-    const fields = fieldsOf(value);
-    if (!fields) {
-      out.push(value);
-      continue;
-    }
+  return convertMessages(list, fieldsOf, (fields) => {
     const texts: string[] = [];
     const parts: unknown[] = [];
     const calls: ToolCall[] = [];
@@ -84,12 +78,7 @@ export function fromSemanticKernel(list: readonly unknown[], usage?: Map<number,
         results.push(tool);
       }
     }
-    if (fields.role === 'assistant') {
-      out.push(assistantReply(texts, [], calls));
-      const counts = isObject(fields.metadata) ? namedUsage(fields.metadata.usage) : undefined;
-      if (counts) usage?.set(out.length - 1, counts);
-    } else if (results.length === 0 || parts.length > 0) out.push({ role: fields.role, content: partsContent(parts) });
-    out.push(...results);
-  }
-  return out;
+    if (fields.role === 'assistant') return { messages: [assistantReply(texts, [], calls), ...results], usage: isObject(fields.metadata) ? namedUsage(fields.metadata.usage) : undefined };
+    return { messages: results.length === 0 || parts.length > 0 ? [{ role: fields.role, content: partsContent(parts) }, ...results] : results };
+  }, usage);
 }

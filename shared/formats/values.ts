@@ -54,6 +54,26 @@ export function namedUsage(record: unknown): TokenUsage | undefined {
   return recordedUsage(record.prompt_tokens ?? record.input_tokens, record.completion_tokens ?? record.output_tokens, record.total_tokens);
 }
 
+/**
+ * A framework's message list as chat messages: each value `read` recognises becomes the messages
+ * `convert` gives for it, and its reply's usage goes into `usage` at the place of the first of them
+ * (the reply; results follow it); other values pass through as they are.
+ */
+export function convertMessages<F>(list: readonly unknown[], read: (value: unknown) => F | null, convert: (fields: F) => { messages: unknown[]; usage?: TokenUsage }, usage?: Map<number, TokenUsage>): unknown[] {
+  const out: unknown[] = [];
+  for (const value of list) {
+    const fields = read(value);
+    if (fields === null) {
+      out.push(value);
+      continue;
+    }
+    const converted = convert(fields);
+    if (converted.usage) usage?.set(out.length, converted.usage);
+    out.push(...converted.messages);
+  }
+  return out;
+}
+
 /** A model call's usage and duration as the stats a turn shows; null when neither is recorded. */
 export function callStats(usage: TokenUsage | undefined, latencyMs: number | null): CallStats | null {
   if (!usage && latencyMs === null) return null;
