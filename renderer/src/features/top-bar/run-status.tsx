@@ -20,10 +20,9 @@ function LoadingControls({ loading }: { loading: Loading }) {
       {loading.progress === null ? <progress aria-label={label} /> : <progress aria-label={label} max={100} value={Math.round(loading.progress * 100)} />}
       {/* Kept for as long as the load goes on, from the file's index to its run's last events: a
           button that left and came back would move under the pointer and lose a press meant for
-          it. Disabled only for a load that has nothing to stop. */}
+          it. Every load has something to stop (its file, its run, or both). */}
       <button
         type="button"
-        disabled={!fileId && !runId}
         onClick={() => {
           if (fileId) void cancelFile(fileId);
           if (runId) void cancelLoading(runId);
