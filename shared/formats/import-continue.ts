@@ -41,6 +41,8 @@ export function importContinueSession(data: unknown, id: string): Trajectory[] {
   const messages: unknown[] = [];
   let reasoning: string[] = [];
   const errored = new Set<string>();
+  // The calls answered by a tool message of their own (the others' results are in their state).
+  const answered = new Set(session.history.flatMap((h) => (h.message.role === 'tool' && typeof h.message.toolCallId === 'string' ? [h.message.toolCallId] : [])));
   let model: string | null = null;
   for (const item of session.history) {
     const m = item.message;
@@ -60,7 +62,7 @@ export function importContinueSession(data: unknown, id: string): Trajectory[] {
       reasoning = [];
       messages.push(message);
       // A result kept only in the call's state (older sessions) follows its call.
-      if (state && typeof state.toolCallId === 'string' && state.output !== undefined && !session.history.some((h) => h.message.role === 'tool' && h.message.toolCallId === state.toolCallId)) {
+      if (state && typeof state.toolCallId === 'string' && state.output !== undefined && !answered.has(state.toolCallId)) {
         messages.push({ role: 'tool', tool_call_id: state.toolCallId, content: outputText(state.output) });
       }
       continue;
