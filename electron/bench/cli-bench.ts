@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { generateTrajectory } from './generate.js';
+import { scratchDir } from './scratch.js';
 
 /**
  * CLI start-up benchmark: `trajdbg --help` and `trajdbg convert FILE --list` on small files of
@@ -39,7 +39,7 @@ function median(values: number[]): number {
 }
 
 function main(): void {
-  const small = join(mkdtempSync(join(tmpdir(), 'trajdbg-cli-bench-')), 'small.json');
+  const small = join(scratchDir('trajdbg-cli-bench-'), 'small.json');
   writeFileSync(small, JSON.stringify(generateTrajectory(5)));
   const commands: Array<[string, string[]]> = [
     ['node -e 0', ['-e', '0']],

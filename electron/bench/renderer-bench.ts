@@ -1,7 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as nodeTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { formatBytes, MAX_FRAME_BYTES } from '#shared/rpc/frames.js';
 import { runEventSchema } from '#shared/run/events.js';
 import { loadScript, startScriptedServer, type ScriptedServer } from '../scripted-server/scripted-server.js';
 import { generateTrajectory, seededRandom, text } from './generate.js';
+import { scratchDir } from './scratch.js';
 import type { ChatMessage } from '#shared/model/chat.js';
 
 /**
@@ -468,14 +468,14 @@ type LiveRow = { turns: number; how: 'live run' | 'replayed run' } & Watch & { l
  */
 async function liveSection(browser: Browser, sizes: number[]): Promise<void> {
   const rows: LiveRow[] = [];
-  const workspace = mkdtempSync(join(tmpdir(), 'trajdbg-bench-workspace-'));
+  const workspace = scratchDir('trajdbg-bench-workspace-');
   writeFileSync(join(workspace, 'notes.txt'), 'The notes say: read them again.\n');
   console.log('\nlive run beside a replayed one (keys pressed one after another throughout, each once the last was painted; frames with a key press left out of the updates per frame)');
   console.log('turns   run            played s   frames   with updates   with > 1 update   most in a frame   key presses   key to paint median ms   key max ms   tasks > 50 ms (longest)');
   for (const turns of sizes) {
     const size = `${turns} turns, live`;
     const server = await startScriptedServer({ script: liveScript(turns) });
-    const runsDir = mkdtempSync(join(tmpdir(), 'trajdbg-bench-'));
+    const runsDir = scratchDir('trajdbg-bench-');
     try {
       await withApp(async (app) => {
         const page = await newPage(browser);
@@ -529,7 +529,7 @@ interface ServeApp {
  * Its settings and recent files go to a folder of their own.
  */
 async function startServe(runsDir: string): Promise<ServeApp> {
-  const config = mkdtempSync(join(tmpdir(), 'trajdbg-bench-config-'));
+  const config = scratchDir('trajdbg-bench-config-');
   const child = spawn(process.execPath, [join(root, 'electron/cli/trajdbg.js'), 'serve', '--no-open', '--runs-dir', runsDir], { env: { ...process.env, XDG_CONFIG_HOME: config }, stdio: ['ignore', 'pipe', 'pipe'] });
   // What the host logs goes on to the bench's output, but its banner, printed at every start.
   child.stderr.setEncoding('utf8');
@@ -558,7 +558,7 @@ async function startServe(runsDir: string): Promise<ServeApp> {
   };
 }
 
-async function withApp<T>(use: (app: ServeApp) => Promise<T>, runsDir = mkdtempSync(join(tmpdir(), 'trajdbg-bench-'))): Promise<T> {
+async function withApp<T>(use: (app: ServeApp) => Promise<T>, runsDir = scratchDir('trajdbg-bench-')): Promise<T> {
   const app = await startServe(runsDir);
   try {
     return await use(app);
@@ -605,7 +605,7 @@ async function main(): Promise<void> {
   }
   // RENDERER_BENCH_TURNS=1000,5000,10000 picks the sizes (the 50-turn baseline always runs); add 50000 to check it opens without freezing.
   const sizes = process.env.RENDERER_BENCH_TURNS ? process.env.RENDERER_BENCH_TURNS.split(',').map(Number) : [1000, 5000, 10000];
-  const folder = mkdtempSync(join(tmpdir(), 'trajdbg-bench-files-'));
+  const folder = scratchDir('trajdbg-bench-files-');
   const rows: Row[] = [];
   const keys: Array<{ turns: number } & Awaited<ReturnType<typeof interact>>> = [];
   const requests: Array<{ turns: number } & Awaited<ReturnType<typeof replayRequest>>> = [];
