@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, test as base, type Page } from '@playwright/test';
@@ -40,7 +40,10 @@ export const test = base.extend<Fixtures>({
   earlierRunFiles: [{}, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   runsDir: async ({}, use) => {
-    await use(mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-')));
+    const dir = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-runs-'));
+    await use(dir);
+    // The app that used it has closed by now.
+    rmSync(dir, { recursive: true, force: true });
   },
   app: async ({ page, openFiles, earlierRunFiles, runsDir }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
