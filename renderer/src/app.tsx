@@ -18,6 +18,7 @@ import { TrajectoryPanel } from './features/trajectory/trajectory-panel.js';
 import { TurnsPanel } from './features/turns/turns-panel.js';
 import type { Layout } from './store/layout-slice.js';
 import { useStore } from './store/store.js';
+import { PanelBoundary } from './ui/panel-boundary.js';
 import { Splitter } from './ui/splitter.js';
 
 /** The sizes a person dragged, as the CSS variables the panels read (unset: the stylesheet's default). */
@@ -36,27 +37,55 @@ export function App() {
   const sizes = useStore((s) => s.layout.sizes);
   return (
     <div className="app" style={layoutVariables(sizes)}>
-      <TopBar />
+      <PanelBoundary name="Top bar" className="top-bar">
+        <TopBar />
+      </PanelBoundary>
       <InterruptedRuns />
       <LoadProgress />
-      <SetPanel />
-      <CollectionPanel />
+      <PanelBoundary name="Rollout set" className="set-panel">
+        <SetPanel />
+      </PanelBoundary>
+      <PanelBoundary name="Collection" className="collection-panel">
+        <CollectionPanel />
+      </PanelBoundary>
       <main className="workspace">
         <div className="left-column">
-          <BranchesPanel />
-          <TurnsPanel />
+          <PanelBoundary name="Branches" className="panel branches-panel">
+            <BranchesPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Turns" className="panel turns-panel">
+            <TurnsPanel />
+          </PanelBoundary>
           <Splitter panel="turns" label="Resize the turns column" orientation="vertical" grow={1} min={160} max={() => window.innerWidth * 0.35} />
         </div>
-        <TrajectoryPanel />
-        <PromptViewPanel />
+        <PanelBoundary name="Trajectory" className="panel trajectory-panel">
+          <TrajectoryPanel />
+        </PanelBoundary>
+        <PanelBoundary name="Prompt view" className="panel prompt-panel">
+          <PromptViewPanel />
+        </PanelBoundary>
       </main>
-      <MetricsPanel />
-      <NewRunDialog />
-      <OpenFileDialog />
-      <ExportDialog />
-      <EditDialog />
-      <CompareDialog />
-      <FullTextDialog />
+      <PanelBoundary name="Metrics" className="metrics-panel">
+        <MetricsPanel />
+      </PanelBoundary>
+      <PanelBoundary name="New run" className="dialog-failed">
+        <NewRunDialog />
+      </PanelBoundary>
+      <PanelBoundary name="Open file" className="dialog-failed">
+        <OpenFileDialog />
+      </PanelBoundary>
+      <PanelBoundary name="Export" className="dialog-failed">
+        <ExportDialog />
+      </PanelBoundary>
+      <PanelBoundary name="Edit" className="dialog-failed">
+        <EditDialog />
+      </PanelBoundary>
+      <PanelBoundary name="Compare" className="dialog-failed">
+        <CompareDialog />
+      </PanelBoundary>
+      <PanelBoundary name="Full text" className="dialog-failed">
+        <FullTextDialog />
+      </PanelBoundary>
       <DropZone />
     </div>
   );
