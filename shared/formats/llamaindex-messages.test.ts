@@ -31,4 +31,9 @@ describe('LlamaIndex messages', () => {
     const chat = [{ role: 'assistant', content: 'x', tool_calls: [], additional_kwargs: { tool_calls: [{ id: 'no' }] } }];
     expect(importText(JSON.stringify(chat), 'c.json').trajectories[0]!.messages[0]).toMatchObject({ role: 'assistant', content: 'x', tool_calls: [] });
   });
+
+  it('reads a message recognised by its calls whose blocks hold something that is not a block', () => {
+    const odd = [{ role: 'user', content: 'hi' }, { role: 'assistant', additional_kwargs: { tool_calls: [{ id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}' } }] }, blocks: [null, 7, { block_type: 'text', text: 'Listing.' }] }];
+    expect(importText(JSON.stringify(odd), 'odd.json').trajectories[0]!.messages[1]).toEqual({ role: 'assistant', content: 'Listing.', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}' } }] });
+  });
 });

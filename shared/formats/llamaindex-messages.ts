@@ -32,10 +32,12 @@ export function fromLlamaIndex(list: readonly unknown[]): unknown[] {
     if (!isLlamaIndexMessage(value)) return value;
     const m = value as Record<string, unknown>;
     const extra = isObject(m.additional_kwargs) ? m.additional_kwargs : {};
-    const blocks = Array.isArray(m.blocks) ? (m.blocks as Array<Record<string, unknown>>) : [];
+    const blocks: unknown[] = Array.isArray(m.blocks) ? m.blocks : [];
     const parts: unknown[] = [];
     const reasoning: string[] = [];
     for (const block of blocks) {
+      // A message recognised by its calls may hold anything in blocks: what is not a block holds no content.
+      if (!isObject(block)) continue;
       if (block.block_type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
       else if (block.block_type === 'thinking' && typeof block.content === 'string') reasoning.push(block.content);
       else if (block.block_type === 'image' && (typeof block.url === 'string' || typeof block.image === 'string')) {
