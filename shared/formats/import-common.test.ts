@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { offsetDeeperThan, parseMessageList, parseMessageListWithZod } from './import-common.js';
+import { offsetDeeperThan, parseMessageList, parseMessageListWithZod, toolSchemasOf } from './import-common.js';
+import { toolSchemaSchema } from '../model/chat.js';
 
 /** Keys in order, all the way down: what a file written from the parsed value would hold. */
 function layout(value: unknown): unknown {
@@ -101,6 +102,29 @@ describe('offsetDeeperThan', () => {
     fc.assert(
       fc.property(text, fc.integer({ min: 0, max: 6 }), (t, limit) => offsetDeeperThan(t, limit) === charByChar(t, limit)),
       { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('tool schemas read from a file', () => {
+  it('keep what the contract takes: a description or parameters of the wrong type are left out', () => {
+    const tools = toolSchemasOf([
+      { type: 'function', function: { name: 'ls', description: 7, parameters: [1, 'x'], strict: true } },
+      { type: 'function', function: { name: 'cat', description: 'Read', parameters: { type: 'object' } } },
+      { name: 'grep', description: null, parameters: 'x' },
+    ]);
+    expect(tools).toEqual([
+      { type: 'function', function: { name: 'ls', strict: true } },
+      { type: 'function', function: { name: 'cat', description: 'Read', parameters: { type: 'object' } } },
+      { type: 'function', function: { name: 'grep' } },
+    ]);
+  });
+
+  it('are always tool schemas of the contract, whatever the file holds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.jsonValue(), fc.record({ type: fc.jsonValue(), function: fc.record({ name: fc.string(), description: fc.jsonValue(), parameters: fc.jsonValue() }, { requiredKeys: ['name'] }) }))), (list) => {
+        for (const tool of toolSchemasOf(list) ?? []) expect(toolSchemaSchema.safeParse(JSON.parse(JSON.stringify(tool))).success).toBe(true);
+      }),
     );
   });
 });

@@ -561,7 +561,15 @@ export function baseName(fileName: string): string {
  */
 export function toolSchemaOf(tool: unknown): ToolSchema | null {
   if (!isObject(tool)) return null;
-  if (isObject(tool.function) && typeof tool.function.name === 'string') return { ...tool, type: 'function', function: tool.function as ToolSchema['function'] };
+  if (isObject(tool.function) && typeof tool.function.name === 'string') {
+    // Kept as the file has it, but for a description or parameters of the wrong type, left out:
+    // a tool whose `parameters` is a list is still the tool of that name, with no schema to check.
+    const { description, parameters, ...rest } = tool.function;
+    const fn: ToolSchema['function'] = { ...rest, name: tool.function.name };
+    if (typeof description === 'string') fn.description = description;
+    if (isObject(parameters)) fn.parameters = parameters;
+    return { ...tool, type: 'function', function: fn };
+  }
   if (typeof tool.name !== 'string') return null;
   const fn: ToolSchema['function'] = { name: tool.name };
   if (typeof tool.description === 'string') fn.description = tool.description;
