@@ -53,6 +53,7 @@ const rendererConfig = defineConfig({
           include: ['renderer/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
           setupFiles: ['renderer/src/test/setup.ts'],
+          globalSetup: ['electron/testing/format-samples-setup.ts'],
         },
       },
     ],

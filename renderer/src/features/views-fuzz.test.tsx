@@ -1,0 +1,135 @@
+/**
+ * Every view against what the importers make of real files: the sample file of each format (the
+ * corpus and one small file of each format it lacks), then the same files with a value of any
+ * JSON type put anywhere in them. What a file's trajectory becomes crosses the wire as JSON and
+ * is checked against the contract as the page checks it, then the whole app draws it, turn by
+ * turn. A view that throws (a panel replaced by its "could not be drawn" notice), anything React
+ * or a view writes to the console as an error, or an event the page would refuse, fails.
+ *
+ * Seeded and short by default; `FUZZ_RUNS=N` runs the property N times (`FUZZ_SEED` another seed).
+ */
+import { act, cleanup, screen } from '@testing-library/react';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { FormatError, importBytes } from '#shared/formats/import.js';
+import type { Trajectory } from '#shared/formats/trajectory.js';
+import { eachTrajectoryRunEvent } from '#shared/formats/trajectory-events.js';
+import { runEventSchema, type RunEvent, type RunEventBody } from '#shared/run/events.js';
+import { resetStore, useStore } from '../store/store.js';
+import { renderApp } from '../test/render-app.js';
+
+const SAMPLES = inject('formatSamples');
+const FUZZ = inject('fuzz');
+const RUNS = FUZZ.runs ?? 30;
+const SEED = FUZZ.seed ?? 20261207;
+/** Trajectories drawn per file, and turns selected per trajectory: enough to reach every kind of turn. */
+const TRAJECTORIES = 2;
+const TURNS = 12;
+
+/**
+ * A trajectory's events as the page receives them: JSON on the wire, checked against the contract.
+ * An event the reference's rules cannot build (Python would raise: a budget over a message whose
+ * content has no len()) ends the run there, as the engine ends it, failed with the reason: the
+ * events before it are drawn.
+ */
+function eventsAsReceived(t: Trajectory, runId: string): RunEvent[] {
+  const bodies: RunEventBody[] = [];
+  try {
+    for (const body of eachTrajectoryRunEvent(t, { origin: { fileId: 'f', path: `/data/${runId}` }, maxContextTokens: 2_000 })) bodies.push(body);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/^object of type '\w+' has no len\(\)$/.test(error.message)) throw error;
+  }
+  return bodies.map((body, seq) => {
+    const wire: unknown = JSON.parse(JSON.stringify({ ...body, runId, seq, time: 0 }));
+    const parsed = runEventSchema.safeParse(wire);
+    if (!parsed.success) throw new Error(`event ${seq} (${body.type}) would be refused by the page: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  });
+}
+
+/** Draws each trajectory in the whole app and selects its turns one by one; throws what went wrong. */
+async function drawEveryView(trajectories: readonly Trajectory[], what: string): Promise<void> {
+  for (const [k, t] of trajectories.slice(0, TRAJECTORIES).entries()) {
+    const runId = `${what} #${k}`;
+    await renderApp([eventsAsReceived(t, runId)]);
+    const turns = useStore.getState().runs[runId]?.feed.snapshot?.turns.length ?? 0;
+    for (let turn = 1; turn <= Math.min(turns, TURNS); turn++) act(() => useStore.getState().selectTurn(turn));
+    const failed = document.querySelector('.panel-failed');
+    if (failed) throw new Error(`${runId}: the ${failed.getAttribute('aria-label')} panel could not be drawn: ${screen.getByRole('alert').textContent}`);
+    const errors = vi.mocked(console.error).mock.calls;
+    if (errors.length > 0) throw new Error(`${runId}: console.error: ${errors.map((args) => args.map(String).join(' ')).join('\n')}`);
+    cleanup();
+    resetStore();
+  }
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Every path into a JSON value, without recursion. */
+function pathsOf(root: Json): Array<Array<string | number>> {
+  const paths: Array<Array<string | number>> = [];
+  const stack: Array<{ value: Json; path: Array<string | number> }> = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    paths.push(path);
+    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) stack.push({ value: item, path: [...path, key] });
+  }
+  return paths;
+}
+
+function replaced(root: Json, path: ReadonlyArray<string | number>, value: Json): Json {
+  if (path.length === 0) return value;
+  const copy = structuredClone(root);
+  let at = copy as Record<string | number, Json>;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, Json>;
+  at[path.at(-1)!] = value;
+  return copy;
+}
+
+/** A sample's text as one JSON document: a JSON file whole, a JSONL file's first line (null for a zip). */
+function documentOf(name: string, bytes: Uint8Array): { doc: Json; jsonl: boolean } | null {
+  if (name.endsWith('.eval')) return null;
+  const text = new TextDecoder().decode(bytes);
+  const jsonl = name.endsWith('.jsonl');
+  return { doc: JSON.parse(jsonl ? text.split('\n').find((line) => line.trim() !== '')! : text) as Json, jsonl };
+}
+
+describe('every view draws what the importers read', () => {
+  beforeEach(() => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(SAMPLES.map((s) => [s.name, s.bytes] as const))('%s', async (name, bytes) => {
+    const { trajectories } = importBytes(bytes, name);
+    expect(trajectories.length).toBeGreaterThan(0);
+    await drawEveryView(trajectories, name);
+  }, 60_000);
+
+  it('with any JSON value in any field of any of them', async () => {
+    const documents = SAMPLES.flatMap(({ name, bytes }) => {
+      const read = documentOf(name, bytes);
+      return read ? [{ name, ...read, paths: pathsOf(read.doc) }] : [];
+    });
+    const edit = fc
+      .nat({ max: documents.length - 1 })
+      .chain((d) => fc.record({ d: fc.constant(d), at: fc.nat({ max: documents[d]!.paths.length - 1 }), value: fc.jsonValue({ maxDepth: 3 }) }));
+    await fc.assert(
+      fc.asyncProperty(edit, async ({ d, at, value }) => {
+        const { name, doc, jsonl, paths } = documents[d]!;
+        const text = `${JSON.stringify(replaced(doc, paths[at]!, value as Json))}${jsonl ? '\n' : ''}`;
+        let trajectories: Trajectory[];
+        try {
+          trajectories = importBytes(new TextEncoder().encode(text), name).trajectories;
+        } catch (error) {
+          if (error instanceof FormatError) return;
+          throw error;
+        }
+        vi.mocked(console.error).mockClear();
+        await drawEveryView(trajectories, `${name} with ${JSON.stringify(value).slice(0, 80)} at ${JSON.stringify(paths[at])}`);
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+  }, 600_000);
+});
