@@ -32,10 +32,10 @@ const TURNS = 12;
  * content has no len()) ends the run there, as the engine ends it, failed with the reason: the
  * events before it are drawn.
  */
-function eventsAsReceived(t: Trajectory, runId: string): RunEvent[] {
+function eventsAsReceived(t: Trajectory, runId: string, budget: number | null): RunEvent[] {
   const bodies: RunEventBody[] = [];
   try {
-    for (const body of eachTrajectoryRunEvent(t, { origin: { fileId: 'f', path: `/data/${runId}` }, maxContextTokens: 2_000 })) bodies.push(body);
+    for (const body of eachTrajectoryRunEvent(t, { origin: { fileId: 'f', path: `/data/${runId}` }, maxContextTokens: budget })) bodies.push(body);
   } catch (error) {
     if (!(error instanceof TypeError) || !/^object of type '\w+' has no len\(\)$/.test(error.message)) throw error;
   }
@@ -48,10 +48,10 @@ function eventsAsReceived(t: Trajectory, runId: string): RunEvent[] {
 }
 
 /** Draws each trajectory in the whole app and selects its turns one by one; throws what went wrong. */
-async function drawEveryView(trajectories: readonly Trajectory[], what: string): Promise<void> {
+async function drawEveryView(trajectories: readonly Trajectory[], what: string, budget: number | null = 2_000): Promise<void> {
   for (const [k, t] of trajectories.slice(0, TRAJECTORIES).entries()) {
     const runId = `${what} #${k}`;
-    await renderApp([eventsAsReceived(t, runId)]);
+    await renderApp([eventsAsReceived(t, runId, budget)]);
     const turns = useStore.getState().runs[runId]?.feed.snapshot?.turns.length ?? 0;
     for (let turn = 1; turn <= Math.min(turns, TURNS); turn++) act(() => useStore.getState().selectTurn(turn));
     const failed = document.querySelector('.panel-failed');
@@ -114,9 +114,9 @@ describe('every view draws what the importers read', () => {
     });
     const edit = fc
       .nat({ max: documents.length - 1 })
-      .chain((d) => fc.record({ d: fc.constant(d), at: fc.nat({ max: documents[d]!.paths.length - 1 }), value: fc.jsonValue({ maxDepth: 3 }) }));
+      .chain((d) => fc.record({ d: fc.constant(d), at: fc.nat({ max: documents[d]!.paths.length - 1 }), value: fc.jsonValue({ maxDepth: 3 }), budget: fc.constantFrom(null, 300, 2_000) }));
     await fc.assert(
-      fc.asyncProperty(edit, async ({ d, at, value }) => {
+      fc.asyncProperty(edit, async ({ d, at, value, budget }) => {
         const { name, doc, jsonl, paths } = documents[d]!;
         const text = `${JSON.stringify(replaced(doc, paths[at]!, value as Json))}${jsonl ? '\n' : ''}`;
         let trajectories: Trajectory[];
@@ -127,7 +127,7 @@ describe('every view draws what the importers read', () => {
           throw error;
         }
         vi.mocked(console.error).mockClear();
-        await drawEveryView(trajectories, `${name} with ${JSON.stringify(value).slice(0, 80)} at ${JSON.stringify(paths[at])}`);
+        await drawEveryView(trajectories, `${name} with ${JSON.stringify(value).slice(0, 80)} at ${JSON.stringify(paths[at])}, budget ${budget}`, budget);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
