@@ -166,3 +166,4 @@ BYTES.set('generated.llamaindex.json', encoder.encode(JSON.stringify([
   { role: 'tool', additional_kwargs: { tool_call_id: 'c1', name: 'w' }, blocks: [{ block_type: 'text', text: '3 C' }] },
   { role: 'assistant', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'done' }] },
 ], null, 2)));
+

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { exportText } from './export.js';
 import { FormatError, importBytes } from './import.js';
 import { BYTES, hermes, hermesLines, withTools } from '../../electron/testing/format-samples.js';
+import { pathsOf, replaced, type Json } from '../testing/json-edits.js';
 
 const LONG = process.env.FUZZ_RUNS !== undefined;
 const RUNS = LONG ? Number(process.env.FUZZ_RUNS) : 40;
@@ -149,30 +150,6 @@ describe('a 10 MB string', () => {
 });
 
 // --- wrong types in every field ------------------------------------------------------------------------
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** Every path into a JSON value (the root too), found without recursion. */
-function pathsOf(root: Json): Array<Array<string | number>> {
-  const paths: Array<Array<string | number>> = [];
-  const stack: Array<{ value: Json; path: Array<string | number> }> = [{ value: root, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    paths.push(path);
-    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
-    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) stack.push({ value: item, path: [...path, key] });
-  }
-  return paths;
-}
-
-function replaced(root: Json, path: Array<string | number>, value: Json): Json {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root);
-  let at = copy as Record<string | number, Json>;
-  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, Json>;
-  at[path.at(-1)!] = value;
-  return copy;
-}
 
 const WRONG: Array<[string, Json]> = [
   ['null', null],

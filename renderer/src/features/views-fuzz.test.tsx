@@ -17,6 +17,7 @@ import { eachTrajectoryRunEvent } from '#shared/formats/trajectory-events.js';
 import { runEventSchema, type RunEvent, type RunEventBody } from '#shared/run/events.js';
 import { resetStore, useStore } from '../store/store.js';
 import { renderApp } from '../test/render-app.js';
+import { pathsOf, replaced, sampleDocument, type Json } from '#shared/testing/json-edits.js';
 
 const SAMPLES = inject('formatSamples');
 const FUZZ = inject('fuzz');
@@ -63,38 +64,6 @@ async function drawEveryView(trajectories: readonly Trajectory[], what: string, 
   }
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** Every path into a JSON value, without recursion. */
-function pathsOf(root: Json): Array<Array<string | number>> {
-  const paths: Array<Array<string | number>> = [];
-  const stack: Array<{ value: Json; path: Array<string | number> }> = [{ value: root, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    paths.push(path);
-    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
-    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) stack.push({ value: item, path: [...path, key] });
-  }
-  return paths;
-}
-
-function replaced(root: Json, path: ReadonlyArray<string | number>, value: Json): Json {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root);
-  let at = copy as Record<string | number, Json>;
-  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, Json>;
-  at[path.at(-1)!] = value;
-  return copy;
-}
-
-/** A sample's text as one JSON document: a JSON file whole, a JSONL file's first line (null for a zip). */
-function documentOf(name: string, bytes: Uint8Array): { doc: Json; jsonl: boolean } | null {
-  if (name.endsWith('.eval')) return null;
-  const text = new TextDecoder().decode(bytes);
-  const jsonl = name.endsWith('.jsonl');
-  return { doc: JSON.parse(jsonl ? text.split('\n').find((line) => line.trim() !== '')! : text) as Json, jsonl };
-}
-
 describe('every view draws what the importers read', () => {
   beforeEach(() => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -109,7 +78,7 @@ describe('every view draws what the importers read', () => {
 
   it('with any JSON value in any field of any of them', async () => {
     const documents = SAMPLES.flatMap(({ name, bytes }) => {
-      const read = documentOf(name, bytes);
+      const read = sampleDocument(name, bytes);
       return read ? [{ name, ...read, paths: pathsOf(read.doc) }] : [];
     });
     const edit = fc
