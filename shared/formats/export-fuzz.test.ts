@@ -1,0 +1,74 @@
+/**
+ * Whatever a file held, what the app exports of it is written or refused with an ExportError that
+ * says why, and a file written in a format the app reads opens again, with as many trajectories.
+ * Run over every sample file and over the samples with a value of any JSON type put anywhere in
+ * them (seeded and short by default; FUZZ_RUNS and FUZZ_SEED as in import-fuzz.test.ts).
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { BYTES } from '../../electron/testing/format-samples.js';
+import { pathsOf, replaced, sampleDocument, type Json } from '../testing/json-edits.js';
+import { EXPORT_FORMATS, ExportError, exportText, type ExportFormat } from './export.js';
+import { FormatError, importBytes, importText } from './import.js';
+import type { Trajectory } from './trajectory.js';
+
+const RUNS = process.env.FUZZ_RUNS === undefined ? 60 : Number(process.env.FUZZ_RUNS);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
+/** The formats the app also opens, with the file name an export in it is saved under. */
+const READ_BACK: Partial<Record<ExportFormat, string>> = { 'agent-result': 'result.jsonl', 'openai-jsonl': 'messages.jsonl', sharegpt: 'sharegpt.jsonl' };
+
+/** Exports each trajectory alone in every format and reads back what the app reads; throws what is wrong. */
+function exportsOpenAgain(trajectories: readonly Trajectory[], what: string): void {
+  for (const [k, t] of trajectories.slice(0, 3).entries()) {
+    for (const format of EXPORT_FORMATS) {
+      let text: string;
+      try {
+        text = exportText([t], format);
+      } catch (error) {
+        if (error instanceof ExportError && error.message !== '') continue;
+        throw new Error(`${what} #${k} as ${format}: ${(error as Error).stack}`, { cause: error });
+      }
+      const name = READ_BACK[format];
+      if (name === undefined) continue;
+      let back: Trajectory[];
+      try {
+        back = importText(text, name).trajectories;
+      } catch (error) {
+        throw new Error(`${what} #${k}: its ${format} export does not open again: ${(error as Error).message}\n${text.slice(0, 2000)}`, { cause: error });
+      }
+      if (back.length !== 1) throw new Error(`${what} #${k}: its ${format} export opens as ${back.length} trajectories\n${text.slice(0, 2000)}`);
+    }
+  }
+}
+
+describe('exports of whatever a file held', () => {
+  it.each([...BYTES].map(([name, bytes]) => [name, bytes] as const))('%s', (name, bytes) => {
+    exportsOpenAgain(importBytes(bytes, name).trajectories, name);
+  });
+
+  it('with any JSON value in any field of any sample', () => {
+    const documents = [...BYTES].flatMap(([name, bytes]) => {
+      const read = sampleDocument(name, bytes);
+      return read ? [{ name, ...read, paths: pathsOf(read.doc) }] : [];
+    });
+    const edit = fc
+      .nat({ max: documents.length - 1 })
+      .chain((d) => fc.record({ d: fc.constant(d), at: fc.nat({ max: documents[d]!.paths.length - 1 }), value: fc.jsonValue({ maxDepth: 3 }) }));
+    fc.assert(
+      fc.property(edit, ({ d, at, value }) => {
+        const { name, doc, jsonl, paths } = documents[d]!;
+        const text = `${JSON.stringify(replaced(doc, paths[at]!, value as Json))}${jsonl ? '\n' : ''}`;
+        let trajectories: Trajectory[];
+        try {
+          trajectories = importBytes(new TextEncoder().encode(text), name).trajectories;
+        } catch (error) {
+          if (error instanceof FormatError) return;
+          throw error;
+        }
+        exportsOpenAgain(trajectories, `${name} with ${JSON.stringify(value).slice(0, 80)} at ${JSON.stringify(paths[at])}`);
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+  }, 600_000);
+});
+
