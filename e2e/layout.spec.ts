@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Locator } from '@playwright/test';
 import { corpusFile, expect, test } from './fixtures.js';
 
@@ -51,4 +54,32 @@ test('panels fold and resize to give the trajectory the window, and stay so afte
   await expect(turnsEdge).toHaveAttribute('aria-valuenow', String(before + 48));
   await expect(metricsEdge).toHaveAttribute('aria-valuenow', String(metricsHeight));
   await page.screenshot({ path: testInfo.outputPath('layout-after-reload.png') });
+});
+
+test.describe('a file of long names and unbroken text', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-wide-'));
+  const path = join(folder, 'wide.json');
+  const tool = `tool_${'x'.repeat(300)}`;
+  writeFileSync(path, JSON.stringify([
+    { role: 'user', content: `Check ${'A'.repeat(3000)}` },
+    { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: tool, arguments: JSON.stringify({ path: `/${'d'.repeat(2000)}` }) } }] },
+    { role: 'tool', tool_call_id: 'c1', content: JSON.stringify({ error: 'E'.repeat(3000) }) },
+    { role: 'assistant', content: 'done' },
+  ]));
+  test.use({ openFiles: [{ path }] });
+
+  test('keeps every panel within the window, the prompt on its margin', async ({ app }) => {
+    await expect(app.status).toHaveText('Finished naturally after 2 turns');
+    await app.turn(1).click();
+    const toolFilter = app.page.getByRole('combobox', { name: 'Tool' });
+    await expect(toolFilter).toBeVisible();
+    const box = (await toolFilter.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+    // Nothing scrolls the window sideways.
+    expect(await app.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    // Where the prompt comes from sits on the panel's margin, with the heading above it.
+    const origin = app.page.getByRole('region', { name: 'Prompt view' }).getByText('Recomputed, no budget');
+    const heading = app.page.getByRole('region', { name: 'Prompt view' }).getByRole('heading', { name: 'Turn 1 prompt' });
+    expect((await origin.boundingBox())!.x).toBeCloseTo((await heading.boundingBox())!.x, 0);
+  });
 });
