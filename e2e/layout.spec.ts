@@ -64,11 +64,11 @@ test.describe('a file of long names and unbroken text', () => {
     { role: 'user', content: `Check ${'A'.repeat(3000)}` },
     { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: tool, arguments: JSON.stringify({ path: `/${'d'.repeat(2000)}` }) } }] },
     { role: 'tool', tool_call_id: 'c1', content: JSON.stringify({ error: 'E'.repeat(3000) }) },
-    { role: 'assistant', content: 'done' },
+    { role: 'assistant', content: 'تم الفحص، الملف غير موجود.' },
   ]));
   test.use({ openFiles: [{ path }] });
 
-  test('keeps every panel within the window, the prompt on its margin', async ({ app }) => {
+  test('keeps every panel within the window, the prompt on its margin, Arabic text from the right', async ({ app }) => {
     await expect(app.status).toHaveText('Finished naturally after 2 turns');
     await app.turn(1).click();
     const toolFilter = app.page.getByRole('combobox', { name: 'Tool' });
@@ -81,5 +81,10 @@ test.describe('a file of long names and unbroken text', () => {
     const origin = app.page.getByRole('region', { name: 'Prompt view' }).getByText('Recomputed, no budget');
     const heading = app.page.getByRole('region', { name: 'Prompt view' }).getByRole('heading', { name: 'Turn 1 prompt' });
     expect((await origin.boundingBox())!.x).toBeCloseTo((await heading.boundingBox())!.x, 0);
+    // A reply in Arabic is laid out right to left, as its writer wrote it.
+    await app.turn(2).click();
+    const reply = app.trajectory.getByText('تم الفحص، الملف غير موجود.');
+    await expect(reply).toBeVisible();
+    expect(await reply.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
   });
 });

@@ -23,10 +23,17 @@ export function FoldedText({ text, title, className }: { text: string; title: st
     const head = codePointSlice(text, 0, FOLD_AT);
     return head.length === text.length ? null : { head, size: formatKB(text) };
   }, [text]);
-  if (!folded) return <pre className={className}>{text}</pre>;
+  // dir="auto": a message in Arabic or Hebrew reads from the right, as its writer wrote it.
+  if (!folded) {
+    return (
+      <pre className={className} dir="auto">
+        {text}
+      </pre>
+    );
+  }
   return (
     <div className="folded">
-      <pre className={className}>
+      <pre className={className} dir="auto">
         {folded.head}
         <span className="fold-ellipsis" aria-hidden="true">
           {' '}…
