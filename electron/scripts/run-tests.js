@@ -2,7 +2,7 @@
 // `npm test`: lint, type-check, unit tests (Vitest) and browser tests (Playwright, when specs
 // exist), then one closing line `N passed, N failed, N skipped` that CI reads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +13,10 @@ const reports = mkdtempSync(join(tmpdir(), 'trajdbg-tests-'));
 // of a test that failed before its clean-up or of a host that was killed. Without it a run of the
 // suite left thousands of folders in /tmp.
 const scratch = join(reports, 'tmp');
+// Open to every user as /tmp is (a test runs code as an unprivileged user in a folder of its own).
+chmodSync(reports, 0o755);
 mkdirSync(scratch);
+chmodSync(scratch, 0o1777);
 const testEnv = { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch };
 
 function run(title, command, args) {
