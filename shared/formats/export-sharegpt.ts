@@ -2,7 +2,7 @@ import { contentAsText } from './content-parts.js';
 import type { ChatMessage, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
-import { pyStrip } from '../python/str.js';
+import { LONE_SURROGATE, pyStrip } from '../python/str.js';
 import type { PyDict, PyValue } from '../python/value.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 import { INTERVENTION_MARK_KEY, interventionMarkOf } from '../run/intervention.js';
@@ -202,7 +202,7 @@ export function pythonIsoformat(date: Date): string {
 
 /** Lone surrogates as `\uXXXX`: Python could not encode them to UTF-8, and a file would get U+FFFD. */
 function escapeLoneSurrogates(line: string): string {
-  return line.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return line.replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { summarizeTrajectory } from './summary.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
+import { LONE_SURROGATE } from '../python/str.js';
 
 /**
  * One rollout of a rollout set as its table lists it and its SQL filters see it: the columns are
@@ -121,6 +122,26 @@ export function jsonLongerThan(value: unknown, limit: number): boolean {
   return walk(value);
 }
 
+/** A lone surrogate's escape, which JSON.stringify writes for one (and for nothing else it writes). */
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f]/;
+
+/**
+ * JSON.stringify, with each lone surrogate (an emoji cut in half in a rollout's text, which
+ * Python's json.dumps writes as `\ud83d`) written as U+FFFD: DuckDB's JSON reader refuses a whole
+ * file for one such escape ("no low surrogate in string"). The rows of a rollout set are made with
+ * it; the rollout itself is read from its line, as it is.
+ */
+export function wellFormedJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (!LONE_SURROGATE_ESCAPE.test(text)) return text;
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'string') return item.replace(LONE_SURROGATE, '\ufffd');
+    // Keys too (a tool named with half an emoji keys the errors by tool).
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key.replace(LONE_SURROGATE, '\ufffd'), inner]));
+    return item;
+  });
+}
+
 /** The `record` column: the small top-level fields of a record (a JSON object; `{}` for anything else). */
 export function recordFields(record: unknown): string {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return '{}';
@@ -128,7 +149,7 @@ export function recordFields(record: unknown): string {
   let bytes = 2;
   for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
     if (value === undefined || jsonLongerThan(value, RECORD_FIELD_BYTES)) continue;
-    const field = `${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    const field = `${wellFormedJson(key)}:${wellFormedJson(value)}`;
     if (field.length > RECORD_FIELD_BYTES || bytes + field.length + 1 > RECORD_BYTES) continue;
     kept.push(field);
     bytes += field.length + 1;
@@ -198,7 +219,7 @@ export function rolloutFacts(trajectory: Trajectory, record: unknown): RolloutFa
     turns: summary.turns,
     tool_calls: summary.toolCalls,
     tool_errors: summary.toolErrors,
-    tool_errors_by_tool: JSON.stringify(byTool),
+    tool_errors_by_tool: wellFormedJson(byTool),
     tool_names: summary.toolNames,
     finished: summary.finishedNaturally,
     stop_reason: summary.stopReason ?? null,

@@ -106,3 +106,9 @@ const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 export function pyStrip(s: string): string {
   return s.replace(PY_STRIP, '');
 }
+
+/**
+ * Each surrogate that is not half of a pair: a Python str may hold one (a string cut inside an
+ * emoji, written by `json.dumps` as `\ud83d`), which UTF-8 cannot encode.
+ */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -167,6 +167,25 @@ describe('a rollout set', () => {
     await set.close();
   });
 
+  it('indexes a rollout whose text holds a lone surrogate (an emoji cut in half), and reads it back exactly', async () => {
+    // What Python's json.dumps writes for a string cut between the two halves of an emoji.
+    const plain = join(dir, 'lone-surrogate.jsonl');
+    const line = (id: string, text: string) => `{"id": "${id}", "messages": [{"role": "user", "content": "${text}"}, {"role": "assistant", "content": "ok", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "t\\ud83d", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": "c", "content": "{\\"error\\": \\"no\\"}"}]}`;
+    writeFileSync(plain, `${line('cut\\ud83d', 'Smile \\ud83d')}\n${line('whole', 'Smile \\ud83d\\ude00')}\n`);
+    const set = await RolloutSet.open([plain], { cacheDir: cache('lone-surrogate') });
+    await set.refresh();
+    expect(set.status()).toMatchObject({ rollouts: 2, unreadable: [], error: null });
+    const { rows } = await set.query({ limit: 10 });
+    // The table shows the half as the replacement character; the rollout itself is read from its line.
+    expect(rows.map((r) => [r.id, r.first_user, r.tool_names, r.tool_errors_by_tool])).toEqual([
+      ['cut\ufffd', 'Smile \ufffd', ['t\ufffd'], '{"t\ufffd":1}'],
+      ['whole', 'Smile \ud83d\ude00', ['t\ufffd'], '{"t\ufffd":1}'],
+    ]);
+    const { trajectory } = await set.rollout(rows[0]!.rid!);
+    expect(trajectory.messages[0]!.content).toBe('Smile \ud83d');
+    await set.close();
+  });
+
   it('computes each row with the importers\' rules: the turns, tool calls, errors and outcome the generator wrote', async () => {
     const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('rules') });
     await set.refresh();

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { detectRecord, importLineValue, isLineFormat, parseJson, unknownFormat } from '#shared/formats/import.js';
-import { ROLLOUT_COLUMNS, rolloutFacts } from '#shared/formats/rollout-row.js';
+import { ROLLOUT_COLUMNS, rolloutFacts, wellFormedJson } from '#shared/formats/rollout-row.js';
 import type { FormatId } from '#shared/formats/trajectory.js';
 import { lineStartAt, newlinesBetween } from '../library/trajectory-stream.js';
 import { readErrorReason } from '../library/read-error.js';
@@ -227,7 +227,7 @@ export async function indexUnit(unit: IndexUnit, post: (message: UnitMessage) =>
       }
       for (const [k, trajectory] of imported.trajectories.entries()) {
         const facts = rolloutFacts(trajectory, parsed.value);
-        const row = JSON.stringify({
+        const row = wellFormedJson({
             i: rows.length,
             id: facts.id,
             line: record.line,
