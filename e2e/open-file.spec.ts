@@ -115,6 +115,21 @@ test.describe('a file that records the prompt of each model call', () => {
   });
 });
 
+test('a budget typed over a message Python cannot measure says the truncation raises, and the other panels go on', async ({ app }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-odd-'));
+  const path = join(folder, 'odd.json');
+  writeFileSync(path, JSON.stringify([{ role: 'user', content: 3.5 }, { role: 'assistant', content: 'A number is no question.' }]));
+  await app.openFile(path);
+  await expect(app.status).toHaveText('Finished naturally after 1 turn');
+  await app.turn(1).click();
+  await app.promptView.getByLabel('Context budget').fill('100');
+  await expect(app.promptView.getByRole('alert')).toContainText("as the reference loop would: TypeError: object of type 'float' has no len()");
+  await expect(app.trajectory.getByText('A number is no question.')).toBeVisible();
+  await app.promptView.getByRole('button', { name: 'Use the run’s own' }).click();
+  await expect(app.promptView.getByText('Recomputed, no budget')).toBeVisible();
+  await expect(app.promptView.getByRole('alert')).toHaveCount(0);
+});
+
 test('exports the opened trajectory as a Markdown report and the whole file as ShareGPT', async ({ app }) => {
   const out = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-export-'));
   await app.openFile(HERMES);

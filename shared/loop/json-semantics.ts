@@ -1,11 +1,12 @@
 import { codePointLength, codePointLengthExceeds } from '../python/str.js';
+import { PyTypeError } from '../python/value.js';
 
 /** Python's `len()` of a JSON value, raising Python's TypeError text where Python would raise. */
 export function pyLenOf(value: unknown): number {
   if (typeof value === 'string') return codePointLength(value);
   if (Array.isArray(value)) return value.length;
   if (value !== null && typeof value === 'object') return Object.keys(value).length;
-  throw new TypeError(`object of type '${pyTypeName(value)}' has no len()`);
+  throw new PyTypeError(`object of type '${pyTypeName(value)}' has no len()`);
 }
 
 /** Python's `len(value) > limit`, without counting a string's code points where its length decides. */

@@ -37,6 +37,17 @@ export class PyValueError extends Error {
   }
 }
 
+/**
+ * Python's `TypeError`, where the reference's rules raise one (`len()` of a number): a TypeError,
+ * told apart from a fault of this code by its class.
+ */
+export class PyTypeError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TypeError';
+  }
+}
+
 /** Python 3.11's default `sys.get_int_max_str_digits()`: int <-> decimal str conversions above it raise. */
 export const PY_INT_MAX_STR_DIGITS = 4300;
 

@@ -1,7 +1,10 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { Trajectory } from '#shared/formats/trajectory.js';
+import { trajectoryRunEvents } from '#shared/formats/trajectory-events.js';
 import { shortenToolResult } from '#shared/loop/truncate.js';
+import type { RunEvent } from '#shared/run/events.js';
 import { codePointLength } from '#shared/python/str.js';
 import { LONG_RESULT, truncatedRun } from '../../test/fixtures.js';
 import { renderApp, push } from '../../test/render-app.js';
@@ -36,6 +39,24 @@ describe('Prompt view', () => {
     expect(within(promptRegion()).queryByText(/Recomputed with a budget of 8,000/)).toBeNull();
     await user.selectOptions(picker, firstRun);
     expect(budget().value).toBe('8000');
+  });
+
+  it('says so when the truncation raises under a typed budget, as the reference would, and draws again without it', async () => {
+    const t: Trajectory = {
+      id: 'odd', model: 'm', reward: null, source: { format: 'chat-messages', index: 0 }, recorded: {},
+      // A number where a text belongs: estimating it is len(3.5), which Python refuses.
+      messages: [{ role: 'user', content: 3.5 }, { role: 'assistant', content: 'a' }],
+    };
+    const events = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/odd.json' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'odd', seq, time: 0 }) as RunEvent);
+    await renderApp([events]);
+    const user = userEvent.setup();
+    const budget = within(promptRegion()).getByRole('textbox', { name: 'Context budget' });
+    await user.type(budget, '100');
+    expect(within(promptRegion()).getByRole('alert').textContent).toMatch(/^The engine's truncation raises under this budget, as the reference loop would: TypeError: object of type 'float' has no len\(\)\./);
+    expect(within(promptRegion()).getByText('Recomputed with a budget of 100 tokens')).toBeTruthy();
+    await user.clear(budget);
+    expect(within(promptRegion()).queryByRole('alert')).toBeNull();
+    expect(within(promptRegion()).getByText('Recomputed, no budget')).toBeTruthy();
   });
 
   it('shows the selected turn’s prompt: dropped ranges, shortened results and the budget', async () => {

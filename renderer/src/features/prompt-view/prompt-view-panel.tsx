@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ChatMessage } from '#shared/model/chat.js';
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { PromptViewIndex, type PromptView } from '#shared/loop/truncate.js';
+import { PyTypeError } from '#shared/python/value.js';
 import { buildChatRequest, describeModelCallEdit, requestParamsOf, type RequestParams } from '#shared/loop/chat-request.js';
 import { useStore } from '../../store/store.js';
 import type { RunView } from '../../store/runs-slice.js';
@@ -114,10 +115,18 @@ function TurnPrompt({ view, snapshot, turn, budget }: { view: RunView; snapshot:
   const sentView = useMemo(() => promptOf(view, snapshot, turn), [view, snapshot, turn]);
   // A budget the user set recomputes the view at once; an opened file's own prompt wins otherwise.
   const recorded = useRecordedPrompt(imported, turn.turn, budget === undefined);
-  const shown = useMemo(() => {
-    if (!sentView || budget === undefined) return sentView;
-    return { ...sentView, prompt: recomputePromptView(snapshot.messages, sentView.prompt.messageCount, budget) };
+  const recomputed = useMemo((): { prompt: PromptView } | { raised: string } | null => {
+    if (!sentView || budget === undefined) return null;
+    try {
+      return { prompt: recomputePromptView(snapshot.messages, sentView.prompt.messageCount, budget) };
+    } catch (error) {
+      // The reference's truncation raises too (a message whose content has no len()): said, not drawn.
+      if (error instanceof PyTypeError) return { raised: `${error.name}: ${error.message}` };
+      throw error;
+    }
   }, [sentView, budget, snapshot]);
+  const shown = sentView && recomputed && 'prompt' in recomputed ? { ...sentView, prompt: recomputed.prompt } : sentView;
+  const raised = recomputed && 'raised' in recomputed ? recomputed.raised : null;
   const origin = recorded !== null && recorded !== 'loading' ? 'recorded' : budget !== undefined || imported ? 'recomputed' : 'engine';
   const prompt = shown?.prompt ?? null;
   // A sent turn's prompt view never changes: its rows are computed once, not on every event.
@@ -138,15 +147,20 @@ function TurnPrompt({ view, snapshot, turn, budget }: { view: RunView; snapshot:
         </button>
       </div>
       <p className="prompt-origin">
-        <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : origin === 'recomputed' ? 'tone-info' : ''}`}>{originText(origin, shown.prompt.budget)}</span>
+        <span className={`badge origin-badge ${origin === 'recorded' ? 'tone-ok' : origin === 'recomputed' ? 'tone-info' : ''}`}>{originText(origin, raised !== null ? (budget ?? null) : shown.prompt.budget)}</span>
       </p>
-      {origin === 'recorded' ? <p className="muted">The exact messages the file records for this model call.</p> : <TokenMeter view={shown.prompt} />}
+      {raised !== null ? (
+        <p role="alert" className="form-alert">
+          The engine&apos;s truncation raises under this budget, as the reference loop would: {raised}. A message this turn was sent holds
+          a content or tool call list that is a number or true, which Python cannot take the len() of; the loop stops here.
+        </p>
+      ) : origin === 'recorded' ? <p className="muted">The exact messages the file records for this model call.</p> : <TokenMeter view={shown.prompt} />}
       {turn.callEdit && (
         <p role="note" className="muted">
           This call was changed before it was sent ({describeModelCallEdit(turn.callEdit)}): the turn&apos;s API request shows what went out; this is the prompt the loop built.
         </p>
       )}
-      {showRaw ? (
+      {raised !== null ? null : showRaw ? (
         <RawRequest sent={sent} request={shown.request} tools={snapshot.tools} turn={turn.turn} />
       ) : (
         <PromptList key={`${snapshot.runId}:${origin === 'recorded' ? turn.turn : ''}:${origin}`} items={items} trajectory={snapshot.messages} turn={turn.turn} />
