@@ -8,7 +8,7 @@
  *
  * Seeded and short by default; `FUZZ_RUNS=N` runs the property N times (`FUZZ_SEED` another seed).
  */
-import { act, cleanup, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { FormatError, importBytes } from '#shared/formats/import.js';
@@ -55,6 +55,12 @@ async function drawEveryView(trajectories: readonly Trajectory[], what: string, 
     await renderApp([eventsAsReceived(t, runId, budget)]);
     const turns = useStore.getState().runs[runId]?.feed.snapshot?.turns.length ?? 0;
     for (let turn = 1; turn <= Math.min(turns, TURNS); turn++) act(() => useStore.getState().selectTurn(turn));
+    // What a person does next: the model calls as sent, only the turns with errors, a search, another budget.
+    for (const api of within(screen.getByRole('region', { name: 'Trajectory' })).queryAllByRole('button', { name: /^API call of turn / })) act(() => fireEvent.click(api));
+    const turnsPanel = within(screen.getByRole('region', { name: 'Turns' }));
+    act(() => fireEvent.click(turnsPanel.getByRole('checkbox', { name: 'Errors only' })));
+    act(() => fireEvent.change(turnsPanel.getByLabelText('Find in trajectory'), { target: { value: 'e' } }));
+    if (turns > 0) act(() => fireEvent.change(within(screen.getByRole('region', { name: 'Prompt view' })).getByLabelText(/Context budget/), { target: { value: '150' } }));
     const failed = document.querySelector('.panel-failed');
     if (failed) throw new Error(`${runId}: the ${failed.getAttribute('aria-label')} panel could not be drawn: ${screen.getByRole('alert').textContent}`);
     const errors = vi.mocked(console.error).mock.calls;
