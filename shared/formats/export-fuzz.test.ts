@@ -1,6 +1,7 @@
 /**
  * Whatever a file held, what the app exports of it is written or refused with an ExportError that
- * says why, and a file written in a format the app reads opens again, with as many trajectories.
+ * says why, and a file written in a format the app reads opens again, with as many trajectories;
+ * and the row the collection lists for each trajectory is one the page accepts (its contract).
  * Run over every sample file and over the samples with a value of any JSON type put anywhere in
  * them (seeded and short by default; FUZZ_RUNS and FUZZ_SEED as in import-fuzz.test.ts).
  */
@@ -10,6 +11,7 @@ import { BYTES } from '../../electron/testing/format-samples.js';
 import { pathsOf, replaced, sampleDocument, type Json } from '../testing/json-edits.js';
 import { EXPORT_FORMATS, ExportError, exportText, type ExportFormat } from './export.js';
 import { FormatError, importBytes, importText } from './import.js';
+import { summarizeTrajectory, trajectorySummarySchema } from './summary.js';
 import type { Trajectory } from './trajectory.js';
 
 const RUNS = process.env.FUZZ_RUNS === undefined ? 60 : Number(process.env.FUZZ_RUNS);
@@ -20,6 +22,9 @@ const READ_BACK: Partial<Record<ExportFormat, string>> = { 'agent-result': 'resu
 /** Exports each trajectory alone in every format and reads back what the app reads; throws what is wrong. */
 function exportsOpenAgain(trajectories: readonly Trajectory[], what: string): void {
   for (const [k, t] of trajectories.slice(0, 3).entries()) {
+    // The collection's row, as the page receives it (JSON) and checks it.
+    const row = trajectorySummarySchema.safeParse(JSON.parse(JSON.stringify(summarizeTrajectory(t, k))));
+    if (!row.success) throw new Error(`${what} #${k}: its collection row would be refused by the page: ${row.error.issues[0]?.path.join('.')}: ${row.error.issues[0]?.message}`);
     for (const format of EXPORT_FORMATS) {
       let text: string;
       try {
