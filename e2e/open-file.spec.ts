@@ -130,6 +130,20 @@ test('a budget typed over a message Python cannot measure says the truncation ra
   await expect(app.promptView.getByRole('alert')).toHaveCount(0);
 });
 
+test('a file rewritten by another program since it was opened is named as such, not shown as another trajectory', async ({ app }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-rewritten-'));
+  const path = join(folder, 'log.jsonl');
+  const chat = (question: string) => JSON.stringify({ messages: [{ role: 'user', content: question }, { role: 'assistant', content: 'An answer.' }] });
+  writeFileSync(path, `${chat('First question?')}\n${chat('Second question?')}\n`);
+  await app.openFile(path);
+  const collection = app.page.getByRole('region', { name: 'Collection' });
+  await expect(collection.getByRole('status')).toHaveText('2 of 2 trajectories');
+  writeFileSync(path, `${chat('Another question, written over the first?')}\n${chat('And over the second?')}\n`);
+  await collection.getByRole('grid').getByRole('row').nth(2).click();
+  await expect(app.page.getByRole('alert').filter({ hasText: `${path}: the file was written to since it was opened` })).toContainText('close it and open it again');
+  await expect(app.trajectory.getByText('And over the second?')).toHaveCount(0);
+});
+
 test('exports the opened trajectory as a Markdown report and the whole file as ShareGPT', async ({ app }) => {
   const out = mkdtempSync(join(tmpdir(), 'trajdbg-e2e-export-'));
   await app.openFile(HERMES);

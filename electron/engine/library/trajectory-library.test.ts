@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,6 +225,21 @@ describe('the library', () => {
       const direct = importLine('hermes-session-jsonl', lines[i]!, path, i + 1, i) as { trajectories: unknown[] };
       expect(await library.trajectory(fileId, i)).toEqual(direct.trajectories[0]);
     }
+  });
+
+  it('reads rows on after lines are appended; names a file rewritten since it was opened instead of misreading it', async () => {
+    const path = join(dir, 'growing.jsonl');
+    writeFileSync(path, `${line('task 1')}\n${line('task 2')}\n`);
+    const { fileId } = await openAndIndex(path);
+    // A run still writing its log appends: the rows indexed are the same bytes.
+    appendFileSync(path, `${line('task 3')}\n`);
+    expect((await library.trajectory(fileId, 1)).messages[0]!.content).toBe('task 2');
+    // Rewritten in place: row 0's bytes now hold another trajectory, row 1's are not a line any more.
+    writeFileSync(path, `${line('other')}\n${line('a task of quite another length than before')}\n`);
+    await expect(library.trajectory(fileId, 0)).rejects.toThrow(`${path}: the file was written to since it was opened: line 1 no longer holds row 0 (growing:1, "task 1") but growing:1, "other"; close it and open it again`);
+    await expect(library.trajectory(fileId, 1)).rejects.toThrow(`${path}: the file was written to since it was opened, so row 1 cannot be read back; close it and open it again`);
+    rmSync(path);
+    await expect(library.trajectory(fileId, 1)).rejects.toThrow(`${path}: the file was removed since it was opened, so row 1 cannot be read back; close it and open it again`);
   });
 
   it('tells listeners the final state and the rows', async () => {

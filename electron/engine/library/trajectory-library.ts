@@ -4,9 +4,9 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OpenedFile as ListedFile } from '#shared/api/contract.js';
-import { FORMAT_DESCRIPTIONS } from '#shared/formats/import.js';
+import { FORMAT_DESCRIPTIONS, FormatError } from '#shared/formats/import.js';
 import { looksLikeZip } from '#shared/formats/import-zip.js';
-import type { TrajectorySummary } from '#shared/formats/summary.js';
+import { summarizeTrajectory, type TrajectorySummary } from '#shared/formats/summary.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { IndexWorkerPool, isFinalMessage, type IndexerHandle } from './index-worker-pool.js';
 import { runIndexer, trajectoryContains, type IndexerMessage, type IndexerRequest } from './indexer.js';
@@ -115,6 +115,8 @@ interface OpenedFile {
   lines: number[];
   /** The trajectories of a single-document file (no byte range to reread); null for line formats. */
   documents: Trajectory[] | null;
+  /** The file's modification time when it was opened (null when it could not be read). */
+  modifiedAt: number | null;
   parts: Part[];
   /** Whether the parts after the first were started (once part 0 told the format). */
   partsStarted: boolean;
@@ -194,10 +196,12 @@ export class TrajectoryLibrary {
     const settled = new Promise<void>((done) => (settle = done));
     // The size decides the parts; a file that cannot be read fails in its indexer, which says why.
     let size = 0;
+    let modifiedAt: number | null = null;
     let zipped = false;
     try {
       const info = statSync(absolute, { throwIfNoEntry: false });
       size = info?.size ?? 0;
+      modifiedAt = info?.mtimeMs ?? null;
       zipped = info?.isFile() === true && startsLikeZip(absolute);
     } catch {
       size = 0;
@@ -214,6 +218,7 @@ export class TrajectoryLibrary {
       ends: [],
       lines: [],
       documents: null,
+      modifiedAt,
       parts: Array.from({ length: of }, () => ({ handle: null, state: 'indexing' as const, bytesRead: 0, waiting: [] })),
       partsStarted: of === 1,
       turn: 0,
@@ -278,7 +283,23 @@ export class TrajectoryLibrary {
     }
     if (file.documents) return file.documents[index]!;
     const line = file.lines[index]!;
-    return readTrajectoryAt(file.status.path, file.status.format!, file.starts[index]!, file.ends[index]!, line, index, firstRowOf(file.lines, line));
+    const { path } = file.status;
+    let read: Trajectory;
+    try {
+      read = await readTrajectoryAt(path, file.status.format!, file.starts[index]!, file.ends[index]!, line, index, firstRowOf(file.lines, line));
+    } catch (error) {
+      // What a rewritten file holds at the old offsets is no fault of the file: say what happened.
+      const changed = changeSinceOpened(file);
+      throw changed ? new FormatError(`${path}: the file ${changed} since it was opened, so row ${index} cannot be read back; close it and open it again`) : error;
+    }
+    // A file rewritten in place may hold another trajectory at the same bytes: it is not shown as this row.
+    const listed = file.summaries[index]!;
+    const now = summarizeTrajectory(read, index);
+    if (now.id !== listed.id || now.turns !== listed.turns || now.preview !== listed.preview) {
+      const shown = (t: TrajectorySummary): string => `${t.id}, "${t.preview.slice(0, 60)}"`;
+      throw new FormatError(`${path}: the file ${changeSinceOpened(file) ?? 'changed'} since it was opened: line ${line} no longer holds row ${index} (${shown(listed)}) but ${shown(now)}; close it and open it again`);
+    }
+    return read;
   }
 
   /**
@@ -542,5 +563,17 @@ export class TrajectoryLibrary {
         process.emitWarning(`a trajectory library listener threw: ${(error as Error).message}`);
       }
     }
+  }
+}
+
+/** How the file differs from when it was opened ("was written to", "is gone"), or null when it does not. */
+function changeSinceOpened(file: OpenedFile): string | null {
+  try {
+    const info = statSync(file.status.path, { throwIfNoEntry: false });
+    if (!info) return 'was removed';
+    if (info.size !== file.status.size || info.mtimeMs !== file.modifiedAt) return 'was written to';
+    return null;
+  } catch {
+    return null;
   }
 }
