@@ -60,6 +60,12 @@ function toolPart(part: Record<string, unknown>): { call: ToolCall; result: Chat
   return { call, result: { role: 'tool', tool_call_id: id, content } };
 }
 
+/** A file as a chat content part: an image at a URL as `image_url`, anything else as a `file` part. */
+function filePart(url: unknown, mediaType: string, filename: unknown): Record<string, unknown> {
+  if (typeof url === 'string' && mediaType.startsWith('image/')) return { type: 'image_url', image_url: { url } };
+  return { type: 'file', file: { filename: str(filename) ?? undefined, file_data: url, mime_type: mediaType } };
+}
+
 /** A user or system message's parts as its content: the text alone, or text and file parts. */
 function contentOf(parts: readonly unknown[]): unknown {
   const out: Array<Record<string, unknown>> = [];
@@ -68,7 +74,7 @@ function contentOf(parts: readonly unknown[]): unknown {
     if (part.type === 'text' && typeof part.text === 'string') out.push({ type: 'text', text: part.text });
     else if (part.type === 'file' && typeof part.url === 'string') {
       const mediaType = str(part.mediaType) ?? str(part.mimeType) ?? '';
-      out.push(mediaType.startsWith('image/') ? { type: 'image_url', image_url: { url: part.url } } : { type: 'file', file: { filename: str(part.filename) ?? undefined, file_data: part.url, mime_type: mediaType } });
+      out.push(filePart(part.url, mediaType, part.filename));
     }
   }
   return partsContent(out);
@@ -161,7 +167,7 @@ function modelContent(content: unknown): unknown {
       out.push(url ? { type: 'image_url', image_url: { url } } : part);
     } else if (part.type === 'file') {
       const url = dataUrl(part.data, mediaType);
-      out.push(url && mediaType.startsWith('image/') ? { type: 'image_url', image_url: { url } } : { type: 'file', file: { filename: str(part.filename) ?? undefined, file_data: url ?? part.data, mime_type: mediaType } });
+      out.push(filePart(url ?? part.data, mediaType, part.filename));
     } else out.push(part);
   }
   return partsContent(out);
