@@ -157,15 +157,25 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   const ownsUploadsDir = options.uploadsDir === undefined;
 
   /**
+   * Refuses a POST only the page itself may make, before its body is read: another method (405),
+   * another Origin (403), a body declared over `limit` (413, and the connection closes, or the
+   * unread rest would be read as the next request). True when it was refused.
+   */
+  function refusedPost(req: http.IncomingMessage, res: http.ServerResponse, limit: number, tooLarge: string): boolean {
+    if (req.method !== 'POST') sendText(req, res, 405, 'Method not allowed.\n', { Allow: 'POST' });
+    else if (!isSameOrigin(req.headers.origin, req.headers.host!)) sendText(req, res, 403, 'Forbidden: the Origin must be this server.\n');
+    else if (Number(req.headers['content-length'] ?? NaN) > limit) sendText(req, res, 413, tooLarge, { Connection: 'close' });
+    else return false;
+    return true;
+  }
+
+  /**
    * A file dropped on the page: its bytes go to a private folder on this machine and the reply
    * names the copy, which the page then opens with `file.open`. Only the page itself may post
    * (same Origin, the token cookie, as for every request).
    */
   async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return sendText(req, res, 405, 'Method not allowed.\n', { Allow: 'POST' });
-    if (!isSameOrigin(req.headers.origin, req.headers.host!)) return sendText(req, res, 403, 'Forbidden: the Origin must be this server.\n');
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) return sendText(req, res, 413, `Too large: files up to ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB can be dropped; open larger ones by path.\n`, { Connection: 'close' });
+    if (refusedPost(req, res, MAX_UPLOAD_BYTES, `Too large: files up to ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB can be dropped; open larger ones by path.\n`)) return;
     let name: string;
     try {
       name = basename(decodeURIComponent(String(req.headers[UPLOAD_NAME_HEADER] ?? 'dropped-file')));
@@ -198,12 +208,10 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
    * itself may post (same Origin, the token cookie, as for every request).
    */
   async function answerCall(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return sendText(req, res, 405, 'Method not allowed.\n', { Allow: 'POST' });
-    if (!isSameOrigin(req.headers.origin, req.headers.host!)) return sendText(req, res, 403, 'Forbidden: the Origin must be this server.\n');
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    // The body is left unread: the connection closes, or its rest would be read as the next request.
-    const tooLarge = (): void => sendText(req, res, 413, `Too large: a request is at most ${MAX_FRAME_BYTES / 1024 ** 2} MiB.\n`, { Connection: 'close' });
-    if (Number.isFinite(declared) && declared > MAX_FRAME_BYTES) return tooLarge();
+    const tooLargeText = `Too large: a request is at most ${MAX_FRAME_BYTES / 1024 ** 2} MiB.\n`;
+    if (refusedPost(req, res, MAX_FRAME_BYTES, tooLargeText)) return;
+    // A body longer than it declared: the rest is left unread and the connection closes.
+    const tooLarge = (): void => sendText(req, res, 413, tooLargeText, { Connection: 'close' });
     const chunks: Buffer[] = [];
     let received = 0;
     try {
