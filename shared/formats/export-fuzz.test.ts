@@ -8,9 +8,9 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { BYTES } from '../../electron/testing/format-samples.js';
-import { pathsOf, replaced, sampleDocument, type Json } from '../testing/json-edits.js';
+import { editedSamples, importedOrRefused } from '../testing/json-edits.js';
 import { EXPORT_FORMATS, ExportError, exportText, type ExportFormat } from './export.js';
-import { FormatError, importBytes, importText } from './import.js';
+import { importBytes, importText } from './import.js';
 import { summarizeTrajectory, trajectorySummarySchema } from './summary.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -52,25 +52,10 @@ describe('exports of whatever a file held', () => {
   });
 
   it('with any JSON value in any field of any sample', () => {
-    const documents = [...BYTES].flatMap(([name, bytes]) => {
-      const read = sampleDocument(name, bytes);
-      return read ? [{ name, ...read, paths: pathsOf(read.doc) }] : [];
-    });
-    const edit = fc
-      .nat({ max: documents.length - 1 })
-      .chain((d) => fc.record({ d: fc.constant(d), at: fc.nat({ max: documents[d]!.paths.length - 1 }), value: fc.jsonValue({ maxDepth: 3 }) }));
     fc.assert(
-      fc.property(edit, ({ d, at, value }) => {
-        const { name, doc, jsonl, paths } = documents[d]!;
-        const text = `${JSON.stringify(replaced(doc, paths[at]!, value as Json))}${jsonl ? '\n' : ''}`;
-        let trajectories: Trajectory[];
-        try {
-          trajectories = importBytes(new TextEncoder().encode(text), name).trajectories;
-        } catch (error) {
-          if (error instanceof FormatError) return;
-          throw error;
-        }
-        exportsOpenAgain(trajectories, `${name} with ${JSON.stringify(value).slice(0, 80)} at ${JSON.stringify(paths[at])}`);
+      fc.property(editedSamples(BYTES), (edited) => {
+        const trajectories = importedOrRefused(edited);
+        if (trajectories) exportsOpenAgain(trajectories, edited.what);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );

@@ -1,5 +1,10 @@
+import fc from 'fast-check';
+import { FormatError, importBytes } from '../formats/import.js';
+import type { Trajectory } from '../formats/trajectory.js';
+
 // Edits of JSON documents for the fuzz tests: every path into one, a copy with a value put at a
-// path, a sample file as one document. No Node APIs: the renderer's tests use them too.
+// path, a sample file as one document, sample files with any value put anywhere. No Node APIs:
+// the renderer's tests use them too.
 
 /** A JSON value, for the tests that put values of any type into the samples. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -28,9 +33,42 @@ export function replaced(root: Json, path: ReadonlyArray<string | number>, value
 }
 
 /** A sample as one JSON document to edit: a JSON file whole, a JSONL file's first line; null for a zip. */
-export function sampleDocument(name: string, bytes: Uint8Array): { doc: Json; jsonl: boolean } | null {
+function sampleDocument(name: string, bytes: Uint8Array): { doc: Json; jsonl: boolean } | null {
   if (name.endsWith('.eval')) return null;
   const text = new TextDecoder().decode(bytes);
   const jsonl = name.endsWith('.jsonl');
   return { doc: JSON.parse(jsonl ? text.split('\n').find((line) => line.trim() !== '')! : text) as Json, jsonl };
+}
+
+/** A sample file with a value put somewhere in it: its name, its text, and what was put where. */
+export interface EditedSample {
+  name: string;
+  text: string;
+  what: string;
+}
+
+/** Any JSON value put at any path of one of the JSON `samples` (of a JSONL file, its first line). */
+export function editedSamples(samples: Iterable<readonly [string, Uint8Array]>): fc.Arbitrary<EditedSample> {
+  const documents = [...samples].flatMap(([name, bytes]) => {
+    const read = sampleDocument(name, bytes);
+    return read ? [{ name, ...read, paths: pathsOf(read.doc) }] : [];
+  });
+  return fc.nat({ max: documents.length - 1 }).chain((d) => {
+    const { name, doc, jsonl, paths } = documents[d]!;
+    return fc.record({ at: fc.nat({ max: paths.length - 1 }), value: fc.jsonValue({ maxDepth: 3 }) }).map(({ at, value }) => ({
+      name,
+      text: `${JSON.stringify(replaced(doc, paths[at]!, value as Json))}${jsonl ? '\n' : ''}`,
+      what: `${name} with ${JSON.stringify(value).slice(0, 80)} at ${JSON.stringify(paths[at])}`,
+    }));
+  });
+}
+
+/** The trajectories an edited sample imports as, or null when the importer refuses it (a FormatError); anything else is thrown. */
+export function importedOrRefused({ name, text }: EditedSample): Trajectory[] | null {
+  try {
+    return importBytes(new TextEncoder().encode(text), name).trajectories;
+  } catch (error) {
+    if (error instanceof FormatError) return null;
+    throw error;
+  }
 }

@@ -11,13 +11,13 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { FormatError, importBytes } from '#shared/formats/import.js';
+import { importBytes } from '#shared/formats/import.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
 import { eachTrajectoryRunEvent } from '#shared/formats/trajectory-events.js';
 import { runEventSchema, type RunEvent, type RunEventBody } from '#shared/run/events.js';
 import { resetStore, useStore } from '../store/store.js';
 import { renderApp } from '../test/render-app.js';
-import { pathsOf, replaced, sampleDocument, type Json } from '#shared/testing/json-edits.js';
+import { editedSamples, importedOrRefused } from '#shared/testing/json-edits.js';
 
 const SAMPLES = inject('formatSamples');
 const FUZZ = inject('fuzz');
@@ -83,26 +83,13 @@ describe('every view draws what the importers read', () => {
   }, 60_000);
 
   it('with any JSON value in any field of any of them', async () => {
-    const documents = SAMPLES.flatMap(({ name, bytes }) => {
-      const read = sampleDocument(name, bytes);
-      return read ? [{ name, ...read, paths: pathsOf(read.doc) }] : [];
-    });
-    const edit = fc
-      .nat({ max: documents.length - 1 })
-      .chain((d) => fc.record({ d: fc.constant(d), at: fc.nat({ max: documents[d]!.paths.length - 1 }), value: fc.jsonValue({ maxDepth: 3 }), budget: fc.constantFrom(null, 300, 2_000) }));
+    const edit = fc.record({ edited: editedSamples(SAMPLES.map((s) => [s.name, s.bytes] as const)), budget: fc.constantFrom(null, 300, 2_000) });
     await fc.assert(
-      fc.asyncProperty(edit, async ({ d, at, value, budget }) => {
-        const { name, doc, jsonl, paths } = documents[d]!;
-        const text = `${JSON.stringify(replaced(doc, paths[at]!, value as Json))}${jsonl ? '\n' : ''}`;
-        let trajectories: Trajectory[];
-        try {
-          trajectories = importBytes(new TextEncoder().encode(text), name).trajectories;
-        } catch (error) {
-          if (error instanceof FormatError) return;
-          throw error;
-        }
+      fc.asyncProperty(edit, async ({ edited, budget }) => {
+        const trajectories = importedOrRefused(edited);
+        if (!trajectories) return;
         vi.mocked(console.error).mockClear();
-        await drawEveryView(trajectories, `${name} with ${JSON.stringify(value).slice(0, 80)} at ${JSON.stringify(paths[at])}, budget ${budget}`, budget);
+        await drawEveryView(trajectories, `${edited.what}, budget ${budget}`, budget);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
