@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { BranchesPanel } from './features/branches/branches-panel.js';
 import { CompareDialog } from './features/branches/compare-dialog.js';
 import { EditDialog } from './features/branches/edit-dialog.js';
@@ -31,6 +31,16 @@ function layoutVariables(sizes: Layout['sizes']): CSSProperties {
   if (sizes.prompt) vars['--prompt-width'] = `min(${sizes.prompt}px, 45vw)`;
   return vars as CSSProperties;
 }
+
+/** The dialogs, each kept to itself if it throws while drawing (see PanelBoundary). */
+const DIALOGS: ReadonlyArray<[name: string, dialog: () => ReactNode]> = [
+  ['New run', NewRunDialog],
+  ['Open file', OpenFileDialog],
+  ['Export', ExportDialog],
+  ['Edit', EditDialog],
+  ['Compare', CompareDialog],
+  ['Full text', FullTextDialog],
+];
 
 /** The whole window: top bar, the opened file's collection, turns | trajectory | prompt view, metrics below. */
 export function App() {
@@ -68,24 +78,11 @@ export function App() {
       <PanelBoundary name="Metrics" className="metrics-panel">
         <MetricsPanel />
       </PanelBoundary>
-      <PanelBoundary name="New run" className="dialog-failed">
-        <NewRunDialog />
-      </PanelBoundary>
-      <PanelBoundary name="Open file" className="dialog-failed">
-        <OpenFileDialog />
-      </PanelBoundary>
-      <PanelBoundary name="Export" className="dialog-failed">
-        <ExportDialog />
-      </PanelBoundary>
-      <PanelBoundary name="Edit" className="dialog-failed">
-        <EditDialog />
-      </PanelBoundary>
-      <PanelBoundary name="Compare" className="dialog-failed">
-        <CompareDialog />
-      </PanelBoundary>
-      <PanelBoundary name="Full text" className="dialog-failed">
-        <FullTextDialog />
-      </PanelBoundary>
+      {DIALOGS.map(([name, Dialog]) => (
+        <PanelBoundary key={name} name={name} className="dialog-failed">
+          <Dialog />
+        </PanelBoundary>
+      ))}
       <DropZone />
     </div>
   );
