@@ -186,6 +186,20 @@ describe('a rollout set', () => {
     await set.close();
   });
 
+  it('names a shard rewritten in place since it was indexed instead of showing another rollout as the row', async () => {
+    const plain = join(dir, 'rewritten.jsonl');
+    const chat = (id: string, question: string) => JSON.stringify({ id, messages: [{ role: 'user', content: question }, { role: 'assistant', content: 'ok' }] });
+    writeFileSync(plain, `${chat('r0', 'first question')}\n${chat('r1', 'other question')}\n`);
+    const set = await RolloutSet.open([plain], { cacheDir: cache('rewritten') });
+    await set.refresh();
+    const { rows } = await set.query({ limit: 10 });
+    expect((await set.rollout(rows[1]!.rid!)).trajectory.id).toBe('r1');
+    // Lines of the same lengths: the bytes indexed now hold other rollouts, which parse.
+    writeFileSync(plain, `${chat('r5', 'fresh question')}\n${chat('r6', 'fresh question')}\n`);
+    await expect(set.rollout(rows[0]!.rid!)).rejects.toThrow(`${plain}:1: the shard was written to since it was indexed: the line holds r5, not the rollout listed (r0); refresh the set`);
+    await set.close();
+  });
+
   it('computes each row with the importers\' rules: the turns, tool calls, errors and outcome the generator wrote', async () => {
     const set = await RolloutSet.open([join(shards, 'a.jsonl')], { cacheDir: cache('rules') });
     await set.refresh();
