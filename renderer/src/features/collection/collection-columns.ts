@@ -1,6 +1,7 @@
 import type { TrajectorySummary } from '#shared/formats/summary.js';
 import { FAILED_CALLS_NAME } from '#shared/loop/error-counts.js';
 import type { CollectionColumn } from './collection-order.js';
+import { formatScore } from './rollout-groups.js';
 
 /** How one column of the collection table reads. */
 export interface ColumnSpec {
@@ -18,7 +19,7 @@ export interface ColumnSpec {
 }
 
 function formatReward(reward: number | null): string {
-  return reward === null ? '' : reward.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return reward === null ? '' : formatScore(reward);
 }
 
 /** The table's columns, in display order. `#` is the position in the file, from 0, as `convert --list` prints it. */

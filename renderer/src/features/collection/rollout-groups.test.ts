@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advantageOf, groupRollouts, hasGroups, orderGroups } from './rollout-groups.js';
+import { advantageOf, formatScore, groupRollouts, hasGroups, orderGroups } from './rollout-groups.js';
 import { summary } from './test-rows.js';
 
 // Two prompts of three rollouts each, listed out of order, and one rollout of a prompt whose rewards are all equal.
@@ -42,5 +42,15 @@ describe('rollout groups', () => {
     expect(groupRollouts([summary(0), summary(1)]).map((g) => g.rows.length)).toEqual([1, 1]);
     expect(hasGroups([summary(0)])).toBe(false);
     expect(hasGroups(rows)).toBe(true);
+  });
+});
+
+describe('a reward as the collection prints it', () => {
+  it('keeps up to three decimals, and writes what they cannot show with an exponent', () => {
+    expect([0.5, -1.25, 3, 1234.5678, 0].map((x) => formatScore(x))).toEqual(['0.5', '-1.25', '3', '1,234.568', '0']);
+    // Three decimals would make these 0 and a 309-digit number.
+    expect([0.00001, -0.000123456, 1e308, 2.5e15].map((x) => formatScore(x))).toEqual(['1e-5', '-1.23e-4', '1e+308', '2.5e+15']);
+    expect(formatScore(0.00001, true)).toBe('+1e-5');
+    expect(formatScore(null)).toBe('–');
   });
 });

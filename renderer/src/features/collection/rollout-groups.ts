@@ -75,9 +75,11 @@ export function advantageOf(row: TrajectorySummary, group: RolloutGroup): number
   return group.spread ? difference / group.spread : difference;
 }
 
-/** A number as the group view prints it: up to 3 decimals, a sign when asked. */
+/** A reward or score as the collection and the group view print it: up to 3 decimals, a sign when asked. */
 export function formatScore(value: number | null, signed = false): string {
   if (value === null) return '–';
-  const text = value.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  // Three decimals would show a reward of 0.00001 as 0, and 1e308 as 309 digits: those are written 1e-5 and 1e+308.
+  const magnitude = Math.abs(value);
+  const text = magnitude !== 0 && (magnitude < 0.001 || magnitude >= 1e15) ? value.toExponential(2).replace(/\.?0+e/, 'e') : value.toLocaleString('en-US', { maximumFractionDigits: 3 });
   return signed && value > 0 ? `+${text}` : text;
 }
