@@ -566,7 +566,7 @@ export class TrajectoryLibrary {
   }
 }
 
-/** How the file differs from when it was opened ("was written to", "is gone"), or null when it does not. */
+/** How the file differs from when it was opened ("was written to", "was removed"), or null when it does not. */
 function changeSinceOpened(file: OpenedFile): string | null {
   try {
     const info = statSync(file.status.path, { throwIfNoEntry: false });
