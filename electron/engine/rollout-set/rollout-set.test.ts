@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -401,6 +401,24 @@ describe('a rollout set', () => {
     expect(new Set(rows.map((r) => r.id)).size).toBe(6000);
     await set.close();
   }, 60_000);
+
+  it('does not walk a folder of kernel state (a proc file system mounted inside the set)', async (context) => {
+    const folder = join(dir, 'with-proc');
+    const proc = join(folder, 'proc');
+    mkdirSync(proc, { recursive: true });
+    await writeJsonlShard(join(folder, 'runs.jsonl'), 50, 3);
+    try {
+      execFileSync('mount', ['-t', 'proc', 'proc', proc], { stdio: 'pipe' });
+    } catch (error) {
+      context.skip(`a proc file system cannot be mounted here (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}); this test needs root`);
+    }
+    try {
+      // Walked, it gave a problem for each folder of /proc that not even root may list.
+      expect(await resolveShards([folder])).toEqual({ shards: [expect.objectContaining({ path: join(folder, 'runs.jsonl') })], problems: [] });
+    } finally {
+      execFileSync('umount', [proc]);
+    }
+  });
 
   it('resolves folders, globs and files, naming sources that hold no shard', async () => {
     expect(globRegExp('/a/**/*.jsonl').test('/a/b/c/x.jsonl')).toBe(true);

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat, statfs } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { readErrorReason } from '../library/read-error.js';
 
@@ -60,9 +60,22 @@ export function globRegExp(glob: string): RegExp {
 const typeListed = (entry: Dirent): boolean => entry.isDirectory() || entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice();
 
 /**
+ * Linux's file systems of kernel state (statfs magic numbers): proc, sysfs, cgroup and cgroup2,
+ * debugfs, tracefs, securityfs, bpf, devpts, pstore, configfs. They hold no shards, and /proc alone
+ * has a folder per process: a set opened on `/` walked them all and listed what it could not read.
+ */
+const KERNEL_FILE_SYSTEMS = new Set([0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720, 0x74726163, 0x73636673, 0xcafe4a11, 0x1cd1, 0x6165676c, 0x62656570]);
+
+/** Whether a folder is the root of, or inside, a file system of kernel state (never on other systems). */
+async function isKernelFileSystem(folder: string): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  return KERNEL_FILE_SYSTEMS.has((await statfs(folder)).type);
+}
+
+/**
  * Every file under `folder`, recursively, in name order (hidden entries skipped), and every
  * symbolic link (a linked shard counts; the caller's stat follows it, and a link to a folder is not
- * walked, so links cannot loop). A folder below `folder` that cannot be read goes to `unreadable`
+ * walked, so links cannot loop); folders of kernel state (/proc, /sys) are not walked. A folder below `folder` that cannot be read goes to `unreadable`
  * and the walk goes on; `folder` itself failing throws.
  */
 async function* walk(folder: string, unreadable: (folder: string, error: unknown) => void): AsyncGenerator<string, void, undefined> {
@@ -82,6 +95,7 @@ async function* walk(folder: string, unreadable: (folder: string, error: unknown
     }
     if (kind.isDirectory()) {
       try {
+        if (await isKernelFileSystem(path)) continue;
         yield* walk(path, unreadable);
       } catch (error) {
         unreadable(path, error);
