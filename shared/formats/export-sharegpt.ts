@@ -2,7 +2,7 @@ import { contentAsText } from './content-parts.js';
 import type { ChatMessage, ToolSchema } from '../model/chat.js';
 import { extractReasoning } from '../loop/reasoning.js';
 import { pyJsonDumps, pyJsonLoads } from '../python/json.js';
-import { LONE_SURROGATE, pyStrip } from '../python/str.js';
+import { escapeLoneSurrogates, pyStrip } from '../python/str.js';
 import type { PyDict, PyValue } from '../python/value.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
 import { INTERVENTION_MARK_KEY, interventionMarkOf } from '../run/intervention.js';
@@ -198,11 +198,6 @@ export function pythonIsoformat(date: Date): string {
   const p = (n: number, width = 2): string => String(n).padStart(width, '0');
   const base = `${p(date.getFullYear(), 4)}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
   return date.getMilliseconds() === 0 ? base : `${base}.${p(date.getMilliseconds(), 3)}000`;
-}
-
-/** Lone surrogates as `\uXXXX`: Python could not encode them to UTF-8, and a file would get U+FFFD. */
-function escapeLoneSurrogates(line: string): string {
-  return line.replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { summarizeTrajectory } from './summary.js';
 import { deriveAgentResult, type Trajectory } from './trajectory.js';
-import { LONE_SURROGATE } from '../python/str.js';
+import { wellFormed } from '../python/str.js';
 
 /**
  * One rollout of a rollout set as its table lists it and its SQL filters see it: the columns are
@@ -135,9 +135,9 @@ export function wellFormedJson(value: unknown): string {
   const text = JSON.stringify(value);
   if (!LONE_SURROGATE_ESCAPE.test(text)) return text;
   return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'string') return item.replace(LONE_SURROGATE, '\ufffd');
+    if (typeof item === 'string') return wellFormed(item);
     // Keys too (a tool named with half an emoji keys the errors by tool).
-    if (item !== null && typeof item === 'object' && !Array.isArray(item)) return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key.replace(LONE_SURROGATE, '\ufffd'), inner]));
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) return Object.fromEntries(Object.entries(item).map(([key, inner]) => [wellFormed(key), inner]));
     return item;
   });
 }

@@ -111,4 +111,14 @@ export function pyStrip(s: string): string {
  * Each surrogate that is not half of a pair: a Python str may hold one (a string cut inside an
  * emoji, written by `json.dumps` as `\ud83d`), which UTF-8 cannot encode.
  */
-export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A text's lone surrogates written as JSON escapes (`\ud83d`), as json.dumps writes them: JSON text that UTF-8 can carry. */
+export function escapeLoneSurrogates(text: string): string {
+  return text.replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** A text with each lone surrogate replaced by U+FFFD, as a UTF-8 encoder writes it. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
+}

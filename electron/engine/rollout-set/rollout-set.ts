@@ -9,7 +9,7 @@ import { importLineValue, parseJson } from '#shared/formats/import.js';
 import { DEFAULT_ROLLOUT_COLUMNS, ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
 import { summarizeTrajectory } from '#shared/formats/summary.js';
-import { LONE_SURROGATE } from '#shared/python/str.js';
+import { wellFormed } from '#shared/python/str.js';
 import type { SetCharts, SetShard, SetStatus } from '#shared/api/rollout-set.js';
 import { ForwardLineReader, parquetRecords, readRecord, sqlString } from './shard-reader.js';
 import { ShardIndexPool, type UnitRun } from './shard-index-pool.js';
@@ -645,7 +645,6 @@ export class RolloutSet {
     const trajectory = this.trajectoryOf(row, await this.recordText(row));
     // A shard rewritten in place may hold another rollout at the same bytes: it is not shown as this row.
     const now = summarizeTrajectory(trajectory, 0);
-    const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\ufffd');
     if (wellFormed(now.id) !== row.id || wellFormed(now.preview) !== row.first_user) {
       throw new SetQueryError(`${row.source}:${row.line}: the shard was written to since it was indexed: the line holds ${now.id}, not the rollout listed (${row.id}); refresh the set`);
     }

@@ -1,5 +1,6 @@
 import type { ToolSchema } from '#shared/model/chat.js';
 import { pyJsonDumps } from '#shared/python/json.js';
+import { escapeLoneSurrogates } from '#shared/python/str.js';
 import type { PyValue } from '#shared/python/value.js';
 import type { ToolCallContext, ToolProvider } from './tool-provider.js';
 
@@ -39,11 +40,8 @@ export function endpointBody(name: string, args: PyValue, taskId: string): strin
   const body = new Map<string, PyValue>([['tool_name', name], ['arguments', args], ['task_id', taskId]]);
   // A lone surrogate cannot travel as UTF-8 (fetch would send U+FFFD): it goes escaped, as
   // Python's json.dumps writes it (`\ud800`). Pairs and every other character stay as they are.
-  return pyJsonDumps(body, { ensureAscii: false, separators: [',', ':'] }).replace(LONE_SURROGATE, (s) => `\\u${s.charCodeAt(0).toString(16)}`);
+  return escapeLoneSurrogates(pyJsonDumps(body, { ensureAscii: false, separators: [',', ':'] }));
 }
-
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 async function postToolCall(doFetch: typeof fetch, url: string, timeoutMs: number, body: string, context: ToolCallContext): Promise<string> {
   const timeout = AbortSignal.timeout(timeoutMs);
