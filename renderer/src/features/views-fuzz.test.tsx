@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { importBytes } from '#shared/formats/import.js';
 import type { Trajectory } from '#shared/formats/trajectory.js';
 import { eachTrajectoryRunEvent } from '#shared/formats/trajectory-events.js';
+import { PyTypeError } from '#shared/python/value.js';
 import { runEventSchema, type RunEvent, type RunEventBody } from '#shared/run/events.js';
 import { resetStore, useStore } from '../store/store.js';
 import { renderApp } from '../test/render-app.js';
@@ -38,7 +39,7 @@ function eventsAsReceived(t: Trajectory, runId: string, budget: number | null): 
   try {
     for (const body of eachTrajectoryRunEvent(t, { origin: { fileId: 'f', path: `/data/${runId}` }, maxContextTokens: budget })) bodies.push(body);
   } catch (error) {
-    if (!(error instanceof TypeError) || !/^object of type '\w+' has no len\(\)$/.test(error.message)) throw error;
+    if (!(error instanceof PyTypeError)) throw error;
   }
   return bodies.map((body, seq) => {
     const wire: unknown = JSON.parse(JSON.stringify({ ...body, runId, seq, time: 0 }));
