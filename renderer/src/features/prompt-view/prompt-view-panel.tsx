@@ -128,7 +128,8 @@ function TurnPrompt({ view, snapshot, turn, budget }: { view: RunView; snapshot:
   const shown = sentView && recomputed && 'prompt' in recomputed ? { ...sentView, prompt: recomputed.prompt } : sentView;
   const raised = recomputed && 'raised' in recomputed ? recomputed.raised : null;
   const origin = recorded !== null && recorded !== 'loading' ? 'recorded' : budget !== undefined || imported ? 'recomputed' : 'engine';
-  const prompt = shown?.prompt ?? null;
+  // Nothing to list when the truncation raised: the panel says so instead.
+  const prompt = raised === null ? (shown?.prompt ?? null) : null;
   // A sent turn's prompt view never changes: its rows are computed once, not on every event.
   const items = useMemo((): PromptItem[] => {
     if (Array.isArray(recorded)) return recorded.map((message, index) => ({ kind: 'message', index, message, cut: null }));
