@@ -31,7 +31,8 @@ export type TrajectorySummary = z.infer<typeof trajectorySummarySchema>;
 
 const PREVIEW_CHARS = 160;
 
-function previewOf(t: Trajectory): string {
+/** A trajectory's first user message cut to a line: the row's `preview`, also what a row read back is checked by. */
+export function previewOf(t: Trajectory): string {
   const first = t.messages.find((m) => m.role === 'user');
   const content = first?.content;
   const text = typeof content === 'string' ? content : content == null ? '' : JSON.stringify(content);

@@ -196,7 +196,17 @@ describe('a rollout set', () => {
     expect((await set.rollout(rows[1]!.rid!)).trajectory.id).toBe('r1');
     // Lines of the same lengths: the bytes indexed now hold other rollouts, which parse.
     writeFileSync(plain, `${chat('r5', 'fresh question')}\n${chat('r6', 'fresh question')}\n`);
-    await expect(set.rollout(rows[0]!.rid!)).rejects.toThrow(`${plain}:1: the shard was written to since it was indexed: the line holds r5, not the rollout listed (r0); refresh the set`);
+    const changed = `${plain}:1: the shard was written to since it was indexed: the line holds r5, not the rollout listed (r0); refresh the set`;
+    await expect(set.rollout(rows[0]!.rid!)).rejects.toThrow(changed);
+    // An export reads the same bytes back: it stops there rather than writing r5 as r0.
+    const exported: string[] = [];
+    await expect((async () => {
+      for await (const { trajectory } of set.rollouts()) exported.push(trajectory.id);
+    })()).rejects.toThrow(changed);
+    expect(exported).toEqual([]);
+    // The same preview under another id is another rollout too.
+    writeFileSync(plain, `${chat('r0', 'first question')}\n${chat('r7', 'other question')}\n`);
+    await expect(set.rollout(rows[1]!.rid!)).rejects.toThrow(`${plain}:2: the shard was written to since it was indexed: the line holds r7, not the rollout listed (r1); refresh the set`);
     await set.close();
   });
 

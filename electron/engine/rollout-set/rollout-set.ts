@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { importLineValue, parseJson } from '#shared/formats/import.js';
 import { DEFAULT_ROLLOUT_COLUMNS, ROLLOUT_COLUMN_NAMES, ROLLOUT_COLUMNS, type RolloutColumn, type RolloutRow } from '#shared/formats/rollout-row.js';
 import type { FormatId, Trajectory } from '#shared/formats/trajectory.js';
-import { summarizeTrajectory } from '#shared/formats/summary.js';
+import { previewOf } from '#shared/formats/summary.js';
 import { wellFormed } from '#shared/python/str.js';
 import type { SetCharts, SetShard, SetStatus } from '#shared/api/rollout-set.js';
 import { ForwardLineReader, parquetRecords, readRecord, sqlString } from './shard-reader.js';
@@ -642,17 +642,24 @@ export class RolloutSet {
   /** Reads one rollout back from its shard (its line's bytes, or its Parquet row) and imports it. */
   async rollout(rid: number): Promise<{ row: RolloutRow; trajectory: Trajectory }> {
     const row = await this.row(rid);
-    const trajectory = this.trajectoryOf(row, await this.recordText(row));
-    // A shard rewritten in place may hold another rollout at the same bytes: it is not shown as this row.
-    const now = summarizeTrajectory(trajectory, 0);
-    if (wellFormed(now.id) !== row.id || wellFormed(now.preview) !== row.first_user) {
-      throw new SetQueryError(`${row.source}:${row.line}: the shard was written to since it was indexed: the line holds ${now.id}, not the rollout listed (${row.id}); refresh the set`);
-    }
-    return { row, trajectory };
+    return { row, trajectory: this.trajectoryOf(row, await this.recordText(row)) };
   }
 
-  /** A rollout's trajectory from its record's text. */
+  /**
+   * A rollout's trajectory from its record's text. A shard rewritten in place may hold another
+   * rollout at the same bytes: it is refused (by its id and first user message, the row's own
+   * words), not shown or exported as this row.
+   */
   private trajectoryOf(row: RolloutRow, text: string): Trajectory {
+    const trajectory = this.recordOf(row, text);
+    if (wellFormed(trajectory.id) !== row.id || wellFormed(previewOf(trajectory)) !== row.first_user) {
+      throw new SetQueryError(`${row.source}:${row.line}: the shard was written to since it was indexed: the line holds ${trajectory.id}, not the rollout listed (${row.id}); refresh the set`);
+    }
+    return trajectory;
+  }
+
+  /** The trajectory a record's text holds at the row's place in it. */
+  private recordOf(row: RolloutRow, text: string): Trajectory {
     const parsed = parseJson(text);
     if (!parsed.ok) throw new SetQueryError(`${row.source}:${row.line}: ${parsed.error} (was the file changed?)`);
     const imported = importLineValue(row.format as FormatId, parsed.value, row.source, row.line, 0, text);
