@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { codePointSlice } from '#shared/python/str.js';
 import { utf8Length } from '#shared/rpc/frames.js';
 import { useStore } from '../store/store.js';
+import { MarkedText } from './marked-text.js';
 import './folded-text.css';
 
 /** Characters (code points) shown before a text is folded. */
@@ -14,7 +15,8 @@ export function formatKB(text: string): string {
 
 /**
  * A text as preformatted lines, folded after {@link FOLD_AT} code points: a multi-megabyte tool
- * result never goes into the DOM; "Show all" opens it whole in a read-only editor.
+ * result never goes into the DOM; "Show all" opens it whole in a read-only editor. Hidden
+ * characters (bidi overrides, zero-width characters, tag characters) are marked where they are.
  */
 export function FoldedText({ text, title, className }: { text: string; title: string; className?: string }) {
   const showFullText = useStore((s) => s.showFullText);
@@ -27,14 +29,14 @@ export function FoldedText({ text, title, className }: { text: string; title: st
   if (!folded) {
     return (
       <pre className={className} dir="auto">
-        {text}
+        <MarkedText text={text} />
       </pre>
     );
   }
   return (
     <div className="folded">
       <pre className={className} dir="auto">
-        {folded.head}
+        <MarkedText text={folded.head} />
         <span className="fold-ellipsis" aria-hidden="true">
           {' '}…
         </span>

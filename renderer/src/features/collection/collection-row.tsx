@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { TrajectorySummary } from '#shared/formats/summary.js';
 import type { ColumnSpec } from './collection-columns.js';
+import { MarkedText } from '../../ui/marked-text.js';
 
 /** Every row has this height, so the table can place 20,000 of them without measuring any. */
 export const ROW_HEIGHT = 30;
@@ -27,7 +28,7 @@ export const CollectionRow = memo(function CollectionRow({ columns, row, positio
         const tone = column.tone?.(row);
         return (
           <div key={column.key} role="gridcell" className={`collection-cell${column.numeric ? ' is-number' : ''}${tone ? ` ${tone}` : ''}`} title={column.title?.(row) ?? (column.numeric ? undefined : text)}>
-            {text}
+            {column.numeric ? text : <MarkedText text={text} />}
           </div>
         );
       })}

@@ -3,6 +3,7 @@ import { checkArguments } from '#shared/loop/argument-check.js';
 import type { ToolCallRecord } from '#shared/run/run-state.js';
 import { interventionText } from '#shared/run/intervention.js';
 import { FoldedText } from '../../ui/folded-text.js';
+import { MarkedText } from '../../ui/marked-text.js';
 import { useStore } from '../../store/store.js';
 import { callStatusText } from '../turns/turn-badges.js';
 import { resultError } from '../../ui/content-text.js';
@@ -72,7 +73,9 @@ export function ToolCallCard({ call, turn, runId, editable = false, runEnded = f
     <div className={`tool-call${failed ? ' is-error' : ''}`} role="group" aria-label={`Tool call ${call.name}`}>
       <div className="tool-call-head">
         <span className="role">tool call</span>
-        <code className="tool-name">{call.name}</code>
+        <code className="tool-name">
+          <MarkedText text={call.name} />
+        </code>
         <span className={`badge tone-${failed ? 'bad' : call.status === 'running' ? 'info' : 'ok'}`}>{callStatusText(call, runEnded)}</span>
         {call.status === 'unknown_tool' && <span className="badge tone-bad">unknown tool</span>}
         {call.approval && <span className={`badge tone-${call.approval.decision === 'approve' ? 'info' : 'warn'}`}>{DECISION_TEXT[call.approval.decision]}</span>}

@@ -1,5 +1,6 @@
 import type { RunSnapshot, TurnRecord } from '#shared/run/run-state.js';
 import { turnBadges, turnSummary, type TurnBadge } from './turn-badges.js';
+import { MarkedText } from '../../ui/marked-text.js';
 
 const BADGE_TONE: Record<TurnBadge, string> = {
   failed: 'bad',
@@ -25,7 +26,9 @@ export function TurnRow({ turn, selected, onSelect, runEnd = null }: { turn: Tur
         <span className="turn-number">Turn {turn.turn}</span>{' '}
         {tokens !== undefined && <span className="turn-tokens">{tokens.toLocaleString('en-US')} est. tokens</span>}
       </span>{' '}
-      <span className="turn-tools">{turnSummary(turn, runEnd)}</span>{' '}
+      <span className="turn-tools">
+        <MarkedText text={turnSummary(turn, runEnd)} />
+      </span>{' '}
       <span className="badges">
         {turnBadges(turn, runEnd !== null).map((badge) => (
           <span key={badge} className={`badge tone-${BADGE_TONE[badge]}`}>
