@@ -13,6 +13,10 @@ import './ui/message-card.css';
 import './ui/virtual-list.css';
 import { App } from './app.js';
 import { useStore } from './store/store.js';
+import { reportUncaughtErrors } from './store/uncaught-errors.js';
+
+// First, so that anything thrown outside rendering from here on is shown, not only logged.
+reportUncaughtErrors(window);
 
 // The desktop app's preload exposes `window.trajdbg`; in a browser the serve host answers on a
 // same-origin WebSocket (it authenticated this page with a cookie when it served it).
