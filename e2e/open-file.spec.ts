@@ -122,6 +122,9 @@ test('a budget typed over a message Python cannot measure says the truncation ra
   await app.openFile(path);
   await expect(app.status).toHaveText('Finished naturally after 1 turn');
   await app.turn(1).click();
+  // Without a budget it counts 0 tokens, which the prompt view and the turn list say.
+  await expect(app.promptView.getByText('1 message could not be estimated (content that is not text, counted as 0 tokens)')).toBeVisible();
+  await expect(app.turn(1)).toContainText('0+ est. tokens');
   await app.promptView.getByLabel('Context budget').fill('100');
   await expect(app.promptView.getByRole('alert')).toContainText("as the reference loop would: TypeError: object of type 'float' has no len()");
   await expect(app.trajectory.getByText('A number is no question.')).toBeVisible();

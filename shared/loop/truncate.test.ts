@@ -129,4 +129,18 @@ describe('PromptViewIndex (incremental) equals the literal port', () => {
     expect(view.estimatedTokens).toBeLessThanOrEqual(300);
     expect(index.promptMessages(view)).toEqual(truncateContext(messages, 300));
   });
+
+  it('without a budget, counts a message the estimate cannot measure as 0 and says how many there are', () => {
+    const index = new PromptViewIndex(null);
+    index.append({ role: 'user', content: 'what is 3.5 squared?' });
+    expect(index.view().unestimated).toBeUndefined();
+    const measured = index.view().fullTokens;
+    // len(3.5) raises in Python: the reference estimates nothing without a budget, so no error.
+    index.append({ role: 'user', content: 3.5 } as unknown as ChatMessage);
+    index.append({ role: 'assistant', content: 12 } as unknown as ChatMessage);
+    expect(index.view()).toMatchObject({ phase: 'none', fullTokens: measured, estimatedTokens: measured, unestimated: 2 });
+    // With a budget the estimate raises, as the reference's truncation does.
+    const budgeted = new PromptViewIndex(100);
+    expect(() => budgeted.append({ role: 'user', content: 3.5 } as unknown as ChatMessage)).toThrow(/has no len\(\)/);
+  });
 });

@@ -127,11 +127,12 @@ export function materializePromptView(trajectory: readonly ChatMessage[], view: 
   return out;
 }
 
-function safeEstimate(message: ChatMessage): number {
+/** A message's estimate, or null when the reference's estimate raises on it. */
+function safeEstimate(message: ChatMessage): number | null {
   try {
     return estimateMessageTokens(message);
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -195,6 +196,8 @@ export class PromptViewIndex {
   /** Tool results entered into the middle so far (they count in the tree). */
   private middleEndSeen = PROTECT_HEAD;
   private readonly pairedTree = new RangeAddTree();
+  /** Messages appended without a budget that the estimate could not measure (counted as 0). */
+  private unestimated = 0;
 
   constructor(private readonly maxContextTokens: number | null) {}
 
@@ -211,8 +214,11 @@ export class PromptViewIndex {
     let shortenable = false;
     let short: number;
     if (this.maxContextTokens === null) {
-      // Without a budget the reference estimates nothing, so an unestimable message is no error.
-      full = short = safeEstimate(message);
+      // Without a budget the reference estimates nothing, so an unestimable message is no error:
+      // it counts 0, and the view says how many there are.
+      const estimate = safeEstimate(message);
+      if (estimate === null) this.unestimated += 1;
+      full = short = estimate ?? 0;
     } else {
       full = estimateMessageTokens(message);
       shortenable = isLongToolResult(message);
@@ -235,7 +241,7 @@ export class PromptViewIndex {
     const budget = this.maxContextTokens;
     const none = (fullTokens: number): PromptView => ({ messageCount: n, budget, phase: 'none', fullTokens, estimatedTokens: fullTokens, dropped: [], shortened: [] });
     const fullTokens = this.fullPrefix[n]!;
-    if (budget === null) return none(fullTokens);
+    if (budget === null) return this.unestimated > 0 ? { ...none(fullTokens), unestimated: this.unestimated } : none(fullTokens);
     if (fullTokens <= budget) return none(fullTokens);
     const middleEnd = n - Math.max(0, Math.min(PROTECT_TAIL_MAX, n - PROTECT_HEAD));
     if (middleEnd <= PROTECT_HEAD) return none(fullTokens);

@@ -29,6 +29,11 @@ export const promptViewSchema = z.lazy(() => z.object({
   dropped: ranges,
   /** Trajectory indices of tool results sent shortened. */
   shortened: z.array(z.number().int()),
+  /**
+   * Messages the estimate cannot measure (content the reference's `len()` refuses), counted as 0
+   * tokens: only without a budget, where the reference estimates nothing; absent when none.
+   */
+  unestimated: z.number().int().positive().optional(),
 }));
 
 /**

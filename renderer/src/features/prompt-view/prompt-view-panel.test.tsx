@@ -50,6 +50,9 @@ describe('Prompt view', () => {
     const events = trajectoryRunEvents(t, { origin: { fileId: 'f', path: '/x/odd.json' }, maxContextTokens: null }).map((body, seq) => ({ ...body, runId: 'odd', seq, time: 0 }) as RunEvent);
     await renderApp([events]);
     const user = userEvent.setup();
+    // Without a budget the number counts 0 tokens, and the view says so.
+    expect(within(promptRegion()).getByText('1 message could not be estimated (content that is not text, counted as 0 tokens)')).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Turn 1 0\+ est\. tokens/ }).querySelector('.turn-tokens')!.getAttribute('title')).toBe('1 message could not be estimated (content that is not text, counted as 0 tokens)');
     const budget = within(promptRegion()).getByRole('textbox', { name: 'Context budget' });
     await user.type(budget, '100');
     expect(within(promptRegion()).getByRole('alert').textContent).toMatch(/^The engine's truncation raises under this budget, as the reference loop would: TypeError: object of type 'float' has no len\(\)\./);

@@ -8,6 +8,14 @@ const PHASE_TEXT: Record<PromptView['phase'], string> = {
   dropped: 'Old messages dropped',
 };
 
+/**
+ * What an estimate leaves out: messages whose content the reference's estimate cannot measure
+ * (with a budget, its truncation would raise on them), counted as 0.
+ */
+export function unestimatedText(count: number): string {
+  return `${n(count)} ${count === 1 ? 'message' : 'messages'} could not be estimated (content that is not text, counted as 0 tokens)`;
+}
+
 /** The prompt's estimated tokens against the context budget, as a meter bar. */
 export function TokenMeter({ view }: { view: PromptView }) {
   const { estimatedTokens: used, budget } = view;
@@ -27,6 +35,7 @@ export function TokenMeter({ view }: { view: PromptView }) {
       <p className="muted">
         {PHASE_TEXT[view.phase]}; the full trajectory is {n(view.fullTokens)} est. tokens.
       </p>
+      {view.unestimated !== undefined && <p className="meter-warning">{unestimatedText(view.unestimated)}</p>}
     </div>
   );
 }
