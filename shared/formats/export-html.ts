@@ -1,6 +1,7 @@
 import type { Trajectory } from './trajectory.js';
 import { interventionText } from '../run/intervention.js';
 import { FOLD_CHARS, STATUS_LABELS, fieldSummary, sizeLabel, trajectoryReport, type ReportMessage, type ReportToolCall, type ReportTurn } from './export-report.js';
+import { splitHidden } from './hidden-characters.js';
 
 /*
  * A report of one trajectory as a single HTML file a colleague opens without the app. It must be
@@ -43,6 +44,8 @@ article.turn { border-left: 4px solid var(--accent); }
 .status.edited { color: var(--accent); }
 .error-text { font-weight: 600; margin: .3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 details > summary { cursor: pointer; color: var(--muted); margin: .2rem 0; }
+.hidden-chars { unicode-bidi: isolate; }
+.hidden-chars::before { content: attr(data-label); margin: 0 1px; padding: 0 3px; border: 1px solid var(--err); border-radius: 3px; color: var(--err); font: 600 .7rem monospace; white-space: nowrap; }
 .empty { color: var(--muted); font-style: italic; margin: 0; }
 `;
 
@@ -51,11 +54,24 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * Text escaped as {@link escapeHtml} does, each run of hidden characters (bidi controls, zero-width
+ * and tag characters) in a labelled span, isolated from the text around it, as the app marks them:
+ * a report read in a browser shows what the model read, not text reordered or hidden.
+ */
+export function markedHtml(text: string): string {
+  const pieces = splitHidden(text);
+  if (typeof pieces === 'string') return escapeHtml(pieces);
+  return pieces
+    .map((p) => (typeof p === 'string' ? escapeHtml(p) : `<span class="hidden-chars" title="${escapeHtml(p.description)}" data-label="${escapeHtml(p.label)}">${escapeHtml(p.text)}</span>`))
+    .join('');
+}
+
 /** A preformatted block; a long one is folded in `<details>` whose summary gives its size. */
 function block(label: string, text: string, heading: 'h3' | 'h4' = 'h4'): string {
   const title = `<${heading}>${escapeHtml(label)}</${heading}>`;
   if (text === '') return `${title}<p class="empty">(empty)</p>`;
-  const pre = `<pre>${escapeHtml(text)}</pre>`;
+  const pre = `<pre>${markedHtml(text)}</pre>`;
   if (text.length <= FOLD_CHARS) return `${title}${pre}`;
   return `<details><summary>${escapeHtml(label)}: ${sizeLabel(text)}</summary>${pre}</details>`;
 }
@@ -63,10 +79,10 @@ function block(label: string, text: string, heading: 'h3' | 'h4' = 'h4'): string
 function callHtml(call: ReportToolCall, k: number): string {
   const failed = call.error !== null;
   const parts = [
-    `<h4>Tool call ${k + 1}: <code>${escapeHtml(call.name ?? 'None')}</code>${call.id ? ` <code>${escapeHtml(String(call.id))}</code>` : ''} <span class="status ${failed ? 'failed' : 'ok'}">${STATUS_LABELS[call.status]}</span></h4>`,
+    `<h4>Tool call ${k + 1}: <code>${markedHtml(call.name ?? 'None')}</code>${call.id ? ` <code>${escapeHtml(String(call.id))}</code>` : ''} <span class="status ${failed ? 'failed' : 'ok'}">${STATUS_LABELS[call.status]}</span></h4>`,
   ];
   if (call.intervention) parts[0] = parts[0]!.replace('</h4>', ` <span class="status edited">${interventionText(call.intervention)}</span></h4>`);
-  if (failed) parts.push(`<p class="error-text">Error: ${escapeHtml(call.error!)}</p>`);
+  if (failed) parts.push(`<p class="error-text">Error: ${markedHtml(call.error!)}</p>`);
   parts.push(block('Arguments', call.prettyArguments ?? call.arguments));
   if (call.intervention?.action === 'edit') parts.push(block('Arguments the model sent', call.intervention.model_arguments));
   if (call.result !== null) parts.push(block('Result', call.prettyResult ?? call.result));

@@ -240,6 +240,14 @@ describe('html', () => {
     expect(html.match(/class="call failed"/g)).toHaveLength(1);
   });
 
+  it('marks hidden characters as the app does, escaped, each run isolated', () => {
+    const t: Trajectory = { ...REPORTED, messages: [{ role: 'user', content: 'open invoice\u202eFDP.exe' }, { role: 'assistant', content: `Done.${[...'run <rm>'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}` }] };
+    const page = exportText([t], 'html');
+    expect(page).toContain('<pre>open invoice<span class="hidden-chars" title="U+202E RIGHT-TO-LEFT OVERRIDE (reorders the text after it)" data-label="RLO">\u202e</span>FDP.exe</pre>');
+    expect(page).toContain('title="8 Unicode tag characters (U+E0072…), which show as nothing and spell &quot;run &lt;rm&gt;&quot;" data-label="tags: run &lt;rm&gt;"');
+    expect(page).toContain('.hidden-chars { unicode-bidi: isolate; }');
+  });
+
   it('folds a long result in <details> whose summary gives its size', () => {
     expect(html).toContain(`<details><summary>Result: 4,004 characters, 2 lines</summary><pre>${'x'.repeat(FOLD_CHARS)}\nend</pre></details>`);
     expect(html).not.toMatch(/<details><summary>Arguments/);

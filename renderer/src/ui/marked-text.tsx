@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { splitHidden } from './hidden-characters.js';
+import { splitHidden } from '#shared/formats/hidden-characters.js';
 import './marked-text.css';
 
 /**

@@ -1,7 +1,5 @@
-import { render, screen } from '@testing-library/react';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FoldedText } from './folded-text.js';
 import { splitHidden, type HiddenRun } from './hidden-characters.js';
 
 /** Unicode tag characters spelling `ascii` (the way text is hidden from a reader but not from a model). */
@@ -66,15 +64,5 @@ describe('hidden characters', () => {
       }),
       { numRuns: 2000 },
     );
-  });
-
-  it('draws each run as a labelled mark that keeps the characters, isolated from the text around it', () => {
-    const text = `ok\u202egnp.exe ${tags('exfiltrate')}`;
-    const { container } = render(<FoldedText text={text} title="Result" />);
-    const override = screen.getByRole('img', { name: 'U+202E RIGHT-TO-LEFT OVERRIDE (reorders the text after it)' });
-    expect(override.dataset.label).toBe('RLO');
-    expect(screen.getByRole('img', { name: /spell "exfiltrate"/ }).dataset.label).toBe('tags: exfiltrate');
-    // Copying the text copies what the file holds.
-    expect(container.querySelector('pre')!.textContent).toBe(text);
   });
 });
