@@ -425,3 +425,56 @@ describe('agent session transcripts: recorded usage', () => {
     expect(t!.callStats).toEqual([{ usage: { prompt_tokens: 2103, completion_tokens: 24, total_tokens: 2127, prompt_tokens_details: { cached_tokens: 2000 } } }, null]);
   });
 });
+
+describe('what current Claude Code writes besides turns of the model', () => {
+  const apiError = (uuid: string, parentUuid: string, message: string): string =>
+    line({ type: 'assistant', uuid, parentUuid, error: 'rate_limit', isApiErrorMessage: true, message: { id: `e-${uuid}`, type: 'message', role: 'assistant', model: '<synthetic>', stop_reason: 'stop_sequence', usage: { input_tokens: 0, output_tokens: 0 }, content: [text(message)] } });
+
+  it('leaves out an API error written in place of a reply, names it, and ends the session with it when nothing follows', () => {
+    const { trajectories, problems } = importLines([
+      user('u1', null, 'Fix the test.'),
+      assistant('a1', 'u1', 'msg_1', [text('On it.')]),
+      user('u2', 'a1', 'And the docs.'),
+      apiError('e1', 'u2', "You've hit your limit · resets 1:20am (Europe/Berlin)"),
+      line({ type: 'system', subtype: 'turn_duration', uuid: 's1', parentUuid: 'e1', durationMs: 900 }),
+    ]);
+    expect(trajectories).toHaveLength(1);
+    expect(outline(trajectories[0]!)).toEqual(['user Fix the test.', 'assistant On it.', 'user And the docs.']);
+    expect(trajectories[0]!.stopReason).toBe("error: You've hit your limit · resets 1:20am (Europe/Berlin)");
+    expect(problems).toEqual([`session.jsonl: e1: an API error Claude Code wrote in place of a reply is not a turn of the model, and is left out: "You've hit your limit · resets 1:20am (Europe/Berlin)"`]);
+  });
+
+  it('keeps no stop reason for an API error the session went on after', () => {
+    const [t] = importLines([
+      user('u1', null, 'Fix the test.'),
+      apiError('e1', 'u1', 'API Error: 529 Overloaded'),
+      user('u2', 'e1', 'Try again.'),
+      assistant('a1', 'u2', 'msg_1', [text('Fixed.')]),
+    ]).trajectories;
+    expect(outline(t!)).toEqual(['user Fix the test.', 'user Try again.', 'assistant Fixed.']);
+    expect(t!.stopReason).toBeUndefined();
+  });
+
+  it('reads a prompt typed while the model worked (a queued_command attachment) as a user message where it stands', () => {
+    const [t] = importLines([
+      user('u1', null, 'Run the tests.'),
+      assistant('a1', 'u1', 'msg_1', [call('toolu_1', 'Bash', { command: 'npm test' })]),
+      line({ type: 'attachment', uuid: 'q1', parentUuid: 'a1', attachment: { type: 'queued_command', prompt: 'only the unit tests, please', commandMode: 'prompt', origin: { kind: 'human' } } }),
+      user('r1', 'q1', result('toolu_1', '3 passed')),
+      assistant('a2', 'r1', 'msg_2', [text('All 3 passed.')]),
+    ]).trajectories;
+    expect(outline(t!)).toEqual(['user Run the tests.', 'assistant  toolu_1', 'user only the unit tests, please', 'tool toolu_1', 'assistant All 3 passed.']);
+  });
+
+  it('reads a pasted image as an image_url part, and names an image a tool returned instead of writing out its base64', () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } };
+    const [t] = importLines([
+      user('u1', null, [text('What is wrong here? ✓'), image]),
+      assistant('a1', 'u1', 'msg_1', [call('toolu_1', 'Read', { file_path: '/w/shot.png' })]),
+      user('r1', 'a1', [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [image] }]),
+    ]).trajectories;
+    expect(t!.messages[0]!.content).toEqual([text('What is wrong here? ✓'), { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }]);
+    expect(t!.messages[2]).toEqual({ role: 'tool', tool_call_id: 'toolu_1', content: '[image: image/png, 70 B]' });
+  });
+});

@@ -1,4 +1,5 @@
 import type { ChatMessage, TokenUsage } from '../model/chat.js';
+import { contentAsText } from './content-parts.js';
 import { argumentsText, baseName, eachObjectLine, isObject, lineValues, Misfit, num, raisedToolContent, recordedUsage, str, tryParse, type TextImport } from './import-common.js';
 import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
@@ -32,10 +33,21 @@ import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 //   `reasoning_content`, `redacted_thinking` data is kept in `reasoning_details`, `tool_use` (and
 //   `server_tool_use`) blocks its tool calls with the input as JSON arguments. `stop_reason` is kept
 //   on the message.
+// - An API error (an overloaded server, a usage limit) is written as an assistant line of its own
+//   (`isApiErrorMessage`, model `<synthetic>`) holding the error text. The model never wrote it and
+//   Claude Code never sends it back: it is no turn here. It is named in the problems, and when
+//   nothing follows it in its conversation it is how that conversation ended (`stopReason`).
 // - A `user` line's `tool_result` blocks are tool messages paired by `tool_use_id`; a result with
 //   `is_error: true` is recorded as the reference loop records a tool that raised (`{"error":
 //   "Tool execution failed: ..."}`, as for Inspect tool errors) and keeps `is_error`. The line's
-//   other blocks are one user message after them.
+//   other blocks are one user message after them. Image blocks (a pasted screenshot) become
+//   `image_url` parts with their data URL; an image a tool returned (Read on a picture) is named in
+//   the result's text as `[image: image/png, 12 KB]`, not dumped as base64.
+// - What a person typed while the model was working is written as an `attachment` line
+//   (`attachment.type: "queued_command"`, its `prompt`), never as a user line: Claude Code hands it
+//   to the model inside the running turn. It is a user message where the line stands. Other
+//   attachments (file contents, hook output, reminders) are context Claude Code renders into
+//   reminders of its own wording; they are not read.
 // - Subagent lines (`isSidechain: true`) are kept apart, in file order, one trajectory per
 //   `agentId` (`<session>/<agentId>`, `<session>/sidechain N` in older logs). Older logs have no `agentId`: their lines go by chains of `parentUuid` links, and a
 //   chain without one joins the agent its links reach, or the agent whose Task call was running
@@ -74,6 +86,8 @@ interface Line {
   model: string | null;
   /** A user line with tool results. */
   answers: boolean;
+  /** On an API error written in place of a reply, its text's first line; the line adds no message. */
+  apiError: string | null;
 }
 
 /** What a compaction boundary that kept the latest messages says of them (`compactMetadata`). */
@@ -87,6 +101,8 @@ interface Kept {
 /** A trajectory being put together from its lines. */
 interface Chain {
   messages: ChatMessage[];
+  /** The API error the chain ends with, when no message follows it. */
+  apiError: string | null;
   byMessageId: Map<string, ChatMessage>;
   model: string | null;
   /** Each turn's recorded usage, one entry a turn (so its length is the turns so far); the turn each API message is. */
@@ -101,11 +117,26 @@ interface Built {
   chain: Chain;
 }
 
-/** The text of a tool result's content: a string, or its text blocks joined; other blocks as JSON. */
+/** An Anthropic `image` block as an `image_url` part (its data URL, or its URL); any other value as it is. */
+function imagePart(block: unknown): unknown {
+  if (!isObject(block) || block.type !== 'image' || !isObject(block.source)) return block;
+  const source = block.source;
+  if (source.type === 'base64' && typeof source.data === 'string') return { type: 'image_url', image_url: { url: `data:${str(source.media_type) ?? 'image/png'};base64,${source.data}` } };
+  if (source.type === 'url' && typeof source.url === 'string') return { type: 'image_url', image_url: { url: source.url } };
+  return block;
+}
+
+/** True for a text block, or an image block that reads as an `image_url` part. */
+const textOrImage = (b: unknown): boolean => (isObject(b) && b.type === 'text' && typeof b.text === 'string') || imagePart(b) !== b;
+
+/**
+ * The text of a tool result's content: a string, or its text blocks joined, an image among them as
+ * a placeholder naming its type and size; other blocks as JSON.
+ */
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (content == null) return '';
-  if (Array.isArray(content) && content.every((b) => isObject(b) && b.type === 'text' && typeof b.text === 'string')) return content.map((b) => (b as { text: string }).text).join('\n');
+  if (Array.isArray(content) && content.every(textOrImage)) return contentAsText(content.map(imagePart));
   return JSON.stringify(content);
 }
 
@@ -153,7 +184,7 @@ function userLine(content: unknown): ChatMessage[] {
   });
   if (rest.length === 0) return messages;
   const texts = rest.every((b) => isObject(b) && b.type === 'text' && typeof b.text === 'string');
-  messages.push({ role: 'user', content: texts ? rest.map((b) => (b as { text: string }).text).join('\n') : rest });
+  messages.push({ role: 'user', content: texts ? rest.map((b) => (b as { text: string }).text).join('\n') : rest.map(imagePart) });
   return messages;
 }
 
@@ -204,6 +235,8 @@ function mergeAssistant(target: ChatMessage, part: ChatMessage): void {
 
 /** Appends a line's messages to a chain; copies, since branches share their first lines. */
 function appendLine(chain: Chain, line: Line): void {
+  if (line.apiError !== null) chain.apiError = line.apiError;
+  else if ((line.messages?.length ?? 0) > 0) chain.apiError = null;
   (line.messages ?? []).forEach((m, k) => {
     const messageId = k === 0 ? line.messageId : null;
     const known = messageId === null ? undefined : chain.byMessageId.get(messageId);
@@ -225,16 +258,26 @@ function appendLine(chain: Chain, line: Line): void {
   if (line.model !== null) chain.model ??= line.model;
 }
 
-/** A trajectory with its chain's recorded usage per turn, when any turn recorded one. */
+/** A trajectory with its chain's recorded usage per turn, when any turn recorded one, and the API error it ended with. */
 function withStats(t: Trajectory, chain: Chain): Trajectory {
   if (chain.stats.some((v) => v !== null)) t.callStats = chain.stats;
+  if (chain.apiError !== null) t.stopReason = `error: ${chain.apiError}`;
   return t;
+}
+
+/** A new, empty chain. */
+const emptyChain = (): Chain => ({ messages: [], apiError: null, byMessageId: new Map(), model: null, stats: [], turnOf: new Map() });
+
+/** The first line of an API error line's text, for problems and the stop reason. */
+function apiErrorText(message: Record<string, unknown>): string {
+  const text = resultText(message.content).split('\n')[0]!.trim();
+  return text === '' ? 'an API error' : text;
 }
 
 /** The trajectory of some lines of the file (their numbers, sorted here). */
 function build(lines: readonly Line[], numbers: number[]): Built {
   numbers.sort((a, b) => a - b);
-  const chain: Chain = { messages: [], byMessageId: new Map(), model: null, stats: [], turnOf: new Map() };
+  const chain = emptyChain();
   const turnsAfter = numbers.map((i) => {
     appendLine(chain, lines[i]!);
     return chain.stats.length;
@@ -304,11 +347,23 @@ function readLines(text: string, fileName: string, problems: string[]): Transcri
       usage: null,
       model: null,
       answers: false,
+      apiError: null,
     };
     // Kept before its message is read: a line that does not fit still links its children.
     lines.push(line);
+    const queued = value.type === 'attachment' && isObject(value.attachment) && value.attachment.type === 'queued_command' ? value.attachment.prompt : undefined;
+    if (typeof queued === 'string' || Array.isArray(queued)) {
+      line.messages = userLine(queued);
+      return;
+    }
     if (!isObject(message)) return;
     sessionId ??= str(value.sessionId);
+    if (value.isApiErrorMessage === true) {
+      line.apiError = apiErrorText(message);
+      line.messages = [];
+      problems.push(`${fileName}: ${uuid ?? 'a line'}: an API error Claude Code wrote in place of a reply is not a turn of the model, and is left out: ${JSON.stringify(line.apiError)}`);
+      return;
+    }
     const role = str(message.role) ?? (value.type === 'assistant' || value.type === 'user' ? value.type : null);
     if (role === null) throw new Misfit('message.role: expected a string');
     if (role === 'assistant') {
@@ -347,7 +402,7 @@ interface Path {
  */
 function conversationPaths({ lines, byUuid }: Transcript): { paths: Path[]; owner: Int32Array; leftOut: number; branchesLeftOut: number } {
   const n = lines.length;
-  const speaks = (i: number): boolean => !lines[i]!.sidechain && (lines[i]!.messages?.length ?? 0) > 0;
+  const speaks = (i: number): boolean => !lines[i]!.sidechain && ((lines[i]!.messages?.length ?? 0) > 0 || lines[i]!.apiError !== null);
   const named = (uuid: string | null | undefined): number | undefined => {
     const i = typeof uuid === 'string' ? byUuid.get(uuid) : undefined;
     return i === undefined || lines[i]!.sidechain ? undefined : i;
@@ -647,7 +702,7 @@ function streamTrajectories(records: ReadonlyArray<{ value: unknown; at: string 
   const chainOf = (key: string): Chain => {
     let entry = chains.get(key);
     if (!entry) {
-      entry = { chain: { messages: [], byMessageId: new Map(), model: null, stats: [], turnOf: new Map() }, forkTurn: chains.get('')?.chain.stats.length ?? 0 };
+      entry = { chain: emptyChain(), forkTurn: chains.get('')?.chain.stats.length ?? 0 };
       chains.set(key, entry);
     }
     return entry.chain;
@@ -666,6 +721,12 @@ function streamTrajectories(records: ReadonlyArray<{ value: unknown; at: string 
     }
     if ((value.type !== 'assistant' && value.type !== 'user') || !isObject(value.message)) continue;
     const message = value.message;
+    if (value.type === 'assistant' && (value.isApiErrorMessage === true || (typeof value.error === 'string' && message.model === '<synthetic>'))) {
+      const error = apiErrorText(message);
+      problems.push(`${at}: an API error Claude Code wrote in place of a reply is not a turn of the model, and is left out: ${JSON.stringify(error)}`);
+      chainOf(str(value.parent_tool_use_id) ?? '').apiError = error;
+      continue;
+    }
     const read = tryParse(() => {
       try {
         return value.type === 'assistant' ? assistantLine(message) : userLine(message.content);
@@ -676,7 +737,7 @@ function streamTrajectories(records: ReadonlyArray<{ value: unknown; at: string 
     if (!read) continue;
     const assistant = value.type === 'assistant';
     appendLine(chainOf(str(value.parent_tool_use_id) ?? ''), {
-      uuid: null, parentUuid: undefined, logicalParentUuid: null, kept: null, sidechain: false, agentId: null, timestamp: null, answers: false,
+      uuid: null, parentUuid: undefined, logicalParentUuid: null, kept: null, sidechain: false, agentId: null, timestamp: null, answers: false, apiError: null,
       messages: read,
       messageId: assistant ? str(message.id) : null,
       usage: assistant ? anthropicUsage(message.usage) : null,
@@ -692,7 +753,8 @@ function streamTrajectories(records: ReadonlyArray<{ value: unknown; at: string 
     else if (result) {
       const subtype = str(result.subtype);
       if (subtype && subtype !== 'success') t.stopReason = subtype;
-      else if (result.is_error === true) t.stopReason = 'error';
+      // The API error a run ended with says more than the result's bare `is_error`.
+      else if (result.is_error === true) t.stopReason ??= 'error';
     }
     trajectories.push(t);
   }

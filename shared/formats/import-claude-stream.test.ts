@@ -55,6 +55,15 @@ describe('headless agent runs (stream-json)', () => {
     expect(trajectories[0]).toMatchObject({ id: session, stopReason: 'error_max_turns' });
   });
 
+  it('leaves out an API error written in place of a reply, and ends the run with it', () => {
+    const error = { type: 'assistant', message: { id: 'e1', type: 'message', role: 'assistant', model: '<synthetic>', content: [{ type: 'text', text: 'API Error: 529 Overloaded' }], stop_reason: 'stop_sequence', usage: usage(0, 0, 0, 0) }, parent_tool_use_id: null, session_id: session, error: 'server_error' };
+    const run = [...lines.slice(0, 4), error, { ...lines.at(-1), is_error: true, result: 'API Error: 529 Overloaded' }];
+    const { trajectories, problems } = importText(run.map((l) => JSON.stringify(l)).join('\n'), 'run.jsonl');
+    expect(trajectories[0]!.messages.filter((m) => m.role === 'assistant')).toHaveLength(1);
+    expect(trajectories[0]!.stopReason).toBe('error: API Error: 529 Overloaded');
+    expect(problems).toEqual(['run.jsonl:5: an API error Claude Code wrote in place of a reply is not a turn of the model, and is left out: "API Error: 529 Overloaded"']);
+  });
+
   it('names a message it cannot read and opens the rest', () => {
     const broken = [lines[0], { ...lines[1], message: { ...(lines[1] as { message: object }).message, content: 7 } }, ...lines.slice(2)];
     const { problems, trajectories } = importText(broken.map((l) => JSON.stringify(l)).join('\n'), 'run.jsonl');
