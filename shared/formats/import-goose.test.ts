@@ -43,6 +43,18 @@ describe('Goose sessions', () => {
     expect(importText(text, 's.jsonl').trajectories[0]!.messages[2]).toEqual({ role: 'tool', tool_call_id: 'toolu_1', content: 'ok' });
   });
 
+  it('records a result whose call result says isError as a tool error, and keeps a pasted image', () => {
+    const prompt = { role: 'user', created: 1, content: [{ type: 'text', text: 'Why does this fail? ✓' }, { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' }], metadata: { userVisible: true, agentVisible: true } };
+    const response = { role: 'user', created: 2, content: [{ type: 'toolResponse', id: 'toolu_1', toolResult: { status: 'success', value: { content: [{ type: 'text', text: '1 failing' }], isError: true } } }] };
+    const text = [lines[0], prompt, lines[2], response].map((l) => JSON.stringify(l)).join('\n');
+    const { trajectories, problems } = importText(text, 's.jsonl');
+    const t = trajectories[0]!;
+    expect(problems).toEqual([]);
+    expect(t.messages[0]).toEqual({ role: 'user', content: [{ type: 'text', text: 'Why does this fail? ✓' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] });
+    expect(t.messages[2]).toMatchObject({ role: 'tool', tool_call_id: 'toolu_1', is_error: true });
+    expect(deriveAgentResult(t).result).toMatchObject({ tool_calls_exec_error: 1, tool_calls_executed_ok: 0 });
+  });
+
   it('lists a line that is not a message, and keeps the rest', () => {
     const text = [lines[0], lines[1], { note: 'x' }, lines[2]].map((l) => JSON.stringify(l)).join('\n');
     const { trajectories, problems } = importText(text, 's.jsonl');

@@ -14,9 +14,13 @@ import type { Trajectory } from './trajectory.js';
 //   content list as `value` (or `value.content`), or `{status: "error", error}`. Goose writes the
 //   responses in a user message, as Anthropic's API takes them; each is a tool message here,
 //   before the message's other blocks. An error is recorded as the reference loop records a tool
-//   that raised, and keeps `is_error`.
+//   that raised, and keeps `is_error`. So is a success whose value is an MCP call result with
+//   `isError: true`: the call went through, but the tool reported a failure (a test run that
+//   failed), and Goose sends it to the model as an error.
+// - An `image` block of a user message (`{data, mimeType}`, a pasted screenshot) is an `image_url`
+//   part with its data URL, after the message's text.
 //
-// Other blocks (images, confirmations, notices to the user) are listed as left out.
+// Other blocks (an assistant's images, confirmations, notices to the user) are listed as left out.
 
 const FORMAT = 'goose-session';
 
@@ -46,6 +50,7 @@ export function importGooseSession(text: string, fileName: string): TextImport {
     if ((role !== 'user' && role !== 'assistant') || !Array.isArray(value.content)) throw new Misfit('not a message (role user or assistant, with a content list); the line is left out');
     const at = str(value.id) ?? `message ${line}`;
     const texts: string[] = [];
+    const images: unknown[] = [];
     const reasoning: string[] = [];
     const calls: ToolCall[] = [];
     const results: ChatMessage[] = [];
@@ -64,10 +69,12 @@ export function importGooseSession(text: string, fileName: string): TextImport {
         }
       } else if (type === 'toolResponse') {
         const result = isObject(block.toolResult) ? block.toolResult : {};
-        const failed = result.status !== 'success';
+        const failed = result.status !== 'success' || (isObject(result.value) && result.value.isError === true);
         const tool: ChatMessage = { role: 'tool', tool_call_id: str(block.id), content: failed ? raisedToolContent(str(result.error) ?? resultText(result.value)) : resultText(result.value) };
         if (failed) tool.is_error = true;
         results.push(tool);
+      } else if (type === 'image' && role === 'user' && typeof block.data === 'string') {
+        images.push({ type: 'image_url', image_url: { url: `data:${str(block.mimeType) ?? 'image/png'};base64,${block.data}` } });
       } else problems.push(`${fileName}: ${at}: ${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type} block is not shown; left out`);
     }
     messages.push(...results);
@@ -76,6 +83,8 @@ export function importGooseSession(text: string, fileName: string): TextImport {
       if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n');
       if (calls.length > 0) message.tool_calls = calls;
       messages.push(message);
+    } else if (role === 'user' && images.length > 0) {
+      messages.push({ role: 'user', content: [...texts.map((t) => ({ type: 'text', text: t })), ...images] });
     } else if (role === 'user' && texts.length > 0) messages.push({ role: 'user', content: texts.join('\n') });
   });
   if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
