@@ -89,6 +89,19 @@ describe('OpenCode sessions', () => {
     expect(t.callStats!.slice(3)).toEqual([null, null]);
   });
 
+  it('ends the session with the error of its last model call, and names the picture a tool read after its output', () => {
+    const read = { ...base('30'), type: 'tool', callID: 'toolu_04', tool: 'read', state: { status: 'completed', input: { filePath: '/w/shot.png' }, output: 'Image read successfully', title: 'shot.png', metadata: {}, time: { start: 1, end: 2 }, attachments: [{ ...base('31'), type: 'file', mime: 'image/png', filename: 'shot.png', url: 'data:image/png;base64,iVBORw0KGgo=' }] } };
+    const later = [
+      ...listing,
+      user('msg_3', [{ ...base('22'), type: 'text', text: 'Look at shot.png ✓' }]),
+      assistant('msg_4', [{ ...base('23'), type: 'step-start' }, read, { ...base('24'), type: 'step-finish', reason: 'tool-calls', tokens: tokens(1, 1, 0, 0) }], { finish: 'tool-calls' }),
+      assistant('msg_5', [{ ...base('25'), type: 'step-start' }], { error: { name: 'APIError', data: { message: 'Overloaded', statusCode: 529, isRetryable: true } }, finish: undefined }),
+    ];
+    const t = importText(exported(later), 'session.json').trajectories[0]!;
+    expect(t.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'toolu_04', content: 'Image read successfully\n[image: image/png, 8 B]' });
+    expect(t.stopReason).toBe('error: APIError: Overloaded');
+  });
+
   it('reads the list of a session’s messages the server answers, and tells neither from other formats', () => {
     const list = JSON.stringify(listing);
     expect(detectFormat(list, 'messages.json')).toBe('opencode-session');

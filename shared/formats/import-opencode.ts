@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { argumentsText, callStats, isObject, Misfit, num, parseEach, parseWith, raisedToolContent, recordedUsage, str } from './import-common.js';
 import { assistantReply } from './values.js';
-import { partsContent } from './content-parts.js';
+import { contentAsText, partsContent } from './content-parts.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
 // OpenCode sessions, as `opencode export SESSION_ID` writes them: `{info, messages, todos}`, the
@@ -19,7 +19,11 @@ import type { CallStats, Trajectory } from './trajectory.js';
 //   compacted), the `error` of a failed one, "[Tool execution was interrupted]" for one left
 //   pending or running. The last two are recorded as the reference records a tool that raised.
 // - An assistant message whose `error` OpenCode keeps from the model is left out (named in
-//   `problems`), unless it was aborted after writing something, as OpenCode does.
+//   `problems`), unless it was aborted after writing something, as OpenCode does. Either way, when
+//   no assistant message that ended well follows it, its error is how the session ended: the stop
+//   reason is `error: NAME: message` rather than the finish of an earlier call.
+// - A completed call's `attachments` (the picture the read tool opened) go to the model with its
+//   output; each is named after the output (`[image: image/png, 12 KB]`).
 // - A step's `step-finish` part gives the call's tokens. OpenCode keeps `input` without the cache
 //   reads and writes: the prompt is the three together (the reads shown apart), the completion
 //   the total less the prompt (the output tokens when there is no total).
@@ -69,7 +73,8 @@ export function importOpenCodeSession(data: unknown, id: string): Trajectory[] {
   if (conversation.messages.length === 0) throw new Misfit('the session holds no message OpenCode would send to the model');
   sessionId ??= messages.map((m) => str(m.value.info.sessionID)).find((s) => s !== null) ?? null;
   const t: Trajectory = { id: sessionId ?? id, model: conversation.model, messages: conversation.messages, reward: null, recorded: {}, source: { format: 'opencode-session', index: 0 } };
-  if (conversation.finish !== null) t.stopReason = conversation.finish;
+  const stop = conversation.error ?? conversation.finish;
+  if (stop !== null) t.stopReason = stop;
   if (conversation.stats.some((s) => s !== null)) t.callStats = conversation.stats;
   if (problems.length > 0) t.problems = problems;
   return [t];
@@ -82,6 +87,8 @@ class Conversation {
   model: string | null = null;
   /** Why the last model call stopped (`finish`), as OpenCode records it. */
   finish: string | null = null;
+  /** The error the last assistant message ended with (`error: NAME: message`), when it did. */
+  error: string | null = null;
 
   user(parts: readonly OpenCodePart[]): void {
     const content: unknown[] = [];
@@ -102,7 +109,9 @@ class Conversation {
   assistant(message: OpenCodeMessage, at: string, problems: string[]): void {
     const info = message.info;
     const wrote = message.parts.some((p) => p.type !== 'step-start' && p.type !== 'reasoning');
-    if (info.error !== undefined && info.error !== null && !(isObject(info.error) && info.error.name === 'MessageAbortedError' && wrote)) {
+    const failed = info.error !== undefined && info.error !== null;
+    this.error = failed ? `error: ${errorText(info.error)}` : null;
+    if (failed && !(isObject(info.error) && info.error.name === 'MessageAbortedError' && wrote)) {
       const error = isObject(info.error) ? (str(info.error.name) ?? 'an error') : 'an error';
       problems.push(`${at}: the model call ended with ${error}; OpenCode does not send it to the model again, and it is left out`);
       return;
@@ -144,11 +153,30 @@ class Conversation {
   }
 }
 
+/** An assistant message's `error` as `NAME: message` (`data.message`, when it has one). */
+function errorText(error: unknown): string {
+  if (!isObject(error)) return typeof error === 'string' ? error : 'an error';
+  const name = str(error.name) ?? 'an error';
+  const message = isObject(error.data) ? str(error.data.message) : null;
+  return message ? `${name}: ${message}` : name;
+}
+
+/** A completed call's attachments (file parts) named as placeholders, one a line; '' when it has none. */
+function attachmentsText(attachments: unknown): string {
+  if (!Array.isArray(attachments)) return '';
+  const parts = attachments.filter(isObject).map((a) => {
+    const url = str(a.url);
+    return url !== null && (str(a.mime) ?? '').startsWith('image/') ? { type: 'image_url', image_url: { url } } : { type: 'file' };
+  });
+  return contentAsText(parts);
+}
+
 /** What the model was sent for a tool part, as OpenCode sends it. */
 function resultOf(state: Record<string, unknown>): string {
   if (state.status === 'completed') {
     const compacted = isObject(state.time) && state.time.compacted !== undefined && state.time.compacted !== null;
-    return compacted ? '[Old tool result content cleared]' : (str(state.output) ?? '');
+    if (compacted) return '[Old tool result content cleared]';
+    return [str(state.output) ?? '', attachmentsText(state.attachments)].filter((t) => t !== '').join('\n');
   }
   if (state.status === 'error') {
     // A call the user interrupted keeps what it printed, and sends that.
