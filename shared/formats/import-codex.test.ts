@@ -157,3 +157,43 @@ describe('token usage', () => {
     expect(importText(jsonl([meta, item(1, user('a')), item(2, assistant('b'))]), 'rollout.jsonl').trajectories[0]).not.toHaveProperty('callStats');
   });
 });
+
+describe('what newer Codex logs record about a session', () => {
+  it('leaves out the turns a rollback dropped, and keeps them as a branch at the turn they share', () => {
+    const text = jsonl([
+      meta,
+      item(1, user('List the files.')),
+      event(1, { type: 'user_message', message: 'List the files.', images: [] }),
+      item(2, assistant('a.txt')),
+      event(3, { type: 'task_complete', last_agent_message: 'a.txt' }),
+      item(4, user('Delete a.txt.')),
+      event(4, { type: 'user_message', message: 'Delete a.txt.', images: [] }),
+      item(5, { type: 'function_call', name: 'shell', arguments: '{"command":["rm","a.txt"]}', call_id: 'call_1' }),
+      item(6, { type: 'function_call_output', call_id: 'call_1', output: '' }),
+      item(7, assistant('Deleted.')),
+      event(8, { type: 'thread_rolled_back', num_turns: 1 }),
+      item(9, user('Thanks, that is all.')),
+      event(9, { type: 'user_message', message: 'Thanks, that is all.', images: [] }),
+      item(10, assistant('You are welcome.')),
+    ]);
+    const { trajectories, problems } = importText(text, 'rollout.jsonl');
+    expect(problems).toEqual([]);
+    const [session, branch] = trajectories;
+    expect(session!.messages.map((m) => m.content)).toEqual(['List the files.', 'a.txt', 'Thanks, that is all.', 'You are welcome.']);
+    expect(branch).toMatchObject({ id: 'sess-7/branch 1', branch: { parentId: 'sess-7', forkTurn: 1, change: 'abandoned: the session was rolled back to turn 1' } });
+    expect(branch!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'tool', 'assistant']);
+  });
+
+  it('ends the session with an error event after its last response item', () => {
+    const text = jsonl([meta, item(1, user('Refactor it.')), item(2, assistant('Starting.')), event(3, { type: 'error', message: 'stream disconnected before completion: Transport error' })]);
+    const [t] = importText(text, 'rollout.jsonl').trajectories;
+    expect(t).toMatchObject({ stopReason: 'error: stream disconnected before completion: Transport error', recorded: { finished_naturally: false } });
+  });
+
+  it('names an image a tool returned among its output texts instead of writing out its data URL', () => {
+    const output = [{ type: 'input_text', text: 'attached ✓' }, { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=' }];
+    const text = jsonl([meta, item(1, user('Look at shot.png.')), item(2, { type: 'function_call', name: 'view_image', arguments: '{"path":"shot.png"}', call_id: 'call_1' }), item(3, { type: 'function_call_output', call_id: 'call_1', output })]);
+    const [t] = importText(text, 'rollout.jsonl').trajectories;
+    expect(t!.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_1', content: 'attached ✓\n[image: image/png, 8 B]' });
+  });
+});

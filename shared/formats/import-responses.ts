@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
+import { contentAsText } from './content-parts.js';
 import { argumentsText, baseName, callStats, eachObjectLine, isObject, Misfit, num, parseWith, recordedOf, recordedUsage, str, toolSchemasOf, type TextImport } from './import-common.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
@@ -54,14 +55,25 @@ function partsOf(content: unknown): unknown[] {
   return [typeof content === 'string' ? { type: 'text', text: content } : content];
 }
 
-/** A tool output as the text the model got: a string as is, text parts joined, anything else as JSON. */
+/** An `input_image` part (`image_url` a string) as an `image_url` part; null for any other value. */
+function inputImage(part: unknown): unknown {
+  return isObject(part) && part.type === 'input_image' && typeof part.image_url === 'string' ? { type: 'image_url', image_url: { url: part.image_url } } : null;
+}
+
+/**
+ * A tool output as the text the model got: a string as is, text parts joined, anything else as
+ * JSON. An output list with images (Codex's view_image, an MCP tool's picture) names each image
+ * among the texts (`[image: image/png, 12 KB]`) rather than writing out its data URL.
+ */
 function outputText(output: unknown): string {
   if (typeof output === 'string') return output;
   if (output == null) return '';
   if (isObject(output) && typeof output.content === 'string') return output.content;
   if (isObject(output) && output.type === 'text' && typeof output.text === 'string') return output.text;
   const content = contentOf(output);
-  return typeof content === 'string' ? content : JSON.stringify(output);
+  if (typeof content === 'string') return content;
+  if (Array.isArray(output) && output.every((p) => (isObject(p) && typeof p.text === 'string') || inputImage(p) !== null)) return contentAsText(output.map((p) => inputImage(p) ?? p));
+  return JSON.stringify(output);
 }
 
 /** The readable texts of a reasoning item: its summary, then its reasoning content. */
@@ -382,7 +394,7 @@ function eventMessage(payload: Record<string, unknown>): ChatMessage | null {
 }
 
 /**
- * A Codex CLI session log (`rollout-*.jsonl`) as one trajectory: `response_item` payloads (or the
+ * A Codex CLI session log (`rollout-*.jsonl`): `response_item` payloads (or the
  * bare items of older logs) are the conversation; `event_msg` lines repeat them for the UI and are
  * dropped, except that the last `task_complete` or `turn_aborted` says whether the session's last
  * task ended by itself. A log without response items (some archived sessions) is read from its
@@ -392,6 +404,14 @@ function eventMessage(payload: Record<string, unknown>): ChatMessage | null {
  * is the session id, the model the last `turn_context` model, and the header's instructions the
  * system message. A line that cannot be read is reported and skipped; a log with no message at all
  * is refused.
+ *
+ * A `thread_rolled_back` event (`num_turns`) drops the latest turns of the person (each starts at
+ * the user message a `user_message` event repeats) from what Codex resumes and sends; the file keeps
+ * them. The session is the conversation without them, and each rollback keeps what it dropped as a
+ * trajectory of its own (`<session>/branch N`: the conversation as it stood), linked through
+ * `branch` at the turn they share. An `error` event after the last response item (the stream
+ * broke, the context window ran out) ends the session: it is the stop reason, and the session did
+ * not finish by itself.
  */
 export function importCodexSession(text: string, fileName: string): TextImport {
   const conversation = new ResponsesConversation();
@@ -403,6 +423,11 @@ export function importCodexSession(text: string, fileName: string): TextImport {
   let finished: boolean | undefined;
   let items = 0;
   let events = 0;
+  /** Where each turn of the person still in the conversation starts (an index of its messages). */
+  const userTurns: number[] = [];
+  /** What each rollback dropped: the conversation as it stood, and the messages kept. */
+  const rolledBack: Array<{ messages: ChatMessage[]; kept: number }> = [];
+  let lastError: string | null = null;
   // The usage of each model call, from the `token_count` event that follows its response.
   const stats: Array<CallStats | null> = [];
   let counted = 0;
@@ -441,6 +466,7 @@ export function importCodexSession(text: string, fileName: string): TextImport {
         return;
       case 'response_item':
         items += 1;
+        lastError = null;
         conversation.add(payload, 'payload');
         return;
       case 'compacted': {
@@ -461,8 +487,30 @@ export function importCodexSession(text: string, fileName: string): TextImport {
           }
           return;
         }
-        if (payload.type === 'task_complete') finished = true;
-        else if (payload.type === 'turn_aborted') finished = false;
+        if (payload.type === 'task_complete') {
+          finished = true;
+          lastError = null;
+        } else if (payload.type === 'turn_aborted') finished = false;
+        else if (payload.type === 'error') lastError = str(payload.message) ?? 'an error';
+        else if (payload.type === 'user_message') {
+          // The turn starts at the user message the event repeats (the last one read), else here.
+          const k = conversation.messages.findLastIndex((m) => m.role === 'user');
+          userTurns.push(k >= 0 && k >= (userTurns.at(-1) ?? -1) + 1 ? k : conversation.messages.length);
+        } else if (payload.type === 'thread_rolled_back') {
+          const dropped = Math.min(num(payload.num_turns) ?? 0, userTurns.length);
+          if (dropped > 0) {
+            conversation.close();
+            const cut = userTurns[userTurns.length - dropped]!;
+            rolledBack.push({ messages: conversation.messages.slice(), kept: cut });
+            conversation.messages.splice(cut);
+            userTurns.length -= dropped;
+            // Turns are counted again from the start; the usage of a dropped turn goes with it.
+            counted = 0;
+            turns = 0;
+            stats.length = Math.min(stats.length, turnsSoFar());
+          }
+          return;
+        }
         const message = eventMessage(payload);
         if (message) {
           shown.push(message);
@@ -478,10 +526,21 @@ export function importCodexSession(text: string, fileName: string): TextImport {
   const messages = items > 0 ? conversation.messages : shown;
   if (messages.every((m) => m.role === 'system')) throw new Misfit(`no line holds a message (a response item, a compaction, or a user or agent message event)${problems[0] ? `; first: ${problems[0]}` : ''}`);
   if (items === 0 && events > 0) problems.push(`${fileName}: no response items; the conversation is read from the user_message and agent_message events, without tool calls or reasoning`);
-  const trajectory: Trajectory = { id: id ?? baseName(fileName), model, messages, reward: null, recorded: {}, source: { format: 'codex-session', index: 0 } };
+  const sessionId = id ?? baseName(fileName);
+  const trajectory: Trajectory = { id: sessionId, model, messages, reward: null, recorded: {}, source: { format: 'codex-session', index: 0 } };
   if (finished !== undefined) trajectory.recorded.finished_naturally = finished;
+  if (lastError !== null) {
+    trajectory.stopReason = `error: ${lastError}`;
+    trajectory.recorded.finished_naturally = false;
+  }
   if (items > 0 && stats.some((v) => v !== null)) trajectory.callStats = stats;
-  return { trajectories: [trajectory], problems };
+  const trajectories = [trajectory];
+  rolledBack.forEach(({ messages: before, kept }, b) => {
+    const forkTurn = before.slice(0, kept).filter((m) => m.role === 'assistant').length;
+    const change = `abandoned: the session was rolled back to ${forkTurn > 0 ? `turn ${forkTurn}` : 'its start'}`;
+    trajectories.push({ id: `${sessionId}/branch ${b + 1}`, model, messages: before, reward: null, recorded: {}, source: { format: 'codex-session', index: trajectories.length }, branch: { parentId: sessionId, forkTurn, change } });
+  });
+  return { trajectories, problems };
 }
 
 /**
