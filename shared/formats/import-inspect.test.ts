@@ -382,3 +382,82 @@ describe('Inspect model calls\' recorded usage and time', () => {
     expect(importBytes(evalBytes(), EVAL).trajectories[0]!.callStats![0]).toEqual({ usage: expect.objectContaining({ prompt_tokens: expect.any(Number) }) });
   });
 });
+
+// --- what newer Inspect releases write: pooled model inputs, unparsed tool calls, server tool use ---
+
+/** `toolSample` as Inspect writes it once model inputs are pooled: each event's input as `input_refs` into `events_data.messages`. */
+function pooledSample(poolKey: 'events_data' | 'message_pool' = 'events_data'): Record<string, unknown> {
+  const sample = toolSample() as { messages: unknown[]; events: Array<Record<string, unknown>> };
+  const pool = sample.messages.slice(0, 6);
+  const refs: Record<number, number[][]> = { 1: [[0, 2]], 3: [[0, 4]], 4: [[0, 6]] };
+  const events = sample.events.map((e, i) => (refs[i] ? { ...e, input: [], input_refs: refs[i] } : e));
+  return { ...sample, events, ...(poolKey === 'events_data' ? { events_data: { messages: pool, calls: [] } } : { message_pool: pool, call_pool: [] }) };
+}
+
+describe('Inspect logs with pooled model inputs', () => {
+  it("reads each turn's prompt from the pool its input_refs point into, in both layouts", () => {
+    const inline = importSample(toolSample());
+    for (const key of ['events_data', 'message_pool'] as const) {
+      const t = importSample(pooledSample(key));
+      expect(t.promptViews).toEqual(inline.promptViews);
+      expect(t.promptViews!.map((v) => v!.length)).toEqual([2, 4, 6]);
+      expect(t.problems).toBeUndefined();
+    }
+  });
+
+  it('expands ranges in order, and names the event whose ranges reach past the pool', () => {
+    const sample = pooledSample() as { events: Array<Record<string, unknown>> };
+    sample.events[3]!.input_refs = [[0, 1], [3, 4], [1, 3]];
+    sample.events[4]!.input_refs = [[0, 9]];
+    const t = importSample(sample);
+    expect(t.promptViews![1]!.map((m) => m.role)).toEqual(['system', 'tool', 'user', 'assistant']);
+    expect(t.promptViews![2]).toBeNull();
+    expect(t.problems).toEqual(["count.json: samples[0].events[4].input_refs: not ranges of the sample's message pool (events_data.messages); that call's recorded prompt is left out"]);
+  });
+});
+
+describe('what newer Inspect releases record in messages', () => {
+  it('keeps the text of a tool call whose arguments did not parse as its arguments', () => {
+    const sample = toolSample() as { messages: Array<Record<string, unknown>> };
+    const error = 'Error parsing the following tool call arguments:\n\n{"cmd": "ls\n\nError details: Unterminated string starting at: line 1 column 9 (char 8)';
+    sample.messages[2]!.tool_calls = [{ id: 'call_1', function: 'bash', arguments: {}, parse_error: error, type: 'function' }];
+    sample.messages[3]!.error = { type: 'parsing', message: error };
+    const t = importSample(sample);
+    expect(t.messages[2]!.tool_calls![0]!.function.arguments).toBe('{"cmd": "ls');
+    expect(deriveAgentResult(t).result).toMatchObject({ tool_calls_attempted: 2, tool_calls_schema_valid: 1, tool_calls_exec_error: 1 });
+  });
+
+  it('makes server-side tool use a tool call of the turn, answered right after it', () => {
+    const sample = toolSample() as { messages: Array<Record<string, unknown>> };
+    sample.messages[2]!.content = [
+      { type: 'tool_use', tool_type: 'web_search', id: 'srvtoolu_1', name: 'web_search', arguments: '{"query": "Zürich Wetter"}', result: 'Sonnig, 21 °C', error: null },
+      { type: 'tool_use', tool_type: 'mcp_call', id: 'mcp_1', name: 'lookup', context: 'docs', arguments: '{}', result: '', error: 'server unavailable' },
+      { type: 'text', text: 'Listing.' },
+    ];
+    const t = importSample(sample);
+    expect(t.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'tool', 'assistant', 'tool', 'assistant']);
+    expect(t.messages[2]!.content).toBe('Listing.');
+    expect(t.messages[2]!.tool_calls!.map((c) => [c.id, c.function.name, c.function.arguments])).toEqual([['srvtoolu_1', 'web_search', '{"query": "Zürich Wetter"}'], ['mcp_1', 'lookup', '{}'], ['call_1', 'bash', '{"cmd":"ls"}']]);
+    expect(t.messages[3]).toEqual({ role: 'tool', tool_call_id: 'srvtoolu_1', name: 'web_search', content: 'Sonnig, 21 °C' });
+    expect(t.messages[4]).toEqual({ role: 'tool', tool_call_id: 'mcp_1', name: 'lookup', content: raisedToolContent('server unavailable') });
+    // Inspect lists a server tool among the model event's tools, as the others.
+    expect(deriveAgentResult(t, ['bash', 'python', 'web_search', 'lookup']).result).toMatchObject({ tool_calls_attempted: 4, tool_calls_executed_ok: 2, tool_calls_exec_error: 2 });
+  });
+
+  it("reads an older tool message's tool_error as an error of type unknown", () => {
+    const sample = toolSample() as { messages: Array<Record<string, unknown>> };
+    delete sample.messages[3]!.error;
+    sample.messages[3]!.tool_error = 'Command not found';
+    expect(importSample(sample).messages[3]!.content).toBe(raisedToolContent('unknown: Command not found'));
+  });
+
+  it('names a score kept under the scorer placeholder by the first scorer of the results', () => {
+    const sample = { ...toolSample(), scores: { '88F74D2C': { value: 'C' } } };
+    const withResults = JSON.stringify({ ...(JSON.parse(log([sample])) as object), results: { scores: [{ name: 'includes', scorer: 'includes' }] } });
+    const [t] = importText(withResults, 'count.json').trajectories;
+    expect(t!.evaluation!.scores.map((s) => [s.scorer, s.value])).toEqual([['includes', 'C']]);
+    const header = strToU8(JSON.stringify({ version: 2, eval: { model: 'openai/gpt-x' }, results: { scores: [{ name: 'includes' }] } }));
+    const zipped = zipOf([{ name: 'header.json', data: header, method: 8 }, { name: 'samples/task-7_epoch_2.json', data: strToU8(JSON.stringify(sample)), method: 8 }]);
+    expect(importBytes(zipped, 'count.eval').trajectories[0]!.evaluation!.scores[0]!.scorer).toBe('includes');
+  });
+});

@@ -32,9 +32,23 @@ import { endsWithEndTool, type CallStats, type Trajectory } from './trajectory.j
 // - Older logs (Inspect 0.3.41, autumn 2024) keep a sample's events under `transcript.events` and
 //   the content they refer to as `tc://<hash>` under `transcript.content`. They are read as
 //   `events` and `attachments`, as Inspect itself migrates them, so their turns get recorded prompts.
+//   Older still, a tool message's error was the string `tool_error`: read as an error of type
+//   `unknown`, as Inspect migrates it.
+// - Newer logs store each message the model was sent once per sample, in `events_data.messages`
+//   (`message_pool` in the releases before), and leave a model event's `input` empty with
+//   `input_refs` into that pool (see pooledInput): the prompt is read from the pool.
+// - A tool call whose arguments did not parse is recorded with `arguments: {}` and the text the
+//   model wrote inside `parse_error`; that text is its arguments here, so the call counts as one
+//   with arguments that are not valid JSON rather than as a valid call with none.
+// - Server-side tool use (web search, code execution, MCP calls run by the provider) is a
+//   `tool_use` content part of the reply that holds the call and its result: it becomes a tool call
+//   of the turn, answered by a tool message right after the reply (a tool that raised when it
+//   records an `error`).
+// - Samples written before the log knew its first scorer's name keep that score under the
+//   placeholder `88F74D2C`; it is shown under the name in the log's results, as Inspect does.
 
 const content = z.lazy(() => z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]));
-const inspectToolCall = z.lazy(() => z.looseObject({ id: z.string(), function: z.string(), arguments: z.unknown() }));
+const inspectToolCall = z.lazy(() => z.looseObject({ id: z.string(), function: z.string(), arguments: z.unknown(), parse_error: z.string().nullable().optional() }));
 const inspectMessage = z.lazy(() => z.looseObject({
   id: z.string().nullable().optional(),
   role: z.string(),
@@ -43,6 +57,7 @@ const inspectMessage = z.lazy(() => z.looseObject({
   tool_call_id: z.string().nullable().optional(),
   function: z.string().nullable().optional(),
   error: z.looseObject({ type: z.string(), message: z.string() }).nullable().optional(),
+  tool_error: z.string().nullable().optional(),
   reasoning: z.string().nullable().optional(),
 }));
 type InspectMessage = z.infer<typeof inspectMessage>;
@@ -109,12 +124,13 @@ function textOf(value: z.infer<typeof content>): string {
 
 /**
  * Inspect content as message content: a string when it is text only (parts joined as Inspect's
- * `text` does); else every part but reasoning (which goes to `reasoning_content`) as an OpenAI-style
- * content part, an image as `{type: 'image_url', image_url: {url, detail}}`.
+ * `text` does); else every part but reasoning (which goes to `reasoning_content`) and server tool
+ * use (a tool call and its result, see serverToolUse) as an OpenAI-style content part, an image as
+ * `{type: 'image_url', image_url: {url, detail}}`.
  */
 function contentOf(value: z.infer<typeof content>): ChatMessage['content'] {
   if (typeof value === 'string') return value;
-  const parts = value.filter((part) => part.type !== 'reasoning');
+  const parts = value.filter((part) => part.type !== 'reasoning' && part.type !== 'tool_use');
   if (parts.every((part) => part.type === 'text')) return textOf(value);
   return parts.map((part) => {
     if (part.type === 'text') return { type: 'text', text: typeof part.text === 'string' ? part.text : '' };
@@ -136,22 +152,60 @@ function reasoningOf(message: InspectMessage): string | null {
   return message.reasoning || null;
 }
 
-/** An Inspect chat message as an OpenAI chat message (see the choices above for tool errors). */
-function chatMessage(message: InspectMessage): ChatMessage {
+/** The start of the text Inspect's `tool_parse_error_message` writes before the arguments it could not parse. */
+const PARSE_ERROR_START = 'Error parsing the following tool call arguments:\n\n';
+/** What it writes after them, before the parser's error. */
+const PARSE_ERROR_DETAILS = '\n\nError details: ';
+
+/**
+ * The arguments of an Inspect tool call as the model wrote them: for a call that did not parse
+ * (recorded with `arguments: {}`), the text quoted in its `parse_error`; else the arguments as JSON.
+ */
+function callArguments(call: z.infer<typeof inspectToolCall>): string {
+  const error = call.parse_error;
+  const end = error ? error.lastIndexOf(PARSE_ERROR_DETAILS) : -1;
+  if (error && error.startsWith(PARSE_ERROR_START) && end >= PARSE_ERROR_START.length) return error.slice(PARSE_ERROR_START.length, end);
+  return argumentsText(call.arguments);
+}
+
+/**
+ * The server-side tool uses of a reply (`tool_use` parts: `{tool_type, id, name, arguments,
+ * result, error}`) as its tool calls and the tool messages that answer them.
+ */
+function serverToolUse(value: z.infer<typeof content>): { calls: ToolCall[]; results: ChatMessage[] } {
+  const calls: ToolCall[] = [];
+  const results: ChatMessage[] = [];
+  if (typeof value === 'string') return { calls, results };
+  for (const part of value) {
+    if (part.type !== 'tool_use' || typeof part.id !== 'string' || typeof part.name !== 'string') continue;
+    calls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: argumentsText(part.arguments) } });
+    const result = typeof part.result === 'string' ? part.result : part.result == null ? '' : JSON.stringify(part.result);
+    const error = str(part.error);
+    results.push({ role: 'tool', tool_call_id: part.id, name: part.name, content: error ? raisedToolContent(error) : result });
+  }
+  return { calls, results };
+}
+
+/**
+ * An Inspect chat message as OpenAI chat messages (see the choices above for tool errors): one,
+ * or a reply followed by the results of the server-side tools it used.
+ */
+function chatMessages(message: InspectMessage): ChatMessage[] {
   const out: ChatMessage = { role: message.role, content: contentOf(message.content) };
+  const server = message.role === 'assistant' ? serverToolUse(message.content) : { calls: [], results: [] };
   if (message.role === 'assistant') {
     const reasoning = reasoningOf(message);
     if (reasoning) out.reasoning_content = reasoning;
-    if (message.tool_calls && message.tool_calls.length > 0) {
-      out.tool_calls = message.tool_calls.map((call): ToolCall => ({ id: call.id, type: 'function', function: { name: call.function, arguments: argumentsText(call.arguments) } }));
-    }
+    const calls = [...server.calls, ...(message.tool_calls ?? []).map((call): ToolCall => ({ id: call.id, type: 'function', function: { name: call.function, arguments: callArguments(call) } }))];
+    if (calls.length > 0) out.tool_calls = calls;
   }
   if (message.role === 'tool') {
     out.tool_call_id = message.tool_call_id ?? null;
     if (message.function) out.name = message.function;
-    if (message.error) out.content = raisedToolContent(`${message.error.type}: ${message.error.message}`);
+    const error = message.error ?? (message.tool_error ? { type: 'unknown', message: message.tool_error } : null);
+    if (error) out.content = raisedToolContent(`${error.type}: ${error.message}`);
   }
-  return out;
+  return [out, ...server.results];
 }
 
 /** A score value as a reward, as Inspect's default `value_to_float` converts scalars; else null. */
@@ -204,16 +258,64 @@ function stopOf(sample: z.infer<typeof inspectSample>): string | null {
   return null;
 }
 
+/**
+ * The messages a sample's model events refer to by `input_refs`: `events_data.messages`, or
+ * `message_pool` in the releases that named it so; null when the sample has neither.
+ */
+function messagePool(raw: Record<string, unknown>): unknown[] | null {
+  const data = raw.events_data;
+  if (isObject(data) && Array.isArray(data.messages)) return data.messages;
+  return Array.isArray(raw.message_pool) ? raw.message_pool : null;
+}
+
+/**
+ * A model event with its `input` read from the message pool when it was condensed (empty, with
+ * `input_refs`: `[start, end)` ranges into the pool, in order), as Inspect's
+ * `resolve_model_event_inputs` reads it; the event as it is when it holds its input itself. Null
+ * when the ranges are not such ranges or reach past the pool: what the call was sent is not in the file.
+ */
+function pooledInput(event: unknown, pool: unknown[] | null): unknown {
+  if (!isObject(event) || !Array.isArray(event.input_refs) || (Array.isArray(event.input) && event.input.length > 0)) return event;
+  const input: unknown[] = [];
+  for (const range of event.input_refs) {
+    const [start, end] = Array.isArray(range) && range.length === 2 ? range : [];
+    if (pool === null || !Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end || end > pool.length) return null;
+    input.push(...pool.slice(start, end));
+  }
+  return { ...event, input };
+}
+
+/** The key Inspect writes a sample's scores under before it knows the first scorer's name (`SCORER_PLACEHOLDER`). */
+const SCORER_PLACEHOLDER = '88F74D2C';
+
+/** Scores with the placeholder key renamed to `scorer` (the log's first scorer), in place, as Inspect's `populate_scorer_name_for_samples` does. */
+function withScorerName(scores: unknown, scorer: string | null): unknown {
+  if (!isObject(scores) || scorer === null || !(SCORER_PLACEHOLDER in scores)) return scores;
+  return Object.fromEntries(Object.entries(scores).map(([key, value]) => [key === SCORER_PLACEHOLDER ? scorer : key, value]));
+}
+
+/** What a sample is read with from the rest of its log: the model, and the name of the first scorer in the results. */
+interface LogContext {
+  model: string | null;
+  firstScorer: string | null;
+}
+
+/** The name of the first scorer of a log's `results`, or null. */
+function firstScorerOf(results: unknown): string | null {
+  const scores = isObject(results) ? results.scores : undefined;
+  return Array.isArray(scores) && isObject(scores[0]) ? str(scores[0].name) : null;
+}
+
 /** One Inspect sample (its attachments resolved) as a trajectory; `at` is its field path in the file. */
-function importSample(raw: unknown, at: string, model: string | null, index: number): Trajectory {
+function importSample(raw: unknown, at: string, log: LogContext, index: number): Trajectory {
   // A `transcript` stands in for both `events` and `attachments`, as in Inspect's `migrate_deprecated`.
   const transcript = isObject(raw) && isObject(raw.transcript) ? raw.transcript : null;
   const table = transcript ? transcript.content : isObject(raw) ? raw.attachments : undefined;
   const attachments = isObject(table) ? table : {};
-  const resolved = isObject(raw) ? { ...raw, messages: resolveAttachments(raw.messages, attachments), scores: resolveAttachments(raw.scores, attachments) } : raw;
+  const resolved = isObject(raw) ? { ...raw, messages: resolveAttachments(raw.messages, attachments), scores: withScorerName(resolveAttachments(raw.scores, attachments), log.firstScorer) } : raw;
   const sample = parseWith(inspectSample, resolved, at);
-  const messages = sample.messages.map(chatMessage);
-  const trajectory: Trajectory = { id: `${sample.id}#${sample.epoch ?? 1}`, model, messages, reward: null, recorded: {}, source: { format: 'inspect-log', index } };
+  const messages = sample.messages.flatMap(chatMessages);
+  const trajectory: Trajectory = { id: `${sample.id}#${sample.epoch ?? 1}`, model: log.model, messages, reward: null, recorded: {}, source: { format: 'inspect-log', index } };
   for (const score of Object.values(sample.scores ?? {})) {
     const reward = inspectScoreValue(score?.value);
     if (reward !== null) {
@@ -242,24 +344,37 @@ function importSample(raw: unknown, at: string, model: string | null, index: num
 
   const events = (sample.transcript ? sample.transcript.events : sample.events) ?? [];
   const eventsAt = `${at}${at ? '.' : ''}${sample.transcript ? 'transcript.events' : 'events'}`;
-  const modelEvents = agentModelEvents(events).map((i) => parseWith(modelEvent, resolveAttachments(events[i], attachments), `${eventsAt}[${i}]`));
+  const pool = isObject(raw) ? messagePool(raw) : null;
+  const problems: string[] = [];
+  // Model events whose prompt the file does not hold (their pooled messages are missing).
+  const unknownInput = new Set<object>();
+  const modelEvents = agentModelEvents(events).map((i) => {
+    const pooled = pooledInput(events[i], pool);
+    if (pooled !== null) return parseWith(modelEvent, resolveAttachments(pooled, attachments), `${eventsAt}[${i}]`);
+    problems.push(`${eventsAt}[${i}].input_refs: not ranges of the sample's message pool (events_data.messages); that call's recorded prompt is left out`);
+    const event = parseWith(modelEvent, resolveAttachments({ ...events[i], input: [] }, attachments), `${eventsAt}[${i}]`);
+    unknownInput.add(event);
+    return event;
+  });
   const assistants = sample.messages.filter((m) => m.role === 'assistant');
   const byId = new Map(modelEvents.flatMap((e) => {
     const id = e.output?.choices?.[0]?.message.id;
     return id ? [[id, e] as const] : [];
   }));
   const callEvents = assistants.map((m, k) => (byId.size > 0 ? (m.id ? byId.get(m.id) : undefined) : modelEvents[k]));
-  const views = callEvents.map((event) => (event ? event.input.map(chatMessage) : null));
+  const views = callEvents.map((event) => (event && !unknownInput.has(event) ? event.input.flatMap(chatMessages) : null));
   if (views.some((v) => v !== null)) trajectory.promptViews = views;
   const stats = callEvents.map((event) => (event ? modelCallStats(event.output) : null));
   if (stats.some((v) => v !== null)) trajectory.callStats = stats;
   const tools = toolSchemasOf(modelEvents.flatMap((e) => e.tools ?? []));
   if (tools) trajectory.tools = tools;
+  if (problems.length > 0) trajectory.problems = problems;
   return trajectory;
 }
 
 const inspectLog = z.lazy(() => z.looseObject({
   eval: z.looseObject({ model: z.string().nullable().optional() }),
+  results: z.unknown().optional(),
   samples: z.array(z.unknown()).nullable().optional(),
 }));
 
@@ -283,7 +398,8 @@ export function importInspectLog(data: unknown): { trajectories: Trajectory[]; p
   const log = parseWith(inspectLog, data);
   const samples = log.samples ?? [];
   if (samples.length === 0) throw new Misfit('samples: the log holds no samples (written without them, or before one finished)');
-  return eachSample(samples, (sample, i) => importSample(sample, `samples[${i}]`, log.eval.model ?? null, i));
+  const context = { model: log.eval.model ?? null, firstScorer: firstScorerOf(log.results) };
+  return eachSample(samples, (sample, i) => importSample(sample, `samples[${i}]`, context, i));
 }
 
 let collator: Intl.Collator | undefined;
@@ -349,7 +465,7 @@ export function openInspectEval(bytes: Uint8Array): InspectEvalLog {
     return parsed.value;
   };
   const header = readJson('header.json') ?? readJson('_journal/start.json');
-  const model = isObject(header) && isObject(header.eval) ? str(header.eval.model) : null;
+  const context = { model: isObject(header) && isObject(header.eval) ? str(header.eval.model) : null, firstScorer: isObject(header) ? firstScorerOf(header.results) : null };
   const samples = inSampleOrder(entries.filter((e) => /^samples\/[^/]+\.json$/.test(e.name)));
   if (samples.length === 0) throw new Misfit('samples/: the log holds no samples (written without them, or before one finished)');
   return {
@@ -357,7 +473,7 @@ export function openInspectEval(bytes: Uint8Array): InspectEvalLog {
     read(i, index) {
       const entry = samples[i]!;
       try {
-        return { ...importSample(readJson(entry.name), '', model, i), source: { format: 'inspect-eval' as const, index } };
+        return { ...importSample(readJson(entry.name), '', context, i), source: { format: 'inspect-eval' as const, index } };
       } catch (error) {
         if (error instanceof Misfit && !error.message.startsWith(`${entry.name}: `)) throw new Misfit(`${entry.name}: ${error.message}`);
         throw error;
