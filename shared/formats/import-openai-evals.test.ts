@@ -56,3 +56,30 @@ describe('OpenAI evals records', () => {
     ]);
   });
 });
+
+describe('OpenAI evals records of solver-based evals', () => {
+  // A solver records one sampling per turn, each prompt the whole conversation so far, with the
+  // model and usage the OpenAI completion functions add.
+  const system = { role: 'system', content: 'You are playing a guessing game. Reply with [GUESS: n].' };
+  const usage = (p: number, c: number) => ({ completion_tokens: c, prompt_tokens: p, total_tokens: p + c, completion_tokens_details: null });
+  const turn1 = [system, { role: 'user', content: 'Guess a number from 1 to 10.' }];
+  const turn2 = [...turn1, { role: 'assistant', content: '[GUESS: 5]' }, { role: 'user', content: 'Higher. Größer!' }];
+
+  it('makes each turn of the conversation part of the trajectory, with its usage; a grader stays out', () => {
+    const text = record(
+      spec,
+      event(0, 'guess.1', 'sampling', { prompt: turn1, sampled: ['[GUESS: 5]'], model: 'gpt-4o-2024-08-06', usage: usage(40, 6) }),
+      event(1, 'guess.1', 'sampling', { prompt: turn2, sampled: ['[GUESS: 8]'], model: 'gpt-4o-2024-08-06', usage: usage(55, 6) }),
+      event(2, 'guess.1', 'sampling', { prompt: [{ role: 'user', content: 'Did the player win? Answer Y or N.' }], sampled: ['Y'] }),
+      event(3, 'guess.1', 'match', { correct: true, expected: 8, picked: 8 }),
+      event(4, 'guess.2', 'sampling', { prompt: turn1, sampled: ['[GUESS: 3]'] }),
+      event(5, 'guess.2', 'error', { type: 'RateLimitError', message: 'Rate limit reached\nretry later' }),
+    );
+    const { trajectories, problems } = importText(text, 'run.jsonl');
+    const [won, raised] = trajectories;
+    expect(won!.messages).toEqual([...turn2, { role: 'assistant', content: '[GUESS: 8]' }]);
+    expect(won!.callStats).toEqual([{ usage: { prompt_tokens: 40, completion_tokens: 6, total_tokens: 46 } }, { usage: { prompt_tokens: 55, completion_tokens: 6, total_tokens: 61 } }]);
+    expect(raised!.stopReason).toBe('error: RateLimitError: Rate limit reached');
+    expect(problems).toEqual(["run.jsonl: sample guess.1: 1 further sampling (a grader's, or a retry) not shown"]);
+  });
+});

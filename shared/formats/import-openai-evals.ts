@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../model/chat.js';
-import { baseName, eachObjectLine, isObject, messagesOf, Misfit, pyBoolean, str, type TextImport } from './import-common.js';
-import type { Evaluation, Trajectory } from './trajectory.js';
+import { baseName, callStats, eachObjectLine, isObject, messagesOf, Misfit, pyBoolean, recordedUsage, str, type TextImport } from './import-common.js';
+import type { CallStats, Evaluation, Trajectory } from './trajectory.js';
 
 // The record of an OpenAI evals run (`oaieval ... --record_path`, by default
 // `/tmp/evallogs/<run>.jsonl`): a `spec` line (the eval, its completion functions), a
@@ -8,13 +8,19 @@ import type { Evaluation, Trajectory } from './trajectory.js';
 // it belongs to and its `type`:
 //
 // - `sampling`: a model call, `data.prompt` (chat messages, or the text of a completion prompt)
-//   and `data.sampled` (the completions, a list or one text);
+//   and `data.sampled` (the completions, a list or one text); the OpenAI completion functions add
+//   the `model` and the call's `usage`;
 // - `match` (and `metrics`, which record_metrics writes): how the sample was graded, `data.correct`
-//   with `expected` and `picked` for a match.
+//   with `expected` and `picked` for a match;
+// - `error` (record_error): the `type` and `message` of an exception.
 //
-// Each sample is one trajectory: its first sampling's prompt and first completion, named by its
-// sample id. A further sampling of the sample (a model-graded eval's grader) is listed as left out.
-// The verdict is its evaluation, and `correct` its reward.
+// Each sample is one trajectory, named by its sample id: its first sampling's prompt and first
+// completion. A solver-based eval runs several turns per sample and records a sampling per turn,
+// each prompt the whole conversation so far: a sampling whose chat prompt starts with the previous
+// prompt and then an assistant message (the previous reply, as the solver kept it) is the next
+// turn, and adds the messages after that reply and its own completion. Any other further sampling
+// (a model-graded eval's grader) is listed as left out. Each turn's `usage` is its recorded usage.
+// The verdict is its evaluation, and `correct` its reward; an error event is the stop reason.
 
 const FORMAT = 'openai-evals-log';
 const VERDICTS = new Set(['match', 'metrics']);
@@ -27,9 +33,38 @@ export function isOpenAiEvalsSpec(record: unknown): boolean {
 interface Sample {
   id: string;
   messages: ChatMessage[] | null;
+  /** The chat prompt of the last sampling the messages hold, as recorded (null for a text prompt). */
+  lastPrompt: unknown[] | null;
+  /** The recorded usage of each sampling the messages hold. */
+  stats: Array<CallStats | null>;
   evaluation: Evaluation;
   reward: number | null;
-  samplings: number;
+  /** Further samplings that are not turns of the conversation. */
+  skipped: number;
+  error: string | null;
+}
+
+/** The recorded usage of a sampling (`usage`, as the OpenAI completion functions record it), or null. */
+function samplingStats(data: Record<string, unknown>): CallStats | null {
+  const usage = data.usage;
+  return isObject(usage) ? callStats(recordedUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens), null) : null;
+}
+
+/** Whether two recorded chat messages are the same (as JSON, key order aside). */
+function sameMessage(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown => (Array.isArray(v) ? v.map(canonical) : isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])])) : v);
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/**
+ * The messages a chat prompt adds after `previous` and the reply to it, when it continues that
+ * conversation (see the top of this file); null when it does not.
+ */
+function continuation(previous: readonly unknown[], prompt: unknown): unknown[] | null {
+  if (!Array.isArray(prompt) || prompt.length <= previous.length) return null;
+  if (!previous.every((m, i) => sameMessage(m, prompt[i]))) return null;
+  const reply: unknown = prompt[previous.length];
+  return isObject(reply) && reply.role === 'assistant' ? prompt.slice(previous.length + 1) : null;
 }
 
 /** The completion of a sampling: the first of a list, or the text itself. */
@@ -59,22 +94,33 @@ export function importOpenAiEvalsLog(text: string, fileName: string): TextImport
     const data = isObject(line.data) ? line.data : {};
     let sample = samples.get(id);
     if (!sample) {
-      sample = { id, messages: null, evaluation: { scores: [] }, reward: null, samplings: 0 };
+      sample = { id, messages: null, lastPrompt: null, stats: [], evaluation: { scores: [] }, reward: null, skipped: 0, error: null };
       samples.set(id, sample);
     }
     if (type === 'sampling') {
-      sample.samplings += 1;
-      if (sample.messages) return;
       const prompt = data.prompt;
-      const messages = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : messagesOf(prompt, `${id}: data.prompt`);
       const completion = completionOf(data.sampled);
-      if (completion !== null) messages.push({ role: 'assistant', content: completion });
-      sample.messages = messages;
+      if (sample.messages) {
+        const added = sample.lastPrompt ? continuation(sample.lastPrompt, prompt) : null;
+        if (added === null) {
+          sample.skipped += 1;
+          return;
+        }
+        sample.messages.push(...messagesOf(added, `${id}: data.prompt`));
+      } else {
+        sample.messages = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : messagesOf(prompt, `${id}: data.prompt`);
+      }
+      sample.lastPrompt = Array.isArray(prompt) ? prompt : null;
+      if (completion === null) return;
+      sample.messages.push({ role: 'assistant', content: completion });
+      sample.stats.push(samplingStats(data));
     } else if (VERDICTS.has(type)) {
       const correct = pyBoolean(data.correct);
       if (correct !== null && sample.reward === null) sample.reward = correct ? 1 : 0;
       if (data.expected !== undefined) sample.evaluation.target = data.expected;
       for (const [scorer, value] of Object.entries(data)) if (scorer !== 'expected') sample.evaluation.scores.push({ scorer, value });
+    } else if (type === 'error') {
+      sample.error ??= [str(data.type), str(data.message)].filter((t) => t).join(': ') || 'unknown';
     } else skipped.set(type, (skipped.get(type) ?? 0) + 1);
   });
   if (read === 0) throw new Misfit(`no line could be read${problems[0] ? `; first: ${problems[0]}` : ''}`);
@@ -85,8 +131,10 @@ export function importOpenAiEvalsLog(text: string, fileName: string): TextImport
       problems.push(`${fileName}: sample ${sample.id}: no sampling event that could be read, so no conversation; left out`);
       continue;
     }
-    if (sample.samplings > 1) problems.push(`${fileName}: sample ${sample.id}: ${sample.samplings - 1} further sampling${sample.samplings === 2 ? '' : 's'} (a grader's, or a retry) not shown`);
+    if (sample.skipped > 0) problems.push(`${fileName}: sample ${sample.id}: ${sample.skipped} further sampling${sample.skipped === 1 ? '' : 's'} (a grader's, or a retry) not shown`);
     const t: Trajectory = { id: sample.id, model, messages: sample.messages, reward: sample.reward, recorded: {}, source: { format: FORMAT, index: trajectories.length } };
+    if (sample.stats.some((v) => v !== null)) t.callStats = sample.stats;
+    if (sample.error !== null) t.stopReason = `error: ${sample.error}`.split('\n')[0]!;
     if (sample.evaluation.scores.length > 0 || sample.evaluation.target !== undefined) t.evaluation = { ...sample.evaluation, metadata: { eval: evalName ?? baseName(fileName) } };
     trajectories.push(t);
   }
