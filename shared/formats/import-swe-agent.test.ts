@@ -374,3 +374,30 @@ describe('mini-swe-agent object files', () => {
     expect(() => importText(JSON.stringify(file), 'bad.traj.json')).toThrow('bad.traj.json (looked like a mini-swe-agent trajectory): messages[2].role: Invalid input: expected string, received number');
   });
 });
+
+describe("SWE-agent RetryAgent .traj (its attempts)", () => {
+  // `RetryAgent.get_trajectory_data`: every attempt's own `.traj` under `attempts`; once chosen,
+  // the best attempt copied to the top, with the model calls of all attempts in its `model_stats`.
+  const attempt = (exitStatus: string, calls: number, history: unknown[]) => ({
+    trajectory: [], history, replay_config: null, environment: 'main',
+    info: { exit_status: exitStatus, submission: 'diff', model_stats: { instance_cost: 0.1, api_calls: calls } },
+  });
+  const attempts = [attempt('exit_cost', 7, [system, issue, look, listing]), attempt('submitted', 2, [system, issue, look, listing, submit, diff])];
+
+  it('opens each attempt as a trajectory of its own, with its own status and calls, the chosen one scored', () => {
+    const chosen = { attempts, ...attempts[1], info: { ...attempts[1]!.info, best_attempt_idx: 1, model_stats: { instance_cost: 0.2, api_calls: 9 } } };
+    const { format, trajectories } = importText(JSON.stringify(chosen), 'retry.traj');
+    expect(format).toBe('swe-agent-traj');
+    expect(trajectories.map((t) => [t.id, t.stopReason, t.recorded, t.messages.length, t.group, t.evaluation])).toEqual([
+      ['retry attempt 1', 'exit_cost', { finished_naturally: false, turns_used: 7 }, 4, { id: 'retry', index: 0, size: 2, score: 0 }, { scores: [{ scorer: 'best_attempt', value: false }] }],
+      ['retry attempt 2', 'submitted', { finished_naturally: true, turns_used: 2 }, 6, { id: 'retry', index: 1, size: 2, score: 1 }, { scores: [{ scorer: 'best_attempt', value: true }] }],
+    ]);
+  });
+
+  it('opens a file saved before an attempt was chosen, which holds only the attempts', () => {
+    const { format, trajectories } = importText(JSON.stringify({ attempts: attempts.slice(0, 1) }), 'retry.traj');
+    expect(format).toBe('swe-agent-traj');
+    expect(trajectories.map((t) => [t.id, t.stopReason, t.group])).toEqual([['retry attempt 1', 'exit_cost', { id: 'retry', index: 0, size: 1, score: null }]]);
+    expect(trajectories[0]!.evaluation).toBeUndefined();
+  });
+});

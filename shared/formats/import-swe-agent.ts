@@ -18,6 +18,11 @@ import type { Trajectory } from './trajectory.js';
 // - the submission (the patch) and the cost and token counts have no place in the trajectory model;
 //   mini-swe-agent's submission is still the result of the call that submitted, which its own
 //   messages leave without one.
+// - SWE-agent's RetryAgent writes every attempt under `attempts` (each a `.traj` of its own) and,
+//   once it has chosen, a copy of the best one at the top with the calls of all attempts in its
+//   `model_stats`. Each attempt is a trajectory (a group of attempts, the chosen one scored as
+//   `best_attempt`) with its own exit status and count of model calls; the copy is not read again.
+//   A file saved before the choice holds only `attempts`.
 
 const sweHistoryItem = z.lazy(() => z.looseObject({
   role: z.string(),
@@ -159,12 +164,13 @@ function stepsAfterHistory(steps: SweStep[], stepOfTurn: Array<number | null>, f
   return { messages, steps: indices };
 }
 
-/** A SWE-agent `.traj`: the history as chat messages, the steps' recorded prompts, info and model. */
-export function importSweAgent(data: unknown, id: string): Trajectory[] {
-  const traj = parseWith(sweTraj, data);
+/** One SWE-agent `.traj` (or one attempt of a RetryAgent's) as a trajectory; `at` is its field path in the file. */
+function sweAgentTrajectory(data: unknown, id: string, at: string): Trajectory {
+  const traj = parseWith(sweTraj, data, at);
+  const field = (name: string): string => (at ? `${at}.${name}` : name);
   const problems: string[] = [];
-  const history = parseEach(sweHistoryItem, traj.history, 'history', problems, 'the message is left out').map((item) => item.value);
-  const steps = parseEach(sweStep, traj.trajectory ?? [], 'trajectory', problems, 'the step is left out').map((step) => step.value);
+  const history = parseEach(sweHistoryItem, traj.history, field('history'), problems, 'the message is left out').map((item) => item.value);
+  const steps = parseEach(sweStep, traj.trajectory ?? [], field('trajectory'), problems, 'the step is left out').map((step) => step.value);
   // Demonstrations put into the history one entry at a time (`put_demos_in_history`) are few-shot
   // examples, not turns of this run; they stay in the recorded prompts. A demonstration rendered
   // into one user message is the model's first reading of the task and stays: SWE-agent 1.x marks
@@ -187,7 +193,30 @@ export function importSweAgent(data: unknown, id: string): Trajectory[] {
   const promptViews = sweStepPrompts(steps, [...stepOfTurn, ...after.steps], problems);
   if (promptViews) trajectory.promptViews = promptViews;
   if (problems.length > 0) trajectory.problems = problems;
-  return [trajectory];
+  return trajectory;
+}
+
+/** True for a RetryAgent's `.traj`: its `attempts`, each a `.traj` with a `history`. */
+export function isSweAgentAttempts(record: unknown): boolean {
+  return isObject(record) && Array.isArray(record.attempts) && record.attempts.length > 0 && record.attempts.every((a) => isObject(a) && Array.isArray(a.history));
+}
+
+/**
+ * A SWE-agent `.traj`: the history as chat messages, the steps' recorded prompts, info and model;
+ * a RetryAgent's, one trajectory per attempt (see the top of this file).
+ */
+export function importSweAgent(data: unknown, id: string): Trajectory[] {
+  if (!isSweAgentAttempts(data)) return [sweAgentTrajectory(data, id, '')];
+  const attempts = (data as { attempts: unknown[] }).attempts;
+  const info = (data as { info?: unknown }).info;
+  const best = isObject(info) && typeof info.best_attempt_idx === 'number' ? info.best_attempt_idx : null;
+  return attempts.map((attempt, i) => {
+    const t = sweAgentTrajectory(attempt, `${id} attempt ${i + 1}`, `attempts[${i}]`);
+    t.source = { ...t.source, index: i };
+    t.group = { id, index: i, size: attempts.length, score: best === null ? null : best === i ? 1 : 0 };
+    if (best !== null) t.evaluation = { scores: [{ scorer: 'best_attempt', value: best === i }] };
+    return t;
+  });
 }
 
 const miniTraj = z.lazy(() => z.looseObject({

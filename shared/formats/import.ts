@@ -30,7 +30,7 @@ import { importTau2Bench, importTauBench, isTau2Results, isTauBenchResults } fro
 import { importVerifiersResult, isVerifiersResult } from './import-verifiers.js';
 import { importVerlRollout, isVerlRollout } from './import-verl.js';
 import { importRunFile, isRunFileHead } from './import-run-file.js';
-import { importMiniSweAgent, importSweAgent } from './import-swe-agent.js';
+import { importMiniSweAgent, importSweAgent, isSweAgentAttempts } from './import-swe-agent.js';
 import { looksLikeZip } from './import-zip.js';
 import type { ChatMessage, ToolCall, ToolSchema } from '../model/chat.js';
 import type { FormatId, Trajectory } from './trajectory.js';
@@ -520,7 +520,7 @@ export const FORMATS: readonly FormatEntry[] = [
   // A list of records of a line format (a dataset saved as one JSON list) is read as its JSONL would be.
   { id: 'chat-messages', description: 'a JSON list of chat messages', layout: 'document', matches: (first) => Array.isArray(first) && recordListFormat(first) === null, importDocument: importChatMessages },
   // A history of OpenHands events (an evaluation output line saved as a .json) is not SWE-agent's.
-  { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => has(first, 'history') && Array.isArray(first.history) && !('messages' in first) && !first.history.some(isOpenHandsItem), importDocument: importSweAgent },
+  { id: 'swe-agent-traj', description: 'a SWE-agent .traj', layout: 'document', matches: (first) => (has(first, 'history') && Array.isArray(first.history) && !('messages' in first) && !first.history.some(isOpenHandsItem)) || isSweAgentAttempts(first), importDocument: importSweAgent },
   { id: 'inspect-log', description: 'an Inspect AI log', layout: 'document', matches: (first) => has(first, 'eval') && ('samples' in first || 'plan' in first || 'results' in first), importDocument: (data) => importInspectLog(data) },
   { id: 'mini-swe-agent', description: 'a mini-swe-agent trajectory', layout: 'document', matches: isMiniSweAgent, importDocument: importMiniSweAgent },
   { id: 'agent-result', description: 'an AgentResult JSON', layout: 'document', matches: (first) => has(first, 'messages'), importDocument: importAgentResult },
