@@ -94,6 +94,31 @@ describe('OpenHands event lists', () => {
   });
 });
 
+describe('how an OpenHands run ended', () => {
+  const stateChanged = (id: number, state: string, reason = '') => ({ id, timestamp: '2025-06-01T10:01:00', source: 'environment', message: '', observation: 'agent_state_changed', content: '', extras: { agent_state: state, reason } });
+
+  it('sends an error that answers no tool call to the model as a user message, as ConversationMemory does', () => {
+    const stuck = { id: 9, timestamp: '2025-06-01T10:00:10', source: 'agent', message: 'Agent got stuck', observation: 'error', content: 'AgentStuckInLoopError: Agent got stuck in a loop', extras: { error_id: 'AGENT_STUCK_IN_LOOP_ERROR' } };
+    const rejected = { id: 10, timestamp: '2025-06-01T10:00:11', source: 'user', message: 'Rejected', observation: 'user_rejected', content: 'Do not delete files.', extras: {} };
+    const t = importText(JSON.stringify([...events(), stuck, rejected]), 'events.json').trajectories[0]!;
+    expect(t.messages.slice(-2)).toEqual([
+      { role: 'user', content: 'AgentStuckInLoopError: Agent got stuck in a loop\n[Error occurred in processing last action]' },
+      { role: 'user', content: 'OBSERVATION:\nDo not delete files.\n[Last action has been rejected by the user]' },
+    ]);
+  });
+
+  it('takes the stop reason from the last state a run ends in, an error state as not finished', () => {
+    const limit = 'RuntimeError: Agent reached maximum iteration. Current iteration: 30, max iteration: 30';
+    const errored = importText(JSON.stringify([...events(), stateChanged(9, 'error', limit)]), 'events.json').trajectories[0]!;
+    expect([errored.stopReason, errored.recorded]).toEqual([`error: ${limit}`, { finished_naturally: false }]);
+    const waiting = importText(JSON.stringify([...events(), stateChanged(9, 'awaiting_user_input')]), 'events.json').trajectories[0]!;
+    expect([waiting.stopReason, waiting.recorded]).toEqual(['awaiting_user_input', {}]);
+    // A list saved while the run went on says nothing of its end.
+    const running = importText(JSON.stringify([...events(), stateChanged(9, 'error', 'x'), stateChanged(10, 'running')]), 'events.json').trajectories[0]!;
+    expect([running.stopReason ?? null, running.recorded]).toEqual([null, {}]);
+  });
+});
+
 describe('OpenHands evaluation outputs', () => {
   const line = (instanceId: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({ instance_id: instanceId, instruction: 'Fix the bug.', metadata: { agent_class: 'CodeActAgent', llm_config: { model: 'claude-sonnet-4' }, max_iterations: 30 }, history: events(), metrics: { accumulated_cost: 0.1 }, error: null, test_result: { git_patch: 'diff --git a/x b/x' }, ...extra });

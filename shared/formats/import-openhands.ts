@@ -24,6 +24,15 @@ import type { Trajectory } from './trajectory.js';
 //   OpenHands' description of the action), their observations user messages, as OpenHands sends them.
 // - An agent `finish` action records `finished_naturally: true`: calling finish is how an OpenHands
 //   agent ends a run itself (the call has no tool result).
+// - An error observation that answers no tool call (a malformed action, a stuck loop, a failed
+//   LLM call) is a user message of its text and "[Error occurred in processing last action]", as
+//   OpenHands' ConversationMemory sends it to the model; a rejection likewise ("OBSERVATION:" and
+//   "[Last action has been rejected by the user]").
+// - The last `agent_state_changed` observation to a state a run ends in (finished, error, stopped,
+//   rejected, awaiting user input) says how the run ended: that state (and `reason`, which says why
+//   an `error` state was entered, such as the iteration limit) is the stop reason, and an `error`
+//   state records `finished_naturally: false` unless the agent called finish. A list whose last
+//   state is another (running, paused) was saved while the run went on, and says nothing of its end.
 // - Older histories are lists of `[action, observation]` pairs: they are read as the events in order.
 // - A list none of whose events becomes a message still opens, with a problem that says why.
 // - Evaluation outputs (`output.jsonl`): one `{instance_id, history, test_result, metadata, error}`
@@ -76,6 +85,9 @@ const eventList = z.lazy(() => z.array(z.unknown()));
 function flatEvents(items: readonly unknown[]): unknown[] {
   return items.flatMap((item) => (Array.isArray(item) ? item : [item]));
 }
+
+/** The agent states a run ends in (OpenHands' `AgentState`), the others being states it passes through. */
+const END_STATES: ReadonlySet<string> = new Set(['finished', 'error', 'stopped', 'rejected', 'awaiting_user_input']);
 
 /** Agent actions that are bookkeeping, never sent to the model. */
 const BOOKKEEPING = new Set(['change_agent_state', 'recall', 'null', 'condensation', 'condensation_request', 'push', 'send_pr']);
@@ -131,6 +143,8 @@ interface EventsRead {
   labels: string[];
   /** The recorded usage of the model calls, by the index of the assistant message each wrote. */
   usageAt?: Map<number, TokenUsage>;
+  /** The agent's last state (`agent_state_changed`), with its reason when it has one. */
+  endState?: { state: string; reason: string | null };
 }
 
 /**
@@ -140,12 +154,16 @@ interface EventsRead {
 function openHandsTrajectory(data: unknown, id: string, at: string, instruction: string | null = null): Trajectory {
   const problems: string[] = [];
   const items = parseWith(eventList, Array.isArray(data) ? flatEvents(data) : data, at);
-  const { messages, model, tools, finished, labels, usageAt } = items.some(isSdkEvent) ? sdkEventMessages(items, at, problems) : eventMessages(items, at, problems);
+  const { messages, model, tools, finished, labels, usageAt, endState } = items.some(isSdkEvent) ? sdkEventMessages(items, at, problems) : eventMessages(items, at, problems);
   if (instruction && !messages.some((m) => m.role === 'user')) {
     const systemMessages = messages.findIndex((m) => m.role !== 'system');
     messages.splice(systemMessages < 0 ? messages.length : systemMessages, 0, { role: 'user', content: instruction });
   }
   const trajectory: Trajectory = { id, model, messages, reward: null, recorded: finished ? { finished_naturally: true } : {}, source: { format: 'openhands-events', index: 0 } };
+  if (endState) {
+    trajectory.stopReason = endState.reason ? `${endState.state}: ${endState.reason}`.split('\n')[0]! : endState.state;
+    if (endState.state === 'error' && !finished) trajectory.recorded.finished_naturally = false;
+  }
   if (tools) trajectory.tools = tools;
   if (usageAt && usageAt.size > 0) {
     trajectory.callStats = messages.flatMap((m, i) => (m.role !== 'assistant' ? [] : [callStats(usageAt.get(i), null)]));
@@ -167,6 +185,7 @@ function eventMessages(items: readonly unknown[], at: string, problems: string[]
   let model: string | null = null;
   let tools: Trajectory['tools'];
   let finished = false;
+  let endState: EventsRead['endState'];
   for (const { index, value: e } of events) {
     if (e.action) {
       if (typeof e.id === 'number') actions.set(e.id, e);
@@ -208,6 +227,11 @@ function eventMessages(items: readonly unknown[], at: string, problems: string[]
       continue;
     }
     if (!e.observation) continue;
+    if (e.observation === 'agent_state_changed') {
+      const state = str(e.extras?.agent_state);
+      if (state) endState = END_STATES.has(state) ? { state, reason: str(e.extras?.reason) || null } : undefined;
+      continue;
+    }
     const cause = typeof e.cause === 'number' ? actions.get(e.cause) : undefined;
     const metadata = e.tool_call_metadata ?? cause?.tool_call_metadata;
     if (metadata) {
@@ -217,9 +241,11 @@ function eventMessages(items: readonly unknown[], at: string, problems: string[]
       continue;
     }
     if (typeof e.cause === 'number' && plainActions.has(e.cause)) messages.push({ role: 'user', content: observationText(e) });
+    else if (e.observation === 'error') messages.push({ role: 'user', content: `${text(e.content)}\n[Error occurred in processing last action]` });
+    else if (e.observation === 'user_rejected') messages.push({ role: 'user', content: `OBSERVATION:\n${text(e.content)}\n[Last action has been rejected by the user]` });
   }
   const labels = events.map(({ value: e }) => `${e.source ?? 'no source'}/${e.action ?? (e.observation ? `observation ${e.observation}` : 'no action')}`);
-  return { messages, model, tools, finished, labels, usageAt };
+  return { messages, model, tools, finished, labels, usageAt, ...(endState ? { endState } : {}) };
 }
 
 /** Why no event of a list became a message: what sources and kinds of events it holds. */
