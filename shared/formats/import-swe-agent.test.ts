@@ -296,6 +296,13 @@ describe('mini-swe-agent object files', () => {
     expect(importText(JSON.stringify(file), 'later.traj.json').trajectories[0]!.recorded).toEqual({ finished_naturally: false, turns_used: 1 });
   });
 
+  it('keeps the error of a 1.x run that raised, saved as its exit status and submission', () => {
+    // mini-swe-agent 1.x: `save_traj(..., exit_status=type(e).__name__, result=str(e), extra_info={"traceback": ...})`.
+    const file = { info: { exit_status: 'TimeoutExpired', submission: "Command 'pytest' timed out after 60 seconds\nmore", traceback: 'Traceback (most recent call last):\n...', model_stats: { instance_cost: 0.01, api_calls: 2 }, mini_version: '1.9.0' }, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'Fix it.' }, { role: 'assistant', content: '```bash\npytest\n```' }], trajectory_format: 'mini-swe-agent-1' };
+    const t = importText(JSON.stringify(file), 'timeout.traj.json').trajectories[0]!;
+    expect([t.stopReason, t.recorded]).toEqual(["TimeoutExpired: Command 'pytest' timed out after 60 seconds", { finished_naturally: false, turns_used: 2 }]);
+  });
+
   it('reports an exit message that does not fit and opens the rest', () => {
     const file = miniFile();
     const messages = file.messages as Array<Record<string, unknown>>;

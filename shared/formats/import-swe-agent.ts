@@ -224,6 +224,8 @@ const miniTraj = z.lazy(() => z.looseObject({
     exit_status: z.string().nullable().optional(),
     model_stats: z.looseObject({ api_calls: z.number().int().nullable().optional() }).nullable().optional(),
     config: z.looseObject({ model: z.looseObject({ model_name: z.string().nullable().optional() }).nullable().optional() }).nullable().optional(),
+    submission: z.unknown().optional(),
+    traceback: z.string().nullable().optional(),
   }).nullable().optional(),
   messages: z.array(z.unknown()),
   trajectory_format: z.string().nullable().optional(),
@@ -297,7 +299,8 @@ function answerSubmittingCall(messages: ChatMessage[], submission: string): void
  * A mini-swe-agent object file. Its messages are what the model saw except for `extra` (the raw
  * response, cost and parsed actions, which mini-swe-agent strips before each query) and the final
  * `exit` message (the exit status and submission, which it never sends). A run that ended on an
- * uncaught exception keeps the exception's text in its stop reason.
+ * uncaught exception keeps the exception's text in its stop reason (from the exit message, or in
+ * 1.x files from `info.submission` next to `info.traceback`).
  */
 export function importMiniSweAgent(data: unknown, id: string): Trajectory[] {
   const file = parseWith(miniTraj, data);
@@ -332,6 +335,11 @@ export function importMiniSweAgent(data: unknown, id: string): Trajectory[] {
     // mini-swe-agent counts a model call before making it: a call that raised is counted, yet left
     // no reply.
     if (!lastIsReply && calls !== undefined) calls = recordedCalls(calls - 1);
+  } else if (!exit && file.info?.traceback != null) {
+    // mini-swe-agent 1.x saves an uncaught exception as the exit status (its class) and the
+    // submission (its text), with the traceback beside them.
+    const error = (str(file.info.submission) ?? '').split('\n')[0];
+    if (error) stopReason = `${exitStatus ?? 'error'}: ${error}`;
   } else if (exit && exitStatus === 'Submitted') {
     const submission = ending?.submission ?? str(exit.content);
     if (submission !== null) answerSubmittingCall(messages, submission);
