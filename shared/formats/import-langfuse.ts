@@ -15,7 +15,9 @@ import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 //   text, tool calls and answered call are: a reply carries more than its copy in the next
 //   history (an id, a stop reason, reasoning the client does not send back).
 // - Messages come in OpenAI shape (`content`, `tool_calls`), in the GenAI `parts` shape (`text`,
-//   `reasoning`, `tool_call`, `tool_call_response` parts), as OpenTelemetry GenAI events
+//   `reasoning`, `tool_call`, `tool_call_response` parts; pydantic-ai writes `thinking` for
+//   reasoning and a response's `result` for `response`; an image `blob` or `uri` part is an image
+//   content part, any other part kept as it is), as OpenTelemetry GenAI events
 //   (`gen_ai.user.message` and the other message events, `gen_ai.choice` holding its `message`),
 //   or as an Anthropic Messages request or reply (content blocks, read as agent session
 //   transcripts read them: `thinking` is reasoning, `tool_use` a tool call, `tool_result` a tool
@@ -138,23 +140,42 @@ function messagesOf(value: unknown, at: string): ChatMessage[] {
     const texts: string[] = [];
     const other: unknown[] = [];
     const results: ChatMessage[] = [];
+    const shown: unknown[] = [];
     raw.parts.forEach((part, p) => {
       if (!isObject(part)) throw new Misfit(`${where}.parts[${p}]: expected a part object`);
-      if (part.type === 'text') texts.push(text(part.content));
-      else if (part.type === 'reasoning') message.reasoning_content = [message.reasoning_content, text(part.content)].filter((t) => t).join('\n\n');
+      if (part.type === 'text') {
+        texts.push(text(part.content));
+        shown.push({ type: 'text', text: text(part.content) });
+      } else if (part.type === 'reasoning' || part.type === 'thinking') message.reasoning_content = [message.reasoning_content, text(part.content)].filter((t) => t).join('\n\n');
       else if (part.type === 'tool_call') {
         const call: ToolCall = { id: str(part.id), type: 'function', function: { name: str(part.name) ?? '', arguments: argumentsText(part.arguments) } };
         message.tool_calls = [...(message.tool_calls ?? []), call];
-      } else if (part.type === 'tool_call_response') results.push({ role: 'tool', tool_call_id: str(part.id), content: text(part.response) });
-      else other.push(part);
+      } else if (part.type === 'tool_call_response') results.push({ role: 'tool', tool_call_id: str(part.id), content: text(part.response !== undefined ? part.response : part.result) });
+      else {
+        other.push(part);
+        shown.push(mediaPart(part));
+      }
     });
-    message.content = other.length > 0 ? raw.parts.filter((p) => isObject(p) && p.type !== 'tool_call' && p.type !== 'tool_call_response' && p.type !== 'reasoning') : texts.join('\n');
+    message.content = other.length > 0 ? shown : texts.join('\n');
     if (typeof raw.finish_reason === 'string') message.finish_reason = raw.finish_reason;
     // A tool message is its responses; a message that only answers tools is not a message of its own.
     if (results.length === 0 || texts.length > 0 || other.length > 0 || message.tool_calls) out.push(message);
     out.push(...results);
   });
   return out;
+}
+
+/**
+ * A GenAI media part as the chat content part it stands for: an image `blob` (base64 `content`) as
+ * a data URL, an image `uri` (or pydantic-ai's `image-url`) as its URL; any other part as it is.
+ */
+function mediaPart(part: Record<string, unknown>): unknown {
+  const mime = str(part.mime_type) ?? str(part.media_type);
+  const image = part.modality === 'image' || (mime?.startsWith('image/') ?? false) || part.type === 'image-url';
+  if (!image) return part;
+  if ((part.type === 'blob' || part.type === 'binary') && typeof part.content === 'string') return { type: 'image_url', image_url: { url: `data:${mime ?? 'image/*'};base64,${part.content}` } };
+  const url = str(part.uri) ?? str(part.url);
+  return url !== null && (part.type === 'uri' || part.type === 'image-url') ? { type: 'image_url', image_url: { url } } : part;
 }
 
 /** What a message is when a later call sends it again (see the notes above): role, text, tool calls, answered call. */
