@@ -77,4 +77,26 @@ describe('smolagents memory steps', () => {
   it('is not taken for a list of other things that have a step number', () => {
     expect(detectFormat(JSON.stringify([{ step_number: 1, name: 'x' }]), 'x.json')).not.toBe('smolagents-steps');
   });
+
+  it('shows no empty turn for a step whose model call failed, and ends a run stopped at its step limit with the answer it gave then', () => {
+    const failed = action(2, '', [], { model_output: null, model_output_message: null, error: { type: 'AgentGenerationError', message: 'Error in generating model output:\nRate limit' } });
+    const limit = action(3, '', [], { model_output: null, model_output_message: null, error: { type: 'AgentMaxStepsError', message: 'Reached max steps.' }, action_output: 'Probably 2.' });
+    const memory = [steps[0], steps[2], failed, limit];
+    const [t] = importText(JSON.stringify(memory), 'memory.json').trajectories;
+    expect(t!.messages.slice(2).map((m) => [m.role, m.content])).toEqual([
+      ['tool', 'Observation:\nMars has two moons, Phobos and Deimos.'],
+      ['user', 'Error:\nError in generating model output:\nRate limit'],
+      ['user', 'Error:\nReached max steps.'],
+      ['assistant', 'Probably 2.'],
+    ]);
+    expect(t!.stopReason).toBe('max_steps_error');
+    expect(summarizeTrajectory(t!, 0)).toMatchObject({ turns: 2, finishedNaturally: false });
+
+    // The same run saved as the RunResult `return_full_result=True` gives.
+    const saved = JSON.stringify({ output: 'Probably 2.', state: 'max_steps_error', steps: memory, token_usage: { input_tokens: 2700, output_tokens: 120, total_tokens: 2820 }, timing });
+    expect(detectFormat(saved, 'result.json')).toBe('smolagents-steps');
+    const [u] = importText(saved, 'result.json').trajectories;
+    expect(u!.messages).toEqual(t!.messages);
+    expect(u!.stopReason).toBe('max_steps_error');
+  });
 });

@@ -13,6 +13,14 @@ import type { CallStats, Trajectory } from './trajectory.js';
 // them), the error that ended the step (`error`, `{type, message}`), and `is_final_answer`. The
 // messages are those smolagents builds from the steps for its next model call (`to_messages`):
 // a planning step is the plan, then the user's "Now proceed and carry out this plan."
+//
+// A step whose model call failed (no `model_output`, no calls, an `AgentGenerationError`) has no
+// reply: it is the error alone, not an empty assistant turn. A run stopped at its step limit ends
+// with a step whose error is `AgentMaxStepsError` and whose `action_output` is the answer a last
+// model call gave without tools (`provide_final_answer`): that answer is the last assistant
+// message, and the run did not finish by itself. `agent.run(..., return_full_result=True)` gives
+// a `RunResult`, `{output, state, steps, token_usage, timing}`, saved as JSON the same way: its
+// `steps` are the memory steps, and a `state` other than "success" is how it stopped.
 
 /** A memory step of an action: it has a step number and the model's output or calls. */
 function isActionStep(value: unknown): value is Record<string, unknown> {
@@ -22,6 +30,16 @@ function isActionStep(value: unknown): value is Record<string, unknown> {
 /** A list of smolagents memory steps: at least one action step, and only steps. */
 export function isSmolagentsSteps(value: unknown): value is unknown[] {
   return Array.isArray(value) && value.some(isActionStep) && value.every((s) => isObject(s) && ('step_number' in s || 'task' in s || 'plan' in s || 'summary' in s));
+}
+
+/** A smolagents `RunResult` (`{output, state, steps}`) or a list of memory steps. */
+export function isSmolagentsMemory(value: unknown): boolean {
+  return isSmolagentsSteps(value) || (isObject(value) && typeof value.state === 'string' && 'output' in value && isSmolagentsSteps(value.steps));
+}
+
+/** True for the last step of a run stopped at its step limit. */
+function maxStepsStep(step: Record<string, unknown>): boolean {
+  return isObject(step.error) && step.error.type === 'AgentMaxStepsError';
 }
 
 /** A run line of smolagents' benchmark scripts: its memory steps as `intermediate_steps`. */
@@ -61,8 +79,11 @@ function stepMessages(steps: readonly unknown[], at: string): { messages: ChatMe
       });
       const output = step.model_output;
       const text = typeof output === 'string' ? output.trim() : output == null ? '' : contentAsText(output);
-      messages.push(calls.length > 0 ? { role: 'assistant', content: text, tool_calls: calls } : { role: 'assistant', content: text });
-      stats.push(stepStats(step));
+      // A step with neither output nor calls had no reply to show (its model call failed, or it is the step limit's).
+      if (output != null || calls.length > 0) {
+        messages.push(calls.length > 0 ? { role: 'assistant', content: text, tool_calls: calls } : { role: 'assistant', content: text });
+        stats.push(stepStats(step));
+      }
       // One observation answers the step's calls (smolagents writes them as one text): it is the
       // first call's result. An error with calls made is theirs, recorded as the reference records
       // a tool that raised, so it counts as a failed call; without calls (the reply could not be
@@ -76,6 +97,10 @@ function stepMessages(steps: readonly unknown[], at: string): { messages: ChatMe
         const text = errorText(step.error);
         messages.push(first ? { role: 'tool', content: raisedToolContent(text), tool_call_id: first.id } : { role: 'user', content: `Error:\n${text}` });
       }
+      if (maxStepsStep(step) && step.action_output != null) {
+        messages.push({ role: 'assistant', content: typeof step.action_output === 'string' ? step.action_output : JSON.stringify(step.action_output) });
+        stats.push(stepStats(step));
+      }
     }
   });
   return { messages, stats };
@@ -88,10 +113,25 @@ function withStats(t: Trajectory, read: { messages: ChatMessage[]; stats: Array<
   return t;
 }
 
-/** A saved list of smolagents memory steps (`get_full_steps()`): one trajectory. */
+/** How a list of steps says the run stopped, when it did not finish by itself: the step limit. */
+function stepLimit(steps: readonly unknown[], t: Trajectory): void {
+  if (!steps.some((s) => isObject(s) && maxStepsStep(s))) return;
+  t.recorded.finished_naturally = false;
+  t.stopReason ??= 'max_steps_error';
+}
+
+/** A saved list of smolagents memory steps (`get_full_steps()`), or a saved `RunResult`: one trajectory. */
 export function importSmolagentsSteps(data: unknown, id: string): Trajectory[] {
-  if (!isSmolagentsSteps(data)) throw new Misfit('expected a list of smolagents memory steps');
-  return [withStats({ id, model: null, messages: [], reward: null, recorded: {}, source: { format: 'smolagents-steps', index: 0 } }, stepMessages(data, ''))];
+  if (!isSmolagentsMemory(data)) throw new Misfit('expected a list of smolagents memory steps, or a RunResult with its steps');
+  const result = isObject(data) ? data : null;
+  const steps = (result ? result.steps : data) as unknown[];
+  const t = withStats({ id, model: null, messages: [], reward: null, recorded: {}, source: { format: 'smolagents-steps', index: 0 } }, stepMessages(steps, result ? 'steps' : ''));
+  if (result && result.state !== 'success') {
+    t.recorded.finished_naturally = false;
+    t.stopReason = String(result.state);
+  }
+  stepLimit(steps, t);
+  return [t];
 }
 
 /** One run line of smolagents' benchmark scripts: the question, then its steps; the expected answer as the evaluation's target. */
@@ -118,6 +158,7 @@ export function importSmolagentsRun(data: unknown, id: string, index: number): T
   if ('prediction' in data) scores.push({ scorer: 'prediction', value: data.prediction });
   if (data.agent_error != null) scores.push({ scorer: 'agent_error', value: data.agent_error });
   if (data.iteration_limit_exceeded === true) t.stopReason = 'iteration limit exceeded';
+  stepLimit(steps, t);
   if ('true_answer' in data || scores.length > 0) t.evaluation = { ...('true_answer' in data ? { target: data.true_answer } : {}), scores };
   return [t];
 }

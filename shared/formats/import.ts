@@ -8,7 +8,7 @@ import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
 import { importBfclResult, isBfclResult } from './import-bfcl.js';
 import { importOtlpDocument, importOtlpLines, isOtlpTraces } from './import-otlp.js';
 import { autoGenConversations, isAutoGenState } from './autogen-messages.js';
-import { importSmolagentsRun, importSmolagentsSteps, isSmolagentsRun, isSmolagentsSteps } from './import-smolagents.js';
+import { importSmolagentsRun, importSmolagentsSteps, isSmolagentsMemory, isSmolagentsRun } from './import-smolagents.js';
 import { isLangGraphState, langChainModel, langGraphStateId } from './langchain-messages.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
 import { importOpenAiEvalsLog, isOpenAiEvalsSpec } from './import-openai-evals.js';
@@ -495,7 +495,7 @@ export const FORMATS: readonly FormatEntry[] = [
   { id: 'model-call-log', description: 'a model call log, one call per line (request and response, or LiteLLM payloads)', layout: 'text', matches: isModelCallRecord, importText: importCallLogLines },
   { id: 'model-call-list', description: 'a model call log saved as a JSON list', layout: 'document', matches: isModelCallList, importDocument: (data, _id, fileName) => importCallLogDocument(data, fileName) },
   { id: 'langfuse-trace', description: 'a Langfuse trace export (OpenTelemetry GenAI)', layout: 'document', matches: isLangfuseTrace, importDocument: (data, _id, fileName) => importLangfuseTraces(data, fileName) },
-  { id: 'smolagents-steps', description: 'smolagents memory steps (JSON)', layout: 'document', matches: isSmolagentsSteps, importDocument: (data, id) => importSmolagentsSteps(data, id) },
+  { id: 'smolagents-steps', description: 'smolagents memory steps or run result (JSON)', layout: 'document', matches: isSmolagentsMemory, importDocument: (data, id) => importSmolagentsSteps(data, id) },
   { id: 'autogen-state', description: 'an AutoGen saved state (save_state)', layout: 'document', matches: isAutoGenState, importDocument: (data, id) => importAutoGenState(data, id) },
   { id: 'langgraph-state', description: 'a LangGraph thread state (values.messages)', layout: 'document', matches: (first) => isLangGraphState(first) || (Array.isArray(first) && first.length > 0 && first.every(isLangGraphState)), importDocument: (data, id) => importLangGraphStates(data, id) },
   { id: 'atif', description: 'an ATIF trajectory (Harbor, Terminal-Bench)', layout: 'document', matches: isAtifTrajectory, importDocument: (data, id) => importAtif(data, id) },
