@@ -101,3 +101,16 @@ describe('rows that keep nested fields as JSON text (ART Parquet rows)', () => {
     expect(t!.evaluation).toEqual({ scores: [], metadata: { scenario_id: 's9' } });
   });
 });
+
+describe('ART trajectory groups with rollouts that raised', () => {
+  it('names the rollouts of a group that raised, and reports a group whose rollouts all raised instead of dropping it', () => {
+    const timeout = { type: "<class 'TimeoutError'>", message: 'rollout timed out', traceback: 'Traceback (most recent call last): ...' };
+    const died = { type: "<class 'RuntimeError'>", message: 'sandbox died', traceback: '...' };
+    const text = jsonl({ trajectories: [rollout(1, 'It is m1.')], exceptions: [timeout], metadata: {} }, { trajectories: [], exceptions: [died], metadata: {} });
+    const { trajectories, problems } = importText(text, '0004.jsonl');
+    expect(trajectories).toHaveLength(1);
+    expect(trajectories[0]!.problems).toEqual(['0004.jsonl:1: exceptions: another rollout of this group raised and is not shown: TimeoutError: rollout timed out']);
+    expect(problems).toHaveLength(2);
+    expect(problems).toContainEqual(expect.stringMatching(/^0004\.jsonl:2: .*the group holds no trajectory; its rollouts raised: RuntimeError: sandbox died/));
+  });
+});

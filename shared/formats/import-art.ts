@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Evaluation, TrajectoryGroup } from './trajectory-details.js';
-import { checkNesting, isObject, messagesOf, parseJson, parseWith, toolSchemasOf } from './import-common.js';
+import { checkNesting, isObject, Misfit, messagesOf, parseJson, parseWith, toolSchemasOf } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
 // The trajectories of OpenPipe's ART (Agent Reinforcement Trainer), as it keeps them under
@@ -14,13 +14,17 @@ import type { Trajectory } from './trajectory.js';
 //
 // A group's trajectories are rollouts of one prompt: each keeps its group, with its reward as the
 // group's score. The metrics are the evaluation's scores, and the metadata its metadata.
+//
+// A rollout that raised is not a trajectory: ART keeps it in the group's `exceptions` (`{type,
+// message, traceback}`). Each trajectory of the group names them in its problems; a group whose
+// rollouts all raised cannot be read, and says what they raised.
 
 /** True for a line of ART trajectory groups: `trajectories`, each with `messages_and_choices`. */
 export function isArtGroupLine(record: unknown): boolean {
   return isObject(record) && Array.isArray(record.trajectories) && record.trajectories.every((t) => isObject(t) && Array.isArray(t.messages_and_choices)) && !('messages' in record);
 }
 
-const groupLine = z.lazy(() => z.looseObject({ trajectories: z.array(z.unknown()) }));
+const groupLine = z.lazy(() => z.looseObject({ trajectories: z.array(z.unknown()), exceptions: z.array(z.unknown()).nullable().optional() }));
 const artTrajectory = z.lazy(() =>
   z.looseObject({
     messages_and_choices: z.array(z.unknown()),
@@ -63,8 +67,15 @@ export function artRowDetails(row: Record<string, unknown>, index: number, rewar
 }
 
 /** One line of ART trajectory groups: a trajectory per rollout, each in the line's group (`id` is `FILE:LINE`). */
+/** What the rollouts of a group that raised raised, as one line: `TimeoutError: rollout timed out; ...`. */
+function raisedText(exceptions: readonly unknown[]): string {
+  return exceptions.map((e) => (isObject(e) ? `${String(e.type ?? 'exception').replace(/^<class '(.*)'>$/, '$1')}: ${String(e.message ?? '')}` : JSON.stringify(e))).join('; ');
+}
+
 export function importArtGroup(data: unknown, id: string, index: number): Trajectory[] {
-  const { trajectories } = parseWith(groupLine, data);
+  const { trajectories, exceptions } = parseWith(groupLine, data);
+  const raised = exceptions ?? [];
+  if (trajectories.length === 0) throw new Misfit(`trajectories: the group holds no trajectory${raised.length > 0 ? `; its rollouts raised: ${raisedText(raised)}` : ''}`);
   return trajectories.map((item, k): Trajectory => {
     const at = `trajectories[${k}]`;
     const t = parseWith(artTrajectory, item, at);
@@ -87,6 +98,7 @@ export function importArtGroup(data: unknown, id: string, index: number): Trajec
     const evaluation = evaluationOf(t.metrics, t.metadata);
     if (evaluation) trajectory.evaluation = evaluation;
     const others = t.additional_histories?.length ?? 0;
+    if (raised.length > 0) problems.push(`exceptions: ${raised.length === 1 ? 'another rollout of this group raised and is' : `${raised.length} other rollouts of this group raised and are`} not shown: ${raisedText(raised)}`);
     if (others > 0) problems.push(`${at}.additional_histories: ${others === 1 ? 'a further history (another conversation of this rollout) is' : `${others} further histories (other conversations of this rollout) are`} not shown`);
     if (problems.length > 0) trajectory.problems = problems;
     return trajectory;
