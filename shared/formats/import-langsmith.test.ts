@@ -99,4 +99,26 @@ describe('LangSmith runs', () => {
       `r.json (looked like LangSmith runs (a run with its child runs, or a list of runs)): no trace could be read; first: trace ${trace}: it holds no model call (an llm run), and its root run no messages`,
     );
   });
+
+  it('reads a ChatAnthropic reply kept as content blocks: thinking as reasoning, the tool_use block as its call, the result paired', () => {
+    const blocks = lc('AIMessage', {
+      content: [{ type: 'thinking', thinking: 'Look it up.', signature: 'sig' }, { type: 'text', text: 'Checking. ☀' }, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } }],
+      type: 'ai',
+      tool_calls: [{ name: 'get_weather', args: { city: 'Oslo' }, id: 'toolu_1', type: 'tool_call' }],
+      response_metadata: { model_name: 'claude-sonnet-4-20250514', stop_reason: 'tool_use' },
+    });
+    const failed = lc('ToolMessage', { content: 'Error: service down', type: 'tool', name: 'get_weather', tool_call_id: 'toolu_1', status: 'error' });
+    const runs = [
+      { id: 'c1', name: 'ChatAnthropic', run_type: 'llm', inputs: { messages: [[human]] }, outputs: { generations: [[{ text: 'Checking. ☀', type: 'ChatGeneration', message: blocks }]] }, error: null, start_time: '2025-01-01T00:00:01', end_time: '2025-01-01T00:00:02', trace_id: 'T9', parent_run_id: 'root' },
+      { id: 'c2', name: 'ChatAnthropic', run_type: 'llm', inputs: { messages: [[human, blocks, failed]] }, outputs: { generations: [[{ text: 'The service is down.', type: 'ChatGeneration', message: lc('AIMessage', { content: 'The service is down.', type: 'ai' }) }]] }, error: null, start_time: '2025-01-01T00:00:05', end_time: '2025-01-01T00:00:06', trace_id: 'T9', parent_run_id: 'root' },
+    ];
+    const [t] = importText(JSON.stringify(runs), 'anthropic-runs.json').trajectories;
+    expect(t!.messages.map((m) => [m.role, m.content, m.tool_call_id ?? null])).toEqual([
+      ['user', 'What is the weather in Oslo?', null],
+      ['assistant', 'Checking. ☀', null],
+      ['tool', '{"error": "Tool execution failed: Error: service down"}', 'toolu_1'],
+      ['assistant', 'The service is down.', null],
+    ]);
+    expect(t!.messages[1]).toMatchObject({ reasoning_content: 'Look it up.', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] });
+  });
 });

@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { contentAsText, partsContent } from './content-parts.js';
 import { isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // LangChain's chat messages as LangChain and LangGraph write them to JSON, in three shapes:
@@ -102,8 +102,28 @@ export function fromLangChain(value: unknown): unknown {
     }
     const reasoning = fields.reasoning_content ?? kwargs.reasoning_content;
     if (typeof reasoning === 'string') message.reasoning_content = reasoning;
+    if (Array.isArray(message.content)) Object.assign(message, blocksOf(message.content, Array.isArray(message.tool_calls) && message.tool_calls.length > 0));
   }
   return message;
+}
+
+/**
+ * An AI message's content blocks as chat content and reasoning. A chat model that answers in blocks
+ * (ChatAnthropic, LangChain's standard blocks) keeps its thinking (`thinking`, or `reasoning`) and
+ * its calls (`tool_use`, `tool_call`) among the text: the thinking is the reasoning, a call block is
+ * left out when the message's `tool_calls` hold the calls, and text alone is joined as text.
+ */
+function blocksOf(blocks: readonly unknown[], callsListed: boolean): { content: unknown; reasoning_content?: string } {
+  const thinking: string[] = [];
+  const kept = blocks.filter((b) => {
+    if (!isObject(b)) return true;
+    if (b.type === 'thinking' && typeof b.thinking === 'string') thinking.push(b.thinking);
+    else if (b.type === 'reasoning' && typeof b.reasoning === 'string') thinking.push(b.reasoning);
+    else return !(callsListed && (b.type === 'tool_use' || b.type === 'tool_call'));
+    return false;
+  });
+  const content = partsContent(kept);
+  return thinking.length > 0 ? { content, reasoning_content: thinking.join('\n\n') } : { content };
 }
 
 /**
