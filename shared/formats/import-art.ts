@@ -66,12 +66,12 @@ export function artRowDetails(row: Record<string, unknown>, index: number, rewar
   return evaluation ? { group, evaluation } : { group };
 }
 
-/** One line of ART trajectory groups: a trajectory per rollout, each in the line's group (`id` is `FILE:LINE`). */
 /** What the rollouts of a group that raised raised, as one line: `TimeoutError: rollout timed out; ...`. */
 function raisedText(exceptions: readonly unknown[]): string {
   return exceptions.map((e) => (isObject(e) ? `${String(e.type ?? 'exception').replace(/^<class '(.*)'>$/, '$1')}: ${String(e.message ?? '')}` : JSON.stringify(e))).join('; ');
 }
 
+/** One line of ART trajectory groups: a trajectory per rollout, each in the line's group (`id` is `FILE:LINE`). */
 export function importArtGroup(data: unknown, id: string, index: number): Trajectory[] {
   const { trajectories, exceptions } = parseWith(groupLine, data);
   const raised = exceptions ?? [];
