@@ -215,18 +215,22 @@ function spanObservation(span: Record<string, unknown>, at: string): Observation
     return { ...common, attributes: named, type: id === null ? '' : 'TOOL', input: attributes['input.value'], output: attributes['output.value'], outputAt: attribute('output.value') };
   }
   const events = eventsAttribute(attributes.events, attribute('events'));
-  const [input, inputAt] =
-    attributes['gen_ai.input.messages'] != null ? [attributes['gen_ai.input.messages'], attribute('gen_ai.input.messages')]
-    : eventMessages(span.events, false) ? [eventMessages(span.events, false), `${at}.events`]
-    : events.input ? [events.input, attribute('events')]
-    : indexedMessages(attributes, 'gen_ai.prompt') ? [indexedMessages(attributes, 'gen_ai.prompt'), attribute('gen_ai.prompt')]
-    : [openInferenceMessages(attributes, 'llm.input_messages'), attribute('llm.input_messages')];
-  const [output, outputAt] =
-    attributes['gen_ai.output.messages'] != null ? [attributes['gen_ai.output.messages'], attribute('gen_ai.output.messages')]
-    : eventMessages(span.events, true) ? [eventMessages(span.events, true), `${at}.events`]
-    : events.output ? [events.output, attribute('events')]
-    : indexedMessages(attributes, 'gen_ai.completion') ? [indexedMessages(attributes, 'gen_ai.completion'), attribute('gen_ai.completion')]
-    : [openInferenceMessages(attributes, 'llm.output_messages'), attribute('llm.output_messages')];
+  // One side's messages and where they are, as each instrumentation keeps them, tried in this order:
+  // the current attribute, the older per-message events, pydantic-ai's `events` attribute,
+  // OpenLLMetry's indexed attributes, OpenInference's.
+  const side = (output: boolean): [unknown, string] => {
+    const [current, indexed, openInference] = output ? ['gen_ai.output.messages', 'gen_ai.completion', 'llm.output_messages'] : ['gen_ai.input.messages', 'gen_ai.prompt', 'llm.input_messages'];
+    if (attributes[current] != null) return [attributes[current], attribute(current)];
+    const fromEvents = eventMessages(span.events, output);
+    if (fromEvents) return [fromEvents, `${at}.events`];
+    const inEvents = output ? events.output : events.input;
+    if (inEvents) return [inEvents, attribute('events')];
+    const fromIndexed = indexedMessages(attributes, indexed);
+    if (fromIndexed) return [fromIndexed, attribute(indexed)];
+    return [openInferenceMessages(attributes, openInference), attribute(openInference)];
+  };
+  const [input, inputAt] = side(false);
+  const [output, outputAt] = side(true);
   // OpenLLMetry names no operation: a span with messages in or out is a model call, as is OpenInference's LLM span.
   const call = CALL_OPERATIONS.has(operation) || kind === 'LLM' || (operation === '' && (input != null || output != null) && str(attributes['gen_ai.system']) !== null);
   if (operation === 'invoke_agent') return { ...common, type: 'AGENT', input, output, inputAt, outputAt };
