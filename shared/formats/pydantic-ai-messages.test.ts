@@ -51,4 +51,40 @@ describe('Pydantic AI messages', () => {
       { role: 'user', content: 'Answer in French.\n\nFix the errors and try again.' },
     ]);
   });
+
+  it('reads what newer versions write: a failed or denied tool return as a tool that raised, built-in tool calls with their results, a drawn image, text content items', () => {
+    const run = [
+      { parts: [{ content: ['Look:', { url: 'https://x.test/a.png', kind: 'image-url', media_type: 'image/png', identifier: 'abc123' }, { kind: 'cache-point', ttl: '5m' }, { content: 'Oslo, please ☃', metadata: null, kind: 'text' }], timestamp: at, part_kind: 'user-prompt' }], timestamp: at, instructions: null, kind: 'request', run_id: 'run-1' },
+      {
+        parts: [
+          { content: 'Search, then call both.', id: 'rs_1', signature: 'sig', provider_name: 'openai', part_kind: 'thinking' },
+          { tool_name: 'web_search', args: { query: 'Oslo weather' }, tool_call_id: 'ws_1', provider_name: 'openai', part_kind: 'builtin-tool-call' },
+          { tool_name: 'web_search', content: { status: 'completed' }, tool_call_id: 'ws_1', metadata: null, timestamp: at, outcome: 'success', provider_name: 'openai', part_kind: 'builtin-tool-return' },
+          { tool_name: 'get_temp', args: '{"city":"Oslo"}', tool_call_id: 'call_a', part_kind: 'tool-call' },
+          { tool_name: 'delete_files', args: { path: '/' }, tool_call_id: 'call_b', part_kind: 'tool-call' },
+        ],
+        usage: { input_tokens: 100, cache_read_tokens: 20, output_tokens: 30, details: { reasoning_tokens: 12 } },
+        model_name: 'gpt-5', timestamp: at, kind: 'response', provider_name: 'openai', finish_reason: 'tool_call', run_id: 'run-1',
+      },
+      {
+        parts: [
+          { tool_name: 'get_temp', content: 'connection refused', tool_call_id: 'call_a', metadata: null, timestamp: at, outcome: 'failed', part_kind: 'tool-return' },
+          { tool_name: 'delete_files', content: 'The tool call was denied.', tool_call_id: 'call_b', metadata: null, timestamp: at, outcome: 'denied', part_kind: 'tool-return' },
+        ],
+        timestamp: at, instructions: null, kind: 'request', run_id: 'run-1',
+      },
+      { parts: [{ content: 'Here it is.', part_kind: 'text' }, { content: { data: 'iVBORw0KGgo=', media_type: 'image/png', kind: 'binary', identifier: 'f00' }, part_kind: 'file' }], usage: { input_tokens: 150, output_tokens: 90 }, model_name: 'gpt-5', timestamp: at, kind: 'response', finish_reason: 'stop' },
+    ];
+    const t = importText(JSON.stringify(run), 'run.json').trajectories[0]!;
+    expect(t.messages[0]).toEqual({ role: 'user', content: [{ type: 'text', text: 'Look:' }, { type: 'image_url', image_url: { url: 'https://x.test/a.png' } }, { type: 'text', text: 'Oslo, please ☃' }] });
+    expect(t.messages[1]!.tool_calls!.map((c) => [c.id, c.function.name])).toEqual([['ws_1', 'web_search'], ['call_a', 'get_temp'], ['call_b', 'delete_files']]);
+    expect(t.messages.slice(2, 5).map((m) => [m.tool_call_id, m.content])).toEqual([
+      ['ws_1', '{"status":"completed"}'],
+      ['call_a', '{"error": "Tool execution failed: connection refused"}'],
+      ['call_b', '{"error": "Tool execution failed: The tool call was denied."}'],
+    ]);
+    expect(t.messages[5]!.content).toEqual([{ type: 'text', text: 'Here it is.' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }]);
+    expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 3, tool_calls_exec_error: 2, tool_calls_executed_ok: 1 });
+    expect(t.callStats).toEqual([{ usage: { prompt_tokens: 100, completion_tokens: 30, total_tokens: 130 } }, { usage: { prompt_tokens: 150, completion_tokens: 90, total_tokens: 240 } }]);
+  });
 });

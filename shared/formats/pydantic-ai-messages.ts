@@ -11,9 +11,15 @@ import { argumentsText, assistantReply, isObject, raisedToolContent, recordedUsa
 //   back ("... Fix the errors and try again."): as the result of the call it names, recorded as a
 //   tool that raised (its arguments did not validate, or the tool asked for a retry), else a user
 //   message;
-// - a response is one assistant message: `text` parts its content, `thinking` parts its
-//   reasoning, `tool-call` parts its calls; its `usage` (`input_tokens` and `output_tokens`, or
-//   `request_tokens` and `response_tokens` in older versions) is the turn's.
+// - a response is one assistant message: `text` parts its content (with the images of `file`
+//   parts, what an image model drew), `thinking` parts its reasoning, `tool-call` parts its calls;
+//   its `usage` (`input_tokens` and `output_tokens`, or `request_tokens` and `response_tokens` in
+//   older versions) is the turn's. A built-in tool the provider ran (web search, code execution)
+//   is a `builtin-tool-call` part and its `builtin-tool-return` part in the same response: a call
+//   of the turn, and its result after it.
+// - A user prompt's items are text (a string, or `TextContent` `{kind: "text", content}`), images
+//   (`image-url`, `binary`), other files as parts named by their `kind`; a `cache-point` marks a
+//   cache boundary and carries nothing the model reads.
 
 const RETRY_SUFFIX = '\n\nFix the errors and try again.';
 
@@ -26,12 +32,36 @@ export function isPydanticAiMessage(value: unknown): boolean {
 function promptContent(content: unknown): ChatMessage['content'] {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return JSON.stringify(content ?? '');
-  return content.map((item): unknown => {
-    if (typeof item === 'string') return { type: 'text', text: item };
-    if (isObject(item) && item.kind === 'image-url' && typeof item.url === 'string') return { type: 'image_url', image_url: { url: item.url } };
-    if (isObject(item) && item.kind === 'binary' && typeof item.data === 'string' && String(item.media_type).startsWith('image/')) return { type: 'image_url', image_url: { url: `data:${String(item.media_type)};base64,${item.data}` } };
-    return item;
+  return content.flatMap((item): unknown[] => {
+    if (typeof item === 'string') return [{ type: 'text', text: item }];
+    if (!isObject(item)) return [item];
+    if (item.kind === 'cache-point') return [];
+    if (item.kind === 'text' && typeof item.content === 'string') return [{ type: 'text', text: item.content }];
+    const image = imagePart(item);
+    if (image) return [image];
+    return [typeof item.kind === 'string' && !('type' in item) ? { type: item.kind, ...item } : item];
   });
+}
+
+/** An image URL or binary image (`media_type` `image/…`, data in base64) as an `image_url` part; null for anything else. */
+function imagePart(item: Record<string, unknown>): unknown {
+  if (item.kind === 'image-url' && typeof item.url === 'string') return { type: 'image_url', image_url: { url: item.url } };
+  if (item.kind === 'binary' && typeof item.data === 'string' && String(item.media_type).startsWith('image/')) return { type: 'image_url', image_url: { url: `data:${String(item.media_type)};base64,${item.data}` } };
+  return null;
+}
+
+/** A tool's return value as the text of its tool message. */
+function returnText(content: unknown): string {
+  return typeof content === 'string' ? content : JSON.stringify(content ?? null);
+}
+
+/** A `tool-return` or `builtin-tool-return` part as a tool message; a failed or denied one recorded as a tool that raised. */
+function toolReturn(part: Record<string, unknown>): ChatMessage {
+  const text = returnText(part.content);
+  const raised = part.outcome === 'failed' || part.outcome === 'denied';
+  const tool: ChatMessage = { role: 'tool', tool_call_id: str(part.tool_call_id), content: raised ? raisedToolContent(text) : text };
+  if (typeof part.tool_name === 'string') tool.name = part.tool_name;
+  return tool;
 }
 
 /** The text a retry prompt sends: its text, or the validation errors as JSON, then the request to fix them. */
@@ -61,26 +91,29 @@ export function fromPydanticAi(list: readonly unknown[], usage?: Map<number, Tok
       const texts: string[] = [];
       const reasoning: string[] = [];
       const calls: ToolCall[] = [];
+      const images: unknown[] = [];
+      const results: ChatMessage[] = [];
       for (const part of m.parts) {
         if (part.part_kind === 'text' && typeof part.content === 'string') texts.push(part.content);
         else if (part.part_kind === 'thinking' && typeof part.content === 'string') reasoning.push(part.content);
-        else if (part.part_kind === 'tool-call') calls.push({ id: str(part.tool_call_id), type: 'function', function: { name: str(part.tool_name) ?? '', arguments: argumentsText(part.args) } });
+        else if (part.part_kind === 'tool-call' || part.part_kind === 'builtin-tool-call') calls.push({ id: str(part.tool_call_id), type: 'function', function: { name: str(part.tool_name) ?? '', arguments: argumentsText(part.args) } });
+        else if (part.part_kind === 'builtin-tool-return') results.push(toolReturn(part));
+        else if (part.part_kind === 'file' && isObject(part.content)) images.push(imagePart(part.content) ?? { type: 'file', file: { file_data: part.content.data, mime_type: part.content.media_type } });
       }
       const message = assistantReply(texts, reasoning, calls);
+      if (images.length > 0) message.content = [...texts.map((text) => ({ type: 'text', text })), ...images];
       out.push(message);
       const counts = responseUsage(m.usage);
       if (counts) usage?.set(out.length - 1, counts);
+      out.push(...results);
       continue;
     }
     if (typeof m.instructions === 'string' && m.instructions !== '' && !out.some((o) => isObject(o) && o.role === 'system')) out.push({ role: 'system', content: m.instructions });
     for (const part of m.parts) {
       if (part.part_kind === 'system-prompt') out.push({ role: 'system', content: typeof part.content === 'string' ? part.content : JSON.stringify(part.content) });
       else if (part.part_kind === 'user-prompt') out.push({ role: 'user', content: promptContent(part.content) });
-      else if (part.part_kind === 'tool-return') {
-        const tool: ChatMessage = { role: 'tool', tool_call_id: str(part.tool_call_id), content: typeof part.content === 'string' ? part.content : JSON.stringify(part.content ?? null) };
-        if (typeof part.tool_name === 'string') tool.name = part.tool_name;
-        out.push(tool);
-      } else if (part.part_kind === 'retry-prompt') {
+      else if (part.part_kind === 'tool-return') out.push(toolReturn(part));
+      else if (part.part_kind === 'retry-prompt') {
         const text = retryText(part.content);
         if (typeof part.tool_name !== 'string') out.push({ role: 'user', content: text });
         else out.push({ role: 'tool', tool_call_id: str(part.tool_call_id), name: part.tool_name, content: raisedToolContent(text) });
