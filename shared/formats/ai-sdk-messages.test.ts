@@ -9,6 +9,33 @@ import { deriveAgentResult } from './trajectory.js';
 const user = (text: string) => ({ id: `u-${text.length}`, role: 'user', parts: [{ type: 'text', text }] });
 
 describe('AI SDK UI messages', () => {
+  it('reads AI SDK 6 approvals and unparsed input: a denied call as a tool that raised with its reason, a failed call with the raw input the model sent', () => {
+    const denied = [
+      user('Clean /tmp and get the weather in Zürich'),
+      {
+        id: 'a1',
+        role: 'assistant',
+        parts: [
+          { type: 'step-start' },
+          { type: 'tool-deleteFiles', toolCallId: 'c1', state: 'output-denied', input: { path: '/tmp' }, approval: { id: 'ap1', approved: false, reason: 'Not allowed' } },
+          { type: 'tool-deleteFiles', toolCallId: 'c2', state: 'output-denied', input: { path: '/var' }, approval: { id: 'ap2', approved: false } },
+          { type: 'tool-weather', toolCallId: 'c3', state: 'output-error', input: undefined, rawInput: '{"city": Zür', errorText: 'Invalid input for tool weather' },
+          { type: 'tool-deleteFiles', toolCallId: 'c4', state: 'approval-requested', input: { path: '/home' }, approval: { id: 'ap4' } },
+          { type: 'step-start' },
+          { type: 'text', text: 'I could not do it.', state: 'done' },
+        ],
+      },
+    ];
+    const t = importText(JSON.stringify(denied), 'chat.json').trajectories[0]!;
+    expect(t.messages[1]!.tool_calls!.map((c) => c.function.arguments)).toEqual(['{"path":"/tmp"}', '{"path":"/var"}', '{"city": Zür', '{"path":"/home"}']);
+    expect(t.messages.slice(2, 5).map((m) => [m.tool_call_id, m.content])).toEqual([
+      ['c1', '{"error": "Tool execution failed: Not allowed"}'],
+      ['c2', '{"error": "Tool execution failed: Tool execution denied."}'],
+      ['c3', '{"error": "Tool execution failed: Invalid input for tool weather"}'],
+    ]);
+    expect(deriveAgentResult(t).result).toMatchObject({ tool_calls_attempted: 4, tool_calls_exec_error: 3 });
+  });
+
   it('reads AI SDK 5 parts: one turn per step, reasoning, a call and its output, a failed call as a tool that raised', () => {
     const chat = [
       user('Weather in Oslo and Bergen?'),

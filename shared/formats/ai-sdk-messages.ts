@@ -10,8 +10,10 @@ import { partsContent } from './content-parts.js';
 // - a tool part is a call and its result: AI SDK 5's `tool-NAME` and `dynamic-tool` parts
 //   (`toolCallId`, `input`, `output` or `errorText`, `state`), AI SDK 4's `tool-invocation` parts
 //   (`toolInvocation: {toolCallId, toolName, args, result, state}`); a call that failed
-//   (`output-error`) is recorded as the reference records a tool that raised; a call without a
-//   result yet is left unanswered;
+//   (`output-error`, its input then the `rawInput` the model sent when it did not parse) and a call
+//   the user refused (AI SDK 6's `output-denied`, which `convertToModelMessages` sends as an error
+//   result of the approval's `reason`) are recorded as the reference records a tool that raised; a
+//   call without a result yet (or awaiting approval) is left unanswered;
 // - `step-start` parts split an assistant message into its model calls, each call's results after
 //   it. AI SDK 4 messages without them are split where a text follows a call's result.
 // - Parts that carry nothing the model is sent (sources, custom `data-*` parts) are left out.
@@ -51,8 +53,12 @@ function toolPart(part: Record<string, unknown>): { call: ToolCall; result: Chat
     [id, name, input] = [str(invocation.toolCallId), str(invocation.toolName), invocation.args];
     outcome = invocation.state === 'result' ? { output: invocation.result } : null;
   } else if (type === 'dynamic-tool' || type.startsWith('tool-')) {
-    [id, name, input] = [str(part.toolCallId), type === 'dynamic-tool' ? str(part.toolName) : type.slice('tool-'.length), part.input];
-    outcome = part.state === 'output-available' ? { output: part.output } : part.state === 'output-error' ? { error: str(part.errorText) ?? 'the tool failed' } : null;
+    [id, name, input] = [str(part.toolCallId), type === 'dynamic-tool' ? str(part.toolName) : type.slice('tool-'.length), part.state === 'output-error' ? (part.input ?? part.rawInput) : part.input];
+    const approval = isObject(part.approval) ? part.approval : {};
+    if (part.state === 'output-available') outcome = { output: part.output };
+    else if (part.state === 'output-error') outcome = { error: str(part.errorText) ?? 'the tool failed' };
+    else if (part.state === 'output-denied') outcome = { error: str(approval.reason) ?? 'Tool execution denied.' };
+    else outcome = null;
   } else return null;
   const call: ToolCall = { id, type: 'function', function: { name: name ?? '', arguments: argumentsText(input) } };
   if (!outcome) return { call, result: null };
