@@ -36,4 +36,25 @@ describe('LlamaIndex messages', () => {
     const odd = [{ role: 'user', content: 'hi' }, { role: 'assistant', additional_kwargs: { tool_calls: [{ id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}' } }] }, blocks: [null, 7, { block_type: 'text', text: 'Listing.' }] }];
     expect(importText(JSON.stringify(odd), 'odd.json').trajectories[0]!.messages[1]).toEqual({ role: 'assistant', content: 'Listing.', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'ls', arguments: '{}' } }] });
   });
+
+  it('reads the calls newer versions keep in tool_call blocks', () => {
+    const run = [
+      { role: 'user', additional_kwargs: {}, blocks: [{ block_type: 'text', text: 'Add 2 and 3.' }] },
+      { role: 'assistant', additional_kwargs: {}, blocks: [{ block_type: 'thinking', content: 'Use add.', num_tokens: null, additional_information: {} }, { block_type: 'tool_call', tool_call_id: 'call_1', tool_name: 'add', tool_kwargs: { a: 2, b: 3 } }, { block_type: 'tool_call', tool_call_id: 'call_2', tool_name: 'noop', tool_kwargs: '{}' }] },
+      { role: 'tool', additional_kwargs: { tool_call_id: 'call_1' }, blocks: [{ block_type: 'text', text: '5' }] },
+      { role: 'tool', additional_kwargs: { tool_call_id: 'call_2', name: 'noop' }, blocks: [{ block_type: 'text', text: 'ok' }] },
+      { role: 'assistant', additional_kwargs: {}, blocks: [{ block_type: 'text', text: '5.' }] },
+    ];
+    const t = importText(JSON.stringify(run), 'chat.json').trajectories[0]!;
+    expect(t.messages[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      reasoning_content: 'Use add.',
+      tool_calls: [
+        { id: 'call_1', type: 'function', function: { name: 'add', arguments: '{"a":2,"b":3}' } },
+        { id: 'call_2', type: 'function', function: { name: 'noop', arguments: '{}' } },
+      ],
+    });
+    expect(deriveAgentResult(t).result).toMatchObject({ tool_calls_attempted: 2, tool_calls_executed_ok: 2 });
+  });
 });

@@ -5,7 +5,8 @@ import { partsContent } from './content-parts.js';
 // LlamaIndex's chat messages, as `ChatMessage.model_dump()` writes them (a chat store's JSON, an
 // agent's memory): `{role, blocks, additional_kwargs}`, the content in `blocks` (`{block_type:
 // "text", text}`, images, `thinking` blocks) or, in older versions, in `content`; an assistant
-// message's calls in `additional_kwargs.tool_calls` (the provider's, OpenAI's shape), a tool
+// message's calls in `tool_call` blocks (`{tool_call_id, tool_name, tool_kwargs}`, where newer
+// versions keep them) or `additional_kwargs.tool_calls` (the provider's, OpenAI's shape), a tool
 // message's call id and tool name in `additional_kwargs.tool_call_id` and `name`.
 
 /** True for a LlamaIndex message: a role, and its content in blocks or its calls in `additional_kwargs`. */
@@ -16,12 +17,12 @@ export function isLlamaIndexMessage(value: unknown): boolean {
   return isObject(extra) && (Array.isArray(extra.tool_calls) || typeof extra.tool_call_id === 'string');
 }
 
-/** The calls a provider returned, as LlamaIndex keeps them: OpenAI's shape, or a `ToolSelection`'s. */
+/** The calls a provider returned, as LlamaIndex keeps them: OpenAI's shape, or a `ToolSelection`'s or `ToolCallBlock`'s. */
 function callsOf(list: readonly unknown[]): ToolCall[] {
   return list.flatMap((call): ToolCall[] => {
     if (!isObject(call)) return [];
     if (isObject(call.function) && typeof call.function.name === 'string') return [{ id: str(call.id), type: 'function', function: { name: call.function.name, arguments: argumentsText(call.function.arguments) } }];
-    if (typeof call.tool_name === 'string') return [{ id: str(call.tool_id), type: 'function', function: { name: call.tool_name, arguments: argumentsText(call.tool_kwargs) } }];
+    if (typeof call.tool_name === 'string') return [{ id: str(call.tool_id) ?? str(call.tool_call_id), type: 'function', function: { name: call.tool_name, arguments: argumentsText(call.tool_kwargs) } }];
     return [];
   });
 }
@@ -46,7 +47,9 @@ export function fromLlamaIndex(list: readonly unknown[]): unknown[] {
     }
     const content = blocks.length === 0 && m.content != null ? m.content : partsContent(parts);
     const message: ChatMessage = { role: m.role as string, content };
-    const calls = Array.isArray(extra.tool_calls) ? callsOf(extra.tool_calls) : [];
+    // Blocks and additional_kwargs may both list the calls: the blocks' are the message's own.
+    const blockCalls = callsOf(blocks.filter((b) => isObject(b) && b.block_type === 'tool_call'));
+    const calls = blockCalls.length > 0 ? blockCalls : Array.isArray(extra.tool_calls) ? callsOf(extra.tool_calls) : [];
     if (calls.length > 0) {
       message.tool_calls = calls;
       if (message.content === '') message.content = null;
