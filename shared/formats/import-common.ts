@@ -10,7 +10,7 @@ import { fromHaystack, isHaystackMessage } from './haystack-messages.js';
 import { fromLlamaIndex, isLlamaIndexMessage } from './llamaindex-messages.js';
 import { fromPydanticAi, isPydanticAiMessage } from './pydantic-ai-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
-import { fromLangChain, isLangChainMessage, langChainUsage } from './langchain-messages.js';
+import { fromLangChainMessages, isLangChainMessage } from './langchain-messages.js';
 import { argumentsText, callStats, isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // The readers of JSON values every importer takes from here (they live in values.ts).
@@ -420,15 +420,6 @@ interface Framework {
   from(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[];
 }
 
-/** LangChain messages as chat messages, with each AI message's usage. */
-function fromLangChainList(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[] {
-  return list.map((value, i) => {
-    const counts = usage && langChainUsage(value);
-    if (counts) usage.set(i, counts);
-    return fromLangChain(value);
-  });
-}
-
 /**
  * The frameworks whose messages have a role but keep their content or calls in parts or blocks of
  * their own (the quick reader refuses them), in the order they are told apart.
@@ -448,7 +439,7 @@ const FRAMEWORKS: readonly Framework[] = [
   ...ROLED_FRAMEWORKS,
   { is: isPydanticAiMessage, from: fromPydanticAi },
   { is: isAutoGenMessage, from: fromAutoGen },
-  { is: isLangChainMessage, from: fromLangChainList },
+  { is: isLangChainMessage, from: fromLangChainMessages },
 ];
 
 /**

@@ -111,4 +111,47 @@ describe('LangChain messages', () => {
     expect(t!.messages).toEqual([{ role: 'user', content: 'hi', type: 'human' }]);
     expect(() => importText(JSON.stringify([fields.human, { type: 'ai', data: { ...ai, tool_calls: [{ name: 'f', args: {}, id: 'c' }] } }, { type: 'remove', id: 'x' }]), 'odd.json')).toThrow(/\[2\]\.role/);
   });
+
+  it('reads content blocks: v1 reasoning, server tool calls and their results, images; Anthropic thinking; call blocks not repeated as content', () => {
+    const v1 = [
+      { type: 'human', data: { content: [{ type: 'text', text: 'What is this? 🐱' }, { type: 'image', base64: 'iVBORw0KGgo=', mime_type: 'image/png', id: 'img1' }], type: 'human' } },
+      {
+        type: 'ai',
+        data: {
+          content: [
+            { type: 'reasoning', reasoning: 'Search first.', id: 'rs_1' },
+            { type: 'text', text: 'Searching.', annotations: [] },
+            { type: 'server_tool_call', id: 'ws_1', name: 'web_search', args: { query: 'cat' } },
+            { type: 'server_tool_result', tool_call_id: 'ws_1', status: 'error', output: 'rate limited' },
+            { type: 'tool_call', id: 'call_1', name: 'lookup', args: { q: 'cat' } },
+          ],
+          response_metadata: { model_name: 'gpt-5', output_version: 'v1' },
+          type: 'ai',
+          tool_calls: [{ name: 'lookup', args: { q: 'cat' }, id: 'call_1', type: 'tool_call' }],
+          invalid_tool_calls: [],
+          usage_metadata: { input_tokens: 40, output_tokens: 20, total_tokens: 60 },
+        },
+      },
+      { type: 'tool', data: { content: [{ type: 'text', text: 'a cat' }, { type: 'image', source_type: 'url', url: 'https://x.test/cat.png' }], type: 'tool', name: 'lookup', tool_call_id: 'call_1', status: 'success' } },
+      { type: 'ai', data: { content: [{ type: 'thinking', thinking: 'It is a cat.', signature: 'abc' }, { type: 'text', text: 'A cat.' }], type: 'ai', tool_calls: [], usage_metadata: { input_tokens: 80, output_tokens: 12, total_tokens: 92 } } },
+    ];
+    const t = importText(JSON.stringify(v1), 'v1.json').trajectories[0]!;
+    expect(t.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'What is this? 🐱' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
+      {
+        role: 'assistant',
+        content: 'Searching.',
+        reasoning_content: 'Search first.',
+        tool_calls: [
+          { id: 'ws_1', type: 'function', function: { name: 'web_search', arguments: '{"query":"cat"}' } },
+          { id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'ws_1', content: '{"error": "Tool execution failed: rate limited"}' },
+      { role: 'tool', name: 'lookup', tool_call_id: 'call_1', content: [{ type: 'text', text: 'a cat' }, { type: 'image_url', image_url: { url: 'https://x.test/cat.png' } }] },
+      { role: 'assistant', content: 'A cat.', reasoning_content: 'It is a cat.' },
+    ]);
+    // Each AI message's usage stays on its own turn, the provider's tool result after it.
+    expect(t.callStats).toEqual([{ usage: { prompt_tokens: 40, completion_tokens: 20, total_tokens: 60 } }, { usage: { prompt_tokens: 80, completion_tokens: 12, total_tokens: 92 } }]);
+  });
 });

@@ -1,6 +1,6 @@
-import type { TokenUsage } from '../model/chat.js';
+import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText, partsContent } from './content-parts.js';
-import { isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
+import { argumentsText, isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // LangChain's chat messages as LangChain and LangGraph write them to JSON, in three shapes:
 //
@@ -9,10 +9,20 @@ import { isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from
 //   ["langchain", "schema", "messages", "AIMessage"], "kwargs": {...}}`;
 // - the fields themselves with their `type` (`model_dump`, and the LangGraph API's thread states).
 //
-// The fields: `content` (a string or a list of content blocks), an AI message's `tool_calls`
+// The fields: `content` (a string or a list of content blocks, see below), an AI message's `tool_calls`
 // (`{name, args, id}`, args parsed) and `invalid_tool_calls` (`{name, args, id, error}`, args the
 // text the model sent, which did not parse), its `additional_kwargs` (the provider's raw fields:
 // `reasoning_content`, and OpenAI `tool_calls` in older versions), a tool message's `tool_call_id`.
+//
+// Content blocks: LangChain 1's standard blocks (`output_version="v1"`, and what `content_blocks`
+// gives) and the provider's own that an AI message keeps as they came (Anthropic's, OpenAI
+// Responses'). In an AI message, `text` blocks are its text, `reasoning` (`reasoning`) and
+// Anthropic `thinking` (`thinking`) blocks its reasoning; `tool_call`, `invalid_tool_call` and
+// Anthropic `tool_use` blocks repeat what `tool_calls` and `invalid_tool_calls` hold and are left
+// out; a `server_tool_call` (a tool the provider ran: web search, code execution) is a call of the
+// turn, and its `server_tool_result` (`status`, `output`) the result after it. An image block
+// (`url` or `base64` with `mime_type`; in LangChain 0.3 `source_type` with `url` or `data`) is an
+// image part, in any message.
 
 /** LangChain's message types and the chat roles they are. */
 const ROLES: Record<string, string> = { human: 'user', ai: 'assistant', system: 'system', tool: 'tool', function: 'function', developer: 'developer' };
@@ -72,6 +82,47 @@ function sentArguments(calls: unknown): Map<string, string> {
   return sent;
 }
 
+/** Blocks that repeat an AI message's `tool_calls` and `invalid_tool_calls`. */
+const CALL_BLOCKS = new Set(['tool_call', 'tool_call_chunk', 'invalid_tool_call', 'tool_use']);
+
+/** An image content block as an `image_url` part, in either LangChain version's shape; null for any other block. */
+function imageBlock(block: Record<string, unknown>): unknown {
+  if (block.type !== 'image') return null;
+  const mime = str(block.mime_type) ?? 'image/png';
+  const url = str(block.url) ?? (block.source_type === 'url' ? str(block.data) : null);
+  const data = str(block.base64) ?? (block.source_type === 'base64' ? str(block.data) : null);
+  if (url !== null) return { type: 'image_url', image_url: { url } };
+  return data !== null ? { type: 'image_url', image_url: { url: `data:${mime};base64,${data}` } } : null;
+}
+
+/** What a message's list of content blocks holds: its content (text and images), reasoning, and the provider's own tool calls with their results. */
+function readBlocks(blocks: readonly unknown[], ai: boolean): { content: unknown; reasoning: string[]; serverCalls: ToolCall[]; serverResults: ChatMessage[] } {
+  const parts: unknown[] = [];
+  const reasoning: string[] = [];
+  const serverCalls: ToolCall[] = [];
+  const serverResults: ChatMessage[] = [];
+  for (const block of blocks) {
+    if (!isObject(block)) {
+      parts.push(typeof block === 'string' ? { type: 'text', text: block } : block);
+      continue;
+    }
+    const image = imageBlock(block);
+    if (image) parts.push(image);
+    else if (!ai) parts.push(block);
+    else if (block.type === 'reasoning' && typeof block.reasoning === 'string') reasoning.push(block.reasoning);
+    else if (block.type === 'thinking' && typeof block.thinking === 'string') reasoning.push(block.thinking);
+    else if (block.type === 'server_tool_call') serverCalls.push({ id: str(block.id), type: 'function', function: { name: str(block.name) ?? '', arguments: argumentsText(block.args) } });
+    else if (block.type === 'server_tool_result') {
+      const text = typeof block.output === 'string' ? block.output : JSON.stringify(block.output ?? null);
+      serverResults.push({ role: 'tool', tool_call_id: str(block.tool_call_id), content: block.status === 'error' ? raisedToolContent(text) : text });
+    } else if (typeof block.type === 'string' && (CALL_BLOCKS.has(block.type) || block.type === 'reasoning' || block.type === 'redacted_thinking')) continue;
+    else parts.push(block);
+  }
+  // An AI message's text blocks are one text, as LangChain's `text` joins them.
+  const content = ai && !parts.some((p) => !(isObject(p) && p.type === 'text')) ? parts.map((p) => (p as { text: unknown }).text).join('') : partsContent(parts);
+  return { content, reasoning, serverCalls, serverResults };
+}
+
 /**
  * A LangChain message as the chat message it stands for: role, content, tool calls, the id and
  * name of the call a result answers, reasoning; `value` itself when it is not one. LangChain's own
@@ -79,8 +130,16 @@ function sentArguments(calls: unknown): Map<string, string> {
  * trajectory exports as the chat messages a fine-tuning set or another tool reads.
  */
 export function fromLangChain(value: unknown): unknown {
+  return fromLangChainMessage(value)[0];
+}
+
+/**
+ * A LangChain message as the chat messages it stands for: the message ({@link fromLangChain}),
+ * then the results of the tools its provider ran in that turn; `[value]` when it is not one.
+ */
+function fromLangChainMessage(value: unknown): unknown[] {
   const parts = langChainParts(value);
-  if (!parts) return value;
+  if (!parts) return [value];
   const { type, fields } = parts;
   const role = type === 'chat' ? (str(fields.role) ?? 'user') : ROLES[type]!;
   const message: Record<string, unknown> = { role, content: fields.content ?? '' };
@@ -90,40 +149,39 @@ export function fromLangChain(value: unknown): unknown {
   // reference records one, so it counts as a failed call.
   if (role === 'tool' && fields.status === 'error') message.content = raisedToolContent(contentAsText(message.content));
   const kwargs = isObject(fields.additional_kwargs) ? fields.additional_kwargs : {};
+  const blocks = Array.isArray(message.content) ? readBlocks(message.content, role === 'assistant') : null;
+  if (blocks) message.content = blocks.content;
   if (role === 'assistant') {
     const parsed = Array.isArray(fields.tool_calls) ? fields.tool_calls : [];
     const broken = Array.isArray(fields.invalid_tool_calls) ? fields.invalid_tool_calls : [];
-    if (parsed.length + broken.length > 0) {
+    const server = blocks?.serverCalls ?? [];
+    if (parsed.length + broken.length + server.length > 0) {
       const sent = sentArguments(kwargs.tool_calls);
-      message.tool_calls = [...parsed, ...broken].map((call) => toolCallOf(call, sent));
+      message.tool_calls = [...server, ...[...parsed, ...broken].map((call) => toolCallOf(call, sent))];
     } else if (Array.isArray(kwargs.tool_calls) && kwargs.tool_calls.length > 0) {
       // Before LangChain parsed tool calls, they were the provider's, in additional_kwargs.
       message.tool_calls = kwargs.tool_calls;
     }
     const reasoning = fields.reasoning_content ?? kwargs.reasoning_content;
     if (typeof reasoning === 'string') message.reasoning_content = reasoning;
-    if (Array.isArray(message.content)) Object.assign(message, blocksOf(message.content, Array.isArray(message.tool_calls) && message.tool_calls.length > 0));
+    else if (blocks && blocks.reasoning.length > 0) message.reasoning_content = blocks.reasoning.join('\n\n');
   }
-  return message;
+  return [message, ...(blocks?.serverResults ?? [])];
 }
 
 /**
- * An AI message's content blocks as chat content and reasoning. A chat model that answers in blocks
- * (ChatAnthropic, LangChain's standard blocks) keeps its thinking (`thinking`, or `reasoning`) and
- * its calls (`tool_use`, `tool_call`) among the text: the thinking is the reasoning, a call block is
- * left out when the message's `tool_calls` hold the calls, and text alone is joined as text.
+ * A list holding LangChain messages, each as the chat messages it stands for (see
+ * {@link fromLangChain}); other messages as they are. `usage` gets each AI message's tokens by its
+ * place in the list returned.
  */
-function blocksOf(blocks: readonly unknown[], callsListed: boolean): { content: unknown; reasoning_content?: string } {
-  const thinking: string[] = [];
-  const kept = blocks.filter((b) => {
-    if (!isObject(b)) return true;
-    if (b.type === 'thinking' && typeof b.thinking === 'string') thinking.push(b.thinking);
-    else if (b.type === 'reasoning' && typeof b.reasoning === 'string') thinking.push(b.reasoning);
-    else return !(callsListed && (b.type === 'tool_use' || b.type === 'tool_call'));
-    return false;
-  });
-  const content = partsContent(kept);
-  return thinking.length > 0 ? { content, reasoning_content: thinking.join('\n\n') } : { content };
+export function fromLangChainMessages(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[] {
+  const out: unknown[] = [];
+  for (const value of list) {
+    const counts = usage && langChainUsage(value);
+    if (counts) usage.set(out.length, counts);
+    out.push(...fromLangChainMessage(value));
+  }
+  return out;
 }
 
 /**
