@@ -49,4 +49,16 @@ describe('Haystack messages', () => {
     const old = messages.map(({ role, content, meta, name }) => ({ _role: role, _content: content, _meta: meta, _name: name }));
     expect(importText(JSON.stringify(old), 'old.json').trajectories[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
   });
+
+  it('reads images: a user\'s beside the text, and those of a result newer versions keep as a list of blocks', () => {
+    const chat = [
+      { role: 'user', meta: {}, name: null, content: [{ text: 'What time is it in Paris?' }, { image: { base64_image: 'iVBORw0KGgo=', mime_type: 'image/png', detail: null, meta: {}, validation: true } }] },
+      { role: 'assistant', meta: {}, name: null, content: [{ tool_call: { tool_name: 'clock', arguments: {}, id: 'call_1', extra: null } }] },
+      { role: 'tool', meta: {}, name: null, content: [{ tool_call_result: { result: [{ text: '12:00' }, { image: { base64_image: 'iVBORw0KGgo=', mime_type: 'image/png' } }], origin: { tool_name: 'clock', arguments: {}, id: 'call_1' }, error: false } }] },
+      { role: 'assistant', meta: {}, name: null, content: [{ text: 'Noon.' }] },
+    ];
+    const t = importText(JSON.stringify(chat), 'chat.json').trajectories[0]!;
+    expect(t.messages[0]).toEqual({ role: 'user', content: [{ type: 'text', text: 'What time is it in Paris?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] });
+    expect(t.messages[2]).toEqual({ role: 'tool', tool_call_id: 'call_1', name: 'clock', content: '12:00\n[image: image/png, 8 B]' });
+  });
 });
