@@ -65,4 +65,18 @@ describe('AutoGen messages', () => {
     expect(trajectories[0]!.messages[2]).toEqual({ role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } }], reasoning_content: 'Use the tool.' });
     expect(() => importText(JSON.stringify({ type: 'TeamState', agent_states: {} }), 'empty.json')).toThrow(/holds no conversation/);
   });
+
+  it('reads multimodal content as text and images (an image dumped as {data} with no media type)', () => {
+    const context = [
+      { content: ['Describe this:', { data: 'iVBORw0KGgo=' }, { data: '/9j/4AAQ' }], source: 'user', type: 'UserMessage' },
+      { content: 'A cat.', thought: null, source: 'assistant', type: 'AssistantMessage' },
+    ];
+    const state = { type: 'AssistantAgentState', version: '1.0.0', llm_context: { messages: context } };
+    expect(importText(JSON.stringify(state), 'state.json').trajectories[0]!.messages[0]).toEqual({
+      role: 'user',
+      content: [{ type: 'text', text: 'Describe this:' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }, { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQ' } }],
+    });
+    const thread = [{ id: 'm1', source: 'user', models_usage: null, metadata: {}, content: ['Look:', { data: 'iVBORw0KGgo=' }], type: 'MultiModalMessage' }];
+    expect(importText(JSON.stringify({ messages: thread }), 'run.json').trajectories[0]!.messages[0]!.content).toEqual([{ type: 'text', text: 'Look:' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { contentAsText, partsContent } from './content-parts.js';
 import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './values.js';
 
 // AutoGen's messages as its `model_dump()` writes them, told by `type` (they have no `role`):
@@ -14,6 +14,10 @@ import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './v
 //   `ToolCallRequestEvent` and `ToolCallExecutionEvent` (the calls and their results). The other
 //   events (a tool-call summary, memory queries, streaming chunks) say nothing the model did not,
 //   and are left out.
+//
+// A multimodal content (a `UserMessage`'s, a `MultiModalMessage`'s) is a list of texts and images,
+// an image dumped as `{data: base64}` with no media type: they are text and image parts, the media
+// type told by the data's first bytes.
 
 const CORE = new Set(['SystemMessage', 'UserMessage', 'AssistantMessage', 'FunctionExecutionResultMessage']);
 const CHAT = new Set(['TextMessage', 'MultiModalMessage', 'StopMessage', 'HandoffMessage', 'StructuredMessage']);
@@ -23,6 +27,24 @@ const EVENTS = new Set(['ThoughtEvent', 'ToolCallRequestEvent', 'ToolCallExecuti
 export function isAutoGenMessage(value: unknown): boolean {
   if (!isObject(value) || 'role' in value || typeof value.type !== 'string') return false;
   return CORE.has(value.type) || CHAT.has(value.type) || EVENTS.has(value.type);
+}
+
+/** The media type base64 image data starts as (PNG, JPEG, GIF, WebP), PNG when it is none of them. */
+function imageType(data: string): string {
+  if (data.startsWith('/9j/')) return 'image/jpeg';
+  if (data.startsWith('R0lGOD')) return 'image/gif';
+  if (data.startsWith('UklGR')) return 'image/webp';
+  return 'image/png';
+}
+
+/** A multimodal content (texts and `{data}` images) as content parts; any other content as text. */
+function multimodalContent(content: unknown): ChatMessage['content'] {
+  if (!Array.isArray(content) || !content.some((item) => typeof item === 'string' || (isObject(item) && typeof item.data === 'string' && !('type' in item)))) return contentAsText(content);
+  return partsContent(content.map((item) => {
+    if (typeof item === 'string') return { type: 'text', text: item };
+    if (isObject(item) && typeof item.data === 'string' && !('type' in item)) return { type: 'image_url', image_url: { url: `data:${imageType(item.data)};base64,${item.data}` } };
+    return item;
+  }));
 }
 
 function callsOf(list: readonly unknown[]): ToolCall[] {
@@ -72,7 +94,7 @@ export function fromAutoGen(list: readonly unknown[], usage?: Map<number, TokenU
         out.push({ role: 'system', content: contentAsText(m.content) });
         break;
       case 'UserMessage':
-        out.push({ role: 'user', content: typeof m.content === 'string' ? m.content : contentAsText(m.content) });
+        out.push({ role: 'user', content: typeof m.content === 'string' ? m.content : multimodalContent(m.content) });
         break;
       case 'AssistantMessage': {
         const message: ChatMessage = Array.isArray(m.content) ? { role: 'assistant', content: '', tool_calls: callsOf(m.content) } : { role: 'assistant', content: contentAsText(m.content) };
@@ -95,9 +117,9 @@ export function fromAutoGen(list: readonly unknown[], usage?: Map<number, TokenU
       }
       default:
         if (!CHAT.has(m.type as string)) break;
-        if (fromUser) out.push({ role: 'user', content: contentAsText(m.content) });
+        if (fromUser) out.push({ role: 'user', content: multimodalContent(m.content) });
         else {
-          const message = withThought({ role: 'assistant', content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content) });
+          const message = withThought({ role: 'assistant', content: typeof m.content === 'string' ? m.content : m.type === 'MultiModalMessage' ? multimodalContent(m.content) : JSON.stringify(m.content) });
           if (source) message.name = source;
           reply(message, m);
         }
