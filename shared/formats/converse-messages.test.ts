@@ -53,4 +53,15 @@ describe('Bedrock Converse messages', () => {
     const chat = [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }, { role: 'assistant', content: 'hello' }];
     expect(importText(JSON.stringify(chat), 'chat.json').trajectories[0]!.messages[0]).toEqual({ role: 'user', content: [{ type: 'text', text: 'hi' }] });
   });
+
+  it('reads a reply with citations and text under a guardrail as text, and a tool result\'s image as a placeholder', () => {
+    const chat = [
+      { role: 'user', content: [{ guardContent: { text: { text: 'Who ordered?', qualifiers: ['query'] } } }] },
+      { role: 'assistant', content: [{ toolUse: { toolUseId: 't1', name: 'get_user', input: {} } }] },
+      { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ json: { name: 'Ann' } }, { image: { format: 'png', source: { bytes: 'iVBORw0KGgo=' } } }], status: 'success' } }] },
+      { role: 'assistant', content: [{ reasoningContent: { redactedContent: 'AAAA' } }, { citationsContent: { content: [{ text: 'Ann ' }, { text: 'ordered.' }], citations: [] } }] },
+    ];
+    const t = importText(JSON.stringify(chat), 'chat.json').trajectories[0]!;
+    expect(t.messages.map((m) => m.content)).toEqual(['Who ordered?', null, '{"name":"Ann"}\n[image: image/png, 8 B]', 'Ann ordered.']);
+  });
 });

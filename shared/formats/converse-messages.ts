@@ -1,17 +1,36 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, assistantReply, isObject, raisedToolContent, str } from './values.js';
-import { partsContent } from './content-parts.js';
+import { partPlaceholder, partsContent } from './content-parts.js';
 
 // Amazon Bedrock's Converse messages, as the Converse API takes and returns them and as agents
 // built on it keep their history (Strands Agents' `agent.messages`): `{role, content}`, the content
 // a list of blocks without a `type`, each told by its one key: `text`, `toolUse` (`{toolUseId,
 // name, input}`), `toolResult` (`{toolUseId, content, status}`, its content a list of `text` and
-// `json` blocks), `reasoningContent` (`{reasoningText: {text}}`), `image`, `document`. An assistant
-// message's text, reasoning and tool uses are one assistant message; a user message's tool results
-// are tool messages (a `status: "error"` one a tool that raised), then its other blocks a user
-// message. Blocks that carry nothing the model reads (`cachePoint`) are left out.
+// `json` blocks, and images), `reasoningContent` (`{reasoningText: {text}}`), `citationsContent`
+// (a reply's text when citations are on: `{content: [{text}], citations}`), `guardContent` (text a
+// guardrail checks: `{text: {text}}`), `image`, `document`, `video`. An assistant message's text,
+// reasoning and tool uses are one assistant message; a user message's tool results are tool
+// messages (a `status: "error"` one a tool that raised), then its other blocks a user message.
+// Blocks that carry nothing the model reads (`cachePoint`) are left out.
 
-const BLOCK_KEYS = ['text', 'toolUse', 'toolResult', 'reasoningContent', 'image', 'document', 'cachePoint'];
+const BLOCK_KEYS = ['text', 'toolUse', 'toolResult', 'reasoningContent', 'citationsContent', 'guardContent', 'image', 'document', 'video', 'cachePoint'];
+
+/** The text a block holds: a `text` block's, a `citationsContent` block's texts, a `guardContent` block's text; null for others. */
+function blockText(block: Record<string, unknown>): string | null {
+  if (typeof block.text === 'string') return block.text;
+  if (isObject(block.citationsContent) && Array.isArray(block.citationsContent.content)) {
+    return block.citationsContent.content.map((c) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join('');
+  }
+  if (isObject(block.guardContent) && isObject(block.guardContent.text) && typeof block.guardContent.text.text === 'string') return block.guardContent.text.text;
+  return null;
+}
+
+/** An `image` block with its bytes in base64 as an `image_url` part; null for any other block. */
+function imagePart(block: Record<string, unknown>): Record<string, unknown> | null {
+  const image = isObject(block.image) ? block.image : null;
+  const bytes = image && isObject(image.source) ? image.source.bytes : undefined;
+  return image && typeof bytes === 'string' ? { type: 'image_url', image_url: { url: `data:image/${str(image.format) ?? 'png'};base64,${bytes}` } } : null;
+}
 
 /** Whether a content block is a Converse one: no `type`, and one of the Converse block keys. */
 function isConverseBlock(block: unknown): boolean {
@@ -26,16 +45,16 @@ export function isConverseMessage(value: unknown): boolean {
 /** A tool result's content (text and JSON blocks) as text. */
 function resultText(content: unknown): string {
   if (!Array.isArray(content)) return typeof content === 'string' ? content : JSON.stringify(content ?? '');
-  return content.map((b) => (isObject(b) && typeof b.text === 'string' ? b.text : isObject(b) && 'json' in b ? JSON.stringify(b.json) : JSON.stringify(b))).join('\n');
+  return content.map((b) => (isObject(b) && typeof b.text === 'string' ? b.text : isObject(b) && 'json' in b ? JSON.stringify(b.json) : isObject(b) && imagePart(b) ? partPlaceholder(imagePart(b)) : JSON.stringify(b))).join('\n');
 }
 
 /** A user message's other blocks as content: the text alone, or text and image parts. */
 function userContent(blocks: readonly Record<string, unknown>[]): ChatMessage['content'] {
   const parts = blocks.flatMap((b): unknown[] => {
-    if (typeof b.text === 'string') return [{ type: 'text', text: b.text }];
-    const image = isObject(b.image) ? b.image : null;
-    const bytes = image && isObject(image.source) ? image.source.bytes : undefined;
-    if (image && typeof bytes === 'string') return [{ type: 'image_url', image_url: { url: `data:image/${str(image.format) ?? 'png'};base64,${bytes}` } }];
+    const text = blockText(b);
+    if (text !== null) return [{ type: 'text', text }];
+    const image = imagePart(b);
+    if (image) return [image];
     return isObject(b.cachePoint) ? [] : [b];
   });
   return partsContent(parts);
@@ -51,7 +70,8 @@ export function fromConverse(list: readonly unknown[]): unknown[] {
       const reasoning: string[] = [];
       const calls: ToolCall[] = [];
       for (const block of content) {
-        if (typeof block.text === 'string') texts.push(block.text);
+        const text = blockText(block);
+        if (text !== null) texts.push(text);
         else if (isObject(block.reasoningContent) && isObject(block.reasoningContent.reasoningText) && typeof block.reasoningContent.reasoningText.text === 'string') reasoning.push(block.reasoningContent.reasoningText.text);
         else if (isObject(block.toolUse)) calls.push({ id: str(block.toolUse.toolUseId), type: 'function', function: { name: str(block.toolUse.name) ?? '', arguments: argumentsText(block.toolUse.input) } });
       }
