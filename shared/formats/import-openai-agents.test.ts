@@ -85,4 +85,40 @@ describe('OpenAI Agents SDK for JavaScript', () => {
   it('refuses a state whose originalInput is neither a text nor a list, naming the field', () => {
     expect(() => importText(JSON.stringify({ ...weatherState, originalInput: 3 }), 'state.json')).toThrow(/originalInput/);
   });
+
+  it('reads the Python SDK\'s saved run state (snake case, the waiting calls in the current step\'s interruptions)', () => {
+    const call = (id: string, name: string, args: string) => ({ arguments: args, call_id: id, name, type: 'function_call', id: `fc_${id}`, status: 'completed' });
+    const state = {
+      $schemaVersion: '1.9',
+      current_turn: 1,
+      current_agent: { name: 'Assistant' },
+      original_input: [{ role: 'user', content: 'Delete old logs and check the disk' }],
+      model_responses: [{ usage: { requests: 1, input_tokens: 120, input_tokens_details: { cached_tokens: 20 }, output_tokens: 40, output_tokens_details: { reasoning_tokens: 16 }, total_tokens: 160 }, output: [call('call_1', 'delete_logs', '{"path":"/var/log"}'), call('call_2', 'disk_usage', '{}')], response_id: 'resp_1' }],
+      context: { usage: { requests: 1, input_tokens: 120, output_tokens: 40, total_tokens: 160 }, approvals: {}, context: {} },
+      max_turns: 10,
+      generated_items: [
+        { type: 'reasoning_item', raw_item: { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Two calls.' }] }, agent: { name: 'Assistant' } },
+        { type: 'tool_call_item', raw_item: call('call_1', 'delete_logs', '{"path":"/var/log"}'), agent: { name: 'Assistant' } },
+        { type: 'tool_call_item', raw_item: call('call_2', 'disk_usage', '{}'), agent: { name: 'Assistant' } },
+        { type: 'tool_call_output_item', raw_item: { call_id: 'call_2', output: '42% used', type: 'function_call_output' }, agent: { name: 'Assistant' }, output: '42% used' },
+      ],
+      session_items: [],
+      current_step: { type: 'next_step_interruption', data: { interruptions: [{ type: 'tool_approval_item', raw_item: call('call_1', 'delete_logs', '{"path":"/var/log"}'), agent: { name: 'Assistant' }, tool_name: 'delete_logs' }] } },
+      last_model_response: null,
+      trace: { object: 'trace', id: 'trace_abc', workflow_name: 'Agent workflow' },
+    };
+    const text = JSON.stringify(state);
+    expect(detectFormat(text)).toBe('openai-agents-state');
+    const t = importText(text, 'state.json').trajectories[0]!;
+    expect(t.id).toBe('trace_abc');
+    expect(t.messages.map((m) => [m.role, m.tool_call_id ?? (m.tool_calls ?? []).map((c) => c.function.name).join() ?? m.content])).toEqual([
+      ['user', ''],
+      ['assistant', 'delete_logs,disk_usage'],
+      ['tool', 'call_2'],
+    ]);
+    expect(t.messages[1]!.reasoning_content).toBe('Two calls.');
+    expect(t.stopReason).toBe('waiting for approval of delete_logs');
+    expect(t.recorded.finished_naturally).toBe(false);
+    expect(t.callStats).toEqual([{ usage: { prompt_tokens: 120, completion_tokens: 40, total_tokens: 160, prompt_tokens_details: { cached_tokens: 20 }, completion_tokens_details: { reasoning_tokens: 16 } } }]);
+  });
 });

@@ -4,8 +4,13 @@ import { callStats, isObject, num, parseWith, recordedUsage, str } from './impor
 import { ResponsesConversation } from './import-responses.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
-// The OpenAI Agents SDK for JavaScript's saved run state (`result.state.toString()`, `RunState.toJSON()`):
-// what a run waiting for a tool approval is kept as, and what an app stores to resume it.
+// The OpenAI Agents SDK's saved run state: what a run waiting for a tool approval is kept as, and
+// what an app stores to resume it. The JavaScript SDK writes it in camel case
+// (`result.state.toString()`, `RunState.toJSON()`); the Python SDK (`state.to_json()`,
+// `to_string()`) the same fields in snake case (`original_input`, `model_responses`,
+// `generated_items` with each item's `raw_item`, `current_step`), its usage counts too
+// (`input_tokens`, `input_tokens_details`), and the calls waiting for approval in the current
+// step's `data.interruptions` rather than among the generated items. Both are read alike:
 //
 // - The conversation is the run's `originalInput` (a text, or Responses items) and then the `rawItem`
 //   of each of its `generatedItems`, in order: what the run's `result.history` holds, read as
@@ -18,9 +23,23 @@ import type { CallStats, Trajectory } from './trajectory.js';
 //   or a step still to run is not, and is the stop reason.
 // - The model is the last one a response's `providerData` names; the id the trace's, when traced.
 
-/** True for a saved run state of the OpenAI Agents SDK for JavaScript. */
+/** True for a saved run state of the OpenAI Agents SDK, for JavaScript or for Python. */
 export function isAgentsRunState(data: unknown): boolean {
-  return isObject(data) && typeof data.$schemaVersion === 'string' && Array.isArray(data.modelResponses) && Array.isArray(data.generatedItems) && 'originalInput' in data;
+  if (!isObject(data) || typeof data.$schemaVersion !== 'string') return false;
+  return (Array.isArray(data.modelResponses) && Array.isArray(data.generatedItems) && 'originalInput' in data) || (Array.isArray(data.model_responses) && Array.isArray(data.generated_items) && 'original_input' in data);
+}
+
+/** A Python run state with the JavaScript SDK's field names (the fields read here); a JavaScript one as it is. */
+function camelState(data: unknown): unknown {
+  if (!isObject(data) || !Array.isArray(data.generated_items) || 'generatedItems' in data) return data;
+  const item = (value: unknown): unknown => (isObject(value) && 'raw_item' in value && !('rawItem' in value) ? { ...value, rawItem: value.raw_item } : value);
+  return {
+    ...data,
+    originalInput: data.original_input,
+    modelResponses: data.model_responses,
+    generatedItems: data.generated_items.map(item),
+    currentStep: isObject(data.current_step) && isObject(data.current_step.data) && Array.isArray(data.current_step.data.interruptions) ? { ...data.current_step, data: { ...data.current_step.data, interruptions: data.current_step.data.interruptions.map(item) } } : data.current_step,
+  };
 }
 
 const runStateSchema = z.lazy(() => z.looseObject({
@@ -45,23 +64,25 @@ function detailCount(detail: unknown, key: string): number | null {
 /** A model response's usage in the OpenAI names (input tokens include the cached ones, output tokens the reasoning ones). */
 function responseUsage(usage: unknown): TokenUsage | undefined {
   if (!isObject(usage)) return undefined;
-  const counts = recordedUsage(usage.inputTokens, usage.outputTokens, usage.totalTokens);
+  const counts = recordedUsage(usage.inputTokens ?? usage.input_tokens, usage.outputTokens ?? usage.output_tokens, usage.totalTokens ?? usage.total_tokens);
   if (!counts) return undefined;
-  const cached = detailCount(usage.inputTokensDetails, 'cached_tokens');
+  const cached = detailCount(usage.inputTokensDetails ?? usage.input_tokens_details, 'cached_tokens');
   if (cached !== null) counts.prompt_tokens_details = { cached_tokens: cached };
-  const reasoning = detailCount(usage.outputTokensDetails, 'reasoning_tokens');
+  const reasoning = detailCount(usage.outputTokensDetails ?? usage.output_tokens_details, 'reasoning_tokens');
   if (reasoning !== null) counts.completion_tokens_details = { reasoning_tokens: reasoning };
   return counts;
 }
 
-/** The names of the calls waiting for approval, in order. */
-function waitingCalls(items: ReadonlyArray<{ type: string; rawItem?: unknown }>): string[] {
-  return items.filter((item) => item.type === 'tool_approval_item').map((item) => (isObject(item.rawItem) ? (str(item.rawItem.name) ?? str(item.rawItem.type)) : null) ?? 'a tool call');
+/** The names of the calls waiting for approval, in order: the generated items' (JavaScript), else the current step's interruptions (Python). */
+function waitingCalls(items: ReadonlyArray<{ type: string; rawItem?: unknown }>, step: unknown): string[] {
+  const interruptions = isObject(step) && isObject(step.data) && Array.isArray(step.data.interruptions) ? step.data.interruptions.filter(isObject) : [];
+  const listed = items.some((item) => item.type === 'tool_approval_item') ? items : (interruptions as Array<{ type: string; rawItem?: unknown }>);
+  return listed.filter((item) => item.type === 'tool_approval_item').map((item) => (isObject(item.rawItem) ? (str(item.rawItem.name) ?? str(item.rawItem.type)) : null) ?? 'a tool call');
 }
 
 /** A saved run state as one trajectory (see the notes above). */
 export function importAgentsRunState(data: unknown, id: string): Trajectory[] {
-  const state = parseWith(runStateSchema, data);
+  const state = parseWith(runStateSchema, camelState(data));
   const conversation = new ResponsesConversation();
   if (typeof state.originalInput === 'string') conversation.messages.push({ role: 'user', content: state.originalInput });
   else state.originalInput.forEach((item, i) => conversation.add(item, `originalInput[${i}]`));
@@ -83,7 +104,7 @@ export function importAgentsRunState(data: unknown, id: string): Trajectory[] {
   if (step === 'next_step_final_output') trajectory.recorded.finished_naturally = true;
   else if (step !== undefined) {
     trajectory.recorded.finished_naturally = false;
-    const waiting = waitingCalls(state.generatedItems);
+    const waiting = waitingCalls(state.generatedItems, state.currentStep);
     trajectory.stopReason = step === 'next_step_interruption' && waiting.length > 0 ? `waiting for approval of ${waiting.join(', ')}` : step;
   }
 
