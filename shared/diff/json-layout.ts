@@ -16,7 +16,8 @@ export function layoutJson(text: string): string | null {
 
 /**
  * Re-indents JSON-like text token by token, two spaces per level, without parsing it (so it also
- * lays out Python's `json.dumps` with NaN/Infinity). Linear in the text's length.
+ * lays out Python's `json.dumps` with NaN/Infinity). Linear in the text's length; any text, JSON
+ * or not, is laid out without throwing.
  */
 export function indentJson(text: string): string {
   // Pieces joined once at the end: a multi-megabyte argument is laid out in linear time.
@@ -44,7 +45,8 @@ export function indentJson(text: string): string {
         out.push(c + newline());
       }
     } else if (c === '}' || c === ']') {
-      depth--;
+      // Text that only looks like JSON (arguments a model wrote, "`\\ ]") may close more than it opened.
+      depth = Math.max(0, depth - 1);
       out.push(newline() + c);
     } else if (c === ',') {
       out.push(',' + newline());

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indentJson, prettyJson, sameJson } from './pretty-json.js';
 
@@ -18,6 +19,12 @@ describe('prettyJson', () => {
 
   it('indents Python dumps with NaN too', () => {
     expect(indentJson('{"x": NaN}')).toBe('{\n  "x": NaN\n}');
+  });
+
+  it('lays out any text without throwing, whatever it closes (arguments a model wrote are any text)', () => {
+    expect(indentJson('`\\ ]~D\\WEY')).toBe('`\\\n]~D\\WEY');
+    expect(sameJson('`\\ ]~D\\WEY', '{}')).toBe(false);
+    fc.assert(fc.property(fc.string(), (text) => typeof indentJson(text) === 'string'));
   });
 
   it('compares JSON by value', () => {
