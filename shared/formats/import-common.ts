@@ -8,7 +8,7 @@ import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
 import { fromHaystack, isHaystackMessage } from './haystack-messages.js';
 import { fromLlamaIndex, isLlamaIndexMessage } from './llamaindex-messages.js';
-import { fromPydanticAi, isPydanticAiMessage } from './pydantic-ai-messages.js';
+import { fromPydanticAi, isPydanticAiMessage, pydanticAiEnd } from './pydantic-ai-messages.js';
 import { fromGeminiContents, isGeminiContent } from './gemini-contents.js';
 import { fromLangChainMessages, isLangChainMessage } from './langchain-messages.js';
 import { argumentsText, callStats, isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
@@ -414,10 +414,21 @@ function quickMessageList(data: unknown): FileMessage[] | null {
   return out;
 }
 
-/** An agent framework's message shape: how to tell one, and its converter to chat messages (`usage` gets each reply's tokens by its place in the list returned). */
+/** How a list of framework messages says its run ended: in its own words, and whether the agent ended it itself where the list tells. */
+export interface FrameworkEnd {
+  stopReason: string;
+  finished?: boolean;
+}
+
+/**
+ * An agent framework's message shape: how to tell one, its converter to chat messages (`usage`
+ * gets each reply's tokens by its place in the list returned), and how the list says the run ended
+ * when a message records it (a reply cut by a limit, a team's termination notice).
+ */
 interface Framework {
   is(value: unknown): boolean;
   from(list: readonly unknown[], usage?: Map<number, TokenUsage>): unknown[];
+  end?(list: readonly unknown[]): FrameworkEnd | null;
 }
 
 /**
@@ -437,7 +448,7 @@ const ROLED_FRAMEWORKS: readonly Framework[] = [
 /** Every framework, those writing messages without a `role` last. */
 const FRAMEWORKS: readonly Framework[] = [
   ...ROLED_FRAMEWORKS,
-  { is: isPydanticAiMessage, from: fromPydanticAi },
+  { is: isPydanticAiMessage, from: fromPydanticAi, end: pydanticAiEnd },
   { is: isAutoGenMessage, from: fromAutoGen },
   { is: isLangChainMessage, from: fromLangChainMessages },
 ];
@@ -451,6 +462,12 @@ function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): 
   if (!Array.isArray(data)) return data;
   const framework = FRAMEWORKS.find((f) => data.some(f.is));
   return framework ? framework.from(data, usage) : data;
+}
+
+/** How a list of framework messages says its run ended (see {@link Framework}); undefined when it does not, and at once for a list of chat messages. */
+export function frameworkEnd(data: unknown): FrameworkEnd | undefined {
+  if (!Array.isArray(data) || data.length === 0 || quickMessageList(data.slice(0, 1)) !== null) return undefined;
+  return FRAMEWORKS.find((f) => data.some(f.is))?.end?.(data) ?? undefined;
 }
 
 /**

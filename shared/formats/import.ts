@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseName, checkNesting, FormatError, frameworkCallStats, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse, writtenToolCalls } from './import-common.js';
+import { baseName, checkNesting, FormatError, frameworkCallStats, frameworkEnd, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse, writtenToolCalls } from './import-common.js';
 import { markupCalls, markupResult } from './function-markup.js';
 import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
@@ -193,10 +193,18 @@ function anthropicModel(list: unknown): string | null {
   return str(first.model) ?? (isObject(first.modelInfo) ? str(first.modelInfo.id) : null);
 }
 
-/** `t` with the tokens its framework messages record for each model call (see {@link frameworkCallStats}). */
-function withFrameworkUsage(t: Trajectory, list: unknown): Trajectory {
+/**
+ * `t` with what its framework messages record: the tokens of each model call (see
+ * {@link frameworkCallStats}), and how the run ended (see {@link frameworkEnd}).
+ */
+function withFrameworkDetails(t: Trajectory, list: unknown): Trajectory {
   const stats = frameworkCallStats(list);
   if (stats) t.callStats = stats;
+  const end = frameworkEnd(list);
+  if (end) {
+    t.stopReason = end.stopReason;
+    if (end.finished !== undefined) t.recorded.finished_naturally ??= end.finished;
+  }
   return t;
 }
 
@@ -204,7 +212,7 @@ function importAgentResult(data: unknown, id: string): Trajectory[] {
   const object = parseWith(agentResultSchema, data);
   const model = str(object.model) ?? anthropicModel(object.messages) ?? (Array.isArray(object.messages) ? langChainModel(object.messages) : null);
   const t: Trajectory = { id: str(object.id) ?? str(object.sessionId) ?? id, model, messages: chatMessagesOf(object.messages, 'messages'), reward: num(object.reward), recorded: recordedOf(object), source: { format: 'agent-result', index: 0 } };
-  return [withFrameworkUsage(t, object.messages)];
+  return [withFrameworkDetails(t, object.messages)];
 }
 
 /** A LangGraph thread or thread state (at `at` in the file): its state's messages, named by its thread (and checkpoint). */
@@ -212,7 +220,7 @@ function langGraphState(data: unknown, id: string, index: number, at: string): T
   const object = parseWith(langGraphStateSchema, data, at);
   const messages = object.values.messages;
   const t: Trajectory = { id: langGraphStateId(object) ?? id, model: langChainModel(messages), messages: messagesOf(messages, `${at ? `${at}.` : ''}values.messages`), reward: null, recorded: {}, source: { format: 'langgraph-state', index } };
-  return withFrameworkUsage(t, messages);
+  return withFrameworkDetails(t, messages);
 }
 
 /**
@@ -236,7 +244,7 @@ function importAutoGenState(data: unknown, id: string): DocumentImport {
   const conversations = isObject(data) ? autoGenConversations(data, id, '') : [];
   const problems: string[] = [];
   const trajectories = conversations.flatMap(({ name, messages, at }, k) =>
-    tryParse(() => [withFrameworkUsage({ id: name, model: null, messages: messagesOf(messages, at), reward: null, recorded: {}, source: { format: 'autogen-state', index: k } }, messages)], problems, 'the conversation is left out') ?? [],
+    tryParse(() => [withFrameworkDetails({ id: name, model: null, messages: messagesOf(messages, at), reward: null, recorded: {}, source: { format: 'autogen-state', index: k } }, messages)], problems, 'the conversation is left out') ?? [],
   );
   if (trajectories.length === 0) throw new Misfit(conversations.length === 0 ? 'the state holds no conversation (no llm_context.messages or message_thread)' : `no conversation could be read; first: ${problems[0]}`);
   return { trajectories, problems };
@@ -245,7 +253,7 @@ function importAutoGenState(data: unknown, id: string): DocumentImport {
 /** A bare list of chat messages: OpenAI or Anthropic Messages ones, or OpenAI Responses items. */
 function importChatMessages(data: unknown, id: string): Trajectory[] {
   const trajectory: Trajectory = { id, model: anthropicModel(data) ?? (Array.isArray(data) ? langChainModel(data) : null), messages: [], reward: null, recorded: {}, source: { format: 'chat-messages', index: 0 } };
-  if (!Array.isArray(data) || !isResponsesItemList(data)) return [withFrameworkUsage({ ...trajectory, messages: chatMessagesOf(data, '') }, data)];
+  if (!Array.isArray(data) || !isResponsesItemList(data)) return [withFrameworkDetails({ ...trajectory, messages: chatMessagesOf(data, '') }, data)];
   const conversation = new ResponsesConversation();
   data.forEach((item, i) => conversation.add(item, `[${i}]`));
   conversation.close();
@@ -301,7 +309,7 @@ function importMessagesLine(data: unknown, id: string, index: number): Trajector
   if (!groups) {
     const reward = num(object.reward) ?? num(object.score) ?? resolvedReward(object.resolved) ?? (field === 'trajectory' ? resolvedReward(object.target) : null);
     const art = artRowDetails(object, index, reward, problems);
-    const t = withFrameworkUsage(withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, field), reward, recorded: recordedOf(object), source: { format: 'messages-jsonl', index }, ...art }, true), object.messages);
+    const t = withFrameworkDetails(withLineFields({ id: lineId, model, messages: rolloutMessages(object.messages, field), reward, recorded: recordedOf(object), source: { format: 'messages-jsonl', index }, ...art }, true), object.messages);
     if (typeof object.exit_status === 'string') t.stopReason = object.exit_status;
     return [t];
   }

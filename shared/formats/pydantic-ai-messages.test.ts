@@ -86,5 +86,21 @@ describe('Pydantic AI messages', () => {
     expect(t.messages[5]!.content).toEqual([{ type: 'text', text: 'Here it is.' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }]);
     expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 2, tool_calls_attempted: 3, tool_calls_exec_error: 2, tool_calls_executed_ok: 1 });
     expect(t.callStats).toEqual([{ usage: { prompt_tokens: 100, completion_tokens: 30, total_tokens: 130 } }, { usage: { prompt_tokens: 150, completion_tokens: 90, total_tokens: 240 } }]);
+    expect(t.stopReason).toBeUndefined();
+  });
+
+  it('takes a last response cut by the token limit or a content filter as how the run ended, not as the agent finishing', () => {
+    const run = (finish: string): unknown[] => [
+      { parts: [{ content: 'Write a long story.', timestamp: at, part_kind: 'user-prompt' }], instructions: null, kind: 'request' },
+      { parts: [{ content: 'Once upon a', part_kind: 'text' }], usage: { input_tokens: 10, output_tokens: 4096 }, model_name: 'gpt-4o', timestamp: at, kind: 'response', finish_reason: finish },
+    ];
+    for (const finish of ['length', 'content_filter']) {
+      const t = importText(JSON.stringify(run(finish)), 'run.json').trajectories[0]!;
+      expect(t.stopReason).toBe(finish);
+      expect(deriveAgentResult(t).result.finished_naturally).toBe(false);
+    }
+    const stopped = importText(JSON.stringify(run('stop')), 'run.json').trajectories[0]!;
+    expect(stopped.stopReason).toBeUndefined();
+    expect(deriveAgentResult(stopped).result.finished_naturally).toBe(true);
   });
 });

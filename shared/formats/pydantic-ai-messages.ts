@@ -1,4 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
+import type { FrameworkEnd } from './import-common.js';
 import { argumentsText, assistantReply, isObject, raisedToolContent, recordedUsage, str } from './values.js';
 
 // Pydantic AI's messages, as `result.all_messages_json()` (its `ModelMessagesTypeAdapter`) writes
@@ -20,6 +21,12 @@ import { argumentsText, assistantReply, isObject, raisedToolContent, recordedUsa
 // - A user prompt's items are text (a string, or `TextContent` `{kind: "text", content}`), images
 //   (`image-url`, `binary`), other files as parts named by their `kind`; a `cache-point` marks a
 //   cache boundary and carries nothing the model reads.
+// - The last response's `finish_reason` (`stop`, `length`, `content_filter`, `tool_call`, `error`)
+//   other than `stop` or `tool_call` is how the run ended: a reply cut by the token limit, a
+//   content filter or an error, not the agent ending the run.
+
+/** Finish reasons of a reply the agent ended itself: its answer, or the calls it made. */
+const ENDED_BY_AGENT: ReadonlySet<string> = new Set(['stop', 'tool_call']);
 
 const RETRY_SUFFIX = '\n\nFix the errors and try again.';
 
@@ -121,4 +128,11 @@ export function fromPydanticAi(list: readonly unknown[], usage?: Map<number, Tok
     }
   }
   return out;
+}
+
+/** How a list's last response ended, when its `finish_reason` says a limit, a filter or an error cut it; null otherwise. */
+export function pydanticAiEnd(list: readonly unknown[]): FrameworkEnd | null {
+  const last = list.findLast((m) => isPydanticAiMessage(m) && (m as { kind: string }).kind === 'response');
+  const reason = isObject(last) ? str(last.finish_reason) : null;
+  return reason !== null && !ENDED_BY_AGENT.has(reason) ? { stopReason: reason, finished: false } : null;
 }
