@@ -280,6 +280,8 @@ export interface TraceHead {
   output: unknown;
   /** Where the trace is in the file, for the problems' paths ("" for the top level, else ending in "."). */
   at: string;
+  /** The error the traced run failed with, when the trace records one: the run did not finish, and its first line is the stop reason. */
+  error?: string | null;
 }
 
 function importTrace(record: unknown, at: string, fallbackId: string, index: number): Trajectory {
@@ -365,6 +367,10 @@ export function traceTrajectory(head: TraceHead, all: readonly Observation[], pr
   const t: Trajectory = { id: head.id ?? fallbackId, model: model ?? (calls.length === 0 ? (order.map((o) => o.model).find((m) => m) ?? null) : null), messages, reward, recorded: {}, source: { format, index } };
   if (views.some((v) => v !== null)) t.promptViews = views;
   if (stats.some((v) => v !== null)) t.callStats = stats;
+  if (head.error) {
+    t.stopReason = `error: ${head.error.trim().split('\n')[0]!}`;
+    t.recorded.finished_naturally = false;
+  }
   const definitions = decoded(withAttribute('gen_ai.tool.definitions'), `${at}gen_ai.tool.definitions`);
   const tools = toolSchemasOf([...(Array.isArray(definitions) ? definitions : []), ...requestTools]);
   if (tools) t.tools = tools;

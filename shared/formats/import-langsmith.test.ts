@@ -92,6 +92,19 @@ describe('LangSmith runs', () => {
     expect(deriveAgentResult(t).result).toMatchObject({ tool_calls_exec_error: 1, finished_naturally: false });
   });
 
+  it('takes the root run\'s error, else a last model call\'s, as how the run ended: its first line, not finished', () => {
+    const recursion = "GraphRecursionError('Recursion limit of 25 reached without hitting a stop condition.')\n\nTraceback (most recent call last):\n  File \"graph.py\", line 1";
+    const cut = [{ ...runs[0]!, error: recursion }, ...runs.slice(1)];
+    const t = importText(JSON.stringify(cut), 'cut.json').trajectories[0]!;
+    expect(t.stopReason).toBe("error: GraphRecursionError('Recursion limit of 25 reached without hitting a stop condition.')");
+    expect(deriveAgentResult(t).result.finished_naturally).toBe(false);
+    const refused = [...runs, run('llm-3', 'llm', 7, { inputs: { messages: [[system, human, call, result]] }, outputs: null, error: "RateLimitError('Error code: 429')\n\nTraceback (most recent call last):" })];
+    const u = importText(JSON.stringify(refused), 'refused.json').trajectories[0]!;
+    expect(u.stopReason).toBe("error: RateLimitError('Error code: 429')");
+    expect(deriveAgentResult(u).result.finished_naturally).toBe(false);
+    expect(importText(JSON.stringify(runs), 'runs.json').trajectories[0]!.stopReason).toBeUndefined();
+  });
+
   it('reads a graph\'s root run alone from its output state, and refuses runs with no message to read, by name', () => {
     const root = run(trace, 'chain', 0, { inputs: { messages: [{ type: 'human', content: 'hi' }] }, outputs: { messages: [{ type: 'human', content: 'hi' }, { type: 'ai', content: 'hello' }] } });
     expect(importText(JSON.stringify([root]), 'root.json').trajectories[0]!.messages).toEqual([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }]);

@@ -19,6 +19,9 @@ import type { FormatId, Trajectory } from './trajectory.js';
 // - A `tool` run is the result of the call whose id it names (a `ToolMessage` output's
 //   `tool_call_id`) when no model input already holds it; a tool run that names none is left to
 //   the next model input, which holds its result. A tool run with an `error` is a tool that raised.
+// - The root run's `error` (LangGraph's `GraphRecursionError`, an exception the graph did not
+//   catch), else the last `llm` run's (the provider refused or failed the call), is how the run
+//   ended: its first line (the exception's repr) is the stop reason, and the run did not finish.
 // - Runs of other types (chains, retrievers, parsers, prompts) carry no message of their own.
 
 const CALL_TYPES = new Set(['llm', 'chat_model']);
@@ -162,11 +165,16 @@ function langSmithTrajectories(records: ReadonlyArray<{ value: unknown; at: stri
   const listed = (value: unknown): unknown[] | null => (isObject(value) && Array.isArray(value.messages) ? value.messages.map(fromLangChain) : null);
   const read = [...traces].map(([id, { runs: spans, root }]) => {
     const [rootIn, rootOut] = [listed(root?.inputs), listed(root?.outputs)];
-    const head: TraceHead = { id: id || null, attributes: {}, scores: feedbackScores(root), input: rootOut ? [] : (rootIn ?? []), output: rootOut ?? [], at: '' };
+    const head: TraceHead = { id: id || null, attributes: {}, scores: feedbackScores(root), input: rootOut ? [] : (rootIn ?? []), output: rootOut ?? [], at: '', error: str(root?.error) ?? lastCall(spans)?.statusMessage };
     const unreadable = !spans.some((o) => o.type === 'GENERATION') && !rootIn && !rootOut ? 'it holds no model call (an llm run), and its root run no messages' : undefined;
     return { id, head, spans, unreadable };
   });
   return traceTrajectories(read, fileName, format, problems, 'it holds no runs');
+}
+
+/** The model call that started last (an `llm` run), if any. */
+function lastCall(spans: readonly Observation[]): Observation | undefined {
+  return spans.filter((o) => o.type === 'GENERATION').reduce<Observation | undefined>((last, o) => (last === undefined || o.start >= last.start ? o : last), undefined);
 }
 
 /** A root run's feedback averages (`feedback_stats`) as scores: `reward` is the trajectory's reward. */
