@@ -5,6 +5,7 @@ import { hasTooManyDigits, isPyDict, type PyValue } from '../python/value.js';
 import { argumentsText, checkNesting, isObject, messageSchema, Misfit, normalizeMessage, parseWith, str, toolCallSchema, toolSchemasOf, writtenToolCalls, type FileMessage, type WrittenCall } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 import { markupCalls, markupResult } from './function-markup.js';
+import { splitThink } from './values.js';
 import { pythonCalls, pythonLiteralAt } from './python-calls.js';
 
 // hermes-agent's two JSONL formats: session exports and ShareGPT trajectories (see FORMATS.md).
@@ -63,8 +64,6 @@ const sharegptTurn = z.lazy(() => z.looseObject({ from: z.string(), value: z.str
 
 const toolCallBlock = z.lazy(() => z.looseObject({ name: z.string(), arguments: z.unknown() }));
 const toolResponseBlock = z.lazy(() => z.looseObject({ tool_call_id: z.string().nullable().optional(), name: z.string().optional(), content: z.unknown() }));
-
-const THINK = /^\s*<think>\n?([\s\S]*?)\n?<\/think>\n?/;
 
 /** One `<tag>...</tag>` block of a turn: where it starts and ends, and the text between the tags. */
 interface TagBlock {
@@ -271,13 +270,6 @@ function resultList(value: string, at: string): ToolResponse[] | null {
   checkNesting(list, at, value);
   if (!Array.isArray(list) || list.length === 0 || !list.every((item) => isObject(item) && typeof item.name === 'string' && 'results' in item)) return null;
   return list.map((item: Record<string, unknown>) => ({ toolCallId: undefined, name: item.name as string, content: JSON.stringify(item) }));
-}
-
-/** A turn's leading `<think>` block as reasoning (none when it holds only whitespace), and the text after it. */
-function splitThink(value: string): { reasoning: string | null; text: string } {
-  const think = THINK.exec(value);
-  if (!think) return { reasoning: null, text: value };
-  return { reasoning: think[1]!.trim() === '' ? null : think[1]!, text: value.slice(think[0].length) };
 }
 
 /** A `{name, arguments}` call found at `at` in the file, as a tool call without an id (the id comes from its result). */

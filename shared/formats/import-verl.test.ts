@@ -25,6 +25,14 @@ describe('veRL rollout dumps', () => {
     expect(deriveAgentResult(t).result).toMatchObject({ turns_used: 1, tool_calls_attempted: 0, finished_naturally: true });
   });
 
+  it('takes a leading <think> block of the response as the reply\'s reasoning, the rest as its content', () => {
+    const t = importText(dump(dumpLine('What is 2+2?', '<think>\n2 and 2 make 4.\n</think>\n\nIt is 4.\n#### 4', 1)), '7.jsonl').trajectories[0]!;
+    expect(t.messages[1]).toEqual({ role: 'assistant', content: 'It is 4.\n#### 4', reasoning_content: '2 and 2 make 4.' });
+    // A block left open (the response cut by the length limit) is not split off.
+    const cut = importText(dump(dumpLine('What is 2+2?', '<think>\n2 and 2', 0)), '7.jsonl').trajectories[0]!;
+    expect(cut.messages[1]).toEqual({ role: 'assistant', content: '<think>\n2 and 2' });
+  });
+
   it('groups the rollouts of one prompt at one step, each in its line, for a side-by-side view', () => {
     const text = dump(dumpLine('What is 2+2?', '4', 1), dumpLine('What is 3+3?', '6', 1), dumpLine('What is 2+2?', '5', 0));
     const { trajectories } = importText(text, '7.jsonl');

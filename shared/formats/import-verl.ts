@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { ChatMessage } from '../model/chat.js';
 import { isObject, parseWith, promptHash } from './import-common.js';
+import { splitThink } from './values.js';
 import type { Evaluation, Trajectory } from './trajectory.js';
 
 // Rollout dumps as veRL's PPO trainer writes them with `trainer.rollout_data_dir` set (and
@@ -11,7 +13,8 @@ import type { Evaluation, Trajectory } from './trajectory.js';
 //   markers (`<|im_start|>`, `<|start_header_id|>`) are dropped and only bare role names are left
 //   in the text ("system\nYou are ...\nuser\n...\nassistant\n"). A message may hold such a line
 //   as well, and templates differ, so the roles cannot be told apart from the text: the prompt is
-//   one user message as written, and `output` one assistant message.
+//   one user message as written, and `output` one assistant message; a `<think>` block it opens
+//   with (a reasoning model's) is that message's reasoning, the text after it its content.
 // - `score` (the sum of the token-level scores) is the reward; `gts` is the evaluation's target
 //   and the extra keys its scores.
 // - Rollouts of one prompt at one step share a group `step S prompt H`, H a hash of the input:
@@ -43,7 +46,10 @@ export function importVerlRollout(data: unknown, id: string, index: number): Tra
   const step = typeof line.step === 'number' && Number.isSafeInteger(line.step) ? line.step : null;
   const group = `${step !== null ? `step ${step} ` : ''}prompt ${promptHash(line.input)}`;
   const lineNumber = /:(\d+)$/.exec(id)?.[1] ?? String(index);
-  const messages = [{ role: 'user', content: line.input }, { role: 'assistant', content: line.output }];
+  const { reasoning, text } = splitThink(line.output);
+  const reply: ChatMessage = { role: 'assistant', content: reasoning === null ? line.output : text.trimStart() };
+  if (reasoning !== null) reply.reasoning_content = reasoning;
+  const messages: ChatMessage[] = [{ role: 'user', content: line.input }, reply];
   const t: Trajectory = { id, model: null, messages, reward: line.score, recorded: {}, source: { format: 'verl-rollouts', index } };
   // The place in the group is the line's: veRL writes a prompt's rollouts one per line.
   t.group = { id: group, index: Number(lineNumber), size: null, score: line.score };

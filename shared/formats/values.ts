@@ -100,3 +100,16 @@ export function assistantReply(texts: readonly string[], reasoning: readonly str
   if (calls.length > 0) message.tool_calls = [...calls];
   return message;
 }
+
+const THINK = /^\s*<think>\n?([\s\S]*?)\n?<\/think>\n?/;
+
+/**
+ * A model's text that opens with a `<think>` block (Qwen3, DeepSeek-R1 and the models trained on
+ * their data) as that block, the reasoning (null when it holds only whitespace), and the text after
+ * it: the reply the user reads.
+ */
+export function splitThink(value: string): { reasoning: string | null; text: string } {
+  const think = THINK.exec(value);
+  if (!think) return { reasoning: null, text: value };
+  return { reasoning: think[1]!.trim() === '' ? null : think[1]!, text: value.slice(think[0].length) };
+}
