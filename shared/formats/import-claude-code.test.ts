@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../model/chat.js';
 import { BRANCH_LINES_BUDGET, importClaudeCodeSession } from './import-claude-code.js';
-import type { Trajectory } from './trajectory.js';
+import { deriveAgentResult, type Trajectory } from './trajectory.js';
 
 // Session transcripts written by hand in the shape Claude Code writes them: every line names its
 // `uuid` and its `parentUuid`, a rewind or an edited prompt hangs the next line off an earlier one.
@@ -476,5 +476,18 @@ describe('what current Claude Code writes besides turns of the model', () => {
     ]).trajectories;
     expect(t!.messages[0]!.content).toEqual([text('What is wrong here? ✓'), { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }]);
     expect(t!.messages[2]).toEqual({ role: 'tool', tool_call_id: 'toolu_1', content: '[image: image/png, 70 B]' });
+  });
+
+  it('records a web search that returned its error, not results, as a tool that raised', () => {
+    const search = (id: string, content: unknown): unknown[] => [{ type: 'server_tool_use', id, name: 'web_search', input: { query: 'Oslo weather' } }, { type: 'web_search_tool_result', tool_use_id: id, content }];
+    const [t] = importLines([
+      user('u1', null, 'Weather in Oslo?'),
+      assistant('a1', 'u1', 'msg_1', [...search('srvtoolu_1', [{ type: 'web_search_result', url: 'https://yr.no', title: 'Oslo', encrypted_content: 'x', page_age: null }]), ...search('srvtoolu_2', { type: 'web_search_tool_result_error', error_code: 'max_uses_exceeded' }), text('It is sunny.')]),
+    ]).trajectories;
+    expect(t!.messages.slice(2).map((m) => [m.tool_call_id, m.content])).toEqual([
+      ['srvtoolu_1', '[{"type":"web_search_result","url":"https://yr.no","title":"Oslo","encrypted_content":"x","page_age":null}]'],
+      ['srvtoolu_2', '{"error": "Tool execution failed: max_uses_exceeded"}'],
+    ]);
+    expect(deriveAgentResult(t!, ['web_search']).result).toMatchObject({ tool_calls_executed_ok: 1, tool_calls_exec_error: 1 });
   });
 });

@@ -32,7 +32,9 @@ import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 //   wherever the lines fall. `text` blocks are its content, `thinking` blocks its
 //   `reasoning_content`, `redacted_thinking` data is kept in `reasoning_details`, `tool_use` (and
 //   `server_tool_use`) blocks its tool calls with the input as JSON arguments. `stop_reason` is kept
-//   on the message.
+//   on the message. A server tool's result (`web_search_tool_result`, in the same message) is a tool
+//   message after it; one whose content is the tool's error (`web_search_tool_result_error` and its
+//   kin, `{type, error_code}`) is recorded as a tool that raised, its error code the error.
 // - An API error (an overloaded server, a usage limit) is written as an assistant line of its own
 //   (`isApiErrorMessage`, model `<synthetic>`) holding the error text. The model never wrote it and
 //   Claude Code never sends it back: it is no turn here. It is named in the problems, and when
@@ -140,6 +142,12 @@ function resultText(content: unknown): string {
   return JSON.stringify(content);
 }
 
+/** A server tool result's content as its tool message's: the tool's error (`{type: '…_tool_result_error', error_code}`) as a tool that raised. */
+function serverToolResult(content: unknown): string {
+  if (isObject(content) && typeof content.type === 'string' && content.type.endsWith('_tool_result_error')) return raisedToolContent(str(content.error_code) ?? JSON.stringify(content));
+  return resultText(content);
+}
+
 /** What one assistant line adds: its part of the API message, then the server tool results it carries. */
 function assistantLine(message: Record<string, unknown>): ChatMessage[] {
   const content = message.content;
@@ -159,7 +167,7 @@ function assistantLine(message: Record<string, unknown>): ChatMessage[] {
       target.tool_calls = [...(target.tool_calls ?? []), { id: str(block.id), type: 'function', function: { name, arguments: argumentsText(block.input) } }];
     } else if (typeof block.tool_use_id === 'string') {
       // A server tool's result (web search and such) comes back inside the assistant message.
-      messages.push({ role: 'tool', tool_call_id: block.tool_use_id, content: resultText(block.content) });
+      messages.push({ role: 'tool', tool_call_id: block.tool_use_id, content: serverToolResult(block.content) });
     }
   });
   return messages;
