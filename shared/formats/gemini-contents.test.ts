@@ -53,4 +53,44 @@ describe('Gemini contents', () => {
     const chat = [{ role: 'user', content: 'hi', parts: [{ text: 'hi' }] }, { role: 'assistant', content: 'hello' }];
     expect(importText(JSON.stringify(chat), 'chat.json').trajectories[0]!.messages.map((m) => m.content)).toEqual(['hi', 'hello']);
   });
+
+  it('reads code the model ran as a code_execution call and its result (a failed run as a tool that raised)', () => {
+    const ran = [
+      { role: 'user', parts: [{ text: 'Sum the first 10 primes, then divide by zero.' }] },
+      {
+        role: 'model',
+        parts: [
+          { text: 'Running it.' },
+          { executableCode: { language: 'PYTHON', code: 'print(sum([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]))' } },
+          { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '129\n' } },
+          { executable_code: { language: 'PYTHON', code: '1/0' } },
+          { code_execution_result: { outcome: 'OUTCOME_FAILED', output: 'ZeroDivisionError: division by zero' } },
+          { text: 'The sum is 129; dividing by zero fails.' },
+        ],
+      },
+    ];
+    const t = importText(JSON.stringify(ran), 'ran.json').trajectories[0]!;
+    expect(t.messages.slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: 'Running it.The sum is 129; dividing by zero fails.',
+        tool_calls: [
+          { id: null, type: 'function', function: { name: 'code_execution', arguments: '{"language":"PYTHON","code":"print(sum([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]))"}' } },
+          { id: null, type: 'function', function: { name: 'code_execution', arguments: '{"language":"PYTHON","code":"1/0"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: null, content: '129\n', name: 'code_execution' },
+      { role: 'tool', tool_call_id: null, content: '{"error": "Tool execution failed: ZeroDivisionError: division by zero"}', is_error: true, name: 'code_execution' },
+    ]);
+    expect(deriveAgentResult(t, ['code_execution']).result).toMatchObject({ tool_calls_executed_ok: 1, tool_calls_exec_error: 1 });
+  });
+
+  it('names the images a function response carries in its parts in the result\'s text', () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const shot = [
+      { role: 'model', parts: [{ functionCall: { id: 'fc-1', name: 'screenshot', args: {} } }] },
+      { role: 'user', parts: [{ functionResponse: { id: 'fc-1', name: 'screenshot', response: { output: 'taken' }, parts: [{ inlineData: { mimeType: 'image/png', data: png } }] } }] },
+    ];
+    expect(importText(JSON.stringify(shot), 'shot.json').trajectories[0]!.messages[1]).toEqual({ role: 'tool', tool_call_id: 'fc-1', content: 'taken\n[image: image/png, 70 B]', name: 'screenshot' });
+  });
 });

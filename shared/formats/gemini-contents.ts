@@ -1,4 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
+import { contentAsText } from './content-parts.js';
 import { argumentsText, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // Gemini's `Content`s, `{role, parts}` as the Gemini API takes and returns them (a chat's
@@ -10,6 +11,12 @@ import { argumentsText, isObject, num, raisedToolContent, recordedUsage, str } f
 // (named, so each pairs with its call when no id links them), then its other parts a user message.
 // The Gemini CLI's session files hold the same parts (see import-gemini-cli.ts). The Python SDK's
 // `model_dump()` writes the field names in snake case (`function_call`, `inline_data`): read the same.
+// A function response's own `parts` (the images a tool returned) are named in its result's text
+// (`[image: image/png, 12 KB]`). Code the model ran with the built-in code execution tool is an
+// `executableCode` part (`{language, code}`) and its `codeExecutionResult` (`{outcome, output}`)
+// in the same content: a call of `code_execution` with `{language, code}` as its arguments, and its
+// result after the message, an outcome other than `OUTCOME_OK` (a failure, a timeout) as a tool
+// that raised.
 
 /** Gemini `PartListUnion` content as a list of parts; missing is none. */
 export function partsOf(content: unknown): unknown[] {
@@ -18,7 +25,7 @@ export function partsOf(content: unknown): unknown[] {
 }
 
 /** The snake-case names of the Python SDK's `model_dump()`, for the part fields read here. */
-const CAMEL_PART_KEYS: Record<string, string> = { function_call: 'functionCall', function_response: 'functionResponse', inline_data: 'inlineData', file_data: 'fileData' };
+const CAMEL_PART_KEYS: Record<string, string> = { function_call: 'functionCall', function_response: 'functionResponse', inline_data: 'inlineData', file_data: 'fileData', executable_code: 'executableCode', code_execution_result: 'codeExecutionResult' };
 
 /** A part with the Python SDK's snake-case field names in the API's camel case (`mime_type` too); others as they are. */
 function camelPart(part: unknown): unknown {
@@ -77,6 +84,35 @@ export function responseOutcome(response: unknown): { text: string; raised: bool
   return { text: typeof response === 'string' ? response : JSON.stringify(response ?? {}), raised: false };
 }
 
+/** The tool message content of a `functionResponse` with its own `parts` (images a tool returned) named after its output. */
+function functionResponseOutcome(response: Record<string, unknown>): { text: string; raised: boolean } {
+  const outcome = responseOutcome(response.response);
+  if (!Array.isArray(response.parts) || response.parts.length === 0) return outcome;
+  const named = contentAsText(response.parts.map((part) => chatPart(camelPart(part))));
+  return { ...outcome, text: [outcome.text, named].filter((t) => t !== '').join('\n') };
+}
+
+/** The built-in code execution tool, as its calls are named here. */
+const CODE_EXECUTION = 'code_execution';
+
+/** An `executableCode` part as a call of the code execution tool, or null for any other part. */
+function codeCall(part: unknown): ToolCall | null {
+  if (!isObject(part) || !isObject(part.executableCode)) return null;
+  const { language, code } = part.executableCode;
+  return { id: null, type: 'function', function: { name: CODE_EXECUTION, arguments: JSON.stringify({ language: language ?? null, code: code ?? '' }) } };
+}
+
+/** A `codeExecutionResult` part as the code execution tool's message (raised unless `OUTCOME_OK`), or null for any other part. */
+function codeResult(part: unknown): ChatMessage | null {
+  if (!isObject(part) || !isObject(part.codeExecutionResult)) return null;
+  const outcome = str(part.codeExecutionResult.outcome);
+  const output = str(part.codeExecutionResult.output) ?? '';
+  const raised = outcome !== null && outcome !== 'OUTCOME_OK';
+  const tool = toolMessage(null, raised && output.trim() === '' ? outcome : output, raised);
+  tool.name = CODE_EXECUTION;
+  return tool;
+}
+
 /** A tool message answering `callId`, recorded as raised when the call failed. */
 export function toolMessage(callId: string | null, text: string, raised: boolean): ChatMessage {
   const message: ChatMessage = { role: 'tool', tool_call_id: callId, content: raised ? raisedToolContent(text) : text };
@@ -87,7 +123,7 @@ export function toolMessage(callId: string | null, text: string, raised: boolean
 /** Whether a part is a Gemini one: no `type` (other APIs' parts have one), and a field only Gemini's parts have. */
 function isGeminiPart(value: unknown): boolean {
   const part = camelPart(value);
-  return isObject(part) && !('type' in part) && (typeof part.text === 'string' || isObject(part.functionCall) || isObject(part.functionResponse) || isObject(part.inlineData) || isObject(part.fileData));
+  return isObject(part) && !('type' in part) && (typeof part.text === 'string' || isObject(part.functionCall) || isObject(part.functionResponse) || isObject(part.inlineData) || isObject(part.fileData) || isObject(part.executableCode) || isObject(part.codeExecutionResult));
 }
 
 /** True for a Gemini `Content`: a role, parts of Gemini's, and no `content` of its own. */
@@ -105,9 +141,14 @@ export function fromGeminiContents(list: readonly unknown[]): unknown[] {
       const calls: ToolCall[] = [];
       const reasoning: string[] = [];
       const shown: unknown[] = [];
+      const results: ChatMessage[] = [];
       for (const part of parts) {
         const call = isObject(part) && isObject(part.functionCall) ? part.functionCall : null;
+        const ran = codeCall(part);
+        const result = codeResult(part);
         if (call) calls.push({ id: str(call.id), type: 'function', function: { name: str(call.name) ?? '', arguments: argumentsText(call.args) } });
+        else if (ran) calls.push(ran);
+        else if (result) results.push(result);
         else if (isObject(part) && part.thought === true && typeof part.text === 'string') reasoning.push(part.text);
         else shown.push(part);
       }
@@ -115,7 +156,7 @@ export function fromGeminiContents(list: readonly unknown[]): unknown[] {
       const message: ChatMessage = { role: 'assistant', content: content === '' && calls.length > 0 ? null : content };
       if (reasoning.length > 0) message.reasoning_content = reasoning.join('\n\n');
       if (calls.length > 0) message.tool_calls = calls;
-      return [message];
+      return [message, ...results];
     }
     const out: ChatMessage[] = [];
     const rest: unknown[] = [];
@@ -125,7 +166,7 @@ export function fromGeminiContents(list: readonly unknown[]): unknown[] {
         rest.push(part);
         continue;
       }
-      const { text, raised } = responseOutcome(response.response);
+      const { text, raised } = functionResponseOutcome(response);
       const tool = toolMessage(str(response.id), text, raised);
       if (typeof response.name === 'string') tool.name = response.name;
       out.push(tool);
