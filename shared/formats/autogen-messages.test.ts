@@ -41,6 +41,20 @@ describe('AutoGen messages', () => {
     expect(summarizeTrajectory(t!, 0)).toMatchObject({ toolErrors: 1 });
   });
 
+  it('leaves a termination condition\'s StopMessage out of the turns and takes it as the stop reason', () => {
+    const stop = (content: string, source: string) => ({ id: 'm6', source, models_usage: null, metadata: {}, content, type: 'StopMessage' });
+    const ended = { messages: [...run.messages.slice(0, 4), { ...run.messages[4]!, content: 'It is 18 C in Paris. TERMINATE' }, stop("Text 'TERMINATE' mentioned", 'TextMentionTermination')] };
+    const [t] = importText(JSON.stringify(ended), 'ended.json').trajectories;
+    expect(t!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(t!.stopReason).toBe("Text 'TERMINATE' mentioned");
+    expect(summarizeTrajectory(t!, 0)).toMatchObject({ turns: 2, finishedNaturally: true });
+    // A message limit ended the run, not the agent.
+    const limited = { messages: [...run.messages, stop('Maximum number of messages 5 reached, current message count: 5', 'MaxMessageTermination')] };
+    const [u] = importText(JSON.stringify(limited), 'limited.json').trajectories;
+    expect(u!.stopReason).toBe('Maximum number of messages 5 reached, current message count: 5');
+    expect(summarizeTrajectory(u!, 0)).toMatchObject({ turns: 2, finishedNaturally: false });
+  });
+
   it('reads a saved team state: each agent\'s model context, named by the agent', () => {
     const context = [
       { content: 'You are a helpful assistant.', type: 'SystemMessage' },

@@ -1,5 +1,6 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText, partsContent } from './content-parts.js';
+import type { FrameworkEnd } from './import-common.js';
 import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './values.js';
 
 // AutoGen's messages as its `model_dump()` writes them, told by `type` (they have no `role`):
@@ -15,6 +16,12 @@ import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './v
 //   events (a tool-call summary, memory queries, streaming chunks) say nothing the model did not,
 //   and are left out.
 //
+// A `StopMessage` from a termination condition (its `source` the condition's name,
+// `TextMentionTermination`, or the names of a combined condition's parts) is the team's notice
+// that the run ended ("Text 'TERMINATE' mentioned"), not a model reply: it is left out of the
+// messages and its content is the stop reason. A message, token or time limit, or a stop from
+// outside, ended the run without the agent; an agent's own `StopMessage` stays its reply.
+//
 // A multimodal content (a `UserMessage`'s, a `MultiModalMessage`'s) is a list of texts and images,
 // an image dumped as `{data: base64}` with no media type: they are text and image parts, the media
 // type told by the data's first bytes.
@@ -22,6 +29,25 @@ import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './v
 const CORE = new Set(['SystemMessage', 'UserMessage', 'AssistantMessage', 'FunctionExecutionResultMessage']);
 const CHAT = new Set(['TextMessage', 'MultiModalMessage', 'StopMessage', 'HandoffMessage', 'StructuredMessage']);
 const EVENTS = new Set(['ThoughtEvent', 'ToolCallRequestEvent', 'ToolCallExecutionEvent', 'ToolCallSummaryMessage', 'MemoryQueryEvent', 'UserInputRequestedEvent', 'ModelClientStreamingChunkEvent', 'CodeGenerationEvent', 'CodeExecutionEvent', 'SelectSpeakerEvent', 'SelectorEvent']);
+
+/** Termination conditions that end a run the agent did not end: a message, token or time limit, a stop from outside. */
+const LIMIT_TERMINATIONS = new Set(['MaxMessageTermination', 'TokenUsageTermination', 'TimeoutTermination', 'ExternalTermination']);
+
+/** The condition names of a termination notice (a `StopMessage` whose every source is a `…Termination`), or null for any other message. */
+function terminationSources(value: unknown): string[] | null {
+  if (!isObject(value) || value.type !== 'StopMessage' || 'role' in value || typeof value.source !== 'string') return null;
+  const sources = value.source.split(',').map((name) => name.trim());
+  return sources.every((name) => name.endsWith('Termination')) ? sources : null;
+}
+
+/** How a list's last termination notice says the run ended; null when it holds none. */
+export function autoGenEnd(list: readonly unknown[]): FrameworkEnd | null {
+  const notice = list.findLast((m) => terminationSources(m) !== null) as Record<string, unknown> | undefined;
+  if (!notice) return null;
+  const end: FrameworkEnd = { stopReason: contentAsText(notice.content) };
+  if (terminationSources(notice)!.some((name) => LIMIT_TERMINATIONS.has(name))) end.finished = false;
+  return end;
+}
 
 /** Whether `value` is an AutoGen message or event (a `type` AutoGen writes, and no `role`). */
 export function isAutoGenMessage(value: unknown): boolean {
@@ -86,6 +112,7 @@ export function fromAutoGen(list: readonly unknown[], usage?: Map<number, TokenU
       out.push(value);
       continue;
     }
+    if (terminationSources(value) !== null) continue;
     const m = value as Record<string, unknown>;
     const source = str(m.source);
     const fromUser = source === 'user';

@@ -4,7 +4,7 @@ import { extractReasoning } from '../loop/reasoning.js';
 import { AGENT_RESULT_FIELDS, type CallStats, type Trajectory } from './trajectory.js';
 import { fromAiSdk, fromAiSdkModel, isAiSdkMessage, isAiSdkModelMessage } from './ai-sdk-messages.js';
 import { fromSemanticKernel, isSemanticKernelMessage } from './semantic-kernel-messages.js';
-import { fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
+import { autoGenEnd, fromAutoGen, isAutoGenMessage } from './autogen-messages.js';
 import { fromConverse, isConverseMessage } from './converse-messages.js';
 import { fromHaystack, isHaystackMessage } from './haystack-messages.js';
 import { fromLlamaIndex, isLlamaIndexMessage } from './llamaindex-messages.js';
@@ -449,7 +449,7 @@ const ROLED_FRAMEWORKS: readonly Framework[] = [
 const FRAMEWORKS: readonly Framework[] = [
   ...ROLED_FRAMEWORKS,
   { is: isPydanticAiMessage, from: fromPydanticAi, end: pydanticAiEnd },
-  { is: isAutoGenMessage, from: fromAutoGen },
+  { is: isAutoGenMessage, from: fromAutoGen, end: autoGenEnd },
   { is: isLangChainMessage, from: fromLangChainMessages },
 ];
 
