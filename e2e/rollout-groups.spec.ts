@@ -28,7 +28,9 @@ test('rollouts of one prompt side by side: rewards, advantages, groups without s
   const failed = first.getByRole('button', { name: /: reward 0, advantage -1\.414, / });
   await failed.click();
   await expect(failed).toHaveAttribute('aria-current', 'true');
-  await expect(app.metrics.getByRole('term').filter({ hasText: 'Reward' }).locator('xpath=following-sibling::dd')).toContainText(/^0/);
+  // Its reward, beside the scores the file records per reward function (correct_answer_reward_func, ...).
+  await expect(app.metrics.getByRole('term').filter({ hasText: /^Reward$/ }).locator('xpath=following-sibling::dd')).toContainText(/^0/);
+  await expect(app.metrics.getByRole('term').filter({ hasText: 'correct_answer_reward_func' })).toBeVisible();
   await app.page.screenshot({ path: test.info().outputPath('rollout-groups.png') });
 });
 
