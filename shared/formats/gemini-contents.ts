@@ -85,7 +85,7 @@ export function responseOutcome(response: unknown): { text: string; raised: bool
 }
 
 /** The tool message content of a `functionResponse` with its own `parts` (images a tool returned) named after its output. */
-function functionResponseOutcome(response: Record<string, unknown>): { text: string; raised: boolean } {
+export function functionResponseOutcome(response: Record<string, unknown>): { text: string; raised: boolean } {
   const outcome = responseOutcome(response.response);
   if (!Array.isArray(response.parts) || response.parts.length === 0) return outcome;
   const named = contentAsText(response.parts.map((part) => chatPart(camelPart(part))));

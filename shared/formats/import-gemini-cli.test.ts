@@ -136,6 +136,20 @@ describe('Gemini CLI session documents', () => {
     expect(t.messages[2]!.content).toBe('Binary content provided.\n[image: image/png, 8 B]');
   });
 
+  it('names the images a function response carries in its own parts, with its call and in a user record', () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const shot = (id: string): Record<string, unknown> => ({ functionResponse: { id, name: 'screenshot', response: { output: 'taken' }, parts: [{ inlineData: { mimeType: 'image/png', data: png } }] } });
+    const t = one(session([
+      user('u1', 'Take two screenshots.'),
+      gemini('g1', '', { toolCalls: [{ ...toolCall('shot-1', 'screenshot', {}, 'success'), result: [shot('shot-1')] }] }),
+      record('g2', 'gemini', [{ functionCall: { id: 'shot-2', name: 'screenshot', args: {} } }]),
+      record('u2', 'user', [shot('shot-2')]),
+    ]));
+    expect(t.messages.map(said)).toEqual(['user Take two screenshots.', 'assistant null shot-1', 'tool shot-1', 'assistant null shot-2', 'tool shot-2']);
+    expect(t.messages[2]!.content).toBe('taken\n[image: image/png, 70 B]');
+    expect(t.messages[4]!.content).toBe('taken\n[image: image/png, 70 B]');
+  });
+
   it('reads calls and results in content parts (turns synced from the history), each id once', () => {
     const t = one(session([
       user('u1', 'List files.'),

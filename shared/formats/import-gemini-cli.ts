@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
-import { chatPart, contentOf, partsOf, responseOutcome, toolMessage } from './gemini-contents.js';
+import { chatPart, contentOf, functionResponseOutcome, partsOf, toolMessage } from './gemini-contents.js';
 import { argumentsText, baseName, callStats, isObject, jsonLines, Misfit, num, parseEach, parseWith, readLine, recordedUsage, str, type TextImport } from './import-common.js';
 import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
@@ -28,7 +28,8 @@ import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 //   `thought: true` text parts.
 // - Each of `toolCalls` is an OpenAI tool call (`args` as JSON arguments text), answered by a tool
 //   message after the assistant message, in call order: the `functionResponse` of its `result` with
-//   its id, `response.output` as the text. A `response.error` (a tool that failed, or a call the
+//   its id, `response.output` as the text, the images in its own `parts` (a tool that returned a
+//   picture) named after it (`[image: image/png, 70 B]`). A `response.error` (a tool that failed, or a call the
 //   user cancelled or denied: "[Operation Cancelled] Reason: ...") and a call of status `error` or
 //   `cancelled` are recorded as the reference loop records a tool that raised, with `is_error`. A call
 //   still running when the file was written (no result) stays unanswered. `functionCall` and
@@ -103,7 +104,7 @@ function callResult(call: z.infer<typeof toolCallRecord>): ChatMessage | null {
   const rest = parts.filter((p) => p !== response);
   const failed = call.status === 'error' || call.status === 'cancelled';
   if (!response && rest.length === 0 && !failed) return null;
-  const outcome = response ? responseOutcome(response.functionResponse.response) : { text: '', raised: false };
+  const outcome = response ? functionResponseOutcome(response.functionResponse) : { text: '', raised: false };
   const more = rest.length > 0 ? contentAsText(rest.map(chatPart)) : '';
   let text = [outcome.text, more].filter((t) => t !== '').join('\n');
   // A failed call whose result holds no error text: the text the file keeps beside it.
@@ -180,7 +181,7 @@ function addUser(conversation: Conversation, record: MessageRecord): void {
     answers += 1;
     const id = str(response.id);
     if (id !== null && conversation.answered.has(id)) continue;
-    const { text, raised } = responseOutcome(response.response);
+    const { text, raised } = functionResponseOutcome(response);
     conversation.messages.push(toolMessage(id, text, raised));
     if (id !== null) conversation.answered.add(id);
   }
