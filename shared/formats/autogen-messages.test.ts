@@ -29,6 +29,9 @@ describe('AutoGen messages', () => {
       { role: 'tool', tool_call_id: 'call_1', content: 'Paris: 18 C', name: 'get_weather' },
       { role: 'assistant', content: 'It is 18 C in Paris.', name: 'weather_agent' },
     ]);
+    // The team's turn limit stopped the run after the agent's answer: its stop_reason is the stop
+    // reason, and with no termination notice naming a limit the answer still ends the run.
+    expect(t.stopReason).toBe('Maximum number of turns 1 reached.');
     expect(summarizeTrajectory(t, 0)).toMatchObject({ turns: 2, toolCalls: 1, toolErrors: 0, finishedNaturally: true });
     // Each agent reply's models_usage is its turn's.
     expect(t.callStats).toEqual([{ usage: { prompt_tokens: 70, completion_tokens: 15, total_tokens: 85 } }, { usage: { prompt_tokens: 90, completion_tokens: 9, total_tokens: 99 } }]);

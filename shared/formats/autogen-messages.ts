@@ -20,7 +20,9 @@ import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './v
 // `TextMentionTermination`, or the names of a combined condition's parts) is the team's notice
 // that the run ended ("Text 'TERMINATE' mentioned"), not a model reply: it is left out of the
 // messages and its content is the stop reason. A message, token or time limit, or a stop from
-// outside, ended the run without the agent; an agent's own `StopMessage` stays its reply.
+// outside, ended the run without the agent; an agent's own `StopMessage` stays its reply. A
+// `TaskResult`'s own `stop_reason` is the stop reason when it has one (a team's turn limit has no
+// notice); whether the agent finished is told by the notice alone.
 //
 // A multimodal content (a `UserMessage`'s, a `MultiModalMessage`'s) is a list of texts and images,
 // an image dumped as `{data: base64}` with no media type: they are text and image parts, the media
@@ -47,6 +49,15 @@ export function autoGenEnd(list: readonly unknown[]): FrameworkEnd | null {
   const end: FrameworkEnd = { stopReason: contentAsText(notice.content) };
   if (terminationSources(notice)!.some((name) => LIMIT_TERMINATIONS.has(name))) end.finished = false;
   return end;
+}
+
+/**
+ * A dumped `TaskResult`'s `stop_reason` ("Maximum number of turns 1 reached.", a termination
+ * notice's text), when its messages are AutoGen's; null otherwise. It says only how the run ended,
+ * not who ended it: a team's `max_turns` stops it after an agent's turn without a notice.
+ */
+export function taskResultStopReason(result: Record<string, unknown>): string | null {
+  return Array.isArray(result.messages) && result.messages.some(isAutoGenMessage) ? str(result.stop_reason) : null;
 }
 
 /** Whether `value` is an AutoGen message or event (a `type` AutoGen writes, and no `role`). */

@@ -7,7 +7,7 @@ import { importXlamRow, isXlamRow } from './import-xlam.js';
 import { artRowDetails, importArtGroup, isArtGroupLine } from './import-art.js';
 import { importBfclResult, isBfclResult } from './import-bfcl.js';
 import { importOtlpDocument, importOtlpLines, isOtlpTraces } from './import-otlp.js';
-import { autoGenConversations, isAutoGenState } from './autogen-messages.js';
+import { autoGenConversations, isAutoGenState, taskResultStopReason } from './autogen-messages.js';
 import { importSmolagentsRun, importSmolagentsSteps, isSmolagentsMemory, isSmolagentsRun } from './import-smolagents.js';
 import { isLangGraphState, langChainModel, langGraphStateId } from './langchain-messages.js';
 import { importGooseSession, isGooseSessionHead } from './import-goose.js';
@@ -212,7 +212,11 @@ function importAgentResult(data: unknown, id: string): Trajectory[] {
   const object = parseWith(agentResultSchema, data);
   const model = str(object.model) ?? anthropicModel(object.messages) ?? (Array.isArray(object.messages) ? langChainModel(object.messages) : null);
   const t: Trajectory = { id: str(object.id) ?? str(object.sessionId) ?? id, model, messages: chatMessagesOf(object.messages, 'messages'), reward: num(object.reward), recorded: recordedOf(object), source: { format: 'agent-result', index: 0 } };
-  return [withFrameworkDetails(t, object.messages)];
+  withFrameworkDetails(t, object.messages);
+  // A dumped AutoGen TaskResult words how its run ended beside its messages.
+  const stopReason = taskResultStopReason(object);
+  if (stopReason !== null) t.stopReason = stopReason;
+  return [t];
 }
 
 /** A LangGraph thread or thread state (at `at` in the file): its state's messages, named by its thread (and checkpoint). */
