@@ -74,6 +74,18 @@ describe('smolagents memory steps', () => {
     expect(trajectories[1]!.stopReason).toBe('iteration limit exceeded');
   });
 
+  it('reads the steps streamed by agent.run(stream=True), ending with the final answer step', () => {
+    const streamed = JSON.stringify([...steps, { output: '2' }]);
+    expect(detectFormat(streamed, 'stream.json')).toBe('smolagents-steps');
+    const [t] = importText(streamed, 'stream.json').trajectories;
+    // The last step's final_answer call already gave the answer.
+    expect(t!.messages).toEqual(importText(JSON.stringify(steps), 'memory.json').trajectories[0]!.messages);
+    // A final answer no step gave before it is the last assistant message.
+    const [u] = importText(JSON.stringify([...steps.slice(0, 3), { output: { moons: 2 } }]), 'stream.json').trajectories;
+    expect(u!.messages.at(-1)).toEqual({ role: 'assistant', content: '{"moons":2}' });
+    expect(summarizeTrajectory(u!, 0)).toMatchObject({ turns: 3, finishedNaturally: true });
+  });
+
   it('is not taken for a list of other things that have a step number', () => {
     expect(detectFormat(JSON.stringify([{ step_number: 1, name: 'x' }]), 'x.json')).not.toBe('smolagents-steps');
   });

@@ -21,15 +21,25 @@ import type { CallStats, Trajectory } from './trajectory.js';
 // message, and the run did not finish by itself. `agent.run(..., return_full_result=True)` gives
 // a `RunResult`, `{output, state, steps, token_usage, timing}`, saved as JSON the same way: its
 // `steps` are the memory steps, and a `state` other than "success" is how it stopped.
+//
+// `agent.run(..., stream=True)` yields the steps, then a `FinalAnswerStep`, `{output}` alone: a
+// list saved from the stream ends with it. Its output is the run's final answer; it is the last
+// assistant message unless the step before it already gave that answer (a `final_answer` call,
+// the step limit's answer).
 
 /** A memory step of an action: it has a step number and the model's output or calls. */
 function isActionStep(value: unknown): value is Record<string, unknown> {
   return isObject(value) && typeof value.step_number === 'number' && ('model_output' in value || 'tool_calls' in value || 'observations' in value);
 }
 
-/** A list of smolagents memory steps: at least one action step, and only steps. */
+/** A streamed `FinalAnswerStep`: `{output}` and nothing else. */
+function isFinalAnswerStep(value: unknown): value is { output: unknown } {
+  return isObject(value) && 'output' in value && Object.keys(value).length === 1;
+}
+
+/** A list of smolagents memory steps: at least one action step, and only steps (the last may be a streamed final answer). */
 export function isSmolagentsSteps(value: unknown): value is unknown[] {
-  return Array.isArray(value) && value.some(isActionStep) && value.every((s) => isObject(s) && ('step_number' in s || 'task' in s || 'plan' in s || 'summary' in s));
+  return Array.isArray(value) && value.some(isActionStep) && value.every((s, i) => (isObject(s) && ('step_number' in s || 'task' in s || 'plan' in s || 'summary' in s)) || (i === value.length - 1 && isFinalAnswerStep(s)));
 }
 
 /** A smolagents `RunResult` (`{output, state, steps}`) or a list of memory steps. */
@@ -65,7 +75,14 @@ function stepMessages(steps: readonly unknown[], at: string): { messages: ChatMe
   const stats: Array<CallStats | null> = [];
   steps.forEach((step, i) => {
     if (!isObject(step)) throw new Misfit(`${at}[${i}]: expected a memory step`);
-    if (typeof step.task === 'string') {
+    if (isFinalAnswerStep(step)) {
+      const before = steps[i - 1];
+      const given = isObject(before) && before.action_output != null && (before.is_final_answer === true || maxStepsStep(before));
+      if (!given && step.output != null) {
+        messages.push({ role: 'assistant', content: typeof step.output === 'string' ? step.output : JSON.stringify(step.output) });
+        stats.push(null);
+      }
+    } else if (typeof step.task === 'string') {
       messages.push({ role: 'user', content: `New task:\n${step.task}` });
     } else if (typeof step.plan === 'string') {
       messages.push({ role: 'assistant', content: step.plan.trim() }, { role: 'user', content: 'Now proceed and carry out this plan.' });
