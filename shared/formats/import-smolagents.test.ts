@@ -80,6 +80,8 @@ describe('smolagents memory steps', () => {
     const [t] = importText(streamed, 'stream.json').trajectories;
     // The last step's final_answer call already gave the answer.
     expect(t!.messages).toEqual(importText(JSON.stringify(steps), 'memory.json').trajectories[0]!.messages);
+    // final_answer is smolagents' end tool: the agent ended the run itself.
+    expect(summarizeTrajectory(t!, 0).finishedNaturally).toBe(true);
     // A final answer no step gave before it is the last assistant message.
     const [u] = importText(JSON.stringify([...steps.slice(0, 3), { output: { moons: 2 } }]), 'stream.json').trajectories;
     expect(u!.messages.at(-1)).toEqual({ role: 'assistant', content: '{"moons":2}' });

@@ -1,7 +1,7 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { contentAsText } from './content-parts.js';
 import { argumentsText, callStats, isObject, Misfit, num, raisedToolContent, recordedUsage, str } from './import-common.js';
-import type { CallStats, Trajectory } from './trajectory.js';
+import { endsWithEndTool, type CallStats, type Trajectory } from './trajectory.js';
 
 // smolagents' agent memory as its steps write themselves out (`agent.memory.get_full_steps()` or
 // `get_succinct_steps()`, saved as JSON), and the run lines of its benchmark scripts, which keep
@@ -130,11 +130,18 @@ function withStats(t: Trajectory, read: { messages: ChatMessage[]; stats: Array<
   return t;
 }
 
-/** How a list of steps says the run stopped, when it did not finish by itself: the step limit. */
-function stepLimit(steps: readonly unknown[], t: Trajectory): void {
-  if (!steps.some((s) => isObject(s) && maxStepsStep(s))) return;
-  t.recorded.finished_naturally = false;
-  t.stopReason ??= 'max_steps_error';
+/**
+ * How a list of steps says the run ended: stopped at the step limit, or finished by the agent
+ * itself when its last reply calls `final_answer` (smolagents' end tool, see END_TOOL_NAMES), which
+ * the reference's rule alone would count as a run cut after a tool call.
+ */
+function recordEnd(steps: readonly unknown[], t: Trajectory): void {
+  if (steps.some((s) => isObject(s) && maxStepsStep(s))) {
+    t.recorded.finished_naturally = false;
+    t.stopReason ??= 'max_steps_error';
+  } else if (t.recorded.finished_naturally === undefined && t.stopReason === undefined && endsWithEndTool(t.messages)) {
+    t.recorded.finished_naturally = true;
+  }
 }
 
 /** A saved list of smolagents memory steps (`get_full_steps()`), or a saved `RunResult`: one trajectory. */
@@ -147,7 +154,7 @@ export function importSmolagentsSteps(data: unknown, id: string): Trajectory[] {
     t.recorded.finished_naturally = false;
     t.stopReason = String(result.state);
   }
-  stepLimit(steps, t);
+  recordEnd(steps, t);
   return [t];
 }
 
@@ -175,7 +182,7 @@ export function importSmolagentsRun(data: unknown, id: string, index: number): T
   if ('prediction' in data) scores.push({ scorer: 'prediction', value: data.prediction });
   if (data.agent_error != null) scores.push({ scorer: 'agent_error', value: data.agent_error });
   if (data.iteration_limit_exceeded === true) t.stopReason = 'iteration limit exceeded';
-  stepLimit(steps, t);
+  recordEnd(steps, t);
   if ('true_answer' in data || scores.length > 0) t.evaluation = { ...('true_answer' in data ? { target: data.true_answer } : {}), scores };
   return [t];
 }

@@ -87,8 +87,8 @@ export const AGENT_RESULT_FIELDS: readonly AgentResultField[] = [
  */
 export const FINISHED_MEANING = 'the agent ended the run itself: a last reply without tool calls, or a call to its harness\'s end tool, not stopped by a limit, an error or a cut';
 
-/** Tools a harness ends a run with: SWE-agent's and Inspect's `submit`, OpenHands' `finish`. */
-export const END_TOOL_NAMES: ReadonlySet<string> = new Set(['submit', 'finish']);
+/** Tools a harness ends a run with: SWE-agent's and Inspect's `submit`, OpenHands' `finish`, smolagents' `final_answer`. */
+export const END_TOOL_NAMES: ReadonlySet<string> = new Set(['submit', 'finish', 'final_answer']);
 
 /** True when the last assistant message calls an end tool ({@link END_TOOL_NAMES}). */
 export function endsWithEndTool(messages: readonly ChatMessage[]): boolean {
