@@ -41,6 +41,8 @@ const rendererConfig = defineConfig({
     // The build root is renderer/; tests are found from the repository root.
     root: repoRoot,
     testTimeout: 20_000,
+    // Every test process's temporary folder is one that is removed at the end (see the setup).
+    globalSetup: ['electron/testing/scratch-tmp-setup.ts'],
     projects: [
       {
         extends: true,

@@ -17,7 +17,8 @@ const scratch = join(reports, 'tmp');
 chmodSync(reports, 0o755);
 mkdirSync(scratch);
 chmodSync(scratch, 0o1777);
-const testEnv = { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch };
+// TRAJDBG_TEST_SCRATCH tells Vitest's own setup (electron/testing/scratch-tmp-setup.ts) the folder is one already.
+const testEnv = { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch, TRAJDBG_TEST_SCRATCH: scratch };
 
 function run(title, command, args) {
   process.stdout.write(`\n== ${title}\n`);
