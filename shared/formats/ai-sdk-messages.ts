@@ -1,6 +1,6 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, assistantReply, isObject, raisedToolContent, str } from './values.js';
-import { partsContent } from './content-parts.js';
+import { imageUrlPart, partsContent } from './content-parts.js';
 
 // The Vercel AI SDK's UI messages, as apps built on it save their chats: `{id, role, parts}`, the
 // parts holding what `content` holds in a chat message (AI SDK 4 writes `content` too, the final
@@ -68,7 +68,7 @@ function toolPart(part: Record<string, unknown>): { call: ToolCall; result: Chat
 
 /** A file as a chat content part: an image at a URL as `image_url`, anything else as a `file` part. */
 function filePart(url: unknown, mediaType: string, filename: unknown): Record<string, unknown> {
-  if (typeof url === 'string' && mediaType.startsWith('image/')) return { type: 'image_url', image_url: { url } };
+  if (typeof url === 'string' && mediaType.startsWith('image/')) return imageUrlPart(url);
   return { type: 'file', file: { filename: str(filename) ?? undefined, file_data: url, mime_type: mediaType } };
 }
 
@@ -170,7 +170,7 @@ function modelContent(content: unknown): unknown {
     if (part.type === 'text' && typeof part.text === 'string') out.push({ type: 'text', text: part.text });
     else if (part.type === 'image') {
       const url = dataUrl(part.image, mediaType || 'image/png');
-      out.push(url ? { type: 'image_url', image_url: { url } } : part);
+      out.push(url ? imageUrlPart(url) : part);
     } else if (part.type === 'file') {
       const url = dataUrl(part.data, mediaType);
       out.push(filePart(url ?? part.data, mediaType, part.filename));

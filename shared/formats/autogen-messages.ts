@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { contentAsText, partsContent } from './content-parts.js';
+import { base64ImagePart, contentAsText, partsContent } from './content-parts.js';
 import type { FrameworkEnd } from './import-common.js';
 import { argumentsText, isObject, namedUsage, raisedToolContent, str } from './values.js';
 
@@ -79,7 +79,7 @@ function multimodalContent(content: unknown): ChatMessage['content'] {
   if (!Array.isArray(content) || !content.some((item) => typeof item === 'string' || (isObject(item) && typeof item.data === 'string' && !('type' in item)))) return contentAsText(content);
   return partsContent(content.map((item) => {
     if (typeof item === 'string') return { type: 'text', text: item };
-    if (isObject(item) && typeof item.data === 'string' && !('type' in item)) return { type: 'image_url', image_url: { url: `data:${imageType(item.data)};base64,${item.data}` } };
+    if (isObject(item) && typeof item.data === 'string' && !('type' in item)) return base64ImagePart(imageType(item.data), item.data);
     return item;
   }));
 }

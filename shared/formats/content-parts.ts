@@ -6,6 +6,16 @@ type Part = Record<string, unknown>;
 
 const isPart = (value: unknown): value is Part & { type: string } => typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Part).type === 'string';
 
+/** An image part of the URL given (a web address or a `data:` URL). */
+export function imageUrlPart(url: string): { type: 'image_url'; image_url: { url: string } } {
+  return { type: 'image_url', image_url: { url } };
+}
+
+/** An image part of base64 data: its `data:` URL with the media type given. */
+export function base64ImagePart(mediaType: string, data: string): { type: 'image_url'; image_url: { url: string } } {
+  return imageUrlPart(`data:${mediaType};base64,${data}`);
+}
+
 /** The media type and decoded size of a `data:` URL, or null for any other URL. */
 export function dataUrlInfo(url: string): { mediaType: string; bytes: number } | null {
   const match = /^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,/.exec(url);

@@ -1,6 +1,6 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, assistantReply, isObject, raisedToolContent, str } from './values.js';
-import { partPlaceholder, partsContent } from './content-parts.js';
+import { base64ImagePart, partPlaceholder, partsContent } from './content-parts.js';
 
 // Amazon Bedrock's Converse messages, as the Converse API takes and returns them and as agents
 // built on it keep their history (Strands Agents' `agent.messages`): `{role, content}`, the content
@@ -29,7 +29,7 @@ function blockText(block: Record<string, unknown>): string | null {
 function imagePart(block: Record<string, unknown>): Record<string, unknown> | null {
   const image = isObject(block.image) ? block.image : null;
   const bytes = image && isObject(image.source) ? image.source.bytes : undefined;
-  return image && typeof bytes === 'string' ? { type: 'image_url', image_url: { url: `data:image/${str(image.format) ?? 'png'};base64,${bytes}` } } : null;
+  return image && typeof bytes === 'string' ? base64ImagePart(`image/${str(image.format) ?? 'png'}`, bytes) : null;
 }
 
 /** Whether a content block is a Converse one: no `type`, and one of the Converse block keys. */

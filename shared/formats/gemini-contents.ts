@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { base64ImagePart, contentAsText } from './content-parts.js';
 import { argumentsText, isObject, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // Gemini's `Content`s, `{role, parts}` as the Gemini API takes and returns them (a chat's
@@ -65,7 +65,7 @@ export function chatPart(part: unknown): unknown {
   const text = textOf(part);
   if (text !== null) return { type: 'text', text };
   if (isObject(part) && isObject(part.inlineData) && /^image\//.test(str(part.inlineData.mimeType) ?? '') && typeof part.inlineData.data === 'string') {
-    return { type: 'image_url', image_url: { url: `data:${part.inlineData.mimeType as string};base64,${part.inlineData.data}` } };
+    return base64ImagePart(part.inlineData.mimeType as string, part.inlineData.data as string);
   }
   return part;
 }

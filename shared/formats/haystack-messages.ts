@@ -1,6 +1,6 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { argumentsText, assistantReply, convertMessages, isObject, namedUsage, raisedToolContent, str } from './values.js';
-import { partPlaceholder, partsContent } from './content-parts.js';
+import { base64ImagePart, partPlaceholder, partsContent } from './content-parts.js';
 
 // Haystack's chat messages, as `ChatMessage.to_dict()` writes them (`role`, `content`, `name`,
 // `meta`; Haystack before 2.9 prefixed them: `_role`, `_content`), the content a list of blocks
@@ -33,7 +33,7 @@ export function isHaystackMessage(value: unknown): boolean {
 /** An `image` block as an `image_url` part (its base64 data as a data URL); null for any other block. */
 function imagePart(block: unknown): Record<string, unknown> | null {
   if (!isObject(block) || !isObject(block.image) || typeof block.image.base64_image !== 'string') return null;
-  return { type: 'image_url', image_url: { url: `data:${str(block.image.mime_type) ?? 'image/png'};base64,${block.image.base64_image}` } };
+  return base64ImagePart(str(block.image.mime_type) ?? 'image/png', String(block.image.base64_image));
 }
 
 /** A tool's result as text: a text as it is, a list of blocks by their texts and image placeholders. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { contentAsText, imageUrlPart } from './content-parts.js';
 import { argumentsText, callStats, isObject, Misfit, messageSchema, messagesOf, normalizeMessage, num, parseEach, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse } from './import-common.js';
 import { endsWithEndTool, type CallStats, type Trajectory } from './trajectory.js';
 
@@ -124,7 +124,7 @@ function chatPart(part: unknown, at: string): Record<string, unknown> {
   if (part.type !== 'image') return part;
   const path = isObject(part.source) ? str(part.source.path) : null;
   if (path === null) throw new Misfit(`${at}.source.path: expected a string`);
-  return { type: 'image_url', image_url: { url: path } };
+  return imageUrlPart(path);
 }
 
 /** ATIF content (a string, or a list of content parts since v1.6) as chat content; missing is ''. */

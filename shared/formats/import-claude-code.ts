@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { base64ImagePart, contentAsText, imageUrlPart } from './content-parts.js';
 import { argumentsText, baseName, eachObjectLine, isObject, lineValues, Misfit, num, raisedToolContent, recordedUsage, str, tryParse, type TextImport } from './import-common.js';
 import type { CallStats, FormatId, Trajectory } from './trajectory.js';
 
@@ -123,8 +123,8 @@ interface Built {
 function imagePart(block: unknown): unknown {
   if (!isObject(block) || block.type !== 'image' || !isObject(block.source)) return block;
   const source = block.source;
-  if (source.type === 'base64' && typeof source.data === 'string') return { type: 'image_url', image_url: { url: `data:${str(source.media_type) ?? 'image/png'};base64,${source.data}` } };
-  if (source.type === 'url' && typeof source.url === 'string') return { type: 'image_url', image_url: { url: source.url } };
+  if (source.type === 'base64' && typeof source.data === 'string') return base64ImagePart(str(source.media_type) ?? 'image/png', source.data);
+  if (source.type === 'url' && typeof source.url === 'string') return imageUrlPart(source.url);
   return block;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { partsContent } from './content-parts.js';
+import { imageUrlPart, partsContent } from './content-parts.js';
 import { messagesOf, parseWith } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 import { isObject, raisedToolContent, str } from './values.js';
@@ -27,7 +27,7 @@ const sessionSchema = z.lazy(() => z.looseObject({ sessionId: z.string(), title:
 /** Continue's message content as chat content: its `imageUrl` parts as `image_url` parts. */
 function contentOf(content: unknown, before: readonly string[] = []): unknown {
   const parts = [...before.map((text) => ({ type: 'text', text })), ...(typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : [])];
-  return partsContent(parts.map((part) => (isObject(part) && part.type === 'imageUrl' && isObject(part.imageUrl) ? { type: 'image_url', image_url: { url: part.imageUrl.url } } : part)));
+  return partsContent(parts.map((part) => (isObject(part) && part.type === 'imageUrl' && isObject(part.imageUrl) ? imageUrlPart(String(part.imageUrl.url)) : part)));
 }
 
 /** The text of a tool call state's output (context items). */

@@ -1,5 +1,5 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { base64ImagePart, contentAsText } from './content-parts.js';
 import { argumentsText, baseName, eachObjectLine, isObject, Misfit, raisedToolContent, str, type TextImport } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -74,7 +74,7 @@ export function importGooseSession(text: string, fileName: string): TextImport {
         if (failed) tool.is_error = true;
         results.push(tool);
       } else if (type === 'image' && role === 'user' && typeof block.data === 'string') {
-        images.push({ type: 'image_url', image_url: { url: `data:${str(block.mimeType) ?? 'image/png'};base64,${block.data}` } });
+        images.push(base64ImagePart(str(block.mimeType) ?? 'image/png', String(block.data)));
       } else problems.push(`${fileName}: ${at}: ${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type} block is not shown; left out`);
     }
     messages.push(...results);

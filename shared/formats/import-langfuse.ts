@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { base64ImagePart, contentAsText, imageUrlPart } from './content-parts.js';
 import { anthropicMessages } from './import-claude-code.js';
 import { argumentsText, baseName, callStats, checkNesting, isObject, Misfit, messageSchema, normalizeMessage, num, parseJson, parseWith, raisedToolContent, recordedUsage, str, toolSchemasOf, tryParse, type TextImport } from './import-common.js';
 import type { CallStats, FormatId, Trajectory } from './trajectory.js';
@@ -173,9 +173,9 @@ function mediaPart(part: Record<string, unknown>): unknown {
   const mime = str(part.mime_type) ?? str(part.media_type);
   const image = part.modality === 'image' || (mime?.startsWith('image/') ?? false) || part.type === 'image-url';
   if (!image) return part;
-  if ((part.type === 'blob' || part.type === 'binary') && typeof part.content === 'string') return { type: 'image_url', image_url: { url: `data:${mime ?? 'image/*'};base64,${part.content}` } };
+  if ((part.type === 'blob' || part.type === 'binary') && typeof part.content === 'string') return base64ImagePart(mime ?? 'image/*', part.content);
   const url = str(part.uri) ?? str(part.url);
-  return url !== null && (part.type === 'uri' || part.type === 'image-url') ? { type: 'image_url', image_url: { url } } : part;
+  return url !== null && (part.type === 'uri' || part.type === 'image-url') ? imageUrlPart(url) : part;
 }
 
 /** What a message is when a later call sends it again (see the notes above): role, text, tool calls, answered call. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import { argumentsText, callStats, isObject, Misfit, num, parseEach, parseWith, raisedToolContent, recordedUsage, str } from './import-common.js';
 import { assistantReply } from './values.js';
-import { contentAsText, partsContent } from './content-parts.js';
+import { contentAsText, imageUrlPart, partsContent } from './content-parts.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
 // OpenCode sessions, as `opencode export SESSION_ID` writes them: `{info, messages, todos}`, the
@@ -98,7 +98,7 @@ class Conversation {
         const mime = str(part.mime) ?? '';
         const url = str(part.url);
         if (url === null || mime === 'text/plain' || mime === 'application/x-directory') continue;
-        content.push(mime.startsWith('image/') ? { type: 'image_url', image_url: { url } } : { type: 'file', file: { filename: str(part.filename) ?? undefined, file_data: url, mime_type: mime } });
+        content.push(mime.startsWith('image/') ? imageUrlPart(url) : { type: 'file', file: { filename: str(part.filename) ?? undefined, file_data: url, mime_type: mime } });
       } else if (part.type === 'compaction') content.push({ type: 'text', text: 'What did we do so far?' });
       else if (part.type === 'subtask') content.push({ type: 'text', text: 'The following tool was executed by the user' });
     }
@@ -166,7 +166,7 @@ function attachmentsText(attachments: unknown): string {
   if (!Array.isArray(attachments)) return '';
   const parts = attachments.filter(isObject).map((a) => {
     const url = str(a.url);
-    return url !== null && (str(a.mime) ?? '').startsWith('image/') ? { type: 'image_url', image_url: { url } } : { type: 'file' };
+    return url !== null && (str(a.mime) ?? '').startsWith('image/') ? imageUrlPart(url) : { type: 'file' };
   });
   return contentAsText(parts);
 }

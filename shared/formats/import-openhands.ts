@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tokenUsageSchema, type ChatMessage, type TokenUsage, type ToolCall } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { contentAsText, imageUrlPart } from './content-parts.js';
 import { argumentsText, callStats, isObject, messageSchema, normalizeMessage, parseEach, parseWith, pyBoolean, raisedToolContent, str, toolSchemasOf, tryParse } from './import-common.js';
 import type { Trajectory } from './trajectory.js';
 
@@ -98,7 +98,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : v == null ? ''
 function withImages(content: string, imageUrls: unknown): ChatMessage['content'] {
   const urls = Array.isArray(imageUrls) ? imageUrls.filter((u): u is string => typeof u === 'string' && u !== '') : [];
   if (urls.length === 0) return content;
-  return [{ type: 'text', text: content }, ...urls.map((url) => ({ type: 'image_url', image_url: { url } }))];
+  return [{ type: 'text', text: content }, ...urls.map(imageUrlPart)];
 }
 
 /** The text an observation gave the model (see above). */
@@ -314,7 +314,7 @@ function sdkParts(...lists: unknown[]): ContentPart[] {
     for (const item of list) {
       if (!isObject(item)) continue;
       if (typeof item.text === 'string') parts.push({ type: 'text', text: item.text });
-      else if (Array.isArray(item.image_urls)) for (const url of item.image_urls) if (typeof url === 'string') parts.push({ type: 'image_url', image_url: { url } });
+      else if (Array.isArray(item.image_urls)) for (const url of item.image_urls) if (typeof url === 'string') parts.push(imageUrlPart(url));
     }
   }
   return parts;

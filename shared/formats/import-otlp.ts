@@ -1,6 +1,7 @@
 import { callStats, checkNesting, isObject, lineValues, parseJson, recordedUsage, setOwn, str, type TextImport } from './import-common.js';
 import { CALL_OPERATIONS, genAiUsage, traceTrajectories, type Observation } from './import-langfuse.js';
 import type { FormatId, Trajectory } from './trajectory.js';
+import { imageUrlPart } from './content-parts.js';
 
 // OpenTelemetry traces in OTLP's JSON encoding: `{"resourceSpans": [{resource, scopeSpans: [{scope,
 // spans}]}]}`, as an OTLP/HTTP JSON request carries them, or one such object per line as the
@@ -145,7 +146,7 @@ function openInferencePart(item: unknown): Record<string, unknown> | null {
   const content = isObject(item) && isObject(item.message_content) ? item.message_content : null;
   if (!content) return null;
   const image = isObject(content.image) && isObject(content.image.image) ? str(content.image.image.url) : null;
-  if (image !== null) return { type: 'image_url', image_url: { url: image } };
+  if (image !== null) return imageUrlPart(image);
   return { type: String(content.type ?? 'text'), text: str(content.text) ?? '' };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { contentAsText } from './content-parts.js';
+import { contentAsText, imageUrlPart } from './content-parts.js';
 import { argumentsText, baseName, callStats, eachObjectLine, isObject, Misfit, num, parseWith, recordedOf, recordedUsage, str, toolSchemasOf, type TextImport } from './import-common.js';
 import type { CallStats, Trajectory } from './trajectory.js';
 
@@ -57,7 +57,7 @@ function partsOf(content: unknown): unknown[] {
 
 /** An `input_image` part (`image_url` a string) as an `image_url` part; null for any other value. */
 function inputImage(part: unknown): unknown {
-  return isObject(part) && part.type === 'input_image' && typeof part.image_url === 'string' ? { type: 'image_url', image_url: { url: part.image_url } } : null;
+  return isObject(part) && part.type === 'input_image' && typeof part.image_url === 'string' ? imageUrlPart(part.image_url) : null;
 }
 
 /**
@@ -390,7 +390,7 @@ function eventMessage(payload: Record<string, unknown>): ChatMessage | null {
   const event = parseWith(userMessageEventSchema, payload, 'payload');
   const images = event.images ?? [];
   if (images.length === 0) return { role: 'user', content: event.message };
-  return { role: 'user', content: [{ type: 'text', text: event.message }, ...images.map((url) => ({ type: 'image_url', image_url: { url } }))] };
+  return { role: 'user', content: [{ type: 'text', text: event.message }, ...images.map((url) => imageUrlPart(url))] };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { contentAsText, partsContent } from './content-parts.js';
+import { base64ImagePart, contentAsText, imageUrlPart, partsContent } from './content-parts.js';
 import { argumentsText, isObject, namedUsage, num, raisedToolContent, recordedUsage, str } from './values.js';
 
 // LangChain's chat messages as LangChain and LangGraph write them to JSON, in three shapes:
@@ -91,8 +91,8 @@ function imageBlock(block: Record<string, unknown>): unknown {
   const mime = str(block.mime_type) ?? 'image/png';
   const url = str(block.url) ?? (block.source_type === 'url' ? str(block.data) : null);
   const data = str(block.base64) ?? (block.source_type === 'base64' ? str(block.data) : null);
-  if (url !== null) return { type: 'image_url', image_url: { url } };
-  return data !== null ? { type: 'image_url', image_url: { url: `data:${mime};base64,${data}` } } : null;
+  if (url !== null) return imageUrlPart(url);
+  return data !== null ? base64ImagePart(mime, data) : null;
 }
 
 /** What a message's list of content blocks holds: its content (text and images), reasoning, and the provider's own tool calls with their results. */

@@ -1,6 +1,6 @@
 import type { ChatMessage, ToolCall } from '../model/chat.js';
 import { argumentsText, isObject, str } from './values.js';
-import { partsContent } from './content-parts.js';
+import { base64ImagePart, imageUrlPart, partsContent } from './content-parts.js';
 
 // LlamaIndex's chat messages, as `ChatMessage.model_dump()` writes them (a chat store's JSON, an
 // agent's memory): `{role, blocks, additional_kwargs}`, the content in `blocks` (`{block_type:
@@ -42,7 +42,7 @@ export function fromLlamaIndex(list: readonly unknown[]): unknown[] {
       if (block.block_type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
       else if (block.block_type === 'thinking' && typeof block.content === 'string') reasoning.push(block.content);
       else if (block.block_type === 'image' && (typeof block.url === 'string' || typeof block.image === 'string')) {
-        parts.push({ type: 'image_url', image_url: { url: typeof block.url === 'string' ? block.url : `data:${str(block.image_mimetype) ?? 'image/png'};base64,${String(block.image)}` } });
+        parts.push(typeof block.url === 'string' ? imageUrlPart(block.url) : base64ImagePart(str(block.image_mimetype) ?? 'image/png', String(block.image)));
       }
     }
     const content = blocks.length === 0 && m.content != null ? m.content : partsContent(parts);

@@ -1,6 +1,7 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
 import type { FrameworkEnd } from './import-common.js';
 import { argumentsText, assistantReply, isObject, raisedToolContent, recordedUsage, str } from './values.js';
+import { base64ImagePart, imageUrlPart } from './content-parts.js';
 
 // Pydantic AI's messages, as `result.all_messages_json()` (its `ModelMessagesTypeAdapter`) writes
 // them: `{kind: "request" | "response", parts: [...]}`, each part told by `part_kind`. They are
@@ -52,8 +53,8 @@ function promptContent(content: unknown): ChatMessage['content'] {
 
 /** An image URL or binary image (`media_type` `image/…`, data in base64) as an `image_url` part; null for anything else. */
 function imagePart(item: Record<string, unknown>): unknown {
-  if (item.kind === 'image-url' && typeof item.url === 'string') return { type: 'image_url', image_url: { url: item.url } };
-  if (item.kind === 'binary' && typeof item.data === 'string' && String(item.media_type).startsWith('image/')) return { type: 'image_url', image_url: { url: `data:${String(item.media_type)};base64,${item.data}` } };
+  if (item.kind === 'image-url' && typeof item.url === 'string') return imageUrlPart(item.url);
+  if (item.kind === 'binary' && typeof item.data === 'string' && String(item.media_type).startsWith('image/')) return base64ImagePart(String(item.media_type), item.data);
   return null;
 }
 

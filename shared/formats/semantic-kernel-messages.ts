@@ -1,5 +1,5 @@
 import type { ChatMessage, TokenUsage, ToolCall } from '../model/chat.js';
-import { partsContent } from './content-parts.js';
+import { imageUrlPart, partsContent } from './content-parts.js';
 import { argumentsText, assistantReply, convertMessages, isObject, namedUsage, str } from './values.js';
 
 // Semantic Kernel's chat history, as its Python `ChatHistory.serialize()` writes it (`{"messages":
@@ -67,7 +67,7 @@ export function fromSemanticKernel(list: readonly unknown[], usage?: Map<number,
         parts.push({ type: 'text', text });
       } else if (kind === 'image') {
         const url = str(field(item, 'uri', 'Uri')) ?? str(field(item, 'data_uri', 'DataUri'));
-        if (url) parts.push({ type: 'image_url', image_url: { url } });
+        if (url) parts.push(imageUrlPart(url));
       } else if (kind === 'function_call') {
         calls.push({ id: str(field(item, 'id', 'Id')) ?? str(field(item, 'call_id', 'CallId')), type: 'function', function: { name: functionName(item), arguments: argumentsText(field(item, 'arguments', 'Arguments') ?? {}) } });
       } else if (kind === 'function_result') {
