@@ -464,24 +464,22 @@ function fromFrameworkMessages(data: unknown, usage?: Map<number, TokenUsage>): 
   return framework ? framework.from(data, usage) : data;
 }
 
-/** How a list of framework messages says its run ended (see {@link Framework}); undefined when it does not, and at once for a list of chat messages. */
-export function frameworkEnd(data: unknown): FrameworkEnd | undefined {
-  if (!Array.isArray(data) || data.length === 0 || quickMessageList(data.slice(0, 1)) !== null) return undefined;
-  return FRAMEWORKS.find((f) => data.some(f.is))?.end?.(data) ?? undefined;
-}
-
 /**
- * The tokens each model call of a list of framework messages records (AutoGen's `models_usage`,
- * LangChain's `usage_metadata`, Pydantic AI's `usage`, Haystack's `meta.usage`), by turn; undefined
- * for a list that records none, and at once for a list of chat messages (told by its first
- * message, which the quick reader reads).
+ * What a list of framework messages records beside its messages: the tokens of each model call
+ * (AutoGen's `models_usage`, LangChain's `usage_metadata`, Pydantic AI's `usage`, Haystack's
+ * `meta.usage`), by turn, when it records any; and how the run ended, when a message says (see
+ * {@link Framework}). Nothing for a list of chat messages, told at once by its first message
+ * (which the quick reader reads).
  */
-export function frameworkCallStats(data: unknown): Array<CallStats | null> | undefined {
-  if (!Array.isArray(data) || data.length === 0 || quickMessageList(data.slice(0, 1)) !== null) return undefined;
+export function frameworkDetails(data: unknown): { stats?: Array<CallStats | null>; end?: FrameworkEnd } {
+  if (!Array.isArray(data) || data.length === 0 || quickMessageList(data.slice(0, 1)) !== null) return {};
+  const framework = FRAMEWORKS.find((f) => data.some(f.is));
+  if (!framework) return {};
   const usage = new Map<number, TokenUsage>();
-  const list = fromFrameworkMessages(data, usage);
-  if (usage.size === 0 || !Array.isArray(list)) return undefined;
-  return list.flatMap((message, i) => (isObject(message) && message.role === 'assistant' ? [callStats(usage.get(i), null)] : []));
+  const list = framework.from(data, usage);
+  const stats = usage.size > 0 ? list.flatMap((message, i) => (isObject(message) && message.role === 'assistant' ? [callStats(usage.get(i), null)] : [])) : undefined;
+  const end = framework.end?.(data) ?? undefined;
+  return { ...(stats ? { stats } : {}), ...(end ? { end } : {}) };
 }
 
 /**

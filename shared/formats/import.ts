@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseName, checkNesting, FormatError, frameworkCallStats, frameworkEnd, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse, writtenToolCalls } from './import-common.js';
+import { baseName, checkNesting, FormatError, frameworkDetails, isObject, messagesOf, Misfit, num, parseJson, parseWith, recordedOf, str, toolSchemasOf, tryParse, writtenToolCalls } from './import-common.js';
 import { markupCalls, markupResult } from './function-markup.js';
 import { importAdpTrajectory, isAdpTrajectory } from './import-adp.js';
 import { importGlaiveRow, isGlaiveRow } from './import-glaive.js';
@@ -193,14 +193,10 @@ function anthropicModel(list: unknown): string | null {
   return str(first.model) ?? (isObject(first.modelInfo) ? str(first.modelInfo.id) : null);
 }
 
-/**
- * `t` with what its framework messages record: the tokens of each model call (see
- * {@link frameworkCallStats}), and how the run ended (see {@link frameworkEnd}).
- */
+/** `t` with what its framework messages record: the tokens of each model call, and how the run ended (see {@link frameworkDetails}). */
 function withFrameworkDetails(t: Trajectory, list: unknown): Trajectory {
-  const stats = frameworkCallStats(list);
+  const { stats, end } = frameworkDetails(list);
   if (stats) t.callStats = stats;
-  const end = frameworkEnd(list);
   if (end) {
     t.stopReason = end.stopReason;
     if (end.finished !== undefined) t.recorded.finished_naturally ??= end.finished;
