@@ -45,8 +45,11 @@ const NAMED: ReadonlyMap<number, readonly [string, string, string]> = new Map([
   [0xfeff, ['ZWNBSP', 'ZERO WIDTH NO-BREAK SPACE', INVISIBLE]],
 ]);
 
-/** Every character this module marks, for a quick test before a text is walked. */
-const ANY_HIDDEN = /[\u00ad\u180e\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f\udd00-\uddef]/;
+/**
+ * Every character this module marks, for a quick test before a text is walked: those named above,
+ * and the tags and supplementary selectors (U+E0000-E007F, U+E0100-E01EF: high surrogate U+DB40).
+ */
+const ANY_HIDDEN = new RegExp(`[${[...NAMED.keys()].map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}]|\\udb40[\\udc00-\\udc7f\\udd00-\\uddef]`);
 
 const TAG_FIRST = 0xe0000;
 const TAG_LAST = 0xe007f;
